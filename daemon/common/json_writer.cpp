@@ -1,0 +1,94 @@
+#include "common/json_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace ringfence::common {
+
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    std::size_t len;
+    std::uint32_t cp;
+    if (b0 < 0x80) return 1;
+    if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; }
+    else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; }
+    else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; }
+    else return 0;
+    if (i + len > s.size()) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if ((b & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    // Reject overlong forms, surrogates and code points past U+10FFFF.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    out.push_back('"');
+    std::size_t run_start = 0;
+    std::size_t i = 0;
+    auto flush = [&](std::size_t end) { out.append(s.data() + run_start, end - run_start); };
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            ++i;
+            continue;
+        }
+        if (c >= 0x80) {
+            const std::size_t len = utf8_sequence_length(s, i);
+            if (len != 0) {
+                i += len;
+                continue;
+            }
+            flush(i);
+            out.append("\xEF\xBF\xBD");  // U+FFFD for a byte that is not valid UTF-8
+            run_start = ++i;
+            continue;
+        }
+        flush(i);
+        switch (c) {
+            case '"': out.append("\\\""); break;
+            case '\\': out.append("\\\\"); break;
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+            case '\t': out.append("\\t"); break;
+            case '\b': out.append("\\b"); break;
+            case '\f': out.append("\\f"); break;
+            default:
+                out.append("\\u00");
+                out.push_back(hex_digits[c >> 4]);
+                out.push_back(hex_digits[c & 0xF]);
+        }
+        run_start = ++i;
+    }
+    flush(i);
+    out.push_back('"');
+}
+
+void append_json_int(std::string& out, std::int64_t v) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+void append_json_double(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out.append("null");
+        return;
+    }
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+}  // namespace ringfence::common

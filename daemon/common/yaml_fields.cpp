@@ -1,0 +1,140 @@
+#include "common/yaml_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace ringfence::common {
+
+namespace {
+
+std::string_view kind_name(const YAML::Node& n) {
+    switch (n.Type()) {
+        case YAML::NodeType::Map: return "a mapping";
+        case YAML::NodeType::Sequence: return "a list";
+        case YAML::NodeType::Null: return "nothing";
+        case YAML::NodeType::Scalar: return "a scalar";
+        default: return "an undefined node";
+    }
+}
+
+}  // namespace
+
+yaml_fields::yaml_fields(const YAML::Node& map, std::string file, std::string prefix,
+                         std::string code_prefix, std::vector<diagnostic>& out)
+    : map_(map), file_(std::move(file)), prefix_(std::move(prefix)), code_prefix_(std::move(code_prefix)), out_(out) {
+    if (!map_.IsMap() && !map_.IsNull())
+        error(map_, "BAD_TYPE", fmt::format("'{}': expected a mapping, got {}", prefix_.empty() ? "document" : prefix_, kind_name(map_)));
+}
+
+void yaml_fields::locate(const YAML::Node& n, diagnostic& d) {
+    if (!n.IsDefined()) return;
+    const YAML::Mark m = n.Mark();
+    if (m.line >= 0) {
+        d.line = m.line + 1;
+        d.column = m.column + 1;
+    }
+}
+
+void yaml_fields::error(const YAML::Node& n, std::string_view code_suffix, std::string message) {
+    diagnostic d;
+    d.level = severity::error;
+    d.code = fmt::format("{}_{}", code_prefix_, code_suffix);
+    d.message = std::move(message);
+    d.file = file_;
+    locate(n.IsDefined() ? n : map_, d);
+    out_.push_back(std::move(d));
+}
+
+bool yaml_fields::has(const std::string& key) const {
+    if (!map_.IsMap()) return false;
+    const YAML::Node n = map_[key];
+    return n.IsDefined() && !n.IsNull();
+}
+
+YAML::Node yaml_fields::node(const std::string& key) {
+    known_.insert(key);
+    if (!map_.IsMap()) return YAML::Node(YAML::NodeType::Null);
+    const YAML::Node n = map_[key];
+    return n.IsDefined() ? n : YAML::Node(YAML::NodeType::Null);
+}
+
+std::optional<std::string> yaml_fields::get_string(const std::string& key) {
+    YAML::Node n = node(key);
+    if (n.IsNull()) return std::nullopt;
+    if (!n.IsScalar()) {
+        error(n, "BAD_TYPE", fmt::format("'{}': expected a string, got {}", path(key), kind_name(n)));
+        return std::nullopt;
+    }
+    return n.Scalar();
+}
+
+std::optional<bool> yaml_fields::get_bool(const std::string& key) {
+    YAML::Node n = node(key);
+    if (n.IsNull()) return std::nullopt;
+    if (n.IsScalar()) {
+        const std::string& s = n.Scalar();
+        if (s == "true" || s == "yes" || s == "on") return true;
+        if (s == "false" || s == "no" || s == "off") return false;
+    }
+    error(n, "BAD_TYPE", fmt::format("'{}': expected true or false, got '{}'", path(key), n.IsScalar() ? n.Scalar() : std::string(kind_name(n))));
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> yaml_fields::get_int(const std::string& key, std::int64_t min, std::int64_t max) {
+    YAML::Node n = node(key);
+    if (n.IsNull()) return std::nullopt;
+    if (n.IsScalar()) {
+        const std::string& s = n.Scalar();
+        std::int64_t v = 0;
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec == std::errc() && p == s.data() + s.size()) {
+            if (v < min || v > max) {
+                error(n, "BAD_VALUE", fmt::format("'{}': {} is out of range [{}, {}]", path(key), v, min, max));
+                return std::nullopt;
+            }
+            return v;
+        }
+    }
+    error(n, "BAD_TYPE", fmt::format("'{}': expected an integer, got '{}'", path(key), n.IsScalar() ? n.Scalar() : std::string(kind_name(n))));
+    return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> yaml_fields::get_string_list(const std::string& key) {
+    YAML::Node n = node(key);
+    if (n.IsNull()) return std::nullopt;
+    if (!n.IsSequence()) {
+        error(n, "BAD_TYPE", fmt::format("'{}': expected a list of strings, got {}", path(key), kind_name(n)));
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    for (const auto& item : n) {
+        if (!item.IsScalar()) {
+            error(item, "BAD_TYPE", fmt::format("'{}': every item must be a string, got {}", path(key), kind_name(item)));
+            return std::nullopt;
+        }
+        out.push_back(item.Scalar());
+    }
+    return out;
+}
+
+std::optional<std::string> yaml_fields::get_choice(const std::string& key, const std::vector<std::string_view>& allowed) {
+    YAML::Node n = node(key);
+    auto s = get_string(key);
+    if (!s) return std::nullopt;
+    for (auto a : allowed)
+        if (a == *s) return s;
+    error(n, "BAD_VALUE", fmt::format("'{}': '{}' is not one of {}", path(key), *s, fmt::join(allowed, ", ")));
+    return std::nullopt;
+}
+
+void yaml_fields::reject_unknown_keys() {
+    if (!map_.IsMap()) return;
+    for (const auto& kv : map_) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+        if (known_.count(key)) continue;
+        error(kv.first, "UNKNOWN_KEY", fmt::format("unknown key '{}'", path(key)));
+    }
+}
+
+}  // namespace ringfence::common

@@ -1,0 +1,70 @@
+#include "model/dial_string.hpp"
+
+namespace ringfence::model {
+
+namespace {
+
+constexpr std::size_t max_alphanumeric_length = 11;
+
+bool is_letter(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_separator(char c) noexcept {
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/';
+}
+bool is_alphanumeric_char(char c) noexcept {
+    return is_letter(c) || is_digit(c) || c == ' ' || c == '-' || c == '.' || c == '_' || c == '&';
+}
+
+bool starts_with_tel(std::string_view s) noexcept {
+    if (s.size() < 4 || s[3] != ':') return false;
+    const auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+    return lower(s[0]) == 't' && lower(s[1]) == 'e' && lower(s[2]) == 'l';
+}
+
+dial_string::form scan_alphanumeric(std::string_view s) noexcept {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    if (s.empty() || s.size() > max_alphanumeric_length) return dial_string::form::bad_character;
+    for (const char c : s)
+        if (!is_alphanumeric_char(c)) return dial_string::form::bad_character;
+    return dial_string::form::alphanumeric;
+}
+
+}  // namespace
+
+dial_string dial_string::scan(std::string_view raw) noexcept {
+    dial_string out;
+    const bool tel = starts_with_tel(raw);
+    if (tel) raw.remove_prefix(4);
+
+    bool has_letter = false;
+    for (const char c : raw) has_letter = has_letter || is_letter(c);
+    if (has_letter) {
+        out.kind = tel ? form::bad_character : scan_alphanumeric(raw);
+        return out;
+    }
+
+    bool overflow = false;
+    for (const char c : raw) {
+        if (is_digit(c)) {
+            if (out.digit_count < max_digits)
+                out.digit_buffer[out.digit_count++] = c;
+            else
+                overflow = true;
+        } else if (c == '+' && !out.plus && out.digit_count == 0) {
+            out.plus = true;
+        } else if (!is_separator(c)) {
+            out.kind = form::bad_character;
+            return out;
+        }
+    }
+    if (overflow)
+        out.kind = form::too_long;
+    else if (out.digit_count == 0 && !out.plus)
+        out.kind = form::empty;
+    else
+        out.kind = form::digits;
+    return out;
+}
+
+}  // namespace ringfence::model

@@ -1,0 +1,57 @@
+// A telephone number (or alphanumeric sender) as presented, and what the numbering plan
+// makes of it: E.164 form, country, number type, and whether it is domestic.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ringfence::model {
+
+enum class number_type : std::uint8_t {
+    unknown,
+    mobile,
+    fixed,
+    toll_free,
+    premium,
+    shared_cost,
+    voip,
+    satellite,
+    short_code,
+    alphanumeric,
+};
+inline constexpr int number_type_count = 10;
+
+std::string_view to_string(number_type t) noexcept;
+std::optional<number_type> parse_number_type(std::string_view s) noexcept;
+
+struct number_info {
+    bool present = false;     // the record carried this number at all
+    std::string raw;          // exactly as presented
+    std::string e164;         // "+84912345678"; empty for short codes and alphanumerics
+    std::string country;      // ISO 3166-1 alpha-2 ("VN"); empty when unknown
+    number_type type = number_type::unknown;
+    bool is_home = false;     // belongs to the configured home country
+
+    void clear() {
+        present = false;
+        raw.clear();
+        e164.clear();
+        country.clear();
+        type = number_type::unknown;
+        is_home = false;
+    }
+};
+
+// Why a raw number could not be normalised. The wire parser reports it per field.
+enum class normalize_error : std::uint8_t {
+    none,
+    empty,          // nothing but spaces and separators
+    bad_character,  // a character that is neither a digit, a separator, nor part of an alphanumeric sender
+    too_long,       // more than 15 digits after the country code is known (E.164 limit)
+    too_short,      // a '+'/00 form with fewer digits than any country code needs
+};
+std::string_view to_string(normalize_error e) noexcept;
+
+}  // namespace ringfence::model
