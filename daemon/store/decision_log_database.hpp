@@ -1,0 +1,23 @@
+// Opens the decision log's SQLite file for the writer: creates it when missing, refuses a
+// file that is not a ringfence log (before changing anything in it), sets the connection
+// up for a single fast writer beside concurrent auditor readers (WAL), and migrates the
+// schema forward.
+#pragma once
+
+#include <string>
+
+#include "common/diagnostic.hpp"
+#include "store/sqlite_handle.hpp"
+
+namespace ringfence::store {
+
+// How long a statement waits for another process's write lock before failing (the writer
+// then counts a write failure and retries the batch).
+inline constexpr int decision_log_busy_timeout_ms = 2000;
+
+// The connection is opened without SQLite's per-connection mutex (SQLITE_OPEN_NOMUTEX):
+// it must be used by one thread at a time. Codes: LOG_OPEN_FAILED, LOG_NOT_A_DECISION_LOG,
+// LOG_SCHEMA_TOO_NEW, LOG_MIGRATION_FAILED; warning LOG_NOT_WAL.
+common::loaded<sqlite_connection> open_decision_log_database(const std::string& path);
+
+}  // namespace ringfence::store

@@ -1,0 +1,112 @@
+#include "store/decision_log_inserter.hpp"
+
+#include "model/record_json.hpp"
+
+namespace ringfence::store {
+
+namespace {
+
+constexpr std::string_view insert_decision_sql =
+    "INSERT INTO decisions (time_ms, decided_at_ms, record_id, kind, caller_raw, caller_e164, "
+    "callee_raw, callee_e164, asserted_e164, origin_kind, origin_trunk, origin_ip, action, "
+    "ruleset_version, latency_us, record_json) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+constexpr std::string_view insert_rule_sql =
+    "INSERT INTO decision_rules (decision_id, rule, priority, action, shadow, reason, "
+    "evidence_json) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+constexpr std::string_view insert_ruleset_sql =
+    "INSERT OR IGNORE INTO ruleset_versions (version, first_used_ms, content) VALUES (?1, ?2, ?3)";
+
+}  // namespace
+
+std::string decision_log_inserter::prepare(sqlite3* db) {
+    db_ = db;
+    std::string error;
+    const std::pair<sqlite_statement*, std::string_view> statements[] = {
+        {&begin_, "BEGIN IMMEDIATE"},     {&commit_, "COMMIT"},
+        {&rollback_, "ROLLBACK"},         {&insert_decision_, insert_decision_sql},
+        {&insert_rule_, insert_rule_sql}, {&insert_ruleset_, insert_ruleset_sql},
+    };
+    for (const auto& [stmt, sql] : statements) {
+        *stmt = sqlite_statement::prepare(db, sql, error);
+        if (!*stmt) return error;
+    }
+    return {};
+}
+
+std::string decision_log_inserter::begin() const { return begin_.run(); }
+
+std::string decision_log_inserter::commit() const { return commit_.run(); }
+
+void decision_log_inserter::rollback() const {
+    if (sqlite3_get_autocommit(db_) == 0) (void)rollback_.run();
+}
+
+std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint64_t& rule_rows) {
+    const model::record& r = e.rec;
+    record_json_.clear();
+    model::append_record_json(record_json_, r);
+
+    // Every parameter is bound on every row: a stale SQLITE_STATIC pointer from the previous
+    // entry must never survive into this one.
+    const sqlite_statement& s = insert_decision_;
+    s.bind_int(1, r.time_ms);
+    s.bind_int(2, e.decided_at_ms);
+    s.bind_text_or_null(3, r.id);
+    s.bind_text(4, model::to_string(r.kind));
+    s.bind_text_or_null(5, r.caller.raw);
+    s.bind_text_or_null(6, r.caller.e164);
+    s.bind_text_or_null(7, r.callee.raw);
+    s.bind_text_or_null(8, r.callee.e164);
+    s.bind_text_or_null(9, r.asserted.e164);
+    s.bind_text_or_null(10, model::to_string(r.origin.kind));
+    s.bind_text_or_null(11, r.origin.trunk);
+    s.bind_text_or_null(12, r.origin.ip);
+    s.bind_text(13, engine::to_string(e.dec.final_action));
+    s.bind_text_or_null(14, e.dec.ruleset_version);
+    s.bind_int(15, e.latency_us);
+    s.bind_text(16, record_json_);
+    if (std::string error = s.run(); !error.empty()) return error;
+    if (e.dec.rules.empty()) return {};
+
+    const sqlite3_int64 decision_id = sqlite3_last_insert_rowid(db_);
+    const sqlite_statement& rs = insert_rule_;
+    for (const engine::matched_rule& m : e.dec.rules) {
+        rs.bind_int(1, decision_id);
+        rs.bind_text(2, m.rule);
+        rs.bind_text(3, m.priority);
+        rs.bind_text(4, engine::to_string(m.rule_action));
+        rs.bind_int(5, m.shadow ? 1 : 0);
+        rs.bind_text(6, m.reason);
+        // evidence_json is NOT NULL and a JSON object: "{}" when the engine gave none.
+        rs.bind_text(7, m.evidence_json.empty() ? std::string_view("{}")
+                                                : std::string_view(m.evidence_json));
+        if (std::string error = rs.run(); !error.empty()) return error;
+        ++rule_rows;
+    }
+    return {};
+}
+
+std::string decision_log_inserter::insert_ruleset_version(std::string_view version,
+                                                          std::string_view content,
+                                                          std::int64_t first_used_ms) const {
+    insert_ruleset_.bind_text(1, version);
+    insert_ruleset_.bind_int(2, first_used_ms);
+    insert_ruleset_.bind_text(3, content);
+    return insert_ruleset_.run();
+}
+
+void decision_log_inserter::finalize() {
+    insert_ruleset_ = {};
+    insert_rule_ = {};
+    insert_decision_ = {};
+    rollback_ = {};
+    commit_ = {};
+    begin_ = {};
+    db_ = nullptr;
+}
+
+}  // namespace ringfence::store

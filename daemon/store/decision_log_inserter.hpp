@@ -1,0 +1,50 @@
+// The prepared statements of the decision log writer and the per-row work: one decision
+// row plus its rule rows, bound without copying. Prepared once per connection; used by the
+// writer thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "store/decision_log_writer.hpp"
+#include "store/sqlite_handle.hpp"
+
+namespace ringfence::store {
+
+class decision_log_inserter {
+  public:
+    // Prepares every statement on db, which must outlive this object or its finalize().
+    // Returns "" or SQLite's message.
+    std::string prepare(sqlite3* db);
+
+    // BEGIN IMMEDIATE / COMMIT / ROLLBACK. rollback() is harmless when SQLite already rolled
+    // the transaction back on its own (after an I/O error or a full disk).
+    std::string begin() const;
+    std::string commit() const;
+    void rollback() const;
+
+    // Inserts the decision row and one decision_rules row per matched rule, inside the open
+    // transaction. e must stay unchanged until the call returns (its strings are bound
+    // SQLITE_STATIC). Returns "" or SQLite's message; rule_rows counts the rule rows written.
+    std::string insert(const decision_log_entry& e, std::uint64_t& rule_rows);
+
+    // INSERT OR IGNORE into ruleset_versions, inside the open transaction.
+    std::string insert_ruleset_version(std::string_view version, std::string_view content,
+                                       std::int64_t first_used_ms) const;
+
+    // Finalizes the statements, so the connection can close.
+    void finalize();
+
+  private:
+    sqlite3* db_ = nullptr;
+    sqlite_statement begin_;
+    sqlite_statement commit_;
+    sqlite_statement rollback_;
+    sqlite_statement insert_decision_;
+    sqlite_statement insert_rule_;
+    sqlite_statement insert_ruleset_;
+    std::string record_json_;  // reused for every row: no allocation once it has grown
+};
+
+}  // namespace ringfence::store

@@ -1,0 +1,143 @@
+#include "store/decision_log_schema.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace ringfence::store {
+
+namespace {
+
+// Version 1. Comments sit inside the CREATE statements on purpose: SQLite keeps that text in
+// sqlite_schema, so an auditor's `.schema` shows what each column means.
+// Texts that may be absent are NULL, never '' (WHERE caller_e164 IS NULL finds them all).
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE decisions (
+    id              INTEGER PRIMARY KEY,  -- decision number, increasing in the order rows were committed
+    time_ms         INTEGER NOT NULL,     -- record time, Unix epoch milliseconds UTC (arrival time if the record had none)
+    decided_at_ms   INTEGER NOT NULL,     -- daemon wall clock when it decided, Unix epoch milliseconds UTC
+    record_id       TEXT,                 -- the id the sender gave the record, echoed in the reply
+    kind            TEXT NOT NULL,        -- call.attempt, call.answer, call.end, sms.submit or sms.deliver
+    caller_raw      TEXT,                 -- calling number exactly as presented
+    caller_e164     TEXT,                 -- calling number normalised to E.164 ('+84912345678'); NULL if not a phone number
+    callee_raw      TEXT,                 -- called number exactly as presented
+    callee_e164     TEXT,                 -- called number in E.164
+    asserted_e164   TEXT,                 -- network-asserted identity (P-Asserted-Identity) in E.164
+    origin_kind     TEXT,                 -- where the event entered: home_mobile, home_fixed, interconnect, international, voip, ott
+    origin_trunk    TEXT,                 -- trunk or route name the event came in on
+    origin_ip       TEXT,                 -- signalling source IP address
+    action          TEXT NOT NULL,        -- the decision returned: allow, warn or block
+    ruleset_version TEXT,                 -- rule set that decided (ruleset_versions.version); NULL if none was loaded
+    latency_us      INTEGER NOT NULL,     -- time from receipt to decision, microseconds
+    record_json     TEXT NOT NULL         -- the whole normalised record as JSON (see model/record_json.hpp)
+) STRICT;
+CREATE INDEX decisions_by_time ON decisions (time_ms);
+CREATE INDEX decisions_by_caller ON decisions (caller_e164);
+CREATE INDEX decisions_by_callee ON decisions (callee_e164);
+
+CREATE TABLE decision_rules (
+    decision_id   INTEGER NOT NULL REFERENCES decisions (id),  -- the decision this rule matched in
+    rule          TEXT NOT NULL,     -- rule name as in the rule pack
+    priority      TEXT NOT NULL,     -- syslog level name: emergency .. debug
+    action        TEXT NOT NULL,     -- what the rule asked for: allow, warn or block
+    shadow        INTEGER NOT NULL,  -- 1: shadow rule, evaluated and logged but never changed the action
+    reason        TEXT NOT NULL,     -- the rule's reason text, rendered for this record
+    evidence_json TEXT NOT NULL      -- JSON object: the values that crossed thresholds, the list entry that matched
+) STRICT;
+CREATE INDEX decision_rules_by_rule ON decision_rules (rule, decision_id);
+CREATE INDEX decision_rules_by_decision ON decision_rules (decision_id);
+
+CREATE TABLE ruleset_versions (
+    version       TEXT PRIMARY KEY,  -- hash of the rule content, as in decisions.ruleset_version
+    first_used_ms INTEGER NOT NULL,  -- when this daemon process first decided with it, Unix epoch milliseconds UTC
+    content       TEXT NOT NULL      -- the rule text as loaded, so the rules can be read as they were
+) STRICT;
+
+PRAGMA application_id = 1380336716;
+)sql";
+
+constexpr std::array<schema_migration, 1> migrations{{
+    {1, schema_v1},
+}};
+
+static_assert(decision_log_application_id == 1380336716, "schema_v1 sets this id literally");
+
+common::diagnostic error(std::string code, std::string message, const std::string& path) {
+    common::diagnostic d;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.file = path;
+    return d;
+}
+
+}  // namespace
+
+std::span<const schema_migration> decision_log_migrations() noexcept { return migrations; }
+
+int decision_log_schema_version() noexcept { return migrations.back().version; }
+
+std::optional<common::diagnostic> check_decision_log_identity(const sqlite_connection& db,
+                                                              const std::string& path) {
+    // The first read of the file: a file that is not SQLite fails here ("file is not a database").
+    std::string failure;
+    const auto application_id = db.query_int("PRAGMA application_id", failure);
+    const auto user_version =
+        application_id ? db.query_int("PRAGMA user_version", failure) : std::nullopt;
+    const auto table_count =
+        user_version ? db.query_int("SELECT count(*) FROM sqlite_schema", failure) : std::nullopt;
+    if (!table_count)
+        return error("LOG_OPEN_FAILED", fmt::format("cannot read the decision log: {}", failure),
+                     path);
+
+    if (*application_id != 0 && *application_id != decision_log_application_id)
+        return error(
+            "LOG_NOT_A_DECISION_LOG",
+            fmt::format("not a ringfence decision log (application_id {:#010x}, expected {:#010x})",
+                        static_cast<std::uint32_t>(*application_id),
+                        static_cast<std::uint32_t>(decision_log_application_id)),
+            path);
+    // No id but a schema of its own: some other program's database; do not add tables to it.
+    if (*application_id == 0 && (*table_count != 0 || *user_version != 0))
+        return error(
+            "LOG_NOT_A_DECISION_LOG",
+            fmt::format("not a ringfence decision log (no application_id, but {} schema objects "
+                        "and user_version {})",
+                        *table_count, *user_version),
+            path);
+    if (*user_version > decision_log_schema_version())
+        return error(
+            "LOG_SCHEMA_TOO_NEW",
+            fmt::format("decision log schema version {} is newer than this ringfence writes ({}); "
+                        "upgrade ringfence or use another file",
+                        *user_version, decision_log_schema_version()),
+            path);
+    return std::nullopt;
+}
+
+std::optional<common::diagnostic> migrate_decision_log(const sqlite_connection& db,
+                                                       const std::string& path) {
+    for (const schema_migration& m : migrations) {
+        std::string failure = db.exec("BEGIN IMMEDIATE");
+        if (failure.empty()) {
+            const auto current = db.query_int("PRAGMA user_version", failure);
+            if (current && *current >= m.version) {
+                failure = db.exec("COMMIT");  // another process got here first
+                if (failure.empty()) continue;
+            } else if (current) {
+                failure = db.exec(m.sql);
+                if (failure.empty())
+                    failure = db.exec(fmt::format("PRAGMA user_version = {}", m.version).c_str());
+                if (failure.empty()) failure = db.exec("COMMIT");
+                if (failure.empty()) continue;
+            }
+            db.exec("ROLLBACK");
+        }
+        return error("LOG_MIGRATION_FAILED",
+                     fmt::format("cannot migrate the decision log to schema version {}: {}",
+                                 m.version, failure),
+                     path);
+    }
+    return std::nullopt;
+}
+
+}  // namespace ringfence::store

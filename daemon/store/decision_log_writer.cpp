@@ -1,0 +1,327 @@
+#include "store/decision_log_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "store/decision_log_database.hpp"
+#include "store/decision_log_inserter.hpp"
+
+namespace ringfence::store {
+
+namespace {
+
+// Retry pacing for a failing transaction: a locked or full disk rarely clears within
+// microseconds, and a tight loop would only burn the core the deciders need.
+constexpr std::chrono::milliseconds first_backoff{10};
+constexpr std::chrono::milliseconds max_backoff{1000};
+// Once close() has been called a failing chunk is tried this many times before its rows
+// are given up (and then every later chunk only once): shutdown must end.
+constexpr int attempts_when_closing = 3;
+
+struct pending_ruleset {
+    std::string version;
+    std::string content;
+    std::int64_t first_used_ms = 0;
+};
+
+// The highest token per distinct listener in one committed chunk. Connections are few
+// (tens), and consecutive entries usually share one, so a flat list with a last-hit check
+// beats a hash map here.
+class listener_marks {
+  public:
+    void collect(std::span<const decision_log_entry> chunk) {
+        marks_.clear();
+        std::size_t last = 0;
+        for (const decision_log_entry& e : chunk) {
+            commit_listener* l = e.listener.get();
+            if (l == nullptr) continue;
+            if (last >= marks_.size() || marks_[last].listener != l) {
+                last = 0;
+                while (last < marks_.size() && marks_[last].listener != l) ++last;
+                if (last == marks_.size()) marks_.push_back({l, e.token});
+            }
+            marks_[last].up_to = std::max(marks_[last].up_to, e.token);
+        }
+    }
+    // The entries of the chunk still hold the listeners alive while this runs.
+    void tell(bool ok) const {
+        for (const mark& m : marks_) m.listener->on_committed(m.up_to, ok);
+    }
+
+  private:
+    struct mark {
+        commit_listener* listener;
+        std::uint64_t up_to;
+    };
+    std::vector<mark> marks_;
+};
+
+std::int64_t wall_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+struct decision_log_writer::impl {
+    decision_log_settings settings;
+    sqlite_connection db;
+    decision_log_inserter inserter;
+
+    // Shared with submitters, under mutex.
+    std::mutex mutex;
+    std::condition_variable work_ready;  // the writer waits: entries, rule sets, close
+    std::condition_variable space_free;  // submitters wait while the queue is full
+    std::vector<decision_log_entry> queue;
+    std::chrono::steady_clock::time_point oldest_queued;  // arrival of queue.front()
+    std::vector<pending_ruleset> rulesets_queued;
+    std::unordered_set<std::string> rulesets_seen;
+    bool closing = false;
+
+    std::mutex close_mutex;  // makes close() idempotent across threads
+    std::thread thread;
+
+    std::atomic<std::uint64_t> rows_committed{0};
+    std::atomic<std::uint64_t> rule_rows_committed{0};
+    std::atomic<std::uint64_t> batches_committed{0};
+    std::atomic<std::uint64_t> write_failures{0};
+    std::atomic<std::uint64_t> rows_lost{0};
+    std::atomic<std::uint64_t> queue_full_events{0};
+    std::atomic<std::size_t> depth{0};  // submitted, not yet committed or lost
+
+    // Writer thread only.
+    listener_marks marks;
+    bool gave_up = false;  // a chunk was given up during close: later chunks get one attempt
+
+    void run();
+    bool wait_for_work(std::vector<decision_log_entry>& batch,
+                       std::vector<pending_ruleset>& rulesets);
+    void write_chunk(std::span<const decision_log_entry> chunk,
+                     std::vector<pending_ruleset>& rulesets);
+    std::string write_transaction(std::span<const decision_log_entry> chunk,
+                                  const std::vector<pending_ruleset>& rulesets,
+                                  std::uint64_t& rule_rows);
+    // A batch is due at batch_max_rows, or sooner when the queue cannot hold that many.
+    std::size_t rows_due() const {
+        return std::min(settings.batch_max_rows, settings.queue_capacity);
+    }
+    bool closing_now() {
+        std::lock_guard lock(mutex);
+        return closing;
+    }
+};
+
+void decision_log_writer::impl::run() {
+    std::vector<decision_log_entry> batch;
+    std::vector<pending_ruleset> rulesets;
+    while (wait_for_work(batch, rulesets)) {
+        const std::span<const decision_log_entry> all(batch);
+        std::size_t start = 0;
+        do {  // at least once: a batch may hold only rule-set versions
+            const std::size_t n = std::min(settings.batch_max_rows, all.size() - start);
+            write_chunk(all.subspan(start, n), rulesets);
+            start += n;
+        } while (start < all.size());
+        batch.clear();  // keeps the capacity: the next swap hands it back to the queue
+        rulesets.clear();
+    }
+}
+
+// Waits until a batch is due (batch_max_rows queued, the oldest entry batch_max_delay old,
+// a rule-set version to store, or close), then takes the whole queue in one swap so the
+// lock is held only for that. Returns false when closing and nothing is left.
+bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch,
+                                              std::vector<pending_ruleset>& rulesets) {
+    {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            if (closing || !rulesets_queued.empty() || queue.size() >= rows_due()) break;
+            if (queue.empty()) {
+                work_ready.wait(lock);
+                continue;
+            }
+            if (work_ready.wait_until(lock, oldest_queued + settings.batch_max_delay) ==
+                std::cv_status::timeout)
+                break;
+        }
+        if (queue.empty() && rulesets_queued.empty()) return false;  // only when closing
+        batch.swap(queue);
+        rulesets.swap(rulesets_queued);
+    }
+    space_free.notify_all();
+    return true;
+}
+
+// Commits one chunk, retrying the same rows until it succeeds; only while closing does
+// it give up, counting the rows as lost and telling their listeners !ok.
+void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> chunk,
+                                            std::vector<pending_ruleset>& rulesets) {
+    auto backoff = first_backoff;
+    int attempts_since_close = 0;
+    for (;;) {
+        std::uint64_t rule_rows = 0;
+        const std::string failure = write_transaction(chunk, rulesets, rule_rows);
+        if (failure.empty()) {
+            rows_committed.fetch_add(chunk.size(), std::memory_order_relaxed);
+            rule_rows_committed.fetch_add(rule_rows, std::memory_order_relaxed);
+            batches_committed.fetch_add(1, std::memory_order_relaxed);
+            rulesets.clear();  // stored with this chunk
+            marks.collect(chunk);
+            depth.fetch_sub(chunk.size(), std::memory_order_relaxed);
+            marks.tell(true);
+            return;
+        }
+        const std::uint64_t failures = write_failures.fetch_add(1, std::memory_order_relaxed) + 1;
+        const bool shutting_down = closing_now();
+        if (shutting_down && (gave_up || ++attempts_since_close >= attempts_when_closing)) {
+            gave_up = true;
+            std::fprintf(stderr, "ringfence: decision log: gave up on %zu rows at shutdown: %s\n",
+                         chunk.size(), failure.c_str());
+            rows_lost.fetch_add(chunk.size(), std::memory_order_relaxed);
+            rulesets.clear();
+            marks.collect(chunk);
+            depth.fetch_sub(chunk.size(), std::memory_order_relaxed);
+            marks.tell(false);
+            return;
+        }
+        // Said once per failing stretch (the count is in the stats), not once per retry.
+        if (backoff == first_backoff)
+            std::fprintf(stderr,
+                         "ringfence: decision log write failed (%llu so far), retrying: %s\n",
+                         static_cast<unsigned long long>(failures), failure.c_str());
+        if (shutting_down) {
+            std::this_thread::sleep_for(first_backoff);  // shutdown must end: short, fixed pauses
+            continue;
+        }
+        std::unique_lock lock(mutex);
+        // close() cuts the pause short so shutdown starts counting its attempts at once.
+        work_ready.wait_for(lock, backoff, [&] { return closing; });
+        backoff = std::min(backoff * 2, max_backoff);
+    }
+}
+
+std::string decision_log_writer::impl::write_transaction(
+    std::span<const decision_log_entry> chunk, const std::vector<pending_ruleset>& rulesets,
+    std::uint64_t& rule_rows) {
+    std::string failure = inserter.begin();
+    for (std::size_t i = 0; failure.empty() && i < rulesets.size(); ++i)
+        failure = inserter.insert_ruleset_version(rulesets[i].version, rulesets[i].content,
+                                                  rulesets[i].first_used_ms);
+    for (std::size_t i = 0; failure.empty() && i < chunk.size(); ++i)
+        failure = inserter.insert(chunk[i], rule_rows);
+    if (failure.empty()) failure = inserter.commit();
+    if (!failure.empty()) inserter.rollback();
+    return failure;
+}
+
+common::loaded<std::unique_ptr<decision_log_writer>> decision_log_writer::open(
+    const decision_log_settings& settings) {
+    common::loaded<std::unique_ptr<decision_log_writer>> result;
+    auto refuse = [&](std::string code, std::string message) {
+        common::diagnostic d;
+        d.code = std::move(code);
+        d.message = std::move(message);
+        d.file = settings.path;
+        result.diagnostics.push_back(std::move(d));
+        return std::move(result);
+    };
+    if (settings.queue_capacity == 0)
+        return refuse("LOG_BAD_SETTINGS", "queue_capacity must be at least 1");
+    if (settings.batch_max_rows == 0)
+        return refuse("LOG_BAD_SETTINGS", "batch_max_rows must be at least 1");
+
+    auto database = open_decision_log_database(settings.path);
+    result.diagnostics = std::move(database.diagnostics);
+    if (!database.ok()) return result;
+
+    auto p = std::make_unique<impl>();
+    p->settings = settings;
+    p->db = std::move(*database.value);
+    if (std::string failure = p->inserter.prepare(p->db.get()); !failure.empty())
+        return refuse("LOG_OPEN_FAILED",
+                      fmt::format("cannot prepare the decision log statements: {}", failure));
+    p->queue.reserve(std::min(settings.queue_capacity, settings.batch_max_rows));
+
+    // The connection is handed to the writer thread here and used by it alone from now on.
+    impl* raw = p.get();
+    p->thread = std::thread([raw] { raw->run(); });
+    result.value = std::unique_ptr<decision_log_writer>(new decision_log_writer(std::move(p)));
+    return result;
+}
+
+decision_log_writer::decision_log_writer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+decision_log_writer::~decision_log_writer() { close(); }
+
+bool decision_log_writer::submit(decision_log_entry&& e, bool wait) {
+    impl& s = *impl_;
+    std::unique_lock lock(s.mutex);
+    if (s.closing) return false;
+    if (s.queue.size() >= s.settings.queue_capacity) {
+        s.queue_full_events.fetch_add(1, std::memory_order_relaxed);
+        if (!wait) return false;
+        s.space_free.wait(lock,
+                          [&] { return s.queue.size() < s.settings.queue_capacity || s.closing; });
+        if (s.closing) return false;
+    }
+    const bool was_empty = s.queue.empty();
+    if (was_empty) s.oldest_queued = std::chrono::steady_clock::now();
+    s.queue.push_back(std::move(e));
+    s.depth.fetch_add(1, std::memory_order_relaxed);
+    // The writer needs waking only to start its batch timer or when a batch is full.
+    const bool wake = was_empty || s.queue.size() == s.rows_due();
+    lock.unlock();
+    if (wake) s.work_ready.notify_one();
+    return true;
+}
+
+void decision_log_writer::record_ruleset_version(const std::string& version,
+                                                 const std::string& content) {
+    impl& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex);
+        if (s.closing || !s.rulesets_seen.insert(version).second) return;
+        s.rulesets_queued.push_back({version, content, wall_clock_ms()});
+    }
+    s.work_ready.notify_one();
+}
+
+void decision_log_writer::close() {
+    impl& s = *impl_;
+    std::lock_guard close_lock(s.close_mutex);
+    if (!s.thread.joinable()) return;
+    {
+        std::lock_guard lock(s.mutex);
+        s.closing = true;
+    }
+    s.work_ready.notify_all();
+    s.space_free.notify_all();
+    s.thread.join();
+    s.inserter.finalize();
+    s.db = sqlite_connection();
+}
+
+decision_log_stats decision_log_writer::stats() const {
+    const impl& s = *impl_;
+    decision_log_stats out;
+    out.rows_committed = s.rows_committed.load(std::memory_order_relaxed);
+    out.rule_rows_committed = s.rule_rows_committed.load(std::memory_order_relaxed);
+    out.batches_committed = s.batches_committed.load(std::memory_order_relaxed);
+    out.write_failures = s.write_failures.load(std::memory_order_relaxed);
+    out.rows_lost = s.rows_lost.load(std::memory_order_relaxed);
+    out.queue_full_events = s.queue_full_events.load(std::memory_order_relaxed);
+    out.queue_depth = s.depth.load(std::memory_order_relaxed);
+    return out;
+}
+
+}  // namespace ringfence::store

@@ -1,0 +1,80 @@
+// The SQLite decision log writer: one thread drains a bounded queue of decided records in
+// batched transactions and tells each submitter when its entries are committed, so the
+// ingest side can hold replies until then (durability: reply_after_commit).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/diagnostic.hpp"
+#include "engine/decision.hpp"
+#include "model/record.hpp"
+
+namespace ringfence::store {
+
+// Told, on the writer thread, that every entry it submitted with token <= up_to is
+// committed (ok) or could not be written (!ok, after the writer gave up). Implementations
+// must not block: post to their own executor.
+class commit_listener {
+public:
+    virtual ~commit_listener() = default;
+    virtual void on_committed(std::uint64_t up_to, bool ok) = 0;
+};
+
+struct decision_log_entry {
+    model::record rec;
+    engine::decision dec;
+    std::int64_t latency_us = 0;
+    std::int64_t decided_at_ms = 0;  // wall clock when decided
+    std::shared_ptr<commit_listener> listener;  // may be null (nobody waits)
+    std::uint64_t token = 0;                    // increasing per listener
+};
+
+enum class queue_full_policy { backpressure, reply_allow, reply_warn, reply_block };
+
+struct decision_log_settings {
+    std::string path;                                  // the SQLite file; created when missing
+    std::size_t queue_capacity = 65536;                // entries
+    std::size_t batch_max_rows = 1000;                 // rows per transaction at most
+    std::chrono::microseconds batch_max_delay{2000};   // commit a partial batch after this long
+};
+
+struct decision_log_stats {
+    std::uint64_t rows_committed = 0;
+    std::uint64_t rule_rows_committed = 0;
+    std::uint64_t batches_committed = 0;
+    std::uint64_t write_failures = 0;   // failed transactions (retried)
+    std::uint64_t rows_lost = 0;        // rows given up on (only at shutdown with a failing disk)
+    std::uint64_t queue_full_events = 0;
+    std::size_t queue_depth = 0;
+};
+
+class decision_log_writer {
+public:
+    // Opens (creating or migrating) the log and starts the writer thread. Errors (a file
+    // that is not a ringfence log, a newer schema, an unwritable path) come back as diagnostics.
+    static common::loaded<std::unique_ptr<decision_log_writer>> open(const decision_log_settings& settings);
+
+    // Queues one entry. If the queue is full and wait is true, blocks until there is room
+    // (backpressure); if wait is false, returns false and leaves e untouched.
+    bool submit(decision_log_entry&& e, bool wait);
+
+    // Records the text of a rule-set version the first time it is used, so auditors can read
+    // the rules as they were. Idempotent per version.
+    void record_ruleset_version(const std::string& version, const std::string& content);
+
+    // Commits everything queued, then stops the thread. Idempotent; the destructor calls it.
+    void close();
+
+    decision_log_stats stats() const;
+    ~decision_log_writer();
+
+private:
+    struct impl;
+    explicit decision_log_writer(std::unique_ptr<impl> p);
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ringfence::store

@@ -1,0 +1,345 @@
+// The decision log writer: exact column values, commit notices to listeners, flushing on
+// close, backpressure, rule-set versions, and retrying (or, at shutdown, giving up on) a
+// failing transaction. Each test writes a real SQLite file in its own temporary directory.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+
+#include "decision_log_test_support.hpp"
+#include "model/record_json.hpp"
+
+using namespace ringfence;
+using namespace ringfence::store;
+using namespace ringfence::store::test;
+
+namespace {
+
+std::unique_ptr<decision_log_writer> open_writer(const decision_log_settings& settings) {
+    auto opened = decision_log_writer::open(settings);
+    REQUIRE(opened.ok());
+    return std::move(*opened.value);
+}
+
+// Settings whose batches are due only at batch_max_rows or close, so tests know the batches.
+decision_log_settings slow_batches(const std::string& path, std::size_t rows) {
+    auto s = settings_for(path);
+    s.batch_max_rows = rows;
+    s.batch_max_delay = std::chrono::seconds(60);
+    return s;
+}
+
+// Holds the writer thread inside on_committed until released.
+class blocking_listener final : public commit_listener {
+  public:
+    void on_committed(std::uint64_t, bool) override {
+        std::unique_lock lock(mutex_);
+        entered_ = true;
+        changed_.notify_all();
+        changed_.wait(lock, [&] { return released_; });
+    }
+    void wait_entered() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return entered_; });
+    }
+    void release() {
+        std::lock_guard lock(mutex_);
+        released_ = true;
+        changed_.notify_all();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool entered_ = false;
+    bool released_ = false;
+};
+
+constexpr const char* refuse_inserts =
+    "CREATE TRIGGER refuse_inserts BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'refused "
+    "by the "
+    "test'); END";
+
+}  // namespace
+
+TEST_CASE("decision log writer: decision and rule rows hold exactly the entry's values") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+
+    decision_log_entry blocked = make_entry(1);
+    blocked.rec.id = "call-7";
+    blocked.rec.kind = model::event_kind::call_attempt;
+    blocked.rec.time_ms = 1795834800123;
+    blocked.rec.callee.raw = "+88216000111";
+    blocked.rec.callee.e164 = "+88216000111";
+    blocked.rec.callee.country = "";
+    blocked.rec.callee.type = model::number_type::satellite;
+    blocked.rec.callee.is_home = false;
+    blocked.rec.asserted.present = true;
+    blocked.rec.asserted.raw = "+84912100001";
+    blocked.rec.asserted.e164 = "+84912100001";
+    blocked.rec.origin.kind = model::origin_kind::international;
+    blocked.rec.origin.trunk = "INTL-3";
+    blocked.rec.origin.ip = "203.0.113.9";
+    blocked.dec.final_action = engine::action::block;
+    blocked.dec.ruleset_version = "9f2c";
+    blocked.latency_us = 84;
+    blocked.decided_at_ms = 1795834800200;
+    engine::matched_rule irsf;
+    irsf.rule = "irsf_satellite_destination";
+    irsf.priority = "critical";
+    irsf.rule_action = engine::action::block;
+    irsf.reason = "call to satellite range +88216 from a home mobile";
+    irsf.evidence_json = R"({"prefix":"+88216"})";
+    engine::matched_rule burst;
+    burst.rule = "caller_burst";
+    burst.priority = "warning";
+    burst.rule_action = engine::action::warn;
+    burst.shadow = true;
+    burst.reason = "31 calls in 60 s";
+    blocked.dec.rules = {irsf, burst};
+    std::string blocked_json;
+    model::append_record_json(blocked_json, blocked.rec);
+
+    // Everything optional left empty: those columns must be NULL, not ''.
+    decision_log_entry bare;
+    bare.rec.kind = model::event_kind::sms_deliver;
+    bare.rec.time_ms = 5;
+    bare.rec.time_from_receipt = true;
+    bare.dec.final_action = engine::action::allow;
+    bare.decided_at_ms = 6;
+    std::string bare_json;
+    model::append_record_json(bare_json, bare.rec);
+
+    auto writer = open_writer(settings_for(path));
+    REQUIRE(writer->submit(std::move(blocked), true));
+    REQUIRE(writer->submit(std::move(bare), true));
+    writer->close();
+
+    CHECK(query(path,
+                "SELECT id, time_ms, decided_at_ms, record_id, kind, caller_raw, caller_e164, "
+                "callee_raw, "
+                "callee_e164, asserted_e164, origin_kind, origin_trunk, origin_ip, action, "
+                "ruleset_version, "
+                "latency_us, typeof(time_ms), typeof(latency_us) FROM decisions ORDER BY id") ==
+          std::vector<row>{
+              {"1", "1795834800123", "1795834800200", "call-7", "call.attempt", "0912100001",
+               "+84912100001", "+88216000111", "+88216000111", "+84912100001", "international",
+               "INTL-3", "203.0.113.9", "block", "9f2c", "84", "integer", "integer"},
+              {"2", "5", "6", std::nullopt, "sms.deliver", std::nullopt, std::nullopt, std::nullopt,
+               std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "allow",
+               std::nullopt, "0", "integer", "integer"}});
+    CHECK(query(path, "SELECT record_json FROM decisions ORDER BY id") ==
+          std::vector<row>{{blocked_json}, {bare_json}});
+    CHECK(query(path,
+                "SELECT decision_id, rule, priority, action, shadow, reason, evidence_json, "
+                "typeof(shadow) "
+                "FROM decision_rules ORDER BY rowid") ==
+          std::vector<row>{
+              {"1", "irsf_satellite_destination", "critical", "block", "0",
+               "call to satellite range +88216 from a home mobile", R"({"prefix":"+88216"})",
+               "integer"},
+              {"1", "caller_burst", "warning", "warn", "1", "31 calls in 60 s", "{}", "integer"}});
+    const auto stats = writer->stats();
+    CHECK(stats.rows_committed == 2);
+    CHECK(stats.rule_rows_committed == 2);
+    CHECK(stats.write_failures == 0);
+    CHECK(stats.rows_lost == 0);
+    CHECK(stats.queue_depth == 0);
+}
+
+TEST_CASE("decision log writer: each listener is told once per batch with its highest token") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto a = std::make_shared<recording_listener>();
+    auto b = std::make_shared<recording_listener>();
+    // One batch: nothing is due before close().
+    auto writer = open_writer(slow_batches(path, 1000));
+    REQUIRE(writer->submit(make_entry(1, a, 1), true));
+    REQUIRE(writer->submit(make_entry(2, b, 1), true));
+    REQUIRE(writer->submit(make_entry(3, a, 2), true));
+    REQUIRE(writer->submit(make_entry(4, nullptr, 0), true));
+    REQUIRE(writer->submit(make_entry(5, a, 3), true));
+    REQUIRE(writer->submit(make_entry(6, b, 2), true));
+    CHECK(a->notices().empty());
+    writer->close();
+    CHECK(a->notices() == std::vector<notice>{{3, true}});
+    CHECK(b->notices() == std::vector<notice>{{2, true}});
+    CHECK(writer->stats().batches_committed == 1);
+}
+
+TEST_CASE("decision log writer: batches of one row tell a listener every token in order") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto a = std::make_shared<recording_listener>();
+    auto writer = open_writer(slow_batches(path, 1));
+    for (std::uint64_t t = 1; t <= 20; ++t)
+        REQUIRE(writer->submit(make_entry(static_cast<int>(t), a, t), true));
+    writer->close();
+    std::vector<notice> expected;
+    for (std::uint64_t t = 1; t <= 20; ++t) expected.push_back({t, true});
+    CHECK(a->notices() == expected);
+    CHECK(writer->stats().batches_committed == 20);
+}
+
+TEST_CASE("decision log writer: a partial batch is committed after batch_max_delay") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto a = std::make_shared<recording_listener>();
+    auto settings = settings_for(path);
+    settings.batch_max_rows = 1000;
+    settings.batch_max_delay = std::chrono::milliseconds(5);
+    auto writer = open_writer(settings);
+    REQUIRE(writer->submit(make_entry(1, a, 7), true));
+    CHECK(eventually([&] { return !a->notices().empty(); }));
+    CHECK(a->notices() == std::vector<notice>{{7, true}});
+    CHECK(query_one(path, "SELECT count(*) FROM decisions") ==
+          "1");  // readable while the writer runs
+    CHECK(writer->stats().queue_depth == 0);
+}
+
+TEST_CASE("decision log writer: close() commits everything queued, and later submits are refused") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto writer = open_writer(slow_batches(path, 1000));
+    for (int i = 1; i <= 10000; ++i) REQUIRE(writer->submit(make_entry(i), true));
+    writer->close();
+    writer->close();  // idempotent
+    const auto stats = writer->stats();
+    CHECK(stats.rows_committed == 10000);
+    CHECK(stats.batches_committed >= 10);
+    CHECK(stats.queue_depth == 0);
+    CHECK(
+        query(path,
+              "SELECT count(*), min(id), max(id), max(record_id = 'rec-' || id) FROM decisions") ==
+        std::vector<row>{{"10000", "1", "10000", "1"}});
+    CHECK_FALSE(writer->submit(make_entry(10001), true));
+    CHECK_FALSE(writer->submit(make_entry(10002), false));
+    CHECK(writer->stats().queue_full_events == 0);
+}
+
+TEST_CASE("decision log writer: a full queue refuses or blocks the submitter") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto settings = settings_for(path);
+    settings.queue_capacity = 2;
+    settings.batch_max_rows = 1;
+    auto writer = open_writer(settings);
+
+    // Hold the writer thread in the first commit notice, so nothing leaves the queue.
+    auto gate = std::make_shared<blocking_listener>();
+    REQUIRE(writer->submit(make_entry(1, gate, 1), true));
+    gate->wait_entered();
+
+    CHECK(writer->submit(make_entry(2), false));
+    CHECK(writer->submit(make_entry(3), false));
+    decision_log_entry refused = make_entry(4);
+    CHECK_FALSE(writer->submit(std::move(refused), false));
+    CHECK(refused.rec.id == "rec-4");  // left untouched
+    CHECK(writer->stats().queue_full_events == 1);
+    CHECK(writer->stats().queue_depth == 2);
+
+    std::atomic<bool> returned{false};
+    std::atomic<bool> accepted{false};
+    std::thread waiter([&] {
+        accepted = writer->submit(make_entry(5), true);
+        returned = true;
+    });
+    CHECK(eventually([&] { return writer->stats().queue_full_events == 2; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK_FALSE(returned.load());  // still held back
+
+    gate->release();
+    waiter.join();
+    CHECK(accepted.load());
+    writer->close();
+    CHECK(writer->stats().rows_committed == 4);
+    CHECK(query(path,
+                "SELECT group_concat(record_id, ' ') FROM (SELECT record_id FROM decisions ORDER "
+                "BY id)") == std::vector<row>{{"rec-1 rec-2 rec-3 rec-5"}});
+}
+
+TEST_CASE("decision log writer: a rule-set version is stored once, with its content") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    {
+        auto writer = open_writer(slow_batches(path, 1000));
+        writer->record_ruleset_version("v1", "- rule: a\n");
+        writer->record_ruleset_version("v1", "- rule: a\n");
+        REQUIRE(writer->submit(make_entry(1), true));
+        writer->record_ruleset_version("v2", "- rule: b\n");
+        writer->record_ruleset_version("v1", "- rule: changed\n");
+        writer->close();
+    }
+    const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    CHECK(query(path, "SELECT version, content FROM ruleset_versions ORDER BY version") ==
+          std::vector<row>{{"v1", "- rule: a\n"}, {"v2", "- rule: b\n"}});
+    const auto bounds =
+        query(path, "SELECT min(first_used_ms), max(first_used_ms) FROM ruleset_versions");
+    CHECK(std::stoll(*bounds[0][0]) >= before);
+    CHECK(std::stoll(*bounds[0][1]) <= after);
+
+    // Another process (a restart) with the same version keeps the first row.
+    auto writer = open_writer(settings_for(path));
+    writer->record_ruleset_version("v1", "- rule: restarted\n");
+    writer->close();
+    CHECK(query(path, "SELECT version, content FROM ruleset_versions ORDER BY version") ==
+          std::vector<row>{{"v1", "- rule: a\n"}, {"v2", "- rule: b\n"}});
+}
+
+TEST_CASE("decision log writer: a failing transaction is retried until it commits") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto writer = open_writer(settings_for(path));
+    REQUIRE(execute(path, refuse_inserts) == "");
+    auto a = std::make_shared<recording_listener>();
+    for (std::uint64_t t = 1; t <= 3; ++t)
+        REQUIRE(writer->submit(make_entry(static_cast<int>(t), a, t), true));
+
+    CHECK(eventually([&] { return writer->stats().write_failures >= 2; }));
+    CHECK(a->notices().empty());
+    CHECK(writer->stats().rows_committed == 0);
+    CHECK(writer->stats().queue_depth == 3);
+
+    REQUIRE(execute(path, "DROP TRIGGER refuse_inserts") == "");
+    CHECK(eventually([&] { return writer->stats().rows_committed == 3; }));
+    CHECK(a->notices() == std::vector<notice>{{3, true}});
+    writer->close();
+    CHECK(query_one(path, "SELECT count(*) FROM decisions") == "3");
+    CHECK(writer->stats().rows_lost == 0);
+}
+
+TEST_CASE(
+    "decision log writer: at close a still-failing transaction is given up, counted and reported") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto writer = open_writer(slow_batches(path, 2));
+
+    // Hold the writer in a commit notice while the next five entries queue up, so they are
+    // taken in one swap and written as chunks of batch_max_rows: [1,2] [3,4] [5].
+    auto gate = std::make_shared<blocking_listener>();
+    REQUIRE(writer->submit(make_entry(0, gate, 1), true));
+    REQUIRE(writer->submit(make_entry(0, gate, 2), true));
+    gate->wait_entered();
+    REQUIRE(execute(path, refuse_inserts) == "");
+    auto a = std::make_shared<recording_listener>();
+    for (std::uint64_t t = 1; t <= 5; ++t)
+        REQUIRE(writer->submit(make_entry(static_cast<int>(t), a, t), true));
+    std::thread closer([&] { writer->close(); });
+    gate->release();
+    closer.join();
+
+    const auto stats = writer->stats();
+    CHECK(stats.rows_committed == 2);
+    CHECK(stats.rows_lost == 5);
+    CHECK(stats.write_failures >= 5);  // at least 3 tries for the first chunk, 1 for each later one
+    CHECK(stats.queue_depth == 0);
+    CHECK(a->notices() == std::vector<notice>{{2, false}, {4, false}, {5, false}});
+    REQUIRE(execute(path, "DROP TRIGGER refuse_inserts") == "");
+    CHECK(query_one(path, "SELECT count(*) FROM decisions") == "2");
+}
