@@ -1,0 +1,24 @@
+// The engine's interface to the rest of the daemon: one normalised record in, one decision
+// out. Called concurrently from every ingest thread; implementations synchronise their
+// own state (windows, counters).
+#pragma once
+
+#include "engine/decision.hpp"
+#include "model/record.hpp"
+
+namespace ringfence::engine {
+
+class decision_point {
+public:
+    virtual ~decision_point() = default;
+    // Fills out (which the caller reuses between records) for rec.
+    virtual void decide(const model::record& rec, decision& out) = 0;
+};
+
+// The decision point before any rule set is loaded: every record is allowed, with no rules.
+class allow_all_decision_point final : public decision_point {
+public:
+    void decide(const model::record&, decision& out) override { out.clear(); }
+};
+
+}  // namespace ringfence::engine
