@@ -1,0 +1,296 @@
+#include "app/daemon.hpp"
+
+#include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
+
+#include <boost/asio.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "app/pipeline_parts.hpp"
+#include "app/systemd_notifier.hpp"
+#include "common/log.hpp"
+#include "ingest/jsonl_server.hpp"
+
+namespace ringfence::app {
+
+namespace asio = boost::asio;
+using common::log;
+using common::log_level;
+
+namespace {
+
+constexpr auto shutdown_deadline = std::chrono::seconds(30);
+
+void print_diagnostics(const std::vector<common::diagnostic>& diags) {
+    for (const auto& d : diags)
+        log(d.level == common::severity::error ? log_level::error : log_level::warning, "{}", d.to_text());
+}
+
+class daemon_process {
+public:
+    explicit daemon_process(const daemon_options& options) : options_(options) {}
+
+    int run() {
+        int code = startup();
+        if (code < 0) code = serve();
+        teardown();
+        return code;
+    }
+
+private:
+    // Each step returns -1 to go on, or the exit code to stop with.
+    int startup() {
+        for (auto step : {&daemon_process::load_config, &daemon_process::load_parts, &daemon_process::open_log,
+                          &daemon_process::start_listeners}) {
+            const int code = (this->*step)();
+            if (code >= 0) return code;
+        }
+        return -1;
+    }
+
+    int load_config() {
+        auto cfg = load_daemon_config(options_.config_file, options_.overrides);
+        print_diagnostics(cfg.diagnostics);
+        if (!cfg.value) {
+            log(log_level::error, "configuration {} has errors; not starting", options_.config_file);
+            return 1;
+        }
+        config_ = std::move(*cfg.value);
+        common::log_level level = log_level::info;
+        common::parse_log_level(config_.log.level, level);
+        common::set_log_level(level);
+        return -1;
+    }
+
+    int load_parts() {
+        auto parts = load_pipeline_parts(config_);
+        print_diagnostics(parts.diagnostics);
+        if (!parts.value) {
+            log(log_level::error, "numbering plan or rules have errors; not starting");
+            return 1;
+        }
+        parts_ = std::move(*parts.value);
+        if (options_.check_only) {
+            log(log_level::info, "configuration {} is valid", options_.config_file);
+            return 0;
+        }
+        if (parts_.rules) {
+            const auto rs = parts_.rules->current();
+            log(log_level::info, "rules {}: {} rules, {} aggregates, {} list entries", rs->version, rs->rules.size(),
+                rs->aggregates.size(), rs->list_entries);
+            restore_state();
+        } else {
+            log(log_level::warning, "no rule packs configured (rules.paths): every record is allowed");
+        }
+        return -1;
+    }
+
+    void restore_state() {
+        const std::string& path = config_.state_snapshot_path;
+        std::error_code ec;
+        if (path.empty() || !std::filesystem::exists(path, ec)) return;
+        if (auto err = parts_.rules->windows().load_snapshot(path); !err.empty())
+            log(log_level::warning, "window state snapshot {} not restored: {}", path, err);
+        else
+            log(log_level::info, "window state restored from {} ({} keys)", path, parts_.rules->windows().stats().keys);
+    }
+
+    void save_state() {
+        if (!parts_.rules || config_.state_snapshot_path.empty()) return;
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(config_.state_snapshot_path).parent_path(), ec);
+        if (auto err = parts_.rules->windows().save_snapshot(config_.state_snapshot_path); !err.empty())
+            log(log_level::error, "window state snapshot {} failed: {}", config_.state_snapshot_path, err);
+    }
+
+    void record_ruleset_version() {
+        if (!parts_.rules || !log_writer_) return;
+        const auto rs = parts_.rules->current();
+        log_writer_->record_ruleset_version(rs->version, rs->content);
+    }
+
+    // Off the io threads: SIGHUP reloads and periodic state snapshots.
+    void maintenance_loop() {
+        auto next_snapshot = std::chrono::steady_clock::now() + std::chrono::seconds(config_.state_snapshot_interval_s);
+        while (!stopping_) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (reload_requested_.exchange(false) && parts_.rules) {
+                auto r = parts_.rules->reload();
+                print_diagnostics(r.diagnostics);
+                if (r.swapped) {
+                    log(log_level::notice, "rules reloaded: {}", r.version);
+                    record_ruleset_version();
+                } else {
+                    log(log_level::error, "rule reload failed; still deciding with {}", parts_.rules->current()->version);
+                }
+            }
+            if (config_.state_snapshot_interval_s > 0 && std::chrono::steady_clock::now() >= next_snapshot) {
+                save_state();
+                next_snapshot = std::chrono::steady_clock::now() + std::chrono::seconds(config_.state_snapshot_interval_s);
+            }
+        }
+    }
+
+    int open_log() {
+        if (!config_.decision_log.enabled) {
+            log(log_level::warning, "decision_log.enabled is false: decisions are answered but not logged");
+            return -1;
+        }
+        const auto& path = config_.decision_log.settings.path;
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+        auto writer = store::decision_log_writer::open(config_.decision_log.settings);
+        print_diagnostics(writer.diagnostics);
+        if (!writer.value) {
+            log(log_level::error, "cannot open the decision log {}; not starting", path);
+            return 1;
+        }
+        log_writer_ = std::move(*writer.value);
+        log(log_level::info, "decision log {} ({})", path,
+            config_.decision_log.mode == durability::async ? "async" : "reply_after_commit");
+        record_ruleset_version();
+        return -1;
+    }
+
+    int start_listeners() {
+        context_.emplace(ingest::pipeline_context{*parts_.plan, *parts_.engine, log_writer_.get(),
+                                                  config_.decision_log.mode == durability::reply_after_commit,
+                                                  config_.decision_log.on_queue_full, counters_});
+        ingest::jsonl_server_settings s;
+        s.tcp_enabled = config_.jsonl.tcp.enabled;
+        s.tcp_host = config_.jsonl.tcp.host;
+        s.tcp_port = config_.jsonl.tcp.port;
+        s.unix_path = config_.jsonl.unix_path;
+        s.max_connections = config_.jsonl.max_connections;
+        s.limits.max_line_bytes = config_.jsonl.max_line_bytes;
+        s.limits.max_pending_reply_bytes = config_.jsonl.max_pending_reply_bytes;
+        server_.emplace(io_, *context_, s);
+        if (auto err = server_->start(); !err.empty()) {
+            log(log_level::error, "{}", err);
+            return 1;
+        }
+        if (s.tcp_enabled) log(log_level::info, "listening for JSON lines on tcp {}:{}", s.tcp_host, server_->tcp_port());
+        if (!s.unix_path.empty()) log(log_level::info, "listening for JSON lines on unix {}", s.unix_path);
+        return -1;
+    }
+
+    int serve() {
+        asio::signal_set signals(io_, SIGTERM, SIGINT);
+        signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+            if (!ec) begin_shutdown(sig);
+        });
+        asio::signal_set hangup(io_, SIGHUP);
+        arm_hangup(hangup);
+        maintenance_ = std::thread([this] { maintenance_loop(); });
+        asio::steady_timer stats_timer(io_);
+        arm_stats(stats_timer);
+        notifier_.emplace(io_);
+        notifier_->ready("deciding");
+        server_started_ = true;
+        log(log_level::notice, "ringfenced ready");
+
+        std::vector<std::thread> threads;
+        for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
+        io_.run();
+        for (auto& t : threads) t.join();
+        if (shutdown_thread_.joinable()) shutdown_thread_.join();
+        return 0;
+    }
+
+    void arm_hangup(asio::signal_set& hangup) {
+        hangup.async_wait([this, &hangup](const boost::system::error_code& ec, int) {
+            if (ec || stopping_) return;
+            log(log_level::notice, "SIGHUP: reloading rule packs");
+            reload_requested_ = true;
+            arm_hangup(hangup);
+        });
+    }
+
+    void arm_stats(asio::steady_timer& timer) {
+        if (config_.log.stats_interval_s <= 0) return;
+        timer.expires_after(std::chrono::seconds(config_.log.stats_interval_s));
+        timer.async_wait([this, &timer](const boost::system::error_code& ec) {
+            if (ec || stopping_) return;
+            log_stats();
+            arm_stats(timer);
+        });
+    }
+
+    void log_stats() {
+        std::string line = counters_.summary();
+        if (log_writer_) {
+            const auto st = log_writer_->stats();
+            line += fmt::format(" log.rows={} log.batches={} log.write_failures={} log.queue_depth={} log.rows_lost={}",
+                                st.rows_committed, st.batches_committed, st.write_failures, st.queue_depth, st.rows_lost);
+        }
+        if (parts_.rules) {
+            const auto es = parts_.rules->stats();
+            const auto ws = parts_.rules->windows().stats();
+            line += fmt::format(" rules.reloads_ok={} rules.reloads_failed={} state.keys={} state.bytes={} state.evicted_idle={} state.evicted_memory={}",
+                                es.reloads_ok, es.reloads_failed, ws.keys, ws.bytes, ws.evicted_idle, ws.evicted_memory);
+        }
+        log(log_level::info, "stats {}", line);
+    }
+
+    void begin_shutdown(int sig) {
+        if (stopping_) return;
+        stopping_ = true;
+        log(log_level::notice, "signal {}: stopping; answering lines already read", sig);
+        notifier_->stopping();
+        server_->stop();
+        // Off the io threads: sessions answer what they have read and close once their
+        // replies are out (held ones leave as the writer commits); then the rest of the
+        // log is flushed and the loop stops. A client that never reads is cut at the deadline.
+        shutdown_thread_ = std::thread([this] {
+            const auto deadline = std::chrono::steady_clock::now() + shutdown_deadline;
+            while (server_->active_sessions() > 0 && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            if (server_->active_sessions() > 0)
+                log(log_level::warning, "{} connections still open after {} s; closing them", server_->active_sessions(),
+                    shutdown_deadline.count());
+            if (log_writer_) log_writer_->close();
+            io_.stop();
+        });
+    }
+
+    void teardown() {
+        stopping_ = true;
+        if (shutdown_thread_.joinable()) shutdown_thread_.join();
+        if (maintenance_.joinable()) maintenance_.join();
+        if (server_started_) save_state();
+        server_.reset();
+        if (log_writer_) {
+            log_writer_->close();
+            log_stats();
+            log_writer_.reset();
+        }
+        if (server_started_) log(log_level::notice, "ringfenced stopped");
+    }
+
+    // Declaration order is destruction order in reverse: sessions die with io_, and they
+    // still use the context, counters, plan and engine declared before it.
+    daemon_options options_;
+    daemon_config config_;
+    pipeline_parts parts_;
+    ingest::ingest_counters counters_;
+    std::unique_ptr<store::decision_log_writer> log_writer_;
+    std::optional<ingest::pipeline_context> context_;
+    asio::io_context io_;
+    std::optional<ingest::jsonl_server> server_;
+    std::optional<systemd_notifier> notifier_;
+    std::thread shutdown_thread_;
+    std::thread maintenance_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> reload_requested_{false};
+    bool server_started_ = false;
+};
+
+}  // namespace
+
+int run_daemon(const daemon_options& options) {
+    daemon_process p(options);
+    return p.run();
+}
+
+}  // namespace ringfence::app

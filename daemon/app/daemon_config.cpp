@@ -1,0 +1,291 @@
+#include "app/daemon_config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "common/yaml_fields.hpp"
+
+namespace ringfence::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> split_key(const std::string& key) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = key.find('.', start);
+        parts.push_back(key.substr(start, dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
+// Sets root[a][b]...= value, creating mappings on the way (replacing non-mappings).
+void apply_override(YAML::Node root, const config_override& o) {
+    const auto parts = split_key(o.key);
+    YAML::Node value;
+    try {
+        value = YAML::Load(o.value);
+    } catch (const YAML::Exception&) {
+        value = YAML::Node(o.value);  // not YAML: take the text as it is
+    }
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        YAML::Node next = chain.back()[parts[i]];
+        if (!next.IsMap()) {
+            chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+            next = chain.back()[parts[i]];
+        }
+        chain.push_back(next);
+    }
+    chain.back()[parts.back()] = value;
+}
+
+bool parse_endpoint(const std::string& text, endpoint& out, std::string& why) {
+    if (text.empty()) {
+        out.enabled = false;
+        return true;
+    }
+    std::string host;
+    std::string port_text;
+    if (text.front() == '[') {  // [::1]:7575
+        const auto close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+            why = "expected [ipv6]:port";
+            return false;
+        }
+        host = text.substr(1, close - 1);
+        port_text = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string::npos) {
+            why = "expected host:port";
+            return false;
+        }
+        host = text.substr(0, colon);
+        port_text = text.substr(colon + 1);
+    }
+    unsigned port = 0;
+    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (host.empty() || ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535) {
+        why = "expected host:port with a port from 0 to 65535";
+        return false;
+    }
+    out.enabled = true;
+    out.host = host;
+    out.port = static_cast<std::uint16_t>(port);
+    return true;
+}
+
+// A path from the file resolves against the file's folder; one from --set against the
+// working directory (where the operator typed it).
+std::string resolve(const std::string& p, const std::string& base_dir, bool from_override) {
+    if (p.empty()) return p;
+    fs::path path(p);
+    if (path.is_absolute()) return path.lexically_normal().string();
+    if (from_override) return (fs::current_path() / path).lexically_normal().string();
+    return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+class config_reader {
+public:
+    config_reader(std::string file, std::set<std::string> overridden, std::vector<common::diagnostic>& diags)
+        : file_(std::move(file)), overridden_(std::move(overridden)), diags_(diags),
+          base_dir_(fs::absolute(fs::path(file_)).parent_path().string()) {}
+
+    bool from_override(const std::string& key) const {
+        for (const auto& o : overridden_)
+            if (key == o || key.rfind(o + ".", 0) == 0) return true;
+        return false;
+    }
+    std::string path_value(const std::string& key, const std::string& v) const {
+        return resolve(v, base_dir_, from_override(key));
+    }
+
+    void read(const YAML::Node& root, daemon_config& c) {
+        c.source_file = file_;
+        common::yaml_fields top(root, file_, "", "CONFIG", diags_);
+        if (auto v = top.get_string("state_dir")) c.state_dir = path_value("state_dir", *v);
+        if (auto v = top.get_string("home_country")) c.numbering.home_country = *v;
+        read_numbering(top.node("numbering"), c);
+        read_ingest(top.node("ingest"), c);
+        read_decision_log(top.node("decision_log"), c);
+        read_rules(top.node("rules"), c);
+        read_engine(top.node("engine"), c);
+        read_log(top.node("log"), c);
+        top.reject_unknown_keys();
+    }
+
+private:
+    void read_numbering(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "numbering", "CONFIG", diags_);
+        if (auto v = f.get_string_list("plans")) {
+            c.numbering.plan_files.clear();
+            for (const auto& p : *v) c.numbering.plan_files.push_back(path_value("numbering.plans", p));
+        }
+        if (auto v = f.get_bool("accept_bare_country_code")) c.numbering.accept_bare_country_code = *v;
+        f.reject_unknown_keys();
+    }
+
+    void read_ingest(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "ingest", "CONFIG", diags_);
+        if (auto v = f.get_int("threads", 1, 64)) c.io_threads = static_cast<int>(*v);
+        const YAML::Node jn = f.node("jsonl");
+        common::yaml_fields j(jn, file_, "ingest.jsonl", "CONFIG", diags_);
+        const YAML::Node tcp_node = j.node("tcp");
+        if (jn.IsMap() && jn["tcp"].IsDefined() && tcp_node.IsNull()) {
+            c.jsonl.tcp.enabled = false;  // "tcp:" with no value disables TCP
+        } else if (auto v = j.get_string("tcp")) {
+            std::string why;
+            if (!parse_endpoint(*v, c.jsonl.tcp, why))
+                j.error(tcp_node, "BAD_VALUE", fmt::format("'ingest.jsonl.tcp': '{}': {}", *v, why));
+        }
+        if (auto v = j.get_string("unix")) c.jsonl.unix_path = path_value("ingest.jsonl.unix", *v);
+        if (auto v = j.get_int("max_line_bytes", 256, 16 * 1024 * 1024)) c.jsonl.max_line_bytes = static_cast<std::size_t>(*v);
+        if (auto v = j.get_int("max_connections", 1, 1'000'000)) c.jsonl.max_connections = static_cast<std::size_t>(*v);
+        if (auto v = j.get_int("max_pending_reply_bytes", 64 * 1024, 1LL << 32))
+            c.jsonl.max_pending_reply_bytes = static_cast<std::size_t>(*v);
+        j.reject_unknown_keys();
+        f.reject_unknown_keys();
+    }
+
+    void read_decision_log(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "decision_log", "CONFIG", diags_);
+        auto& d = c.decision_log;
+        if (auto v = f.get_bool("enabled")) d.enabled = *v;
+        if (auto v = f.get_string("path")) d.settings.path = *v;  // resolved after state_dir is known
+        path_from_override_ = from_override("decision_log.path");
+        if (auto v = f.get_choice("durability", {"reply_after_commit", "async"}))
+            d.mode = *v == "async" ? durability::async : durability::reply_after_commit;
+        if (auto v = f.get_choice("on_queue_full", {"backpressure", "allow", "warn", "block"})) {
+            if (*v == "backpressure") d.on_queue_full = store::queue_full_policy::backpressure;
+            else if (*v == "allow") d.on_queue_full = store::queue_full_policy::reply_allow;
+            else if (*v == "warn") d.on_queue_full = store::queue_full_policy::reply_warn;
+            else d.on_queue_full = store::queue_full_policy::reply_block;
+        }
+        if (auto v = f.get_int("queue_capacity", 16, 100'000'000)) d.settings.queue_capacity = static_cast<std::size_t>(*v);
+        if (auto v = f.get_int("batch_max_rows", 1, 1'000'000)) d.settings.batch_max_rows = static_cast<std::size_t>(*v);
+        if (auto v = f.get_int("batch_max_delay_us", 100, 10'000'000)) d.settings.batch_max_delay = std::chrono::microseconds(*v);
+        f.reject_unknown_keys();
+    }
+
+    void read_rules(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "rules", "CONFIG", diags_);
+        if (auto v = f.get_string_list("paths")) {
+            c.engine.rule_paths.clear();
+            for (const auto& p : *v) c.engine.rule_paths.push_back(path_value("rules.paths", p));
+        }
+        f.reject_unknown_keys();
+    }
+
+    void read_engine(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "engine", "CONFIG", diags_);
+        if (auto v = f.get_string("time_zone")) c.engine.time_zone = *v;
+        if (auto v = f.get_int("first_contact_lookback_s", 60, 365LL * 86400))
+            c.engine.activity.first_contact_lookback_ms = *v * 1000;
+        const YAML::Node sn = f.node("state");
+        common::yaml_fields st(sn, file_, "engine.state", "CONFIG", diags_);
+        if (auto v = st.get_int("memory_cap_mb", 16, 1024 * 1024)) c.engine.windows.memory_cap_bytes = static_cast<std::size_t>(*v) << 20;
+        if (auto v = st.get_int("idle_evict_s", 60, 90LL * 86400)) c.engine.windows.idle_evict_ms = *v * 1000;
+        if (auto v = st.get_int("distinct_exact_limit", 8, 100000)) c.engine.windows.distinct_exact_limit = static_cast<std::uint32_t>(*v);
+        if (auto v = st.get_string("snapshot_path")) c.state_snapshot_path = *v;
+        snapshot_from_override_ = from_override("engine.state.snapshot_path");
+        if (auto v = st.get_int("snapshot_interval_s", 0, 86400)) c.state_snapshot_interval_s = static_cast<int>(*v);
+        st.reject_unknown_keys();
+        f.reject_unknown_keys();
+    }
+
+    void read_log(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "log", "CONFIG", diags_);
+        if (auto v = f.get_choice("level", {"debug", "info", "notice", "warning", "error"})) c.log.level = *v;
+        if (auto v = f.get_int("stats_interval_s", 0, 86400)) c.log.stats_interval_s = static_cast<int>(*v);
+        f.reject_unknown_keys();
+    }
+
+public:
+    bool path_from_override_ = false;
+    bool snapshot_from_override_ = false;
+
+private:
+    std::string file_;
+    std::set<std::string> overridden_;
+    std::vector<common::diagnostic>& diags_;
+    std::string base_dir_;
+};
+
+// Errors caused by a --set value carry the override, not a line of the file.
+void relocate_override_errors(std::vector<common::diagnostic>& diags, const std::vector<config_override>& overrides) {
+    for (auto& d : diags) {
+        for (const auto& o : overrides) {
+            if (d.message.find("'" + o.key + "'") != std::string::npos ||
+                d.message.find("'" + o.key + ".") != std::string::npos) {
+                d.file = "--set " + o.key;
+                d.line = 0;
+                d.column = 0;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+bool parse_override(const std::string& text, config_override& out, std::string& error) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        error = fmt::format("--set '{}': expected key.path=value", text);
+        return false;
+    }
+    out.key = text.substr(0, eq);
+    out.value = text.substr(eq + 1);
+    return true;
+}
+
+common::loaded<daemon_config> load_daemon_config(const std::string& file, const std::vector<config_override>& overrides) {
+    common::loaded<daemon_config> result;
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(file);
+    } catch (const YAML::BadFile&) {
+        result.diagnostics.push_back({common::severity::error, "CONFIG_OPEN_FAILED",
+                                      fmt::format("cannot read config file: {}", std::strerror(errno)), file, 0, 0});
+        return result;
+    } catch (const YAML::ParserException& e) {
+        result.diagnostics.push_back({common::severity::error, "CONFIG_YAML_PARSE", e.msg, file, e.mark.line + 1, e.mark.column + 1});
+        return result;
+    }
+    if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+
+    std::set<std::string> overridden;
+    for (const auto& o : overrides) {
+        if (root.IsMap()) apply_override(root, o);
+        overridden.insert(o.key);
+    }
+
+    daemon_config c;
+    // Defaults that depend on where the file is: the shipped plans beside it.
+    const std::string base = fs::absolute(fs::path(file)).parent_path().string();
+    c.numbering.plan_files = {resolve("numbering/vn.yaml", base, false), resolve("numbering/international.yaml", base, false)};
+    c.state_dir = "/var/lib/ringfence";
+    c.jsonl.tcp = {true, "127.0.0.1", 7575};
+    c.decision_log.settings.path = "decisions.sqlite";
+    c.state_snapshot_path = "window_state.sqlite";
+
+    config_reader reader(file, overridden, result.diagnostics);
+    reader.read(root, c);
+    c.decision_log.settings.path = resolve(c.decision_log.settings.path, c.state_dir, reader.path_from_override_);
+    c.state_snapshot_path = resolve(c.state_snapshot_path, c.state_dir, reader.snapshot_from_override_);
+    relocate_override_errors(result.diagnostics, overrides);
+    if (!common::has_errors(result.diagnostics)) result.value = std::move(c);
+    return result;
+}
+
+}  // namespace ringfence::app

@@ -1,0 +1,71 @@
+// The daemon's configuration (config/ringfence.yaml): read with yaml-cpp, overridden by
+// `--set key.path=value`, validated in one pass. Unknown keys, wrong types and bad values
+// are errors naming file:line:column (or the --set that caused them).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.hpp"
+#include "model/numbering_plan.hpp"
+#include "engine/rule_engine.hpp"
+#include "store/decision_log_writer.hpp"
+
+namespace ringfence::app {
+
+enum class durability { reply_after_commit, async };
+
+struct endpoint {
+    bool enabled = false;
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+struct daemon_config {
+    std::string source_file;  // the YAML file the config came from
+    std::string state_dir;    // where relative state paths (the decision log) live
+
+    model::numbering_settings numbering;
+
+    struct jsonl_ingest {
+        endpoint tcp;               // ingest.jsonl.tcp: "127.0.0.1:7575"; empty disables
+        std::string unix_path;      // ingest.jsonl.unix; empty disables
+        std::size_t max_line_bytes = 64 * 1024;
+        std::size_t max_connections = 1024;
+        std::size_t max_pending_reply_bytes = 4 * 1024 * 1024;  // stop reading a client that does not read
+    } jsonl;
+    int io_threads = 1;
+
+    struct decision_log_config {
+        bool enabled = true;
+        store::decision_log_settings settings;  // settings.path resolved against state_dir
+        durability mode = durability::reply_after_commit;
+        store::queue_full_policy on_queue_full = store::queue_full_policy::backpressure;
+    } decision_log;
+
+    // Rule packs and the engine's state.
+    engine::rule_engine_settings engine;  // engine.rule_paths from rules.paths
+    std::string state_snapshot_path;      // window state saved here on shutdown and every snapshot_interval_s
+    int state_snapshot_interval_s = 300;
+
+    struct logging_config {
+        std::string level = "info";
+        int stats_interval_s = 60;  // a counters line on the log every N seconds; 0 disables
+    } log;
+};
+
+struct config_override {
+    std::string key;    // "decision_log.durability"
+    std::string value;  // parsed as a YAML scalar or flow collection
+};
+
+// "key.path=value" -> override; an error message when the text has no '=' or an empty key.
+bool parse_override(const std::string& text, config_override& out, std::string& error);
+
+// Loads file, applies overrides (paths given there resolve against the working directory,
+// paths in the file against the file's folder), validates. value is empty on any error.
+common::loaded<daemon_config> load_daemon_config(const std::string& file,
+                                                 const std::vector<config_override>& overrides);
+
+}  // namespace ringfence::app

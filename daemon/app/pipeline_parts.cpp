@@ -1,0 +1,38 @@
+#include "app/pipeline_parts.hpp"
+
+namespace ringfence::app {
+
+common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config) {
+    common::loaded<pipeline_parts> out;
+    auto plan = model::numbering_plan::load(config.numbering);
+    out.diagnostics = std::move(plan.diagnostics);
+    if (!plan.value || common::has_errors(out.diagnostics)) return out;
+    pipeline_parts parts;
+    parts.plan = std::make_unique<model::numbering_plan>(std::move(*plan.value));
+    if (config.engine.rule_paths.empty()) {
+        // No rule packs configured: every record is allowed with no rules.
+        parts.engine = std::make_unique<engine::allow_all_decision_point>();
+    } else {
+        auto eng = engine::rule_engine::create(config.engine);
+        out.diagnostics.insert(out.diagnostics.end(), eng.diagnostics.begin(), eng.diagnostics.end());
+        if (!eng.value) return out;
+        parts.rules = eng.value->get();
+        parts.engine = std::move(*eng.value);
+    }
+    out.value = std::move(parts);
+    return out;
+}
+
+common::loaded<loaded_setup> load_setup(const std::string& config_file, const std::vector<config_override>& overrides) {
+    common::loaded<loaded_setup> out;
+    auto cfg = load_daemon_config(config_file, overrides);
+    out.diagnostics = std::move(cfg.diagnostics);
+    if (!cfg.value) return out;
+    auto parts = load_pipeline_parts(*cfg.value);
+    out.diagnostics.insert(out.diagnostics.end(), parts.diagnostics.begin(), parts.diagnostics.end());
+    if (!parts.value) return out;
+    out.value = loaded_setup{std::move(*cfg.value), std::move(*parts.value)};
+    return out;
+}
+
+}  // namespace ringfence::app

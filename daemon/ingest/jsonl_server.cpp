@@ -1,0 +1,122 @@
+#include "ingest/jsonl_server.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ringfence::ingest {
+
+namespace asio = boost::asio;
+
+jsonl_server::jsonl_server(asio::io_context& io, pipeline_context& ctx, jsonl_server_settings settings)
+    : io_(io), ctx_(ctx), settings_(std::move(settings)), strand_(asio::make_strand(io)) {}
+
+jsonl_server::~jsonl_server() {
+    if (!settings_.unix_path.empty() && unix_) ::unlink(settings_.unix_path.c_str());
+}
+
+std::string jsonl_server::start() {
+    boost::system::error_code ec;
+    if (settings_.tcp_enabled) {
+        const auto address = asio::ip::make_address(settings_.tcp_host, ec);
+        if (ec) return fmt::format("ingest.jsonl.tcp: '{}' is not an IP address", settings_.tcp_host);
+        asio::ip::tcp::endpoint ep(address, settings_.tcp_port);
+        tcp_.emplace(strand_);
+        tcp_->open(ep.protocol(), ec);
+        if (!ec) tcp_->set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) tcp_->bind(ep, ec);
+        if (!ec) tcp_->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) return fmt::format("ingest.jsonl.tcp: cannot listen on {}:{}: {}", settings_.tcp_host, settings_.tcp_port, ec.message());
+        bound_tcp_port_ = tcp_->local_endpoint().port();
+        accept_tcp();
+    }
+    if (!settings_.unix_path.empty()) {
+        // A socket file left by a previous run that died would make bind fail.
+        struct stat st {};
+        if (::lstat(settings_.unix_path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(settings_.unix_path.c_str());
+        unix_.emplace(strand_);
+        asio::local::stream_protocol::endpoint ep(settings_.unix_path);
+        unix_->open(ep.protocol(), ec);
+        if (!ec) unix_->bind(ep, ec);
+        if (!ec) unix_->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) {
+            unix_.reset();
+            return fmt::format("ingest.jsonl.unix: cannot listen on {}: {}", settings_.unix_path, ec.message());
+        }
+        ::chmod(settings_.unix_path.c_str(), 0660);  // the service group may connect, nobody else
+        accept_unix();
+    }
+    return {};
+}
+
+void jsonl_server::accept_tcp() {
+    tcp_->async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
+        if (stopped_ || ec == asio::error::operation_aborted) return;
+        if (!ec) {
+            boost::system::error_code ignored;
+            socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+            adopt<asio::ip::tcp>(std::move(socket));
+        }
+        accept_tcp();
+    });
+}
+
+void jsonl_server::accept_unix() {
+    unix_->async_accept([this](const boost::system::error_code& ec, asio::local::stream_protocol::socket socket) {
+        if (stopped_ || ec == asio::error::operation_aborted) return;
+        if (!ec) adopt<asio::local::stream_protocol>(std::move(socket));
+        accept_unix();
+    });
+}
+
+template <class Protocol>
+void jsonl_server::adopt(typename Protocol::socket socket) {
+    std::unique_lock lock(sessions_mutex_);
+    if (session_stoppers_.size() >= settings_.max_connections) {
+        lock.unlock();
+        ctx_.counters.connections_refused.fetch_add(1, std::memory_order_relaxed);
+        ctx_.counters.count_error(error_reason::too_many_connections);
+        const std::string line = fmt::format(
+            "{{\"id\":null,\"error\":{{\"code\":\"too_many_connections\",\"message\":\"the daemon already serves {} connections (ingest.jsonl.max_connections)\"}}}}\n",
+            settings_.max_connections);
+        boost::system::error_code ignored;
+        asio::write(socket, asio::buffer(line), ignored);
+        socket.close(ignored);
+        return;
+    }
+    ctx_.counters.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+    auto it = session_stoppers_.emplace(session_stoppers_.end());
+    auto on_closed = [this, it] {
+        std::lock_guard guard(sessions_mutex_);
+        session_stoppers_.erase(it);
+    };
+    auto session = std::make_shared<jsonl_session<Protocol>>(std::move(socket), ctx_, settings_.limits, std::move(on_closed));
+    *it = [weak = std::weak_ptr<jsonl_session<Protocol>>(session)] {
+        if (auto s = weak.lock()) s->stop();
+    };
+    lock.unlock();
+    session->start();
+}
+
+void jsonl_server::stop() {
+    stopped_ = true;
+    asio::dispatch(strand_, [this] {
+        boost::system::error_code ignored;
+        if (tcp_) tcp_->close(ignored);
+        if (unix_) unix_->close(ignored);
+    });
+    std::list<std::function<void()>> stoppers;
+    {
+        std::lock_guard guard(sessions_mutex_);
+        stoppers = session_stoppers_;
+    }
+    for (auto& s : stoppers)
+        if (s) s();
+}
+
+std::size_t jsonl_server::active_sessions() const {
+    std::lock_guard guard(sessions_mutex_);
+    return session_stoppers_.size();
+}
+
+}  // namespace ringfence::ingest

@@ -1,0 +1,60 @@
+// The JSON-lines listeners: TCP (127.0.0.1 by default) and a Unix socket. Accepts clients
+// up to max_connections and gives each a jsonl_session; stop() closes the listeners and
+// asks every session to finish what it has read.
+#pragma once
+
+#include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
+
+#include <boost/asio.hpp>
+#include <atomic>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "ingest/jsonl_session.hpp"
+
+namespace ringfence::ingest {
+
+struct jsonl_server_settings {
+    bool tcp_enabled = true;
+    std::string tcp_host = "127.0.0.1";
+    std::uint16_t tcp_port = 7575;  // 0: any free port (see tcp_port())
+    std::string unix_path;          // empty: no Unix socket
+    std::size_t max_connections = 1024;
+    session_limits limits;
+};
+
+class jsonl_server {
+public:
+    jsonl_server(boost::asio::io_context& io, pipeline_context& ctx, jsonl_server_settings settings);
+    ~jsonl_server();
+
+    // Binds and starts accepting. Returns an error message (empty on success).
+    std::string start();
+    void stop();
+
+    std::uint16_t tcp_port() const { return bound_tcp_port_; }
+    std::size_t active_sessions() const;
+
+private:
+    void accept_tcp();
+    void accept_unix();
+    template <class Protocol>
+    void adopt(typename Protocol::socket socket);
+
+    boost::asio::io_context& io_;
+    pipeline_context& ctx_;
+    jsonl_server_settings settings_;
+    std::optional<boost::asio::ip::tcp::acceptor> tcp_;
+    std::optional<boost::asio::local::stream_protocol::acceptor> unix_;
+    std::uint16_t bound_tcp_port_ = 0;
+    boost::asio::strand<boost::asio::io_context::executor_type> strand_;  // acceptors and stop()
+    std::atomic<bool> stopped_{false};
+
+    mutable std::mutex sessions_mutex_;
+    std::list<std::function<void()>> session_stoppers_;  // one per live session
+};
+
+}  // namespace ringfence::ingest

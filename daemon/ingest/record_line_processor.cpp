@@ -1,0 +1,100 @@
+#include "ingest/record_line_processor.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "model/record_json.hpp"
+#include "output/reply_json.hpp"
+
+namespace ringfence::ingest {
+
+namespace {
+
+std::int64_t steady_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+engine::action fail_action(store::queue_full_policy p) {
+    switch (p) {
+        case store::queue_full_policy::reply_block: return engine::action::block;
+        case store::queue_full_policy::reply_warn: return engine::action::warn;
+        default: return engine::action::allow;
+    }
+}
+
+}  // namespace
+
+record_line_processor::record_line_processor(pipeline_context& ctx) : ctx_(ctx), parser_(ctx.plan) {}
+
+record_line_processor::outcome record_line_processor::process(std::string_view line, std::int64_t received_at_ms,
+                                                              std::string& reply,
+                                                              const std::shared_ptr<store::commit_listener>& listener,
+                                                              std::uint64_t token, std::string* explain) {
+    outcome result;
+    const std::int64_t started_us = steady_us();
+    ctx_.counters.lines.fetch_add(1, std::memory_order_relaxed);
+    const decode::parse_status st = parser_.parse(line, received_at_ms, rec_);
+    if (!st.ok) {
+        ctx_.counters.count_error(parse_error_reason(st.code()));
+        output::append_error_line(reply, st.reply_id(), st.code(), st.message);
+        if (explain) explain->clear();
+        return result;
+    }
+    result.decided = true;
+    ctx_.engine.decide(rec_, dec_);
+    const std::int64_t latency_us = steady_us() - started_us;
+    if (explain) {
+        explain->clear();
+        model::append_record_json(*explain, rec_);
+    }
+
+    if (ctx_.log != nullptr) {
+        store::decision_log_entry entry;
+        entry.latency_us = latency_us;
+        entry.decided_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count();
+        if (ctx_.reply_after_commit) {
+            entry.listener = listener;
+            entry.token = token;
+        }
+        // The reply is rendered from the decision before the entry takes it over.
+        const std::size_t reply_start = reply.size();
+        output::append_decision_line(reply, rec_.id, dec_, latency_us);
+        const engine::action decided_action = dec_.final_action;
+        entry.rec = std::move(rec_);
+        entry.dec = std::move(dec_);
+        const bool wait = ctx_.on_queue_full == store::queue_full_policy::backpressure;
+        if (ctx_.log->submit(std::move(entry), wait)) {
+            result.awaits_commit = ctx_.reply_after_commit;
+            ctx_.counters.count_decision(decided_action);
+        } else {
+            // Queue full with a fail action configured: the reply says so and the count shows it.
+            ctx_.counters.log_queue_full.fetch_add(1, std::memory_order_relaxed);
+            rec_ = std::move(entry.rec);
+            dec_ = std::move(entry.dec);
+            dec_.final_action = fail_action(ctx_.on_queue_full);
+            dec_.rules.push_back({"ringfence.decision_log_queue_full", "error", dec_.final_action, false,
+                                  "the decision log queue is full: replied with the configured fail action, not logged",
+                                  "{}"});
+            reply.resize(reply_start);
+            output::append_decision_line(reply, rec_.id, dec_, latency_us);
+            ctx_.counters.count_decision(dec_.final_action);
+        }
+        rec_.clear();
+        dec_.clear();
+        return result;
+    }
+    ctx_.counters.count_decision(dec_.final_action);
+    output::append_decision_line(reply, rec_.id, dec_, latency_us);
+    return result;
+}
+
+void record_line_processor::reject_too_long(std::size_t limit, std::string& reply) {
+    ctx_.counters.lines.fetch_add(1, std::memory_order_relaxed);
+    ctx_.counters.count_error(error_reason::line_too_long);
+    output::append_error_line(reply, nullptr, "line_too_long",
+                              fmt::format("line longer than {} bytes; skipped to the next newline", limit));
+}
+
+}  // namespace ringfence::ingest

@@ -1,0 +1,54 @@
+// One JSON line in, one reply line out: parse and normalise, decide, queue for the decision
+// log. The socket sessions and `ringfence decide` both go through this, so an offline run
+// decides exactly as the daemon does.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "decode/jsonl/record_parser.hpp"
+#include "engine/decision_point.hpp"
+#include "ingest/ingest_counters.hpp"
+#include "model/numbering_plan.hpp"
+#include "store/decision_log_writer.hpp"
+
+namespace ringfence::ingest {
+
+struct pipeline_context {
+    const model::numbering_plan& plan;
+    engine::decision_point& engine;
+    store::decision_log_writer* log = nullptr;  // null: decisions are not logged (offline runs)
+    bool reply_after_commit = true;             // hold each reply until its log row is committed
+    store::queue_full_policy on_queue_full = store::queue_full_policy::backpressure;
+    ingest_counters& counters;
+};
+
+class record_line_processor {
+public:
+    explicit record_line_processor(pipeline_context& ctx);
+
+    struct outcome {
+        bool decided = false;          // false: the line got an error reply
+        bool awaits_commit = false;    // the reply may leave only after `token` is committed
+    };
+
+    // Appends exactly one reply line (ending in '\n') to reply. When the context logs with
+    // reply_after_commit, the entry is submitted with (listener, token) and awaits_commit is set.
+    // explain, when given, receives the normalised record as JSON (empty for an error).
+    outcome process(std::string_view line, std::int64_t received_at_ms, std::string& reply,
+                    const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token,
+                    std::string* explain = nullptr);
+
+    // The error reply for a line longer than the configured limit (it is never parsed).
+    void reject_too_long(std::size_t limit, std::string& reply);
+
+private:
+    pipeline_context& ctx_;
+    decode::record_json_parser parser_;
+    model::record rec_;
+    engine::decision dec_;
+};
+
+}  // namespace ringfence::ingest

@@ -1,0 +1,122 @@
+// Config loading: defaults, the shipped file, --set overrides, and exact errors with locations.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "app/daemon_config.hpp"
+
+using namespace ringfence;
+
+namespace {
+
+struct config_file {
+    std::filesystem::path dir;
+    std::string path;
+    explicit config_file(const std::string& text) {
+        dir = std::filesystem::temp_directory_path() / ("ringfence-config-" + std::to_string(::getpid()) + "-" +
+                                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        std::filesystem::create_directories(dir);
+        path = (dir / "ringfence.yaml").string();
+        std::ofstream(path) << text;
+    }
+    ~config_file() { std::filesystem::remove_all(dir); }
+};
+
+std::string errors_of(const common::loaded<app::daemon_config>& r) {
+    std::string out;
+    for (const auto& d : r.diagnostics) out += d.to_text() + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped config loads with its documented defaults") {
+    const auto r = app::load_daemon_config(RINGFENCE_SOURCE_DIR "/config/ringfence.yaml", {});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    const auto& c = *r.value;
+    CHECK(c.state_dir == "/var/lib/ringfence");
+    CHECK(c.jsonl.tcp.enabled);
+    CHECK(c.jsonl.tcp.host == "127.0.0.1");
+    CHECK(c.jsonl.tcp.port == 7575);
+    CHECK(c.jsonl.unix_path.empty());
+    CHECK(c.jsonl.max_line_bytes == 65536);
+    CHECK(c.decision_log.settings.path == "/var/lib/ringfence/decisions.sqlite");
+    CHECK(c.decision_log.mode == app::durability::reply_after_commit);
+    CHECK(c.decision_log.on_queue_full == store::queue_full_policy::backpressure);
+    REQUIRE(c.numbering.plan_files.size() == 2);
+    CHECK(c.numbering.plan_files[0] == RINGFENCE_SOURCE_DIR "/config/numbering/vn.yaml");
+    CHECK(c.numbering.home_country == "VN");
+}
+
+TEST_CASE("--set overrides any key; its paths resolve against the working directory") {
+    config_file f("state_dir: state\n");
+    const auto cwd = std::filesystem::current_path().string();
+    const auto r = app::load_daemon_config(
+        f.path, {{"decision_log.durability", "async"}, {"ingest.jsonl.tcp", "127.0.0.1:0"},
+                 {"ingest.jsonl.unix", "run/rf.sock"}, {"decision_log.on_queue_full", "block"}});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    CHECK(r.value->decision_log.mode == app::durability::async);
+    CHECK(r.value->jsonl.tcp.port == 0);
+    CHECK(r.value->jsonl.unix_path == cwd + "/run/rf.sock");
+    CHECK(r.value->decision_log.on_queue_full == store::queue_full_policy::reply_block);
+    // state_dir came from the file: relative to the file's folder.
+    CHECK(r.value->state_dir == (f.dir / "state").string());
+    CHECK(r.value->decision_log.settings.path == (f.dir / "state" / "decisions.sqlite").string());
+}
+
+TEST_CASE("unknown keys, wrong types and bad values are errors at file:line:column") {
+    config_file f(
+        "state_dir: /tmp/x\n"
+        "decision_log:\n"
+        "  durability: sometimes\n"
+        "  queue_capacity: lots\n"
+        "ingest:\n"
+        "  jsonl:\n"
+        "    tcp: localhost\n"
+        "    max_line_bytes: 10\n"
+        "  colour: blue\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    CHECK_FALSE(r.value.has_value());
+    REQUIRE(r.diagnostics.size() == 5);
+    CHECK(r.diagnostics[0].to_text() == f.path + ":7:10: error CONFIG_BAD_VALUE: 'ingest.jsonl.tcp': 'localhost': expected host:port");
+    CHECK(r.diagnostics[1].to_text() == f.path + ":8:21: error CONFIG_BAD_VALUE: 'ingest.jsonl.max_line_bytes': 10 is out of range [256, 16777216]");
+    CHECK(r.diagnostics[2].to_text() == f.path + ":9:3: error CONFIG_UNKNOWN_KEY: unknown key 'ingest.colour'");
+    CHECK(r.diagnostics[3].to_text() == f.path + ":3:15: error CONFIG_BAD_VALUE: 'decision_log.durability': 'sometimes' is not one of reply_after_commit, async");
+    CHECK(r.diagnostics[4].to_text() == f.path + ":4:19: error CONFIG_BAD_TYPE: 'decision_log.queue_capacity': expected an integer, got 'lots'");
+}
+
+TEST_CASE("an error caused by --set names the override, not a line of the file") {
+    config_file f("state_dir: /tmp/x\n");
+    const auto r = app::load_daemon_config(f.path, {{"decision_log.durability", "later"}, {"ingest.bogus", "1"}});
+    REQUIRE(r.diagnostics.size() == 2);
+    CHECK(r.diagnostics[0].to_text() == "--set ingest.bogus: error CONFIG_UNKNOWN_KEY: unknown key 'ingest.bogus'");
+    CHECK(r.diagnostics[1].to_text() == "--set decision_log.durability: error CONFIG_BAD_VALUE: 'decision_log.durability': 'later' is not one of reply_after_commit, async");
+}
+
+TEST_CASE("YAML syntax errors and missing files are reported with their place") {
+    config_file f("state_dir: [unclosed\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].code == "CONFIG_YAML_PARSE");
+    CHECK(r.diagnostics[0].file == f.path);
+    CHECK(r.diagnostics[0].line >= 1);
+
+    const auto missing = app::load_daemon_config("/nonexistent/ringfence.yaml", {});
+    REQUIRE(missing.diagnostics.size() == 1);
+    CHECK(missing.diagnostics[0].to_text() == "/nonexistent/ringfence.yaml: error CONFIG_OPEN_FAILED: cannot read config file: No such file or directory");
+}
+
+TEST_CASE("parse_override needs key=value") {
+    app::config_override o;
+    std::string err;
+    CHECK(app::parse_override("a.b=c=d", o, err));
+    CHECK(o.key == "a.b");
+    CHECK(o.value == "c=d");
+    CHECK_FALSE(app::parse_override("novalue", o, err));
+    CHECK(err == "--set 'novalue': expected key.path=value");
+}
