@@ -1,0 +1,105 @@
+#include "engine/call_activity.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace ringfence::engine {
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+std::uint64_t pair_hash(std::string_view a, std::string_view b) { return fnv1a(b, fnv1a(a) ^ 0x9e3779b97f4a7c15ULL); }
+
+std::string_view party(const model::number_info& n) { return n.e164.empty() ? std::string_view(n.raw) : std::string_view(n.e164); }
+
+}  // namespace
+
+call_activity::call_activity(call_activity_settings s) : settings_(s) {}
+
+void call_activity::trim(std::unordered_map<std::uint64_t, std::int64_t>& m, std::int64_t older_than) {
+    if (m.size() < settings_.max_entries_per_shard) return;
+    for (auto it = m.begin(); it != m.end();) it = it->second < older_than ? m.erase(it) : std::next(it);
+    if (m.size() < settings_.max_entries_per_shard) return;
+    // Still full of recent entries: drop the older half.
+    std::vector<std::int64_t> times;
+    times.reserve(m.size());
+    for (const auto& kv : m) times.push_back(kv.second);
+    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+    const std::int64_t median = times[times.size() / 2];
+    for (auto it = m.begin(); it != m.end();) it = it->second <= median ? m.erase(it) : std::next(it);
+}
+
+call_activity_result call_activity::observe(const model::record& rec, bool gap, bool first_contact, bool concurrency) {
+    call_activity_result r;
+    const std::string_view caller = party(rec.caller);
+    const std::string_view callee = party(rec.callee);
+    if (caller.empty()) return r;
+    const std::uint64_t ch = fnv1a(caller);
+    const std::int64_t t = rec.time_ms;
+    if (rec.kind == model::event_kind::call_attempt && (gap || first_contact)) {
+        if (gap) {
+            shard& s = shard_for(ch);
+            std::lock_guard lock(s.mu);
+            auto [it, inserted] = s.last_attempt.try_emplace(ch, t);
+            if (!inserted) {
+                r.gap_ms = std::max<std::int64_t>(0, t - it->second);
+                it->second = std::max(it->second, t);
+            }
+            trim(s.last_attempt, t - settings_.first_contact_lookback_ms);
+        }
+        if (first_contact) {
+            const std::uint64_t ph = pair_hash(caller, callee);
+            shard& s = shard_for(ph);
+            std::lock_guard lock(s.mu);
+            auto [it, inserted] = s.pair_seen.try_emplace(ph, t);
+            if (!inserted) {
+                r.first_contact = t - it->second >= settings_.first_contact_lookback_ms;
+                it->second = std::max(it->second, t);
+            }
+            trim(s.pair_seen, t - settings_.first_contact_lookback_ms);
+        }
+    }
+    if (concurrency) {
+        shard& s = shard_for(ch);
+        std::lock_guard lock(s.mu);
+        const std::uint64_t ph = pair_hash(caller, callee);
+        if (rec.kind == model::event_kind::call_answer) {
+            if (s.active_calls.try_emplace(ph, t).second) ++s.active_count[ch];
+        } else if (rec.kind == model::event_kind::call_end) {
+            if (s.active_calls.erase(ph) > 0) {
+                auto it = s.active_count.find(ch);
+                if (it != s.active_count.end() && --it->second <= 0) s.active_count.erase(it);
+            }
+        }
+        trim(s.active_calls, t - settings_.max_call_ms);
+        auto it = s.active_count.find(ch);
+        r.concurrent_calls = it == s.active_count.end() ? 0 : it->second;
+    }
+    return r;
+}
+
+std::size_t call_activity::entries() const {
+    std::size_t n = 0;
+    for (const auto& s : shards_) {
+        std::lock_guard lock(s.mu);
+        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size();
+    }
+    return n;
+}
+
+void call_activity::reset(std::string_view caller_e164) {
+    const std::uint64_t ch = fnv1a(caller_e164);
+    shard& s = shard_for(ch);
+    std::lock_guard lock(s.mu);
+    s.last_attempt.erase(ch);
+    s.active_count.erase(ch);
+}
+
+}  // namespace ringfence::engine

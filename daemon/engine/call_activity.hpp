@@ -1,0 +1,56 @@
+// The per-caller call history behind three derived fields, kept only when a loaded rule
+// reads them: call.gap_ms (time since the caller's previous attempt), call.first_contact
+// (no attempt from this caller to this callee within the look-back) and
+// caller.concurrent_calls (answered calls not yet ended). Sharded, bounded, in record time.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "model/record.hpp"
+
+namespace ringfence::engine {
+
+struct call_activity_settings {
+    std::int64_t first_contact_lookback_ms = 30LL * 24 * 3600 * 1000;
+    std::int64_t max_call_ms = 4LL * 3600 * 1000;  // an answered call with no end is dropped after this
+    std::size_t max_entries_per_shard = 1 << 20;   // bound per table and shard; oldest half dropped beyond it
+};
+
+struct call_activity_result {
+    std::optional<std::int64_t> gap_ms;  // none for a caller's first attempt
+    bool first_contact = true;
+    std::int64_t concurrent_calls = 0;
+};
+
+class call_activity {
+public:
+    explicit call_activity(call_activity_settings s = {});
+
+    // Updates the history with rec and returns the fields as they stand for rec. Only the
+    // parts asked for are kept.
+    call_activity_result observe(const model::record& rec, bool gap, bool first_contact, bool concurrency);
+
+    std::size_t entries() const;
+    void reset(std::string_view caller_e164);
+
+private:
+    struct shard {
+        mutable std::mutex mu;
+        std::unordered_map<std::uint64_t, std::int64_t> last_attempt;  // caller hash -> time
+        std::unordered_map<std::uint64_t, std::int64_t> pair_seen;     // (caller, callee) hash -> time
+        std::unordered_map<std::uint64_t, std::int64_t> active_calls;  // (caller, callee) hash -> answered at
+        std::unordered_map<std::uint64_t, std::int64_t> active_count;  // caller hash -> answered calls in progress
+    };
+    shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
+    void trim(std::unordered_map<std::uint64_t, std::int64_t>& m, std::int64_t older_than);
+
+    call_activity_settings settings_;
+    std::array<shard, 32> shards_;
+};
+
+}  // namespace ringfence::engine

@@ -1,0 +1,114 @@
+// A compiled rule set: conditions as flat node arrays with every name resolved (fields,
+// lists, macros expanded, aggregates assigned window-state ids), rules indexed by event
+// kind. Immutable once built, shared by every ingest thread; a reload builds a new one.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/condition/condition_ast.hpp"
+#include "engine/decision.hpp"
+#include "engine/field_registry.hpp"
+#include "engine/list_matcher.hpp"
+#include "engine/state/window_spec.hpp"
+#include "model/record.hpp"
+
+namespace ringfence::engine {
+
+inline constexpr std::uint32_t no_node = 0xFFFFFFFF;
+
+struct operand {
+    enum class kind : std::uint8_t { field, number, text, boolean, aggregate };
+    kind k = kind::number;
+    field_ref field;
+    double number = 0;
+    std::string text;
+    bool boolean = false;
+    std::uint32_t aggregate = 0;  // index into compiled_ruleset::aggregates
+};
+
+struct node {
+    enum class op : std::uint8_t {
+        and_, or_, not_,
+        compare,       // lhs cmp rhs, typed by `type`
+        in_values,     // lhs in (values)
+        in_list,       // lhs matched against lists[list]
+        text_test,     // lhs startswith/endswith/contains/icontains text
+        matches,       // lhs matches regexes[regex]
+        exists,        // lhs present (and non-empty)
+        bool_field,    // lhs (a boolean field) is true
+        time_between,  // local time of day within [from, to)
+        constant,
+    };
+    op o = op::constant;
+    std::vector<std::uint32_t> children;
+    operand lhs;
+    operand rhs;
+    condition::compare_op cmp = condition::compare_op::eq;
+    field_type type = field_type::text;  // of lhs
+    std::vector<std::string> text_values;
+    std::vector<double> number_values;
+    std::uint32_t list = 0;
+    condition::text_op top = condition::text_op::contains;
+    std::uint32_t regex = 0;
+    int from_minutes = 0;
+    int to_minutes = 0;
+    bool constant = false;
+};
+
+struct aggregate_def {
+    std::uint32_t spec_id = 0;  // window-state id, stable across reloads for the same fingerprint
+    state::window_function fn = state::window_function::count;
+    model::event_kind kind = model::event_kind::call_attempt;
+    std::uint32_t where = no_node;  // filter evaluated on the counted record
+    bool has_by = false;
+    field_ref by;
+    bool has_of = false;
+    field_ref of;
+    std::int64_t window_ms = 0;
+    std::string text;         // as a rule author reads it, for evidence
+    std::string fingerprint;  // canonical definition
+};
+
+struct reason_part {
+    bool is_field = false;
+    std::string text;  // literal text
+    field_ref field;
+};
+
+struct compiled_rule {
+    std::string name;
+    std::string desc;
+    std::string priority;
+    action act = action::warn;
+    bool shadow = false;
+    std::uint32_t root = no_node;
+    std::vector<reason_part> reason;
+    std::vector<std::string> tags;
+    std::vector<std::string> references;
+    std::string pack;
+};
+
+class regex_matcher;  // PCRE2, compiled once (engine/regex_matcher.hpp)
+
+struct compiled_ruleset {
+    std::vector<node> nodes;
+    std::vector<compiled_rule> rules;
+    std::vector<aggregate_def> aggregates;
+    std::vector<std::unique_ptr<list_matcher>> lists;
+    std::vector<std::shared_ptr<regex_matcher>> regexes;
+    std::array<std::vector<std::uint32_t>, model::event_kind_count> rules_by_kind;       // rule indexes
+    std::array<std::vector<std::uint32_t>, model::event_kind_count> aggregates_by_kind;  // aggregates fed by that kind
+    // Stateful derived fields the rules read (kept only when some rule needs them).
+    bool needs_gap = false;
+    bool needs_first_contact = false;
+    bool needs_concurrency = false;
+    std::string version;  // "sha256:…" of the loaded content
+    std::string content;  // the loaded text, for the decision log's ruleset_versions
+    std::size_t list_entries = 0;
+};
+
+}  // namespace ringfence::engine

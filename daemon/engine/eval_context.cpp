@@ -1,0 +1,206 @@
+#include "engine/eval_context.hpp"
+
+#include <fmt/format.h>
+
+#include "engine/rule_text.hpp"
+#include "engine/text/bank_account_extractor.hpp"
+#include "engine/text/sms_domains.hpp"
+#include "engine/text/text_fold.hpp"
+#include "engine/text/url_extractor.hpp"
+
+namespace ringfence::engine {
+
+namespace {
+
+field_value text_value(std::string_view s, bool present) {
+    field_value v;
+    v.type = field_type::text;
+    v.present = present && !s.empty();
+    v.text = s;
+    return v;
+}
+
+field_value number_value(double n, bool present) {
+    field_value v;
+    v.type = field_type::number;
+    v.present = present;
+    v.number = n;
+    return v;
+}
+
+field_value bool_value(bool b, bool present = true) {
+    field_value v;
+    v.type = field_type::boolean;
+    v.present = present;
+    v.boolean = b;
+    return v;
+}
+
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+}  // namespace
+
+eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows)
+    : rs_(rs), tz_(tz), windows_(windows), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
+
+void eval_context::begin(const model::record& rec) {
+    rec_ = &rec;
+    folded_ready_ = urls_ready_ = accounts_ready_ = false;
+    minute_ = -1;
+    lowered_for_ = -1;
+    std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
+    gap_ms.reset();
+    first_contact = true;
+    concurrent_calls = 0;
+    evidence.clear();
+}
+
+void eval_context::derive_text() {
+    if (folded_ready_) return;
+    text::fold_text(rec_->sms.text, folded_);
+    folded_ready_ = true;
+}
+
+void eval_context::derive_urls() {
+    if (urls_ready_) return;
+    urls_.clear();
+    domains_.clear();
+    text::extract_urls(rec_->sms.text, urls_);
+    text::collect_sms_domains(urls_, domains_);
+    urls_ready_ = true;
+}
+
+void eval_context::derive_accounts() {
+    if (accounts_ready_) return;
+    accounts_.clear();
+    text::extract_bank_accounts(rec_->sms.text, accounts_);
+    accounts_ready_ = true;
+}
+
+int eval_context::minute_of_day() {
+    if (minute_ < 0) minute_ = tz_.minute_of_day(rec_->time_ms);
+    return minute_;
+}
+
+std::string_view eval_context::lowered_text(const field_ref& f) {
+    const int id = static_cast<int>(f.id);
+    if (lowered_for_ != id || f.id == field_id::extra) {
+        lower_text_into(get(f).text, lowered_);
+        lowered_for_ = id;
+    }
+    return lowered_;
+}
+
+field_value eval_context::get(const field_ref& f) {
+    const model::record& r = *rec_;
+    auto number_party = [](const model::number_info& n, int part) -> field_value {
+        switch (part) {
+            case 0: return text_value(n.raw, n.present);
+            case 1: return text_value(n.e164, n.present);
+            case 2: return text_value(n.country, n.present);
+            case 3: return text_value(n.present ? model::to_string(n.type) : std::string_view(), n.present);
+            default: return bool_value(n.is_home, n.present);
+        }
+    };
+    switch (f.id) {
+        case field_id::kind: return text_value(model::to_string(r.kind), true);
+        case field_id::id: return text_value(r.id, true);
+        case field_id::time_ms: return number_value(static_cast<double>(r.time_ms), true);
+        case field_id::caller_raw: return number_party(r.caller, 0);
+        case field_id::caller_e164: return number_party(r.caller, 1);
+        case field_id::caller_country: return number_party(r.caller, 2);
+        case field_id::caller_type: return number_party(r.caller, 3);
+        case field_id::caller_is_home: return number_party(r.caller, 4);
+        case field_id::callee_raw: return number_party(r.callee, 0);
+        case field_id::callee_e164: return number_party(r.callee, 1);
+        case field_id::callee_country: return number_party(r.callee, 2);
+        case field_id::callee_type: return number_party(r.callee, 3);
+        case field_id::callee_is_home: return number_party(r.callee, 4);
+        case field_id::asserted_raw: return number_party(r.asserted, 0);
+        case field_id::asserted_e164: return number_party(r.asserted, 1);
+        case field_id::asserted_country: return number_party(r.asserted, 2);
+        case field_id::asserted_type: return number_party(r.asserted, 3);
+        case field_id::asserted_is_home: return number_party(r.asserted, 4);
+        case field_id::origin_kind: return text_value(model::to_string(r.origin.kind), r.origin.kind != model::origin_kind::unspecified);
+        case field_id::origin_trunk: return text_value(r.origin.trunk, true);
+        case field_id::origin_ip: return text_value(r.origin.ip, true);
+        case field_id::origin_user_agent: return text_value(r.origin.user_agent, true);
+        case field_id::call_ring_ms: return number_value(static_cast<double>(r.call.ring_ms.value_or(0)), r.call.ring_ms.has_value());
+        case field_id::call_talk_ms: return number_value(static_cast<double>(r.call.talk_ms.value_or(0)), r.call.talk_ms.has_value());
+        case field_id::call_cause: return text_value(r.call.cause, true);
+        case field_id::sms_sender: return text_value(r.sms.sender, r.sms.present);
+        case field_id::sms_sender_is_alpha: return bool_value(r.sms.sender_is_alpha, r.sms.present);
+        case field_id::sms_text: return text_value(r.sms.text, r.sms.present);
+        case field_id::sms_text_folded:
+            derive_text();
+            return text_value(folded_, r.sms.present);
+        case field_id::sms_parts: return number_value(static_cast<double>(r.sms.parts), r.sms.present);
+        case field_id::sms_length: return number_value(static_cast<double>(utf8_length(r.sms.text)), r.sms.present);
+        case field_id::sms_urls:
+        case field_id::sms_domains: {
+            derive_urls();
+            field_value v;
+            v.type = field_type::text_set;
+            v.set = f.id == field_id::sms_urls ? &urls_ : &domains_;
+            v.present = !v.set->empty();
+            return v;
+        }
+        case field_id::sms_bank_accounts: {
+            derive_accounts();
+            field_value v;
+            v.type = field_type::text_set;
+            v.set = &accounts_;
+            v.present = !accounts_.empty();
+            return v;
+        }
+        case field_id::identity_mismatch: {
+            const bool both = r.asserted.present && r.caller.present;
+            const std::string_view a = r.asserted.e164.empty() ? std::string_view(r.asserted.raw) : std::string_view(r.asserted.e164);
+            const std::string_view c = r.caller.e164.empty() ? std::string_view(r.caller.raw) : std::string_view(r.caller.e164);
+            return bool_value(both && a != c);
+        }
+        case field_id::local_hour: return number_value(minute_of_day() / 60, true);
+        case field_id::call_gap_ms: return number_value(static_cast<double>(gap_ms.value_or(0)), gap_ms.has_value());
+        case field_id::call_first_contact: return bool_value(first_contact, model::is_call(r.kind));
+        case field_id::caller_concurrent_calls: return number_value(static_cast<double>(concurrent_calls), model::is_call(r.kind));
+        case field_id::extra:
+            for (const auto& x : r.extra)
+                if (x.name == f.extra_name) return text_value(x.text, x.type != model::extra_field::json_type::null);
+            return text_value({}, false);
+    }
+    return {};
+}
+
+std::string eval_context::key_of(const aggregate_def& d) {
+    if (!d.has_by) return "*";
+    const field_value v = get(d.by);
+    if (!v.present) return {};
+    switch (v.type) {
+        case field_type::text: return std::string(v.text);
+        case field_type::number: return fmt::format("{}", v.number);
+        case field_type::boolean: return v.boolean ? "true" : "false";
+        case field_type::text_set: return {};
+    }
+    return {};
+}
+
+double eval_context::aggregate_value(std::uint32_t a) {
+    if (agg_ready_[a]) return agg_values_[a];
+    const aggregate_def& d = rs_.aggregates[a];
+    const std::string key = key_of(d);
+    const double v = key.empty() ? 0 : windows_.value(d.spec_id, key, rec_->time_ms);
+    set_aggregate_value(a, v);
+    return v;
+}
+
+void eval_context::set_aggregate_value(std::uint32_t a, double v) {
+    agg_values_[a] = v;
+    agg_ready_[a] = 1;
+}
+
+}  // namespace ringfence::engine

@@ -1,0 +1,94 @@
+// What evaluating one record needs: the record, its derived fields computed at most once
+// and only when a rule reads them, the aggregate values for this record, and the evidence
+// that true tests leave behind for the decision log.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/time_zone.hpp"
+#include "engine/compiled_ruleset.hpp"
+#include "engine/state/window_store.hpp"
+
+namespace ringfence::engine {
+
+// The value of a field on a record, viewed (valid while the record and context live).
+struct field_value {
+    field_type type = field_type::text;
+    bool present = false;
+    std::string_view text;
+    double number = 0;
+    bool boolean = false;
+    const std::vector<std::string>* set = nullptr;
+};
+
+struct evidence_item {
+    enum class kind : std::uint8_t { aggregate, list, regex } k;
+    std::uint32_t index;  // aggregate, list or regex index
+    std::string field;    // the field tested (lists, regexes)
+    std::string value;    // the value that matched (lists) or the key (aggregates)
+    std::string entry;    // the list entry that matched
+    double number = 0;    // aggregate value
+    double threshold = 0;
+    condition::compare_op cmp = condition::compare_op::gt;
+};
+
+class eval_context {
+public:
+    eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows);
+
+    // Starts a record: clears every cached derived value.
+    void begin(const model::record& rec);
+
+    field_value get(const field_ref& f);
+    int minute_of_day();
+    // The value of aggregate a for the record being decided (its key from this record).
+    double aggregate_value(std::uint32_t a);
+    void set_aggregate_value(std::uint32_t a, double v);
+    std::string key_of(const aggregate_def& d);  // "" when the record has no value for the key
+
+    // Stateful derived fields, set by the engine before rules run.
+    std::optional<std::int64_t> gap_ms;
+    bool first_contact = true;
+    std::int64_t concurrent_calls = 0;
+
+    bool collect_evidence = true;
+    std::vector<evidence_item> evidence;
+
+    const model::record& rec() const { return *rec_; }
+    const compiled_ruleset& ruleset() const { return rs_; }
+    // sms.text lower-cased for icontains (cached).
+    std::string_view lowered_text(const field_ref& f);
+
+private:
+    void derive_text();
+    void derive_urls();
+    void derive_accounts();
+
+    const compiled_ruleset& rs_;
+    const common::time_zone& tz_;
+    state::window_store& windows_;
+    const model::record* rec_ = nullptr;
+
+    bool folded_ready_ = false;
+    std::string folded_;
+    bool urls_ready_ = false;
+    std::vector<std::string> urls_;
+    std::vector<std::string> domains_;
+    bool accounts_ready_ = false;
+    std::vector<std::string> accounts_;
+    int minute_ = -1;
+    std::string lowered_;
+    int lowered_for_ = -1;
+    std::string number_text_;
+    std::vector<double> agg_values_;
+    std::vector<std::uint8_t> agg_ready_;
+};
+
+// Evaluates node n for the context's record.
+bool evaluate(eval_context& ctx, std::uint32_t n);
+
+}  // namespace ringfence::engine

@@ -1,0 +1,94 @@
+#include "engine/field_registry.hpp"
+
+#include <deque>
+
+namespace ringfence::engine {
+
+namespace {
+
+const std::vector<std::string_view> kinds{"call.attempt", "call.answer", "call.end", "sms.submit", "sms.deliver"};
+const std::vector<std::string_view> number_types{"unknown", "mobile", "fixed", "toll_free", "premium", "shared_cost",
+                                                 "voip", "satellite", "short_code", "alphanumeric"};
+const std::vector<std::string_view> origin_kinds{"", "home_mobile", "home_fixed", "interconnect", "international", "voip", "ott"};
+
+std::vector<field_def> make_fields() {
+    using T = field_type;
+    using S = field_scope;
+    std::vector<field_def> f{
+        {field_id::kind, "kind", T::text, S::any, kinds, "the event kind"},
+        {field_id::id, "id", T::text, S::any, {}, "the sender's record id"},
+        {field_id::time_ms, "time_ms", T::number, S::any, {}, "record time, epoch milliseconds"},
+        {field_id::origin_kind, "origin.kind", T::text, S::any, origin_kinds, "where the record entered the network"},
+        {field_id::origin_trunk, "origin.trunk", T::text, S::any, {}, "trunk or peer name"},
+        {field_id::origin_ip, "origin.ip", T::text, S::any, {}, "source IP address"},
+        {field_id::origin_user_agent, "origin.user_agent", T::text, S::any, {}, "SIP User-Agent or client name"},
+        {field_id::call_ring_ms, "call.ring_ms", T::number, S::calls, {}, "ringing time, ms"},
+        {field_id::call_talk_ms, "call.talk_ms", T::number, S::calls, {}, "talk time, ms"},
+        {field_id::call_cause, "call.cause", T::text, S::calls, {}, "end cause as sent"},
+        {field_id::sms_sender, "sms.sender", T::text, S::sms, {}, "the sender as presented (number or brandname)"},
+        {field_id::sms_sender_is_alpha, "sms.sender_is_alpha", T::boolean, S::sms, {}, "the sender is a brandname"},
+        {field_id::sms_text, "sms.text", T::text, S::sms, {}, "message text"},
+        {field_id::sms_text_folded, "sms.text_folded", T::text, S::sms, {}, "text without diacritics, lower case, spacing folded"},
+        {field_id::sms_parts, "sms.parts", T::number, S::sms, {}, "concatenated parts"},
+        {field_id::sms_length, "sms.length", T::number, S::sms, {}, "text length in characters"},
+        {field_id::sms_urls, "sms.urls", T::text_set, S::sms, {}, "URLs written in the text"},
+        {field_id::sms_domains, "sms.domains", T::text_set, S::sms, {}, "registered domain of each URL, and its look-alike skeleton"},
+        {field_id::sms_bank_accounts, "sms.bank_accounts", T::text_set, S::sms, {}, "bank account numbers written in the text"},
+        {field_id::identity_mismatch, "identity.mismatch", T::boolean, S::any, {}, "presented and asserted caller differ"},
+        {field_id::local_hour, "local_hour", T::number, S::any, {}, "hour of the record time in the configured time zone"},
+        {field_id::call_gap_ms, "call.gap_ms", T::number, S::calls, {}, "time since the same caller's previous call attempt"},
+        {field_id::call_first_contact, "call.first_contact", T::boolean, S::calls, {}, "the caller did not call this callee within the look-back"},
+        {field_id::caller_concurrent_calls, "caller.concurrent_calls", T::number, S::calls, {}, "answered calls of the caller still in progress"},
+    };
+    struct party {
+        const char* prefix;
+        field_id raw, e164, country, type, is_home;
+    };
+    for (const party& p : {party{"caller", field_id::caller_raw, field_id::caller_e164, field_id::caller_country, field_id::caller_type, field_id::caller_is_home},
+                           party{"callee", field_id::callee_raw, field_id::callee_e164, field_id::callee_country, field_id::callee_type, field_id::callee_is_home},
+                           party{"asserted", field_id::asserted_raw, field_id::asserted_e164, field_id::asserted_country, field_id::asserted_type, field_id::asserted_is_home}}) {
+        // Names live in static storage that never moves: field_def holds views of them.
+        static std::deque<std::string> names;
+        auto name = [&](const char* suffix) -> std::string_view {
+            names.push_back(std::string(p.prefix) + "." + suffix);
+            return names.back();
+        };
+        f.push_back({p.raw, name("raw"), T::text, S::any, {}, "the number as presented"});
+        f.push_back({p.e164, name("e164"), T::text, S::any, {}, "E.164 form (+84…); empty for short codes and brandnames"});
+        f.push_back({p.country, name("country"), T::text, S::any, {}, "ISO 3166 country"});
+        f.push_back({p.type, name("type"), T::text, S::any, number_types, "number type from the numbering plan"});
+        f.push_back({p.is_home, name("is_home"), T::boolean, S::any, {}, "the number is domestic"});
+    }
+    return f;
+}
+
+}  // namespace
+
+std::string_view to_string(field_type t) noexcept {
+    switch (t) {
+        case field_type::text: return "text";
+        case field_type::number: return "number";
+        case field_type::boolean: return "boolean";
+        case field_type::text_set: return "set of text";
+    }
+    return "?";
+}
+
+const std::vector<field_def>& all_fields() {
+    static const std::vector<field_def> fields = make_fields();
+    return fields;
+}
+
+std::string field_ref::name() const { return id == field_id::extra ? "extra." + extra_name : std::string(def ? def->name : ""); }
+
+std::optional<field_ref> find_field(std::string_view name) {
+    if (name.rfind("extra.", 0) == 0 && name.size() > 6) {
+        static const field_def extra_def{field_id::extra, "extra.*", field_type::text, field_scope::any, {}, "a field the wire form does not define"};
+        return field_ref{field_id::extra, std::string(name.substr(6)), &extra_def};
+    }
+    for (const auto& f : all_fields())
+        if (f.name == name) return field_ref{f.id, {}, &f};
+    return std::nullopt;
+}
+
+}  // namespace ringfence::engine

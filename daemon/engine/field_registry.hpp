@@ -1,0 +1,52 @@
+// Every field a condition, reason or aggregate can name: its type, which events carry it,
+// and (for enumerations) the values it can take, so typos are load errors, not silent misses.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ringfence::engine {
+
+enum class field_type : std::uint8_t { text, number, boolean, text_set };
+std::string_view to_string(field_type t) noexcept;
+
+enum class field_id : std::uint16_t {
+    kind, id, time_ms,
+    caller_raw, caller_e164, caller_country, caller_type, caller_is_home,
+    callee_raw, callee_e164, callee_country, callee_type, callee_is_home,
+    asserted_raw, asserted_e164, asserted_country, asserted_type, asserted_is_home,
+    origin_kind, origin_trunk, origin_ip, origin_user_agent,
+    call_ring_ms, call_talk_ms, call_cause,
+    sms_sender, sms_sender_is_alpha, sms_text, sms_text_folded, sms_parts, sms_length,
+    sms_urls, sms_domains, sms_bank_accounts,
+    identity_mismatch, local_hour,
+    call_gap_ms, call_first_contact, caller_concurrent_calls,
+    extra,  // extra.<name>: text (the field's text as sent)
+};
+
+enum class field_scope : std::uint8_t { any, calls, sms };
+
+struct field_def {
+    field_id id;
+    std::string_view name;
+    field_type type;
+    field_scope scope;
+    std::vector<std::string_view> allowed;  // non-empty: the only values it can take
+    std::string_view doc;
+};
+
+struct field_ref {
+    field_id id = field_id::kind;
+    std::string extra_name;  // for extra.<name>
+    const field_def* def = nullptr;
+    std::string name() const;
+};
+
+// Looks a field up by name; extra.<anything> is always found. nullopt when unknown.
+std::optional<field_ref> find_field(std::string_view name);
+const std::vector<field_def>& all_fields();
+
+}  // namespace ringfence::engine

@@ -1,0 +1,41 @@
+// A list as the compiled rules use it: built once per (list, way of use) at load time, then
+// matched per record with no allocation. The structure depends on the use: exact text
+// (hash set), number prefixes (digit trie), IP ranges (CIDR set), keywords in text
+// (Aho-Corasick automaton, optionally case-insensitive).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ringfence::engine {
+
+enum class list_use : std::uint8_t { exact, number_prefix, ip_cidr, keywords, keywords_folded };
+
+class list_matcher {
+public:
+    // Builds the matcher; error holds the first item that cannot be used this way ("" if none).
+    static std::unique_ptr<list_matcher> build(std::string name, list_use use, const std::vector<std::string>& items,
+                                               std::string& error, std::size_t& bad_item);
+    virtual ~list_matcher() = default;
+
+    // The matching item, or nullopt. For keywords the text is searched; for number_prefix the
+    // value is an E.164 number ("+84…") or digits; for ip_cidr an IPv4/IPv6 address.
+    virtual std::optional<std::string_view> match(std::string_view value) const = 0;
+    virtual std::size_t size() const = 0;
+    virtual std::size_t bytes() const = 0;
+
+    const std::string& name() const { return name_; }
+    list_use use() const { return use_; }
+
+protected:
+    list_matcher(std::string name, list_use use) : name_(std::move(name)), use_(use) {}
+
+private:
+    std::string name_;
+    list_use use_;
+};
+
+}  // namespace ringfence::engine

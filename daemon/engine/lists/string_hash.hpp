@@ -1,0 +1,40 @@
+// The hash the list structures use for strings: 8 bytes at a time with multiply-xorshift
+// mixing and a splitmix64 finish. Fast on the short keys lists hold (E.164 numbers,
+// domains, IP text); not keyed, so it is not meant to resist chosen collisions -- list
+// contents come from the operator, and a collision only costs probes, never a wrong answer.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace ringfence::engine::lists {
+
+inline std::uint64_t hash_string(std::string_view s) noexcept {
+    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
+    std::uint64_t h = k ^ (s.size() * 0xC2B2AE3D27D4EB4Full);
+    const char* p = s.data();
+    std::size_t n = s.size();
+    while (n >= 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        h = (h ^ v) * k;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n > 0) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, p, n);
+        h = (h ^ v) * k;
+        h ^= h >> 29;
+    }
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    return h;
+}
+
+}  // namespace ringfence::engine::lists

@@ -1,0 +1,701 @@
+#include "engine/rule_compiler.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "engine/condition/condition_parser.hpp"
+#include "engine/regex_matcher.hpp"
+#include "engine/rule_text.hpp"
+
+namespace ringfence::engine {
+
+namespace {
+
+using condition::expr;
+using condition::literal;
+
+const std::vector<std::string_view> priorities{"emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"};
+
+// Which event kinds a rule runs on, as a bit mask over model::event_kind.
+using kind_mask = std::uint8_t;
+constexpr kind_mask all_kinds = (1u << model::event_kind_count) - 1;
+constexpr kind_mask call_kinds = 0b00111;
+constexpr kind_mask sms_kinds = 0b11000;
+
+class compiler {
+public:
+    compiler(const collected_rules& in, const spec_id_source& ids, std::vector<common::diagnostic>& diags)
+        : in_(in), ids_(ids), diags_(diags), out_(std::make_unique<compiled_ruleset>()) {
+        for (const auto& l : in_.lists) lists_[l.name] = &l;
+        for (const auto& m : in_.macros) macros_[m.name] = &m;
+    }
+
+    std::unique_ptr<compiled_ruleset> run() {
+        for (const auto& r : in_.rules) compile_rule(r);
+        warn_unused();
+        for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a)
+            if (live_aggregates_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
+        return std::move(out_);
+    }
+
+private:
+    // ---- errors, located inside the condition text being compiled ----
+    void error_at(const located_text& t, std::uint32_t offset, std::string code, std::string message,
+                  common::severity level = common::severity::error) {
+        auto [l, c] = condition::line_column(t.text, offset);
+        int line = t.loc.line;
+        int column = t.loc.column;
+        if (t.block) {
+            line += l;
+            column = c;
+        } else if (l == 1) {
+            column += c - 1;
+        } else {
+            line += l - 1;
+            column = c;
+        }
+        diags_.push_back({level, std::move(code), std::move(message), t.loc.file, line, column});
+    }
+    void error(std::uint32_t offset, std::string code, std::string message) { error_at(*text_, offset, std::move(code), std::move(message)); }
+    void error_loc(const source_loc& loc, std::string code, std::string message, common::severity level = common::severity::error) {
+        diags_.push_back({level, std::move(code), std::move(message), loc.file, loc.line, loc.column});
+    }
+
+    std::uint32_t add(node n) {
+        out_->nodes.push_back(std::move(n));
+        return static_cast<std::uint32_t>(out_->nodes.size() - 1);
+    }
+    std::uint32_t constant(bool v) {
+        node n;
+        n.o = node::op::constant;
+        n.constant = v;
+        return add(std::move(n));
+    }
+    std::uint32_t combine(node::op o, std::uint32_t a, std::uint32_t b) {
+        node n;
+        n.o = o;
+        n.children = {a, b};
+        return add(std::move(n));
+    }
+
+    // ---- conditions ----
+    const expr* parse(const located_text& t) {
+        auto it = parsed_.find(&t);
+        if (it != parsed_.end()) return it->second.root.get();
+        auto r = condition::parse_condition(t.text);
+        if (r.error) {
+            error_at(t, r.error->offset, "RULES_CONDITION_SYNTAX", r.error->message);
+            r.root.reset();
+        }
+        return parsed_.emplace(&t, std::move(r)).first->second.root.get();
+    }
+
+    // Compiles condition parts (the first, then "and …"/"or …" appended by overrides).
+    std::uint32_t compile_parts(const std::vector<condition_part>& parts) {
+        std::uint32_t root = no_node;
+        for (const auto& p : parts) {
+            const expr* e = parse(p.text);
+            if (!e) return constant(false);
+            const located_text* saved = text_;
+            text_ = &p.text;
+            const std::uint32_t n = compile(*e);
+            text_ = saved;
+            if (root == no_node) root = n;
+            else root = combine(p.how == condition_part::join::or_ ? node::op::or_ : node::op::and_, root, n);
+        }
+        return root == no_node ? constant(false) : root;
+    }
+
+    std::uint32_t compile(const expr& e) {
+        switch (e.k) {
+            case expr::kind::and_:
+            case expr::kind::or_: {
+                node n;
+                n.o = e.k == expr::kind::and_ ? node::op::and_ : node::op::or_;
+                for (const auto& c : e.children) n.children.push_back(compile(*c));
+                return add(std::move(n));
+            }
+            case expr::kind::not_: {
+                node n;
+                n.o = node::op::not_;
+                n.children.push_back(compile(*e.children[0]));
+                return add(std::move(n));
+            }
+            case expr::kind::bare: return compile_bare(e);
+            case expr::kind::time_between: {
+                node n;
+                n.o = node::op::time_between;
+                n.from_minutes = e.from_minutes;
+                n.to_minutes = e.to_minutes;
+                uses_local_time_ = true;
+                return add(std::move(n));
+            }
+            case expr::kind::exists: {
+                node n;
+                n.o = node::op::exists;
+                if (!resolve_field_operand(e.lhs, n.lhs, n.type)) return constant(false);
+                return add(std::move(n));
+            }
+            case expr::kind::compare: return compile_compare(e);
+            case expr::kind::in_values: return compile_in_values(e);
+            case expr::kind::in_list: return compile_in_list(e);
+            case expr::kind::text_test: return compile_text_test(e);
+        }
+        return constant(false);
+    }
+
+    std::uint32_t compile_bare(const expr& e) {
+        if (e.lhs.is_aggregate) {
+            error(e.where.offset, "RULES_TYPE_MISMATCH", "an aggregate alone is not a condition: compare it, e.g. count(…) > 10");
+            return constant(false);
+        }
+        const std::string& name = e.lhs.lit.text;
+        if (e.lhs.lit.kind == literal::type::identifier) {
+            if (auto m = macros_.find(name); m != macros_.end()) return compile_macro(*m->second, e.where.offset);
+            if (auto f = find_field(name)) {
+                note_field(*f, e.where.offset);
+                if (f->def->type != field_type::boolean) {
+                    error(e.where.offset, "RULES_TYPE_MISMATCH",
+                          fmt::format("'{}' is a {} field, not a condition: compare it (e.g. {} = …) or test it with 'exists'", name,
+                                      to_string(f->def->type), name));
+                    return constant(false);
+                }
+                node n;
+                n.o = node::op::bool_field;
+                n.lhs.k = operand::kind::field;
+                n.lhs.field = *f;
+                n.type = field_type::boolean;
+                return add(std::move(n));
+            }
+            if (name == "true" || name == "false") return constant(name == "true");
+        }
+        error(e.where.offset, "RULES_UNKNOWN_NAME", fmt::format("unknown macro or field '{}'", name));
+        return constant(false);
+    }
+
+    std::uint32_t compile_macro(const collected_macro& m, std::uint32_t use_offset) {
+        if (std::find(macro_stack_.begin(), macro_stack_.end(), m.name) != macro_stack_.end()) {
+            error(use_offset, "RULES_MACRO_CYCLE", fmt::format("macro '{}' uses itself (through {})", m.name, fmt::join(macro_stack_, " -> ")));
+            return constant(false);
+        }
+        used_macros_.insert(m.name);
+        macro_stack_.push_back(m.name);
+        const std::uint32_t n = compile_parts(m.condition);
+        macro_stack_.pop_back();
+        return n;
+    }
+
+    // The field a value names; errors when it is not a field.
+    bool resolve_field_operand(const condition::value& v, operand& out, field_type& type) {
+        if (v.is_aggregate) {
+            error(v.where.offset, "RULES_TYPE_MISMATCH", "an aggregate cannot be used here");
+            return false;
+        }
+        if (v.lit.kind != literal::type::identifier) {
+            error(v.where.offset, "RULES_TYPE_MISMATCH", fmt::format("expected a field name, found {}", v.lit.text));
+            return false;
+        }
+        auto f = find_field(v.lit.text);
+        if (!f) {
+            error(v.where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", v.lit.text));
+            return false;
+        }
+        note_field(*f, v.where.offset);
+        out.k = operand::kind::field;
+        out.field = *f;
+        type = f->def->type;
+        return true;
+    }
+
+    bool resolve_lhs(const condition::value& v, operand& out, field_type& type) {
+        if (v.is_aggregate) {
+            out.k = operand::kind::aggregate;
+            out.aggregate = compile_aggregate(*v.agg);
+            type = field_type::number;
+            return out.aggregate != no_node;
+        }
+        return resolve_field_operand(v, out, type);
+    }
+
+    // A literal on the right of an operator, as the type of the left side needs it.
+    bool resolve_rhs(const condition::value& v, field_type lhs_type, const field_ref* lhs_field, operand& out) {
+        if (v.is_aggregate) {
+            if (lhs_type != field_type::number) {
+                error(v.where.offset, "RULES_TYPE_MISMATCH", "an aggregate is a number; the left side is not");
+                return false;
+            }
+            out.k = operand::kind::aggregate;
+            out.aggregate = compile_aggregate(*v.agg);
+            return out.aggregate != no_node;
+        }
+        const literal& l = v.lit;
+        if (l.kind == literal::type::identifier) {
+            if (auto f = find_field(l.text); f && l.text.find('.') != std::string::npos) {
+                if (f->def->type != lhs_type && !(lhs_type == field_type::text_set && f->def->type == field_type::text)) {
+                    error(v.where.offset, "RULES_TYPE_MISMATCH",
+                          fmt::format("cannot compare a {} with the {} field '{}'", to_string(lhs_type), to_string(f->def->type), l.text));
+                    return false;
+                }
+                note_field(*f, v.where.offset);
+                out.k = operand::kind::field;
+                out.field = *f;
+                return true;
+            }
+        }
+        switch (lhs_type) {
+            case field_type::number:
+                if (l.kind == literal::type::number) {
+                    out.k = operand::kind::number;
+                    out.number = l.number;
+                    return true;
+                }
+                if (l.kind == literal::type::duration) {
+                    out.k = operand::kind::number;
+                    out.number = static_cast<double>(l.millis);
+                    return true;
+                }
+                error(v.where.offset, "RULES_TYPE_MISMATCH", fmt::format("expected a number or a duration, found '{}'", l.text));
+                return false;
+            case field_type::boolean:
+                if (l.kind == literal::type::identifier && (l.text == "true" || l.text == "false")) {
+                    out.k = operand::kind::boolean;
+                    out.boolean = l.text == "true";
+                    return true;
+                }
+                error(v.where.offset, "RULES_TYPE_MISMATCH", fmt::format("expected true or false, found '{}'", l.text));
+                return false;
+            case field_type::text:
+            case field_type::text_set:
+                if (l.kind == literal::type::number || l.kind == literal::type::duration || l.kind == literal::type::time_of_day) {
+                    // A number written bare against a text field means its text ("extra.vlan = 12").
+                    out.k = operand::kind::text;
+                    out.text = l.text;
+                    return true;
+                }
+                out.k = operand::kind::text;
+                out.text = l.text;
+                if (lhs_field) check_allowed(*lhs_field, l.text, v.where.offset);
+                return true;
+        }
+        return false;
+    }
+
+    void check_allowed(const field_ref& f, const std::string& value, std::uint32_t offset) {
+        const auto& allowed = f.def->allowed;
+        if (allowed.empty()) return;
+        if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
+        std::vector<std::string_view> shown;
+        for (auto a : allowed)
+            if (!a.empty()) shown.push_back(a);
+        error(offset, "RULES_BAD_VALUE", fmt::format("'{}' can never be '{}' (it is one of {})", f.name(), value, fmt::join(shown, ", ")));
+    }
+
+    std::uint32_t compile_compare(const expr& e) {
+        node n;
+        n.o = node::op::compare;
+        n.cmp = e.cmp;
+        if (!resolve_lhs(e.lhs, n.lhs, n.type)) return constant(false);
+        if (!resolve_rhs(e.rhs, n.type, n.lhs.k == operand::kind::field ? &n.lhs.field : nullptr, n.rhs)) return constant(false);
+        const bool ordered = e.cmp != condition::compare_op::eq && e.cmp != condition::compare_op::ne;
+        if (ordered && n.type != field_type::number) {
+            error(e.where.offset, "RULES_TYPE_MISMATCH", fmt::format("<, <=, > and >= compare numbers; '{}' is {}",
+                                                                       n.lhs.k == operand::kind::field ? n.lhs.field.name() : "this",
+                                                                       to_string(n.type)));
+            return constant(false);
+        }
+        return add(std::move(n));
+    }
+
+    std::uint32_t compile_in_values(const expr& e) {
+        node n;
+        n.o = node::op::in_values;
+        if (!resolve_field_operand(e.lhs, n.lhs, n.type)) return constant(false);
+        for (const auto& l : e.values) {
+            if (n.type == field_type::number) {
+                if (l.kind == literal::type::number) n.number_values.push_back(l.number);
+                else if (l.kind == literal::type::duration) n.number_values.push_back(static_cast<double>(l.millis));
+                else error(l.where.offset, "RULES_TYPE_MISMATCH", fmt::format("'{}' is a number field; '{}' is not a number", n.lhs.field.name(), l.text));
+            } else if (n.type == field_type::boolean) {
+                error(l.where.offset, "RULES_TYPE_MISMATCH", fmt::format("'{}' is true or false: test it alone or with = true", n.lhs.field.name()));
+                return constant(false);
+            } else {
+                check_allowed(n.lhs.field, l.text, l.where.offset);
+                n.text_values.push_back(l.text);
+            }
+        }
+        return add(std::move(n));
+    }
+
+    std::uint32_t compile_in_list(const expr& e) {
+        node n;
+        n.o = node::op::in_list;
+        if (!resolve_field_operand(e.lhs, n.lhs, n.type)) return constant(false);
+        list_use use = list_use::exact;
+        switch (e.lop) {
+            case condition::list_op::in:
+                use = n.lhs.field.id == field_id::origin_ip ? list_use::ip_cidr : list_use::exact;
+                break;
+            case condition::list_op::prefix_in: use = list_use::number_prefix; break;
+            case condition::list_op::contains_any: use = list_use::keywords; break;
+            case condition::list_op::icontains_any: use = list_use::keywords_folded; break;
+        }
+        if (n.type == field_type::number || n.type == field_type::boolean) {
+            error(e.where.offset, "RULES_TYPE_MISMATCH", fmt::format("lists hold text; '{}' is {}", n.lhs.field.name(), to_string(n.type)));
+            return constant(false);
+        }
+        const auto list = list_index(e.list_name, use, e.list_where.offset);
+        if (list == no_node) return constant(false);
+        n.list = list;
+        return add(std::move(n));
+    }
+
+    std::uint32_t compile_text_test(const expr& e) {
+        node n;
+        n.o = e.top == condition::text_op::matches ? node::op::matches : node::op::text_test;
+        n.top = e.top;
+        if (!resolve_field_operand(e.lhs, n.lhs, n.type)) return constant(false);
+        if (n.type != field_type::text && n.type != field_type::text_set) {
+            error(e.where.offset, "RULES_TYPE_MISMATCH", fmt::format("text operators need a text field; '{}' is {}", n.lhs.field.name(), to_string(n.type)));
+            return constant(false);
+        }
+        if (e.rhs.is_aggregate) {
+            error(e.rhs.where.offset, "RULES_TYPE_MISMATCH", "expected text after the operator");
+            return constant(false);
+        }
+        const std::string& pattern = e.rhs.lit.text;
+        if (n.o == node::op::matches) {
+            auto it = regex_index_.find(pattern);
+            if (it == regex_index_.end()) {
+                std::string why;
+                auto re = regex_matcher::compile(pattern, why);
+                if (!re) {
+                    error(e.rhs.where.offset, "RULES_BAD_REGEX", fmt::format("regex does not compile: {}", why));
+                    return constant(false);
+                }
+                out_->regexes.push_back(std::move(re));
+                it = regex_index_.emplace(pattern, static_cast<std::uint32_t>(out_->regexes.size() - 1)).first;
+            }
+            n.regex = it->second;
+        } else {
+            n.rhs.k = operand::kind::text;
+            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(pattern) : pattern;
+        }
+        return add(std::move(n));
+    }
+
+    // ---- lists ----
+    void expand_list(const collected_list& l, std::vector<std::string>& out, std::vector<std::string>& stack) {
+        if (std::find(stack.begin(), stack.end(), l.name) != stack.end()) {
+            error_loc(l.loc, "RULES_LIST_CYCLE", fmt::format("list '{}' includes itself", l.name));
+            return;
+        }
+        stack.push_back(l.name);
+        for (const auto& item : l.items) {
+            if (auto inner = lists_.find(item.text); inner != lists_.end() && inner->first != l.name) {
+                used_lists_.insert(item.text);
+                expand_list(*inner->second, out, stack);
+            } else {
+                out.push_back(item.text);
+            }
+        }
+        stack.pop_back();
+    }
+
+    std::uint32_t list_index(const std::string& name, list_use use, std::uint32_t offset) {
+        auto it = lists_.find(name);
+        if (it == lists_.end()) {
+            error(offset, "RULES_UNKNOWN_LIST", fmt::format("unknown list '{}'", name));
+            return no_node;
+        }
+        used_lists_.insert(name);
+        const auto key = std::make_pair(name, use);
+        if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
+        std::vector<std::string> items;
+        std::vector<std::string> stack;
+        expand_list(*it->second, items, stack);
+        if (use == list_use::keywords_folded)
+            for (auto& s : items) s = lower_text(s);
+        std::string why;
+        std::size_t bad = 0;
+        auto m = list_matcher::build(name, use, items, why, bad);
+        if (!m) {
+            error_loc(it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
+            return no_node;
+        }
+        out_->list_entries += m->size();
+        out_->lists.push_back(std::move(m));
+        const auto idx = static_cast<std::uint32_t>(out_->lists.size() - 1);
+        list_index_[key] = idx;
+        return idx;
+    }
+
+    // ---- aggregates ----
+    std::uint32_t compile_aggregate(const condition::aggregate& a) {
+        if (in_aggregate_) {
+            error(a.where_span.offset, "RULES_BAD_AGGREGATE", "an aggregate cannot be used inside another aggregate's 'where'");
+            return no_node;
+        }
+        aggregate_def d;
+        switch (a.fn) {
+            case condition::aggregate::function::count: d.fn = state::window_function::count; break;
+            case condition::aggregate::function::distinct: d.fn = state::window_function::distinct; break;
+            case condition::aggregate::function::ratio: d.fn = state::window_function::ratio; break;
+            case condition::aggregate::function::sum: d.fn = state::window_function::sum; break;
+            case condition::aggregate::function::outgoing_share: d.fn = state::window_function::outgoing_share; break;
+        }
+        const auto kind = model::parse_event_kind(a.event_kind);
+        if (!kind) {
+            error(a.event_where.offset, "RULES_UNKNOWN_EVENT",
+                  fmt::format("unknown event kind '{}' (call.attempt, call.answer, call.end, sms.submit, sms.deliver)", a.event_kind));
+            return no_node;
+        }
+        d.kind = *kind;
+        if (a.window_ms <= 0 || a.window_ms > state::max_window_ms) {
+            error(a.where_span.offset, "RULES_BAD_WINDOW",
+                  fmt::format("a window is longer than 0 and at most {} ({} ms); found {} ms", format_duration(state::max_window_ms / 3600000 * 3600000),
+                              state::max_window_ms, a.window_ms));
+            return no_node;
+        }
+        d.window_ms = a.window_ms;
+        const kind_mask saved_mask = mask_;
+        mask_ = static_cast<kind_mask>(1u << static_cast<int>(d.kind));
+        if (!a.by_field.empty()) {
+            auto f = find_field(a.by_field);
+            if (!f) {
+                error(a.by_where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", a.by_field));
+                mask_ = saved_mask;
+                return no_node;
+            }
+            if (f->def->type == field_type::text_set) {
+                error(a.by_where.offset, "RULES_BAD_AGGREGATE", fmt::format("'by' needs a single-valued field; '{}' is a set", a.by_field));
+                mask_ = saved_mask;
+                return no_node;
+            }
+            d.has_by = true;
+            d.by = *f;
+        }
+        if (d.fn == state::window_function::outgoing_share && (!d.has_by || d.by.id != field_id::caller_e164)) {
+            error(a.where_span.offset, "RULES_BAD_AGGREGATE", "outgoing_share counts a subscriber's calls both ways: write it 'by caller.e164'");
+            mask_ = saved_mask;
+            return no_node;
+        }
+        if (!a.of_field.empty()) {
+            auto f = find_field(a.of_field);
+            if (!f) {
+                error(a.of_where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", a.of_field));
+                mask_ = saved_mask;
+                return no_node;
+            }
+            if (d.fn == state::window_function::sum && f->def->type != field_type::number) {
+                error(a.of_where.offset, "RULES_BAD_AGGREGATE", fmt::format("sum needs a number field; '{}' is {}", a.of_field, to_string(f->def->type)));
+                mask_ = saved_mask;
+                return no_node;
+            }
+            d.has_of = true;
+            d.of = *f;
+        }
+        std::string where_text;
+        if (a.where) {
+            in_aggregate_ = true;
+            d.where = compile(*a.where);
+            in_aggregate_ = false;
+            where_text = describe(*out_, d.where);
+        }
+        mask_ = saved_mask;
+        d.text = aggregate_text(a, d);
+        d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, a.by_field, d.window_ms);
+        auto found = aggregate_index_.find(d.fingerprint);
+        std::uint32_t idx;
+        if (found != aggregate_index_.end()) {
+            idx = found->second;
+        } else {
+            d.spec_id = ids_(d.fingerprint);
+            out_->aggregates.push_back(std::move(d));
+            idx = static_cast<std::uint32_t>(out_->aggregates.size() - 1);
+            aggregate_index_[out_->aggregates.back().fingerprint] = idx;
+        }
+        if (rule_enabled_) live_aggregates_.insert(idx);
+        return idx;
+    }
+
+    static std::string aggregate_text(const condition::aggregate& a, const aggregate_def& d) {
+        static const char* names[] = {"count", "distinct", "ratio", "sum", "outgoing_share"};
+        std::string s = fmt::format("{}(", names[static_cast<int>(a.fn)]);
+        if (!a.of_field.empty()) s += a.of_field + " of ";
+        s += a.event_kind;
+        if (a.where) s += " where …";
+        if (!a.by_field.empty()) s += " by " + a.by_field;
+        s += " within " + format_duration(d.window_ms) + ")";
+        return s;
+    }
+
+    // ---- rules ----
+    void note_field(const field_ref& f, std::uint32_t offset) {
+        switch (f.id) {
+            case field_id::call_gap_ms: out_->needs_gap = true; break;
+            case field_id::call_first_contact: out_->needs_first_contact = true; break;
+            case field_id::caller_concurrent_calls: out_->needs_concurrency = true; break;
+            default: break;
+        }
+        // A field no record of the rule's kinds carries makes the test false every time.
+        const kind_mask carried = f.def->scope == field_scope::calls ? call_kinds : f.def->scope == field_scope::sms ? sms_kinds : all_kinds;
+        if ((carried & mask_) == 0 && !warned_scope_.count(f.name())) {
+            warned_scope_.insert(f.name());
+            error_at(*text_, offset, "RULES_FIELD_NOT_IN_EVENTS",
+                     fmt::format("'{}' is never set on the events this is evaluated for; this test is always false", f.name()),
+                     common::severity::warning);
+        }
+    }
+
+    std::uint32_t compile_exception(const collected_rule& r, const rule_exception& x) {
+        std::uint32_t any = no_node;
+        for (const auto& tuple : x.values) {
+            std::uint32_t all = no_node;
+            for (std::size_t i = 0; i < x.fields.size() && i < tuple.size(); ++i) {
+                const auto f = find_field(x.fields[i].text);
+                if (!f) {
+                    error_loc(x.fields[i].loc, "RULES_UNKNOWN_FIELD", fmt::format("rule '{}' exception '{}': unknown field '{}'", r.name, x.name, x.fields[i].text));
+                    return no_node;
+                }
+                const std::string comp = i < x.comps.size() ? x.comps[i].text : "=";
+                node n;
+                n.lhs.k = operand::kind::field;
+                n.lhs.field = *f;
+                n.type = f->def->type;
+                if (comp == "=" || comp == "!=") {
+                    n.o = node::op::compare;
+                    n.cmp = comp == "=" ? condition::compare_op::eq : condition::compare_op::ne;
+                    if (n.type == field_type::number) {
+                        n.rhs.k = operand::kind::number;
+                        n.rhs.number = std::atof(tuple[i].text.c_str());
+                    } else if (n.type == field_type::boolean) {
+                        n.rhs.k = operand::kind::boolean;
+                        n.rhs.boolean = tuple[i].text == "true";
+                    } else {
+                        n.rhs.k = operand::kind::text;
+                        n.rhs.text = tuple[i].text;
+                    }
+                } else if (comp == "in" || comp == "prefix_in") {
+                    n.o = node::op::in_list;
+                    const located_text* saved = text_;
+                    text_ = &tuple[i];
+                    n.list = list_index(tuple[i].text, comp == "in" ? list_use::exact : list_use::number_prefix, 0);
+                    text_ = saved;
+                    if (n.list == no_node) return no_node;
+                } else if (comp == "startswith") {
+                    n.o = node::op::text_test;
+                    n.top = condition::text_op::startswith;
+                    n.rhs.k = operand::kind::text;
+                    n.rhs.text = tuple[i].text;
+                } else {
+                    error_loc(x.comps[i].loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));
+                    return no_node;
+                }
+                const std::uint32_t t = add(std::move(n));
+                all = all == no_node ? t : combine(node::op::and_, all, t);
+            }
+            if (all != no_node) any = any == no_node ? all : combine(node::op::or_, any, all);
+        }
+        return any;
+    }
+
+    void compile_rule(const collected_rule& r) {
+        compiled_rule c;
+        c.name = r.name;
+        c.desc = r.desc;
+        c.shadow = r.shadow;
+        c.tags = r.tags;
+        c.references = r.references;
+        c.pack = r.pack;
+        rule_enabled_ = r.enabled;
+
+        mask_ = 0;
+        for (const auto& ev : r.events) {
+            auto k = model::parse_event_kind(ev.text);
+            if (!k) {
+                error_loc(ev.loc, "RULES_UNKNOWN_EVENT",
+                          fmt::format("rule '{}': unknown event kind '{}' (call.attempt, call.answer, call.end, sms.submit, sms.deliver)", r.name, ev.text));
+                continue;
+            }
+            mask_ = static_cast<kind_mask>(mask_ | (1u << static_cast<int>(*k)));
+        }
+        if (!r.events_given || r.events.empty()) {
+            mask_ = all_kinds;
+            if (r.enabled)
+                error_loc(r.loc, "RULES_ALL_EVENTS", fmt::format("rule '{}' has no 'events': it runs on every kind of record", r.name),
+                          common::severity::warning);
+        }
+        if (!r.action.text.empty()) {
+            if (auto a = parse_action(r.action.text)) c.act = *a;
+            else error_loc(r.action.loc, "RULES_BAD_VALUE", fmt::format("rule '{}': action is allow, warn or block, not '{}'", r.name, r.action.text));
+        }
+        if (!r.priority.text.empty()) {
+            if (std::find(priorities.begin(), priorities.end(), r.priority.text) == priorities.end())
+                error_loc(r.priority.loc, "RULES_BAD_VALUE",
+                          fmt::format("rule '{}': priority '{}' is not one of {}", r.name, r.priority.text, fmt::join(priorities, ", ")));
+            c.priority = r.priority.text;
+        }
+        std::uint32_t root = compile_parts(r.condition);
+        for (const auto& x : r.exceptions) {
+            const std::uint32_t ex = compile_exception(r, x);
+            if (ex == no_node) continue;
+            node n;
+            n.o = node::op::not_;
+            n.children = {ex};
+            root = combine(node::op::and_, root, add(std::move(n)));
+        }
+        c.root = root;
+        if (r.reason) {
+            std::string why;
+            if (!parse_reason(r.reason->text, c.reason, why))
+                error_loc(r.reason->loc, "RULES_BAD_REASON", fmt::format("rule '{}': {}", r.name, why));
+        } else {
+            c.reason.push_back({false, r.desc.empty() ? r.name : r.desc, {}});
+        }
+        if (!r.enabled) return;
+        const auto idx = static_cast<std::uint32_t>(out_->rules.size());
+        for (int k = 0; k < model::event_kind_count; ++k)
+            if (mask_ & (1u << k)) out_->rules_by_kind[static_cast<std::size_t>(k)].push_back(idx);
+        out_->rules.push_back(std::move(c));
+    }
+
+    void warn_unused() {
+        for (const auto& l : in_.lists)
+            if (!used_lists_.count(l.name))
+                error_loc(l.loc, "RULES_UNUSED_LIST", fmt::format("list '{}' is not used by any rule", l.name), common::severity::warning);
+        for (const auto& m : in_.macros)
+            if (!used_macros_.count(m.name))
+                error_loc(m.loc, "RULES_UNUSED_MACRO", fmt::format("macro '{}' is not used by any rule", m.name), common::severity::warning);
+    }
+
+    const collected_rules& in_;
+    const spec_id_source& ids_;
+    std::vector<common::diagnostic>& diags_;
+    std::unique_ptr<compiled_ruleset> out_;
+    std::map<std::string, const collected_list*> lists_;
+    std::map<std::string, const collected_macro*> macros_;
+    std::map<const located_text*, condition::parse_result> parsed_;
+    std::set<std::string> used_lists_, used_macros_, warned_scope_;
+    std::map<std::pair<std::string, list_use>, std::uint32_t> list_index_;
+    std::map<std::string, std::uint32_t> regex_index_;
+    std::map<std::string, std::uint32_t> aggregate_index_;
+    std::set<std::uint32_t> live_aggregates_;
+    std::vector<std::string> macro_stack_;
+    const located_text* text_ = nullptr;
+    kind_mask mask_ = all_kinds;
+    bool in_aggregate_ = false;
+    bool rule_enabled_ = true;
+    bool uses_local_time_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<compiled_ruleset> compile_rules(const collected_rules& rules, const spec_id_source& ids,
+                                                std::vector<common::diagnostic>& diags) {
+    return compiler(rules, ids, diags).run();
+}
+
+}  // namespace ringfence::engine

@@ -1,0 +1,288 @@
+#include "engine/rule_engine.hpp"
+
+#include <fmt/format.h>
+
+#include "common/json_writer.hpp"
+#include "engine/eval_context.hpp"
+#include "engine/rule_text.hpp"
+
+namespace ringfence::engine {
+
+namespace {
+
+std::uint64_t hash_text(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+const char* cmp_text(condition::compare_op op) {
+    switch (op) {
+        case condition::compare_op::eq: return "=";
+        case condition::compare_op::ne: return "!=";
+        case condition::compare_op::lt: return "<";
+        case condition::compare_op::le: return "<=";
+        case condition::compare_op::gt: return ">";
+        case condition::compare_op::ge: return ">=";
+    }
+    return "?";
+}
+
+void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
+    out.clear();
+    for (const auto& p : r.reason) {
+        if (!p.is_field) {
+            out += p.text;
+            continue;
+        }
+        const field_value v = ctx.get(p.field);
+        switch (v.type) {
+            case field_type::text: out.append(v.text); break;
+            case field_type::number: out += fmt::format("{}", v.number); break;
+            case field_type::boolean: out += v.boolean ? "true" : "false"; break;
+            case field_type::text_set:
+                for (std::size_t i = 0; i < v.set->size(); ++i) out += (i ? ", " : "") + (*v.set)[i];
+                break;
+        }
+    }
+}
+
+// One eval_context per thread and rule set: it holds per-record caches sized for the set.
+eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, const common::time_zone& tz, state::window_store& w) {
+    thread_local std::shared_ptr<const compiled_ruleset> owner;
+    thread_local const state::window_store* owner_windows = nullptr;
+    thread_local const common::time_zone* owner_tz = nullptr;
+    thread_local std::unique_ptr<eval_context> ctx;
+    if (owner != rs || owner_windows != &w || owner_tz != &tz || !ctx) {
+        ctx.reset();
+        owner = rs;
+        owner_windows = &w;
+        owner_tz = &tz;
+        ctx = std::make_unique<eval_context>(*rs, tz, w);
+    }
+    return *ctx;
+}
+
+void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::window_store& windows) {
+    const model::record& rec = ctx.rec();
+    const bool saved = ctx.collect_evidence;
+    ctx.collect_evidence = false;
+    for (const std::uint32_t a : rs.aggregates_by_kind[static_cast<int>(rec.kind)]) {
+        const aggregate_def& d = rs.aggregates[a];
+        const std::string key = ctx.key_of(d);
+        if (key.empty()) continue;
+        state::observation o;
+        o.time_ms = rec.time_ms;
+        o.matched = d.where == no_node || evaluate(ctx, d.where);
+        if (d.has_of) {
+            const field_value v = ctx.get(d.of);
+            if (!v.present) o.matched = false;
+            o.amount = v.number;
+            o.value_hash = v.type == field_type::number ? hash_text(fmt::format("{}", v.number)) : hash_text(v.text);
+        }
+        using fn = state::window_function;
+        if (!o.matched && d.fn != fn::ratio) continue;
+        if (d.fn == fn::outgoing_share) {
+            o.outgoing = true;
+            ctx.set_aggregate_value(a, windows.add_and_value(d.spec_id, key, o));
+            const std::string_view callee = rec.callee.e164.empty() ? std::string_view(rec.callee.raw) : std::string_view(rec.callee.e164);
+            if (!callee.empty()) {
+                o.outgoing = false;
+                windows.add(d.spec_id, callee, o);
+            }
+            continue;
+        }
+        ctx.set_aggregate_value(a, windows.add_and_value(d.spec_id, key, o));
+    }
+    ctx.collect_evidence = saved;
+}
+
+}  // namespace
+
+void append_evidence_json(std::string& out, const eval_context& ctx) {
+    const compiled_ruleset& rs = ctx.ruleset();
+    out += '{';
+    bool first_section = true;
+    auto section = [&](const char* name, evidence_item::kind k) {
+        bool any = false;
+        for (const auto& e : ctx.evidence) {
+            if (e.k != k) continue;
+            if (!any) {
+                if (!first_section) out += ',';
+                first_section = false;
+                out += '"';
+                out += name;
+                out += "\":[";
+            } else {
+                out += ',';
+            }
+            any = true;
+            out += '{';
+            switch (k) {
+                case evidence_item::kind::aggregate:
+                    out += "\"aggregate\":";
+                    common::append_json_string(out, rs.aggregates[e.index].text);
+                    out += ",\"key\":";
+                    common::append_json_string(out, e.value);
+                    out += ",\"value\":";
+                    common::append_json_double(out, e.number);
+                    out += ",\"op\":";
+                    common::append_json_string(out, cmp_text(e.cmp));
+                    out += ",\"threshold\":";
+                    common::append_json_double(out, e.threshold);
+                    break;
+                case evidence_item::kind::list:
+                    out += "\"list\":";
+                    common::append_json_string(out, rs.lists[e.index]->name());
+                    out += ",\"field\":";
+                    common::append_json_string(out, e.field);
+                    out += ",\"value\":";
+                    common::append_json_string(out, e.value);
+                    out += ",\"entry\":";
+                    common::append_json_string(out, e.entry);
+                    break;
+                case evidence_item::kind::regex:
+                    out += "\"field\":";
+                    common::append_json_string(out, e.field);
+                    out += ",\"pattern\":";
+                    common::append_json_string(out, e.entry);
+                    break;
+            }
+            out += '}';
+        }
+        if (any) out += ']';
+    };
+    section("aggregates", evidence_item::kind::aggregate);
+    section("lists", evidence_item::kind::list);
+    section("patterns", evidence_item::kind::regex);
+    out += '}';
+}
+
+rule_engine::rule_engine(const rule_engine_settings& settings, common::time_zone tz)
+    : settings_(settings), tz_(std::move(tz)), windows_(std::make_unique<state::window_store>(settings.windows)), activity_(std::make_unique<call_activity>(settings.activity)) {}
+
+namespace {
+common::loaded<std::unique_ptr<rule_engine>> failed(std::vector<common::diagnostic> diags) {
+    common::loaded<std::unique_ptr<rule_engine>> out;
+    out.diagnostics = std::move(diags);
+    return out;
+}
+}  // namespace
+
+common::loaded<std::unique_ptr<rule_engine>> rule_engine::create(const rule_engine_settings& settings) {
+    return create_from_text(settings, {});
+}
+
+common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
+    const rule_engine_settings& settings, const std::vector<std::pair<std::string, std::string>>& documents) {
+    std::string why;
+    auto tz = common::time_zone::load(settings.time_zone, why);
+    if (!tz) return failed({{common::severity::error, "CONFIG_BAD_VALUE", fmt::format("'engine.time_zone': '{}': {}", settings.time_zone, why), "", 0, 0}});
+    std::unique_ptr<rule_engine> e(new rule_engine(settings, std::move(*tz)));
+    auto ids = [raw = e.get()](const std::string& fp) { return raw->spec_id(fp); };
+    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids) : load_ruleset_text(documents, ids);
+    common::loaded<std::unique_ptr<rule_engine>> out;
+    out.diagnostics = loaded.diagnostics;
+    if (!loaded.ok()) return out;
+    e->install(loaded.rules);
+    e->loaded_ = std::move(loaded);
+    out.value = std::move(e);
+    return out;
+}
+
+std::uint32_t rule_engine::spec_id(const std::string& fingerprint) {
+    std::lock_guard lock(ids_mu_);
+    auto [it, inserted] = spec_ids_.try_emplace(fingerprint, static_cast<std::uint32_t>(spec_ids_.size()));
+    return it->second;
+}
+
+void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
+    // Window-state ids stay the same for an aggregate across reloads, so records still in
+    // flight on the previous rule set read the right state. Ids no loaded aggregate uses any
+    // more hold a placeholder that never receives events.
+    std::size_t count = 0;
+    {
+        std::lock_guard lock(ids_mu_);
+        count = spec_ids_.size();
+    }
+    std::vector<state::window_spec> specs(count);
+    for (std::size_t i = 0; i < count; ++i)
+        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("unused:{}", i)};
+    for (const auto& a : rs->aggregates) specs[a.spec_id] = {a.spec_id, a.fn, a.window_ms, a.fingerprint};
+    windows_->set_specs(std::move(specs));
+    std::lock_guard lock(current_mu_);
+    current_ = std::move(rs);
+}
+
+std::shared_ptr<const compiled_ruleset> rule_engine::current() const {
+    std::lock_guard lock(current_mu_);
+    return current_;
+}
+
+rule_engine::reload_outcome rule_engine::reload() {
+    std::lock_guard lock(reload_mu_);
+    reload_outcome out;
+    auto ids = [this](const std::string& fp) { return spec_id(fp); };
+    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids);
+    out.diagnostics = loaded.diagnostics;
+    if (!loaded.ok()) {
+        reloads_failed_.fetch_add(1);
+        return out;
+    }
+    out.version = loaded.rules->version;
+    install(loaded.rules);
+    loaded_ = std::move(loaded);
+    out.swapped = true;
+    reloads_ok_.fetch_add(1);
+    return out;
+}
+
+void rule_engine::reset_state() {
+    windows_ = std::make_unique<state::window_store>(settings_.windows);
+    activity_ = std::make_unique<call_activity>(settings_.activity);
+    install(current());
+}
+
+rule_engine_stats rule_engine::stats() const { return {reloads_ok_.load(), reloads_failed_.load(), records_.load(std::memory_order_relaxed)}; }
+
+void rule_engine::decide(const model::record& rec, decision& out) {
+    out.clear();
+    const std::shared_ptr<const compiled_ruleset> rs = current();
+    records_.fetch_add(1, std::memory_order_relaxed);
+    out.ruleset_version = rs->version;
+    eval_context& ctx = context_for(rs, tz_, *windows_);
+    ctx.begin(rec);
+    if (rs->needs_gap || rs->needs_first_contact || rs->needs_concurrency) {
+        const auto r = activity_->observe(rec, rs->needs_gap, rs->needs_first_contact, rs->needs_concurrency);
+        ctx.gap_ms = r.gap_ms;
+        ctx.first_contact = r.first_contact;
+        ctx.concurrent_calls = r.concurrent_calls;
+    }
+    update_aggregates(ctx, *rs, *windows_);
+
+    bool any_allow = false, any_block = false, any_warn = false;
+    for (const std::uint32_t ri : rs->rules_by_kind[static_cast<int>(rec.kind)]) {
+        const compiled_rule& r = rs->rules[ri];
+        ctx.evidence.clear();
+        if (!evaluate(ctx, r.root)) continue;
+        matched_rule m;
+        m.rule = r.name;
+        m.priority = r.priority;
+        m.rule_action = r.act;
+        m.shadow = r.shadow;
+        render_reason(ctx, r, m.reason);
+        append_evidence_json(m.evidence_json, ctx);
+        if (!r.shadow) {
+            any_allow |= r.act == action::allow;
+            any_block |= r.act == action::block;
+            any_warn |= r.act == action::warn;
+        }
+        out.rules.push_back(std::move(m));
+    }
+    out.final_action = any_allow ? action::allow : any_block ? action::block : any_warn ? action::warn : action::allow;
+}
+
+}  // namespace ringfence::engine

@@ -1,0 +1,90 @@
+// The rule engine behind the decision point: the loaded rule set (swapped atomically on
+// reload; records in flight finish on the set they started with), the window state and
+// call history that aggregates and derived fields read, and the decision: a matching allow
+// rule wins, then block, then warn; shadow rules are reported but never change the action.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.hpp"
+#include "common/time_zone.hpp"
+#include "engine/call_activity.hpp"
+#include "engine/decision_point.hpp"
+#include "engine/ruleset_loader.hpp"
+#include "engine/state/window_store.hpp"
+
+namespace ringfence::engine {
+
+struct rule_engine_settings {
+    std::vector<std::string> rule_paths;             // files and folders, in load order
+    std::string time_zone = "Asia/Ho_Chi_Minh";      // for local_hour and time.between
+    state::window_store_settings windows;
+    call_activity_settings activity;
+};
+
+struct rule_engine_stats {
+    std::uint64_t reloads_ok = 0;
+    std::uint64_t reloads_failed = 0;
+    std::uint64_t records = 0;
+};
+
+class rule_engine final : public decision_point {
+public:
+    static common::loaded<std::unique_ptr<rule_engine>> create(const rule_engine_settings& settings);
+    // With rules from inline documents (tests, `ringfence rules test`).
+    static common::loaded<std::unique_ptr<rule_engine>> create_from_text(
+        const rule_engine_settings& settings, const std::vector<std::pair<std::string, std::string>>& documents);
+
+    void decide(const model::record& rec, decision& out) override;
+
+    struct reload_outcome {
+        bool swapped = false;
+        std::string version;
+        std::vector<common::diagnostic> diagnostics;
+    };
+    // Loads and compiles the configured paths off the hot path; on success swaps the rule set
+    // in and keeps window state for aggregates whose definition did not change. On failure
+    // the running set stays.
+    reload_outcome reload();
+
+    std::shared_ptr<const compiled_ruleset> current() const;
+    const loaded_ruleset& last_loaded() const { return loaded_; }
+    state::window_store& windows() { return *windows_; }
+    call_activity& activity() { return *activity_; }
+    // Forgets all window state and call history (each pack test starts from nothing). Not
+    // for use while other threads decide.
+    void reset_state();
+    rule_engine_stats stats() const;
+
+private:
+    explicit rule_engine(const rule_engine_settings& settings, common::time_zone tz);
+    std::uint32_t spec_id(const std::string& fingerprint);
+    void install(std::shared_ptr<const compiled_ruleset> rs);
+
+    rule_engine_settings settings_;
+    common::time_zone tz_;
+    std::unique_ptr<state::window_store> windows_;
+    std::unique_ptr<call_activity> activity_;
+
+    mutable std::mutex current_mu_;
+    std::shared_ptr<const compiled_ruleset> current_;
+    loaded_ruleset loaded_;
+
+    std::mutex ids_mu_;
+    std::map<std::string, std::uint32_t> spec_ids_;  // fingerprint -> id, stable for the process
+
+    std::mutex reload_mu_;
+    std::atomic<std::uint64_t> reloads_ok_{0};
+    std::atomic<std::uint64_t> reloads_failed_{0};
+    std::atomic<std::uint64_t> records_{0};
+};
+
+// Renders the evidence of one matched rule as a JSON object.
+void append_evidence_json(std::string& out, const class eval_context& ctx);
+
+}  // namespace ringfence::engine

@@ -1,0 +1,176 @@
+// evaluate(): one compiled condition node on the context's record. Tests that come out
+// true leave evidence (aggregate values, list entries) when the context collects it.
+#include <algorithm>
+
+#include "engine/eval_context.hpp"
+#include "engine/regex_matcher.hpp"
+#include "engine/rule_text.hpp"
+
+namespace ringfence::engine {
+
+namespace {
+
+template <class T>
+bool compare(const T& a, condition::compare_op op, const T& b) {
+    switch (op) {
+        case condition::compare_op::eq: return a == b;
+        case condition::compare_op::ne: return !(a == b);
+        case condition::compare_op::lt: return a < b;
+        case condition::compare_op::le: return a <= b;
+        case condition::compare_op::gt: return a > b;
+        case condition::compare_op::ge: return a >= b;
+    }
+    return false;
+}
+
+double number_of(eval_context& ctx, const operand& o) {
+    switch (o.k) {
+        case operand::kind::number: return o.number;
+        case operand::kind::aggregate: return ctx.aggregate_value(o.aggregate);
+        case operand::kind::field: return ctx.get(o.field).number;
+        default: return 0;
+    }
+}
+
+bool text_test(condition::text_op op, std::string_view text, std::string_view pattern) {
+    switch (op) {
+        case condition::text_op::startswith: return text.substr(0, pattern.size()) == pattern;
+        case condition::text_op::endswith: return text.size() >= pattern.size() && text.substr(text.size() - pattern.size()) == pattern;
+        case condition::text_op::contains:
+        case condition::text_op::icontains: return text.find(pattern) != std::string_view::npos;
+        case condition::text_op::matches: return false;
+    }
+    return false;
+}
+
+// Applies test to the field's text, or to each element of a set (true when any is).
+template <class Test>
+bool any_text(const field_value& v, Test&& test) {
+    if (v.type == field_type::text_set) {
+        for (const auto& s : *v.set)
+            if (test(std::string_view(s))) return true;
+        return false;
+    }
+    return test(v.text);
+}
+
+bool eval_compare(eval_context& ctx, const node& n) {
+    if (n.type == field_type::number) {
+        if (n.lhs.k == operand::kind::field && !ctx.get(n.lhs.field).present) return false;
+        const double a = number_of(ctx, n.lhs);
+        const double b = number_of(ctx, n.rhs);
+        const bool r = compare(a, n.cmp, b);
+        if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
+            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, ctx.key_of(ctx.ruleset().aggregates[n.lhs.aggregate]), {}, a, b, n.cmp};
+            ctx.evidence.push_back(std::move(e));
+        }
+        return r;
+    }
+    const field_value a = ctx.get(n.lhs.field);
+    if (n.type == field_type::boolean) {
+        const bool b = n.rhs.k == operand::kind::field ? ctx.get(n.rhs.field).boolean : n.rhs.boolean;
+        return a.present && compare(a.boolean, n.cmp, b);
+    }
+    std::string_view b = n.rhs.text;
+    std::string rhs_copy;
+    if (n.rhs.k == operand::kind::field) {
+        rhs_copy = std::string(ctx.get(n.rhs.field).text);  // a second get may reuse a cached buffer
+        b = rhs_copy;
+    }
+    if (n.cmp == condition::compare_op::ne && a.type == field_type::text_set) {
+        return !any_text(a, [&](std::string_view s) { return s == b; });
+    }
+    return any_text(a, [&](std::string_view s) { return compare(s, n.cmp, b); });
+}
+
+bool eval_in_list(eval_context& ctx, const node& n) {
+    const list_matcher& list = *ctx.ruleset().lists[n.list];
+    const field_value v = ctx.get(n.lhs.field);
+    if (!v.present) return false;
+    const bool folded = list.use() == list_use::keywords_folded;
+    std::string lowered;
+    auto try_one = [&](std::string_view s) {
+        std::optional<std::string_view> hit;
+        if (folded && v.type == field_type::text_set) {
+            lower_text_into(s, lowered);
+            hit = list.match(lowered);
+        } else if (folded) {
+            hit = list.match(ctx.lowered_text(n.lhs.field));
+        } else {
+            hit = list.match(s);
+        }
+        if (hit && ctx.collect_evidence)
+            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), std::string(*hit), 0, 0, {}});
+        return hit.has_value();
+    };
+    if (v.type == field_type::text_set) {
+        for (const auto& s : *v.set)
+            if (try_one(s)) return true;
+        return false;
+    }
+    return try_one(v.text);
+}
+
+}  // namespace
+
+bool evaluate(eval_context& ctx, std::uint32_t idx) {
+    const node& n = ctx.ruleset().nodes[idx];
+    switch (n.o) {
+        case node::op::and_:
+            for (auto c : n.children)
+                if (!evaluate(ctx, c)) return false;
+            return true;
+        case node::op::or_:
+            for (auto c : n.children)
+                if (evaluate(ctx, c)) return true;
+            return false;
+        case node::op::not_: {
+            const bool saved = ctx.collect_evidence;
+            ctx.collect_evidence = false;  // what a negated test found is not why a rule fired
+            const bool r = !evaluate(ctx, n.children[0]);
+            ctx.collect_evidence = saved;
+            return r;
+        }
+        case node::op::compare: return eval_compare(ctx, n);
+        case node::op::in_values: {
+            const field_value v = ctx.get(n.lhs.field);
+            if (!v.present) return false;
+            if (n.type == field_type::number) return std::find(n.number_values.begin(), n.number_values.end(), v.number) != n.number_values.end();
+            return any_text(v, [&](std::string_view s) { return std::find(n.text_values.begin(), n.text_values.end(), s) != n.text_values.end(); });
+        }
+        case node::op::in_list: return eval_in_list(ctx, n);
+        case node::op::text_test: {
+            const field_value v = ctx.get(n.lhs.field);
+            if (!v.present) return false;
+            if (n.top == condition::text_op::icontains) {
+                if (v.type == field_type::text_set)
+                    return any_text(v, [&](std::string_view s) { return lower_text(s).find(n.rhs.text) != std::string::npos; });
+                return ctx.lowered_text(n.lhs.field).find(n.rhs.text) != std::string_view::npos;
+            }
+            return any_text(v, [&](std::string_view s) { return text_test(n.top, s, n.rhs.text); });
+        }
+        case node::op::matches: {
+            const field_value v = ctx.get(n.lhs.field);
+            if (!v.present) return false;
+            const regex_matcher& re = *ctx.ruleset().regexes[n.regex];
+            const bool r = any_text(v, [&](std::string_view s) { return re.search(s); });
+            if (r && ctx.collect_evidence)
+                ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, re.pattern(), 0, 0, {}});
+            return r;
+        }
+        case node::op::exists: return ctx.get(n.lhs.field).present;
+        case node::op::bool_field: {
+            const field_value v = ctx.get(n.lhs.field);
+            return v.present && v.boolean;
+        }
+        case node::op::time_between: {
+            const int m = ctx.minute_of_day();
+            if (n.from_minutes <= n.to_minutes) return m >= n.from_minutes && m < n.to_minutes;
+            return m >= n.from_minutes || m < n.to_minutes;  // wraps past midnight
+        }
+        case node::op::constant: return n.constant;
+    }
+    return false;
+}
+
+}  // namespace ringfence::engine

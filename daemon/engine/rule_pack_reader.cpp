@@ -1,0 +1,463 @@
+#include "engine/rule_pack_reader.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/json_writer.hpp"
+#include "common/yaml_fields.hpp"
+
+namespace ringfence::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* code_prefix = "RULES";
+
+source_loc loc_of(const YAML::Node& n, const std::string& file) {
+    source_loc l{file, 0, 0};
+    if (n.IsDefined() && n.Mark().line >= 0) {
+        l.line = n.Mark().line + 1;
+        l.column = n.Mark().column + 1;
+    }
+    return l;
+}
+
+// The source text of the document being read, to tell block and quoted scalars apart
+// (their content starts after the indicator or the quote).
+thread_local const std::string* current_source = nullptr;
+
+located_text text_of(const YAML::Node& n, const std::string& file) {
+    located_text t;
+    t.text = n.Scalar();
+    t.loc = loc_of(n, file);
+    if (current_source && n.Mark().pos >= 0 && static_cast<std::size_t>(n.Mark().pos) < current_source->size()) {
+        const char c = (*current_source)[static_cast<std::size_t>(n.Mark().pos)];
+        if (c == '|' || c == '>') t.block = true;
+        else if (c == '"' || c == '\'') t.loc.column += 1;
+    }
+    return t;
+}
+
+// A YAML value of a test record into JSON text: plain scalars that read as numbers, booleans
+// or null keep that type; quoted scalars are strings.
+void append_yaml_as_json(std::string& out, const YAML::Node& n) {
+    switch (n.Type()) {
+        case YAML::NodeType::Map: {
+            out += '{';
+            bool first = true;
+            for (const auto& kv : n) {
+                if (!first) out += ',';
+                first = false;
+                common::append_json_string(out, kv.first.Scalar());
+                out += ':';
+                append_yaml_as_json(out, kv.second);
+            }
+            out += '}';
+            return;
+        }
+        case YAML::NodeType::Sequence: {
+            out += '[';
+            bool first = true;
+            for (const auto& v : n) {
+                if (!first) out += ',';
+                first = false;
+                append_yaml_as_json(out, v);
+            }
+            out += ']';
+            return;
+        }
+        case YAML::NodeType::Scalar: {
+            const std::string& s = n.Scalar();
+            if (n.Tag() == "?") {  // plain scalar
+                if (s == "true" || s == "false" || s == "null") {
+                    out += s;
+                    return;
+                }
+                if (s == "~") {
+                    out += "null";
+                    return;
+                }
+                std::int64_t i = 0;
+                auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+                if (ec == std::errc() && p == s.data() + s.size()) {
+                    out += s;
+                    return;
+                }
+                double d = 0;
+                auto [p2, ec2] = std::from_chars(s.data(), s.data() + s.size(), d);
+                if (ec2 == std::errc() && p2 == s.data() + s.size() && !s.empty()) {
+                    out += s;
+                    return;
+                }
+            }
+            common::append_json_string(out, s);
+            return;
+        }
+        default:
+            out += "null";
+    }
+}
+
+class pack_reader {
+public:
+    pack_reader(std::string file, rule_items& into, std::vector<common::diagnostic>& diags)
+        : file_(std::move(file)), into_(into), diags_(diags) {}
+
+    void read_document(const YAML::Node& root) {
+        if (root.IsNull()) return;  // an empty file is an empty pack
+        if (!root.IsSequence()) {
+            error(root, "BAD_TYPE", "a rule file is a YAML list of items (- rule:, - macro:, - list:, ...)");
+            return;
+        }
+        for (const auto& item : root) read_item(item);
+    }
+
+private:
+    void error(const YAML::Node& n, std::string_view suffix, std::string message) {
+        common::diagnostic d;
+        d.code = fmt::format("{}_{}", code_prefix, suffix);
+        d.message = std::move(message);
+        d.file = file_;
+        common::yaml_fields::locate(n, d);
+        diags_.push_back(std::move(d));
+    }
+
+    void read_item(const YAML::Node& item) {
+        if (!item.IsMap()) {
+            error(item, "BAD_TYPE", "each item is a mapping such as '- rule: NAME'");
+            return;
+        }
+        static const char* kinds[] = {"required_engine_version", "pack", "list", "macro", "rule", "test"};
+        std::string kind;
+        for (const char* k : kinds) {
+            if (item[k].IsDefined()) {
+                if (!kind.empty()) {
+                    error(item, "BAD_ITEM", fmt::format("an item is one of list, macro, rule, test, pack: this one has both '{}' and '{}'", kind, k));
+                    return;
+                }
+                kind = k;
+            }
+        }
+        if (kind.empty()) {
+            const std::string first = item.begin()->first.IsScalar() ? item.begin()->first.Scalar() : "?";
+            error(item.begin()->first, "BAD_ITEM",
+                  fmt::format("unknown item '{}': expected list, macro, rule, test, pack or required_engine_version", first));
+            return;
+        }
+        if (kind == "required_engine_version") return read_version(item);
+        if (kind == "pack") return read_pack(item);
+        if (kind == "list") return read_list(item);
+        if (kind == "macro") return read_macro(item);
+        if (kind == "rule") return read_rule(item);
+        read_test(item);
+    }
+
+    // The item's name, which must be a non-empty scalar.
+    bool name_of(common::yaml_fields& f, const std::string& key, std::string& name) {
+        const YAML::Node n = f.node(key);
+        if (!n.IsScalar() || n.Scalar().empty()) {
+            f.error(n, "BAD_TYPE", fmt::format("'{}' needs a name", key));
+            return false;
+        }
+        name = n.Scalar();
+        return true;
+    }
+
+    std::optional<override_spec> read_override(common::yaml_fields& f, const std::vector<std::string_view>& allowed) {
+        const YAML::Node n = f.node("override");
+        if (n.IsNull()) return std::nullopt;
+        override_spec o;
+        o.loc = loc_of(n, file_);
+        if (!n.IsMap()) {
+            f.error(n, "BAD_TYPE", "'override' is a mapping such as {items: append}");
+            return o;
+        }
+        for (const auto& kv : n) {
+            const std::string field = kv.first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+                f.error(kv.first, "BAD_OVERRIDE", fmt::format("'{}' cannot be overridden here (allowed: {})", field, fmt::join(allowed, ", ")));
+                continue;
+            }
+            const std::string how = kv.second.IsScalar() ? kv.second.Scalar() : "";
+            const bool replace_only = field == "enabled" || field == "action" || field == "priority" || field == "mode" ||
+                                      field == "reason" || field == "desc" || field == "events";
+            if (how != "append" && how != "replace") {
+                f.error(kv.second, "BAD_OVERRIDE", fmt::format("override of '{}' is append or replace, not '{}'", field, how));
+                continue;
+            }
+            if (replace_only && how == "append") {
+                f.error(kv.second, "BAD_OVERRIDE", fmt::format("'{}' can only be replaced", field));
+                continue;
+            }
+            o.how[field] = how;
+        }
+        return o;
+    }
+
+    std::vector<located_text> scalar_list(common::yaml_fields& f, const std::string& key, bool& present) {
+        std::vector<located_text> out;
+        const YAML::Node n = f.node(key);
+        present = !n.IsNull();
+        if (!present) return out;
+        if (!n.IsSequence()) {
+            f.error(n, "BAD_TYPE", fmt::format("'{}': expected a list", f.path(key)));
+            return out;
+        }
+        for (const auto& v : n) {
+            if (!v.IsScalar()) {
+                f.error(v, "BAD_TYPE", fmt::format("'{}': every item must be a scalar", f.path(key)));
+                continue;
+            }
+            out.push_back(text_of(v, file_));
+        }
+        return out;
+    }
+
+    std::optional<located_text> scalar(common::yaml_fields& f, const std::string& key) {
+        const YAML::Node n = f.node(key);
+        if (n.IsNull()) return std::nullopt;
+        if (!n.IsScalar()) {
+            f.error(n, "BAD_TYPE", fmt::format("'{}': expected text, got a {}", f.path(key), n.IsMap() ? "mapping" : "list"));
+            return std::nullopt;
+        }
+        located_text t = text_of(n, file_);
+        return t;
+    }
+
+    void read_version(const YAML::Node& item) {
+        common::yaml_fields f(item, file_, "required_engine_version", code_prefix, diags_);
+        if (auto v = f.get_int("required_engine_version", 0, 1'000'000)) {
+            if (*v > engine_version)
+                f.error(f.node("required_engine_version"), "ENGINE_VERSION",
+                        fmt::format("this pack needs rule engine version {}; this ringfence has {}", *v, engine_version));
+        }
+        f.reject_unknown_keys();
+    }
+
+    void read_pack(const YAML::Node& item) {
+        common::yaml_fields f(item, file_, "pack", code_prefix, diags_);
+        pack_item p;
+        p.loc = loc_of(item, file_);
+        if (!name_of(f, "pack", p.name)) return;
+        if (auto d = f.get_string("desc")) p.desc = *d;
+        if (auto m = f.get_choice("mode", {"enforce", "shadow"})) p.shadow = *m == "shadow";
+        f.reject_unknown_keys();
+        current_pack_ = p.name;
+        current_pack_shadow_ = p.shadow;
+        into_.packs.push_back(std::move(p));
+    }
+
+    void read_list(const YAML::Node& item) {
+        common::yaml_fields f(item, file_, "list", code_prefix, diags_);
+        list_item l;
+        l.loc = loc_of(item["list"], file_);
+        if (!name_of(f, "list", l.name)) return;
+        bool present = false;
+        l.items = scalar_list(f, "items", present);
+        l.override_ = read_override(f, {"items"});
+        if (!present) f.error(item["list"], "MISSING_KEY", fmt::format("list '{}' has no 'items'", l.name));
+        f.reject_unknown_keys();
+        into_.order.push_back({rule_items::entry::kind::list, into_.lists.size()});
+        into_.lists.push_back(std::move(l));
+    }
+
+    void read_macro(const YAML::Node& item) {
+        common::yaml_fields f(item, file_, "macro", code_prefix, diags_);
+        macro_item m;
+        m.loc = loc_of(item["macro"], file_);
+        if (!name_of(f, "macro", m.name)) return;
+        auto c = scalar(f, "condition");
+        m.override_ = read_override(f, {"condition"});
+        if (!c) f.error(item["macro"], "MISSING_KEY", fmt::format("macro '{}' has no 'condition'", m.name));
+        else m.condition = *c;
+        f.reject_unknown_keys();
+        into_.order.push_back({rule_items::entry::kind::macro, into_.macros.size()});
+        into_.macros.push_back(std::move(m));
+    }
+
+    std::vector<rule_exception> read_exceptions(const YAML::Node& n) {
+        std::vector<rule_exception> out;
+        if (!n.IsSequence()) {
+            error(n, "BAD_TYPE", "'exceptions' is a list of {name, fields, values}");
+            return out;
+        }
+        for (const auto& e : n) {
+            common::yaml_fields f(e, file_, "exceptions", code_prefix, diags_);
+            rule_exception x;
+            x.loc = loc_of(e, file_);
+            if (auto name = f.get_string("name")) x.name = *name;
+            else f.error(e, "MISSING_KEY", "an exception needs a 'name'");
+            bool present = false;
+            x.fields = scalar_list(f, "fields", present);
+            if (!present) f.error(e, "MISSING_KEY", fmt::format("exception '{}' needs 'fields'", x.name));
+            x.comps = scalar_list(f, "comps", present);
+            const YAML::Node values = f.node("values");
+            if (values.IsSequence()) {
+                for (const auto& tuple : values) {
+                    std::vector<located_text> t;
+                    if (tuple.IsSequence()) {
+                        for (const auto& v : tuple) t.push_back(text_of(v, file_));
+                    } else if (tuple.IsScalar()) {
+                        t.push_back(text_of(tuple, file_));
+                    }
+                    if (t.size() != x.fields.size())
+                        f.error(tuple, "BAD_VALUE", fmt::format("exception '{}': each value tuple needs {} item(s), one per field",
+                                                                x.name, x.fields.size()));
+                    x.values.push_back(std::move(t));
+                }
+            } else if (!values.IsNull()) {
+                f.error(values, "BAD_TYPE", fmt::format("exception '{}': 'values' is a list of tuples", x.name));
+            }
+            if (!x.comps.empty() && x.comps.size() != x.fields.size())
+                f.error(e, "BAD_VALUE", fmt::format("exception '{}': 'comps' needs one operator per field", x.name));
+            f.reject_unknown_keys();
+            out.push_back(std::move(x));
+        }
+        return out;
+    }
+
+    void read_rule(const YAML::Node& item) {
+        common::yaml_fields f(item, file_, "rule", code_prefix, diags_);
+        rule_item r;
+        r.loc = loc_of(item["rule"], file_);
+        if (!name_of(f, "rule", r.name)) return;
+        r.desc = scalar(f, "desc");
+        bool present = false;
+        auto events = scalar_list(f, "events", present);
+        if (present) r.events = std::move(events);
+        r.condition = scalar(f, "condition");
+        r.action = scalar(f, "action");
+        r.priority = scalar(f, "priority");
+        r.reason = scalar(f, "reason");
+        r.mode = scalar(f, "mode");
+        const YAML::Node en = f.node("enabled");
+        if (!en.IsNull()) {
+            r.enabled_loc = loc_of(en, file_);
+            r.enabled = f.get_bool("enabled");
+        }
+        if (auto t = f.get_string_list("tags")) r.tags = *t;
+        if (auto t = f.get_string_list("references")) r.references = *t;
+        const YAML::Node ex = f.node("exceptions");
+        if (!ex.IsNull()) r.exceptions = read_exceptions(ex);
+        r.override_ = read_override(f, {"condition", "exceptions", "enabled", "action", "priority", "mode", "reason", "desc", "events"});
+        r.pack = current_pack_;
+        r.pack_shadow = current_pack_shadow_;
+        f.reject_unknown_keys();
+        into_.order.push_back({rule_items::entry::kind::rule, into_.rules.size()});
+        into_.rules.push_back(std::move(r));
+    }
+
+    void read_test(const YAML::Node& item) {
+        common::yaml_fields f(item, file_, "test", code_prefix, diags_);
+        test_item t;
+        t.loc = loc_of(item["test"], file_);
+        if (!name_of(f, "test", t.name)) return;
+        if (auto d = f.get_string("desc")) t.desc = *d;
+        const YAML::Node records = f.node("records");
+        if (!records.IsSequence()) {
+            f.error(item["test"], "MISSING_KEY", fmt::format("test '{}' needs 'records' (a list of records)", t.name));
+        } else {
+            for (const auto& r : records) {
+                if (!r.IsMap()) {
+                    f.error(r, "BAD_TYPE", fmt::format("test '{}': each record is a mapping in the wire form", t.name));
+                    continue;
+                }
+                std::string json;
+                append_yaml_as_json(json, r);
+                t.records_json.push_back(std::move(json));
+                t.record_locs.push_back(loc_of(r, file_));
+            }
+        }
+        const YAML::Node expect = f.node("expect");
+        if (!expect.IsSequence()) {
+            f.error(item["test"], "MISSING_KEY", fmt::format("test '{}' needs 'expect' (a list of {{id, action, rules}})", t.name));
+        } else {
+            for (const auto& e : expect) {
+                common::yaml_fields ef(e, file_, "expect", code_prefix, diags_);
+                test_expectation x;
+                x.loc = loc_of(e, file_);
+                if (auto id = ef.get_string("id")) x.id = *id;
+                else ef.error(e, "MISSING_KEY", "an expectation needs the 'id' of a record");
+                if (auto a = ef.get_choice("action", {"allow", "warn", "block"})) x.action = *a;
+                else ef.error(e, "MISSING_KEY", "an expectation needs an 'action'");
+                x.rules = ef.get_string_list("rules");
+                x.rules_include = ef.get_string_list("rules_include");
+                ef.reject_unknown_keys();
+                t.expect.push_back(std::move(x));
+            }
+        }
+        f.reject_unknown_keys();
+        into_.tests.push_back(std::move(t));
+    }
+
+    std::string file_;
+    rule_items& into_;
+    std::vector<common::diagnostic>& diags_;
+    std::string current_pack_;
+    bool current_pack_shadow_ = false;
+};
+
+void collect_files(const std::string& path, std::vector<std::string>& out, std::vector<common::diagnostic>& diags) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        std::vector<std::string> found;
+        for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (!it->is_regular_file()) continue;
+            const auto ext = it->path().extension().string();
+            if (ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
+        }
+        std::sort(found.begin(), found.end());
+        out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+        out.push_back(path);
+    } else {
+        diags.push_back({common::severity::error, "RULES_OPEN_FAILED", "no such file or folder", path, 0, 0});
+    }
+}
+
+}  // namespace
+
+void read_rule_text(const std::string& text, const std::string& file_name, rule_items& into,
+                    std::vector<common::diagnostic>& diags) {
+    into.files.push_back(file_name);
+    into.content += "# file: " + file_name + "\n" + text;
+    if (!text.empty() && text.back() != '\n') into.content += '\n';
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        diags.push_back({common::severity::error, "RULES_YAML_PARSE", e.msg, file_name, e.mark.line + 1, e.mark.column + 1});
+        return;
+    }
+    current_source = &text;
+    pack_reader(file_name, into, diags).read_document(root);
+    current_source = nullptr;
+}
+
+common::loaded<rule_items> read_rule_paths(const std::vector<std::string>& paths) {
+    common::loaded<rule_items> result;
+    rule_items items;
+    std::vector<std::string> files;
+    for (const auto& p : paths) collect_files(p, files, result.diagnostics);
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        if (!in) {
+            result.diagnostics.push_back({common::severity::error, "RULES_OPEN_FAILED", "cannot read the file", f, 0, 0});
+            continue;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        read_rule_text(ss.str(), f, items, result.diagnostics);
+    }
+    result.value = std::move(items);
+    return result;
+}
+
+}  // namespace ringfence::engine

@@ -1,0 +1,30 @@
+// Text helpers of the compiled rules: describing a compiled node for fingerprints and
+// evidence, durations as rule authors write them, reason templates, case folding for
+// icontains.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/compiled_ruleset.hpp"
+
+namespace ringfence::engine {
+
+// A canonical text of a compiled condition (names resolved, macros expanded).
+std::string describe(const compiled_ruleset& rs, std::uint32_t node_index);
+
+// 600000 -> "10m", 1500 -> "1500ms", 86400000 -> "1d".
+std::string format_duration(std::int64_t ms);
+
+// Lower case for ASCII, Latin-1 and the Vietnamese letters (so icontains "chuyển khoản"
+// finds "Chuyển Khoản"); other bytes are kept.
+std::string lower_text(std::string_view utf8);
+void lower_text_into(std::string_view utf8, std::string& out);
+
+// "international ingress {origin.trunk} presents {caller.e164}" -> parts; "{{" and "}}" are
+// literal braces. False with why when a field is unknown or a brace is unbalanced.
+bool parse_reason(const std::string& text, std::vector<reason_part>& out, std::string& why);
+
+}  // namespace ringfence::engine

@@ -1,0 +1,64 @@
+// The start of every window entry: one heap block per (spec, key) holding the header and
+// then the entry's events (laid out by kind, see event_list.hpp and distinct_values.hpp).
+// Event times are 31-bit millisecond offsets from base_ms, so an event time costs 4 bytes;
+// base_ms moves (and the offsets with it) when an event would not fit.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/state/window_spec.hpp"
+
+namespace ringfence::engine::state {
+
+enum class entry_kind : std::uint8_t {
+    times,            // count: event times
+    flagged_times,    // ratio, outgoing_share: event times, bit 31 = matched / outgoing
+    amount_times,     // sum: event times and amounts
+    distinct_values,  // distinct, exact: each value hash with its last two times
+    distinct_sketch,  // distinct past the exact limit: a windowed HyperLogLog
+};
+
+inline constexpr std::uint32_t offset_mask = 0x7fffffffu;
+inline constexpr std::uint32_t flag_bit = 0x80000000u;
+inline constexpr std::int64_t max_offset = offset_mask;
+inline constexpr std::uint32_t no_time = 0xffffffffu;  // distinct_values: no previous time
+
+struct entry_header {
+    std::int64_t base_ms;      // time origin of the offsets
+    std::uint32_t newest_off;  // newest event time seen: the entry's record-time clock
+    std::uint16_t spec_index;  // the spec's current id
+    entry_kind kind;
+    std::uint8_t referenced;  // set on every update, cleared by the clock sweep (memory cap)
+    std::uint32_t first;      // event lists: index of the oldest live event
+    std::uint32_t end;        // event lists: one past the newest; distinct_values: count
+    std::uint32_t capacity;   // events (or values) the block has room for
+    std::uint32_t flagged;    // flagged_times: live events with the flag set
+
+    std::int64_t newest_ms() const { return base_ms + newest_off; }
+};
+static_assert(sizeof(entry_header) == 32);
+
+// The representation a function starts with.
+constexpr entry_kind initial_kind(window_function fn) {
+    switch (fn) {
+        case window_function::count:
+            return entry_kind::times;
+        case window_function::ratio:
+        case window_function::outgoing_share:
+            return entry_kind::flagged_times;
+        case window_function::sum:
+            return entry_kind::amount_times;
+        case window_function::distinct:
+            return entry_kind::distinct_values;
+    }
+    return entry_kind::times;
+}
+
+// What an entry needs to know about its spec.
+struct entry_rules {
+    window_function fn = window_function::count;
+    std::int64_t window_ms = 0;
+    std::uint32_t distinct_exact_limit = 64;
+};
+
+}  // namespace ringfence::engine::state

@@ -1,0 +1,66 @@
+#include "engine/state/entry_table.hpp"
+
+#include <bit>
+
+#include "engine/state/heap_block.hpp"
+
+namespace ringfence::engine::state {
+namespace {
+constexpr std::size_t initial_capacity = 16;
+}
+
+entry_table::entry_table() { allocate(initial_capacity); }
+
+entry_table::~entry_table() { delete[] slots_; }
+
+void entry_table::allocate(std::size_t capacity) {
+    slots_ = new slot[capacity]();
+    mask_ = capacity - 1;
+    shift_ = 64 - std::countr_zero(capacity);
+    size_ = 0;
+}
+
+void entry_table::place(const slot& s) {
+    std::size_t i = home(s.hash);
+    while (slots_[i].entry != nullptr) i = (i + 1) & mask_;
+    slots_[i] = s;
+}
+
+void entry_table::grow() {
+    slot* old_slots = slots_;
+    const std::size_t old_capacity = capacity();
+    const std::size_t kept = size_;
+    allocate(old_capacity * 2);
+    for (std::size_t i = 0; i < old_capacity; ++i) {
+        if (old_slots[i].entry != nullptr) place(old_slots[i]);
+    }
+    size_ = kept;
+    delete[] old_slots;
+}
+
+void entry_table::insert(std::uint64_t hash, entry_header* entry) {
+    if ((size_ + 1) * 5 > capacity() * 4) grow();
+    place(slot{hash, entry});
+    ++size_;
+}
+
+void entry_table::erase_at(std::size_t index) {
+    std::size_t hole = index;
+    for (std::size_t next = (hole + 1) & mask_; slots_[next].entry != nullptr;
+         next = (next + 1) & mask_) {
+        // The entry at next may move back into the hole only if its home is not in the
+        // cyclic range (hole, next]: otherwise it would land before its home.
+        const std::size_t h = home(slots_[next].hash);
+        const bool home_after_hole =
+            hole <= next ? (hole < h && h <= next) : (hole < h || h <= next);
+        if (home_after_hole) continue;
+        slots_[hole] = slots_[next];
+        hole = next;
+    }
+    slots_[hole] = slot{0, nullptr};
+    --size_;
+}
+
+std::size_t entry_table::bytes() const { return heap_chunk_bytes(capacity() * sizeof(slot)); }
+
+}  // namespace ringfence::engine::state

@@ -1,0 +1,50 @@
+// One (spec, key) entry of the window state, whatever its representation: exact event lists
+// (event_list.hpp), exact distinct values (distinct_values.hpp) or, once distinct passes
+// distinct_exact_limit values, a windowed HyperLogLog (distinct_sketch.hpp). These functions
+// dispatch on the entry's kind; the caller (one shard, under its lock) owns the block.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "engine/state/entry_header.hpp"
+
+namespace ringfence::engine::state::window_entry {
+
+enum class add_result : std::uint8_t {
+    stored,
+    switched_to_sketch,  // stored, after turning an exact distinct entry into a sketch
+    unmatched,           // count, distinct, sum: an unmatched event is not stored
+    too_late,            // older than the window relative to the newest time: not stored
+};
+
+// An empty entry for rules.fn whose offsets start at time_ms.
+entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::int64_t time_ms);
+
+// Stores o; h may be replaced by a larger, smaller or different block.
+add_result add(entry_header*& h, const entry_rules& rules, const observation& o);
+
+// The aggregate at t: count, distinct count, ratio (0 with no events), sum, share (0 with
+// none). Not const: the sketch caches its merged registers.
+double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms);
+
+// The aggregate of o alone: what a record too late for its entry's window is told.
+double lone_value(window_function fn, const observation& o);
+
+// True once no event arrived for idle_after_ms of record time before now_ms.
+inline bool idle(const entry_header& h, std::int64_t now_ms, std::int64_t idle_after_ms) {
+    return now_ms - h.newest_ms() >= idle_after_ms;
+}
+
+std::size_t bytes(const entry_header& h);  // every heap chunk the entry holds
+void destroy(entry_header* h);
+
+// The snapshot blob: u8 format 1, u8 kind, i64 base_ms, u32 newest_off, then the kind's
+// payload. Little-endian throughout.
+void serialize(const entry_header& h, std::string& out);
+// nullptr with error set when the blob is not a valid entry for rules.fn.
+entry_header* deserialize(std::span<const std::uint8_t> blob, const entry_rules& rules,
+                          std::uint16_t spec_index, std::string& error);
+
+}  // namespace ringfence::engine::state::window_entry

@@ -1,0 +1,152 @@
+#include "engine/state/window_shard.hpp"
+
+#include <algorithm>
+
+namespace ringfence::engine::state {
+namespace {
+constexpr std::size_t idle_slots_per_add = 4;
+}
+
+window_shard::~window_shard() {
+    for (std::size_t i = 0; i < table_.capacity(); ++i) {
+        if (table_.at(i).entry != nullptr) window_entry::destroy(table_.at(i).entry);
+    }
+}
+
+double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_table& specs,
+                         const observation& o, bool want_value) {
+    const entry_rules& rules = specs.rules[spec_id];
+    entry_table::slot* found = table_.find(hash);
+    entry_header* h = found != nullptr ? found->entry : nullptr;
+    const bool keeps_unmatched =
+        rules.fn == window_function::ratio || rules.fn == window_function::outgoing_share;
+    if (!o.matched && !keeps_unmatched) {  // not stored: only answer
+        return want_value && h != nullptr ? window_entry::value(*h, rules, o.time_ms) : 0;
+    }
+    std::size_t bytes_before = 0;
+    if (h == nullptr) {
+        h = window_entry::create(rules, static_cast<std::uint16_t>(spec_id), o.time_ms);
+    } else {
+        bytes_before = window_entry::bytes(*h);
+    }
+    const window_entry::add_result result = window_entry::add(h, rules, o);
+    entry_bytes_ += window_entry::bytes(*h);
+    entry_bytes_ -= bytes_before;
+    if (found != nullptr) {
+        found->entry = h;  // the block may have moved
+    } else {
+        table_.insert(hash, h);
+    }
+
+    double answer = 0;
+    if (result == window_entry::add_result::too_late) {
+        ++counters_.late_dropped;
+        answer = window_entry::lone_value(rules.fn, o);
+    } else {
+        if (result == window_entry::add_result::switched_to_sketch) ++counters_.sketch_switches;
+        now_ms_ = std::max(now_ms_, o.time_ms);
+        if (want_value) answer = window_entry::value(*h, rules, o.time_ms);
+    }
+    sweep_idle_step(h, specs);
+    if (bytes() > byte_cap_) enforce_memory_cap(h, specs);
+    return answer;
+}
+
+std::optional<double> window_shard::value(std::uint64_t hash, const spec_table& specs,
+                                          std::int64_t t_ms) {
+    entry_table::slot* found = table_.find(hash);
+    if (found == nullptr) return std::nullopt;
+    return window_entry::value(*found->entry, specs.rules[found->entry->spec_index], t_ms);
+}
+
+bool window_shard::erase(std::uint64_t hash) {
+    entry_table::slot* found = table_.find(hash);
+    if (found == nullptr) return false;
+    drop_at(static_cast<std::size_t>(found - &table_.at(0)));
+    return true;
+}
+
+void window_shard::remap(const std::vector<std::int32_t>& new_index) {
+    table_.retain_if([&](entry_table::slot& s) {
+        const std::int32_t index = new_index[s.entry->spec_index];
+        if (index < 0) {
+            entry_bytes_ -= window_entry::bytes(*s.entry);
+            window_entry::destroy(s.entry);
+            return false;
+        }
+        s.entry->spec_index = static_cast<std::uint16_t>(index);
+        return true;
+    });
+}
+
+void window_shard::restore(std::uint64_t hash, entry_header* entry, const spec_table& specs) {
+    entry_table::slot* found = table_.find(hash);
+    if (found != nullptr) {
+        entry_bytes_ -= window_entry::bytes(*found->entry);
+        window_entry::destroy(found->entry);
+        found->entry = entry;
+    } else {
+        table_.insert(hash, entry);
+    }
+    entry_bytes_ += window_entry::bytes(*entry);
+    now_ms_ = std::max(now_ms_, entry->newest_ms());
+    if (bytes() > byte_cap_) enforce_memory_cap(entry, specs);
+}
+
+window_stats window_shard::stats() const {
+    window_stats s = counters_;
+    s.keys = table_.size();
+    s.bytes = bytes();
+    return s;
+}
+
+void window_shard::drop_at(std::size_t index) {
+    entry_header* h = table_.at(index).entry;
+    entry_bytes_ -= window_entry::bytes(*h);
+    window_entry::destroy(h);
+    table_.erase_at(index);
+}
+
+void window_shard::sweep_idle_step(const entry_header* keep, const spec_table& specs) {
+    if (idle_slots_left_ == 0) {
+        if (now_ms_ < next_idle_sweep_ms_) return;
+        next_idle_sweep_ms_ = now_ms_ + specs.sweep_interval_ms;
+        idle_slots_left_ = table_.capacity();
+    }
+    // Checking a slot costs a cache miss on its entry, so an add pays for only a few.
+    for (std::size_t checked = 0; checked < idle_slots_per_add && idle_slots_left_ > 0; ++checked) {
+        --idle_slots_left_;
+        if (idle_hand_ >= table_.capacity()) idle_hand_ = 0;
+        const entry_header* h = table_.at(idle_hand_).entry;
+        if (h != nullptr && h != keep &&
+            window_entry::idle(*h, now_ms_, specs.idle_after_ms[h->spec_index])) {
+            drop_at(idle_hand_);  // another entry may shift into this slot: check it next
+            ++counters_.evicted_idle;
+        } else {
+            ++idle_hand_;
+        }
+    }
+}
+
+void window_shard::enforce_memory_cap(const entry_header* keep, const spec_table& specs) {
+    // Two full turns of the hand clear every referenced bit, so this always ends.
+    for (std::size_t budget = 2 * table_.capacity() + 1;
+         bytes() > byte_cap_ && table_.size() > 0 && budget > 0; --budget) {
+        if (memory_hand_ >= table_.capacity()) memory_hand_ = 0;
+        entry_header* h = table_.at(memory_hand_).entry;
+        if (h == nullptr || h == keep) {
+            ++memory_hand_;
+        } else if (window_entry::idle(*h, now_ms_, specs.idle_after_ms[h->spec_index])) {
+            drop_at(memory_hand_);
+            ++counters_.evicted_idle;
+        } else if (h->referenced != 0) {
+            h->referenced = 0;
+            ++memory_hand_;
+        } else {
+            drop_at(memory_hand_);
+            ++counters_.evicted_memory;
+        }
+    }
+}
+
+}  // namespace ringfence::engine::state

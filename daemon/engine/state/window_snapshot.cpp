@@ -1,0 +1,181 @@
+#include "engine/state/window_snapshot.hpp"
+
+#include <map>
+#include <memory>
+
+namespace ringfence::engine::state {
+namespace {
+
+const char* const schema_statements[] = {
+    "DROP TABLE IF EXISTS window_state",
+    "DROP TABLE IF EXISTS window_spec",
+    "CREATE TABLE window_spec (spec_no INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, "
+    "function TEXT NOT NULL, window_ms INTEGER NOT NULL) STRICT",
+    "CREATE TABLE window_state (spec_no INTEGER NOT NULL REFERENCES window_spec(spec_no), "
+    "key_hash INTEGER NOT NULL, entry BLOB NOT NULL) STRICT",
+    "PRAGMA user_version = 1",
+};
+static_assert(window_snapshot_format == 1, "update the user_version statement");
+
+struct statement_closer {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_closer>;
+
+struct database_closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using database_ptr = std::unique_ptr<sqlite3, database_closer>;
+
+std::string spec_key(const window_spec& spec) {
+    return spec.fingerprint + '\x1f' + std::string(to_string(spec.fn)) + '\x1f' +
+           std::to_string(spec.window_ms);
+}
+
+}  // namespace
+
+window_snapshot_writer::~window_snapshot_writer() {
+    sqlite3_finalize(insert_spec_);
+    sqlite3_finalize(insert_state_);
+    if (db_ != nullptr) {
+        if (sqlite3_get_autocommit(db_) == 0) run("ROLLBACK");
+        sqlite3_close_v2(db_);
+    }
+}
+
+std::string window_snapshot_writer::fail(const std::string& what) {
+    std::string message = "window snapshot " + path_ + ": " + what;
+    if (db_ != nullptr) {
+        message += ": ";
+        message += sqlite3_errmsg(db_);
+    }
+    return message;
+}
+
+// Prepares and steps one fixed statement.
+std::string window_snapshot_writer::run(const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &raw, nullptr) != SQLITE_OK) return fail(sql);
+    statement_ptr stmt(raw);
+    const int rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return fail(sql);
+    return "";
+}
+
+std::string window_snapshot_writer::open(const std::string& path) {
+    path_ = path;
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
+        std::string error = fail("cannot open");
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        return error;
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    if (std::string error = run("BEGIN IMMEDIATE"); !error.empty()) return error;
+    for (const char* sql : schema_statements) {
+        if (std::string error = run(sql); !error.empty()) return error;
+    }
+    if (sqlite3_prepare_v2(db_,
+                           "INSERT INTO window_spec (spec_no, fingerprint, function, window_ms) "
+                           "VALUES (?1, ?2, ?3, ?4)",
+                           -1, &insert_spec_, nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v2(
+            db_, "INSERT INTO window_state (spec_no, key_hash, entry) VALUES (?1, ?2, ?3)", -1,
+            &insert_state_, nullptr) != SQLITE_OK) {
+        return fail("cannot prepare the inserts");
+    }
+    return "";
+}
+
+std::string window_snapshot_writer::write(const window_spec& spec, std::uint64_t key_hash,
+                                          std::span<const std::uint8_t> entry) {
+    if (insert_state_ == nullptr) return "window snapshot " + path_ + ": not open";
+    auto [it, added] =
+        spec_numbers_.try_emplace(spec_key(spec), static_cast<std::int64_t>(spec_numbers_.size()));
+    if (added) {
+        const std::string_view function = to_string(spec.fn);
+        sqlite3_bind_int64(insert_spec_, 1, it->second);
+        sqlite3_bind_text(insert_spec_, 2, spec.fingerprint.data(),
+                          static_cast<int>(spec.fingerprint.size()), SQLITE_STATIC);
+        sqlite3_bind_text(insert_spec_, 3, function.data(), static_cast<int>(function.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(insert_spec_, 4, spec.window_ms);
+        const int rc = sqlite3_step(insert_spec_);
+        sqlite3_reset(insert_spec_);
+        if (rc != SQLITE_DONE) return fail("cannot insert a window_spec row");
+    }
+    sqlite3_bind_int64(insert_state_, 1, it->second);
+    sqlite3_bind_int64(insert_state_, 2, static_cast<sqlite3_int64>(key_hash));
+    sqlite3_bind_blob(insert_state_, 3, entry.data(), static_cast<int>(entry.size()),
+                      SQLITE_STATIC);
+    const int rc = sqlite3_step(insert_state_);
+    sqlite3_reset(insert_state_);
+    if (rc != SQLITE_DONE) return fail("cannot insert a window_state row");
+    return "";
+}
+
+std::string window_snapshot_writer::commit() {
+    if (db_ == nullptr) return "window snapshot " + path_ + ": not open";
+    return run("COMMIT");
+}
+
+std::string read_window_snapshot(const std::string& path,
+                                 const std::function<void(const stored_spec&, std::uint64_t,
+                                                          std::span<const std::uint8_t>)>& visit) {
+    const std::string prefix = "window snapshot " + path + ": ";
+    sqlite3* raw_db = nullptr;
+    const int open_rc = sqlite3_open_v2(path.c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr);
+    database_ptr db(raw_db);
+    if (open_rc != SQLITE_OK) return prefix + sqlite3_errmsg(db.get());
+    auto prepare = [&](const char* sql, statement_ptr& out) {
+        sqlite3_stmt* stmt = nullptr;
+        const int rc = sqlite3_prepare_v2(db.get(), sql, -1, &stmt, nullptr);
+        out.reset(stmt);
+        return rc == SQLITE_OK;
+    };
+
+    statement_ptr version;
+    if (!prepare("PRAGMA user_version", version) || sqlite3_step(version.get()) != SQLITE_ROW) {
+        return prefix + sqlite3_errmsg(db.get());
+    }
+    const std::int64_t format = sqlite3_column_int64(version.get(), 0);
+    if (format != window_snapshot_format) {
+        return prefix + "format " + std::to_string(format) + ", expected " +
+               std::to_string(window_snapshot_format);
+    }
+
+    std::map<std::int64_t, stored_spec> specs;
+    statement_ptr spec_rows;
+    if (!prepare("SELECT spec_no, fingerprint, function, window_ms FROM window_spec", spec_rows)) {
+        return prefix + sqlite3_errmsg(db.get());
+    }
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(spec_rows.get())) == SQLITE_ROW) {
+        auto text = [&](int column) {
+            const auto* p = sqlite3_column_text(spec_rows.get(), column);
+            return std::string(p != nullptr ? reinterpret_cast<const char*>(p) : "");
+        };
+        specs[sqlite3_column_int64(spec_rows.get(), 0)] =
+            stored_spec{text(1), text(2), sqlite3_column_int64(spec_rows.get(), 3)};
+    }
+    if (rc != SQLITE_DONE) return prefix + sqlite3_errmsg(db.get());
+
+    statement_ptr state_rows;
+    if (!prepare("SELECT spec_no, key_hash, entry FROM window_state", state_rows)) {
+        return prefix + sqlite3_errmsg(db.get());
+    }
+    while ((rc = sqlite3_step(state_rows.get())) == SQLITE_ROW) {
+        const auto spec = specs.find(sqlite3_column_int64(state_rows.get(), 0));
+        if (spec == specs.end()) return prefix + "window_state row refers to no window_spec";
+        const auto key_hash = static_cast<std::uint64_t>(sqlite3_column_int64(state_rows.get(), 1));
+        const auto* blob =
+            static_cast<const std::uint8_t*>(sqlite3_column_blob(state_rows.get(), 2));
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(state_rows.get(), 2));
+        visit(spec->second, key_hash, std::span<const std::uint8_t>(blob, size));
+    }
+    if (rc != SQLITE_DONE) return prefix + sqlite3_errmsg(db.get());
+    return "";
+}
+
+}  // namespace ringfence::engine::state

@@ -1,0 +1,64 @@
+// The window state's snapshot file, so windows survive a restart: a SQLite database with
+// two STRICT tables, written whole in one transaction with prepared statements only.
+//
+//   window_spec(spec_no INTEGER PRIMARY KEY, fingerprint TEXT, function TEXT, window_ms INTEGER)
+//   window_state(spec_no INTEGER -> window_spec, key_hash INTEGER, entry BLOB)
+//
+// Each spec's fingerprint is stored once and the entries refer to it by spec_no, so a
+// million entries do not repeat their definition's text. key_hash is the entry's 64-bit
+// hash (stored as its two's-complement signed value); entry is window_entry's blob.
+// PRAGMA user_version holds the format (1). Saving replaces the file's previous snapshot.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "engine/state/window_spec.hpp"
+
+namespace ringfence::engine::state {
+
+inline constexpr int window_snapshot_format = 1;
+
+// Writes one snapshot: open(), write() per entry, commit(). Every call returns "" or an
+// error message naming the file; after an error the transaction is rolled back.
+class window_snapshot_writer {
+  public:
+    window_snapshot_writer() = default;
+    ~window_snapshot_writer();
+    window_snapshot_writer(const window_snapshot_writer&) = delete;
+    window_snapshot_writer& operator=(const window_snapshot_writer&) = delete;
+
+    std::string open(const std::string& path);
+    std::string write(const window_spec& spec, std::uint64_t key_hash,
+                      std::span<const std::uint8_t> entry);
+    std::string commit();
+
+  private:
+    std::string fail(const std::string& what);
+    std::string run(const char* sql);
+
+    std::string path_;
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* insert_spec_ = nullptr;
+    sqlite3_stmt* insert_state_ = nullptr;
+    std::unordered_map<std::string, std::int64_t> spec_numbers_;  // definition -> spec_no
+};
+
+struct stored_spec {
+    std::string fingerprint;
+    std::string function;  // to_string(window_function)
+    std::int64_t window_ms = 0;
+};
+
+// Reads a snapshot: visit(spec, key_hash, entry) for every row. Returns "" or an error
+// message naming the file (a missing file is an error: the caller checks for one first).
+std::string read_window_snapshot(const std::string& path,
+                                 const std::function<void(const stored_spec&, std::uint64_t,
+                                                          std::span<const std::uint8_t>)>& visit);
+
+}  // namespace ringfence::engine::state

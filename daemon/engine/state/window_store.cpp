@@ -1,0 +1,232 @@
+#include "engine/state/window_store.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/state/heap_block.hpp"
+#include "engine/state/key_hash.hpp"
+#include "engine/state/window_entry.hpp"
+#include "engine/state/window_snapshot.hpp"
+
+namespace ringfence::engine::state {
+namespace {
+
+std::string definition_key(std::string_view fingerprint, std::string_view function,
+                           std::int64_t window_ms) {
+    std::string key(fingerprint);
+    key += '\x1f';
+    key += function;
+    key += '\x1f';
+    key += std::to_string(window_ms);
+    return key;
+}
+
+}  // namespace
+
+window_store::window_store(window_store_settings s)
+    : settings_(s),
+      shard_count_(std::max<std::size_t>(1, s.shards)),
+      shards_(new locked_shard[shard_count_]) {
+    const std::size_t fixed = shards_bytes();
+    const std::size_t usable =
+        settings_.memory_cap_bytes > fixed ? settings_.memory_cap_bytes - fixed : 0;
+    for (std::size_t i = 0; i < shard_count_; ++i)
+        shards_[i].shard.set_byte_cap(usable / shard_count_);
+    auto empty = std::make_unique<spec_table>(make_spec_table({}, settings_));
+    specs_.store(empty.get(), std::memory_order_release);
+    generations_.push_back(std::move(empty));
+}
+
+window_store::~window_store() = default;
+
+template <class Op>
+auto window_store::with_entry(std::uint32_t spec_id, std::string_view key, Op&& op,
+                              decltype(op(std::declval<window_shard&>(),
+                                          std::declval<const spec_table&>(),
+                                          std::uint64_t{})) fallback) {
+    for (;;) {
+        const spec_table* specs = specs_.load(std::memory_order_acquire);
+        if (spec_id >= specs->specs.size()) return fallback;
+        const std::uint64_t hash = hash_bytes(specs->seeds[spec_id], key);
+        locked_shard& target = shard_for(hash);
+        std::lock_guard lock(target.mutex);
+        // set_specs swaps generations while holding every shard: if one came between the
+        // hash and the lock, hash again with the new one.
+        if (specs_.load(std::memory_order_relaxed) != specs) continue;
+        return op(target.shard, *specs, hash);
+    }
+}
+
+void window_store::set_specs(std::vector<window_spec> specs) {
+    auto fresh = std::make_unique<spec_table>(make_spec_table(std::move(specs), settings_));
+    std::lock_guard reload(reload_mutex_);
+    const spec_table* old = specs_.load(std::memory_order_acquire);
+
+    std::unordered_map<std::uint64_t, std::uint32_t> id_of_seed;
+    for (std::uint32_t id = 0; id < fresh->seeds.size(); ++id) id_of_seed[fresh->seeds[id]] = id;
+    std::vector<std::int32_t> new_index(old->specs.size(), -1);
+    bool unchanged = old->specs.size() == fresh->specs.size();
+    for (std::size_t i = 0; i < old->specs.size(); ++i) {
+        const auto it = id_of_seed.find(old->seeds[i]);
+        if (it != id_of_seed.end() && same_definition(old->specs[i], fresh->specs[it->second])) {
+            new_index[i] = static_cast<std::int32_t>(it->second);
+        }
+        unchanged = unchanged && new_index[i] == static_cast<std::int32_t>(i);
+    }
+
+    std::vector<std::unique_lock<std::mutex>> held;
+    held.reserve(shard_count_);
+    for (std::size_t i = 0; i < shard_count_; ++i) held.emplace_back(shards_[i].mutex);
+    if (!unchanged) {
+        for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].shard.remap(new_index);
+    }
+    specs_.store(fresh.get(), std::memory_order_release);
+    generations_.push_back(std::move(fresh));
+}
+
+void window_store::add(std::uint32_t spec_id, std::string_view key, const observation& o) {
+    with_entry(
+        spec_id, key,
+        [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) {
+            return shard.add(hash, spec_id, specs, o, false);
+        },
+        0.0);
+}
+
+double window_store::add_and_value(std::uint32_t spec_id, std::string_view key,
+                                   const observation& o) {
+    return with_entry(
+        spec_id, key,
+        [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) {
+            return shard.add(hash, spec_id, specs, o, true);
+        },
+        0.0);
+}
+
+double window_store::value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms) {
+    return with_entry(
+        spec_id, key,
+        [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) {
+            return shard.value(hash, specs, t_ms).value_or(0.0);
+        },
+        0.0);
+}
+
+std::vector<std::pair<window_spec, double>> window_store::show(std::string_view key,
+                                                               std::int64_t t_ms) {
+    std::lock_guard reload(reload_mutex_);  // the specs cannot change under us
+    const spec_table& specs = *specs_.load(std::memory_order_acquire);
+    std::vector<std::pair<window_spec, double>> found;
+    for (std::size_t id = 0; id < specs.specs.size(); ++id) {
+        const std::uint64_t hash = hash_bytes(specs.seeds[id], key);
+        locked_shard& target = shard_for(hash);
+        std::lock_guard lock(target.mutex);
+        if (const auto v = target.shard.value(hash, specs, t_ms)) {
+            found.emplace_back(specs.specs[id], *v);
+        }
+    }
+    return found;
+}
+
+std::size_t window_store::reset(std::string_view key) {
+    std::lock_guard reload(reload_mutex_);
+    const spec_table& specs = *specs_.load(std::memory_order_acquire);
+    std::size_t dropped = 0;
+    for (std::size_t id = 0; id < specs.specs.size(); ++id) {
+        const std::uint64_t hash = hash_bytes(specs.seeds[id], key);
+        locked_shard& target = shard_for(hash);
+        std::lock_guard lock(target.mutex);
+        dropped += target.shard.erase(hash) ? 1 : 0;
+    }
+    return dropped;
+}
+
+window_stats window_store::stats() const {
+    window_stats total;
+    total.bytes = shards_bytes();
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        std::lock_guard lock(shards_[i].mutex);
+        const window_stats s = shards_[i].shard.stats();
+        total.keys += s.keys;
+        total.bytes += s.bytes;
+        total.evicted_idle += s.evicted_idle;
+        total.evicted_memory += s.evicted_memory;
+        total.sketch_switches += s.sketch_switches;
+        total.late_dropped += s.late_dropped;
+    }
+    return total;
+}
+
+std::string window_store::save_snapshot(const std::string& sqlite_path) const {
+    window_snapshot_writer writer;
+    if (std::string error = writer.open(sqlite_path); !error.empty()) return error;
+    struct row {
+        const window_spec* spec;  // generations are never freed, so this stays valid
+        std::uint64_t hash;
+        std::size_t offset;
+        std::size_t size;
+    };
+    std::string blobs;
+    std::vector<row> rows;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+        // Serialise under the lock, write to SQLite after releasing it.
+        blobs.clear();
+        rows.clear();
+        {
+            std::lock_guard lock(shards_[i].mutex);
+            const spec_table& specs = *specs_.load(std::memory_order_acquire);
+            shards_[i].shard.for_each_live(specs, [&](std::uint64_t hash, const entry_header& e) {
+                const std::size_t offset = blobs.size();
+                window_entry::serialize(e, blobs);
+                rows.push_back(
+                    row{&specs.specs[e.spec_index], hash, offset, blobs.size() - offset});
+            });
+        }
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(blobs.data());
+        for (const row& r : rows) {
+            std::string error = writer.write(*r.spec, r.hash, {bytes + r.offset, r.size});
+            if (!error.empty()) return error;
+        }
+    }
+    return writer.commit();
+}
+
+std::string window_store::load_snapshot(const std::string& sqlite_path) {
+    std::lock_guard reload(reload_mutex_);
+    const spec_table& specs = *specs_.load(std::memory_order_acquire);
+    std::unordered_map<std::string, std::uint32_t> id_of_definition;
+    for (const window_spec& spec : specs.specs) {
+        id_of_definition[definition_key(spec.fingerprint, to_string(spec.fn), spec.window_ms)] =
+            spec.id;
+    }
+    std::size_t unreadable = 0;
+    std::string first_problem;
+    const std::string error = read_window_snapshot(
+        sqlite_path,
+        [&](const stored_spec& stored, std::uint64_t hash, std::span<const std::uint8_t> blob) {
+            const auto it = id_of_definition.find(
+                definition_key(stored.fingerprint, stored.function, stored.window_ms));
+            if (it == id_of_definition.end()) return;  // no longer loaded
+            std::string problem;
+            entry_header* entry = window_entry::deserialize(
+                blob, specs.rules[it->second], static_cast<std::uint16_t>(it->second), problem);
+            if (entry == nullptr) {
+                if (unreadable++ == 0) {
+                    first_problem = "spec '" + stored.fingerprint + "' key hash " +
+                                    std::to_string(hash) + ": " + problem;
+                }
+                return;
+            }
+            locked_shard& target = shard_for(hash);
+            std::lock_guard lock(target.mutex);
+            target.shard.restore(hash, entry, specs);
+        });
+    if (!error.empty()) return error;
+    if (unreadable > 0) {
+        return "window snapshot " + sqlite_path + ": " + std::to_string(unreadable) +
+               " entries could not be read, the first: " + first_problem;
+    }
+    return "";
+}
+
+}  // namespace ringfence::engine::state

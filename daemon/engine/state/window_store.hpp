@@ -1,0 +1,108 @@
+// The rule engine's sliding-window state: for every aggregate in the loaded rules
+// (window_spec) and every key it is grouped by, the events of the last window of record
+// time, answering count, distinct, ratio, sum and outgoing_share over (t - window, t].
+//
+// Contract with the engine:
+// - The engine adds a record's event before asking (add_and_value), so the record being
+//   decided is counted: the sixth attempt in a minute sees 6.
+// - Records may arrive a little out of order: an event later than t does not count for t;
+//   each entry prunes events older than its window relative to the newest time it saw, and
+//   an event already older than that is not stored (late_dropped) and is answered with its
+//   own value alone (count 1, its amount, ...).
+// - count, ratio and sum are exact. distinct is exact up to distinct_exact_limit values per
+//   entry, then a windowed HyperLogLog (distinct_sketch.hpp states the error).
+// - Thread-safe: entries are sharded by hash, one mutex a shard, so ingest threads only meet
+//   on the same shard. set_specs holds every shard while it remaps (tens of milliseconds
+//   per million entries).
+// - Memory: a key with a few count events costs a 48-64 byte block plus its table slot
+//   (about 116 bytes a key measured over a million keys, most with 1-5 events, 5% with
+//   50-100); stats().bytes is what is really allocated, and memory_cap_bytes (split evenly
+//   over shards) is enforced by evicting the least recently updated entries. Idle entries
+//   are reclaimed as events arrive (window_shard.hpp).
+// Spec ids outside the loaded specs are ignored (value 0). A key is not stored: entries are
+// found by hash(spec, key), so show and reset hash the key for every spec.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/state/heap_block.hpp"
+#include "engine/state/spec_table.hpp"
+#include "engine/state/window_shard.hpp"
+#include "engine/state/window_spec.hpp"
+#include "engine/state/window_store_settings.hpp"
+
+namespace ringfence::engine::state {
+
+class window_store {
+  public:
+    explicit window_store(window_store_settings s);
+    ~window_store();
+    window_store(const window_store&) = delete;
+    window_store& operator=(const window_store&) = delete;
+
+    // On (re)load: entries of specs whose definition (fingerprint, function, window) is no
+    // longer loaded are dropped; kept ones are remapped to their new ids. Throws
+    // std::invalid_argument when the specs break make_spec_table's contract.
+    void set_specs(std::vector<window_spec> specs);
+
+    void add(std::uint32_t spec_id, std::string_view key, const observation& o);
+    // The aggregate at t: count, distinct count, ratio (0 when no events), sum, share (0
+    // when none); 0 for a key with no entry.
+    double value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms);
+    // add then value at o.time_ms, with one lookup.
+    double add_and_value(std::uint32_t spec_id, std::string_view key, const observation& o);
+
+    // Every aggregate holding this key, by spec id, with its value at t.
+    std::vector<std::pair<window_spec, double>> show(std::string_view key, std::int64_t t_ms);
+    // Drops every entry of that key; returns how many.
+    std::size_t reset(std::string_view key);
+
+    window_stats stats() const;
+
+    // Writes every live entry to a SQLite file (window_snapshot.hpp), replacing what it held.
+    // Returns "" or an error message.
+    std::string save_snapshot(const std::string& sqlite_path) const;
+    // Restores entries from such a file, skipping those whose spec definition is not
+    // loaded; a restored entry replaces the key's live one. Meant for startup, after
+    // set_specs. Returns "" or an error message (entries read before an error stay).
+    std::string load_snapshot(const std::string& sqlite_path);
+
+  private:
+    struct alignas(64) locked_shard {
+        std::mutex mutex;
+        window_shard shard;
+    };
+
+    // The shard array: an over-aligned array new adds a 64-byte cookie and alignment slack.
+    std::size_t shards_bytes() const {
+        return heap_chunk_bytes(sizeof(locked_shard) * shard_count_ + 2 * alignof(locked_shard));
+    }
+    locked_shard& shard_for(std::uint64_t hash) const {
+        // Multiply-shift on the low half: the table uses the top bits.
+        return shards_[((hash & 0xffffffffu) * shard_count_) >> 32];
+    }
+    // Runs op(shard, specs, hash) under the shard's lock with the specs current at that
+    // moment; returns fallback when spec_id is not loaded.
+    template <class Op>
+    auto with_entry(std::uint32_t spec_id, std::string_view key, Op&& op,
+                    decltype(op(std::declval<window_shard&>(), std::declval<const spec_table&>(),
+                                std::uint64_t{})) fallback);
+
+    window_store_settings settings_;
+    std::size_t shard_count_;
+    std::unique_ptr<locked_shard[]> shards_;
+    std::atomic<const spec_table*> specs_;
+    // Every generation of specs ever loaded. Readers hash with the generation they loaded
+    // before taking a shard lock, so an old one is never freed (reloads are rare and small).
+    std::vector<std::unique_ptr<spec_table>> generations_;
+    std::mutex reload_mutex_;  // one set_specs or load_snapshot at a time
+};
+
+}  // namespace ringfence::engine::state

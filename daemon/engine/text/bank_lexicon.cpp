@@ -1,0 +1,109 @@
+// The lexicon behind match_bank_word, sorted once and searched by its first word.
+#include "engine/text/bank_lexicon.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
+namespace ringfence::engine::text {
+namespace {
+
+constexpr std::uint8_t account = role_account;
+constexpr std::uint8_t number = role_account | role_number_word;
+constexpr std::uint8_t bank = role_bank | role_account;  // a bank name also marks a transfer
+constexpr std::uint8_t otp = role_otp;
+constexpr std::uint8_t before = role_amount_before;
+constexpr std::uint8_t after = role_amount_after;
+constexpr std::uint8_t other = role_not_account;
+
+// Short aliases ("mb", "tk", "ck") only match as whole words, which keeps "500mb" and
+// "tkb" out. Descriptive Vietnamese names ("quan doi", "a chau") are left out: they are
+// ordinary words too often.
+// clang-format off
+constexpr bank_word words[] = {
+    {"stk", number, {}}, {"so tk", number, {}}, {"so tai khoan", number, {}},
+    {"tai khoan", number, {}}, {"tk", number, {}}, {"chu tk", account, {}}, {"account", number, {}},
+    {"acc", number, {}}, {"acct", number, {}}, {"a c", number, {}}, {"ck", account, {}},
+    {"chuyen khoan", account, {}}, {"chuyen tien", account, {}}, {"ngan hang", account, {}},
+    {"bank", account, {}}, {"banking", account, {}}, {"thu huong", account, {}},
+    {"beneficiary", account, {}}, {"transfer", account, {}}, {"vietcombank", bank, "VCB"},
+    {"vcb", bank, "VCB"}, {"vietinbank", bank, "ICB"}, {"vietin", bank, "ICB"},
+    {"ctg", bank, "ICB"}, {"icb", bank, "ICB"}, {"bidv", bank, "BIDV"}, {"agribank", bank, "VBA"},
+    {"agri", bank, "VBA"}, {"vba", bank, "VBA"}, {"techcombank", bank, "TCB"},
+    {"techcom", bank, "TCB"}, {"tcb", bank, "TCB"}, {"mbbank", bank, "MB"}, {"mb bank", bank, "MB"},
+    {"mb", bank, "MB"}, {"acb", bank, "ACB"}, {"vpbank", bank, "VPB"}, {"vp bank", bank, "VPB"},
+    {"vpb", bank, "VPB"}, {"tpbank", bank, "TPB"}, {"tp bank", bank, "TPB"}, {"tpb", bank, "TPB"},
+    {"sacombank", bank, "STB"}, {"sacom", bank, "STB"}, {"stb", bank, "STB"}, {"shb", bank, "SHB"},
+    {"hdbank", bank, "HDB"}, {"hd bank", bank, "HDB"}, {"hdb", bank, "HDB"}, {"ocb", bank, "OCB"},
+    {"msb", bank, "MSB"}, {"maritime bank", bank, "MSB"}, {"vib", bank, "VIB"},
+    {"seabank", bank, "SEAB"}, {"sea bank", bank, "SEAB"}, {"seab", bank, "SEAB"},
+    {"eximbank", bank, "EIB"}, {"exim", bank, "EIB"}, {"eib", bank, "EIB"}, {"lpbank", bank, "LPB"},
+    {"lpb", bank, "LPB"}, {"lienvietpostbank", bank, "LPB"}, {"lienviet", bank, "LPB"},
+    {"scb", bank, "SCB"}, {"abbank", bank, "ABB"}, {"abb", bank, "ABB"}, {"namabank", bank, "NAB"},
+    {"nam a bank", bank, "NAB"}, {"nab", bank, "NAB"}, {"bacabank", bank, "BAB"},
+    {"bac a bank", bank, "BAB"}, {"bab", bank, "BAB"}, {"pvcombank", bank, "PVCB"},
+    {"pvcb", bank, "PVCB"}, {"kienlongbank", bank, "KLB"}, {"klb", bank, "KLB"},
+    {"ncb", bank, "NCB"}, {"pgbank", bank, "PGB"}, {"pgb", bank, "PGB"}, {"vietabank", bank, "VAB"},
+    {"viet a bank", bank, "VAB"}, {"vab", bank, "VAB"}, {"baovietbank", bank, "BVB"},
+    {"bvb", bank, "BVB"}, {"saigonbank", bank, "SGICB"}, {"vietbank", bank, "VIETBANK"},
+    {"dongabank", bank, "DOB"}, {"donga bank", bank, "DOB"}, {"dong a bank", bank, "DOB"},
+    {"oceanbank", bank, "OCEANBANK"}, {"gpbank", bank, "GPB"}, {"shinhan", bank, "SHBVN"},
+    {"shinhan bank", bank, "SHBVN"}, {"shinhanbank", bank, "SHBVN"}, {"hsbc", bank, "HSBC"},
+    {"woori", bank, "WVN"}, {"wooribank", bank, "WVN"}, {"uob", bank, "UOB"},
+    {"cimb", bank, "CIMB"}, {"standard chartered", bank, "SCVN"}, {"otp", otp, {}},
+    {"ma otp", otp, {}}, {"ma xac thuc", otp, {}}, {"ma xac nhan", otp, {}},
+    {"ma xac minh", otp, {}}, {"ma kich hoat", otp, {}}, {"ma bao mat", otp, {}},
+    {"mat khau", otp, {}}, {"verification code", otp, {}}, {"code", otp, {}}, {"passcode", otp, {}},
+    {"password", otp, {}}, {"pin", otp, {}}, {"vnd", before | after, {}},
+    {"usd", before | after, {}}, {"so tien", before, {}}, {"tong tien", before, {}},
+    {"gia", before, {}}, {"d", after, {}}, {"dong", after, {}}, {"k", after, {}}, {"tr", after, {}},
+    {"trieu", after, {}}, {"ty", after, {}}, {"nghin", after, {}}, {"ngan", after, {}},
+    {"xu", after, {}}, {"dollar", after, {}}, {"dollars", after, {}}, {"eur", after, {}},
+    {"euro", after, {}}, {"cskh", other, {}}, {"hotline", other, {}}, {"lh", other, {}},
+    {"lien he", other, {}}, {"goi", other, {}}, {"sdt", other, {}}, {"dt", other, {}},
+    {"dien thoai", other, {}}, {"tel", other, {}}, {"phone", other, {}}, {"call", other, {}},
+    {"fax", other, {}}, {"tong dai", other, {}}, {"zalo", other, {}}, {"telegram", other, {}},
+    {"whatsapp", other, {}}, {"viber", other, {}}, {"tb", other, {}}, {"thue bao", other, {}},
+    {"sim", other, {}}, {"ref", other, {}}, {"ma gd", other, {}}, {"ma giao dich", other, {}},
+    {"nd", other, {}}, {"noi dung", other, {}}, {"ma don", other, {}}, {"ma don hang", other, {}},
+    {"ma ve", other, {}}, {"hoa don", other, {}}, {"ma du thuong", other, {}}, {"cccd", other, {}},
+    {"cmnd", other, {}}, {"mst", other, {}}, {"ma so thue", other, {}},
+};
+// clang-format on
+
+// Sorted by phrase, so the phrases whose first word is W ("ma", "ma otp", "ma xac thuc")
+// are one run starting at lower_bound(W): a space sorts before every letter and digit.
+const std::vector<const bank_word*>& sorted_words() {
+    static const std::vector<const bank_word*> sorted = [] {
+        std::vector<const bank_word*> v;
+        for (const bank_word& w : words) v.push_back(&w);
+        std::sort(v.begin(), v.end(),
+                  [](const bank_word* a, const bank_word* b) { return a->folded < b->folded; });
+        return v;
+    }();
+    return sorted;
+}
+
+}  // namespace
+
+const bank_word* match_bank_word(std::string_view folded, std::size_t pos) noexcept {
+    if (pos >= folded.size()) return nullptr;
+    const std::string_view rest = folded.substr(pos);
+    const std::string_view first_word = rest.substr(0, rest.find(' '));
+    const auto& sorted = sorted_words();
+    auto at =
+        std::lower_bound(sorted.begin(), sorted.end(), first_word,
+                         [](const bank_word* w, std::string_view key) { return w->folded < key; });
+    const bank_word* best = nullptr;
+    for (; at != sorted.end(); ++at) {
+        const std::string_view phrase = (*at)->folded;
+        if (!phrase.starts_with(first_word)) break;
+        if (phrase.size() > first_word.size() && phrase[first_word.size()] != ' ') break;
+        if (!rest.starts_with(phrase)) continue;
+        if (rest.size() > phrase.size() && rest[phrase.size()] != ' ') continue;
+        if (best == nullptr || phrase.size() > best->folded.size()) best = *at;
+    }
+    return best;
+}
+
+}  // namespace ringfence::engine::text

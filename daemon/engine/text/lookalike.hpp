@@ -1,0 +1,30 @@
+// The look-alike skeleton of a domain: what a brand domain and the domains built to imitate
+// it have in common, so a rule can compare skeletons ("vietc0mbank.com", "vietcombаnk.com"
+// with a Cyrillic а, and "vietcombank.com" all give "vietcombank.com").
+//
+// Contract of unfold_lookalike(domain): for each dot-separated label (an "xn--" label is
+// Punycode-decoded first; others are read as UTF-8):
+//   1. letters are lower-cased, and Cyrillic and Greek letters that look like Latin ones
+//      become those Latin letters (а->a, е->e, о->o, р->p, с->c, ѕ->s, і->i, ј->j, һ->h,
+//      ԁ->d, ν->v, ο->o, ρ->p, ...); accented Latin letters lose their accents (ạ->a, đ->d);
+//      full-width ASCII becomes ASCII;
+//   2. if the label then holds an ASCII letter, the digit confusables 0->o, 1->l, 3->e,
+//      5->s are undone (an all-digit label such as "1400" stays as it is), and then
+//      "rn"->"m" and "vv"->"w";
+//   3. a label left with non-ASCII code points is written "xn--" + Punycode again.
+// The result is lower-case ASCII. The mapping is many-to-one on purpose: compare the
+// skeleton of a message's domain with the skeletons of the brand domains, never with the
+// brand domains themselves. A malformed "xn--" label is kept as written (lower-cased).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ringfence::engine::text {
+
+std::string unfold_lookalike(std::string_view domain);
+
+// Cyrillic/Greek homoglyph of a Latin letter -> that lower-case letter; 0 otherwise.
+char latin_homoglyph(char32_t cp) noexcept;
+
+}  // namespace ringfence::engine::text

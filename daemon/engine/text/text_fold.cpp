@@ -1,0 +1,188 @@
+// Folding of SMS text: the tables and the one loop behind fold_text and fold_text_mapped.
+#include "engine/text/text_fold.hpp"
+
+#include <array>
+#include <cstddef>
+
+#include "engine/text/utf8.hpp"
+
+namespace ringfence::engine::text {
+namespace {
+
+// Two characters per code point: "a " folds to a, "ss" to ss, "--" is a separator and
+// "  " is kept unchanged. Generated once from the Unicode 14 character names ("LATIN SMALL
+// LETTER A WITH BREVE AND ACUTE" -> a, plus ß æ œ þ ð ı ĳ ſ by hand) and general categories
+// (P*, S*, Z*, C* are separators); regenerate the same way when a letter is missing.
+constexpr char latin_table[] =                                          // U+0080..U+024F
+    "----------------------------------------------------------------"  // U+0080
+    "--------------------a --------------    --  ------  o --      --"  // U+00A0
+    "a a a a a a aec e e e e i i i i d n o o o o o --o u u u u y thss"  // U+00C0
+    "a a a a a a aec e e e e i i i i d n o o o o o --o u u u u y thy "  // U+00E0
+    "a a a a a a c c c c c c c c d d d d e e e e e e e e e e g g g g "  // U+0100
+    "g g g g h h h h i i i i i i i i i i ijijj j k k   l l l l l l l "  // U+0120
+    "l l l n n n n n n       o o o o o o oeoer r r r r r s s s s s s "  // U+0140
+    "s s t t t t t t u u u u u u u u u u u u w w y y y z z z z z z s "  // U+0160
+    "b b b b       c c   d d d         f f g       i k k l     n n o "  // U+0180
+    "o o     p p           t t t t u u   v y y z z                   "  // U+01A0
+    "          d     l     n   a a i i o o u u u u u u u u u u   a a "  // U+01C0
+    "a a     g g g g k k o o o o     j   d   g g     n n a a     o o "  // U+01E0
+    "a a a a e e e e i i i i o o o o r r r r u u u u s s t t     h h "  // U+0200
+    "n d     z z a a e e o o o o o o o o y y l n t j     a c c l t s "  // U+0220
+    "z     b     e e j j   q r r y y "                                  // U+0240
+    ;
+constexpr char latin_additional_table[] =  // U+1E00..U+1EFF, all Vietnamese letters with tones
+    "a a b b b b b b c c d d d d d d d d d d e e e e e e e e e e f f "  // U+1E00
+    "g g h h h h h h h h h h i i i i k k k k k k l l l l l l l l m m "  // U+1E20
+    "m m m m n n n n n n n n o o o o o o o o p p p p r r r r r r r r "  // U+1E40
+    "s s s s s s s s s s t t t t t t t t u u u u u u u u u u v v v v "  // U+1E60
+    "w w w w w w w w w w x x x x y y z z z z z z h t w y a       ss  "  // U+1E80
+    "a a a a a a a a a a a a a a a a a a a a a a a a e e e e e e e e "  // U+1EA0
+    "e e e e e e e e i i i i o o o o o o o o o o o o o o o o o o o o "  // U+1EC0
+    "o o o o u u u u u u u u u u u u u u y y y y y y y y         y y "  // U+1EE0
+    ;
+static_assert(sizeof(latin_table) == 2 * (0x250 - 0x80) + 1);
+static_assert(sizeof(latin_additional_table) == 2 * 0x100 + 1);
+
+// ASCII: lower-case letters and digits fold to themselves, everything else is a separator (0).
+constexpr std::array<char, 128> ascii_fold = [] {
+    std::array<char, 128> t{};
+    for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
+    for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = c;
+    for (char c = 'A'; c <= 'Z'; ++c)
+        t[static_cast<unsigned char>(c)] = static_cast<char>(c - 'A' + 'a');
+    return t;
+}();
+
+constexpr code_point_fold keep{code_point_fold::kind::keep, {0, 0}};
+constexpr code_point_fold separator{code_point_fold::kind::separator, {0, 0}};
+constexpr code_point_fold drop{code_point_fold::kind::drop, {0, 0}};
+
+constexpr code_point_fold letter(char c) { return {code_point_fold::kind::letters, {c, 0}}; }
+
+code_point_fold from_table(const char* table, std::size_t index) {
+    const char first = table[2 * index];
+    const char second = table[2 * index + 1];
+    if (first == ' ') return keep;
+    if (first == '-') return separator;
+    return {code_point_fold::kind::letters, {first, second == ' ' ? '\0' : second}};
+}
+
+}  // namespace
+
+code_point_fold fold_code_point(char32_t cp) noexcept {
+    if (cp < 0x80) {
+        const char f = ascii_fold[cp];
+        return f != 0 ? letter(f) : separator;
+    }
+    if (cp < 0x250) return cp == 0xAD ? drop : from_table(latin_table, cp - 0x80);  // soft hyphen
+    if (cp >= 0x300 && cp <= 0x36F) return drop;  // combining diacritical marks
+    if (cp < 0x1AB0) return keep;                 // Greek, Cyrillic and other scripts
+    if (cp <= 0x1AFF) return drop;                // combining marks extended
+    if (cp >= 0x1DC0 && cp <= 0x1DFF) return drop;
+    if (cp >= 0x1E00 && cp <= 0x1EFF) return from_table(latin_additional_table, cp - 0x1E00);
+    if (cp < 0x2000) return keep;  // Greek extended
+    if (cp <= 0x206F) {            // general punctuation; zero-width and bidi controls vanish
+        if ((cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || cp >= 0x2060)
+            return drop;
+        return separator;
+    }
+    if (cp <= 0x209F) return keep;       // superscripts and subscripts
+    if (cp <= 0x20CF) return separator;  // currency signs (₫)
+    if (cp <= 0x20FF) return drop;       // combining marks for symbols
+    if (cp <= 0x218F) return keep;       // letterlike symbols, number forms
+    if (cp >= 0x24B6 && cp <= 0x24CF) return letter(static_cast<char>('a' + (cp - 0x24B6)));  // Ⓐ
+    if (cp >= 0x24D0 && cp <= 0x24E9) return letter(static_cast<char>('a' + (cp - 0x24D0)));  // ⓐ
+    if (cp <= 0x2BFF) return separator;  // arrows, maths, boxes, shapes, dingbats
+    if (cp >= 0x2E00 && cp <= 0x2E7F) return separator;
+    if (cp >= 0x3000 && cp <= 0x303F) return separator;  // CJK spaces and punctuation
+    if (cp < 0xFE00) return keep;
+    if (cp <= 0xFE0F) return drop;       // variation selectors
+    if (cp <= 0xFE1F) return separator;  // vertical forms
+    if (cp <= 0xFE2F) return drop;       // combining half marks
+    if (cp <= 0xFE6F) return separator;  // compatibility and small forms
+    if (cp == 0xFEFF) return drop;       // byte order mark / zero-width no-break space
+    if (cp >= 0xFF01 && cp <= 0xFF5E) return fold_code_point(cp - 0xFEE0);  // full-width ASCII
+    if (cp >= 0xFF5F && cp <= 0xFF65) return separator;
+    if (cp >= 0xFFF0 && cp <= 0xFFFF) return separator;  // specials, U+FFFD
+    if (cp >= 0x1D400 && cp <= 0x1D6A3) {  // mathematical letters: 13 styles of A-Z a-z
+        const auto k = static_cast<char>((cp - 0x1D400) % 52);
+        return letter(static_cast<char>(k < 26 ? 'a' + k : 'a' + (k - 26)));
+    }
+    if (cp >= 0x1D7CE && cp <= 0x1D7FF) return letter(static_cast<char>('0' + (cp - 0x1D7CE) % 10));
+    if (cp >= 0x1F000 && cp <= 0x1FAFF) return separator;  // emoji and pictographs
+    if ((cp >= 0xE0000 && cp <= 0xE007F) || (cp >= 0xE0100 && cp <= 0xE01EF)) return drop;
+    if (cp == invalid_code_point) return separator;
+    return keep;
+}
+
+namespace {
+
+// The one folding loop. out is sized to the input first (folding never lengthens text) and
+// written through a pointer, so the loop does no capacity checks; Mapped adds the offsets.
+template <bool Mapped>
+void fold(std::string_view in, std::string& out, std::vector<std::uint32_t>* offsets) {
+    out.resize(in.size());
+    if constexpr (Mapped) offsets->resize(in.size());
+    char* const begin = out.data();
+    char* o = begin;
+    std::uint32_t* map = Mapped ? offsets->data() : nullptr;
+    bool pending_space = false;
+    std::size_t space_from = 0;  // where the pending run of separators began
+    const auto emit = [&](char c, std::size_t from) {
+        if (pending_space) {
+            if constexpr (Mapped) map[o - begin] = static_cast<std::uint32_t>(space_from);
+            *o++ = ' ';
+            pending_space = false;
+        }
+        if constexpr (Mapped) map[o - begin] = static_cast<std::uint32_t>(from);
+        *o++ = c;
+    };
+    const auto separate = [&](std::size_t from) {
+        if (!pending_space && o != begin) {
+            pending_space = true;
+            space_from = from;
+        }
+    };
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const auto c = static_cast<unsigned char>(in[i]);
+        if (c < 0x80) {
+            const char f = ascii_fold[c];
+            if (f != 0)
+                emit(f, i);
+            else
+                separate(i);
+            ++i;
+            continue;
+        }
+        const std::size_t start = i;
+        const code_point_fold f = fold_code_point(decode_utf8(in, i));
+        switch (f.what) {
+            case code_point_fold::kind::letters:
+                emit(f.letters[0], start);
+                if (f.letters[1] != 0) emit(f.letters[1], start);
+                break;
+            case code_point_fold::kind::separator:
+                separate(start);
+                break;
+            case code_point_fold::kind::drop:
+                break;
+            case code_point_fold::kind::keep:
+                for (std::size_t k = start; k < i; ++k) emit(in[k], start);
+                break;
+        }
+    }
+    out.resize(static_cast<std::size_t>(o - begin));
+    if constexpr (Mapped) offsets->resize(out.size());
+}
+
+}  // namespace
+
+void fold_text(std::string_view utf8, std::string& out) { fold<false>(utf8, out, nullptr); }
+
+void fold_text_mapped(std::string_view utf8, std::string& out,
+                      std::vector<std::uint32_t>& offsets) {
+    fold<true>(utf8, out, &offsets);
+}
+
+}  // namespace ringfence::engine::text

@@ -1,0 +1,398 @@
+// URL extraction from SMS text: a scanner over the bytes that tries, at the start of every
+// token, a scheme, "www." and a bare domain, and skips the rest of the token otherwise.
+#include "engine/text/url_extractor.hpp"
+
+#include <cstddef>
+
+#include "engine/text/text_fold.hpp"
+#include "engine/text/tld_list.hpp"
+#include "engine/text/utf8.hpp"
+
+namespace ringfence::engine::text {
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+bool is_alnum(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_nocase(std::string_view s, std::size_t at, std::string_view prefix) {
+    if (at > s.size() || s.size() - at < prefix.size()) return false;
+    for (std::size_t k = 0; k < prefix.size(); ++k)
+        if (lower(s[at + k]) != prefix[k]) return false;
+    return true;
+}
+
+// A character that ends a URL wherever it appears.
+bool is_stop(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F) return true;
+    switch (c) {
+        case '"':
+        case '<':
+        case '>':
+        case '`':
+        case '{':
+        case '}':
+        case '|':
+        case '\\':
+        case '^':
+            return true;
+        default:
+            return false;
+    }
+}
+
+class url_scanner {
+  public:
+    url_scanner(std::string_view text, std::vector<std::string>& out) : t_(text), out_(out) {}
+
+    // Every URL form holds a dot or a bracket, and none holds ASCII whitespace, so a
+    // whitespace-separated chunk without either is passed over without a closer look.
+    void run() {
+        std::size_t chunk = 0;
+        while (chunk < t_.size()) {
+            std::size_t chunk_end = chunk;
+            bool candidate = false;
+            while (chunk_end < t_.size() && static_cast<unsigned char>(t_[chunk_end]) > 0x20) {
+                const char c = t_[chunk_end++];
+                candidate = candidate || c == '.' || c == '[' || c == '(' || c == '{';
+            }
+            if (candidate) scan(chunk, chunk_end);
+            chunk = chunk_end + 1;
+        }
+        out_.resize(used_);
+    }
+
+    void scan(std::size_t i, std::size_t end) {
+        while (i < end) {
+            if (const std::size_t url_end = try_scheme(i); url_end != i) {
+                i = url_end;
+                continue;
+            }
+            if (!starts_token(i)) {
+                ++i;
+                continue;
+            }
+            const std::size_t next = try_url_at(i);
+            i = next > i ? next : skip_token(i);
+        }
+    }
+
+  private:
+    // The length of a host dot at j: "." is 1, "[.]" "(.)" "{.}" are 3, "[dot]" "(dot)" 5.
+    std::size_t dot_form(std::size_t j) const {
+        if (j >= t_.size()) return 0;
+        if (t_[j] == '.') return 1;
+        if (t_[j] != '[' && t_[j] != '(' && t_[j] != '{') return 0;
+        const char close = t_[j] == '[' ? ']' : t_[j] == '(' ? ')' : '}';
+        if (j + 2 < t_.size() && t_[j + 1] == '.' && t_[j + 2] == close) return 3;
+        if (close != '}' && starts_with_nocase(t_, j + 1, "dot") && j + 4 < t_.size() &&
+            t_[j + 4] == close)
+            return 5;
+        return 0;
+    }
+
+    // The end of the label character at j (ASCII alphanumeric, '-', or a non-ASCII letter),
+    // or j when there is none.
+    std::size_t label_char_end(std::size_t j) const {
+        if (j >= t_.size()) return j;
+        const char c = t_[j];
+        if (is_alnum(c) || c == '-') return j + 1;
+        if (static_cast<unsigned char>(c) < 0x80) return j;
+        std::size_t k = j;
+        const char32_t cp = decode_utf8(t_, k);
+        const auto kind = fold_code_point(cp).what;
+        if (cp == invalid_code_point) return j;
+        return (kind == code_point_fold::kind::letters || kind == code_point_fold::kind::keep) ? k
+                                                                                               : j;
+    }
+
+    std::size_t label_end(std::size_t j) const {
+        for (std::size_t k = label_char_end(j); k != j; k = label_char_end(j)) j = k;
+        return j;
+    }
+
+    bool starts_token(std::size_t i) const {
+        if (label_char_end(i) == i) return false;
+        if (i == 0) return true;
+        const char prev = t_[i - 1];
+        if (is_alnum(prev) || prev == '-' || prev == '_' || prev == '.' || prev == '@' ||
+            prev == '/' || prev == '\\')
+            return false;
+        if (static_cast<unsigned char>(prev) >= 0x80) {
+            // Step back to the lead byte of the previous character and test it.
+            std::size_t lead = i - 1;
+            while (lead > 0 && (static_cast<unsigned char>(t_[lead]) & 0xC0) == 0x80) --lead;
+            return label_char_end(lead) == lead;
+        }
+        return true;
+    }
+
+    bool scheme_may_start(std::size_t i) const {
+        return starts_with_nocase(t_, i, "http") || starts_with_nocase(t_, i, "hxxp");
+    }
+
+    // Past the rest of the token at i: its label characters and dots, stopping early at a
+    // label that may start a scheme URL ("xem.https://...": two sentences run together).
+    std::size_t skip_token(std::size_t i) const {
+        for (;;) {
+            std::size_t e = label_end(i);
+            const std::size_t d = dot_form(e);
+            if (e == i && d == 0) return i + 1;
+            i = e + d;
+            if (d == 0 || scheme_may_start(i)) return i;
+        }
+    }
+
+    struct host_scan {
+        std::size_t end = 0;  // after the last label
+        std::size_t labels = 0;
+        std::size_t last_label = 0;  // where the last label begins
+        bool all_numeric = true;     // every label is digits only
+        bool octets = true;          // every label is 1-3 digits up to 255
+    };
+
+    host_scan scan_host(std::size_t j) const {
+        host_scan h;
+        h.end = j;
+        for (;;) {
+            const std::size_t e = label_end(j);
+            if (e == j) break;
+            ++h.labels;
+            h.last_label = j;
+            h.end = e;
+            bool digits = true;
+            for (std::size_t k = j; k < e; ++k) digits = digits && is_digit(t_[k]);
+            h.all_numeric = h.all_numeric && digits;
+            if (!digits || e - j > 3 || (e - j == 3 && t_.substr(j, 3) > "255")) h.octets = false;
+            const std::size_t d = dot_form(e);
+            if (d == 0 || label_end(e + d) == e + d) break;
+            j = e + d;
+        }
+        return h;
+    }
+
+    // The first label of the host at from is all digits ("2.IM").
+    bool numeric_first_label(std::size_t from) const {
+        const std::size_t end = label_end(from);
+        for (std::size_t k = from; k < end; ++k)
+            if (!is_digit(t_[k])) return false;
+        return true;
+    }
+
+    bool is_ascii_alpha_label(std::size_t from, std::size_t to) const {
+        if (to - from < 2) return false;
+        for (std::size_t k = from; k < to; ++k)
+            if (!is_alnum(t_[k]) || is_digit(t_[k])) return false;
+        return true;
+    }
+
+    // A dot between two labels in [from, to).
+    bool host_has_dot(std::size_t from, std::size_t to) const {
+        for (std::size_t k = from + 1; k < to; ++k) {
+            const std::size_t d = dot_form(k);
+            if (d != 0 && k + d < to && label_char_end(k + d) != k + d) return true;
+        }
+        return false;
+    }
+
+    // Two-letter TLDs that are also everyday English or unaccented Vietnamese words: "car.so",
+    // "message.it", "ngay.co" are two sentences run together far more often than domains.
+    static bool word_like_tld(std::string_view tld) {
+        static constexpr std::string_view words[] = {
+            "ai", "am", "as", "at", "ba", "be", "bo", "by", "ca",  "co", "cu",
+            "do", "id", "im", "in", "is", "it", "la", "ma", "me",  "my", "ne",
+            "no", "nu", "se", "so", "to", "us", "ve", "vi", "xxx", "ye"};
+        for (const std::string_view w : words) {
+            if (w.size() != tld.size()) continue;
+            bool same = true;
+            for (std::size_t k = 0; k < w.size(); ++k) same = same && lower(tld[k]) == w[k];
+            if (same) return true;
+        }
+        return false;
+    }
+
+    // A path, query, fragment or port follows the host at j.
+    bool path_follows(std::size_t j) const {
+        if (j >= t_.size()) return false;
+        const char c = t_[j];
+        return c == '/' || c == '?' || c == '#' ||
+               (c == ':' && j + 1 < t_.size() && is_digit(t_[j + 1]));
+    }
+
+    // The end of the path starting at j: stops at is_stop and at any non-ASCII byte.
+    std::size_t path_end(std::size_t j) const {
+        while (j < t_.size() && !is_stop(t_[j]) && static_cast<unsigned char>(t_[j]) < 0x80) ++j;
+        return j;
+    }
+
+    std::size_t trim_end(std::size_t begin, std::size_t end) const {
+        while (end > begin) {
+            const char c = t_[end - 1];
+            char open = 0;
+            switch (c) {
+                case '.':
+                case ',':
+                case ';':
+                case ':':
+                case '!':
+                case '?':
+                case '\'':
+                case '"':
+                case '>':
+                    --end;
+                    continue;
+                case ')':
+                    open = '(';
+                    break;
+                case ']':
+                    open = '[';
+                    break;
+                case '}':
+                    open = '{';
+                    break;
+                default:
+                    return end;
+            }
+            std::ptrdiff_t balance = 0;
+            for (std::size_t k = begin; k < end; ++k)
+                balance += t_[k] == open ? 1 : t_[k] == c ? -1 : 0;
+            if (balance >= 0) return end;
+            --end;
+        }
+        return end;
+    }
+
+    // Tries every URL form at token start i; returns the end of the URL taken, or i.
+    std::size_t try_url_at(std::size_t i) {
+        if (starts_with_nocase(t_, i, "www") && dot_form(i + 3) != 0) {
+            const host_scan h = scan_host(i);
+            if (h.labels >= 3 && is_ascii_alpha_label(h.last_label, h.end)) {
+                const std::size_t end = path_follows(h.end) ? trim_end(i, path_end(h.end)) : h.end;
+                emit(i, h.end, end, 0);
+                return end;
+            }
+            return i;
+        }
+        const host_scan h = scan_host(i);
+        if (h.labels < 2) return i;
+        const bool with_path = path_follows(h.end);
+        if (h.end < t_.size() && (t_[h.end] == '@' || t_[h.end] == '_')) return i;
+        if (h.all_numeric) {
+            if (h.labels != 4 || !h.octets || !with_path) return i;
+        } else {
+            const std::string_view tld = t_.substr(h.last_label, h.end - h.last_label);
+            if (!is_known_tld(tld)) return i;
+            const bool capitalised =
+                tld.size() >= 2 && tld[0] >= 'A' && tld[0] <= 'Z' && tld[1] >= 'a' && tld[1] <= 'z';
+            if (!with_path &&
+                (capitalised || (h.labels == 2 && (word_like_tld(tld) || numeric_first_label(i)))))
+                return i;
+        }
+        const std::size_t end = with_path ? trim_end(i, path_end(h.end)) : h.end;
+        emit(i, h.end, end, 0);
+        return end;
+    }
+
+    std::size_t try_scheme(std::size_t i) {
+        if (!scheme_may_start(i) || (i > 0 && is_alnum(t_[i - 1]))) return i;
+        std::size_t name = 0;  // length of "http", "https", "hxxp", "hxxps"
+        for (const std::string_view s : {"https", "http", "hxxps", "hxxp"}) {
+            if (starts_with_nocase(t_, i, s)) {
+                name = s.size();
+                break;
+            }
+        }
+        if (name == 0) return i;
+        std::size_t host = i + name;
+        if (starts_with_nocase(t_, host, "://"))
+            host += 3;
+        else if (starts_with_nocase(t_, host, "[:]//"))
+            host += 5;
+        else
+            return i;
+        if (host >= t_.size() || (label_char_end(host) == host && t_[host] != '[')) return i;
+        // The authority may hold non-ASCII letters; the path may not.
+        std::size_t j = host;
+        while (j < t_.size() && t_[j] != '/' && t_[j] != '?' && t_[j] != '#') {
+            if (const std::size_t d = dot_form(j); d > 1) {
+                j += d;
+            } else if (is_stop(t_[j])) {
+                break;
+            } else if (static_cast<unsigned char>(t_[j]) >= 0x80) {
+                const std::size_t k = label_char_end(j);
+                if (k == j) break;
+                j = k;
+            } else {
+                ++j;
+            }
+        }
+        const std::size_t host_end = j;
+        if (t_[host] != '[' && !host_has_dot(host, host_end)) return i;  // "http://wap. x.com"
+        const std::size_t end =
+            trim_end(i, j < t_.size() && !is_stop(t_[j]) && static_cast<unsigned char>(t_[j]) < 0x80
+                            ? path_end(j)
+                            : j);
+        if (end <= host) return i;
+        emit(host, host_end < end ? host_end : end, end, name, i);
+        return end;
+    }
+
+    // Appends the URL: [scheme_at, host) is a scheme of scheme_name letters (0: none, and
+    // the URL starts at host), the host ends at host_end, the URL at end.
+    void emit(std::size_t host, std::size_t host_end, std::size_t end, std::size_t scheme_name,
+              std::size_t scheme_at = 0) {
+        if (used_ == out_.size()) out_.emplace_back();
+        std::string& url = out_[used_++];
+        url.clear();
+        if (scheme_name != 0) {
+            const bool secure = lower(t_[scheme_at + scheme_name - 1]) == 's';
+            url.append(secure ? "https://" : "http://");
+        }
+        std::size_t j = host;
+        while (j < host_end) {
+            const std::size_t d = t_[j] == '.' ? 0 : dot_form(j);
+            if (d != 0) {
+                url.push_back('.');
+                j += d;
+            } else {
+                url.push_back(t_[j++]);
+            }
+        }
+        url.append(t_.substr(host_end, end > host_end ? end - host_end : 0));
+    }
+
+    std::string_view t_;
+    std::vector<std::string>& out_;
+    std::size_t used_ = 0;
+};
+
+}  // namespace
+
+void extract_urls(std::string_view text, std::vector<std::string>& out) {
+    url_scanner(text, out).run();
+}
+
+std::string_view url_host(std::string_view url) noexcept {
+    const std::size_t authority_end_guess = url.find_first_of("/?#");
+    const std::size_t scheme = url.find("://");
+    if (scheme != npos && scheme < authority_end_guess) url.remove_prefix(scheme + 3);
+    std::string_view authority = url.substr(0, url.find_first_of("/?#"));
+    if (const std::size_t at = authority.rfind('@'); at != npos) authority.remove_prefix(at + 1);
+    if (!authority.empty() && authority.front() == '[') {
+        const std::size_t close = authority.find(']');
+        return close == npos ? authority.substr(1) : authority.substr(1, close - 1);
+    }
+    if (const std::size_t colon = authority.rfind(':'); colon != npos) {
+        bool port = true;
+        for (const char c : authority.substr(colon + 1)) port = port && is_digit(c);
+        if (port) authority = authority.substr(0, colon);
+    }
+    return authority;
+}
+
+}  // namespace ringfence::engine::text

@@ -1,0 +1,36 @@
+// The URLs in SMS text (sms.urls), including the forms scammers use to slip past filters.
+//
+// Contract of extract_urls(text, out): out is replaced by the URLs found in text, in order
+// of appearance, one entry per occurrence. Recognised:
+//   - a scheme URL: http:// https:// and the defanged hxxp:// hxxps:// (any case, also
+//     with "[:]//"), whose host has a dot or is a bracketed IPv6 address;
+//   - a "www." URL (www, a name and any alphabetic last label);
+//   - a bare domain whose last label is a known TLD (tld_list.hpp), followed by a path,
+//     query or port ("bit.ly/abc", "vcb-secure.top:8080/x") or standing alone
+//     ("Gezne.de"); standing alone, these are taken for two sentences run together and
+//     skipped: a Capitalised TLD ("home.It"), and a two-label host whose TLD is also a
+//     common word (so, it, in, me, to, co, la, ...: "car.so") or whose first label is all
+//     digits ("2.IM"); an e-mail domain ("@gmail.com") is skipped;
+//   - a bare IPv4 address followed by a path or port ("203.0.113.7/login").
+// Host labels may hold non-ASCII letters (IDN look-alikes). Inside the host, the dot may be
+// written "[.]", "(.)", "{.}", "[dot]" or "(dot)". A URL ends at whitespace, a control
+// character, one of `"<>\`{}|^`, or a non-ASCII character after the host; trailing
+// `.,;:!?'"` and `>` are dropped, and `)`, `]`, `}` when not balanced inside the URL.
+// Each entry is the URL as written except that it is refanged: hxxp/hxxps become
+// http/https (the scheme lower-cased) and the bracketed dots in the host become ".".
+// Existing strings in out are reused, so a steady state does not allocate for short URLs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ringfence::engine::text {
+
+void extract_urls(std::string_view text, std::vector<std::string>& out);
+
+// The host part of a URL as extract_urls returns it: without scheme, user info, port,
+// path, query and fragment, and without the brackets of an IPv6 literal. Not lower-cased.
+std::string_view url_host(std::string_view url) noexcept;
+
+}  // namespace ringfence::engine::text

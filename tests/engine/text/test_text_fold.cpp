@@ -1,0 +1,112 @@
+// fold_text: Vietnamese diacritics (every vowel with every tone, đ), case, full-width and
+// other ASCII look-alikes, invisible characters, separators, the offset map, and that a
+// call with enough capacity does not allocate.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "allocation_counter.hpp"
+#include "engine/text/text_fold.hpp"
+
+using ringfence::engine::text::fold_text;
+using ringfence::engine::text::fold_text_mapped;
+
+namespace {
+
+std::string folded(std::string_view in) {
+    std::string out;
+    fold_text(in, out);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("fold_text: the example from the contract") {
+    CHECK(folded("Chuyển  Khoản!") == "chuyen khoan");
+    CHECK(folded("  Số tài khoản: 0123456789 (Vietcombank).  ") ==
+          "so tai khoan 0123456789 vietcombank");
+    CHECK(folded("") == "");
+    CHECK(folded(" !!! ") == "");
+}
+
+TEST_CASE("fold_text: every Vietnamese vowel with every tone mark, lower and upper case") {
+    // Rows: a ă â e ê i o ô ơ u ư y; columns: no tone, huyền, sắc, hỏi, ngã, nặng.
+    const char* lower =
+        "a à á ả ã ạ ă ằ ắ ẳ ẵ ặ â ầ ấ ẩ ẫ ậ e è é ẻ ẽ ẹ ê ề ế ể ễ ệ i ì í ỉ ĩ ị "
+        "o ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ ơ ờ ớ ở ỡ ợ u ù ú ủ ũ ụ ư ừ ứ ử ữ ự y ỳ ý ỷ ỹ ỵ";
+    const char* upper =
+        "A À Á Ả Ã Ạ Ă Ằ Ắ Ẳ Ẵ Ặ Â Ầ Ấ Ẩ Ẫ Ậ E È É Ẻ Ẽ Ẹ Ê Ề Ế Ể Ễ Ệ I Ì Í Ỉ Ĩ Ị "
+        "O Ò Ó Ỏ Õ Ọ Ô Ồ Ố Ổ Ỗ Ộ Ơ Ờ Ớ Ở Ỡ Ợ U Ù Ú Ủ Ũ Ụ Ư Ừ Ứ Ử Ữ Ự Y Ỳ Ý Ỷ Ỹ Ỵ";
+    const std::string expected =
+        "a a a a a a a a a a a a a a a a a a e e e e e e e e e e e e i i i i i i "
+        "o o o o o o o o o o o o o o o o o o u u u u u u u u u u u u y y y y y y";
+    CHECK(folded(lower) == expected);
+    CHECK(folded(upper) == expected);
+    CHECK(folded("đ Đ đường ĐÀ NẴNG") == "d d duong da nang");
+    CHECK(folded("Thưởng Nạp Đầu Tiền Vào Tài Khoản Ngân Hàng") ==
+          "thuong nap dau tien vao tai khoan ngan hang");
+}
+
+TEST_CASE("fold_text: decomposed marks are dropped, so NFD and NFC text fold alike") {
+    // "Chuyển khoản" written with combining marks: e + U+0302 + U+0309, a + U+0309.
+    CHECK(folded("Chuye\xCC\x82\xCC\x89n khoa\xCC\x89n") == "chuyen khoan");
+}
+
+TEST_CASE("fold_text: other Latin letters lose their accents") {
+    CHECK(folded("Ça Über Straße Æsir Œuvre Þorn naïve Łódź") ==
+          "ca uber strasse aesir oeuvre thorn naive lodz");
+    // Latin Extended Additional letters that smishing texts use to dodge filters.
+    CHECK(folded("ṱh ẖàg 1OOOṯ") == "th hag 1ooot");
+}
+
+TEST_CASE("fold_text: full-width, mathematical and circled ASCII look-alikes become ASCII") {
+    CHECK(folded("ＶＩＥＴＣＯＭＢＡＮＫ ｘáｃ ｔｈựｃ！１２３") == "vietcombank xac thuc 123");
+    CHECK(folded("\xF0\x9D\x90\x95\xF0\x9D\x90\x82\xF0\x9D\x90\x81") == "vcb");  // 𝐕𝐂𝐁
+    CHECK(folded("\xF0\x9D\x9F\x8F\xF0\x9D\x9F\x90") == "12");                   // 𝟏𝟐
+    CHECK(folded("ⓥⓒⓑ Ⓞ") == "vcb o");
+}
+
+TEST_CASE("fold_text: invisible characters vanish inside words; symbols and emoji separate") {
+    CHECK(folded("chuy\xE1\xBB\x83n\xE2\x80\x8B kho\xE2\x80\x8D\xE1\xBA\xA3n") ==
+          "chuyen khoan");  // ZWSP, ZWJ
+    CHECK(folded("ng\xC2\xAD"
+                 "an h\xEF\xBB\xBF\xC3\xA0ng") == "ngan hang");  // soft hyphen, BOM
+    CHECK(folded("nhận🎁quà→ngay…") == "nhan qua ngay");
+    CHECK(folded("a\xC2\xA0\xE3\x80\x80"
+                 "b") == "a b");  // NBSP, ideographic space
+    CHECK(folded("50.000đ/tin (0đ)") == "50 000d tin 0d");
+}
+
+TEST_CASE("fold_text: other scripts are kept; malformed UTF-8 separates") {
+    CHECK(folded("Сбербанк ABC") == "Сбербанк abc");
+    CHECK(folded("ab\xFF"
+                 "cd\xC3") == "ab cd");
+    CHECK(folded("\xE1\xBA") == "");
+}
+
+TEST_CASE("fold_text_mapped: each folded byte points at its source character") {
+    std::string out;
+    std::vector<std::uint32_t> offsets;
+    fold_text_mapped("Số  TK", out, offsets);
+    CHECK(out == "so tk");
+    // S=0, ố=1..3, spaces at 4 and 5, T=6, K=7.
+    const std::vector<std::uint32_t> expected{0, 1, 4, 6, 7};
+    CHECK(offsets == expected);
+}
+
+TEST_CASE("fold_text: does not allocate once out has capacity") {
+    const std::string sms =
+        "[VCB] Tài khoản của Quý khách sẽ bị KHÓA. Vui lòng xác thực tại "
+        "https://vcb-secure.top/xacthuc "
+        "trước 23h59 hôm nay để tránh gián đoạn giao dịch.";
+    std::string out;
+    out.reserve(sms.size());
+    const long before = ringfence::testing::allocation_count();
+    for (int k = 0; k < 100; ++k) fold_text(sms, out);
+    CHECK(ringfence::testing::allocation_count() == before);
+    CHECK(
+        out ==
+        "vcb tai khoan cua quy khach se bi khoa vui long xac thuc tai https vcb secure top xacthuc "
+        "truoc 23h59 hom nay de tranh gian doan giao dich");
+}

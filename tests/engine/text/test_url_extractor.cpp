@@ -1,0 +1,108 @@
+// extract_urls and url_host: scheme, www and bare-domain URLs, the defanged forms, where a
+// URL ends, and the words that must not be taken for domains.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/text/tld_list.hpp"
+#include "engine/text/url_extractor.hpp"
+#include "text_test_support.hpp"
+
+using ringfence::engine::text::extract_urls;
+using ringfence::engine::text::url_host;
+
+namespace {
+
+std::vector<std::string> urls(std::string_view text) {
+    std::vector<std::string> out;
+    extract_urls(text, out);
+    return out;
+}
+
+using list = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("extract_urls: scheme URLs in any case, ending at whitespace and trailing punctuation") {
+    CHECK(urls("Nạp thẻ tại https://viettel.vn/naptienkm . Chi tiết") ==
+          list{"https://viettel.vn/naptienkm"});
+    CHECK(urls("Xem HTTPS://VCB.COM.VN/Login, roi nhap OTP.") == list{"https://VCB.COM.VN/Login"});
+    CHECK(urls("link:http://chutjf.space/r/Dbc8O0iBQe LH") ==
+          list{"http://chutjf.space/r/Dbc8O0iBQe"});
+    CHECK(urls("(https://a.example/x?y=1&z=2#frag).") == list{"https://a.example/x?y=1&z=2#frag"});
+    CHECK(urls("wiki https://en.wikipedia.org/wiki/Phishing_(fraud)!") ==
+          list{"https://en.wikipedia.org/wiki/Phishing_(fraud)"});
+    CHECK(urls("\"https://x.vn/a\";'https://y.vn/b'") == list{"https://x.vn/a", "https://y.vn/b"});
+    CHECK(urls("truy cập:https://dx.gov.vn.") == list{"https://dx.gov.vn"});
+    CHECK(urls("Chi tiet.https://x.vn/a") == list{"https://x.vn/a"});
+    CHECK(urls("http://203.0.113.7:8080/login http://[2001:db8::1]/x") ==
+          list{"http://203.0.113.7:8080/login", "http://[2001:db8::1]/x"});
+    CHECK(urls("https://tài-khoản.vn/xác") == list{"https://tài-khoản.vn/x"});
+    CHECK(urls("https:// nothing http:// here https://") == list{});
+}
+
+TEST_CASE("extract_urls: defanged forms are refanged") {
+    CHECK(urls("hxxp://vcb-secure[.]top/xacthuc") == list{"http://vcb-secure.top/xacthuc"});
+    CHECK(urls("HXXPS[:]//evil(.)com/a") == list{"https://evil.com/a"});
+    CHECK(urls("see example[.]com and vcb(.)top/login or x{.}tk, y[dot]xyz") ==
+          list{"example.com", "vcb.top/login", "x.tk", "y.xyz"});
+    CHECK(urls("example . com is not a domain") == list{});
+}
+
+TEST_CASE("extract_urls: www forms keep what was written") {
+    CHECK(urls("Truy cap www.vietcombank.com.vn de biet them.") == list{"www.vietcombank.com.vn"});
+    CHECK(urls("WWW.Example.Museum/path?x") == list{"WWW.Example.Museum/path?x"});
+    CHECK(urls("www.localhost") == list{});
+}
+
+TEST_CASE("extract_urls: bare domains need a known TLD, and a path or to stand alone") {
+    CHECK(urls("Vao ngay vcb-secure.top/xacthuc de nhan qua") == list{"vcb-secure.top/xacthuc"});
+    CHECK(urls("t.ly/PDAB CV bit.ly/abc") == list{"t.ly/PDAB", "bit.ly/abc"});
+    CHECK(urls("VAO c19.kwin668.com  hPNNO") == list{"c19.kwin668.com"});
+    CHECK(urls("Hoan Tra. jccT4Pv.Gezne.de yLI") == list{"jccT4Pv.Gezne.de"});
+    CHECK(urls("BTEC btec.fpt.edu.vn/r/du 7800739998") == list{"btec.fpt.edu.vn/r/du"});
+    CHECK(urls("TS25.ut.edu.vn rà soát") == list{"TS25.ut.edu.vn"});
+    CHECK(urls("LH telegram : t.me/haykhum minh") == list{"t.me/haykhum"});
+    CHECK(urls("ho tro: go.cps.onl/2n3tbjwe .") == list{"go.cps.onl/2n3tbjwe"});
+    CHECK(urls("vcb-secure.top:8443") == list{"vcb-secure.top:8443"});
+    CHECK(urls("203.0.113.7/login and 10.0.0.1 alone") == list{"203.0.113.7/login"});
+}
+
+TEST_CASE("extract_urls: words that only look like domains are skipped") {
+    CHECK(urls("Sieu Sale 9.9 ket thuc, ty le 1.4, ngay 23.08.2024, 1.000.000đ") == list{});
+    CHECK(urls("I am at home.It was late. Tp.HCM, Q.1, A.I, v.v.") == list{});
+    CHECK(urls("pick up in car.so no problem, my message.it k, UP 2.IM IN, c u soon.xxx") ==
+          list{});
+    CHECK(urls("but t.me/x, zalo.me/g/abc and drwhcP.GeqrE.me stay") ==
+          list{"t.me/x", "zalo.me/g/abc", "drwhcP.GeqrE.me"});
+    CHECK(urls("http://wap. xxxmobilemovieclub.com?n=QJKGIGHJJGCBL") ==
+          list{"xxxmobilemovieclub.com?n=QJKGIGHJJGCBL"});
+    CHECK(urls("email me: nguyen.van.a@gmail.com") == list{});
+    CHECK(urls("file anh.jpg or setup.exe") == list{});
+    CHECK(urls("256.1.1.1/x 1.2.3/x") == list{});
+    CHECK(urls("") == list{});
+}
+
+TEST_CASE("extract_urls: existing strings in out are reused and extra ones dropped") {
+    std::vector<std::string> out{"old", "older", "oldest"};
+    extract_urls("a https://x.vn b", out);
+    CHECK(out == list{"https://x.vn"});
+}
+
+TEST_CASE("url_host: scheme, user info, port, path and IPv6 brackets are removed") {
+    CHECK(url_host("https://user:pw@Secure.VCB.com.vn:8443/a?b#c") == "Secure.VCB.com.vn");
+    CHECK(url_host("vcb-secure.top/xacthuc?u=http://x") == "vcb-secure.top");
+    CHECK(url_host("http://[2001:db8::1]:80/x") == "2001:db8::1");
+    CHECK(url_host("www.vietcombank.com.vn") == "www.vietcombank.com.vn");
+    CHECK(url_host("http://www.vcb.com.vn@evil.top/") == "evil.top");
+    CHECK(url_host("") == "");
+}
+
+TEST_CASE("is_known_tld: generic, country-code and cheap smishing TLDs, any case") {
+    for (const char* tld :
+         {"com", "vn", "VN", "Top", "xyz", "icu", "cyou", "sbs", "tk", "gq", "onl", "uk", "eu"})
+        CHECK_MESSAGE(ringfence::engine::text::is_known_tld(tld), std::string(tld));
+    for (const char* word : {"", "jpg", "exe", "hcm", "v", "c0m", "comcomcomcomcomcom"})
+        CHECK_MESSAGE(!ringfence::engine::text::is_known_tld(word), std::string(word));
+}
