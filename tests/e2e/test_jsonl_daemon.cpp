@@ -1,0 +1,173 @@
+// The real ringfenced on a loopback port and a temporary state directory: pipelined
+// records over several connections, bad lines among them, the SQLite log read back, and
+// stops by SIGTERM and SIGKILL in the middle of a stream.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <set>
+#include <thread>
+
+#include "e2e_support.hpp"
+
+using namespace ringfence::e2e;
+
+namespace {
+
+std::string call_line(int conn, int i) {
+    return fmt::format(
+        R"({{"id":"c{}-{}","kind":"call.attempt","time":"2026-11-28T10:00:{:02}.{:03}+07:00","caller":"+8491{:07}","callee":"09871{:05}","origin":{{"kind":"interconnect","trunk":"GW-{}"}}}})",
+        conn, i, i % 60, i % 1000, conn * 100000 + i, i, conn);
+}
+
+std::string id_of(const std::string& reply) {
+    const auto a = reply.find("\"id\":\"");
+    if (a == std::string::npos) return {};
+    const auto b = reply.find('"', a + 6);
+    return reply.substr(a + 6, b - a - 6);
+}
+
+}  // namespace
+
+TEST_CASE("10,000 pipelined records over 4 connections: one reply each, in order, each in the log") {
+    temp_dir dir;
+    running_daemon d(dir);
+    constexpr int connections = 4;
+    constexpr int per_connection = 2500;
+    std::vector<int> fds;
+    std::vector<std::thread> senders;
+    for (int c = 0; c < connections; ++c) {
+        fds.push_back(connect_tcp(d.port()));
+        std::string batch;
+        for (int i = 0; i < per_connection; ++i) {
+            if (i % 500 == 250) batch += fmt::format(R"({{"id":"bad{}-{}","kind":"call.attempt","callee":"0987654321"}})", c, i);
+            else if (i % 500 == 499) batch += "{not json";
+            else batch += call_line(c, i);
+            batch += '\n';
+        }
+        senders.emplace_back([fd = fds.back(), batch] { send_all(fd, batch); });
+    }
+    std::set<std::string> decided_ids;
+    for (int c = 0; c < connections; ++c) {
+        const auto lines = read_lines(fds[static_cast<std::size_t>(c)], per_connection);
+        REQUIRE(lines.size() == per_connection);
+        for (int i = 0; i < per_connection; ++i) {
+            const std::string& l = lines[static_cast<std::size_t>(i)];
+            if (i % 500 == 250) {
+                CHECK(l == fmt::format(R"x({{"id":"bad{}-{}","error":{{"code":"missing_field","message":"field 'caller': missing (required for call.attempt)"}}}})x", c, i));
+            } else if (i % 500 == 499) {
+                CHECK(l.rfind(R"({"id":null,"error":{"code":"malformed_json")", 0) == 0);
+            } else {
+                const std::string prefix = fmt::format(R"({{"id":"c{}-{}","action":"allow","rules":[],"latency_us":)", c, i);
+                INFO(l);
+                REQUIRE(l.rfind(prefix, 0) == 0);
+                decided_ids.insert(id_of(l));
+            }
+        }
+    }
+    for (auto& t : senders) t.join();
+    for (int fd : fds) ::close(fd);
+    CHECK(d.stop() == 0);
+
+    log_reader log(d.log_path());
+    CHECK(log.scalar("SELECT count(*) FROM decisions") == static_cast<std::int64_t>(decided_ids.size()));
+    CHECK(decided_ids.size() == connections * (per_connection - 10));
+    // One row checked field by field: national callee normalised, origin kept.
+    const auto row = log.rows(
+        "SELECT record_id, kind, caller_raw, caller_e164, callee_raw, callee_e164, origin_kind, origin_trunk, action "
+        "FROM decisions WHERE record_id = 'c2-7'");
+    REQUIRE(row.size() == 1);
+    CHECK(row[0] == std::vector<std::string>{"c2-7", "call.attempt", "+84910200007", "+84910200007", "0987100007",
+                                             "+84987100007", "interconnect", "GW-2", "allow"});
+    // Every decided id is in the log exactly once.
+    CHECK(log.scalar("SELECT count(DISTINCT record_id) FROM decisions") == static_cast<std::int64_t>(decided_ids.size()));
+}
+
+TEST_CASE("the Unix socket speaks the same protocol") {
+    temp_dir dir;
+    const std::string sock = (dir.path() / "ringfence.sock").string();
+    running_daemon d(dir, {"ingest.jsonl.unix=" + sock});
+    const int fd = connect_unix(sock);
+    send_all(fd, call_line(9, 1) + "\n" + R"({"id":"x","kind":"call.begin","caller":"1","callee":"2"})" + "\n");
+    const auto lines = read_lines(fd, 2);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].rfind(R"({"id":"c9-1","action":"allow","rules":[])", 0) == 0);
+    CHECK(lines[1].rfind(R"({"id":"x","error":{"code":"unknown_kind")", 0) == 0);
+    ::close(fd);
+    CHECK(d.stop() == 0);
+}
+
+TEST_CASE("a line over the limit gets one error and the connection resyncs at the next newline") {
+    temp_dir dir;
+    running_daemon d(dir, {"ingest.jsonl.max_line_bytes=1024"});
+    const int fd = connect_tcp(d.port());
+    std::string big = R"({"id":"big","kind":"sms.submit","caller":"0912345678","callee":"0987654321","sms":{"text":")";
+    big += std::string(300000, 'a');
+    big += "\"}}";
+    send_all(fd, call_line(1, 1) + "\n" + big + "\n" + call_line(1, 2) + "\n");
+    const auto lines = read_lines(fd, 3);
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].rfind(R"({"id":"c1-1","action":"allow")", 0) == 0);
+    CHECK(lines[1] == R"({"id":null,"error":{"code":"line_too_long","message":"line longer than 1024 bytes; skipped to the next newline"}})");
+    CHECK(lines[2].rfind(R"({"id":"c1-2","action":"allow")", 0) == 0);
+    ::close(fd);
+    CHECK(d.stop() == 0);
+}
+
+// Streams records on one connection, signals the daemon while records are in flight, and
+// returns the ids of every decision replied to before the connection ended.
+static std::vector<std::string> stream_and_signal(running_daemon& d, int sig) {
+    const int fd = connect_tcp(d.port());
+    std::atomic<bool> stop_sending{false};
+    std::thread sender([&] {
+        for (int i = 0; i < 2'000'000 && !stop_sending; i += 100) {
+            std::string batch;
+            for (int k = i; k < i + 100; ++k) batch += call_line(5, k) + "\n";
+            send_all(fd, batch);
+        }
+    });
+    std::vector<std::string> replied;
+    for (const auto& l : read_lines(fd, 5000)) replied.push_back(id_of(l));
+    CHECK(replied.size() >= 5000);  // the last read may bring a few more
+    if (sig == SIGKILL) d.kill_hard();
+    else d.send_signal(sig);
+    for (const auto& l : read_lines(fd, 10'000'000, 30000))
+        if (l.find("\"action\":") != std::string::npos) replied.push_back(id_of(l));
+    stop_sending = true;
+    ::shutdown(fd, SHUT_RDWR);
+    sender.join();
+    ::close(fd);
+    return replied;
+}
+
+static void check_all_in_log(const std::string& log_path, const std::vector<std::string>& replied) {
+    log_reader log(log_path);
+    std::set<std::string> logged;
+    for (const auto& r : log.rows("SELECT record_id FROM decisions")) logged.insert(r[0]);
+    std::size_t missing = 0;
+    for (const auto& id : replied)
+        if (!logged.count(id)) ++missing;
+    INFO("replied " << replied.size() << ", logged " << logged.size());
+    CHECK(missing == 0);
+}
+
+TEST_CASE("SIGTERM mid-stream: lines already read are answered, exit 0, every answered decision is logged") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
+    const auto replied = stream_and_signal(d, SIGTERM);
+    CHECK(d.wait_exit() == 0);
+    CHECK(replied.size() > 5000);
+    check_all_in_log(d.log_path(), replied);
+    const std::string err = read_file(d.stderr_path());
+    CHECK(err.find("ringfenced stopped") != std::string::npos);
+}
+
+TEST_CASE("kill -9 mid-stream with reply_after_commit: every answered decision is in the log") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
+    const auto replied = stream_and_signal(d, SIGKILL);
+    CHECK(replied.size() >= 5000);
+    check_all_in_log(d.log_path(), replied);
+}

@@ -1,0 +1,176 @@
+// ringfence bench ingest: starts ringfenced (or uses --target), drives it with the load
+// generator, and reports records/s, client-side latency percentiles and the decision log's
+// rows/s (time until every decision is committed in the SQLite file).
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "tools/ringfence/cli_common.hpp"
+#include "tools/ringfence/commands.hpp"
+#include "tools/ringfence/daemon_child.hpp"
+#include "tools/ringfence/jsonl_load_generator.hpp"
+
+namespace ringfence::cli {
+
+namespace {
+
+constexpr const char* bench_usage =
+    "usage: ringfence bench ingest [--connections N] [--records N] [--rate R] [--window W]\n"
+    "                              [--mix call|sms|mixed] [--durability async|reply_after_commit]\n"
+    "                              [--threads N] [--target HOST:PORT] [--config FILE] [--set K=V]...\n"
+    "  Without --target, starts ringfenced (beside this binary) on a free loopback port with its\n"
+    "  decision log in a temporary directory, and also measures the log's rows/s.\n";
+
+std::uint64_t count_rows(const std::string& db_path) {
+    sqlite3* db = nullptr;
+    std::uint64_t n = 0;
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 1000);
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM decisions", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            n = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+std::uint32_t percentile(const std::vector<std::uint32_t>& sorted, double p) {
+    if (sorted.empty()) return 0;
+    const auto idx = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
+    return sorted[idx];
+}
+
+int bench_ingest(std::vector<std::string> args) {
+    common_options opts;
+    std::string error;
+    if (!take_common_options(args, opts, error)) {
+        std::fprintf(stderr, "ringfence bench ingest: %s\n", error.c_str());
+        return 2;
+    }
+    load_settings load;
+    std::string durability = "async";
+    std::string target;
+    int threads = 1;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (i + 1 >= args.size()) {
+            std::fprintf(stderr, "ringfence bench ingest: %s needs a value\n%s", a.c_str(), bench_usage);
+            return 2;
+        }
+        const std::string& v = args[++i];
+        if (a == "--connections") load.connections = std::max(1, std::atoi(v.c_str()));
+        else if (a == "--records") load.records = std::max<std::uint64_t>(1, std::strtoull(v.c_str(), nullptr, 10));
+        else if (a == "--rate") load.rate = std::atof(v.c_str());
+        else if (a == "--window") load.window = static_cast<std::uint32_t>(std::max(1, std::atoi(v.c_str())));
+        else if (a == "--mix") load.mix = v;
+        else if (a == "--durability") durability = v;
+        else if (a == "--threads") threads = std::max(1, std::atoi(v.c_str()));
+        else if (a == "--target") target = v;
+        else {
+            std::fprintf(stderr, "ringfence bench ingest: unknown option '%s'\n%s", a.c_str(), bench_usage);
+            return 2;
+        }
+    }
+    if (durability != "async" && durability != "reply_after_commit") {
+        std::fprintf(stderr, "ringfence bench ingest: --durability is async or reply_after_commit\n");
+        return 2;
+    }
+
+    daemon_child daemon;
+    std::string db_path;
+    std::filesystem::path state;
+    if (target.empty()) {
+        state = std::filesystem::temp_directory_path() / fmt::format("ringfence-bench-{}", ::getpid());
+        std::filesystem::create_directories(state);
+        db_path = (state / "decisions.sqlite").string();
+        std::vector<std::string> dargs{"--config", opts.config_file.empty() ? default_config_file() : opts.config_file,
+                                       "--set", "state_dir=" + state.string(),
+                                       "--set", "ingest.jsonl.tcp=127.0.0.1:0",
+                                       "--set", "ingest.jsonl.unix=",
+                                       "--set", "ingest.threads=" + std::to_string(threads),
+                                       "--set", "decision_log.durability=" + durability,
+                                       "--set", "log.stats_interval_s=0"};
+        for (const auto& o : opts.overrides) {
+            dargs.push_back("--set");
+            dargs.push_back(o.key + "=" + o.value);
+        }
+        const std::string binary = executable_dir() + "/ringfenced";
+        if (auto err = daemon.start(binary, dargs, (state / "ringfenced.log").string()); !err.empty()) {
+            std::fprintf(stderr, "ringfence bench ingest: %s\n", err.c_str());
+            return 1;
+        }
+        load.port = daemon.port();
+    } else {
+        const auto colon = target.rfind(':');
+        load.host = target.substr(0, colon);
+        load.port = static_cast<std::uint16_t>(std::atoi(target.substr(colon + 1).c_str()));
+    }
+
+    std::printf("ringfence bench ingest: %d connections, %llu records (%s), window %u, rate %s, durability %s, %d io thread(s)\n",
+                load.connections, static_cast<unsigned long long>(load.records), load.mix.c_str(), load.window,
+                load.rate > 0 ? fmt::format("{:.0f}/s", load.rate).c_str() : "unlimited",
+                target.empty() ? durability.c_str() : "(as configured)", threads);
+    const auto started = std::chrono::steady_clock::now();
+    load_result r = run_load(load);
+    if (!r.failure.empty()) {
+        std::fprintf(stderr, "ringfence bench ingest: %s\n", r.failure.c_str());
+        return 1;
+    }
+    std::sort(r.latencies_us.begin(), r.latencies_us.end());
+    std::printf("records/s: %.0f  (%llu replies in %.3f s; %llu error replies)\n",
+                static_cast<double>(r.replies) / r.seconds, static_cast<unsigned long long>(r.replies), r.seconds,
+                static_cast<unsigned long long>(r.error_replies));
+    std::printf("latency_us: p50=%u p99=%u p99.9=%u max=%u\n", percentile(r.latencies_us, 0.50),
+                percentile(r.latencies_us, 0.99), percentile(r.latencies_us, 0.999),
+                r.latencies_us.empty() ? 0 : r.latencies_us.back());
+
+    int code = r.error_replies == 0 ? 0 : 1;
+    if (!db_path.empty()) {
+        // Wait until the log holds every decision; rows/s counts from the first record sent.
+        std::uint64_t rows = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        while ((rows = count_rows(db_path)) < r.replies && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::printf("log rows/s: %.0f  (%llu rows committed %.3f s after the first record)\n",
+                    static_cast<double>(rows) / secs, static_cast<unsigned long long>(rows), secs);
+        const int status = daemon.stop();
+        if (rows < r.replies) {
+            std::fprintf(stderr, "ringfence bench ingest: the log holds %llu of %llu decisions\n",
+                         static_cast<unsigned long long>(rows), static_cast<unsigned long long>(r.replies));
+            code = 1;
+        }
+        if (status != 0) {
+            std::fprintf(stderr, "ringfence bench ingest: ringfenced exited with %d (log: %s)\n", status,
+                         (state / "ringfenced.log").c_str());
+            code = 1;
+        } else {
+            std::error_code ec;
+            std::filesystem::remove_all(state, ec);
+        }
+    }
+    return code;
+}
+
+}  // namespace
+
+int cmd_bench(std::vector<std::string> args) {
+    if (args.empty() || args[0] == "--help") {
+        std::fputs(bench_usage, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string what = args[0];
+    args.erase(args.begin());
+    if (what == "ingest") return bench_ingest(std::move(args));
+    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest)\n", what.c_str());
+    return 2;
+}
+
+}  // namespace ringfence::cli

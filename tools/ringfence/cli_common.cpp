@@ -1,0 +1,73 @@
+#include "tools/ringfence/cli_common.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace ringfence::cli {
+
+bool take_common_options(std::vector<std::string>& args, common_options& out, std::string& error) {
+    std::vector<std::string> rest;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--config" || a == "--set") {
+            if (i + 1 >= args.size()) {
+                error = fmt::format("{} needs a value", a);
+                return false;
+            }
+            const std::string& v = args[++i];
+            if (a == "--config") {
+                out.config_file = v;
+            } else {
+                app::config_override o;
+                if (!app::parse_override(v, o, error)) return false;
+                out.overrides.push_back(o);
+            }
+        } else if (a.rfind("--config=", 0) == 0) {
+            out.config_file = a.substr(9);
+        } else {
+            rest.push_back(a);
+        }
+    }
+    args = std::move(rest);
+    return true;
+}
+
+std::string default_config_file() {
+    if (const char* env = std::getenv("RINGFENCE_CONFIG"); env && *env) return env;
+    const std::string system_file = "/etc/ringfence/ringfence.yaml";
+    if (std::filesystem::exists(system_file)) return system_file;
+    return RINGFENCE_SOURCE_CONFIG;
+}
+
+common::loaded<app::loaded_setup> load_or_report(const common_options& o) {
+    const std::string file = o.config_file.empty() ? default_config_file() : o.config_file;
+    auto setup = app::load_setup(file, o.overrides);
+    for (const auto& d : setup.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
+    return setup;
+}
+
+common::loaded<config_and_plan> load_plan_or_report(const common_options& o) {
+    common::loaded<config_and_plan> out;
+    const std::string file = o.config_file.empty() ? default_config_file() : o.config_file;
+    auto cfg = app::load_daemon_config(file, o.overrides);
+    out.diagnostics = cfg.diagnostics;
+    if (cfg.value) {
+        auto plan = model::numbering_plan::load(cfg.value->numbering);
+        out.diagnostics.insert(out.diagnostics.end(), plan.diagnostics.begin(), plan.diagnostics.end());
+        if (plan.value) out.value = config_and_plan{std::move(*cfg.value), std::make_unique<model::numbering_plan>(std::move(*plan.value))};
+    }
+    for (const auto& d : out.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
+    return out;
+}
+
+std::string executable_dir() {
+    std::error_code ec;
+    auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(".") : p.parent_path().string();
+}
+
+}  // namespace ringfence::cli

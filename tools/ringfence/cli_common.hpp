@@ -1,0 +1,37 @@
+// What the ringfence subcommands share: finding the config, loading it with --set overrides,
+// and printing load errors.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/daemon_config.hpp"
+#include "app/pipeline_parts.hpp"
+
+namespace ringfence::cli {
+
+struct common_options {
+    std::string config_file;  // empty: default_config_file()
+    std::vector<app::config_override> overrides;
+};
+
+// Takes --config F and --set K=V out of args (the rest stays). False with error on bad use.
+bool take_common_options(std::vector<std::string>& args, common_options& out, std::string& error);
+
+// $RINGFENCE_CONFIG, else /etc/ringfence/ringfence.yaml when it exists, else the source tree's.
+std::string default_config_file();
+
+// Loads config and pipeline parts; prints diagnostics to stderr. Empty value on errors.
+common::loaded<app::loaded_setup> load_or_report(const common_options& o);
+
+// Only the config and the numbering plan (commands that do not decide).
+struct config_and_plan {
+    app::daemon_config config;
+    std::unique_ptr<model::numbering_plan> plan;
+};
+common::loaded<config_and_plan> load_plan_or_report(const common_options& o);
+
+// The folder holding this executable (to find ringfenced beside it).
+std::string executable_dir();
+
+}  // namespace ringfence::cli

@@ -1,0 +1,15 @@
+// The ringfence subcommands; each takes its arguments (after the subcommand name) and
+// returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ringfence::cli {
+
+int cmd_normalize(std::vector<std::string> args);
+int cmd_decide(std::vector<std::string> args);
+int cmd_bench(std::vector<std::string> args);
+int cmd_rules(std::vector<std::string> args);
+
+}  // namespace ringfence::cli

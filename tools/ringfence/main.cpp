@@ -1,0 +1,44 @@
+// ringfence: the command line for operators, rule authors and auditors.
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/ringfence/commands.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: ringfence COMMAND [--config FILE] [--set key=value]... ARGS\n"
+    "commands:\n"
+    "  normalize NUMBER...       show how the numbering plan reads each number (one JSON object each)\n"
+    "  decide [--explain] [FILE] decide JSON-lines records offline (stdin by default); print the decision lines\n"
+    "  rules check [--json] PATH...  validate rule packs (errors at file:line:column)\n"
+    "  rules test PATH...        run the test cases the packs carry\n"
+    "  bench ingest [OPTIONS]    load-test ringfenced over TCP and report records/s, latency and log rows/s\n"
+    "  version                   print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string_view command = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (command == "normalize") return ringfence::cli::cmd_normalize(std::move(args));
+    if (command == "decide") return ringfence::cli::cmd_decide(std::move(args));
+    if (command == "bench") return ringfence::cli::cmd_bench(std::move(args));
+    if (command == "rules") return ringfence::cli::cmd_rules(std::move(args));
+    if (command == "version" || command == "--version") {
+        std::puts("ringfence " RINGFENCE_VERSION);
+        return 0;
+    }
+    if (command == "help" || command == "--help" || command == "-h") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    std::fprintf(stderr, "ringfence: unknown command '%.*s'\n%s", static_cast<int>(command.size()), command.data(), usage);
+    return 2;
+}
