@@ -1,0 +1,281 @@
+// The rule engine end to end inside one process: YAML rule packs from inline text, records
+// built in code, decisions and load errors checked exactly.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/rule_engine.hpp"
+
+using namespace ringfence;
+using engine::action;
+
+namespace {
+
+model::record call(const std::string& id, std::int64_t t_ms, const std::string& caller_e164, bool caller_home,
+                   const std::string& callee_e164, model::origin_kind origin = model::origin_kind::interconnect) {
+    model::record r;
+    r.id = id;
+    r.kind = model::event_kind::call_attempt;
+    r.time_ms = t_ms;
+    r.caller = {true, caller_e164, caller_e164, caller_home ? "VN" : "KH", model::number_type::mobile, caller_home};
+    r.callee = {true, callee_e164, callee_e164, "VN", model::number_type::mobile, true};
+    r.origin.kind = origin;
+    r.origin.trunk = "GW-1";
+    return r;
+}
+
+std::unique_ptr<engine::rule_engine> load(const std::string& yaml, std::vector<common::diagnostic>* diags = nullptr) {
+    engine::rule_engine_settings s;
+    s.time_zone = "+07:00";
+    s.windows.memory_cap_bytes = 64 << 20;
+    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", yaml}});
+    if (diags) *diags = e.diagnostics;
+    return e.value ? std::move(*e.value) : nullptr;
+}
+
+std::string texts(const std::vector<common::diagnostic>& d) {
+    std::string out;
+    for (const auto& x : d) out += x.to_text() + "\n";
+    return out;
+}
+
+constexpr std::int64_t t0 = 1'795'000'000'000;
+
+}  // namespace
+
+TEST_CASE("a rule blocks with its rendered reason and the aggregate evidence") {
+    auto e = load(R"(
+- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1m) > 5
+  action: block
+  priority: critical
+  reason: "{caller.e164} called too often via {origin.trunk}"
+)");
+    REQUIRE(e);
+    engine::decision d;
+    for (int i = 1; i <= 5; ++i) {
+        e->decide(call("c" + std::to_string(i), t0 + i * 1000, "+84912345678", true, "+84987654321"), d);
+        CHECK(d.final_action == action::allow);
+    }
+    e->decide(call("c6", t0 + 6000, "+84912345678", true, "+84987654321"), d);
+    REQUIRE(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "burst");
+    CHECK(d.rules[0].reason == "+84912345678 called too often via GW-1");
+    CHECK(d.rules[0].evidence_json ==
+          R"x({"aggregates":[{"aggregate":"count(call.attempt by caller.e164 within 1m)","key":"+84912345678","value":6,"op":">","threshold":5}]})x");
+    CHECK(d.ruleset_version.rfind("sha256:", 0) == 0);
+    // The window is (t - 1m, t]: 61 s after the first call only five remain.
+    e->decide(call("c7", t0 + 61000, "+84912345678", true, "+84987654321"), d);
+    CHECK(d.final_action == action::block);  // c2..c7 = 6
+    e->decide(call("c8", t0 + 200000, "+84912345678", true, "+84987654321"), d);
+    CHECK(d.final_action == action::allow);
+}
+
+TEST_CASE("precedence: allow wins over block, block over warn; shadow rules never act") {
+    auto e = load(R"(
+- list: emergency
+  items: ["+84113"]
+- rule: warn_all
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: notice
+- rule: block_foreign
+  events: [call.attempt]
+  condition: origin.kind = international and caller.is_home
+  action: block
+  priority: critical
+- rule: emergency_allowed
+  events: [call.attempt]
+  condition: callee.e164 in emergency
+  action: allow
+  priority: informational
+- rule: shadow_block
+  events: [call.attempt]
+  condition: caller.is_home
+  action: block
+  priority: critical
+  mode: shadow
+)");
+    REQUIRE(e);
+    engine::decision d;
+    e->decide(call("a", t0, "+84912345678", true, "+84987654321"), d);
+    CHECK(d.final_action == action::warn);
+    CHECK(d.rules.size() == 2);
+    CHECK(d.rules[1].shadow);
+    e->decide(call("b", t0, "+84912345678", true, "+84987654321", model::origin_kind::international), d);
+    CHECK(d.final_action == action::block);
+    e->decide(call("c", t0, "+84912345678", true, "+84113", model::origin_kind::international), d);
+    CHECK(d.final_action == action::allow);
+    CHECK(d.rules.size() == 4);
+}
+
+TEST_CASE("overrides append list items and conditions, replace enabled; exceptions exempt") {
+    auto e = load(R"(
+- list: risky
+  items: [KH]
+- rule: risky_country
+  events: [call.attempt]
+  condition: caller.country in risky
+  action: block
+  priority: error
+  exceptions:
+    - name: known
+      fields: [caller.e164]
+      values: [["+85510000001"]]
+- list: risky
+  items: [MM]
+  override: {items: append}
+- rule: risky_country
+  condition: and origin.kind = international
+  override: {condition: append}
+)");
+    REQUIRE(e);
+    engine::decision d;
+    auto r = call("x", t0, "+85510000002", false, "+84987654321", model::origin_kind::international);
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+    r.caller.e164 = "+85510000001";  // the exception
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+    r = call("y", t0, "+95910000002", false, "+84987654321", model::origin_kind::interconnect);
+    r.caller.country = "MM";
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);  // the appended condition needs international
+    r.origin.kind = model::origin_kind::international;
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+}
+
+TEST_CASE("load errors carry stable codes and file:line:column") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- rule: bad
+  events: [call.attempt]
+  condition: caller.e164 > 5 and origin.kind = internatonal
+  action: block
+  priority: critical
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:3:14: error RULES_TYPE_MISMATCH: <, <=, > and >= compare numbers; 'caller.e164' is text\n"
+          "pack.yaml:3:48: error RULES_BAD_VALUE: 'origin.kind' can never be 'internatonal' (it is one of home_mobile, home_fixed, interconnect, international, voip, ott)\n");
+
+    CHECK_FALSE(load(R"(- rule: r
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 10m) > and x
+  action: block
+  priority: critical
+)", &diags));
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "RULES_CONDITION_SYNTAX");
+    CHECK(diags[0].line == 3);
+    CHECK(diags[0].column == 62);  // at the "and" where a value was expected
+
+    CHECK_FALSE(load(R"(- macro: a
+  condition: b
+- macro: b
+  condition: a
+- rule: r
+  events: [call.attempt]
+  condition: a and caller.e164 in nowhere
+  action: block
+  priority: critical
+- list: ghost
+  items: [x]
+  override: {items: append}
+- rule: undefined_rule
+  enabled: false
+  override: {enabled: replace}
+)", &diags));
+    const std::string all = texts(diags);
+    CHECK(all.find("pack.yaml:10:9: error RULES_DUPLICATE") == std::string::npos);
+    CHECK(all.find("error RULES_OVERRIDE_UNDEFINED: override of rule 'undefined_rule', which is not defined before it") != std::string::npos);
+}
+
+TEST_CASE("warnings: unused lists and macros, a rule with no events, a field its events never carry") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: unused_list
+  items: [a]
+- macro: unused_macro
+  condition: caller.is_home
+- rule: everywhere
+  condition: caller.is_home
+  action: warn
+  priority: notice
+- rule: sms_field_on_calls
+  events: [call.attempt]
+  condition: sms.text contains "x"
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE(e);
+    std::vector<std::string> codes;
+    for (const auto& d : diags) codes.push_back(d.code);
+    CHECK(codes == std::vector<std::string>{"RULES_ALL_EVENTS", "RULES_FIELD_NOT_IN_EVENTS", "RULES_UNUSED_LIST", "RULES_UNUSED_MACRO"});
+}
+
+TEST_CASE("reload: a broken pack keeps the running set; a good one swaps and keeps unchanged window state") {
+    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-reload-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = (dir / "pack.yaml").string();
+    auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+    const std::string good = R"(- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h) >= 3
+  action: block
+  priority: critical
+)";
+    write(good);
+    engine::rule_engine_settings s;
+    s.rule_paths = {file};
+    s.time_zone = "UTC";
+    auto created = engine::rule_engine::create(s);
+    REQUIRE(created.value);
+    auto& e = **created.value;
+    engine::decision d;
+    e.decide(call("1", t0, "+84912345678", true, "+84987654321"), d);
+    e.decide(call("2", t0 + 1, "+84912345678", true, "+84987654321"), d);
+    const std::string v1 = e.current()->version;
+
+    write("- rule: burst\n  condition: count(\n");
+    auto r = e.reload();
+    CHECK_FALSE(r.swapped);
+    CHECK(e.current()->version == v1);
+    CHECK(e.stats().reloads_failed == 1);
+
+    // Same aggregate, another action: the two earlier attempts still count.
+    write(good + "- rule: also\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: notice\n");
+    r = e.reload();
+    CHECK(r.swapped);
+    CHECK(e.current()->version != v1);
+    e.decide(call("3", t0 + 2, "+84912345678", true, "+84987654321"), d);
+    CHECK(d.final_action == action::block);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Vietnamese text folding, URL domains and time of day reach the conditions") {
+    auto e = load(R"(
+- rule: transfer_words
+  events: [sms.submit]
+  condition: sms.text_folded contains "chuyen khoan" and sms.domains in (example.top) and time.between(22:00, 06:00)
+  action: block
+  priority: critical
+)");
+    REQUIRE(e);
+    model::record r;
+    r.id = "s";
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "Vui lòng Chuyển  Khoản tại https://pay.example.top/x";
+    r.time_ms = 1'795'000'000'000;  // 2026-11-19 06:13:20 UTC = 13:13 at +07:00
+    engine::decision d;
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+    r.time_ms += 10 * 3600 * 1000;  // 23:13 at +07:00
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+}
