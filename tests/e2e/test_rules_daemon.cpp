@@ -1,0 +1,96 @@
+// The shipped rule packs through the real ringfenced: a blocked call answered and logged
+// with its rule, reason, evidence and rule-set version; SIGHUP with a broken pack keeps
+// deciding with the old set, and a fixed pack is picked up with no restart.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "e2e_support.hpp"
+
+using namespace ringfence::e2e;
+
+TEST_CASE("a spoofed international call is blocked by vn-core, in the reply and in the log") {
+    temp_dir dir;
+    running_daemon d(dir);
+    const int fd = connect_tcp(d.port());
+    send_all(fd,
+             R"({"id":"spoof-1","kind":"call.attempt","time":"2026-11-28T10:00:00+07:00","caller":"+84912345678","callee":"0987654321","origin":{"kind":"international","trunk":"INTL-GW-1"}})"
+             "\n"
+             R"({"id":"sos-1","kind":"call.attempt","time":"2026-11-28T10:00:01+07:00","caller":"+84912345678","callee":"113","origin":{"kind":"international","trunk":"INTL-GW-1"}})"
+             "\n");
+    const auto lines = read_lines(fd, 2);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].rfind(R"({"id":"spoof-1","action":"block","rules":[{"rule":"foreign_ingress_presents_home_number","priority":"critical","action":"block","reason":"international ingress INTL-GW-1 presents home number +84912345678"}])", 0) == 0);
+    CHECK(lines[1].rfind(R"({"id":"sos-1","action":"allow","rules":[{"rule":"emergency_calls_allowed")", 0) == 0);
+    ::close(fd);
+    CHECK(d.stop() == 0);
+
+    log_reader log(d.log_path());
+    const auto rows = log.rows(
+        "SELECT d.record_id, d.action, r.rule, r.priority, r.action, r.reason, substr(d.ruleset_version, 1, 7) "
+        "FROM decisions d JOIN decision_rules r ON r.decision_id = d.id WHERE d.record_id = 'spoof-1'");
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0] == std::vector<std::string>{"spoof-1", "block", "foreign_ingress_presents_home_number", "critical", "block",
+                                              "international ingress INTL-GW-1 presents home number +84912345678", "sha256:"});
+    // The text of the rule set each decision was made under is kept.
+    CHECK(log.scalar("SELECT count(*) FROM ruleset_versions v JOIN decisions d ON d.ruleset_version = v.version WHERE d.record_id = 'spoof-1'") == 1);
+    CHECK(log.scalar("SELECT instr(content, 'foreign_ingress_presents_home_number') > 0 FROM ruleset_versions") == 1);
+}
+
+TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded with no restart") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    auto write = [&](const std::string& text) { std::ofstream(pack) << text; };
+    write(R"(- rule: block_all_intl
+  events: [call.attempt]
+  condition: origin.kind = international
+  action: block
+  priority: critical
+)");
+    running_daemon d(dir, {"rules.paths=[" + pack.string() + "]"});
+    const std::string record = R"({"id":"r","kind":"call.attempt","caller":"+6591234567","callee":"0987654321","origin":{"kind":"international"}})"
+                               "\n";
+    auto ask = [&] {
+        const int fd = connect_tcp(d.port());
+        send_all(fd, record);
+        auto lines = read_lines(fd, 1);
+        ::close(fd);
+        return lines.empty() ? std::string() : lines[0];
+    };
+    CHECK(ask().find(R"("action":"block")") != std::string::npos);
+
+    write("- rule: block_all_intl\n  condition: origin.kind = \n");
+    d.send_signal(SIGHUP);
+    std::string err;
+    for (int i = 0; i < 100 && err.find("rule reload failed") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        err = read_file(d.stderr_path());
+    }
+    INFO(err);
+    CHECK(err.find("rule reload failed") != std::string::npos);
+    CHECK(err.find("pack.yaml:1:9: error RULES_MISSING_KEY") != std::string::npos);  // the error names its place
+    CHECK(ask().find(R"("action":"block")") != std::string::npos);
+
+    write(R"(- rule: warn_all_intl
+  events: [call.attempt]
+  condition: origin.kind = international
+  action: warn
+  priority: notice
+)");
+    d.send_signal(SIGHUP);
+    std::string reply;
+    for (int i = 0; i < 100; ++i) {
+        reply = ask();
+        if (reply.find(R"("action":"warn")") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(reply.find(R"("rule":"warn_all_intl")") != std::string::npos);
+    CHECK(d.stop() == 0);
+    log_reader log(d.log_path());
+    CHECK(log.scalar("SELECT count(*) FROM ruleset_versions") == 2);
+}
