@@ -176,13 +176,15 @@ field_value eval_context::get(const field_ref& f) {
     return {};
 }
 
-std::string eval_context::key_of(const aggregate_def& d) {
+std::string_view eval_context::key_of(const aggregate_def& d) {
     if (!d.has_by) return "*";
     const field_value v = get(d.by);
     if (!v.present) return {};
     switch (v.type) {
-        case field_type::text: return std::string(v.text);
-        case field_type::number: return fmt::format("{}", v.number);
+        case field_type::text: return v.text;
+        case field_type::number:
+            number_text_ = fmt::format("{}", v.number);
+            return number_text_;
         case field_type::boolean: return v.boolean ? "true" : "false";
         case field_type::text_set: return {};
     }
@@ -192,7 +194,7 @@ std::string eval_context::key_of(const aggregate_def& d) {
 double eval_context::aggregate_value(std::uint32_t a) {
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
-    const std::string key = key_of(d);
+    const std::string_view key = key_of(d);
     const double v = key.empty() ? 0 : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);
     return v;

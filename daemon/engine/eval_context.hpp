@@ -48,7 +48,9 @@ public:
     // The value of aggregate a for the record being decided (its key from this record).
     double aggregate_value(std::uint32_t a);
     void set_aggregate_value(std::uint32_t a, double v);
-    std::string key_of(const aggregate_def& d);  // "" when the record has no value for the key
+    // The key of d from this record (a view into the record or a buffer reused by the next
+    // call); empty when the record has no value for it.
+    std::string_view key_of(const aggregate_def& d);
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;

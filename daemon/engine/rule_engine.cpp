@@ -72,7 +72,7 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     ctx.collect_evidence = false;
     for (const std::uint32_t a : rs.aggregates_by_kind[static_cast<int>(rec.kind)]) {
         const aggregate_def& d = rs.aggregates[a];
-        const std::string key = ctx.key_of(d);
+        const std::string_view key = ctx.key_of(d);
         if (key.empty()) continue;
         state::observation o;
         o.time_ms = rec.time_ms;

@@ -23,6 +23,7 @@ constexpr const char* bench_usage =
     "usage: ringfence bench ingest [--connections N] [--records N] [--rate R] [--window W]\n"
     "                              [--mix call|sms|mixed] [--durability async|reply_after_commit]\n"
     "                              [--threads N] [--target HOST:PORT] [--config FILE] [--set K=V]...\n"
+    "       ringfence bench engine [--records N] [--keys N] [--numbers N] [--domains N] [--keywords N]\n"
     "  Without --target, starts ringfenced (beside this binary) on a free loopback port with its\n"
     "  decision log in a temporary directory, and also measures the log's rows/s.\n";
 
@@ -169,7 +170,8 @@ int cmd_bench(std::vector<std::string> args) {
     const std::string what = args[0];
     args.erase(args.begin());
     if (what == "ingest") return bench_ingest(std::move(args));
-    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest)\n", what.c_str());
+    if (what == "engine") return bench_engine(std::move(args));
+    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine)\n", what.c_str());
     return 2;
 }
 

@@ -11,5 +11,6 @@ int cmd_normalize(std::vector<std::string> args);
 int cmd_decide(std::vector<std::string> args);
 int cmd_bench(std::vector<std::string> args);
 int cmd_rules(std::vector<std::string> args);
+int bench_engine(std::vector<std::string> args);
 
 }  // namespace ringfence::cli
