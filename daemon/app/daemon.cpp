@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/pipeline_parts.hpp"
+#include "app/control_server.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/log.hpp"
 #include "ingest/jsonl_server.hpp"
@@ -170,6 +171,14 @@ private:
             log(log_level::error, "{}", err);
             return 1;
         }
+        if (!config_.control_path.empty()) {
+            control_.emplace(io_, parts_.rules);
+            if (auto err = control_->start(config_.control_path); !err.empty()) {
+                log(log_level::error, "{}", err);
+                return 1;
+            }
+            log(log_level::info, "control socket {}", config_.control_path);
+        }
         if (s.tcp_enabled) log(log_level::info, "listening for JSON lines on tcp {}:{}", s.tcp_host, server_->tcp_port());
         if (!s.unix_path.empty()) log(log_level::info, "listening for JSON lines on unix {}", s.unix_path);
         return -1;
@@ -239,6 +248,7 @@ private:
         log(log_level::notice, "signal {}: stopping; answering lines already read", sig);
         notifier_->stopping();
         server_->stop();
+        if (control_) control_->stop();
         // Off the io threads: sessions answer what they have read and close once their
         // replies are out (held ones leave as the writer commits); then the rest of the
         // log is flushed and the loop stops. A client that never reads is cut at the deadline.
@@ -260,6 +270,7 @@ private:
         if (maintenance_.joinable()) maintenance_.join();
         if (server_started_) save_state();
         server_.reset();
+        control_.reset();
         if (log_writer_) {
             log_writer_->close();
             log_stats();
@@ -278,6 +289,7 @@ private:
     std::optional<ingest::pipeline_context> context_;
     asio::io_context io_;
     std::optional<ingest::jsonl_server> server_;
+    std::optional<control_server> control_;
     std::optional<systemd_notifier> notifier_;
     std::thread shutdown_thread_;
     std::thread maintenance_;

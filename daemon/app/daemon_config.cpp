@@ -121,6 +121,12 @@ public:
         read_decision_log(top.node("decision_log"), c);
         read_rules(top.node("rules"), c);
         read_engine(top.node("engine"), c);
+        {
+            common::yaml_fields ctl(top.node("control"), file_, "control", "CONFIG", diags_);
+            if (auto v = ctl.get_string("unix")) c.control_path = *v;
+            control_from_override_ = from_override("control.unix");
+            ctl.reject_unknown_keys();
+        }
         read_log(top.node("log"), c);
         top.reject_unknown_keys();
     }
@@ -214,6 +220,7 @@ private:
 public:
     bool path_from_override_ = false;
     bool snapshot_from_override_ = false;
+    bool control_from_override_ = false;
 
 private:
     std::string file_;
@@ -278,11 +285,13 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.jsonl.tcp = {true, "127.0.0.1", 7575};
     c.decision_log.settings.path = "decisions.sqlite";
     c.state_snapshot_path = "window_state.sqlite";
+    c.control_path = "control.sock";
 
     config_reader reader(file, overridden, result.diagnostics);
     reader.read(root, c);
     c.decision_log.settings.path = resolve(c.decision_log.settings.path, c.state_dir, reader.path_from_override_);
     c.state_snapshot_path = resolve(c.state_snapshot_path, c.state_dir, reader.snapshot_from_override_);
+    c.control_path = resolve(c.control_path, c.state_dir, reader.control_from_override_);
     relocate_override_errors(result.diagnostics, overrides);
     if (!common::has_errors(result.diagnostics)) result.value = std::move(c);
     return result;

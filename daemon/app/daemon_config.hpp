@@ -49,6 +49,8 @@ struct daemon_config {
     std::string state_snapshot_path;      // window state saved here on shutdown and every snapshot_interval_s
     int state_snapshot_interval_s = 300;
 
+    std::string control_path;  // control.unix: the operator's control socket; empty disables
+
     struct logging_config {
         std::string level = "info";
         int stats_interval_s = 60;  // a counters line on the log every N seconds; 0 disables

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "e2e_support.hpp"
 
 using namespace ringfence::e2e;
@@ -93,4 +95,39 @@ TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded wi
     CHECK(d.stop() == 0);
     log_reader log(d.log_path());
     CHECK(log.scalar("SELECT count(*) FROM ruleset_versions") == 2);
+}
+
+static std::string run_cli(const std::string& args) {
+    std::string out;
+    FILE* p = ::popen((std::string(RINGFENCE_CLI_BINARY) + " " + args + " 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+    return out;
+}
+
+TEST_CASE("ringfence state show and reset one subject in the running daemon; the reset is audited") {
+    temp_dir dir;
+    running_daemon d(dir);
+    const int fd = connect_tcp(d.port());
+    std::string batch;
+    for (int i = 0; i < 3; ++i)
+        batch += fmt::format(R"({{"id":"k{}","kind":"call.attempt","time":"2026-11-28T10:00:0{}+07:00","caller":"+85512345678","callee":"091200000{}","origin":{{"kind":"international"}}}})"
+                             "\n", i, i, i);
+    send_all(fd, batch);
+    CHECK(read_lines(fd, 3).size() == 3);
+    ::close(fd);
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    const std::string shown = run_cli("state show " + common + " +85512345678");
+    INFO(shown);
+    CHECK(shown.find(R"({"key":"+85512345678","aggregates":[)") == 0);
+    CHECK(shown.find(R"x("aggregate":"distinct(callee.e164 of call.attempt by caller.e164 within 1h)")x") != std::string::npos);
+    const std::string reset = run_cli("state reset " + common + " +85512345678");
+    CHECK(reset.find(R"({"key":"+85512345678","reset":)") == 0);
+    CHECK(reset.find(R"("reset":0})") == std::string::npos);
+    CHECK(run_cli("state show " + common + " +85512345678") == "{\"key\":\"+85512345678\",\"aggregates\":[]}\n");
+    CHECK(d.stop() == 0);
+    CHECK(read_file(d.stderr_path()).find("audit: uid 0 reset the window state of +85512345678") != std::string::npos);
 }

@@ -1,0 +1,147 @@
+#include "app/control_server.hpp"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "common/json_writer.hpp"
+#include "common/log.hpp"
+
+namespace ringfence::app {
+
+namespace asio = boost::asio;
+using common::log;
+using common::log_level;
+
+namespace {
+
+std::int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+unsigned peer_uid(int fd) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) return cred.uid;
+    return static_cast<unsigned>(-1);
+}
+
+std::string error_reply(std::string_view message) {
+    std::string out = "{\"error\":";
+    common::append_json_string(out, message);
+    return out + "}";
+}
+
+// One connection: read a line, answer, close.
+struct control_session : std::enable_shared_from_this<control_session> {
+    control_session(asio::local::stream_protocol::socket s, control_server& server) : socket(std::move(s)), owner(server) {}
+    void start() {
+        asio::async_read_until(socket, asio::dynamic_buffer(in, 4096), '\n',
+                               [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                                   if (ec && n == 0) return;
+                                   std::string line = self->in.substr(0, n == 0 ? self->in.size() : n);
+                                   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+                                   self->out = self->owner.execute(line, peer_uid(self->socket.native_handle())) + "\n";
+                                   asio::async_write(self->socket, asio::buffer(self->out),
+                                                     [self](const boost::system::error_code&, std::size_t) {
+                                                         boost::system::error_code ignored;
+                                                         self->socket.close(ignored);
+                                                     });
+                               });
+    }
+    asio::local::stream_protocol::socket socket;
+    control_server& owner;
+    std::string in;
+    std::string out;
+};
+
+}  // namespace
+
+control_server::control_server(asio::io_context& io, engine::rule_engine* rules) : io_(io), rules_(rules) {}
+
+control_server::~control_server() {
+    if (acceptor_ && !path_.empty()) ::unlink(path_.c_str());
+}
+
+std::string control_server::start(const std::string& path) {
+    path_ = path;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
+    boost::system::error_code ec;
+    acceptor_.emplace(io_);
+    asio::local::stream_protocol::endpoint ep(path);
+    acceptor_->open(ep.protocol(), ec);
+    const mode_t old_mask = ::umask(0177);  // created 0600: only the service user controls the daemon
+    if (!ec) acceptor_->bind(ep, ec);
+    ::umask(old_mask);
+    if (!ec) acceptor_->listen(16, ec);
+    if (ec) {
+        acceptor_.reset();
+        return fmt::format("control.unix: cannot listen on {}: {}", path, ec.message());
+    }
+    accept();
+    return {};
+}
+
+void control_server::stop() {
+    boost::system::error_code ignored;
+    if (acceptor_) acceptor_->close(ignored);
+}
+
+void control_server::accept() {
+    acceptor_->async_accept([this](const boost::system::error_code& ec, asio::local::stream_protocol::socket s) {
+        if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+        if (!ec) std::make_shared<control_session>(std::move(s), *this)->start();
+        accept();
+    });
+}
+
+std::string control_server::execute(const std::string& line, unsigned uid) {
+    std::vector<std::string> words;
+    std::size_t pos = 0;
+    while (pos < line.size()) {
+        const auto start = line.find_first_not_of(' ', pos);
+        if (start == std::string::npos) break;
+        const auto end = line.find(' ', start);
+        words.push_back(line.substr(start, end - start));
+        pos = end;
+    }
+    if (rules_ == nullptr) return error_reply("no rule packs are loaded (rules.paths)");
+    if (words.size() == 3 && words[0] == "state" && words[1] == "show") {
+        const std::string& key = words[2];
+        const auto rs = rules_->current();
+        std::string out = "{\"key\":";
+        common::append_json_string(out, key);
+        out += ",\"aggregates\":[";
+        bool first = true;
+        for (const auto& [spec, value] : rules_->windows().show(key, wall_ms())) {
+            std::string text = spec.fingerprint;
+            for (const auto& a : rs->aggregates)
+                if (a.spec_id == spec.id) text = a.text;
+            if (!first) out += ',';
+            first = false;
+            out += "{\"aggregate\":";
+            common::append_json_string(out, text);
+            out += ",\"value\":";
+            common::append_json_double(out, value);
+            out += '}';
+        }
+        return out + "]}";
+    }
+    if (words.size() == 3 && words[0] == "state" && words[1] == "reset") {
+        const std::string& key = words[2];
+        const std::size_t n = rules_->windows().reset(key);
+        rules_->activity().reset(key);
+        log(log_level::notice, "audit: uid {} reset the window state of {} ({} entries)", uid, key, n);
+        std::string out = "{\"key\":";
+        common::append_json_string(out, key);
+        return out + fmt::format(",\"reset\":{}}}", n);
+    }
+    return error_reply("unknown command (state show KEY, state reset KEY)");
+}
+
+}  // namespace ringfence::app

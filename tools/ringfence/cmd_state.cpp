@@ -1,0 +1,56 @@
+// ringfence state show|reset KEY: inspect or clear the window state of one subject (a
+// number, an IP…) in the running daemon, through its control socket. A reset is audited in
+// the daemon's log with the caller's uid.
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "app/daemon_config.hpp"
+#include "tools/ringfence/cli_common.hpp"
+#include "tools/ringfence/commands.hpp"
+
+namespace ringfence::cli {
+
+int cmd_state(std::vector<std::string> args) {
+    common_options opts;
+    std::string error;
+    if (!take_common_options(args, opts, error) || args.size() != 2 || (args[0] != "show" && args[0] != "reset")) {
+        std::fprintf(stderr, "usage: ringfence state show|reset [--config FILE] KEY\n%s", error.empty() ? "" : (error + "\n").c_str());
+        return 2;
+    }
+    auto cfg = app::load_daemon_config(opts.config_file.empty() ? default_config_file() : opts.config_file, opts.overrides);
+    for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
+    if (!cfg.value) return 1;
+    const std::string& path = cfg.value->control_path;
+    if (path.empty()) {
+        std::fputs("ringfence state: control.unix is disabled in the configuration\n", stderr);
+        return 1;
+    }
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        std::fprintf(stderr, "ringfence state: cannot reach ringfenced at %s: %s\n", path.c_str(), std::strerror(errno));
+        ::close(fd);
+        return 1;
+    }
+    const std::string line = "state " + args[0] + " " + args[1] + "\n";
+    if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+        std::fprintf(stderr, "ringfence state: write failed: %s\n", std::strerror(errno));
+        ::close(fd);
+        return 1;
+    }
+    std::string reply;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    std::fputs(reply.c_str(), stdout);
+    return reply.find("\"error\":") == std::string::npos && !reply.empty() ? 0 : 1;
+}
+
+}  // namespace ringfence::cli
