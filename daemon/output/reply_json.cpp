@@ -28,6 +28,12 @@ void append_decision_line(std::string& out, std::string_view id, const engine::d
         if (rule.shadow) out.append(",\"shadow\":true");
         out.append(",\"reason\":");
         common::append_json_string(out, rule.reason);
+        // Evidence is the engine's JSON object (aggregate values, list entries); an empty
+        // one is left out to keep replies short.
+        if (!rule.evidence_json.empty() && rule.evidence_json != "{}") {
+            out.append(",\"evidence\":");
+            out.append(rule.evidence_json);
+        }
         out.push_back('}');
     }
     out.append("],\"latency_us\":");

@@ -75,8 +75,12 @@ void send_all(int fd, const std::string& data) {
 }
 
 std::vector<std::string> read_lines(int fd, std::size_t count, int timeout_ms) {
+    std::string carry;
+    return read_lines(fd, count, timeout_ms, carry);
+}
+
+std::vector<std::string> read_lines(int fd, std::size_t count, int timeout_ms, std::string& buf) {
     std::vector<std::string> lines;
-    std::string buf;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (lines.size() < count) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();

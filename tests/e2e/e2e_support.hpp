@@ -49,6 +49,8 @@ int connect_unix(const std::string& path);
 void send_all(int fd, const std::string& data);
 // Reads until count lines arrived, EOF, or timeout; returns the lines without '\n'.
 std::vector<std::string> read_lines(int fd, std::size_t count, int timeout_ms = 20000);
+// The same, keeping a partial last line in carry for the next call on the same socket.
+std::vector<std::string> read_lines(int fd, std::size_t count, int timeout_ms, std::string& carry);
 std::string read_file(const std::string& path);
 
 // Read-only handle on a decision log file.

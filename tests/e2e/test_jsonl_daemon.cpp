@@ -129,12 +129,17 @@ static std::vector<std::string> stream_and_signal(running_daemon& d, int sig) {
         }
     });
     std::vector<std::string> replied;
-    for (const auto& l : read_lines(fd, 5000)) replied.push_back(id_of(l));
+    std::string carry;
+    for (const auto& l : read_lines(fd, 5000, 20000, carry)) replied.push_back(id_of(l));
     CHECK(replied.size() >= 5000);  // the last read may bring a few more
     if (sig == SIGKILL) d.kill_hard();
     else d.send_signal(sig);
-    for (const auto& l : read_lines(fd, 10'000'000, 30000))
-        if (l.find("\"action\":") != std::string::npos) replied.push_back(id_of(l));
+    for (const auto& l : read_lines(fd, 10'000'000, 30000, carry)) {
+        if (l.find("\"action\":") == std::string::npos) continue;
+        INFO(l);
+        CHECK_FALSE(id_of(l).empty());
+        replied.push_back(id_of(l));
+    }
     stop_sending = true;
     ::shutdown(fd, SHUT_RDWR);
     sender.join();
@@ -147,9 +152,12 @@ static void check_all_in_log(const std::string& log_path, const std::vector<std:
     std::set<std::string> logged;
     for (const auto& r : log.rows("SELECT record_id FROM decisions")) logged.insert(r[0]);
     std::size_t missing = 0;
+    std::string first_missing;
     for (const auto& id : replied)
-        if (!logged.count(id)) ++missing;
-    INFO("replied " << replied.size() << ", logged " << logged.size());
+        if (!logged.count(id)) {
+            if (missing++ == 0) first_missing = id;
+        }
+    INFO("replied " << replied.size() << ", logged " << logged.size() << ", first missing '" << first_missing << "'");
     CHECK(missing == 0);
 }
 

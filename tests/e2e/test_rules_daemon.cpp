@@ -27,7 +27,8 @@ TEST_CASE("a spoofed international call is blocked by vn-core, in the reply and 
              "\n");
     const auto lines = read_lines(fd, 2);
     REQUIRE(lines.size() == 2);
-    CHECK(lines[0].rfind(R"({"id":"spoof-1","action":"block","rules":[{"rule":"foreign_ingress_presents_home_number","priority":"critical","action":"block","reason":"international ingress INTL-GW-1 presents home number +84912345678"}])", 0) == 0);
+    CHECK(lines[0].rfind(R"({"id":"spoof-1","action":"block","rules":[{"rule":"foreign_ingress_presents_home_number","priority":"critical","action":"block","reason":"international ingress INTL-GW-1 presents home number +84912345678",)"
+                           R"("evidence":{"lists":[{"list":"foreign_ingress_kinds","field":"origin.kind","value":"international","entry":"international"}]}}])", 0) == 0);
     CHECK(lines[1].rfind(R"({"id":"sos-1","action":"allow","rules":[{"rule":"emergency_calls_allowed")", 0) == 0);
     ::close(fd);
     CHECK(d.stop() == 0);

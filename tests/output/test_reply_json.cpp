@@ -22,7 +22,7 @@ matched_rule rule(std::string name, std::string priority, action a, std::string 
     r.rule_action = a;
     r.reason = std::move(reason);
     r.shadow = shadow;
-    r.evidence_json = R"({"not":"in the reply"})";
+    r.evidence_json = "{}";  // no evidence: left out of the reply
     return r;
 }
 
@@ -121,4 +121,17 @@ TEST_CASE("reply: lines are appended to what the buffer holds") {
         "\n"
         R"({"id":null,"error":{"code":"wrong_type","message":"field 'id': expected a string or an integer, got a boolean"}})"
         "\n");
+}
+
+TEST_CASE("reply: a rule's evidence goes into the reply as the engine's JSON object") {
+    decision d;
+    d.final_action = action::block;
+    auto r = rule("burst", "critical", action::block, "too many calls");
+    r.evidence_json = R"x({"aggregates":[{"aggregate":"count(call.attempt by caller.e164 within 1m)","value":6}]})x";
+    d.rules.push_back(r);
+    std::string out;
+    append_decision_line(out, "c-9", d, 3);
+    CHECK(out == R"x({"id":"c-9","action":"block","rules":[{"rule":"burst","priority":"critical","action":"block","reason":"too many calls",)x"
+                 R"x("evidence":{"aggregates":[{"aggregate":"count(call.attempt by caller.e164 within 1m)","value":6}]}}],"latency_us":3})x"
+                 "\n");
 }
