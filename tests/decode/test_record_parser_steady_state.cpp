@@ -1,6 +1,6 @@
 // The parser's steady state does not allocate: once a parser and a record have seen a line
-// of a given shape, parsing the next such line allocates nothing. Counted with a replaced
-// global operator new that counts only while a test turns counting on for its own thread.
+// of a given shape, parsing the next such line allocates nothing (tests/support counts
+// every operator new of this executable).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -9,34 +9,16 @@
 
 #include "decode/jsonl/record_parser.hpp"
 #include "jsonl_test_plan.hpp"
+#include "support/allocation_counter.hpp"
 
 namespace {
-thread_local bool counting = false;
-thread_local long allocations = 0;
+
 int* volatile sink = nullptr;  // keeps the counter's own check from being optimised away
 
-void* counted_alloc(std::size_t size) {
-    if (counting) ++allocations;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_alloc(size); }
-void* operator new[](std::size_t size) { return counted_alloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
-namespace {
-
 long allocations_while(const auto& work) {
-    allocations = 0;
-    counting = true;
+    const long before = ringfence::testing::allocation_count();
     work();
-    counting = false;
-    return allocations;
+    return ringfence::testing::allocation_count() - before;
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "allocation_counter.hpp"
+#include "support/allocation_counter.hpp"
 #include "model/number.hpp"
 #include "model/numbering_plan.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "allocation_counter.hpp"
+#include "support/allocation_counter.hpp"
 #include "engine/text/text_fold.hpp"
 
 using ringfence::engine::text::fold_text;

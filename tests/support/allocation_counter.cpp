@@ -1,6 +1,6 @@
 // Replaces every non-aligned global operator new/delete (the whole set, so that no
 // allocation from another implementation is freed here, which AddressSanitizer reports).
-#include "allocation_counter.hpp"
+#include "support/allocation_counter.hpp"
 
 #include <atomic>
 #include <cstdlib>
