@@ -19,17 +19,6 @@ std::uint64_t hash_text(std::string_view s) {
     return h;
 }
 
-const char* cmp_text(condition::compare_op op) {
-    switch (op) {
-        case condition::compare_op::eq: return "=";
-        case condition::compare_op::ne: return "!=";
-        case condition::compare_op::lt: return "<";
-        case condition::compare_op::le: return "<=";
-        case condition::compare_op::gt: return ">";
-        case condition::compare_op::ge: return ">=";
-    }
-    return "?";
-}
 
 void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
     out.clear();
@@ -130,7 +119,7 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     out += ",\"value\":";
                     common::append_json_double(out, e.number);
                     out += ",\"op\":";
-                    common::append_json_string(out, cmp_text(e.cmp));
+                    common::append_json_string(out, condition::to_string(e.cmp));
                     out += ",\"threshold\":";
                     common::append_json_double(out, e.threshold);
                     break;

@@ -6,17 +6,6 @@ namespace ringfence::engine {
 
 namespace {
 
-const char* cmp_text(condition::compare_op op) {
-    switch (op) {
-        case condition::compare_op::eq: return "=";
-        case condition::compare_op::ne: return "!=";
-        case condition::compare_op::lt: return "<";
-        case condition::compare_op::le: return "<=";
-        case condition::compare_op::gt: return ">";
-        case condition::compare_op::ge: return ">=";
-    }
-    return "?";
-}
 
 const char* text_op_name(condition::text_op op) {
     switch (op) {
@@ -85,7 +74,7 @@ std::string describe(const compiled_ruleset& rs, std::uint32_t idx) {
             return s + ")";
         }
         case node::op::not_: return "not " + describe(rs, n.children[0]);
-        case node::op::compare: return fmt::format("{} {} {}", operand_text(rs, n.lhs), cmp_text(n.cmp), operand_text(rs, n.rhs));
+        case node::op::compare: return fmt::format("{} {} {}", operand_text(rs, n.lhs), condition::to_string(n.cmp), operand_text(rs, n.rhs));
         case node::op::in_values: {
             std::string s = operand_text(rs, n.lhs) + " in (";
             bool first = true;
