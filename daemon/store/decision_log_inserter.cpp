@@ -1,6 +1,7 @@
 #include "store/decision_log_inserter.hpp"
 
 #include "model/record_json.hpp"
+#include "store/e164_integer.hpp"
 
 namespace ringfence::store {
 
@@ -8,9 +9,9 @@ namespace {
 
 constexpr std::string_view insert_decision_sql =
     "INSERT INTO decisions (time_ms, decided_at_ms, record_id, kind, caller_raw, caller_e164, "
-    "callee_raw, callee_e164, asserted_e164, origin_kind, origin_trunk, origin_ip, action, "
-    "ruleset_version, latency_us, record_json) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    "caller_num, callee_raw, callee_e164, callee_num, asserted_e164, origin_kind, origin_trunk, "
+    "origin_ip, action, ruleset_version, latency_us, record_json) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 constexpr std::string_view insert_rule_sql =
     "INSERT INTO decision_rules (decision_id, rule, priority, action, shadow, reason, "
@@ -19,6 +20,14 @@ constexpr std::string_view insert_rule_sql =
 
 constexpr std::string_view insert_ruleset_sql =
     "INSERT OR IGNORE INTO ruleset_versions (version, first_used_ms, content) VALUES (?1, ?2, ?3)";
+
+// caller_num / callee_num: the E.164 digits as an integer, NULL when there is no E.164 form.
+void bind_number(const sqlite_statement& s, int index, std::string_view e164) {
+    if (const auto n = e164_to_integer(e164))
+        s.bind_int(index, *n);
+    else
+        s.bind_null(index);
+}
 
 }  // namespace
 
@@ -59,16 +68,18 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
     s.bind_text(4, model::to_string(r.kind));
     s.bind_text_or_null(5, r.caller.raw);
     s.bind_text_or_null(6, r.caller.e164);
-    s.bind_text_or_null(7, r.callee.raw);
-    s.bind_text_or_null(8, r.callee.e164);
-    s.bind_text_or_null(9, r.asserted.e164);
-    s.bind_text_or_null(10, model::to_string(r.origin.kind));
-    s.bind_text_or_null(11, r.origin.trunk);
-    s.bind_text_or_null(12, r.origin.ip);
-    s.bind_text(13, engine::to_string(e.dec.final_action));
-    s.bind_text_or_null(14, e.dec.ruleset_version);
-    s.bind_int(15, e.latency_us);
-    s.bind_text(16, record_json_);
+    bind_number(s, 7, r.caller.e164);
+    s.bind_text_or_null(8, r.callee.raw);
+    s.bind_text_or_null(9, r.callee.e164);
+    bind_number(s, 10, r.callee.e164);
+    s.bind_text_or_null(11, r.asserted.e164);
+    s.bind_text_or_null(12, model::to_string(r.origin.kind));
+    s.bind_text_or_null(13, r.origin.trunk);
+    s.bind_text_or_null(14, r.origin.ip);
+    s.bind_text(15, engine::to_string(e.dec.final_action));
+    s.bind_text_or_null(16, e.dec.ruleset_version);
+    s.bind_int(17, e.latency_us);
+    s.bind_text(18, record_json_);
     if (std::string error = s.run(); !error.empty()) return error;
     if (e.dec.rules.empty()) return {};
 

@@ -11,6 +11,13 @@ namespace {
 // Version 1. Comments sit inside the CREATE statements on purpose: SQLite keeps that text in
 // sqlite_schema, so an auditor's `.schema` shows what each column means.
 // Texts that may be absent are NULL, never '' (WHERE caller_e164 IS NULL finds them all).
+//
+// Why the numbers are indexed as integers: the caller and callee indexes take keys in random
+// order, so every commit rewrites most of the index pages it touches into the WAL, and that
+// was most of the cost of a row. An integer key (6 bytes for a 12-digit number, compared as
+// one machine word) keeps those pages fewer than the 13-byte text did. Each index also holds
+// time_ms after the number, so "what did this number do between T1 and T2, in time order"
+// is one range scan of the index.
 constexpr const char* schema_v1 = R"sql(
 CREATE TABLE decisions (
     id              INTEGER PRIMARY KEY,  -- decision number, increasing in the order rows were committed
@@ -19,9 +26,11 @@ CREATE TABLE decisions (
     record_id       TEXT,                 -- the id the sender gave the record, echoed in the reply
     kind            TEXT NOT NULL,        -- call.attempt, call.answer, call.end, sms.submit or sms.deliver
     caller_raw      TEXT,                 -- calling number exactly as presented
-    caller_e164     TEXT,                 -- calling number normalised to E.164 ('+84912345678'); NULL if not a phone number
+    caller_e164     TEXT,                 -- calling number normalised to E.164 ('+84912345678'); NULL if not a phone number; for display
+    caller_num      INTEGER,              -- the digits of caller_e164 as an integer (84912345678), NULL when caller_e164 is; indexed: search with caller_num = 84912345678
     callee_raw      TEXT,                 -- called number exactly as presented
-    callee_e164     TEXT,                 -- called number in E.164
+    callee_e164     TEXT,                 -- called number in E.164; for display
+    callee_num      INTEGER,              -- the digits of callee_e164 as an integer, NULL when callee_e164 is; indexed: search with callee_num = 84912345678
     asserted_e164   TEXT,                 -- network-asserted identity (P-Asserted-Identity) in E.164
     origin_kind     TEXT,                 -- where the event entered: home_mobile, home_fixed, interconnect, international, voip, ott
     origin_trunk    TEXT,                 -- trunk or route name the event came in on
@@ -31,9 +40,15 @@ CREATE TABLE decisions (
     latency_us      INTEGER NOT NULL,     -- time from receipt to decision, microseconds
     record_json     TEXT NOT NULL         -- the whole normalised record as JSON (see model/record_json.hpp)
 ) STRICT;
-CREATE INDEX decisions_by_time ON decisions (time_ms);
-CREATE INDEX decisions_by_caller ON decisions (caller_e164);
-CREATE INDEX decisions_by_callee ON decisions (callee_e164);
+CREATE INDEX decisions_by_time ON decisions (time_ms)
+    -- all decisions between T1 and T2: WHERE time_ms BETWEEN T1 AND T2
+;
+CREATE INDEX decisions_by_caller ON decisions (caller_num, time_ms)
+    -- everything a caller did, by time: WHERE caller_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
+;
+CREATE INDEX decisions_by_callee ON decisions (callee_num, time_ms)
+    -- everything to a callee, by time: WHERE callee_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
+;
 
 CREATE TABLE decision_rules (
     decision_id   INTEGER NOT NULL REFERENCES decisions (id),  -- the decision this rule matched in
@@ -44,8 +59,12 @@ CREATE TABLE decision_rules (
     reason        TEXT NOT NULL,     -- the rule's reason text, rendered for this record
     evidence_json TEXT NOT NULL      -- JSON object: the values that crossed thresholds, the list entry that matched
 ) STRICT;
-CREATE INDEX decision_rules_by_rule ON decision_rules (rule, decision_id);
-CREATE INDEX decision_rules_by_decision ON decision_rules (decision_id);
+CREATE INDEX decision_rules_by_rule ON decision_rules (rule, decision_id)
+    -- everything rule R fired on: WHERE rule = 'R', then decisions.id = decision_id
+;
+CREATE INDEX decision_rules_by_decision ON decision_rules (decision_id)
+    -- the rules that matched in one decision: WHERE decision_id = N
+;
 
 CREATE TABLE ruleset_versions (
     version       TEXT PRIMARY KEY,  -- hash of the rule content, as in decisions.ruleset_version

@@ -14,6 +14,7 @@
 
 #include "store/decision_log_database.hpp"
 #include "store/decision_log_inserter.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace ringfence::store {
 
@@ -26,6 +27,24 @@ constexpr std::chrono::milliseconds max_backoff{1000};
 // Once close() has been called a failing chunk is tried this many times before its rows
 // are given up (and then every later chunk only once): shutdown must end.
 constexpr int attempts_when_closing = 3;
+
+// WAL checkpoints, in bytes of WAL (turned into pages of the file's page size). A checkpoint
+// starts once the WAL holds checkpoint_start_bytes, on the checkpointer's thread. Past
+// wal_limit_bytes the writer waits for one to end before its next transaction, so the WAL
+// can start over: under a steady full load the WAL file grows to about this size and stays.
+// Measured: 1M rows into a new log ran as fast with 32, 64 or 128 MiB / 256, 512 or
+// 1024 MiB (within the noise). At 20,000 rows/s in 2 ms batches, into a log already holding
+// 5M rows, 64 / 512 had the best p99 commit latency (133-217 ms; 128 / 256: 279-358 ms;
+// 128 / 1024: 340-395 ms): a lower limit makes the writer wait more often, a higher one
+// longer. The price is a WAL file of up to 512 MiB (SQLite's own checkpoints, run inside
+// the writer at 256 MiB before, stalled commits for ~150 ms even in a new log).
+constexpr std::int64_t checkpoint_start_bytes = std::int64_t{64} << 20;
+constexpr std::int64_t wal_limit_bytes = std::int64_t{512} << 20;
+
+wal_checkpoint_policy checkpoint_policy(std::int64_t page_size) {
+    return {static_cast<int>(checkpoint_start_bytes / page_size),
+            static_cast<int>(wal_limit_bytes / page_size)};
+}
 
 struct pending_ruleset {
     std::string version;
@@ -77,6 +96,7 @@ struct decision_log_writer::impl {
     decision_log_settings settings;
     sqlite_connection db;
     decision_log_inserter inserter;
+    wal_checkpointer checkpointer;  // after db: stopped (and unhooked) before db closes
 
     // Shared with submitters, under mutex.
     std::mutex mutex;
@@ -213,6 +233,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
 std::string decision_log_writer::impl::write_transaction(
     std::span<const decision_log_entry> chunk, const std::vector<pending_ruleset>& rulesets,
     std::uint64_t& rule_rows) {
+    checkpointer.before_transaction();
     std::string failure = inserter.begin();
     for (std::size_t i = 0; failure.empty() && i < rulesets.size(); ++i)
         failure = inserter.insert_ruleset_version(rulesets[i].version, rulesets[i].content,
@@ -250,7 +271,16 @@ common::loaded<std::unique_ptr<decision_log_writer>> decision_log_writer::open(
     if (std::string failure = p->inserter.prepare(p->db.get()); !failure.empty())
         return refuse("LOG_OPEN_FAILED",
                       fmt::format("cannot prepare the decision log statements: {}", failure));
-    p->queue.reserve(std::min(settings.queue_capacity, settings.batch_max_rows));
+    std::string failure;
+    const auto page_size = p->db.query_int("PRAGMA page_size", failure);
+    if (page_size)
+        failure = p->checkpointer.start(p->db.get(), settings.path, checkpoint_policy(*page_size));
+    if (!failure.empty())
+        return refuse("LOG_OPEN_FAILED",
+                      fmt::format("cannot start the decision log checkpointer: {}", failure));
+    // The queue grows to what the load needs and keeps that capacity (the swap in
+    // wait_for_work hands it back and forth); no need to hold queue_capacity entries up front.
+    p->queue.reserve(std::min<std::size_t>(settings.queue_capacity, 1024));
 
     // The connection is handed to the writer thread here and used by it alone from now on.
     impl* raw = p.get();
@@ -307,7 +337,9 @@ void decision_log_writer::close() {
     s.work_ready.notify_all();
     s.space_free.notify_all();
     s.thread.join();
+    s.checkpointer.stop();
     s.inserter.finalize();
+    // The last connection to close copies what is left in the WAL and removes it.
     s.db = sqlite_connection();
 }
 

@@ -34,10 +34,18 @@ struct decision_log_entry {
 
 enum class queue_full_policy { backpressure, reply_allow, reply_warn, reply_block };
 
+// Batching is group commit: a batch is due when batch_max_delay has passed since its first
+// entry arrived (or batch_max_rows are queued), and the writer then takes everything queued
+// in one transaction of at most batch_max_rows. At a low rate batches stay small (the rows
+// of batch_max_delay); when the writer falls behind, everything that queued up meanwhile
+// goes into the next transaction, so batches grow with the load. Large transactions are
+// what makes a high rate possible: the random-order number indexes are rewritten per
+// commit, not per row (1M rows measured 59k rows/s at 1000 rows per transaction,
+// 182k at 16384, 207k+ at 65536).
 struct decision_log_settings {
     std::string path;                                  // the SQLite file; created when missing
     std::size_t queue_capacity = 65536;                // entries
-    std::size_t batch_max_rows = 1000;                 // rows per transaction at most
+    std::size_t batch_max_rows = 65536;                // rows per transaction at most
     std::chrono::microseconds batch_max_delay{2000};   // commit a partial batch after this long
 };
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 
 #include "decision_log_test_support.hpp"
 #include "model/record_json.hpp"
@@ -129,6 +130,11 @@ TEST_CASE("decision log writer: decision and rule rows hold exactly the entry's 
               {"2", "5", "6", std::nullopt, "sms.deliver", std::nullopt, std::nullopt, std::nullopt,
                std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "allow",
                std::nullopt, "0", "integer", "integer"}});
+    CHECK(query(path,
+                "SELECT caller_num, callee_num, typeof(caller_num), typeof(callee_num) FROM "
+                "decisions ORDER BY id") ==
+          std::vector<row>{{"84912100001", "88216000111", "integer", "integer"},
+                           {std::nullopt, std::nullopt, "null", "null"}});
     CHECK(query(path, "SELECT record_json FROM decisions ORDER BY id") ==
           std::vector<row>{{blocked_json}, {bare_json}});
     CHECK(query(path,
@@ -204,6 +210,8 @@ TEST_CASE("decision log writer: close() commits everything queued, and later sub
     auto writer = open_writer(slow_batches(path, 1000));
     for (int i = 1; i <= 10000; ++i) REQUIRE(writer->submit(make_entry(i), true));
     writer->close();
+    // The writer's connection closed last, so it copied the WAL back and removed it.
+    CHECK_FALSE(std::filesystem::exists(path + "-wal"));
     writer->close();  // idempotent
     const auto stats = writer->stats();
     CHECK(stats.rows_committed == 10000);
@@ -342,4 +350,63 @@ TEST_CASE(
     CHECK(a->notices() == std::vector<notice>{{2, false}, {4, false}, {5, false}});
     REQUIRE(execute(path, "DROP TRIGGER refuse_inserts") == "");
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "2");
+}
+
+TEST_CASE("decision log writer: by default a transaction takes up to 65536 rows") {
+    CHECK(decision_log_settings{}.batch_max_rows == 65536);
+    CHECK(decision_log_settings{}.queue_capacity == 65536);
+    CHECK(decision_log_settings{}.batch_max_delay == std::chrono::microseconds(2000));
+}
+
+TEST_CASE("decision log writer: at a low rate every entry is committed in a batch of its own") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto settings = settings_for(path);
+    settings.batch_max_delay = std::chrono::milliseconds(1);
+    auto writer = open_writer(settings);
+    auto a = std::make_shared<recording_listener>();
+    for (std::uint64_t t = 1; t <= 5; ++t) {
+        REQUIRE(writer->submit(make_entry(static_cast<int>(t), a, t), true));
+        REQUIRE(eventually([&] { return a->notices().size() == t; }));
+    }
+    CHECK(writer->stats().batches_committed == 5);
+    writer->close();
+    CHECK(a->notices() ==
+          std::vector<notice>{{1, true}, {2, true}, {3, true}, {4, true}, {5, true}});
+}
+
+namespace {
+
+// Group commit: while the writer is busy (here: held in a commit notice) entries queue up,
+// and the next transaction takes all of them, up to batch_max_rows.
+void check_group_commit(std::size_t batch_max_rows, std::uint64_t expected_batches) {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    auto settings = settings_for(path);
+    settings.batch_max_rows = batch_max_rows;
+    settings.batch_max_delay = std::chrono::milliseconds(1);
+    auto writer = open_writer(settings);
+    auto gate = std::make_shared<blocking_listener>();
+    REQUIRE(writer->submit(make_entry(0, gate, 1), true));
+    gate->wait_entered();
+    auto a = std::make_shared<recording_listener>();
+    for (std::uint64_t t = 1; t <= 5000; ++t)
+        REQUIRE(writer->submit(make_entry(static_cast<int>(t), a, t), true));
+    gate->release();
+    CHECK(eventually([&] { return writer->stats().rows_committed == 5001; }));
+    CHECK(writer->stats().batches_committed == expected_batches);
+    writer->close();
+    CHECK(a->notices().back() == notice{5000, true});
+    CHECK(a->notices().size() == expected_batches - 1);
+    CHECK(query_one(path, "SELECT count(*) FROM decisions") == "5001");
+}
+
+}  // namespace
+
+TEST_CASE("decision log writer: entries queued while the writer is busy share one transaction") {
+    check_group_commit(65536, 2);  // the first entry alone, then all 5000 at once
+}
+
+TEST_CASE("decision log writer: a transaction holds at most batch_max_rows rows") {
+    check_group_commit(2000, 4);  // the first entry, then 2000 + 2000 + 1000
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "decision_log_test_support.hpp"
+#include "store/decision_log_database.hpp"
 #include "store/decision_log_schema.hpp"
 
 using namespace ringfence;
@@ -70,6 +71,17 @@ TEST_CASE(
                            {"decisions_by_caller", "decisions"},
                            {"decisions_by_time", "decisions"}});
     CHECK(query(path,
+                "SELECT i.name, (SELECT group_concat(name, ', ') FROM (SELECT name FROM "
+                "pragma_index_info(i.name) ORDER BY seqno)) FROM sqlite_schema AS i "
+                "WHERE i.type = 'index' AND i.sql IS NOT NULL ORDER BY i.name") ==
+          std::vector<row>{{"decision_rules_by_decision", "decision_id"},
+                           {"decision_rules_by_rule", "rule, decision_id"},
+                           {"decisions_by_callee", "callee_num, time_ms"},
+                           {"decisions_by_caller", "caller_num, time_ms"},
+                           {"decisions_by_time", "time_ms"}});
+    CHECK(query_one(path, "PRAGMA page_size") == "4096");
+    CHECK(decision_log_page_size == 4096);
+    CHECK(query(path,
                 "SELECT name, type, \"notnull\", pk FROM pragma_table_info('decisions') ORDER BY "
                 "cid") == std::vector<row>{{"id", "INTEGER", "0", "1"},
                                            {"time_ms", "INTEGER", "1", "0"},
@@ -78,8 +90,10 @@ TEST_CASE(
                                            {"kind", "TEXT", "1", "0"},
                                            {"caller_raw", "TEXT", "0", "0"},
                                            {"caller_e164", "TEXT", "0", "0"},
+                                           {"caller_num", "INTEGER", "0", "0"},
                                            {"callee_raw", "TEXT", "0", "0"},
                                            {"callee_e164", "TEXT", "0", "0"},
+                                           {"callee_num", "INTEGER", "0", "0"},
                                            {"asserted_e164", "TEXT", "0", "0"},
                                            {"origin_kind", "TEXT", "0", "0"},
                                            {"origin_trunk", "TEXT", "0", "0"},
