@@ -13,7 +13,8 @@ namespace {
 //   commits but never corrupts the file. Checkpoints still sync.
 // - cache_size: 64 MiB keeps the index pages hot; the caller and callee indexes take
 //   random inserts and are most of the cost of a row once they outgrow the cache. A larger
-//   cache (256 MiB) and mmap (mmap_size) measured no faster for a fresh log.
+//   cache (256 MiB) and mmap (mmap_size) measured no faster for a new log; with 5M rows
+//   already in the log, 256 MiB wrote ~14% more rows/s (43k instead of 38k).
 // - Checkpoints: not here. The writer's connection leaves them to a wal_checkpointer
 //   thread, which replaces SQLite's automatic checkpoint on this connection.
 constexpr const char* writer_pragmas =
@@ -24,11 +25,11 @@ constexpr const char* writer_pragmas =
 // page_size 4096. Every row inserts one key in random order into each number index, so a
 // commit of a few rows rewrites about two whole index pages per row into the WAL, and twice
 // the page size in bytes per row is what a busy log costs in disk writes. Measured with
-// 1M-row logs of ~400-byte records, 2 ms batches at 20,000 rows/s wrote 253 MB/s at 4 KiB,
-// 444 at 8 KiB, 913 at 16 KiB (1,300 vs 422 MB/s at 16 vs 4 KiB with 5M rows already in
-// the log, where the p99 commit latency was also 2x worse). Larger pages only win when one
-// transaction covers most of a still small index: 1M rows into a new log in 65536-row
-// transactions ran at ~165k rows/s at 4 KiB, ~185k at 8, ~210k at 16.
+// 1M-row logs of ~400-byte records, 2 ms batches at 20,000 rows/s wrote 250-290 MB/s at
+// 4 KiB, 444 at 8 KiB, 913 at 16 KiB (1,300 vs 420 MB/s at 16 vs 4 KiB with 5M rows already
+// in the log, where the p99 commit latency was also 2x worse). Larger pages only win when
+// one transaction covers most of a still small index: 1M rows into a new log in 65536-row
+// transactions ran at 150-165k rows/s at 4 KiB, 175-195k at 8, 205-225k at 16.
 constexpr const char* new_file_pragmas = "PRAGMA page_size = 4096;";
 static_assert(decision_log_page_size == 4096, "new_file_pragmas sets the page size literally");
 

@@ -40,8 +40,8 @@ enum class queue_full_policy { backpressure, reply_allow, reply_warn, reply_bloc
 // of batch_max_delay); when the writer falls behind, everything that queued up meanwhile
 // goes into the next transaction, so batches grow with the load. Large transactions are
 // what makes a high rate possible: the random-order number indexes are rewritten per
-// commit, not per row (1M rows measured 59k rows/s at 1000 rows per transaction,
-// 182k at 16384, 207k+ at 65536).
+// commit, not per row (1M rows into a new log: 60k rows/s at 1000 rows per transaction,
+// 122k at 16384, 140-165k at 65536 on the 2-core development machine).
 struct decision_log_settings {
     std::string path;                                  // the SQLite file; created when missing
     std::size_t queue_capacity = 65536;                // entries

@@ -17,7 +17,8 @@ namespace {
 // The detail column of EXPLAIN QUERY PLAN, one string per step.
 std::vector<std::string> plan(const std::string& path, const std::string& sql) {
     std::vector<std::string> steps;
-    for (const row& r : query(path, "EXPLAIN QUERY PLAN " + sql)) steps.push_back(r.at(3).value_or(""));
+    for (const row& r : query(path, "EXPLAIN QUERY PLAN " + sql))
+        steps.push_back(r.at(3).value_or(""));
     return steps;
 }
 
@@ -102,10 +103,13 @@ TEST_CASE("decision log queries: numbers are stored as E.164 text and as integer
 TEST_CASE("decision log queries: everything a caller did, by time, uses decisions_by_caller") {
     temp_directory dir;
     const std::string path = write_log(dir);
-    const std::string all = "SELECT id, kind FROM decisions WHERE caller_num = 84911000001 ORDER BY time_ms";
+    const std::string all =
+        "SELECT id, kind FROM decisions WHERE caller_num = 84911000001 ORDER BY time_ms";
     CHECK(plan(path, all) ==
-          std::vector<std::string>{"SEARCH decisions USING INDEX decisions_by_caller (caller_num=?)"});
-    CHECK(query(path, all) == std::vector<row>{{"5", "call.attempt"}, {"3", "call.attempt"}, {"1", "call.attempt"}});
+          std::vector<std::string>{
+              "SEARCH decisions USING INDEX decisions_by_caller (caller_num=?)"});
+    CHECK(query(path, all) ==
+          std::vector<row>{{"5", "call.attempt"}, {"3", "call.attempt"}, {"1", "call.attempt"}});
 
     const std::string between =
         "SELECT id, kind FROM decisions WHERE caller_num = 84911000001 AND time_ms BETWEEN "
@@ -119,9 +123,11 @@ TEST_CASE("decision log queries: everything a caller did, by time, uses decision
 TEST_CASE("decision log queries: everything to a callee, by time, uses decisions_by_callee") {
     temp_directory dir;
     const std::string path = write_log(dir);
-    const std::string all = "SELECT id, kind FROM decisions WHERE callee_num = 84922000002 ORDER BY time_ms";
+    const std::string all =
+        "SELECT id, kind FROM decisions WHERE callee_num = 84922000002 ORDER BY time_ms";
     CHECK(plan(path, all) ==
-          std::vector<std::string>{"SEARCH decisions USING INDEX decisions_by_callee (callee_num=?)"});
+          std::vector<std::string>{
+              "SEARCH decisions USING INDEX decisions_by_callee (callee_num=?)"});
     CHECK(query(path, all) == std::vector<row>{{"2", "call.attempt"}, {"5", "call.attempt"}});
 }
 
@@ -131,8 +137,9 @@ TEST_CASE("decision log queries: all decisions between two times use decisions_b
     const std::string between =
         "SELECT id, kind FROM decisions WHERE time_ms BETWEEN 1795834802000 AND 1795834804000 "
         "ORDER BY time_ms";
-    CHECK(plan(path, between) == std::vector<std::string>{"SEARCH decisions USING INDEX "
-                                                          "decisions_by_time (time_ms>? AND time_ms<?)"});
+    CHECK(plan(path, between) ==
+          std::vector<std::string>{"SEARCH decisions USING INDEX "
+                                   "decisions_by_time (time_ms>? AND time_ms<?)"});
     CHECK(query(path, between) ==
           std::vector<row>{{"5", "call.attempt"}, {"3", "call.attempt"}, {"4", "call.attempt"}});
 }

@@ -17,7 +17,7 @@ TEST_CASE("e164_to_integer: the digits of an E.164 number, which give the text b
 }
 
 TEST_CASE("e164_to_integer: anything that is not '+' and 1 to 15 digits is no number") {
-    CHECK_FALSE(e164_to_integer("").has_value());                   // short code, brandname
+    CHECK_FALSE(e164_to_integer("").has_value());  // short code, brandname
     CHECK_FALSE(e164_to_integer("+").has_value());
     CHECK_FALSE(e164_to_integer("84912345678").has_value());        // no '+'
     CHECK_FALSE(e164_to_integer("+0912345678").has_value());        // no country code begins with 0

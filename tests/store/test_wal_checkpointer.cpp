@@ -51,7 +51,8 @@ TEST_CASE("wal_checkpointer: the WAL is copied back while the writer goes on, an
     checkpointer.stop();
     checkpointer.stop();  // idempotent
     const auto ran = checkpointer.checkpoints_run();
-    for (int i = 0; i < 50; ++i) REQUIRE(writer.exec("INSERT INTO filler VALUES (randomblob(6000))") == "");
+    for (int i = 0; i < 50; ++i)
+        REQUIRE(writer.exec("INSERT INTO filler VALUES (randomblob(6000))") == "");
     CHECK(checkpointer.checkpoints_run() == ran);  // unhooked: no more requests
 }
 
