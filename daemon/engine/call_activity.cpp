@@ -1,5 +1,7 @@
 #include "engine/call_activity.hpp"
 
+#include "engine/lists/string_hash.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -7,15 +9,8 @@ namespace ringfence::engine {
 
 namespace {
 
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
-std::uint64_t pair_hash(std::string_view a, std::string_view b) { return fnv1a(b, fnv1a(a) ^ 0x9e3779b97f4a7c15ULL); }
+std::uint64_t pair_hash(std::string_view a, std::string_view b) { return lists::hash_string(a) * 31 ^ lists::hash_string(b); }
 
 std::string_view party(const model::number_info& n) { return n.e164.empty() ? std::string_view(n.raw) : std::string_view(n.e164); }
 
@@ -41,7 +36,7 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
     const std::string_view caller = party(rec.caller);
     const std::string_view callee = party(rec.callee);
     if (caller.empty()) return r;
-    const std::uint64_t ch = fnv1a(caller);
+    const std::uint64_t ch = lists::hash_string(caller);
     const std::int64_t t = rec.time_ms;
     if (rec.kind == model::event_kind::call_attempt && (gap || first_contact)) {
         if (gap) {
@@ -95,7 +90,7 @@ std::size_t call_activity::entries() const {
 }
 
 void call_activity::reset(std::string_view caller_e164) {
-    const std::uint64_t ch = fnv1a(caller_e164);
+    const std::uint64_t ch = lists::hash_string(caller_e164);
     shard& s = shard_for(ch);
     std::lock_guard lock(s.mu);
     s.last_attempt.erase(ch);

@@ -4,20 +4,13 @@
 
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
+#include "engine/lists/string_hash.hpp"
 #include "engine/rule_text.hpp"
 
 namespace ringfence::engine {
 
 namespace {
 
-std::uint64_t hash_text(std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 
 void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
@@ -70,7 +63,9 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
             const field_value v = ctx.get(d.of);
             if (!v.present) o.matched = false;
             o.amount = v.number;
-            o.value_hash = v.type == field_type::number ? hash_text(fmt::format("{}", v.number)) : hash_text(v.text);
+            // A number is hashed by its value's bits: no text is formatted on the hot path.
+            o.value_hash = v.type == field_type::number ? lists::hash_string(std::string_view(reinterpret_cast<const char*>(&v.number), sizeof v.number))
+                                                        : lists::hash_string(v.text);
         }
         using fn = state::window_function;
         if (!o.matched && d.fn != fn::ratio) continue;
