@@ -45,8 +45,8 @@ common::diagnostic make(common::severity level, std::string code, std::string me
 
 }  // namespace
 
-common::loaded<sqlite_connection> open_decision_log_database(const std::string& path) {
-    common::loaded<sqlite_connection> result;
+common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::string& path) {
+    common::loaded<sqlite::sqlite_connection> result;
     auto fail = [&](std::string code, std::string message) {
         result.diagnostics.push_back(
             make(common::severity::error, std::move(code), std::move(message), path));
@@ -54,7 +54,7 @@ common::loaded<sqlite_connection> open_decision_log_database(const std::string& 
     };
 
     std::string failure;
-    sqlite_connection db = sqlite_connection::open(
+    sqlite::sqlite_connection db = sqlite::sqlite_connection::open(
         path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, failure);
     if (!db)
         return fail("LOG_OPEN_FAILED", fmt::format("cannot open the decision log: {}", failure));

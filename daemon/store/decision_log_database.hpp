@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/diagnostic.hpp"
-#include "store/sqlite_handle.hpp"
+#include "sqlite/sqlite_handle.hpp"
 
 namespace ringfence::store {
 
@@ -22,6 +22,6 @@ inline constexpr int decision_log_busy_timeout_ms = 2000;
 // The connection is opened without SQLite's per-connection mutex (SQLITE_OPEN_NOMUTEX):
 // it must be used by one thread at a time. Codes: LOG_OPEN_FAILED, LOG_NOT_A_DECISION_LOG,
 // LOG_SCHEMA_TOO_NEW, LOG_MIGRATION_FAILED; warning LOG_NOT_WAL.
-common::loaded<sqlite_connection> open_decision_log_database(const std::string& path);
+common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::string& path);
 
 }  // namespace ringfence::store

@@ -1,7 +1,7 @@
 #include "store/decision_log_inserter.hpp"
 
 #include "model/record_json.hpp"
-#include "store/e164_integer.hpp"
+#include "model/e164_integer.hpp"
 
 namespace ringfence::store {
 
@@ -22,8 +22,8 @@ constexpr std::string_view insert_ruleset_sql =
     "INSERT OR IGNORE INTO ruleset_versions (version, first_used_ms, content) VALUES (?1, ?2, ?3)";
 
 // caller_num / callee_num: the E.164 digits as an integer, NULL when there is no E.164 form.
-void bind_number(const sqlite_statement& s, int index, std::string_view e164) {
-    if (const auto n = e164_to_integer(e164))
+void bind_number(const sqlite::sqlite_statement& s, int index, std::string_view e164) {
+    if (const auto n = model::e164_to_integer(e164))
         s.bind_int(index, *n);
     else
         s.bind_null(index);
@@ -34,13 +34,13 @@ void bind_number(const sqlite_statement& s, int index, std::string_view e164) {
 std::string decision_log_inserter::prepare(sqlite3* db) {
     db_ = db;
     std::string error;
-    const std::pair<sqlite_statement*, std::string_view> statements[] = {
+    const std::pair<sqlite::sqlite_statement*, std::string_view> statements[] = {
         {&begin_, "BEGIN IMMEDIATE"},     {&commit_, "COMMIT"},
         {&rollback_, "ROLLBACK"},         {&insert_decision_, insert_decision_sql},
         {&insert_rule_, insert_rule_sql}, {&insert_ruleset_, insert_ruleset_sql},
     };
     for (const auto& [stmt, sql] : statements) {
-        *stmt = sqlite_statement::prepare(db, sql, error);
+        *stmt = sqlite::sqlite_statement::prepare(db, sql, error);
         if (!*stmt) return error;
     }
     return {};
@@ -61,7 +61,7 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
 
     // Every parameter is bound on every row: a stale SQLITE_STATIC pointer from the previous
     // entry must never survive into this one.
-    const sqlite_statement& s = insert_decision_;
+    const sqlite::sqlite_statement& s = insert_decision_;
     s.bind_int(1, r.time_ms);
     s.bind_int(2, e.decided_at_ms);
     s.bind_text_or_null(3, r.id);
@@ -84,7 +84,7 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
     if (e.dec.rules.empty()) return {};
 
     const sqlite3_int64 decision_id = sqlite3_last_insert_rowid(db_);
-    const sqlite_statement& rs = insert_rule_;
+    const sqlite::sqlite_statement& rs = insert_rule_;
     for (const engine::matched_rule& m : e.dec.rules) {
         rs.bind_int(1, decision_id);
         rs.bind_text(2, m.rule);

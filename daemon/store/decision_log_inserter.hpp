@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "store/decision_log_writer.hpp"
-#include "store/sqlite_handle.hpp"
+#include "sqlite/sqlite_handle.hpp"
 
 namespace ringfence::store {
 
@@ -38,12 +38,12 @@ class decision_log_inserter {
 
   private:
     sqlite3* db_ = nullptr;
-    sqlite_statement begin_;
-    sqlite_statement commit_;
-    sqlite_statement rollback_;
-    sqlite_statement insert_decision_;
-    sqlite_statement insert_rule_;
-    sqlite_statement insert_ruleset_;
+    sqlite::sqlite_statement begin_;
+    sqlite::sqlite_statement commit_;
+    sqlite::sqlite_statement rollback_;
+    sqlite::sqlite_statement insert_decision_;
+    sqlite::sqlite_statement insert_rule_;
+    sqlite::sqlite_statement insert_ruleset_;
     std::string record_json_;  // reused for every row: no allocation once it has grown
 };
 

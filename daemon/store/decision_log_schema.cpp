@@ -96,7 +96,7 @@ std::span<const schema_migration> decision_log_migrations() noexcept { return mi
 
 int decision_log_schema_version() noexcept { return migrations.back().version; }
 
-std::optional<common::diagnostic> check_decision_log_identity(const sqlite_connection& db,
+std::optional<common::diagnostic> check_decision_log_identity(const sqlite::sqlite_connection& db,
                                                               const std::string& path) {
     // The first read of the file: a file that is not SQLite fails here ("file is not a database").
     std::string failure;
@@ -134,7 +134,7 @@ std::optional<common::diagnostic> check_decision_log_identity(const sqlite_conne
     return std::nullopt;
 }
 
-std::optional<common::diagnostic> migrate_decision_log(const sqlite_connection& db,
+std::optional<common::diagnostic> migrate_decision_log(const sqlite::sqlite_connection& db,
                                                        const std::string& path) {
     for (const schema_migration& m : migrations) {
         std::string failure = db.exec("BEGIN IMMEDIATE");

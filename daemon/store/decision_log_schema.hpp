@@ -10,7 +10,7 @@
 #include <string>
 
 #include "common/diagnostic.hpp"
-#include "store/sqlite_handle.hpp"
+#include "sqlite/sqlite_handle.hpp"
 
 namespace ringfence::store {
 
@@ -31,14 +31,14 @@ int decision_log_schema_version() noexcept;
 // file is path) a file that is not SQLite (LOG_OPEN_FAILED, SQLite's message), a SQLite file
 // of another application (LOG_NOT_A_DECISION_LOG: another non-zero application_id, or none
 // but tables of its own) and a log from a newer ringfence (LOG_SCHEMA_TOO_NEW).
-std::optional<common::diagnostic> check_decision_log_identity(const sqlite_connection& db,
+std::optional<common::diagnostic> check_decision_log_identity(const sqlite::sqlite_connection& db,
                                                               const std::string& path);
 
 // Applies every migration newer than the file's user_version, each in its own
 // BEGIN IMMEDIATE transaction that re-reads user_version first (so two processes opening the
 // same new file do not both migrate). LOG_MIGRATION_FAILED on failure, file unchanged by the
 // failed step.
-std::optional<common::diagnostic> migrate_decision_log(const sqlite_connection& db,
+std::optional<common::diagnostic> migrate_decision_log(const sqlite::sqlite_connection& db,
                                                        const std::string& path);
 
 }  // namespace ringfence::store

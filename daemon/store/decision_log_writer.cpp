@@ -94,7 +94,7 @@ std::int64_t wall_clock_ms() {
 
 struct decision_log_writer::impl {
     decision_log_settings settings;
-    sqlite_connection db;
+    sqlite::sqlite_connection db;
     decision_log_inserter inserter;
     wal_checkpointer checkpointer;  // after db: stopped (and unhooked) before db closes
 
@@ -340,7 +340,7 @@ void decision_log_writer::close() {
     s.checkpointer.stop();
     s.inserter.finalize();
     // The last connection to close copies what is left in the WAL and removes it.
-    s.db = sqlite_connection();
+    s.db = sqlite::sqlite_connection();
 }
 
 decision_log_stats decision_log_writer::stats() const {

@@ -18,12 +18,12 @@ wal_checkpointer::~wal_checkpointer() { stop(); }
 std::string wal_checkpointer::start(sqlite3* writer_db, const std::string& path,
                                     wal_checkpoint_policy policy) {
     std::string failure;
-    db_ = sqlite_connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, failure);
+    db_ = sqlite::sqlite_connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, failure);
     if (!db_) return failure;
     // A connection finds out that the file is in WAL mode only when it first reads it; until
     // then sqlite3_wal_checkpoint_v2 does nothing (and says so only by frame counts of -1).
     if (!db_.query_int("SELECT count(*) FROM sqlite_schema", failure)) {
-        db_ = sqlite_connection();
+        db_ = sqlite::sqlite_connection();
         return failure;
     }
     writer_db_ = writer_db;
@@ -93,7 +93,7 @@ void wal_checkpointer::stop() {
     wake_.notify_all();
     ended_.notify_all();
     thread_.join();
-    db_ = sqlite_connection();
+    db_ = sqlite::sqlite_connection();
     sqlite3_wal_hook(writer_db_, nullptr, nullptr);
 }
 

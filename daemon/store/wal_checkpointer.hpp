@@ -19,7 +19,7 @@
 #include <string>
 #include <thread>
 
-#include "store/sqlite_handle.hpp"
+#include "sqlite/sqlite_handle.hpp"
 
 namespace ringfence::store {
 
@@ -56,7 +56,7 @@ class wal_checkpointer {
     void run();
 
     sqlite3* writer_db_ = nullptr;
-    sqlite_connection db_;  // used by the checkpoint thread only
+    sqlite::sqlite_connection db_;  // used by the checkpoint thread only
     wal_checkpoint_policy policy_;
     std::thread thread_;
 

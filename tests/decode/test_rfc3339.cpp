@@ -4,8 +4,9 @@
 #include <optional>
 
 #include "decode/jsonl/rfc3339.hpp"
+#include "model/civil_date.hpp"
 
-using ringfence::decode::days_from_civil;
+using ringfence::model::days_from_civil;
 using ringfence::decode::parse_rfc3339_ms;
 
 namespace {

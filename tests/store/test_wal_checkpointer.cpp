@@ -18,10 +18,10 @@ namespace {
 constexpr wal_checkpoint_policy small_policy{8, 32};  // pages
 constexpr std::uintmax_t wal_frame_bytes = decision_log_page_size + 24;
 
-sqlite_connection open_log(const std::string& path) {
+sqlite::sqlite_connection open_log(const std::string& path) {
     auto opened = open_decision_log_database(path);
     REQUIRE(opened.ok());
-    sqlite_connection db = std::move(*opened.value);
+    sqlite::sqlite_connection db = std::move(*opened.value);
     REQUIRE(db.exec("CREATE TABLE filler (x BLOB)") == "");
     return db;
 }
@@ -31,7 +31,7 @@ sqlite_connection open_log(const std::string& path) {
 TEST_CASE("wal_checkpointer: the WAL is copied back while the writer goes on, and stays short") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
-    sqlite_connection writer = open_log(path);
+    sqlite::sqlite_connection writer = open_log(path);
     wal_checkpointer checkpointer;
     REQUIRE(checkpointer.start(writer.get(), path, small_policy) == "");
 
@@ -59,7 +59,7 @@ TEST_CASE("wal_checkpointer: the WAL is copied back while the writer goes on, an
 TEST_CASE("wal_checkpointer: below start_pages nothing is checkpointed") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
-    sqlite_connection writer = open_log(path);
+    sqlite::sqlite_connection writer = open_log(path);
     wal_checkpointer checkpointer;
     REQUIRE(checkpointer.start(writer.get(), path, {1000, 4000}) == "");
     for (int i = 0; i < 20; ++i) {
@@ -73,7 +73,7 @@ TEST_CASE("wal_checkpointer: below start_pages nothing is checkpointed") {
 TEST_CASE("wal_checkpointer: a file it cannot open is reported with SQLite's message") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
-    sqlite_connection writer = open_log(path);
+    sqlite::sqlite_connection writer = open_log(path);
     wal_checkpointer checkpointer;
     CHECK(checkpointer.start(writer.get(), dir.file("missing/decisions.db"), small_policy) ==
           "unable to open database file");

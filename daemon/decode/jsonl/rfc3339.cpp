@@ -1,5 +1,7 @@
 #include "decode/jsonl/rfc3339.hpp"
 
+#include "model/civil_date.hpp"
+
 namespace ringfence::decode {
 
 namespace {
@@ -20,28 +22,7 @@ int four_digits(const char* p) noexcept {
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-bool is_leap_year(int year) noexcept {
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int days_in_month(int year, int month) noexcept {
-    static constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && is_leap_year(year)) return 29;
-    return days[month - 1];
-}
-
 }  // namespace
-
-// Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date.
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) noexcept {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const auto year_of_era = static_cast<unsigned>(year - era * 400);
-    const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const unsigned day_of_era =
-        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
-}
 
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) noexcept {
     // "YYYY-MM-DDTHH:MM:SS" is fixed width; the fraction and the offset follow.
@@ -56,7 +37,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) noexcept {
     const int hour = two_digits(p + 11);
     const int minute = two_digits(p + 14);
     const int second = two_digits(p + 17);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) ||
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > static_cast<int>(model::days_in_month(year, static_cast<unsigned>(month))) ||
         hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
         return std::nullopt;
     std::size_t pos = fixed_length;
@@ -94,7 +75,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) noexcept {
     if (pos != text.size()) return std::nullopt;
 
     const std::int64_t days =
-        days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+        model::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     // Local time minus the offset is UTC.
     const std::int64_t seconds =
         days * 86400 + hour * 3600 + minute * 60 + second - std::int64_t{offset_minutes} * 60;

@@ -19,7 +19,4 @@ namespace ringfence::decode {
 // anything else (no surrounding whitespace is allowed).
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) noexcept;
 
-// Days from 1970-01-01 to the given proleptic Gregorian date (negative before 1970).
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) noexcept;
-
 }  // namespace ringfence::decode

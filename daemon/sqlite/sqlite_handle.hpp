@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace ringfence::store {
+namespace ringfence::sqlite {
 
 class sqlite_connection {
   public:
@@ -78,4 +78,4 @@ class sqlite_statement {
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-}  // namespace ringfence::store
+}  // namespace ringfence::sqlite

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "store/e164_integer.hpp"
+#include "model/e164_integer.hpp"
 
-using ringfence::store::e164_to_integer;
+using ringfence::model::e164_to_integer;
 
 TEST_CASE("e164_to_integer: the digits of an E.164 number, which give the text back") {
     CHECK(e164_to_integer("+84912345678") == 84912345678);

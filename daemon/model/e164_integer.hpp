@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-namespace ringfence::store {
+namespace ringfence::model {
 
 // E.164 allows at most 15 digits; 10^15 - 1 fits an int64 with room to spare.
 inline constexpr std::size_t e164_max_digits = 15;
@@ -20,4 +20,4 @@ inline constexpr std::size_t e164_max_digits = 15;
 // which the log stores as NULL.
 std::optional<std::int64_t> e164_to_integer(std::string_view e164) noexcept;
 
-}  // namespace ringfence::store
+}  // namespace ringfence::model

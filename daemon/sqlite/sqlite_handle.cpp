@@ -1,8 +1,8 @@
-#include "store/sqlite_handle.hpp"
+#include "sqlite/sqlite_handle.hpp"
 
 #include <utility>
 
-namespace ringfence::store {
+namespace ringfence::sqlite {
 
 sqlite_connection::sqlite_connection(sqlite_connection&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)) {}
@@ -122,4 +122,4 @@ std::string sqlite_statement::run() const {
     return error;
 }
 
-}  // namespace ringfence::store
+}  // namespace ringfence::sqlite

@@ -1,6 +1,6 @@
-#include "store/e164_integer.hpp"
+#include "model/e164_integer.hpp"
 
-namespace ringfence::store {
+namespace ringfence::model {
 
 std::optional<std::int64_t> e164_to_integer(std::string_view e164) noexcept {
     if (e164.size() < 2 || e164.size() > 1 + e164_max_digits || e164[0] != '+' || e164[1] == '0')
@@ -13,4 +13,4 @@ std::optional<std::int64_t> e164_to_integer(std::string_view e164) noexcept {
     return value;
 }
 
-}  // namespace ringfence::store
+}  // namespace ringfence::model
