@@ -192,6 +192,7 @@ private:
         asio::signal_set hangup(io_, SIGHUP);
         arm_hangup(hangup);
         maintenance_ = std::thread([this] { maintenance_loop(); });
+        if (parts_.subscriber_refresher) parts_.subscriber_refresher->start();
         asio::steady_timer stats_timer(io_);
         arm_stats(stats_timer);
         notifier_.emplace(io_);
@@ -236,8 +237,14 @@ private:
         if (parts_.rules) {
             const auto es = parts_.rules->stats();
             const auto ws = parts_.rules->windows().stats();
-            line += fmt::format(" rules.reloads_ok={} rules.reloads_failed={} state.keys={} state.bytes={} state.evicted_idle={} state.evicted_memory={}",
-                                es.reloads_ok, es.reloads_failed, ws.keys, ws.bytes, ws.evicted_idle, ws.evicted_memory);
+            line += fmt::format(" rules.reloads_ok={} rules.reloads_failed={} state.keys={} state.bytes={} state.evicted_idle={} state.evicted_memory={}"
+                                " emergency_overrides={}",
+                                es.reloads_ok, es.reloads_failed, ws.keys, ws.bytes, ws.evicted_idle, ws.evicted_memory, es.emergency_overrides);
+        }
+        if (parts_.subscriber_refresher) {
+            const auto ss = parts_.subscriber_refresher->stats();
+            line += fmt::format(" subscribers.count={} subscribers.bytes={} subscribers.refreshes_ok={} subscribers.refreshes_failed={}", ss.subscribers,
+                                ss.bytes, ss.refreshes_ok, ss.refreshes_failed);
         }
         log(log_level::info, "stats {}", line);
     }
@@ -268,6 +275,7 @@ private:
         stopping_ = true;
         if (shutdown_thread_.joinable()) shutdown_thread_.join();
         if (maintenance_.joinable()) maintenance_.join();
+        if (parts_.subscriber_refresher) parts_.subscriber_refresher->stop();
         if (server_started_) save_state();
         server_.reset();
         control_.reset();

@@ -121,6 +121,7 @@ public:
         read_decision_log(top.node("decision_log"), c);
         read_rules(top.node("rules"), c);
         read_engine(top.node("engine"), c);
+        read_subscribers(top.node("subscribers"), c);
         {
             common::yaml_fields ctl(top.node("control"), file_, "control", "CONFIG", diags_);
             if (auto v = ctl.get_string("unix")) c.control_path = *v;
@@ -207,6 +208,37 @@ private:
         snapshot_from_override_ = from_override("engine.state.snapshot_path");
         if (auto v = st.get_int("snapshot_interval_s", 0, 86400)) c.state_snapshot_interval_s = static_cast<int>(*v);
         st.reject_unknown_keys();
+        if (auto v = f.get_string_list("emergency_numbers")) c.engine.emergency_numbers = *v;
+        f.reject_unknown_keys();
+    }
+
+    void read_subscribers(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "subscribers", "CONFIG", diags_);
+        if (auto v = f.get_string("path")) c.subscribers.path = *v;  // resolved after state_dir is known
+        subscribers_from_override_ = from_override("subscribers.path");
+        if (auto v = f.get_int("refresh_interval_ms", 100, 3'600'000)) c.subscribers.refresh_interval_ms = static_cast<int>(*v);
+        const YAML::Node ln = f.node("lifecycle");
+        common::yaml_fields l(ln, file_, "subscribers.lifecycle", "CONFIG", diags_);
+        auto& p = c.subscribers.lifecycle;
+        if (auto v = l.get_int("notice_min_days", 0, 3650)) p.notice_min_days = static_cast<int>(*v);
+        if (auto v = l.get_int("one_way_lock_after_days", 0, 3650)) p.one_way_lock_after_days = static_cast<int>(*v);
+        if (auto v = l.get_int("two_way_lock_after_days", 0, 3650)) p.two_way_lock_after_days = static_cast<int>(*v);
+        if (auto v = l.get_int("terminate_after_days", 0, 3650)) p.terminate_after_days = static_cast<int>(*v);
+        if (auto why = subscribers::validate(p); !why.empty()) l.error(ln, "BAD_VALUE", fmt::format("'subscribers.lifecycle': {}", why));
+        l.reject_unknown_keys();
+        const YAML::Node in = f.node("import");
+        common::yaml_fields im(in, file_, "subscribers.import", "CONFIG", diags_);
+        if (auto v = im.get_string("op_column")) c.subscriber_import.op_column = *v;
+        const YAML::Node cols = im.node("columns");
+        if (cols.IsMap()) {
+            common::yaml_fields cf(cols, file_, "subscribers.import.columns", "CONFIG", diags_);
+            for (const auto field : subscribers::import_fields())
+                if (auto v = cf.get_string(std::string(field))) c.subscriber_import.columns[std::string(field)] = *v;
+            cf.reject_unknown_keys();
+        } else if (cols.IsDefined() && !cols.IsNull()) {
+            im.error(cols, "BAD_TYPE", "'subscribers.import.columns' must map each field to the header the carrier's file uses");
+        }
+        im.reject_unknown_keys();
         f.reject_unknown_keys();
     }
 
@@ -221,6 +253,7 @@ public:
     bool path_from_override_ = false;
     bool snapshot_from_override_ = false;
     bool control_from_override_ = false;
+    bool subscribers_from_override_ = false;
 
 private:
     std::string file_;
@@ -286,12 +319,14 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.decision_log.settings.path = "decisions.sqlite";
     c.state_snapshot_path = "window_state.sqlite";
     c.control_path = "control.sock";
+    c.subscribers.path = "subscribers.sqlite";
 
     config_reader reader(file, overridden, result.diagnostics);
     reader.read(root, c);
     c.decision_log.settings.path = resolve(c.decision_log.settings.path, c.state_dir, reader.path_from_override_);
     c.state_snapshot_path = resolve(c.state_snapshot_path, c.state_dir, reader.snapshot_from_override_);
     c.control_path = resolve(c.control_path, c.state_dir, reader.control_from_override_);
+    c.subscribers.path = resolve(c.subscribers.path, c.state_dir, reader.subscribers_from_override_);
     relocate_override_errors(result.diagnostics, overrides);
     if (!common::has_errors(result.diagnostics)) result.value = std::move(c);
     return result;

@@ -11,6 +11,8 @@
 #include "model/numbering_plan.hpp"
 #include "engine/rule_engine.hpp"
 #include "store/decision_log_writer.hpp"
+#include "subscribers/subscriber_import.hpp"
+#include "subscribers/subscriber_source.hpp"
 
 namespace ringfence::app {
 
@@ -48,6 +50,10 @@ struct daemon_config {
     engine::rule_engine_settings engine;  // engine.rule_paths from rules.paths
     std::string state_snapshot_path;      // window state saved here on shutdown and every snapshot_interval_s
     int state_snapshot_interval_s = 300;
+
+    // The subscriber-verification database (subscribers.*); path resolved against state_dir.
+    subscribers::subscriber_settings subscribers;
+    subscribers::import_mapping subscriber_import;  // subscribers.import: the carrier's CSV headers
 
     std::string control_path;  // control.unix: the operator's control socket; empty disables
 

@@ -9,11 +9,24 @@ common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config) 
     if (!plan.value || common::has_errors(out.diagnostics)) return out;
     pipeline_parts parts;
     parts.plan = std::make_unique<model::numbering_plan>(std::move(*plan.value));
+    engine::rule_engine_settings engine_settings = config.engine;
+    if (!config.subscribers.path.empty()) {
+        parts.subscribers = std::make_shared<subscribers::subscriber_source>(config.subscribers.lifecycle);
+        parts.subscriber_refresher = std::make_unique<subscribers::subscriber_refresher>(
+            config.subscribers.path, std::chrono::milliseconds(config.subscribers.refresh_interval_ms), *parts.subscribers);
+        // A database that is there but unusable stops the start: deciding without the locks
+        // it holds would let locked SIMs through.
+        if (auto error = parts.subscriber_refresher->load_initial(); !error.empty()) {
+            out.diagnostics.push_back({common::severity::error, "SUBSCRIBERS_BAD_DATABASE", error, config.subscribers.path, 0, 0});
+            return out;
+        }
+        engine_settings.subscribers = parts.subscribers;
+    }
     if (config.engine.rule_paths.empty()) {
         // No rule packs configured: every record is allowed with no rules.
         parts.engine = std::make_unique<engine::allow_all_decision_point>();
     } else {
-        auto eng = engine::rule_engine::create(config.engine);
+        auto eng = engine::rule_engine::create(engine_settings);
         out.diagnostics.insert(out.diagnostics.end(), eng.diagnostics.begin(), eng.diagnostics.end());
         if (!eng.value) return out;
         parts.rules = eng.value->get();

@@ -17,6 +17,9 @@ struct pipeline_parts {
     std::unique_ptr<model::numbering_plan> plan;
     std::unique_ptr<engine::decision_point> engine;
     engine::rule_engine* rules = nullptr;  // the engine when rule packs are configured (for reload and state)
+    // The subscriber database in memory and what keeps it current (null when subscribers.path is "").
+    std::shared_ptr<subscribers::subscriber_source> subscribers;
+    std::unique_ptr<subscribers::subscriber_refresher> subscriber_refresher;
 };
 
 // Diagnostics go to out; the value is set only when there were no errors.

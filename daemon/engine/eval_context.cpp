@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "engine/rule_text.hpp"
+#include "model/civil_date.hpp"
+#include "model/e164_integer.hpp"
 #include "engine/text/bank_account_extractor.hpp"
 #include "engine/text/sms_domains.hpp"
 #include "engine/text/text_fold.hpp"
@@ -45,13 +47,16 @@ std::size_t utf8_length(std::string_view s) {
 
 }  // namespace
 
-eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows)
-    : rs_(rs), tz_(tz), windows_(windows), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
+eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
+                           const subscribers::subscriber_source* subscribers)
+    : rs_(rs), tz_(tz), windows_(windows), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
     folded_ready_ = urls_ready_ = accounts_ready_ = false;
     minute_ = -1;
+    day_.reset();
+    facts_ready_[0] = facts_ready_[1] = false;
     lowered_for_ = -1;
     std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
     gap_ms.reset();
@@ -87,6 +92,59 @@ int eval_context::minute_of_day() {
     return minute_;
 }
 
+std::int32_t eval_context::local_day() {
+    if (!day_) {
+        constexpr std::int64_t ms_per_day = 86400000;
+        const std::int64_t local = rec_->time_ms + std::int64_t{tz_.offset_seconds(rec_->time_ms)} * 1000;
+        day_ = static_cast<std::int32_t>(local >= 0 ? local / ms_per_day : (local - ms_per_day + 1) / ms_per_day);
+    }
+    return *day_;
+}
+
+const subscribers::subscriber_facts& eval_context::subscriber(bool callee) {
+    const int party = callee ? 1 : 0;
+    if (facts_ready_[party]) return facts_[party];
+    facts_ready_[party] = true;
+    facts_[party] = {};
+    if (!subscribers_) return facts_[party];
+    if (const std::uint64_t g = subscribers_->generation(); g != index_generation_) {
+        index_ = subscribers_->current();
+        index_generation_ = g;
+    }
+    const model::number_info& n = callee ? rec_->callee : rec_->caller;
+    if (!index_ || !n.present) return facts_[party];
+    if (const auto key = model::e164_to_integer(n.e164)) {
+        facts_[party] = index_->facts(*key, local_day(), subscribers_->periods());
+        since_text_[party].clear();
+        model::append_iso_date(since_text_[party], facts_[party].status_since);
+    }
+    return facts_[party];
+}
+
+field_value eval_context::subscriber_value(const field_ref& f) {
+    const bool callee = is_callee_subscriber_field(f.id);
+    const subscribers::subscriber_facts& s = subscriber(callee);
+    using A = subscriber_attribute;
+    const A a = subscriber_attribute_of(f.id);
+    if (a == A::exists) return bool_value(s.exists);
+    // Every other attribute is absent for a number the database does not hold, so a test
+    // such as `caller.subscriber.verified = false` does not fire on foreign numbers.
+    switch (a) {
+        case A::exists: break;
+        case A::status: return text_value(subscribers::to_string(s.status), s.exists);
+        case A::status_since: return text_value(since_text_[callee ? 1 : 0], s.exists);
+        case A::verified: return bool_value(s.verified, s.exists);
+        case A::age_days: return number_value(s.age_days, s.exists);
+        case A::sims_per_owner: return number_value(s.sims_per_owner, s.exists);
+        case A::owner_type: return text_value(subscribers::to_string(s.owner), s.exists);
+        case A::population_match: return text_value(subscribers::to_string(s.match), s.exists);
+        case A::biometric_verified: return bool_value(s.biometric_verified, s.exists);
+        case A::reverify_pending: return bool_value(s.reverify_pending, s.exists);
+        case A::bank_link_verified: return bool_value(s.bank_link_verified, s.exists);
+    }
+    return bool_value(false, false);
+}
+
 std::string_view eval_context::lowered_text(const field_ref& f) {
     const int id = static_cast<int>(f.id);
     if (lowered_for_ != id || f.id == field_id::extra) {
@@ -98,6 +156,7 @@ std::string_view eval_context::lowered_text(const field_ref& f) {
 
 field_value eval_context::get(const field_ref& f) {
     const model::record& r = *rec_;
+    if (is_subscriber_field(f.id)) return subscriber_value(f);
     auto number_party = [](const model::number_info& n, int part) -> field_value {
         switch (part) {
             case 0: return text_value(n.raw, n.present);
@@ -168,6 +227,9 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::call_gap_ms: return number_value(static_cast<double>(gap_ms.value_or(0)), gap_ms.has_value());
         case field_id::call_first_contact: return bool_value(first_contact, model::is_call(r.kind));
         case field_id::caller_concurrent_calls: return number_value(static_cast<double>(concurrent_calls), model::is_call(r.kind));
+        case field_id::caller_subscriber_first:
+        case field_id::callee_subscriber_first:
+        case field_id::subscriber_last: break;  // answered above
         case field_id::extra:
             for (const auto& x : r.extra)
                 if (x.name == f.extra_name) return text_value(x.text, x.type != model::extra_field::json_type::null);

@@ -12,6 +12,7 @@
 #include "common/time_zone.hpp"
 #include "engine/compiled_ruleset.hpp"
 #include "engine/state/window_store.hpp"
+#include "subscribers/subscriber_source.hpp"
 
 namespace ringfence::engine {
 
@@ -38,13 +39,19 @@ struct evidence_item {
 
 class eval_context {
 public:
-    eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows);
+    // subscribers may be null (no subscriber database configured: subscriber.exists is false).
+    eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
+                 const subscribers::subscriber_source* subscribers = nullptr);
 
     // Starts a record: clears every cached derived value.
     void begin(const model::record& rec);
 
     field_value get(const field_ref& f);
     int minute_of_day();
+    // The record's local calendar day (days since 1970-01-01) in the configured time zone.
+    std::int32_t local_day();
+    // The subscriber-database facts of the caller (callee=false) or callee, on the record's day.
+    const subscribers::subscriber_facts& subscriber(bool callee);
     // The value of aggregate a for the record being decided (its key from this record).
     double aggregate_value(std::uint32_t a);
     void set_aggregate_value(std::uint32_t a, double v);
@@ -69,6 +76,7 @@ private:
     void derive_text();
     void derive_urls();
     void derive_accounts();
+    field_value subscriber_value(const field_ref& f);
 
     const compiled_ruleset& rs_;
     const common::time_zone& tz_;
@@ -83,6 +91,14 @@ private:
     bool accounts_ready_ = false;
     std::vector<std::string> accounts_;
     int minute_ = -1;
+    std::optional<std::int32_t> day_;
+    const subscribers::subscriber_source* subscribers_;
+    // This thread's copy of the subscriber index; re-read only when the source installs a new one.
+    std::shared_ptr<const subscribers::subscriber_index> index_;
+    std::uint64_t index_generation_ = ~std::uint64_t{0};
+    bool facts_ready_[2] = {false, false};
+    subscribers::subscriber_facts facts_[2];
+    std::string since_text_[2];
     std::string lowered_;
     int lowered_for_ = -1;
     std::string number_text_;

@@ -59,6 +59,38 @@ std::vector<field_def> make_fields() {
         f.push_back({p.type, name("type"), T::text, S::any, number_types, "number type from the numbering plan"});
         f.push_back({p.is_home, name("is_home"), T::boolean, S::any, {}, "the number is domestic"});
     }
+    static const std::vector<std::string_view> statuses{"active", "notified", "one_way_locked", "two_way_locked", "terminated"};
+    static const std::vector<std::string_view> owner_types{"individual", "business"};
+    static const std::vector<std::string_view> matches{"unchecked", "matched", "mismatch"};
+    struct attribute {
+        const char* name;
+        field_type type;
+        const std::vector<std::string_view>* allowed;
+        const char* doc;
+    };
+    const attribute attributes[subscriber_attribute_count] = {
+        {"exists", T::boolean, nullptr, "the number is in the subscriber database"},
+        {"status", T::text, &statuses, "lifecycle status on the record's day (stored status advanced by the configured periods)"},
+        {"status_since", T::text, nullptr, "day that status began (YYYY-MM-DD)"},
+        {"verified", T::boolean, nullptr, "owner matched the population database and biometrics were verified"},
+        {"age_days", T::number, nullptr, "days since the subscription was activated"},
+        {"sims_per_owner", T::number, nullptr, "subscriptions held by the same owner (identity-document hash)"},
+        {"owner_type", T::text, &owner_types, "individual or business"},
+        {"population_match", T::text, &matches, "result of the population-database check"},
+        {"biometric_verified", T::boolean, nullptr, "the owner's biometrics were verified"},
+        {"reverify_pending", T::boolean, nullptr, "a device change awaits re-verification"},
+        {"bank_link_verified", T::boolean, nullptr, "the bank account registered with the number belongs to this subscriber"},
+    };
+    for (const char* party : {"caller", "callee"}) {
+        static std::deque<std::string> names;
+        const auto first = std::string_view(party) == "caller" ? field_id::caller_subscriber_first : field_id::callee_subscriber_first;
+        for (int i = 0; i < subscriber_attribute_count; ++i) {
+            names.push_back(std::string(party) + ".subscriber." + attributes[i].name);
+            const auto id = static_cast<field_id>(static_cast<int>(first) + i);
+            f.push_back({id, names.back(), attributes[i].type, S::any, attributes[i].allowed ? *attributes[i].allowed : std::vector<std::string_view>{},
+                         attributes[i].doc});
+        }
+    }
     return f;
 }
 

@@ -24,8 +24,26 @@ enum class field_id : std::uint16_t {
     sms_urls, sms_domains, sms_bank_accounts,
     identity_mismatch, local_hour,
     call_gap_ms, call_first_contact, caller_concurrent_calls,
+    // caller.subscriber.* then callee.subscriber.*, in subscriber_attribute order.
+    caller_subscriber_first,
+    callee_subscriber_first = caller_subscriber_first + 11,
+    subscriber_last = callee_subscriber_first + 11,
     extra,  // extra.<name>: text (the field's text as sent)
 };
+
+// The attributes of caller.subscriber.* and callee.subscriber.* (the subscriber database).
+enum class subscriber_attribute : std::uint8_t {
+    exists, status, status_since, verified, age_days, sims_per_owner, owner_type, population_match,
+    biometric_verified, reverify_pending, bank_link_verified,
+};
+inline constexpr int subscriber_attribute_count = 11;
+
+inline bool is_subscriber_field(field_id id) { return id >= field_id::caller_subscriber_first && id < field_id::subscriber_last; }
+inline bool is_callee_subscriber_field(field_id id) { return id >= field_id::callee_subscriber_first && id < field_id::subscriber_last; }
+inline subscriber_attribute subscriber_attribute_of(field_id id) {
+    const auto first = is_callee_subscriber_field(id) ? field_id::callee_subscriber_first : field_id::caller_subscriber_first;
+    return static_cast<subscriber_attribute>(static_cast<int>(id) - static_cast<int>(first));
+}
 
 enum class field_scope : std::uint8_t { any, calls, sms };
 

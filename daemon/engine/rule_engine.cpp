@@ -33,17 +33,20 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
 }
 
 // One eval_context per thread and rule set: it holds per-record caches sized for the set.
-eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, const common::time_zone& tz, state::window_store& w) {
+eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, const common::time_zone& tz, state::window_store& w,
+                          const subscribers::subscriber_source* subs) {
     thread_local std::shared_ptr<const compiled_ruleset> owner;
     thread_local const state::window_store* owner_windows = nullptr;
     thread_local const common::time_zone* owner_tz = nullptr;
+    thread_local const subscribers::subscriber_source* owner_subs = nullptr;
     thread_local std::unique_ptr<eval_context> ctx;
-    if (owner != rs || owner_windows != &w || owner_tz != &tz || !ctx) {
+    if (owner != rs || owner_windows != &w || owner_tz != &tz || owner_subs != subs || !ctx) {
         ctx.reset();
         owner = rs;
         owner_windows = &w;
         owner_tz = &tz;
-        ctx = std::make_unique<eval_context>(*rs, tz, w);
+        owner_subs = subs;
+        ctx = std::make_unique<eval_context>(*rs, tz, w, subs);
     }
     return *ctx;
 }
@@ -230,14 +233,23 @@ void rule_engine::reset_state() {
     install(current());
 }
 
-rule_engine_stats rule_engine::stats() const { return {reloads_ok_.load(), reloads_failed_.load(), records_.load(std::memory_order_relaxed)}; }
+rule_engine_stats rule_engine::stats() const {
+    return {reloads_ok_.load(), reloads_failed_.load(), records_.load(std::memory_order_relaxed), emergency_overrides_.load(std::memory_order_relaxed)};
+}
+
+bool rule_engine::is_emergency_callee(const model::record& rec) const {
+    if (!rec.callee.present) return false;
+    for (const auto& n : settings_.emergency_numbers)
+        if (rec.callee.raw == n || (!rec.callee.e164.empty() && rec.callee.e164 == n)) return true;
+    return false;
+}
 
 void rule_engine::decide(const model::record& rec, decision& out) {
     out.clear();
     const std::shared_ptr<const compiled_ruleset> rs = current();
     records_.fetch_add(1, std::memory_order_relaxed);
     out.ruleset_version = rs->version;
-    eval_context& ctx = context_for(rs, tz_, *windows_);
+    eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get());
     ctx.begin(rec);
     if (rs->needs_gap || rs->needs_first_contact || rs->needs_concurrency) {
         const auto r = activity_->observe(rec, rs->needs_gap, rs->needs_first_contact, rs->needs_concurrency);
@@ -267,6 +279,19 @@ void rule_engine::decide(const model::record& rec, decision& out) {
         out.rules.push_back(std::move(m));
     }
     out.final_action = any_allow ? action::allow : any_block ? action::block : any_warn ? action::warn : action::allow;
+    // Emergency calls go through whatever the rules (or a lock) say; the decision keeps the
+    // rules that matched and says why it was not blocked.
+    if (out.final_action == action::block && is_emergency_callee(rec)) {
+        emergency_overrides_.fetch_add(1, std::memory_order_relaxed);
+        matched_rule m;
+        m.rule = "emergency_number_never_blocked";
+        m.priority = "emergency";
+        m.rule_action = action::allow;
+        m.reason = fmt::format("callee {} is an emergency number: never blocked", rec.callee.raw);
+        m.evidence_json = "{}";
+        out.rules.push_back(std::move(m));
+        out.final_action = action::allow;
+    }
 }
 
 }  // namespace ringfence::engine

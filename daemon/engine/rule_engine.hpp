@@ -17,6 +17,7 @@
 #include "engine/decision_point.hpp"
 #include "engine/ruleset_loader.hpp"
 #include "engine/state/window_store.hpp"
+#include "subscribers/subscriber_source.hpp"
 
 namespace ringfence::engine {
 
@@ -25,12 +26,17 @@ struct rule_engine_settings {
     std::string time_zone = "Asia/Ho_Chi_Minh";      // for local_hour and time.between
     state::window_store_settings windows;
     call_activity_settings activity;
+    // The subscriber database's index (caller.subscriber.*, callee.subscriber.*); null: none.
+    std::shared_ptr<subscribers::subscriber_source> subscribers;
+    // Callee numbers never blocked whatever any rule says (raw and E.164 forms, exact).
+    std::vector<std::string> emergency_numbers{"112", "113", "114", "115"};
 };
 
 struct rule_engine_stats {
     std::uint64_t reloads_ok = 0;
     std::uint64_t reloads_failed = 0;
     std::uint64_t records = 0;
+    std::uint64_t emergency_overrides = 0;  // blocks turned into allow because the callee is an emergency number
 };
 
 class rule_engine final : public decision_point {
@@ -59,12 +65,17 @@ public:
     // Forgets all window state and call history (each pack test starts from nothing). Not
     // for use while other threads decide.
     void reset_state();
+    // The subscriber source rules read (null when none). Replacing it is not for use while
+    // other threads decide (pack tests give each test its own database).
+    subscribers::subscriber_source* subscriber_source() const { return settings_.subscribers.get(); }
+    void set_subscriber_source(std::shared_ptr<subscribers::subscriber_source> s) { settings_.subscribers = std::move(s); }
     rule_engine_stats stats() const;
 
 private:
     explicit rule_engine(const rule_engine_settings& settings, common::time_zone tz);
     std::uint32_t spec_id(const std::string& fingerprint);
     void install(std::shared_ptr<const compiled_ruleset> rs);
+    bool is_emergency_callee(const model::record& rec) const;
 
     rule_engine_settings settings_;
     common::time_zone tz_;
@@ -82,6 +93,7 @@ private:
     std::atomic<std::uint64_t> reloads_ok_{0};
     std::atomic<std::uint64_t> reloads_failed_{0};
     std::atomic<std::uint64_t> records_{0};
+    std::atomic<std::uint64_t> emergency_overrides_{0};
 };
 
 // Renders the evidence of one matched rule as a JSON object.

@@ -90,6 +90,10 @@ struct test_item {
     std::vector<std::string> records_json;  // each record as one JSON line (converted from YAML)
     std::vector<source_loc> record_locs;
     std::vector<test_expectation> expect;
+    // The subscriber database the test runs with: one (field, value) list per subscriber,
+    // fields as in the import contract (docs/subscribers.md); missing fields take defaults.
+    std::vector<std::vector<std::pair<std::string, std::string>>> subscribers;
+    source_loc subscribers_loc;
 };
 
 struct pack_item {

@@ -410,6 +410,27 @@ private:
                 t.record_locs.push_back(loc_of(r, file_));
             }
         }
+        const YAML::Node subs = f.node("subscribers");
+        if (subs.IsDefined() && !subs.IsNull()) {
+            t.subscribers_loc = loc_of(subs, file_);
+            if (!subs.IsSequence()) f.error(subs, "BAD_TYPE", fmt::format("test '{}': 'subscribers' is a list of subscriber mappings", t.name));
+            else
+                for (const auto& row : subs) {
+                    if (!row.IsMap()) {
+                        f.error(row, "BAD_TYPE", fmt::format("test '{}': each subscriber is a mapping of import fields", t.name));
+                        continue;
+                    }
+                    std::vector<std::pair<std::string, std::string>> fields;
+                    for (const auto& kv : row) {
+                        if (!kv.second.IsScalar()) {
+                            f.error(kv.second, "BAD_TYPE", fmt::format("test '{}': subscriber field '{}' takes one value", t.name, kv.first.Scalar()));
+                            continue;
+                        }
+                        fields.emplace_back(kv.first.Scalar(), kv.second.Scalar());
+                    }
+                    t.subscribers.push_back(std::move(fields));
+                }
+        }
         const YAML::Node expect = f.node("expect");
         if (!expect.IsSequence()) {
             f.error(item["test"], "MISSING_KEY", fmt::format("test '{}' needs 'expect' (a list of {{id, action, rules}})", t.name));

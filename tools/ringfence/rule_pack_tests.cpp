@@ -6,6 +6,8 @@
 #include <map>
 
 #include "decode/jsonl/record_parser.hpp"
+#include "subscribers/subscriber_import.hpp"
+#include "subscribers/subscriber_index.hpp"
 
 namespace ringfence::cli {
 
@@ -15,6 +17,51 @@ std::string fired_text(const engine::decision& d) {
     std::vector<std::string> names;
     for (const auto& r : d.rules) names.push_back(r.shadow ? r.rule + " (shadow)" : r.rule);
     return fmt::format("[{}]", fmt::join(names, ", "));
+}
+
+// Quotes a CSV field when it needs it.
+std::string csv_field(const std::string& v) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// The test's subscribers, through the same validation as `ringfence subscribers import`.
+// Fields a test leaves out take the values of an ordinary verified, active subscriber.
+std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engine::test_item& t, const model::numbering_plan& plan,
+                                                                      std::vector<std::string>& failures) {
+    static const std::map<std::string, std::string, std::less<>> defaults{
+        {"imsi", ""}, {"owner_type", "individual"}, {"population_match", "matched"}, {"population_match_date", ""}, {"matched_fields", "6"},
+        {"biometric_verified", "1"}, {"reverify_pending", "0"}, {"status", "active"}, {"status_since", "2024-01-01"},
+        {"activated_on", "2024-01-01"}, {"bank_link_verified", "1"}};
+    const auto& fields = subscribers::import_fields();
+    std::string csv;
+    for (std::size_t i = 0; i < fields.size(); ++i) csv += (i ? "," : "") + std::string(fields[i]);
+    csv += '\n';
+    for (const auto& row : t.subscribers) {
+        for (const auto& [k, v] : row)
+            if (std::find(fields.begin(), fields.end(), k) == fields.end())
+                failures.push_back(fmt::format("{}:{}: test subscriber field '{}' is not an import field", t.subscribers_loc.file, t.subscribers_loc.line, k));
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            std::string value;
+            auto it = std::find_if(row.begin(), row.end(), [&](const auto& kv) { return kv.first == fields[i]; });
+            if (it != row.end()) value = it->second;
+            else if (fields[i] == "owner_id_hash") {
+                auto m = std::find_if(row.begin(), row.end(), [](const auto& kv) { return kv.first == "msisdn"; });
+                value = "owner-" + (m == row.end() ? std::string() : m->second);  // one owner per SIM unless the test says
+            } else if (auto d = defaults.find(fields[i]); d != defaults.end()) value = d->second;
+            csv += (i ? "," : "") + csv_field(value);
+        }
+        csv += '\n';
+    }
+    const auto parsed = subscribers::parse_subscriber_csv(csv, {}, plan, subscribers::import_mode::full);
+    for (const auto& p : parsed.problems)
+        failures.push_back(fmt::format("{}:{}: test subscriber {}: {}{}", t.subscribers_loc.file, t.subscribers_loc.line, p.line - 1,
+                                       p.column.empty() ? "" : p.column + ": ", p.reason));
+    subscribers::subscriber_index::builder b;
+    for (const auto& r : parsed.upserts) b.add(r);
+    return b.finish();
 }
 
 }  // namespace
@@ -34,6 +81,10 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
     for (const auto& t : items.tests) {
         pack_test_result result{t.name, t.loc, {}};
         eng.reset_state();
+        // Every test decides with its own subscriber database (empty unless it lists some),
+        // never the operator's.
+        if (!eng.subscriber_source()) eng.set_subscriber_source(std::make_shared<subscribers::subscriber_source>(subscribers::lifecycle_periods{}));
+        eng.subscriber_source()->install(test_subscribers(t, plan, result.failures));
         std::map<std::string, engine::decision> decided;
         model::record rec;
         for (std::size_t i = 0; i < t.records_json.size(); ++i) {

@@ -1,0 +1,234 @@
+// ringfence subscribers import|due|show|schema: the subscriber-verification database from
+// the operator's side. import validates the carrier's CSV whole and applies it in one step
+// (or, with --dry-run, says what it would change); due lists whose lifecycle status changes
+// on a day, for the carrier's systems to notify; show prints what the engine reads for a
+// number; schema prints the generated DDL or reference.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "common/json_writer.hpp"
+#include "common/sha256.hpp"
+#include "model/civil_date.hpp"
+#include "model/e164_integer.hpp"
+#include "subscribers/csv_reader.hpp"
+#include "subscribers/subscriber_database.hpp"
+#include "subscribers/subscriber_import.hpp"
+#include "subscribers/subscriber_index.hpp"
+#include "subscribers/subscriber_schema.hpp"
+#include "tools/ringfence/cli_common.hpp"
+#include "tools/ringfence/commands.hpp"
+
+namespace ringfence::cli {
+
+namespace {
+
+constexpr const char* usage =
+    "usage: ringfence subscribers COMMAND [--config FILE] [--set key=value]...\n"
+    "  import [--mode full|delta] [--dry-run] FILE.csv   load the carrier's export (docs/subscribers.md)\n"
+    "  due --date YYYY-MM-DD [--json]                     subscribers whose lifecycle status changes that day\n"
+    "  show [--date YYYY-MM-DD] NUMBER...                 what rules read for each number\n"
+    "  schema --sql|--markdown                            the database schema, generated from its declaration\n";
+
+int fail_usage(const std::string& why) {
+    if (!why.empty()) std::fprintf(stderr, "ringfence subscribers: %s\n", why.c_str());
+    std::fputs(usage, stderr);
+    return 2;
+}
+
+// Takes "--name VALUE" out of args.
+std::optional<std::string> take_value(std::vector<std::string>& args, const std::string& name) {
+    for (std::size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == name) {
+            std::string v = args[i + 1];
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+            return v;
+        }
+    return std::nullopt;
+}
+
+bool take_flag(std::vector<std::string>& args, const std::string& name) {
+    for (std::size_t i = 0; i < args.size(); ++i)
+        if (args[i] == name) {
+            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+            return true;
+        }
+    return false;
+}
+
+std::int32_t today_utc() {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return static_cast<std::int32_t>(now / 86400);
+}
+
+int run_import(std::vector<std::string> args, const common_options& opts) {
+    const auto mode_text = take_value(args, "--mode").value_or("full");
+    const bool dry_run = take_flag(args, "--dry-run");
+    if (args.size() != 1 || (mode_text != "full" && mode_text != "delta")) return fail_usage("import takes [--mode full|delta] [--dry-run] FILE.csv");
+    const auto mode = mode_text == "full" ? subscribers::import_mode::full : subscribers::import_mode::delta;
+    auto setup = load_plan_or_report(opts);
+    if (!setup.value) return 1;
+    const std::string& db_path = setup.value->config.subscribers.path;
+    if (db_path.empty()) {
+        std::fputs("ringfence subscribers: subscribers.path is \"\" in the configuration: no database to import into\n", stderr);
+        return 1;
+    }
+    const std::string& file = args[0];
+    subscribers::mapped_file mapped;
+    std::string error;
+    if (!mapped.open(file, error)) {
+        std::fprintf(stderr, "%s: %s\n", file.c_str(), error.c_str());
+        return 1;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto parsed = subscribers::parse_subscriber_csv(mapped.bytes(), setup.value->config.subscriber_import, *setup.value->plan, mode);
+    for (const auto& c : parsed.ignored_columns) std::fprintf(stderr, "%s:1: warning: column '%s' is not read\n", file.c_str(), c.c_str());
+    if (!parsed.ok()) {
+        for (const auto& p : parsed.problems)
+            std::fprintf(stderr, "%s:%zu: %s%s\n", file.c_str(), p.line, p.column.empty() ? "" : fmt::format("column '{}': ", p.column).c_str(), p.reason.c_str());
+        if (parsed.problem_count > parsed.problems.size())
+            std::fprintf(stderr, "%s: ... and %zu more problems\n", file.c_str(), parsed.problem_count - parsed.problems.size());
+        std::fprintf(stderr, "%s: refused: %zu problem%s in %zu rows; nothing was applied\n", file.c_str(), parsed.problem_count,
+                     parsed.problem_count == 1 ? "" : "s", parsed.rows);
+        return 1;
+    }
+    const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    subscribers::import_changes changes;
+    if (dry_run) {
+        if (auto e = subscribers::compare_with_database(db_path, parsed, changes); !e.empty()) {
+            std::fprintf(stderr, "ringfence subscribers: %s\n", e.c_str());
+            return 1;
+        }
+        std::printf("dry run: %s %zu rows valid; would insert %zu, update %zu, delete %zu, leave %zu unchanged in %s\n", file.c_str(), parsed.rows,
+                    changes.inserted, changes.updated, changes.deleted, changes.unchanged, db_path.c_str());
+        return 0;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(db_path).parent_path(), ec);
+    subscribers::import_source source;
+    source.file_name = std::filesystem::path(file).filename().string();
+    source.sha256 = common::sha256_hex(mapped.bytes());
+    source.actor_uid = static_cast<std::int64_t>(::getuid());
+    const passwd* pw = ::getpwuid(::getuid());
+    source.actor = pw ? pw->pw_name : std::to_string(::getuid());
+    if (auto e = subscribers::apply_import(db_path, parsed, source, changes); !e.empty()) {
+        std::fprintf(stderr, "ringfence subscribers: import failed, nothing applied: %s\n", e.c_str());
+        return 1;
+    }
+    const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::printf("imported %s (%s, %zu rows) into %s in %.1f s (validation %.1f s): inserted %zu, updated %zu, deleted %zu, unchanged %zu\n",
+                file.c_str(), mode_text.c_str(), parsed.rows, db_path.c_str(), total_s, parse_s, changes.inserted, changes.updated, changes.deleted,
+                changes.unchanged);
+    return 0;
+}
+
+int run_due(std::vector<std::string> args, const common_options& opts) {
+    const auto date_text = take_value(args, "--date");
+    const bool json = take_flag(args, "--json");
+    if (!args.empty() || !date_text) return fail_usage("due takes --date YYYY-MM-DD [--json]");
+    const auto day = model::parse_iso_date(*date_text);
+    if (!day) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", *date_text));
+    auto setup = load_plan_or_report(opts);
+    if (!setup.value) return 1;
+    const auto& cfg = setup.value->config.subscribers;
+    std::string error;
+    auto db = subscribers::open_subscriber_database(cfg.path, error);
+    if (!db) {
+        std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
+        return 1;
+    }
+    if (!json) std::puts("msisdn,from,to,since");
+    std::size_t n = 0;
+    error = subscribers::for_each_subscriber(
+        db,
+        [&](const subscribers::subscriber_row& r) {
+            const auto before = subscribers::effective_state(r.status, r.status_since, *day - 1, cfg.lifecycle);
+            const auto on = subscribers::effective_state(r.status, r.status_since, *day, cfg.lifecycle);
+            if (before.status == on.status || on.since != *day) return;
+            ++n;
+            if (json)
+                std::printf("{\"msisdn\":\"+%lld\",\"from\":\"%s\",\"to\":\"%s\",\"since\":\"%s\"}\n", static_cast<long long>(r.msisdn),
+                            std::string(to_string(before.status)).c_str(), std::string(to_string(on.status)).c_str(), model::iso_date(on.since).c_str());
+            else
+                std::printf("+%lld,%s,%s,%s\n", static_cast<long long>(r.msisdn), std::string(to_string(before.status)).c_str(),
+                            std::string(to_string(on.status)).c_str(), model::iso_date(on.since).c_str());
+        },
+        "status IN ('notified', 'one_way_locked', 'two_way_locked')");
+    if (!error.empty()) {
+        std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "%zu subscribers change status on %s\n", n, date_text->c_str());
+    return 0;
+}
+
+int run_show(std::vector<std::string> args, const common_options& opts) {
+    const auto date_text = take_value(args, "--date");
+    if (args.empty()) return fail_usage("show takes NUMBER...");
+    std::int32_t day = today_utc();
+    if (date_text) {
+        const auto d = model::parse_iso_date(*date_text);
+        if (!d) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", *date_text));
+        day = *d;
+    }
+    auto setup = load_plan_or_report(opts);
+    if (!setup.value) return 1;
+    const auto& cfg = setup.value->config.subscribers;
+    std::string error;
+    auto index = subscribers::subscriber_index::load(cfg.path, error);
+    if (!index) {
+        std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
+        return 1;
+    }
+    int code = 0;
+    model::number_info n;
+    for (const auto& raw : args) {
+        std::string out = "{\"number\":";
+        common::append_json_string(out, raw);
+        const auto key = setup.value->plan->normalize(raw, n) == model::normalize_error::none ? model::e164_to_integer(n.e164) : std::nullopt;
+        if (!key) {
+            out += ",\"error\":\"not a number the numbering plan reads\"}";
+            code = 1;
+        } else {
+            const auto f = index->facts(*key, day, cfg.lifecycle);
+            out += fmt::format(",\"e164\":\"{}\",\"date\":\"{}\",\"exists\":{}", n.e164, model::iso_date(day), f.exists);
+            if (f.exists)
+                out += fmt::format(
+                    ",\"status\":\"{}\",\"status_since\":\"{}\",\"verified\":{},\"age_days\":{},\"sims_per_owner\":{},\"owner_type\":\"{}\","
+                    "\"population_match\":\"{}\",\"biometric_verified\":{},\"reverify_pending\":{},\"bank_link_verified\":{}",
+                    to_string(f.status), model::iso_date(f.status_since), f.verified, f.age_days, f.sims_per_owner, to_string(f.owner), to_string(f.match),
+                    f.biometric_verified, f.reverify_pending, f.bank_link_verified);
+            out += '}';
+        }
+        std::puts(out.c_str());
+    }
+    return code;
+}
+
+}  // namespace
+
+int cmd_subscribers(std::vector<std::string> args) {
+    common_options opts;
+    std::string error;
+    if (!take_common_options(args, opts, error)) return fail_usage(error);
+    if (args.empty()) return fail_usage("");
+    const std::string sub = args[0];
+    args.erase(args.begin());
+    if (sub == "import") return run_import(std::move(args), opts);
+    if (sub == "due") return run_due(std::move(args), opts);
+    if (sub == "show") return run_show(std::move(args), opts);
+    if (sub == "schema") {
+        if (args.size() == 1 && args[0] == "--sql") std::fputs(subscribers::subscriber_schema_sql().c_str(), stdout);
+        else if (args.size() == 1 && args[0] == "--markdown") std::fputs(subscribers::subscriber_schema_markdown().c_str(), stdout);
+        else return fail_usage("schema takes --sql or --markdown");
+        return 0;
+    }
+    return fail_usage(fmt::format("unknown subcommand '{}'", sub));
+}
+
+}  // namespace ringfence::cli
