@@ -68,7 +68,7 @@ private:
         auto parts = load_pipeline_parts(config_);
         print_diagnostics(parts.diagnostics);
         if (!parts.value) {
-            log(log_level::error, "numbering plan or rules have errors; not starting");
+            log(log_level::error, "numbering plan, rules or subscriber database have errors; not starting");
             return 1;
         }
         parts_ = std::move(*parts.value);

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -139,6 +140,22 @@ std::vector<std::vector<std::string>> log_reader::rows(const std::string& sql) {
     }
     sqlite3_finalize(st);
     return out;
+}
+
+}  // namespace ringfence::e2e
+
+namespace ringfence::e2e {
+
+cli_result run_cli_status(const std::string& args) {
+    cli_result r;
+    FILE* p = ::popen((std::string(RINGFENCE_CLI_BINARY) + " " + args + " 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+    const int status = ::pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
 }
 
 }  // namespace ringfence::e2e

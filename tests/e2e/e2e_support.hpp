@@ -53,6 +53,14 @@ std::vector<std::string> read_lines(int fd, std::size_t count, int timeout_ms = 
 std::vector<std::string> read_lines(int fd, std::size_t count, int timeout_ms, std::string& carry);
 std::string read_file(const std::string& path);
 
+// Runs the real `ringfence` command line with args (shell words); stdout and stderr together.
+struct cli_result {
+    int exit_code = -1;
+    std::string output;
+};
+cli_result run_cli_status(const std::string& args);
+inline std::string run_cli(const std::string& args) { return run_cli_status(args).output; }
+
 // Read-only handle on a decision log file.
 class log_reader {
 public:

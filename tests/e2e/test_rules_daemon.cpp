@@ -98,17 +98,6 @@ TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded wi
     CHECK(log.scalar("SELECT count(*) FROM ruleset_versions") == 2);
 }
 
-static std::string run_cli(const std::string& args) {
-    std::string out;
-    FILE* p = ::popen((std::string(RINGFENCE_CLI_BINARY) + " " + args + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-    return out;
-}
-
 TEST_CASE("ringfence state show and reset one subject in the running daemon; the reset is audited") {
     temp_dir dir;
     running_daemon d(dir);

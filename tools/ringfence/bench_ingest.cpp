@@ -171,6 +171,7 @@ int cmd_bench(std::vector<std::string> args) {
     args.erase(args.begin());
     if (what == "ingest") return bench_ingest(std::move(args));
     if (what == "engine") return bench_engine(std::move(args));
+    if (what == "subscribers") return bench_subscribers(std::move(args));
     std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine)\n", what.c_str());
     return 2;
 }

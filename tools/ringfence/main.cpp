@@ -19,6 +19,7 @@ constexpr const char* usage =
     "  subscribers import|due|show|schema  the subscriber-verification database (docs/subscribers.md)\n"
     "  bench ingest [OPTIONS]    load-test ringfenced over TCP and report records/s, latency and log rows/s\n"
     "  bench engine [OPTIONS]    the rule engine alone: records/s per core, bytes per key, reload time\n"
+    "  bench subscribers [OPTIONS]  import, index and look up N generated subscribers; engine records/s with and without\n"
     "  version                   print the version\n";
 
 }  // namespace
