@@ -238,8 +238,9 @@ private:
             const auto es = parts_.rules->stats();
             const auto ws = parts_.rules->windows().stats();
             line += fmt::format(" rules.reloads_ok={} rules.reloads_failed={} state.keys={} state.bytes={} state.evicted_idle={} state.evicted_memory={}"
-                                " emergency_overrides={}",
-                                es.reloads_ok, es.reloads_failed, ws.keys, ws.bytes, ws.evicted_idle, ws.evicted_memory, es.emergency_overrides);
+                                " emergency_overrides={} protected_overrides={}",
+                                es.reloads_ok, es.reloads_failed, ws.keys, ws.bytes, ws.evicted_idle, ws.evicted_memory, es.emergency_overrides,
+                                es.protected_overrides);
         }
         if (parts_.subscriber_refresher) {
             const auto ss = parts_.subscriber_refresher->stats();

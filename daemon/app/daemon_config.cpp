@@ -123,6 +123,15 @@ public:
         read_engine(top.node("engine"), c);
         read_subscribers(top.node("subscribers"), c);
         {
+            common::yaml_fields pn(top.node("protected_numbers"), file_, "protected_numbers", "CONFIG", diags_);
+            if (auto v = pn.get_string_list("files")) {
+                c.engine.protected_numbers.files.clear();
+                for (const auto& p : *v) c.engine.protected_numbers.files.push_back(path_value("protected_numbers.files", p));
+            }
+            if (auto v = pn.get_string_list("override_rules")) c.engine.protected_numbers.override_rules = *v;
+            pn.reject_unknown_keys();
+        }
+        {
             common::yaml_fields ctl(top.node("control"), file_, "control", "CONFIG", diags_);
             if (auto v = ctl.get_string("unix")) c.control_path = *v;
             control_from_override_ = from_override("control.unix");

@@ -90,6 +90,8 @@ struct compiled_rule {
     std::vector<std::string> tags;
     std::vector<std::string> references;
     std::string pack;
+    std::string file;  // where the rule is defined, for load-time reports
+    int line = 0;
 };
 
 class regex_matcher;  // PCRE2, compiled once (engine/regex_matcher.hpp)

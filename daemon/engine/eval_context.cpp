@@ -115,8 +115,6 @@ const subscribers::subscriber_facts& eval_context::subscriber(bool callee) {
     if (!index_ || !n.present) return facts_[party];
     if (const auto key = model::e164_to_integer(n.e164)) {
         facts_[party] = index_->facts(*key, local_day(), subscribers_->periods());
-        since_text_[party].clear();
-        model::append_iso_date(since_text_[party], facts_[party].status_since);
     }
     return facts_[party];
 }
@@ -132,7 +130,13 @@ field_value eval_context::subscriber_value(const field_ref& f) {
     switch (a) {
         case A::exists: break;
         case A::status: return text_value(subscribers::to_string(s.status), s.exists);
-        case A::status_since: return text_value(since_text_[callee ? 1 : 0], s.exists);
+        case A::status_since: {
+            // Formatted only when a rule or reason reads it.
+            std::string& text = since_text_[callee ? 1 : 0];
+            text.clear();
+            if (s.exists) model::append_iso_date(text, s.status_since);
+            return text_value(text, s.exists);
+        }
         case A::verified: return bool_value(s.verified, s.exists);
         case A::age_days: return number_value(s.age_days, s.exists);
         case A::sims_per_owner: return number_value(s.sims_per_owner, s.exists);

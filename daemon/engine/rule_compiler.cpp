@@ -610,6 +610,8 @@ private:
         c.tags = r.tags;
         c.references = r.references;
         c.pack = r.pack;
+        c.file = r.loc.file;
+        c.line = r.loc.line;
         rule_enabled_ = r.enabled;
 
         mask_ = 0;

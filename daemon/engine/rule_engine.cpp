@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
 #include "engine/lists/string_hash.hpp"
@@ -174,7 +176,11 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
     common::loaded<std::unique_ptr<rule_engine>> out;
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) return out;
+    auto protected_diags = e->load_protected();
+    out.diagnostics.insert(out.diagnostics.end(), protected_diags.begin(), protected_diags.end());
+    if (common::has_errors(protected_diags)) return out;
     e->install(loaded.rules);
+    for (auto& d : check_protected_numbers(*loaded.rules, *e->protected_, settings.protected_numbers.override_rules)) out.diagnostics.push_back(std::move(d));
     e->loaded_ = std::move(loaded);
     out.value = std::move(e);
     return out;
@@ -204,6 +210,40 @@ void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
     current_ = std::move(rs);
 }
 
+std::vector<common::diagnostic> rule_engine::load_protected() {
+    auto loaded = protected_numbers::load(settings_.protected_numbers.files);
+    if (loaded.value) {
+        std::lock_guard lock(current_mu_);
+        protected_ = std::make_shared<const protected_numbers>(std::move(*loaded.value));
+    }
+    return loaded.diagnostics;
+}
+
+std::shared_ptr<const protected_numbers> rule_engine::protected_numbers_snapshot() const {
+    std::lock_guard lock(current_mu_);
+    return protected_;
+}
+
+const protected_number* rule_engine::protected_party(const model::record& rec, const decision& d, const protected_numbers& numbers) const {
+    if (numbers.size() == 0) return nullptr;
+    for (const auto& r : d.rules) {
+        if (r.shadow || r.rule_action != action::block) continue;
+        const auto& allowed = settings_.protected_numbers.override_rules;
+        if (std::find(allowed.begin(), allowed.end(), r.rule) != allowed.end()) return nullptr;  // the operator let this rule block them
+    }
+    auto find = [&](const model::number_info& n) -> const protected_number* {
+        if (!n.present) return nullptr;
+        if (const auto* p = numbers.find(n.raw)) return p;
+        return numbers.find(n.e164);
+    };
+    if (const auto* p = find(rec.callee)) return p;
+    // A protected number presented from abroad, VoIP or OTT is spoofing: that stays blockable.
+    const auto k = rec.origin.kind;
+    const bool home_ingress = k == model::origin_kind::unspecified || k == model::origin_kind::home_mobile || k == model::origin_kind::home_fixed ||
+                              k == model::origin_kind::interconnect;
+    return home_ingress ? find(rec.caller) : nullptr;
+}
+
 std::shared_ptr<const compiled_ruleset> rule_engine::current() const {
     std::lock_guard lock(current_mu_);
     return current_;
@@ -220,6 +260,15 @@ rule_engine::reload_outcome rule_engine::reload() {
         return out;
     }
     out.version = loaded.rules->version;
+    // The protected numbers are read again with the rules: a bad file fails the reload.
+    auto protected_diags = load_protected();
+    out.diagnostics.insert(out.diagnostics.end(), protected_diags.begin(), protected_diags.end());
+    if (common::has_errors(protected_diags)) {
+        reloads_failed_.fetch_add(1);
+        return out;
+    }
+    for (auto& d : check_protected_numbers(*loaded.rules, *protected_numbers_snapshot(), settings_.protected_numbers.override_rules))
+        out.diagnostics.push_back(std::move(d));
     install(loaded.rules);
     loaded_ = std::move(loaded);
     out.swapped = true;
@@ -234,7 +283,8 @@ void rule_engine::reset_state() {
 }
 
 rule_engine_stats rule_engine::stats() const {
-    return {reloads_ok_.load(), reloads_failed_.load(), records_.load(std::memory_order_relaxed), emergency_overrides_.load(std::memory_order_relaxed)};
+    return {reloads_ok_.load(), reloads_failed_.load(), records_.load(std::memory_order_relaxed), emergency_overrides_.load(std::memory_order_relaxed),
+            protected_overrides_.load(std::memory_order_relaxed)};
 }
 
 bool rule_engine::is_emergency_callee(const model::record& rec) const {
@@ -246,7 +296,13 @@ bool rule_engine::is_emergency_callee(const model::record& rec) const {
 
 void rule_engine::decide(const model::record& rec, decision& out) {
     out.clear();
-    const std::shared_ptr<const compiled_ruleset> rs = current();
+    std::shared_ptr<const compiled_ruleset> rs;
+    std::shared_ptr<const protected_numbers> protected_now;
+    {
+        std::lock_guard lock(current_mu_);
+        rs = current_;
+        protected_now = protected_;
+    }
     records_.fetch_add(1, std::memory_order_relaxed);
     out.ruleset_version = rs->version;
     eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get());
@@ -291,6 +347,21 @@ void rule_engine::decide(const model::record& rec, decision& out) {
         m.evidence_json = "{}";
         out.rules.push_back(std::move(m));
         out.final_action = action::allow;
+        return;
+    }
+    if (out.final_action == action::block && protected_now) {
+        if (const protected_number* p = protected_party(rec, out, *protected_now)) {
+            protected_overrides_.fetch_add(1, std::memory_order_relaxed);
+            matched_rule m;
+            m.rule = "protected_number_never_blocked";
+            m.priority = "notice";
+            m.rule_action = action::allow;
+            m.reason = fmt::format("{} is a protected number ({}): not blocked unless protected_numbers.override_rules names the rule", p->number,
+                                   p->name.empty() ? p->category : p->name);
+            m.evidence_json = "{}";
+            out.rules.push_back(std::move(m));
+            out.final_action = action::allow;
+        }
     }
 }
 

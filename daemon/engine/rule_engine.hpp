@@ -15,6 +15,7 @@
 #include "common/time_zone.hpp"
 #include "engine/call_activity.hpp"
 #include "engine/decision_point.hpp"
+#include "engine/protected_numbers.hpp"
 #include "engine/ruleset_loader.hpp"
 #include "engine/state/window_store.hpp"
 #include "subscribers/subscriber_source.hpp"
@@ -30,6 +31,7 @@ struct rule_engine_settings {
     std::shared_ptr<subscribers::subscriber_source> subscribers;
     // Callee numbers never blocked whatever any rule says (raw and E.164 forms, exact).
     std::vector<std::string> emergency_numbers{"112", "113", "114", "115"};
+    protected_number_settings protected_numbers;
 };
 
 struct rule_engine_stats {
@@ -37,6 +39,7 @@ struct rule_engine_stats {
     std::uint64_t reloads_failed = 0;
     std::uint64_t records = 0;
     std::uint64_t emergency_overrides = 0;  // blocks turned into allow because the callee is an emergency number
+    std::uint64_t protected_overrides = 0;  // blocks turned into allow because a protected number was involved
 };
 
 class rule_engine final : public decision_point {
@@ -76,6 +79,10 @@ private:
     std::uint32_t spec_id(const std::string& fingerprint);
     void install(std::shared_ptr<const compiled_ruleset> rs);
     bool is_emergency_callee(const model::record& rec) const;
+    // The protected number that keeps this blocked record from being blocked, or null.
+    const protected_number* protected_party(const model::record& rec, const decision& d, const protected_numbers& numbers) const;
+    std::vector<common::diagnostic> load_protected();
+    std::shared_ptr<const protected_numbers> protected_numbers_snapshot() const;
 
     rule_engine_settings settings_;
     common::time_zone tz_;
@@ -85,6 +92,7 @@ private:
     mutable std::mutex current_mu_;
     std::shared_ptr<const compiled_ruleset> current_;
     loaded_ruleset loaded_;
+    std::shared_ptr<const protected_numbers> protected_;  // swapped with the rules on reload
 
     std::mutex ids_mu_;
     std::map<std::string, std::uint32_t> spec_ids_;  // fingerprint -> id, stable for the process
@@ -94,6 +102,7 @@ private:
     std::atomic<std::uint64_t> reloads_failed_{0};
     std::atomic<std::uint64_t> records_{0};
     std::atomic<std::uint64_t> emergency_overrides_{0};
+    std::atomic<std::uint64_t> protected_overrides_{0};
 };
 
 // Renders the evidence of one matched rule as a JSON object.
