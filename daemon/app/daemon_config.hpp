@@ -10,6 +10,7 @@
 #include "common/diagnostic.hpp"
 #include "model/numbering_plan.hpp"
 #include "engine/rule_engine.hpp"
+#include "ingest/capture/capture_settings.hpp"
 #include "store/decision_log_writer.hpp"
 #include "subscribers/subscriber_import.hpp"
 #include "subscribers/subscriber_source.hpp"
@@ -54,6 +55,10 @@ struct daemon_config {
     // The subscriber-verification database (subscribers.*); path resolved against state_dir.
     subscribers::subscriber_settings subscribers;
     subscribers::import_mapping subscriber_import;  // subscribers.import: the carrier's CSV headers
+
+    // Passive SIP capture (capture.*): live interfaces in ringfenced, and how captured
+    // signalling becomes records (also for `ringfence replay`). Off by default.
+    ingest::capture::capture_settings capture;
 
     std::string control_path;  // control.unix: the operator's control socket; empty disables
 

@@ -172,7 +172,8 @@ int cmd_bench(std::vector<std::string> args) {
     if (what == "ingest") return bench_ingest(std::move(args));
     if (what == "engine") return bench_engine(std::move(args));
     if (what == "subscribers") return bench_subscribers(std::move(args));
-    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine)\n", what.c_str());
+    if (what == "replay") return bench_replay(std::move(args));
+    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine, subscribers, replay)\n", what.c_str());
     return 2;
 }
 
