@@ -105,6 +105,13 @@ bool parse_request_line_after_junk(std::string_view text, sip_message& out) noex
     return false;
 }
 
+bool is_known_method(std::string_view method) noexcept {
+    for (std::string_view known : known_methods) {
+        if (method == known) return true;
+    }
+    return false;
+}
+
 bool parse_unsigned(std::string_view digits, std::size_t limit, std::size_t& out) noexcept {
     if (digits.empty() || digits.size() > 10) return false;
     std::size_t v = 0;
@@ -280,8 +287,11 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         if (stream && bytes.size() - start <= max_header_bytes) return {parse_result::incomplete, 0};
         return {parse_result::not_sip, 0};
     }
-    if (!parse_status_line(first.text, out) && !parse_request_line(first.text, out) &&
-        !parse_request_line_after_junk(first.text, out)) {
+    // An unknown method that ends with a known one is junk glued to it ("DBREGISTER"), as
+    // tshark and Zeek read it, rather than an extension method.
+    if (!parse_status_line(first.text, out) &&
+        !(parse_request_line(first.text, out) && is_known_method(out.method)) &&
+        !parse_request_line_after_junk(first.text, out) && !parse_request_line(first.text, out)) {
         return {parse_result::not_sip, 0};
     }
 
