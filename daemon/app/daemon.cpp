@@ -11,6 +11,7 @@
 #include "app/control_server.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/log.hpp"
+#include "ingest/capture/live_capture.hpp"
 #include "ingest/jsonl_server.hpp"
 
 namespace ringfence::app {
@@ -43,7 +44,7 @@ private:
     // Each step returns -1 to go on, or the exit code to stop with.
     int startup() {
         for (auto step : {&daemon_process::load_config, &daemon_process::load_parts, &daemon_process::open_log,
-                          &daemon_process::start_listeners}) {
+                          &daemon_process::start_listeners, &daemon_process::start_capture}) {
             const int code = (this->*step)();
             if (code >= 0) return code;
         }
@@ -184,6 +185,24 @@ private:
         return -1;
     }
 
+    // Passive SIP capture (capture.enabled): one thread per interface, deciding into the
+    // decision log; nobody waits for these decisions, so none is held for its commit.
+    int start_capture() {
+        if (!config_.capture.enabled) return -1;
+        capture_context_.emplace(ingest::pipeline_context{*parts_.plan, *parts_.engine, log_writer_.get(), false,
+                                                          config_.decision_log.on_queue_full, counters_});
+        for (const auto& interface : config_.capture.live.interfaces) {
+            auto capture = std::make_unique<ingest::capture::live_capture>(interface, config_.capture, *capture_context_,
+                                                                           config_.log.stats_interval_s);
+            if (auto err = capture->start(); !err.empty()) {
+                log(log_level::error, "{}", err);
+                return 1;
+            }
+            captures_.push_back(std::move(capture));
+        }
+        return -1;
+    }
+
     int serve() {
         asio::signal_set signals(io_, SIGTERM, SIGINT);
         signals.async_wait([this](const boost::system::error_code& ec, int sig) {
@@ -257,6 +276,7 @@ private:
         notifier_->stopping();
         server_->stop();
         if (control_) control_->stop();
+        for (auto& c : captures_) c->stop();  // decisions already made still reach the log
         // Off the io threads: sessions answer what they have read and close once their
         // replies are out (held ones leave as the writer commits); then the rest of the
         // log is flushed and the loop stops. A client that never reads is cut at the deadline.
@@ -278,6 +298,7 @@ private:
         if (maintenance_.joinable()) maintenance_.join();
         if (parts_.subscriber_refresher) parts_.subscriber_refresher->stop();
         if (server_started_) save_state();
+        for (auto& c : captures_) c->stop();
         server_.reset();
         control_.reset();
         if (log_writer_) {
@@ -296,6 +317,8 @@ private:
     ingest::ingest_counters counters_;
     std::unique_ptr<store::decision_log_writer> log_writer_;
     std::optional<ingest::pipeline_context> context_;
+    std::optional<ingest::pipeline_context> capture_context_;
+    std::vector<std::unique_ptr<ingest::capture::live_capture>> captures_;
     asio::io_context io_;
     std::optional<ingest::jsonl_server> server_;
     std::optional<control_server> control_;
