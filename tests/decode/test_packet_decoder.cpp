@@ -25,15 +25,18 @@ bytes udp_ipv4() {
 }
 
 struct decoded {
+    bytes frame;  // the payload views point into it
     bool ok = false;
     transport_packet packet;
     packet_counters counters;
 };
 
+// Returned by value: the vector's buffer (and so the payload view) survives the move.
 decoded decode_one(int type, const bytes& frame) {
     decoded d;
+    d.frame = frame;
     packet_decoder decoder(type, {}, d.counters);
-    d.ok = decoder.decode(frame.data(), frame.size(), 1'700'000'000'000'000, d.packet);
+    d.ok = decoder.decode(d.frame.data(), d.frame.size(), 1'700'000'000'000'000, d.packet);
     return d;
 }
 
