@@ -24,12 +24,13 @@ void require(bool condition) {
     if (!condition) std::abort();
 }
 
-constexpr int link_types[] = {packet::link_type::ethernet, packet::link_type::linux_sll, packet::link_type::linux_sll2,
-                              packet::link_type::raw_ip,   packet::link_type::null_bsd,  packet::link_type::loop_bsd,
-                              packet::link_type::ipv4,     packet::link_type::ipv6};
+constexpr int link_types[] = {packet::link_type::ethernet,   packet::link_type::linux_sll,
+                              packet::link_type::linux_sll2, packet::link_type::raw_ip,
+                              packet::link_type::null_bsd,   packet::link_type::loop_bsd,
+                              packet::link_type::ipv4,       packet::link_type::ipv6};
 
 class line_checker final : public sip::call_event_sink {
-public:
+  public:
     void on_call_event(const sip::call_event& e) override {
         line.clear();
         sip::append_record_line(line, e);
@@ -69,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::int64_t time_us = 1'000'000;
     packet::transport_packet out;
     while (pos + 2 <= size) {
-        const std::size_t n = std::min<std::size_t>((std::size_t{data[pos]} << 8) | data[pos + 1], size - pos - 2);
+        const std::size_t n =
+            std::min<std::size_t>((std::size_t{data[pos]} << 8) | data[pos + 1], size - pos - 2);
         pos += 2;
         const unsigned char* frame = data + pos;
         pos += n;
@@ -78,7 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::uint64_t held = counters.fragments;
         if (decoder.decode(frame, n, time_us, out)) {
             require(out.payload.size() <= 65535);
-            require(out.protocol == packet::ip_protocol_udp || out.protocol == packet::ip_protocol_tcp);
+            require(out.protocol == packet::ip_protocol_udp ||
+                    out.protocol == packet::ip_protocol_tcp);
             sip_decoder.on_packet(out);
         } else {
             require(counters.dropped() > drops || counters.fragments > held);

@@ -21,16 +21,20 @@ void require(bool condition) {
 
 void require_inside(std::string_view part, std::string_view whole) {
     if (part.empty()) return;
-    require(part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+    require(part.data() >= whole.data() &&
+            part.data() + part.size() <= whole.data() + whole.size());
 }
 
 void check_message(const sip_message& m, std::string_view input) {
-    for (std::string_view v : {m.method, m.request_uri, m.request_user, m.reason, m.call_id, m.cseq_method, m.via_first,
-                               m.via_last, m.user_agent, m.server, m.identity, m.content_type, m.body}) {
+    for (std::string_view v :
+         {m.method, m.request_uri, m.request_user, m.reason, m.call_id, m.cseq_method, m.via_first,
+          m.via_last, m.user_agent, m.server, m.identity, m.content_type, m.body}) {
         require_inside(v, input);
     }
-    for (const name_addr* a : {&m.from, &m.to, &m.p_asserted_identity, &m.remote_party_id, &m.diversion, &m.contact}) {
-        for (std::string_view v : {a->value, a->display, a->uri, a->user, a->host, a->tag}) require_inside(v, input);
+    for (const name_addr* a :
+         {&m.from, &m.to, &m.p_asserted_identity, &m.remote_party_id, &m.diversion, &m.contact}) {
+        for (std::string_view v : {a->value, a->display, a->uri, a->user, a->host, a->tag})
+            require_inside(v, input);
     }
     require(m.is_request ? !m.method.empty() : (m.status_code >= 100 && m.status_code <= 699));
 }

@@ -20,16 +20,20 @@ namespace link = decode::packet::link_type;
 
 std::string big_payload(std::size_t n) {
     std::string s;
-    for (std::size_t i = 0; s.size() < n; ++i) s += "line " + std::to_string(i) + " of a long SIP body\r\n";
+    for (std::size_t i = 0; s.size() < n; ++i)
+        s += "line " + std::to_string(i) + " of a long SIP body\r\n";
     s.resize(n);
     return s;
 }
 
-std::size_t drops(const packet_counters& c, drop_reason r) { return c.drops[static_cast<std::size_t>(r)]; }
+std::size_t drops(const packet_counters& c, drop_reason r) {
+    return c.drops[static_cast<std::size_t>(r)];
+}
 
 TEST_CASE("IPv4 fragments reassemble in any order, duplicates included") {
     const std::string payload = big_payload(3000);
-    auto parts = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, payload, 1480, 77);
+    auto parts =
+        ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, payload, 1480, 77);
     REQUIRE(parts.size() == 3);
     packet_counters counters;
     packet_decoder decoder(link::raw_ip, {}, counters);
@@ -63,7 +67,8 @@ TEST_CASE("fragments of different datagrams do not mix") {
 }
 
 TEST_CASE("a datagram whose fragments do not all arrive is given up after the timeout") {
-    auto parts = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(3000), 1480, 9);
+    auto parts = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060,
+                                    big_payload(3000), 1480, 9);
     packet_counters counters;
     decode::packet::fragment_settings settings;
     settings.timeout_us = 30'000'000;
@@ -85,14 +90,16 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
     packet_decoder decoder(link::raw_ip, settings, counters);
     transport_packet out;
     for (std::uint16_t id = 1; id <= 3; ++id) {
-        auto parts = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(3000), 1480, id);
+        auto parts = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060,
+                                        big_payload(3000), 1480, id);
         decoder.decode(parts[0].data(), parts[0].size(), 0, out);
     }
     CHECK(drops(counters, drop_reason::fragment_table_full) == 1);
 
     // Offset 8184*8 = 65472 plus 100 bytes passes the 65535-byte limit.
     const bytes piece(100, 'x');
-    const bytes beyond = ipv4_packet(ip4(10, 0, 0, 3), ip4(10, 0, 0, 4), 17, piece, 50, 8184 * 8, false);
+    const bytes beyond =
+        ipv4_packet(ip4(10, 0, 0, 3), ip4(10, 0, 0, 4), 17, piece, 50, 8184 * 8, false);
     CHECK_FALSE(decoder.decode(beyond.data(), beyond.size(), 0, out));
     CHECK(drops(counters, drop_reason::fragment_too_large) == 1);
 
@@ -100,7 +107,8 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
     small.max_bytes = 4096;
     packet_counters c2;
     packet_decoder d2(link::raw_ip, small, c2);
-    auto p1 = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(6000), 1480, 1);
+    auto p1 = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(6000),
+                                 1480, 1);
     for (const auto& p : p1) d2.decode(p.data(), p.size(), 0, out);
     CHECK(drops(c2, drop_reason::fragment_table_full) >= 1);
     CHECK(c2.datagrams_reassembled == 0);
@@ -108,7 +116,7 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
 
 // Collects stream bytes; uses only whole lines ending in '\n' (like a framer would).
 class line_consumer final : public decode::packet::tcp_stream_consumer {
-public:
+  public:
     std::size_t on_stream_data(const transport_packet&, std::string_view bytes) override {
         const std::size_t end = bytes.rfind('\n');
         if (end == std::string_view::npos) return 0;
@@ -120,7 +128,8 @@ public:
     int gaps = 0;
 };
 
-transport_packet segment(std::uint32_t seq, std::string_view payload, std::uint8_t flags = 0x18, std::int64_t t = 0) {
+transport_packet segment(std::uint32_t seq, std::string_view payload, std::uint8_t flags = 0x18,
+                         std::int64_t t = 0) {
     transport_packet p;
     p.time_us = t;
     p.protocol = decode::packet::ip_protocol_tcp;
@@ -134,23 +143,25 @@ transport_packet segment(std::uint32_t seq, std::string_view payload, std::uint8
     return p;
 }
 
-TEST_CASE("TCP: out-of-order segments wait for the hole; retransmissions and overlaps are trimmed") {
+TEST_CASE(
+    "TCP: out-of-order segments wait for the hole; retransmissions and overlaps are trimmed") {
     packet_counters counters;
     decode::packet::tcp_stream_table table({}, counters);
     line_consumer consumer;
     table.on_segment(segment(999, "", decode::packet::tcp_flag_syn), consumer);
     table.on_segment(segment(1000, "first line\nsec"), consumer);
-    table.on_segment(segment(1023, "third line\n"), consumer);    // ahead of a hole
+    table.on_segment(segment(1023, "third line\n"), consumer);  // ahead of a hole
     CHECK(consumer.text == "first line\n");
     table.on_segment(segment(1000, "first line\nsec"), consumer);  // retransmitted
-    table.on_segment(segment(1013, "cond line\n"), consumer);      // fills the hole, overlaps 1 byte
+    table.on_segment(segment(1013, "cond line\n"), consumer);  // fills the hole, overlaps 1 byte
     CHECK(consumer.text == "first line\nsecond line\nthird line\n");
     CHECK(counters.tcp_out_of_order_segments == 1);
     CHECK(counters.tcp_retransmitted_bytes == 14 + 1);
     CHECK(consumer.gaps == 0);
 }
 
-TEST_CASE("TCP: a stream picked up mid-connection starts at the first segment seen; sequence wraps") {
+TEST_CASE(
+    "TCP: a stream picked up mid-connection starts at the first segment seen; sequence wraps") {
     packet_counters counters;
     decode::packet::tcp_stream_table table({}, counters);
     line_consumer consumer;
@@ -174,7 +185,9 @@ TEST_CASE("TCP: a hole that never fills is skipped at the cap and the consumer i
     CHECK(consumer.text == "a\n" + std::string(40, 'x') + "\n" + std::string(40, 'y') + "\n");
 }
 
-TEST_CASE("TCP: unframed bytes past the cap reset the stream; idle streams time out; the table is capped") {
+TEST_CASE(
+    "TCP: unframed bytes past the cap reset the stream; idle streams time out; the table is "
+    "capped") {
     packet_counters counters;
     decode::packet::tcp_stream_settings settings;
     settings.max_stream_bytes = 32;

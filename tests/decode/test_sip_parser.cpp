@@ -14,7 +14,8 @@ using namespace decode::sip;
 
 constexpr std::string_view invite =
     "INVITE sip:0987654321@192.0.2.1;user=phone SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK1, SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK0\r\n"
+    "Via: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK1, SIP/2.0/UDP "
+    "198.51.100.1;branch=z9hG4bK0\r\n"
     "Via: SIP/2.0/UDP 198.51.100.9;branch=z9hG4bKorigin\r\n"
     "From: \"Bank <VCB>\" <sip:+84912345678@203.0.113.7>;tag=abc\r\n"
     "To: <sip:0987654321@192.0.2.1>\r\n"
@@ -93,7 +94,8 @@ TEST_CASE("compact header forms, odd case and spacing, folded lines, bare LF") {
 }
 
 TEST_CASE("responses: status, reason, CSeq method") {
-    const std::string msg = "SIP/2.0 486 Busy Here\r\nCall-ID: z\r\nCSeq: 7 INVITE\r\nServer: Asterisk\r\n\r\n";
+    const std::string msg =
+        "SIP/2.0 486 Busy Here\r\nCall-ID: z\r\nCSeq: 7 INVITE\r\nServer: Asterisk\r\n\r\n";
     sip_message m;
     REQUIRE(parse_sip_message(msg, false, m).result == parse_result::message);
     CHECK_FALSE(m.is_request);
@@ -134,13 +136,15 @@ TEST_CASE("a stream: several messages in one buffer, one message over several") 
     CHECK(m.body == "abc");
     // Every proper prefix of a stream message is incomplete, never an error.
     for (std::size_t n = 1; n < b.size(); ++n) {
-        CHECK(parse_sip_message(std::string_view(b).substr(0, n), true, m).result == parse_result::incomplete);
+        CHECK(parse_sip_message(std::string_view(b).substr(0, n), true, m).result ==
+              parse_result::incomplete);
     }
     CHECK(parse_sip_message("\r\n\r\n", true, m).result == parse_result::keepalive);
 }
 
 TEST_CASE("a datagram: the body is the rest, cut to Content-Length") {
-    const std::string msg = "MESSAGE sip:x@h SIP/2.0\r\nCall-ID: 2\r\nContent-Length: 3\r\n\r\nabcdef";
+    const std::string msg =
+        "MESSAGE sip:x@h SIP/2.0\r\nCall-ID: 2\r\nContent-Length: 3\r\n\r\nabcdef";
     sip_message m;
     REQUIRE(parse_sip_message(msg, false, m).result == parse_result::message);
     CHECK(m.body == "abc");
@@ -161,16 +165,21 @@ TEST_CASE("junk before the method is skipped and counted (Zeek GH-1507)") {
 
 TEST_CASE("not SIP, or SIP that is broken") {
     sip_message m;
-    CHECK(parse_sip_message("GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, m).result == parse_result::not_sip);
+    CHECK(parse_sip_message("GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, m).result ==
+          parse_result::not_sip);
     CHECK(parse_sip_message("HTTP/1.1 200 OK\r\n\r\n", true, m).result == parse_result::not_sip);
     CHECK(parse_sip_message("SIP/2.0 99 Low\r\n\r\n", false, m).result == parse_result::not_sip);
-    CHECK(parse_sip_message("INVITE sip:x SIP/3.0\r\n\r\n", false, m).result == parse_result::not_sip);
+    CHECK(parse_sip_message("INVITE sip:x SIP/3.0\r\n\r\n", false, m).result ==
+          parse_result::not_sip);
     CHECK(parse_sip_message("", false, m).result == parse_result::not_sip);
-    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n", false, m).result == parse_result::malformed);
-    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n", true, m).result == parse_result::malformed);
-    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nContent-Length: 99999999999\r\n\r\n", true, m).result ==
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n", false, m).result ==
           parse_result::malformed);
-    const std::string huge = "INVITE sip:x SIP/2.0\r\nX: " + std::string(max_header_bytes + 10, 'a');
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n", true, m).result ==
+          parse_result::malformed);
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nContent-Length: 99999999999\r\n\r\n", true, m)
+              .result == parse_result::malformed);
+    const std::string huge =
+        "INVITE sip:x SIP/2.0\r\nX: " + std::string(max_header_bytes + 10, 'a');
     CHECK(parse_sip_message(huge, true, m).result == parse_result::malformed);
     CHECK_FALSE(looks_like_sip("GET / HTTP/1.1\r\n"));
     CHECK_FALSE(looks_like_sip("\x80\x00\x12"));

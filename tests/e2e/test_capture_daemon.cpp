@@ -1,8 +1,8 @@
 // ringfenced with live capture on the loopback interface: a SIP INVITE sent over a real UDP
 // socket is captured, decided passively by the shipped packs, and written to the decision
 // log. Capturing needs CAP_NET_RAW; without it the test says it skipped.
-#include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <sys/socket.h>
@@ -33,23 +33,27 @@ void send_udp(std::uint16_t port, const std::string& payload) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    REQUIRE(::sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
-            static_cast<ssize_t>(payload.size()));
+    REQUIRE(::sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&addr),
+                     sizeof addr) == static_cast<ssize_t>(payload.size()));
     ::close(fd);
 }
 
 }  // namespace
 
-TEST_CASE("ringfenced live capture: a spoofed INVITE on the wire is blocked into the decision log") {
+TEST_CASE(
+    "ringfenced live capture: a spoofed INVITE on the wire is blocked into the decision log") {
     if (!can_capture_on_loopback()) {
         MESSAGE("skipped: no permission to capture on lo (needs CAP_NET_RAW)");
         return;
     }
-    constexpr std::uint16_t sip_port = 15060;  // not 5060: nothing else on this machine should see it
+    constexpr std::uint16_t sip_port =
+        15060;  // not 5060: nothing else on this machine should see it
     temp_dir dir;
-    running_daemon d(dir, {"capture.enabled=true", "capture.interfaces=[lo]", "capture.bpf_filter=udp port 15060",
-                           "capture.sip.ports=[15060]", "capture.sip.detect_any_port=false",
-                           "capture.origins.peers=[{cidr: 127.0.0.0/8, kind: international, trunk: INTL-LOOP}]"});
+    running_daemon d(
+        dir,
+        {"capture.enabled=true", "capture.interfaces=[lo]", "capture.bpf_filter=udp port 15060",
+         "capture.sip.ports=[15060]", "capture.sip.detect_any_port=false",
+         "capture.origins.peers=[{cidr: 127.0.0.0/8, kind: international, trunk: INTL-LOOP}]"});
     // The capture thread says when it reads packets; what is sent before that is not seen.
     const auto started = std::chrono::steady_clock::now();
     while (read_file(d.stderr_path()).find("capturing on lo") == std::string::npos &&
@@ -71,7 +75,8 @@ TEST_CASE("ringfenced live capture: a spoofed INVITE on the wire is blocked into
     CHECK(d.stop() == 0);
     log_reader log(d.log_path());
     const auto found = log.rows(
-        "SELECT d.kind, d.action, r.rule, d.origin_kind FROM decisions d JOIN decision_rules r ON r.decision_id = d.id "
+        "SELECT d.kind, d.action, r.rule, d.origin_kind FROM decisions d JOIN decision_rules r ON "
+        "r.decision_id = d.id "
         "WHERE d.record_id = 'live-e2e-1'");
     REQUIRE(found.size() == 1);
     CHECK(found[0][0] == "call.attempt");

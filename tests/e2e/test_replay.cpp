@@ -4,7 +4,6 @@
 // decision lands in the SQLite decision log; --output records prints the wire line that
 // `ringfence decide` decides the same way.
 #include <doctest/doctest.h>
-
 #include <fmt/format.h>
 
 #include <fstream>
@@ -33,12 +32,16 @@ std::string write_spoofed_call(const temp_dir& dir) {
         "User-Agent: Carrier-SBC/1.0\r\n"
         "Content-Length: 0\r\n\r\n";
     const std::string ringing =
-        "SIP/2.0 180 Ringing\r\nCall-ID: spoof-call-1@203.0.113.7\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        "SIP/2.0 180 Ringing\r\nCall-ID: spoof-call-1@203.0.113.7\r\nCSeq: 1 "
+        "INVITE\r\nContent-Length: 0\r\n\r\n";
     const std::string cancel =
-        "CANCEL sip:0987654321@192.0.2.1:5060 SIP/2.0\r\nCall-ID: spoof-call-1@203.0.113.7\r\nCSeq: 1 CANCEL\r\n"
-        "From: <sip:+84912345678@203.0.113.7>;tag=77\r\nTo: <sip:0987654321@192.0.2.1>\r\nContent-Length: 0\r\n\r\n";
+        "CANCEL sip:0987654321@192.0.2.1:5060 SIP/2.0\r\nCall-ID: "
+        "spoof-call-1@203.0.113.7\r\nCSeq: 1 CANCEL\r\n"
+        "From: <sip:+84912345678@203.0.113.7>;tag=77\r\nTo: "
+        "<sip:0987654321@192.0.2.1>\r\nContent-Length: 0\r\n\r\n";
     const auto udp = [](ipv4 src, ipv4 dst, const std::string& payload) {
-        return ethernet(ipv4_packet(src, dst, 17, udp_header_and_payload(5060, 5060, payload)), 0x0800);
+        return ethernet(ipv4_packet(src, dst, 17, udp_header_and_payload(5060, 5060, payload)),
+                        0x0800);
     };
     const std::string path = (dir.path() / "spoofed.pcap").string();
     write_pcap(path, ringfence::decode::packet::link_type::ethernet,
@@ -49,9 +52,11 @@ std::string write_spoofed_call(const temp_dir& dir) {
 }
 
 std::string replay_args(const temp_dir& dir) {
-    return fmt::format("--config {}/config/ringfence.yaml --set state_dir={} "
-                       "--set 'capture.origins.peers=[{{cidr: 203.0.113.0/24, kind: international, trunk: INTL-GW-1}}]'",
-                       RINGFENCE_SOURCE_DIR, dir.path().string());
+    return fmt::format(
+        "--config {}/config/ringfence.yaml --set state_dir={} "
+        "--set 'capture.origins.peers=[{{cidr: 203.0.113.0/24, kind: international, trunk: "
+        "INTL-GW-1}}]'",
+        RINGFENCE_SOURCE_DIR, dir.path().string());
 }
 
 }  // namespace
@@ -60,13 +65,15 @@ TEST_CASE("ringfence replay: a spoofed international call in a capture is blocke
     temp_dir dir;
     const std::string pcap = write_spoofed_call(dir);
 
-    const cli_result records = run_cli_status("replay --output records " + replay_args(dir) + " " + pcap);
+    const cli_result records =
+        run_cli_status("replay --output records " + replay_args(dir) + " " + pcap);
     REQUIRE(records.exit_code == 0);
     const std::string attempt =
         R"({"id":"spoof-call-1@203.0.113.7","kind":"call.attempt","time":1795834800000,"caller":"+84912345678","callee":"0987654321","origin":{"kind":"international","trunk":"INTL-GW-1","ip":"203.0.113.7","user_agent":"Carrier-SBC/1.0"}})";
     CHECK(records.output.find(attempt + "\n") != std::string::npos);
     CHECK(records.output.find(R"("kind":"call.end","time":1795834801500)") != std::string::npos);
-    CHECK(records.output.find(R"("call":{"ring_ms":1500,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
+    CHECK(records.output.find(R"("call":{"ring_ms":1500,"talk_ms":0,"cause":"cancel"})") !=
+          std::string::npos);
     CHECK(records.output.find("sip_messages=3 requests=2 responses=1") != std::string::npos);
 
     const cli_result decisions = run_cli_status("replay " + replay_args(dir) + " " + pcap);
@@ -78,17 +85,21 @@ TEST_CASE("ringfence replay: a spoofed international call in a capture is blocke
     // The record line is exactly what `ringfence decide` takes, and it decides the same.
     const std::string line_file = (dir.path() / "record.jsonl").string();
     std::ofstream(line_file) << attempt << "\n";
-    const cli_result decided =
-        run_cli_status(fmt::format("decide --config {}/config/ringfence.yaml {}", RINGFENCE_SOURCE_DIR, line_file));
+    const cli_result decided = run_cli_status(fmt::format(
+        "decide --config {}/config/ringfence.yaml {}", RINGFENCE_SOURCE_DIR, line_file));
     CHECK(decided.output.find(blocked) != std::string::npos);
 
     log_reader log((dir.path() / "decisions.sqlite").string());
     const auto rows = log.rows(
-        "SELECT d.kind, d.action, r.rule, d.time_ms FROM decisions d JOIN decision_rules r ON r.decision_id = d.id "
+        "SELECT d.kind, d.action, r.rule, d.time_ms FROM decisions d JOIN decision_rules r ON "
+        "r.decision_id = d.id "
         "WHERE d.record_id = 'spoof-call-1@203.0.113.7' AND d.kind = 'call.attempt'");
     REQUIRE(rows.size() == 1);
-    CHECK(rows[0] == std::vector<std::string>{"call.attempt", "block", "foreign_ingress_presents_home_number", "1795834800000"});
-    CHECK(log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'spoof-call-1@203.0.113.7'") == 2);
+    CHECK(rows[0] == std::vector<std::string>{"call.attempt", "block",
+                                              "foreign_ingress_presents_home_number",
+                                              "1795834800000"});
+    CHECK(log.scalar(
+              "SELECT count(*) FROM decisions WHERE record_id = 'spoof-call-1@203.0.113.7'") == 2);
 }
 
 TEST_CASE("ringfence replay: bad use and unreadable files are reported, not crashed on") {
@@ -97,7 +108,8 @@ TEST_CASE("ringfence replay: bad use and unreadable files are reported, not cras
     CHECK(run_cli_status("replay --output json x.pcap").exit_code == 2);
     const std::string junk = (dir.path() / "not-a-capture.pcap").string();
     std::ofstream(junk) << "this is not a pcap file\n";
-    const cli_result r = run_cli_status("replay --set decision_log.enabled=false " + replay_args(dir) + " " + junk);
+    const cli_result r =
+        run_cli_status("replay --set decision_log.enabled=false " + replay_args(dir) + " " + junk);
     CHECK(r.exit_code == 1);
     CHECK(r.output.find("not-a-capture.pcap") != std::string::npos);
 }

@@ -14,7 +14,9 @@
 
 namespace ringfence::test {
 
-inline std::filesystem::path shared_sip_dir() { return std::filesystem::path(RINGFENCE_SHARED_DATA_DIR) / "sip"; }
+inline std::filesystem::path shared_sip_dir() {
+    return std::filesystem::path(RINGFENCE_SHARED_DATA_DIR) / "sip";
+}
 
 struct collected_line {
     std::string line;
@@ -22,8 +24,10 @@ struct collected_line {
 };
 
 class line_collector final : public ingest::capture::record_line_handler {
-public:
-    void on_record_line(std::string_view line, std::int64_t time_ms) override { lines.push_back({std::string(line), time_ms}); }
+  public:
+    void on_record_line(std::string_view line, std::int64_t time_ms) override {
+        lines.push_back({std::string(line), time_ms});
+    }
     std::vector<collected_line> lines;
 };
 

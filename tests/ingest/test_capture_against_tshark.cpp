@@ -3,7 +3,6 @@
 // tshark 4.0 decodes from the same file. tshark's output was generated once and is kept in
 // tests/decode/expected/ (the command is in the README there), so this needs no tshark.
 #include <doctest/doctest.h>
-
 #include <fmt/format.h>
 
 #include <fstream>
@@ -18,17 +17,19 @@ namespace {
 namespace fs = std::filesystem;
 
 class request_recorder final : public decode::sip::sip_message_observer {
-public:
+  public:
     explicit request_recorder(const std::uint64_t& frame) : frame_(frame) {}
-    void on_sip_message(const decode::sip::sip_message& m, const decode::packet::transport_packet&) override {
+    void on_sip_message(const decode::sip::sip_message& m,
+                        const decode::packet::transport_packet&) override {
         if (!m.is_request) return;
         const std::string cseq_number = m.cseq_method.empty() ? "" : std::to_string(m.cseq_number);
-        lines.push_back(fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", frame_, m.method, m.from.user, m.to.user,
-                                    m.call_id, cseq_number, m.cseq_method, m.p_asserted_identity.user, m.user_agent));
+        lines.push_back(fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", frame_, m.method,
+                                    m.from.user, m.to.user, m.call_id, cseq_number, m.cseq_method,
+                                    m.p_asserted_identity.user, m.user_agent));
     }
     std::vector<std::string> lines;
 
-private:
+  private:
     const std::uint64_t& frame_;
 };
 
@@ -41,7 +42,8 @@ std::vector<std::string> read_lines(const fs::path& path) {
 
 void compare_with_tshark(const fs::path& expected_file) {
     const std::string name = expected_file.filename().string();
-    const fs::path capture = shared_sip_dir() / (name.substr(0, name.find(".sip-requests.tsv")) + ".pcap");
+    const fs::path capture =
+        shared_sip_dir() / (name.substr(0, name.find(".sip-requests.tsv")) + ".pcap");
     REQUIRE_MESSAGE(fs::exists(capture), capture.string());
     ingest::capture::capture_settings settings;
     settings.sip.ports = {5060, 6060};  // tshark was told: -d tcp.port==6060,sip

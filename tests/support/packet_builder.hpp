@@ -26,7 +26,8 @@ inline void append(bytes& b, const bytes& s) { b.insert(b.end(), s.begin(), s.en
 
 inline std::uint16_t ip_checksum(const unsigned char* p, std::size_t n) {
     std::uint32_t sum = 0;
-    for (std::size_t i = 0; i + 1 < n; i += 2) sum += static_cast<std::uint32_t>((p[i] << 8) | p[i + 1]);
+    for (std::size_t i = 0; i + 1 < n; i += 2)
+        sum += static_cast<std::uint32_t>((p[i] << 8) | p[i + 1]);
     if (n % 2 != 0) sum += static_cast<std::uint32_t>(p[n - 1] << 8);
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
     return static_cast<std::uint16_t>(~sum);
@@ -35,9 +36,12 @@ inline std::uint16_t ip_checksum(const unsigned char* p, std::size_t n) {
 struct ipv4 {
     std::array<unsigned char, 4> a;
 };
-inline constexpr ipv4 ip4(unsigned char a, unsigned char b, unsigned char c, unsigned char d) { return {{a, b, c, d}}; }
+inline constexpr ipv4 ip4(unsigned char a, unsigned char b, unsigned char c, unsigned char d) {
+    return {{a, b, c, d}};
+}
 
-inline bytes udp_header_and_payload(std::uint16_t sport, std::uint16_t dport, std::string_view payload) {
+inline bytes udp_header_and_payload(std::uint16_t sport, std::uint16_t dport,
+                                    std::string_view payload) {
     bytes b;
     put16(b, sport);
     put16(b, dport);
@@ -47,8 +51,8 @@ inline bytes udp_header_and_payload(std::uint16_t sport, std::uint16_t dport, st
     return b;
 }
 
-inline bytes tcp_header_and_payload(std::uint16_t sport, std::uint16_t dport, std::uint32_t seq, std::uint8_t flags,
-                                    std::string_view payload) {
+inline bytes tcp_header_and_payload(std::uint16_t sport, std::uint16_t dport, std::uint32_t seq,
+                                    std::uint8_t flags, std::string_view payload) {
     bytes b;
     put16(b, sport);
     put16(b, dport);
@@ -64,8 +68,9 @@ inline bytes tcp_header_and_payload(std::uint16_t sport, std::uint16_t dport, st
 }
 
 // An IPv4 packet carrying `upper` (protocol 17 or 6), possibly one fragment of it.
-inline bytes ipv4_packet(ipv4 src, ipv4 dst, std::uint8_t protocol, const bytes& upper, std::uint16_t id = 1,
-                         std::size_t fragment_offset = 0, bool more_fragments = false) {
+inline bytes ipv4_packet(ipv4 src, ipv4 dst, std::uint8_t protocol, const bytes& upper,
+                         std::uint16_t id = 1, std::size_t fragment_offset = 0,
+                         bool more_fragments = false) {
     bytes b;
     b.push_back(0x45);
     b.push_back(0);
@@ -85,8 +90,9 @@ inline bytes ipv4_packet(ipv4 src, ipv4 dst, std::uint8_t protocol, const bytes&
 }
 
 // The fragments of a UDP datagram, each carrying at most `chunk` bytes (a multiple of 8).
-inline std::vector<bytes> ipv4_udp_fragments(ipv4 src, ipv4 dst, std::uint16_t sport, std::uint16_t dport,
-                                             std::string_view payload, std::size_t chunk, std::uint16_t id) {
+inline std::vector<bytes> ipv4_udp_fragments(ipv4 src, ipv4 dst, std::uint16_t sport,
+                                             std::uint16_t dport, std::string_view payload,
+                                             std::size_t chunk, std::uint16_t id) {
     const bytes whole = udp_header_and_payload(sport, dport, payload);
     std::vector<bytes> out;
     for (std::size_t off = 0; off < whole.size(); off += chunk) {
@@ -100,8 +106,10 @@ inline std::vector<bytes> ipv4_udp_fragments(ipv4 src, ipv4 dst, std::uint16_t s
 
 // IPv6 with optional extension headers before the upper layer: each {type, bytes incl. its
 // next-header and length octets} is chained in order.
-inline bytes ipv6_packet(const std::array<unsigned char, 16>& src, const std::array<unsigned char, 16>& dst,
-                         std::uint8_t protocol, const bytes& upper, const std::vector<std::pair<std::uint8_t, bytes>>& extensions = {}) {
+inline bytes ipv6_packet(const std::array<unsigned char, 16>& src,
+                         const std::array<unsigned char, 16>& dst, std::uint8_t protocol,
+                         const bytes& upper,
+                         const std::vector<std::pair<std::uint8_t, bytes>>& extensions = {}) {
     bytes ext;
     std::uint8_t first = protocol;
     for (std::size_t i = extensions.size(); i-- > 0;) {
@@ -123,7 +131,8 @@ inline bytes ipv6_packet(const std::array<unsigned char, 16>& src, const std::ar
     return b;
 }
 
-inline bytes ethernet(const bytes& payload, std::uint16_t ethertype, const std::vector<std::uint16_t>& vlan_tpids = {}) {
+inline bytes ethernet(const bytes& payload, std::uint16_t ethertype,
+                      const std::vector<std::uint16_t>& vlan_tpids = {}) {
     bytes b = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
     for (std::uint16_t tpid : vlan_tpids) {
         put16(b, tpid);
@@ -136,8 +145,8 @@ inline bytes ethernet(const bytes& payload, std::uint16_t ethertype, const std::
 
 inline bytes linux_sll(const bytes& payload, std::uint16_t protocol) {
     bytes b;
-    put16(b, 0);      // packet type: to us
-    put16(b, 1);      // ARPHRD_ETHER
+    put16(b, 0);  // packet type: to us
+    put16(b, 1);  // ARPHRD_ETHER
     put16(b, 6);
     for (int i = 0; i < 8; ++i) b.push_back(static_cast<unsigned char>(i));
     put16(b, protocol);
@@ -148,11 +157,11 @@ inline bytes linux_sll(const bytes& payload, std::uint16_t protocol) {
 inline bytes linux_sll2(const bytes& payload, std::uint16_t protocol) {
     bytes b;
     put16(b, protocol);
-    put16(b, 0);       // reserved
-    put32(b, 2);       // interface index
-    put16(b, 1);       // ARPHRD_ETHER
-    b.push_back(0);    // packet type
-    b.push_back(6);    // address length
+    put16(b, 0);     // reserved
+    put32(b, 2);     // interface index
+    put16(b, 1);     // ARPHRD_ETHER
+    b.push_back(0);  // packet type
+    b.push_back(6);  // address length
     for (int i = 0; i < 8; ++i) b.push_back(static_cast<unsigned char>(i));
     append(b, payload);
     return b;

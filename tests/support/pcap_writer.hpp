@@ -16,7 +16,8 @@ struct timed_frame {
     std::vector<unsigned char> bytes;
 };
 
-inline void write_pcap(const std::string& path, int link_type, const std::vector<timed_frame>& frames) {
+inline void write_pcap(const std::string& path, int link_type,
+                       const std::vector<timed_frame>& frames) {
     pcap_t* dead = pcap_open_dead(link_type, 262144);
     pcap_dumper_t* dumper = pcap_dump_open(dead, path.c_str());
     if (dumper == nullptr) {

@@ -23,10 +23,12 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
+double seconds_since(clock_type::time_point t) {
+    return std::chrono::duration<double>(clock_type::now() - t).count();
+}
 
 class counting_handler final : public ingest::capture::record_line_handler {
-public:
+  public:
     explicit counting_handler(ingest::record_line_processor* processor) : processor_(processor) {}
     void on_record_line(std::string_view line, std::int64_t time_ms) override {
         ++records;
@@ -36,7 +38,7 @@ public:
     }
     std::uint64_t records = 0;
 
-private:
+  private:
     ingest::record_line_processor* processor_;
     std::string reply_;
 };
@@ -49,7 +51,8 @@ struct run_result {
     std::string summary;
 };
 
-run_result run(const ingest::capture::frames_in_memory& frames, const ingest::capture::capture_settings& settings,
+run_result run(const ingest::capture::frames_in_memory& frames,
+               const ingest::capture::capture_settings& settings,
                ingest::record_line_processor* processor, int repeat) {
     run_result r;
     const auto start = clock_type::now();
@@ -58,7 +61,8 @@ run_result run(const ingest::capture::frames_in_memory& frames, const ingest::ca
         ingest::capture::capture_pipeline pipeline(settings, handler);
         std::string error;
         pipeline.begin_source(frames.link_type, error);
-        for (const auto& f : frames.frames) pipeline.on_frame(frames.bytes.data() + f.offset, f.caplen, f.time_us);
+        for (const auto& f : frames.frames)
+            pipeline.on_frame(frames.bytes.data() + f.offset, f.caplen, f.time_us);
         r.packets += pipeline.packets().packets;
         r.sip_messages += pipeline.sip().messages;
         r.records += handler.records;
@@ -71,8 +75,10 @@ run_result run(const ingest::capture::frames_in_memory& frames, const ingest::ca
 std::string shell_quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) {
-        if (c == '\'') q += "'\\''";
-        else q += c;
+        if (c == '\'')
+            q += "'\\''";
+        else
+            q += c;
     }
     return q + "'";
 }
@@ -95,14 +101,18 @@ int bench_replay(std::vector<std::string> args) {
         } else if (args[i] == "--tshark") {
             with_tshark = true;
         } else if (args[i].rfind("--", 0) == 0 || !file.empty()) {
-            std::fprintf(stderr, "usage: ringfence bench replay FILE [--repeat N] [--tshark] [--config F] [--set K=V]\n");
+            std::fprintf(stderr,
+                         "usage: ringfence bench replay FILE [--repeat N] [--tshark] [--config F] "
+                         "[--set K=V]\n");
             return 2;
         } else {
             file = args[i];
         }
     }
     if (file.empty()) {
-        std::fprintf(stderr, "usage: ringfence bench replay FILE [--repeat N] [--tshark] [--config F] [--set K=V]\n");
+        std::fprintf(stderr,
+                     "usage: ringfence bench replay FILE [--repeat N] [--tshark] [--config F] "
+                     "[--set K=V]\n");
         return 2;
     }
     auto setup = load_or_report(opts);
@@ -114,12 +124,16 @@ int bench_replay(std::vector<std::string> args) {
     }
     const auto& settings = setup.value->config.capture;
     ingest::ingest_counters counters;
-    ingest::pipeline_context ctx{*setup.value->parts.plan, *setup.value->parts.engine, nullptr, false,
-                                 store::queue_full_policy::backpressure, counters};
+    ingest::pipeline_context ctx{*setup.value->parts.plan,
+                                 *setup.value->parts.engine,
+                                 nullptr,
+                                 false,
+                                 store::queue_full_policy::backpressure,
+                                 counters};
     ingest::record_line_processor processor(ctx);
 
-    std::printf("capture: %s, %zu frames, %zu bytes, link type %d, repeated %d times\n", file.c_str(),
-                frames.frames.size(), frames.bytes.size(), frames.link_type, repeat);
+    std::printf("capture: %s, %zu frames, %zu bytes, link type %d, repeated %d times\n",
+                file.c_str(), frames.frames.size(), frames.bytes.size(), frames.link_type, repeat);
     run(frames, settings, nullptr, 1);  // warm up caches and the allocator
     const run_result decode = run(frames, settings, nullptr, repeat);
     const run_result decide = run(frames, settings, &processor, repeat);
@@ -128,16 +142,18 @@ int bench_replay(std::vector<std::string> args) {
                 decode.packets / decode.seconds, decode.sip_messages / decode.seconds,
                 static_cast<unsigned long long>(decode.records), decode.seconds);
     std::printf("decode + decide: %.0f packets/s, %.0f SIP messages/s, %.0f records/s (%.3f s)\n",
-                decide.packets / decide.seconds, decide.sip_messages / decide.seconds, decide.records / decide.seconds,
-                decide.seconds);
+                decide.packets / decide.seconds, decide.sip_messages / decide.seconds,
+                decide.records / decide.seconds, decide.seconds);
     // Records the wire parser rejects (a From user that is no number, say) cost far less
     // than a decision: say how many there were, so the figure is read right.
     std::printf("records: %llu decided, %llu rejected before deciding (%s)\n",
                 static_cast<unsigned long long>(counters.lines.load() - counters.total_errors()),
-                static_cast<unsigned long long>(counters.total_errors()), counters.summary().c_str());
+                static_cast<unsigned long long>(counters.total_errors()),
+                counters.summary().c_str());
     if (with_tshark) {
-        const std::string command = "tshark -r " + shell_quote(file) +
-                                    " -Y sip -T fields -e sip.from.user -e sip.to.user -e sip.Call-ID >/dev/null 2>&1";
+        const std::string command =
+            "tshark -r " + shell_quote(file) +
+            " -Y sip -T fields -e sip.from.user -e sip.to.user -e sip.Call-ID >/dev/null 2>&1";
         const auto start = clock_type::now();
         int rc = 0;
         for (int i = 0; i < repeat && rc == 0; ++i) rc = std::system(command.c_str());
@@ -146,8 +162,10 @@ int bench_replay(std::vector<std::string> args) {
             std::printf("tshark: not run (exit status %d; is tshark installed?)\n", rc);
         } else {
             const double tshark_pps = static_cast<double>(frames.frames.size()) * repeat / seconds;
-            std::printf("tshark:          %.0f packets/s (%.3f s for %d runs): ringfence decode + decide is %.1fx faster\n",
-                        tshark_pps, seconds, repeat, (decide.packets / decide.seconds) / tshark_pps);
+            std::printf(
+                "tshark:          %.0f packets/s (%.3f s for %d runs): ringfence decode + decide "
+                "is %.1fx faster\n",
+                tshark_pps, seconds, repeat, (decide.packets / decide.seconds) / tshark_pps);
         }
     }
     return 0;

@@ -1,5 +1,5 @@
-// ringfence replay [--config F] [--set k=v]... [--output records|decisions] [--pace file|full] FILE...
-// Decodes pcap/pcapng captures of SIP signalling into records (capture.* settings, as the
+// ringfence replay [--config F] [--set k=v]... [--output records|decisions] [--pace file|full]
+// FILE... Decodes pcap/pcapng captures of SIP signalling into records (capture.* settings, as the
 // daemon would) and either prints each record in the JSON-lines wire form (exactly what
 // `ringfence decide` and the socket accept) or decides it through the same line processor
 // as the daemon and prints the decision lines. Record times are packet times, so a replay
@@ -23,8 +23,9 @@ namespace {
 enum class output_mode { records, decisions };
 
 class replay_output final : public ingest::capture::record_line_handler {
-public:
-    replay_output(output_mode mode, ingest::record_line_processor* processor) : mode_(mode), processor_(processor) {}
+  public:
+    replay_output(output_mode mode, ingest::record_line_processor* processor)
+        : mode_(mode), processor_(processor) {}
 
     void on_record_line(std::string_view line, std::int64_t time_ms) override {
         out_.clear();
@@ -37,7 +38,7 @@ public:
         std::fwrite(out_.data(), 1, out_.size(), stdout);
     }
 
-private:
+  private:
     output_mode mode_;
     ingest::record_line_processor* processor_;
     std::string out_;
@@ -45,7 +46,7 @@ private:
 
 // Sleeps so that frames leave at the pace they were captured (--pace file).
 class pacer {
-public:
+  public:
     void wait_for(std::int64_t time_us) {
         const auto now = std::chrono::steady_clock::now();
         if (!started_) {
@@ -58,13 +59,14 @@ public:
         if (due > now) std::this_thread::sleep_until(due);
     }
 
-private:
+  private:
     bool started_ = false;
     std::int64_t first_us_ = 0;
     std::chrono::steady_clock::time_point start_;
 };
 
-bool replay_paced(const std::string& path, ingest::capture::capture_pipeline& pipeline, std::string& error) {
+bool replay_paced(const std::string& path, ingest::capture::capture_pipeline& pipeline,
+                  std::string& error) {
     ingest::capture::frames_in_memory frames;
     if (!ingest::capture::load_pcap_file(path, frames, error)) return false;
     if (!pipeline.begin_source(frames.link_type, error)) {
@@ -101,7 +103,8 @@ int cmd_replay(std::vector<std::string> args) {
             } else if (a == "--pace" && (v == "file" || v == "full")) {
                 paced = v == "file";
             } else {
-                std::fprintf(stderr, "ringfence replay: %s: unknown value '%s'\n", a.c_str(), v.c_str());
+                std::fprintf(stderr, "ringfence replay: %s: unknown value '%s'\n", a.c_str(),
+                             v.c_str());
                 return 2;
             }
         } else if (a.rfind("--", 0) == 0) {
@@ -113,7 +116,8 @@ int cmd_replay(std::vector<std::string> args) {
     }
     if (files.empty()) {
         std::fprintf(stderr,
-                     "usage: ringfence replay [--config F] [--set k=v] [--output records|decisions] [--pace file|full] FILE...\n");
+                     "usage: ringfence replay [--config F] [--set k=v] [--output "
+                     "records|decisions] [--pace file|full] FILE...\n");
         return 2;
     }
     auto setup = load_or_report(opts);
@@ -140,8 +144,12 @@ int cmd_replay(std::vector<std::string> args) {
 
     ingest::ingest_counters counters;
     // Passive decisions: nobody waits for a reply, so nothing is held for the commit.
-    ingest::pipeline_context ctx{*setup.value->parts.plan, *setup.value->parts.engine, log_writer.get(), false,
-                                 config.decision_log.on_queue_full, counters};
+    ingest::pipeline_context ctx{*setup.value->parts.plan,
+                                 *setup.value->parts.engine,
+                                 log_writer.get(),
+                                 false,
+                                 config.decision_log.on_queue_full,
+                                 counters};
     ingest::record_line_processor processor(ctx);
     replay_output output(mode, &processor);
     ingest::capture::capture_pipeline pipeline(config.capture, output);
@@ -159,7 +167,8 @@ int cmd_replay(std::vector<std::string> args) {
     std::fflush(stdout);
     if (log_writer) log_writer->close();
     std::fprintf(stderr, "ringfence replay: %s\n", pipeline.summary().c_str());
-    if (mode == output_mode::decisions) std::fprintf(stderr, "ringfence replay: %s\n", counters.summary().c_str());
+    if (mode == output_mode::decisions)
+        std::fprintf(stderr, "ringfence replay: %s\n", counters.summary().c_str());
     return status;
 }
 

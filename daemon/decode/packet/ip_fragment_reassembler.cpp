@@ -9,7 +9,8 @@ namespace {
 constexpr std::size_t max_datagram_payload = 65535;
 constexpr std::int64_t expire_every_us = 1'000'000;
 
-void mark_received(std::vector<std::pair<std::size_t, std::size_t>>& have, std::size_t begin, std::size_t end) {
+void mark_received(std::vector<std::pair<std::size_t, std::size_t>>& have, std::size_t begin,
+                   std::size_t end) {
     have.emplace_back(begin, end);
     std::sort(have.begin(), have.end());
     std::size_t out = 0;
@@ -29,22 +30,25 @@ std::size_t ip_fragment_reassembler::key_hash::operator()(const fragment_key& k)
     std::uint64_t h = 1469598103934665603ULL;
     h = hash_mix(h, k.src.bytes.data(), k.src.size());
     h = hash_mix(h, k.dst.bytes.data(), k.dst.size());
-    const unsigned char tail[5] = {static_cast<unsigned char>(k.id), static_cast<unsigned char>(k.id >> 8),
-                                   static_cast<unsigned char>(k.id >> 16), static_cast<unsigned char>(k.id >> 24),
-                                   k.protocol};
+    const unsigned char tail[5] = {
+        static_cast<unsigned char>(k.id), static_cast<unsigned char>(k.id >> 8),
+        static_cast<unsigned char>(k.id >> 16), static_cast<unsigned char>(k.id >> 24), k.protocol};
     return hash_mix(h, tail, sizeof tail);
 }
 
-ip_fragment_reassembler::ip_fragment_reassembler(fragment_settings settings, packet_counters& counters)
+ip_fragment_reassembler::ip_fragment_reassembler(fragment_settings settings,
+                                                 packet_counters& counters)
     : settings_(settings), counters_(counters) {}
 
-void ip_fragment_reassembler::release(std::unordered_map<fragment_key, datagram, key_hash>::iterator it) {
+void ip_fragment_reassembler::release(
+    std::unordered_map<fragment_key, datagram, key_hash>::iterator it) {
     bytes_ -= it->second.accounted;
     table_.erase(it);
 }
 
-std::string_view ip_fragment_reassembler::add(const fragment_key& key, std::size_t offset, bool more,
-                                              std::string_view payload, std::int64_t now_us, bool& completed) {
+std::string_view ip_fragment_reassembler::add(const fragment_key& key, std::size_t offset,
+                                              bool more, std::string_view payload,
+                                              std::int64_t now_us, bool& completed) {
     completed = false;
     ++counters_.fragments;
     if (now_us - last_expire_us_ >= expire_every_us || now_us < last_expire_us_) expire(now_us);
@@ -80,8 +84,8 @@ std::string_view ip_fragment_reassembler::add(const fragment_key& key, std::size
         return {};
     }
     if (d.data.size() < end) {
-        const std::size_t growth =
-            std::max({end, d.accounted, std::min<std::size_t>(2 * d.data.size(), max_datagram_payload)});
+        const std::size_t growth = std::max(
+            {end, d.accounted, std::min<std::size_t>(2 * d.data.size(), max_datagram_payload)});
         if (bytes_ - d.accounted + growth > settings_.max_bytes) {
             counters_.drop(drop_reason::fragment_table_full);
             release(it);
@@ -95,7 +99,8 @@ std::string_view ip_fragment_reassembler::add(const fragment_key& key, std::size
     std::copy(payload.begin(), payload.end(), d.data.begin() + static_cast<std::ptrdiff_t>(offset));
     if (!payload.empty()) mark_received(d.have, offset, end);
 
-    if (d.total_known && d.have.size() == 1 && d.have[0].first == 0 && d.have[0].second == d.total) {
+    if (d.total_known && d.have.size() == 1 && d.have[0].first == 0 &&
+        d.have[0].second == d.total) {
         completed_.swap(d.data);
         completed_.resize(d.total);
         release(it);

@@ -32,14 +32,14 @@ struct fragment_key {
 };
 
 class ip_fragment_reassembler {
-public:
+  public:
     explicit ip_fragment_reassembler(fragment_settings settings, packet_counters& counters);
 
     // One fragment's payload at byte offset `offset` of the datagram's payload; `more` is the
     // MF flag. Returns the reassembled upper-layer payload when this fragment completes it
     // (valid until the next call), else an empty view with `completed` false.
-    std::string_view add(const fragment_key& key, std::size_t offset, bool more, std::string_view payload,
-                         std::int64_t now_us, bool& completed);
+    std::string_view add(const fragment_key& key, std::size_t offset, bool more,
+                         std::string_view payload, std::int64_t now_us, bool& completed);
 
     // Gives up datagrams older than the timeout. Called by add() at most once per second of
     // packet time; a live source with no traffic calls it from its idle tick.
@@ -48,13 +48,14 @@ public:
     std::size_t datagrams_in_progress() const noexcept { return table_.size(); }
     std::size_t bytes_buffered() const noexcept { return bytes_; }
 
-private:
+  private:
     struct key_hash {
         std::size_t operator()(const fragment_key& k) const noexcept;
     };
     struct datagram {
         std::string data;
-        std::vector<std::pair<std::size_t, std::size_t>> have;  // received [begin, end), sorted, merged
+        std::vector<std::pair<std::size_t, std::size_t>>
+            have;               // received [begin, end), sorted, merged
         std::size_t total = 0;  // payload length, known once the last fragment (MF=0) arrived
         bool total_known = false;
         std::int64_t first_us = 0;

@@ -31,7 +31,8 @@ network_layer ip_at(std::uint8_t version, std::size_t offset) noexcept {
 
 // An EtherType at frame[type_offset]; VLAN tags (each 4 bytes: TCI, inner type) are skipped
 // and PPPoE sessions (DSL access links, as in the DTMFsipinfo sample) opened.
-network_layer from_ethertype(const unsigned char* frame, std::size_t length, std::size_t type_offset) noexcept {
+network_layer from_ethertype(const unsigned char* frame, std::size_t length,
+                             std::size_t type_offset) noexcept {
     for (int tags = 0; tags <= max_vlan_tags; ++tags) {
         if (length < type_offset + 2) return not_ip(drop_reason::truncated_link_header);
         const std::uint16_t type = read_be16(frame + type_offset);
@@ -54,7 +55,8 @@ network_layer from_ethertype(const unsigned char* frame, std::size_t length, std
     return not_ip(drop_reason::not_ip);  // more tags than any real network stacks
 }
 
-network_layer from_version_nibble(const unsigned char* frame, std::size_t length, std::size_t offset) noexcept {
+network_layer from_version_nibble(const unsigned char* frame, std::size_t length,
+                                  std::size_t offset) noexcept {
     if (length <= offset) return not_ip(drop_reason::truncated_link_header);
     const int version = frame[offset] >> 4;
     if (version == 4) return ip_at(4, offset);
@@ -83,14 +85,18 @@ bool is_supported_link_type(int type) noexcept {
         case link_type::linux_sll:
         case link_type::linux_sll2:
         case link_type::ipv4:
-        case link_type::ipv6: return true;
-        default: return false;
+        case link_type::ipv6:
+            return true;
+        default:
+            return false;
     }
 }
 
-network_layer find_network_layer(int type, const unsigned char* frame, std::size_t length) noexcept {
+network_layer find_network_layer(int type, const unsigned char* frame,
+                                 std::size_t length) noexcept {
     switch (type) {
-        case link_type::ethernet: return from_ethertype(frame, length, 12);
+        case link_type::ethernet:
+            return from_ethertype(frame, length, 12);
         case link_type::linux_sll:
             if (length < 16) return not_ip(drop_reason::truncated_link_header);
             return from_ethertype(frame, length, 14);
@@ -103,7 +109,8 @@ network_layer find_network_layer(int type, const unsigned char* frame, std::size
             }
         case link_type::raw_ip:
         case link_type::raw_ip_openbsd:
-        case link_type::raw_ip_bsdos: return from_version_nibble(frame, length, 0);
+        case link_type::raw_ip_bsdos:
+            return from_version_nibble(frame, length, 0);
         case link_type::ipv4:
             if (length == 0) return not_ip(drop_reason::truncated_link_header);
             return ip_at(4, 0);
@@ -121,7 +128,8 @@ network_layer find_network_layer(int type, const unsigned char* frame, std::size
         case link_type::loop_bsd:
             if (length < 4) return not_ip(drop_reason::truncated_link_header);
             return from_bsd_family(read_be32(frame), 4);
-        default: return not_ip(drop_reason::unsupported_link_type);
+        default:
+            return not_ip(drop_reason::unsupported_link_type);
     }
 }
 

@@ -10,12 +10,12 @@
 namespace ringfence::decode::packet {
 
 namespace link_type {
-inline constexpr int null_bsd = 0;        // BSD loopback: 4-byte address family, host order
-inline constexpr int ethernet = 1;        // with 802.1Q / 802.1ad (QinQ) tags
-inline constexpr int raw_ip_openbsd = 12; // raw IP on some platforms (DLT_RAW's old values)
+inline constexpr int null_bsd = 0;         // BSD loopback: 4-byte address family, host order
+inline constexpr int ethernet = 1;         // with 802.1Q / 802.1ad (QinQ) tags
+inline constexpr int raw_ip_openbsd = 12;  // raw IP on some platforms (DLT_RAW's old values)
 inline constexpr int raw_ip_bsdos = 14;
 inline constexpr int raw_ip = 101;
-inline constexpr int loop_bsd = 108;      // OpenBSD loopback: the family in network order
+inline constexpr int loop_bsd = 108;  // OpenBSD loopback: the family in network order
 inline constexpr int linux_sll = 113;
 inline constexpr int linux_sll2 = 276;
 inline constexpr int ipv4 = 228;

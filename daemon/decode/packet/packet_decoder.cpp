@@ -14,11 +14,14 @@ constexpr std::uint8_t ipv6_auth = 51;
 constexpr std::uint8_t ipv6_destination = 60;
 constexpr int max_ipv6_extensions = 16;
 
-const unsigned char* bytes_of(std::string_view s) noexcept { return reinterpret_cast<const unsigned char*>(s.data()); }
+const unsigned char* bytes_of(std::string_view s) noexcept {
+    return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 }  // namespace
 
-packet_decoder::packet_decoder(int link_type, fragment_settings fragments, packet_counters& counters)
+packet_decoder::packet_decoder(int link_type, fragment_settings fragments,
+                               packet_counters& counters)
     : link_type_(link_type), counters_(counters), fragments_(fragments, counters) {}
 
 bool packet_decoder::decode(const unsigned char* frame, std::size_t caplen, std::int64_t time_us,
@@ -35,7 +38,8 @@ bool packet_decoder::decode(const unsigned char* frame, std::size_t caplen, std:
     return decode_ipv6(frame + net.offset, caplen - net.offset, out);
 }
 
-bool packet_decoder::decode_ipv4(const unsigned char* p, std::size_t length, transport_packet& out) {
+bool packet_decoder::decode_ipv4(const unsigned char* p, std::size_t length,
+                                 transport_packet& out) {
     if (length < 20) {
         counters_.drop(drop_reason::truncated_ip_header);
         return false;
@@ -66,13 +70,15 @@ bool packet_decoder::decode_ipv4(const unsigned char* p, std::size_t length, tra
     }
     fragment_key key{out.src, out.dst, read_be16(p + 4), protocol};
     bool completed = false;
-    const std::string_view whole = fragments_.add(
-        key, offset, more, {reinterpret_cast<const char*>(payload), payload_length}, out.time_us, completed);
+    const std::string_view whole =
+        fragments_.add(key, offset, more, {reinterpret_cast<const char*>(payload), payload_length},
+                       out.time_us, completed);
     if (!completed) return false;
     return decode_transport(protocol, bytes_of(whole), whole.size(), out);
 }
 
-bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length, transport_packet& out) {
+bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length,
+                                 transport_packet& out) {
     if (length < 40) {
         counters_.drop(drop_reason::truncated_ip_header);
         return false;
@@ -92,9 +98,11 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length, tra
     const unsigned char* cursor = p + 40;
     std::size_t left = payload_length;
     for (int i = 0; i < max_ipv6_extensions; ++i) {
-        if (next == ipv6_hop_by_hop || next == ipv6_routing || next == ipv6_destination || next == ipv6_auth) {
+        if (next == ipv6_hop_by_hop || next == ipv6_routing || next == ipv6_destination ||
+            next == ipv6_auth) {
             if (left < 8) break;
-            const std::size_t size = next == ipv6_auth ? (std::size_t{cursor[1]} + 2) * 4 : (std::size_t{cursor[1]} + 1) * 8;
+            const std::size_t size = next == ipv6_auth ? (std::size_t{cursor[1]} + 2) * 4
+                                                       : (std::size_t{cursor[1]} + 1) * 8;
             if (size > left) break;
             next = cursor[0];
             cursor += size;
@@ -119,9 +127,9 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length, tra
                 return false;
             }
             bool completed = false;
-            const std::string_view whole = fragments_.add(fragment_key{out.src, out.dst, id, protocol}, offset, more,
-                                                          {reinterpret_cast<const char*>(cursor), left}, out.time_us,
-                                                          completed);
+            const std::string_view whole = fragments_.add(
+                fragment_key{out.src, out.dst, id, protocol}, offset, more,
+                {reinterpret_cast<const char*>(cursor), left}, out.time_us, completed);
             if (!completed) return false;
             return decode_transport(protocol, bytes_of(whole), whole.size(), out);
         }
@@ -131,8 +139,8 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length, tra
     return false;
 }
 
-bool packet_decoder::decode_transport(std::uint8_t protocol, const unsigned char* p, std::size_t length,
-                                      transport_packet& out) {
+bool packet_decoder::decode_transport(std::uint8_t protocol, const unsigned char* p,
+                                      std::size_t length, transport_packet& out) {
     out.protocol = protocol;
     if (protocol == ip_protocol_udp) {
         if (length < 8) {

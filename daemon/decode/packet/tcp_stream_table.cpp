@@ -7,7 +7,9 @@ namespace {
 constexpr std::int64_t expire_every_us = 1'000'000;
 
 // Signed distance from b to a in sequence space (RFC 1982 arithmetic).
-std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) noexcept { return static_cast<std::int32_t>(a - b); }
+std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) noexcept {
+    return static_cast<std::int32_t>(a - b);
+}
 
 }  // namespace
 
@@ -15,8 +17,9 @@ std::size_t tcp_stream_table::key_hash::operator()(const stream_key& k) const no
     std::uint64_t h = 1469598103934665603ULL;
     h = hash_mix(h, k.src.bytes.data(), k.src.size());
     h = hash_mix(h, k.dst.bytes.data(), k.dst.size());
-    const unsigned char ports[4] = {static_cast<unsigned char>(k.src_port), static_cast<unsigned char>(k.src_port >> 8),
-                                    static_cast<unsigned char>(k.dst_port), static_cast<unsigned char>(k.dst_port >> 8)};
+    const unsigned char ports[4] = {
+        static_cast<unsigned char>(k.src_port), static_cast<unsigned char>(k.src_port >> 8),
+        static_cast<unsigned char>(k.dst_port), static_cast<unsigned char>(k.dst_port >> 8)};
     return hash_mix(h, ports, sizeof ports);
 }
 
@@ -37,7 +40,8 @@ void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_co
     const bool closing = (segment.tcp_flags & (tcp_flag_fin | tcp_flag_rst)) != 0;
     auto it = streams_.find(key);
     if (it == streams_.end()) {
-        if (segment.payload.empty() && !syn) return;  // a bare ACK or FIN of a stream we never followed
+        if (segment.payload.empty() && !syn)
+            return;  // a bare ACK or FIN of a stream we never followed
         if (streams_.size() >= settings_.max_streams) {
             counters_.drop(drop_reason::tcp_stream_table_full);
             return;
@@ -76,7 +80,8 @@ void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_co
                 } else {
                     counters_.tcp_retransmitted_bytes += data.size();
                 }
-                if (s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes) skip_gap(s, segment, consumer);
+                if (s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes)
+                    skip_gap(s, segment, consumer);
             }
         }
     }
@@ -105,7 +110,8 @@ void tcp_stream_table::deliver(stream& s, const transport_packet& segment, std::
     }
 }
 
-void tcp_stream_table::drain_ahead(stream& s, const transport_packet& segment, tcp_stream_consumer& consumer) {
+void tcp_stream_table::drain_ahead(stream& s, const transport_packet& segment,
+                                   tcp_stream_consumer& consumer) {
     while (!s.ahead.empty()) {
         auto first = s.ahead.begin();
         const std::int32_t diff = seq_diff(first->first, s.next_seq);
@@ -123,7 +129,8 @@ void tcp_stream_table::drain_ahead(stream& s, const transport_packet& segment, t
     }
 }
 
-void tcp_stream_table::skip_gap(stream& s, const transport_packet& segment, tcp_stream_consumer& consumer) {
+void tcp_stream_table::skip_gap(stream& s, const transport_packet& segment,
+                                tcp_stream_consumer& consumer) {
     ++counters_.tcp_gaps_skipped;
     s.pending.clear();
     consumer.on_stream_gap(segment);

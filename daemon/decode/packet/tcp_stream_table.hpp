@@ -38,7 +38,7 @@ struct stream_key {
 };
 
 class tcp_stream_consumer {
-public:
+  public:
     virtual ~tcp_stream_consumer() = default;
     // In-order bytes of one stream direction; returns how many were used (the rest is offered
     // again with more appended). `segment` is the packet that made them available.
@@ -48,32 +48,34 @@ public:
 };
 
 class tcp_stream_table {
-public:
+  public:
     tcp_stream_table(tcp_stream_settings settings, packet_counters& counters);
 
     void on_segment(const transport_packet& segment, tcp_stream_consumer& consumer);
     void expire(std::int64_t now_us);
     // True when the segment's stream direction is being followed.
     bool follows(const transport_packet& segment) const {
-        return streams_.count(stream_key{segment.src, segment.dst, segment.src_port, segment.dst_port}) != 0;
+        return streams_.count(
+                   stream_key{segment.src, segment.dst, segment.src_port, segment.dst_port}) != 0;
     }
     std::size_t streams() const noexcept { return streams_.size(); }
 
-private:
+  private:
     struct key_hash {
         std::size_t operator()(const stream_key& k) const noexcept;
     };
     struct stream {
         std::uint32_t next_seq = 0;
-        std::string pending;                          // in order, not yet used by the consumer
-        std::map<std::uint32_t, std::string> ahead;   // out of order, by sequence number
+        std::string pending;                         // in order, not yet used by the consumer
+        std::map<std::uint32_t, std::string> ahead;  // out of order, by sequence number
         std::size_t ahead_bytes = 0;
         std::int64_t last_us = 0;
-        std::list<stream_key>::iterator age;          // position in age_ (least recent first)
+        std::list<stream_key>::iterator age;  // position in age_ (least recent first)
     };
     using table = std::unordered_map<stream_key, stream, key_hash>;
 
-    void deliver(stream& s, const transport_packet& segment, std::string_view data, tcp_stream_consumer& consumer);
+    void deliver(stream& s, const transport_packet& segment, std::string_view data,
+                 tcp_stream_consumer& consumer);
     void drain_ahead(stream& s, const transport_packet& segment, tcp_stream_consumer& consumer);
     void skip_gap(stream& s, const transport_packet& segment, tcp_stream_consumer& consumer);
     void erase(table::iterator it);

@@ -18,7 +18,7 @@ inline constexpr std::uint8_t tcp_flag_syn = 0x02;
 inline constexpr std::uint8_t tcp_flag_rst = 0x04;
 
 struct transport_packet {
-    std::int64_t time_us = 0;  // capture timestamp, Unix epoch microseconds
+    std::int64_t time_us = 0;   // capture timestamp, Unix epoch microseconds
     std::uint8_t protocol = 0;  // ip_protocol_udp or ip_protocol_tcp
     ip_address src;
     ip_address dst;

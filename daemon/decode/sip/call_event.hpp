@@ -12,11 +12,11 @@ namespace ringfence::decode::sip {
 
 struct call_event {
     model::event_kind kind = model::event_kind::call_attempt;
-    std::int64_t time_us = 0;      // the packet timestamp of the message that caused it
+    std::int64_t time_us = 0;  // the packet timestamp of the message that caused it
     std::string_view call_id;
-    std::string_view caller;       // From user
-    std::string_view callee;       // To user, else the Request-URI user
-    std::string_view asserted;     // P-Asserted-Identity user, else Remote-Party-ID user
+    std::string_view caller;    // From user
+    std::string_view callee;    // To user, else the Request-URI user
+    std::string_view asserted;  // P-Asserted-Identity user, else Remote-Party-ID user
     model::origin_kind origin_kind = model::origin_kind::unspecified;
     std::string_view trunk;
     std::string_view origin_ip;
@@ -24,11 +24,11 @@ struct call_event {
     std::optional<std::int64_t> ring_ms;
     std::optional<std::int64_t> talk_ms;
     std::string_view cause;
-    std::string_view sms_text;     // sms.submit: the MESSAGE body when it is text
+    std::string_view sms_text;  // sms.submit: the MESSAGE body when it is text
 };
 
 class call_event_sink {
-public:
+  public:
     virtual ~call_event_sink() = default;
     virtual void on_call_event(const call_event& event) = 0;
 };

@@ -21,10 +21,11 @@ struct peer_range {
 
 // "203.0.113.0/24" or "2001:db8::/32" (a bare address is a /32 or /128). False with a
 // message when the text is not a CIDR range.
-bool parse_cidr(std::string_view text, packet::ip_address& network, int& prefix_length, std::string& error);
+bool parse_cidr(std::string_view text, packet::ip_address& network, int& prefix_length,
+                std::string& error);
 
 class peer_origin_map {
-public:
+  public:
     peer_origin_map() = default;
     peer_origin_map(std::vector<peer_range> ranges, model::origin_kind default_kind);
 
@@ -34,7 +35,7 @@ public:
     };
     match find(const packet::ip_address& address) const noexcept;
 
-private:
+  private:
     std::vector<peer_range> ranges_;  // longest prefix first
     model::origin_kind default_kind_ = model::origin_kind::unspecified;
 };

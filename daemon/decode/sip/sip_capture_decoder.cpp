@@ -4,7 +4,8 @@
 
 namespace ringfence::decode::sip {
 
-sip_capture_decoder::sip_capture_decoder(const sip_capture_settings& settings, packet::packet_counters& packet_counters,
+sip_capture_decoder::sip_capture_decoder(const sip_capture_settings& settings,
+                                         packet::packet_counters& packet_counters,
                                          sip_counters& counters, sip_dialog_table& dialogs,
                                          sip_message_observer* observer)
     : detect_any_port_(settings.detect_any_port),
@@ -15,10 +16,13 @@ sip_capture_decoder::sip_capture_decoder(const sip_capture_settings& settings, p
     for (std::uint16_t port : settings.ports) ports_.set(port);
 }
 
-void sip_capture_decoder::deliver(const sip_message& message, const packet::transport_packet& packet) {
+void sip_capture_decoder::deliver(const sip_message& message,
+                                  const packet::transport_packet& packet) {
     ++counters_.messages;
-    if (message.is_request) ++counters_.requests;
-    else ++counters_.responses;
+    if (message.is_request)
+        ++counters_.requests;
+    else
+        ++counters_.responses;
     if (message.junk_skipped > 0) ++counters_.junk_prefixed;
     if (observer_ != nullptr) observer_->on_sip_message(message, packet);
     dialogs_.on_message(message, packet);
@@ -31,22 +35,32 @@ void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
         ++counters_.payloads_tried;
         const parse_outcome r = parse_sip_message(packet.payload, false, message_);
         switch (r.result) {
-            case parse_result::message: deliver(message_, packet); break;
-            case parse_result::keepalive: ++counters_.keepalives; break;
-            case parse_result::malformed: ++counters_.malformed; break;
+            case parse_result::message:
+                deliver(message_, packet);
+                break;
+            case parse_result::keepalive:
+                ++counters_.keepalives;
+                break;
+            case parse_result::malformed:
+                ++counters_.malformed;
+                break;
             case parse_result::not_sip:
-            case parse_result::incomplete: ++counters_.not_sip; break;
+            case parse_result::incomplete:
+                ++counters_.not_sip;
+                break;
         }
         return;
     }
     if (packet.protocol == packet::ip_protocol_tcp) {
-        if (on_sip_port(packet) || (detect_any_port_ && (streams_.follows(packet) || looks_like_sip(packet.payload)))) {
+        if (on_sip_port(packet) ||
+            (detect_any_port_ && (streams_.follows(packet) || looks_like_sip(packet.payload)))) {
             streams_.on_segment(packet, *this);
         }
     }
 }
 
-std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& segment, std::string_view bytes) {
+std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& segment,
+                                                std::string_view bytes) {
     ++counters_.payloads_tried;
     std::size_t used = 0;
     while (used < bytes.size()) {
@@ -62,8 +76,10 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
         } else {
             // Not a message start (HTTP on the SIP port, the middle of a message after a
             // gap): skip to the next line that starts like SIP, keeping a last partial line.
-            if (r.result == parse_result::malformed) ++counters_.malformed;
-            else ++counters_.not_sip;
+            if (r.result == parse_result::malformed)
+                ++counters_.malformed;
+            else
+                ++counters_.not_sip;
             ++counters_.stream_resyncs;
             std::size_t next = bytes.find('\n', used);
             while (next != std::string_view::npos && !looks_like_sip(bytes.substr(next + 1))) {
@@ -71,7 +87,8 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
             }
             if (next == std::string_view::npos) {
                 const std::size_t last_line = bytes.rfind('\n');
-                return last_line == std::string_view::npos || last_line < used ? bytes.size() : last_line + 1;
+                return last_line == std::string_view::npos || last_line < used ? bytes.size()
+                                                                               : last_line + 1;
             }
             used = next + 1;
         }
@@ -79,7 +96,9 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
     return used;
 }
 
-void sip_capture_decoder::on_stream_gap(const packet::transport_packet&) { ++counters_.stream_resyncs; }
+void sip_capture_decoder::on_stream_gap(const packet::transport_packet&) {
+    ++counters_.stream_resyncs;
+}
 
 void sip_capture_decoder::expire(std::int64_t now_us) {
     streams_.expire(now_us);

@@ -25,15 +25,17 @@ struct sip_capture_settings {
 };
 
 class sip_message_observer {
-public:
+  public:
     virtual ~sip_message_observer() = default;
-    virtual void on_sip_message(const sip_message& message, const packet::transport_packet& packet) = 0;
+    virtual void on_sip_message(const sip_message& message,
+                                const packet::transport_packet& packet) = 0;
 };
 
 class sip_capture_decoder final : private packet::tcp_stream_consumer {
-public:
-    sip_capture_decoder(const sip_capture_settings& settings, packet::packet_counters& packet_counters,
-                        sip_counters& counters, sip_dialog_table& dialogs, sip_message_observer* observer = nullptr);
+  public:
+    sip_capture_decoder(const sip_capture_settings& settings,
+                        packet::packet_counters& packet_counters, sip_counters& counters,
+                        sip_dialog_table& dialogs, sip_message_observer* observer = nullptr);
 
     void on_packet(const packet::transport_packet& packet);
     // Timeouts of TCP streams and dialogs as of now_us (for idle live captures).
@@ -41,8 +43,9 @@ public:
 
     std::size_t tcp_streams() const noexcept { return streams_.streams(); }
 
-private:
-    std::size_t on_stream_data(const packet::transport_packet& segment, std::string_view bytes) override;
+  private:
+    std::size_t on_stream_data(const packet::transport_packet& segment,
+                               std::string_view bytes) override;
     void on_stream_gap(const packet::transport_packet& segment) override;
     void deliver(const sip_message& message, const packet::transport_packet& packet);
     bool on_sip_port(const packet::transport_packet& packet) const noexcept {

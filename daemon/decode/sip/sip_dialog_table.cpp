@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::int64_t expire_every_us = 1'000'000;
 
-bool is_method(std::string_view method, std::string_view expected) noexcept { return method == expected; }
+bool is_method(std::string_view method, std::string_view expected) noexcept {
+    return method == expected;
+}
 
 std::int64_t ms_between(std::int64_t from_us, std::int64_t to_us) noexcept {
     return to_us > from_us ? (to_us - from_us) / 1000 : 0;
@@ -21,21 +23,25 @@ std::string_view asserted_user(const sip_message& m) noexcept {
 }
 
 bool is_text(std::string_view content_type) noexcept {
-    return content_type.size() >= 5 && (content_type.substr(0, 5) == "text/" || content_type.substr(0, 5) == "Text/" ||
-                                        content_type.substr(0, 5) == "TEXT/");
+    return content_type.size() >= 5 &&
+           (content_type.substr(0, 5) == "text/" || content_type.substr(0, 5) == "Text/" ||
+            content_type.substr(0, 5) == "TEXT/");
 }
 
 }  // namespace
 
-sip_dialog_table::sip_dialog_table(dialog_settings settings, const peer_origin_map& origins, sip_counters& counters,
-                                   call_event_sink& sink)
+sip_dialog_table::sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
+                                   sip_counters& counters, call_event_sink& sink)
     : settings_(settings), origins_(origins), counters_(counters), sink_(sink) {}
 
 std::list<sip_dialog_table::dialog*>& sip_dialog_table::list_of(phase p) noexcept {
     switch (p) {
-        case phase::calling: return calling_;
-        case phase::answered: return answered_;
-        case phase::ended: break;
+        case phase::calling:
+            return calling_;
+        case phase::answered:
+            return answered_;
+        case phase::ended:
+            break;
     }
     return ended_;
 }
@@ -45,7 +51,8 @@ sip_dialog_table::dialog* sip_dialog_table::find(std::string_view call_id) {
     return it == dialogs_.end() ? nullptr : &it->second;
 }
 
-sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m, const packet::transport_packet& packet) {
+sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
+                                                   const packet::transport_packet& packet) {
     if (dialogs_.size() >= settings_.max_dialogs) {
         // Ended dialogs go first (they only absorb retransmissions), then the least
         // recently active open one.
@@ -92,8 +99,8 @@ void sip_dialog_table::remove(dialog& d) {
     dialogs_.erase(*d.call_id);
 }
 
-void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_t now_us, std::string_view cause,
-                            std::string_view sms_text) {
+void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_t now_us,
+                            std::string_view cause, std::string_view sms_text) {
     call_event e;
     e.kind = kind;
     e.time_us = now_us;
@@ -124,7 +131,8 @@ void sip_dialog_table::end(dialog& d, std::int64_t now_us, std::string_view caus
 }
 
 void sip_dialog_table::on_message(const sip_message& m, const packet::transport_packet& packet) {
-    if (packet.time_us - last_expire_us_ >= expire_every_us || packet.time_us < last_expire_us_) expire(packet.time_us);
+    if (packet.time_us - last_expire_us_ >= expire_every_us || packet.time_us < last_expire_us_)
+        expire(packet.time_us);
     if (m.call_id.empty()) {
         ++counters_.without_call_id;
         return;
@@ -136,7 +144,8 @@ void sip_dialog_table::on_message(const sip_message& m, const packet::transport_
             on_message_request(m, packet);
         } else if (is_method(m.method, "BYE") || is_method(m.method, "CANCEL")) {
             dialog* d = find(m.call_id);
-            if (d == nullptr || d->state == phase::ended) return;  // a call we did not see start, or a repeat
+            if (d == nullptr || d->state == phase::ended)
+                return;  // a call we did not see start, or a repeat
             if (d->state == phase::answered) {
                 ++counters_.dialogs_ended;
                 end(*d, packet.time_us, "normal_clearing");
@@ -166,7 +175,8 @@ void sip_dialog_table::on_invite(const sip_message& m, const packet::transport_p
     emit(d, model::event_kind::call_attempt, packet.time_us);
 }
 
-void sip_dialog_table::on_message_request(const sip_message& m, const packet::transport_packet& packet) {
+void sip_dialog_table::on_message_request(const sip_message& m,
+                                          const packet::transport_packet& packet) {
     if (dialog* d = find(m.call_id); d != nullptr) {
         if (d->cseq == m.cseq_number || d->state != phase::ended) {
             ++counters_.retransmissions;
@@ -176,7 +186,8 @@ void sip_dialog_table::on_message_request(const sip_message& m, const packet::tr
     }
     dialog& d = create(m, packet);
     ++counters_.sms_messages;
-    emit(d, model::event_kind::sms_submit, packet.time_us, {}, is_text(m.content_type) ? m.body : std::string_view{});
+    emit(d, model::event_kind::sms_submit, packet.time_us, {},
+         is_text(m.content_type) ? m.body : std::string_view{});
     move_to(d, phase::ended, packet.time_us);
 }
 
@@ -197,7 +208,8 @@ void sip_dialog_table::on_response(const sip_message& m, const packet::transport
         d->answer_us = packet.time_us;
         move_to(*d, phase::answered, packet.time_us);
     } else if (code == 401 || code == 407) {
-        move_to(*d, phase::calling, packet.time_us);  // the caller answers the challenge in this dialog
+        move_to(*d, phase::calling,
+                packet.time_us);  // the caller answers the challenge in this dialog
     } else if (code >= 300) {
         ++counters_.dialogs_ended;
         cause_buffer_ = fmt::format("sip_{}", code);
@@ -209,17 +221,20 @@ void sip_dialog_table::on_response(const sip_message& m, const packet::transport
 
 void sip_dialog_table::expire(std::int64_t now_us) {
     last_expire_us_ = now_us;
-    while (!calling_.empty() && now_us - calling_.front()->last_us > settings_.unanswered_timeout_us) {
+    while (!calling_.empty() &&
+           now_us - calling_.front()->last_us > settings_.unanswered_timeout_us) {
         dialog& d = *calling_.front();
         ++counters_.dialogs_timed_out;
         end(d, d.last_us + settings_.unanswered_timeout_us, "timeout_unanswered");
     }
-    while (!answered_.empty() && now_us - answered_.front()->last_us > settings_.answered_timeout_us) {
+    while (!answered_.empty() &&
+           now_us - answered_.front()->last_us > settings_.answered_timeout_us) {
         dialog& d = *answered_.front();
         ++counters_.dialogs_timed_out;
         end(d, d.last_us + settings_.answered_timeout_us, "timeout_no_bye");
     }
-    while (!ended_.empty() && now_us - ended_.front()->last_us > settings_.ended_linger_us) remove(*ended_.front());
+    while (!ended_.empty() && now_us - ended_.front()->last_us > settings_.ended_linger_us)
+        remove(*ended_.front());
 }
 
 }  // namespace ringfence::decode::sip

@@ -31,15 +31,15 @@ namespace ringfence::decode::sip {
 
 struct dialog_settings {
     std::size_t max_dialogs = 200000;
-    std::int64_t unanswered_timeout_us = 300'000'000;     // 5 minutes of ringing
-    std::int64_t answered_timeout_us = 14'400'000'000;    // 4 hours with no BYE
-    std::int64_t ended_linger_us = 32'000'000;            // RFC 3261 Timer B/F: 64*T1
+    std::int64_t unanswered_timeout_us = 300'000'000;   // 5 minutes of ringing
+    std::int64_t answered_timeout_us = 14'400'000'000;  // 4 hours with no BYE
+    std::int64_t ended_linger_us = 32'000'000;          // RFC 3261 Timer B/F: 64*T1
 };
 
 class sip_dialog_table {
-public:
-    sip_dialog_table(dialog_settings settings, const peer_origin_map& origins, sip_counters& counters,
-                     call_event_sink& sink);
+  public:
+    sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
+                     sip_counters& counters, call_event_sink& sink);
 
     // One message, with the packet that carried it (time, addresses).
     void on_message(const sip_message& message, const packet::transport_packet& packet);
@@ -51,7 +51,7 @@ public:
     std::size_t size() const noexcept { return dialogs_.size(); }
     std::size_t open_calls() const noexcept { return calling_.size() + answered_.size(); }
 
-private:
+  private:
     enum class phase : std::uint8_t { calling, answered, ended };
     struct dialog {
         const std::string* call_id = nullptr;  // the map's key
@@ -67,7 +67,9 @@ private:
     };
     struct transparent_hash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
     };
     using dialog_map = std::unordered_map<std::string, dialog, transparent_hash, std::equal_to<>>;
 
@@ -77,8 +79,8 @@ private:
     void move_to(dialog& d, phase p, std::int64_t now_us);
     void end(dialog& d, std::int64_t now_us, std::string_view cause);
     void remove(dialog& d);
-    void emit(const dialog& d, model::event_kind kind, std::int64_t now_us, std::string_view cause = {},
-              std::string_view sms_text = {});
+    void emit(const dialog& d, model::event_kind kind, std::int64_t now_us,
+              std::string_view cause = {}, std::string_view sms_text = {});
 
     void on_invite(const sip_message& message, const packet::transport_packet& packet);
     void on_message_request(const sip_message& message, const packet::transport_packet& packet);
@@ -88,7 +90,7 @@ private:
     const peer_origin_map& origins_;
     sip_counters& counters_;
     call_event_sink& sink_;
-    dialog_map dialogs_;  // by Call-ID
+    dialog_map dialogs_;                             // by Call-ID
     std::list<dialog*> calling_, answered_, ended_;  // least recently active first
     std::int64_t last_expire_us_ = 0;
     std::string cause_buffer_;

@@ -12,9 +12,10 @@ struct name_addr {
     std::string_view value;    // the whole header value as written (first of several)
     std::string_view display;  // display name, without quotes
     std::string_view uri;      // "sip:+84912345678@198.51.100.1;user=phone"
-    std::string_view user;     // "+84912345678": the user part of a sip(s) URI, the number of a tel URI
+    std::string_view
+        user;  // "+84912345678": the user part of a sip(s) URI, the number of a tel URI
     std::string_view host;
-    std::string_view tag;      // the tag header parameter (From/To)
+    std::string_view tag;  // the tag header parameter (From/To)
     bool present() const noexcept { return !value.empty(); }
 };
 
@@ -25,11 +26,11 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
 
 struct sip_message {
     bool is_request = false;
-    std::string_view method;       // requests: "INVITE"
-    std::string_view request_uri;  // requests
-    std::string_view request_user; // the user part of request_uri
-    int status_code = 0;           // responses: 100..699
-    std::string_view reason;       // responses
+    std::string_view method;        // requests: "INVITE"
+    std::string_view request_uri;   // requests
+    std::string_view request_user;  // the user part of request_uri
+    int status_code = 0;            // responses: 100..699
+    std::string_view reason;        // responses
     name_addr from, to, p_asserted_identity, remote_party_id, diversion, contact;
     std::string_view call_id;
     std::uint32_t cseq_number = 0;
@@ -37,8 +38,8 @@ struct sip_message {
     std::string_view via_first;  // the topmost Via value (the last hop)
     std::string_view via_last;   // the bottom Via value (where the request started)
     std::string_view user_agent;
-    std::string_view server;     // responses name their software here
-    std::string_view identity;   // STIR/SHAKEN PASSporT (RFC 8224)
+    std::string_view server;    // responses name their software here
+    std::string_view identity;  // STIR/SHAKEN PASSporT (RFC 8224)
     std::string_view content_type;
     bool has_content_length = false;
     std::size_t content_length = 0;

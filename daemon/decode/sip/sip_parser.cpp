@@ -6,11 +6,13 @@ namespace ringfence::decode::sip {
 
 namespace {
 
-constexpr std::array<std::string_view, 14> known_methods = {"INVITE", "ACK",       "BYE",    "CANCEL",  "REGISTER",
-                                                            "OPTIONS", "PRACK",    "SUBSCRIBE", "NOTIFY", "PUBLISH",
-                                                            "INFO",    "REFER",    "MESSAGE", "UPDATE"};
+constexpr std::array<std::string_view, 14> known_methods = {
+    "INVITE",    "ACK",    "BYE",     "CANCEL", "REGISTER", "OPTIONS", "PRACK",
+    "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO",   "REFER",    "MESSAGE", "UPDATE"};
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
@@ -37,8 +39,19 @@ bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_method_char(char c) noexcept {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c)) return true;
     switch (c) {
-        case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~': return true;
-        default: return false;
+        case '-':
+        case '.':
+        case '!':
+        case '%':
+        case '*':
+        case '_':
+        case '+':
+        case '`':
+        case '\'':
+        case '~':
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -94,7 +107,8 @@ bool parse_request_line_after_junk(std::string_view text, sip_message& out) noex
     if (sp1 == std::string_view::npos) return false;
     const std::string_view token = text.substr(0, sp1);
     for (std::string_view method : known_methods) {
-        if (token.size() <= method.size() || token.size() - method.size() > max_junk_bytes) continue;
+        if (token.size() <= method.size() || token.size() - method.size() > max_junk_bytes)
+            continue;
         if (token.substr(token.size() - method.size()) != method) continue;
         const std::size_t junk = token.size() - method.size();
         if (parse_request_line(text.substr(junk), out)) {
@@ -136,42 +150,83 @@ void take_cseq(std::string_view value, sip_message& out) noexcept {
 void take_via(std::string_view value, sip_message& out) noexcept {
     if (out.via_first.empty()) out.via_first = trim(value.substr(0, value.find(',')));
     const std::size_t last_comma = value.rfind(',');
-    out.via_last = trim(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
+    out.via_last =
+        trim(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
 }
 
 enum class header : std::uint8_t {
-    other, call_id, from, to, contact, via, content_length, content_type, cseq, user_agent, server,
-    p_asserted_identity, remote_party_id, diversion, identity
+    other,
+    call_id,
+    from,
+    to,
+    contact,
+    via,
+    content_length,
+    content_type,
+    cseq,
+    user_agent,
+    server,
+    p_asserted_identity,
+    remote_party_id,
+    diversion,
+    identity
 };
 
 header classify(std::string_view name) noexcept {
     if (name.size() == 1) {
         switch (lower(name[0])) {
-            case 'i': return header::call_id;
-            case 'f': return header::from;
-            case 't': return header::to;
-            case 'm': return header::contact;
-            case 'v': return header::via;
-            case 'l': return header::content_length;
-            case 'c': return header::content_type;
-            case 'y': return header::identity;
-            default: return header::other;
+            case 'i':
+                return header::call_id;
+            case 'f':
+                return header::from;
+            case 't':
+                return header::to;
+            case 'm':
+                return header::contact;
+            case 'v':
+                return header::via;
+            case 'l':
+                return header::content_length;
+            case 'c':
+                return header::content_type;
+            case 'y':
+                return header::identity;
+            default:
+                return header::other;
         }
     }
     switch (name.size()) {
-        case 2: return iequals(name, "To") ? header::to : header::other;
-        case 3: return iequals(name, "Via") ? header::via : header::other;
-        case 4: return iequals(name, "From") ? header::from : iequals(name, "CSeq") ? header::cseq : header::other;
-        case 6: return iequals(name, "Server") ? header::server : header::other;
-        case 7: return iequals(name, "Call-ID") ? header::call_id : iequals(name, "Contact") ? header::contact : header::other;
-        case 8: return iequals(name, "Identity") ? header::identity : header::other;
-        case 9: return iequals(name, "Diversion") ? header::diversion : header::other;
-        case 10: return iequals(name, "User-Agent") ? header::user_agent : header::other;
-        case 12: return iequals(name, "Content-Type") ? header::content_type : header::other;
-        case 14: return iequals(name, "Content-Length") ? header::content_length : header::other;
-        case 15: return iequals(name, "Remote-Party-ID") ? header::remote_party_id : header::other;
-        case 19: return iequals(name, "P-Asserted-Identity") ? header::p_asserted_identity : header::other;
-        default: return header::other;
+        case 2:
+            return iequals(name, "To") ? header::to : header::other;
+        case 3:
+            return iequals(name, "Via") ? header::via : header::other;
+        case 4:
+            return iequals(name, "From")   ? header::from
+                   : iequals(name, "CSeq") ? header::cseq
+                                           : header::other;
+        case 6:
+            return iequals(name, "Server") ? header::server : header::other;
+        case 7:
+            return iequals(name, "Call-ID")   ? header::call_id
+                   : iequals(name, "Contact") ? header::contact
+                                              : header::other;
+        case 8:
+            return iequals(name, "Identity") ? header::identity : header::other;
+        case 9:
+            return iequals(name, "Diversion") ? header::diversion : header::other;
+        case 10:
+            return iequals(name, "User-Agent") ? header::user_agent : header::other;
+        case 12:
+            return iequals(name, "Content-Type") ? header::content_type : header::other;
+        case 14:
+            return iequals(name, "Content-Length") ? header::content_length : header::other;
+        case 15:
+            return iequals(name, "Remote-Party-ID") ? header::remote_party_id : header::other;
+        case 19:
+            return iequals(name, "P-Asserted-Identity") ? header::p_asserted_identity
+                                                        : header::other;
+        default:
+            return header::other;
     }
 }
 
@@ -182,18 +237,30 @@ struct raw_headers {
 
 std::string_view* slot_for(header h, raw_headers& raw, sip_message& out) noexcept {
     switch (h) {
-        case header::call_id: return &out.call_id;
-        case header::from: return &raw.from;
-        case header::to: return &raw.to;
-        case header::contact: return &raw.contact;
-        case header::content_type: return &out.content_type;
-        case header::user_agent: return &out.user_agent;
-        case header::server: return &out.server;
-        case header::p_asserted_identity: return &raw.pai;
-        case header::remote_party_id: return &raw.rpid;
-        case header::diversion: return &raw.diversion;
-        case header::identity: return &out.identity;
-        default: return nullptr;
+        case header::call_id:
+            return &out.call_id;
+        case header::from:
+            return &raw.from;
+        case header::to:
+            return &raw.to;
+        case header::contact:
+            return &raw.contact;
+        case header::content_type:
+            return &out.content_type;
+        case header::user_agent:
+            return &out.user_agent;
+        case header::server:
+            return &out.server;
+        case header::p_asserted_identity:
+            return &raw.pai;
+        case header::remote_party_id:
+            return &raw.rpid;
+        case header::diversion:
+            return &raw.diversion;
+        case header::identity:
+            return &out.identity;
+        default:
+            return nullptr;
     }
 }
 
@@ -208,11 +275,16 @@ std::string_view extend(std::string_view value, std::string_view continuation) n
 
 std::string_view to_string(parse_result r) noexcept {
     switch (r) {
-        case parse_result::message: return "message";
-        case parse_result::keepalive: return "keepalive";
-        case parse_result::incomplete: return "incomplete";
-        case parse_result::not_sip: return "not_sip";
-        case parse_result::malformed: return "malformed";
+        case parse_result::message:
+            return "message";
+        case parse_result::keepalive:
+            return "keepalive";
+        case parse_result::incomplete:
+            return "incomplete";
+        case parse_result::not_sip:
+            return "not_sip";
+        case parse_result::malformed:
+            return "malformed";
     }
     return "unknown";
 }
@@ -221,13 +293,16 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
     user = {};
     host = {};
     std::string_view rest;
-    if (istarts_with(uri, "sip:")) rest = uri.substr(4);
-    else if (istarts_with(uri, "sips:")) rest = uri.substr(5);
+    if (istarts_with(uri, "sip:"))
+        rest = uri.substr(4);
+    else if (istarts_with(uri, "sips:"))
+        rest = uri.substr(5);
     else if (istarts_with(uri, "tel:")) {
         rest = uri.substr(4);
         user = trim(rest.substr(0, rest.find_first_of(";?")));
         return;
-    } else return;
+    } else
+        return;
     const std::size_t at = rest.find('@');
     if (at != std::string_view::npos) {
         const std::string_view userinfo = rest.substr(0, at);
@@ -259,10 +334,13 @@ name_addr parse_name_addr(std::string_view value) noexcept {
     } else {
         // addr-spec: parameters after the URI belong to the header, not the URI
         const std::size_t semi = value.find(';', search_from);
-        r.uri = trim(value.substr(search_from, semi == std::string_view::npos ? std::string_view::npos : semi - search_from));
+        r.uri =
+            trim(value.substr(search_from, semi == std::string_view::npos ? std::string_view::npos
+                                                                          : semi - search_from));
         params = semi == std::string_view::npos ? std::string_view{} : value.substr(semi);
     }
-    for (std::size_t pos = params.find(';'); pos != std::string_view::npos; pos = params.find(';', pos + 1)) {
+    for (std::size_t pos = params.find(';'); pos != std::string_view::npos;
+         pos = params.find(';', pos + 1)) {
         std::string_view param = trim(params.substr(pos + 1));
         param = param.substr(0, param.find_first_of(";,"));
         if (istarts_with(param, "tag=")) {
@@ -284,7 +362,8 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     }
     const line first = next_line(bytes, start);
     if (!first.complete) {
-        if (stream && bytes.size() - start <= max_header_bytes) return {parse_result::incomplete, 0};
+        if (stream && bytes.size() - start <= max_header_bytes)
+            return {parse_result::incomplete, 0};
         return {parse_result::not_sip, 0};
     }
     // An unknown method that ends with a known one is junk glued to it ("DBREGISTER"), as
@@ -304,7 +383,9 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         if (pos - start > max_header_bytes) return {parse_result::malformed, 0};
         const line l = next_line(bytes, pos);
         if (!l.complete && stream) {
-            return {bytes.size() - start > max_header_bytes ? parse_result::malformed : parse_result::incomplete, 0};
+            return {bytes.size() - start > max_header_bytes ? parse_result::malformed
+                                                            : parse_result::incomplete,
+                    0};
         }
         pos = l.next;
         if (l.text.empty()) {
@@ -319,7 +400,8 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         const std::size_t colon = l.text.find(':');
         if (colon == std::string_view::npos) return {parse_result::malformed, 0};
         const std::string_view name = trim(l.text.substr(0, colon));
-        if (name.empty() || name.find_first_of(" \t") != std::string_view::npos) return {parse_result::malformed, 0};
+        if (name.empty() || name.find_first_of(" \t") != std::string_view::npos)
+            return {parse_result::malformed, 0};
         const std::string_view value = trim(l.text.substr(colon + 1));
         const header h = classify(name);
         last_value = nullptr;
@@ -334,7 +416,8 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
                 out.has_content_length = true;
                 out.content_length = length;
             }
-        } else if (std::string_view* slot = slot_for(h, raw, out); slot != nullptr && slot->empty()) {
+        } else if (std::string_view* slot = slot_for(h, raw, out);
+                   slot != nullptr && slot->empty()) {
             *slot = value;
             last_value = slot;
         }
@@ -348,7 +431,8 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         consumed = body_start + out.content_length;
     } else {
         out.body = body_start < bytes.size() ? bytes.substr(body_start) : std::string_view{};
-        if (out.has_content_length && out.content_length < out.body.size()) out.body = out.body.substr(0, out.content_length);
+        if (out.has_content_length && out.content_length < out.body.size())
+            out.body = out.body.substr(0, out.content_length);
         consumed = bytes.size();
     }
     out.from = parse_name_addr(raw.from);

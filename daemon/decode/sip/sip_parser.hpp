@@ -6,11 +6,11 @@
 //   start-line     = request-line / status-line
 //   request-line   = method SP request-uri SP "SIP/2.0" EOL
 //   status-line    = "SIP/2.0" SP 3DIGIT [ SP reason-phrase ] EOL
-//   method         = 1*( ALPHA / DIGIT / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" )
-//   header-line    = header-name *WSP ":" header-value EOL *( continuation )
-//   continuation   = 1*WSP text EOL        ; folded line (RFC 3261 7.3.1), part of the value
-//   EOL            = CRLF / LF             ; bare LF tolerated, as most stacks do
-//   junk           = bytes before a request line whose method token ends with a known
+//   method         = 1*( ALPHA / DIGIT / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
+//   ) header-line    = header-name *WSP ":" header-value EOL *( continuation ) continuation   =
+//   1*WSP text EOL        ; folded line (RFC 3261 7.3.1), part of the value EOL            = CRLF /
+//   LF             ; bare LF tolerated, as most stacks do junk           = bytes before a request
+//   line whose method token ends with a known
 //                    method name ("DBREGISTER sip:..." reads as REGISTER, as Zeek GH-1507):
 //                    at most max_junk_bytes, counted in sip_message::junk_skipped
 // Header names are case-insensitive and the compact forms are read: i Call-ID, f From,

@@ -17,15 +17,18 @@ capture_pipeline::capture_pipeline(const capture_settings& settings, record_line
 
 bool capture_pipeline::begin_source(int link_type, std::string& error) {
     if (!decode::packet::is_supported_link_type(link_type)) {
-        error = fmt::format("link type {} is not supported (Ethernet, Linux SLL/SLL2, raw IP, BSD loopback are)",
-                            link_type);
+        error = fmt::format(
+            "link type {} is not supported (Ethernet, Linux SLL/SLL2, raw IP, BSD loopback are)",
+            link_type);
         return false;
     }
-    decoder_ = std::make_unique<decode::packet::packet_decoder>(link_type, settings_.fragments, packet_counters_);
+    decoder_ = std::make_unique<decode::packet::packet_decoder>(link_type, settings_.fragments,
+                                                                packet_counters_);
     return true;
 }
 
-void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen, std::int64_t time_us) {
+void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
+                                std::int64_t time_us) {
     if (decoder_ && decoder_->decode(frame, caplen, time_us, packet_)) sip_.on_packet(packet_);
 }
 
@@ -41,8 +44,8 @@ void capture_pipeline::on_call_event(const decode::sip::call_event& event) {
 }
 
 std::string capture_pipeline::summary() const {
-    return fmt::format("{} {} open_dialogs={} tcp_streams={}", packet_counters_.summary(), sip_counters_.summary(),
-                       dialogs_.open_calls(), sip_.tcp_streams());
+    return fmt::format("{} {} open_dialogs={} tcp_streams={}", packet_counters_.summary(),
+                       sip_counters_.summary(), dialogs_.open_calls(), sip_.tcp_streams());
 }
 
 }  // namespace ringfence::ingest::capture

@@ -21,14 +21,14 @@
 namespace ringfence::ingest::capture {
 
 class record_line_handler {
-public:
+  public:
     virtual ~record_line_handler() = default;
     // One wire-form line (no "\n"), valid during the call; time_ms is the record time.
     virtual void on_record_line(std::string_view line, std::int64_t time_ms) = 0;
 };
 
 class capture_pipeline final : private decode::sip::call_event_sink {
-public:
+  public:
     capture_pipeline(const capture_settings& settings, record_line_handler& handler,
                      decode::sip::sip_message_observer* observer = nullptr);
 
@@ -45,7 +45,7 @@ public:
     // The counters as one line: packets, drops by reason, SIP messages, dialogs.
     std::string summary() const;
 
-private:
+  private:
     void on_call_event(const decode::sip::call_event& event) override;
 
     const capture_settings& settings_;

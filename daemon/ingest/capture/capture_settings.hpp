@@ -15,10 +15,10 @@ namespace ringfence::ingest::capture {
 
 struct live_settings {
     std::vector<std::string> interfaces;  // capture.interfaces; empty: no live capture
-    std::string bpf_filter;               // capture.bpf_filter (tcpdump syntax); empty: every packet
+    std::string bpf_filter;  // capture.bpf_filter (tcpdump syntax); empty: every packet
     int snaplen = 65535;
-    int buffer_mb = 256;                  // the kernel ring each interface gets
-    bool immediate = true;                // deliver each packet at once instead of in blocks
+    int buffer_mb = 256;    // the kernel ring each interface gets
+    bool immediate = true;  // deliver each packet at once instead of in blocks
     int read_timeout_ms = 100;
 };
 

@@ -15,21 +15,22 @@ using common::log;
 using common::log_level;
 
 std::int64_t wall_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
 // Decides each record line passively: the reply is rendered (the counters and log need the
 // decision) and dropped, since no one asked.
 class passive_decider final : public record_line_handler {
-public:
+  public:
     explicit passive_decider(pipeline_context& context) : processor_(context) {}
     void on_record_line(std::string_view line, std::int64_t time_ms) override {
         reply_.clear();
         processor_.process(line, time_ms, reply_, nullptr, 0);
     }
 
-private:
+  private:
     record_line_processor processor_;
     std::string reply_;
 };
@@ -40,15 +41,19 @@ struct dispatch_target {
 
 void on_packet(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
     auto* target = reinterpret_cast<dispatch_target*>(user);
-    const std::int64_t time_us = static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000 + h->ts.tv_usec;
+    const std::int64_t time_us =
+        static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000 + h->ts.tv_usec;
     target->pipeline->on_frame(bytes, h->caplen, time_us);
 }
 
 }  // namespace
 
-live_capture::live_capture(std::string interface, const capture_settings& settings, pipeline_context& context,
-                           int stats_interval_s)
-    : interface_(std::move(interface)), settings_(settings), context_(context), stats_interval_s_(stats_interval_s) {}
+live_capture::live_capture(std::string interface, const capture_settings& settings,
+                           pipeline_context& context, int stats_interval_s)
+    : interface_(std::move(interface)),
+      settings_(settings),
+      context_(context),
+      stats_interval_s_(stats_interval_s) {}
 
 live_capture::~live_capture() { stop(); }
 
@@ -65,7 +70,8 @@ std::string live_capture::start() {
     pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
     const int rc = pcap_activate(p);
     if (rc < 0) {
-        std::string why = rc == PCAP_ERROR_PERM_DENIED ? "permission denied (needs CAP_NET_RAW)" : pcap_geterr(p);
+        std::string why =
+            rc == PCAP_ERROR_PERM_DENIED ? "permission denied (needs CAP_NET_RAW)" : pcap_geterr(p);
         pcap_close(p);
         return "capture on " + interface_ + ": " + why;
     }
@@ -94,8 +100,8 @@ void live_capture::run() {
         log(log_level::error, "capture on {}: {}; capture stopped", interface_, error);
         return;
     }
-    log(log_level::info, "capturing on {} (link type {}, filter '{}'); decisions are passive", interface_,
-        pcap_datalink(handle_), settings_.live.bpf_filter);
+    log(log_level::info, "capturing on {} (link type {}, filter '{}'); decisions are passive",
+        interface_, pcap_datalink(handle_), settings_.live.bpf_filter);
     dispatch_target target{&pipeline};
     auto next_stats = std::chrono::steady_clock::now() + std::chrono::seconds(stats_interval_s_);
     auto next_idle = std::chrono::steady_clock::now() + std::chrono::seconds(1);
@@ -103,7 +109,8 @@ void live_capture::run() {
         pcap_stat st{};
         std::string drops = "kernel stats unavailable";
         if (pcap_stats(handle_, &st) == 0) {
-            drops = fmt::format("received={} kernel_dropped={} interface_dropped={}", st.ps_recv, st.ps_drop, st.ps_ifdrop);
+            drops = fmt::format("received={} kernel_dropped={} interface_dropped={}", st.ps_recv,
+                                st.ps_drop, st.ps_ifdrop);
         }
         log(log_level::info, "capture {} {} {}", interface_, drops, pipeline.summary());
     };
@@ -111,7 +118,8 @@ void live_capture::run() {
         const int n = pcap_dispatch(handle_, -1, &on_packet, reinterpret_cast<u_char*>(&target));
         if (n == PCAP_ERROR_BREAK) break;
         if (n < 0) {
-            log(log_level::error, "capture on {}: {}; capture stopped", interface_, pcap_geterr(handle_));
+            log(log_level::error, "capture on {}: {}; capture stopped", interface_,
+                pcap_geterr(handle_));
             break;
         }
         const auto now = std::chrono::steady_clock::now();

@@ -20,7 +20,7 @@ struct pcap;
 namespace ringfence::ingest::capture {
 
 class live_capture {
-public:
+  public:
     // The settings and context must outlive the capture.
     live_capture(std::string interface, const capture_settings& settings, pipeline_context& context,
                  int stats_interval_s);
@@ -33,7 +33,7 @@ public:
     // Stops the thread (within read_timeout_ms), logs the final counters.
     void stop();
 
-private:
+  private:
     void run();
 
     std::string interface_;

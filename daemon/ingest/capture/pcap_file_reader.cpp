@@ -15,13 +15,15 @@ using pcap_handle = std::unique_ptr<pcap_t, pcap_closer>;
 
 pcap_handle open_offline(const std::string& path, std::string& error) {
     char errbuf[PCAP_ERRBUF_SIZE] = {};
-    pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    pcap_t* p =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (p == nullptr) error = path + ": " + errbuf;
     return pcap_handle(p);
 }
 
 std::int64_t time_us_of(const pcap_pkthdr& h) noexcept {
-    return static_cast<std::int64_t>(h.ts.tv_sec) * 1'000'000 + static_cast<std::int64_t>(h.ts.tv_usec);
+    return static_cast<std::int64_t>(h.ts.tv_sec) * 1'000'000 +
+           static_cast<std::int64_t>(h.ts.tv_usec);
 }
 
 // Calls f(header, data) for each frame; false with error on a read error.
@@ -43,7 +45,8 @@ bool for_each_frame(pcap_t* p, const std::string& path, std::string& error, F&& 
 
 }  // namespace
 
-bool replay_pcap_file(const std::string& path, capture_pipeline& pipeline, std::string& error, std::uint64_t* frames) {
+bool replay_pcap_file(const std::string& path, capture_pipeline& pipeline, std::string& error,
+                      std::uint64_t* frames) {
     pcap_handle p = open_offline(path, error);
     if (!p) return false;
     if (!pipeline.begin_source(pcap_datalink(p.get()), error)) {
@@ -51,10 +54,11 @@ bool replay_pcap_file(const std::string& path, capture_pipeline& pipeline, std::
         return false;
     }
     std::uint64_t n = 0;
-    const bool ok = for_each_frame(p.get(), path, error, [&](const pcap_pkthdr& h, const u_char* data) {
-        ++n;
-        pipeline.on_frame(data, h.caplen, time_us_of(h));
-    });
+    const bool ok =
+        for_each_frame(p.get(), path, error, [&](const pcap_pkthdr& h, const u_char* data) {
+            ++n;
+            pipeline.on_frame(data, h.caplen, time_us_of(h));
+        });
     if (frames != nullptr) *frames = n;
     return ok;
 }
