@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "decode/packet/link_type.hpp"
@@ -112,4 +113,21 @@ TEST_CASE("ringfence replay: bad use and unreadable files are reported, not cras
         run_cli_status("replay --set decision_log.enabled=false " + replay_args(dir) + " " + junk);
     CHECK(r.exit_code == 1);
     CHECK(r.output.find("not-a-capture.pcap") != std::string::npos);
+}
+
+TEST_CASE("ringfence replay --pace file sends frames at the pace they were captured") {
+    temp_dir dir;
+    const std::string pcap = write_spoofed_call(dir);  // frames over 1.5 s
+    const auto start = std::chrono::steady_clock::now();
+    const cli_result r =
+        run_cli_status("replay --pace file --output records " + replay_args(dir) + " " + pcap);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK(r.exit_code == 0);
+    CHECK(elapsed >= std::chrono::milliseconds(1450));
+    CHECK(r.output.find(R"("kind":"call.end")") != std::string::npos);
+    // At full speed the same file takes a fraction of that.
+    const auto fast_start = std::chrono::steady_clock::now();
+    CHECK(run_cli_status("replay --pace full --output records " + replay_args(dir) + " " + pcap)
+              .exit_code == 0);
+    CHECK(std::chrono::steady_clock::now() - fast_start < std::chrono::milliseconds(1450));
 }
