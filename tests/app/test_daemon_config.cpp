@@ -121,7 +121,7 @@ TEST_CASE("parse_override needs key=value") {
     CHECK(err == "--set 'novalue': expected key.path=value");
 }
 
-TEST_CASE("capture: off by default; peers, ports and limits read; bad values named with their location") {
+TEST_CASE("capture: off by default, peers, ports and limits read, bad values named with their location") {
     {
         const auto r = app::load_daemon_config(RINGFENCE_SOURCE_DIR "/config/ringfence.yaml", {});
         REQUIRE(r.ok());

@@ -144,7 +144,7 @@ transport_packet segment(std::uint32_t seq, std::string_view payload, std::uint8
 }
 
 TEST_CASE(
-    "TCP: out-of-order segments wait for the hole; retransmissions and overlaps are trimmed") {
+    "TCP: out-of-order segments wait for the hole, retransmissions and overlaps are trimmed") {
     packet_counters counters;
     decode::packet::tcp_stream_table table({}, counters);
     line_consumer consumer;
@@ -161,7 +161,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "TCP: a stream picked up mid-connection starts at the first segment seen; sequence wraps") {
+    "TCP: a stream picked up mid-connection starts at the first segment seen, sequence wraps") {
     packet_counters counters;
     decode::packet::tcp_stream_table table({}, counters);
     line_consumer consumer;
@@ -186,7 +186,7 @@ TEST_CASE("TCP: a hole that never fills is skipped at the cap and the consumer i
 }
 
 TEST_CASE(
-    "TCP: unframed bytes past the cap reset the stream; idle streams time out; the table is "
+    "TCP: unframed bytes past the cap reset the stream, idle streams time out, the table is "
     "capped") {
     packet_counters counters;
     decode::packet::tcp_stream_settings settings;

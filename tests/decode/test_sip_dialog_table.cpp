@@ -93,7 +93,7 @@ TEST_CASE("an answered call: attempt, answer with ring time, end with talk time"
 }
 
 TEST_CASE(
-    "cancelled and rejected calls end with their cause; a digest challenge does not end a call") {
+    "cancelled and rejected calls end with their cause, a digest challenge does not end a call") {
     dialog_fixture f;
     f.send(request("INVITE", "c2", 1), 0);
     f.send(response(180, "c2", 1), 100);
@@ -144,7 +144,7 @@ TEST_CASE("dialog memory is capped: the least recently active call is evicted an
     CHECK(f.events.lines[17].find(R"("id":"d16","kind":"call.attempt")") != std::string::npos);
 }
 
-TEST_CASE("SIP MESSAGE gives sms.submit with the sender and the text; retransmissions once") {
+TEST_CASE("SIP MESSAGE gives sms.submit with the sender and the text, retransmissions once") {
     dialog_fixture f;
     const std::string body = "Quy khach vui long xac thuc";
     const std::string extra =

@@ -108,7 +108,7 @@ TEST_CASE("SIP over TCP: out of order, retransmitted, split over segments and tw
 }
 
 TEST_CASE(
-    "malformed and truncated packets are counted by reason and skipped; the good one still "
+    "malformed and truncated packets are counted by reason and skipped, the good one still "
     "decodes") {
     const auto good = ipv4_packet(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 17,
                                   udp_header_and_payload(5060, 5060, invite("good-1", 0)));
@@ -148,7 +148,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "shared captures: HTTP on the SIP port is no call; the junk-before-request sample decodes") {
+    "shared captures: HTTP on the SIP port is no call, the junk-before-request sample decodes") {
     if (!fs::is_directory(shared_sip_dir())) {
         MESSAGE("skipped: no shared captures at " << shared_sip_dir().string());
         return;
