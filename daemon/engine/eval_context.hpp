@@ -27,8 +27,8 @@ struct field_value {
 };
 
 struct evidence_item {
-    enum class kind : std::uint8_t { aggregate, list, regex } k;
-    std::uint32_t index;  // aggregate, list or regex index
+    enum class kind : std::uint8_t { aggregate, list, regex, field } k;
+    std::uint32_t index;  // aggregate, list or regex index (0 for field)
     std::string field;    // the field tested (lists, regexes)
     std::string value;    // the value that matched (lists) or the key (aggregates)
     std::string entry;    // the list entry that matched

@@ -139,6 +139,12 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     out += ",\"pattern\":";
                     common::append_json_string(out, e.entry);
                     break;
+                case evidence_item::kind::field:
+                    out += "\"field\":";
+                    common::append_json_string(out, e.field);
+                    out += ",\"value\":";
+                    common::append_json_string(out, e.value);
+                    break;
             }
             out += '}';
         }
@@ -147,6 +153,7 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
     section("aggregates", evidence_item::kind::aggregate);
     section("lists", evidence_item::kind::list);
     section("patterns", evidence_item::kind::regex);
+    section("subscriber", evidence_item::kind::field);
     out += '}';
 }
 

@@ -2,6 +2,8 @@
 // true leave evidence (aggregate values, list entries) when the context collects it.
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "engine/eval_context.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
@@ -111,10 +113,36 @@ bool eval_in_list(eval_context& ctx, const node& n) {
     return try_one(v.text);
 }
 
+bool evaluate_node(eval_context& ctx, const node& n);
+
+// What the subscriber database said, for a test on a subscriber field that came out true:
+// the decision log then shows the status (or verification) the rule acted on.
+void note_subscriber_field(eval_context& ctx, const node& n) {
+    const field_value v = ctx.get(n.lhs.field);
+    std::string value;
+    switch (v.type) {
+        case field_type::text: value = std::string(v.text); break;
+        case field_type::number: value = fmt::format("{}", v.number); break;
+        case field_type::boolean: value = v.boolean ? "true" : "false"; break;
+        case field_type::text_set: break;
+    }
+    ctx.evidence.push_back({evidence_item::kind::field, 0, n.lhs.field.name(), std::move(value), {}, 0, 0, {}});
+}
+
 }  // namespace
 
 bool evaluate(eval_context& ctx, std::uint32_t idx) {
     const node& n = ctx.ruleset().nodes[idx];
+    const bool r = evaluate_node(ctx, n);
+    if (r && ctx.collect_evidence && n.lhs.k == operand::kind::field && is_subscriber_field(n.lhs.field.id) && n.o != node::op::and_ &&
+        n.o != node::op::or_ && n.o != node::op::not_ && n.o != node::op::in_list)  // a list match is its own evidence
+        note_subscriber_field(ctx, n);
+    return r;
+}
+
+namespace {
+
+bool evaluate_node(eval_context& ctx, const node& n) {
     switch (n.o) {
         case node::op::and_:
             for (auto c : n.children)
@@ -172,5 +200,7 @@ bool evaluate(eval_context& ctx, std::uint32_t idx) {
     }
     return false;
 }
+
+}  // namespace
 
 }  // namespace ringfence::engine

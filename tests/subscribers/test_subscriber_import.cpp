@@ -185,3 +185,13 @@ TEST_CASE("import: a file that is not a subscriber database is not replaced by a
     REQUIRE(d.ok());
     CHECK(apply_import(db, d, test_source(), c).find("not a SQLite database") != std::string::npos);
 }
+
+TEST_CASE("import: an MSISDN written as E.164 digits with no '+' (as HLR and billing exports do) is read as such") {
+    const auto p = parse(contract_header + std::string("84912345678,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n"
+                                                       "912345679,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n"));
+    REQUIRE(p.ok());
+    REQUIRE(p.upserts.size() == 2);
+    CHECK(p.upserts[0].msisdn == 84912345678);
+    CHECK(p.upserts[1].msisdn == 84912345679);
+    CHECK_FALSE(parse(contract_header + std::string("006591234567,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n")).ok());
+}
