@@ -172,7 +172,7 @@ private:
             return 1;
         }
         if (!config_.control_path.empty()) {
-            control_.emplace(io_, parts_.rules);
+            control_.emplace(io_, parts_.rules, log_writer_.get());
             if (auto err = control_->start(config_.control_path); !err.empty()) {
                 log(log_level::error, "{}", err);
                 return 1;
