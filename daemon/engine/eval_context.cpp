@@ -257,10 +257,25 @@ std::string_view eval_context::key_of(const aggregate_def& d) {
     return {};
 }
 
+std::string_view eval_context::read_key_of(const aggregate_def& d) {
+    if (!d.has_for) return key_of(d);
+    const field_value v = get(d.for_field);
+    if (!v.present) return {};
+    switch (v.type) {
+        case field_type::text: return v.text;
+        case field_type::number:
+            number_text_ = fmt::format("{}", v.number);
+            return number_text_;
+        case field_type::boolean: return v.boolean ? "true" : "false";
+        case field_type::text_set: return {};
+    }
+    return {};
+}
+
 double eval_context::aggregate_value(std::uint32_t a) {
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
-    const std::string_view key = key_of(d);
+    const std::string_view key = read_key_of(d);
     const double v = key.empty() ? 0 : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);
     return v;

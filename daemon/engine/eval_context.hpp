@@ -58,6 +58,8 @@ public:
     // The key of d from this record (a view into the record or a buffer reused by the next
     // call); empty when the record has no value for it.
     std::string_view key_of(const aggregate_def& d);
+    // The key d's value is read at for this record: its `for` field, else its `by` key.
+    std::string_view read_key_of(const aggregate_def& d);
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;

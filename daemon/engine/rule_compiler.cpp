@@ -37,7 +37,7 @@ public:
         for (const auto& r : in_.rules) compile_rule(r);
         warn_unused();
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a)
-            if (live_aggregates_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
+            if (live_aggregates_.count(a) && !readers_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
         return std::move(out_);
     }
 
@@ -507,18 +507,46 @@ private:
         mask_ = saved_mask;
         d.text = aggregate_text(a, d);
         d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, a.by_field, d.window_ms);
+        std::optional<field_ref> read_at;
+        if (!a.for_field.empty()) {
+            read_at = find_field(a.for_field);
+            if (!read_at) {
+                error(a.for_where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", a.for_field));
+                return no_node;
+            }
+            if (!d.has_by || read_at->def->type != d.by.def->type) {
+                error(a.for_where.offset, "RULES_BAD_AGGREGATE",
+                      d.has_by ? fmt::format("'for {}' reads state kept 'by {}': both must be {}", a.for_field, d.by.name(), to_string(d.by.def->type))
+                               : std::string("'for' reads the state of another key: the aggregate needs 'by'"));
+                return no_node;
+            }
+            note_field(*read_at, a.for_where.offset);
+        }
+        // The definition that keeps (feeds) the state.
         auto found = aggregate_index_.find(d.fingerprint);
         std::uint32_t idx;
         if (found != aggregate_index_.end()) {
             idx = found->second;
         } else {
             d.spec_id = ids_(d.fingerprint);
-            out_->aggregates.push_back(std::move(d));
+            out_->aggregates.push_back(d);
             idx = static_cast<std::uint32_t>(out_->aggregates.size() - 1);
             aggregate_index_[out_->aggregates.back().fingerprint] = idx;
         }
         if (rule_enabled_) live_aggregates_.insert(idx);
-        return idx;
+        if (!read_at) return idx;
+        // The reader at another key: same state, never fed itself.
+        const std::string reader_key = d.fingerprint + "|for " + read_at->name();
+        if (auto r = aggregate_index_.find(reader_key); r != aggregate_index_.end()) return r->second;
+        aggregate_def reader = out_->aggregates[idx];
+        reader.has_for = true;
+        reader.for_field = *read_at;
+        reader.text = aggregate_text(a, reader);
+        out_->aggregates.push_back(std::move(reader));
+        const auto reader_idx = static_cast<std::uint32_t>(out_->aggregates.size() - 1);
+        aggregate_index_[reader_key] = reader_idx;
+        readers_.insert(reader_idx);
+        return reader_idx;
     }
 
     static std::string aggregate_text(const condition::aggregate& a, const aggregate_def& d) {
@@ -528,7 +556,9 @@ private:
         s += a.event_kind;
         if (a.where) s += " where …";
         if (!a.by_field.empty()) s += " by " + a.by_field;
-        s += " within " + format_duration(d.window_ms) + ")";
+        s += " within " + format_duration(d.window_ms);
+        if (d.has_for) s += " for " + d.for_field.name();
+        s += ")";
         return s;
     }
 
@@ -685,6 +715,7 @@ private:
     std::map<std::string, std::uint32_t> regex_index_;
     std::map<std::string, std::uint32_t> aggregate_index_;
     std::set<std::uint32_t> live_aggregates_;
+    std::set<std::uint32_t> readers_;  // `for` definitions: read only, never fed
     std::vector<std::string> macro_stack_;
     const located_text* text_ = nullptr;
     kind_mask mask_ = all_kinds;

@@ -63,7 +63,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
         const double b = number_of(ctx, n.rhs);
         const bool r = compare(a, n.cmp, b);
         if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
-            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(ctx.key_of(ctx.ruleset().aggregates[n.lhs.aggregate])), {}, a, b, n.cmp};
+            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(ctx.read_key_of(ctx.ruleset().aggregates[n.lhs.aggregate])), {}, a, b, n.cmp};
             ctx.evidence.push_back(std::move(e));
         }
         return r;

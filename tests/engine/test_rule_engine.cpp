@@ -279,3 +279,37 @@ TEST_CASE("Vietnamese text folding, URL domains and time of day reach the condit
     e->decide(r, d);
     CHECK(d.final_action == action::block);
 }
+
+TEST_CASE("an aggregate kept by one key is read at another with 'for': calls back to a number that rang many subscribers") {
+    auto e = load(R"(
+- rule: called_back
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h for callee.e164) >= 3
+  action: block
+  priority: critical
+  reason: "{callee.e164} itself called {caller.e164} and others"
+)");
+    REQUIRE(e);
+    engine::decision d;
+    for (int i = 0; i < 3; ++i) {
+        e->decide(call("r" + std::to_string(i), t0 + i * 1000, "+881600000001", false, "+8491200000" + std::to_string(i)), d);
+        CHECK(d.final_action == action::allow);  // read at the callees: they made no calls
+    }
+    e->decide(call("back", t0 + 5000, "+84912000001", true, "+881600000001"), d);
+    CHECK(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].evidence_json ==
+          R"x({"aggregates":[{"aggregate":"count(call.attempt by caller.e164 within 1h for callee.e164)","key":"+881600000001","value":3,"op":">=","threshold":3}]})x");
+    // The reader does not feed the state: the call back is counted once, by its own caller.
+    e->decide(call("other", t0 + 6000, "+84912000002", true, "+84912000001"), d);
+    CHECK(d.final_action == action::allow);
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(
+- rule: bad
+  events: [call.attempt]
+  condition: count(call.attempt within 1h for callee.e164) > 1
+  action: block
+  priority: critical
+)", &diags));
+    CHECK(texts(diags).find("RULES_BAD_AGGREGATE") != std::string::npos);
+}
