@@ -218,6 +218,7 @@ private:
         if (auto v = st.get_int("snapshot_interval_s", 0, 86400)) c.state_snapshot_interval_s = static_cast<int>(*v);
         st.reject_unknown_keys();
         if (auto v = f.get_string_list("emergency_numbers")) c.engine.emergency_numbers = *v;
+        if (auto v = f.get_string("ip_country_db")) c.engine.ip_country_db = path_value("engine.ip_country_db", *v);
         f.reject_unknown_keys();
     }
 

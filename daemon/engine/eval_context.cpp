@@ -48,14 +48,15 @@ std::size_t utf8_length(std::string_view s) {
 }  // namespace
 
 eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
-                           const subscribers::subscriber_source* subscribers)
-    : rs_(rs), tz_(tz), windows_(windows), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
+                           const subscribers::subscriber_source* subscribers, const geoip::ip_country_db* ip_countries)
+    : rs_(rs), tz_(tz), windows_(windows), ip_countries_(ip_countries), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
     folded_ready_ = urls_ready_ = accounts_ready_ = false;
     minute_ = -1;
     day_.reset();
+    ip_country_ready_ = false;
     facts_ready_[0] = facts_ready_[1] = false;
     lowered_for_ = -1;
     std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
@@ -193,6 +194,12 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::origin_trunk: return text_value(r.origin.trunk, true);
         case field_id::origin_ip: return text_value(r.origin.ip, true);
         case field_id::origin_user_agent: return text_value(r.origin.user_agent, true);
+        case field_id::origin_ip_country:
+            if (!ip_country_ready_) {
+                ip_country_view_ = ip_countries_ ? ip_countries_->country(r.origin.ip, ip_country_) : std::string_view();
+                ip_country_ready_ = true;
+            }
+            return text_value(ip_country_view_, true);
         case field_id::call_ring_ms: return number_value(static_cast<double>(r.call.ring_ms.value_or(0)), r.call.ring_ms.has_value());
         case field_id::call_talk_ms: return number_value(static_cast<double>(r.call.talk_ms.value_or(0)), r.call.talk_ms.has_value());
         case field_id::call_cause: return text_value(r.call.cause, true);

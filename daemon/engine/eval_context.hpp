@@ -12,6 +12,7 @@
 #include "common/time_zone.hpp"
 #include "engine/compiled_ruleset.hpp"
 #include "engine/state/window_store.hpp"
+#include "geoip/ip_country_db.hpp"
 #include "subscribers/subscriber_source.hpp"
 
 namespace ringfence::engine {
@@ -41,7 +42,7 @@ class eval_context {
 public:
     // subscribers may be null (no subscriber database configured: subscriber.exists is false).
     eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
-                 const subscribers::subscriber_source* subscribers = nullptr);
+                 const subscribers::subscriber_source* subscribers = nullptr, const geoip::ip_country_db* ip_countries = nullptr);
 
     // Starts a record: clears every cached derived value.
     void begin(const model::record& rec);
@@ -94,6 +95,10 @@ private:
     std::vector<std::string> accounts_;
     int minute_ = -1;
     std::optional<std::int32_t> day_;
+    const geoip::ip_country_db* ip_countries_;
+    bool ip_country_ready_ = false;
+    char ip_country_[3] = {0, 0, 0};
+    std::string_view ip_country_view_;
     const subscribers::subscriber_source* subscribers_;
     // This thread's copy of the subscriber index; re-read only when the source installs a new one.
     std::shared_ptr<const subscribers::subscriber_index> index_;
