@@ -127,6 +127,12 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     common::append_json_string(out, e.value);
                     out += ",\"entry\":";
                     common::append_json_string(out, e.entry);
+                    if (!e.source.empty()) {  // an intelligence list: where the entry came from, and why
+                        out += ",\"source\":";
+                        common::append_json_string(out, e.source);
+                        out += ",\"reason\":";
+                        common::append_json_string(out, e.reason);
+                    }
                     break;
                 case evidence_item::kind::regex:
                     out += "\"field\":";
@@ -167,7 +173,8 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
     if (!tz) return failed({{common::severity::error, "CONFIG_BAD_VALUE", fmt::format("'engine.time_zone': '{}': {}", settings.time_zone, why), "", 0, 0}});
     std::unique_ptr<rule_engine> e(new rule_engine(settings, std::move(*tz)));
     auto ids = [raw = e.get()](const std::string& fp) { return raw->spec_id(fp); };
-    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids) : load_ruleset_text(documents, ids);
+    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids, settings.intel.get())
+                                              : load_ruleset_text(documents, ids, settings.intel.get());
     common::loaded<std::unique_ptr<rule_engine>> out;
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) return out;
@@ -210,7 +217,7 @@ rule_engine::reload_outcome rule_engine::reload() {
     std::lock_guard lock(reload_mu_);
     reload_outcome out;
     auto ids = [this](const std::string& fp) { return spec_id(fp); };
-    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids);
+    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids, settings_.intel.get());
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) {
         reloads_failed_.fetch_add(1);

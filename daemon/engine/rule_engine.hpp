@@ -15,6 +15,7 @@
 #include "common/time_zone.hpp"
 #include "engine/call_activity.hpp"
 #include "engine/decision_point.hpp"
+#include "engine/intel_source.hpp"
 #include "engine/ruleset_loader.hpp"
 #include "engine/state/window_store.hpp"
 
@@ -25,6 +26,8 @@ struct rule_engine_settings {
     std::string time_zone = "Asia/Ho_Chi_Minh";      // for local_hour and time.between
     state::window_store_settings windows;
     call_activity_settings activity;
+    // Serves the packs' `intel:` lists (the intel store); null: they compile as empty lists.
+    std::shared_ptr<intel_source> intel;
 };
 
 struct rule_engine_stats {
