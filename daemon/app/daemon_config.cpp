@@ -121,6 +121,7 @@ public:
         read_decision_log(top.node("decision_log"), c);
         read_rules(top.node("rules"), c);
         read_engine(top.node("engine"), c);
+        read_intel(top.node("intel"), c);
         {
             common::yaml_fields ctl(top.node("control"), file_, "control", "CONFIG", diags_);
             if (auto v = ctl.get_string("unix")) c.control_path = *v;
@@ -210,6 +211,17 @@ private:
         f.reject_unknown_keys();
     }
 
+    void read_intel(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "intel", "CONFIG", diags_);
+        if (auto v = f.get_string("path")) {
+            if (v->empty()) f.error(f.node("path"), "BAD_VALUE", "'intel.path' names the intel database file; it cannot be empty");
+            else c.intel.path = *v;  // resolved after state_dir is known
+        }
+        intel_from_override_ = from_override("intel.path");
+        if (auto v = f.get_int("refresh_interval_ms", 50, 3'600'000)) c.intel.refresh_interval_ms = static_cast<int>(*v);
+        f.reject_unknown_keys();
+    }
+
     void read_log(const YAML::Node& n, daemon_config& c) {
         common::yaml_fields f(n, file_, "log", "CONFIG", diags_);
         if (auto v = f.get_choice("level", {"debug", "info", "notice", "warning", "error"})) c.log.level = *v;
@@ -221,6 +233,7 @@ public:
     bool path_from_override_ = false;
     bool snapshot_from_override_ = false;
     bool control_from_override_ = false;
+    bool intel_from_override_ = false;
 
 private:
     std::string file_;
@@ -286,12 +299,14 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.decision_log.settings.path = "decisions.sqlite";
     c.state_snapshot_path = "window_state.sqlite";
     c.control_path = "control.sock";
+    c.intel.path = "intel.sqlite";
 
     config_reader reader(file, overridden, result.diagnostics);
     reader.read(root, c);
     c.decision_log.settings.path = resolve(c.decision_log.settings.path, c.state_dir, reader.path_from_override_);
     c.state_snapshot_path = resolve(c.state_snapshot_path, c.state_dir, reader.snapshot_from_override_);
     c.control_path = resolve(c.control_path, c.state_dir, reader.control_from_override_);
+    c.intel.path = resolve(c.intel.path, c.state_dir, reader.intel_from_override_);
     relocate_override_errors(result.diagnostics, overrides);
     if (!common::has_errors(result.diagnostics)) result.value = std::move(c);
     return result;

@@ -49,6 +49,11 @@ struct daemon_config {
     std::string state_snapshot_path;      // window state saved here on shutdown and every snapshot_interval_s
     int state_snapshot_interval_s = 300;
 
+    struct intel_config {
+        std::string path;                // intel.path, resolved against state_dir
+        int refresh_interval_ms = 1000;  // how often the daemon looks for changes to it
+    } intel;
+
     std::string control_path;  // control.unix: the operator's control socket; empty disables
 
     struct logging_config {
