@@ -13,5 +13,6 @@ int cmd_bench(std::vector<std::string> args);
 int cmd_rules(std::vector<std::string> args);
 int bench_engine(std::vector<std::string> args);
 int cmd_state(std::vector<std::string> args);
+int cmd_lists(std::vector<std::string> args);
 
 }  // namespace ringfence::cli
