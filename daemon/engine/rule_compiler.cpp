@@ -477,8 +477,8 @@ private:
         if (kind == intel_kind::ip && use == list_use::exact && field.id == field_id::origin_ip) use = list_use::ip_cidr;  // an exception's `in`
         if (use != fit.use || std::find(fit.fields.begin(), fit.fields.end(), field.id) == fit.fields.end()) {
             error(offset, "RULES_INTEL_USE",
-                  fmt::format("'{} {} {}': '{}' is an intelligence list of kind {} ({}:{}); use it as {}", field.name(), use_text(use), l.name, l.name,
-                              to_string(kind), l.intel->loc.line, l.intel->loc.column, fit.how));
+                  fmt::format("'{} {} {}': '{}' is an intelligence list of kind {} (declared {}:{}:{}); use it as {}", field.name(), use_text(use), l.name,
+                              l.name, to_string(kind), l.intel->loc.file, l.intel->loc.line, l.intel->loc.column, fit.how));
             return no_node;
         }
         const auto key = std::make_pair(l.name, use);
