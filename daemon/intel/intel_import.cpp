@@ -43,6 +43,10 @@ public:
     row_checker(const value_context& ctx, import_rows& out, std::size_t max_problems) : ctx_(ctx), out_(out), max_(max_problems) {}
 
     void problem(int line, std::string field, std::string message) {
+        // Messages quote the file's text: one line each, whatever the file holds.
+        for (auto* s : {&field, &message})
+            for (char& c : *s)
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
         ++count_;
         if (out_.problems.size() < max_) out_.problems.push_back({line, std::move(field), std::move(message)});
     }
