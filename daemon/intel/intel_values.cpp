@@ -105,9 +105,15 @@ std::optional<normalised_value> domain(std::string_view text, std::string& why) 
 }
 
 std::optional<normalised_value> url(std::string_view text, std::string& why) {
+    // Whitespace and control characters end a URL in an SMS: here they would leave text over.
+    for (char c : text)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
+            why = fmt::format("'{}' is not one URL: it holds a space or a control character", text);
+            return std::nullopt;
+        }
     std::vector<std::string> found;
     engine::text::extract_urls(text, found);
-    if (found.size() != 1 || text.find(' ') != std::string_view::npos) {
+    if (found.size() != 1) {
         why = fmt::format("'{}' is not one URL as an SMS would carry it (http://, https:// or a domain with a path)", text);
         return std::nullopt;
     }
@@ -115,6 +121,16 @@ std::optional<normalised_value> url(std::string_view text, std::string& why) {
     url_key(found[0], v.value);
     if (v.value.empty()) {
         why = fmt::format("'{}' has no host", text);
+        return std::nullopt;
+    }
+    // The key must read back as itself (with a scheme), so `lists remove` and `lists show`
+    // agree; forms the URL finder and the host reader see differently (user info that looks
+    // like a host) cannot.
+    std::string again;
+    engine::text::extract_urls("https://" + v.value, found);
+    if (found.size() == 1) url_key(found[0], again);
+    if (again != v.value) {
+        why = fmt::format("'{}' cannot be listed as a URL: write it as scheme://host/path, without user info", text);
         return std::nullopt;
     }
     return v;
@@ -200,12 +216,20 @@ void url_key(std::string_view u, std::string& out) {
     out.clear();
     const std::string_view host = engine::text::url_host(u);
     if (host.empty() || host.data() < u.data() || host.data() + host.size() > u.data() + u.size()) return;
-    if (!engine::text::host_to_ascii(host, out)) {
-        out.clear();
-        for (char c : host) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    const std::size_t host_at = static_cast<std::size_t>(host.data() - u.data());
+    const bool bracketed = host_at > 0 && u[host_at - 1] == '[';  // an IPv6 literal keeps its brackets
+    std::string ascii;
+    if (!engine::text::host_to_ascii(host, ascii)) {
+        ascii.clear();
+        for (char c : host) ascii += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
-    std::string_view rest = u.substr(static_cast<std::size_t>(host.data() + host.size() - u.data()));
-    if (!rest.empty() && rest.front() == ']') rest.remove_prefix(1);
+    if (bracketed) out += '[';
+    out += ascii;
+    std::string_view rest = u.substr(host_at + host.size());
+    if (bracketed && !rest.empty() && rest.front() == ']') {
+        out += ']';
+        rest.remove_prefix(1);
+    }
     if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
     if (rest == "/") rest = {};
     out.append(rest);

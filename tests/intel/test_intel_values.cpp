@@ -66,11 +66,14 @@ TEST_CASE("URLs: one URL, keyed without scheme and fragment, host lower-cased") 
     CHECK(norm(intel_kind::url, "bit.ly/3xScam") == "bit.ly/3xScam");
     CHECK(norm(intel_kind::url, "hxxps://bit[.]ly/3xScam") == "bit.ly/3xScam");
     CHECK(norm(intel_kind::url, "http://example.com/") == "example.com");
+    CHECK(norm(intel_kind::url, "http://[2001:DB8::1]:8080/x") == "[2001:db8::1]:8080/x");
+    CHECK(norm(intel_kind::url, "https://bit.l/yZ") == "bit.l/yZ");
+    CHECK(norm(intel_kind::url, "https://bit.l/yZ") == norm(intel_kind::url, "https://" + norm(intel_kind::url, "https://bit.l/yZ")));
     std::string key;
     intel::url_key("HTTP://Bit.LY/3xScam", key);
     CHECK(key == "bit.ly/3xScam");
     CHECK(refused(intel_kind::url, "not a url", "not one URL"));
-    CHECK(refused(intel_kind::url, "https://a.example/x https://b.example/y", "not one URL"));
+    CHECK(refused(intel_kind::url, "https://a.example/x https://b.example/y", "a space"));
 }
 
 TEST_CASE("IPs: addresses and CIDR ranges, v4 and v6, in inet_ntop form") {

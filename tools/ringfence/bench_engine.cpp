@@ -196,6 +196,27 @@ int bench_engine(std::vector<std::string> args) {
     run(calls, "call.attempt");
     run(sms, "sms");
 
+    // One intelligence-list lookup on its own: the current snapshot read (no lock, no
+    // shared count) and a hash probe, for numbers that are and are not listed.
+    for (const auto& l : rs->lists) {
+        if (l->name() != "police_numbers" || o.intel_numbers == 0) continue;
+        const std::uint64_t n = 10'000'000;
+        std::vector<std::string> listed, unlisted;
+        for (std::uint64_t i = 0; i < 1024; ++i) {
+            listed.push_back(fmt::format("+8470{:08}", (i * 7919) % o.intel_numbers));
+            unlisted.push_back(subscriber(i * 7919));
+        }
+        for (auto* values : {&listed, &unlisted}) {
+            std::uint64_t hits = 0;
+            t = clock_type::now();
+            for (std::uint64_t i = 0; i < n; ++i) hits += l->match_at((*values)[i & 1023], now, nullptr);
+            std::printf("intel lookup (%s): %.1f ns per match, %llu hits\n", values == &listed ? "listed" : "not listed",
+                        seconds_since(t) * 1e9 / static_cast<double>(n), static_cast<unsigned long long>(hits));
+        }
+        std::printf("police_numbers in memory: %zu entries, %zu bytes (%.0f per entry)\n", l->size(), l->bytes(),
+                    static_cast<double>(l->bytes()) / static_cast<double>(l->size()));
+    }
+
     t = clock_type::now();
     auto reload = eng.reload();
     std::printf("full reload: %.3f s (%s)\n", seconds_since(t), reload.swapped ? "swapped" : "failed");

@@ -215,13 +215,23 @@ private:
         std::optional<intel::list_row> list;
         if (auto err = editor_->find_list(p.words[0], list, now_ms()); !err.empty()) return fail(err);
         if (!list) return fail(fmt::format("no list '{}'", p.words[0]));
+        // The value as the kind reads it, else exactly as stored (copied from `lists show`).
         std::string why;
         const auto value = intel::normalise_value(list->kind, p.words[1], *plan_, why);
-        if (!value) return fail("value: " + why);
+        std::vector<std::string> candidates;
+        if (value) candidates.push_back(value->value);
+        if (!value || value->value != p.words[1]) candidates.push_back(p.words[1]);
         bool found = false;
-        if (auto err = editor_->remove(*list, value->value, now_ms(), found); !err.empty()) return fail(err);
-        if (!found) return fail(fmt::format("{} holds no entry {}", list->name, value->value));
-        std::printf("removed %s %s\n", list->name.c_str(), value->value.c_str());
+        std::string removed;
+        for (const auto& c : candidates) {
+            if (auto err = editor_->remove(*list, c, now_ms(), found); !err.empty()) return fail(err);
+            if (found) {
+                removed = c;
+                break;
+            }
+        }
+        if (!found) return fail(value ? fmt::format("{} holds no entry {}", list->name, value->value) : "value: " + why);
+        std::printf("removed %s %s\n", list->name.c_str(), removed.c_str());
         return 0;
     }
 
