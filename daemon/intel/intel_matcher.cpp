@@ -28,12 +28,13 @@ public:
     }
 
     bool match_at(std::string_view value, std::int64_t time_ms, engine::list_hit_detail* detail) const override {
-        const intel_entry* e = list_->pin().find(value, time_ms);
+        const intel_snapshot& snapshot = list_->pin();
+        const intel_entry* e = snapshot.find(value, time_ms);
         if (!e) return false;
         if (detail) {
             detail->entry = e->value;
             detail->source = to_string(e->source);
-            detail->reason = e->reason;
+            detail->reason = snapshot.reason_of(*e);
         }
         return true;
     }

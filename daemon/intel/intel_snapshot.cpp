@@ -1,7 +1,7 @@
 #include "intel/intel_snapshot.hpp"
 
-#include <bit>
 #include <cstring>
+#include <unordered_map>
 
 #include "engine/lists/string_hash.hpp"
 #include "intel/intel_values.hpp"
@@ -29,7 +29,15 @@ intel_snapshot::ip_key intel_snapshot::make_ip_key(const engine::lists::ip_addre
     return k;
 }
 
-intel_snapshot::intel_snapshot(engine::intel_kind k, std::vector<intel_entry> entries) : kind_(k), entries_(std::move(entries)) {
+intel_snapshot::intel_snapshot(engine::intel_kind k, std::vector<intel_entry_row> rows) : kind_(k) {
+    entries_.reserve(rows.size());
+    std::unordered_map<std::string, std::uint32_t> reason_ids;
+    for (auto& r : rows) {
+        auto [it, fresh] = reason_ids.try_emplace(r.reason, static_cast<std::uint32_t>(reasons_.size()));
+        if (fresh) reasons_.push_back(std::move(r.reason));
+        entries_.push_back({std::move(r.value), r.expires_at_ms, it->second, r.source});
+    }
+    rows.clear();
     if (kind_ == engine::intel_kind::ip) {
         ip_keys_.reserve(entries_.size());
         for (const auto& e : entries_) {
@@ -50,9 +58,10 @@ intel_snapshot::intel_snapshot(engine::intel_kind k, std::vector<intel_entry> en
     slots_.assign(capacity, 0);
     slot_mask_ = capacity - 1;
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-        std::uint64_t s = engine::lists::hash_string(key_at(i)) & slot_mask_;
+        const std::uint64_t h = engine::lists::hash_string(key_at(i));
+        std::uint64_t s = h & slot_mask_;
         while (slots_[s] != 0) s = (s + 1) & slot_mask_;
-        slots_[s] = i + 1;
+        slots_[s] = (h & 0xFFFFFFFF00000000ull) | (i + 1);
     }
 }
 
@@ -65,10 +74,13 @@ std::string_view intel_snapshot::key_at(std::uint32_t i) const noexcept {
 }
 
 const intel_entry* intel_snapshot::lookup(std::string_view key, std::int64_t time_ms) const noexcept {
-    std::uint64_t s = engine::lists::hash_string(key) & slot_mask_;
-    while (const std::uint32_t v = slots_[s]) {
-        if (key_at(v - 1) == key) {
-            const intel_entry& e = entries_[v - 1];
+    const std::uint64_t h = engine::lists::hash_string(key);
+    const std::uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    std::uint64_t s = h & slot_mask_;
+    while (const std::uint64_t slot = slots_[s]) {
+        const auto i = static_cast<std::uint32_t>(slot) - 1;
+        if ((slot & 0xFFFFFFFF00000000ull) == tag && key_at(i) == key) {
+            const intel_entry& e = entries_[i];
             return e.live_at(time_ms) ? &e : nullptr;
         }
         s = (s + 1) & slot_mask_;
@@ -113,12 +125,11 @@ const intel_entry* intel_snapshot::find(std::string_view value, std::int64_t tim
 }
 
 std::size_t intel_snapshot::memory_bytes() const noexcept {
-    std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(intel_entry) + slots_.capacity() * sizeof(std::uint32_t) +
+    std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(intel_entry) + slots_.capacity() * sizeof(std::uint64_t) +
                     ip_keys_.capacity() * sizeof(ip_key);
-    for (const auto& e : entries_) {
+    for (const auto& e : entries_)
         if (e.value.capacity() > 15) n += e.value.capacity() + 1;
-        if (e.reason.capacity() > 15) n += e.reason.capacity() + 1;
-    }
+    for (const auto& r : reasons_) n += sizeof r + (r.capacity() > 15 ? r.capacity() + 1 : 0);
     return n;
 }
 

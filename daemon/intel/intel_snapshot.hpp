@@ -27,19 +27,28 @@ enum class entry_source : std::uint8_t { police, bank, spam_reports, internal };
 std::string_view to_string(entry_source s) noexcept;
 std::optional<entry_source> parse_entry_source(std::string_view s) noexcept;
 
-struct intel_entry {
-    std::string value;               // normalised (intel_values.hpp)
+// An entry as read from the database, before it goes into a snapshot.
+struct intel_entry_row {
+    std::string value;  // normalised (intel_values.hpp)
     std::string reason;
     entry_source source = entry_source::internal;
-    std::int64_t added_at_ms = 0;
     std::int64_t expires_at_ms = 0;  // Unix ms; 0: never
+};
+
+// An entry in a snapshot: 48 bytes plus the value when it outgrows the string's own buffer;
+// reasons are kept once per snapshot (an import gives thousands of entries the same one).
+struct intel_entry {
+    std::string value;
+    std::int64_t expires_at_ms = 0;
+    std::uint32_t reason = 0;  // index into the snapshot's reasons
+    entry_source source = entry_source::internal;
     bool live_at(std::int64_t time_ms) const noexcept { return expires_at_ms == 0 || time_ms < expires_at_ms; }
 };
 
 class intel_snapshot {
 public:
-    // entries must hold distinct values of kind k (the database's UNIQUE constraint).
-    intel_snapshot(engine::intel_kind k, std::vector<intel_entry> entries);
+    // rows must hold distinct values of kind k (the database's UNIQUE constraint).
+    intel_snapshot(engine::intel_kind k, std::vector<intel_entry_row> rows);
 
     // The entry value matches for a record at time_ms, or null.
     const intel_entry* find(std::string_view value, std::int64_t time_ms) const noexcept;
@@ -48,6 +57,7 @@ public:
     std::size_t size() const noexcept { return entries_.size(); }
     std::size_t memory_bytes() const noexcept;
     const std::vector<intel_entry>& entries() const noexcept { return entries_; }
+    std::string_view reason_of(const intel_entry& e) const noexcept { return reasons_[e.reason]; }
 
 private:
     using ip_key = std::array<char, 18>;  // family, prefix length, 16 address bytes
@@ -59,8 +69,12 @@ private:
 
     engine::intel_kind kind_;
     std::vector<intel_entry> entries_;
+    std::vector<std::string> reasons_;
     std::vector<ip_key> ip_keys_;       // ip lists: the key of each entry
-    std::vector<std::uint32_t> slots_;  // open addressing: entry index + 1, 0 = empty
+    // Open addressing, at most half full: the low 32 bits hold entry index + 1 (0: empty),
+    // the high 32 bits the key's hash, so a probe past another key rarely reads its entry
+    // (each read of an entry is a cache miss in a list of a million).
+    std::vector<std::uint64_t> slots_;
     std::uint64_t slot_mask_ = 0;
     std::uint32_t prefix_lengths_ = 0;             // number_prefix: bit n set = an entry has n digits
     std::array<std::uint64_t, 3> v6_lengths_{};    // ip: bit n = an IPv6 range of length n

@@ -10,7 +10,7 @@ namespace ringfence::intel {
 
 namespace {
 
-std::shared_ptr<const intel_snapshot> empty_snapshot(engine::intel_kind k) { return std::make_shared<const intel_snapshot>(k, std::vector<intel_entry>{}); }
+std::shared_ptr<const intel_snapshot> empty_snapshot(engine::intel_kind k) { return std::make_shared<const intel_snapshot>(k, std::vector<intel_entry_row>{}); }
 
 std::string column_text(sqlite3_stmt* s, int i) {
     const auto* p = sqlite3_column_text(s, i);
@@ -97,21 +97,20 @@ std::string intel_store::load_list(const std::string& name, served_list& l, std:
     if (revision == l.revision) return {};
     auto e = store::sqlite_statement::prepare(
         db_.get(),
-        "SELECT value, source, reason, added_at_ms, coalesce(expires_at_ms, 0) FROM entries "
+        "SELECT value, source, reason, coalesce(expires_at_ms, 0) FROM entries "
         "WHERE list_id = ?1 AND (expires_at_ms IS NULL OR expires_at_ms > ?2)",
         failure);
     if (!e) return fmt::format("cannot read the intel database {}: {}", path_, failure);
     e.bind_int(1, id);
     e.bind_int(2, now_ms - expired_kept_ms);
-    std::vector<intel_entry> entries;
+    std::vector<intel_entry_row> entries;
     int step;
     while ((step = sqlite3_step(e.get())) == SQLITE_ROW) {
-        intel_entry x;
+        intel_entry_row x;
         x.value = column_text(e.get(), 0);
         x.source = parse_entry_source(column_text(e.get(), 1)).value_or(entry_source::internal);
         x.reason = column_text(e.get(), 2);
-        x.added_at_ms = sqlite3_column_int64(e.get(), 3);
-        x.expires_at_ms = sqlite3_column_int64(e.get(), 4);
+        x.expires_at_ms = sqlite3_column_int64(e.get(), 3);
         entries.push_back(std::move(x));
     }
     if (step != SQLITE_DONE) return fmt::format("cannot read list '{}' from the intel database {}: {}", name, path_, db_.last_error());
