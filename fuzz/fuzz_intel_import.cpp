@@ -4,7 +4,9 @@
 //   - a file with problems yields no rows; one without yields rows with their lines;
 //   - every problem names a line within the file (0 for the whole file) and a one-line message;
 //   - every row's value reads back as itself (normalising is idempotent; a URL key with
-//     "https://" put back) and its reason is non-empty.
+//     "https://" put back) and its reason is non-empty;
+//   - a snapshot built from the rows finds every row by the form a record's field would
+//     hold (for an IP range, its first address), before its expiry and not at it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +15,7 @@
 
 #include "common/time_zone.hpp"
 #include "intel/intel_import.hpp"
+#include "intel/intel_snapshot.hpp"
 #include "intel/intel_values.hpp"
 #include "model/numbering_plan.hpp"
 
@@ -75,6 +78,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(again && again->value == r.value);
         require(!r.reason.empty());
         require(r.expires_at_ms == 0 || r.expires_at_ms > now);
+    }
+    std::vector<intel::intel_entry_row> entries;
+    for (const auto& r : rows.rows) entries.push_back({r.value, r.reason, r.source, r.expires_at_ms});
+    const intel::intel_snapshot snapshot(kind, std::move(entries));
+    for (const auto& r : rows.rows) {
+        std::string probe = r.value;
+        if (kind == engine::intel_kind::url) probe = "https://" + r.value;
+        if (kind == engine::intel_kind::ip) probe = r.value.substr(0, r.value.find('/'));
+        require(snapshot.find(probe, now) != nullptr);
+        if (r.expires_at_ms != 0) {
+            const intel::intel_entry* later = snapshot.find(probe, r.expires_at_ms);
+            require(later == nullptr || later->value != r.value);  // a shorter prefix or range may still answer
+        }
     }
     return 0;
 }
