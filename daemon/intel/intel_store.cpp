@@ -62,6 +62,7 @@ std::unique_ptr<engine::list_matcher> intel_store::matcher(const std::string& na
         why = load_list(name, l, now, rebuilt);
         if (!why.empty()) return nullptr;
         it = lists_.emplace(name, std::move(l)).first;
+        count_served();
     } else if (it->second.live->kind() != kind) {
         why = fmt::format("declared intel: {} here, but intel: {} in an earlier load of this daemon; restart to change a list's kind", to_string(kind),
                           to_string(it->second.live->kind()));
@@ -175,6 +176,7 @@ intel_store::refresh_outcome intel_store::refresh(std::int64_t now_ms) {
         if (rebuilt) out.rebuilt.push_back(fmt::format("{} ({} entries)", name, l.live->current()->size()));
     }
     data_version_ = *version;
+    count_served();
     failed_ = !out.ok;
     if (!out.ok) {
         failed_at_ = std::chrono::steady_clock::now();
@@ -185,13 +187,19 @@ intel_store::refresh_outcome intel_store::refresh(std::int64_t now_ms) {
     return out;
 }
 
+void intel_store::count_served() {
+    std::uint64_t entries = 0;
+    for (const auto& [name, l] : lists_) entries += l.live->current()->size();
+    served_lists_.store(lists_.size(), std::memory_order_relaxed);
+    served_entries_.store(entries, std::memory_order_relaxed);
+}
+
 intel_store_stats intel_store::stats() const {
     intel_store_stats s;
     s.refreshes = refreshes_.load(std::memory_order_relaxed);
     s.refresh_errors = refresh_errors_.load(std::memory_order_relaxed);
-    std::lock_guard lock(mu_);
-    s.lists = lists_.size();
-    for (const auto& [name, l] : lists_) s.entries += l.live->current()->size();
+    s.lists = served_lists_.load(std::memory_order_relaxed);
+    s.entries = served_entries_.load(std::memory_order_relaxed);
     return s;
 }
 

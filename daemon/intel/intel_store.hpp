@@ -53,7 +53,7 @@ public:
     // Rebuilds the snapshots of the lists whose revision moved. now_ms: the wall clock.
     refresh_outcome refresh(std::int64_t now_ms);
 
-    intel_store_stats stats() const;
+    intel_store_stats stats() const;  // never waits for a refresh
     // The store's connection, for tools that edit an in-memory store (pack tests).
     store::sqlite_connection& connection() { return db_; }
     const std::string& path() const { return path_; }
@@ -80,6 +80,9 @@ private:
     dev_t dev_ = 0;
     ino_t ino_ = 0;
     std::atomic<std::uint64_t> refreshes_{0}, refresh_errors_{0};
+    // For stats() on an io thread, which must not wait for mu_ while a large list rebuilds.
+    std::atomic<std::uint64_t> served_lists_{0}, served_entries_{0};
+    void count_served();  // under mu_
 };
 
 }  // namespace ringfence::intel
