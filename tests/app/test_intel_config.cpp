@@ -26,7 +26,7 @@ struct config_dir {
 
 }  // namespace
 
-TEST_CASE("intel.path defaults to intel.sqlite in state_dir; refresh every second") {
+TEST_CASE("intel.path defaults to intel.sqlite in state_dir, refresh every second") {
     const auto r = app::load_daemon_config(RINGFENCE_SOURCE_DIR "/config/ringfence.yaml", {});
     REQUIRE(r.ok());
     CHECK(r.value->intel.path == "/var/lib/ringfence/intel.sqlite");

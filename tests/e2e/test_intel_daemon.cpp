@@ -57,7 +57,7 @@ std::string ask_until(std::uint16_t port, const std::string& record, const std::
 
 }  // namespace
 
-TEST_CASE("lists add through the CLI blocks the next record with no restart; a short expiry stops matching on time") {
+TEST_CASE("lists add through the CLI blocks the next record with no restart, a short expiry stops matching on time") {
     temp_dir dir;
     running_daemon d(dir, {"intel.refresh_interval_ms=100"});
     const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
@@ -110,7 +110,7 @@ TEST_CASE("lists add through the CLI blocks the next record with no restart; a s
     CHECK(audit.output.find(fmt::format("(uid {})", ::getuid())) != std::string::npos);
 }
 
-TEST_CASE("lists import: a file with a bad row changes nothing and names the line; a good one applies whole") {
+TEST_CASE("lists import: a file with a bad row changes nothing and names the line, a good one applies whole") {
     temp_dir dir;
     running_daemon d(dir, {"intel.refresh_interval_ms=100"});
     const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();

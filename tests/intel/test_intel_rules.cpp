@@ -122,7 +122,7 @@ TEST_CASE("without an intel store, intel lists load empty (rules check) and an e
     CHECK(d.final_action == engine::action::allow);
 }
 
-TEST_CASE("the engine decides through the store: evidence names list, entry, source and reason; changes apply with no reload") {
+TEST_CASE("the engine decides through the store: evidence names list, entry, source and reason, changes apply with no reload") {
     intel_test::temp_dir dir;
     const std::string path = dir.file("intel.sqlite");
     auto db = intel::open_intel_database(path);

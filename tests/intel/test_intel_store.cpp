@@ -157,7 +157,7 @@ TEST_CASE("numbers match exactly, with source and reason, until their expiry by 
     CHECK(st.refresh_errors == 0);
 }
 
-TEST_CASE("number prefixes: the longest live prefix answers; an expired one lets a shorter answer") {
+TEST_CASE("number prefixes: the longest live prefix answers, an expired one lets a shorter answer") {
     fixture f;
     auto m = f.matcher("prefixes", intel_kind::number_prefix);
     const auto l = intel_test::list(f.editor, "prefixes", intel_kind::number_prefix);
