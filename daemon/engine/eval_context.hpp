@@ -33,6 +33,8 @@ struct evidence_item {
     std::string field;    // the field tested (lists, regexes)
     std::string value;    // the value that matched (lists) or the key (aggregates)
     std::string entry;    // the list entry that matched
+    std::string source;   // intelligence lists: the entry's source and reason
+    std::string reason;
     double number = 0;    // aggregate value
     double threshold = 0;
     condition::compare_op cmp = condition::compare_op::gt;
@@ -69,6 +71,7 @@ public:
 
     bool collect_evidence = true;
     std::vector<evidence_item> evidence;
+    list_hit_detail hit;  // reused for each list hit
 
     const model::record& rec() const { return *rec_; }
     const compiled_ruleset& ruleset() const { return rs_; }

@@ -134,6 +134,12 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     common::append_json_string(out, e.value);
                     out += ",\"entry\":";
                     common::append_json_string(out, e.entry);
+                    if (!e.source.empty()) {  // an intelligence list: where the entry came from, and why
+                        out += ",\"source\":";
+                        common::append_json_string(out, e.source);
+                        out += ",\"reason\":";
+                        common::append_json_string(out, e.reason);
+                    }
                     break;
                 case evidence_item::kind::regex:
                     out += "\"field\":";
@@ -186,7 +192,8 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
         if (!e->ip_countries_) return failed({{common::severity::error, "CONFIG_BAD_VALUE", fmt::format("'engine.ip_country_db': {}", error), "", 0, 0}});
     }
     auto ids = [raw = e.get()](const std::string& fp) { return raw->spec_id(fp); };
-    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids) : load_ruleset_text(documents, ids);
+    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids, settings.intel.get())
+                                              : load_ruleset_text(documents, ids, settings.intel.get());
     common::loaded<std::unique_ptr<rule_engine>> out;
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) return out;
@@ -267,7 +274,7 @@ rule_engine::reload_outcome rule_engine::reload() {
     std::lock_guard lock(reload_mu_);
     reload_outcome out;
     auto ids = [this](const std::string& fp) { return spec_id(fp); };
-    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids);
+    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids, settings_.intel.get());
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) {
         reloads_failed_.fetch_add(1);

@@ -16,6 +16,7 @@
 #include "engine/call_activity.hpp"
 #include "engine/decision_point.hpp"
 #include "engine/protected_numbers.hpp"
+#include "engine/intel_source.hpp"
 #include "engine/ruleset_loader.hpp"
 #include "engine/state/window_store.hpp"
 #include "geoip/ip_country_db.hpp"
@@ -34,6 +35,8 @@ struct rule_engine_settings {
     std::vector<std::string> emergency_numbers{"112", "113", "114", "115"};
     protected_number_settings protected_numbers;
     std::string ip_country_db;  // MaxMind DB file for origin.ip_country; "" for none
+    // Serves the packs' `intel:` lists (the intel store); null: they compile as empty lists.
+    std::shared_ptr<intel_source> intel;
 };
 
 struct rule_engine_stats {

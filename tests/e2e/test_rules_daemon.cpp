@@ -45,7 +45,7 @@ TEST_CASE("a spoofed international call is blocked by vn-core, in the reply and 
     CHECK(log.scalar("SELECT instr(content, 'foreign_ingress_presents_home_number') > 0 FROM ruleset_versions") == 1);
 }
 
-TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded with no restart") {
+TEST_CASE("SIGHUP: a broken pack keeps the running set, a fixed one is loaded with no restart") {
     temp_dir dir;
     const auto pack = dir.path() / "pack.yaml";
     auto write = [&](const std::string& text) { std::ofstream(pack) << text; };
@@ -98,7 +98,7 @@ TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded wi
     CHECK(log.scalar("SELECT count(*) FROM ruleset_versions") == 2);
 }
 
-TEST_CASE("ringfence state show and reset one subject in the running daemon; the reset is audited") {
+TEST_CASE("ringfence state show and reset one subject in the running daemon, the reset is audited") {
     temp_dir dir;
     running_daemon d(dir);
     const int fd = connect_tcp(d.port());

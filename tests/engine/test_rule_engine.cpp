@@ -76,7 +76,7 @@ TEST_CASE("a rule blocks with its rendered reason and the aggregate evidence") {
     CHECK(d.final_action == action::allow);
 }
 
-TEST_CASE("precedence: allow wins over block, block over warn; shadow rules never act") {
+TEST_CASE("precedence: allow wins over block, block over warn, shadow rules never act") {
     auto e = load(R"(
 - list: emergency
   items: ["+84113"]
@@ -115,7 +115,7 @@ TEST_CASE("precedence: allow wins over block, block over warn; shadow rules neve
     CHECK(d.rules.size() == 4);
 }
 
-TEST_CASE("overrides append list items and conditions, replace enabled; exceptions exempt") {
+TEST_CASE("overrides append list items and conditions, replace enabled, exceptions exempt") {
     auto e = load(R"(
 - list: risky
   items: [KH]
@@ -218,7 +218,7 @@ TEST_CASE("warnings: unused lists and macros, a rule with no events, a field its
     CHECK(codes == std::vector<std::string>{"RULES_ALL_EVENTS", "RULES_FIELD_NOT_IN_EVENTS", "RULES_UNUSED_LIST", "RULES_UNUSED_MACRO"});
 }
 
-TEST_CASE("reload: a broken pack keeps the running set; a good one swaps and keeps unchanged window state") {
+TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and keeps unchanged window state") {
     const auto dir = std::filesystem::temp_directory_path() / ("ringfence-reload-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto file = (dir / "pack.yaml").string();

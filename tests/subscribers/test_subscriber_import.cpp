@@ -96,7 +96,7 @@ TEST_CASE("import: the same subscriber twice is refused naming both lines, whate
     CHECK(has_problem(p, 5, "msisdn", "+84912345678 is also on line 2"));
 }
 
-TEST_CASE("import: a header that lacks columns is refused at line 1; extra columns are reported as ignored") {
+TEST_CASE("import: a header that lacks columns is refused at line 1, extra columns are reported as ignored") {
     auto p = parse("msisdn,imsi,status\n0912345678,,active\n");
     CHECK_FALSE(p.ok());
     REQUIRE(p.problems.size() == 1);
@@ -123,7 +123,7 @@ TEST_CASE("import: the carrier's header names map onto the fields (subscribers.i
     CHECK_FALSE(p.ok());
 }
 
-TEST_CASE("import: a full load writes a new database with its run recorded; a second one reports what changed") {
+TEST_CASE("import: a full load writes a new database with its run recorded, a second one reports what changed") {
     testing::scratch_dir dir("full-import");
     const std::string db = dir.file("subscribers.sqlite");
     auto p = parse(contract_header + good_rows);
@@ -151,7 +151,7 @@ TEST_CASE("import: a full load writes a new database with its run recorded; a se
     CHECK(count_rows(db, "SELECT deleted FROM import_runs WHERE id = 2") == 1);
 }
 
-TEST_CASE("import: a delta upserts and deletes in one transaction; a refused file changes nothing") {
+TEST_CASE("import: a delta upserts and deletes in one transaction, a refused file changes nothing") {
     testing::scratch_dir dir("delta-import");
     const std::string db = dir.file("subscribers.sqlite");
     import_changes c;

@@ -64,7 +64,7 @@ TEST_CASE("precedence: not binds tighter than and, and tighter than or") {
     });
 }
 
-TEST_CASE("and and or are n-ary; parentheses are kept") {
+TEST_CASE("and and or are n-ary, parentheses are kept") {
     check_all({
         {"a or b or c", "(or (bare a) (bare b) (bare c))"},
         {"a and b and c and d", "(and (bare a) (bare b) (bare c) (bare d))"},
