@@ -251,22 +251,15 @@ field_value eval_context::get(const field_ref& f) {
 
 std::string_view eval_context::key_of(const aggregate_def& d) {
     if (!d.has_by) return "*";
-    const field_value v = get(d.by);
-    if (!v.present) return {};
-    switch (v.type) {
-        case field_type::text: return v.text;
-        case field_type::number:
-            number_text_ = fmt::format("{}", v.number);
-            return number_text_;
-        case field_type::boolean: return v.boolean ? "true" : "false";
-        case field_type::text_set: return {};
-    }
-    return {};
+    return key_text(d.by);
 }
 
 std::string_view eval_context::read_key_of(const aggregate_def& d) {
-    if (!d.has_for) return key_of(d);
-    const field_value v = get(d.for_field);
+    return d.has_for ? key_text(d.for_field) : key_of(d);
+}
+
+std::string_view eval_context::key_text(const field_ref& f) {
+    const field_value v = get(f);
     if (!v.present) return {};
     switch (v.type) {
         case field_type::text: return v.text;

@@ -83,6 +83,8 @@ private:
     void derive_urls();
     void derive_accounts();
     field_value subscriber_value(const field_ref& f);
+    // f's value as a window-state key ("" when absent or a set).
+    std::string_view key_text(const field_ref& f);
 
     const compiled_ruleset& rs_;
     const common::time_zone& tz_;

@@ -19,22 +19,7 @@ using namespace ringfence::e2e;
 
 namespace {
 
-struct cli_result {
-    int code = -1;
-    std::string output;
-};
-
-cli_result cli(const std::string& args) {
-    cli_result r;
-    FILE* p = ::popen((std::string(RINGFENCE_CLI_BINARY) + " " + args + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+cli_result cli(const std::string& args) { return run_cli_status(args); }
 
 std::string ask(std::uint16_t port, const std::string& record) {
     const int fd = connect_tcp(port);
@@ -67,7 +52,7 @@ TEST_CASE("lists add through the CLI blocks the next record with no restart, a s
 
     const auto added = cli("lists add " + common + " police_numbers +84912000777 --source police --reason \"case 2026/114\"");
     INFO(added.output);
-    REQUIRE(added.code == 0);
+    REQUIRE(added.exit_code == 0);
     CHECK(added.output.find("created list police_numbers (number, as the rule packs declare it)") != std::string::npos);
     CHECK(added.output.find("added police_numbers +84912000777 (source police, expires never)") != std::string::npos);
 
@@ -81,7 +66,7 @@ TEST_CASE("lists add through the CLI blocks the next record with no restart, a s
     const std::string other = R"({"id":"p-2","kind":"call.attempt","caller":"0912000888","callee":"0987654321","origin":{"kind":"home_mobile"}})";
     const auto brief = cli("lists add " + common + " police_numbers 0084912000888 --source spam_reports --reason \"spam wave\" --expires 2s");
     INFO(brief.output);
-    REQUIRE(brief.code == 0);
+    REQUIRE(brief.exit_code == 0);
     const auto added_at = std::chrono::steady_clock::now();
     CHECK(ask_until(d.port(), other, R"("action":"block")").find(R"("action":"block")") != std::string::npos);
     CHECK(std::chrono::steady_clock::now() - added_at < std::chrono::seconds(2));  // it was seen before it expired
@@ -90,7 +75,7 @@ TEST_CASE("lists add through the CLI blocks the next record with no restart, a s
     CHECK(ask(d.port(), record).find(R"("action":"block")") != std::string::npos);  // the other entry stays
 
     // remove: allowed again.
-    REQUIRE(cli("lists remove " + common + " police_numbers 0912000777").code == 0);
+    REQUIRE(cli("lists remove " + common + " police_numbers 0912000777").exit_code == 0);
     CHECK(ask_until(d.port(), record, R"("action":"allow")").find(R"("action":"allow")") != std::string::npos);
 
     CHECK(d.stop() == 0);
@@ -103,7 +88,7 @@ TEST_CASE("lists add through the CLI blocks the next record with no restart, a s
 
     const auto audit = cli("lists audit " + common + " police_numbers --json");
     INFO(audit.output);
-    CHECK(audit.code == 0);
+    CHECK(audit.exit_code == 0);
     CHECK(audit.output.find(R"("action":"remove","list":"police_numbers","value":"+84912000777")") != std::string::npos);
     CHECK(audit.output.find(R"("action":"add","list":"police_numbers","value":"+84912000888")") != std::string::npos);
     CHECK(audit.output.find(R"("action":"create","list":"police_numbers")") != std::string::npos);
@@ -120,7 +105,7 @@ TEST_CASE("lists import: a file with a bad row changes nothing and names the lin
                            "login.scam.example.com,police,a subdomain,\n";
     const auto bad = cli("lists import " + common + " blocked_domains " + file);
     INFO(bad.output);
-    CHECK(bad.code == 1);
+    CHECK(bad.exit_code == 1);
     CHECK(bad.output.find(file + ":3: value: 'login.scam.example.com': sms.domains holds registered domains") != std::string::npos);
     CHECK(bad.output.find("nothing imported") != std::string::npos);
     CHECK(cli("lists show " + common + " blocked_domains --json").output.find("vcb-secure.top") == std::string::npos);
@@ -130,7 +115,7 @@ TEST_CASE("lists import: a file with a bad row changes nothing and names the lin
                            "fakeloan.com.vn,bank,fake loan app,2099-12-31\n";
     const auto good = cli("lists import " + common + " blocked_domains " + file);
     INFO(good.output);
-    CHECK(good.code == 0);
+    CHECK(good.exit_code == 0);
     CHECK(good.output.find("2 added, 0 replaced") != std::string::npos);
     const std::string sms = R"({"id":"s-1","kind":"sms.submit","caller":"0912000333","callee":"0987654321","sms":{"text":"Xac thuc tai https://login.vcb-secure.top/x"}})";
     const std::string reply = ask_until(d.port(), sms, R"("rule":"sms_links_blocked_domain")");
