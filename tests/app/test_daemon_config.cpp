@@ -51,7 +51,7 @@ TEST_CASE("the shipped config loads with its documented defaults") {
     CHECK(c.numbering.home_country == "VN");
 }
 
-TEST_CASE("--set overrides any key; its paths resolve against the working directory") {
+TEST_CASE("--set overrides any key, its paths resolve against the working directory") {
     config_file f("state_dir: state\n");
     const auto cwd = std::filesystem::current_path().string();
     const auto r = app::load_daemon_config(
