@@ -220,3 +220,43 @@ TEST_CASE("TCP: FIN ends a stream after its data") {
 
 }  // namespace
 }  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+// An IPv6 fragment header (RFC 8200 4.5): next header, reserved, offset/M, identification.
+bytes ipv6_fragment_header(std::size_t offset, bool more, std::uint32_t id) {
+    bytes h = {0, 0};
+    put16(h, static_cast<std::uint16_t>((offset / 8) << 3 | (more ? 1 : 0)));
+    put32(h, id);
+    return h;
+}
+
+TEST_CASE("IPv6 fragments (fragment extension header) reassemble into one UDP datagram") {
+    std::array<unsigned char, 16> src{0x20, 0x01, 0x0d, 0xb8};
+    std::array<unsigned char, 16> dst{0x20, 0x01, 0x0d, 0xb8};
+    src[15] = 7;
+    dst[15] = 9;
+    const std::string payload = big_payload(2500);
+    const bytes whole = udp_header_and_payload(5060, 5060, payload);
+    const std::size_t cut = 1448;  // a multiple of 8
+    const bytes first(whole.begin(), whole.begin() + cut);
+    const bytes second(whole.begin() + cut, whole.end());
+    const bytes f1 =
+        ipv6_packet(src, dst, 17, first, {{44, ipv6_fragment_header(0, true, 0xabcdef)}});
+    const bytes f2 =
+        ipv6_packet(src, dst, 17, second, {{44, ipv6_fragment_header(cut, false, 0xabcdef)}});
+    packet_counters counters;
+    packet_decoder decoder(link::raw_ip, {}, counters);
+    transport_packet out;
+    CHECK_FALSE(decoder.decode(f2.data(), f2.size(), 1, out));
+    REQUIRE(decoder.decode(f1.data(), f1.size(), 2, out));
+    CHECK(out.protocol == decode::packet::ip_protocol_udp);
+    CHECK(out.src.to_string() == "2001:db8::7");
+    CHECK(out.payload == payload);
+    CHECK(counters.datagrams_reassembled == 1);
+    CHECK(counters.dropped() == 0);
+}
+
+}  // namespace
+}  // namespace ringfence::test
