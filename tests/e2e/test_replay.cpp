@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -130,4 +131,35 @@ TEST_CASE("ringfence replay --pace file sends frames at the pace they were captu
     CHECK(run_cli_status("replay --pace full --output records " + replay_args(dir) + " " + pcap)
               .exit_code == 0);
     CHECK(std::chrono::steady_clock::now() - fast_start < std::chrono::milliseconds(1450));
+}
+
+// run_cli_status appends "2>&1" to the command line: "; exit $?" keeps it off ours.
+TEST_CASE("ringfence replay reads every shared capture, and decide answers each record it prints") {
+    const std::filesystem::path sip_dir = std::filesystem::path(RINGFENCE_SHARED_DATA_DIR) / "sip";
+    if (!std::filesystem::is_directory(sip_dir)) {
+        MESSAGE("skipped: no shared captures at " << sip_dir.string());
+        return;
+    }
+    temp_dir dir;
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(sip_dir)) {
+        if (entry.path().extension() != ".pcap") continue;
+        ++files;
+        INFO(entry.path().string());
+        const std::string records_file = (dir.path() / "records.jsonl").string();
+        const cli_result r = run_cli_status(
+            fmt::format("replay --output records --set decision_log.enabled=false "
+                        "--set 'capture.sip.ports=[5060,6060]' {} >{} 2>{}/stderr; exit $?",
+                        entry.path().string(), records_file, dir.path().string()));
+        CHECK(r.exit_code == 0);
+        CHECK(read_file((dir.path() / "stderr").string()).find("ringfence replay: packets=") !=
+              std::string::npos);
+        const std::string records = read_file(records_file);
+        const auto lines = std::count(records.begin(), records.end(), '\n');
+        const std::string decided =
+            run_cli(fmt::format("decide --config {}/config/ringfence.yaml {} 2>/dev/null; exit $?",
+                                RINGFENCE_SOURCE_DIR, records_file));
+        CHECK(std::count(decided.begin(), decided.end(), '\n') == lines);
+    }
+    CHECK(files == 14);
 }
