@@ -117,7 +117,8 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
 // Collects stream bytes; uses only whole lines ending in '\n' (like a framer would).
 class line_consumer final : public decode::packet::tcp_stream_consumer {
   public:
-    std::size_t on_stream_data(const transport_packet&, std::string_view bytes) override {
+    std::size_t on_stream_data(const transport_packet&, std::string_view bytes,
+                               decode::packet::stream_cursor&) override {
         const std::size_t end = bytes.rfind('\n');
         if (end == std::string_view::npos) return 0;
         text.append(bytes.substr(0, end + 1));

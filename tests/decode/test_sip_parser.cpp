@@ -127,10 +127,15 @@ TEST_CASE("a stream: several messages in one buffer, one message over several") 
     const std::string both = "\r\n\r\n" + a + b;
     sip_message m;
     parse_outcome r = parse_sip_message(both, true, m);
+    REQUIRE(r.result == parse_result::keepalive);
+    CHECK(r.consumed == 4);
+    std::size_t at = r.consumed;
+    r = parse_sip_message(std::string_view(both).substr(at), true, m);
     REQUIRE(r.result == parse_result::message);
     CHECK(m.call_id == "1");
-    CHECK(r.consumed == 4 + a.size());
-    r = parse_sip_message(std::string_view(both).substr(r.consumed), true, m);
+    CHECK(r.consumed == a.size());
+    at += r.consumed;
+    r = parse_sip_message(std::string_view(both).substr(at), true, m);
     REQUIRE(r.result == parse_result::message);
     CHECK(m.call_id == "2");
     CHECK(m.body == "abc");
@@ -183,6 +188,29 @@ TEST_CASE("not SIP, or SIP that is broken") {
     CHECK(parse_sip_message(huge, true, m).result == parse_result::malformed);
     CHECK_FALSE(looks_like_sip("GET / HTTP/1.1\r\n"));
     CHECK_FALSE(looks_like_sip("\x80\x00\x12"));
+}
+
+}  // namespace
+}  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+TEST_CASE("find_header_end resumes where it stopped and finds the blank line once") {
+    const std::string msg = "INVITE sip:x SIP/2.0\r\nCall-ID: 1\r\n\r\nbody";
+    std::size_t line_start = 0;
+    std::size_t scanned = 0;
+    for (std::size_t n = 1; n < 36; ++n) {
+        CHECK(find_header_end(std::string_view(msg).substr(0, n), line_start, scanned) ==
+              std::string_view::npos);
+        CHECK(scanned == n);
+    }
+    CHECK(find_header_end(msg, line_start, scanned) == 36);
+    std::size_t a = 0;
+    std::size_t b = 0;
+    CHECK(find_header_end("\r\n\r\n", a, b) == 4);  // the first line is never the blank one
+    a = b = 0;
+    CHECK(find_header_end("SIP/2.0 200 OK\n\n", a, b) == 16);
 }
 
 }  // namespace

@@ -95,17 +95,20 @@ void tcp_stream_table::deliver(stream& s, const transport_packet& segment, std::
                                tcp_stream_consumer& consumer) {
     s.next_seq += static_cast<std::uint32_t>(data.size());
     if (s.pending.empty()) {
-        const std::size_t used = consumer.on_stream_data(segment, data);
+        s.cursor = {};
+        const std::size_t used = consumer.on_stream_data(segment, data, s.cursor);
         if (used < data.size()) s.pending.assign(data.substr(used));
     } else {
         s.pending.append(data);
-        const std::size_t used = consumer.on_stream_data(segment, s.pending);
+        const std::size_t used = consumer.on_stream_data(segment, s.pending, s.cursor);
         s.pending.erase(0, used);
     }
+    if (s.pending.empty()) s.cursor = {};
     if (s.pending.size() > settings_.max_stream_bytes) {
         // The consumer cannot frame a message this long: start again at the next bytes.
         ++counters_.tcp_stream_overflows;
         s.pending.clear();
+        s.cursor = {};
         consumer.on_stream_gap(segment);
     }
 }
@@ -133,6 +136,7 @@ void tcp_stream_table::skip_gap(stream& s, const transport_packet& segment,
                                 tcp_stream_consumer& consumer) {
     ++counters_.tcp_gaps_skipped;
     s.pending.clear();
+    s.cursor = {};
     consumer.on_stream_gap(segment);
     s.next_seq = s.ahead.begin()->first;
     drain_ahead(s, segment, consumer);

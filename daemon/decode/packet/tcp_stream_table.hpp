@@ -37,12 +37,24 @@ struct stream_key {
     bool operator==(const stream_key&) const = default;
 };
 
+// What a consumer remembers about the unused bytes of one stream between calls, so that a
+// message arriving in many small segments is scanned once, not once per segment (which an
+// attacker could make quadratic). Offsets are into the unused bytes; the table keeps it with
+// them and clears it when they are all used or dropped.
+struct stream_cursor {
+    std::size_t line_start = 0;  // where the last incomplete line starts
+    std::size_t scanned = 0;     // bytes already searched for its end
+    std::size_t need = 0;        // nothing can be framed before this many bytes are there
+};
+
 class tcp_stream_consumer {
   public:
     virtual ~tcp_stream_consumer() = default;
     // In-order bytes of one stream direction; returns how many were used (the rest is offered
-    // again with more appended). `segment` is the packet that made them available.
-    virtual std::size_t on_stream_data(const transport_packet& segment, std::string_view bytes) = 0;
+    // again with more appended). `segment` is the packet that made them available; `cursor`
+    // is the consumer's own note about the unused bytes, relative to what it did not use.
+    virtual std::size_t on_stream_data(const transport_packet& segment, std::string_view bytes,
+                                       stream_cursor& cursor) = 0;
     // Bytes were lost before what comes next: drop any partial message.
     virtual void on_stream_gap(const transport_packet& segment) = 0;
 };
@@ -67,6 +79,7 @@ class tcp_stream_table {
     struct stream {
         std::uint32_t next_seq = 0;
         std::string pending;                         // in order, not yet used by the consumer
+        stream_cursor cursor;                        // the consumer's note about pending
         std::map<std::uint32_t, std::string> ahead;  // out of order, by sequence number
         std::size_t ahead_bytes = 0;
         std::int64_t last_us = 0;

@@ -60,11 +60,21 @@ void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
 }
 
 std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& segment,
-                                                std::string_view bytes) {
+                                                std::string_view bytes,
+                                                packet::stream_cursor& cursor) {
     ++counters_.payloads_tried;
+    // Bytes held from before: parse again only once what the last attempt lacked is there,
+    // so a message sent a few bytes per segment is scanned once, not once per segment.
+    if (cursor.need > bytes.size()) return 0;
+    if (cursor.need == 0 && cursor.scanned > 0 && bytes.size() <= max_header_bytes &&
+        find_header_end(bytes, cursor.line_start, cursor.scanned) == std::string_view::npos) {
+        return 0;
+    }
+    cursor = {};
     std::size_t used = 0;
     while (used < bytes.size()) {
-        const parse_outcome r = parse_sip_message(bytes.substr(used), true, message_);
+        const std::string_view rest = bytes.substr(used);
+        const parse_outcome r = parse_sip_message(rest, true, message_);
         if (r.result == parse_result::message) {
             deliver(message_, segment);
             used += r.consumed;
@@ -72,6 +82,16 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
             ++counters_.keepalives;
             used += r.consumed;
         } else if (r.result == parse_result::incomplete) {
+            // Note what is missing, relative to the bytes left unused.
+            std::size_t line_start = 0;
+            std::size_t scanned = 0;
+            const std::size_t header_end = find_header_end(rest, line_start, scanned);
+            if (header_end == std::string_view::npos) {
+                cursor.line_start = line_start;
+                cursor.scanned = scanned;
+            } else {
+                cursor.need = header_end + message_.content_length;
+            }
             break;
         } else {
             // Not a message start (HTTP on the SIP port, the middle of a message after a

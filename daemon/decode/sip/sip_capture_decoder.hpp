@@ -44,8 +44,8 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     std::size_t tcp_streams() const noexcept { return streams_.streams(); }
 
   private:
-    std::size_t on_stream_data(const packet::transport_packet& segment,
-                               std::string_view bytes) override;
+    std::size_t on_stream_data(const packet::transport_packet& segment, std::string_view bytes,
+                               packet::stream_cursor& cursor) override;
     void on_stream_gap(const packet::transport_packet& segment) override;
     void deliver(const sip_message& message, const packet::transport_packet& packet);
     bool on_sip_port(const packet::transport_packet& packet) const noexcept {

@@ -1,5 +1,6 @@
 #include "decode/sip/sip_parser.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace ringfence::decode::sip {
@@ -360,6 +361,9 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         if (start > 0) return {parse_result::keepalive, start};
         return {stream ? parse_result::incomplete : parse_result::not_sip, 0};
     }
+    // On a stream, CRLF keep-alives between messages are consumed on their own, so that a
+    // message that is not complete yet always starts at the first byte.
+    if (stream && start > 0) return {parse_result::keepalive, start};
     const line first = next_line(bytes, start);
     if (!first.complete) {
         if (stream && bytes.size() - start <= max_header_bytes)
@@ -442,6 +446,25 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     out.remote_party_id = parse_name_addr(raw.rpid);
     out.diversion = parse_name_addr(raw.diversion);
     return {parse_result::message, consumed};
+}
+
+std::size_t find_header_end(std::string_view bytes, std::size_t& line_start,
+                            std::size_t& scanned) noexcept {
+    std::size_t from = std::max(scanned, line_start);
+    while (true) {
+        const std::size_t nl = bytes.find('\n', from);
+        if (nl == std::string_view::npos) {
+            scanned = bytes.size();
+            return std::string_view::npos;
+        }
+        // A blank line ends the headers; the start line (line 0) never counts as one.
+        const std::size_t length = nl - line_start;
+        const bool blank = length == 0 || (length == 1 && bytes[line_start] == '\r');
+        if (blank && line_start > 0) return nl + 1;
+        line_start = nl + 1;
+        from = line_start;
+        scanned = line_start;
+    }
 }
 
 bool looks_like_sip(std::string_view bytes) noexcept {

@@ -30,7 +30,8 @@ namespace ringfence::decode::sip {
 
 enum class parse_result : std::uint8_t {
     message,     // out holds a message of `consumed` bytes
-    keepalive,   // only CRLFs (RFC 5626 keep-alives): `consumed` bytes of them
+    keepalive,   // CRLFs (RFC 5626 keep-alives): `consumed` bytes of them (on a stream, those
+                 // before a message are returned on their own)
     incomplete,  // a stream needs more bytes; nothing consumed
     not_sip,     // the first line is not a SIP start line
     malformed,   // a SIP start line, but the header section or Content-Length is broken
@@ -48,6 +49,14 @@ inline constexpr std::size_t max_body_bytes = 1024 * 1024;
 
 // Parses the message at the start of bytes. `stream` selects stream framing (TCP).
 parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out) noexcept;
+
+// Searches a stream for the end of the header section of the message at its start (a blank
+// line), resuming where a previous search stopped: line_start is the start of the line being
+// read, scanned how far its end was searched. Returns the offset just after the blank line,
+// or npos with line_start and scanned advanced for the next call (bytes only grow between
+// calls). Each byte is looked at once over all calls.
+std::size_t find_header_end(std::string_view bytes, std::size_t& line_start,
+                            std::size_t& scanned) noexcept;
 
 // A cheap test that bytes start like a SIP message (for payloads on ports not configured
 // as SIP): "SIP/2.0 " or an upper-case method followed by a space and "sip:"/"sips:"/"tel:".
