@@ -48,11 +48,12 @@ class packet_builder {
 };
 
 // The chunks of a SIP-over-UDP IPv4 packet as captagent sends it, up to (not including)
-// the payload.
-inline packet_builder sip_ipv4_head(std::uint32_t seconds = 1795834800, std::uint32_t micros = 123456) {
+// the payload; protocol_type 1 is SIP (5 RTCP, 100 a log line).
+inline packet_builder sip_ipv4_head(std::uint32_t seconds = 1795834800, std::uint32_t micros = 123456,
+                                    std::uint8_t protocol_type = 1) {
     packet_builder b;
     b.u8(1, 2).u8(2, 17).chunk(3, {192, 0, 2, 10}).chunk(4, {198, 51, 100, 5}).u16(7, 5060).u16(8, 5080);
-    b.u32(9, seconds).u32(10, micros).u8(11, 1).u32(12, 2001).text(14, "secret-key");
+    b.u32(9, seconds).u32(10, micros).u8(11, protocol_type).u32(12, 2001).text(14, "secret-key");
     return b;
 }
 
