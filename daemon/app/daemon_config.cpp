@@ -171,7 +171,26 @@ private:
         if (auto v = j.get_int("max_pending_reply_bytes", 64 * 1024, 1LL << 32))
             c.jsonl.max_pending_reply_bytes = static_cast<std::size_t>(*v);
         j.reject_unknown_keys();
+        read_hep(f.node("hep"), c);
         f.reject_unknown_keys();
+    }
+
+    void read_hep(const YAML::Node& hn, daemon_config& c) {
+        common::yaml_fields h(hn, file_, "ingest.hep", "CONFIG", diags_);
+        for (const char* key : {"udp", "tcp"}) {
+            endpoint& ep = std::string_view(key) == "udp" ? c.hep.udp : c.hep.tcp;
+            const YAML::Node node = h.node(key);
+            if (hn.IsMap() && hn[key].IsDefined() && node.IsNull()) {
+                ep.enabled = false;
+            } else if (auto v = h.get_string(key)) {
+                std::string why;
+                if (!parse_endpoint(*v, ep, why))
+                    h.error(node, "BAD_VALUE", fmt::format("'ingest.hep.{}': '{}': {}", key, *v, why));
+            }
+        }
+        if (auto v = h.get_string("auth_key")) c.hep.auth_key = *v;
+        if (auto v = h.get_int("max_connections", 1, 100'000)) c.hep.max_connections = static_cast<std::size_t>(*v);
+        h.reject_unknown_keys();
     }
 
     void read_decision_log(const YAML::Node& n, daemon_config& c) {

@@ -37,6 +37,14 @@ struct daemon_config {
         std::size_t max_connections = 1024;
         std::size_t max_pending_reply_bytes = 4 * 1024 * 1024;  // stop reading a client that does not read
     } jsonl;
+    // HEP v3 from capture agents (ingest.hep). Both off by default. Mirrored traffic is
+    // decided passively: nobody waits for a reply.
+    struct hep_ingest {
+        endpoint udp;               // ingest.hep.udp: "127.0.0.1:9060"; empty disables
+        endpoint tcp;               // ingest.hep.tcp: the same over TCP
+        std::string auth_key;       // ingest.hep.auth_key: when set, packets must carry it
+        std::size_t max_connections = 64;
+    } hep;
     int io_threads = 1;
 
     struct decision_log_config {
