@@ -57,7 +57,16 @@ std::string_view to_string(hep_error e) noexcept {
     return "";
 }
 
-hep_parser::hep_parser(std::size_t max_inflated_bytes) : max_inflated_bytes_(max_inflated_bytes) {}
+struct hep_parser::inflater {
+    z_stream z{};
+    bool ready = false;
+    ~inflater() {
+        if (ready) inflateEnd(&z);
+    }
+};
+
+hep_parser::hep_parser(std::size_t max_inflated_bytes)
+    : max_inflated_bytes_(max_inflated_bytes), inflater_(std::make_unique<inflater>()) {}
 hep_parser::~hep_parser() = default;
 
 hep_error hep_parser::parse(std::span<const std::uint8_t> bytes, hep_packet& out) {
@@ -180,9 +189,14 @@ hep_error hep_parser::parse(std::span<const std::uint8_t> bytes, hep_packet& out
 }
 
 hep_error hep_parser::inflate(std::string_view compressed, std::string_view& out) {
-    z_stream z{};
     // 15 window bits + 32: zlib or gzip, detected from the header.
-    if (inflateInit2(&z, 15 + 32) != Z_OK) return hep_error::inflate_failed;
+    if (!inflater_->ready) {
+        if (inflateInit2(&inflater_->z, 15 + 32) != Z_OK) return hep_error::inflate_failed;
+        inflater_->ready = true;
+    } else if (inflateReset(&inflater_->z) != Z_OK) {
+        return hep_error::inflate_failed;
+    }
+    z_stream& z = inflater_->z;
     inflated_.resize(std::min<std::size_t>(max_inflated_bytes_ + 1, std::max<std::size_t>(compressed.size() * 4, 4096)));
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
     z.avail_in = static_cast<uInt>(compressed.size());
@@ -202,7 +216,6 @@ hep_error hep_parser::inflate(std::string_view compressed, std::string_view& out
         }
         if (z.avail_in == 0 || rc == Z_BUF_ERROR) break;  // input ended before the stream did
     }
-    inflateEnd(&z);
     if (produced > max_inflated_bytes_) return hep_error::inflated_too_large;
     if (rc != Z_STREAM_END) return hep_error::inflate_failed;
     out = std::string_view(inflated_.data(), produced);

@@ -21,6 +21,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -126,8 +127,10 @@ class hep_parser {
   private:
     hep_error inflate(std::string_view compressed, std::string_view& out);
 
+    struct inflater;  // a zlib stream kept across packets (reset, not rebuilt, for each)
     std::size_t max_inflated_bytes_;
     std::string inflated_;
+    std::unique_ptr<inflater> inflater_;
 };
 
 }  // namespace ringfence::decode::hep
