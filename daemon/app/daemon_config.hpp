@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/diagnostic.hpp"
+#include "decode/smpp/smpp_decoder.hpp"
 #include "model/numbering_plan.hpp"
 #include "engine/rule_engine.hpp"
 #include "store/decision_log_writer.hpp"
@@ -46,6 +47,10 @@ struct daemon_config {
         std::size_t max_connections = 64;
     } hep;
     int io_threads = 1;
+
+    // How SMPP from the capture layer is read (smpp.*): the origin kind of its records,
+    // GSM 7-bit packing, and the bounds of the framer and of concatenated-SMS reassembly.
+    decode::smpp::smpp_settings smpp;
 
     struct decision_log_config {
         bool enabled = true;

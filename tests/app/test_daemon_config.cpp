@@ -52,6 +52,28 @@ TEST_CASE("the shipped config loads with its documented defaults") {
     CHECK_FALSE(c.hep.udp.enabled);
     CHECK_FALSE(c.hep.tcp.enabled);
     CHECK(c.hep.auth_key.empty());
+    CHECK(c.smpp.origin_kind == model::origin_kind::interconnect);
+    CHECK_FALSE(c.smpp.gsm7_packed);
+    CHECK(c.smpp.framing.max_pdu_bytes == 65536);
+    CHECK(c.smpp.reassembly.timeout_us == 120'000'000);
+    CHECK(c.smpp.reassembly.max_messages == 10000);
+    CHECK(c.smpp.reassembly.max_bytes == 16777216);
+}
+
+TEST_CASE("smpp: origin kind, packing and reassembly bounds; bad values named") {
+    config_file f("smpp:\n  origin_kind: international\n  gsm7_packed: true\n  reassembly:\n    timeout_s: 30\n");
+    const auto r = app::load_daemon_config(f.path, {{"smpp.reassembly.max_messages", "50"}});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    CHECK(r.value->smpp.origin_kind == model::origin_kind::international);
+    CHECK(r.value->smpp.gsm7_packed);
+    CHECK(r.value->smpp.reassembly.timeout_us == 30'000'000);
+    CHECK(r.value->smpp.reassembly.max_messages == 50);
+
+    config_file bad("smpp:\n  origin_kind: satellite\n");
+    const auto e = app::load_daemon_config(bad.path, {});
+    CHECK_FALSE(e.ok());
+    CHECK(errors_of(e).find("origin_kind") != std::string::npos);
 }
 
 TEST_CASE("ingest.hep: UDP and TCP endpoints, auth key, bad endpoints named") {

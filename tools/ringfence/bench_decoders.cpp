@@ -204,7 +204,8 @@ int bench_smpp(std::vector<std::string> args) {
     const bytes stream = smpp_session_stream(pdus, messages);
     std::uint64_t records = 0;
     std::uint64_t text_bytes = 0;
-    decode::smpp::smpp_settings settings;
+    decode::smpp::smpp_settings settings = loaded.value->config.smpp;
+    settings.gsm7_packed = false;  // the generated session is unpacked
     decode::smpp::smpp_decoder decoder(settings, plan, [&](model::record& r) {
         ++records;
         text_bytes += r.sms.text.size();
