@@ -256,7 +256,7 @@ private:
 
     void log_stats() {
         std::string line = counters_.summary();
-        if (hep_) line += " " + hep_counters_.summary();
+        if (config_.hep.udp.enabled || config_.hep.tcp.enabled) line += " " + hep_counters_.summary();
         if (log_writer_) {
             const auto st = log_writer_->stats();
             line += fmt::format(" log.rows={} log.batches={} log.write_failures={} log.queue_depth={} log.rows_lost={}",
