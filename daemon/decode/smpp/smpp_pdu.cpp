@@ -223,7 +223,7 @@ pdu_error parse_pdu(std::span<const std::uint8_t> bytes, pdu& out) noexcept {
         case command::submit_sm:
         case command::deliver_sm:
         case command::data_sm:
-            if (resp || id == command::generic_nack) return pdu_error::none;  // message_id only
+            if (resp) return pdu_error::none;  // message_id only
             out.kind = pdu::body_kind::message;
             return parse_message(r, id, out.message);
         default:
