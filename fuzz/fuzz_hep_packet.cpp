@@ -9,18 +9,16 @@
 //     and framed bytes + skipped bytes never exceed the input.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <span>
 
 #include "decode/hep/hep_packet.hpp"
 #include "decode/hep/hep_stream_framer.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 
-void require(bool condition) {
-    if (!condition) std::abort();
-}
+using ringfence::fuzz::require;
 
 constexpr std::size_t inflate_cap = 64 * 1024;
 

@@ -13,35 +13,13 @@
 
 #include "decode/jsonl/record_parser.hpp"
 #include "engine/decision.hpp"
-#include "model/numbering_plan.hpp"
+#include "fuzz/fuzz_support.hpp"
 #include "model/record.hpp"
 #include "model/record_json.hpp"
 #include "output/reply_json.hpp"
 
-#ifndef RINGFENCE_SOURCE_DIR
-#define RINGFENCE_SOURCE_DIR "."
-#endif
-
-namespace {
-
-const ringfence::model::numbering_plan& shipped_plan() {
-    static const ringfence::model::numbering_plan plan = [] {
-        const char* dir = std::getenv("RINGFENCE_PLAN_DIR");
-        const std::string base = dir != nullptr ? dir : RINGFENCE_SOURCE_DIR "/config/numbering";
-        ringfence::model::numbering_settings settings;
-        settings.plan_files = {base + "/vn.yaml", base + "/international.yaml"};
-        auto loaded = ringfence::model::numbering_plan::load(settings);
-        if (!loaded.ok()) std::abort();  // a broken plan makes every run meaningless
-        return std::move(*loaded.value);
-    }();
-    return plan;
-}
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
-
-}  // namespace
+using ringfence::fuzz::require;
+using ringfence::fuzz::shipped_plan;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static ringfence::decode::record_json_parser parser(shipped_plan());

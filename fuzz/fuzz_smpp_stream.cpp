@@ -9,36 +9,16 @@
 //   - after flush() nothing is pending and records == completed messages emitted.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <span>
 #include <string_view>
 
 #include "decode/smpp/smpp_decoder.hpp"
+#include "fuzz_support.hpp"
 #include "fuzz_utf8.hpp"
-#include "model/numbering_plan.hpp"
-
-#ifndef RINGFENCE_SOURCE_DIR
-#define RINGFENCE_SOURCE_DIR "."
-#endif
 
 namespace {
 
-const ringfence::model::numbering_plan& shipped_plan() {
-    static const ringfence::model::numbering_plan plan = [] {
-        const char* dir = std::getenv("RINGFENCE_PLAN_DIR");
-        const std::string base = dir != nullptr ? dir : RINGFENCE_SOURCE_DIR "/config/numbering";
-        ringfence::model::numbering_settings settings;
-        settings.plan_files = {base + "/vn.yaml", base + "/international.yaml"};
-        auto loaded = ringfence::model::numbering_plan::load(settings);
-        if (!loaded.ok()) std::abort();
-        return std::move(*loaded.value);
-    }();
-    return plan;
-}
-
-void require(bool condition) {
-    if (!condition) std::abort();
-}
+using ringfence::fuzz::require;
 
 void check_record(const ringfence::model::record& r) {
     using ringfence::fuzz::valid_utf8;
@@ -65,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint32_t seed = data[1] | 1u;
 
     std::uint64_t emitted = 0;
-    smpp::smpp_decoder decoder(settings, shipped_plan(), [&](ringfence::model::record& r) {
+    smpp::smpp_decoder decoder(settings, ringfence::fuzz::shipped_plan(), [&](ringfence::model::record& r) {
         check_record(r);
         ++emitted;
     });

@@ -61,7 +61,8 @@ struct control_session : std::enable_shared_from_this<control_session> {
 
 }  // namespace
 
-control_server::control_server(asio::io_context& io, engine::rule_engine* rules) : io_(io), rules_(rules) {}
+control_server::control_server(asio::io_context& io, engine::rule_engine* rules, store::decision_log_writer* log)
+    : io_(io), rules_(rules), log_(log) {}
 
 control_server::~control_server() {
     if (acceptor_ && !path_.empty()) ::unlink(path_.c_str());
@@ -137,6 +138,8 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
         const std::size_t n = rules_->windows().reset(key);
         rules_->activity().reset(key);
         log(log_level::notice, "audit: uid {} reset the window state of {} ({} entries)", uid, key, n);
+        // Auditors read it beside the decisions it changes (operator_actions).
+        if (log_) log_->record_operator_action({0, uid, "state.reset", key, fmt::format("{{\"entries\":{}}}", n)});
         std::string out = "{\"key\":";
         common::append_json_string(out, key);
         return out + fmt::format(",\"reset\":{}}}", n);

@@ -14,12 +14,14 @@
 #include <string>
 
 #include "engine/rule_engine.hpp"
+#include "store/decision_log_writer.hpp"
 
 namespace ringfence::app {
 
 class control_server {
 public:
-    control_server(boost::asio::io_context& io, engine::rule_engine* rules);
+    // log may be null (decision log disabled): resets are then audited in the daemon log only.
+    control_server(boost::asio::io_context& io, engine::rule_engine* rules, store::decision_log_writer* log);
     ~control_server();
     std::string start(const std::string& path);  // "" or the error
     void stop();
@@ -32,6 +34,7 @@ private:
 
     boost::asio::io_context& io_;
     engine::rule_engine* rules_;
+    store::decision_log_writer* log_;
     std::optional<boost::asio::local::stream_protocol::acceptor> acceptor_;
     std::string path_;
 };

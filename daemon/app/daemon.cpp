@@ -3,6 +3,7 @@
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
 #include <boost/asio.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -66,7 +67,8 @@ private:
     }
 
     int load_parts() {
-        auto parts = load_pipeline_parts(config_);
+        // --check validates without creating state: a missing intel database reads as empty.
+        auto parts = load_pipeline_parts(config_, options_.check_only ? intel_open::if_exists : intel_open::create);
         print_diagnostics(parts.diagnostics);
         if (!parts.value) {
             log(log_level::error, "numbering plan, rules or subscriber database have errors; not starting");
@@ -82,6 +84,11 @@ private:
             log(log_level::info, "rules {}: {} rules, {} aggregates, {} list entries", rs->version, rs->rules.size(),
                 rs->aggregates.size(), rs->list_entries);
             restore_state();
+            if (parts_.intel) {
+                const auto st = parts_.intel->stats();
+                log(log_level::info, "intel database {}: {} lists in use, {} entries; checked for changes every {} ms", parts_.intel->path(), st.lists,
+                    st.entries, config_.intel.refresh_interval_ms);
+            }
         } else {
             log(log_level::warning, "no rule packs configured (rules.paths): every record is allowed");
         }
@@ -112,11 +119,27 @@ private:
         log_writer_->record_ruleset_version(rs->version, rs->content);
     }
 
-    // Off the io threads: SIGHUP reloads and periodic state snapshots.
+    // Picks up changes to the intel database: the lists whose revision moved get a new
+    // snapshot, swapped in under the records being decided. A failure keeps the old ones.
+    void refresh_intel() {
+        if (!parts_.intel || !parts_.intel->changed()) return;
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        const auto r = parts_.intel->refresh(now);
+        if (!r.ok) log(log_level::error, "intel refresh failed; still deciding with the lists read before: {}", r.error);
+        for (const auto& l : r.rebuilt) log(log_level::info, "intel list {} refreshed", l);
+    }
+
+    // Off the io threads: SIGHUP reloads, intel refreshes and periodic state snapshots.
     void maintenance_loop() {
         auto next_snapshot = std::chrono::steady_clock::now() + std::chrono::seconds(config_.state_snapshot_interval_s);
+        const auto intel_interval = std::chrono::milliseconds(config_.intel.refresh_interval_ms);
+        auto next_intel = std::chrono::steady_clock::now() + intel_interval;
         while (!stopping_) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, config_.intel.refresh_interval_ms)));
+            if (std::chrono::steady_clock::now() >= next_intel) {
+                refresh_intel();
+                next_intel = std::chrono::steady_clock::now() + intel_interval;
+            }
             if (reload_requested_.exchange(false) && parts_.rules) {
                 auto r = parts_.rules->reload();
                 print_diagnostics(r.diagnostics);
@@ -173,7 +196,7 @@ private:
             return 1;
         }
         if (!config_.control_path.empty()) {
-            control_.emplace(io_, parts_.rules);
+            control_.emplace(io_, parts_.rules, log_writer_.get());
             if (auto err = control_->start(config_.control_path); !err.empty()) {
                 log(log_level::error, "{}", err);
                 return 1;
@@ -274,6 +297,11 @@ private:
             const auto ss = parts_.subscriber_refresher->stats();
             line += fmt::format(" subscribers.count={} subscribers.bytes={} subscribers.refreshes_ok={} subscribers.refreshes_failed={}", ss.subscribers,
                                 ss.bytes, ss.refreshes_ok, ss.refreshes_failed);
+        }
+        if (parts_.intel) {
+            const auto is = parts_.intel->stats();
+            line += fmt::format(" intel.lists={} intel.entries={} intel.refreshes={} intel.refresh_errors={}", is.lists, is.entries, is.refreshes,
+                                is.refresh_errors);
         }
         log(log_level::info, "stats {}", line);
     }

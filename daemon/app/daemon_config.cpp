@@ -132,6 +132,7 @@ public:
             if (auto v = pn.get_string_list("override_rules")) c.engine.protected_numbers.override_rules = *v;
             pn.reject_unknown_keys();
         }
+        read_intel(top.node("intel"), c);
         {
             common::yaml_fields ctl(top.node("control"), file_, "control", "CONFIG", diags_);
             if (auto v = ctl.get_string("unix")) c.control_path = *v;
@@ -253,6 +254,7 @@ private:
         if (auto v = st.get_int("snapshot_interval_s", 0, 86400)) c.state_snapshot_interval_s = static_cast<int>(*v);
         st.reject_unknown_keys();
         if (auto v = f.get_string_list("emergency_numbers")) c.engine.emergency_numbers = *v;
+        if (auto v = f.get_string("ip_country_db")) c.engine.ip_country_db = path_value("engine.ip_country_db", *v);
         f.reject_unknown_keys();
     }
 
@@ -286,6 +288,17 @@ private:
         f.reject_unknown_keys();
     }
 
+    void read_intel(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "intel", "CONFIG", diags_);
+        if (auto v = f.get_string("path")) {
+            if (v->empty()) f.error(f.node("path"), "BAD_VALUE", "'intel.path' names the intel database file; it cannot be empty");
+            else c.intel.path = *v;  // resolved after state_dir is known
+        }
+        intel_from_override_ = from_override("intel.path");
+        if (auto v = f.get_int("refresh_interval_ms", 50, 3'600'000)) c.intel.refresh_interval_ms = static_cast<int>(*v);
+        f.reject_unknown_keys();
+    }
+
     void read_log(const YAML::Node& n, daemon_config& c) {
         common::yaml_fields f(n, file_, "log", "CONFIG", diags_);
         if (auto v = f.get_choice("level", {"debug", "info", "notice", "warning", "error"})) c.log.level = *v;
@@ -298,6 +311,7 @@ public:
     bool snapshot_from_override_ = false;
     bool control_from_override_ = false;
     bool subscribers_from_override_ = false;
+    bool intel_from_override_ = false;
 
 private:
     std::string file_;
@@ -364,6 +378,7 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.state_snapshot_path = "window_state.sqlite";
     c.control_path = "control.sock";
     c.subscribers.path = "subscribers.sqlite";
+    c.intel.path = "intel.sqlite";
 
     config_reader reader(file, overridden, result.diagnostics);
     reader.read(root, c);
@@ -371,6 +386,7 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.state_snapshot_path = resolve(c.state_snapshot_path, c.state_dir, reader.snapshot_from_override_);
     c.control_path = resolve(c.control_path, c.state_dir, reader.control_from_override_);
     c.subscribers.path = resolve(c.subscribers.path, c.state_dir, reader.subscribers_from_override_);
+    c.intel.path = resolve(c.intel.path, c.state_dir, reader.intel_from_override_);
     relocate_override_errors(result.diagnostics, overrides);
     if (!common::has_errors(result.diagnostics)) result.value = std::move(c);
     return result;

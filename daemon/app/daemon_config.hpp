@@ -67,6 +67,10 @@ struct daemon_config {
     // The subscriber-verification database (subscribers.*); path resolved against state_dir.
     subscribers::subscriber_settings subscribers;
     subscribers::import_mapping subscriber_import;  // subscribers.import: the carrier's CSV headers
+    struct intel_config {
+        std::string path;                // intel.path, resolved against state_dir
+        int refresh_interval_ms = 1000;  // how often the daemon looks for changes to it
+    } intel;
 
     std::string control_path;  // control.unix: the operator's control socket; empty disables
 

@@ -1,8 +1,10 @@
 #include "app/pipeline_parts.hpp"
 
+#include <filesystem>
+
 namespace ringfence::app {
 
-common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config) {
+common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config, intel_open intel_mode) {
     common::loaded<pipeline_parts> out;
     auto plan = model::numbering_plan::load(config.numbering);
     out.diagnostics = std::move(plan.diagnostics);
@@ -26,6 +28,15 @@ common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config) 
         // No rule packs configured: every record is allowed with no rules.
         parts.engine = std::make_unique<engine::allow_all_decision_point>();
     } else {
+        std::error_code ec;
+        if (intel_mode == intel_open::create || std::filesystem::exists(config.intel.path, ec)) {
+            std::filesystem::create_directories(std::filesystem::path(config.intel.path).parent_path(), ec);
+            auto store = intel::intel_store::open(config.intel.path);
+            out.diagnostics.insert(out.diagnostics.end(), store.diagnostics.begin(), store.diagnostics.end());
+            if (!store.value) return out;
+            parts.intel = *store.value;
+            engine_settings.intel = parts.intel;
+        }
         auto eng = engine::rule_engine::create(engine_settings);
         out.diagnostics.insert(out.diagnostics.end(), eng.diagnostics.begin(), eng.diagnostics.end());
         if (!eng.value) return out;
@@ -36,12 +47,12 @@ common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config) 
     return out;
 }
 
-common::loaded<loaded_setup> load_setup(const std::string& config_file, const std::vector<config_override>& overrides) {
+common::loaded<loaded_setup> load_setup(const std::string& config_file, const std::vector<config_override>& overrides, intel_open intel_mode) {
     common::loaded<loaded_setup> out;
     auto cfg = load_daemon_config(config_file, overrides);
     out.diagnostics = std::move(cfg.diagnostics);
     if (!cfg.value) return out;
-    auto parts = load_pipeline_parts(*cfg.value);
+    auto parts = load_pipeline_parts(*cfg.value, intel_mode);
     out.diagnostics.insert(out.diagnostics.end(), parts.diagnostics.begin(), parts.diagnostics.end());
     if (!parts.value) return out;
     out.value = loaded_setup{std::move(*cfg.value), std::move(*parts.value)};

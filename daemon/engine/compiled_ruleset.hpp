@@ -69,6 +69,10 @@ struct aggregate_def {
     bool has_of = false;
     field_ref of;
     std::int64_t window_ms = 0;
+    // `for FIELD`: the value is read at this record's FIELD instead of its `by` key. Such a
+    // definition only reads: the state is fed by the definition without `for` (same spec_id).
+    bool has_for = false;
+    field_ref for_field;
     std::string text;         // as a rule author reads it, for evidence
     std::string fingerprint;  // canonical definition
 };

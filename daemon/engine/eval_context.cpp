@@ -48,14 +48,15 @@ std::size_t utf8_length(std::string_view s) {
 }  // namespace
 
 eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
-                           const subscribers::subscriber_source* subscribers)
-    : rs_(rs), tz_(tz), windows_(windows), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
+                           const subscribers::subscriber_source* subscribers, const geoip::ip_country_db* ip_countries)
+    : rs_(rs), tz_(tz), windows_(windows), ip_countries_(ip_countries), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
     folded_ready_ = urls_ready_ = accounts_ready_ = false;
     minute_ = -1;
     day_.reset();
+    ip_country_ready_ = false;
     facts_ready_[0] = facts_ready_[1] = false;
     lowered_for_ = -1;
     std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
@@ -193,6 +194,12 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::origin_trunk: return text_value(r.origin.trunk, true);
         case field_id::origin_ip: return text_value(r.origin.ip, true);
         case field_id::origin_user_agent: return text_value(r.origin.user_agent, true);
+        case field_id::origin_ip_country:
+            if (!ip_country_ready_) {
+                ip_country_view_ = ip_countries_ ? ip_countries_->country(r.origin.ip, ip_country_) : std::string_view();
+                ip_country_ready_ = true;
+            }
+            return text_value(ip_country_view_, true);
         case field_id::call_ring_ms: return number_value(static_cast<double>(r.call.ring_ms.value_or(0)), r.call.ring_ms.has_value());
         case field_id::call_talk_ms: return number_value(static_cast<double>(r.call.talk_ms.value_or(0)), r.call.talk_ms.has_value());
         case field_id::call_cause: return text_value(r.call.cause, true);
@@ -244,7 +251,15 @@ field_value eval_context::get(const field_ref& f) {
 
 std::string_view eval_context::key_of(const aggregate_def& d) {
     if (!d.has_by) return "*";
-    const field_value v = get(d.by);
+    return key_text(d.by);
+}
+
+std::string_view eval_context::read_key_of(const aggregate_def& d) {
+    return d.has_for ? key_text(d.for_field) : key_of(d);
+}
+
+std::string_view eval_context::key_text(const field_ref& f) {
+    const field_value v = get(f);
     if (!v.present) return {};
     switch (v.type) {
         case field_type::text: return v.text;
@@ -260,7 +275,7 @@ std::string_view eval_context::key_of(const aggregate_def& d) {
 double eval_context::aggregate_value(std::uint32_t a) {
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
-    const std::string_view key = key_of(d);
+    const std::string_view key = read_key_of(d);
     const double v = key.empty() ? 0 : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);
     return v;

@@ -12,6 +12,7 @@
 #include "common/time_zone.hpp"
 #include "engine/compiled_ruleset.hpp"
 #include "engine/state/window_store.hpp"
+#include "geoip/ip_country_db.hpp"
 #include "subscribers/subscriber_source.hpp"
 
 namespace ringfence::engine {
@@ -27,11 +28,13 @@ struct field_value {
 };
 
 struct evidence_item {
-    enum class kind : std::uint8_t { aggregate, list, regex } k;
-    std::uint32_t index;  // aggregate, list or regex index
+    enum class kind : std::uint8_t { aggregate, list, regex, field } k;
+    std::uint32_t index;  // aggregate, list or regex index (0 for field)
     std::string field;    // the field tested (lists, regexes)
     std::string value;    // the value that matched (lists) or the key (aggregates)
     std::string entry;    // the list entry that matched
+    std::string source;   // intelligence lists: the entry's source and reason
+    std::string reason;
     double number = 0;    // aggregate value
     double threshold = 0;
     condition::compare_op cmp = condition::compare_op::gt;
@@ -41,7 +44,7 @@ class eval_context {
 public:
     // subscribers may be null (no subscriber database configured: subscriber.exists is false).
     eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
-                 const subscribers::subscriber_source* subscribers = nullptr);
+                 const subscribers::subscriber_source* subscribers = nullptr, const geoip::ip_country_db* ip_countries = nullptr);
 
     // Starts a record: clears every cached derived value.
     void begin(const model::record& rec);
@@ -58,6 +61,8 @@ public:
     // The key of d from this record (a view into the record or a buffer reused by the next
     // call); empty when the record has no value for it.
     std::string_view key_of(const aggregate_def& d);
+    // The key d's value is read at for this record: its `for` field, else its `by` key.
+    std::string_view read_key_of(const aggregate_def& d);
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;
@@ -66,6 +71,7 @@ public:
 
     bool collect_evidence = true;
     std::vector<evidence_item> evidence;
+    list_hit_detail hit;  // reused for each list hit
 
     const model::record& rec() const { return *rec_; }
     const compiled_ruleset& ruleset() const { return rs_; }
@@ -77,6 +83,8 @@ private:
     void derive_urls();
     void derive_accounts();
     field_value subscriber_value(const field_ref& f);
+    // f's value as a window-state key ("" when absent or a set).
+    std::string_view key_text(const field_ref& f);
 
     const compiled_ruleset& rs_;
     const common::time_zone& tz_;
@@ -92,6 +100,10 @@ private:
     std::vector<std::string> accounts_;
     int minute_ = -1;
     std::optional<std::int32_t> day_;
+    const geoip::ip_country_db* ip_countries_;
+    bool ip_country_ready_ = false;
+    char ip_country_[3] = {0, 0, 0};
+    std::string_view ip_country_view_;
     const subscribers::subscriber_source* subscribers_;
     // This thread's copy of the subscriber index; re-read only when the source installs a new one.
     std::shared_ptr<const subscribers::subscriber_index> index_;

@@ -22,6 +22,7 @@ std::vector<field_def> make_fields() {
         {field_id::origin_trunk, "origin.trunk", T::text, S::any, {}, "trunk or peer name"},
         {field_id::origin_ip, "origin.ip", T::text, S::any, {}, "source IP address"},
         {field_id::origin_user_agent, "origin.user_agent", T::text, S::any, {}, "SIP User-Agent or client name"},
+        {field_id::origin_ip_country, "origin.ip_country", T::text, S::any, {}, "ISO country of origin.ip from engine.ip_country_db (empty without one)"},
         {field_id::call_ring_ms, "call.ring_ms", T::number, S::calls, {}, "ringing time, ms"},
         {field_id::call_talk_ms, "call.talk_ms", T::number, S::calls, {}, "talk time, ms"},
         {field_id::call_cause, "call.cause", T::text, S::calls, {}, "end cause as sent"},

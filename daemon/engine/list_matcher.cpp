@@ -88,6 +88,16 @@ private:
 
 }  // namespace
 
+bool list_matcher::match_at(std::string_view value, std::int64_t, list_hit_detail* detail) const {
+    const auto hit = match(value);
+    if (hit && detail) {
+        detail->entry.assign(*hit);
+        detail->source.clear();
+        detail->reason.clear();
+    }
+    return hit.has_value();
+}
+
 std::unique_ptr<list_matcher> list_matcher::build(std::string name, list_use use, const std::vector<std::string>& items,
                                                   std::string& error, std::size_t& bad_item) {
     error.clear();

@@ -4,6 +4,7 @@
 // (Aho-Corasick automaton, optionally case-insensitive).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,14 @@
 namespace ringfence::engine {
 
 enum class list_use : std::uint8_t { exact, number_prefix, ip_cidr, keywords, keywords_folded };
+
+// The entry a match found, copied out for the evidence (only on a hit). Intelligence lists
+// also say where the entry came from and why it is listed.
+struct list_hit_detail {
+    std::string entry;
+    std::string source;  // police | bank | spam_reports | internal; empty for pack lists
+    std::string reason;
+};
 
 class list_matcher {
 public:
@@ -24,6 +33,10 @@ public:
     // The matching item, or nullopt. For keywords the text is searched; for number_prefix the
     // value is an E.164 number ("+84…") or digits; for ip_cidr an IPv4/IPv6 address.
     virtual std::optional<std::string_view> match(std::string_view value) const = 0;
+    // The same for a record of time time_ms (Unix ms): intelligence lists skip entries that
+    // expired at or before it. On a hit, detail (when not null) receives the entry. Pack
+    // lists ignore the time.
+    virtual bool match_at(std::string_view value, std::int64_t time_ms, list_hit_detail* detail) const;
     virtual std::size_t size() const = 0;
     virtual std::size_t bytes() const = 0;
 

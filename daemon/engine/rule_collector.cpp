@@ -55,11 +55,16 @@ public:
         if (!l.override_) {
             if (it != lists_.end()) return duplicate("list", l.name, l.loc, out_.lists[it->second].loc);
             lists_[l.name] = out_.lists.size();
-            out_.lists.push_back({l.name, l.loc, l.items});
+            out_.lists.push_back({l.name, l.loc, l.items, l.intel});
             return;
         }
         if (it == lists_.end()) return undefined("list", l.name, l.loc);
         auto& target = out_.lists[it->second];
+        if (target.intel || l.intel) {
+            add_error(diags_, l.override_->loc, "RULES_BAD_OVERRIDE",
+                      fmt::format("list '{}' is an intelligence list: its entries live in the intel store; change them with `ringfence lists add|remove|import`", l.name));
+            return;
+        }
         if (is_append(*l.override_, "items")) target.items.insert(target.items.end(), l.items.begin(), l.items.end());
         else if (is_replace(*l.override_, "items")) target.items = l.items;
     }

@@ -5,6 +5,7 @@
 // swaps enabled, action, priority, mode, reason, desc or events.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct collected_list {
     std::string name;
     source_loc loc;
     std::vector<located_text> items;
+    std::optional<located_text> intel;  // an intelligence list of this kind (no items)
 };
 
 struct collected_macro {

@@ -25,10 +25,41 @@ constexpr kind_mask all_kinds = (1u << model::event_kind_count) - 1;
 constexpr kind_mask call_kinds = 0b00111;
 constexpr kind_mask sms_kinds = 0b11000;
 
+// How each kind of intelligence list may be used: the operator and the fields.
+struct intel_use {
+    list_use use;
+    std::vector<field_id> fields;
+    const char* how;  // for messages
+};
+
+const intel_use& intel_use_of(intel_kind k) {
+    static const std::vector<field_id> numbers{field_id::caller_e164, field_id::callee_e164, field_id::asserted_e164};
+    static const intel_use uses[] = {
+        {list_use::exact, numbers, "caller.e164, callee.e164 or asserted.e164 in LIST"},
+        {list_use::number_prefix, numbers, "caller.e164, callee.e164 or asserted.e164 prefix_in LIST"},
+        {list_use::exact, {field_id::sms_domains}, "sms.domains in LIST"},
+        {list_use::exact, {field_id::sms_urls}, "sms.urls in LIST"},
+        {list_use::ip_cidr, {field_id::origin_ip}, "origin.ip in LIST"},
+        {list_use::exact, {field_id::sms_bank_accounts}, "sms.bank_accounts in LIST"},
+    };
+    return uses[static_cast<int>(k)];
+}
+
+const char* use_text(list_use u) {
+    switch (u) {
+        case list_use::exact:
+        case list_use::ip_cidr: return "in";
+        case list_use::number_prefix: return "prefix_in";
+        case list_use::keywords: return "contains_any";
+        case list_use::keywords_folded: return "icontains_any";
+    }
+    return "?";
+}
+
 class compiler {
 public:
-    compiler(const collected_rules& in, const spec_id_source& ids, std::vector<common::diagnostic>& diags)
-        : in_(in), ids_(ids), diags_(diags), out_(std::make_unique<compiled_ruleset>()) {
+    compiler(const collected_rules& in, const spec_id_source& ids, std::vector<common::diagnostic>& diags, intel_source* intel)
+        : in_(in), ids_(ids), diags_(diags), intel_(intel), out_(std::make_unique<compiled_ruleset>()) {
         for (const auto& l : in_.lists) lists_[l.name] = &l;
         for (const auto& m : in_.macros) macros_[m.name] = &m;
     }
@@ -37,7 +68,7 @@ public:
         for (const auto& r : in_.rules) compile_rule(r);
         warn_unused();
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a)
-            if (live_aggregates_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
+            if (live_aggregates_.count(a) && !readers_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
         return std::move(out_);
     }
 
@@ -346,7 +377,7 @@ private:
             error(e.where.offset, "RULES_TYPE_MISMATCH", fmt::format("lists hold text; '{}' is {}", n.lhs.field.name(), to_string(n.type)));
             return constant(false);
         }
-        const auto list = list_index(e.list_name, use, e.list_where.offset);
+        const auto list = list_index(e.list_name, use, e.list_where.offset, n.lhs.field);
         if (list == no_node) return constant(false);
         n.list = list;
         return add(std::move(n));
@@ -396,6 +427,11 @@ private:
         for (const auto& item : l.items) {
             if (auto inner = lists_.find(item.text); inner != lists_.end() && inner->first != l.name) {
                 used_lists_.insert(item.text);
+                if (inner->second->intel) {
+                    error_loc(item.loc, "RULES_INTEL_USE",
+                              fmt::format("list '{}' includes the intelligence list '{}': test both in the condition instead", l.name, item.text));
+                    continue;
+                }
                 expand_list(*inner->second, out, stack);
             } else {
                 out.push_back(item.text);
@@ -404,13 +440,14 @@ private:
         stack.pop_back();
     }
 
-    std::uint32_t list_index(const std::string& name, list_use use, std::uint32_t offset) {
+    std::uint32_t list_index(const std::string& name, list_use use, std::uint32_t offset, const field_ref& field) {
         auto it = lists_.find(name);
         if (it == lists_.end()) {
             error(offset, "RULES_UNKNOWN_LIST", fmt::format("unknown list '{}'", name));
             return no_node;
         }
         used_lists_.insert(name);
+        if (it->second->intel) return intel_list_index(*it->second, use, offset, field);
         const auto key = std::make_pair(name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;
@@ -424,6 +461,40 @@ private:
         if (!m) {
             error_loc(it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
             return no_node;
+        }
+        out_->list_entries += m->size();
+        out_->lists.push_back(std::move(m));
+        const auto idx = static_cast<std::uint32_t>(out_->lists.size() - 1);
+        list_index_[key] = idx;
+        return idx;
+    }
+
+    // An intelligence list: the use must fit its kind; the source gives a matcher over its
+    // live entries (one per list, whatever the field).
+    std::uint32_t intel_list_index(const collected_list& l, list_use use, std::uint32_t offset, const field_ref& field) {
+        const intel_kind kind = *parse_intel_kind(l.intel->text);
+        const intel_use& fit = intel_use_of(kind);
+        if (kind == intel_kind::ip && use == list_use::exact && field.id == field_id::origin_ip) use = list_use::ip_cidr;  // an exception's `in`
+        if (use != fit.use || std::find(fit.fields.begin(), fit.fields.end(), field.id) == fit.fields.end()) {
+            error(offset, "RULES_INTEL_USE",
+                  fmt::format("'{} {} {}': '{}' is an intelligence list of kind {} (declared {}:{}:{}); use it as {}", field.name(), use_text(use), l.name,
+                              l.name, to_string(kind), l.intel->loc.file, l.intel->loc.line, l.intel->loc.column, fit.how));
+            return no_node;
+        }
+        const auto key = std::make_pair(l.name, use);
+        if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
+        std::unique_ptr<list_matcher> m;
+        if (intel_) {
+            std::string why;
+            m = intel_->matcher(l.name, kind, why);
+            if (!m) {
+                error_loc(l.intel->loc, "RULES_INTEL_KIND", fmt::format("list '{}': {}", l.name, why));
+                return no_node;
+            }
+        } else {
+            std::string why;
+            std::size_t bad = 0;
+            m = list_matcher::build(l.name, use, {}, why, bad);  // no intel store: an empty list
         }
         out_->list_entries += m->size();
         out_->lists.push_back(std::move(m));
@@ -507,18 +578,46 @@ private:
         mask_ = saved_mask;
         d.text = aggregate_text(a, d);
         d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, a.by_field, d.window_ms);
+        std::optional<field_ref> read_at;
+        if (!a.for_field.empty()) {
+            read_at = find_field(a.for_field);
+            if (!read_at) {
+                error(a.for_where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", a.for_field));
+                return no_node;
+            }
+            if (!d.has_by || read_at->def->type != d.by.def->type) {
+                error(a.for_where.offset, "RULES_BAD_AGGREGATE",
+                      d.has_by ? fmt::format("'for {}' reads state kept 'by {}': both must be {}", a.for_field, d.by.name(), to_string(d.by.def->type))
+                               : std::string("'for' reads the state of another key: the aggregate needs 'by'"));
+                return no_node;
+            }
+            note_field(*read_at, a.for_where.offset);
+        }
+        // The definition that keeps (feeds) the state.
         auto found = aggregate_index_.find(d.fingerprint);
         std::uint32_t idx;
         if (found != aggregate_index_.end()) {
             idx = found->second;
         } else {
             d.spec_id = ids_(d.fingerprint);
-            out_->aggregates.push_back(std::move(d));
+            out_->aggregates.push_back(d);
             idx = static_cast<std::uint32_t>(out_->aggregates.size() - 1);
             aggregate_index_[out_->aggregates.back().fingerprint] = idx;
         }
         if (rule_enabled_) live_aggregates_.insert(idx);
-        return idx;
+        if (!read_at) return idx;
+        // The reader at another key: same state, never fed itself.
+        const std::string reader_key = d.fingerprint + "|for " + read_at->name();
+        if (auto r = aggregate_index_.find(reader_key); r != aggregate_index_.end()) return r->second;
+        aggregate_def reader = out_->aggregates[idx];
+        reader.has_for = true;
+        reader.for_field = *read_at;
+        reader.text = aggregate_text(a, reader);
+        out_->aggregates.push_back(std::move(reader));
+        const auto reader_idx = static_cast<std::uint32_t>(out_->aggregates.size() - 1);
+        aggregate_index_[reader_key] = reader_idx;
+        readers_.insert(reader_idx);
+        return reader_idx;
     }
 
     static std::string aggregate_text(const condition::aggregate& a, const aggregate_def& d) {
@@ -528,7 +627,9 @@ private:
         s += a.event_kind;
         if (a.where) s += " where …";
         if (!a.by_field.empty()) s += " by " + a.by_field;
-        s += " within " + format_duration(d.window_ms) + ")";
+        s += " within " + format_duration(d.window_ms);
+        if (d.has_for) s += " for " + d.for_field.name();
+        s += ")";
         return s;
     }
 
@@ -582,7 +683,7 @@ private:
                     n.o = node::op::in_list;
                     const located_text* saved = text_;
                     text_ = &tuple[i];
-                    n.list = list_index(tuple[i].text, comp == "in" ? list_use::exact : list_use::number_prefix, 0);
+                    n.list = list_index(tuple[i].text, comp == "in" ? list_use::exact : list_use::number_prefix, 0, *f);
                     text_ = saved;
                     if (n.list == no_node) return no_node;
                 } else if (comp == "startswith") {
@@ -676,6 +777,7 @@ private:
     const collected_rules& in_;
     const spec_id_source& ids_;
     std::vector<common::diagnostic>& diags_;
+    intel_source* intel_;
     std::unique_ptr<compiled_ruleset> out_;
     std::map<std::string, const collected_list*> lists_;
     std::map<std::string, const collected_macro*> macros_;
@@ -685,6 +787,7 @@ private:
     std::map<std::string, std::uint32_t> regex_index_;
     std::map<std::string, std::uint32_t> aggregate_index_;
     std::set<std::uint32_t> live_aggregates_;
+    std::set<std::uint32_t> readers_;  // `for` definitions: read only, never fed
     std::vector<std::string> macro_stack_;
     const located_text* text_ = nullptr;
     kind_mask mask_ = all_kinds;
@@ -696,8 +799,8 @@ private:
 }  // namespace
 
 std::unique_ptr<compiled_ruleset> compile_rules(const collected_rules& rules, const spec_id_source& ids,
-                                                std::vector<common::diagnostic>& diags) {
-    return compiler(rules, ids, diags).run();
+                                                std::vector<common::diagnostic>& diags, intel_source* intel) {
+    return compiler(rules, ids, diags, intel).run();
 }
 
 }  // namespace ringfence::engine

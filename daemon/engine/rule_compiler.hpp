@@ -11,6 +11,7 @@
 
 #include "common/diagnostic.hpp"
 #include "engine/compiled_ruleset.hpp"
+#include "engine/intel_source.hpp"
 #include "engine/rule_collector.hpp"
 
 namespace ringfence::engine {
@@ -19,7 +20,9 @@ namespace ringfence::engine {
 // across reloads so state survives for unchanged aggregates.
 using spec_id_source = std::function<std::uint32_t(const std::string& fingerprint)>;
 
+// intel serves the lists declared `intel: KIND`; with none (`ringfence rules check`), such
+// lists compile as empty lists, their uses still checked against the kind.
 std::unique_ptr<compiled_ruleset> compile_rules(const collected_rules& rules, const spec_id_source& ids,
-                                                std::vector<common::diagnostic>& diags);
+                                                std::vector<common::diagnostic>& diags, intel_source* intel = nullptr);
 
 }  // namespace ringfence::engine

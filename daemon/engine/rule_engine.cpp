@@ -36,19 +36,21 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
 
 // One eval_context per thread and rule set: it holds per-record caches sized for the set.
 eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, const common::time_zone& tz, state::window_store& w,
-                          const subscribers::subscriber_source* subs) {
+                          const subscribers::subscriber_source* subs, const geoip::ip_country_db* ip_countries) {
     thread_local std::shared_ptr<const compiled_ruleset> owner;
     thread_local const state::window_store* owner_windows = nullptr;
     thread_local const common::time_zone* owner_tz = nullptr;
     thread_local const subscribers::subscriber_source* owner_subs = nullptr;
+    thread_local const geoip::ip_country_db* owner_ip_countries = nullptr;
     thread_local std::unique_ptr<eval_context> ctx;
-    if (owner != rs || owner_windows != &w || owner_tz != &tz || owner_subs != subs || !ctx) {
+    if (owner != rs || owner_windows != &w || owner_tz != &tz || owner_subs != subs || owner_ip_countries != ip_countries || !ctx) {
         ctx.reset();
         owner = rs;
         owner_windows = &w;
         owner_tz = &tz;
         owner_subs = subs;
-        ctx = std::make_unique<eval_context>(*rs, tz, w, subs);
+        owner_ip_countries = ip_countries;
+        ctx = std::make_unique<eval_context>(*rs, tz, w, subs, ip_countries);
     }
     return *ctx;
 }
@@ -132,12 +134,24 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     common::append_json_string(out, e.value);
                     out += ",\"entry\":";
                     common::append_json_string(out, e.entry);
+                    if (!e.source.empty()) {  // an intelligence list: where the entry came from, and why
+                        out += ",\"source\":";
+                        common::append_json_string(out, e.source);
+                        out += ",\"reason\":";
+                        common::append_json_string(out, e.reason);
+                    }
                     break;
                 case evidence_item::kind::regex:
                     out += "\"field\":";
                     common::append_json_string(out, e.field);
                     out += ",\"pattern\":";
                     common::append_json_string(out, e.entry);
+                    break;
+                case evidence_item::kind::field:
+                    out += "\"field\":";
+                    common::append_json_string(out, e.field);
+                    out += ",\"value\":";
+                    common::append_json_string(out, e.value);
                     break;
             }
             out += '}';
@@ -147,6 +161,7 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
     section("aggregates", evidence_item::kind::aggregate);
     section("lists", evidence_item::kind::list);
     section("patterns", evidence_item::kind::regex);
+    section("subscriber", evidence_item::kind::field);
     out += '}';
 }
 
@@ -171,8 +186,14 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
     auto tz = common::time_zone::load(settings.time_zone, why);
     if (!tz) return failed({{common::severity::error, "CONFIG_BAD_VALUE", fmt::format("'engine.time_zone': '{}': {}", settings.time_zone, why), "", 0, 0}});
     std::unique_ptr<rule_engine> e(new rule_engine(settings, std::move(*tz)));
+    if (!settings.ip_country_db.empty()) {
+        std::string error;
+        e->ip_countries_ = geoip::ip_country_db::open(settings.ip_country_db, error);
+        if (!e->ip_countries_) return failed({{common::severity::error, "CONFIG_BAD_VALUE", fmt::format("'engine.ip_country_db': {}", error), "", 0, 0}});
+    }
     auto ids = [raw = e.get()](const std::string& fp) { return raw->spec_id(fp); };
-    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids) : load_ruleset_text(documents, ids);
+    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids, settings.intel.get())
+                                              : load_ruleset_text(documents, ids, settings.intel.get());
     common::loaded<std::unique_ptr<rule_engine>> out;
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) return out;
@@ -253,7 +274,7 @@ rule_engine::reload_outcome rule_engine::reload() {
     std::lock_guard lock(reload_mu_);
     reload_outcome out;
     auto ids = [this](const std::string& fp) { return spec_id(fp); };
-    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids);
+    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids, settings_.intel.get());
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) {
         reloads_failed_.fetch_add(1);
@@ -305,7 +326,7 @@ void rule_engine::decide(const model::record& rec, decision& out) {
     }
     records_.fetch_add(1, std::memory_order_relaxed);
     out.ruleset_version = rs->version;
-    eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get());
+    eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get(), ip_countries_.get());
     ctx.begin(rec);
     if (rs->needs_gap || rs->needs_first_contact || rs->needs_concurrency) {
         const auto r = activity_->observe(rec, rs->needs_gap, rs->needs_first_contact, rs->needs_concurrency);

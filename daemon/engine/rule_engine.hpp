@@ -16,8 +16,10 @@
 #include "engine/call_activity.hpp"
 #include "engine/decision_point.hpp"
 #include "engine/protected_numbers.hpp"
+#include "engine/intel_source.hpp"
 #include "engine/ruleset_loader.hpp"
 #include "engine/state/window_store.hpp"
+#include "geoip/ip_country_db.hpp"
 #include "subscribers/subscriber_source.hpp"
 
 namespace ringfence::engine {
@@ -32,6 +34,9 @@ struct rule_engine_settings {
     // Callee numbers never blocked whatever any rule says (raw and E.164 forms, exact).
     std::vector<std::string> emergency_numbers{"112", "113", "114", "115"};
     protected_number_settings protected_numbers;
+    std::string ip_country_db;  // MaxMind DB file for origin.ip_country; "" for none
+    // Serves the packs' `intel:` lists (the intel store); null: they compile as empty lists.
+    std::shared_ptr<intel_source> intel;
 };
 
 struct rule_engine_stats {
@@ -88,6 +93,7 @@ private:
     common::time_zone tz_;
     std::unique_ptr<state::window_store> windows_;
     std::unique_ptr<call_activity> activity_;
+    std::unique_ptr<geoip::ip_country_db> ip_countries_;
 
     mutable std::mutex current_mu_;
     std::shared_ptr<const compiled_ruleset> current_;

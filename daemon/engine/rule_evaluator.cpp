@@ -2,6 +2,8 @@
 // true leave evidence (aggregate values, list entries) when the context collects it.
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "engine/eval_context.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
@@ -61,7 +63,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
         const double b = number_of(ctx, n.rhs);
         const bool r = compare(a, n.cmp, b);
         if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
-            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(ctx.key_of(ctx.ruleset().aggregates[n.lhs.aggregate])), {}, a, b, n.cmp};
+            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(ctx.read_key_of(ctx.ruleset().aggregates[n.lhs.aggregate])), {}, {}, {}, a, b, n.cmp};
             ctx.evidence.push_back(std::move(e));
         }
         return r;
@@ -97,10 +99,15 @@ bool eval_in_list(eval_context& ctx, const node& n) {
         } else if (folded) {
             hit = list.match(ctx.lowered_text(n.lhs.field));
         } else {
-            hit = list.match(s);
+            // By the record's time, so intelligence entries expire as a replay would see them.
+            if (!list.match_at(s, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
+            if (ctx.collect_evidence)
+                ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), ctx.hit.entry, ctx.hit.source,
+                                        ctx.hit.reason, 0, 0, {}});
+            return true;
         }
         if (hit && ctx.collect_evidence)
-            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), std::string(*hit), 0, 0, {}});
+            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), std::string(*hit), {}, {}, 0, 0, {}});
         return hit.has_value();
     };
     if (v.type == field_type::text_set) {
@@ -111,10 +118,36 @@ bool eval_in_list(eval_context& ctx, const node& n) {
     return try_one(v.text);
 }
 
+bool evaluate_node(eval_context& ctx, const node& n);
+
+// What the subscriber database said, for a test on a subscriber field that came out true:
+// the decision log then shows the status (or verification) the rule acted on.
+void note_subscriber_field(eval_context& ctx, const node& n) {
+    const field_value v = ctx.get(n.lhs.field);
+    std::string value;
+    switch (v.type) {
+        case field_type::text: value = std::string(v.text); break;
+        case field_type::number: value = fmt::format("{}", v.number); break;
+        case field_type::boolean: value = v.boolean ? "true" : "false"; break;
+        case field_type::text_set: break;
+    }
+    ctx.evidence.push_back({evidence_item::kind::field, 0, n.lhs.field.name(), std::move(value), {}, {}, {}, 0, 0, {}});
+}
+
 }  // namespace
 
 bool evaluate(eval_context& ctx, std::uint32_t idx) {
     const node& n = ctx.ruleset().nodes[idx];
+    const bool r = evaluate_node(ctx, n);
+    if (r && ctx.collect_evidence && n.lhs.k == operand::kind::field && is_subscriber_field(n.lhs.field.id) && n.o != node::op::and_ &&
+        n.o != node::op::or_ && n.o != node::op::not_ && n.o != node::op::in_list)  // a list match is its own evidence
+        note_subscriber_field(ctx, n);
+    return r;
+}
+
+namespace {
+
+bool evaluate_node(eval_context& ctx, const node& n) {
     switch (n.o) {
         case node::op::and_:
             for (auto c : n.children)
@@ -155,7 +188,7 @@ bool evaluate(eval_context& ctx, std::uint32_t idx) {
             const regex_matcher& re = *ctx.ruleset().regexes[n.regex];
             const bool r = any_text(v, [&](std::string_view s) { return re.search(s); });
             if (r && ctx.collect_evidence)
-                ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, re.pattern(), 0, 0, {}});
+                ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, re.pattern(), {}, {}, 0, 0, {}});
             return r;
         }
         case node::op::exists: return ctx.get(n.lhs.field).present;
@@ -172,5 +205,7 @@ bool evaluate(eval_context& ctx, std::uint32_t idx) {
     }
     return false;
 }
+
+}  // namespace
 
 }  // namespace ringfence::engine

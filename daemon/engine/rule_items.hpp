@@ -36,6 +36,8 @@ struct list_item {
     std::string name;
     source_loc loc;
     std::vector<located_text> items;
+    std::optional<located_text> intel;  // `intel: KIND`: the entries live in the intel store, not here
+    std::string desc;
     std::optional<override_spec> override_;
 };
 
@@ -83,10 +85,21 @@ struct test_expectation {
     std::optional<std::vector<std::string>> rules_include;  // at least these fired
 };
 
+// An intelligence-list entry a test case seeds before its records run (`intel:` key).
+struct test_intel_entry {
+    std::string list;
+    source_loc loc;
+    std::string value;
+    std::string source = "internal";
+    std::string reason = "pack test";
+    std::string expires;  // as `ringfence lists add --expires` takes it; "" never
+};
+
 struct test_item {
     std::string name;
     source_loc loc;
     std::string desc;
+    std::vector<test_intel_entry> intel;
     std::vector<std::string> records_json;  // each record as one JSON line (converted from YAML)
     std::vector<source_loc> record_locs;
     std::vector<test_expectation> expect;

@@ -11,6 +11,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/yaml_fields.hpp"
+#include "engine/intel_source.hpp"
 
 namespace ringfence::engine {
 
@@ -265,8 +266,23 @@ private:
             read_items_file(f, *file, l);
             present = true;
         }
+        if (auto d = f.get_string("desc")) l.desc = *d;
+        if (item["intel"].IsDefined()) {
+            // An intelligence list: its entries are managed with `ringfence lists`, never here.
+            l.intel = scalar(f, "intel");
+            if (!l.intel) {
+                f.error(f.node("intel"), "BAD_VALUE", fmt::format("list '{}': intel names the kind of entries: {}", l.name, intel_kind_names()));
+            } else if (!parse_intel_kind(l.intel->text)) {
+                f.error(f.node("intel"), "BAD_VALUE", fmt::format("list '{}': intel is one of {}, not '{}'", l.name, intel_kind_names(), l.intel->text));
+                l.intel.reset();
+            }
+            if (present)
+                f.error(item["list"], "BAD_ITEM",
+                        fmt::format("list '{}' has both 'intel' and 'items': an intelligence list's entries live in the intel store (ringfence lists add)", l.name));
+            present = true;
+        }
         l.override_ = read_override(f, {"items"});
-        if (!present) f.error(item["list"], "MISSING_KEY", fmt::format("list '{}' has no 'items' or 'items_file'", l.name));
+        if (!present) f.error(item["list"], "MISSING_KEY", fmt::format("list '{}' has no 'items', 'items_file' or 'intel'", l.name));
         f.reject_unknown_keys();
         into_.order.push_back({rule_items::entry::kind::list, into_.lists.size()});
         into_.lists.push_back(std::move(l));
@@ -431,6 +447,7 @@ private:
                     t.subscribers.push_back(std::move(fields));
                 }
         }
+        read_test_intel(f, t);
         const YAML::Node expect = f.node("expect");
         if (!expect.IsSequence()) {
             f.error(item["test"], "MISSING_KEY", fmt::format("test '{}' needs 'expect' (a list of {{id, action, rules}})", t.name));
@@ -451,6 +468,43 @@ private:
         }
         f.reject_unknown_keys();
         into_.tests.push_back(std::move(t));
+    }
+
+    // intel: {LIST: [VALUE | {value, source, reason, expires}, ...], ...}
+    void read_test_intel(common::yaml_fields& f, test_item& t) {
+        const YAML::Node n = f.node("intel");
+        if (n.IsNull()) return;
+        if (!n.IsMap()) {
+            f.error(n, "BAD_TYPE", fmt::format("test '{}': 'intel' maps list names to their entries", t.name));
+            return;
+        }
+        for (const auto& kv : n) {
+            const std::string list = kv.first.Scalar();
+            if (!kv.second.IsSequence()) {
+                f.error(kv.second, "BAD_TYPE", fmt::format("test '{}': intel.{} is a list of entries", t.name, list));
+                continue;
+            }
+            for (const auto& e : kv.second) {
+                test_intel_entry x;
+                x.list = list;
+                x.loc = loc_of(e, file_);
+                if (e.IsScalar()) {
+                    x.value = e.Scalar();
+                } else if (e.IsMap()) {
+                    common::yaml_fields ef(e, file_, "intel." + list, code_prefix, diags_);
+                    if (auto v = ef.get_string("value")) x.value = *v;
+                    else ef.error(e, "MISSING_KEY", fmt::format("test '{}': an intel entry needs a 'value'", t.name));
+                    if (auto v = ef.get_string("source")) x.source = *v;
+                    if (auto v = ef.get_string("reason")) x.reason = *v;
+                    if (auto v = ef.get_string("expires")) x.expires = *v;
+                    ef.reject_unknown_keys();
+                } else {
+                    f.error(e, "BAD_TYPE", fmt::format("test '{}': an intel entry is a value or {{value, source, reason, expires}}", t.name));
+                    continue;
+                }
+                t.intel.push_back(std::move(x));
+            }
+        }
     }
 
     std::string file_;

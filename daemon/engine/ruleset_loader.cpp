@@ -8,12 +8,12 @@ namespace ringfence::engine {
 
 namespace {
 
-loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, const spec_id_source& ids) {
+loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, const spec_id_source& ids, intel_source* intel) {
     loaded_ruleset out;
     if (!common::has_errors(diags)) {
         const collected_rules collected = collect_rules(items, diags);
         if (!common::has_errors(diags)) {
-            auto compiled = compile_rules(collected, ids, diags);
+            auto compiled = compile_rules(collected, ids, diags, intel);
             if (!common::has_errors(diags)) {
                 compiled->content = items.content;
                 compiled->version = "sha256:" + common::sha256_hex(items.content);
@@ -28,16 +28,17 @@ loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, c
 
 }  // namespace
 
-loaded_ruleset load_ruleset(const std::vector<std::string>& paths, const spec_id_source& ids) {
+loaded_ruleset load_ruleset(const std::vector<std::string>& paths, const spec_id_source& ids, intel_source* intel) {
     auto read = read_rule_paths(paths);
-    return finish(std::move(*read.value), std::move(read.diagnostics), ids);
+    return finish(std::move(*read.value), std::move(read.diagnostics), ids, intel);
 }
 
-loaded_ruleset load_ruleset_text(const std::vector<std::pair<std::string, std::string>>& documents, const spec_id_source& ids) {
+loaded_ruleset load_ruleset_text(const std::vector<std::pair<std::string, std::string>>& documents, const spec_id_source& ids,
+                                 intel_source* intel) {
     rule_items items;
     std::vector<common::diagnostic> diags;
     for (const auto& [name, text] : documents) read_rule_text(text, name, items, diags);
-    return finish(std::move(items), std::move(diags), ids);
+    return finish(std::move(items), std::move(diags), ids, intel);
 }
 
 }  // namespace ringfence::engine

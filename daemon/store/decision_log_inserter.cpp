@@ -38,6 +38,7 @@ std::string decision_log_inserter::prepare(sqlite3* db) {
         {&begin_, "BEGIN IMMEDIATE"},     {&commit_, "COMMIT"},
         {&rollback_, "ROLLBACK"},         {&insert_decision_, insert_decision_sql},
         {&insert_rule_, insert_rule_sql}, {&insert_ruleset_, insert_ruleset_sql},
+        {&insert_action_, "INSERT INTO operator_actions (time_ms, actor_uid, action, subject, detail) VALUES (?, ?, ?, ?, ?)"},
     };
     for (const auto& [stmt, sql] : statements) {
         *stmt = sqlite::sqlite_statement::prepare(db, sql, error);
@@ -110,7 +111,17 @@ std::string decision_log_inserter::insert_ruleset_version(std::string_view versi
     return insert_ruleset_.run();
 }
 
+std::string decision_log_inserter::insert_operator_action(const operator_action& a) const {
+    insert_action_.bind_int(1, a.time_ms);
+    insert_action_.bind_int(2, a.actor_uid);
+    insert_action_.bind_text(3, a.action);
+    insert_action_.bind_text(4, a.subject);
+    insert_action_.bind_text(5, a.detail_json);
+    return insert_action_.run();
+}
+
 void decision_log_inserter::finalize() {
+    insert_action_ = {};
     insert_ruleset_ = {};
     insert_rule_ = {};
     insert_decision_ = {};

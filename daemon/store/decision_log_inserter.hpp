@@ -33,6 +33,9 @@ class decision_log_inserter {
     std::string insert_ruleset_version(std::string_view version, std::string_view content,
                                        std::int64_t first_used_ms) const;
 
+    // Inserts one operator_actions row, inside the open transaction.
+    std::string insert_operator_action(const operator_action& a) const;
+
     // Finalizes the statements, so the connection can close.
     void finalize();
 
@@ -44,6 +47,7 @@ class decision_log_inserter {
     sqlite::sqlite_statement insert_decision_;
     sqlite::sqlite_statement insert_rule_;
     sqlite::sqlite_statement insert_ruleset_;
+    sqlite::sqlite_statement insert_action_;
     std::string record_json_;  // reused for every row: no allocation once it has grown
 };
 

@@ -76,8 +76,24 @@ CREATE TABLE ruleset_versions (
 PRAGMA application_id = 1380336716;
 )sql";
 
-constexpr std::array<schema_migration, 1> migrations{{
+// Version 2: what operators did to the daemon's state, for auditors beside the decisions.
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE operator_actions (
+    id         INTEGER PRIMARY KEY,  -- action number, in the order they were committed
+    time_ms    INTEGER NOT NULL,     -- when, Unix epoch milliseconds UTC (daemon wall clock)
+    actor_uid  INTEGER NOT NULL,     -- uid of the process that asked (peer credentials of the control socket)
+    action     TEXT NOT NULL,        -- what was done: state.reset
+    subject    TEXT NOT NULL,        -- what it was done to: the key (a number, an IP...)
+    detail     TEXT NOT NULL         -- JSON object: what it changed ({"entries":3})
+) STRICT;
+CREATE INDEX operator_actions_by_subject ON operator_actions (subject, time_ms)
+    -- everything done to one subject: WHERE subject = '+84912345678'
+;
+)sql";
+
+constexpr std::array<schema_migration, 2> migrations{{
     {1, schema_v1},
+    {2, schema_v2},
 }};
 
 static_assert(decision_log_application_id == 1380336716, "schema_v1 sets this id literally");

@@ -52,6 +52,21 @@ struct pending_ruleset {
     std::int64_t first_used_ms = 0;
 };
 
+// Rows that ride along with the next batch: rule-set texts and operator actions.
+struct side_rows {
+    std::vector<pending_ruleset> rulesets;
+    std::vector<operator_action> actions;
+    bool empty() const { return rulesets.empty() && actions.empty(); }
+    void clear() {
+        rulesets.clear();
+        actions.clear();
+    }
+    void swap(side_rows& o) {
+        rulesets.swap(o.rulesets);
+        actions.swap(o.actions);
+    }
+};
+
 // The highest token per distinct listener in one committed chunk. Connections are few
 // (tens), and consecutive entries usually share one, so a flat list with a last-hit check
 // beats a hash map here.
@@ -104,7 +119,7 @@ struct decision_log_writer::impl {
     std::condition_variable space_free;  // submitters wait while the queue is full
     std::vector<decision_log_entry> queue;
     std::chrono::steady_clock::time_point oldest_queued;  // arrival of queue.front()
-    std::vector<pending_ruleset> rulesets_queued;
+    side_rows side_queued;
     std::unordered_set<std::string> rulesets_seen;
     bool closing = false;
 
@@ -124,12 +139,9 @@ struct decision_log_writer::impl {
     bool gave_up = false;  // a chunk was given up during close: later chunks get one attempt
 
     void run();
-    bool wait_for_work(std::vector<decision_log_entry>& batch,
-                       std::vector<pending_ruleset>& rulesets);
-    void write_chunk(std::span<const decision_log_entry> chunk,
-                     std::vector<pending_ruleset>& rulesets);
-    std::string write_transaction(std::span<const decision_log_entry> chunk,
-                                  const std::vector<pending_ruleset>& rulesets,
+    bool wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side);
+    void write_chunk(std::span<const decision_log_entry> chunk, side_rows& side);
+    std::string write_transaction(std::span<const decision_log_entry> chunk, const side_rows& side,
                                   std::uint64_t& rule_rows);
     // A batch is due at batch_max_rows, or sooner when the queue cannot hold that many.
     std::size_t rows_due() const {
@@ -143,29 +155,28 @@ struct decision_log_writer::impl {
 
 void decision_log_writer::impl::run() {
     std::vector<decision_log_entry> batch;
-    std::vector<pending_ruleset> rulesets;
-    while (wait_for_work(batch, rulesets)) {
+    side_rows side;
+    while (wait_for_work(batch, side)) {
         const std::span<const decision_log_entry> all(batch);
         std::size_t start = 0;
-        do {  // at least once: a batch may hold only rule-set versions
+        do {  // at least once: a batch may hold only rule-set versions or operator actions
             const std::size_t n = std::min(settings.batch_max_rows, all.size() - start);
-            write_chunk(all.subspan(start, n), rulesets);
+            write_chunk(all.subspan(start, n), side);
             start += n;
         } while (start < all.size());
         batch.clear();  // keeps the capacity: the next swap hands it back to the queue
-        rulesets.clear();
+        side.clear();
     }
 }
 
 // Waits until a batch is due (batch_max_rows queued, the oldest entry batch_max_delay old,
 // a rule-set version to store, or close), then takes the whole queue in one swap so the
 // lock is held only for that. Returns false when closing and nothing is left.
-bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch,
-                                              std::vector<pending_ruleset>& rulesets) {
+bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side) {
     {
         std::unique_lock lock(mutex);
         for (;;) {
-            if (closing || !rulesets_queued.empty() || queue.size() >= rows_due()) break;
+            if (closing || !side_queued.empty() || queue.size() >= rows_due()) break;
             if (queue.empty()) {
                 work_ready.wait(lock);
                 continue;
@@ -174,9 +185,9 @@ bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& b
                 std::cv_status::timeout)
                 break;
         }
-        if (queue.empty() && rulesets_queued.empty()) return false;  // only when closing
+        if (queue.empty() && side_queued.empty()) return false;  // only when closing
         batch.swap(queue);
-        rulesets.swap(rulesets_queued);
+        side.swap(side_queued);
     }
     space_free.notify_all();
     return true;
@@ -184,18 +195,17 @@ bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& b
 
 // Commits one chunk, retrying the same rows until it succeeds; only while closing does
 // it give up, counting the rows as lost and telling their listeners !ok.
-void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> chunk,
-                                            std::vector<pending_ruleset>& rulesets) {
+void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> chunk, side_rows& side) {
     auto backoff = first_backoff;
     int attempts_since_close = 0;
     for (;;) {
         std::uint64_t rule_rows = 0;
-        const std::string failure = write_transaction(chunk, rulesets, rule_rows);
+        const std::string failure = write_transaction(chunk, side, rule_rows);
         if (failure.empty()) {
             rows_committed.fetch_add(chunk.size(), std::memory_order_relaxed);
             rule_rows_committed.fetch_add(rule_rows, std::memory_order_relaxed);
             batches_committed.fetch_add(1, std::memory_order_relaxed);
-            rulesets.clear();  // stored with this chunk
+            side.clear();  // stored with this chunk
             marks.collect(chunk);
             depth.fetch_sub(chunk.size(), std::memory_order_relaxed);
             marks.tell(true);
@@ -208,7 +218,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
             std::fprintf(stderr, "ringfence: decision log: gave up on %zu rows at shutdown: %s\n",
                          chunk.size(), failure.c_str());
             rows_lost.fetch_add(chunk.size(), std::memory_order_relaxed);
-            rulesets.clear();
+            side.clear();
             marks.collect(chunk);
             depth.fetch_sub(chunk.size(), std::memory_order_relaxed);
             marks.tell(false);
@@ -230,14 +240,13 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
     }
 }
 
-std::string decision_log_writer::impl::write_transaction(
-    std::span<const decision_log_entry> chunk, const std::vector<pending_ruleset>& rulesets,
-    std::uint64_t& rule_rows) {
+std::string decision_log_writer::impl::write_transaction(std::span<const decision_log_entry> chunk, const side_rows& side,
+                                                        std::uint64_t& rule_rows) {
     checkpointer.before_transaction();
     std::string failure = inserter.begin();
-    for (std::size_t i = 0; failure.empty() && i < rulesets.size(); ++i)
-        failure = inserter.insert_ruleset_version(rulesets[i].version, rulesets[i].content,
-                                                  rulesets[i].first_used_ms);
+    for (std::size_t i = 0; failure.empty() && i < side.rulesets.size(); ++i)
+        failure = inserter.insert_ruleset_version(side.rulesets[i].version, side.rulesets[i].content, side.rulesets[i].first_used_ms);
+    for (std::size_t i = 0; failure.empty() && i < side.actions.size(); ++i) failure = inserter.insert_operator_action(side.actions[i]);
     for (std::size_t i = 0; failure.empty() && i < chunk.size(); ++i)
         failure = inserter.insert(chunk[i], rule_rows);
     if (failure.empty()) failure = inserter.commit();
@@ -321,9 +330,21 @@ void decision_log_writer::record_ruleset_version(const std::string& version,
     {
         std::lock_guard lock(s.mutex);
         if (s.closing || !s.rulesets_seen.insert(version).second) return;
-        s.rulesets_queued.push_back({version, content, wall_clock_ms()});
+        s.side_queued.rulesets.push_back({version, content, wall_clock_ms()});
     }
     s.work_ready.notify_one();
+}
+
+bool decision_log_writer::record_operator_action(operator_action a) {
+    impl& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex);
+        if (s.closing) return false;
+        if (a.time_ms == 0) a.time_ms = wall_clock_ms();
+        s.side_queued.actions.push_back(std::move(a));
+    }
+    s.work_ready.notify_one();
+    return true;
 }
 
 void decision_log_writer::close() {

@@ -59,6 +59,16 @@ struct decision_log_stats {
     std::size_t queue_depth = 0;
 };
 
+// Something an operator did to the running daemon (a window-state reset), logged with the
+// decisions so auditors see it beside what it changed.
+struct operator_action {
+    std::int64_t time_ms = 0;
+    std::int64_t actor_uid = 0;
+    std::string action;       // "state.reset"
+    std::string subject;      // the key
+    std::string detail_json;  // a JSON object
+};
+
 class decision_log_writer {
 public:
     // Opens (creating or migrating) the log and starts the writer thread. Errors (a file
@@ -72,6 +82,10 @@ public:
     // Records the text of a rule-set version the first time it is used, so auditors can read
     // the rules as they were. Idempotent per version.
     void record_ruleset_version(const std::string& version, const std::string& content);
+
+    // Queues an operator action; it is committed with the next batch (within
+    // batch_max_delay). False when the writer is closing.
+    bool record_operator_action(operator_action a);
 
     // Commits everything queued, then stops the thread. Idempotent; the destructor calls it.
     void close();

@@ -46,6 +46,7 @@ struct row_reader {
     std::size_t line = 0;
     model::number_info number;
     bool ok = true;
+    std::string msisdn_text_;
 
     std::string_view header(field_index f) const { return mapping.header_for(import_fields()[f]); }
     void bad(field_index f, std::string reason) {
@@ -58,7 +59,15 @@ struct row_reader {
             bad(f_msisdn, "missing: every row needs the subscriber number");
             return std::nullopt;
         }
-        if (plan.normalize(v, number) != model::normalize_error::none || number.e164.empty()) {
+        bool read = plan.normalize(v, number) == model::normalize_error::none && !number.e164.empty() && number.is_home;
+        // Billing and HLR exports write the MSISDN as E.164 digits with no '+' (84912345678).
+        if (!read && all_digits(v) && v.substr(0, plan.home_country_code().size()) == plan.home_country_code()) {
+            msisdn_text_.assign("+").append(v);
+            read = plan.normalize(msisdn_text_, number) == model::normalize_error::none && !number.e164.empty() && number.is_home;
+        }
+        if (read) return model::e164_to_integer(number.e164);
+        plan.normalize(v, number);
+        if (number.e164.empty()) {
             bad(f_msisdn, fmt::format("'{}' is not a phone number the numbering plan reads", v));
             return std::nullopt;
         }
@@ -143,7 +152,7 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
         sink.add(csv.line() ? csv.line() : 1, "", error.empty() ? "the file is empty: a header row is required" : error);
         return out;
     }
-    row_reader reader{mapping, plan, {}, sink, 0, {}, true};
+    row_reader reader{mapping, plan, {}, sink, 0, {}, true, {}};
     reader.line = csv.line();
     std::vector<bool> used(cells.size());
     std::size_t op_at = cells.size();

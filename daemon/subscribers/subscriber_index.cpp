@@ -4,6 +4,7 @@
 #include <functional>
 #include <string_view>
 
+#include "common/mix64.hpp"
 #include "subscribers/subscriber_database.hpp"
 
 namespace ringfence::subscribers {
@@ -13,16 +14,6 @@ namespace {
 constexpr std::uint16_t no_day = 0xFFFF;
 
 std::uint16_t pack_day(std::int64_t day) { return day < 0 ? 0 : day >= no_day ? no_day - 1 : static_cast<std::uint16_t>(day); }
-
-// A 64-bit finaliser (splitmix64): spreads nearby numbers (consecutive MSISDNs) across the table.
-std::uint64_t mix(std::uint64_t x) noexcept {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 // Maps a hash onto [0, n) without a division (Lemire's multiply-shift).
 std::size_t slot_of(std::uint64_t hash, std::size_t n) noexcept {
@@ -72,7 +63,7 @@ std::unique_ptr<subscriber_index> subscriber_index::builder::finish() {
     idx->capacity_ = rows_.size() + rows_.size() / 3 + 1;  // load factor 3/4
     idx->table_ = std::make_unique<packed_subscriber[]>(idx->capacity_);
     for (const auto& e : rows_) {
-        std::size_t s = slot_of(mix(static_cast<std::uint64_t>(e.msisdn)), idx->capacity_);
+        std::size_t s = slot_of(common::mix64(static_cast<std::uint64_t>(e.msisdn)), idx->capacity_);
         while (idx->table_[s].msisdn != 0) s = s + 1 == idx->capacity_ ? 0 : s + 1;
         idx->table_[s] = e;
     }
@@ -102,7 +93,7 @@ std::unique_ptr<subscriber_index> subscriber_index::load(const std::string& path
 
 const packed_subscriber* subscriber_index::find(std::int64_t msisdn) const noexcept {
     if (capacity_ == 0 || msisdn == 0) return nullptr;
-    std::size_t s = slot_of(mix(static_cast<std::uint64_t>(msisdn)), capacity_);
+    std::size_t s = slot_of(common::mix64(static_cast<std::uint64_t>(msisdn)), capacity_);
     while (true) {
         const packed_subscriber& e = table_[s];
         if (e.msisdn == msisdn) return &e;

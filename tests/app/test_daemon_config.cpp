@@ -60,7 +60,7 @@ TEST_CASE("the shipped config loads with its documented defaults") {
     CHECK(c.smpp.reassembly.max_bytes == 16777216);
 }
 
-TEST_CASE("smpp: origin kind, packing and reassembly bounds; bad values named") {
+TEST_CASE("smpp: origin kind, packing and reassembly bounds, bad values named") {
     config_file f("smpp:\n  origin_kind: international\n  gsm7_packed: true\n  reassembly:\n    timeout_s: 30\n");
     const auto r = app::load_daemon_config(f.path, {{"smpp.reassembly.max_messages", "50"}});
     INFO(errors_of(r));
@@ -99,7 +99,7 @@ TEST_CASE("ingest.hep: UDP and TCP endpoints, auth key, bad endpoints named") {
     CHECK(text.find("colour") != std::string::npos);
 }
 
-TEST_CASE("--set overrides any key; its paths resolve against the working directory") {
+TEST_CASE("--set overrides any key, its paths resolve against the working directory") {
     config_file f("state_dir: state\n");
     const auto cwd = std::filesystem::current_path().string();
     const auto r = app::load_daemon_config(

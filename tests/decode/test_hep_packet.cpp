@@ -61,7 +61,7 @@ TEST_CASE("a SIP packet over IPv4: every chunk") {
     CHECK(p.chunks_skipped == 0);
 }
 
-TEST_CASE("IPv6 addresses; vendor chunks and unknown generic chunks are skipped; optional chunks may be absent") {
+TEST_CASE("IPv6 addresses, vendor chunks and unknown generic chunks are skipped, optional chunks may be absent") {
     hep_parser parser;
     hep_packet p;
     packet_builder b;
@@ -82,7 +82,7 @@ TEST_CASE("IPv6 addresses; vendor chunks and unknown generic chunks are skipped;
     CHECK(p.chunks_skipped == 2);
 }
 
-TEST_CASE("a compressed payload (zlib or gzip) is inflated and flagged; a bad or oversized one is rejected") {
+TEST_CASE("a compressed payload (zlib or gzip) is inflated and flagged, a bad or oversized one is rejected") {
     hep_parser parser(4096);
     hep_packet p;
     for (const bool gzip : {false, true}) {

@@ -51,7 +51,7 @@ TEST_CASE("packets back to back come out whole, byte by byte and in random piece
     }
 }
 
-TEST_CASE("garbage between packets is skipped to the next HEP3 and counted; a zero length is garbage") {
+TEST_CASE("garbage between packets is skipped to the next HEP3 and counted, a zero length is garbage") {
     const bytes a = packet("one"), b = packet("two");
     const std::string junk = "xxHEHEP2\r\n";
     bytes stream(junk.begin(), junk.end());

@@ -103,7 +103,7 @@ TEST_CASE("a bound session's submit_sm gives one sms.submit record with every fi
     CHECK(h.counters().unbound_messages == 0);
 }
 
-TEST_CASE("alphanumeric sender (TON 5) is a brandname; national TON reads through the plan") {
+TEST_CASE("alphanumeric sender (TON 5) is a brandname, national TON reads through the plan") {
     harness h;
     h.bound();
     h.esme(submit(2, {5, 0, "VCB"}, {2, 1, "912345678"}, 0, text("OTP 9999")));
@@ -115,7 +115,7 @@ TEST_CASE("alphanumeric sender (TON 5) is a brandname; national TON reads throug
     CHECK(r.callee.e164 == "+84912345678");
 }
 
-TEST_CASE("deliver_sm gives sms.deliver; delivery receipts and intermediate notifications are skipped and counted") {
+TEST_CASE("deliver_sm gives sms.deliver, delivery receipts and intermediate notifications are skipped and counted") {
     harness h;
     h.bound();
     h.smsc(smpp_test::message(command::deliver_sm, 10, {1, 1, "447700900123"}, {0, 1, "0912345678"}, 0, 3,
@@ -133,7 +133,7 @@ TEST_CASE("deliver_sm gives sms.deliver; delivery receipts and intermediate noti
     CHECK(h.counters().delivery_receipts == 2);
 }
 
-TEST_CASE("data_sm: its direction decides submit or deliver; message_payload carries the text") {
+TEST_CASE("data_sm: its direction decides submit or deliver, message_payload carries the text") {
     harness h;
     h.bound();
     const bytes payload = tlv_bytes(tlv::message_payload, ucs2(u"Chuyển tiền"));
@@ -179,7 +179,7 @@ TEST_CASE("GSM 7-bit packed links: fill bits after the UDH") {
     CHECK(h.records[1].sms.parts == 2);
 }
 
-TEST_CASE("UDH 8-bit reference: three parts out of order make one record; another message's parts stay apart") {
+TEST_CASE("UDH 8-bit reference: three parts out of order make one record, another message's parts stay apart") {
     harness h;
     h.bound();
     const smpp_test::address src{1, 1, "84912345678"}, dst{1, 1, "84987654321"};
@@ -211,7 +211,7 @@ TEST_CASE("UDH 16-bit reference with UCS-2: a surrogate pair split across two pa
     CHECK(h.records[0].sms.sender_is_alpha);
 }
 
-TEST_CASE("SAR TLVs join parts; a duplicate part is counted and ignored; incomplete SAR is one message") {
+TEST_CASE("SAR TLVs join parts, a duplicate part is counted and ignored, incomplete SAR is one message") {
     harness h;
     h.bound();
     const smpp_test::address src{1, 1, "84912345678"}, dst{1, 1, "84987654321"};
@@ -342,7 +342,7 @@ TEST_CASE("bad PDUs are counted by reason and decoding goes on") {
     CHECK(c.summary().find("bad_sm_length=1") != std::string::npos);
 }
 
-TEST_CASE("a capture that starts after the bind: no trunk, counted; a refused bind is counted") {
+TEST_CASE("a capture that starts after the bind: no trunk, counted, a refused bind is counted") {
     harness h;
     h.esme(submit(9, {0, 1, "100"}, {0, 1, "0912345678"}, 0, text("mid-session")));
     REQUIRE(h.records.size() == 1);
@@ -355,7 +355,7 @@ TEST_CASE("a capture that starts after the bind: no trunk, counted; a refused bi
     CHECK(h.counters().binds_refused == 1);
 }
 
-TEST_CASE("addresses the plan rejects are kept raw and counted; the record is still emitted") {
+TEST_CASE("addresses the plan rejects are kept raw and counted, the record is still emitted") {
     harness h;
     h.bound();
     h.esme(submit(2, {0, 1, "12#45"}, {1, 1, "84912345678"}, 0, text("hi")));

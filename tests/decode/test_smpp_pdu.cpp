@@ -19,7 +19,7 @@ pdu_error parse(const bytes& b, pdu& out) { return parse_pdu(std::span<const std
 
 }  // namespace
 
-TEST_CASE("bind_transmitter: system_id, system_type and interface_version; the password is not kept") {
+TEST_CASE("bind_transmitter: system_id, system_type and interface_version, the password is not kept") {
     pdu p;
     const bytes b = smpp_test::bind(command::bind_transmitter, "esme-1", 7, 0x50);  // p points into it
     REQUIRE(parse(b, p) == pdu_error::none);
@@ -33,7 +33,7 @@ TEST_CASE("bind_transmitter: system_id, system_type and interface_version; the p
     CHECK(command_name(p.header.command_id) == "bind_transmitter");
 }
 
-TEST_CASE("bind_transceiver_resp: system_id and the sc_interface_version TLV; a refused bind may have no body") {
+TEST_CASE("bind_transceiver_resp: system_id and the sc_interface_version TLV, a refused bind may have no body") {
     pdu p;
     const bytes resp = pdu_builder().cstr("SMSC").raw(tlv_bytes(tlv::sc_interface_version, {0x34})).build(0x80000009, 1);
     REQUIRE(parse(resp, p) == pdu_error::none);

@@ -120,7 +120,7 @@ TEST_CASE("command_length below the header size, or above the bound, is garbage"
     }
 }
 
-TEST_CASE("a lying command_length within the bound swallows what follows; later PDUs come out once back in step") {
+TEST_CASE("a lying command_length within the bound swallows what follows, later PDUs come out once back in step") {
     // The length says 40, the PDU has 16: the framer takes the next 24 bytes as its body
     // (a PDU parse error downstream), then continues after them.
     bytes lying = pdu_builder().build(command::enquire_link, 1);

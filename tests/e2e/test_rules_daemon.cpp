@@ -45,7 +45,7 @@ TEST_CASE("a spoofed international call is blocked by vn-core, in the reply and 
     CHECK(log.scalar("SELECT instr(content, 'foreign_ingress_presents_home_number') > 0 FROM ruleset_versions") == 1);
 }
 
-TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded with no restart") {
+TEST_CASE("SIGHUP: a broken pack keeps the running set, a fixed one is loaded with no restart") {
     temp_dir dir;
     const auto pack = dir.path() / "pack.yaml";
     auto write = [&](const std::string& text) { std::ofstream(pack) << text; };
@@ -98,7 +98,7 @@ TEST_CASE("SIGHUP: a broken pack keeps the running set; a fixed one is loaded wi
     CHECK(log.scalar("SELECT count(*) FROM ruleset_versions") == 2);
 }
 
-TEST_CASE("ringfence state show and reset one subject in the running daemon; the reset is audited") {
+TEST_CASE("ringfence state show and reset one subject in the running daemon, the reset is audited") {
     temp_dir dir;
     running_daemon d(dir);
     const int fd = connect_tcp(d.port());
@@ -120,4 +120,12 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon; the
     CHECK(run_cli("state show " + common + " +85512345678") == "{\"key\":\"+85512345678\",\"aggregates\":[]}\n");
     CHECK(d.stop() == 0);
     CHECK(read_file(d.stderr_path()).find("audit: uid 0 reset the window state of +85512345678") != std::string::npos);
+    // And in the decision log, beside the decisions, for auditors.
+    log_reader log(d.log_path());
+    const auto actions = log.rows("SELECT actor_uid, action, subject, detail FROM operator_actions");
+    REQUIRE(actions.size() == 1);
+    CHECK(actions[0][0] == std::to_string(::getuid()));
+    CHECK(actions[0][1] == "state.reset");
+    CHECK(actions[0][2] == "+85512345678");
+    CHECK(actions[0][3].rfind("{\"entries\":", 0) == 0);
 }

@@ -66,7 +66,7 @@ bool has_code(const std::vector<common::diagnostic>& d, const std::string& code,
 
 }  // namespace
 
-TEST_CASE("protected numbers: a block rule that targets one is reported at load; a record to one is allowed and says why") {
+TEST_CASE("protected numbers: a block rule that targets one is reported at load, a record to one is allowed and says why") {
     protected_file f(R"(- {number: "5656", name: "spam SMS reports", category: report_line}
 - {number: "+84911111111", name: "bank hotline", category: bank}
 )");
@@ -84,7 +84,7 @@ TEST_CASE("protected numbers: a block rule that targets one is reported at load;
     CHECK((*e.value)->stats().protected_overrides == 1);
 }
 
-TEST_CASE("protected numbers: presented on foreign ingress they are spoofing and stay blockable; on home ingress they are not blocked") {
+TEST_CASE("protected numbers: presented on foreign ingress they are spoofing and stay blockable, on home ingress they are not blocked") {
     protected_file f(R"(- {number: "+84911111111", name: "bank hotline"}
 )");
     auto e = load(f.path.string());

@@ -76,7 +76,7 @@ TEST_CASE("a rule blocks with its rendered reason and the aggregate evidence") {
     CHECK(d.final_action == action::allow);
 }
 
-TEST_CASE("precedence: allow wins over block, block over warn; shadow rules never act") {
+TEST_CASE("precedence: allow wins over block, block over warn, shadow rules never act") {
     auto e = load(R"(
 - list: emergency
   items: ["+84113"]
@@ -115,7 +115,7 @@ TEST_CASE("precedence: allow wins over block, block over warn; shadow rules neve
     CHECK(d.rules.size() == 4);
 }
 
-TEST_CASE("overrides append list items and conditions, replace enabled; exceptions exempt") {
+TEST_CASE("overrides append list items and conditions, replace enabled, exceptions exempt") {
     auto e = load(R"(
 - list: risky
   items: [KH]
@@ -218,7 +218,7 @@ TEST_CASE("warnings: unused lists and macros, a rule with no events, a field its
     CHECK(codes == std::vector<std::string>{"RULES_ALL_EVENTS", "RULES_FIELD_NOT_IN_EVENTS", "RULES_UNUSED_LIST", "RULES_UNUSED_MACRO"});
 }
 
-TEST_CASE("reload: a broken pack keeps the running set; a good one swaps and keeps unchanged window state") {
+TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and keeps unchanged window state") {
     const auto dir = std::filesystem::temp_directory_path() / ("ringfence-reload-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto file = (dir / "pack.yaml").string();
@@ -278,4 +278,38 @@ TEST_CASE("Vietnamese text folding, URL domains and time of day reach the condit
     r.time_ms += 10 * 3600 * 1000;  // 23:13 at +07:00
     e->decide(r, d);
     CHECK(d.final_action == action::block);
+}
+
+TEST_CASE("an aggregate kept by one key is read at another with 'for': calls back to a number that rang many subscribers") {
+    auto e = load(R"(
+- rule: called_back
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h for callee.e164) >= 3
+  action: block
+  priority: critical
+  reason: "{callee.e164} itself called {caller.e164} and others"
+)");
+    REQUIRE(e);
+    engine::decision d;
+    for (int i = 0; i < 3; ++i) {
+        e->decide(call("r" + std::to_string(i), t0 + i * 1000, "+881600000001", false, "+8491200000" + std::to_string(i)), d);
+        CHECK(d.final_action == action::allow);  // read at the callees: they made no calls
+    }
+    e->decide(call("back", t0 + 5000, "+84912000001", true, "+881600000001"), d);
+    CHECK(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].evidence_json ==
+          R"x({"aggregates":[{"aggregate":"count(call.attempt by caller.e164 within 1h for callee.e164)","key":"+881600000001","value":3,"op":">=","threshold":3}]})x");
+    // The reader does not feed the state: the call back is counted once, by its own caller.
+    e->decide(call("other", t0 + 6000, "+84912000002", true, "+84912000001"), d);
+    CHECK(d.final_action == action::allow);
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(
+- rule: bad
+  events: [call.attempt]
+  condition: count(call.attempt within 1h for callee.e164) > 1
+  action: block
+  priority: critical
+)", &diags));
+    CHECK(texts(diags).find("RULES_BAD_AGGREGATE") != std::string::npos);
 }

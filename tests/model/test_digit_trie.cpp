@@ -73,7 +73,7 @@ TEST_CASE("digit_trie: exact find, the empty key and non-digit queries") {
     CHECK(*t.longest_prefix("1800/1091").value == 2);
 }
 
-TEST_CASE("digit_trie: a key given twice keeps the value added last; bad keys are refused") {
+TEST_CASE("digit_trie: a key given twice keeps the value added last, bad keys are refused") {
     digit_trie<int>::builder b;
     CHECK(b.add("84", 1));
     CHECK(b.add("84", 2));

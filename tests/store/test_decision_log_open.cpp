@@ -54,14 +54,14 @@ TEST_CASE(
     }
     CHECK(query_one(path, "PRAGMA application_id") == "1380336716");
     CHECK(decision_log_application_id == 0x5246444C);
-    CHECK(query_one(path, "PRAGMA user_version") == "1");
-    CHECK(decision_log_schema_version() == 1);
+    CHECK(query_one(path, "PRAGMA user_version") == std::to_string(decision_log_schema_version()));
+    CHECK(decision_log_schema_version() == 2);
     CHECK(query_one(path, "PRAGMA journal_mode") == "wal");
     CHECK(
         query(path,
               "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE "
               "'sqlite_%' ORDER BY name") ==
-        std::vector<row>{{"decision_rules", "1"}, {"decisions", "1"}, {"ruleset_versions", "1"}});
+        std::vector<row>{{"decision_rules", "1"}, {"decisions", "1"}, {"operator_actions", "1"}, {"ruleset_versions", "1"}});
     CHECK(query(path,
                 "SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
                 "ORDER BY name") ==
@@ -69,7 +69,8 @@ TEST_CASE(
                            {"decision_rules_by_rule", "decision_rules"},
                            {"decisions_by_callee", "decisions"},
                            {"decisions_by_caller", "decisions"},
-                           {"decisions_by_time", "decisions"}});
+                           {"decisions_by_time", "decisions"},
+                           {"operator_actions_by_subject", "operator_actions"}});
     CHECK(query(path,
                 "SELECT i.name, (SELECT group_concat(name, ', ') FROM (SELECT name FROM "
                 "pragma_index_info(i.name) ORDER BY seqno)) FROM sqlite_schema AS i "
@@ -78,7 +79,8 @@ TEST_CASE(
                            {"decision_rules_by_rule", "rule, decision_id"},
                            {"decisions_by_callee", "callee_num, time_ms"},
                            {"decisions_by_caller", "caller_num, time_ms"},
-                           {"decisions_by_time", "time_ms"}});
+                           {"decisions_by_time", "time_ms"},
+                           {"operator_actions_by_subject", "subject, time_ms"}});
     CHECK(query_one(path, "PRAGMA page_size") == "4096");
     CHECK(decision_log_page_size == 4096);
     CHECK(query(path,
@@ -125,19 +127,19 @@ TEST_CASE("decision log: reopening keeps the rows and continues the ids") {
     CHECK(query(path, "SELECT id, record_id FROM decisions ORDER BY id") ==
           std::vector<row>{
               {"1", "rec-1"}, {"2", "rec-2"}, {"3", "rec-3"}, {"4", "rec-4"}, {"5", "rec-5"}});
-    CHECK(query_one(path, "PRAGMA user_version") == "1");
+    CHECK(query_one(path, "PRAGMA user_version") == std::to_string(decision_log_schema_version()));
 }
 
 TEST_CASE("decision log: a file with a newer schema version is refused and left alone") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
     write_rows(path, 1, 1);
-    REQUIRE(execute(path, "PRAGMA user_version = 2") == "");
+    REQUIRE(execute(path, "PRAGMA user_version = 3") == "");
     CHECK(refusal(settings_for(path)) == path +
                                              ": error LOG_SCHEMA_TOO_NEW: decision log schema "
-                                             "version 2 is newer than this ringfence "
-                                             "writes (1); upgrade ringfence or use another file");
-    CHECK(query_one(path, "PRAGMA user_version") == "2");
+                                             "version 3 is newer than this ringfence "
+                                             "writes (2); upgrade ringfence or use another file");
+    CHECK(query_one(path, "PRAGMA user_version") == "3");
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "1");
 }
 
@@ -211,4 +213,16 @@ TEST_CASE("decision log: the migrations run in ascending order up to the current
     for (std::size_t i = 0; i < migrations.size(); ++i)
         CHECK(migrations[i].version == static_cast<int>(i) + 1);
     CHECK(migrations.back().version == decision_log_schema_version());
+}
+
+TEST_CASE("decision log: a version 1 file is migrated to version 2, keeping its rows") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    write_rows(path, 1, 2);
+    // Make it the file a version-1 ringfence wrote.
+    REQUIRE(execute(path, "DROP TABLE operator_actions; PRAGMA user_version = 1") == "");
+    write_rows(path, 3, 1);
+    CHECK(query_one(path, "PRAGMA user_version") == "2");
+    CHECK(query_one(path, "SELECT count(*) FROM decisions") == "3");
+    CHECK(query_one(path, "SELECT count(*) FROM operator_actions") == "0");
 }

@@ -39,7 +39,7 @@ TEST_CASE("csv: plain fields, LF and CRLF, empty fields, no final newline") {
     CHECK(rows[2] == std::vector<std::string>{"4", "5", ""});
 }
 
-TEST_CASE("csv: quoted fields hold commas, doubled quotes and newlines; lines are counted through them") {
+TEST_CASE("csv: quoted fields hold commas, doubled quotes and newlines, lines are counted through them") {
     std::vector<std::size_t> lines;
     const auto rows = read_all("\xEF\xBB\xBFh1,h2\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n\nlast,row\n", &lines);
     REQUIRE(rows.size() == 4);

@@ -96,7 +96,7 @@ TEST_CASE("import: the same subscriber twice is refused naming both lines, whate
     CHECK(has_problem(p, 5, "msisdn", "+84912345678 is also on line 2"));
 }
 
-TEST_CASE("import: a header that lacks columns is refused at line 1; extra columns are reported as ignored") {
+TEST_CASE("import: a header that lacks columns is refused at line 1, extra columns are reported as ignored") {
     auto p = parse("msisdn,imsi,status\n0912345678,,active\n");
     CHECK_FALSE(p.ok());
     REQUIRE(p.problems.size() == 1);
@@ -123,7 +123,7 @@ TEST_CASE("import: the carrier's header names map onto the fields (subscribers.i
     CHECK_FALSE(p.ok());
 }
 
-TEST_CASE("import: a full load writes a new database with its run recorded; a second one reports what changed") {
+TEST_CASE("import: a full load writes a new database with its run recorded, a second one reports what changed") {
     testing::scratch_dir dir("full-import");
     const std::string db = dir.file("subscribers.sqlite");
     auto p = parse(contract_header + good_rows);
@@ -151,7 +151,7 @@ TEST_CASE("import: a full load writes a new database with its run recorded; a se
     CHECK(count_rows(db, "SELECT deleted FROM import_runs WHERE id = 2") == 1);
 }
 
-TEST_CASE("import: a delta upserts and deletes in one transaction; a refused file changes nothing") {
+TEST_CASE("import: a delta upserts and deletes in one transaction, a refused file changes nothing") {
     testing::scratch_dir dir("delta-import");
     const std::string db = dir.file("subscribers.sqlite");
     import_changes c;
@@ -184,4 +184,14 @@ TEST_CASE("import: a file that is not a subscriber database is not replaced by a
     auto d = parse(std::string(contract_header).insert(std::string(contract_header).size() - 1, ",op") + "0912345678,,,,,,,,,,,,,delete\n", import_mode::delta);
     REQUIRE(d.ok());
     CHECK(apply_import(db, d, test_source(), c).find("not a SQLite database") != std::string::npos);
+}
+
+TEST_CASE("import: an MSISDN written as E.164 digits with no '+' (as HLR and billing exports do) is read as such") {
+    const auto p = parse(contract_header + std::string("84912345678,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n"
+                                                       "912345679,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n"));
+    REQUIRE(p.ok());
+    REQUIRE(p.upserts.size() == 2);
+    CHECK(p.upserts[0].msisdn == 84912345678);
+    CHECK(p.upserts[1].msisdn == 84912345679);
+    CHECK_FALSE(parse(contract_header + std::string("006591234567,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n")).ok());
 }

@@ -1,7 +1,8 @@
 // ringfence bench engine: the rule engine alone, in this process, on one thread: every
-// shipped pack loaded plus large lists (numbers, domains, keywords) given as items files,
-// window state filled with many active keys, then call and SMS records decided back to back.
-// Reports records/s per core, bytes per active key, and the time of a full reload.
+// shipped pack loaded, large intelligence lists (police numbers, blocked domains) in a
+// temporary intel database, a large keyword list given as an items file, window state
+// filled with many active keys, then call and SMS records decided back to back. Reports
+// records/s per core, bytes per active key, and the time of a full reload.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -12,6 +13,8 @@
 
 #include "app/daemon_config.hpp"
 #include "engine/rule_engine.hpp"
+#include "intel/intel_editor.hpp"
+#include "intel/intel_store.hpp"
 #include "model/numbering_plan.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
@@ -28,34 +31,48 @@ double seconds_since(clock_type::time_point t) { return std::chrono::duration<do
 struct bench_options {
     std::uint64_t records = 1'000'000;
     std::uint64_t keys = 1'000'000;
-    std::uint64_t numbers = 1'000'000;
-    std::uint64_t domains = 100'000;
+    std::uint64_t intel_numbers = 1'000'000;
+    std::uint64_t intel_domains = 100'000;
     std::uint64_t keywords = 5'000;
     std::vector<std::string> rule_paths;
 };
 
 std::string subscriber(std::uint64_t i) { return fmt::format("+849{:08}", i % 100'000'000); }
 
-// Writes the large lists and a local pack that swaps them into the shipped packs.
+// Writes the keyword list and a local pack that appends it to the shipped packs.
 std::string write_bench_pack(const fs::path& dir, const bench_options& o) {
-    {
-        std::ofstream f(dir / "police_numbers.txt");
-        for (std::uint64_t i = 0; i < o.numbers; ++i) f << fmt::format("+8470{:08}\n", i);  // never a generated caller
-    }
-    {
-        std::ofstream f(dir / "blocked_domains.txt");
-        for (std::uint64_t i = 0; i < o.domains; ++i) f << fmt::format("scam-{}.example.top\n", i);
-    }
     {
         std::ofstream f(dir / "keywords.txt");
         std::mt19937_64 rng(7);
         for (std::uint64_t i = 0; i < o.keywords; ++i) f << fmt::format("lure phrase {} {:x}\n", i, rng() % 0xFFFFFF);
     }
     const fs::path pack = dir / "bench-lists.yaml";
-    std::ofstream(pack) << "- list: police_numbers\n  items_file: police_numbers.txt\n  override: {items: replace}\n"
-                           "- list: blocked_domains\n  items_file: blocked_domains.txt\n  override: {items: replace}\n"
-                           "- list: lures_vi\n  items_file: keywords.txt\n  override: {items: append}\n";
+    std::ofstream(pack) << "- list: lures_vi\n  items_file: keywords.txt\n  override: {items: append}\n";
     return pack.string();
+}
+
+// Fills police_numbers and blocked_domains in a new intel database at path, as
+// `ringfence lists import` would (one transaction per list). Returns "" or why not.
+std::string write_bench_intel(const std::string& path, const bench_options& o) {
+    auto store = intel::intel_store::open(path);
+    if (!store.value) return store.diagnostics.empty() ? "cannot open" : store.diagnostics.front().to_text();
+    intel::intel_editor editor((*store.value)->connection(), "ringfence bench engine");
+    auto fill_list = [&](const char* name, engine::intel_kind kind, std::uint64_t n, auto value_of) -> std::string {
+        if (auto err = editor.create_list(name, kind, "bench", 0); !err.empty()) return err;
+        std::optional<intel::list_row> row;
+        editor.find_list(name, row, 0);
+        if (!row) return "list not created";
+        std::vector<intel::new_entry> rows;
+        rows.reserve(n);
+        for (std::uint64_t i = 0; i < n; ++i) rows.push_back({value_of(i), {}, intel::entry_source::police, "bench entry", 0});
+        std::int64_t added = 0, replaced = 0;
+        return editor.import(*row, rows, "bench", "-", 0, added, replaced);
+    };
+    // Never a generated caller: every call attempt looks the number up and misses.
+    if (auto err = fill_list("police_numbers", engine::intel_kind::number, o.intel_numbers, [](std::uint64_t i) { return fmt::format("+8470{:08}", i); });
+        !err.empty())
+        return err;
+    return fill_list("blocked_domains", engine::intel_kind::domain, o.intel_domains, [](std::uint64_t i) { return fmt::format("scam-{}.top", i); });
 }
 
 void fill(model::record& r, const model::numbering_plan& plan, model::event_kind kind, std::int64_t t, const std::string& caller,
@@ -85,11 +102,11 @@ int bench_engine(std::vector<std::string> args) {
         const std::uint64_t v = std::strtoull(args[i + 1].c_str(), nullptr, 10);
         if (args[i] == "--records") o.records = v;
         else if (args[i] == "--keys") o.keys = v;
-        else if (args[i] == "--numbers") o.numbers = v;
-        else if (args[i] == "--domains") o.domains = v;
+        else if (args[i] == "--intel-numbers") o.intel_numbers = v;
+        else if (args[i] == "--intel-domains") o.intel_domains = v;
         else if (args[i] == "--keywords") o.keywords = v;
         else {
-            std::fprintf(stderr, "usage: ringfence bench engine [--records N] [--keys N] [--numbers N] [--domains N] [--keywords N]\n");
+            std::fprintf(stderr, "usage: ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N]\n");
             return 2;
         }
     }
@@ -105,15 +122,27 @@ int bench_engine(std::vector<std::string> args) {
     s.windows.memory_cap_bytes = std::size_t{8} << 30;
 
     auto t = clock_type::now();
+    const std::string intel_path = (dir / "intel.sqlite").string();
+    if (auto err = write_bench_intel(intel_path, o); !err.empty()) {
+        std::fprintf(stderr, "ringfence bench engine: intel database: %s\n", err.c_str());
+        return 1;
+    }
+    std::printf("intel import: %llu numbers and %llu domains in %.3f s\n", static_cast<unsigned long long>(o.intel_numbers),
+                static_cast<unsigned long long>(o.intel_domains), seconds_since(t));
+    auto store = intel::intel_store::open(intel_path);
+    if (!store.value) return 1;
+    s.intel = *store.value;
+
+    t = clock_type::now();
     auto created = engine::rule_engine::create(s);
     const double load_s = seconds_since(t);
     for (const auto& d : created.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!created.value) return 1;
     engine::rule_engine& eng = **created.value;
     const auto rs = eng.current();
-    std::printf("ringfence bench engine: %zu rules, %zu aggregates, %zu list entries (%llu numbers, %llu domains, %llu keywords)\n",
-                rs->rules.size(), rs->aggregates.size(), rs->list_entries, static_cast<unsigned long long>(o.numbers),
-                static_cast<unsigned long long>(o.domains), static_cast<unsigned long long>(o.keywords));
+    std::printf("ringfence bench engine: %zu rules, %zu aggregates, %zu list entries (%llu intel numbers, %llu intel domains, %llu keywords)\n",
+                rs->rules.size(), rs->aggregates.size(), rs->list_entries, static_cast<unsigned long long>(o.intel_numbers),
+                static_cast<unsigned long long>(o.intel_domains), static_cast<unsigned long long>(o.keywords));
     std::printf("load: %.3f s\n", load_s);
 
     // Active keys: one call attempt from each of `keys` subscribers.
@@ -166,6 +195,27 @@ int bench_engine(std::vector<std::string> args) {
     };
     run(calls, "call.attempt");
     run(sms, "sms");
+
+    // One intelligence-list lookup on its own: the current snapshot read (no lock, no
+    // shared count) and a hash probe, for numbers that are and are not listed.
+    for (const auto& l : rs->lists) {
+        if (l->name() != "police_numbers" || o.intel_numbers == 0) continue;
+        const std::uint64_t n = 10'000'000;
+        std::vector<std::string> listed, unlisted;
+        for (std::uint64_t i = 0; i < 1024; ++i) {
+            listed.push_back(fmt::format("+8470{:08}", (i * 7919) % o.intel_numbers));
+            unlisted.push_back(subscriber(i * 7919));
+        }
+        for (auto* values : {&listed, &unlisted}) {
+            std::uint64_t hits = 0;
+            t = clock_type::now();
+            for (std::uint64_t i = 0; i < n; ++i) hits += l->match_at((*values)[i & 1023], now, nullptr);
+            std::printf("intel lookup (%s): %.1f ns per match, %llu hits\n", values == &listed ? "listed" : "not listed",
+                        seconds_since(t) * 1e9 / static_cast<double>(n), static_cast<unsigned long long>(hits));
+        }
+        std::printf("police_numbers in memory: %zu entries, %zu bytes (%.0f per entry)\n", l->size(), l->bytes(),
+                    static_cast<double>(l->bytes()) / static_cast<double>(l->size()));
+    }
 
     t = clock_type::now();
     auto reload = eng.reload();

@@ -58,6 +58,18 @@ int cmd_rules(std::vector<std::string> args) {
         return 2;
     }
     settings.windows.memory_cap_bytes = 256 << 20;
+    // Tests seed intelligence lists into a store of their own, in memory: never the
+    // daemon's database. check reads none: intelligence lists are empty, their uses checked.
+    std::shared_ptr<intel::intel_store> intel;
+    if (what == "test") {
+        auto store = intel::intel_store::open(":memory:");
+        if (!store.value) {
+            print_diagnostics(store.diagnostics, false);
+            return 1;
+        }
+        intel = *store.value;
+        settings.intel = intel;
+    }
     auto eng = engine::rule_engine::create(settings);
 
     if (what == "check") {
@@ -88,7 +100,7 @@ int cmd_rules(std::vector<std::string> args) {
             return 1;
         }
         print_diagnostics(eng.diagnostics, false);  // warnings
-        const auto report = run_pack_tests(**eng.value, *plan.value);
+        const auto report = run_pack_tests(**eng.value, *plan.value, intel.get());
         for (const auto& r : report.results) {
             std::printf("%s %s (%s:%d)\n", r.failures.empty() ? "PASS" : "FAIL", r.name.c_str(), r.loc.file.c_str(), r.loc.line);
             for (const auto& f : r.failures) std::printf("    %s\n", f.c_str());

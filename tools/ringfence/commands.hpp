@@ -16,5 +16,6 @@ int bench_subscribers(std::vector<std::string> args);
 int bench_smpp(std::vector<std::string> args);
 int cmd_state(std::vector<std::string> args);
 int cmd_subscribers(std::vector<std::string> args);
+int cmd_lists(std::vector<std::string> args);
 
 }  // namespace ringfence::cli

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -145,13 +146,19 @@ load_result run_load(const load_settings& s) {
                 }
             }
         }
-        int timeout_ms = 50;
-        if (s.rate > 0 && total_sent < s.records) timeout_ms = 0;  // keep pacing precise
+        // Paced: sleep until the next record is due (or a reply arrives), not spin: the
+        // client shares the machine with the daemon it measures.
+        std::int64_t timeout_ns = 50'000'000;
+        if (s.rate > 0 && total_sent < s.records) {
+            const auto next_due = start + static_cast<std::int64_t>(static_cast<double>(total_sent) * ns_per_record);
+            timeout_ns = std::clamp<std::int64_t>(next_due - now_ns(), 0, 50'000'000);
+        }
         for (int i = 0; i < n; ++i) {
             auto& c = conns[static_cast<std::size_t>(i)];
             pfds[static_cast<std::size_t>(i)] = {c.fd, static_cast<short>(POLLIN | (c.outbox_sent < c.outbox.size() ? POLLOUT : 0)), 0};
         }
-        if (::poll(pfds.data(), static_cast<nfds_t>(n), timeout_ms) < 0 && errno != EINTR) {
+        const timespec wait{static_cast<time_t>(timeout_ns / 1'000'000'000), static_cast<long>(timeout_ns % 1'000'000'000)};
+        if (::ppoll(pfds.data(), static_cast<nfds_t>(n), &wait, nullptr) < 0 && errno != EINTR) {
             result.failure = fmt::format("poll: {}", std::strerror(errno));
             break;
         }

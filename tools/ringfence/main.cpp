@@ -17,6 +17,8 @@ constexpr const char* usage =
     "  rules test PATH...        run the test cases the packs carry\n"
     "  state show|reset KEY      inspect or clear one subject's window state in the running daemon\n"
     "  subscribers import|due|show|schema  the subscriber-verification database (docs/subscribers.md)\n"
+    "  lists create|import|add|remove|show|audit ...  the intelligence lists (police, bank, spam reports), audited;\n"
+    "                            `ringfence lists` for details\n"
     "  bench ingest [OPTIONS]    load-test ringfenced over TCP and report records/s, latency and log rows/s\n"
     "  bench engine [OPTIONS]    the rule engine alone: records/s per core, bytes per key, reload time\n"
     "  bench subscribers [OPTIONS]  import, index and look up N generated subscribers; engine records/s with and without\n"
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     if (command == "rules") return ringfence::cli::cmd_rules(std::move(args));
     if (command == "state") return ringfence::cli::cmd_state(std::move(args));
     if (command == "subscribers") return ringfence::cli::cmd_subscribers(std::move(args));
+    if (command == "lists") return ringfence::cli::cmd_lists(std::move(args));
     if (command == "version" || command == "--version") {
         std::puts("ringfence " RINGFENCE_VERSION);
         return 0;

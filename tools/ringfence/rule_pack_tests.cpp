@@ -8,6 +8,9 @@
 #include "decode/jsonl/record_parser.hpp"
 #include "subscribers/subscriber_import.hpp"
 #include "subscribers/subscriber_index.hpp"
+#include "intel/intel_editor.hpp"
+#include "intel/intel_import.hpp"
+#include "intel/intel_values.hpp"
 
 namespace ringfence::cli {
 
@@ -64,6 +67,59 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
     return b.finish();
 }
 
+// Puts a test's intel entries into the store (and takes the previous test's out), then
+// refreshes it so the engine sees exactly these. Problems become the test's failures.
+void seed_intel(const engine::test_item& t, const engine::rule_items& items, const model::numbering_plan& plan, intel::intel_store& store,
+                std::vector<std::string>& failures) {
+    static const auto utc = [] {
+        std::string why;
+        return common::time_zone::load("UTC", why);
+    }();
+    intel::intel_editor editor(store.connection(), "ringfence rules test");
+    std::vector<intel::list_row> lists;
+    if (auto err = editor.lists(lists, 0); !err.empty()) {
+        failures.push_back("intel store: " + err);
+        return;
+    }
+    for (const auto& l : lists) {  // the previous test's entries out
+        std::vector<intel::entry_row> rows;
+        editor.entries(l, true, 0, rows);
+        for (const auto& r : rows) {
+            bool found = false;
+            editor.remove(l, r.value, 0, found);
+        }
+    }
+    for (const auto& e : t.intel) {
+        const std::string where = fmt::format("{}:{}", e.loc.file, e.loc.line);
+        const auto decl = std::find_if(items.lists.begin(), items.lists.end(), [&](const auto& l) { return l.name == e.list && l.intel; });
+        if (decl == items.lists.end()) {
+            failures.push_back(fmt::format("{}: '{}' is not a list declared with intel: KIND", where, e.list));
+            continue;
+        }
+        const engine::intel_kind kind = *engine::parse_intel_kind(decl->intel->text);
+        std::optional<intel::list_row> row;
+        editor.find_list(e.list, row, 0);
+        if (!row) {
+            editor.create_list(e.list, kind, "", 0);
+            editor.find_list(e.list, row, 0);
+        }
+        std::string why;
+        const auto value = intel::normalise_value(kind, e.value, plan, why);
+        const auto source = intel::parse_entry_source(e.source);
+        // Record times in tests are fixed, so an expiry may lie in the past of the wall clock.
+        const auto expires = utc ? intel::parse_expiry(e.expires, *utc, 0, why) : std::nullopt;
+        if (!value || !source || !expires || !row) {
+            failures.push_back(fmt::format("{}: intel entry '{}' for {}: {}", where, e.value, e.list, !source ? "unknown source" : why));
+            continue;
+        }
+        intel::new_entry n{value->value, value->bank_code, *source, e.reason, *expires};
+        bool replaced = false;
+        if (auto err = editor.add(*row, n, 0, replaced); !err.empty()) failures.push_back(fmt::format("{}: {}", where, err));
+    }
+    const auto r = store.refresh(0);
+    if (!r.ok) failures.push_back("intel store: " + r.error);
+}
+
 }  // namespace
 
 int pack_test_report::passed() const {
@@ -72,7 +128,7 @@ int pack_test_report::passed() const {
 
 int pack_test_report::failed() const { return static_cast<int>(results.size()) - passed(); }
 
-pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering_plan& plan) {
+pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering_plan& plan, intel::intel_store* intel) {
     pack_test_report report;
     decode::record_json_parser parser(plan);
     const auto& items = eng.last_loaded().items;
@@ -85,6 +141,8 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
         // never the operator's.
         if (!eng.subscriber_source()) eng.set_subscriber_source(std::make_shared<subscribers::subscriber_source>(subscribers::lifecycle_periods{}));
         eng.subscriber_source()->install(test_subscribers(t, plan, result.failures));
+        if (intel) seed_intel(t, items, plan, *intel, result.failures);
+        else if (!t.intel.empty()) result.failures.push_back("this test seeds intel entries but no intel store was given");
         std::map<std::string, engine::decision> decided;
         model::record rec;
         for (std::size_t i = 0; i < t.records_json.size(); ++i) {

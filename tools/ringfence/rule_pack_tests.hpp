@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "common/time_zone.hpp"
 #include "engine/rule_engine.hpp"
+#include "intel/intel_store.hpp"
 #include "model/numbering_plan.hpp"
 
 namespace ringfence::cli {
@@ -23,6 +25,9 @@ struct pack_test_report {
     int failed() const;
 };
 
-pack_test_report run_pack_tests(engine::rule_engine& engine, const model::numbering_plan& plan);
+// intel: the (in-memory) intel store the engine was created with; each test's `intel:`
+// entries are put in it before its records run, and taken out after. Null: a test that
+// seeds intel entries fails.
+pack_test_report run_pack_tests(engine::rule_engine& engine, const model::numbering_plan& plan, intel::intel_store* intel = nullptr);
 
 }  // namespace ringfence::cli

@@ -24,6 +24,8 @@ std::shared_ptr<aggregate> clone(const aggregate& a) {
     out->event_where = a.event_where;
     if (a.where) out->where = clone(*a.where);
     out->by_field = a.by_field;
+    out->for_field = a.for_field;
+    out->for_where = a.for_where;
     out->by_where = a.by_where;
     out->window_ms = a.window_ms;
     out->where_span = a.where_span;

@@ -17,7 +17,7 @@ struct keyword {
     token_kind kind;
 };
 
-constexpr std::array<keyword, 17> keywords{{
+constexpr std::array<keyword, 18> keywords{{
     {"and", "'and'", token_kind::kw_and},
     {"or", "'or'", token_kind::kw_or},
     {"not", "'not'", token_kind::kw_not},
@@ -35,6 +35,7 @@ constexpr std::array<keyword, 17> keywords{{
     {"where", "'where'", token_kind::kw_where},
     {"by", "'by'", token_kind::kw_by},
     {"within", "'within'", token_kind::kw_within},
+    {"for", "'for'", token_kind::kw_for},
 }};
 
 struct duration_unit {

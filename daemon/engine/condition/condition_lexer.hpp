@@ -58,6 +58,7 @@ enum class token_kind : std::uint8_t {
     kw_where,
     kw_by,
     kw_within,
+    kw_for,
 };
 
 struct token {

@@ -535,6 +535,14 @@ class parser {
             return fail(window,
                         "'within' needs a duration greater than zero, found " + describe(window));
         agg->window_ms = window.millis;
+        if (at(token_kind::kw_for)) {
+            advance();
+            if (!at(token_kind::identifier))
+                return fail(current(), "expected a field name after 'for' but found " + describe(current()));
+            const token& key = advance();
+            agg->for_field = std::string(key.text);
+            agg->for_where = span_of(key);
+        }
         if (!expect_close(open)) return nullptr;
         --open_parens_;
         agg->where_span = span_from(name.offset);

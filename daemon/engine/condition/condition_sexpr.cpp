@@ -87,6 +87,10 @@ void append(std::string& out, const aggregate& a) {
     }
     out.append(" within ");
     append_integer(out, a.window_ms);
+    if (!a.for_field.empty()) {
+        out.append(" for ");
+        out.append(a.for_field);
+    }
     out.push_back(')');
 }
 

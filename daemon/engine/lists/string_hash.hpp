@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+
+#include "common/mix64.hpp"
 #include <cstring>
 #include <string_view>
 
@@ -29,12 +31,7 @@ inline std::uint64_t hash_string(std::string_view s) noexcept {
         h = (h ^ v) * k;
         h ^= h >> 29;
     }
-    h ^= h >> 30;
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 27;
-    h *= 0x94D049BB133111EBull;
-    h ^= h >> 31;
-    return h;
+    return common::mix64(h);
 }
 
 }  // namespace ringfence::engine::lists

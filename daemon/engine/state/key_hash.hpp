@@ -6,20 +6,13 @@
 #pragma once
 
 #include <cstdint>
+
+#include "common/mix64.hpp"
 #include <string_view>
 
 namespace ringfence::engine::state {
 
-// A bijective 64-bit finaliser (splitmix64): spreads a weak hash over every bit without
-// adding collisions.
-constexpr std::uint64_t mix64(std::uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
+using common::mix64;
 
 // Hash of bytes under seed; the bytes are read as little-endian words on every platform.
 std::uint64_t hash_bytes(std::uint64_t seed, std::string_view bytes);

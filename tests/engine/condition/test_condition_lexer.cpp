@@ -76,7 +76,7 @@ TEST_CASE("punctuation and operators") {
           "identifier f@0 | '(' (@1 | identifier x@2 | ',' ,@3 | identifier y@4 | ')' )@5 | end@6");
 }
 
-TEST_CASE("numbers have no sign; the minus is its own token") {
+TEST_CASE("numbers have no sign, the minus is its own token") {
     const auto tokens = condition::lex_condition("50 0.85 007 -3");
     REQUIRE(tokens.size() == 6);
     CHECK(tokens[0].kind == token_kind::number);

@@ -64,7 +64,7 @@ TEST_CASE("precedence: not binds tighter than and, and tighter than or") {
     });
 }
 
-TEST_CASE("and and or are n-ary; parentheses are kept") {
+TEST_CASE("and and or are n-ary, parentheses are kept") {
     check_all({
         {"a or b or c", "(or (bare a) (bare b) (bare c))"},
         {"a and b and c and d", "(and (bare a) (bare b) (bare c) (bare d))"},
@@ -149,6 +149,9 @@ TEST_CASE("aggregates") {
          "(cmp < (agg sum call.talk_ms of call.end by caller.e164 within 86400000) 60000)"},
         {"outgoing_share(call.attempt by caller.e164 within 24h) > 0.95",
          "(cmp > (agg outgoing_share call.attempt by caller.e164 within 86400000) 0.95)"},
+        // Kept by one key, read at another.
+        {"count(sms.deliver by callee.e164 within 24h for caller.e164) = 0",
+         "(cmp = (agg count sms.deliver by callee.e164 within 86400000 for caller.e164) 0)"},
         // No key, and a filter with parentheses, not and a list.
         {"count(sms.submit within 500ms) > 1", "(cmp > (agg count sms.submit within 500) 1)"},
         {"count(call.end where (call.talk_ms = 0 or call.ring_ms < 3s) and not caller.is_home "

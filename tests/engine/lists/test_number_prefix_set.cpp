@@ -54,7 +54,7 @@ TEST_CASE("number_prefix_set: leading zeros, '+' and the end of the digits") {
 }
 
 TEST_CASE(
-    "number_prefix_set: the empty prefix matches everything; duplicates keep the first index") {
+    "number_prefix_set: the empty prefix matches everything, duplicates keep the first index") {
     const auto set = build({"849", "", "849", "84"});
     CHECK(set.size() == 3);
     CHECK(set.longest_prefix("849123") == 0u);

@@ -67,7 +67,7 @@ TEST_CASE("fold_text: full-width, mathematical and circled ASCII look-alikes bec
     CHECK(folded("ⓥⓒⓑ Ⓞ") == "vcb o");
 }
 
-TEST_CASE("fold_text: invisible characters vanish inside words; symbols and emoji separate") {
+TEST_CASE("fold_text: invisible characters vanish inside words, symbols and emoji separate") {
     CHECK(folded("chuy\xE1\xBB\x83n\xE2\x80\x8B kho\xE2\x80\x8D\xE1\xBA\xA3n") ==
           "chuyen khoan");  // ZWSP, ZWJ
     CHECK(folded("ng\xC2\xAD"
@@ -78,7 +78,7 @@ TEST_CASE("fold_text: invisible characters vanish inside words; symbols and emoj
     CHECK(folded("50.000đ/tin (0đ)") == "50 000d tin 0d");
 }
 
-TEST_CASE("fold_text: other scripts are kept; malformed UTF-8 separates") {
+TEST_CASE("fold_text: other scripts are kept, malformed UTF-8 separates") {
     CHECK(folded("Сбербанк ABC") == "Сбербанк abc");
     CHECK(folded("ab\xFF"
                  "cd\xC3") == "ab cd");

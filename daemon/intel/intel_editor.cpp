@@ -1,0 +1,251 @@
+#include "intel/intel_editor.hpp"
+
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "model/time_format.hpp"
+
+namespace ringfence::intel {
+
+namespace {
+
+std::string column_text(sqlite3_stmt* s, int i) {
+    const auto* p = sqlite3_column_text(s, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
+}
+
+std::string describe_expiry(std::int64_t expires_at_ms) {
+    if (expires_at_ms == 0) return "never";
+    std::string out;
+    model::append_rfc3339_utc(out, expires_at_ms);
+    return out;
+}
+
+}  // namespace
+
+std::string current_actor() {
+    const uid_t uid = ::getuid();
+    std::string name = "?";
+    passwd pw{};
+    passwd* found = nullptr;
+    char buf[4096];
+    if (::getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found) name = found->pw_name;
+    return fmt::format("{} (uid {})", name, uid);
+}
+
+template <class Body>
+std::string intel_editor::in_transaction(Body&& body) {
+    if (auto err = db_.exec("BEGIN IMMEDIATE"); !err.empty()) return "cannot start a transaction: " + err;
+    std::string err = body();
+    if (err.empty()) err = db_.exec("COMMIT");
+    if (!err.empty()) db_.exec("ROLLBACK");
+    return err;
+}
+
+std::string intel_editor::find_list(const std::string& name, std::optional<list_row>& out, std::int64_t now_ms) {
+    out.reset();
+    std::vector<list_row> all;
+    if (auto err = lists(all, now_ms); !err.empty()) return err;
+    for (auto& l : all)
+        if (l.name == name) out = std::move(l);
+    return {};
+}
+
+std::string intel_editor::lists(std::vector<list_row>& out, std::int64_t now_ms) {
+    out.clear();
+    std::string failure;
+    auto q = sqlite::sqlite_statement::prepare(db_.get(),
+                                              "SELECT l.id, l.name, l.kind, l.description, l.revision, count(e.id), "
+                                              "count(e.id) FILTER (WHERE e.expires_at_ms IS NULL OR e.expires_at_ms > ?1) "
+                                              "FROM lists l LEFT JOIN entries e ON e.list_id = l.id GROUP BY l.id ORDER BY l.name",
+                                              failure);
+    if (!q) return failure;
+    q.bind_int(1, now_ms);
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+        list_row l;
+        l.id = sqlite3_column_int64(q.get(), 0);
+        l.name = column_text(q.get(), 1);
+        l.kind = engine::parse_intel_kind(column_text(q.get(), 2)).value_or(engine::intel_kind::number);
+        l.description = column_text(q.get(), 3);
+        l.revision = sqlite3_column_int64(q.get(), 4);
+        l.entries = sqlite3_column_int64(q.get(), 5);
+        l.live = sqlite3_column_int64(q.get(), 6);
+        out.push_back(std::move(l));
+    }
+    return rc == SQLITE_DONE ? std::string() : db_.last_error();
+}
+
+std::string intel_editor::write_audit(std::int64_t now_ms, const char* action, const std::string& list, const std::string* value,
+                                      const std::string* file, const std::string* sha256, std::int64_t added, std::int64_t replaced,
+                                      const std::string& detail) {
+    std::string failure;
+    auto q = sqlite::sqlite_statement::prepare(db_.get(),
+                                              "INSERT INTO audit (time_ms, actor, action, list, value, file, file_sha256, rows_added, rows_replaced, detail) "
+                                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                              failure);
+    if (!q) return failure;
+    const std::string act = action;
+    q.bind_int(1, now_ms);
+    q.bind_text(2, actor_);
+    q.bind_text(3, act);
+    q.bind_text(4, list);
+    if (value) q.bind_text(5, *value); else q.bind_null(5);
+    if (file) q.bind_text(6, *file); else q.bind_null(6);
+    if (sha256) q.bind_text(7, *sha256); else q.bind_null(7);
+    if (added >= 0) q.bind_int(8, added); else q.bind_null(8);
+    if (replaced >= 0) q.bind_int(9, replaced); else q.bind_null(9);
+    q.bind_text(10, detail);
+    return q.run();
+}
+
+std::string intel_editor::bump_revision(const list_row& list) {
+    std::string failure;
+    auto q = sqlite::sqlite_statement::prepare(db_.get(), "UPDATE lists SET revision = revision + 1 WHERE id = ?1", failure);
+    if (!q) return failure;
+    q.bind_int(1, list.id);
+    return q.run();
+}
+
+std::string intel_editor::create_list(const std::string& name, engine::intel_kind kind, const std::string& description, std::int64_t now_ms) {
+    return in_transaction([&]() -> std::string {
+        std::string failure;
+        auto q = sqlite::sqlite_statement::prepare(db_.get(), "INSERT INTO lists (name, kind, description, created_at_ms) VALUES (?1, ?2, ?3, ?4)", failure);
+        if (!q) return failure;
+        const std::string k(to_string(kind));
+        q.bind_text(1, name);
+        q.bind_text(2, k);
+        q.bind_text(3, description);
+        q.bind_int(4, now_ms);
+        if (auto err = q.run(); !err.empty()) return err;
+        return write_audit(now_ms, "create", name, nullptr, nullptr, nullptr, -1, -1, fmt::format("kind {}", k));
+    });
+}
+
+std::string intel_editor::upsert(const list_row& list, const new_entry& e, std::int64_t now_ms, bool& replaced) {
+    // Prepared once per editor: an import of a million rows runs these a million times.
+    std::string failure;
+    if (!exists_) exists_ = sqlite::sqlite_statement::prepare(db_.get(), "SELECT 1 FROM entries WHERE list_id = ?1 AND value = ?2", failure);
+    if (!upsert_)
+        upsert_ = sqlite::sqlite_statement::prepare(
+            db_.get(),
+            "INSERT INTO entries (list_id, value, bank_code, source, reason, added_at_ms, expires_at_ms, added_by) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+            "ON CONFLICT (list_id, value) DO UPDATE SET bank_code = excluded.bank_code, source = excluded.source, reason = excluded.reason, "
+            "added_at_ms = excluded.added_at_ms, expires_at_ms = excluded.expires_at_ms, added_by = excluded.added_by",
+            failure);
+    if (!exists_ || !upsert_) return failure;
+    exists_.bind_int(1, list.id);
+    exists_.bind_text(2, e.value);
+    const int rc = sqlite3_step(exists_.get());
+    sqlite3_reset(exists_.get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_.last_error();
+    replaced = rc == SQLITE_ROW;
+    const std::string_view source = to_string(e.source);
+    upsert_.bind_int(1, list.id);
+    upsert_.bind_text(2, e.value);
+    upsert_.bind_text_or_null(3, e.bank_code);
+    upsert_.bind_text(4, source);
+    upsert_.bind_text(5, e.reason);
+    upsert_.bind_int(6, now_ms);
+    if (e.expires_at_ms != 0) upsert_.bind_int(7, e.expires_at_ms); else upsert_.bind_null(7);
+    upsert_.bind_text(8, actor_);
+    return upsert_.run();
+}
+
+std::string intel_editor::add(const list_row& list, const new_entry& e, std::int64_t now_ms, bool& replaced) {
+    return in_transaction([&]() -> std::string {
+        if (auto err = upsert(list, e, now_ms, replaced); !err.empty()) return err;
+        if (auto err = bump_revision(list); !err.empty()) return err;
+        const std::string detail = fmt::format("{}source={} reason={} expires={}", replaced ? "replaced; " : "", to_string(e.source), e.reason,
+                                               describe_expiry(e.expires_at_ms));
+        return write_audit(now_ms, "add", list.name, &e.value, nullptr, nullptr, -1, -1, detail);
+    });
+}
+
+std::string intel_editor::remove(const list_row& list, const std::string& value, std::int64_t now_ms, bool& found) {
+    return in_transaction([&]() -> std::string {
+        std::string failure;
+        auto q = sqlite::sqlite_statement::prepare(db_.get(), "DELETE FROM entries WHERE list_id = ?1 AND value = ?2", failure);
+        if (!q) return failure;
+        q.bind_int(1, list.id);
+        q.bind_text(2, value);
+        if (auto err = q.run(); !err.empty()) return err;
+        found = sqlite3_changes(db_.get()) > 0;
+        if (!found) return {};  // nothing changed: nothing to audit
+        if (auto err = bump_revision(list); !err.empty()) return err;
+        return write_audit(now_ms, "remove", list.name, &value, nullptr, nullptr, -1, -1, "removed");
+    });
+}
+
+std::string intel_editor::import(const list_row& list, const std::vector<new_entry>& rows, const std::string& file, const std::string& sha256,
+                                 std::int64_t now_ms, std::int64_t& added, std::int64_t& replaced) {
+    added = replaced = 0;
+    return in_transaction([&]() -> std::string {
+        for (const auto& e : rows) {
+            bool was = false;
+            if (auto err = upsert(list, e, now_ms, was); !err.empty()) return fmt::format("entry '{}': {}", e.value, err);
+            ++(was ? replaced : added);
+        }
+        if (auto err = bump_revision(list); !err.empty()) return err;
+        return write_audit(now_ms, "import", list.name, nullptr, &file, &sha256, added, replaced, fmt::format("{} rows", rows.size()));
+    });
+}
+
+std::string intel_editor::entries(const list_row& list, bool include_expired, std::int64_t now_ms, std::vector<entry_row>& out) {
+    out.clear();
+    std::string failure;
+    auto q = sqlite::sqlite_statement::prepare(db_.get(),
+                                              "SELECT value, coalesce(bank_code, ''), source, reason, added_at_ms, coalesce(expires_at_ms, 0), added_by "
+                                              "FROM entries WHERE list_id = ?1 AND (?2 OR expires_at_ms IS NULL OR expires_at_ms > ?3) ORDER BY value",
+                                              failure);
+    if (!q) return failure;
+    q.bind_int(1, list.id);
+    q.bind_int(2, include_expired ? 1 : 0);
+    q.bind_int(3, now_ms);
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+        entry_row r;
+        r.value = column_text(q.get(), 0);
+        r.bank_code = column_text(q.get(), 1);
+        r.source = column_text(q.get(), 2);
+        r.reason = column_text(q.get(), 3);
+        r.added_at_ms = sqlite3_column_int64(q.get(), 4);
+        r.expires_at_ms = sqlite3_column_int64(q.get(), 5);
+        r.added_by = column_text(q.get(), 6);
+        out.push_back(std::move(r));
+    }
+    return rc == SQLITE_DONE ? std::string() : db_.last_error();
+}
+
+std::string intel_editor::audit(const std::string& list, int limit, std::vector<audit_row>& out) {
+    out.clear();
+    std::string failure;
+    auto q = sqlite::sqlite_statement::prepare(db_.get(),
+                                              "SELECT time_ms, actor, action, list, coalesce(value, ''), coalesce(file, ''), coalesce(file_sha256, ''), "
+                                              "coalesce(rows_added, -1), coalesce(rows_replaced, -1), detail FROM audit "
+                                              "WHERE ?1 = '' OR list = ?1 ORDER BY id DESC LIMIT ?2",
+                                              failure);
+    if (!q) return failure;
+    q.bind_text(1, list);
+    q.bind_int(2, limit);
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+        audit_row a;
+        a.time_ms = sqlite3_column_int64(q.get(), 0);
+        a.actor = column_text(q.get(), 1);
+        a.action = column_text(q.get(), 2);
+        a.list = column_text(q.get(), 3);
+        a.value = column_text(q.get(), 4);
+        a.file = column_text(q.get(), 5);
+        a.file_sha256 = column_text(q.get(), 6);
+        a.rows_added = sqlite3_column_int64(q.get(), 7);
+        a.rows_replaced = sqlite3_column_int64(q.get(), 8);
+        a.detail = column_text(q.get(), 9);
+        out.push_back(std::move(a));
+    }
+    return rc == SQLITE_DONE ? std::string() : db_.last_error();
+}
+
+}  // namespace ringfence::intel
