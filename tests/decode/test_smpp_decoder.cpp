@@ -364,3 +364,21 @@ TEST_CASE("addresses the plan rejects are kept raw and counted, the record is st
     CHECK(h.records[0].caller.e164.empty());
     CHECK(h.counters().numbers_unparsed == 1);
 }
+
+TEST_CASE("a gap in the captured stream drops the partial PDU and decoding resumes at the next header") {
+    harness h;
+    h.bound();
+    const bytes first = submit(2, {0, 1, "100"}, {0, 1, "0912345678"}, 0, text("lost in the gap"));
+    const bytes second = submit(3, {0, 1, "100"}, {0, 1, "0912345678"}, 0, text("after the gap"));
+    const bytes third = submit(4, {0, 1, "100"}, {0, 1, "0912345678"}, 0, text("and on"));
+    h.esme(bytes(first.begin(), first.begin() + 20));
+    h.session->on_gap(stream_side::initiator);
+    // The capture resumes in the middle of the second PDU: its tail is garbage, the third
+    // PDU is found by resynchronising.
+    h.esme(smpp_test::concat({bytes(second.begin() + 9, second.end()), third}));
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].sms.text == "and on");
+    CHECK(h.counters().stream_gaps == 1);
+    CHECK(h.counters().framing.bytes_dropped == 20);
+    CHECK(h.counters().framing.bytes_skipped == second.size() - 9);
+}

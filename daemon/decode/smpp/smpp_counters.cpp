@@ -15,12 +15,12 @@ std::string smpp_counters::summary() const {
         "pdus={} binds={} binds_refused={} submit_sm={} deliver_sm={} data_sm={} records={} delivery_receipts={} "
         "error_responses={} generic_nacks={} other_pdus={} errors{{{}}} framing{{bad_length={} unknown_command={} "
         "resyncs={} bytes_skipped={} streams_given_up={} bytes_dropped={}}} udh_truncated={} udh_bad_concat={} "
-        "sar_incomplete={} unsupported_coding={} numbers_unparsed={} unbound_messages={} concat{{parts={} "
+        "sar_incomplete={} unsupported_coding={} numbers_unparsed={} unbound_messages={} stream_gaps={} concat{{parts={} "
         "completed={} timed_out={} evicted={} flushed={} duplicate_parts={} mixed_coding={}}}",
         framing.pdus, binds, binds_refused, submit_sm, deliver_sm, data_sm, records, delivery_receipts, error_responses,
         generic_nacks, other_pdus, errors, framing.bad_length, framing.unknown_command, framing.resyncs,
         framing.bytes_skipped, framing.streams_given_up, framing.bytes_dropped, udh_truncated, udh_bad_concat,
-        sar_incomplete, unsupported_coding, numbers_unparsed, unbound_messages, reassembly.parts, reassembly.completed,
+        sar_incomplete, unsupported_coding, numbers_unparsed, unbound_messages, stream_gaps, reassembly.parts, reassembly.completed,
         reassembly.timed_out, reassembly.evicted, reassembly.flushed, reassembly.duplicate_parts,
         reassembly.mixed_coding);
 }

@@ -32,6 +32,7 @@ struct smpp_counters {
     std::uint64_t unsupported_coding = 0;   // data_coding ringfence does not read: text kept as hex
     std::uint64_t numbers_unparsed = 0;     // an address the numbering plan rejected: kept raw
     std::uint64_t unbound_messages = 0;     // messages on a connection whose bind was not seen
+    std::uint64_t stream_gaps = 0;          // the capture lost bytes of a stream: the partial PDU is dropped
     std::uint64_t records = 0;              // records handed on
     reassembly_counters reassembly;         // copied from the reassembler by smpp_decoder::counters()
 

@@ -216,6 +216,14 @@ void smpp_session::on_bytes(stream_side from, std::span<const std::uint8_t> byte
     });
 }
 
+void smpp_session::on_gap(stream_side from) {
+    smpp_stream_framer& f = framers_[static_cast<int>(from)];
+    ++decoder_.counters_.stream_gaps;
+    decoder_.counters_.framing.bytes_dropped += f.buffered_bytes();
+    f.reset();
+    f.expect_resync();
+}
+
 void smpp_session::on_closed() {
     framers_[0].reset();
     framers_[1].reset();

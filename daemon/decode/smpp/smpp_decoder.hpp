@@ -5,12 +5,16 @@
 //   smpp_session session(decoder, {client_ip, client_port, server_ip, server_port});  // one per TCP connection
 //   session.on_bytes(stream_side::initiator, bytes, capture_time_us);  // reassembled, in order, any pieces
 //   session.on_bytes(stream_side::responder, bytes, capture_time_us);
+//   session.on_gap(stream_side::initiator);  // bytes were lost in that direction
 //   session.on_closed();                 // FIN/RST or the flow's idle timeout
 //   decoder.expire(now_us);              // now and then, with capture time, when no bytes come
 //   decoder.flush();                     // end of a capture file or shutdown
 //
 // capture_time_us is the capture timestamp (Unix microseconds) of the segment that
-// completed the bytes; a record's time is that of the PDU that completed it.
+// completed the bytes; a record's time is that of the PDU that completed it. The session
+// keeps what it needs across pieces, so a TCP reassembler that asks how many bytes its
+// consumer used (decode/packet's tcp_stream_consumer on the capture branch) gets all of
+// them: on_stream_data -> on_bytes, return bytes.size(); on_stream_gap -> on_gap.
 //
 // The origin: origin.trunk is the system_id of the bind_* the ESME sent on this connection
 // (empty, and counted, when the capture began after the bind); origin.kind is
@@ -96,6 +100,9 @@ class smpp_session {
     smpp_session(smpp_decoder& decoder, tcp_connection_info connection);
 
     void on_bytes(stream_side from, std::span<const std::uint8_t> bytes, std::int64_t capture_time_us);
+    // Bytes were lost in one direction: the partial PDU is dropped (counted as a stream
+    // gap) and the framer finds the next header on its own.
+    void on_gap(stream_side from);
     void on_closed();
 
     const std::string& system_id() const noexcept { return system_id_; }

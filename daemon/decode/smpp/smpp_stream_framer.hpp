@@ -44,6 +44,9 @@ class smpp_stream_framer {
     void feed(std::span<const std::uint8_t> bytes, framer_counters& c, OnPdu&& on_pdu);
 
     void reset() noexcept;
+    // After lost bytes the next byte is not known to start a header: check the next one as
+    // strictly as while resynchronising (a request must carry command_status 0).
+    void expect_resync() noexcept { resyncing_ = true; }
     bool given_up() const noexcept { return given_up_; }
     std::size_t buffered_bytes() const noexcept { return buffer_.size() - start_; }
 
