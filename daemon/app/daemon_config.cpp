@@ -118,6 +118,7 @@ public:
         if (auto v = top.get_string("home_country")) c.numbering.home_country = *v;
         read_numbering(top.node("numbering"), c);
         read_ingest(top.node("ingest"), c);
+        read_smpp(top.node("smpp"), c);
         read_decision_log(top.node("decision_log"), c);
         read_rules(top.node("rules"), c);
         read_engine(top.node("engine"), c);
@@ -173,6 +174,40 @@ private:
         if (auto v = j.get_int("max_pending_reply_bytes", 64 * 1024, 1LL << 32))
             c.jsonl.max_pending_reply_bytes = static_cast<std::size_t>(*v);
         j.reject_unknown_keys();
+        read_hep(f.node("hep"), c);
+        f.reject_unknown_keys();
+    }
+
+    void read_hep(const YAML::Node& hn, daemon_config& c) {
+        common::yaml_fields h(hn, file_, "ingest.hep", "CONFIG", diags_);
+        for (const char* key : {"udp", "tcp"}) {
+            endpoint& ep = std::string_view(key) == "udp" ? c.hep.udp : c.hep.tcp;
+            const YAML::Node node = h.node(key);
+            if (hn.IsMap() && hn[key].IsDefined() && node.IsNull()) {
+                ep.enabled = false;
+            } else if (auto v = h.get_string(key)) {
+                std::string why;
+                if (!parse_endpoint(*v, ep, why))
+                    h.error(node, "BAD_VALUE", fmt::format("'ingest.hep.{}': '{}': {}", key, *v, why));
+            }
+        }
+        if (auto v = h.get_string("auth_key")) c.hep.auth_key = *v;
+        if (auto v = h.get_int("max_connections", 1, 100'000)) c.hep.max_connections = static_cast<std::size_t>(*v);
+        h.reject_unknown_keys();
+    }
+
+    void read_smpp(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "smpp", "CONFIG", diags_);
+        auto& s = c.smpp;
+        if (auto v = f.get_choice("origin_kind", {"home_mobile", "home_fixed", "interconnect", "international", "voip", "ott"}))
+            s.origin_kind = model::parse_origin_kind(*v).value_or(model::origin_kind::unspecified);
+        if (auto v = f.get_bool("gsm7_packed")) s.gsm7_packed = *v;
+        if (auto v = f.get_int("max_pdu_bytes", 1024, 16 * 1024 * 1024)) s.framing.max_pdu_bytes = static_cast<std::size_t>(*v);
+        common::yaml_fields r(f.node("reassembly"), file_, "smpp.reassembly", "CONFIG", diags_);
+        if (auto v = r.get_int("timeout_s", 1, 86400)) s.reassembly.timeout_us = *v * 1'000'000;
+        if (auto v = r.get_int("max_messages", 1, 100'000'000)) s.reassembly.max_messages = static_cast<std::size_t>(*v);
+        if (auto v = r.get_int("max_bytes", 4096, 1LL << 36)) s.reassembly.max_bytes = static_cast<std::size_t>(*v);
+        r.reject_unknown_keys();
         f.reject_unknown_keys();
     }
 

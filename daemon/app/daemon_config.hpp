@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/diagnostic.hpp"
+#include "decode/smpp/smpp_decoder.hpp"
 #include "model/numbering_plan.hpp"
 #include "engine/rule_engine.hpp"
 #include "ingest/capture/capture_settings.hpp"
@@ -38,7 +39,19 @@ struct daemon_config {
         std::size_t max_connections = 1024;
         std::size_t max_pending_reply_bytes = 4 * 1024 * 1024;  // stop reading a client that does not read
     } jsonl;
+    // HEP v3 from capture agents (ingest.hep). Both off by default. Mirrored traffic is
+    // decided passively: nobody waits for a reply.
+    struct hep_ingest {
+        endpoint udp;               // ingest.hep.udp: "127.0.0.1:9060"; empty disables
+        endpoint tcp;               // ingest.hep.tcp: the same over TCP
+        std::string auth_key;       // ingest.hep.auth_key: when set, packets must carry it
+        std::size_t max_connections = 64;
+    } hep;
     int io_threads = 1;
+
+    // How SMPP from the capture layer is read (smpp.*): the origin kind of its records,
+    // GSM 7-bit packing, and the bounds of the framer and of concatenated-SMS reassembly.
+    decode::smpp::smpp_settings smpp;
 
     struct decision_log_config {
         bool enabled = true;

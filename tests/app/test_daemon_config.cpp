@@ -49,6 +49,54 @@ TEST_CASE("the shipped config loads with its documented defaults") {
     REQUIRE(c.numbering.plan_files.size() == 2);
     CHECK(c.numbering.plan_files[0] == RINGFENCE_SOURCE_DIR "/config/numbering/vn.yaml");
     CHECK(c.numbering.home_country == "VN");
+    CHECK_FALSE(c.hep.udp.enabled);
+    CHECK_FALSE(c.hep.tcp.enabled);
+    CHECK(c.hep.auth_key.empty());
+    CHECK(c.smpp.origin_kind == model::origin_kind::interconnect);
+    CHECK_FALSE(c.smpp.gsm7_packed);
+    CHECK(c.smpp.framing.max_pdu_bytes == 65536);
+    CHECK(c.smpp.reassembly.timeout_us == 120'000'000);
+    CHECK(c.smpp.reassembly.max_messages == 10000);
+    CHECK(c.smpp.reassembly.max_bytes == 16777216);
+}
+
+TEST_CASE("smpp: origin kind, packing and reassembly bounds, bad values named") {
+    config_file f("smpp:\n  origin_kind: international\n  gsm7_packed: true\n  reassembly:\n    timeout_s: 30\n");
+    const auto r = app::load_daemon_config(f.path, {{"smpp.reassembly.max_messages", "50"}});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    CHECK(r.value->smpp.origin_kind == model::origin_kind::international);
+    CHECK(r.value->smpp.gsm7_packed);
+    CHECK(r.value->smpp.reassembly.timeout_us == 30'000'000);
+    CHECK(r.value->smpp.reassembly.max_messages == 50);
+
+    config_file bad("smpp:\n  origin_kind: satellite\n");
+    const auto e = app::load_daemon_config(bad.path, {});
+    CHECK_FALSE(e.ok());
+    CHECK(errors_of(e).find("origin_kind") != std::string::npos);
+}
+
+TEST_CASE("ingest.hep: UDP and TCP endpoints, auth key, bad endpoints named") {
+    config_file f("ingest:\n  hep:\n    udp: 127.0.0.1:9060\n    tcp: \"[::1]:9061\"\n    auth_key: k1\n    max_connections: 8\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    CHECK(r.value->hep.udp.enabled);
+    CHECK(r.value->hep.udp.host == "127.0.0.1");
+    CHECK(r.value->hep.udp.port == 9060);
+    CHECK(r.value->hep.tcp.enabled);
+    CHECK(r.value->hep.tcp.host == "::1");
+    CHECK(r.value->hep.tcp.port == 9061);
+    CHECK(r.value->hep.auth_key == "k1");
+    CHECK(r.value->hep.max_connections == 8);
+
+    config_file bad("ingest:\n  hep:\n    udp: nowhere\n    colour: blue\n");
+    const auto e = app::load_daemon_config(bad.path, {});
+    CHECK_FALSE(e.ok());
+    const std::string text = errors_of(e);
+    CHECK(text.find(bad.path + ":3:10: error CONFIG_BAD_VALUE: 'ingest.hep.udp': 'nowhere': expected host:port") !=
+          std::string::npos);
+    CHECK(text.find("colour") != std::string::npos);
 }
 
 TEST_CASE("--set overrides any key, its paths resolve against the working directory") {

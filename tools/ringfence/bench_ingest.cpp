@@ -24,6 +24,7 @@ constexpr const char* bench_usage =
     "                              [--mix call|sms|mixed] [--durability async|reply_after_commit]\n"
     "                              [--threads N] [--target HOST:PORT] [--config FILE] [--set K=V]...\n"
     "       ringfence bench engine [--records N] [--keys N] [--numbers N] [--domains N] [--keywords N]\n"
+    "       ringfence bench smpp [--pdus N] [--hep-packets N]\n"
     "  Without --target, starts ringfenced (beside this binary) on a free loopback port with its\n"
     "  decision log in a temporary directory, and also measures the log's rows/s.\n";
 
@@ -173,7 +174,8 @@ int cmd_bench(std::vector<std::string> args) {
     if (what == "engine") return bench_engine(std::move(args));
     if (what == "subscribers") return bench_subscribers(std::move(args));
     if (what == "replay") return bench_replay(std::move(args));
-    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine, subscribers, replay)\n", what.c_str());
+    if (what == "smpp") return bench_smpp(std::move(args));
+    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine, subscribers, replay, smpp)\n", what.c_str());
     return 2;
 }
 

@@ -15,6 +15,7 @@ int cmd_rules(std::vector<std::string> args);
 int bench_engine(std::vector<std::string> args);
 int bench_subscribers(std::vector<std::string> args);
 int bench_replay(std::vector<std::string> args);
+int bench_smpp(std::vector<std::string> args);
 int cmd_state(std::vector<std::string> args);
 int cmd_subscribers(std::vector<std::string> args);
 int cmd_lists(std::vector<std::string> args);

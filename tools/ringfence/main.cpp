@@ -25,6 +25,7 @@ constexpr const char* usage =
     "  bench engine [OPTIONS]    the rule engine alone: records/s per core, bytes per key, reload time\n"
     "  bench subscribers [OPTIONS]  import, index and look up N generated subscribers; engine records/s with and without\n"
     "  bench replay FILE [--repeat N]  decode and decide a capture from memory: packets/s, SIP messages/s\n"
+    "  bench smpp [OPTIONS]      the SMPP and HEP decoders alone: PDUs/s into records, HEP packets/s parsed\n"
     "  version                   print the version\n";
 
 }  // namespace

@@ -1,0 +1,95 @@
+// The real ringfenced with ingest.hep.udp set: it listens, says at startup that HEP SIP is
+// counted and not yet decided (the SIP decoder is another branch's), and counts the
+// packets of hep.pcap sent to it by a test sender: 6 SIP, 2 other, none rejected.
+#include <doctest/doctest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+#include <vector>
+
+#include "e2e_support.hpp"
+
+using namespace ringfence::e2e;
+
+namespace {
+
+// A UDP port that was free a moment ago.
+std::uint16_t free_udp_port() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+// The UDP payloads of a classic little-endian pcap of Ethernet/IPv4/UDP frames.
+std::vector<std::vector<std::uint8_t>> udp_payloads(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    const std::vector<std::uint8_t> d((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::vector<std::vector<std::uint8_t>> out;
+    const auto le32 = [&](std::size_t i) {
+        return d[i] | (d[i + 1] << 8) | (d[i + 2] << 16) | (static_cast<std::size_t>(d[i + 3]) << 24);
+    };
+    for (std::size_t off = 24; off + 16 <= d.size();) {
+        const std::size_t caplen = le32(off + 8);
+        const std::size_t frame = off + 16;
+        off = frame + caplen;
+        if (off > d.size()) break;
+        const std::size_t udp = frame + 14 + (d[frame + 14] & 0x0F) * 4u;
+        out.emplace_back(d.begin() + static_cast<std::ptrdiff_t>(udp + 8), d.begin() + static_cast<std::ptrdiff_t>(off));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are received and counted") {
+    const std::string pcap = RINGFENCE_SHARED_DATA_DIR "/hep/hep.pcap";
+    if (!std::filesystem::exists(pcap)) {
+        MESSAGE("skipped: the shared capture " << pcap << " is not here");
+        return;
+    }
+    const auto packets = udp_payloads(pcap);
+    REQUIRE(packets.size() == 8);
+    temp_dir dir;
+    const std::uint16_t port = free_udp_port();
+    running_daemon d(dir, {"ingest.hep.udp=127.0.0.1:" + std::to_string(port)});
+    // The child is handed back once its JSON-lines port is known; HEP binds just after.
+    for (int i = 0; i < 500 && read_file(d.stderr_path()).find("ringfenced ready") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (const auto& p : packets)
+        REQUIRE(::sendto(fd, p.data(), p.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) == static_cast<ssize_t>(p.size()));
+    const std::uint8_t garbage[] = {'H', 'E', 'P', '2', 0, 6};
+    ::sendto(fd, garbage, sizeof garbage, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    ::close(fd);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+    CHECK(d.stop() == 0);
+    const std::string err = read_file(d.stderr_path());
+    INFO(err);
+    CHECK(err.find("listening for HEP on udp 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+    CHECK(err.find("HEP SIP payloads are counted, not decided") != std::string::npos);
+    // The stats line written at shutdown.
+    CHECK(err.find("hep.datagrams=9 ") != std::string::npos);
+    CHECK(err.find("hep.packets=8 hep.sip=6 hep.other=2 ") != std::string::npos);
+    CHECK(err.find("hep.errors{bad_magic=1}") != std::string::npos);
+    CHECK(err.find("myHep") == std::string::npos);  // the capture's auth key is never logged
+}
