@@ -28,27 +28,17 @@ void sip_capture_decoder::deliver(const sip_message& message,
     dialogs_.on_message(message, packet);
 }
 
+void sip_capture_decoder::on_mirrored_message(const packet::transport_packet& packet) {
+    ++counters_.payloads_tried;
+    parse_datagram(packet);
+}
+
 void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
     if (packet.protocol == packet::ip_protocol_udp) {
         const bool on_port = on_sip_port(packet);
         if (!on_port && !(detect_any_port_ && looks_like_sip(packet.payload))) return;
         ++counters_.payloads_tried;
-        const parse_outcome r = parse_sip_message(packet.payload, false, message_);
-        switch (r.result) {
-            case parse_result::message:
-                deliver(message_, packet);
-                break;
-            case parse_result::keepalive:
-                ++counters_.keepalives;
-                break;
-            case parse_result::malformed:
-                ++counters_.malformed;
-                break;
-            case parse_result::not_sip:
-            case parse_result::incomplete:
-                ++counters_.not_sip;
-                break;
-        }
+        parse_datagram(packet);
         return;
     }
     if (packet.protocol == packet::ip_protocol_tcp) {
@@ -56,6 +46,25 @@ void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
             (detect_any_port_ && (streams_.follows(packet) || looks_like_sip(packet.payload)))) {
             streams_.on_segment(packet, *this);
         }
+    }
+}
+
+void sip_capture_decoder::parse_datagram(const packet::transport_packet& packet) {
+    const parse_outcome r = parse_sip_message(packet.payload, false, message_);
+    switch (r.result) {
+        case parse_result::message:
+            deliver(message_, packet);
+            break;
+        case parse_result::keepalive:
+            ++counters_.keepalives;
+            break;
+        case parse_result::malformed:
+            ++counters_.malformed;
+            break;
+        case parse_result::not_sip:
+        case parse_result::incomplete:
+            ++counters_.not_sip;
+            break;
     }
 }
 

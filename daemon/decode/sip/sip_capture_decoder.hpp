@@ -38,6 +38,9 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
                         sip_dialog_table& dialogs, sip_message_observer* observer = nullptr);
 
     void on_packet(const packet::transport_packet& packet);
+    // One whole SIP message that a mirroring agent (HEP) delivered on its own: parsed as a
+    // datagram whatever its transport was, on any port.
+    void on_mirrored_message(const packet::transport_packet& packet);
     // Timeouts of TCP streams and dialogs as of now_us (for idle live captures).
     void expire(std::int64_t now_us);
 
@@ -48,6 +51,7 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
                                packet::stream_cursor& cursor) override;
     void on_stream_gap(const packet::transport_packet& segment) override;
     void deliver(const sip_message& message, const packet::transport_packet& packet);
+    void parse_datagram(const packet::transport_packet& packet);
     bool on_sip_port(const packet::transport_packet& packet) const noexcept {
         return ports_.test(packet.src_port) || ports_.test(packet.dst_port);
     }

@@ -32,6 +32,12 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
     if (decoder_ && decoder_->decode(frame, caplen, time_us, packet_)) sip_.on_packet(packet_);
 }
 
+void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& packet) {
+    ++packet_counters_.packets;
+    packet_counters_.bytes += packet.payload.size();
+    sip_.on_mirrored_message(packet);
+}
+
 void capture_pipeline::idle(std::int64_t now_us) {
     if (decoder_) decoder_->expire(now_us);
     sip_.expire(now_us);

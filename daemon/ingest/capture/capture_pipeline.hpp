@@ -36,6 +36,9 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     // the decoder reads.
     bool begin_source(int link_type, std::string& error);
     void on_frame(const unsigned char* frame, std::size_t caplen, std::int64_t time_us);
+    // One SIP message a mirroring agent sent on its own (HEP), with the addresses and time
+    // the agent reported: no link layer, no reassembly, any port.
+    void on_mirrored_sip(const decode::packet::transport_packet& packet);
     // Timeouts as of now_us, for a live source with no traffic.
     void idle(std::int64_t now_us);
 

@@ -6,6 +6,7 @@
 
 #include "common/log.hpp"
 #include "ingest/capture/capture_pipeline.hpp"
+#include "ingest/capture/passive_decider.hpp"
 
 namespace ringfence::ingest::capture {
 
@@ -19,21 +20,6 @@ std::int64_t wall_us() {
                std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
-
-// Decides each record line passively: the reply is rendered (the counters and log need the
-// decision) and dropped, since no one asked.
-class passive_decider final : public record_line_handler {
-  public:
-    explicit passive_decider(pipeline_context& context) : processor_(context) {}
-    void on_record_line(std::string_view line, std::int64_t time_ms) override {
-        reply_.clear();
-        processor_.process(line, time_ms, reply_, nullptr, 0);
-    }
-
-  private:
-    record_line_processor processor_;
-    std::string reply_;
-};
 
 struct dispatch_target {
     capture_pipeline* pipeline;
