@@ -12,6 +12,8 @@
 #include "app/control_server.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/log.hpp"
+#include "ingest/capture/live_capture.hpp"
+#include "ingest/capture/passive_decider.hpp"
 #include "ingest/hep/hep_listener.hpp"
 #include "ingest/jsonl_server.hpp"
 
@@ -45,7 +47,7 @@ private:
     // Each step returns -1 to go on, or the exit code to stop with.
     int startup() {
         for (auto step : {&daemon_process::load_config, &daemon_process::load_parts, &daemon_process::open_log,
-                          &daemon_process::start_listeners}) {
+                          &daemon_process::start_listeners, &daemon_process::start_capture}) {
             const int code = (this->*step)();
             if (code >= 0) return code;
         }
@@ -208,6 +210,14 @@ private:
         return start_hep();
     }
 
+    // The context of passive decisions (capture, HEP): nobody waits, nothing is held for
+    // the log's commit.
+    void ensure_capture_context() {
+        if (capture_context_) return;
+        capture_context_.emplace(ingest::pipeline_context{*parts_.plan, *parts_.engine, log_writer_.get(), false,
+                                                          config_.decision_log.on_queue_full, counters_});
+    }
+
     int start_hep() {
         const auto& h = config_.hep;
         if (!h.udp.enabled && !h.tcp.enabled) return -1;
@@ -220,17 +230,50 @@ private:
         s.tcp_port = h.tcp.port;
         s.auth_key = h.auth_key;
         s.max_connections = h.max_connections;
-        // The SIP decoder (decode/sip, issue 5 section 3) is not in this build yet: SIP
-        // payloads are received, checked and counted (hep.sip in the stats line), and not
-        // decided. When it is, this handler feeds it and its records go to the engine.
-        hep_.emplace(io_, s, [](const ingest::hep_sip_message&) {}, hep_counters_);
+        // SIP payloads go through the SIP decoder (dialogs, records) and are decided
+        // passively like captured traffic; the handler runs on the listener's strand, one
+        // call at a time, which is what the pipeline needs.
+        ensure_capture_context();
+        hep_decider_.emplace(*capture_context_);
+        hep_pipeline_.emplace(config_.capture, *hep_decider_);
+        hep_.emplace(
+            io_, s,
+            [this](const ingest::hep_sip_message& m) {
+                decode::packet::transport_packet p;
+                p.time_us = m.time_us;
+                p.protocol = m.ip_protocol;
+                decode::packet::ip_address::parse(m.source_ip, p.src);
+                decode::packet::ip_address::parse(m.destination_ip, p.dst);
+                p.src_port = m.source_port;
+                p.dst_port = m.destination_port;
+                p.payload = m.payload;
+                hep_pipeline_->on_mirrored_sip(p);
+            },
+            hep_counters_);
         if (auto err = hep_->start(); !err.empty()) {
             log(log_level::error, "{}", err);
             return 1;
         }
         if (s.udp_enabled) log(log_level::info, "listening for HEP on udp {}:{}", s.udp_host, hep_->udp_port());
         if (s.tcp_enabled) log(log_level::info, "listening for HEP on tcp {}:{}", s.tcp_host, hep_->tcp_port());
-        log(log_level::warning, "ingest.hep: this build has no SIP decoder; HEP SIP payloads are counted, not decided");
+        log(log_level::info, "HEP SIP payloads are decoded into records and decided passively");
+        return -1;
+    }
+
+    // Passive SIP capture (capture.enabled): one thread per interface, deciding into the
+    // decision log; nobody waits for these decisions, so none is held for its commit.
+    int start_capture() {
+        if (!config_.capture.enabled) return -1;
+        ensure_capture_context();
+        for (const auto& interface : config_.capture.live.interfaces) {
+            auto capture = std::make_unique<ingest::capture::live_capture>(interface, config_.capture, *capture_context_,
+                                                                           config_.log.stats_interval_s);
+            if (auto err = capture->start(); !err.empty()) {
+                log(log_level::error, "{}", err);
+                return 1;
+            }
+            captures_.push_back(std::move(capture));
+        }
         return -1;
     }
 
@@ -314,6 +357,7 @@ private:
         server_->stop();
         if (hep_) hep_->stop();
         if (control_) control_->stop();
+        for (auto& c : captures_) c->stop();  // decisions already made still reach the log
         // Off the io threads: sessions answer what they have read and close once their
         // replies are out (held ones leave as the writer commits); then the rest of the
         // log is flushed and the loop stops. A client that never reads is cut at the deadline.
@@ -335,8 +379,10 @@ private:
         if (maintenance_.joinable()) maintenance_.join();
         if (parts_.subscriber_refresher) parts_.subscriber_refresher->stop();
         if (server_started_) save_state();
+        for (auto& c : captures_) c->stop();
         server_.reset();
         hep_.reset();
+        if (hep_pipeline_) log(log_level::info, "hep sip {}", hep_pipeline_->summary());
         control_.reset();
         if (log_writer_) {
             log_writer_->close();
@@ -355,9 +401,13 @@ private:
     ingest::hep_counters hep_counters_;
     std::unique_ptr<store::decision_log_writer> log_writer_;
     std::optional<ingest::pipeline_context> context_;
+    std::optional<ingest::pipeline_context> capture_context_;
+    std::vector<std::unique_ptr<ingest::capture::live_capture>> captures_;
     asio::io_context io_;
     std::optional<ingest::jsonl_server> server_;
-    std::optional<ingest::hep_listener> hep_;
+    std::optional<ingest::capture::passive_decider> hep_decider_;
+    std::optional<ingest::capture::capture_pipeline> hep_pipeline_;
+    std::optional<ingest::hep_listener> hep_;  // after the pipeline its handler feeds
     std::optional<control_server> control_;
     std::optional<systemd_notifier> notifier_;
     std::thread shutdown_thread_;

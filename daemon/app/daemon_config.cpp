@@ -140,6 +140,7 @@ public:
             ctl.reject_unknown_keys();
         }
         read_log(top.node("log"), c);
+        read_capture(top.node("capture"), c);
         top.reject_unknown_keys();
     }
 
@@ -285,6 +286,92 @@ private:
             im.error(cols, "BAD_TYPE", "'subscribers.import.columns' must map each field to the header the carrier's file uses");
         }
         im.reject_unknown_keys();
+        f.reject_unknown_keys();
+    }
+
+    void read_capture(const YAML::Node& n, daemon_config& c) {
+        common::yaml_fields f(n, file_, "capture", "CONFIG", diags_);
+        auto& cap = c.capture;
+        if (auto v = f.get_bool("enabled")) cap.enabled = *v;
+        if (auto v = f.get_string_list("interfaces")) cap.live.interfaces = *v;
+        if (auto v = f.get_string("bpf_filter")) cap.live.bpf_filter = *v;
+        if (auto v = f.get_int("snaplen", 256, 262144)) cap.live.snaplen = static_cast<int>(*v);
+        if (auto v = f.get_int("buffer_mb", 1, 4096)) cap.live.buffer_mb = static_cast<int>(*v);
+        if (auto v = f.get_bool("immediate")) cap.live.immediate = *v;
+        if (auto v = f.get_int("read_timeout_ms", 1, 10000)) cap.live.read_timeout_ms = static_cast<int>(*v);
+        if (cap.enabled && cap.live.interfaces.empty())
+            f.error(f.node("interfaces"), "BAD_VALUE", "'capture.interfaces': capture.enabled needs at least one interface");
+
+        const YAML::Node sn = f.node("sip");
+        common::yaml_fields sip(sn, file_, "capture.sip", "CONFIG", diags_);
+        if (const YAML::Node ports = sip.node("ports"); ports.IsDefined() && !ports.IsNull()) {
+            if (!ports.IsSequence()) {
+                sip.error(ports, "BAD_TYPE", "'capture.sip.ports' must be a list of port numbers");
+            } else {
+                cap.sip.ports.clear();
+                for (const auto& p : ports) {
+                    int port = 0;
+                    if (!p.IsScalar() || !YAML::convert<int>::decode(p, port) || port < 1 || port > 65535) {
+                        sip.error(p, "BAD_VALUE", "'capture.sip.ports': each port must be 1..65535");
+                        continue;
+                    }
+                    cap.sip.ports.push_back(static_cast<std::uint16_t>(port));
+                }
+            }
+        }
+        if (auto v = sip.get_bool("detect_any_port")) cap.sip.detect_any_port = *v;
+        sip.reject_unknown_keys();
+
+        const YAML::Node on = f.node("origins");
+        common::yaml_fields origins(on, file_, "capture.origins", "CONFIG", diags_);
+        if (auto v = origins.get_choice("default_kind", {"unspecified", "home_mobile", "home_fixed", "interconnect",
+                                                         "international", "voip", "ott"})) {
+            cap.default_origin_kind = model::parse_origin_kind(*v).value_or(model::origin_kind::unspecified);
+        }
+        if (const YAML::Node peers = origins.node("peers"); peers.IsDefined() && !peers.IsNull()) {
+            if (!peers.IsSequence()) {
+                origins.error(peers, "BAD_TYPE", "'capture.origins.peers' must be a list of {cidr, kind, trunk}");
+            } else {
+                cap.peers.clear();
+                for (const auto& p : peers) {
+                    common::yaml_fields peer(p, file_, "capture.origins.peers", "CONFIG", diags_);
+                    decode::sip::peer_range range;
+                    const auto cidr = peer.get_string("cidr");
+                    const auto kind = peer.get_choice("kind", {"home_mobile", "home_fixed", "interconnect",
+                                                               "international", "voip", "ott"});
+                    if (auto t = peer.get_string("trunk")) range.trunk = *t;
+                    peer.reject_unknown_keys();
+                    if (!cidr || !kind) {
+                        peer.error(p, "MISSING_FIELD", "'capture.origins.peers': each peer needs cidr and kind");
+                        continue;
+                    }
+                    std::string why;
+                    if (!decode::sip::parse_cidr(*cidr, range.network, range.prefix_length, why)) {
+                        peer.error(p["cidr"], "BAD_VALUE", fmt::format("'capture.origins.peers.cidr': {}", why));
+                        continue;
+                    }
+                    range.kind = model::parse_origin_kind(*kind).value_or(model::origin_kind::unspecified);
+                    cap.peers.push_back(std::move(range));
+                }
+            }
+        }
+        origins.reject_unknown_keys();
+
+        const YAML::Node ln = f.node("limits");
+        common::yaml_fields lim(ln, file_, "capture.limits", "CONFIG", diags_);
+        if (auto v = lim.get_int("max_dialogs", 16, 100'000'000)) cap.dialogs.max_dialogs = static_cast<std::size_t>(*v);
+        if (auto v = lim.get_int("unanswered_timeout_s", 1, 86400)) cap.dialogs.unanswered_timeout_us = *v * 1'000'000;
+        if (auto v = lim.get_int("answered_timeout_s", 60, 7 * 86400)) cap.dialogs.answered_timeout_us = *v * 1'000'000;
+        if (auto v = lim.get_int("max_tcp_streams", 16, 10'000'000)) cap.sip.tcp.max_streams = static_cast<std::size_t>(*v);
+        if (auto v = lim.get_int("max_tcp_stream_bytes", 4096, 64 * 1024 * 1024))
+            cap.sip.tcp.max_stream_bytes = static_cast<std::size_t>(*v);
+        if (auto v = lim.get_int("tcp_idle_timeout_s", 1, 86400)) cap.sip.tcp.idle_timeout_us = *v * 1'000'000;
+        if (auto v = lim.get_int("max_fragment_datagrams", 16, 10'000'000))
+            cap.fragments.max_datagrams = static_cast<std::size_t>(*v);
+        if (auto v = lim.get_int("max_fragment_bytes_mb", 1, 65536))
+            cap.fragments.max_bytes = static_cast<std::size_t>(*v) << 20;
+        if (auto v = lim.get_int("fragment_timeout_s", 1, 600)) cap.fragments.timeout_us = *v * 1'000'000;
+        lim.reject_unknown_keys();
         f.reject_unknown_keys();
     }
 

@@ -11,6 +11,7 @@
 #include "decode/smpp/smpp_decoder.hpp"
 #include "model/numbering_plan.hpp"
 #include "engine/rule_engine.hpp"
+#include "ingest/capture/capture_settings.hpp"
 #include "store/decision_log_writer.hpp"
 #include "subscribers/subscriber_import.hpp"
 #include "subscribers/subscriber_source.hpp"
@@ -71,6 +72,10 @@ struct daemon_config {
         std::string path;                // intel.path, resolved against state_dir
         int refresh_interval_ms = 1000;  // how often the daemon looks for changes to it
     } intel;
+
+    // Passive SIP capture (capture.*): live interfaces in ringfenced, and how captured
+    // signalling becomes records (also for `ringfence replay`). Off by default.
+    ingest::capture::capture_settings capture;
 
     std::string control_path;  // control.unix: the operator's control socket; empty disables
 

@@ -168,3 +168,62 @@ TEST_CASE("parse_override needs key=value") {
     CHECK_FALSE(app::parse_override("novalue", o, err));
     CHECK(err == "--set 'novalue': expected key.path=value");
 }
+
+TEST_CASE("capture: off by default, peers, ports and limits read, bad values named with their location") {
+    {
+        const auto r = app::load_daemon_config(RINGFENCE_SOURCE_DIR "/config/ringfence.yaml", {});
+        REQUIRE(r.ok());
+        const auto& cap = r.value->capture;
+        CHECK_FALSE(cap.enabled);
+        CHECK(cap.live.interfaces.empty());
+        CHECK(cap.sip.ports == std::vector<std::uint16_t>{5060});
+        CHECK(cap.default_origin_kind == model::origin_kind::unspecified);
+        CHECK(cap.dialogs.unanswered_timeout_us == 300'000'000);
+    }
+    {
+        config_file f(
+            "capture:\n"
+            "  enabled: true\n"
+            "  interfaces: [eth1]\n"
+            "  sip: {ports: [5060, 5080], detect_any_port: false}\n"
+            "  origins:\n"
+            "    default_kind: interconnect\n"
+            "    peers:\n"
+            "      - {cidr: 203.0.113.0/24, kind: international, trunk: INTL-GW-1}\n"
+            "      - {cidr: '2001:db8::/32', kind: voip}\n"
+            "  limits: {max_dialogs: 1000, fragment_timeout_s: 10}\n");
+        const auto r = app::load_daemon_config(f.path, {});
+        INFO(errors_of(r));
+        REQUIRE(r.ok());
+        const auto& cap = r.value->capture;
+        CHECK(cap.enabled);
+        CHECK(cap.live.interfaces == std::vector<std::string>{"eth1"});
+        CHECK(cap.sip.ports == std::vector<std::uint16_t>{5060, 5080});
+        CHECK_FALSE(cap.sip.detect_any_port);
+        CHECK(cap.default_origin_kind == model::origin_kind::interconnect);
+        REQUIRE(cap.peers.size() == 2);
+        CHECK(cap.peers[0].network.to_string() == "203.0.113.0");
+        CHECK(cap.peers[0].prefix_length == 24);
+        CHECK(cap.peers[0].kind == model::origin_kind::international);
+        CHECK(cap.peers[0].trunk == "INTL-GW-1");
+        CHECK(cap.peers[1].kind == model::origin_kind::voip);
+        CHECK(cap.dialogs.max_dialogs == 1000);
+        CHECK(cap.fragments.timeout_us == 10'000'000);
+    }
+    {
+        config_file f(
+            "capture:\n"
+            "  enabled: true\n"
+            "  sip: {ports: [0]}\n"
+            "  origins:\n"
+            "    peers:\n"
+            "      - {cidr: 203.0.113.0/40, kind: international}\n");
+        const auto r = app::load_daemon_config(f.path, {});
+        CHECK_FALSE(r.ok());
+        const std::string errors = errors_of(r);
+        CHECK(errors.find("'capture.interfaces': capture.enabled needs at least one interface") != std::string::npos);
+        CHECK(errors.find(":3:") != std::string::npos);  // the bad port's line
+        CHECK(errors.find("'capture.sip.ports': each port must be 1..65535") != std::string::npos);
+        CHECK(errors.find("'capture.origins.peers.cidr': '203.0.113.0/40': prefix length must be 0..32") != std::string::npos);
+    }
+}

@@ -1,6 +1,6 @@
-// The real ringfenced with ingest.hep.udp set: it listens, says at startup that HEP SIP is
-// counted and not yet decided (the SIP decoder is another branch's), and counts the
-// packets of hep.pcap sent to it by a test sender: 6 SIP, 2 other, none rejected.
+// The real ringfenced with ingest.hep.udp set: it listens, counts the packets of hep.pcap
+// sent to it by a test sender (6 SIP, 2 other, none rejected), and hands the SIP to the SIP
+// decoder, whose call.attempt is decided passively into the decision log.
 #include <doctest/doctest.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -55,7 +55,7 @@ std::vector<std::vector<std::uint8_t>> udp_payloads(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are received and counted") {
+TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are received, counted, and their SIP decided") {
     const std::string pcap = RINGFENCE_SHARED_DATA_DIR "/hep/hep.pcap";
     if (!std::filesystem::exists(pcap)) {
         MESSAGE("skipped: the shared capture " << pcap << " is not here");
@@ -86,10 +86,20 @@ TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are recei
     const std::string err = read_file(d.stderr_path());
     INFO(err);
     CHECK(err.find("listening for HEP on udp 127.0.0.1:" + std::to_string(port)) != std::string::npos);
-    CHECK(err.find("HEP SIP payloads are counted, not decided") != std::string::npos);
+    CHECK(err.find("HEP SIP payloads are decoded into records and decided passively") != std::string::npos);
     // The stats line written at shutdown.
     CHECK(err.find("hep.datagrams=9 ") != std::string::npos);
     CHECK(err.find("hep.packets=8 hep.sip=6 hep.other=2 ") != std::string::npos);
     CHECK(err.find("hep.errors{bad_magic=1}") != std::string::npos);
+    // The SIP inside goes through the SIP decoder: 6 messages, one dialog (INVITE ... 407),
+    // whose call.attempt is decided passively and written to the decision log, with the
+    // source address the capture agent reported (not the HEP sender's).
+    CHECK(err.find("hep sip packets=6 ") != std::string::npos);
+    CHECK(err.find("sip_messages=6 requests=3 responses=3 ") != std::string::npos);
+    CHECK(err.find(" dialogs=1 ") != std::string::npos);
+    CHECK(err.find(" lines=1 allow=1 ") != std::string::npos);
+    log_reader log(d.log_path());
+    const auto rows = log.rows("SELECT kind, origin_ip FROM decisions WHERE record_id = 'qgf3dm9rudi@127.0.0.1'");
+    CHECK(rows == std::vector<std::vector<std::string>>{{"call.attempt", "192.168.1.1"}});
     CHECK(err.find("myHep") == std::string::npos);  // the capture's auth key is never logged
 }

@@ -173,8 +173,9 @@ int cmd_bench(std::vector<std::string> args) {
     if (what == "ingest") return bench_ingest(std::move(args));
     if (what == "engine") return bench_engine(std::move(args));
     if (what == "subscribers") return bench_subscribers(std::move(args));
+    if (what == "replay") return bench_replay(std::move(args));
     if (what == "smpp") return bench_smpp(std::move(args));
-    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine, subscribers, smpp)\n", what.c_str());
+    std::fprintf(stderr, "ringfence bench: unknown benchmark '%s' (ingest, engine, subscribers, replay, smpp)\n", what.c_str());
     return 2;
 }
 

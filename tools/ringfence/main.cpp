@@ -13,6 +13,8 @@ constexpr const char* usage =
     "commands:\n"
     "  normalize NUMBER...       show how the numbering plan reads each number (one JSON object each)\n"
     "  decide [--explain] [FILE] decide JSON-lines records offline (stdin by default); print the decision lines\n"
+    "  replay [--output records|decisions] [--pace file|full] FILE...  decode SIP from pcap/pcapng captures\n"
+    "                            and decide it (or print the records); counters to stderr (docs/capture.md)\n"
     "  rules check [--json] PATH...  validate rule packs (errors at file:line:column)\n"
     "  rules test PATH...        run the test cases the packs carry\n"
     "  state show|reset KEY      inspect or clear one subject's window state in the running daemon\n"
@@ -22,6 +24,7 @@ constexpr const char* usage =
     "  bench ingest [OPTIONS]    load-test ringfenced over TCP and report records/s, latency and log rows/s\n"
     "  bench engine [OPTIONS]    the rule engine alone: records/s per core, bytes per key, reload time\n"
     "  bench subscribers [OPTIONS]  import, index and look up N generated subscribers; engine records/s with and without\n"
+    "  bench replay FILE [--repeat N]  decode and decide a capture from memory: packets/s, SIP messages/s\n"
     "  bench smpp [OPTIONS]      the SMPP and HEP decoders alone: PDUs/s into records, HEP packets/s parsed\n"
     "  version                   print the version\n";
 
@@ -36,6 +39,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 2, argv + argc);
     if (command == "normalize") return ringfence::cli::cmd_normalize(std::move(args));
     if (command == "decide") return ringfence::cli::cmd_decide(std::move(args));
+    if (command == "replay") return ringfence::cli::cmd_replay(std::move(args));
     if (command == "bench") return ringfence::cli::cmd_bench(std::move(args));
     if (command == "rules") return ringfence::cli::cmd_rules(std::move(args));
     if (command == "state") return ringfence::cli::cmd_state(std::move(args));

@@ -1,0 +1,52 @@
+// An IPv4 or IPv6 address as carried in a packet (16 bytes; IPv4 in the first four), with
+// the text form used in records ("203.0.113.7", "2001:db8::1").
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace ringfence::decode::packet {
+
+struct ip_address {
+    std::uint8_t family = 0;  // 4 or 6; 0 for none
+    std::array<unsigned char, 16> bytes{};
+
+    static ip_address v4(const unsigned char* p) noexcept {
+        ip_address a;
+        a.family = 4;
+        std::memcpy(a.bytes.data(), p, 4);
+        return a;
+    }
+    static ip_address v6(const unsigned char* p) noexcept {
+        ip_address a;
+        a.family = 6;
+        std::memcpy(a.bytes.data(), p, 16);
+        return a;
+    }
+    std::size_t size() const noexcept { return family == 4 ? 4 : 16; }
+    bool operator==(const ip_address&) const = default;
+
+    // Appends the text form (inet_ntop's).
+    void append_to(std::string& out) const;
+    std::string to_string() const {
+        std::string s;
+        append_to(s);
+        return s;
+    }
+    // "10.0.0.1" or "2001:db8::1"; false when the text is neither.
+    static bool parse(std::string_view text, ip_address& out);
+};
+
+// FNV-1a over the address bytes; for the flow and fragment tables.
+inline std::uint64_t hash_mix(std::uint64_t h, const unsigned char* p, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+}  // namespace ringfence::decode::packet

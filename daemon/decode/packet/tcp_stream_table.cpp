@@ -1,0 +1,155 @@
+#include "decode/packet/tcp_stream_table.hpp"
+
+namespace ringfence::decode::packet {
+
+namespace {
+
+constexpr std::int64_t expire_every_us = 1'000'000;
+
+// Signed distance from b to a in sequence space (RFC 1982 arithmetic).
+std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) noexcept {
+    return static_cast<std::int32_t>(a - b);
+}
+
+}  // namespace
+
+std::size_t tcp_stream_table::key_hash::operator()(const stream_key& k) const noexcept {
+    std::uint64_t h = 1469598103934665603ULL;
+    h = hash_mix(h, k.src.bytes.data(), k.src.size());
+    h = hash_mix(h, k.dst.bytes.data(), k.dst.size());
+    const unsigned char ports[4] = {
+        static_cast<unsigned char>(k.src_port), static_cast<unsigned char>(k.src_port >> 8),
+        static_cast<unsigned char>(k.dst_port), static_cast<unsigned char>(k.dst_port >> 8)};
+    return hash_mix(h, ports, sizeof ports);
+}
+
+tcp_stream_table::tcp_stream_table(tcp_stream_settings settings, packet_counters& counters)
+    : settings_(settings), counters_(counters) {}
+
+void tcp_stream_table::erase(table::iterator it) {
+    age_.erase(it->second.age);
+    streams_.erase(it);
+}
+
+void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_consumer& consumer) {
+    if (segment.time_us - last_expire_us_ >= expire_every_us || segment.time_us < last_expire_us_) {
+        expire(segment.time_us);
+    }
+    const stream_key key{segment.src, segment.dst, segment.src_port, segment.dst_port};
+    const bool syn = (segment.tcp_flags & tcp_flag_syn) != 0;
+    const bool closing = (segment.tcp_flags & (tcp_flag_fin | tcp_flag_rst)) != 0;
+    auto it = streams_.find(key);
+    if (it == streams_.end()) {
+        if (segment.payload.empty() && !syn)
+            return;  // a bare ACK or FIN of a stream we never followed
+        if (streams_.size() >= settings_.max_streams) {
+            counters_.drop(drop_reason::tcp_stream_table_full);
+            return;
+        }
+        it = streams_.emplace(key, stream{}).first;
+        it->second.next_seq = syn ? segment.tcp_seq + 1 : segment.tcp_seq;
+        it->second.age = age_.insert(age_.end(), key);
+    } else if (syn && it->second.pending.empty() && it->second.ahead.empty()) {
+        it->second.next_seq = segment.tcp_seq + 1;  // a new connection reusing the ports
+    }
+    stream& s = it->second;
+    s.last_us = segment.time_us;
+    age_.splice(age_.end(), age_, s.age);
+
+    std::string_view data = segment.payload;
+    std::uint32_t seq = syn ? segment.tcp_seq + 1 : segment.tcp_seq;
+    if (!data.empty()) {
+        const std::int32_t diff = seq_diff(seq, s.next_seq);
+        if (diff < 0) {
+            const std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(diff));
+            const std::size_t trimmed = old < data.size() ? old : data.size();
+            counters_.tcp_retransmitted_bytes += trimmed;
+            data.remove_prefix(trimmed);
+            seq += static_cast<std::uint32_t>(trimmed);
+        }
+        if (!data.empty()) {
+            if (seq == s.next_seq) {
+                deliver(s, segment, data, consumer);
+                drain_ahead(s, segment, consumer);
+            } else {
+                ++counters_.tcp_out_of_order_segments;
+                auto [slot, inserted] = s.ahead.try_emplace(seq);
+                if (inserted || slot->second.size() < data.size()) {
+                    s.ahead_bytes += data.size() - slot->second.size();
+                    slot->second.assign(data);
+                } else {
+                    counters_.tcp_retransmitted_bytes += data.size();
+                }
+                if (s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes)
+                    skip_gap(s, segment, consumer);
+            }
+        }
+    }
+    if (closing) {
+        // Data still held out of order will never be completed: the stream ends here.
+        erase(it);
+    }
+}
+
+void tcp_stream_table::deliver(stream& s, const transport_packet& segment, std::string_view data,
+                               tcp_stream_consumer& consumer) {
+    s.next_seq += static_cast<std::uint32_t>(data.size());
+    if (s.pending.empty()) {
+        s.cursor = {};
+        const std::size_t used = consumer.on_stream_data(segment, data, s.cursor);
+        if (used < data.size()) s.pending.assign(data.substr(used));
+    } else {
+        s.pending.append(data);
+        const std::size_t used = consumer.on_stream_data(segment, s.pending, s.cursor);
+        s.pending.erase(0, used);
+    }
+    if (s.pending.empty()) s.cursor = {};
+    if (s.pending.size() > settings_.max_stream_bytes) {
+        // The consumer cannot frame a message this long: start again at the next bytes.
+        ++counters_.tcp_stream_overflows;
+        s.pending.clear();
+        s.cursor = {};
+        consumer.on_stream_gap(segment);
+    }
+}
+
+void tcp_stream_table::drain_ahead(stream& s, const transport_packet& segment,
+                                   tcp_stream_consumer& consumer) {
+    while (!s.ahead.empty()) {
+        auto first = s.ahead.begin();
+        const std::int32_t diff = seq_diff(first->first, s.next_seq);
+        if (diff > 0) break;  // still a hole before it
+        std::string held = std::move(first->second);
+        s.ahead_bytes -= held.size();
+        s.ahead.erase(first);
+        const std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(diff));
+        if (old >= held.size()) {
+            counters_.tcp_retransmitted_bytes += held.size();
+            continue;
+        }
+        counters_.tcp_retransmitted_bytes += old;
+        deliver(s, segment, std::string_view(held).substr(old), consumer);
+    }
+}
+
+void tcp_stream_table::skip_gap(stream& s, const transport_packet& segment,
+                                tcp_stream_consumer& consumer) {
+    ++counters_.tcp_gaps_skipped;
+    s.pending.clear();
+    s.cursor = {};
+    consumer.on_stream_gap(segment);
+    s.next_seq = s.ahead.begin()->first;
+    drain_ahead(s, segment, consumer);
+}
+
+void tcp_stream_table::expire(std::int64_t now_us) {
+    last_expire_us_ = now_us;
+    while (!age_.empty()) {
+        auto it = streams_.find(age_.front());
+        if (now_us - it->second.last_us <= settings_.idle_timeout_us) break;
+        ++counters_.tcp_streams_timed_out;
+        erase(it);
+    }
+}
+
+}  // namespace ringfence::decode::packet

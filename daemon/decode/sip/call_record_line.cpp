@@ -1,0 +1,71 @@
+#include "decode/sip/call_record_line.hpp"
+
+#include "common/json_writer.hpp"
+
+namespace ringfence::decode::sip {
+
+namespace {
+
+void append_field(std::string& out, std::string_view name, std::string_view value, bool& first) {
+    if (value.empty()) return;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += "\":";
+    common::append_json_string(out, value);
+}
+
+void append_number(std::string& out, std::string_view name, std::int64_t value, bool& first) {
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += "\":";
+    common::append_json_int(out, value);
+}
+
+}  // namespace
+
+void append_record_line(std::string& out, const call_event& e) {
+    bool first = true;
+    out += '{';
+    out += "\"id\":";
+    common::append_json_string(out, e.call_id);
+    out += ",\"kind\":";
+    common::append_json_string(out, model::to_string(e.kind));
+    out += ",\"time\":";
+    common::append_json_int(out, e.time_us / 1000);
+    first = false;
+    const bool sms = model::is_sms(e.kind);
+    if (!sms) append_field(out, "caller", e.caller, first);
+    append_field(out, "callee", e.callee, first);
+    append_field(out, "asserted", e.asserted, first);
+
+    out += ",\"origin\":{";
+    bool inner = true;
+    append_field(out, "kind", model::to_string(e.origin_kind), inner);
+    append_field(out, "trunk", e.trunk, inner);
+    append_field(out, "ip", e.origin_ip, inner);
+    append_field(out, "user_agent", e.user_agent, inner);
+    out += '}';
+
+    if (e.ring_ms || e.talk_ms || !e.cause.empty()) {
+        out += ",\"call\":{";
+        inner = true;
+        if (e.ring_ms) append_number(out, "ring_ms", *e.ring_ms, inner);
+        if (e.talk_ms) append_number(out, "talk_ms", *e.talk_ms, inner);
+        append_field(out, "cause", e.cause, inner);
+        out += '}';
+    }
+    if (sms) {
+        out += ",\"sms\":{";
+        inner = true;
+        append_field(out, "sender", e.caller, inner);
+        append_field(out, "text", e.sms_text, inner);
+        out += '}';
+    }
+    out += '}';
+}
+
+}  // namespace ringfence::decode::sip

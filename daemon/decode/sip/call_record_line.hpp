@@ -1,0 +1,21 @@
+// Renders a call event as one line of the JSON-lines wire form (decode/jsonl/record_parser.hpp),
+// exactly what the socket and `ringfence decide` accept: captured traffic then goes through
+// the same parser, numbering plan and engine as every other source, and `ringfence replay
+// --output records` can hand its lines to any of them.
+//   {"id":"<Call-ID>","kind":"call.end","time":<epoch ms>,"caller":"…","callee":"…",
+//    "asserted":"…","origin":{"kind":"…","trunk":"…","ip":"…","user_agent":"…"},
+//    "call":{"ring_ms":…,"talk_ms":…,"cause":"…"}}
+// sms.submit carries the From user as sms.sender (a brandname is not a caller number) and
+// the text of a text/* body. Empty fields are left out.
+#pragma once
+
+#include <string>
+
+#include "decode/sip/call_event.hpp"
+
+namespace ringfence::decode::sip {
+
+// Appends the line, without its "\n".
+void append_record_line(std::string& out, const call_event& event);
+
+}  // namespace ringfence::decode::sip

@@ -1,0 +1,137 @@
+#include "decode/sip/sip_capture_decoder.hpp"
+
+#include "decode/sip/sip_parser.hpp"
+
+namespace ringfence::decode::sip {
+
+sip_capture_decoder::sip_capture_decoder(const sip_capture_settings& settings,
+                                         packet::packet_counters& packet_counters,
+                                         sip_counters& counters, sip_dialog_table& dialogs,
+                                         sip_message_observer* observer)
+    : detect_any_port_(settings.detect_any_port),
+      counters_(counters),
+      dialogs_(dialogs),
+      observer_(observer),
+      streams_(settings.tcp, packet_counters) {
+    for (std::uint16_t port : settings.ports) ports_.set(port);
+}
+
+void sip_capture_decoder::deliver(const sip_message& message,
+                                  const packet::transport_packet& packet) {
+    ++counters_.messages;
+    if (message.is_request)
+        ++counters_.requests;
+    else
+        ++counters_.responses;
+    if (message.junk_skipped > 0) ++counters_.junk_prefixed;
+    if (observer_ != nullptr) observer_->on_sip_message(message, packet);
+    dialogs_.on_message(message, packet);
+}
+
+void sip_capture_decoder::on_mirrored_message(const packet::transport_packet& packet) {
+    ++counters_.payloads_tried;
+    parse_datagram(packet);
+}
+
+void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
+    if (packet.protocol == packet::ip_protocol_udp) {
+        const bool on_port = on_sip_port(packet);
+        if (!on_port && !(detect_any_port_ && looks_like_sip(packet.payload))) return;
+        ++counters_.payloads_tried;
+        parse_datagram(packet);
+        return;
+    }
+    if (packet.protocol == packet::ip_protocol_tcp) {
+        if (on_sip_port(packet) ||
+            (detect_any_port_ && (streams_.follows(packet) || looks_like_sip(packet.payload)))) {
+            streams_.on_segment(packet, *this);
+        }
+    }
+}
+
+void sip_capture_decoder::parse_datagram(const packet::transport_packet& packet) {
+    const parse_outcome r = parse_sip_message(packet.payload, false, message_);
+    switch (r.result) {
+        case parse_result::message:
+            deliver(message_, packet);
+            break;
+        case parse_result::keepalive:
+            ++counters_.keepalives;
+            break;
+        case parse_result::malformed:
+            ++counters_.malformed;
+            break;
+        case parse_result::not_sip:
+        case parse_result::incomplete:
+            ++counters_.not_sip;
+            break;
+    }
+}
+
+std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& segment,
+                                                std::string_view bytes,
+                                                packet::stream_cursor& cursor) {
+    ++counters_.payloads_tried;
+    // Bytes held from before: parse again only once what the last attempt lacked is there,
+    // so a message sent a few bytes per segment is scanned once, not once per segment.
+    if (cursor.need > bytes.size()) return 0;
+    if (cursor.need == 0 && cursor.scanned > 0 && bytes.size() <= max_header_bytes &&
+        find_header_end(bytes, cursor.line_start, cursor.scanned) == std::string_view::npos) {
+        return 0;
+    }
+    cursor = {};
+    std::size_t used = 0;
+    while (used < bytes.size()) {
+        const std::string_view rest = bytes.substr(used);
+        const parse_outcome r = parse_sip_message(rest, true, message_);
+        if (r.result == parse_result::message) {
+            deliver(message_, segment);
+            used += r.consumed;
+        } else if (r.result == parse_result::keepalive) {
+            ++counters_.keepalives;
+            used += r.consumed;
+        } else if (r.result == parse_result::incomplete) {
+            // Note what is missing, relative to the bytes left unused.
+            std::size_t line_start = 0;
+            std::size_t scanned = 0;
+            const std::size_t header_end = find_header_end(rest, line_start, scanned);
+            if (header_end == std::string_view::npos) {
+                cursor.line_start = line_start;
+                cursor.scanned = scanned;
+            } else {
+                cursor.need = header_end + message_.content_length;
+            }
+            break;
+        } else {
+            // Not a message start (HTTP on the SIP port, the middle of a message after a
+            // gap): skip to the next line that starts like SIP, keeping a last partial line.
+            if (r.result == parse_result::malformed)
+                ++counters_.malformed;
+            else
+                ++counters_.not_sip;
+            ++counters_.stream_resyncs;
+            std::size_t next = bytes.find('\n', used);
+            while (next != std::string_view::npos && !looks_like_sip(bytes.substr(next + 1))) {
+                next = bytes.find('\n', next + 1);
+            }
+            if (next == std::string_view::npos) {
+                const std::size_t last_line = bytes.rfind('\n');
+                return last_line == std::string_view::npos || last_line < used ? bytes.size()
+                                                                               : last_line + 1;
+            }
+            used = next + 1;
+        }
+    }
+    return used;
+}
+
+void sip_capture_decoder::on_stream_gap(const packet::transport_packet&) {
+    ++counters_.stream_resyncs;
+}
+
+void sip_capture_decoder::expire(std::int64_t now_us) {
+    streams_.expire(now_us);
+    dialogs_.expire(now_us);
+}
+
+}  // namespace ringfence::decode::sip

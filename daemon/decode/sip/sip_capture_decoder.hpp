@@ -1,0 +1,68 @@
+// From transport packets to SIP messages: UDP datagrams are parsed one message each; TCP
+// streams are reassembled (packet::tcp_stream_table) and framed by Content-Length, several
+// messages per segment or one message over several. Packets on the configured SIP ports
+// are parsed; with detect_any_port, so is any payload that starts like SIP. Every message
+// goes to the dialog table, and to an observer when one is set (tests, debugging).
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <vector>
+
+#include "decode/packet/packet_counters.hpp"
+#include "decode/packet/tcp_stream_table.hpp"
+#include "decode/packet/transport_packet.hpp"
+#include "decode/sip/sip_counters.hpp"
+#include "decode/sip/sip_dialog_table.hpp"
+#include "decode/sip/sip_message.hpp"
+
+namespace ringfence::decode::sip {
+
+struct sip_capture_settings {
+    std::vector<std::uint16_t> ports{5060};
+    bool detect_any_port = true;
+    packet::tcp_stream_settings tcp;
+};
+
+class sip_message_observer {
+  public:
+    virtual ~sip_message_observer() = default;
+    virtual void on_sip_message(const sip_message& message,
+                                const packet::transport_packet& packet) = 0;
+};
+
+class sip_capture_decoder final : private packet::tcp_stream_consumer {
+  public:
+    sip_capture_decoder(const sip_capture_settings& settings,
+                        packet::packet_counters& packet_counters, sip_counters& counters,
+                        sip_dialog_table& dialogs, sip_message_observer* observer = nullptr);
+
+    void on_packet(const packet::transport_packet& packet);
+    // One whole SIP message that a mirroring agent (HEP) delivered on its own: parsed as a
+    // datagram whatever its transport was, on any port.
+    void on_mirrored_message(const packet::transport_packet& packet);
+    // Timeouts of TCP streams and dialogs as of now_us (for idle live captures).
+    void expire(std::int64_t now_us);
+
+    std::size_t tcp_streams() const noexcept { return streams_.streams(); }
+
+  private:
+    std::size_t on_stream_data(const packet::transport_packet& segment, std::string_view bytes,
+                               packet::stream_cursor& cursor) override;
+    void on_stream_gap(const packet::transport_packet& segment) override;
+    void deliver(const sip_message& message, const packet::transport_packet& packet);
+    void parse_datagram(const packet::transport_packet& packet);
+    bool on_sip_port(const packet::transport_packet& packet) const noexcept {
+        return ports_.test(packet.src_port) || ports_.test(packet.dst_port);
+    }
+
+    std::bitset<65536> ports_;
+    bool detect_any_port_;
+    sip_counters& counters_;
+    sip_dialog_table& dialogs_;
+    sip_message_observer* observer_;
+    packet::tcp_stream_table streams_;
+    sip_message message_;
+};
+
+}  // namespace ringfence::decode::sip

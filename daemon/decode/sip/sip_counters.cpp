@@ -1,0 +1,19 @@
+#include "decode/sip/sip_counters.hpp"
+
+#include <fmt/format.h>
+
+namespace ringfence::decode::sip {
+
+std::string sip_counters::summary() const {
+    return fmt::format(
+        "sip_messages={} requests={} responses={} keepalives={} not_sip={} malformed={} "
+        "junk_prefixed={} "
+        "stream_resyncs={} without_call_id={} dialogs={} answered={} ended={} timed_out={} "
+        "evicted={} "
+        "retransmissions={} sms={} records={}",
+        messages, requests, responses, keepalives, not_sip, malformed, junk_prefixed,
+        stream_resyncs, without_call_id, dialogs_created, dialogs_answered, dialogs_ended,
+        dialogs_timed_out, dialogs_evicted, retransmissions, sms_messages, records);
+}
+
+}  // namespace ringfence::decode::sip

@@ -1,0 +1,33 @@
+// What the SIP layer saw: messages by outcome and dialogs by fate. Printed by
+// `ringfence replay` at the end and by the daemon's stats line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ringfence::decode::sip {
+
+struct sip_counters {
+    std::uint64_t payloads_tried = 0;  // UDP payloads and TCP stream bytes offered to the parser
+    std::uint64_t messages = 0;
+    std::uint64_t requests = 0;
+    std::uint64_t responses = 0;
+    std::uint64_t keepalives = 0;
+    std::uint64_t not_sip = 0;          // payloads on SIP ports that were not SIP (HTTP, RTP, ...)
+    std::uint64_t malformed = 0;        // a SIP start line with a broken header section
+    std::uint64_t junk_prefixed = 0;    // messages read after skipping junk bytes
+    std::uint64_t stream_resyncs = 0;   // TCP bytes skipped to find the next start line
+    std::uint64_t without_call_id = 0;  // messages no dialog can hold
+    std::uint64_t dialogs_created = 0;
+    std::uint64_t dialogs_answered = 0;
+    std::uint64_t dialogs_ended = 0;      // by BYE, CANCEL or a final failure
+    std::uint64_t dialogs_timed_out = 0;  // ended by a timeout (a record with cause timeout_*)
+    std::uint64_t dialogs_evicted = 0;    // ended because the table was full (cause evicted)
+    std::uint64_t retransmissions = 0;    // INVITE/MESSAGE repeated within a dialog: no new record
+    std::uint64_t sms_messages = 0;
+    std::uint64_t records = 0;  // call and SMS events produced
+
+    std::string summary() const;
+};
+
+}  // namespace ringfence::decode::sip

@@ -1,0 +1,240 @@
+#include "decode/sip/sip_dialog_table.hpp"
+
+#include <fmt/format.h>
+
+namespace ringfence::decode::sip {
+
+namespace {
+
+constexpr std::int64_t expire_every_us = 1'000'000;
+
+bool is_method(std::string_view method, std::string_view expected) noexcept {
+    return method == expected;
+}
+
+std::int64_t ms_between(std::int64_t from_us, std::int64_t to_us) noexcept {
+    return to_us > from_us ? (to_us - from_us) / 1000 : 0;
+}
+
+// The asserted identity: P-Asserted-Identity, else the older Remote-Party-ID.
+std::string_view asserted_user(const sip_message& m) noexcept {
+    if (!m.p_asserted_identity.user.empty()) return m.p_asserted_identity.user;
+    return m.remote_party_id.user;
+}
+
+bool is_text(std::string_view content_type) noexcept {
+    return content_type.size() >= 5 &&
+           (content_type.substr(0, 5) == "text/" || content_type.substr(0, 5) == "Text/" ||
+            content_type.substr(0, 5) == "TEXT/");
+}
+
+}  // namespace
+
+sip_dialog_table::sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
+                                   sip_counters& counters, call_event_sink& sink)
+    : settings_(settings), origins_(origins), counters_(counters), sink_(sink) {}
+
+std::list<sip_dialog_table::dialog*>& sip_dialog_table::list_of(phase p) noexcept {
+    switch (p) {
+        case phase::calling:
+            return calling_;
+        case phase::answered:
+            return answered_;
+        case phase::ended:
+            break;
+    }
+    return ended_;
+}
+
+sip_dialog_table::dialog* sip_dialog_table::find(std::string_view call_id) {
+    const auto it = dialogs_.find(call_id);
+    return it == dialogs_.end() ? nullptr : &it->second;
+}
+
+sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
+                                                   const packet::transport_packet& packet) {
+    if (dialogs_.size() >= settings_.max_dialogs) {
+        // Ended dialogs go first (they only absorb retransmissions), then the least
+        // recently active open one.
+        if (!ended_.empty()) {
+            remove(*ended_.front());
+        } else {
+            dialog& victim = !calling_.empty() ? *calling_.front() : *answered_.front();
+            ++counters_.dialogs_evicted;
+            end(victim, packet.time_us, "evicted");
+            remove(victim);
+        }
+    }
+    auto [it, inserted] = dialogs_.try_emplace(std::string(m.call_id));
+    dialog& d = it->second;
+    d.call_id = &it->first;
+    d.caller.assign(m.from.user);
+    d.callee.assign(!m.to.user.empty() ? m.to.user : m.request_user);
+    d.asserted.assign(asserted_user(m));
+    d.user_agent.assign(m.user_agent);
+    d.origin_ip.clear();
+    packet.src.append_to(d.origin_ip);
+    const peer_origin_map::match origin = origins_.find(packet.src);
+    d.origin_kind = origin.kind;
+    d.trunk.assign(origin.trunk);
+    d.invite_us = packet.time_us;
+    d.last_us = packet.time_us;
+    d.cseq = m.cseq_number;
+    d.state = phase::calling;
+    d.position = calling_.insert(calling_.end(), &d);
+    ++counters_.dialogs_created;
+    return d;
+}
+
+void sip_dialog_table::move_to(dialog& d, phase p, std::int64_t now_us) {
+    std::list<dialog*>& from = list_of(d.state);
+    std::list<dialog*>& to = list_of(p);
+    to.splice(to.end(), from, d.position);
+    d.state = p;
+    d.last_us = now_us;
+}
+
+void sip_dialog_table::remove(dialog& d) {
+    list_of(d.state).erase(d.position);
+    dialogs_.erase(*d.call_id);
+}
+
+void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_t now_us,
+                            std::string_view cause, std::string_view sms_text) {
+    call_event e;
+    e.kind = kind;
+    e.time_us = now_us;
+    e.call_id = *d.call_id;
+    e.caller = d.caller;
+    e.callee = d.callee;
+    e.asserted = d.asserted;
+    e.origin_kind = d.origin_kind;
+    e.trunk = d.trunk;
+    e.origin_ip = d.origin_ip;
+    e.user_agent = d.user_agent;
+    e.cause = cause;
+    e.sms_text = sms_text;
+    if (kind == model::event_kind::call_answer) {
+        e.ring_ms = ms_between(d.invite_us, now_us);
+    } else if (kind == model::event_kind::call_end) {
+        const std::int64_t answered = d.state == phase::answered ? d.answer_us : 0;
+        e.ring_ms = ms_between(d.invite_us, answered != 0 ? answered : now_us);
+        e.talk_ms = answered != 0 ? ms_between(answered, now_us) : 0;
+    }
+    ++counters_.records;
+    sink_.on_call_event(e);
+}
+
+void sip_dialog_table::end(dialog& d, std::int64_t now_us, std::string_view cause) {
+    emit(d, model::event_kind::call_end, now_us, cause);
+    move_to(d, phase::ended, now_us);
+}
+
+void sip_dialog_table::on_message(const sip_message& m, const packet::transport_packet& packet) {
+    if (packet.time_us - last_expire_us_ >= expire_every_us || packet.time_us < last_expire_us_)
+        expire(packet.time_us);
+    if (m.call_id.empty()) {
+        ++counters_.without_call_id;
+        return;
+    }
+    if (m.is_request) {
+        if (is_method(m.method, "INVITE")) {
+            on_invite(m, packet);
+        } else if (is_method(m.method, "MESSAGE")) {
+            on_message_request(m, packet);
+        } else if (is_method(m.method, "BYE") || is_method(m.method, "CANCEL")) {
+            dialog* d = find(m.call_id);
+            if (d == nullptr || d->state == phase::ended)
+                return;  // a call we did not see start, or a repeat
+            if (d->state == phase::answered) {
+                ++counters_.dialogs_ended;
+                end(*d, packet.time_us, "normal_clearing");
+            } else if (is_method(m.method, "CANCEL")) {
+                ++counters_.dialogs_ended;
+                end(*d, packet.time_us, "cancel");
+            } else {
+                ++counters_.dialogs_ended;
+                end(*d, packet.time_us, "bye_before_answer");
+            }
+        } else if (dialog* d = find(m.call_id); d != nullptr && d->state != phase::ended) {
+            move_to(*d, d->state, packet.time_us);  // ACK, PRACK, UPDATE, INFO: the dialog is alive
+        }
+        return;
+    }
+    on_response(m, packet);
+}
+
+void sip_dialog_table::on_invite(const sip_message& m, const packet::transport_packet& packet) {
+    if (dialog* d = find(m.call_id); d != nullptr) {
+        // A retransmission, a retry after a digest challenge, or a re-INVITE: same call.
+        ++counters_.retransmissions;
+        if (d->state != phase::ended) move_to(*d, d->state, packet.time_us);
+        return;
+    }
+    dialog& d = create(m, packet);
+    emit(d, model::event_kind::call_attempt, packet.time_us);
+}
+
+void sip_dialog_table::on_message_request(const sip_message& m,
+                                          const packet::transport_packet& packet) {
+    if (dialog* d = find(m.call_id); d != nullptr) {
+        if (d->cseq == m.cseq_number || d->state != phase::ended) {
+            ++counters_.retransmissions;
+            return;
+        }
+        remove(*d);  // a new MESSAGE in the same Call-ID (RFC 3428 allows reuse with a new CSeq)
+    }
+    dialog& d = create(m, packet);
+    ++counters_.sms_messages;
+    emit(d, model::event_kind::sms_submit, packet.time_us, {},
+         is_text(m.content_type) ? m.body : std::string_view{});
+    move_to(d, phase::ended, packet.time_us);
+}
+
+void sip_dialog_table::on_response(const sip_message& m, const packet::transport_packet& packet) {
+    dialog* d = find(m.call_id);
+    if (d == nullptr || d->state == phase::ended || m.cseq_method != "INVITE") return;
+    const int code = m.status_code;
+    if (d->state == phase::answered) {
+        move_to(*d, phase::answered, packet.time_us);  // a re-INVITE's answer, a 200 retransmitted
+        return;
+    }
+    if (code >= 180 && code < 200) {
+        if (d->ringing_us == 0) d->ringing_us = packet.time_us;
+        move_to(*d, phase::calling, packet.time_us);
+    } else if (code >= 200 && code < 300) {
+        ++counters_.dialogs_answered;
+        emit(*d, model::event_kind::call_answer, packet.time_us);
+        d->answer_us = packet.time_us;
+        move_to(*d, phase::answered, packet.time_us);
+    } else if (code == 401 || code == 407) {
+        move_to(*d, phase::calling,
+                packet.time_us);  // the caller answers the challenge in this dialog
+    } else if (code >= 300) {
+        ++counters_.dialogs_ended;
+        cause_buffer_ = fmt::format("sip_{}", code);
+        end(*d, packet.time_us, cause_buffer_);
+    } else {
+        move_to(*d, phase::calling, packet.time_us);  // 100 Trying
+    }
+}
+
+void sip_dialog_table::expire(std::int64_t now_us) {
+    last_expire_us_ = now_us;
+    while (!calling_.empty() &&
+           now_us - calling_.front()->last_us > settings_.unanswered_timeout_us) {
+        dialog& d = *calling_.front();
+        ++counters_.dialogs_timed_out;
+        end(d, d.last_us + settings_.unanswered_timeout_us, "timeout_unanswered");
+    }
+    while (!answered_.empty() &&
+           now_us - answered_.front()->last_us > settings_.answered_timeout_us) {
+        dialog& d = *answered_.front();
+        ++counters_.dialogs_timed_out;
+        end(d, d.last_us + settings_.answered_timeout_us, "timeout_no_bye");
+    }
+    while (!ended_.empty() && now_us - ended_.front()->last_us > settings_.ended_linger_us)
+        remove(*ended_.front());
+}
+
+}  // namespace ringfence::decode::sip

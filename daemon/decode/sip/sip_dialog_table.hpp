@@ -1,0 +1,99 @@
+// Follows SIP dialogs by Call-ID and turns them into call events:
+//   INVITE (first of its Call-ID)        -> call.attempt
+//   18x to the INVITE                    -> marks ringing (no event)
+//   2xx to the INVITE                    -> call.answer (ring_ms)
+//   BYE                                  -> call.end, cause normal_clearing (ring_ms, talk_ms)
+//   CANCEL before an answer              -> call.end, cause cancel
+//   final 3xx-6xx to the INVITE          -> call.end, cause sip_<code> (401/407 are digest
+//                                           challenges: the caller retries in the same dialog)
+//   no end within the timeouts           -> call.end, cause timeout_unanswered / timeout_no_bye
+//   MESSAGE (per Call-ID and CSeq)       -> sms.submit
+// Retransmissions (repeated INVITE or MESSAGE, responses after the end) give no new event.
+// Ended dialogs linger for ended_linger_us to absorb them. Memory is bounded by
+// max_dialogs: a new dialog past it evicts the least recently active one, which ends with
+// cause "evicted" (counted). All times are packet times, so a replay gives the live run's
+// events.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "decode/packet/transport_packet.hpp"
+#include "decode/sip/call_event.hpp"
+#include "decode/sip/peer_origin_map.hpp"
+#include "decode/sip/sip_counters.hpp"
+#include "decode/sip/sip_message.hpp"
+
+namespace ringfence::decode::sip {
+
+struct dialog_settings {
+    std::size_t max_dialogs = 200000;
+    std::int64_t unanswered_timeout_us = 300'000'000;   // 5 minutes of ringing
+    std::int64_t answered_timeout_us = 14'400'000'000;  // 4 hours with no BYE
+    std::int64_t ended_linger_us = 32'000'000;          // RFC 3261 Timer B/F: 64*T1
+};
+
+class sip_dialog_table {
+  public:
+    sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
+                     sip_counters& counters, call_event_sink& sink);
+
+    // One message, with the packet that carried it (time, addresses).
+    void on_message(const sip_message& message, const packet::transport_packet& packet);
+
+    // Ends dialogs past their timeouts as of now_us (packet time; a live source also calls it
+    // when idle). Called by on_message at most once per second of packet time.
+    void expire(std::int64_t now_us);
+
+    std::size_t size() const noexcept { return dialogs_.size(); }
+    std::size_t open_calls() const noexcept { return calling_.size() + answered_.size(); }
+
+  private:
+    enum class phase : std::uint8_t { calling, answered, ended };
+    struct dialog {
+        const std::string* call_id = nullptr;  // the map's key
+        std::string caller, callee, asserted, user_agent, origin_ip, trunk;
+        model::origin_kind origin_kind = model::origin_kind::unspecified;
+        phase state = phase::calling;
+        std::int64_t invite_us = 0;
+        std::int64_t ringing_us = 0;
+        std::int64_t answer_us = 0;
+        std::int64_t last_us = 0;
+        std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
+        std::list<dialog*>::iterator position;
+    };
+    struct transparent_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    using dialog_map = std::unordered_map<std::string, dialog, transparent_hash, std::equal_to<>>;
+
+    std::list<dialog*>& list_of(phase p) noexcept;
+    dialog* find(std::string_view call_id);
+    dialog& create(const sip_message& message, const packet::transport_packet& packet);
+    void move_to(dialog& d, phase p, std::int64_t now_us);
+    void end(dialog& d, std::int64_t now_us, std::string_view cause);
+    void remove(dialog& d);
+    void emit(const dialog& d, model::event_kind kind, std::int64_t now_us,
+              std::string_view cause = {}, std::string_view sms_text = {});
+
+    void on_invite(const sip_message& message, const packet::transport_packet& packet);
+    void on_message_request(const sip_message& message, const packet::transport_packet& packet);
+    void on_response(const sip_message& message, const packet::transport_packet& packet);
+
+    dialog_settings settings_;
+    const peer_origin_map& origins_;
+    sip_counters& counters_;
+    call_event_sink& sink_;
+    dialog_map dialogs_;                             // by Call-ID
+    std::list<dialog*> calling_, answered_, ended_;  // least recently active first
+    std::int64_t last_expire_us_ = 0;
+    std::string cause_buffer_;
+};
+
+}  // namespace ringfence::decode::sip

@@ -1,0 +1,482 @@
+#include "decode/sip/sip_parser.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace ringfence::decode::sip {
+
+namespace {
+
+constexpr std::array<std::string_view, 14> known_methods = {
+    "INVITE",    "ACK",    "BYE",     "CANCEL", "REGISTER", "OPTIONS", "PRACK",
+    "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO",   "REFER",    "MESSAGE", "UPDATE"};
+
+char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
+    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+bool is_method_char(char c) noexcept {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c)) return true;
+    switch (c) {
+        case '-':
+        case '.':
+        case '!':
+        case '%':
+        case '*':
+        case '_':
+        case '+':
+        case '`':
+        case '\'':
+        case '~':
+            return true;
+        default:
+            return false;
+    }
+}
+
+struct line {
+    std::string_view text;  // without the EOL
+    std::size_t next = 0;   // offset after the EOL
+    bool complete = false;  // an EOL was found
+};
+
+line next_line(std::string_view s, std::size_t pos) noexcept {
+    const std::size_t nl = s.find('\n', pos);
+    if (nl == std::string_view::npos) return {s.substr(pos), s.size(), false};
+    std::size_t end = nl;
+    if (end > pos && s[end - 1] == '\r') --end;
+    return {s.substr(pos, end - pos), nl + 1, true};
+}
+
+bool parse_request_line(std::string_view text, sip_message& out) noexcept {
+    const std::size_t sp1 = text.find(' ');
+    const std::size_t sp2 = text.rfind(' ');
+    if (sp1 == 0 || sp1 == std::string_view::npos || sp2 == sp1) return false;
+    if (!iequals(text.substr(sp2 + 1), "SIP/2.0")) return false;
+    const std::string_view method = text.substr(0, sp1);
+    for (char c : method) {
+        if (!is_method_char(c)) return false;
+    }
+    const std::string_view uri = trim(text.substr(sp1 + 1, sp2 - sp1 - 1));
+    if (uri.empty() || uri.find(' ') != std::string_view::npos) return false;
+    out.is_request = true;
+    out.method = method;
+    out.request_uri = uri;
+    std::string_view host;
+    split_uri(uri, out.request_user, host);
+    return true;
+}
+
+bool parse_status_line(std::string_view text, sip_message& out) noexcept {
+    if (!istarts_with(text, "SIP/2.0 ") || text.size() < 11) return false;
+    const std::string_view code = text.substr(8, 3);
+    if (!is_digit(code[0]) || !is_digit(code[1]) || !is_digit(code[2])) return false;
+    if (text.size() > 11 && text[11] != ' ') return false;
+    const int status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    if (status < 100 || status > 699) return false;
+    out.is_request = false;
+    out.status_code = status;
+    out.reason = text.size() > 12 ? trim(text.substr(12)) : std::string_view{};
+    return true;
+}
+
+// A request line with junk glued before its method: "DBREGISTER sip:... SIP/2.0".
+bool parse_request_line_after_junk(std::string_view text, sip_message& out) noexcept {
+    const std::size_t sp1 = text.find(' ');
+    if (sp1 == std::string_view::npos) return false;
+    const std::string_view token = text.substr(0, sp1);
+    for (std::string_view method : known_methods) {
+        if (token.size() <= method.size() || token.size() - method.size() > max_junk_bytes)
+            continue;
+        if (token.substr(token.size() - method.size()) != method) continue;
+        const std::size_t junk = token.size() - method.size();
+        if (parse_request_line(text.substr(junk), out)) {
+            out.junk_skipped = junk;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_known_method(std::string_view method) noexcept {
+    for (std::string_view known : known_methods) {
+        if (method == known) return true;
+    }
+    return false;
+}
+
+bool parse_unsigned(std::string_view digits, std::size_t limit, std::size_t& out) noexcept {
+    if (digits.empty() || digits.size() > 10) return false;
+    std::size_t v = 0;
+    for (char c : digits) {
+        if (!is_digit(c)) return false;
+        v = v * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (v > limit) return false;
+    out = v;
+    return true;
+}
+
+void take_cseq(std::string_view value, sip_message& out) noexcept {
+    std::size_t i = 0;
+    while (i < value.size() && is_digit(value[i])) ++i;
+    std::size_t number = 0;
+    if (!parse_unsigned(value.substr(0, i), 0xffffffffULL, number)) return;
+    out.cseq_number = static_cast<std::uint32_t>(number);
+    out.cseq_method = trim(value.substr(i));
+}
+
+void take_via(std::string_view value, sip_message& out) noexcept {
+    if (out.via_first.empty()) out.via_first = trim(value.substr(0, value.find(',')));
+    const std::size_t last_comma = value.rfind(',');
+    out.via_last =
+        trim(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
+}
+
+enum class header : std::uint8_t {
+    other,
+    call_id,
+    from,
+    to,
+    contact,
+    via,
+    content_length,
+    content_type,
+    cseq,
+    user_agent,
+    server,
+    p_asserted_identity,
+    remote_party_id,
+    diversion,
+    identity
+};
+
+header classify(std::string_view name) noexcept {
+    if (name.size() == 1) {
+        switch (lower(name[0])) {
+            case 'i':
+                return header::call_id;
+            case 'f':
+                return header::from;
+            case 't':
+                return header::to;
+            case 'm':
+                return header::contact;
+            case 'v':
+                return header::via;
+            case 'l':
+                return header::content_length;
+            case 'c':
+                return header::content_type;
+            case 'y':
+                return header::identity;
+            default:
+                return header::other;
+        }
+    }
+    switch (name.size()) {
+        case 2:
+            return iequals(name, "To") ? header::to : header::other;
+        case 3:
+            return iequals(name, "Via") ? header::via : header::other;
+        case 4:
+            return iequals(name, "From")   ? header::from
+                   : iequals(name, "CSeq") ? header::cseq
+                                           : header::other;
+        case 6:
+            return iequals(name, "Server") ? header::server : header::other;
+        case 7:
+            return iequals(name, "Call-ID")   ? header::call_id
+                   : iequals(name, "Contact") ? header::contact
+                                              : header::other;
+        case 8:
+            return iequals(name, "Identity") ? header::identity : header::other;
+        case 9:
+            return iequals(name, "Diversion") ? header::diversion : header::other;
+        case 10:
+            return iequals(name, "User-Agent") ? header::user_agent : header::other;
+        case 12:
+            return iequals(name, "Content-Type") ? header::content_type : header::other;
+        case 14:
+            return iequals(name, "Content-Length") ? header::content_length : header::other;
+        case 15:
+            return iequals(name, "Remote-Party-ID") ? header::remote_party_id : header::other;
+        case 19:
+            return iequals(name, "P-Asserted-Identity") ? header::p_asserted_identity
+                                                        : header::other;
+        default:
+            return header::other;
+    }
+}
+
+// The raw values of the headers kept, before name-addrs are split.
+struct raw_headers {
+    std::string_view from, to, contact, pai, rpid, diversion;
+};
+
+std::string_view* slot_for(header h, raw_headers& raw, sip_message& out) noexcept {
+    switch (h) {
+        case header::call_id:
+            return &out.call_id;
+        case header::from:
+            return &raw.from;
+        case header::to:
+            return &raw.to;
+        case header::contact:
+            return &raw.contact;
+        case header::content_type:
+            return &out.content_type;
+        case header::user_agent:
+            return &out.user_agent;
+        case header::server:
+            return &out.server;
+        case header::p_asserted_identity:
+            return &raw.pai;
+        case header::remote_party_id:
+            return &raw.rpid;
+        case header::diversion:
+            return &raw.diversion;
+        case header::identity:
+            return &out.identity;
+        default:
+            return nullptr;
+    }
+}
+
+// Extends a header value over a folded continuation line; both lie in the same buffer.
+std::string_view extend(std::string_view value, std::string_view continuation) noexcept {
+    if (value.empty()) return value;
+    const char* end = continuation.data() + continuation.size();
+    return trim(std::string_view(value.data(), static_cast<std::size_t>(end - value.data())));
+}
+
+}  // namespace
+
+std::string_view to_string(parse_result r) noexcept {
+    switch (r) {
+        case parse_result::message:
+            return "message";
+        case parse_result::keepalive:
+            return "keepalive";
+        case parse_result::incomplete:
+            return "incomplete";
+        case parse_result::not_sip:
+            return "not_sip";
+        case parse_result::malformed:
+            return "malformed";
+    }
+    return "unknown";
+}
+
+void split_uri(std::string_view uri, std::string_view& user, std::string_view& host) noexcept {
+    user = {};
+    host = {};
+    std::string_view rest;
+    if (istarts_with(uri, "sip:"))
+        rest = uri.substr(4);
+    else if (istarts_with(uri, "sips:"))
+        rest = uri.substr(5);
+    else if (istarts_with(uri, "tel:")) {
+        rest = uri.substr(4);
+        user = trim(rest.substr(0, rest.find_first_of(";?")));
+        return;
+    } else
+        return;
+    const std::size_t at = rest.find('@');
+    if (at != std::string_view::npos) {
+        const std::string_view userinfo = rest.substr(0, at);
+        user = userinfo.substr(0, userinfo.find(':'));
+        rest = rest.substr(at + 1);
+    }
+    host = rest.substr(0, rest.find_first_of(";?>"));
+}
+
+name_addr parse_name_addr(std::string_view value) noexcept {
+    name_addr r;
+    value = trim(value);
+    r.value = value;
+    std::size_t search_from = 0;
+    if (!value.empty() && value[0] == '"') {
+        std::size_t i = 1;
+        while (i < value.size() && value[i] != '"') i += value[i] == '\\' ? 2 : 1;
+        if (i < value.size()) r.display = value.substr(1, i - 1);
+        search_from = i < value.size() ? i + 1 : value.size();
+    }
+    std::string_view params;
+    const std::size_t lt = value.find('<', search_from);
+    if (lt != std::string_view::npos) {
+        if (r.display.empty()) r.display = trim(value.substr(0, lt));
+        std::size_t gt = value.find('>', lt);
+        if (gt == std::string_view::npos) gt = value.size();
+        r.uri = trim(value.substr(lt + 1, gt - lt - 1));
+        params = gt < value.size() ? value.substr(gt + 1) : std::string_view{};
+    } else {
+        // addr-spec: parameters after the URI belong to the header, not the URI
+        const std::size_t semi = value.find(';', search_from);
+        r.uri =
+            trim(value.substr(search_from, semi == std::string_view::npos ? std::string_view::npos
+                                                                          : semi - search_from));
+        params = semi == std::string_view::npos ? std::string_view{} : value.substr(semi);
+    }
+    for (std::size_t pos = params.find(';'); pos != std::string_view::npos;
+         pos = params.find(';', pos + 1)) {
+        std::string_view param = trim(params.substr(pos + 1));
+        param = param.substr(0, param.find_first_of(";,"));
+        if (istarts_with(param, "tag=")) {
+            r.tag = trim(param.substr(4));
+            break;
+        }
+    }
+    split_uri(r.uri, r.user, r.host);
+    return r;
+}
+
+parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out) noexcept {
+    out.clear();
+    std::size_t start = 0;
+    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n')) ++start;
+    if (start == bytes.size()) {
+        if (start > 0) return {parse_result::keepalive, start};
+        return {stream ? parse_result::incomplete : parse_result::not_sip, 0};
+    }
+    // On a stream, CRLF keep-alives between messages are consumed on their own, so that a
+    // message that is not complete yet always starts at the first byte.
+    if (stream && start > 0) return {parse_result::keepalive, start};
+    const line first = next_line(bytes, start);
+    if (!first.complete) {
+        if (stream && bytes.size() - start <= max_header_bytes)
+            return {parse_result::incomplete, 0};
+        return {parse_result::not_sip, 0};
+    }
+    // An unknown method that ends with a known one is junk glued to it ("DBREGISTER"), as
+    // tshark and Zeek read it, rather than an extension method.
+    if (!parse_status_line(first.text, out) &&
+        !(parse_request_line(first.text, out) && is_known_method(out.method)) &&
+        !parse_request_line_after_junk(first.text, out) && !parse_request_line(first.text, out)) {
+        return {parse_result::not_sip, 0};
+    }
+
+    raw_headers raw;
+    std::string_view* last_value = nullptr;
+    std::size_t pos = first.next;
+    std::size_t body_start = bytes.size();
+    bool headers_ended = false;
+    while (pos < bytes.size()) {
+        if (pos - start > max_header_bytes) return {parse_result::malformed, 0};
+        const line l = next_line(bytes, pos);
+        if (!l.complete && stream) {
+            return {bytes.size() - start > max_header_bytes ? parse_result::malformed
+                                                            : parse_result::incomplete,
+                    0};
+        }
+        pos = l.next;
+        if (l.text.empty()) {
+            body_start = l.next;
+            headers_ended = true;
+            break;
+        }
+        if (l.text[0] == ' ' || l.text[0] == '\t') {
+            if (last_value != nullptr) *last_value = extend(*last_value, l.text);
+            continue;
+        }
+        const std::size_t colon = l.text.find(':');
+        if (colon == std::string_view::npos) return {parse_result::malformed, 0};
+        const std::string_view name = trim(l.text.substr(0, colon));
+        if (name.empty() || name.find_first_of(" \t") != std::string_view::npos)
+            return {parse_result::malformed, 0};
+        const std::string_view value = trim(l.text.substr(colon + 1));
+        const header h = classify(name);
+        last_value = nullptr;
+        if (h == header::via) {
+            take_via(value, out);
+        } else if (h == header::cseq) {
+            if (out.cseq_method.empty()) take_cseq(value, out);
+        } else if (h == header::content_length) {
+            std::size_t length = 0;
+            if (!parse_unsigned(value, max_body_bytes, length)) return {parse_result::malformed, 0};
+            if (!out.has_content_length) {
+                out.has_content_length = true;
+                out.content_length = length;
+            }
+        } else if (std::string_view* slot = slot_for(h, raw, out);
+                   slot != nullptr && slot->empty()) {
+            *slot = value;
+            last_value = slot;
+        }
+    }
+    if (stream && !headers_ended) return {parse_result::incomplete, 0};
+
+    std::size_t consumed = 0;
+    if (stream) {
+        if (bytes.size() - body_start < out.content_length) return {parse_result::incomplete, 0};
+        out.body = bytes.substr(body_start, out.content_length);
+        consumed = body_start + out.content_length;
+    } else {
+        out.body = body_start < bytes.size() ? bytes.substr(body_start) : std::string_view{};
+        if (out.has_content_length && out.content_length < out.body.size())
+            out.body = out.body.substr(0, out.content_length);
+        consumed = bytes.size();
+    }
+    out.from = parse_name_addr(raw.from);
+    out.to = parse_name_addr(raw.to);
+    out.contact = parse_name_addr(raw.contact);
+    out.p_asserted_identity = parse_name_addr(raw.pai);
+    out.remote_party_id = parse_name_addr(raw.rpid);
+    out.diversion = parse_name_addr(raw.diversion);
+    return {parse_result::message, consumed};
+}
+
+std::size_t find_header_end(std::string_view bytes, std::size_t& line_start,
+                            std::size_t& scanned) noexcept {
+    std::size_t from = std::max(scanned, line_start);
+    while (true) {
+        const std::size_t nl = bytes.find('\n', from);
+        if (nl == std::string_view::npos) {
+            scanned = bytes.size();
+            return std::string_view::npos;
+        }
+        // A blank line ends the headers; the start line (line 0) never counts as one.
+        const std::size_t length = nl - line_start;
+        const bool blank = length == 0 || (length == 1 && bytes[line_start] == '\r');
+        if (blank && line_start > 0) return nl + 1;
+        line_start = nl + 1;
+        from = line_start;
+        scanned = line_start;
+    }
+}
+
+bool looks_like_sip(std::string_view bytes) noexcept {
+    std::size_t i = 0;
+    while (i < bytes.size() && (bytes[i] == '\r' || bytes[i] == '\n')) ++i;
+    bytes.remove_prefix(i);
+    if (istarts_with(bytes, "SIP/2.0 ")) return true;
+    std::size_t m = 0;
+    while (m < bytes.size() && m <= 16 + max_junk_bytes && bytes[m] != ' ') ++m;
+    if (m == 0 || m >= bytes.size()) return false;
+    const std::string_view uri = bytes.substr(m + 1);
+    return istarts_with(uri, "sip:") || istarts_with(uri, "sips:") || istarts_with(uri, "tel:");
+}
+
+}  // namespace ringfence::decode::sip

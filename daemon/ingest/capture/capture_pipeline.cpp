@@ -1,0 +1,57 @@
+#include "ingest/capture/capture_pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include "decode/packet/link_type.hpp"
+#include "decode/sip/call_record_line.hpp"
+
+namespace ringfence::ingest::capture {
+
+capture_pipeline::capture_pipeline(const capture_settings& settings, record_line_handler& handler,
+                                   decode::sip::sip_message_observer* observer)
+    : settings_(settings),
+      handler_(handler),
+      origins_(settings.peers, settings.default_origin_kind),
+      dialogs_(settings.dialogs, origins_, sip_counters_, *this),
+      sip_(settings.sip, packet_counters_, sip_counters_, dialogs_, observer) {}
+
+bool capture_pipeline::begin_source(int link_type, std::string& error) {
+    if (!decode::packet::is_supported_link_type(link_type)) {
+        error = fmt::format(
+            "link type {} is not supported (Ethernet, Linux SLL/SLL2, raw IP, BSD loopback are)",
+            link_type);
+        return false;
+    }
+    decoder_ = std::make_unique<decode::packet::packet_decoder>(link_type, settings_.fragments,
+                                                                packet_counters_);
+    return true;
+}
+
+void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
+                                std::int64_t time_us) {
+    if (decoder_ && decoder_->decode(frame, caplen, time_us, packet_)) sip_.on_packet(packet_);
+}
+
+void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& packet) {
+    ++packet_counters_.packets;
+    packet_counters_.bytes += packet.payload.size();
+    sip_.on_mirrored_message(packet);
+}
+
+void capture_pipeline::idle(std::int64_t now_us) {
+    if (decoder_) decoder_->expire(now_us);
+    sip_.expire(now_us);
+}
+
+void capture_pipeline::on_call_event(const decode::sip::call_event& event) {
+    line_.clear();
+    decode::sip::append_record_line(line_, event);
+    handler_.on_record_line(line_, event.time_us / 1000);
+}
+
+std::string capture_pipeline::summary() const {
+    return fmt::format("{} {} open_dialogs={} tcp_streams={}", packet_counters_.summary(),
+                       sip_counters_.summary(), dialogs_.open_calls(), sip_.tcp_streams());
+}
+
+}  // namespace ringfence::ingest::capture

@@ -1,0 +1,66 @@
+// Captured frames in, record lines out: L2-L4 decoding, TCP and fragment reassembly, SIP
+// parsing and dialog tracking, then each call or SMS event as one JSON line of the wire
+// form, handed on with its record time. Whoever receives the lines decides them with the
+// same record_line_processor as the socket (daemon) or prints them (`ringfence replay`).
+// One pipeline per capture thread; not thread-safe. Several sources (the files of one
+// replay) may feed one pipeline in turn: dialogs and streams carry over between them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "decode/packet/packet_counters.hpp"
+#include "decode/packet/packet_decoder.hpp"
+#include "decode/sip/call_event.hpp"
+#include "decode/sip/sip_capture_decoder.hpp"
+#include "decode/sip/sip_counters.hpp"
+#include "decode/sip/sip_dialog_table.hpp"
+#include "ingest/capture/capture_settings.hpp"
+
+namespace ringfence::ingest::capture {
+
+class record_line_handler {
+  public:
+    virtual ~record_line_handler() = default;
+    // One wire-form line (no "\n"), valid during the call; time_ms is the record time.
+    virtual void on_record_line(std::string_view line, std::int64_t time_ms) = 0;
+};
+
+class capture_pipeline final : private decode::sip::call_event_sink {
+  public:
+    capture_pipeline(const capture_settings& settings, record_line_handler& handler,
+                     decode::sip::sip_message_observer* observer = nullptr);
+
+    // Starts a source with the given pcap link type; false with error when it is not one
+    // the decoder reads.
+    bool begin_source(int link_type, std::string& error);
+    void on_frame(const unsigned char* frame, std::size_t caplen, std::int64_t time_us);
+    // One SIP message a mirroring agent sent on its own (HEP), with the addresses and time
+    // the agent reported: no link layer, no reassembly, any port.
+    void on_mirrored_sip(const decode::packet::transport_packet& packet);
+    // Timeouts as of now_us, for a live source with no traffic.
+    void idle(std::int64_t now_us);
+
+    const decode::packet::packet_counters& packets() const noexcept { return packet_counters_; }
+    const decode::sip::sip_counters& sip() const noexcept { return sip_counters_; }
+    std::size_t open_dialogs() const noexcept { return dialogs_.open_calls(); }
+    // The counters as one line: packets, drops by reason, SIP messages, dialogs.
+    std::string summary() const;
+
+  private:
+    void on_call_event(const decode::sip::call_event& event) override;
+
+    const capture_settings& settings_;
+    record_line_handler& handler_;
+    decode::packet::packet_counters packet_counters_;
+    decode::sip::sip_counters sip_counters_;
+    decode::sip::peer_origin_map origins_;
+    decode::sip::sip_dialog_table dialogs_;
+    decode::sip::sip_capture_decoder sip_;
+    std::unique_ptr<decode::packet::packet_decoder> decoder_;
+    decode::packet::transport_packet packet_;
+    std::string line_;
+};
+
+}  // namespace ringfence::ingest::capture

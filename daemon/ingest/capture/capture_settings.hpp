@@ -1,0 +1,35 @@
+// The capture: section of the configuration: where packets come from (live interfaces) and
+// how they become records (SIP ports, peer origins, memory caps and timeouts). Replays of
+// files (`ringfence replay`) use the same settings, so a replay decodes as the daemon does.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "decode/packet/ip_fragment_reassembler.hpp"
+#include "decode/sip/peer_origin_map.hpp"
+#include "decode/sip/sip_capture_decoder.hpp"
+#include "decode/sip/sip_dialog_table.hpp"
+
+namespace ringfence::ingest::capture {
+
+struct live_settings {
+    std::vector<std::string> interfaces;  // capture.interfaces; empty: no live capture
+    std::string bpf_filter;  // capture.bpf_filter (tcpdump syntax); empty: every packet
+    int snaplen = 65535;
+    int buffer_mb = 256;    // the kernel ring each interface gets
+    bool immediate = true;  // deliver each packet at once instead of in blocks
+    int read_timeout_ms = 100;
+};
+
+struct capture_settings {
+    bool enabled = false;  // capture.enabled: live capture in ringfenced (needs CAP_NET_RAW)
+    live_settings live;
+    decode::sip::sip_capture_settings sip;
+    decode::packet::fragment_settings fragments;
+    decode::sip::dialog_settings dialogs;
+    std::vector<decode::sip::peer_range> peers;
+    model::origin_kind default_origin_kind = model::origin_kind::unspecified;
+};
+
+}  // namespace ringfence::ingest::capture

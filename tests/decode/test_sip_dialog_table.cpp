@@ -1,0 +1,216 @@
+// Dialogs into call events: attempt, answer, end with ring and talk time and cause; digest
+// challenges, retransmissions, timeouts and eviction at the cap; MESSAGE into sms.submit;
+// peer CIDR ranges into origin kind and trunk; events rendered as wire-form lines.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "decode/sip/call_record_line.hpp"
+#include "decode/sip/peer_origin_map.hpp"
+#include "decode/sip/sip_dialog_table.hpp"
+#include "decode/sip/sip_parser.hpp"
+
+namespace ringfence::test {
+namespace {
+
+using namespace decode::sip;
+using decode::packet::ip_address;
+using decode::packet::transport_packet;
+
+class event_log final : public call_event_sink {
+  public:
+    void on_call_event(const call_event& e) override {
+        std::string line;
+        append_record_line(line, e);
+        lines.push_back(line);
+        kinds.push_back(std::string(model::to_string(e.kind)));
+    }
+    std::vector<std::string> lines;
+    std::vector<std::string> kinds;
+};
+
+struct dialog_fixture {
+    explicit dialog_fixture(dialog_settings s = {}, std::vector<peer_range> peers = {})
+        : origins(std::move(peers), model::origin_kind::interconnect),
+          table(s, origins, counters, events) {}
+
+    void send(const std::string& text, std::int64_t time_ms,
+              std::string_view from_ip = "203.0.113.7") {
+        sip_message m;
+        REQUIRE(parse_sip_message(text, false, m).result == parse_result::message);
+        transport_packet p;
+        p.time_us = time_ms * 1000;
+        REQUIRE(ip_address::parse(from_ip, p.src));
+        table.on_message(m, p);
+    }
+
+    peer_origin_map origins;
+    sip_counters counters;
+    event_log events;
+    sip_dialog_table table;
+};
+
+std::string request(std::string_view method, std::string_view call_id, int cseq,
+                    std::string_view extra = "") {
+    return fmt::format(
+        "{} sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
+        "To: <sip:0987654321@192.0.2.1>\r\nCall-ID: {}\r\nCSeq: {} {}\r\nUser-Agent: UA\r\n{}\r\n",
+        method, call_id, cseq, method == "ACK" || method == "CANCEL" ? "INVITE" : method, extra);
+}
+
+std::string response(int code, std::string_view call_id, int cseq,
+                     std::string_view method = "INVITE") {
+    return fmt::format("SIP/2.0 {} Reason\r\nCall-ID: {}\r\nCSeq: {} {}\r\n\r\n", code, call_id,
+                       cseq, method);
+}
+
+TEST_CASE("an answered call: attempt, answer with ring time, end with talk time") {
+    dialog_fixture f;
+    f.send(request("INVITE", "c1", 1, "P-Asserted-Identity: <tel:+84912000000>\r\n"), 1000);
+    f.send(request("INVITE", "c1", 1), 1500);  // retransmitted
+    f.send(response(100, "c1", 1), 1010);
+    f.send(response(180, "c1", 1), 1200);
+    f.send(response(200, "c1", 1), 4000);
+    f.send(request("ACK", "c1", 1), 4010);
+    f.send(request("BYE", "c1", 2), 64000);
+    f.send(response(200, "c1", 2, "BYE"), 64010);
+    f.send(request("BYE", "c1", 2), 64500);  // retransmitted
+    REQUIRE(f.events.lines.size() == 3);
+    CHECK(
+        f.events.lines[0] ==
+        R"({"id":"c1","kind":"call.attempt","time":1000,"caller":"+84912345678","callee":"0987654321","asserted":"+84912000000","origin":{"kind":"interconnect","ip":"203.0.113.7","user_agent":"UA"}})");
+    CHECK(f.events.lines[1].find(R"("kind":"call.answer","time":4000)") != std::string::npos);
+    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":3000})") != std::string::npos);
+    CHECK(f.events.lines[2].find(R"("kind":"call.end","time":64000)") != std::string::npos);
+    CHECK(f.events.lines[2].find(
+              R"("call":{"ring_ms":3000,"talk_ms":60000,"cause":"normal_clearing"})") !=
+          std::string::npos);
+    CHECK(f.counters.retransmissions == 1);
+    CHECK(f.counters.dialogs_answered == 1);
+    CHECK(f.counters.dialogs_ended == 1);
+}
+
+TEST_CASE(
+    "cancelled and rejected calls end with their cause, a digest challenge does not end a call") {
+    dialog_fixture f;
+    f.send(request("INVITE", "c2", 1), 0);
+    f.send(response(180, "c2", 1), 100);
+    f.send(request("CANCEL", "c2", 1), 2100);
+    f.send(response(487, "c2", 1), 2110);  // after the end: nothing more
+    f.send(request("INVITE", "c3", 1), 5000);
+    f.send(response(407, "c3", 1), 5010);
+    f.send(request("INVITE", "c3", 2), 5100);  // with credentials
+    f.send(response(486, "c3", 2), 5300);
+    REQUIRE(f.events.kinds ==
+            std::vector<std::string>{"call.attempt", "call.end", "call.attempt", "call.end"});
+    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":2100,"talk_ms":0,"cause":"cancel"})") !=
+          std::string::npos);
+    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":300,"talk_ms":0,"cause":"sip_486"})") !=
+          std::string::npos);
+}
+
+TEST_CASE("dialogs with no end time out into call.end with a cause saying so") {
+    dialog_settings s;
+    s.unanswered_timeout_us = 60'000'000;
+    s.answered_timeout_us = 3600'000'000;
+    dialog_fixture f(s);
+    f.send(request("INVITE", "ring", 1), 0);
+    f.send(request("INVITE", "talk", 1), 0);
+    f.send(response(200, "talk", 1), 1000);
+    f.table.expire(61'001'000);
+    REQUIRE(f.events.lines.size() == 4);
+    CHECK(f.events.lines[3].find(R"("id":"ring","kind":"call.end","time":60000)") !=
+          std::string::npos);
+    CHECK(f.events.lines[3].find(R"("cause":"timeout_unanswered")") != std::string::npos);
+    f.table.expire(3602'000'000);
+    REQUIRE(f.events.lines.size() == 5);
+    CHECK(f.events.lines[4].find(R"("talk_ms":3600000,"cause":"timeout_no_bye")") !=
+          std::string::npos);
+    CHECK(f.counters.dialogs_timed_out == 2);
+    CHECK(f.table.open_calls() == 0);
+}
+
+TEST_CASE("dialog memory is capped: the least recently active call is evicted and ended") {
+    dialog_settings s;
+    s.max_dialogs = 16;
+    dialog_fixture f(s);
+    for (int i = 0; i < 20; ++i) f.send(request("INVITE", "d" + std::to_string(i), 1), i);
+    CHECK(f.table.size() == 16);
+    CHECK(f.counters.dialogs_evicted == 4);
+    CHECK(f.events.lines[16].find(R"("id":"d0","kind":"call.end")") != std::string::npos);
+    CHECK(f.events.lines[16].find(R"("cause":"evicted")") != std::string::npos);
+    CHECK(f.events.lines[17].find(R"("id":"d16","kind":"call.attempt")") != std::string::npos);
+}
+
+TEST_CASE("SIP MESSAGE gives sms.submit with the sender and the text, retransmissions once") {
+    dialog_fixture f;
+    const std::string body = "Quy khach vui long xac thuc";
+    const std::string extra =
+        fmt::format("Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{}",
+                    body.size(), body);
+    std::string msg = request("MESSAGE", "m1", 1, "");
+    msg.resize(msg.size() - 2);  // before the blank line
+    msg += extra;
+    f.send(msg, 500);
+    f.send(msg, 900);
+    REQUIRE(f.events.lines.size() == 1);
+    CHECK(
+        f.events.lines[0] ==
+        R"({"id":"m1","kind":"sms.submit","time":500,"callee":"0987654321","origin":{"kind":"interconnect","ip":"203.0.113.7","user_agent":"UA"},"sms":{"sender":"+84912345678","text":"Quy khach vui long xac thuc"}})");
+    CHECK(f.counters.sms_messages == 1);
+}
+
+TEST_CASE("peer ranges map to origin kind and trunk, longest prefix first") {
+    std::vector<peer_range> peers(3);
+    std::string error;
+    REQUIRE(parse_cidr("203.0.113.0/24", peers[0].network, peers[0].prefix_length, error));
+    peers[0].kind = model::origin_kind::international;
+    peers[0].trunk = "INTL-GW-1";
+    REQUIRE(parse_cidr("203.0.113.128/25", peers[1].network, peers[1].prefix_length, error));
+    peers[1].kind = model::origin_kind::voip;
+    peers[1].trunk = "VOIP-2";
+    REQUIRE(parse_cidr("2001:db8::/32", peers[2].network, peers[2].prefix_length, error));
+    peers[2].kind = model::origin_kind::ott;
+    const peer_origin_map map(peers, model::origin_kind::unspecified);
+    ip_address a;
+    REQUIRE(ip_address::parse("203.0.113.7", a));
+    CHECK(map.find(a).kind == model::origin_kind::international);
+    CHECK(map.find(a).trunk == "INTL-GW-1");
+    REQUIRE(ip_address::parse("203.0.113.200", a));
+    CHECK(map.find(a).trunk == "VOIP-2");
+    REQUIRE(ip_address::parse("2001:db8:1::5", a));
+    CHECK(map.find(a).kind == model::origin_kind::ott);
+    REQUIRE(ip_address::parse("198.51.100.1", a));
+    CHECK(map.find(a).kind == model::origin_kind::unspecified);
+    CHECK(map.find(a).trunk.empty());
+
+    ip_address n;
+    int length = 0;
+    CHECK_FALSE(parse_cidr("203.0.113.0/33", n, length, error));
+    CHECK(error == "'203.0.113.0/33': prefix length must be 0..32");
+    CHECK_FALSE(parse_cidr("example.com/8", n, length, error));
+    REQUIRE(parse_cidr("10.1.2.3", n, length, error));
+    CHECK(length == 32);
+}
+
+TEST_CASE("the origin comes from the INVITE's source address") {
+    std::vector<peer_range> peers(1);
+    std::string error;
+    REQUIRE(parse_cidr("203.0.113.0/24", peers[0].network, peers[0].prefix_length, error));
+    peers[0].kind = model::origin_kind::international;
+    peers[0].trunk = "INTL-GW-1";
+    dialog_fixture f({}, peers);
+    f.send(request("INVITE", "o1", 1), 0, "203.0.113.9");
+    f.send(request("INVITE", "o2", 1), 0, "10.0.0.1");
+    REQUIRE(f.events.lines.size() == 2);
+    CHECK(f.events.lines[0].find(
+              R"("origin":{"kind":"international","trunk":"INTL-GW-1","ip":"203.0.113.9")") !=
+          std::string::npos);
+    CHECK(f.events.lines[1].find(R"("origin":{"kind":"interconnect","ip":"10.0.0.1")") !=
+          std::string::npos);
+}
+
+}  // namespace
+}  // namespace ringfence::test

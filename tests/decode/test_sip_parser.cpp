@@ -1,0 +1,217 @@
+// The SIP parser: the header fields ringfence reads, compact forms, name-addr forms, stream
+// framing by Content-Length (several messages in one buffer, one message over several),
+// junk before the request line, and what is not SIP or is broken.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "decode/sip/sip_parser.hpp"
+
+namespace ringfence::test {
+namespace {
+
+using namespace decode::sip;
+
+constexpr std::string_view invite =
+    "INVITE sip:0987654321@192.0.2.1;user=phone SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK1, SIP/2.0/UDP "
+    "198.51.100.1;branch=z9hG4bK0\r\n"
+    "Via: SIP/2.0/UDP 198.51.100.9;branch=z9hG4bKorigin\r\n"
+    "From: \"Bank <VCB>\" <sip:+84912345678@203.0.113.7>;tag=abc\r\n"
+    "To: <sip:0987654321@192.0.2.1>\r\n"
+    "P-Asserted-Identity: <tel:+84912345678;cpc=ordinary>\r\n"
+    "Remote-Party-ID: \"x\" <sip:111@h>;party=calling\r\n"
+    "Diversion: <sip:0911000000@192.0.2.1>;reason=unconditional\r\n"
+    "Contact: <sip:+84912345678@203.0.113.7:5060>\r\n"
+    "Call-ID: 4f2a@203.0.113.7\r\n"
+    "CSeq: 102 INVITE\r\n"
+    "User-Agent: Sonus SBC\r\n"
+    "Identity: eyJhbGciOiJFUzI1NiJ9.x.y;info=<https://cert.example/c.pem>\r\n"
+    "Content-Type: application/sdp\r\n"
+    "Content-Length: 4\r\n"
+    "\r\n"
+    "v=0\n";
+
+TEST_CASE("a full INVITE: every header ringfence reads") {
+    sip_message m;
+    const parse_outcome r = parse_sip_message(invite, false, m);
+    REQUIRE(r.result == parse_result::message);
+    CHECK(r.consumed == invite.size());
+    CHECK(m.is_request);
+    CHECK(m.method == "INVITE");
+    CHECK(m.request_uri == "sip:0987654321@192.0.2.1;user=phone");
+    CHECK(m.request_user == "0987654321");
+    CHECK(m.from.display == "Bank <VCB>");
+    CHECK(m.from.user == "+84912345678");
+    CHECK(m.from.host == "203.0.113.7");
+    CHECK(m.from.tag == "abc");
+    CHECK(m.to.user == "0987654321");
+    CHECK(m.to.tag.empty());
+    CHECK(m.p_asserted_identity.user == "+84912345678");
+    CHECK(m.remote_party_id.user == "111");
+    CHECK(m.diversion.user == "0911000000");
+    CHECK(m.contact.user == "+84912345678");
+    CHECK(m.call_id == "4f2a@203.0.113.7");
+    CHECK(m.cseq_number == 102);
+    CHECK(m.cseq_method == "INVITE");
+    CHECK(m.via_first == "SIP/2.0/UDP 203.0.113.7:5060;branch=z9hG4bK1");
+    CHECK(m.via_last == "SIP/2.0/UDP 198.51.100.9;branch=z9hG4bKorigin");
+    CHECK(m.user_agent == "Sonus SBC");
+    CHECK(m.identity.substr(0, 20) == "eyJhbGciOiJFUzI1NiJ9");
+    CHECK(m.content_length == 4);
+    CHECK(m.body == "v=0\n");
+    CHECK(m.junk_skipped == 0);
+}
+
+TEST_CASE("compact header forms, odd case and spacing, folded lines, bare LF") {
+    const std::string msg =
+        "MESSAGE sip:0987654321@h SIP/2.0\n"
+        "v: SIP/2.0/TCP a\n"
+        "f:sip:alice@h;tag=1\n"
+        "t:   <sip:0987654321@h>\n"
+        "i: call-7\n"
+        "cseq: 1 MESSAGE\n"
+        "m: <sip:alice@10.0.0.1>\n"
+        "c: text/plain\n"
+        "USER-AGENT: Some\n"
+        "  Phone\n"
+        "l: 5\n"
+        "\n"
+        "hello";
+    sip_message m;
+    REQUIRE(parse_sip_message(msg, true, m).result == parse_result::message);
+    CHECK(m.method == "MESSAGE");
+    CHECK(m.from.user == "alice");
+    CHECK(m.from.tag == "1");
+    CHECK(m.to.user == "0987654321");
+    CHECK(m.call_id == "call-7");
+    CHECK(m.cseq_method == "MESSAGE");
+    CHECK(m.contact.user == "alice");
+    CHECK(m.content_type == "text/plain");
+    CHECK(m.user_agent == "Some\n  Phone");
+    CHECK(m.via_first == "SIP/2.0/TCP a");
+    CHECK(m.body == "hello");
+}
+
+TEST_CASE("responses: status, reason, CSeq method") {
+    const std::string msg =
+        "SIP/2.0 486 Busy Here\r\nCall-ID: z\r\nCSeq: 7 INVITE\r\nServer: Asterisk\r\n\r\n";
+    sip_message m;
+    REQUIRE(parse_sip_message(msg, false, m).result == parse_result::message);
+    CHECK_FALSE(m.is_request);
+    CHECK(m.status_code == 486);
+    CHECK(m.reason == "Busy Here");
+    CHECK(m.cseq_number == 7);
+    CHECK(m.server == "Asterisk");
+}
+
+TEST_CASE("name-addr forms: tel URIs, addr-spec with header parameters, passwords, no user") {
+    CHECK(parse_name_addr("<tel:+84912345678;phone-context=+84>").user == "+84912345678");
+    const name_addr spec = parse_name_addr("sip:bob:secret@example.com;tag=9");
+    CHECK(spec.user == "bob");
+    CHECK(spec.host == "example.com");
+    CHECK(spec.tag == "9");
+    CHECK(spec.uri == "sip:bob:secret@example.com");
+    const name_addr no_user = parse_name_addr("\"testtest\"<sip:10.0.1.199>");
+    CHECK(no_user.user.empty());
+    CHECK(no_user.host == "10.0.1.199");
+    CHECK(no_user.display == "testtest");
+    CHECK(parse_name_addr("Anonymous <sips:anonymous@anonymous.invalid>").display == "Anonymous");
+    CHECK(parse_name_addr("<mailto:x@y>").user.empty());
+    CHECK(parse_name_addr("").value.empty());
+}
+
+TEST_CASE("a stream: several messages in one buffer, one message over several") {
+    const std::string a = "OPTIONS sip:x@h SIP/2.0\r\nCall-ID: 1\r\nContent-Length: 0\r\n\r\n";
+    const std::string b = "MESSAGE sip:x@h SIP/2.0\r\nCall-ID: 2\r\nContent-Length: 3\r\n\r\nabc";
+    const std::string both = "\r\n\r\n" + a + b;
+    sip_message m;
+    parse_outcome r = parse_sip_message(both, true, m);
+    REQUIRE(r.result == parse_result::keepalive);
+    CHECK(r.consumed == 4);
+    std::size_t at = r.consumed;
+    r = parse_sip_message(std::string_view(both).substr(at), true, m);
+    REQUIRE(r.result == parse_result::message);
+    CHECK(m.call_id == "1");
+    CHECK(r.consumed == a.size());
+    at += r.consumed;
+    r = parse_sip_message(std::string_view(both).substr(at), true, m);
+    REQUIRE(r.result == parse_result::message);
+    CHECK(m.call_id == "2");
+    CHECK(m.body == "abc");
+    // Every proper prefix of a stream message is incomplete, never an error.
+    for (std::size_t n = 1; n < b.size(); ++n) {
+        CHECK(parse_sip_message(std::string_view(b).substr(0, n), true, m).result ==
+              parse_result::incomplete);
+    }
+    CHECK(parse_sip_message("\r\n\r\n", true, m).result == parse_result::keepalive);
+}
+
+TEST_CASE("a datagram: the body is the rest, cut to Content-Length") {
+    const std::string msg =
+        "MESSAGE sip:x@h SIP/2.0\r\nCall-ID: 2\r\nContent-Length: 3\r\n\r\nabcdef";
+    sip_message m;
+    REQUIRE(parse_sip_message(msg, false, m).result == parse_result::message);
+    CHECK(m.body == "abc");
+    const std::string no_length = "MESSAGE sip:x@h SIP/2.0\r\nCall-ID: 2\r\n\r\nabcdef";
+    REQUIRE(parse_sip_message(no_length, false, m).result == parse_result::message);
+    CHECK(m.body == "abcdef");
+}
+
+TEST_CASE("junk before the method is skipped and counted (Zeek GH-1507)") {
+    const std::string msg = "DBREGISTER sip:1.1.1.1:5060 SIP/2.0\r\nExpires: 3600\r\n\r\n";
+    sip_message m;
+    REQUIRE(parse_sip_message(msg, false, m).result == parse_result::message);
+    CHECK(m.method == "REGISTER");
+    CHECK(m.junk_skipped == 2);
+    CHECK(m.request_uri == "sip:1.1.1.1:5060");
+    CHECK(looks_like_sip(msg));
+}
+
+TEST_CASE("not SIP, or SIP that is broken") {
+    sip_message m;
+    CHECK(parse_sip_message("GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, m).result ==
+          parse_result::not_sip);
+    CHECK(parse_sip_message("HTTP/1.1 200 OK\r\n\r\n", true, m).result == parse_result::not_sip);
+    CHECK(parse_sip_message("SIP/2.0 99 Low\r\n\r\n", false, m).result == parse_result::not_sip);
+    CHECK(parse_sip_message("INVITE sip:x SIP/3.0\r\n\r\n", false, m).result ==
+          parse_result::not_sip);
+    CHECK(parse_sip_message("", false, m).result == parse_result::not_sip);
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n", false, m).result ==
+          parse_result::malformed);
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n", true, m).result ==
+          parse_result::malformed);
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nContent-Length: 99999999999\r\n\r\n", true, m)
+              .result == parse_result::malformed);
+    const std::string huge =
+        "INVITE sip:x SIP/2.0\r\nX: " + std::string(max_header_bytes + 10, 'a');
+    CHECK(parse_sip_message(huge, true, m).result == parse_result::malformed);
+    CHECK_FALSE(looks_like_sip("GET / HTTP/1.1\r\n"));
+    CHECK_FALSE(looks_like_sip("\x80\x00\x12"));
+}
+
+}  // namespace
+}  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+TEST_CASE("find_header_end resumes where it stopped and finds the blank line once") {
+    const std::string msg = "INVITE sip:x SIP/2.0\r\nCall-ID: 1\r\n\r\nbody";
+    std::size_t line_start = 0;
+    std::size_t scanned = 0;
+    for (std::size_t n = 1; n < 36; ++n) {
+        CHECK(find_header_end(std::string_view(msg).substr(0, n), line_start, scanned) ==
+              std::string_view::npos);
+        CHECK(scanned == n);
+    }
+    CHECK(find_header_end(msg, line_start, scanned) == 36);
+    std::size_t a = 0;
+    std::size_t b = 0;
+    CHECK(find_header_end("\r\n\r\n", a, b) == 4);  // the first line is never the blank one
+    a = b = 0;
+    CHECK(find_header_end("SIP/2.0 200 OK\n\n", a, b) == 16);
+}
+
+}  // namespace
+}  // namespace ringfence::test

@@ -1,0 +1,189 @@
+// Capture files through the whole pipeline (libpcap reader, L2-L4, reassembly, SIP, dialogs,
+// record lines): pcap files the tests write with libpcap's pcap_dump, and shared captures
+// with known edge cases.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "capture_test_support.hpp"
+#include "decode/packet/link_type.hpp"
+#include "support/packet_builder.hpp"
+#include "support/pcap_writer.hpp"
+
+namespace ringfence::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class temp_pcap {
+  public:
+    explicit temp_pcap(std::string_view name)
+        : path_(fs::temp_directory_path() / fmt::format("ringfence-{}-{}.pcap", ::getpid(), name)) {
+    }
+    ~temp_pcap() {
+        std::error_code ec;
+        fs::remove(path_, ec);
+    }
+    std::string path() const { return path_.string(); }
+
+  private:
+    fs::path path_;
+};
+
+std::string invite(std::string_view call_id, std::size_t body_bytes) {
+    const std::string body(body_bytes, 'v');
+    return fmt::format(
+        "INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.7\r\n"
+        "From: <sip:+84912345678@203.0.113.7>;tag=1\r\nTo: <sip:0987654321@192.0.2.1>\r\n"
+        "Call-ID: {}\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\nContent-Length: "
+        "{}\r\n\r\n{}",
+        call_id, body.size(), body);
+}
+
+struct capture_run {
+    line_collector records;
+    ingest::capture::capture_settings settings;
+    std::unique_ptr<ingest::capture::capture_pipeline> pipeline;
+
+    void run(const std::string& path) {
+        pipeline = std::make_unique<ingest::capture::capture_pipeline>(settings, records);
+        std::string error;
+        REQUIRE_MESSAGE(ingest::capture::replay_pcap_file(path, *pipeline, error), error);
+    }
+};
+
+TEST_CASE("a SIP INVITE fragmented over three IPv4 packets, out of order, makes one call.attempt") {
+    const std::string msg = invite("frag-1@203.0.113.7", 3000);
+    auto parts =
+        ipv4_udp_fragments(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 5060, 5060, msg, 1480, 4242);
+    REQUIRE(parts.size() == 3);
+    temp_pcap file("fragments");
+    write_pcap(file.path(), decode::packet::link_type::ethernet,
+               {{1'700'000'000'000'000, ethernet(parts[1], 0x0800)},
+                {1'700'000'000'000'100, ethernet(parts[2], 0x0800)},
+                {1'700'000'000'000'200, ethernet(parts[0], 0x0800)}});
+    capture_run r;
+    r.run(file.path());
+    REQUIRE(r.records.lines.size() == 1);
+    CHECK(
+        r.records.lines[0].line ==
+        R"({"id":"frag-1@203.0.113.7","kind":"call.attempt","time":1700000000000,"caller":"+84912345678","callee":"0987654321","origin":{"ip":"203.0.113.7"}})");
+    CHECK(r.pipeline->packets().datagrams_reassembled == 1);
+    CHECK(r.pipeline->sip().messages == 1);
+}
+
+TEST_CASE("SIP over TCP: out of order, retransmitted, split over segments and two in one segment") {
+    const std::string first = invite("tcp-1", 200);
+    const std::string second = invite("tcp-2", 10);
+    const std::string stream = first + second;
+    // Segments: [0,100) [100,250) [250,end) where the last holds the end of the first
+    // message and all of the second.
+    const std::uint32_t isn = 5000;
+    auto seg = [&](std::size_t from, std::size_t to) {
+        return ethernet(ipv4_packet(ip4(10, 1, 1, 1), ip4(10, 2, 2, 2), 6,
+                                    tcp_header_and_payload(
+                                        40000, 5060, isn + 1 + static_cast<std::uint32_t>(from),
+                                        0x18, std::string_view(stream).substr(from, to - from))),
+                        0x0800);
+    };
+    const auto syn = ethernet(ipv4_packet(ip4(10, 1, 1, 1), ip4(10, 2, 2, 2), 6,
+                                          tcp_header_and_payload(40000, 5060, isn, 0x02, "")),
+                              0x0800);
+    temp_pcap file("tcp");
+    write_pcap(file.path(), decode::packet::link_type::ethernet,
+               {{1'000'000, syn},
+                {1'000'100, seg(100, 250)},              // ahead of a hole
+                {1'000'200, seg(0, 100)},                // fills it
+                {1'000'300, seg(0, 100)},                // retransmitted
+                {1'000'400, seg(250, stream.size())}});  // the rest and the second message
+    capture_run r;
+    r.run(file.path());
+    REQUIRE(r.records.lines.size() == 2);
+    CHECK(r.records.lines[0].line.rfind(R"({"id":"tcp-1","kind":"call.attempt","time":1000,)", 0) ==
+          0);
+    CHECK(r.records.lines[1].line.find(R"("id":"tcp-2")") != std::string::npos);
+    CHECK(r.pipeline->packets().tcp_out_of_order_segments == 1);
+    CHECK(r.pipeline->packets().tcp_retransmitted_bytes == 100);
+    CHECK(r.pipeline->sip().messages == 2);
+}
+
+TEST_CASE(
+    "malformed and truncated packets are counted by reason and skipped, the good one still "
+    "decodes") {
+    const auto good = ipv4_packet(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 17,
+                                  udp_header_and_payload(5060, 5060, invite("good-1", 0)));
+    bytes bad_version = good;
+    bad_version[0] = 0x75;
+    bytes bad_udp = good;
+    bad_udp[24] = 0xff;
+    bytes truncated(good.begin(), good.begin() + 30);
+    const auto not_sip = ipv4_packet(ip4(1, 1, 1, 1), ip4(2, 2, 2, 2), 17,
+                                     udp_header_and_payload(5060, 5060, "\x80\x00garbage"));
+    const auto broken_sip =
+        ipv4_packet(ip4(1, 1, 1, 1), ip4(2, 2, 2, 2), 17,
+                    udp_header_and_payload(5060, 5060, "INVITE sip:x SIP/2.0\r\nno colon\r\n\r\n"));
+    temp_pcap file("malformed");
+    write_pcap(file.path(), decode::packet::link_type::linux_sll2,
+               {{1, linux_sll2(bad_version, 0x0800)},
+                {2, linux_sll2(bad_udp, 0x0800)},
+                {3, linux_sll2(truncated, 0x0800)},
+                {4, bytes{0x08}},
+                {5, linux_sll2(not_sip, 0x0800)},
+                {6, linux_sll2(broken_sip, 0x0800)},
+                {7, linux_sll2(good, 0x0800)}});
+    capture_run r;
+    r.run(file.path());
+    const auto& p = r.pipeline->packets();
+    using decode::packet::drop_reason;
+    CHECK(p.packets == 7);
+    CHECK(p.drops[static_cast<std::size_t>(drop_reason::bad_ip_header)] == 1);
+    CHECK(p.drops[static_cast<std::size_t>(drop_reason::bad_udp_length)] == 1);
+    CHECK(p.drops[static_cast<std::size_t>(drop_reason::truncated_ip_header)] == 1);
+    CHECK(p.drops[static_cast<std::size_t>(drop_reason::truncated_link_header)] == 1);
+    CHECK(p.dropped() == 4);
+    CHECK(r.pipeline->sip().not_sip == 1);
+    CHECK(r.pipeline->sip().malformed == 1);
+    REQUIRE(r.records.lines.size() == 1);
+    CHECK(r.records.lines[0].line.find(R"("id":"good-1")") != std::string::npos);
+}
+
+TEST_CASE(
+    "shared captures: HTTP on the SIP port is no call, the junk-before-request sample decodes") {
+    if (!fs::is_directory(shared_sip_dir())) {
+        MESSAGE("skipped: no shared captures at " << shared_sip_dir().string());
+        return;
+    }
+    capture_run http;
+    http.run((shared_sip_dir() / "http_on_sip_port.pcap").string());
+    CHECK(http.records.lines.empty());
+    CHECK(http.pipeline->sip().messages == 0);
+    CHECK(http.pipeline->sip().not_sip >= 1);
+    CHECK(http.pipeline->sip().dialogs_created == 0);
+
+    capture_run junk;
+    junk.run((shared_sip_dir() / "sip-junk-before-request.pcap").string());
+    CHECK(junk.pipeline->sip().requests == 1);
+    CHECK(junk.pipeline->packets().dropped() == 0);
+}
+
+TEST_CASE("a shared capture replays into the call records its SIP describes") {
+    if (!fs::is_directory(shared_sip_dir())) {
+        MESSAGE("skipped: no shared captures at " << shared_sip_dir().string());
+        return;
+    }
+    capture_run r;
+    r.run((shared_sip_dir() / "sip_ipv4_tcp.pcap").string());
+    REQUIRE(r.records.lines.size() == 3);
+    CHECK(
+        r.records.lines[0].line ==
+        R"({"id":"158936656982201062716@10.33.6.100","kind":"call.attempt","time":1311857686562,"caller":"101","callee":"201","origin":{"ip":"10.33.6.100","user_agent":"IPP/v.6.20A.027.012"}})");
+    CHECK(r.records.lines[1].line.find(R"("kind":"call.answer","time":1311857690905)") !=
+          std::string::npos);
+    CHECK(r.records.lines[2].line.find(
+              R"("call":{"ring_ms":4343,"talk_ms":2151,"cause":"normal_clearing"})") !=
+          std::string::npos);
+    CHECK(r.records.lines[2].time_ms == 1311857693057);
+}
+
+}  // namespace
+}  // namespace ringfence::test

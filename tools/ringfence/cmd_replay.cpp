@@ -1,0 +1,175 @@
+// ringfence replay [--config F] [--set k=v]... [--output records|decisions] [--pace file|full]
+// FILE... Decodes pcap/pcapng captures of SIP signalling into records (capture.* settings, as the
+// daemon would) and either prints each record in the JSON-lines wire form (exactly what
+// `ringfence decide` and the socket accept) or decides it through the same line processor
+// as the daemon and prints the decision lines. Record times are packet times, so a replay
+// decides as the live run did. With decision_log.enabled the decisions are written to the
+// decision log as the daemon's passive capture decisions are. Counters go to stderr.
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "ingest/capture/capture_pipeline.hpp"
+#include "ingest/capture/pcap_file_reader.hpp"
+#include "ingest/record_line_processor.hpp"
+#include "store/decision_log_writer.hpp"
+#include "tools/ringfence/cli_common.hpp"
+#include "tools/ringfence/commands.hpp"
+
+namespace ringfence::cli {
+
+namespace {
+
+enum class output_mode { records, decisions };
+
+class replay_output final : public ingest::capture::record_line_handler {
+  public:
+    replay_output(output_mode mode, ingest::record_line_processor* processor)
+        : mode_(mode), processor_(processor) {}
+
+    void on_record_line(std::string_view line, std::int64_t time_ms) override {
+        out_.clear();
+        if (mode_ == output_mode::records) {
+            out_.append(line);
+            out_ += '\n';
+        } else {
+            processor_->process(line, time_ms, out_, nullptr, 0);
+        }
+        std::fwrite(out_.data(), 1, out_.size(), stdout);
+    }
+
+  private:
+    output_mode mode_;
+    ingest::record_line_processor* processor_;
+    std::string out_;
+};
+
+// Sleeps so that frames leave at the pace they were captured (--pace file).
+class pacer {
+  public:
+    void wait_for(std::int64_t time_us) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!started_) {
+            started_ = true;
+            first_us_ = time_us;
+            start_ = now;
+            return;
+        }
+        const auto due = start_ + std::chrono::microseconds(time_us - first_us_);
+        if (due > now) std::this_thread::sleep_until(due);
+    }
+
+  private:
+    bool started_ = false;
+    std::int64_t first_us_ = 0;
+    std::chrono::steady_clock::time_point start_;
+};
+
+bool replay_paced(const std::string& path, ingest::capture::capture_pipeline& pipeline,
+                  std::string& error) {
+    ingest::capture::frames_in_memory frames;
+    if (!ingest::capture::load_pcap_file(path, frames, error)) return false;
+    if (!pipeline.begin_source(frames.link_type, error)) {
+        error = path + ": " + error;
+        return false;
+    }
+    pacer p;
+    for (const auto& f : frames.frames) {
+        p.wait_for(f.time_us);
+        pipeline.on_frame(frames.bytes.data() + f.offset, f.caplen, f.time_us);
+        std::fflush(stdout);
+    }
+    return true;
+}
+
+}  // namespace
+
+int cmd_replay(std::vector<std::string> args) {
+    common_options opts;
+    std::string error;
+    if (!take_common_options(args, opts, error)) {
+        std::fprintf(stderr, "ringfence replay: %s\n", error.c_str());
+        return 2;
+    }
+    output_mode mode = output_mode::decisions;
+    bool paced = false;
+    std::vector<std::string> files;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if ((a == "--output" || a == "--pace") && i + 1 < args.size()) {
+            const std::string& v = args[++i];
+            if (a == "--output" && (v == "records" || v == "decisions")) {
+                mode = v == "records" ? output_mode::records : output_mode::decisions;
+            } else if (a == "--pace" && (v == "file" || v == "full")) {
+                paced = v == "file";
+            } else {
+                std::fprintf(stderr, "ringfence replay: %s: unknown value '%s'\n", a.c_str(),
+                             v.c_str());
+                return 2;
+            }
+        } else if (a.rfind("--", 0) == 0) {
+            std::fprintf(stderr, "ringfence replay: unknown option '%s'\n", a.c_str());
+            return 2;
+        } else {
+            files.push_back(a);
+        }
+    }
+    if (files.empty()) {
+        std::fprintf(stderr,
+                     "usage: ringfence replay [--config F] [--set k=v] [--output "
+                     "records|decisions] [--pace file|full] FILE...\n");
+        return 2;
+    }
+    auto setup = load_or_report(opts);
+    if (!setup.value) return 1;
+    const app::daemon_config& config = setup.value->config;
+
+    std::unique_ptr<store::decision_log_writer> log_writer;
+    if (mode == output_mode::decisions && config.decision_log.enabled) {
+        auto writer = store::decision_log_writer::open(config.decision_log.settings);
+        for (const auto& d : writer.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
+        if (!writer.value) {
+            std::fprintf(stderr,
+                         "ringfence replay: cannot open the decision log %s (set state_dir, or "
+                         "--set decision_log.enabled=false to replay without logging)\n",
+                         config.decision_log.settings.path.c_str());
+            return 1;
+        }
+        log_writer = std::move(*writer.value);
+        if (setup.value->parts.rules) {
+            const auto rs = setup.value->parts.rules->current();
+            log_writer->record_ruleset_version(rs->version, rs->content);
+        }
+    }
+
+    ingest::ingest_counters counters;
+    // Passive decisions: nobody waits for a reply, so nothing is held for the commit.
+    ingest::pipeline_context ctx{*setup.value->parts.plan,
+                                 *setup.value->parts.engine,
+                                 log_writer.get(),
+                                 false,
+                                 config.decision_log.on_queue_full,
+                                 counters};
+    ingest::record_line_processor processor(ctx);
+    replay_output output(mode, &processor);
+    ingest::capture::capture_pipeline pipeline(config.capture, output);
+
+    int status = 0;
+    for (const auto& f : files) {
+        std::uint64_t frames = 0;
+        const bool ok = paced ? replay_paced(f, pipeline, error)
+                              : ingest::capture::replay_pcap_file(f, pipeline, error, &frames);
+        if (!ok) {
+            std::fprintf(stderr, "ringfence replay: %s\n", error.c_str());
+            status = 1;
+        }
+    }
+    std::fflush(stdout);
+    if (log_writer) log_writer->close();
+    std::fprintf(stderr, "ringfence replay: %s\n", pipeline.summary().c_str());
+    if (mode == output_mode::decisions)
+        std::fprintf(stderr, "ringfence replay: %s\n", counters.summary().c_str());
+    return status;
+}
+
+}  // namespace ringfence::cli
