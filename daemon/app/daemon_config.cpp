@@ -202,6 +202,22 @@ private:
         if (auto v = f.get_choice("origin_kind", {"home_mobile", "home_fixed", "interconnect", "international", "voip", "ott"}))
             s.origin_kind = model::parse_origin_kind(*v).value_or(model::origin_kind::unspecified);
         if (auto v = f.get_bool("gsm7_packed")) s.gsm7_packed = *v;
+        if (const YAML::Node ports = f.node("ports"); ports.IsDefined() && !ports.IsNull()) {
+            c.capture.smpp_ports.clear();
+            bool ok = ports.IsSequence();
+            if (ok)
+                for (const auto& p : ports) {
+                    int port = 0;
+                    try {
+                        port = p.as<int>();
+                    } catch (const YAML::Exception&) {
+                        port = 0;
+                    }
+                    if (port < 1 || port > 65535) ok = false;
+                    else c.capture.smpp_ports.push_back(static_cast<std::uint16_t>(port));
+                }
+            if (!ok) f.error(ports, "BAD_VALUE", "'smpp.ports' is a list of TCP ports (1-65535) that carry SMPP");
+        }
         if (auto v = f.get_int("max_pdu_bytes", 1024, 16 * 1024 * 1024)) s.framing.max_pdu_bytes = static_cast<std::size_t>(*v);
         common::yaml_fields r(f.node("reassembly"), file_, "smpp.reassembly", "CONFIG", diags_);
         if (auto v = r.get_int("timeout_s", 1, 86400)) s.reassembly.timeout_us = *v * 1'000'000;
@@ -475,6 +491,7 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.subscribers.path = resolve(c.subscribers.path, c.state_dir, reader.subscribers_from_override_);
     c.intel.path = resolve(c.intel.path, c.state_dir, reader.intel_from_override_);
     relocate_override_errors(result.diagnostics, overrides);
+    c.capture.smpp = c.smpp;  // one smpp: section for every SMPP source
     if (!common::has_errors(result.diagnostics)) result.value = std::move(c);
     return result;
 }

@@ -152,7 +152,7 @@ int cmd_replay(std::vector<std::string> args) {
                                  counters};
     ingest::record_line_processor processor(ctx);
     replay_output output(mode, &processor);
-    ingest::capture::capture_pipeline pipeline(config.capture, output);
+    ingest::capture::capture_pipeline pipeline(config.capture, output, nullptr, setup.value->parts.plan.get());
 
     int status = 0;
     for (const auto& f : files) {
@@ -164,6 +164,7 @@ int cmd_replay(std::vector<std::string> args) {
             status = 1;
         }
     }
+    pipeline.finish();
     std::fflush(stdout);
     if (log_writer) log_writer->close();
     std::fprintf(stderr, "ringfence replay: %s\n", pipeline.summary().c_str());

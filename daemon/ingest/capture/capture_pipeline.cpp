@@ -8,12 +8,14 @@
 namespace ringfence::ingest::capture {
 
 capture_pipeline::capture_pipeline(const capture_settings& settings, record_line_handler& handler,
-                                   decode::sip::sip_message_observer* observer)
+                                   decode::sip::sip_message_observer* observer, const model::numbering_plan* plan)
     : settings_(settings),
       handler_(handler),
       origins_(settings.peers, settings.default_origin_kind),
       dialogs_(settings.dialogs, origins_, sip_counters_, *this),
-      sip_(settings.sip, packet_counters_, sip_counters_, dialogs_, observer) {}
+      sip_(settings.sip, packet_counters_, sip_counters_, dialogs_, observer) {
+    if (plan) smpp_.emplace(settings.smpp, settings.smpp_ports, settings.sip.tcp, *plan, packet_counters_, handler);
+}
 
 bool capture_pipeline::begin_source(int link_type, std::string& error) {
     if (!decode::packet::is_supported_link_type(link_type)) {
@@ -29,7 +31,9 @@ bool capture_pipeline::begin_source(int link_type, std::string& error) {
 
 void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
                                 std::int64_t time_us) {
-    if (decoder_ && decoder_->decode(frame, caplen, time_us, packet_)) sip_.on_packet(packet_);
+    if (!decoder_ || !decoder_->decode(frame, caplen, time_us, packet_)) return;
+    if (smpp_ && smpp_->on_packet(packet_)) return;
+    sip_.on_packet(packet_);
 }
 
 void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& packet) {
@@ -41,6 +45,11 @@ void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& p
 void capture_pipeline::idle(std::int64_t now_us) {
     if (decoder_) decoder_->expire(now_us);
     sip_.expire(now_us);
+    if (smpp_) smpp_->expire(now_us);
+}
+
+void capture_pipeline::finish() {
+    if (smpp_) smpp_->flush();
 }
 
 void capture_pipeline::on_call_event(const decode::sip::call_event& event) {
@@ -50,8 +59,10 @@ void capture_pipeline::on_call_event(const decode::sip::call_event& event) {
 }
 
 std::string capture_pipeline::summary() const {
-    return fmt::format("{} {} open_dialogs={} tcp_streams={}", packet_counters_.summary(),
-                       sip_counters_.summary(), dialogs_.open_calls(), sip_.tcp_streams());
+    std::string out = fmt::format("{} {} open_dialogs={} tcp_streams={}", packet_counters_.summary(),
+                                  sip_counters_.summary(), dialogs_.open_calls(), sip_.tcp_streams());
+    if (smpp_) out += " " + smpp_->summary();
+    return out;
 }
 
 }  // namespace ringfence::ingest::capture

@@ -17,6 +17,7 @@
 #include "decode/sip/sip_counters.hpp"
 #include "decode/sip/sip_dialog_table.hpp"
 #include "ingest/capture/capture_settings.hpp"
+#include "ingest/capture/smpp_capture.hpp"
 
 namespace ringfence::ingest::capture {
 
@@ -29,8 +30,10 @@ class record_line_handler {
 
 class capture_pipeline final : private decode::sip::call_event_sink {
   public:
+    // With a numbering plan, SMPP on the configured ports is decoded too (its numbers are
+    // normalised by the decoder, with their TON).
     capture_pipeline(const capture_settings& settings, record_line_handler& handler,
-                     decode::sip::sip_message_observer* observer = nullptr);
+                     decode::sip::sip_message_observer* observer = nullptr, const model::numbering_plan* plan = nullptr);
 
     // Starts a source with the given pcap link type; false with error when it is not one
     // the decoder reads.
@@ -41,6 +44,9 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     void on_mirrored_sip(const decode::packet::transport_packet& packet);
     // Timeouts as of now_us, for a live source with no traffic.
     void idle(std::int64_t now_us);
+    // The end of a capture (the last file of a replay): SMPP messages still waiting for
+    // parts are emitted with what arrived.
+    void finish();
 
     const decode::packet::packet_counters& packets() const noexcept { return packet_counters_; }
     const decode::sip::sip_counters& sip() const noexcept { return sip_counters_; }
@@ -61,6 +67,7 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     std::unique_ptr<decode::packet::packet_decoder> decoder_;
     decode::packet::transport_packet packet_;
     std::string line_;
+    mutable std::optional<smpp_capture> smpp_;  // mutable: its summary refreshes counters
 };
 
 }  // namespace ringfence::ingest::capture

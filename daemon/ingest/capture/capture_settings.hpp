@@ -10,6 +10,7 @@
 #include "decode/sip/peer_origin_map.hpp"
 #include "decode/sip/sip_capture_decoder.hpp"
 #include "decode/sip/sip_dialog_table.hpp"
+#include "decode/smpp/smpp_decoder.hpp"
 
 namespace ringfence::ingest::capture {
 
@@ -30,6 +31,9 @@ struct capture_settings {
     decode::sip::dialog_settings dialogs;
     std::vector<decode::sip::peer_range> peers;
     model::origin_kind default_origin_kind = model::origin_kind::unspecified;
+    // SMPP: TCP to or from these ports is read as SMPP (smpp.ports), decoded with smpp.*.
+    std::vector<std::uint16_t> smpp_ports{2775};
+    decode::smpp::smpp_settings smpp;
 };
 
 }  // namespace ringfence::ingest::capture

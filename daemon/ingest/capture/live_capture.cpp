@@ -80,7 +80,7 @@ std::string live_capture::start() {
 
 void live_capture::run() {
     passive_decider decider(context_);
-    capture_pipeline pipeline(settings_, decider);
+    capture_pipeline pipeline(settings_, decider, nullptr, &context_.plan);
     std::string error;
     if (!pipeline.begin_source(pcap_datalink(handle_), error)) {
         log(log_level::error, "capture on {}: {}; capture stopped", interface_, error);
@@ -118,6 +118,7 @@ void live_capture::run() {
             next_stats = now + std::chrono::seconds(stats_interval_s_);
         }
     }
+    pipeline.finish();  // SMPP messages still waiting for parts are decided with what came
     log_stats();
 }
 

@@ -1,0 +1,171 @@
+#include "ingest/capture/smpp_capture.hpp"
+
+#include <fmt/format.h>
+
+#include "common/json_writer.hpp"
+#include "ingest/capture/capture_pipeline.hpp"
+
+namespace ringfence::ingest::capture {
+
+namespace {
+
+void append_number(std::string& out, const char* name, const model::number_info& n) {
+    if (!n.present) return;
+    out += ",\"";
+    out += name;
+    out += "\":";
+    common::append_json_string(out, n.e164.empty() ? n.raw : n.e164);
+}
+
+// A whole bind_receiver / bind_transmitter / bind_transceiver request, status 0, of a
+// plausible size: how an SMPP session starts.
+bool looks_like_bind(std::string_view p) {
+    if (p.size() < 16) return false;
+    auto u32 = [&](std::size_t at) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(p[at])) << 24 | static_cast<std::uint32_t>(static_cast<unsigned char>(p[at + 1])) << 16 |
+               static_cast<std::uint32_t>(static_cast<unsigned char>(p[at + 2])) << 8 | static_cast<std::uint32_t>(static_cast<unsigned char>(p[at + 3]));
+    };
+    const std::uint32_t length = u32(0), id = u32(4), status = u32(8);
+    return length == p.size() && length >= 23 && length <= 512 && status == 0 && (id == 1 || id == 2 || id == 9);
+}
+
+std::string endpoint(const decode::packet::ip_address& a, std::uint16_t port) { return fmt::format("{}:{}", a.to_string(), port); }
+
+}  // namespace
+
+void append_sms_record_line(std::string& out, const model::record& r) {
+    out += "{\"id\":";
+    common::append_json_string(out, r.id);
+    out += ",\"kind\":";
+    common::append_json_string(out, model::to_string(r.kind));
+    out += fmt::format(",\"time\":{}", r.time_ms);
+    append_number(out, "caller", r.caller);
+    append_number(out, "callee", r.callee);
+    out += ",\"origin\":{";
+    bool first = true;
+    auto field = [&](const char* name, std::string_view v) {
+        if (v.empty()) return;
+        out += first ? "\"" : ",\"";
+        first = false;
+        out += name;
+        out += "\":";
+        common::append_json_string(out, v);
+    };
+    if (r.origin.kind != model::origin_kind::unspecified) field("kind", model::to_string(r.origin.kind));
+    field("trunk", r.origin.trunk);
+    field("ip", r.origin.ip);
+    out += "},\"sms\":{\"sender\":";
+    common::append_json_string(out, r.sms.sender);
+    out += ",\"text\":";
+    common::append_json_string(out, r.sms.text);
+    out += fmt::format(",\"parts\":{}}}", r.sms.parts);
+    for (const auto& x : r.extra) {
+        out += ",";
+        common::append_json_string(out, x.name);
+        out += ':';
+        if (x.type == model::extra_field::json_type::string) common::append_json_string(out, x.text);
+        else out += x.text;  // already JSON
+    }
+    out += '}';
+}
+
+smpp_capture::smpp_capture(const decode::smpp::smpp_settings& settings, const std::vector<std::uint16_t>& ports,
+                           const decode::packet::tcp_stream_settings& tcp, const model::numbering_plan& plan,
+                           decode::packet::packet_counters& packet_counters, record_line_handler& handler)
+    : idle_timeout_us_(tcp.idle_timeout_us),
+      max_sessions_(tcp.max_streams),
+      handler_(handler),
+      decoder_(settings, plan, [this](model::record& r) { emit(r); }),
+      streams_(tcp, packet_counters) {
+    for (const auto p : ports) ports_[p] = true;
+}
+
+std::string smpp_capture::connection_key(const decode::packet::transport_packet& p) {
+    std::string a = endpoint(p.src, p.src_port), b = endpoint(p.dst, p.dst_port);
+    return a < b ? a + "|" + b : b + "|" + a;
+}
+
+bool smpp_capture::on_packet(const decode::packet::transport_packet& packet) {
+    if (packet.protocol != decode::packet::ip_protocol_tcp) return false;
+    if (!is_smpp_port(packet.src_port) && !is_smpp_port(packet.dst_port)) {
+        if (detected_.empty() && !looks_like_bind(packet.payload)) return false;
+        const std::string key = connection_key(packet);
+        if (!detected_.count(key)) {
+            if (!looks_like_bind(packet.payload) || detected_.size() >= max_sessions_) return false;
+            detected_.emplace(key, endpoint(packet.src, packet.src_port));
+        }
+    }
+    streams_.on_segment(packet, *this);
+    return true;
+}
+
+smpp_capture::session_entry& smpp_capture::session_for(const decode::packet::transport_packet& s, decode::smpp::stream_side& side) {
+    // The SMSC listens on the SMPP port: the other end opened the connection.
+    bool from_esme = !is_smpp_port(s.src_port);
+    if (!is_smpp_port(s.src_port) && !is_smpp_port(s.dst_port))
+        if (auto d = detected_.find(connection_key(s)); d != detected_.end()) from_esme = d->second == endpoint(s.src, s.src_port);
+    side = from_esme ? decode::smpp::stream_side::initiator : decode::smpp::stream_side::responder;
+    const std::string esme_ip = (from_esme ? s.src : s.dst).to_string();
+    const std::string smsc_ip = (from_esme ? s.dst : s.src).to_string();
+    const std::uint16_t esme_port = from_esme ? s.src_port : s.dst_port;
+    const std::uint16_t smsc_port = from_esme ? s.dst_port : s.src_port;
+    key_ = fmt::format("{}:{}>{}:{}", esme_ip, esme_port, smsc_ip, smsc_port);
+    auto it = sessions_.find(key_);
+    if (it == sessions_.end()) {
+        if (sessions_.size() >= max_sessions_) {
+            // At the cap the least recently active session ends (its partial PDUs are dropped).
+            auto oldest = sessions_.begin();
+            for (auto i = sessions_.begin(); i != sessions_.end(); ++i)
+                if (i->second.last_us < oldest->second.last_us) oldest = i;
+            oldest->second.session.on_closed();
+            sessions_.erase(oldest);
+            ++sessions_evicted_;
+        }
+        it = sessions_.emplace(key_, session_entry{decode::smpp::smpp_session(decoder_, {esme_ip, esme_port, smsc_ip, smsc_port}), 0}).first;
+    }
+    it->second.last_us = s.time_us;
+    return it->second;
+}
+
+std::size_t smpp_capture::on_stream_data(const decode::packet::transport_packet& segment, std::string_view bytes, decode::packet::stream_cursor&) {
+    decode::smpp::stream_side side;
+    session_entry& e = session_for(segment, side);
+    // The session keeps partial PDUs itself, so every byte is used.
+    e.session.on_bytes(side, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, segment.time_us);
+    return bytes.size();
+}
+
+void smpp_capture::on_stream_gap(const decode::packet::transport_packet& segment) {
+    decode::smpp::stream_side side;
+    session_for(segment, side).session.on_gap(side);
+}
+
+void smpp_capture::expire(std::int64_t now_us) {
+    streams_.expire(now_us);
+    decoder_.expire(now_us);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+        if (now_us - it->second.last_us > idle_timeout_us_) {
+            it->second.session.on_closed();
+            const auto& c = it->second.session.connection();
+            const std::string a = fmt::format("{}:{}", c.initiator_ip, c.initiator_port), b = fmt::format("{}:{}", c.responder_ip, c.responder_port);
+            detected_.erase(a < b ? a + "|" + b : b + "|" + a);
+            it = sessions_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void smpp_capture::flush() { decoder_.flush(); }
+
+void smpp_capture::emit(model::record& r) {
+    line_.clear();
+    append_sms_record_line(line_, r);
+    handler_.on_record_line(line_, r.time_ms);
+}
+
+std::string smpp_capture::summary() {
+    return fmt::format("{} smpp_sessions={} smpp_sessions_evicted={}", decoder_.counters().summary(), sessions_.size(), sessions_evicted_);
+}
+
+}  // namespace ringfence::ingest::capture
