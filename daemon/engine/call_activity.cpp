@@ -18,17 +18,17 @@ std::string_view party(const model::number_info& n) { return n.e164.empty() ? st
 
 call_activity::call_activity(call_activity_settings s) : settings_(s) {}
 
-void call_activity::trim(std::unordered_map<std::uint64_t, std::int64_t>& m, std::int64_t older_than) {
+void call_activity::trim(flat_u64_map& m, std::int64_t older_than) {
     if (m.size() < settings_.max_entries_per_shard) return;
-    for (auto it = m.begin(); it != m.end();) it = it->second < older_than ? m.erase(it) : std::next(it);
+    m.erase_values_if([&](std::int64_t t) { return t < older_than; });
     if (m.size() < settings_.max_entries_per_shard) return;
     // Still full of recent entries: drop the older half.
     std::vector<std::int64_t> times;
     times.reserve(m.size());
-    for (const auto& kv : m) times.push_back(kv.second);
+    m.for_each_value([&](std::int64_t t) { times.push_back(t); });
     std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
     const std::int64_t median = times[times.size() / 2];
-    for (auto it = m.begin(); it != m.end();) it = it->second <= median ? m.erase(it) : std::next(it);
+    m.erase_values_if([&](std::int64_t t) { return t <= median; });
 }
 
 call_activity_result call_activity::observe(const model::record& rec, bool gap, bool first_contact, bool concurrency) {
@@ -42,10 +42,10 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
         if (gap) {
             shard& s = shard_for(ch);
             std::lock_guard lock(s.mu);
-            auto [it, inserted] = s.last_attempt.try_emplace(ch, t);
+            auto [v, inserted] = s.last_attempt.try_emplace(ch, t);
             if (!inserted) {
-                r.gap_ms = std::max<std::int64_t>(0, t - it->second);
-                it->second = std::max(it->second, t);
+                r.gap_ms = std::max<std::int64_t>(0, t - *v);
+                *v = std::max(*v, t);
             }
             trim(s.last_attempt, t - settings_.first_contact_lookback_ms);
         }
@@ -53,10 +53,10 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
             const std::uint64_t ph = pair_hash(caller, callee);
             shard& s = shard_for(ph);
             std::lock_guard lock(s.mu);
-            auto [it, inserted] = s.pair_seen.try_emplace(ph, t);
+            auto [v, inserted] = s.pair_seen.try_emplace(ph, t);
             if (!inserted) {
-                r.first_contact = t - it->second >= settings_.first_contact_lookback_ms;
-                it->second = std::max(it->second, t);
+                r.first_contact = t - *v >= settings_.first_contact_lookback_ms;
+                *v = std::max(*v, t);
             }
             trim(s.pair_seen, t - settings_.first_contact_lookback_ms);
         }
@@ -66,16 +66,16 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
         std::lock_guard lock(s.mu);
         const std::uint64_t ph = pair_hash(caller, callee);
         if (rec.kind == model::event_kind::call_answer) {
-            if (s.active_calls.try_emplace(ph, t).second) ++s.active_count[ch];
+            if (s.active_calls.try_emplace(ph, t).second) ++*s.active_count.try_emplace(ch, 0).first;
         } else if (rec.kind == model::event_kind::call_end) {
-            if (s.active_calls.erase(ph) > 0) {
-                auto it = s.active_count.find(ch);
-                if (it != s.active_count.end() && --it->second <= 0) s.active_count.erase(it);
+            if (s.active_calls.erase(ph)) {
+                std::int64_t* n = s.active_count.find(ch);
+                if (n && --*n <= 0) s.active_count.erase(ch);
             }
         }
         trim(s.active_calls, t - settings_.max_call_ms);
-        auto it = s.active_count.find(ch);
-        r.concurrent_calls = it == s.active_count.end() ? 0 : it->second;
+        const std::int64_t* n = s.active_count.find(ch);
+        r.concurrent_calls = n ? *n : 0;
     }
     return r;
 }

@@ -9,8 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
-
+#include "engine/flat_u64_map.hpp"
 #include "model/record.hpp"
 
 namespace ringfence::engine {
@@ -41,13 +40,13 @@ public:
 private:
     struct shard {
         mutable std::mutex mu;
-        std::unordered_map<std::uint64_t, std::int64_t> last_attempt;  // caller hash -> time
-        std::unordered_map<std::uint64_t, std::int64_t> pair_seen;     // (caller, callee) hash -> time
-        std::unordered_map<std::uint64_t, std::int64_t> active_calls;  // (caller, callee) hash -> answered at
-        std::unordered_map<std::uint64_t, std::int64_t> active_count;  // caller hash -> answered calls in progress
+        flat_u64_map last_attempt;  // caller hash -> time
+        flat_u64_map pair_seen;     // (caller, callee) hash -> time
+        flat_u64_map active_calls;  // (caller, callee) hash -> answered at
+        flat_u64_map active_count;  // caller hash -> answered calls in progress
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
-    void trim(std::unordered_map<std::uint64_t, std::int64_t>& m, std::int64_t older_than);
+    void trim(flat_u64_map& m, std::int64_t older_than);
 
     call_activity_settings settings_;
     std::array<shard, 32> shards_;
