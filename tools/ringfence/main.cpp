@@ -13,7 +13,7 @@ constexpr const char* usage =
     "commands:\n"
     "  normalize NUMBER...       show how the numbering plan reads each number (one JSON object each)\n"
     "  decide [--explain] [FILE] decide JSON-lines records offline (stdin by default); print the decision lines\n"
-    "  replay [--output records|decisions] [--pace file|full] FILE...  decode SIP from pcap/pcapng captures\n"
+    "  replay [--output records|decisions] [--pace file|full] FILE...  decode SIP and SMPP from pcap/pcapng captures\n"
     "                            and decide it (or print the records); counters to stderr (docs/capture.md)\n"
     "  rules check [--json] PATH...  validate rule packs (errors at file:line:column)\n"
     "  rules test PATH...        run the test cases the packs carry\n"
