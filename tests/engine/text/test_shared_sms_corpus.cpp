@@ -1,5 +1,5 @@
 // The text analysers on real messages: the labelled Vietnamese SMS set (57 smishing rows)
-// and the English SMS Spam Collection from /work/shared. The floors are what the analysers
+// and the English SMS Spam Collection from ../shared. The floors are what the analysers
 // achieved when written; a change that finds fewer URLs, or more URLs in ham, fails here.
 // Skipped (with a message) where the shared data is not installed.
 #include <doctest/doctest.h>
