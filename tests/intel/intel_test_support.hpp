@@ -13,20 +13,11 @@
 #include "intel/intel_editor.hpp"
 #include "intel/intel_store.hpp"
 #include "model/numbering_plan.hpp"
+#include "support/shipped_plan.hpp"
 
 namespace intel_test {
 
-inline const ringfence::model::numbering_plan& plan() {
-    static const ringfence::model::numbering_plan p = [] {
-        ringfence::model::numbering_settings settings;
-        settings.home_country = "VN";
-        settings.plan_files = {RINGFENCE_SOURCE_DIR "/config/numbering/vn.yaml", RINGFENCE_SOURCE_DIR "/config/numbering/international.yaml"};
-        auto loaded = ringfence::model::numbering_plan::load(settings);
-        REQUIRE(loaded.ok());
-        return std::move(*loaded.value);
-    }();
-    return p;
-}
+inline const ringfence::model::numbering_plan& plan() { return ringfence::test_support::shipped_plan(); }
 
 inline const ringfence::common::time_zone& zone(const char* name = "Asia/Ho_Chi_Minh") {
     static const ringfence::common::time_zone z = [name] {

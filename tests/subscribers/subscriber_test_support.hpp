@@ -9,20 +9,11 @@
 #include <string>
 
 #include "model/numbering_plan.hpp"
+#include "support/shipped_plan.hpp"
 
 namespace ringfence::subscribers::testing {
 
-inline const model::numbering_plan& shipped_plan() {
-    static const model::numbering_plan plan = [] {
-        model::numbering_settings s;
-        s.home_country = "VN";
-        s.plan_files = {RINGFENCE_SOURCE_DIR "/config/numbering/vn.yaml", RINGFENCE_SOURCE_DIR "/config/numbering/international.yaml"};
-        auto loaded = model::numbering_plan::load(s);
-        REQUIRE(loaded.ok());
-        return std::move(*loaded.value);
-    }();
-    return plan;
-}
+using ringfence::test_support::shipped_plan;
 
 inline const char* const contract_header =
     "msisdn,imsi,owner_id_hash,owner_type,population_match,population_match_date,matched_fields,biometric_verified,reverify_pending,status,"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -69,5 +70,31 @@ std::string executable_dir() {
     auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
     return ec ? std::string(".") : p.parent_path().string();
 }
+
+bool parse(const std::vector<std::string>& args, const std::vector<std::string>& with_value, const std::vector<std::string>& flags, parsed_args& out,
+           std::string& error) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a.rfind("--", 0) != 0 || a == "--") {
+            out.words.push_back(a);
+            continue;
+        }
+        if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
+            out.flags.push_back(a);
+        } else if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+            if (i + 1 >= args.size()) {
+                error = fmt::format("{} needs a value", a);
+                return false;
+            }
+            out.options[a] = args[++i];
+        } else {
+            error = fmt::format("unknown option '{}'", a);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool has_flag(const parsed_args& p, const char* f) { return std::find(p.flags.begin(), p.flags.end(), f) != p.flags.end(); }
 
 }  // namespace ringfence::cli

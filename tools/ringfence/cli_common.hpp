@@ -2,6 +2,7 @@
 // and printing load errors.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,17 @@ struct common_options {
 
 // Takes --config F and --set K=V out of args (the rest stays). False with error on bad use.
 bool take_common_options(std::vector<std::string>& args, common_options& out, std::string& error);
+
+// A subcommand's own arguments: "--name value" options and flags it declares, and the bare
+// words in order. False with error for an undeclared option or an option with no value.
+struct parsed_args {
+    std::vector<std::string> words;
+    std::map<std::string, std::string> options;
+    std::vector<std::string> flags;
+};
+bool parse(const std::vector<std::string>& args, const std::vector<std::string>& with_value, const std::vector<std::string>& flags, parsed_args& out,
+           std::string& error);
+bool has_flag(const parsed_args& p, const char* f);
 
 // $RINGFENCE_CONFIG, else /etc/ringfence/ringfence.yaml when it exists, else the source tree's.
 std::string default_config_file();

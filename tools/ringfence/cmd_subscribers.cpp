@@ -41,35 +41,18 @@ int fail_usage(const std::string& why) {
     return 2;
 }
 
-// Takes "--name VALUE" out of args.
-std::optional<std::string> take_value(std::vector<std::string>& args, const std::string& name) {
-    for (std::size_t i = 0; i + 1 < args.size(); ++i)
-        if (args[i] == name) {
-            std::string v = args[i + 1];
-            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
-            return v;
-        }
-    return std::nullopt;
-}
-
-bool take_flag(std::vector<std::string>& args, const std::string& name) {
-    for (std::size_t i = 0; i < args.size(); ++i)
-        if (args[i] == name) {
-            args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
-            return true;
-        }
-    return false;
-}
-
 std::int32_t today_utc() {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     return static_cast<std::int32_t>(now / 86400);
 }
 
-int run_import(std::vector<std::string> args, const common_options& opts) {
-    const auto mode_text = take_value(args, "--mode").value_or("full");
-    const bool dry_run = take_flag(args, "--dry-run");
-    if (args.size() != 1 || (mode_text != "full" && mode_text != "delta")) return fail_usage("import takes [--mode full|delta] [--dry-run] FILE.csv");
+int run_import(const std::vector<std::string>& args, const common_options& opts) {
+    parsed_args p;
+    std::string error;
+    if (!parse(args, {"--mode"}, {"--dry-run"}, p, error)) return fail_usage(error);
+    const std::string mode_text = p.options.count("--mode") ? p.options["--mode"] : "full";
+    const bool dry_run = has_flag(p, "--dry-run");
+    if (p.words.size() != 1 || (mode_text != "full" && mode_text != "delta")) return fail_usage("import takes [--mode full|delta] [--dry-run] FILE.csv");
     const auto mode = mode_text == "full" ? subscribers::import_mode::full : subscribers::import_mode::delta;
     auto setup = load_plan_or_report(opts);
     if (!setup.value) return 1;
@@ -78,9 +61,8 @@ int run_import(std::vector<std::string> args, const common_options& opts) {
         std::fputs("ringfence subscribers: subscribers.path is \"\" in the configuration: no database to import into\n", stderr);
         return 1;
     }
-    const std::string& file = args[0];
+    const std::string& file = p.words[0];
     subscribers::mapped_file mapped;
-    std::string error;
     if (!mapped.open(file, error)) {
         std::fprintf(stderr, "%s: %s\n", file.c_str(), error.c_str());
         return 1;
@@ -89,8 +71,8 @@ int run_import(std::vector<std::string> args, const common_options& opts) {
     const auto parsed = subscribers::parse_subscriber_csv(mapped.bytes(), setup.value->config.subscriber_import, *setup.value->plan, mode);
     for (const auto& c : parsed.ignored_columns) std::fprintf(stderr, "%s:1: warning: column '%s' is not read\n", file.c_str(), c.c_str());
     if (!parsed.ok()) {
-        for (const auto& p : parsed.problems)
-            std::fprintf(stderr, "%s:%zu: %s%s\n", file.c_str(), p.line, p.column.empty() ? "" : fmt::format("column '{}': ", p.column).c_str(), p.reason.c_str());
+        for (const auto& problem : parsed.problems)
+            std::fprintf(stderr, "%s:%zu: %s%s\n", file.c_str(), problem.line, problem.column.empty() ? "" : fmt::format("column '{}': ", problem.column).c_str(), problem.reason.c_str());
         if (parsed.problem_count > parsed.problems.size())
             std::fprintf(stderr, "%s: ... and %zu more problems\n", file.c_str(), parsed.problem_count - parsed.problems.size());
         std::fprintf(stderr, "%s: refused: %zu problem%s in %zu rows; nothing was applied\n", file.c_str(), parsed.problem_count,
@@ -127,16 +109,18 @@ int run_import(std::vector<std::string> args, const common_options& opts) {
     return 0;
 }
 
-int run_due(std::vector<std::string> args, const common_options& opts) {
-    const auto date_text = take_value(args, "--date");
-    const bool json = take_flag(args, "--json");
-    if (!args.empty() || !date_text) return fail_usage("due takes --date YYYY-MM-DD [--json]");
-    const auto day = model::parse_iso_date(*date_text);
-    if (!day) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", *date_text));
+int run_due(const std::vector<std::string>& args, const common_options& opts) {
+    parsed_args p;
+    std::string error;
+    if (!parse(args, {"--date"}, {"--json"}, p, error)) return fail_usage(error);
+    const bool json = has_flag(p, "--json");
+    if (!p.words.empty() || !p.options.count("--date")) return fail_usage("due takes --date YYYY-MM-DD [--json]");
+    const std::string date_text = p.options["--date"];
+    const auto day = model::parse_iso_date(date_text);
+    if (!day) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", date_text));
     auto setup = load_plan_or_report(opts);
     if (!setup.value) return 1;
     const auto& cfg = setup.value->config.subscribers;
-    std::string error;
     auto db = subscribers::open_subscriber_database(cfg.path, error);
     if (!db) {
         std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
@@ -163,23 +147,24 @@ int run_due(std::vector<std::string> args, const common_options& opts) {
         std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
         return 1;
     }
-    std::fprintf(stderr, "%zu subscribers change status on %s\n", n, date_text->c_str());
+    std::fprintf(stderr, "%zu subscribers change status on %s\n", n, date_text.c_str());
     return 0;
 }
 
-int run_show(std::vector<std::string> args, const common_options& opts) {
-    const auto date_text = take_value(args, "--date");
-    if (args.empty()) return fail_usage("show takes NUMBER...");
+int run_show(const std::vector<std::string>& args, const common_options& opts) {
+    parsed_args p;
+    std::string error;
+    if (!parse(args, {"--date"}, {}, p, error)) return fail_usage(error);
+    if (p.words.empty()) return fail_usage("show takes NUMBER...");
     std::int32_t day = today_utc();
-    if (date_text) {
-        const auto d = model::parse_iso_date(*date_text);
-        if (!d) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", *date_text));
+    if (p.options.count("--date")) {
+        const auto d = model::parse_iso_date(p.options["--date"]);
+        if (!d) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", p.options["--date"]));
         day = *d;
     }
     auto setup = load_plan_or_report(opts);
     if (!setup.value) return 1;
     const auto& cfg = setup.value->config.subscribers;
-    std::string error;
     auto index = subscribers::subscriber_index::load(cfg.path, error);
     if (!index) {
         std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
@@ -187,7 +172,7 @@ int run_show(std::vector<std::string> args, const common_options& opts) {
     }
     int code = 0;
     model::number_info n;
-    for (const auto& raw : args) {
+    for (const auto& raw : p.words) {
         std::string out = "{\"number\":";
         common::append_json_string(out, raw);
         const auto key = setup.value->plan->normalize(raw, n) == model::normalize_error::none ? model::e164_to_integer(n.e164) : std::nullopt;

@@ -13,7 +13,7 @@ std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) noexcept {
 
 }  // namespace
 
-std::size_t tcp_stream_table::key_hash::operator()(const stream_key& k) const noexcept {
+std::size_t stream_key_hash::operator()(const stream_key& k) const noexcept {
     std::uint64_t h = 1469598103934665603ULL;
     h = hash_mix(h, k.src.bytes.data(), k.src.size());
     h = hash_mix(h, k.dst.bytes.data(), k.dst.size());

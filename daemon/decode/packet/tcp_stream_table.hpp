@@ -37,6 +37,11 @@ struct stream_key {
     bool operator==(const stream_key&) const = default;
 };
 
+// Hash of a stream key, for tables keyed by connection direction.
+struct stream_key_hash {
+    std::size_t operator()(const stream_key& k) const noexcept;
+};
+
 // What a consumer remembers about the unused bytes of one stream between calls, so that a
 // message arriving in many small segments is scanned once, not once per segment (which an
 // attacker could make quadratic). Offsets are into the unused bytes; the table keeps it with
@@ -73,9 +78,6 @@ class tcp_stream_table {
     std::size_t streams() const noexcept { return streams_.size(); }
 
   private:
-    struct key_hash {
-        std::size_t operator()(const stream_key& k) const noexcept;
-    };
     struct stream {
         std::uint32_t next_seq = 0;
         std::string pending;                         // in order, not yet used by the consumer
@@ -85,7 +87,7 @@ class tcp_stream_table {
         std::int64_t last_us = 0;
         std::list<stream_key>::iterator age;  // position in age_ (least recent first)
     };
-    using table = std::unordered_map<stream_key, stream, key_hash>;
+    using table = std::unordered_map<stream_key, stream, stream_key_hash>;
 
     void deliver(stream& s, const transport_packet& segment, std::string_view data,
                  tcp_stream_consumer& consumer);

@@ -29,8 +29,6 @@ bool looks_like_bind(std::string_view p) {
     return length == p.size() && length >= 23 && length <= 512 && status == 0 && (id == 1 || id == 2 || id == 9);
 }
 
-std::string endpoint(const decode::packet::ip_address& a, std::uint16_t port) { return fmt::format("{}:{}", a.to_string(), port); }
-
 }  // namespace
 
 void append_sms_record_line(std::string& out, const model::record& r) {
@@ -77,22 +75,27 @@ smpp_capture::smpp_capture(const decode::smpp::smpp_settings& settings, const st
       handler_(handler),
       decoder_(settings, plan, [this](model::record& r) { emit(r); }),
       streams_(tcp, packet_counters) {
-    for (const auto p : ports) ports_[p] = true;
+    for (const auto p : ports) ports_.set(p);
 }
 
-std::string smpp_capture::connection_key(const decode::packet::transport_packet& p) {
-    std::string a = endpoint(p.src, p.src_port), b = endpoint(p.dst, p.dst_port);
-    return a < b ? a + "|" + b : b + "|" + a;
+smpp_capture::connection smpp_capture::orient(const decode::packet::transport_packet& s, bool& from_esme) const {
+    const connection forward{s.src, s.dst, s.src_port, s.dst_port};
+    // The SMSC listens on the SMPP port: the other end opened the connection. Off those
+    // ports, the side that sent the bind is the ESME.
+    from_esme = is_smpp_port(s.src_port) || is_smpp_port(s.dst_port) ? !is_smpp_port(s.src_port) : detected_.count(forward) != 0;
+    return from_esme ? forward : connection{s.dst, s.src, s.dst_port, s.src_port};
 }
 
 bool smpp_capture::on_packet(const decode::packet::transport_packet& packet) {
     if (packet.protocol != decode::packet::ip_protocol_tcp) return false;
     if (!is_smpp_port(packet.src_port) && !is_smpp_port(packet.dst_port)) {
-        if (detected_.empty() && !looks_like_bind(packet.payload)) return false;
-        const std::string key = connection_key(packet);
-        if (!detected_.count(key)) {
-            if (!looks_like_bind(packet.payload) || detected_.size() >= max_sessions_) return false;
-            detected_.emplace(key, endpoint(packet.src, packet.src_port));
+        const bool bind = looks_like_bind(packet.payload);
+        if (detected_.empty() && !bind) return false;
+        const connection forward{packet.src, packet.dst, packet.src_port, packet.dst_port};
+        const connection backward{packet.dst, packet.src, packet.dst_port, packet.src_port};
+        if (!detected_.count(forward) && !detected_.count(backward)) {
+            if (!bind || detected_.size() >= max_sessions_) return false;
+            detected_.insert(forward);
         }
     }
     streams_.on_segment(packet, *this);
@@ -100,17 +103,10 @@ bool smpp_capture::on_packet(const decode::packet::transport_packet& packet) {
 }
 
 smpp_capture::session_entry& smpp_capture::session_for(const decode::packet::transport_packet& s, decode::smpp::stream_side& side) {
-    // The SMSC listens on the SMPP port: the other end opened the connection.
-    bool from_esme = !is_smpp_port(s.src_port);
-    if (!is_smpp_port(s.src_port) && !is_smpp_port(s.dst_port))
-        if (auto d = detected_.find(connection_key(s)); d != detected_.end()) from_esme = d->second == endpoint(s.src, s.src_port);
+    bool from_esme = true;
+    const connection c = orient(s, from_esme);
     side = from_esme ? decode::smpp::stream_side::initiator : decode::smpp::stream_side::responder;
-    const std::string esme_ip = (from_esme ? s.src : s.dst).to_string();
-    const std::string smsc_ip = (from_esme ? s.dst : s.src).to_string();
-    const std::uint16_t esme_port = from_esme ? s.src_port : s.dst_port;
-    const std::uint16_t smsc_port = from_esme ? s.dst_port : s.src_port;
-    key_ = fmt::format("{}:{}>{}:{}", esme_ip, esme_port, smsc_ip, smsc_port);
-    auto it = sessions_.find(key_);
+    auto it = sessions_.find(c);
     if (it == sessions_.end()) {
         if (sessions_.size() >= max_sessions_) {
             // At the cap the least recently active session ends (its partial PDUs are dropped).
@@ -121,7 +117,8 @@ smpp_capture::session_entry& smpp_capture::session_for(const decode::packet::tra
             sessions_.erase(oldest);
             ++sessions_evicted_;
         }
-        it = sessions_.emplace(key_, session_entry{decode::smpp::smpp_session(decoder_, {esme_ip, esme_port, smsc_ip, smsc_port}), 0}).first;
+        it = sessions_.emplace(c, session_entry{decode::smpp::smpp_session(decoder_, {c.src.to_string(), c.src_port, c.dst.to_string(), c.dst_port}), 0})
+                 .first;
     }
     it->second.last_us = s.time_us;
     return it->second;
@@ -146,9 +143,7 @@ void smpp_capture::expire(std::int64_t now_us) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
         if (now_us - it->second.last_us > idle_timeout_us_) {
             it->second.session.on_closed();
-            const auto& c = it->second.session.connection();
-            const std::string a = fmt::format("{}:{}", c.initiator_ip, c.initiator_port), b = fmt::format("{}:{}", c.responder_ip, c.responder_port);
-            detected_.erase(a < b ? a + "|" + b : b + "|" + a);
+            detected_.erase(it->first);
             it = sessions_.erase(it);
         } else {
             ++it;

@@ -8,10 +8,11 @@
 // with no traffic for the TCP idle timeout are closed; their number is capped like the streams.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
-#include <list>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "decode/packet/packet_counters.hpp"
 #include "decode/packet/tcp_stream_table.hpp"
@@ -40,25 +41,27 @@ class smpp_capture final : private decode::packet::tcp_stream_consumer {
         decode::smpp::smpp_session session;
         std::int64_t last_us = 0;
     };
+    // Connections are keyed in the ESME -> SMSC direction whichever way a segment goes.
+    using connection = decode::packet::stream_key;
     std::size_t on_stream_data(const decode::packet::transport_packet& segment, std::string_view bytes,
                                decode::packet::stream_cursor& cursor) override;
     void on_stream_gap(const decode::packet::transport_packet& segment) override;
-    bool is_smpp_port(std::uint16_t port) const noexcept { return ports_.count(port) != 0; }
+    bool is_smpp_port(std::uint16_t port) const noexcept { return ports_.test(port); }
+    // The segment's connection, ESME first, and whether the ESME sent the segment.
+    connection orient(const decode::packet::transport_packet& segment, bool& from_esme) const;
     // The session of the segment's connection and which side sent it.
     session_entry& session_for(const decode::packet::transport_packet& segment, decode::smpp::stream_side& side);
     void emit(model::record& r);
 
-    // A connection found by its bind: canonical key -> the ESME's "ip:port".
-    std::unordered_map<std::string, std::string> detected_;
-    std::string connection_key(const decode::packet::transport_packet& p);
-    std::unordered_map<std::uint16_t, bool> ports_;
+    // Connections on other ports found by their bind.
+    std::unordered_set<connection, decode::packet::stream_key_hash> detected_;
+    std::bitset<65536> ports_;
     std::int64_t idle_timeout_us_;
     std::size_t max_sessions_;
     record_line_handler& handler_;
     decode::smpp::smpp_decoder decoder_;
     decode::packet::tcp_stream_table streams_;
-    std::unordered_map<std::string, session_entry> sessions_;  // "esme_ip:port>smsc_ip:port"
-    std::string key_;
+    std::unordered_map<connection, session_entry, decode::packet::stream_key_hash> sessions_;
     std::string line_;
     std::uint64_t sessions_evicted_ = 0;
 };
