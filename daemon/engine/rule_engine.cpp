@@ -55,7 +55,44 @@ eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, con
     return *ctx;
 }
 
+// The window-state adds of one record, gathered first and applied as one batch (so their
+// cache misses overlap: window_store::add_batch), then handed to the rules as values.
+struct aggregate_batch {
+    std::vector<state::batched_add> adds;
+    std::vector<std::uint32_t> aggregate_of;  // per add: the aggregate it answers, or none
+    std::vector<std::uint32_t> key_end;       // per add: its key's end in `keys`
+    std::string keys;  // the keys' bytes: a key may sit in a buffer the next key reuses
+    static constexpr std::uint32_t no_aggregate = ~std::uint32_t{0};
+
+    void clear() {
+        adds.clear();
+        aggregate_of.clear();
+        key_end.clear();
+        keys.clear();
+    }
+    void push(std::uint32_t spec_id, std::string_view key, const state::observation& o, std::uint32_t aggregate) {
+        keys.append(key);
+        state::batched_add a;
+        a.spec_id = spec_id;
+        a.o = o;
+        a.want_value = aggregate != no_aggregate;
+        adds.push_back(a);
+        aggregate_of.push_back(aggregate);
+        key_end.push_back(static_cast<std::uint32_t>(keys.size()));
+    }
+    // Points each add at its key once `keys` no longer moves.
+    void seal() {
+        std::uint32_t begin = 0;
+        for (std::size_t i = 0; i < adds.size(); ++i) {
+            adds[i].key = std::string_view(keys).substr(begin, key_end[i] - begin);
+            begin = key_end[i];
+        }
+    }
+};
+
 void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::window_store& windows) {
+    thread_local aggregate_batch batch;
+    batch.clear();
     const model::record& rec = ctx.rec();
     const bool saved = ctx.collect_evidence;
     ctx.collect_evidence = false;
@@ -76,19 +113,22 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
         }
         using fn = state::window_function;
         if (!o.matched && d.fn != fn::ratio) continue;
+        o.outgoing = true;
+        batch.push(d.spec_id, key, o, a);
         if (d.fn == fn::outgoing_share) {
-            o.outgoing = true;
-            ctx.set_aggregate_value(a, windows.add_and_value(d.spec_id, key, o));
             const std::string_view callee = rec.callee.e164.empty() ? std::string_view(rec.callee.raw) : std::string_view(rec.callee.e164);
             if (!callee.empty()) {
                 o.outgoing = false;
-                windows.add(d.spec_id, callee, o);
+                batch.push(d.spec_id, callee, o, aggregate_batch::no_aggregate);
             }
-            continue;
         }
-        ctx.set_aggregate_value(a, windows.add_and_value(d.spec_id, key, o));
     }
     ctx.collect_evidence = saved;
+    batch.seal();
+    windows.add_batch(batch.adds);
+    for (std::size_t i = 0; i < batch.adds.size(); ++i) {
+        if (batch.aggregate_of[i] != aggregate_batch::no_aggregate) ctx.set_aggregate_value(batch.aggregate_of[i], batch.adds[i].value);
+    }
 }
 
 }  // namespace

@@ -35,6 +35,19 @@ class window_shard {
     double add(std::uint64_t hash, std::uint32_t spec_id, const spec_table& specs,
                const observation& o, bool want_value);
 
+    // Prefetch steps of a batch (window_store::add_batch): the first starts loading the
+    // table slot; the second, once every slot of the batch is on its way, finds the entry
+    // and starts loading its block (the header and the line after, where the newest events
+    // of a small list are).
+    void prefetch_slot(std::uint64_t hash) const { table_.prefetch(hash); }
+    void prefetch_entry(std::uint64_t hash) {
+        if (const entry_table::slot* s = table_.find(hash)) {
+            const char* block = reinterpret_cast<const char*>(s->entry);
+            __builtin_prefetch(block);
+            __builtin_prefetch(block + 64);
+        }
+    }
+
     // The value of hash's entry at t, or nothing when there is no entry.
     std::optional<double> value(std::uint64_t hash, const spec_table& specs, std::int64_t t_ms);
 

@@ -1,6 +1,7 @@
 #include "engine/state/window_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "engine/state/heap_block.hpp"
@@ -101,6 +102,61 @@ double window_store::add_and_value(std::uint32_t spec_id, std::string_view key,
             return shard.add(hash, spec_id, specs, o, true);
         },
         0.0);
+}
+
+void window_store::add_batch(std::span<batched_add> adds) {
+    for (std::size_t at = 0; at < adds.size(); at += max_batch) {
+        add_chunk(adds.subspan(at, std::min(max_batch, adds.size() - at)));
+    }
+}
+
+void window_store::add_chunk(std::span<batched_add> adds) {
+    std::array<std::uint64_t, max_batch> hashes;
+    std::array<window_shard*, max_batch> targets;
+    std::array<std::uint32_t, max_batch> shard_ids;
+    std::array<std::unique_lock<std::mutex>, max_batch> held;
+    for (;;) {
+        const spec_table* specs = specs_.load(std::memory_order_acquire);
+        std::size_t distinct = 0;
+        for (std::size_t i = 0; i < adds.size(); ++i) {
+            batched_add& a = adds[i];
+            a.value = 0;
+            if (a.spec_id >= specs->specs.size()) {
+                targets[i] = nullptr;
+                continue;
+            }
+            hashes[i] = hash_bytes(specs->seeds[a.spec_id], a.key);
+            locked_shard& target = shard_for(hashes[i]);
+            targets[i] = &target.shard;
+            shard_ids[distinct++] = static_cast<std::uint32_t>(&target - shards_.get());
+        }
+        std::sort(shard_ids.begin(), shard_ids.begin() + static_cast<std::ptrdiff_t>(distinct));
+        distinct = static_cast<std::size_t>(
+            std::unique(shard_ids.begin(), shard_ids.begin() + static_cast<std::ptrdiff_t>(distinct)) -
+            shard_ids.begin());
+        for (std::size_t s = 0; s < distinct; ++s) {
+            held[s] = std::unique_lock<std::mutex>(shards_[shard_ids[s]].mutex);
+        }
+        // set_specs swaps generations while holding every shard: if one came between the
+        // hashes and the locks, hash again with the new one.
+        if (specs_.load(std::memory_order_relaxed) != specs) {
+            for (std::size_t s = 0; s < distinct; ++s) held[s].unlock();
+            continue;
+        }
+        for (std::size_t i = 0; i < adds.size(); ++i) {
+            if (targets[i] != nullptr) targets[i]->prefetch_slot(hashes[i]);
+        }
+        for (std::size_t i = 0; i < adds.size(); ++i) {
+            if (targets[i] != nullptr) targets[i]->prefetch_entry(hashes[i]);
+        }
+        for (std::size_t i = 0; i < adds.size(); ++i) {
+            if (targets[i] == nullptr) continue;
+            batched_add& a = adds[i];
+            a.value = targets[i]->add(hashes[i], a.spec_id, *specs, a.o, a.want_value);
+        }
+        for (std::size_t s = 0; s < distinct; ++s) held[s].unlock();
+        return;
+    }
 }
 
 double window_store::value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms) {

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,15 @@
 #include "engine/state/window_store_settings.hpp"
 
 namespace ringfence::engine::state {
+
+// One add of a batch (window_store::add_batch).
+struct batched_add {
+    std::uint32_t spec_id = 0;
+    std::string_view key;
+    observation o;
+    bool want_value = false;
+    double value = 0;  // out: what add_and_value answers, when want_value
+};
 
 class window_store {
   public:
@@ -58,6 +68,14 @@ class window_store {
     double value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms);
     // add then value at o.time_ms, with one lookup.
     double add_and_value(std::uint32_t spec_id, std::string_view key, const observation& o);
+
+    // The adds of one record, applied in order with the same results as add or
+    // add_and_value one by one, but faster: a record feeds about ten aggregates, and with
+    // millions of live entries each one's slot and block are cache misses. The batch starts
+    // all the slot loads, then all the block loads, then does the adds, so the misses
+    // overlap instead of following each other. The batch holds the shards it touches (locked
+    // in ascending order, as set_specs does) until it is done.
+    void add_batch(std::span<batched_add> adds);
 
     // Every aggregate holding this key, by spec id, with its value at t.
     std::vector<std::pair<window_spec, double>> show(std::string_view key, std::int64_t t_ms);
@@ -94,6 +112,10 @@ class window_store {
     auto with_entry(std::uint32_t spec_id, std::string_view key, Op&& op,
                     decltype(op(std::declval<window_shard&>(), std::declval<const spec_table&>(),
                                 std::uint64_t{})) fallback);
+
+    // add_batch for at most max_batch adds.
+    static constexpr std::size_t max_batch = 32;
+    void add_chunk(std::span<batched_add> adds);
 
     window_store_settings settings_;
     std::size_t shard_count_;
