@@ -39,26 +39,33 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
     const std::uint64_t ch = lists::hash_string(caller);
     const std::int64_t t = rec.time_ms;
     if (rec.kind == model::event_kind::call_attempt && (gap || first_contact)) {
-        if (gap) {
-            shard& s = shard_for(ch);
-            std::lock_guard lock(s.mu);
-            auto [v, inserted] = s.last_attempt.try_emplace(ch, t);
+        // Both lookups are cache misses in tables of millions: hold both shards (in address
+        // order, the one order any two are taken in) and start both loads before either is used.
+        const std::uint64_t ph = first_contact ? pair_hash(caller, callee) : 0;
+        shard* by_caller = gap ? &shard_for(ch) : nullptr;
+        shard* by_pair = first_contact ? &shard_for(ph) : nullptr;
+        shard* first = by_caller != nullptr && by_pair != nullptr ? std::min(by_caller, by_pair) : by_caller != nullptr ? by_caller : by_pair;
+        shard* second = by_caller != nullptr && by_pair != nullptr && by_caller != by_pair ? std::max(by_caller, by_pair) : nullptr;
+        std::unique_lock lock_first(first->mu);
+        std::unique_lock<std::mutex> lock_second;
+        if (second != nullptr) lock_second = std::unique_lock(second->mu);
+        if (by_caller != nullptr) by_caller->last_attempt.prefetch(ch);
+        if (by_pair != nullptr) by_pair->pair_seen.prefetch(ph);
+        if (by_caller != nullptr) {
+            auto [v, inserted] = by_caller->last_attempt.try_emplace(ch, t);
             if (!inserted) {
                 r.gap_ms = std::max<std::int64_t>(0, t - *v);
                 *v = std::max(*v, t);
             }
-            trim(s.last_attempt, t - settings_.first_contact_lookback_ms);
+            trim(by_caller->last_attempt, t - settings_.first_contact_lookback_ms);
         }
-        if (first_contact) {
-            const std::uint64_t ph = pair_hash(caller, callee);
-            shard& s = shard_for(ph);
-            std::lock_guard lock(s.mu);
-            auto [v, inserted] = s.pair_seen.try_emplace(ph, t);
+        if (by_pair != nullptr) {
+            auto [v, inserted] = by_pair->pair_seen.try_emplace(ph, t);
             if (!inserted) {
                 r.first_contact = t - *v >= settings_.first_contact_lookback_ms;
                 *v = std::max(*v, t);
             }
-            trim(s.pair_seen, t - settings_.first_contact_lookback_ms);
+            trim(by_pair->pair_seen, t - settings_.first_contact_lookback_ms);
         }
     }
     if (concurrency) {
