@@ -91,7 +91,10 @@ int bench_ingest(std::vector<std::string> args) {
     if (target.empty()) {
         state = std::filesystem::temp_directory_path() / fmt::format("ringfence-bench-{}", ::getpid());
         std::filesystem::create_directories(state);
-        db_path = (state / "decisions.sqlite").string();
+        // The log is waited for only when the config (with the --set overrides) keeps it on.
+        auto loaded = load_plan_or_report(opts);
+        if (!loaded.value) return 2;
+        if (loaded.value->config.decision_log.enabled) db_path = (state / "decisions.sqlite").string();
         std::vector<std::string> dargs{"--config", opts.config_file.empty() ? default_config_file() : opts.config_file,
                                        "--set", "state_dir=" + state.string(),
                                        "--set", "ingest.jsonl.tcp=127.0.0.1:0",
@@ -134,6 +137,7 @@ int bench_ingest(std::vector<std::string> args) {
                 r.latencies_us.empty() ? 0 : r.latencies_us.back());
 
     int code = r.error_replies == 0 ? 0 : 1;
+    if (target.empty() && db_path.empty()) std::printf("log rows/s: decision log off\n");
     if (!db_path.empty()) {
         // Wait until the log holds every decision; rows/s counts from the first record sent.
         std::uint64_t rows = 0;
