@@ -67,6 +67,7 @@ public:
         }
         if (is_append(*l.override_, "items")) target.items.insert(target.items.end(), l.items.begin(), l.items.end());
         else if (is_replace(*l.override_, "items")) target.items = l.items;
+        else not_named("list", l.name, "items", "append or replace", l.loc);
     }
 
     void macro(const macro_item& m) {
@@ -78,6 +79,7 @@ public:
             return;
         }
         if (it == macros_.end()) return undefined("macro", m.name, m.loc);
+        if (m.override_->how.count("condition") == 0) return not_named("macro", m.name, "condition", "append or replace", m.condition.loc);
         apply_condition(out_.macros[it->second].condition, *m.override_, m.condition, "macro", m.name);
     }
 
@@ -115,6 +117,22 @@ public:
             if (!given)
                 add_error(diags_, o.loc, "RULES_BAD_OVERRIDE", fmt::format("override of rule '{}' names '{}' but gives no '{}'", r.name, field, field));
         }
+        // A key given but not named in 'override:' would be dropped without a word: an
+        // operator's `action: block` that changes nothing. It is an error instead.
+        const auto named = [&](const char* field) { return o.how.count(field) != 0; };
+        if (r.condition && !named("condition")) not_named("rule", r.name, "condition", "append or replace", r.condition->loc);
+        if (r.exceptions && !named("exceptions")) not_named("rule", r.name, "exceptions", "append or replace", r.loc);
+        if (r.enabled && !named("enabled")) not_named("rule", r.name, "enabled", "replace", r.enabled_loc);
+        if (r.action && !named("action")) not_named("rule", r.name, "action", "replace", r.action->loc);
+        if (r.priority && !named("priority")) not_named("rule", r.name, "priority", "replace", r.priority->loc);
+        if (r.reason && !named("reason")) not_named("rule", r.name, "reason", "replace", r.reason->loc);
+        if (r.desc && !named("desc")) not_named("rule", r.name, "desc", "replace", r.desc->loc);
+        if (r.mode && !named("mode")) not_named("rule", r.name, "mode", "replace", r.mode->loc);
+        if (r.events && !named("events")) not_named("rule", r.name, "events", "replace", r.events->empty() ? r.loc : r.events->front().loc);
+        if (!r.tags.empty() || !r.references.empty())
+            add_error(diags_, r.loc, "RULES_BAD_OVERRIDE",
+                      fmt::format("override of rule '{}' gives {}: tags and references belong to the rule's definition and cannot be overridden", r.name,
+                                  r.tags.empty() ? "'references'" : "'tags'"));
     }
 
     collected_rules take() { return std::move(out_); }
@@ -161,6 +179,12 @@ private:
             }
             parts.push_back(std::move(p));
         }
+    }
+
+    void not_named(const char* what, const std::string& name, const char* field, const char* hows, const source_loc& loc) {
+        add_error(diags_, loc, "RULES_BAD_OVERRIDE",
+                  fmt::format("override of {} '{}' gives '{}' but its 'override:' does not name it, so it would be ignored; add {}: {}", what, name,
+                              field, field, hows));
     }
 
     void duplicate(const char* what, const std::string& name, const source_loc& loc, const source_loc& first) {

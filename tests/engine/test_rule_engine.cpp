@@ -196,6 +196,57 @@ TEST_CASE("load errors carry stable codes and file:line:column") {
     CHECK(all.find("error RULES_OVERRIDE_UNDEFINED: override of rule 'undefined_rule', which is not defined before it") != std::string::npos);
 }
 
+TEST_CASE("an override that gives a key its override: does not name is an error, not a silent no-op") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- list: l1
+  items: [KH]
+- macro: m1
+  condition: origin.kind = international
+- rule: r1
+  desc: t
+  events: [call.attempt]
+  condition: m1 and caller.country in l1
+  action: warn
+  priority: warning
+  reason: x
+- rule: r1
+  enabled: true
+  action: block
+  condition: or origin.kind = voip
+  override: {enabled: replace}
+- macro: m1
+  condition: or origin.kind = ott
+  override: {}
+- list: l1
+  items: [MM]
+  override: {}
+- rule: r1
+  tags: [new]
+  priority: critical
+  override: {priority: replace}
+)", &diags));
+    const std::string all = texts(diags);
+    CHECK(all.find("pack.yaml:14:11: error RULES_BAD_OVERRIDE: override of rule 'r1' gives 'action' but its 'override:' does not name it, so it would be ignored; add action: replace") !=
+          std::string::npos);
+    CHECK(all.find("pack.yaml:15:14: error RULES_BAD_OVERRIDE: override of rule 'r1' gives 'condition' but its 'override:' does not name it") != std::string::npos);
+    CHECK(all.find("override of macro 'm1' gives 'condition' but its 'override:' does not name it") != std::string::npos);
+    CHECK(all.find("override of list 'l1' gives 'items' but its 'override:' does not name it") != std::string::npos);
+    CHECK(all.find("override of rule 'r1' gives 'tags': tags and references belong to the rule's definition") != std::string::npos);
+    CHECK(all.find("'enabled' but") == std::string::npos);  // named, so applied
+
+    // Named keys apply.
+    auto e = load(R"(- rule: r1
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+- rule: r1
+  action: block
+  override: {action: replace}
+)", &diags);
+    CHECK(e);
+}
+
 TEST_CASE("warnings: unused lists and macros, a rule with no events, a field its events never carry") {
     std::vector<common::diagnostic> diags;
     auto e = load(R"(- list: unused_list
