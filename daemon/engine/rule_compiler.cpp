@@ -76,6 +76,10 @@ private:
     // ---- errors, located inside the condition text being compiled ----
     void error_at(const located_text& t, std::uint32_t offset, std::string code, std::string message,
                   common::severity level = common::severity::error) {
+        if (offset < t.positions.size()) {
+            diags_.push_back({level, std::move(code), std::move(message), t.loc.file, t.positions[offset].first, t.positions[offset].second});
+            return;
+        }
         auto [l, c] = condition::line_column(t.text, offset);
         int line = t.loc.line;
         int column = t.loc.column;

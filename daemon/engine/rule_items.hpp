@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ringfence::engine {
@@ -24,6 +25,10 @@ struct located_text {
     // For a block scalar (| or >) the condition text starts on the next line; offsets inside
     // it map to lines below loc.
     bool block = false;
+    // The file line and column of each byte of text and of its end, when the reader could
+    // align the value with its source (multi-line, folded and quoted scalars included);
+    // empty otherwise, and positions are then computed from loc.
+    std::vector<std::pair<int, int>> positions;
 };
 
 // override: {items: append, condition: append, exceptions: append, enabled: replace, action: replace}

@@ -46,6 +46,58 @@ located_text text_of(const YAML::Node& n, const std::string& file) {
     return t;
 }
 
+// Aligns a scalar's value with its source text, so an error at any byte of a condition is
+// reported where that byte is in the file, even when YAML folded lines (`>` or a plain
+// scalar over several lines), stripped a block's indentation (`|`) or unescaped quotes.
+// Every non-blank byte of the value is matched to the next equal byte of the source,
+// skipping blanks, line breaks, indentation and quoting; a blank is matched to the blank (or
+// line break) at the current place. Gives up (empty) when the two cannot be aligned, e.g.
+// for an escape such as \n or \u00e9, and the caller then counts from the value's start.
+std::vector<std::pair<int, int>> source_positions(const std::string& source, const YAML::Mark& mark, const std::string& value) {
+    std::vector<std::pair<int, int>> out;
+    if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source.size()) return out;
+    std::size_t j = static_cast<std::size_t>(mark.pos);
+    int line = mark.line + 1, column = mark.column + 1;
+    auto advance = [&] {
+        if (source[j] == '\n') {
+            ++line;
+            column = 1;
+        } else if ((static_cast<unsigned char>(source[j]) & 0xC0) != 0x80) {
+            ++column;  // columns count characters, not UTF-8 continuation bytes
+        }
+        ++j;
+    };
+    const char opener = source[j];
+    const bool quoted = opener == '"' || opener == '\'';
+    if (opener == '|' || opener == '>') {
+        while (j < source.size() && source[j] != '\n') advance();  // the indicator line
+    } else if (quoted) {
+        advance();
+    }
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    out.reserve(value.size() + 1);
+    for (const char v : value) {
+        if (j >= source.size()) return {};
+        if (blank(v)) {
+            out.emplace_back(line, column);
+            if (blank(source[j])) advance();
+            continue;
+        }
+        // Skip what YAML removed: blanks, line breaks, indentation, an escape's backslash.
+        while (j < source.size() && source[j] != v) {
+            const bool escape = opener == '"' && source[j] == '\\';
+            if (!blank(source[j]) && !escape) return {};
+            advance();
+        }
+        if (j >= source.size()) return {};
+        out.emplace_back(line, column);
+        advance();
+        if (opener == '\'' && v == '\'' && j < source.size() && source[j] == '\'') advance();  // '' is one quote
+    }
+    out.emplace_back(line, column);
+    return out;
+}
+
 // A YAML value of a test record into JSON text: plain scalars that read as numbers, booleans
 // or null keep that type; quoted scalars are strings.
 void append_yaml_as_json(std::string& out, const YAML::Node& n) {
@@ -229,6 +281,7 @@ private:
             return std::nullopt;
         }
         located_text t = text_of(n, file_);
+        if (current_source) t.positions = source_positions(*current_source, n.Mark(), t.text);
         return t;
     }
 
@@ -315,7 +368,7 @@ private:
             while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
             const auto start = line.find_first_not_of(" \t");
             if (start == std::string_view::npos || line[start] == '#') continue;
-            l.items.push_back({std::string(line.substr(start)), {p.string(), n, static_cast<int>(start) + 1}, false});
+            l.items.push_back({std::string(line.substr(start)), {p.string(), n, static_cast<int>(start) + 1}, false, {}});
         }
     }
 

@@ -196,6 +196,27 @@ TEST_CASE("load errors carry stable codes and file:line:column") {
     CHECK(all.find("error RULES_OVERRIDE_UNDEFINED: override of rule 'undefined_rule', which is not defined before it") != std::string::npos);
 }
 
+TEST_CASE("a condition's errors point into the file for folded, literal, plain multi-line and quoted scalars") {
+    const char* packs[] = {
+        "- rule: r\n  events: [call.attempt]\n  action: block\n  priority: critical\n  condition: >\n    caller.is_home and\n    origin.kind = international and\n    caller.bogus = 1\n",
+        "- rule: r\n  events: [call.attempt]\n  action: block\n  condition: caller.is_home and origin.kind = international\n    and\n    caller.bogus = 1\n  priority: critical\n",
+        "- rule: r\n  events: [call.attempt]\n  action: block\n  priority: critical\n  condition: |\n    caller.is_home\n      and caller.bogus = 1\n",
+        "- rule: r\n  events: [call.attempt]\n  action: block\n  condition: \"origin.trunk = \\\"A\\\" and caller.bogus = 1\"\n  priority: critical\n",
+        "- rule: r\n  events: [call.attempt]\n  action: block\n  condition: 'origin.trunk = ''A'' and caller.bogus = 1'\n  priority: critical\n",
+        "- rule: r\n  events: [call.attempt]\n  action: block\n  priority: critical\n  condition: >-\n    origin.trunk = \"Trạm 1\" and caller.bogus = 1\n",
+    };
+    const std::pair<int, int> expected[] = {{8, 5}, {6, 5}, {7, 11}, {4, 40}, {4, 40}, {6, 33}};  // columns count characters (ạ is one)
+    for (std::size_t i = 0; i < std::size(packs); ++i) {
+        CAPTURE(packs[i]);
+        std::vector<common::diagnostic> diags;
+        CHECK_FALSE(load(packs[i], &diags));
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].code == "RULES_UNKNOWN_FIELD");
+        CHECK(diags[0].line == expected[i].first);
+        CHECK(diags[0].column == expected[i].second);
+    }
+}
+
 TEST_CASE("an override that gives a key its override: does not name is an error, not a silent no-op") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load(R"(- list: l1
