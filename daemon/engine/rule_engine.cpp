@@ -348,10 +348,30 @@ rule_engine_stats rule_engine::stats() const {
             protected_overrides_.load(std::memory_order_relaxed)};
 }
 
+namespace {
+
+// True when a and b dial the same thing: equal once the separators people and switches
+// write into numbers (spaces, '-', '.', '(', ')', '/') are left out, so "11 3" and "1-1-3"
+// are 113 as the numbering plan reads them. No allocation: this runs for every block.
+bool same_dialled(std::string_view a, std::string_view b) {
+    auto separator = [](char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\t'; };
+    std::size_t i = 0, j = 0;
+    for (;;) {
+        while (i < a.size() && separator(a[i])) ++i;
+        while (j < b.size() && separator(b[j])) ++j;
+        if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+        if (a[i] != b[j]) return false;
+        ++i;
+        ++j;
+    }
+}
+
+}  // namespace
+
 bool rule_engine::is_emergency_callee(const model::record& rec) const {
     if (!rec.callee.present) return false;
     for (const auto& n : settings_.emergency_numbers)
-        if (rec.callee.raw == n || (!rec.callee.e164.empty() && rec.callee.e164 == n)) return true;
+        if (same_dialled(rec.callee.raw, n) || (!rec.callee.e164.empty() && rec.callee.e164 == n)) return true;
     return false;
 }
 

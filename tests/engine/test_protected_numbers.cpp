@@ -124,9 +124,17 @@ TEST_CASE("emergency numbers are never blocked, with no override") {
     CHECK(d.final_action == action::allow);
     REQUIRE(d.rules.size() == 2);
     CHECK(d.rules[1].rule == "emergency_number_never_blocked");
+    // Written with the spaces and dashes the numbering plan also reads as 113.
+    for (const char* written : {"113 ", "11 3", "1-1-3", "(113)"}) {
+        CAPTURE(written);
+        (*e.value)->decide(call("+84912345678", written, model::origin_kind::international), d);
+        CHECK(d.final_action == action::allow);
+    }
     (*e.value)->decide(call("+84912345678", "+84987654321", model::origin_kind::international), d);
     CHECK(d.final_action == action::block);
-    CHECK((*e.value)->stats().emergency_overrides == 1);
+    (*e.value)->decide(call("+84912345678", "1135", model::origin_kind::international), d);
+    CHECK(d.final_action == action::block);
+    CHECK((*e.value)->stats().emergency_overrides == 5);
 }
 
 TEST_CASE("protected numbers: a bad file is refused with its line and field") {
