@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <set>
 
+#include "common/time_zone.hpp"
 #include "common/yaml_fields.hpp"
 
 namespace ringfence::app {
@@ -78,6 +81,13 @@ bool parse_endpoint(const std::string& text, endpoint& out, std::string& why) {
     auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (host.empty() || ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535) {
         why = "expected host:port with a port from 0 to 65535";
+        return false;
+    }
+    // The listeners bind literal addresses only; a name or a bad address would pass --check
+    // and then stop the daemon at start.
+    unsigned char address[16];
+    if (::inet_pton(AF_INET, host.c_str(), address) != 1 && ::inet_pton(AF_INET6, host.c_str(), address) != 1) {
+        why = fmt::format("'{}' is not an IP address (write one such as 127.0.0.1, 0.0.0.0 or ::1)", host);
         return false;
     }
     out.enabled = true;
@@ -231,7 +241,12 @@ private:
         common::yaml_fields f(n, file_, "decision_log", "CONFIG", diags_);
         auto& d = c.decision_log;
         if (auto v = f.get_bool("enabled")) d.enabled = *v;
-        if (auto v = f.get_string("path")) d.settings.path = *v;  // resolved after state_dir is known
+        if (auto v = f.get_string("path")) {
+            // An empty path would make SQLite log into an anonymous temporary file, gone at exit.
+            if (v->empty())
+                f.error(f.node("path"), "BAD_VALUE", "'decision_log.path' names the decision log file; it cannot be empty (to run without a log, set decision_log.enabled: false)");
+            d.settings.path = *v;  // resolved after state_dir is known
+        }
         path_from_override_ = from_override("decision_log.path");
         if (auto v = f.get_choice("durability", {"reply_after_commit", "async"}))
             d.mode = *v == "async" ? durability::async : durability::reply_after_commit;
@@ -258,7 +273,13 @@ private:
 
     void read_engine(const YAML::Node& n, daemon_config& c) {
         common::yaml_fields f(n, file_, "engine", "CONFIG", diags_);
-        if (auto v = f.get_string("time_zone")) c.engine.time_zone = *v;
+        if (auto v = f.get_string("time_zone")) {
+            // Checked here, where the key has a place in the file, as well as by the engine.
+            std::string why;
+            if (!common::time_zone::load(*v, why))
+                f.error(f.node("time_zone"), "BAD_VALUE", fmt::format("'engine.time_zone': {}", why));
+            c.engine.time_zone = *v;
+        }
         if (auto v = f.get_int("first_contact_lookback_s", 60, 365LL * 86400))
             c.engine.activity.first_contact_lookback_ms = *v * 1000;
         const YAML::Node sn = f.node("state");
@@ -270,7 +291,16 @@ private:
         snapshot_from_override_ = from_override("engine.state.snapshot_path");
         if (auto v = st.get_int("snapshot_interval_s", 0, 86400)) c.state_snapshot_interval_s = static_cast<int>(*v);
         st.reject_unknown_keys();
-        if (auto v = f.get_string_list("emergency_numbers")) c.engine.emergency_numbers = *v;
+        if (auto v = f.get_string_list("emergency_numbers")) {
+            for (const std::string& number : *v) {
+                const bool dialable = !number.empty() && number.find_first_not_of("+0123456789 -.()/") == std::string::npos &&
+                                      number.find_first_of("0123456789") != std::string::npos;
+                if (!dialable)
+                    f.error(f.node("emergency_numbers"), "BAD_VALUE",
+                            fmt::format("'engine.emergency_numbers': '{}' is not a number one can dial (digits, an optional leading +)", number));
+            }
+            c.engine.emergency_numbers = *v;
+        }
         if (auto v = f.get_string("ip_country_db")) c.engine.ip_country_db = path_value("engine.ip_country_db", *v);
         f.reject_unknown_keys();
     }
@@ -425,10 +455,17 @@ private:
 
 // Errors caused by a --set value carry the override, not a line of the file.
 void relocate_override_errors(std::vector<common::diagnostic>& diags, const std::vector<config_override>& overrides) {
+    // An unknown key named by --set a.b.c may be reported as 'a' or 'a.b' (the first part
+    // the config does not know): any dotted prefix of the override's key counts.
+    auto names_prefix = [](const std::string& message, const std::string& key) {
+        for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', dot + 1))
+            if (message.find("unknown key '" + key.substr(0, dot) + "'") != std::string::npos) return true;
+        return false;
+    };
     for (auto& d : diags) {
         for (const auto& o : overrides) {
             if (d.message.find("'" + o.key + "'") != std::string::npos ||
-                d.message.find("'" + o.key + ".") != std::string::npos) {
+                d.message.find("'" + o.key + ".") != std::string::npos || names_prefix(d.message, o.key)) {
                 d.file = "--set " + o.key;
                 d.line = 0;
                 d.column = 0;

@@ -1,5 +1,7 @@
 #include "common/yaml_fields.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -130,8 +132,15 @@ std::optional<std::string> yaml_fields::get_choice(const std::string& key, const
 
 void yaml_fields::reject_unknown_keys() {
     if (!map_.IsMap()) return;
+    // yaml-cpp keeps one of two equal keys and drops the other without a word: a
+    // second `threads:` an operator added at the bottom would change nothing.
+    std::set<std::string> seen;
     for (const auto& kv : map_) {
         const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+        if (!seen.insert(key).second) {
+            error(kv.first, "DUPLICATE_KEY", fmt::format("'{}' is given twice", path(key)));
+            continue;
+        }
         if (known_.count(key)) continue;
         error(kv.first, "UNKNOWN_KEY", fmt::format("unknown key '{}'", path(key)));
     }

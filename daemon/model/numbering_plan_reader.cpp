@@ -42,19 +42,6 @@ plan_location location_of(const YAML::Node& n) {
     return {d.line, d.column};
 }
 
-// The keys nobody reads are reported by yaml_fields; repeated keys are not, and yaml-cpp
-// silently keeps the first, so a plan with `type:` twice would lose one without this.
-void reject_duplicate_keys(const YAML::Node& map, yaml_fields& f) {
-    if (!map.IsMap()) return;
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-        if (!kv.first.IsScalar()) continue;
-        if (!seen.insert(kv.first.Scalar()).second)
-            f.error(kv.first, "DUPLICATE_KEY",
-                    fmt::format("'{}' is given twice", f.path(kv.first.Scalar())));
-    }
-}
-
 // Number types a range or a service may give: short_code and alphanumeric describe how a
 // string was dialled, not an E.164 range.
 std::string usable_type_names() {
@@ -87,7 +74,6 @@ class plan_reader {
         }
         yaml_fields top(doc, path_, "", "PLAN", diags_);
         if (!top.is_map()) return out;
-        reject_duplicate_keys(doc, top);
         top.get_string("description");
         read_national(doc, top, out);
         read_ranges(top.node("ranges"), out);
@@ -238,7 +224,6 @@ class plan_reader {
                             fmt::format("'{}[{}]': expected a mapping, got nothing", name, i));
                 continue;
             }
-            reject_duplicate_keys(item, f);
             f.get_string("note");
             if (auto v = read_item(f, item)) items.push_back(std::move(*v));
             f.reject_unknown_keys();

@@ -227,3 +227,40 @@ TEST_CASE("capture: off by default, peers, ports and limits read, bad values nam
         CHECK(errors.find("'capture.origins.peers.cidr': '203.0.113.0/40': prefix length must be 0..32") != std::string::npos);
     }
 }
+
+TEST_CASE("values that would only fail at start are refused by --check at their place") {
+    config_file f(
+        "state_dir: /tmp/x\n"
+        "decision_log:\n"
+        "  path: \"\"\n"
+        "ingest:\n"
+        "  jsonl:\n"
+        "    tcp: 999.0.0.1:80\n"
+        "engine:\n"
+        "  time_zone: Mars/Olympus\n"
+        "  emergency_numbers: [\"113\", \"abc!\"]\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    const std::string all = errors_of(r);
+    INFO(all);
+    CHECK(all.find(f.path + ":3:9: error CONFIG_BAD_VALUE: 'decision_log.path' names the decision log file; it cannot be empty") != std::string::npos);
+    CHECK(all.find(f.path + ":6:10: error CONFIG_BAD_VALUE: 'ingest.jsonl.tcp': '999.0.0.1:80': '999.0.0.1' is not an IP address") != std::string::npos);
+    CHECK(all.find(f.path + ":8:14: error CONFIG_BAD_VALUE: 'engine.time_zone':") != std::string::npos);
+    CHECK(all.find(f.path + ":9:22: error CONFIG_BAD_VALUE: 'engine.emergency_numbers': 'abc!' is not a number one can dial") != std::string::npos);
+    CHECK(all.find("'113'") == std::string::npos);
+}
+
+TEST_CASE("a key given twice in one mapping is an error, in the file or through --set") {
+    config_file f(
+        "state_dir: /tmp/x\n"
+        "ingest:\n"
+        "  threads: 2\n"
+        "  threads: 4\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    CHECK(errors_of(r).find(f.path + ":4:3: error CONFIG_DUPLICATE_KEY: 'ingest.threads' is given twice") != std::string::npos);
+
+    config_file g("state_dir: /tmp/x\n");
+    const auto o = app::load_daemon_config(g.path, {{"nosuch.key", "1"}});
+    CHECK(errors_of(o) == "--set nosuch.key: error CONFIG_UNKNOWN_KEY: unknown key 'nosuch'\n");
+}
