@@ -1,5 +1,7 @@
 #include "app/control_server.hpp"
 
+#include "common/exclusive_files.hpp"
+
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -70,8 +72,7 @@ control_server::~control_server() {
 
 std::string control_server::start(const std::string& path) {
     path_ = path;
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
+    if (auto why = common::claim_unix_socket_path(path); !why.empty()) return fmt::format("control.unix: cannot listen: {}", why);
     boost::system::error_code ec;
     acceptor_.emplace(io_);
     asio::local::stream_protocol::endpoint ep(path);

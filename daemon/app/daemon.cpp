@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/pipeline_parts.hpp"
+#include "common/exclusive_files.hpp"
 #include "app/control_server.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/log.hpp"
@@ -167,6 +168,11 @@ private:
         const auto& path = config_.decision_log.settings.path;
         std::error_code ec;
         std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+        // One writer per log: a second daemon on the same file would interleave its rows.
+        if (auto why = log_lock_.take(path); !why.empty()) {
+            log(log_level::error, "cannot open the decision log: {}; not starting", why);
+            return 1;
+        }
         auto writer = store::decision_log_writer::open(config_.decision_log.settings);
         print_diagnostics(writer.diagnostics);
         if (!writer.value) {
@@ -399,6 +405,7 @@ private:
     pipeline_parts parts_;
     ingest::ingest_counters counters_;
     ingest::hep_counters hep_counters_;
+    common::file_lock log_lock_;  // held while the log is written (released last)
     std::unique_ptr<store::decision_log_writer> log_writer_;
     std::optional<ingest::pipeline_context> context_;
     std::optional<ingest::pipeline_context> capture_context_;

@@ -1,5 +1,7 @@
 #include "ingest/jsonl_server.hpp"
 
+#include "common/exclusive_files.hpp"
+
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,9 +33,10 @@ std::string jsonl_server::start() {
         accept_tcp();
     }
     if (!settings_.unix_path.empty()) {
-        // A socket file left by a previous run that died would make bind fail.
-        struct stat st {};
-        if (::lstat(settings_.unix_path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(settings_.unix_path.c_str());
+        // A socket file left by a run that died is removed; one a live process listens on is
+        // not taken over.
+        if (auto why = common::claim_unix_socket_path(settings_.unix_path); !why.empty())
+            return fmt::format("ingest.jsonl.unix: cannot listen: {}", why);
         unix_.emplace(strand_);
         asio::local::stream_protocol::endpoint ep(settings_.unix_path);
         unix_->open(ep.protocol(), ec);

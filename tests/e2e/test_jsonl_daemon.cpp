@@ -99,6 +99,41 @@ TEST_CASE("the Unix socket speaks the same protocol") {
     CHECK(d.stop() == 0);
 }
 
+TEST_CASE("a second daemon on a live daemon's Unix socket or decision log is refused and takes nothing over") {
+    temp_dir dir;
+    const std::string sock = (dir.path() / "ringfence.sock").string();
+    running_daemon first(dir, {"ingest.jsonl.unix=" + sock});
+    for (const bool same_socket : {true, false}) {
+        CAPTURE(same_socket);
+        temp_dir other;
+        // Same socket with a state of its own, or a socket of its own with the first one's log.
+        std::vector<std::string> args{"--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml",
+                                      "--set", "state_dir=" + other.path().string(),
+                                      "--set", "ingest.jsonl.tcp=127.0.0.1:0",
+                                      "--set", "ingest.jsonl.unix=" + (same_socket ? sock : (other.path() / "own.sock").string()),
+                                      "--set", "log.stats_interval_s=0"};
+        if (!same_socket) {
+            args.push_back("--set");
+            args.push_back("decision_log.path=" + first.log_path());
+        }
+        ringfence::cli::daemon_child second;
+        // start() fails with what the daemon wrote before it exited.
+        const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string(), 5000);
+        INFO(said);
+        CHECK(said.find("ringfenced exited before listening") != std::string::npos);
+        CHECK(said.find(same_socket ? "is in use: another process (another ringfenced?) listens on it" : "is in use: another process (another ringfenced?) holds") !=
+              std::string::npos);
+        // The first daemon still answers on its socket.
+        const int fd = connect_unix(sock);
+        send_all(fd, call_line(7, 1) + "\n");
+        const auto lines = read_lines(fd, 1);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0].rfind(R"({"id":"c7-1","action":"allow")", 0) == 0);
+        ::close(fd);
+    }
+    CHECK(first.stop() == 0);
+}
+
 TEST_CASE("a line over the limit gets one error and the connection resyncs at the next newline") {
     temp_dir dir;
     running_daemon d(dir, {"ingest.jsonl.max_line_bytes=1024"});

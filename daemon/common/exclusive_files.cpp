@@ -1,0 +1,55 @@
+#include "common/exclusive_files.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ringfence::common {
+
+std::string claim_unix_socket_path(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return {};  // nothing there
+    if (!S_ISSOCK(st.st_mode)) return path + " exists and is not a socket";
+    sockaddr_un addr{};
+    if (path.size() >= sizeof(addr.sun_path)) return path + ": path too long for a Unix socket";
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return path + ": " + std::strerror(errno);
+    const bool listening = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+    const int connect_errno = errno;
+    ::close(fd);
+    if (listening) return path + " is in use: another process (another ringfenced?) listens on it";
+    // ECONNREFUSED: the socket file of a process that is gone. Anything else (EACCES...) is
+    // not ours to remove.
+    if (connect_errno != ECONNREFUSED) return path + ": " + std::strerror(connect_errno);
+    ::unlink(path.c_str());
+    return {};
+}
+
+file_lock::~file_lock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
+
+std::string file_lock::take(const std::string& path) {
+    const std::string lock_path = path + ".lock";
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return lock_path + ": " + std::strerror(errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int e = errno;
+        ::close(fd);
+        if (e == EWOULDBLOCK) return path + " is in use: another process (another ringfenced?) holds " + lock_path;
+        return lock_path + ": " + std::strerror(e);
+    }
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+    return {};
+}
+
+}  // namespace ringfence::common

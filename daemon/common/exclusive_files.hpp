@@ -1,0 +1,30 @@
+// Files only one ringfenced may hold: a Unix socket it listens on, a SQLite file it writes.
+// A second daemon started on the same paths must be refused, not take them over: it would
+// unlink the first one's socket (leaving it unreachable) or write into its decision log.
+#pragma once
+
+#include <string>
+
+namespace ringfence::common {
+
+// Prepares path for bind(): "" when it is free or held a socket file that nobody listens on
+// any more (a run that died; the file is removed), else why not (a process listens there, or
+// the path is not a socket).
+std::string claim_unix_socket_path(const std::string& path);
+
+// An advisory lock (flock) on path + ".lock", created 0600, held while this object lives.
+class file_lock {
+  public:
+    file_lock() = default;
+    ~file_lock();
+    file_lock(const file_lock&) = delete;
+    file_lock& operator=(const file_lock&) = delete;
+
+    // "" when taken, else why not (another process holds it, or the file cannot be made).
+    std::string take(const std::string& path);
+
+  private:
+    int fd_ = -1;
+};
+
+}  // namespace ringfence::common
