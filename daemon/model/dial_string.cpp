@@ -45,7 +45,14 @@ dial_string dial_string::scan(std::string_view raw) noexcept {
     }
 
     bool overflow = false;
-    for (const char c : raw) {
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const char c = raw[i];
+        // "+84 (0)912 345 678", "+44 (0)20 7123 4567": the bracketed trunk prefix written
+        // after a country code for those who dial nationally; it is not part of the number.
+        if (c == '(' && out.plus && out.digit_count > 0 && raw.substr(i, 3) == "(0)") {
+            i += 2;
+            continue;
+        }
         if (is_digit(c)) {
             if (out.digit_count < max_digits)
                 out.digit_buffer[out.digit_count++] = c;

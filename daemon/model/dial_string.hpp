@@ -8,7 +8,8 @@
 //    digits, space or one of - . _ & ("VCB", "Vietcombank", "MB Bank"). Anything else with a
 //    letter (too long, other punctuation, letters after tel:) is bad_character.
 // 3. Otherwise separators (space - . ( ) /) are skipped, one '+' is allowed before the
-//    first digit, and digits are kept. Any other character (control characters, * # ,
+//    first digit, and digits are kept; a "(0)" after '+' and digits (the trunk prefix some
+//    write after the country code, "+84 (0)912 345 678") is left out. Any other character (control characters, * # ,
 //    non-ASCII bytes, a second or late '+') is bad_character.
 // 4. No digit and no '+' left: empty. More digits than any dialled form can hold
 //    (max_digits): too_long.

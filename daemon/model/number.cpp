@@ -11,8 +11,8 @@ constexpr std::array<std::string_view, number_type_count> number_type_names{
     "unknown",     "mobile", "fixed",     "toll_free",  "premium",
     "shared_cost", "voip",   "satellite", "short_code", "alphanumeric"};
 
-constexpr std::array<std::string_view, 5> normalize_error_names{"none", "empty", "bad_character",
-                                                                "too_long", "too_short"};
+constexpr std::array<std::string_view, 6> normalize_error_names{"none", "empty", "bad_character",
+                                                                "too_long", "too_short", "bad_country_code"};
 }  // namespace
 
 std::string_view to_string(number_type t) noexcept {

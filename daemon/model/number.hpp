@@ -51,6 +51,7 @@ enum class normalize_error : std::uint8_t {
     bad_character,  // a character that is neither a digit, a separator, nor part of an alphanumeric sender
     too_long,       // more than 15 digits after the country code is known (E.164 limit)
     too_short,      // a '+'/00 form with fewer digits than any country code needs
+    bad_country_code,  // a '+'/00 form whose digits begin with 0: no country code does
 };
 std::string_view to_string(normalize_error e) noexcept;
 

@@ -32,6 +32,7 @@ class normalizer {
     // d: the digits after '+' or the international prefix.
     normalize_error international(std::string_view d) {
         if (d.size() > max_e164_digits) return normalize_error::too_long;
+        if (!d.empty() && d.front() == '0') return normalize_error::bad_country_code;
         out_.e164.push_back('+');
         out_.e164.append(d);
         return classify();

@@ -358,6 +358,21 @@ TEST_CASE("record parser: numbers the plan rejects") {
         parse_error::bad_number, "field 'caller': not a telephone number: too long");
     check_error(call_with(R"("asserted":"09 12 ; 34")"), parse_error::bad_number,
                 "field 'asserted': not a telephone number: bad character");
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"+0912345678","callee":"0987654321"})",
+                parse_error::bad_number, "field 'caller': not a telephone number: no country code begins with 0");
+    // A letter among digits is a mistyped number, not a name.
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"O912345678","callee":"0987654321"})",
+                parse_error::bad_number, "field 'caller': not a telephone number: 'O912345678' mixes letters and digits");
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"0912345678","callee":"09123ABC"})",
+                parse_error::bad_number, "field 'callee': not a telephone number: '09123ABC' mixes letters and digits");
+    check_error(call_with(R"("asserted":"0912345678x")"), parse_error::bad_number,
+                "field 'asserted': not a telephone number: '0912345678x' mixes letters and digits");
+    // Names stay names: SIP users and brandnames.
+    auto p = parse_line(R"({"id":"c-1","kind":"call.attempt","caller":"alice","callee":"echo"})");
+    REQUIRE(p.status.ok);
+    CHECK(p.rec.caller.type == ringfence::model::number_type::alphanumeric);
+    p = parse_line(R"({"id":"s-1","kind":"sms.submit","caller":"VCB","callee":"0987654321","sms":{"text":"x"}})");
+    REQUIRE(p.status.ok);
 }
 
 TEST_CASE("record parser: times") {

@@ -327,3 +327,15 @@ TEST_CASE("numbering: a reused number_info is fully reset and normalize does not
     CHECK(out.type == number_type::unknown);
     CHECK_FALSE(out.is_home);
 }
+
+TEST_CASE("numbering: '+0…' has no country code, a bracketed (0) after the country code is left out") {
+    const auto plan = shipped_plan();
+    check_all(plan, {
+        failed("+0912345678", normalize_error::bad_country_code),
+        failed("0000912345678", normalize_error::bad_country_code),
+        {"+84(0)912345678", ok, "+84912345678", "VN", number_type::mobile, home},
+        {"+84 (0)912 345 678", ok, "+84912345678", "VN", number_type::mobile, home},
+        {"+44 (0)20 7123 4567", ok, "+442071234567", "GB", number_type::unknown, foreign},
+        {"(0)912345678", ok, "+84912345678", "VN", number_type::mobile, home},  // no '+': brackets are separators
+    });
+}

@@ -70,12 +70,25 @@ std::string_view describe(model::normalize_error error) noexcept {
             return "too long";
         case model::normalize_error::too_short:
             return "too short";
+        case model::normalize_error::bad_country_code:
+            return "no country code begins with 0";
     }
     return "rejected";
 }
 
 std::string not_a_number(std::string_view field, model::normalize_error error) {
     return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
+}
+
+// A number with letters in it: "O912345678", "0912345678x", "09123ABC". A SIP user or a
+// brandname is a name ("alice", "VCB", "MB Bank") and may hold a digit or two; three or
+// more digits beside a letter are a mistyped number, which must not pass as a name that
+// no number rule, list or index can ever match.
+bool mistyped_number(const model::number_info& n) noexcept {
+    if (n.type != model::number_type::alphanumeric) return false;
+    int digits = 0;
+    for (const char c : n.raw) digits += c >= '0' && c <= '9';
+    return digits >= 3;
 }
 
 // A sender is a brandname when it holds a letter; any non-ASCII character counts as one
@@ -373,6 +386,11 @@ bool record_reader::finish(std::int64_t received_at_ms) {
                                             model::to_string(rec_.kind),
                                             sms ? " unless sms.sender is present" : ""));
         }
+    }
+    for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{"caller", &rec_.caller}, {"callee", &rec_.callee}, {"asserted", &rec_.asserted}}) {
+        if (number->present && mistyped_number(*number))
+            return values_.fail(parse_error::bad_number,
+                                fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
     }
     if (!has_time_) {
         rec_.time_ms = received_at_ms;
