@@ -24,8 +24,9 @@ enum class error_reason : std::uint8_t {
     line_too_long,
     too_many_connections,
     other,
+    empty_line,
 };
-inline constexpr std::size_t error_reason_count = 9;
+inline constexpr std::size_t error_reason_count = 10;
 std::string_view to_string(error_reason r) noexcept;
 error_reason parse_error_reason(std::string_view code) noexcept;  // unknown codes -> other
 

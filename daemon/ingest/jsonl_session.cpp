@@ -107,11 +107,9 @@ void jsonl_session<Protocol>::process_buffer(bool at_eof) {
         } else {
             std::string_view line(data + pos, end - pos);
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (line.find_first_not_of(" \t") != std::string_view::npos) {  // blank lines get no reply
-                const auto result = processor_.process(line, now, scratch_, self, next_token_ + 1);
-                if (result.awaits_commit) ++next_token_;
-                emit_reply(result.awaits_commit);
-            }
+            const auto result = processor_.process(line, now, scratch_, self, next_token_ + 1);
+            if (result.awaits_commit) ++next_token_;
+            emit_reply(result.awaits_commit);
         }
         pos = end + 1;
     }

@@ -34,6 +34,13 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
     outcome result;
     const std::int64_t started_us = steady_us();
     ctx_.counters.lines.fetch_add(1, std::memory_order_relaxed);
+    // Every line gets one line back, a blank one too: a client counting replies must not hang.
+    if (line.find_first_not_of(" \t") == std::string_view::npos) {
+        ctx_.counters.count_error(error_reason::empty_line);
+        output::append_error_line(reply, nullptr, "empty_line", "empty line: each line must hold one JSON object");
+        if (explain) explain->clear();
+        return result;
+    }
     const decode::parse_status st = parser_.parse(line, received_at_ms, rec_);
     if (!st.ok) {
         ctx_.counters.count_error(parse_error_reason(st.code()));

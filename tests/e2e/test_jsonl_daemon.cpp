@@ -134,6 +134,22 @@ TEST_CASE("a second daemon on a live daemon's Unix socket or decision log is ref
     CHECK(first.stop() == 0);
 }
 
+TEST_CASE("blank lines get one error line each, in order, and are counted") {
+    temp_dir dir;
+    running_daemon d(dir);
+    const int fd = connect_tcp(d.port());
+    send_all(fd, call_line(5, 1) + "\n\n   \r\n" + call_line(5, 2) + "\n");
+    const auto lines = read_lines(fd, 4);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].rfind(R"({"id":"c5-1","action":"allow")", 0) == 0);
+    CHECK(lines[1] == R"({"id":null,"error":{"code":"empty_line","message":"empty line: each line must hold one JSON object"}})");
+    CHECK(lines[2] == lines[1]);
+    CHECK(lines[3].rfind(R"({"id":"c5-2","action":"allow")", 0) == 0);
+    ::close(fd);
+    CHECK(d.stop() == 0);
+    CHECK(read_file(d.stderr_path()).find("error.empty_line=2") != std::string::npos);
+}
+
 TEST_CASE("a line over the limit gets one error and the connection resyncs at the next newline") {
     temp_dir dir;
     running_daemon d(dir, {"ingest.jsonl.max_line_bytes=1024"});

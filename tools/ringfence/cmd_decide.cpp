@@ -23,7 +23,6 @@ void decide_stream(std::istream& in, ingest::record_line_processor& processor, b
     std::string record_json;
     while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;  // as the daemon: no reply
         reply.clear();
         processor.process(line, wall_ms(), reply, nullptr, 0, explain ? &record_json : nullptr);
         if (explain && !record_json.empty() && reply.size() >= 2) {
