@@ -44,7 +44,7 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
     const decode::parse_status st = parser_.parse(line, received_at_ms, rec_);
     if (!st.ok) {
         ctx_.counters.count_error(parse_error_reason(st.code()));
-        output::append_error_line(reply, st.reply_id(), st.code(), st.message);
+        output::append_error_line(reply, st.reply_id(), st.code(), st.message, st.id_is_integer);
         if (explain) explain->clear();
         return result;
     }
@@ -67,7 +67,7 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         }
         // The reply is rendered from the decision before the entry takes it over.
         const std::size_t reply_start = reply.size();
-        output::append_decision_line(reply, rec_.id, dec_, latency_us);
+        output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
         const engine::action decided_action = dec_.final_action;
         entry.rec = std::move(rec_);
         entry.dec = std::move(dec_);
@@ -85,7 +85,7 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
                                   "the decision log queue is full: replied with the configured fail action, not logged",
                                   "{}"});
             reply.resize(reply_start);
-            output::append_decision_line(reply, rec_.id, dec_, latency_us);
+            output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
             ctx_.counters.count_decision(dec_.final_action);
         }
         rec_.clear();
@@ -93,7 +93,7 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         return result;
     }
     ctx_.counters.count_decision(dec_.final_action);
-    output::append_decision_line(reply, rec_.id, dec_, latency_us);
+    output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
     return result;
 }
 

@@ -29,6 +29,7 @@ std::optional<origin_kind> parse_origin_kind(std::string_view s) noexcept {
 
 void record::clear() {
     id.clear();
+    id_is_integer = false;
     kind = event_kind::call_attempt;
     time_ms = 0;
     time_from_receipt = false;

@@ -56,6 +56,7 @@ struct extra_field {
 
 struct record {
     std::string id;                 // the sender's, echoed in the reply
+    bool id_is_integer = false;     // the sender wrote the id as a JSON integer (id holds its digits)
     event_kind kind = event_kind::call_attempt;
     std::int64_t time_ms = 0;       // record time, Unix epoch milliseconds (UTC)
     bool time_from_receipt = false; // the record had no time; time_ms is when it arrived

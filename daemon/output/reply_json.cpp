@@ -9,9 +9,13 @@
 namespace ringfence::output {
 
 void append_decision_line(std::string& out, std::string_view id, const engine::decision& d,
-                          std::int64_t latency_us) {
+                          std::int64_t latency_us, bool id_is_integer) {
     out.append("{\"id\":");
-    common::append_json_string(out, id);
+    if (id_is_integer) {
+        out.append(id);  // the digits the parser accepted as a JSON integer
+    } else {
+        common::append_json_string(out, id);
+    }
     out.append(",\"action\":");
     common::append_json_string(out, engine::to_string(d.final_action));
     out.append(",\"rules\":[");
@@ -42,9 +46,11 @@ void append_decision_line(std::string& out, std::string_view id, const engine::d
 }
 
 void append_error_line(std::string& out, const std::string* id, std::string_view code,
-                       std::string_view message) {
+                       std::string_view message, bool id_is_integer) {
     out.append("{\"id\":");
-    if (id != nullptr) {
+    if (id != nullptr && id_is_integer) {
+        out.append(*id);
+    } else if (id != nullptr) {
         common::append_json_string(out, *id);
     } else {
         out.append("null");

@@ -12,11 +12,12 @@ namespace ringfence::output {
 // {"id":…,"action":"allow|warn|block","rules":[{"rule":…,"priority":…,"action":…,"reason":…}],"latency_us":…}\n
 // Each rule entry carries the rule's own action. Shadow rules are listed with "shadow":true
 // (after their "action") and never change the top-level "action".
+// id_is_integer: the sender wrote the id as a JSON integer; it is echoed as one.
 void append_decision_line(std::string& out, std::string_view id, const engine::decision& d,
-                          std::int64_t latency_us);
+                          std::int64_t latency_us, bool id_is_integer = false);
 
 // {"id":…,"error":{"code":…,"message":…}}\n ; id is null when the record had none.
 void append_error_line(std::string& out, const std::string* id, std::string_view code,
-                       std::string_view message);
+                       std::string_view message, bool id_is_integer = false);
 
 }  // namespace ringfence::output

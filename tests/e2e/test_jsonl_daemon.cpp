@@ -134,13 +134,18 @@ TEST_CASE("a second daemon on a live daemon's Unix socket or decision log is ref
     CHECK(first.stop() == 0);
 }
 
-TEST_CASE("blank lines get one error line each, in order, and are counted") {
+TEST_CASE("blank lines get one error line each, in order, and are counted, and integer ids come back as integers") {
     temp_dir dir;
     running_daemon d(dir);
     const int fd = connect_tcp(d.port());
-    send_all(fd, call_line(5, 1) + "\n\n   \r\n" + call_line(5, 2) + "\n");
-    const auto lines = read_lines(fd, 4);
-    REQUIRE(lines.size() == 4);
+    send_all(fd, call_line(5, 1) + "\n\n   \r\n" + call_line(5, 2) + "\n" +
+                     R"({"id":42,"kind":"call.attempt","caller":"0912345678","callee":"0987654321"})" + "\n" +
+                     R"({"id":-7,"kind":"call.attempt","callee":"0987654321"})" + "\n");
+    const auto lines = read_lines(fd, 6);
+    REQUIRE(lines.size() == 6);
+    // An integer id comes back as the same integer, in a decision and in an error.
+    CHECK(lines[4].rfind(R"({"id":42,"action":"allow")", 0) == 0);
+    CHECK(lines[5].rfind(R"({"id":-7,"error":{"code":"missing_field")", 0) == 0);
     CHECK(lines[0].rfind(R"({"id":"c5-1","action":"allow")", 0) == 0);
     CHECK(lines[1] == R"({"id":null,"error":{"code":"empty_line","message":"empty line: each line must hold one JSON object"}})");
     CHECK(lines[2] == lines[1]);

@@ -155,9 +155,50 @@ json_value_reader::got json_value_reader::read_string(value& v, std::string_view
     return got::value;
 }
 
-bool json_value_reader::read_number_token(value& v, std::string_view& token, od::number& number) {
+namespace {
+
+// JSON's number grammar (RFC 8259 §6): -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool json_number_syntax(std::string_view t) noexcept {
+    std::size_t i = 0;
+    auto digits = [&] {
+        const std::size_t from = i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+        return i > from;
+    };
+    if (i < t.size() && t[i] == '-') ++i;
+    if (i < t.size() && t[i] == '0') {
+        ++i;
+    } else if (!digits()) {
+        return false;
+    }
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        if (!digits()) return false;
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+        ++i;
+        if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+        if (!digits()) return false;
+    }
+    return i == t.size();
+}
+
+}  // namespace
+
+bool json_value_reader::read_number_token(value& v, std::string_view field, std::string_view& token, od::number& number,
+                                          bool* unrepresentable) {
     token = trim_json_whitespace(v.raw_json_token());
-    if (const auto error = v.get_number().get(number)) return fail_json(error, token.data());
+    if (const auto error = v.get_number().get(number)) {
+        if (!json_number_syntax(token)) return fail_json(error, token.data());
+        if (unrepresentable != nullptr) {
+            *unrepresentable = true;
+            return true;
+        }
+        constexpr std::size_t shown = 40;
+        return fail(parse_error::bad_value, fmt::format("field '{}': out of range, got {}{}", field, token.substr(0, shown),
+                                                        token.size() > shown ? "…" : ""));
+    }
+    if (unrepresentable != nullptr) *unrepresentable = false;
     return true;
 }
 
@@ -172,7 +213,7 @@ json_value_reader::got json_value_reader::read_integer(value& v, std::string_vie
     }
     std::string_view token;
     od::number number;
-    if (!read_number_token(v, token, number)) return got::failed;
+    if (!read_number_token(v, field, token, number)) return got::failed;
     switch (number.get_number_type()) {
         case od::number_type::signed_integer:
             out = number.get_int64();
@@ -242,7 +283,8 @@ bool json_value_reader::keep_extra(std::vector<model::extra_field>& extra, std::
         case json_type::number: {
             std::string_view token;
             od::number number;
-            if (!read_number_token(v, token, number)) return false;
+            bool unrepresentable = false;  // kept as written all the same
+            if (!read_number_token(v, field.name, token, number, &unrepresentable)) return false;
             field.type = kept_type::number;
             field.text.assign(token);
             return true;
@@ -314,7 +356,8 @@ bool json_value_reader::validate_nested(value& v, int depth) {
         case json_type::number: {
             std::string_view token;
             od::number number;
-            return read_number_token(v, token, number);
+            bool unrepresentable = false;  // a nested value is kept as written
+            return read_number_token(v, "extra", token, number, &unrepresentable);
         }
         case json_type::boolean: {
             bool flag = false;

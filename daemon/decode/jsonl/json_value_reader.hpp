@@ -57,8 +57,12 @@ class json_value_reader {
     bool keep_extra(std::vector<model::extra_field>& extra, std::string_view prefix,
                     std::string_view key, value& v);
 
-    // The raw number token (trailing whitespace trimmed) after checking it parses.
-    bool read_number_token(value& v, std::string_view& token, simdjson::ondemand::number& number);
+    // The raw number token (trailing whitespace trimmed) after checking it parses. A valid
+    // JSON number too large for a double or a 64-bit integer (1e999999, 2^70) is, when
+    // unrepresentable is given, reported there (number is then unset) and accepted: an
+    // unknown field keeps its text. Otherwise it fails as bad_value naming field.
+    bool read_number_token(value& v, std::string_view field, std::string_view& token, simdjson::ondemand::number& number,
+                           bool* unrepresentable = nullptr);
 
     bool fail(parse_error error, std::string message);
     // A malformed_json failure; where (in line) defaults to the parser's current position.

@@ -20,7 +20,8 @@ constexpr std::array<std::string_view, parse_error_count> parse_error_names{
 // The parse already failed before the id was read: rescan the top level for it, skipping
 // every other value unchecked, so the error reply still correlates when the id is intact.
 std::optional<std::string> recover_id(od::parser& parser, const char* data, std::size_t length,
-                                      std::size_t capacity) {
+                                      std::size_t capacity, bool& is_integer) {
+    is_integer = false;
     od::document doc;
     if (parser.iterate(data, length, capacity).get(doc)) return std::nullopt;
     od::object root;
@@ -44,6 +45,7 @@ std::optional<std::string> recover_id(od::parser& parser, const char* data, std:
             if (field.value().get_number().get(number) ||
                 number.get_number_type() == od::number_type::floating_point_number)
                 return std::nullopt;
+            is_integer = true;
             return std::string(trim_json_whitespace(token));
         }
         return std::nullopt;
@@ -100,8 +102,9 @@ struct record_json_parser::impl {
         if (reader.read_document(received_at_ms)) return status;
         if (reader.id_was_read()) {
             status.id = out.id;
+            status.id_is_integer = out.id_is_integer;
         } else {
-            status.id = recover_id(parser, copy.data(), copy.size(), buffer_capacity);
+            status.id = recover_id(parser, copy.data(), copy.size(), buffer_capacity, status.id_is_integer);
         }
         return status;
     }

@@ -65,6 +65,7 @@ struct parse_status {
     // Set only when !ok and the id could be read, so the error reply can echo it. On
     // success the id is in record.id.
     std::optional<std::string> id;
+    bool id_is_integer = false;  // the id was a JSON integer: echoed as one
 
     std::string_view code() const noexcept { return to_string(error); }
     // For output::append_error_line: the id or nullptr.

@@ -196,16 +196,18 @@ bool record_reader::read_id(value& v) {
         std::string_view id;
         if (values_.read_string(v, "id", id) == got::failed) return false;
         rec_.id.assign(id);
+        rec_.id_is_integer = false;
     } else if (type == od::json_type::number) {
         // An integer id is kept as the decimal text the sender wrote.
         std::string_view token;
         od::number number;
-        if (!values_.read_number_token(v, token, number)) return false;
+        if (!values_.read_number_token(v, "id", token, number)) return false;
         if (number.get_number_type() == od::number_type::floating_point_number)
             return values_.fail(parse_error::wrong_type,
                                 "field 'id': expected a string or an integer, got a number with a "
                                 "fraction or exponent");
         rec_.id.assign(token);
+        rec_.id_is_integer = true;
     } else {
         return values_.fail_wrong_type("id", "a string or an integer", type);
     }
@@ -242,7 +244,7 @@ bool record_reader::read_time(value& v) {
     } else if (type == od::json_type::number) {
         std::string_view token;
         od::number number;
-        if (!values_.read_number_token(v, token, number)) return false;
+        if (!values_.read_number_token(v, "time", token, number)) return false;
         if (number.get_number_type() == od::number_type::signed_integer) ms = number.get_int64();
         // The upper bound also catches microseconds or nanoseconds sent by mistake.
         if (ms < model::rfc3339_min_epoch_ms || ms > model::rfc3339_max_epoch_ms)
