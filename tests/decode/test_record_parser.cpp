@@ -356,6 +356,8 @@ TEST_CASE("record parser: numbers the plan rejects") {
     check_error(
         R"({"id":"c-1","kind":"call.attempt","caller":"+8491234567890123","callee":"0987654321"})",
         parse_error::bad_number, "field 'caller': not a telephone number: too long");
+    check_error(call_with(R"("origin":{"ip":"999.1.1.1"})"), parse_error::bad_value, "field 'origin.ip': not an IP address: '999.1.1.1'");
+    check_error(call_with(R"("origin":{"ip":"hello"})"), parse_error::bad_value, "field 'origin.ip': not an IP address: 'hello'");
     check_error(call_with(R"("asserted":"09 12 ; 34")"), parse_error::bad_number,
                 "field 'asserted': not a telephone number: bad character");
     check_error(R"({"id":"c-1","kind":"call.attempt","caller":"+0912345678","callee":"0987654321"})",
@@ -580,6 +582,7 @@ TEST_CASE("record parser: malformed JSON") {
         {R"({"id":"c-1","x":01})", "malformed JSON at byte 16: bad or out-of-range number"},
         {R"({"id":"c-1","x":{"y":-}})", "malformed JSON at byte 21: bad or out-of-range number"},
         {R"({"id":"c-1","x":1.})", "malformed JSON at byte 16: bad or out-of-range number"},
+        {"not json", "malformed JSON at byte 0: expected an object, got text that is not JSON: 'not json'"},
         {R"({"id":"c-1","call":{"ring_ms":12a}})",
          "malformed JSON at byte 30: bad or out-of-range number"},
     };

@@ -88,6 +88,17 @@ bool json_value_reader::fail_not_object(json_type got_type, const char* where) {
     std::size_t offset = 0;
     if (where != nullptr && where >= line_.data() && where <= line_.data() + line_.size())
         offset = static_cast<std::size_t>(where - line_.data());
+    // The type is guessed from the first character: "not json" reads as a null, "fast" as a
+    // boolean. Name such text for what it is.
+    const std::string_view rest = line_.substr(std::min(offset, line_.size()));
+    const bool literal = (got_type == json_type::null && rest.starts_with("null")) ||
+                         (got_type == json_type::boolean && (rest.starts_with("true") || rest.starts_with("false")));
+    if ((got_type == json_type::null || got_type == json_type::boolean) && !literal) {
+        constexpr std::size_t shown = 24;
+        return fail(parse_error::malformed_json,
+                    fmt::format("malformed JSON at byte {}: expected an object, got text that is not JSON: {}", offset,
+                                echoed(rest.substr(0, shown))));
+    }
     return fail(parse_error::malformed_json,
                 fmt::format("malformed JSON at byte {}: expected an object, got {}", offset,
                             type_name(got_type)));

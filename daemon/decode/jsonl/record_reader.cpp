@@ -1,5 +1,7 @@
 #include "decode/jsonl/record_reader.hpp"
 
+#include <arpa/inet.h>
+
 #include <fmt/format.h>
 
 #include <array>
@@ -300,8 +302,16 @@ bool record_reader::read_origin(value& v) {
             }
             case o_trunk:
                 return read_string_into(field, name, rec_.origin.trunk);
-            case o_ip:
-                return read_string_into(field, name, rec_.origin.ip);
+            case o_ip: {
+                if (!read_string_into(field, name, rec_.origin.ip)) return false;
+                // Rules match it against CIDR lists and the country database: it must be an
+                // address, written as one (IPv4 dotted quad or IPv6).
+                unsigned char address[16];
+                if (!rec_.origin.ip.empty() && ::inet_pton(AF_INET, rec_.origin.ip.c_str(), address) != 1 &&
+                    ::inet_pton(AF_INET6, rec_.origin.ip.c_str(), address) != 1)
+                    return values_.fail(parse_error::bad_value, fmt::format("field 'origin.ip': not an IP address: {}", echoed(rec_.origin.ip)));
+                return true;
+            }
             default:
                 return read_string_into(field, name, rec_.origin.user_agent);
         }
