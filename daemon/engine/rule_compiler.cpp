@@ -731,7 +731,7 @@ private:
         }
         if (!r.events_given || r.events.empty()) {
             mask_ = all_kinds;
-            if (r.enabled)
+            if (r.enabled && !r.events_given)  // `events: []` is an error (the reader's)
                 error_loc(r.loc, "RULES_ALL_EVENTS", fmt::format("rule '{}' has no 'events': it runs on every kind of record", r.name),
                           common::severity::warning);
         }

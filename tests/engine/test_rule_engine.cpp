@@ -385,3 +385,27 @@ TEST_CASE("an aggregate kept by one key is read at another with 'for': calls bac
 )", &diags));
     CHECK(texts(diags).find("RULES_BAD_AGGREGATE") != std::string::npos);
 }
+
+TEST_CASE("events: [] is a load error at the key, not a rule that runs on every kind") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- rule: x
+  events: []
+  condition: caller.is_home
+  action: warn
+  priority: notice
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:2:3: error RULES_BAD_VALUE: rule 'x': events is empty; list the kinds it applies to or omit 'events'\n");
+    // Also in an override that replaces them.
+    CHECK_FALSE(load(R"(- rule: x
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: notice
+- rule: x
+  events: []
+  override: {events: replace}
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:7:3: error RULES_BAD_VALUE: rule 'x': events is empty; list the kinds it applies to or omit 'events'\n");
+}
