@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "engine/condition/condition_lexer.hpp"
 #include "engine/condition/condition_parser.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
@@ -655,56 +656,106 @@ private:
         }
     }
 
+    // An exception value as a condition literal: a number or duration when it reads as one
+    // (possibly negative), true/false, else text (never a field name: values are values).
+    static condition::value exception_literal(const located_text& t) {
+        condition::value v;
+        v.lit.text = t.text;
+        v.lit.kind = literal::type::string;
+        const auto tokens = condition::lex_condition(t.text);
+        std::size_t k = 0;
+        const bool negative = tokens.size() == 3 && tokens[0].kind == condition::token_kind::minus;
+        if (negative) k = 1;
+        if (tokens.size() == k + 2 && tokens[k + 1].kind == condition::token_kind::end) {
+            if (tokens[k].kind == condition::token_kind::number) {
+                v.lit.kind = literal::type::number;
+                v.lit.number = negative ? -tokens[k].number : tokens[k].number;
+            } else if (tokens[k].kind == condition::token_kind::duration && !negative) {
+                v.lit.kind = literal::type::duration;
+                v.lit.millis = tokens[k].millis;
+            }
+        }
+        if (t.text == "true" || t.text == "false") v.lit.kind = literal::type::identifier;
+        return v;
+    }
+
+    // An exception is a condition written as a table: each value is checked against its
+    // field exactly as the same comparison in a condition is, and errors point at the value.
     std::uint32_t compile_exception(const collected_rule& r, const rule_exception& x) {
+        std::vector<field_ref> fields;
+        bool ok = true;
+        for (const auto& name : x.fields) {
+            auto f = find_field(name.text);
+            if (!f) {
+                error_loc(name.loc, "RULES_UNKNOWN_FIELD", fmt::format("rule '{}' exception '{}': unknown field '{}'", r.name, x.name, name.text));
+                ok = false;
+                continue;
+            }
+            const located_text* saved = text_;
+            text_ = &name;
+            note_field(*f, 0);
+            text_ = saved;
+            fields.push_back(std::move(*f));
+        }
+        if (!ok) return no_node;
         std::uint32_t any = no_node;
         for (const auto& tuple : x.values) {
             std::uint32_t all = no_node;
-            for (std::size_t i = 0; i < x.fields.size() && i < tuple.size(); ++i) {
-                const auto f = find_field(x.fields[i].text);
-                if (!f) {
-                    error_loc(x.fields[i].loc, "RULES_UNKNOWN_FIELD", fmt::format("rule '{}' exception '{}': unknown field '{}'", r.name, x.name, x.fields[i].text));
-                    return no_node;
-                }
+            for (std::size_t i = 0; i < fields.size() && i < tuple.size(); ++i) {
+                const field_ref& f = fields[i];
                 const std::string comp = i < x.comps.size() ? x.comps[i].text : "=";
-                node n;
-                n.lhs.k = operand::kind::field;
-                n.lhs.field = *f;
-                n.type = f->def->type;
-                if (comp == "=" || comp == "!=") {
-                    n.o = node::op::compare;
-                    n.cmp = comp == "=" ? condition::compare_op::eq : condition::compare_op::ne;
-                    if (n.type == field_type::number) {
-                        n.rhs.k = operand::kind::number;
-                        n.rhs.number = std::atof(tuple[i].text.c_str());
-                    } else if (n.type == field_type::boolean) {
-                        n.rhs.k = operand::kind::boolean;
-                        n.rhs.boolean = tuple[i].text == "true";
-                    } else {
-                        n.rhs.k = operand::kind::text;
-                        n.rhs.text = tuple[i].text;
-                    }
-                } else if (comp == "in" || comp == "prefix_in") {
-                    n.o = node::op::in_list;
-                    const located_text* saved = text_;
-                    text_ = &tuple[i];
-                    n.list = list_index(tuple[i].text, comp == "in" ? list_use::exact : list_use::number_prefix, 0, *f);
-                    text_ = saved;
-                    if (n.list == no_node) return no_node;
-                } else if (comp == "startswith") {
-                    n.o = node::op::text_test;
-                    n.top = condition::text_op::startswith;
-                    n.rhs.k = operand::kind::text;
-                    n.rhs.text = tuple[i].text;
-                } else {
-                    error_loc(x.comps[i].loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));
-                    return no_node;
+                const located_text* saved = text_;
+                text_ = &tuple[i];
+                const std::uint32_t t = compile_exception_test(x, f, comp, i < x.comps.size() ? &x.comps[i].loc : nullptr, tuple[i]);
+                text_ = saved;
+                if (t == no_node) {
+                    ok = false;
+                    continue;
                 }
-                const std::uint32_t t = add(std::move(n));
                 all = all == no_node ? t : combine(node::op::and_, all, t);
             }
             if (all != no_node) any = any == no_node ? all : combine(node::op::or_, any, all);
         }
-        return any;
+        return ok ? any : no_node;
+    }
+
+    // One value of an exception tuple; text_ is the value (errors are located at it).
+    std::uint32_t compile_exception_test(const rule_exception& x, const field_ref& f, const std::string& comp, const source_loc* comp_loc,
+                                         const located_text& value) {
+        node n;
+        n.lhs.k = operand::kind::field;
+        n.lhs.field = f;
+        n.type = f.def->type;
+        if (comp == "=" || comp == "!=") {
+            n.o = node::op::compare;
+            n.cmp = comp == "=" ? condition::compare_op::eq : condition::compare_op::ne;
+            if (!resolve_rhs(exception_literal(value), n.type, &n.lhs.field, n.rhs)) return no_node;
+        } else if (comp == "in" || comp == "prefix_in") {
+            if (n.type == field_type::number || n.type == field_type::boolean) {
+                error(0, "RULES_TYPE_MISMATCH", fmt::format("exception '{}': lists hold text; '{}' is {}", x.name, f.name(), to_string(n.type)));
+                return no_node;
+            }
+            n.o = node::op::in_list;
+            const list_use use = comp == "prefix_in" ? list_use::number_prefix
+                                 : f.id == field_id::origin_ip ? list_use::ip_cidr
+                                                               : list_use::exact;
+            n.list = list_index(value.text, use, 0, f);
+            if (n.list == no_node) return no_node;
+        } else if (comp == "startswith") {
+            if (n.type != field_type::text && n.type != field_type::text_set) {
+                error(0, "RULES_TYPE_MISMATCH",
+                      fmt::format("exception '{}': startswith needs a text field; '{}' is {}", x.name, f.name(), to_string(n.type)));
+                return no_node;
+            }
+            n.o = node::op::text_test;
+            n.top = condition::text_op::startswith;
+            n.rhs.k = operand::kind::text;
+            n.rhs.text = value.text;
+        } else {
+            if (comp_loc) error_loc(*comp_loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));
+            return no_node;
+        }
+        return add(std::move(n));
     }
 
     void compile_rule(const collected_rule& r) {

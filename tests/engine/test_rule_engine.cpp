@@ -409,3 +409,44 @@ TEST_CASE("events: [] is a load error at the key, not a rule that runs on every 
     CHECK(texts(diags) ==
           "pack.yaml:7:3: error RULES_BAD_VALUE: rule 'x': events is empty; list the kinds it applies to or omit 'events'\n");
 }
+
+TEST_CASE("exception values are checked against their fields like the same comparison in a condition") {
+    const auto pack = [](const std::string& exception) {
+        return "- list: vip\n  items: [\"+84912345678\"]\n- rule: r\n  events: [call.attempt]\n  condition: caller.is_home and callee.e164 in vip\n"
+               "  action: block\n  priority: critical\n  exceptions:\n    - " +
+               exception + "\n";
+    };
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(pack("{name: e, fields: [origin.kind], values: [[internatinal]]}"), &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:9:50: error RULES_BAD_VALUE: 'origin.kind' can never be 'internatinal' (it is one of home_mobile, home_fixed, "
+          "interconnect, international, voip, ott)\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [call.ring_ms], values: [[abc]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:51: error RULES_TYPE_MISMATCH: expected a number or a duration, found 'abc'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [caller.is_home], values: [[yes]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:53: error RULES_TYPE_MISMATCH: expected true or false, found 'yes'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [caller.bogus], values: [[x]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:26: error RULES_UNKNOWN_FIELD: rule 'r' exception 'e': unknown field 'caller.bogus'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [caller.e164], comps: [in], values: [[nolist]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:63: error RULES_UNKNOWN_LIST: unknown list 'nolist'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [call.ring_ms], comps: [in], values: [[vip]]}"), &diags));
+    CHECK(texts(diags).find("error RULES_TYPE_MISMATCH: exception 'e': lists hold text; 'call.ring_ms' is number") != std::string::npos);
+
+    // Good values load and match: a duration, a negative number, a fixed-set value, a list.
+    auto e = load(pack("{name: e, fields: [call.ring_ms, origin.kind], values: [[3s, international], [-1, voip]]}"
+                       "\n    - {name: f, fields: [caller.e164], comps: [in], values: [[vip]]}"),
+                  &diags);
+    REQUIRE(e);
+    CHECK(texts(diags) == "");
+    engine::decision d;
+    auto rec = call("a", t0, "+84911111111", true, "+84912345678", model::origin_kind::international);
+    e->decide(rec, d);
+    CHECK(d.final_action == action::block);
+    rec.call.ring_ms = 3000;
+    e->decide(rec, d);
+    CHECK(d.final_action == action::allow);
+    rec.caller.e164 = "+84912345678";
+    rec.call.ring_ms.reset();
+    e->decide(rec, d);
+    CHECK(d.final_action == action::allow);
+}
