@@ -10,6 +10,7 @@
 #include "engine/condition/condition_parser.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
+#include "engine/text/text_fold.hpp"
 
 namespace ringfence::engine {
 
@@ -329,6 +330,56 @@ private:
         error(offset, "RULES_BAD_VALUE", fmt::format("'{}' can never be '{}' (it is one of {})", f.name(), value, fmt::join(shown, ", ")));
     }
 
+    // ---- tests that can never be true, and literals written as the field holds them ----
+    void never_matches(std::uint32_t offset, std::string message) {
+        error_at(*text_, offset, "RULES_NEVER_MATCHES", std::move(message), common::severity::warning);
+    }
+
+    static std::string mask_text(kind_mask m) {
+        std::vector<std::string_view> names;
+        for (int k = 0; k < model::event_kind_count; ++k)
+            if (m & (1u << k)) names.push_back(model::to_string(static_cast<model::event_kind>(k)));
+        return fmt::format("{}", fmt::join(names, ", "));
+    }
+
+    // `kind = K` / `kind in (K, ...)` where none of the kinds is one the test runs on (the
+    // rule's events, or an aggregate's kind inside its where).
+    void check_kind_reachable(const field_ref& f, const std::vector<std::string_view>& values, std::uint32_t offset) {
+        if (f.id != field_id::kind || values.empty()) return;
+        for (auto v : values) {
+            const auto k = model::parse_event_kind(v);
+            if (!k || (mask_ & (1u << static_cast<int>(*k)))) return;  // unknown: check_allowed says so
+        }
+        never_matches(offset, fmt::format("kind is never {} here: this runs only on {} records; this test is always false",
+                                          fmt::join(values, " or "), mask_text(mask_)));
+    }
+
+    static bool is_e164_field(const field_ref& f) {
+        return f.id == field_id::caller_e164 || f.id == field_id::callee_e164 || f.id == field_id::asserted_e164;
+    }
+
+    // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or
+    // starts) it. Not rewritten silently: the author is told the form to write.
+    void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset) {
+        if (!is_e164_field(f) || value.empty() || value[0] == '+') return;
+        const bool digits = value.find_first_not_of("0123456789") == std::string::npos;
+        std::string hint = "+84912345678";
+        if (digits && value.size() > 1 && value[0] == '0') hint = "+84" + value.substr(1);
+        else if (digits && value.rfind("84", 0) == 0) hint = "+" + value;
+        never_matches(offset, fmt::format("'{}' holds numbers in E.164 form (+ and the country code); '{}' never matches it: write {}", f.name(),
+                                          value, hint));
+    }
+
+    // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
+    // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
+    // "chuyen khoan" finds.
+    static std::string fold_literal(const field_ref& f, const std::string& value) {
+        if (f.id != field_id::sms_text_folded) return value;
+        std::string out;
+        text::fold_text(value, out);
+        return out;
+    }
+
     std::uint32_t compile_compare(const expr& e) {
         node n;
         n.o = node::op::compare;
@@ -341,6 +392,11 @@ private:
                                                                        n.lhs.k == operand::kind::field ? n.lhs.field.name() : "this",
                                                                        to_string(n.type)));
             return constant(false);
+        }
+        if (n.lhs.k == operand::kind::field && n.rhs.k == operand::kind::text) {
+            if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
+            check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset);
+            n.rhs.text = fold_literal(n.lhs.field, n.rhs.text);
         }
         return add(std::move(n));
     }
@@ -359,8 +415,13 @@ private:
                 return constant(false);
             } else {
                 check_allowed(n.lhs.field, l.text, l.where.offset);
-                n.text_values.push_back(l.text);
+                check_e164(n.lhs.field, l.text, l.where.offset);
+                n.text_values.push_back(fold_literal(n.lhs.field, l.text));
             }
+        }
+        if (n.type == field_type::text) {
+            std::vector<std::string_view> values(n.text_values.begin(), n.text_values.end());
+            check_kind_reachable(n.lhs.field, values, e.where.offset);
         }
         return add(std::move(n));
     }
@@ -417,7 +478,9 @@ private:
             n.regex = it->second;
         } else {
             n.rhs.k = operand::kind::text;
-            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(pattern) : pattern;
+            const std::string folded = fold_literal(n.lhs.field, pattern);
+            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : folded;
+            if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset);
         }
         return add(std::move(n));
     }
@@ -453,11 +516,16 @@ private:
         }
         used_lists_.insert(name);
         if (it->second->intel) return intel_list_index(*it->second, use, offset, field);
-        const auto key = std::make_pair(name, use);
+        // Items tested against sms.text_folded are folded as the field is (a second matcher:
+        // the same list may serve other fields as written).
+        const bool fold = field.id == field_id::sms_text_folded;
+        const auto key = std::make_pair(fold ? name + "\x1f" "folded" : name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;
         std::vector<std::string> stack;
         expand_list(*it->second, items, stack);
+        if (fold)
+            for (auto& s : items) s = fold_literal(field, s);
         if (use == list_use::keywords_folded)
             for (auto& s : items) s = lower_text(s);
         std::string why;
@@ -730,6 +798,11 @@ private:
             n.o = node::op::compare;
             n.cmp = comp == "=" ? condition::compare_op::eq : condition::compare_op::ne;
             if (!resolve_rhs(exception_literal(value), n.type, &n.lhs.field, n.rhs)) return no_node;
+            if (n.rhs.k == operand::kind::text) {
+                if (n.cmp == condition::compare_op::eq) check_kind_reachable(f, {n.rhs.text}, 0);
+                check_e164(f, value.text, 0);
+                n.rhs.text = fold_literal(f, n.rhs.text);
+            }
         } else if (comp == "in" || comp == "prefix_in") {
             if (n.type == field_type::number || n.type == field_type::boolean) {
                 error(0, "RULES_TYPE_MISMATCH", fmt::format("exception '{}': lists hold text; '{}' is {}", x.name, f.name(), to_string(n.type)));
@@ -750,7 +823,8 @@ private:
             n.o = node::op::text_test;
             n.top = condition::text_op::startswith;
             n.rhs.k = operand::kind::text;
-            n.rhs.text = value.text;
+            n.rhs.text = fold_literal(f, value.text);
+            check_e164(f, value.text, 0);
         } else {
             if (comp_loc) error_loc(*comp_loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));
             return no_node;

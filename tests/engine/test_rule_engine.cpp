@@ -450,3 +450,77 @@ TEST_CASE("exception values are checked against their fields like the same compa
     e->decide(rec, d);
     CHECK(d.final_action == action::allow);
 }
+
+TEST_CASE("warnings: kind tests the rule's events exclude, and E.164 fields compared with numbers not in E.164 form") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- rule: wrong_kind
+  events: [call.attempt]
+  condition: kind = sms.submit or kind in (sms.deliver, call.end)
+  action: warn
+  priority: notice
+- rule: right_kind
+  events: [call.attempt, sms.submit]
+  condition: kind = sms.submit or kind in (sms.deliver, call.attempt) or count(call.end where kind = call.end within 1m) > 1
+  action: warn
+  priority: notice
+- rule: national_form
+  events: [call.attempt]
+  condition: caller.e164 = "0912345678" or callee.e164 in ("84912345678", "+84912345679", "") or asserted.e164 startswith "1900"
+  action: warn
+  priority: notice
+  exceptions:
+    - {name: x, fields: [caller.e164], values: [["0987654321"]]}
+)", &diags);
+    REQUIRE(e);
+    CHECK(texts(diags) ==
+          "pack.yaml:3:14: warning RULES_NEVER_MATCHES: kind is never sms.submit here: this runs only on call.attempt records; this test is always false\n"
+          "pack.yaml:3:35: warning RULES_NEVER_MATCHES: kind is never sms.deliver or call.end here: this runs only on call.attempt records; this test is always false\n"
+          "pack.yaml:13:28: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0912345678' never matches it: write +84912345678\n"
+          "pack.yaml:13:60: warning RULES_NEVER_MATCHES: 'callee.e164' holds numbers in E.164 form (+ and the country code); '84912345678' never matches it: write +84912345678\n"
+          "pack.yaml:13:123: warning RULES_NEVER_MATCHES: 'asserted.e164' holds numbers in E.164 form (+ and the country code); '1900' never matches it: write +84912345678\n"
+          "pack.yaml:17:51: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0987654321' never matches it: write +84987654321\n");
+}
+
+TEST_CASE("literals and keyword lists compared with sms.text_folded are folded at load as the field is") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: phrases
+  items: ["Chuyển Khoản", "NẠP TIỀN"]
+- rule: contains
+  events: [sms.submit]
+  condition: sms.text_folded contains "Chuyển  Khoản!"
+  action: warn
+  priority: notice
+- rule: starts_ends_eq_in
+  events: [sms.submit]
+  condition: sms.text_folded startswith "[VCB] Tài" and sms.text_folded endswith "Hôm Nay!" and sms.text_folded in ("X", "[VCB] Tài khoản - hôm nay")
+  action: warn
+  priority: notice
+- rule: list
+  events: [sms.submit]
+  condition: sms.text_folded contains_any phrases and sms.text icontains_any phrases
+  action: block
+  priority: critical
+)", &diags);
+    CHECK(texts(diags) == "");
+    REQUIRE(e);
+    model::record r;
+    r.id = "s";
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "vui long chuyen khoan ngay";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "contains");
+    r.sms.text = "[VCB] TÀI KHOẢN... hôm nay!";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "starts_ends_eq_in");
+    // The list folded for sms.text_folded; the same list as written for sms.text.
+    r.sms.text = "Nạp tiền ngay";
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+    r.sms.text = "nap tien ngay";
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+}
