@@ -524,3 +524,45 @@ TEST_CASE("literals and keyword lists compared with sms.text_folded are folded a
     e->decide(r, d);
     CHECK(d.final_action == action::allow);
 }
+
+TEST_CASE("look-alike evasion: full-width text, odd full stops and zero-width characters reach sms.domains, sms.bank_accounts and sms.text_folded") {
+    auto e = load(R"(- rule: bad_domain
+  events: [sms.submit]
+  condition: sms.domains in (evil.com)
+  action: block
+  priority: critical
+- rule: mule_account
+  events: [sms.submit]
+  condition: sms.bank_accounts in ("0123456789")
+  action: block
+  priority: critical
+- rule: transfer
+  events: [sms.submit]
+  condition: sms.text_folded contains "chuyen khoan"
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r;
+    r.id = "s";
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    engine::decision d;
+    const auto fired = [&](const std::string& text) {
+        r.sms.text = text;
+        e->decide(r, d);
+        std::string names;
+        for (const auto& m : d.rules) names += (names.empty() ? "" : ",") + m.rule;
+        return names;
+    };
+    CHECK(fired("Xác thực tại ｅｖｉｌ．ｃｏｍ/x ngay") == "bad_domain");
+    CHECK(fired("Xác thực tại https://ｅｖｉｌ．ｃｏｍ/x") == "bad_domain");
+    CHECK(fired("Xác thực tại evil｡com/x") == "bad_domain");
+    CHECK(fired("Xác thực tại evil。com/x") == "bad_domain");
+    CHECK(fired("Xác thực tại ev\u200Bil.com/x") == "bad_domain");
+    CHECK(fired("Vui lòng chuyển tiền vào STK ０１２３４５６７８９ Vietcombank") == "mule_account");
+    CHECK(fired("Vui lòng chuyển tiền vào STK 0123\u00AD456789") == "mule_account");
+    CHECK(fired("Chuy\u200Bển\u2060 kho\u200Dản\uFEFF ngay") == "transfer");
+    CHECK(fired("Chuyển\u200C khoản ngay") == "transfer");
+    CHECK(fired("ＣＨＵＹỂＮ ＫＨＯẢＮ ngay") == "transfer");
+}
