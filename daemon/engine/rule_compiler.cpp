@@ -124,7 +124,7 @@ private:
         if (it != parsed_.end()) return it->second.root.get();
         auto r = condition::parse_condition(t.text);
         if (r.error) {
-            error_at(t, r.error->offset, "RULES_CONDITION_SYNTAX", r.error->message);
+            error_at(t, r.error->offset, r.error->window ? "RULES_BAD_WINDOW" : "RULES_CONDITION_SYNTAX", r.error->message);
             r.root.reset();
         }
         return parsed_.emplace(&t, std::move(r)).first->second.root.get();
@@ -486,7 +486,8 @@ private:
     }
 
     // ---- lists ----
-    void expand_list(const collected_list& l, std::vector<std::string>& out, std::vector<std::string>& stack) {
+    // The items of l, included lists expanded; from[i] is where out[i] was written.
+    void expand_list(const collected_list& l, std::vector<std::string>& out, std::vector<const located_text*>& from, std::vector<std::string>& stack) {
         if (std::find(stack.begin(), stack.end(), l.name) != stack.end()) {
             error_loc(l.loc, "RULES_LIST_CYCLE", fmt::format("list '{}' includes itself", l.name));
             return;
@@ -500,9 +501,10 @@ private:
                               fmt::format("list '{}' includes the intelligence list '{}': test both in the condition instead", l.name, item.text));
                     continue;
                 }
-                expand_list(*inner->second, out, stack);
+                expand_list(*inner->second, out, from, stack);
             } else {
                 out.push_back(item.text);
+                from.push_back(&item);
             }
         }
         stack.pop_back();
@@ -522,8 +524,9 @@ private:
         const auto key = std::make_pair(fold ? name + "\x1f" "folded" : name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;
+        std::vector<const located_text*> from;
         std::vector<std::string> stack;
-        expand_list(*it->second, items, stack);
+        expand_list(*it->second, items, from, stack);
         if (fold)
             for (auto& s : items) s = fold_literal(field, s);
         if (use == list_use::keywords_folded)
@@ -532,7 +535,8 @@ private:
         std::size_t bad = 0;
         auto m = list_matcher::build(name, use, items, why, bad);
         if (!m) {
-            error_loc(it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
+            // At the item (the list's name when the item is not known).
+            error_loc(bad < from.size() ? from[bad]->loc : it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
             return no_node;
         }
         out_->list_entries += m->size();

@@ -566,3 +566,30 @@ TEST_CASE("look-alike evasion: full-width text, odd full stops and zero-width ch
     CHECK(fired("Chuyển\u200C khoản ngay") == "transfer");
     CHECK(fired("ＣＨＵＹỂＮ ＫＨＯẢＮ ngay") == "transfer");
 }
+
+TEST_CASE("a malformed window is RULES_BAD_WINDOW at the window, a bad list item is reported at the item") {
+    const std::pair<const char*, int> windows[] = {{"10x", 55}, {"0s", 55}, {"-5m", 55}, {"10", 55}};
+    for (const auto& [window, column] : windows) {
+        CAPTURE(window);
+        std::vector<common::diagnostic> diags;
+        CHECK_FALSE(load(std::string("- rule: r\n  events: [call.attempt]\n  condition: count(call.attempt by caller.e164 within ") + window +
+                             ") > 5\n  action: block\n  priority: critical\n",
+                         &diags));
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].code == "RULES_BAD_WINDOW");
+        CHECK(diags[0].line == 3);
+        CHECK(diags[0].column == column);
+    }
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- list: inner
+  items: ["+84190", "not-a-number"]
+- list: prefixes
+  items: ["+881", inner]
+- rule: r
+  events: [call.attempt]
+  condition: caller.e164 prefix_in prefixes
+  action: block
+  priority: critical
+)", &diags));
+    CHECK(texts(diags) == "pack.yaml:2:22: error RULES_BAD_LIST_ITEM: list 'prefixes': 'not-a-number' is not a number prefix (digits, optionally after +)\n");
+}
