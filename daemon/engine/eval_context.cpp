@@ -53,7 +53,7 @@ eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& 
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
-    folded_ready_ = urls_ready_ = accounts_ready_ = false;
+    folded_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = false;
     minute_ = -1;
     day_.reset();
     ip_country_ready_ = false;
@@ -72,11 +72,19 @@ void eval_context::derive_text() {
     folded_ready_ = true;
 }
 
+std::string_view eval_context::plain_text() {
+    if (!plain_ready_) {
+        plain_view_ = text::unmask_ascii(rec_->sms.text, plain_) ? std::string_view(plain_) : std::string_view(rec_->sms.text);
+        plain_ready_ = true;
+    }
+    return plain_view_;
+}
+
 void eval_context::derive_urls() {
     if (urls_ready_) return;
     urls_.clear();
     domains_.clear();
-    text::extract_urls(rec_->sms.text, urls_);
+    text::extract_urls(plain_text(), urls_);
     text::collect_sms_domains(urls_, domains_);
     urls_ready_ = true;
 }
@@ -84,7 +92,7 @@ void eval_context::derive_urls() {
 void eval_context::derive_accounts() {
     if (accounts_ready_) return;
     accounts_.clear();
-    text::extract_bank_accounts(rec_->sms.text, accounts_);
+    text::extract_bank_accounts(plain_text(), accounts_);
     accounts_ready_ = true;
 }
 

@@ -83,6 +83,7 @@ private:
     void derive_urls();
     void derive_accounts();
     field_value subscriber_value(const field_ref& f);
+    std::string_view plain_text();
     // f's value as a window-state key ("" when absent or a set).
     std::string_view key_text(const field_ref& f);
 
@@ -98,6 +99,11 @@ private:
     std::vector<std::string> domains_;
     bool accounts_ready_ = false;
     std::vector<std::string> accounts_;
+    // The SMS text as URL and account extraction read it (text::unmask_ascii): the record's
+    // own text unless it holds full-width ASCII, odd full stops or zero-width characters.
+    bool plain_ready_ = false;
+    std::string plain_;
+    std::string_view plain_view_;
     int minute_ = -1;
     std::optional<std::int32_t> day_;
     const geoip::ip_country_db* ip_countries_;

@@ -6,9 +6,11 @@
 #include <map>
 #include <set>
 
+#include "engine/condition/condition_lexer.hpp"
 #include "engine/condition/condition_parser.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
+#include "engine/text/text_fold.hpp"
 
 namespace ringfence::engine {
 
@@ -122,7 +124,7 @@ private:
         if (it != parsed_.end()) return it->second.root.get();
         auto r = condition::parse_condition(t.text);
         if (r.error) {
-            error_at(t, r.error->offset, "RULES_CONDITION_SYNTAX", r.error->message);
+            error_at(t, r.error->offset, r.error->window ? "RULES_BAD_WINDOW" : "RULES_CONDITION_SYNTAX", r.error->message);
             r.root.reset();
         }
         return parsed_.emplace(&t, std::move(r)).first->second.root.get();
@@ -328,6 +330,56 @@ private:
         error(offset, "RULES_BAD_VALUE", fmt::format("'{}' can never be '{}' (it is one of {})", f.name(), value, fmt::join(shown, ", ")));
     }
 
+    // ---- tests that can never be true, and literals written as the field holds them ----
+    void never_matches(std::uint32_t offset, std::string message) {
+        error_at(*text_, offset, "RULES_NEVER_MATCHES", std::move(message), common::severity::warning);
+    }
+
+    static std::string mask_text(kind_mask m) {
+        std::vector<std::string_view> names;
+        for (int k = 0; k < model::event_kind_count; ++k)
+            if (m & (1u << k)) names.push_back(model::to_string(static_cast<model::event_kind>(k)));
+        return fmt::format("{}", fmt::join(names, ", "));
+    }
+
+    // `kind = K` / `kind in (K, ...)` where none of the kinds is one the test runs on (the
+    // rule's events, or an aggregate's kind inside its where).
+    void check_kind_reachable(const field_ref& f, const std::vector<std::string_view>& values, std::uint32_t offset) {
+        if (f.id != field_id::kind || values.empty()) return;
+        for (auto v : values) {
+            const auto k = model::parse_event_kind(v);
+            if (!k || (mask_ & (1u << static_cast<int>(*k)))) return;  // unknown: check_allowed says so
+        }
+        never_matches(offset, fmt::format("kind is never {} here: this runs only on {} records; this test is always false",
+                                          fmt::join(values, " or "), mask_text(mask_)));
+    }
+
+    static bool is_e164_field(const field_ref& f) {
+        return f.id == field_id::caller_e164 || f.id == field_id::callee_e164 || f.id == field_id::asserted_e164;
+    }
+
+    // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or
+    // starts) it. Not rewritten silently: the author is told the form to write.
+    void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset) {
+        if (!is_e164_field(f) || value.empty() || value[0] == '+') return;
+        const bool digits = value.find_first_not_of("0123456789") == std::string::npos;
+        std::string hint = "+84912345678";
+        if (digits && value.size() > 1 && value[0] == '0') hint = "+84" + value.substr(1);
+        else if (digits && value.rfind("84", 0) == 0) hint = "+" + value;
+        never_matches(offset, fmt::format("'{}' holds numbers in E.164 form (+ and the country code); '{}' never matches it: write {}", f.name(),
+                                          value, hint));
+    }
+
+    // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
+    // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
+    // "chuyen khoan" finds.
+    static std::string fold_literal(const field_ref& f, const std::string& value) {
+        if (f.id != field_id::sms_text_folded) return value;
+        std::string out;
+        text::fold_text(value, out);
+        return out;
+    }
+
     std::uint32_t compile_compare(const expr& e) {
         node n;
         n.o = node::op::compare;
@@ -340,6 +392,11 @@ private:
                                                                        n.lhs.k == operand::kind::field ? n.lhs.field.name() : "this",
                                                                        to_string(n.type)));
             return constant(false);
+        }
+        if (n.lhs.k == operand::kind::field && n.rhs.k == operand::kind::text) {
+            if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
+            check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset);
+            n.rhs.text = fold_literal(n.lhs.field, n.rhs.text);
         }
         return add(std::move(n));
     }
@@ -358,8 +415,13 @@ private:
                 return constant(false);
             } else {
                 check_allowed(n.lhs.field, l.text, l.where.offset);
-                n.text_values.push_back(l.text);
+                check_e164(n.lhs.field, l.text, l.where.offset);
+                n.text_values.push_back(fold_literal(n.lhs.field, l.text));
             }
+        }
+        if (n.type == field_type::text) {
+            std::vector<std::string_view> values(n.text_values.begin(), n.text_values.end());
+            check_kind_reachable(n.lhs.field, values, e.where.offset);
         }
         return add(std::move(n));
     }
@@ -416,13 +478,16 @@ private:
             n.regex = it->second;
         } else {
             n.rhs.k = operand::kind::text;
-            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(pattern) : pattern;
+            const std::string folded = fold_literal(n.lhs.field, pattern);
+            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : folded;
+            if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset);
         }
         return add(std::move(n));
     }
 
     // ---- lists ----
-    void expand_list(const collected_list& l, std::vector<std::string>& out, std::vector<std::string>& stack) {
+    // The items of l, included lists expanded; from[i] is where out[i] was written.
+    void expand_list(const collected_list& l, std::vector<std::string>& out, std::vector<const located_text*>& from, std::vector<std::string>& stack) {
         if (std::find(stack.begin(), stack.end(), l.name) != stack.end()) {
             error_loc(l.loc, "RULES_LIST_CYCLE", fmt::format("list '{}' includes itself", l.name));
             return;
@@ -436,9 +501,10 @@ private:
                               fmt::format("list '{}' includes the intelligence list '{}': test both in the condition instead", l.name, item.text));
                     continue;
                 }
-                expand_list(*inner->second, out, stack);
+                expand_list(*inner->second, out, from, stack);
             } else {
                 out.push_back(item.text);
+                from.push_back(&item);
             }
         }
         stack.pop_back();
@@ -452,18 +518,25 @@ private:
         }
         used_lists_.insert(name);
         if (it->second->intel) return intel_list_index(*it->second, use, offset, field);
-        const auto key = std::make_pair(name, use);
+        // Items tested against sms.text_folded are folded as the field is (a second matcher:
+        // the same list may serve other fields as written).
+        const bool fold = field.id == field_id::sms_text_folded;
+        const auto key = std::make_pair(fold ? name + "\x1f" "folded" : name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;
+        std::vector<const located_text*> from;
         std::vector<std::string> stack;
-        expand_list(*it->second, items, stack);
+        expand_list(*it->second, items, from, stack);
+        if (fold)
+            for (auto& s : items) s = fold_literal(field, s);
         if (use == list_use::keywords_folded)
             for (auto& s : items) s = lower_text(s);
         std::string why;
         std::size_t bad = 0;
         auto m = list_matcher::build(name, use, items, why, bad);
         if (!m) {
-            error_loc(it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
+            // At the item (the list's name when the item is not known).
+            error_loc(bad < from.size() ? from[bad]->loc : it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
             return no_node;
         }
         out_->list_entries += m->size();
@@ -655,56 +728,112 @@ private:
         }
     }
 
+    // An exception value as a condition literal: a number or duration when it reads as one
+    // (possibly negative), true/false, else text (never a field name: values are values).
+    static condition::value exception_literal(const located_text& t) {
+        condition::value v;
+        v.lit.text = t.text;
+        v.lit.kind = literal::type::string;
+        const auto tokens = condition::lex_condition(t.text);
+        std::size_t k = 0;
+        const bool negative = tokens.size() == 3 && tokens[0].kind == condition::token_kind::minus;
+        if (negative) k = 1;
+        if (tokens.size() == k + 2 && tokens[k + 1].kind == condition::token_kind::end) {
+            if (tokens[k].kind == condition::token_kind::number) {
+                v.lit.kind = literal::type::number;
+                v.lit.number = negative ? -tokens[k].number : tokens[k].number;
+            } else if (tokens[k].kind == condition::token_kind::duration && !negative) {
+                v.lit.kind = literal::type::duration;
+                v.lit.millis = tokens[k].millis;
+            }
+        }
+        if (t.text == "true" || t.text == "false") v.lit.kind = literal::type::identifier;
+        return v;
+    }
+
+    // An exception is a condition written as a table: each value is checked against its
+    // field exactly as the same comparison in a condition is, and errors point at the value.
     std::uint32_t compile_exception(const collected_rule& r, const rule_exception& x) {
+        std::vector<field_ref> fields;
+        bool ok = true;
+        for (const auto& name : x.fields) {
+            auto f = find_field(name.text);
+            if (!f) {
+                error_loc(name.loc, "RULES_UNKNOWN_FIELD", fmt::format("rule '{}' exception '{}': unknown field '{}'", r.name, x.name, name.text));
+                ok = false;
+                continue;
+            }
+            const located_text* saved = text_;
+            text_ = &name;
+            note_field(*f, 0);
+            text_ = saved;
+            fields.push_back(std::move(*f));
+        }
+        if (!ok) return no_node;
         std::uint32_t any = no_node;
         for (const auto& tuple : x.values) {
             std::uint32_t all = no_node;
-            for (std::size_t i = 0; i < x.fields.size() && i < tuple.size(); ++i) {
-                const auto f = find_field(x.fields[i].text);
-                if (!f) {
-                    error_loc(x.fields[i].loc, "RULES_UNKNOWN_FIELD", fmt::format("rule '{}' exception '{}': unknown field '{}'", r.name, x.name, x.fields[i].text));
-                    return no_node;
-                }
+            for (std::size_t i = 0; i < fields.size() && i < tuple.size(); ++i) {
+                const field_ref& f = fields[i];
                 const std::string comp = i < x.comps.size() ? x.comps[i].text : "=";
-                node n;
-                n.lhs.k = operand::kind::field;
-                n.lhs.field = *f;
-                n.type = f->def->type;
-                if (comp == "=" || comp == "!=") {
-                    n.o = node::op::compare;
-                    n.cmp = comp == "=" ? condition::compare_op::eq : condition::compare_op::ne;
-                    if (n.type == field_type::number) {
-                        n.rhs.k = operand::kind::number;
-                        n.rhs.number = std::atof(tuple[i].text.c_str());
-                    } else if (n.type == field_type::boolean) {
-                        n.rhs.k = operand::kind::boolean;
-                        n.rhs.boolean = tuple[i].text == "true";
-                    } else {
-                        n.rhs.k = operand::kind::text;
-                        n.rhs.text = tuple[i].text;
-                    }
-                } else if (comp == "in" || comp == "prefix_in") {
-                    n.o = node::op::in_list;
-                    const located_text* saved = text_;
-                    text_ = &tuple[i];
-                    n.list = list_index(tuple[i].text, comp == "in" ? list_use::exact : list_use::number_prefix, 0, *f);
-                    text_ = saved;
-                    if (n.list == no_node) return no_node;
-                } else if (comp == "startswith") {
-                    n.o = node::op::text_test;
-                    n.top = condition::text_op::startswith;
-                    n.rhs.k = operand::kind::text;
-                    n.rhs.text = tuple[i].text;
-                } else {
-                    error_loc(x.comps[i].loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));
-                    return no_node;
+                const located_text* saved = text_;
+                text_ = &tuple[i];
+                const std::uint32_t t = compile_exception_test(x, f, comp, i < x.comps.size() ? &x.comps[i].loc : nullptr, tuple[i]);
+                text_ = saved;
+                if (t == no_node) {
+                    ok = false;
+                    continue;
                 }
-                const std::uint32_t t = add(std::move(n));
                 all = all == no_node ? t : combine(node::op::and_, all, t);
             }
             if (all != no_node) any = any == no_node ? all : combine(node::op::or_, any, all);
         }
-        return any;
+        return ok ? any : no_node;
+    }
+
+    // One value of an exception tuple; text_ is the value (errors are located at it).
+    std::uint32_t compile_exception_test(const rule_exception& x, const field_ref& f, const std::string& comp, const source_loc* comp_loc,
+                                         const located_text& value) {
+        node n;
+        n.lhs.k = operand::kind::field;
+        n.lhs.field = f;
+        n.type = f.def->type;
+        if (comp == "=" || comp == "!=") {
+            n.o = node::op::compare;
+            n.cmp = comp == "=" ? condition::compare_op::eq : condition::compare_op::ne;
+            if (!resolve_rhs(exception_literal(value), n.type, &n.lhs.field, n.rhs)) return no_node;
+            if (n.rhs.k == operand::kind::text) {
+                if (n.cmp == condition::compare_op::eq) check_kind_reachable(f, {n.rhs.text}, 0);
+                check_e164(f, value.text, 0);
+                n.rhs.text = fold_literal(f, n.rhs.text);
+            }
+        } else if (comp == "in" || comp == "prefix_in") {
+            if (n.type == field_type::number || n.type == field_type::boolean) {
+                error(0, "RULES_TYPE_MISMATCH", fmt::format("exception '{}': lists hold text; '{}' is {}", x.name, f.name(), to_string(n.type)));
+                return no_node;
+            }
+            n.o = node::op::in_list;
+            const list_use use = comp == "prefix_in" ? list_use::number_prefix
+                                 : f.id == field_id::origin_ip ? list_use::ip_cidr
+                                                               : list_use::exact;
+            n.list = list_index(value.text, use, 0, f);
+            if (n.list == no_node) return no_node;
+        } else if (comp == "startswith") {
+            if (n.type != field_type::text && n.type != field_type::text_set) {
+                error(0, "RULES_TYPE_MISMATCH",
+                      fmt::format("exception '{}': startswith needs a text field; '{}' is {}", x.name, f.name(), to_string(n.type)));
+                return no_node;
+            }
+            n.o = node::op::text_test;
+            n.top = condition::text_op::startswith;
+            n.rhs.k = operand::kind::text;
+            n.rhs.text = fold_literal(f, value.text);
+            check_e164(f, value.text, 0);
+        } else {
+            if (comp_loc) error_loc(*comp_loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));
+            return no_node;
+        }
+        return add(std::move(n));
     }
 
     void compile_rule(const collected_rule& r) {
@@ -731,7 +860,7 @@ private:
         }
         if (!r.events_given || r.events.empty()) {
             mask_ = all_kinds;
-            if (r.enabled)
+            if (r.enabled && !r.events_given)  // `events: []` is an error (the reader's)
                 error_loc(r.loc, "RULES_ALL_EVENTS", fmt::format("rule '{}' has no 'events': it runs on every kind of record", r.name),
                           common::severity::warning);
         }

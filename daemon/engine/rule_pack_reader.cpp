@@ -182,6 +182,13 @@ private:
         diags_.push_back(std::move(d));
     }
 
+    // The key node of `key` in a mapping (for errors about the key itself); the map when absent.
+    static YAML::Node key_node(const YAML::Node& map, const std::string& key) {
+        for (const auto& kv : map)
+            if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first;
+        return map;
+    }
+
     void read_item(const YAML::Node& item) {
         if (!item.IsMap()) {
             error(item, "BAD_TYPE", "each item is a mapping such as '- rule: NAME'");
@@ -435,7 +442,14 @@ private:
         r.desc = scalar(f, "desc");
         bool present = false;
         auto events = scalar_list(f, "events", present);
-        if (present) r.events = std::move(events);
+        if (present) {
+            // `events: []` would run the rule on nothing; it is never what was meant (and
+            // an empty list must not read as "every kind", which is what leaving it out does).
+            if (const YAML::Node ev = f.node("events"); ev.IsSequence() && ev.size() == 0)
+                error(key_node(item, "events"), "BAD_VALUE",
+                      fmt::format("rule '{}': events is empty; list the kinds it applies to or omit 'events'", r.name));
+            r.events = std::move(events);
+        }
         r.condition = scalar(f, "condition");
         r.action = scalar(f, "action");
         r.priority = scalar(f, "priority");

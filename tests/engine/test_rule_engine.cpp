@@ -385,3 +385,211 @@ TEST_CASE("an aggregate kept by one key is read at another with 'for': calls bac
 )", &diags));
     CHECK(texts(diags).find("RULES_BAD_AGGREGATE") != std::string::npos);
 }
+
+TEST_CASE("events: [] is a load error at the key, not a rule that runs on every kind") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- rule: x
+  events: []
+  condition: caller.is_home
+  action: warn
+  priority: notice
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:2:3: error RULES_BAD_VALUE: rule 'x': events is empty; list the kinds it applies to or omit 'events'\n");
+    // Also in an override that replaces them.
+    CHECK_FALSE(load(R"(- rule: x
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: notice
+- rule: x
+  events: []
+  override: {events: replace}
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:7:3: error RULES_BAD_VALUE: rule 'x': events is empty; list the kinds it applies to or omit 'events'\n");
+}
+
+TEST_CASE("exception values are checked against their fields like the same comparison in a condition") {
+    const auto pack = [](const std::string& exception) {
+        return "- list: vip\n  items: [\"+84912345678\"]\n- rule: r\n  events: [call.attempt]\n  condition: caller.is_home and callee.e164 in vip\n"
+               "  action: block\n  priority: critical\n  exceptions:\n    - " +
+               exception + "\n";
+    };
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(pack("{name: e, fields: [origin.kind], values: [[internatinal]]}"), &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:9:50: error RULES_BAD_VALUE: 'origin.kind' can never be 'internatinal' (it is one of home_mobile, home_fixed, "
+          "interconnect, international, voip, ott)\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [call.ring_ms], values: [[abc]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:51: error RULES_TYPE_MISMATCH: expected a number or a duration, found 'abc'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [caller.is_home], values: [[yes]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:53: error RULES_TYPE_MISMATCH: expected true or false, found 'yes'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [caller.bogus], values: [[x]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:26: error RULES_UNKNOWN_FIELD: rule 'r' exception 'e': unknown field 'caller.bogus'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [caller.e164], comps: [in], values: [[nolist]]}"), &diags));
+    CHECK(texts(diags) == "pack.yaml:9:63: error RULES_UNKNOWN_LIST: unknown list 'nolist'\n");
+    CHECK_FALSE(load(pack("{name: e, fields: [call.ring_ms], comps: [in], values: [[vip]]}"), &diags));
+    CHECK(texts(diags).find("error RULES_TYPE_MISMATCH: exception 'e': lists hold text; 'call.ring_ms' is number") != std::string::npos);
+
+    // Good values load and match: a duration, a negative number, a fixed-set value, a list.
+    auto e = load(pack("{name: e, fields: [call.ring_ms, origin.kind], values: [[3s, international], [-1, voip]]}"
+                       "\n    - {name: f, fields: [caller.e164], comps: [in], values: [[vip]]}"),
+                  &diags);
+    REQUIRE(e);
+    CHECK(texts(diags) == "");
+    engine::decision d;
+    auto rec = call("a", t0, "+84911111111", true, "+84912345678", model::origin_kind::international);
+    e->decide(rec, d);
+    CHECK(d.final_action == action::block);
+    rec.call.ring_ms = 3000;
+    e->decide(rec, d);
+    CHECK(d.final_action == action::allow);
+    rec.caller.e164 = "+84912345678";
+    rec.call.ring_ms.reset();
+    e->decide(rec, d);
+    CHECK(d.final_action == action::allow);
+}
+
+TEST_CASE("warnings: kind tests the rule's events exclude, and E.164 fields compared with numbers not in E.164 form") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- rule: wrong_kind
+  events: [call.attempt]
+  condition: kind = sms.submit or kind in (sms.deliver, call.end)
+  action: warn
+  priority: notice
+- rule: right_kind
+  events: [call.attempt, sms.submit]
+  condition: kind = sms.submit or kind in (sms.deliver, call.attempt) or count(call.end where kind = call.end within 1m) > 1
+  action: warn
+  priority: notice
+- rule: national_form
+  events: [call.attempt]
+  condition: caller.e164 = "0912345678" or callee.e164 in ("84912345678", "+84912345679", "") or asserted.e164 startswith "1900"
+  action: warn
+  priority: notice
+  exceptions:
+    - {name: x, fields: [caller.e164], values: [["0987654321"]]}
+)", &diags);
+    REQUIRE(e);
+    CHECK(texts(diags) ==
+          "pack.yaml:3:14: warning RULES_NEVER_MATCHES: kind is never sms.submit here: this runs only on call.attempt records; this test is always false\n"
+          "pack.yaml:3:35: warning RULES_NEVER_MATCHES: kind is never sms.deliver or call.end here: this runs only on call.attempt records; this test is always false\n"
+          "pack.yaml:13:28: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0912345678' never matches it: write +84912345678\n"
+          "pack.yaml:13:60: warning RULES_NEVER_MATCHES: 'callee.e164' holds numbers in E.164 form (+ and the country code); '84912345678' never matches it: write +84912345678\n"
+          "pack.yaml:13:123: warning RULES_NEVER_MATCHES: 'asserted.e164' holds numbers in E.164 form (+ and the country code); '1900' never matches it: write +84912345678\n"
+          "pack.yaml:17:51: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0987654321' never matches it: write +84987654321\n");
+}
+
+TEST_CASE("literals and keyword lists compared with sms.text_folded are folded at load as the field is") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: phrases
+  items: ["Chuyển Khoản", "NẠP TIỀN"]
+- rule: contains
+  events: [sms.submit]
+  condition: sms.text_folded contains "Chuyển  Khoản!"
+  action: warn
+  priority: notice
+- rule: starts_ends_eq_in
+  events: [sms.submit]
+  condition: sms.text_folded startswith "[VCB] Tài" and sms.text_folded endswith "Hôm Nay!" and sms.text_folded in ("X", "[VCB] Tài khoản - hôm nay")
+  action: warn
+  priority: notice
+- rule: list
+  events: [sms.submit]
+  condition: sms.text_folded contains_any phrases and sms.text icontains_any phrases
+  action: block
+  priority: critical
+)", &diags);
+    CHECK(texts(diags) == "");
+    REQUIRE(e);
+    model::record r;
+    r.id = "s";
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "vui long chuyen khoan ngay";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "contains");
+    r.sms.text = "[VCB] TÀI KHOẢN... hôm nay!";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "starts_ends_eq_in");
+    // The list folded for sms.text_folded; the same list as written for sms.text.
+    r.sms.text = "Nạp tiền ngay";
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+    r.sms.text = "nap tien ngay";
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+}
+
+TEST_CASE("look-alike evasion: full-width text, odd full stops and zero-width characters reach sms.domains, sms.bank_accounts and sms.text_folded") {
+    auto e = load(R"(- rule: bad_domain
+  events: [sms.submit]
+  condition: sms.domains in (evil.com)
+  action: block
+  priority: critical
+- rule: mule_account
+  events: [sms.submit]
+  condition: sms.bank_accounts in ("0123456789")
+  action: block
+  priority: critical
+- rule: transfer
+  events: [sms.submit]
+  condition: sms.text_folded contains "chuyen khoan"
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r;
+    r.id = "s";
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    engine::decision d;
+    const auto fired = [&](const std::string& text) {
+        r.sms.text = text;
+        e->decide(r, d);
+        std::string names;
+        for (const auto& m : d.rules) names += (names.empty() ? "" : ",") + m.rule;
+        return names;
+    };
+    CHECK(fired("Xác thực tại ｅｖｉｌ．ｃｏｍ/x ngay") == "bad_domain");
+    CHECK(fired("Xác thực tại https://ｅｖｉｌ．ｃｏｍ/x") == "bad_domain");
+    CHECK(fired("Xác thực tại evil｡com/x") == "bad_domain");
+    CHECK(fired("Xác thực tại evil。com/x") == "bad_domain");
+    CHECK(fired("Xác thực tại ev\u200Bil.com/x") == "bad_domain");
+    CHECK(fired("Vui lòng chuyển tiền vào STK ０１２３４５６７８９ Vietcombank") == "mule_account");
+    CHECK(fired("Vui lòng chuyển tiền vào STK 0123\u00AD456789") == "mule_account");
+    CHECK(fired("Chuy\u200Bển\u2060 kho\u200Dản\uFEFF ngay") == "transfer");
+    CHECK(fired("Chuyển\u200C khoản ngay") == "transfer");
+    CHECK(fired("ＣＨＵＹỂＮ ＫＨＯẢＮ ngay") == "transfer");
+}
+
+TEST_CASE("a malformed window is RULES_BAD_WINDOW at the window, a bad list item is reported at the item") {
+    const std::pair<const char*, int> windows[] = {{"10x", 55}, {"0s", 55}, {"-5m", 55}, {"10", 55}};
+    for (const auto& [window, column] : windows) {
+        CAPTURE(window);
+        std::vector<common::diagnostic> diags;
+        CHECK_FALSE(load(std::string("- rule: r\n  events: [call.attempt]\n  condition: count(call.attempt by caller.e164 within ") + window +
+                             ") > 5\n  action: block\n  priority: critical\n",
+                         &diags));
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].code == "RULES_BAD_WINDOW");
+        CHECK(diags[0].line == 3);
+        CHECK(diags[0].column == column);
+    }
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- list: inner
+  items: ["+84190", "not-a-number"]
+- list: prefixes
+  items: ["+881", inner]
+- rule: r
+  events: [call.attempt]
+  condition: caller.e164 prefix_in prefixes
+  action: block
+  priority: critical
+)", &diags));
+    CHECK(texts(diags) == "pack.yaml:2:22: error RULES_BAD_LIST_ITEM: list 'prefixes': 'not-a-number' is not a number prefix (digits, optionally after +)\n");
+}

@@ -190,6 +190,14 @@ class parser {
     // Records the first error only. When the parser stumbles on the lexer's error token,
     // the lexer's message says more than "expected X".
     // Returns nullptr so that tree-building functions can `return fail(...)`.
+    // The same, for an aggregate's window: the error is marked as one (RULES_BAD_WINDOW).
+    std::nullptr_t fail_window(const token& at_token, std::string message) {
+        const bool first = !error_;
+        fail(at_token, std::move(message));
+        if (first) error_->window = true;
+        return nullptr;
+    }
+
     std::nullptr_t fail(const token& at_token, std::string message) {
         if (error_) return nullptr;
         if (at_token.kind == token_kind::error)
@@ -528,12 +536,12 @@ class parser {
                         std::string(expected_next) + " but found " + describe(current()));
         advance();
         if (!at(token_kind::duration))
-            return fail(current(),
-                        "'within' needs a duration such as 10m, found " + describe(current()));
+            return fail_window(current(),
+                               "'within' needs a duration such as 10m, found " + describe(current()));
         const token& window = advance();
         if (window.millis <= 0)
-            return fail(window,
-                        "'within' needs a duration greater than zero, found " + describe(window));
+            return fail_window(window,
+                               "'within' needs a duration greater than zero, found " + describe(window));
         agg->window_ms = window.millis;
         if (at(token_kind::kw_for)) {
             advance();

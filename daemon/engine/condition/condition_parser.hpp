@@ -48,6 +48,7 @@ inline constexpr int max_nesting = 200;
 struct parse_error {
     std::uint32_t offset = 0;  // byte offset into the condition text
     std::string message;       // one line, names what was expected and what was found
+    bool window = false;       // the error is an aggregate's window after 'within' (not a duration, or not > 0)
 };
 
 // Exactly one of root and error is set.

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 
 #include "engine/text/utf8.hpp"
 
@@ -177,6 +178,61 @@ void fold(std::string_view in, std::string& out, std::vector<std::uint32_t>* off
 }
 
 }  // namespace
+
+namespace {
+
+// The ASCII byte a masked character at s[i] stands for ('\0': dropped), and its length;
+// length 0 when s[i] starts none. Only lead bytes 0xC2, 0xE2, 0xE3 and 0xEF can start one.
+struct masked {
+    std::size_t length;
+    char ascii;
+};
+masked masked_at(std::string_view s, std::size_t i) noexcept {
+    const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    switch (b(0)) {
+        case 0xC2: return b(1) == 0xAD ? masked{2, 0} : masked{0, 0};  // soft hyphen
+        case 0xE2:
+            if (b(1) == 0x80 && b(2) >= 0x8B && b(2) <= 0x8D) return {3, 0};  // ZWSP, ZWNJ, ZWJ
+            if (b(1) == 0x81 && b(2) == 0xA0) return {3, 0};                  // word joiner
+            return {0, 0};
+        case 0xE3: return b(1) == 0x80 && b(2) == 0x82 ? masked{3, '.'} : masked{0, 0};  // 。
+        case 0xEF:
+            if (b(1) == 0xBB && b(2) == 0xBF) return {3, 0};  // BOM / zero-width no-break space
+            if (b(1) == 0xBC && b(2) >= 0x81 && b(2) <= 0xBF) return {3, static_cast<char>(b(2) - 0x80 + 0x20)};  // U+FF01-U+FF3F
+            if (b(1) == 0xBD && b(2) >= 0x80 && b(2) <= 0x9E) return {3, static_cast<char>(b(2) - 0x80 + 0x60)};  // U+FF40-U+FF5E
+            if (b(1) == 0xBD && b(2) == 0xA1) return {3, '.'};  // ｡
+            return {0, 0};
+        default: return {0, 0};
+    }
+}
+
+bool may_start_masked(unsigned char c) noexcept { return c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF; }
+
+}  // namespace
+
+bool unmask_ascii(std::string_view utf8, std::string& out) {
+    std::size_t i = 0;
+    for (; i < utf8.size(); ++i)
+        if (may_start_masked(static_cast<unsigned char>(utf8[i])) && masked_at(utf8, i).length != 0) break;
+    if (i == utf8.size()) return false;
+    out.resize(utf8.size());
+    char* o = out.data();
+    std::memcpy(o, utf8.data(), i);
+    o += i;
+    while (i < utf8.size()) {
+        const auto c = static_cast<unsigned char>(utf8[i]);
+        if (may_start_masked(c)) {
+            if (const masked m = masked_at(utf8, i); m.length != 0) {
+                if (m.ascii != 0) *o++ = m.ascii;
+                i += m.length;
+                continue;
+            }
+        }
+        *o++ = utf8[i++];
+    }
+    out.resize(static_cast<std::size_t>(o - out.data()));
+    return true;
+}
 
 void fold_text(std::string_view utf8, std::string& out) { fold<false>(utf8, out, nullptr); }
 

@@ -110,3 +110,29 @@ TEST_CASE("fold_text: does not allocate once out has capacity") {
         "vcb tai khoan cua quy khach se bi khoa vui long xac thuc tai https vcb secure top xacthuc "
         "truoc 23h59 hom nay de tranh gian doan giao dich");
 }
+
+TEST_CASE("unmask_ascii: full-width ASCII, odd full stops and zero-width characters read as ASCII for extraction") {
+    using ringfence::engine::text::unmask_ascii;
+    std::string out = "untouched";
+    CHECK_FALSE(unmask_ascii("Chuyển khoản tại https://evil.com “ngay” 🎁", out));
+    CHECK(out == "untouched");
+    CHECK(unmask_ascii("vào ｅｖｉｌ．ｃｏｍ／ｘ", out));
+    CHECK(out == "vào evil.com/x");
+    CHECK(unmask_ascii("evil｡com evil。com", out));
+    CHECK(out == "evil.com evil.com");
+    CHECK(unmask_ascii("STK ０１２３４５６７８９！～", out));
+    CHECK(out == "STK 0123456789!~");
+    CHECK(unmask_ascii("ev\xE2\x80\x8Bil.c\xE2\x80\x8C\xE2\x80\x8Dom \xE2\x81\xA0x\xEF\xBB\xBFy\xC2\xAD"
+                       "z",
+                       out));
+    CHECK(out == "evil.com xyz");
+    // Neighbours of the masked characters are kept: U+FF5F, U+200E, U+3001, a truncated sequence.
+    CHECK_FALSE(unmask_ascii("\xEF\xBD\x9F \xE2\x80\x8E \xE3\x80\x81 \xEF\xBC", out));
+    const std::string sms = "Vui lòng ｃｈｕｙểｎ khoản vào ｓｔｋ ０１２３ tại ｅｖｉｌ．ｃｏｍ trước 23h59";
+    out.reserve(sms.size());
+    const long before = ringfence::testing::allocation_count();
+    bool changed = true;
+    for (int k = 0; k < 100; ++k) changed = unmask_ascii(sms, out) && changed;
+    CHECK(ringfence::testing::allocation_count() == before);
+    CHECK(changed);
+}
