@@ -129,3 +129,33 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     CHECK(actions[0][2] == "+85512345678");
     CHECK(actions[0][3].rfind("{\"entries\":", 0) == 0);
 }
+
+TEST_CASE("ringfence rules check counts definitions, not overrides or for-readings") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- list: l1
+  items: [KH]
+- list: l1
+  items: [MM]
+  override: {items: append}
+- macro: m1
+  condition: origin.kind = international
+- macro: m1
+  condition: or origin.kind = voip
+  override: {condition: append}
+- rule: r1
+  events: [call.attempt]
+  condition: m1 and caller.country in l1 and count(call.attempt by caller.e164 within 1h) > 3
+  action: warn
+  priority: warning
+- rule: r2
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h for callee.e164) > 3
+  action: warn
+  priority: warning
+)";
+    const auto r = run_cli_status("rules check " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("1 files: 2 rules enabled, 1 lists (2 entries), 1 macros, 1 aggregates, 0 tests; 0 errors, 0 warnings") != std::string::npos);
+}

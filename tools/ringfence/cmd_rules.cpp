@@ -1,6 +1,8 @@
 // ringfence rules check|test PATH...: rule authors validate and test packs before rollout,
 // through the same load path as the daemon.
 #include <cstdio>
+#include <set>
+#include <string>
 
 #include "app/daemon_config.hpp"
 #include "tools/ringfence/cli_common.hpp"
@@ -80,9 +82,16 @@ int cmd_rules(std::vector<std::string> args) {
             if (eng.value) {
                 const auto rs = (*eng.value)->current();
                 const auto& items = (*eng.value)->last_loaded().items;
+                // Definitions, not items: an override is not another list or macro, and a
+                // `for FIELD` reading of an aggregate keeps no state of its own.
+                std::set<std::string> list_names, macro_names;
+                for (const auto& l : items.lists) list_names.insert(l.name);
+                for (const auto& m : items.macros) macro_names.insert(m.name);
+                std::size_t aggregates = 0;
+                for (const auto& a : rs->aggregates) aggregates += a.has_for ? 0 : 1;
                 std::printf("%zu files: %zu rules enabled, %zu lists (%zu entries), %zu macros, %zu aggregates, %zu tests; %d errors, %d warnings; version %s\n",
-                            items.files.size(), rs->rules.size(), items.lists.size(), rs->list_entries, items.macros.size(),
-                            rs->aggregates.size(), items.tests.size(), errors, warnings, rs->version.c_str());
+                            items.files.size(), rs->rules.size(), list_names.size(), rs->list_entries, macro_names.size(), aggregates,
+                            items.tests.size(), errors, warnings, rs->version.c_str());
             } else {
                 std::printf("%d errors, %d warnings\n", errors, warnings);
             }
