@@ -3,6 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace ringfence::store {
 
 namespace {
@@ -51,6 +55,10 @@ int wal_checkpointer::on_commit(void* self, sqlite3*, const char*, int wal_pages
 }
 
 void wal_checkpointer::run() {
+    // On Linux a nice value belongs to a thread: PRIO_PROCESS with the thread id changes
+    // this thread alone. An unprivileged process may always lower its own priority.
+    if (policy_.thread_nice != 0)
+        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), policy_.thread_nice);
     bool failing = false;
     std::unique_lock lock(mutex_);
     for (;;) {

@@ -10,7 +10,9 @@
 // auditor's read. The WAL can only start over from its beginning when a transaction begins
 // with every frame copied back, which a writer that is never idle does not see; so past
 // limit_pages the writer calls before_transaction() to wait for one checkpoint that began
-// after its last commit. The writer's connection must outlive stop().
+// after its last commit. The writer's connection must outlive stop(). The thread can run at
+// a lower CPU priority (thread_nice): a checkpoint is background work, and on a machine
+// whose cores are busy deciding it should take only the time they leave.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +28,9 @@ namespace ringfence::store {
 struct wal_checkpoint_policy {
     int start_pages = 0;  // a checkpoint is due once the WAL holds this many pages
     int limit_pages = 0;  // past this the writer waits for a checkpoint before its next transaction
+    // The checkpoint thread's nice value (0: as the rest of the process; 19: runs only on CPU
+    // time nobody else wants). Best effort: set on the thread alone (Linux), errors ignored.
+    int thread_nice = 0;
 };
 
 class wal_checkpointer {

@@ -2,8 +2,14 @@
 // database file, a WAL that stays near limit_pages however many commits follow, and the
 // failures it reports.
 #include <doctest/doctest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 
 #include "decision_log_test_support.hpp"
 #include "store/decision_log_database.hpp"
@@ -26,7 +32,42 @@ sqlite::sqlite_connection open_log(const std::string& path) {
     return db;
 }
 
+// The nice values of this process's threads, from /proc/self/task/*/stat (field 19).
+std::vector<int> thread_nice_values() {
+    std::vector<int> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto close_paren = stat.rfind(')');
+        if (close_paren == std::string::npos) continue;
+        std::istringstream fields(stat.substr(close_paren + 2));  // from field 3, the state
+        std::string field;
+        for (int i = 3; i <= 19 && fields >> field; ++i)
+            if (i == 19) out.push_back(std::stoi(field));
+    }
+    return out;
+}
+
 }  // namespace
+
+TEST_CASE("wal_checkpointer: the checkpoint thread runs at the policy's nice value, the writer's thread as before") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    sqlite::sqlite_connection writer = open_log(path);
+    const auto before = thread_nice_values();
+    const int main_nice = ::getpriority(PRIO_PROCESS, 0);  // Linux: the calling thread's
+    wal_checkpointer checkpointer;
+    REQUIRE(checkpointer.start(writer.get(), path, {8, 32, 7}) == "");
+    for (int i = 0; i < 100 && checkpointer.checkpoints_run() == 0; ++i) {
+        checkpointer.before_transaction();
+        REQUIRE(writer.exec("INSERT INTO filler VALUES (randomblob(6000))") == "");
+    }
+    REQUIRE(checkpointer.checkpoints_run() > 0);  // the thread has run, so it has set its nice value
+    const auto during = thread_nice_values();
+    CHECK(std::count(during.begin(), during.end(), 7) == std::count(before.begin(), before.end(), 7) + 1);
+    CHECK(::getpriority(PRIO_PROCESS, 0) == main_nice);  // this thread keeps its own
+    checkpointer.stop();
+}
 
 TEST_CASE("wal_checkpointer: the WAL is copied back while the writer goes on, and stays short") {
     temp_directory dir;
