@@ -24,10 +24,10 @@ bool starts_with_tel(std::string_view s) noexcept {
 dial_string::form scan_alphanumeric(std::string_view s) noexcept {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    if (s.empty() || s.size() > max_alphanumeric_length) return dial_string::form::bad_character;
+    if (s.empty()) return dial_string::form::bad_character;
     for (const char c : s)
         if (!is_alphanumeric_char(c)) return dial_string::form::bad_character;
-    return dial_string::form::alphanumeric;
+    return s.size() > max_alphanumeric_length ? dial_string::form::too_long : dial_string::form::alphanumeric;
 }
 
 }  // namespace

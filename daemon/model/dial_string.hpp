@@ -5,8 +5,8 @@
 // 1. A leading "tel:" (any case) is dropped; what follows must be a number.
 // 2. If an ASCII letter is present, the string is an alphanumeric sender when, with spaces
 //    around it trimmed, it has 1 to 11 characters (the GSM limit), all of them letters,
-//    digits, space or one of - . _ & ("VCB", "Vietcombank", "MB Bank"). Anything else with a
-//    letter (too long, other punctuation, letters after tel:) is bad_character.
+//    digits, space or one of - . _ & ("VCB", "Vietcombank", "MB Bank"); longer is too_long.
+//    Anything else with a letter (other punctuation, letters after tel:) is bad_character.
 // 3. Otherwise separators (space - . ( ) /) are skipped, one '+' is allowed before the
 //    first digit, and digits are kept; a "(0)" after '+' and digits (the trunk prefix some
 //    write after the country code, "+84 (0)912 345 678") is left out. Any other character (control characters, * # ,

@@ -369,6 +369,11 @@ TEST_CASE("record parser: numbers the plan rejects") {
                 parse_error::bad_number, "field 'callee': not a telephone number: '09123ABC' mixes letters and digits");
     check_error(call_with(R"("asserted":"0912345678x")"), parse_error::bad_number,
                 "field 'asserted': not a telephone number: '0912345678x' mixes letters and digits");
+    // The sender is checked whether or not it stands in for the caller.
+    check_error(R"({"id":"s-1","kind":"sms.submit","caller":"0912345678","callee":"0987654321","sms":{"sender":"a_b!","text":"x"}})",
+                parse_error::bad_number, "field 'sms.sender': not a telephone number: bad character");
+    check_error(R"({"id":"s-1","kind":"sms.submit","callee":"0987654321","sms":{"sender":"ABCDEFGHIJKLMNOP","text":"x"}})",
+                parse_error::bad_number, "field 'sms.sender': not a telephone number: too long");
     // Names stay names: SIP users and brandnames.
     auto p = parse_line(R"({"id":"c-1","kind":"call.attempt","caller":"alice","callee":"echo"})");
     REQUIRE(p.status.ok);

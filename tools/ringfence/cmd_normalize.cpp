@@ -23,7 +23,7 @@ int cmd_normalize(std::vector<std::string> args) {
         std::fprintf(stderr, "ringfence normalize: %s\n", error.c_str());
         return 2;
     }
-    if (args.empty()) {
+    if (args.empty() || args.front() == "--help" || args.front() == "-h") {
         std::fputs("usage: ringfence normalize [--config FILE] NUMBER...\n", stderr);
         return 2;
     }

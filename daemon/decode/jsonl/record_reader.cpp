@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include "model/dial_string.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -398,6 +400,17 @@ bool record_reader::finish(std::int64_t received_at_ms) {
                                             model::to_string(rec_.kind),
                                             sms ? " unless sms.sender is present" : ""));
         }
+    }
+    if (has_sender_) {
+        // The sender is checked whether or not it stands in for the caller, so the same
+        // sender is not refused in one record and taken in the next.
+        const model::dial_string sender = model::dial_string::scan(rec_.sms.sender);
+        if (sender.kind == model::dial_string::form::bad_character || sender.kind == model::dial_string::form::too_long ||
+            sender.kind == model::dial_string::form::empty)
+            return values_.fail(parse_error::bad_number,
+                                not_a_number("sms.sender", sender.kind == model::dial_string::form::too_long ? model::normalize_error::too_long
+                                                           : sender.kind == model::dial_string::form::empty  ? model::normalize_error::empty
+                                                                                                               : model::normalize_error::bad_character));
     }
     for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{"caller", &rec_.caller}, {"callee", &rec_.callee}, {"asserted", &rec_.asserted}}) {
         if (number->present && mistyped_number(*number))
