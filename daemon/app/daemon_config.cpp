@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common/time_zone.hpp"
+#include "model/country_codes.hpp"
 #include "common/yaml_fields.hpp"
 
 namespace ringfence::app {
@@ -125,7 +126,14 @@ public:
         c.source_file = file_;
         common::yaml_fields top(root, file_, "", "CONFIG", diags_);
         if (auto v = top.get_string("state_dir")) c.state_dir = path_value("state_dir", *v);
-        if (auto v = top.get_string("home_country")) c.numbering.home_country = *v;
+        if (auto v = top.get_string("home_country")) {
+            // Checked here, where the key has a place in the file; that a plan file gives the
+            // country's national plan is checked when the plans load.
+            if (model::country_code_of(*v).empty())
+                top.error(top.node("home_country"), "BAD_VALUE",
+                          fmt::format("'home_country': '{}' is not an ISO 3166 country the E.164 table knows (VN, TH, US...)", *v));
+            c.numbering.home_country = *v;
+        }
         read_numbering(top.node("numbering"), c);
         read_ingest(top.node("ingest"), c);
         read_smpp(top.node("smpp"), c);
@@ -412,6 +420,7 @@ private:
         if (auto v = lim.get_int("max_tcp_stream_bytes", 4096, 64 * 1024 * 1024))
             cap.sip.tcp.max_stream_bytes = static_cast<std::size_t>(*v);
         if (auto v = lim.get_int("tcp_idle_timeout_s", 1, 86400)) cap.sip.tcp.idle_timeout_us = *v * 1'000'000;
+        if (auto v = lim.get_int("tcp_hole_timeout_ms", 10, 600'000)) cap.sip.tcp.hole_timeout_us = *v * 1000;
         if (auto v = lim.get_int("max_fragment_datagrams", 16, 10'000'000))
             cap.fragments.max_datagrams = static_cast<std::size_t>(*v);
         if (auto v = lim.get_int("max_fragment_bytes_mb", 1, 65536))

@@ -231,6 +231,7 @@ TEST_CASE("capture: off by default, peers, ports and limits read, bad values nam
 TEST_CASE("values that would only fail at start are refused by --check at their place") {
     config_file f(
         "state_dir: /tmp/x\n"
+        "home_country: XX\n"
         "decision_log:\n"
         "  path: \"\"\n"
         "ingest:\n"
@@ -243,10 +244,11 @@ TEST_CASE("values that would only fail at start are refused by --check at their 
     CHECK_FALSE(r.ok());
     const std::string all = errors_of(r);
     INFO(all);
-    CHECK(all.find(f.path + ":3:9: error CONFIG_BAD_VALUE: 'decision_log.path' names the decision log file; it cannot be empty") != std::string::npos);
-    CHECK(all.find(f.path + ":6:10: error CONFIG_BAD_VALUE: 'ingest.jsonl.tcp': '999.0.0.1:80': '999.0.0.1' is not an IP address") != std::string::npos);
-    CHECK(all.find(f.path + ":8:14: error CONFIG_BAD_VALUE: 'engine.time_zone':") != std::string::npos);
-    CHECK(all.find(f.path + ":9:22: error CONFIG_BAD_VALUE: 'engine.emergency_numbers': 'abc!' is not a number one can dial") != std::string::npos);
+    CHECK(all.find(f.path + ":2:15: error CONFIG_BAD_VALUE: 'home_country': 'XX' is not an ISO 3166 country") != std::string::npos);
+    CHECK(all.find(f.path + ":4:9: error CONFIG_BAD_VALUE: 'decision_log.path' names the decision log file; it cannot be empty") != std::string::npos);
+    CHECK(all.find(f.path + ":7:10: error CONFIG_BAD_VALUE: 'ingest.jsonl.tcp': '999.0.0.1:80': '999.0.0.1' is not an IP address") != std::string::npos);
+    CHECK(all.find(f.path + ":9:14: error CONFIG_BAD_VALUE: 'engine.time_zone':") != std::string::npos);
+    CHECK(all.find(f.path + ":10:22: error CONFIG_BAD_VALUE: 'engine.emergency_numbers': 'abc!' is not a number one can dial") != std::string::npos);
     CHECK(all.find("'113'") == std::string::npos);
 }
 

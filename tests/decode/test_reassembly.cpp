@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "decode/packet/link_type.hpp"
 #include "decode/packet/packet_decoder.hpp"
@@ -117,15 +118,17 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
 // Collects stream bytes; uses only whole lines ending in '\n' (like a framer would).
 class line_consumer final : public decode::packet::tcp_stream_consumer {
   public:
-    std::size_t on_stream_data(const transport_packet&, std::string_view bytes,
+    std::size_t on_stream_data(const transport_packet& segment, std::string_view bytes,
                                decode::packet::stream_cursor&) override {
         const std::size_t end = bytes.rfind('\n');
         if (end == std::string_view::npos) return 0;
         text.append(bytes.substr(0, end + 1));
+        times.push_back(segment.time_us);
         return end + 1;
     }
     void on_stream_gap(const transport_packet&) override { ++gaps; }
     std::string text;
+    std::vector<std::int64_t> times;  // the capture time of each delivery that framed lines
     int gaps = 0;
 };
 
@@ -186,6 +189,60 @@ TEST_CASE("TCP: a hole that never fills is skipped at the cap and the consumer i
     CHECK(consumer.text == "a\n" + std::string(40, 'x') + "\n" + std::string(40, 'y') + "\n");
 }
 
+TEST_CASE("TCP: a hole is waited for hole_timeout_us, then skipped, the held segments decoded at their own capture times") {
+    packet_counters counters;
+    decode::packet::tcp_stream_settings settings;
+    settings.hole_timeout_us = 1'000'000;
+    decode::packet::tcp_stream_table table(settings, counters);
+    line_consumer consumer;
+    table.on_segment(segment(1, "a\n", 0x18, 0), consumer);
+    table.on_segment(segment(100, "b\n", 0x18, 10'000), consumer);  // bytes 3..99 lost by the mirror
+    table.on_segment(segment(102, "c\n", 0x18, 900'000), consumer);
+    CHECK(consumer.text == "a\n");  // still waiting: a retransmission may fill it
+    table.on_segment(segment(104, "d\n", 0x18, 1'010'000), consumer);
+    CHECK(counters.tcp_gaps_skipped == 1);
+    CHECK(consumer.gaps == 1);
+    CHECK(consumer.text == "a\nb\nc\nd\n");
+    CHECK(consumer.times == std::vector<std::int64_t>{0, 10'000, 900'000, 1'010'000});
+    CHECK(counters.tcp_out_of_order_segments == 2);  // b and c: d came after the skip, in order
+}
+
+TEST_CASE("TCP: held data is decoded when its hole times out on a quiet stream, at FIN, and at the end of the capture") {
+    packet_counters counters;
+    decode::packet::tcp_stream_settings settings;
+    settings.hole_timeout_us = 1'000'000;
+    {
+        decode::packet::tcp_stream_table table(settings, counters);
+        line_consumer consumer;
+        table.on_segment(segment(1, "a\n", 0x18, 0), consumer);
+        table.on_segment(segment(100, "b\n", 0x18, 500'000), consumer);
+        table.expire(1'200'000, consumer);  // 0.7 s: not yet
+        CHECK(consumer.text == "a\n");
+        table.expire(1'600'000, consumer);
+        CHECK(consumer.text == "a\nb\n");
+        CHECK(consumer.times.back() == 500'000);
+        CHECK(consumer.gaps == 1);
+    }
+    {
+        decode::packet::tcp_stream_table table(settings, counters);
+        line_consumer consumer;
+        table.on_segment(segment(1, "a\n", 0x18, 0), consumer);
+        table.on_segment(segment(100, "b\n", 0x18, 1000), consumer);
+        table.on_segment(segment(102, "", decode::packet::tcp_flag_fin, 2000), consumer);
+        CHECK(consumer.text == "a\nb\n");
+        CHECK(table.streams() == 0);
+    }
+    {
+        decode::packet::tcp_stream_table table(settings, counters);
+        line_consumer consumer;
+        table.on_segment(segment(1, "a\n", 0x18, 0), consumer);
+        table.on_segment(segment(100, "b\n", 0x18, 1000), consumer);
+        table.flush(consumer);
+        CHECK(consumer.text == "a\nb\n");
+    }
+    CHECK(counters.tcp_gaps_skipped == 3);
+}
+
 TEST_CASE(
     "TCP: unframed bytes past the cap reset the stream, idle streams time out, the table is "
     "capped") {
@@ -203,7 +260,7 @@ TEST_CASE(
     other.src_port = 40001;
     table.on_segment(other, consumer);
     CHECK(counters.drops[static_cast<std::size_t>(drop_reason::tcp_stream_table_full)] == 1);
-    table.expire(20'000'000);
+    table.expire(20'000'000, consumer);
     CHECK(counters.tcp_streams_timed_out == 1);
     CHECK(table.streams() == 0);
     table.on_segment(other, consumer);

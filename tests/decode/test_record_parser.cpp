@@ -374,6 +374,17 @@ TEST_CASE("record parser: numbers the plan rejects") {
                 parse_error::bad_number, "field 'sms.sender': not a telephone number: bad character");
     check_error(R"({"id":"s-1","kind":"sms.submit","callee":"0987654321","sms":{"sender":"ABCDEFGHIJKLMNOP","text":"x"}})",
                 parse_error::bad_number, "field 'sms.sender': not a telephone number: too long");
+    // An SMSC's TON 5 makes a digits-only sender a brandname.
+    {
+        auto a = parse_line(R"({"id":"s-2","kind":"sms.submit","callee":"0987654321","sms":{"sender":"8088","sender_alphanumeric":true,"text":"x"}})");
+        REQUIRE(a.status.ok);
+        CHECK(a.rec.sms.sender_is_alpha);
+        auto n = parse_line(R"({"id":"s-3","kind":"sms.submit","callee":"0987654321","sms":{"sender":"8088","text":"x"}})");
+        REQUIRE(n.status.ok);
+        CHECK_FALSE(n.rec.sms.sender_is_alpha);
+        check_error(R"({"id":"s-4","kind":"sms.submit","callee":"0987654321","sms":{"sender":"8088","sender_alphanumeric":"yes"}})",
+                    parse_error::wrong_type, "field 'sms.sender_alphanumeric': expected true or false, got a string");
+    }
     // Names stay names: SIP users and brandnames.
     auto p = parse_line(R"({"id":"c-1","kind":"call.attempt","caller":"alice","callee":"echo"})");
     REQUIRE(p.status.ok);

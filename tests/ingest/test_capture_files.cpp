@@ -107,6 +107,56 @@ TEST_CASE("SIP over TCP: out of order, retransmitted, split over segments and tw
     CHECK(r.pipeline->sip().messages == 2);
 }
 
+TEST_CASE("SIP over TCP: a segment the mirror lost does not hide the rest of the connection, and each call keeps its own time") {
+    // A first INVITE whose end was lost, then 20 INVITEs 10 s apart on the same connection.
+    const std::string lost = invite("lost-1", 300);
+    std::string stream = lost;
+    std::vector<std::size_t> starts;
+    for (int i = 0; i < 20; ++i) {
+        starts.push_back(stream.size());
+        stream += invite(fmt::format("after-{}", i), 20);
+    }
+    const std::uint32_t isn = 7000;
+    auto seg = [&](std::size_t from, std::size_t to) {
+        return ethernet(ipv4_packet(ip4(10, 1, 1, 1), ip4(10, 2, 2, 2), 6,
+                                    tcp_header_and_payload(40000, 5060, isn + 1 + static_cast<std::uint32_t>(from), 0x18,
+                                                           std::string_view(stream).substr(from, to - from))),
+                        0x0800);
+    };
+    std::vector<timed_frame> frames;
+    frames.push_back({1'000'000, seg(0, 100)});  // [100, lost.size()) never captured
+    for (int i = 0; i < 20; ++i) {
+        const std::size_t to = i + 1 < 20 ? starts[static_cast<std::size_t>(i) + 1] : stream.size();
+        frames.push_back({11'000'000 + std::int64_t{i} * 10'000'000, seg(starts[static_cast<std::size_t>(i)], to)});
+    }
+    temp_pcap file("tcp-lost");
+    write_pcap(file.path(), decode::packet::link_type::ethernet, frames);
+    capture_run r;
+    r.run(file.path());
+    r.pipeline->finish();
+    REQUIRE(r.records.lines.size() == 20);
+    for (int i = 0; i < 20; ++i) {
+        CAPTURE(i);
+        const auto& line = r.records.lines[static_cast<std::size_t>(i)].line;
+        CHECK(line.rfind(fmt::format(R"({{"id":"after-{}","kind":"call.attempt","time":{},)", i, 11'000 + i * 10'000), 0) == 0);
+    }
+    CHECK(r.pipeline->packets().tcp_gaps_skipped == 1);
+}
+
+TEST_CASE("a UDP message with a body shorter than its Content-Length is decoded from its headers and counted") {
+    std::string short_body = invite("short-1", 10);
+    short_body.replace(short_body.find("Content-Length: 10"), 18, "Content-Length: 5000");
+    temp_pcap file("short-body");
+    write_pcap(file.path(), decode::packet::link_type::ethernet,
+               {{1'000'000, ethernet(ipv4_packet(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 17, udp_header_and_payload(5060, 5060, short_body)),
+                                     0x0800)}});
+    capture_run r;
+    r.run(file.path());
+    REQUIRE(r.records.lines.size() == 1);
+    CHECK(r.pipeline->sip().short_bodies == 1);
+    CHECK(r.pipeline->sip().malformed == 0);
+}
+
 TEST_CASE(
     "malformed and truncated packets are counted by reason and skipped, the good one still "
     "decodes") {

@@ -53,6 +53,7 @@ class record_reader {
     bool has_kind_ = false;
     bool has_time_ = false;
     bool has_sender_ = false;
+    bool sender_alphanumeric_ = false;  // sms.sender_alphanumeric: true
 };
 
 }  // namespace ringfence::decode

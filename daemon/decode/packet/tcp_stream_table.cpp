@@ -33,7 +33,7 @@ void tcp_stream_table::erase(table::iterator it) {
 
 void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_consumer& consumer) {
     if (segment.time_us - last_expire_us_ >= expire_every_us || segment.time_us < last_expire_us_) {
-        expire(segment.time_us);
+        expire(segment.time_us, consumer);
     }
     const stream_key key{segment.src, segment.dst, segment.src_port, segment.dst_port};
     const bool syn = (segment.tcp_flags & tcp_flag_syn) != 0;
@@ -74,19 +74,23 @@ void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_co
             } else {
                 ++counters_.tcp_out_of_order_segments;
                 auto [slot, inserted] = s.ahead.try_emplace(seq);
-                if (inserted || slot->second.size() < data.size()) {
-                    s.ahead_bytes += data.size() - slot->second.size();
-                    slot->second.assign(data);
+                if (inserted) slot->second.time_us = segment.time_us;
+                if (inserted || slot->second.bytes.size() < data.size()) {
+                    s.ahead_bytes += data.size() - slot->second.bytes.size();
+                    slot->second.bytes.assign(data);
                 } else {
                     counters_.tcp_retransmitted_bytes += data.size();
                 }
-                if (s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes)
+                // The first held segment after the hole dates it.
+                if (s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes ||
+                    segment.time_us - s.ahead.begin()->second.time_us >= settings_.hole_timeout_us)
                     skip_gap(s, segment, consumer);
             }
         }
     }
     if (closing) {
-        // Data still held out of order will never be completed: the stream ends here.
+        // Data still held out of order will never be completed: hand it on, then end.
+        if (!s.ahead.empty()) skip_gap(s, segment, consumer);
         erase(it);
     }
 }
@@ -119,7 +123,10 @@ void tcp_stream_table::drain_ahead(stream& s, const transport_packet& segment,
         auto first = s.ahead.begin();
         const std::int32_t diff = seq_diff(first->first, s.next_seq);
         if (diff > 0) break;  // still a hole before it
-        std::string held = std::move(first->second);
+        std::string held = std::move(first->second.bytes);
+        // Handed on as the packet that brought it: its records carry its capture time.
+        transport_packet held_packet = segment;
+        held_packet.time_us = first->second.time_us;
         s.ahead_bytes -= held.size();
         s.ahead.erase(first);
         const std::size_t old = static_cast<std::size_t>(-static_cast<std::int64_t>(diff));
@@ -128,7 +135,7 @@ void tcp_stream_table::drain_ahead(stream& s, const transport_packet& segment,
             continue;
         }
         counters_.tcp_retransmitted_bytes += old;
-        deliver(s, segment, std::string_view(held).substr(old), consumer);
+        deliver(s, held_packet, std::string_view(held).substr(old), consumer);
     }
 }
 
@@ -142,13 +149,36 @@ void tcp_stream_table::skip_gap(stream& s, const transport_packet& segment,
     drain_ahead(s, segment, consumer);
 }
 
-void tcp_stream_table::expire(std::int64_t now_us) {
+void tcp_stream_table::skip_gap_of(const stream_key& key, stream& s, std::int64_t now_us,
+                                   tcp_stream_consumer& consumer) {
+    transport_packet at;
+    at.time_us = now_us;
+    at.protocol = ip_protocol_tcp;
+    at.src = key.src;
+    at.dst = key.dst;
+    at.src_port = key.src_port;
+    at.dst_port = key.dst_port;
+    skip_gap(s, at, consumer);
+}
+
+void tcp_stream_table::expire(std::int64_t now_us, tcp_stream_consumer& consumer) {
     last_expire_us_ = now_us;
+    // Holes that outlived their wait, on streams that have gone quiet since.
+    for (auto& [key, s] : streams_) {
+        if (!s.ahead.empty() && now_us - s.ahead.begin()->second.time_us >= settings_.hole_timeout_us)
+            skip_gap_of(key, s, now_us, consumer);
+    }
     while (!age_.empty()) {
         auto it = streams_.find(age_.front());
         if (now_us - it->second.last_us <= settings_.idle_timeout_us) break;
         ++counters_.tcp_streams_timed_out;
         erase(it);
+    }
+}
+
+void tcp_stream_table::flush(tcp_stream_consumer& consumer) {
+    for (auto& [key, s] : streams_) {
+        if (!s.ahead.empty()) skip_gap_of(key, s, s.last_us, consumer);
     }
 }
 

@@ -5,9 +5,13 @@
 //
 // Memory is bounded: at most max_streams directions are followed (a new one past that is
 // counted and ignored); each holds at most max_stream_bytes (out-of-order plus unconsumed).
-// When a hole does not fill before that cap, the bytes before it are lost: the stream skips
-// to the held data (counted as a gap) and the consumer is told to resynchronise. Streams idle
-// for idle_timeout_us (packet time) are dropped; FIN and RST end a stream after its data.
+// A hole is waited for at most hole_timeout_us of packet time, and only while the held data
+// stays under that cap: a segment the mirror lost is never sent again, and waiting for it
+// would hide the rest of the connection. Then the bytes in the hole are lost: the stream
+// skips to the held data (counted as a gap), the consumer is told to resynchronise, and each
+// held segment is handed on with its own capture time. Held data is also handed on, after a
+// skipped gap, when its stream goes idle for idle_timeout_us (packet time), ends (FIN, RST)
+// or the capture ends (flush): it is decoded, never dropped unseen.
 // The consumer sees the bytes zero-copy when nothing was held back.
 #pragma once
 
@@ -27,6 +31,7 @@ struct tcp_stream_settings {
     std::size_t max_streams = 65536;
     std::size_t max_stream_bytes = 256 * 1024;
     std::int64_t idle_timeout_us = 300'000'000;
+    std::int64_t hole_timeout_us = 1'000'000;  // longer than the mirror's reordering, shorter than a caller's patience
 };
 
 struct stream_key {
@@ -69,7 +74,11 @@ class tcp_stream_table {
     tcp_stream_table(tcp_stream_settings settings, packet_counters& counters);
 
     void on_segment(const transport_packet& segment, tcp_stream_consumer& consumer);
-    void expire(std::int64_t now_us);
+    // Skips holes older than hole_timeout_us and drops idle streams (handing on their held
+    // data first), at now_us of packet time.
+    void expire(std::int64_t now_us, tcp_stream_consumer& consumer);
+    // The capture ended: every stream's held data is handed on.
+    void flush(tcp_stream_consumer& consumer);
     // True when the segment's stream direction is being followed.
     bool follows(const transport_packet& segment) const {
         return streams_.count(
@@ -82,7 +91,11 @@ class tcp_stream_table {
         std::uint32_t next_seq = 0;
         std::string pending;                         // in order, not yet used by the consumer
         stream_cursor cursor;                        // the consumer's note about pending
-        std::map<std::uint32_t, std::string> ahead;  // out of order, by sequence number
+        struct held_segment {
+            std::string bytes;
+            std::int64_t time_us = 0;  // when it was captured
+        };
+        std::map<std::uint32_t, held_segment> ahead;  // out of order, by sequence number
         std::size_t ahead_bytes = 0;
         std::int64_t last_us = 0;
         std::list<stream_key>::iterator age;  // position in age_ (least recent first)
@@ -93,6 +106,8 @@ class tcp_stream_table {
                  tcp_stream_consumer& consumer);
     void drain_ahead(stream& s, const transport_packet& segment, tcp_stream_consumer& consumer);
     void skip_gap(stream& s, const transport_packet& segment, tcp_stream_consumer& consumer);
+    // skip_gap for a stream no segment of its own is at hand for (expiry, flush).
+    void skip_gap_of(const stream_key& key, stream& s, std::int64_t now_us, tcp_stream_consumer& consumer);
     void erase(table::iterator it);
 
     tcp_stream_settings settings_;

@@ -24,6 +24,10 @@ void sip_capture_decoder::deliver(const sip_message& message,
     else
         ++counters_.responses;
     if (message.junk_skipped > 0) ++counters_.junk_prefixed;
+    // RFC 3261 18.3 calls a datagram whose body is shorter than its Content-Length an error;
+    // its headers, all a decision needs, are whole, so it is decoded and counted.
+    if (packet.protocol != packet::ip_protocol_tcp && message.has_content_length && message.body.size() < message.content_length)
+        ++counters_.short_bodies;
     if (observer_ != nullptr) observer_->on_sip_message(message, packet);
     dialogs_.on_message(message, packet);
 }
@@ -130,8 +134,10 @@ void sip_capture_decoder::on_stream_gap(const packet::transport_packet&) {
 }
 
 void sip_capture_decoder::expire(std::int64_t now_us) {
-    streams_.expire(now_us);
+    streams_.expire(now_us, *this);
     dialogs_.expire(now_us);
 }
+
+void sip_capture_decoder::finish() { streams_.flush(*this); }
 
 }  // namespace ringfence::decode::sip

@@ -49,6 +49,7 @@ void capture_pipeline::idle(std::int64_t now_us) {
 }
 
 void capture_pipeline::finish() {
+    sip_.finish();
     if (smpp_) smpp_->flush();
 }
 

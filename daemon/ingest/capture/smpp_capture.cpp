@@ -54,6 +54,8 @@ void append_sms_record_line(std::string& out, const model::record& r) {
     field("ip", r.origin.ip);
     out += "},\"sms\":{\"sender\":";
     common::append_json_string(out, r.sms.sender);
+    // TON 5 says brandname even when the sender holds no letter ("8088").
+    if (r.sms.sender_is_alpha) out += ",\"sender_alphanumeric\":true";
     out += ",\"text\":";
     common::append_json_string(out, r.sms.text);
     out += fmt::format(",\"parts\":{}}}", r.sms.parts);
@@ -138,7 +140,7 @@ void smpp_capture::on_stream_gap(const decode::packet::transport_packet& segment
 }
 
 void smpp_capture::expire(std::int64_t now_us) {
-    streams_.expire(now_us);
+    streams_.expire(now_us, *this);
     decoder_.expire(now_us);
     for (auto it = sessions_.begin(); it != sessions_.end();) {
         if (now_us - it->second.last_us > idle_timeout_us_) {
@@ -151,7 +153,10 @@ void smpp_capture::expire(std::int64_t now_us) {
     }
 }
 
-void smpp_capture::flush() { decoder_.flush(); }
+void smpp_capture::flush() {
+    streams_.flush(*this);  // data held behind a hole, decoded first
+    decoder_.flush();
+}
 
 void smpp_capture::emit(model::record& r) {
     line_.clear();
