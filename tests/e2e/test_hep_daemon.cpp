@@ -95,6 +95,7 @@ TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are recei
     // whose call.attempt is decided passively and written to the decision log, with the
     // source address the capture agent reported (not the HEP sender's).
     CHECK(err.find("hep sip packets=6 ") != std::string::npos);
+    CHECK(err.find(" udp=6 tcp=0 ") != std::string::npos);  // the transport each mirrored message travelled on
     CHECK(err.find("sip_messages=6 requests=3 responses=3 ") != std::string::npos);
     CHECK(err.find(" dialogs=1 ") != std::string::npos);
     CHECK(err.find(" lines=1 allow=1 ") != std::string::npos);

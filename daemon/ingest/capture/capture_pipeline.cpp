@@ -39,6 +39,12 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
 void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& packet) {
     ++packet_counters_.packets;
     packet_counters_.bytes += packet.payload.size();
+    // The transport the mirror says the message travelled on.
+    if (packet.protocol == decode::packet::ip_protocol_tcp) {
+        ++packet_counters_.tcp_segments;
+    } else {
+        ++packet_counters_.udp_datagrams;
+    }
     sip_.on_mirrored_message(packet);
 }
 
