@@ -67,14 +67,14 @@ entry_header* create(std::uint16_t spec_index, std::int64_t time_ms) {
     return h;
 }
 
-add_outcome add(entry_header*& h, std::int64_t window_ms, std::uint32_t limit, std::int64_t time_ms,
+add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std::int64_t time_ms,
                 std::uint64_t hash) {
     const std::int64_t newest = std::max(h->newest_ms(), time_ms);
-    if (time_ms <= newest - window_ms) return add_outcome::too_late;
+    if (time_ms <= newest - kept_ms) return add_outcome::too_late;
 
-    // One pass: drop values whose last time left the window, forget previous times that
-    // left it, and look for the value.
-    const std::int64_t cutoff = newest - window_ms - h->base_ms;
+    // One pass: drop values whose last time is no longer kept, forget previous times that
+    // are not, and look for the value.
+    const std::int64_t cutoff = newest - kept_ms - h->base_ms;
     value_times* v = mutable_values(h);
     std::int64_t found = -1;
     for (std::uint32_t i = 0; i < h->end;) {
@@ -120,9 +120,8 @@ add_outcome add(entry_header*& h, std::int64_t window_ms, std::uint32_t limit, s
 }
 
 double value(const entry_header& h, std::int64_t window_ms, std::int64_t t_ms) {
-    // Every add prunes what left the window at the newest time (and a restored entry is
-    // checked to hold nothing older), so at that time every value counts.
-    if (t_ms == h.newest_ms()) return h.end;
+    // The entry keeps values a little older than the window (for late records), so even at
+    // the newest time each is checked against the window.
     const std::int64_t hi_key = t_ms - h.base_ms;
     const std::int64_t lo_key = t_ms - window_ms - h.base_ms;
     const value_times* v = values(h);

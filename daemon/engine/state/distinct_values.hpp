@@ -25,10 +25,11 @@ enum class add_outcome { stored, too_late, over_limit };
 
 entry_header* create(std::uint16_t spec_index, std::int64_t time_ms);
 
-// Records value `hash` at time_ms after pruning what fell out of the window relative to the
-// newest time. over_limit (nothing stored, entry pruned) when a new value would make more
-// than limit values: the caller then switches the entry to a sketch. h may be reallocated.
-add_outcome add(entry_header*& h, std::int64_t window_ms, std::uint32_t limit, std::int64_t time_ms,
+// Records value `hash` at time_ms after pruning what is older than kept_ms before the newest
+// time (the window and a grace for late records: entry_rules::kept_ms). over_limit (nothing
+// stored, entry pruned) when a new value would make more than limit values: the caller then
+// switches the entry to a sketch. h may be reallocated.
+add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std::int64_t time_ms,
                 std::uint64_t hash);
 
 // The number of values seen in (t - window_ms, t].

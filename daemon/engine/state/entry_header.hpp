@@ -59,6 +59,12 @@ struct entry_rules {
     window_function fn = window_function::count;
     std::int64_t window_ms = 0;
     std::uint32_t distinct_exact_limit = 64;
+    // How far back from the newest time an exact entry keeps events: its window and a grace
+    // for late records (spec_table sets it), so a record that arrives after newer ones still
+    // finds the events of its own window. 0: the window alone.
+    std::int64_t retain_ms = 0;
+
+    std::int64_t kept_ms() const { return retain_ms > window_ms ? retain_ms : window_ms; }
 };
 
 }  // namespace ringfence::engine::state

@@ -174,10 +174,10 @@ entry_header* create(entry_kind kind, std::uint16_t spec_index, std::int64_t tim
     return h;
 }
 
-bool add(entry_header*& h, std::int64_t window_ms, std::int64_t time_ms, bool flag, double amount) {
+bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag, double amount) {
     const std::int64_t newest = std::max(h->newest_ms(), time_ms);
-    if (time_ms <= newest - window_ms) return false;
-    prune(h, newest - window_ms);
+    if (time_ms <= newest - kept_ms) return false;
+    prune(h, newest - kept_ms);
     const std::uint32_t live = h->end - h->first;
     if (h->capacity > 32 && live * 4 < h->capacity) {
         h = reallocate(h, capacity_for(h->kind, std::max<std::uint32_t>(live * 2, 1)));

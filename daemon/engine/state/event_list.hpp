@@ -23,10 +23,10 @@ namespace ringfence::engine::state::event_list {
 entry_header* create(entry_kind kind, std::uint16_t spec_index, std::int64_t time_ms);
 
 // Stores one event (flag: matched or outgoing for flagged_times; amount for amount_times)
-// after pruning the events that fell out of the window relative to the newest time seen.
-// Returns false, storing nothing, for an event that is itself older than that window.
-// h may be reallocated.
-bool add(entry_header*& h, std::int64_t window_ms, std::int64_t time_ms, bool flag, double amount);
+// after pruning the events older than kept_ms before the newest time seen (the window and a
+// grace for late records: entry_rules::kept_ms). Returns false, storing nothing, for an
+// event that is itself older than that. h may be reallocated.
+bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag, double amount);
 
 // The aggregate over the events in (t - window_ms, t].
 double value(const entry_header& h, window_function fn, std::int64_t window_ms, std::int64_t t_ms);

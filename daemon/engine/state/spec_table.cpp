@@ -41,7 +41,7 @@ spec_table make_spec_table(std::vector<window_spec> specs, const window_store_se
             throw std::invalid_argument("window_store: spec '" + spec.fingerprint +
                                         "' is defined twice");
         }
-        table.rules.push_back(entry_rules{spec.fn, spec.window_ms, settings.distinct_exact_limit});
+        table.rules.push_back(entry_rules{spec.fn, spec.window_ms, settings.distinct_exact_limit, spec.window_ms + late_record_grace_ms});
         table.seeds.push_back(seed);
         const std::int64_t idle_after =
             std::min(spec.window_ms + late_record_grace_ms, settings.idle_evict_ms);

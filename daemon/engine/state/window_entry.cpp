@@ -85,17 +85,17 @@ add_result add(entry_header*& h, const entry_rules& rules, const observation& o)
     switch (h->kind) {
         case entry_kind::times:
         case entry_kind::amount_times:
-            return event_list::add(h, rules.window_ms, o.time_ms, false, o.amount)
+            return event_list::add(h, rules.kept_ms(), o.time_ms, false, o.amount)
                        ? add_result::stored
                        : add_result::too_late;
         case entry_kind::flagged_times: {
             const bool flag = rules.fn == window_function::ratio ? o.matched : o.outgoing;
-            return event_list::add(h, rules.window_ms, o.time_ms, flag, 0) ? add_result::stored
+            return event_list::add(h, rules.kept_ms(), o.time_ms, flag, 0) ? add_result::stored
                                                                            : add_result::too_late;
         }
         case entry_kind::distinct_values: {
             const std::uint64_t hash = mix64(o.value_hash);
-            switch (distinct_values::add(h, rules.window_ms, rules.distinct_exact_limit, o.time_ms,
+            switch (distinct_values::add(h, rules.kept_ms(), rules.distinct_exact_limit, o.time_ms,
                                          hash)) {
                 case distinct_values::add_outcome::stored:
                     return add_result::stored;
@@ -214,7 +214,7 @@ entry_header* deserialize(std::span<const std::uint8_t> blob, const entry_rules&
             h = event_list::deserialize(reader, kind, fields, error);
             break;
         case entry_kind::distinct_values:
-            h = distinct_values::deserialize(reader, fields, rules.window_ms, error);
+            h = distinct_values::deserialize(reader, fields, rules.kept_ms(), error);
             break;
         case entry_kind::distinct_sketch: {
             auto sketch = distinct_sketch::deserialize(reader, rules.window_ms, error);

@@ -5,10 +5,11 @@
 // Contract with the engine:
 // - The engine adds a record's event before asking (add_and_value), so the record being
 //   decided is counted: the sixth attempt in a minute sees 6.
-// - Records may arrive a little out of order: an event later than t does not count for t;
-//   each entry prunes events older than its window relative to the newest time it saw, and
-//   an event already older than that is not stored (late_dropped) and is answered with its
-//   own value alone (count 1, its amount, ...).
+// - Records may arrive out of order: an event later than t does not count for t; each exact
+//   entry keeps the events of its window plus late_record_grace_ms (a minute) back from the
+//   newest time it saw, so a record up to a minute late is answered over its own window in
+//   full; an event older than that is not stored (late_dropped) and is answered with its own
+//   value alone (count 1, its amount, ...). A distinct sketch keeps its window only.
 // - count, ratio and sum are exact. distinct is exact up to distinct_exact_limit values per
 //   entry, then a windowed HyperLogLog (distinct_sketch.hpp states the error).
 // - Thread-safe: entries are sharded by hash, one mutex a shard, so ingest threads only meet

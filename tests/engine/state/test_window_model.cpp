@@ -1,6 +1,7 @@
 // The window store against a straightforward model of the documented semantics: each key's
 // events, pruned relative to the newest time seen, an event older than that window not
-// stored, and the aggregate over (t - window, t].
+// stored, and the aggregate over (t - window, t]. Events are kept for the window and a
+// minute of grace for late records (late_record_grace_ms).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -90,7 +91,7 @@ TEST_CASE("count, ratio, sum and share match the model with out-of-order records
             const std::string key = "k" + std::to_string(k);
             const double got = store.add_and_value(0, key, o);
             const model_event e{t, flag, fn == window_function::sum ? o.amount : 0};
-            const double expected = model[k].add(e, window)
+            const double expected = model[k].add(e, window + late_record_grace_ms)  // kept: window and grace
                                         ? model[k].value(fn, window, t)
                                         : model_entry{INT64_MIN, {e}}.value(fn, window, t);
             mismatches += got == expected ? 0 : 1;

@@ -51,17 +51,38 @@ TEST_CASE("out-of-order events count only for times at or after them") {
     CHECK(store.stats().late_dropped == 0);
 }
 
-TEST_CASE("an event older than its entry's window is not stored and is told its own value") {
+TEST_CASE("an event older than its entry's window and the late grace is not stored and is told its own value") {
     window_store store({});
     store.set_specs({make_spec(0, window_function::count, minute_ms, "count 1m"),
                      make_spec(1, window_function::sum, minute_ms, "sum 1m")});
-    store.add(0, "k", at(100 * second_ms));
-    store.add(1, "k", amount_at(100 * second_ms, 7));
-    CHECK(store.add_and_value(0, "k", at(40 * second_ms)) == 1);
-    CHECK(store.add_and_value(1, "k", amount_at(40 * second_ms, 5)) == 5);
-    CHECK(store.value(0, "k", 100 * second_ms) == 1);
-    CHECK(store.value(1, "k", 100 * second_ms) == 7);
+    store.add(0, "k", at(200 * second_ms));
+    store.add(1, "k", amount_at(200 * second_ms, 7));
+    // Kept: (200 s - 1 min - 1 min grace, 200 s] = (80 s, 200 s]; 70 s is older.
+    CHECK(store.add_and_value(0, "k", at(70 * second_ms)) == 1);
+    CHECK(store.add_and_value(1, "k", amount_at(70 * second_ms, 5)) == 5);
+    CHECK(store.value(0, "k", 200 * second_ms) == 1);
+    CHECK(store.value(1, "k", 200 * second_ms) == 7);
     CHECK(store.stats().late_dropped == 2);
+}
+
+TEST_CASE("a record that arrives after newer ones sees its own window whole, within the late grace") {
+    window_store store({});
+    store.set_specs({make_spec(0, window_function::count, minute_ms, "count 1m"),
+                     make_spec(1, window_function::distinct, minute_ms, "distinct 1m"),
+                     make_spec(2, window_function::ratio, minute_ms, "ratio 1m")});
+    for (const std::int64_t t : {std::int64_t{0}, std::int64_t{59'999}, std::int64_t{60'000}, std::int64_t{60'001}}) {
+        store.add(0, "k", at(t));
+        store.add(1, "k", value_at(t, static_cast<std::uint64_t>(t) + 1));
+        store.add(2, "k", matched_at(t, t == 0));
+    }
+    // A record stamped 30 s arrives last: its window (-30 s, 30 s] holds the one at 0 and itself.
+    CHECK(store.add_and_value(0, "k", at(30'000)) == 2);
+    CHECK(store.add_and_value(1, "k", value_at(30'000, 999)) == 2);
+    CHECK(store.add_and_value(2, "k", matched_at(30'000, false)) == 0.5);
+    // The newest time still sees only its own window: (1.001 s, 60.001 s].
+    CHECK(store.value(0, "k", 60'001) == 4);  // 30, 59.999, 60, 60.001
+    CHECK(store.value(1, "k", 60'001) == 4);
+    CHECK(store.stats().late_dropped == 0);
 }
 
 TEST_CASE("count does not store an unmatched event but still answers") {
