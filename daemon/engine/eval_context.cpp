@@ -53,7 +53,7 @@ eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& 
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
-    folded_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = false;
+    folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = false;
     minute_ = -1;
     day_.reset();
     ip_country_ready_ = false;
@@ -217,6 +217,13 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::sms_text_folded:
             derive_text();
             return text_value(folded_, r.sms.present);
+        case field_id::sms_text_compact:
+            if (!compact_ready_) {
+                derive_text();
+                text::compact_folded(folded_, compact_);
+                compact_ready_ = true;
+            }
+            return text_value(compact_, r.sms.present);
         case field_id::sms_parts: return number_value(static_cast<double>(r.sms.parts), r.sms.present);
         case field_id::sms_length: return number_value(static_cast<double>(utf8_length(r.sms.text)), r.sms.present);
         case field_id::sms_urls:

@@ -94,6 +94,8 @@ private:
 
     bool folded_ready_ = false;
     std::string folded_;
+    bool compact_ready_ = false;
+    std::string compact_;
     bool urls_ready_ = false;
     std::vector<std::string> urls_;
     std::vector<std::string> domains_;

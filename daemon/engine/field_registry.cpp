@@ -30,6 +30,7 @@ std::vector<field_def> make_fields() {
         {field_id::sms_sender_is_alpha, "sms.sender_is_alpha", T::boolean, S::sms, {}, "the sender is a brandname"},
         {field_id::sms_text, "sms.text", T::text, S::sms, {}, "message text"},
         {field_id::sms_text_folded, "sms.text_folded", T::text, S::sms, {}, "text without diacritics, lower case, spacing folded"},
+        {field_id::sms_text_compact, "sms.text_compact", T::text, S::sms, {}, "sms.text_folded with its spaces left out: 'c.h.u.y.e.n k.h.o.a.n' reads 'chuyenkhoan'"},
         {field_id::sms_parts, "sms.parts", T::number, S::sms, {}, "concatenated parts"},
         {field_id::sms_length, "sms.length", T::number, S::sms, {}, "text length in characters"},
         {field_id::sms_urls, "sms.urls", T::text_set, S::sms, {}, "URLs written in the text"},

@@ -374,9 +374,14 @@ private:
     // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
     // "chuyen khoan" finds.
     static std::string fold_literal(const field_ref& f, const std::string& value) {
-        if (f.id != field_id::sms_text_folded) return value;
         std::string out;
-        text::fold_text(value, out);
+        if (f.id == field_id::sms_text_folded) {
+            text::fold_text(value, out);
+        } else if (f.id == field_id::sms_text_compact) {
+            text::compact_text(value, out);  // "chuyen khoan" finds "c.h.u.y.e.n k.h.o.a.n"
+        } else {
+            return value;
+        }
         return out;
     }
 
@@ -520,8 +525,8 @@ private:
         if (it->second->intel) return intel_list_index(*it->second, use, offset, field);
         // Items tested against sms.text_folded are folded as the field is (a second matcher:
         // the same list may serve other fields as written).
-        const bool fold = field.id == field_id::sms_text_folded;
-        const auto key = std::make_pair(fold ? name + "\x1f" "folded" : name, use);
+        const bool fold = field.id == field_id::sms_text_folded || field.id == field_id::sms_text_compact;
+        const auto key = std::make_pair(fold ? name + "\x1f" + std::string(field.name()) : name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;
         std::vector<const located_text*> from;

@@ -352,6 +352,43 @@ TEST_CASE("Vietnamese text folding, URL domains and time of day reach the condit
     CHECK(d.final_action == action::block);
 }
 
+TEST_CASE("sms.text_compact reads text spaced out to dodge keywords, its literals and list items compacted at load") {
+    auto e = load(R"(
+- list: transfer_words
+  items: ["Chuyển Khoản", "mã OTP của bạn"]
+- rule: spaced_transfer
+  events: [sms.submit]
+  condition: sms.text_compact contains "Chuyển Khoản"
+  action: block
+  priority: critical
+- rule: spaced_list
+  events: [sms.submit]
+  condition: sms.text_compact contains_any transfer_words
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    model::record r;
+    r.id = "s";
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.time_ms = 1'795'000'000'000;
+    engine::decision d;
+    for (const char* text : {"Vui long c.h.u.y.e.n  k-h-o-a-n ngay", "Chuyển\u200bkhoản ngay", "CHUYỂN KHOẢN", "chuyen_khoan"}) {
+        CAPTURE(text);
+        r.sms.text = text;
+        e->decide(r, d);
+        CHECK(d.final_action == action::block);
+        REQUIRE(d.rules.size() == 2);
+    }
+    r.sms.text = "chuyen tien vao khoan vay";
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+    r.sms.text = "Ma O.T.P cua ban la 1234";
+    e->decide(r, d);
+    CHECK(d.final_action == action::warn);
+}
+
 TEST_CASE("an aggregate kept by one key is read at another with 'for': calls back to a number that rang many subscribers") {
     auto e = load(R"(
 - rule: called_back

@@ -241,4 +241,16 @@ void fold_text_mapped(std::string_view utf8, std::string& out,
     fold<true>(utf8, out, &offsets);
 }
 
+void compact_folded(std::string_view folded, std::string& out) {
+    out.clear();
+    for (const char c : folded)
+        if (c != ' ') out.push_back(c);
+}
+
+void compact_text(std::string_view utf8, std::string& out) {
+    std::string folded;
+    fold_text(utf8, folded);
+    compact_folded(folded, out);
+}
+
 }  // namespace ringfence::engine::text

@@ -28,6 +28,12 @@ namespace ringfence::engine::text {
 
 void fold_text(std::string_view utf8, std::string& out);
 
+// sms.text_compact: the folded text with its spaces left out, so spacing used to break up
+// words ("c.h.u.y.e.n  k-h-o-a-n", "Chuyển\u200bkhoản") reads "chuyenkhoan". Replaces out.
+void compact_text(std::string_view utf8, std::string& out);
+// The same, from text fold_text already folded.
+void compact_folded(std::string_view folded, std::string& out);
+
 // The same folding; offsets receives, for every byte of out, the offset in utf8 of the
 // character it came from (a folding space maps to the first separator of its run). Used to
 // point from a match in folded text back into the original.

@@ -136,3 +136,15 @@ TEST_CASE("unmask_ascii: full-width ASCII, odd full stops and zero-width charact
     CHECK(ringfence::testing::allocation_count() == before);
     CHECK(changed);
 }
+
+TEST_CASE("compact_text: folded text with its spaces left out") {
+    std::string out;
+    ringfence::engine::text::compact_text("c.h.u.y.e.n  k-h-o-a-n", out);
+    CHECK(out == "chuyenkhoan");
+    ringfence::engine::text::compact_text("Chuyển\u200bkhoản", out);
+    CHECK(out == "chuyenkhoan");
+    ringfence::engine::text::compact_text("  ", out);
+    CHECK(out.empty());
+    ringfence::engine::text::compact_folded("ma otp", out);
+    CHECK(out == "maotp");
+}
