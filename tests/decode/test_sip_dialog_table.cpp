@@ -213,4 +213,15 @@ TEST_CASE("the origin comes from the INVITE's source address") {
 }
 
 }  // namespace
+TEST_CASE("a User-Agent folded over two lines reaches the record as one line") {
+    dialog_fixture f;
+    f.send("INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
+           "To: <sip:0987654321@192.0.2.1>\r\nCall-ID: folded-1\r\nCSeq: 1 INVITE\r\n"
+           "User-Agent: Folded\r\n \tUA/2\r\n\r\n",
+           1000);
+    REQUIRE(f.events.lines.size() == 1);
+    INFO(f.events.lines[0]);
+    CHECK(f.events.lines[0].find(R"("user_agent":"Folded UA/2")") != std::string::npos);
+}
+
 }  // namespace ringfence::test

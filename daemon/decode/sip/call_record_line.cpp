@@ -25,6 +25,22 @@ void append_number(std::string& out, std::string_view name, std::int64_t value, 
     common::append_json_int(out, value);
 }
 
+// A header value folded over several lines (RFC 3261 7.3.1: a line starting with a space
+// or tab continues the one before) is one line: each run of CR, LF, space and tab is one
+// space. The copy is made only for a value that holds a line break.
+void append_unfolded(std::string& out, std::string_view name, std::string_view value, bool& first, std::string& scratch) {
+    if (value.find_first_of("\r\n") == std::string_view::npos) return append_field(out, name, value, first);
+    scratch.clear();
+    bool blank = false;
+    for (const char c : value) {
+        const bool is_blank = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+        if (is_blank && !blank) scratch.push_back(' ');
+        if (!is_blank) scratch.push_back(c);
+        blank = is_blank;
+    }
+    append_field(out, name, scratch, first);
+}
+
 }  // namespace
 
 void append_record_line(std::string& out, const call_event& e) {
@@ -47,7 +63,8 @@ void append_record_line(std::string& out, const call_event& e) {
     append_field(out, "kind", model::to_string(e.origin_kind), inner);
     append_field(out, "trunk", e.trunk, inner);
     append_field(out, "ip", e.origin_ip, inner);
-    append_field(out, "user_agent", e.user_agent, inner);
+    thread_local std::string scratch;
+    append_unfolded(out, "user_agent", e.user_agent, inner, scratch);
     out += '}';
 
     if (e.ring_ms || e.talk_ms || !e.cause.empty()) {
