@@ -405,6 +405,23 @@ TEST_CASE("record parser: valid JSON numbers too large to hold: a known field sa
     CHECK(p.rec.extra[0].text == "1e999999");
 }
 
+TEST_CASE("record parser: a line that is not well-formed JSON still echoes an intact id written first") {
+    auto p = parse_line("{\"id\":\"c-9\",\"kind\":\"call.attempt\",\"caller\":\"\xff\",\"callee\":\"0987654321\"}");
+    REQUIRE_FALSE(p.status.ok);
+    CHECK(p.status.error == parse_error::malformed_json);
+    REQUIRE(p.status.id);
+    CHECK(*p.status.id == "c-9");
+    CHECK_FALSE(p.status.id_is_integer);
+    p = parse_line("{ \"id\" : 42 , \"kind\":\"call.attempt\",\"caller\":\"unclosed}");
+    REQUIRE(p.status.id);
+    CHECK(*p.status.id == "42");
+    CHECK(p.status.id_is_integer);
+    // Not first, escaped, or itself broken: no guess.
+    CHECK_FALSE(parse_line("{\"kind\":\"x\",\"id\":\"c-9\",\"caller\":\"\xff\"}").status.id);
+    CHECK_FALSE(parse_line("{\"id\":\"c\\\"9\",\"caller\":\"\xff\"}").status.id);
+    CHECK_FALSE(parse_line("{\"id\":\"c\xff\",\"caller\":\"x\"}").status.id);
+}
+
 TEST_CASE("record parser: times") {
     auto p = parse_line(call_with(R"("time":"2026-11-28T03:00:00.123Z")"));
     REQUIRE(p.status.ok);
@@ -642,7 +659,7 @@ TEST_CASE("record parser: the status carries the id for the error reply") {
     REQUIRE(p.status.id.has_value());
     CHECK(*p.status.id == "77");
 
-    // No id, an unreadable id, or a line that does not parse: null.
+    // No id, or an unreadable one: null.
     p = parse_line(R"({"kind":"call.attempt"})");
     CHECK(p.status.code() == "missing_field");
     CHECK_FALSE(p.status.id.has_value());
@@ -650,9 +667,11 @@ TEST_CASE("record parser: the status carries the id for the error reply") {
     p = parse_line(R"({"id":true,"kind":"call.attempt"})");
     CHECK(p.status.code() == "wrong_type");
     CHECK_FALSE(p.status.id.has_value());
+    // A line that does not parse echoes an id only when it is intact and written first.
     p = parse_line("{\"id\":\"c-11\",\"x\":\"\xFF\"}");
     CHECK(p.status.code() == "malformed_json");
-    CHECK_FALSE(p.status.id.has_value());
+    REQUIRE(p.status.id.has_value());
+    CHECK(*p.status.id == "c-11");
 }
 
 TEST_CASE("record parser: line endings and whitespace around the object") {

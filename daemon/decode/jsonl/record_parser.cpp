@@ -53,6 +53,46 @@ std::optional<std::string> recover_id(od::parser& parser, const char* data, std:
     return std::nullopt;
 }
 
+// When the line is not even well-formed JSON (invalid UTF-8, an unclosed string...), no
+// document can be read; an id written first, as the wire form shows it, is still echoed if
+// it is intact: {"id":"c-9",... or {"id":42,...
+std::optional<std::string> leading_id(std::string_view line, bool& is_integer) {
+    is_integer = false;
+    std::size_t i = 0;
+    auto skip_space = [&] {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')) ++i;
+    };
+    skip_space();
+    if (i >= line.size() || line[i++] != '{') return std::nullopt;
+    skip_space();
+    if (line.substr(i, 4) != "\"id\"") return std::nullopt;
+    i += 4;
+    skip_space();
+    if (i >= line.size() || line[i++] != ':') return std::nullopt;
+    skip_space();
+    if (i < line.size() && line[i] == '"') {
+        const std::size_t start = ++i;
+        while (i < line.size() && line[i] != '"') {
+            const auto c = static_cast<unsigned char>(line[i]);
+            if (c == '\\' || c < 0x20) return std::nullopt;  // escapes and controls: not worth guessing
+            ++i;
+        }
+        if (i >= line.size()) return std::nullopt;
+        const std::string_view id = line.substr(start, i - start);
+        if (!simdjson::validate_utf8(id.data(), id.size())) return std::nullopt;
+        return std::string(id);
+    }
+    const std::size_t start = i;
+    if (i < line.size() && line[i] == '-') ++i;
+    const std::size_t digits = i;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+    if (i == digits || i - digits > 19) return std::nullopt;
+    skip_space();
+    if (i >= line.size() || (line[i] != ',' && line[i] != '}')) return std::nullopt;
+    is_integer = true;
+    return std::string(trim_json_whitespace(line.substr(start, i - start)));
+}
+
 }  // namespace
 
 std::string_view to_string(parse_error e) noexcept {
@@ -92,10 +132,11 @@ struct record_json_parser::impl {
         od::document doc;
         if (const auto error = parser.iterate(copy.data(), copy.size(), buffer_capacity).get(doc)) {
             // Stage 1 failures (UTF-8, unclosed strings, control characters, empty line)
-            // leave no document to read an id from.
+            // leave no document to read an id from: only one written first is echoed.
             status.ok = false;
             status.error = parse_error::malformed_json;
             status.message = malformed_json_message(line, error, std::nullopt);
+            status.id = leading_id(line, status.id_is_integer);
             return status;
         }
         record_reader reader(*plan, doc, copy, out, status, name_scratch);
