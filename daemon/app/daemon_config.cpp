@@ -13,6 +13,7 @@
 
 #include "common/time_zone.hpp"
 #include "model/country_codes.hpp"
+#include "model/dial_string.hpp"
 #include "common/yaml_fields.hpp"
 
 namespace ringfence::app {
@@ -301,8 +302,9 @@ private:
         st.reject_unknown_keys();
         if (auto v = f.get_string_list("emergency_numbers")) {
             for (const std::string& number : *v) {
-                const bool dialable = !number.empty() && number.find_first_not_of("+0123456789 -.()/") == std::string::npos &&
-                                      number.find_first_of("0123456789") != std::string::npos;
+                // As the engine matches it: digits read as the numbering plan reads them.
+                const model::dial_string scanned = model::dial_string::scan(number);
+                const bool dialable = scanned.kind == model::dial_string::form::digits && scanned.digit_count > 0;
                 if (!dialable)
                     f.error(f.node("emergency_numbers"), "BAD_VALUE",
                             fmt::format("'engine.emergency_numbers': '{}' is not a number one can dial (digits, an optional leading +)", number));

@@ -59,6 +59,7 @@ void eval_context::begin(const model::record& rec) {
     ip_country_ready_ = false;
     facts_ready_[0] = facts_ready_[1] = false;
     lowered_for_ = -1;
+    number_keys_.clear();
     std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
     gap_ms.reset();
     first_contact = true;
@@ -279,8 +280,7 @@ std::string_view eval_context::key_text(const field_ref& f) {
     switch (v.type) {
         case field_type::text: return v.text;
         case field_type::number:
-            number_text_ = fmt::format("{}", v.number);
-            return number_text_;
+            return number_keys_.emplace_back(fmt::format("{}", v.number));
         case field_type::boolean: return v.boolean ? "true" : "false";
         case field_type::text_set: return {};
     }

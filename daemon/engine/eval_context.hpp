@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,8 +59,8 @@ public:
     // The value of aggregate a for the record being decided (its key from this record).
     double aggregate_value(std::uint32_t a);
     void set_aggregate_value(std::uint32_t a, double v);
-    // The key of d from this record (a view into the record or a buffer reused by the next
-    // call); empty when the record has no value for it.
+    // The key of d from this record (a view into the record, or into text this context keeps
+    // until the next record); empty when the record has no value for it.
     std::string_view key_of(const aggregate_def& d);
     // The key d's value is read at for this record: its `for` field, else its `by` key.
     std::string_view read_key_of(const aggregate_def& d);
@@ -121,7 +122,9 @@ private:
     std::string since_text_[2];
     std::string lowered_;
     int lowered_for_ = -1;
-    std::string number_text_;
+    // Number keys written as text, one per key asked for: each stays put until the next
+    // record (a deque never moves its elements), so a key view outlives the next key_of.
+    std::deque<std::string> number_keys_;
     std::vector<double> agg_values_;
     std::vector<std::uint8_t> agg_ready_;
 };

@@ -373,6 +373,11 @@ private:
     // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
     // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
     // "chuyen khoan" finds.
+    // The text fields whose literals and list items are folded at load as the field is.
+    static bool folds_literals(const field_ref& f) {
+        return f.id == field_id::sms_text_folded || f.id == field_id::sms_text_compact;
+    }
+
     static std::string fold_literal(const field_ref& f, const std::string& value) {
         std::string out;
         if (f.id == field_id::sms_text_folded) {
@@ -525,7 +530,7 @@ private:
         if (it->second->intel) return intel_list_index(*it->second, use, offset, field);
         // Items tested against sms.text_folded are folded as the field is (a second matcher:
         // the same list may serve other fields as written).
-        const bool fold = field.id == field_id::sms_text_folded || field.id == field_id::sms_text_compact;
+        const bool fold = folds_literals(field);
         const auto key = std::make_pair(fold ? name + "\x1f" + std::string(field.name()) : name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;

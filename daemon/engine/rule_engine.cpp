@@ -1,5 +1,7 @@
 #include "engine/rule_engine.hpp"
 
+#include "model/dial_string.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -56,37 +58,25 @@ eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, con
 }
 
 // The window-state adds of one record, gathered first and applied as one batch (so their
-// cache misses overlap: window_store::add_batch), then handed to the rules as values.
+// cache misses overlap: window_store::add_batch), then handed to the rules as values. Keys
+// are views that stay valid for the record (eval_context::key_of).
 struct aggregate_batch {
     std::vector<state::batched_add> adds;
     std::vector<std::uint32_t> aggregate_of;  // per add: the aggregate it answers, or none
-    std::vector<std::uint32_t> key_end;       // per add: its key's end in `keys`
-    std::string keys;  // the keys' bytes: a key may sit in a buffer the next key reuses
     static constexpr std::uint32_t no_aggregate = ~std::uint32_t{0};
 
     void clear() {
         adds.clear();
         aggregate_of.clear();
-        key_end.clear();
-        keys.clear();
     }
     void push(std::uint32_t spec_id, std::string_view key, const state::observation& o, std::uint32_t aggregate) {
-        keys.append(key);
         state::batched_add a;
         a.spec_id = spec_id;
+        a.key = key;
         a.o = o;
         a.want_value = aggregate != no_aggregate;
         adds.push_back(a);
         aggregate_of.push_back(aggregate);
-        key_end.push_back(static_cast<std::uint32_t>(keys.size()));
-    }
-    // Points each add at its key once `keys` no longer moves.
-    void seal() {
-        std::uint32_t begin = 0;
-        for (std::size_t i = 0; i < adds.size(); ++i) {
-            adds[i].key = std::string_view(keys).substr(begin, key_end[i] - begin);
-            begin = key_end[i];
-        }
     }
 };
 
@@ -124,7 +114,6 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
         }
     }
     ctx.collect_evidence = saved;
-    batch.seal();
     windows.add_batch(batch.adds);
     for (std::size_t i = 0; i < batch.adds.size(); ++i) {
         if (batch.aggregate_of[i] != aggregate_batch::no_aggregate) ctx.set_aggregate_value(batch.aggregate_of[i], batch.adds[i].value);
@@ -350,20 +339,14 @@ rule_engine_stats rule_engine::stats() const {
 
 namespace {
 
-// True when a and b dial the same thing: equal once the separators people and switches
-// write into numbers (spaces, '-', '.', '(', ')', '/') are left out, so "11 3" and "1-1-3"
-// are 113 as the numbering plan reads them. No allocation: this runs for every block.
+// True when a and b dial the same number as the numbering plan reads them (separators left
+// out: "11 3", "1-1-3" and "(113)" are 113). Scanning allocates nothing; this runs only for
+// a record about to be blocked.
 bool same_dialled(std::string_view a, std::string_view b) {
-    auto separator = [](char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\t'; };
-    std::size_t i = 0, j = 0;
-    for (;;) {
-        while (i < a.size() && separator(a[i])) ++i;
-        while (j < b.size() && separator(b[j])) ++j;
-        if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
-        if (a[i] != b[j]) return false;
-        ++i;
-        ++j;
-    }
+    const model::dial_string x = model::dial_string::scan(a);
+    const model::dial_string y = model::dial_string::scan(b);
+    return x.kind == model::dial_string::form::digits && y.kind == model::dial_string::form::digits && x.plus == y.plus &&
+           x.digits() == y.digits();
 }
 
 }  // namespace

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "model/number.hpp"
+
 namespace ringfence::model {
 
 struct dial_string {
@@ -35,6 +37,18 @@ struct dial_string {
     std::string_view digits() const noexcept { return {digit_buffer.data(), digit_count}; }
 
     static dial_string scan(std::string_view raw) noexcept;
+    // What the scan alone says is wrong: none for digits (the plan reads them further) and
+    // for an alphanumeric sender.
+    normalize_error error() const noexcept {
+        switch (kind) {
+            case form::empty: return normalize_error::empty;
+            case form::bad_character: return normalize_error::bad_character;
+            case form::too_long: return normalize_error::too_long;
+            case form::alphanumeric:
+            case form::digits: return normalize_error::none;
+        }
+        return normalize_error::bad_character;
+    }
 };
 
 }  // namespace ringfence::model

@@ -116,18 +116,10 @@ normalize_error numbering_plan::normalize(std::string_view raw, number_info& out
     out.is_home = false;
 
     const dial_string s = dial_string::scan(raw);
-    switch (s.kind) {
-        case dial_string::form::empty:
-            return normalize_error::empty;
-        case dial_string::form::bad_character:
-            return normalize_error::bad_character;
-        case dial_string::form::too_long:
-            return normalize_error::too_long;
-        case dial_string::form::alphanumeric:
-            out.type = number_type::alphanumeric;
-            return normalize_error::none;
-        case dial_string::form::digits:
-            break;
+    if (const normalize_error e = s.error(); e != normalize_error::none) return e;
+    if (s.kind == dial_string::form::alphanumeric) {
+        out.type = number_type::alphanumeric;
+        return normalize_error::none;
     }
     return normalizer(impl_->plan, out).dialled(s.digits(), s.plus);
 }

@@ -417,13 +417,8 @@ bool record_reader::finish(std::int64_t received_at_ms) {
     if (has_sender_) {
         // The sender is checked whether or not it stands in for the caller, so the same
         // sender is not refused in one record and taken in the next.
-        const model::dial_string sender = model::dial_string::scan(rec_.sms.sender);
-        if (sender.kind == model::dial_string::form::bad_character || sender.kind == model::dial_string::form::too_long ||
-            sender.kind == model::dial_string::form::empty)
-            return values_.fail(parse_error::bad_number,
-                                not_a_number("sms.sender", sender.kind == model::dial_string::form::too_long ? model::normalize_error::too_long
-                                                           : sender.kind == model::dial_string::form::empty  ? model::normalize_error::empty
-                                                                                                               : model::normalize_error::bad_character));
+        if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
+            return values_.fail(parse_error::bad_number, not_a_number("sms.sender", error));
     }
     for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{"caller", &rec_.caller}, {"callee", &rec_.callee}, {"asserted", &rec_.asserted}}) {
         if (number->present && mistyped_number(*number))
