@@ -98,6 +98,13 @@ struct compiled_rule {
     int line = 0;
 };
 
+// A list lookup the rules of an event kind make (an `in list` test on a text field): the
+// engine starts loading its entry when a record of that kind arrives (list_matcher::prefetch).
+struct list_probe {
+    field_ref field;
+    std::uint32_t list = 0;
+};
+
 class regex_matcher;  // PCRE2, compiled once (engine/regex_matcher.hpp)
 
 struct compiled_ruleset {
@@ -108,6 +115,7 @@ struct compiled_ruleset {
     std::vector<std::shared_ptr<regex_matcher>> regexes;
     std::array<std::vector<std::uint32_t>, model::event_kind_count> rules_by_kind;       // rule indexes
     std::array<std::vector<std::uint32_t>, model::event_kind_count> aggregates_by_kind;  // aggregates fed by that kind
+    std::array<std::vector<list_probe>, model::event_kind_count> list_probes_by_kind;     // each (field, list) once
     // Stateful derived fields the rules read (kept only when some rule needs them).
     bool needs_gap = false;
     bool needs_first_contact = false;

@@ -37,6 +37,9 @@ public:
     // expired at or before it. On a hit, detail (when not null) receives the entry. Pack
     // lists ignore the time.
     virtual bool match_at(std::string_view value, std::int64_t time_ms, list_hit_detail* detail) const;
+    // Starts loading what match_at(value) will read, so that cache miss overlaps other work.
+    // Only a hint: lists small enough to stay in cache do nothing.
+    virtual void prefetch(std::string_view value) const { (void)value; }
     virtual std::size_t size() const = 0;
     virtual std::size_t bytes() const = 0;
 

@@ -71,6 +71,7 @@ public:
         warn_unused();
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a)
             if (live_aggregates_.count(a) && !readers_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
+        for (int k = 0; k < model::event_kind_count; ++k) collect_list_probes(static_cast<std::size_t>(k));
         return std::move(out_);
     }
 
@@ -906,6 +907,26 @@ private:
         for (int k = 0; k < model::event_kind_count; ++k)
             if (mask_ & (1u << k)) out_->rules_by_kind[static_cast<std::size_t>(k)].push_back(idx);
         out_->rules.push_back(std::move(c));
+    }
+
+    // The exact-match list lookups records of kind k may make, in rules and in the `where`
+    // of the aggregates they feed: each (field, list) once.
+    void collect_list_probes(std::size_t k) {
+        std::vector<list_probe>& probes = out_->list_probes_by_kind[k];
+        auto add = [&](const node& n) {
+            if (out_->lists[n.list]->use() != list_use::exact || n.type != field_type::text) return;
+            for (const auto& p : probes)
+                if (p.list == n.list && p.field.id == n.lhs.field.id && p.field.extra_name == n.lhs.field.extra_name) return;
+            probes.push_back({n.lhs.field, n.list});
+        };
+        auto walk = [&](auto& self, std::uint32_t idx) -> void {
+            if (idx == no_node) return;
+            const node& n = out_->nodes[idx];
+            if (n.o == node::op::in_list) add(n);
+            for (const std::uint32_t c : n.children) self(self, c);
+        };
+        for (const std::uint32_t r : out_->rules_by_kind[k]) walk(walk, out_->rules[r].root);
+        for (const std::uint32_t a : out_->aggregates_by_kind[k]) walk(walk, out_->aggregates[a].where);
     }
 
     void warn_unused() {

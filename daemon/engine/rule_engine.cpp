@@ -120,6 +120,16 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     }
 }
 
+// Starts loading the list entries the rules of this kind will look up (intelligence lists
+// of millions: each lookup is a cache miss), so those loads overlap the record's window and
+// call-history work instead of following it.
+void prefetch_list_lookups(eval_context& ctx, const compiled_ruleset& rs) {
+    for (const list_probe& p : rs.list_probes_by_kind[static_cast<int>(ctx.rec().kind)]) {
+        const field_value v = ctx.get(p.field);
+        if (v.present && v.type == field_type::text) rs.lists[p.list]->prefetch(v.text);
+    }
+}
+
 }  // namespace
 
 void append_evidence_json(std::string& out, const eval_context& ctx) {
@@ -371,6 +381,7 @@ void rule_engine::decide(const model::record& rec, decision& out) {
     out.ruleset_version = rs->version;
     eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get(), ip_countries_.get());
     ctx.begin(rec);
+    prefetch_list_lookups(ctx, *rs);
     if (rs->needs_gap || rs->needs_first_contact || rs->needs_concurrency) {
         const auto r = activity_->observe(rec, rs->needs_gap, rs->needs_first_contact, rs->needs_concurrency);
         ctx.gap_ms = r.gap_ms;

@@ -39,6 +39,8 @@ public:
         return true;
     }
 
+    void prefetch(std::string_view value) const override { list_->pin().prefetch(value); }
+
     std::size_t size() const override { return list_->current()->size(); }
     std::size_t bytes() const override { return list_->current()->memory_bytes(); }
 

@@ -88,6 +88,12 @@ const intel_entry* intel_snapshot::lookup(std::string_view key, std::int64_t tim
     return nullptr;
 }
 
+void intel_snapshot::prefetch(std::string_view value) const noexcept {
+    using engine::intel_kind;
+    if (entries_.empty() || value.empty() || kind_ == intel_kind::number_prefix || kind_ == intel_kind::ip || kind_ == intel_kind::url) return;
+    __builtin_prefetch(&slots_[engine::lists::hash_string(value) & slot_mask_]);
+}
+
 const intel_entry* intel_snapshot::find_prefix(std::string_view number, std::int64_t time_ms) const noexcept {
     if (!number.empty() && number.front() == '+') number.remove_prefix(1);
     // Longest first; an expired longer prefix lets a shorter live one answer.

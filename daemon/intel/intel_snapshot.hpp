@@ -53,6 +53,10 @@ public:
     // The entry value matches for a record at time_ms, or null.
     const intel_entry* find(std::string_view value, std::int64_t time_ms) const noexcept;
 
+    // Starts loading the slot find(value) reads first, for the kinds looked up by their value
+    // as it is (numbers, domains, accounts...); a no-op for prefixes, IP ranges and URLs.
+    void prefetch(std::string_view value) const noexcept;
+
     engine::intel_kind kind() const noexcept { return kind_; }
     std::size_t size() const noexcept { return entries_.size(); }
     std::size_t memory_bytes() const noexcept;

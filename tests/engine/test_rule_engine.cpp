@@ -630,3 +630,46 @@ TEST_CASE("a malformed window is RULES_BAD_WINDOW at the window, a bad list item
 )", &diags));
     CHECK(texts(diags) == "pack.yaml:2:22: error RULES_BAD_LIST_ITEM: list 'prefixes': 'not-a-number' is not a number prefix (digits, optionally after +)\n");
 }
+
+TEST_CASE("the exact list lookups a kind makes are known at load, each (field, list) once, for the engine to prefetch") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- list: watched
+  items: ["+84911111111"]
+- list: watched_prefixes
+  items: ["+8490"]
+- rule: watched_caller
+  events: [call.attempt, sms.submit]
+  condition: caller.e164 in watched or (callee.e164 in watched and caller.e164 in watched)
+  action: block
+  priority: critical
+- rule: watched_prefix
+  events: [call.attempt]
+  condition: callee.e164 prefix_in watched_prefixes
+  action: warn
+  priority: warning
+- rule: counted
+  events: [call.end]
+  condition: count(call.attempt where caller.e164 in watched by callee.e164 within 1h) > 2
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    const auto rs = e->current();
+    auto probes = [&](model::event_kind k) {
+        std::vector<std::string> out;
+        for (const auto& p : rs->list_probes_by_kind[static_cast<int>(k)]) out.push_back(p.field.name() + " " + rs->lists[p.list]->name());
+        return out;
+    };
+    // Prefix lists are tries small enough to stay in cache: not probed ahead.
+    CHECK(probes(model::event_kind::call_attempt) == std::vector<std::string>{"caller.e164 watched", "callee.e164 watched"});
+    CHECK(probes(model::event_kind::sms_submit) == std::vector<std::string>{"caller.e164 watched", "callee.e164 watched"});
+    CHECK(probes(model::event_kind::call_end).empty());
+
+    // Deciding with the probes answers as before: the listed caller is blocked.
+    engine::decision d;
+    e->decide(call("p1", t0, "+84911111111", true, "+84987654321"), d);
+    CHECK(d.final_action == action::block);
+    e->decide(call("p2", t0, "+84922222222", true, "+84987654321"), d);
+    CHECK(d.final_action == action::allow);
+}

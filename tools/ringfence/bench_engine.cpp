@@ -35,6 +35,7 @@ struct bench_options {
     std::uint64_t intel_domains = 100'000;
     std::uint64_t keywords = 5'000;
     std::vector<std::string> rule_paths;
+    std::string only;  // "calls" or "sms": time one kind alone (for profiling)
 };
 
 std::string subscriber(std::uint64_t i) { return fmt::format("+849{:08}", i % 100'000'000); }
@@ -105,8 +106,9 @@ int bench_engine(std::vector<std::string> args) {
         else if (args[i] == "--intel-numbers") o.intel_numbers = v;
         else if (args[i] == "--intel-domains") o.intel_domains = v;
         else if (args[i] == "--keywords") o.keywords = v;
+        else if (args[i] == "--only" && (args[i + 1] == "calls" || args[i + 1] == "sms")) o.only = args[i + 1];
         else {
-            std::fprintf(stderr, "usage: ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N]\n");
+            std::fprintf(stderr, "usage: ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N] [--only calls|sms]\n");
             return 2;
         }
     }
@@ -193,8 +195,8 @@ int bench_engine(std::vector<std::string> args) {
                     static_cast<double>(o.records) / secs, static_cast<unsigned long long>(o.records), secs,
                     static_cast<unsigned long long>(blocked));
     };
-    run(calls, "call.attempt");
-    run(sms, "sms");
+    if (o.only != "sms") run(calls, "call.attempt");
+    if (o.only != "calls") run(sms, "sms");
 
     // One intelligence-list lookup on its own: the current snapshot read (no lock, no
     // shared count) and a hash probe, for numbers that are and are not listed.
