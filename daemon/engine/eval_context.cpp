@@ -199,6 +199,11 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::asserted_country: return number_party(r.asserted, 2);
         case field_id::asserted_type: return number_party(r.asserted, 3);
         case field_id::asserted_is_home: return number_party(r.asserted, 4);
+        case field_id::diversion_raw: return number_party(r.diversion, 0);
+        case field_id::diversion_e164: return number_party(r.diversion, 1);
+        case field_id::diversion_country: return number_party(r.diversion, 2);
+        case field_id::diversion_type: return number_party(r.diversion, 3);
+        case field_id::diversion_is_home: return number_party(r.diversion, 4);
         case field_id::origin_kind: return text_value(model::to_string(r.origin.kind), r.origin.kind != model::origin_kind::unspecified);
         case field_id::origin_trunk: return text_value(r.origin.trunk, true);
         case field_id::origin_ip: return text_value(r.origin.ip, true);

@@ -45,21 +45,25 @@ std::vector<field_def> make_fields() {
     struct party {
         const char* prefix;
         field_id raw, e164, country, type, is_home;
+        S scope;
     };
-    for (const party& p : {party{"caller", field_id::caller_raw, field_id::caller_e164, field_id::caller_country, field_id::caller_type, field_id::caller_is_home},
-                           party{"callee", field_id::callee_raw, field_id::callee_e164, field_id::callee_country, field_id::callee_type, field_id::callee_is_home},
-                           party{"asserted", field_id::asserted_raw, field_id::asserted_e164, field_id::asserted_country, field_id::asserted_type, field_id::asserted_is_home}}) {
+    for (const party& p : {party{"caller", field_id::caller_raw, field_id::caller_e164, field_id::caller_country, field_id::caller_type, field_id::caller_is_home, S::any},
+                           party{"callee", field_id::callee_raw, field_id::callee_e164, field_id::callee_country, field_id::callee_type, field_id::callee_is_home, S::any},
+                           party{"asserted", field_id::asserted_raw, field_id::asserted_e164, field_id::asserted_country, field_id::asserted_type, field_id::asserted_is_home, S::any},
+                           // The number a call was diverted (forwarded) from: SIP Diversion, or the switch's field.
+                           party{"diversion", field_id::diversion_raw, field_id::diversion_e164, field_id::diversion_country, field_id::diversion_type,
+                                 field_id::diversion_is_home, S::calls}}) {
         // Names live in static storage that never moves: field_def holds views of them.
         static std::deque<std::string> names;
         auto name = [&](const char* suffix) -> std::string_view {
             names.push_back(std::string(p.prefix) + "." + suffix);
             return names.back();
         };
-        f.push_back({p.raw, name("raw"), T::text, S::any, {}, "the number as presented"});
-        f.push_back({p.e164, name("e164"), T::text, S::any, {}, "E.164 form (+84…); empty for short codes and brandnames"});
-        f.push_back({p.country, name("country"), T::text, S::any, {}, "ISO 3166 country"});
-        f.push_back({p.type, name("type"), T::text, S::any, number_types, "number type from the numbering plan"});
-        f.push_back({p.is_home, name("is_home"), T::boolean, S::any, {}, "the number is domestic"});
+        f.push_back({p.raw, name("raw"), T::text, p.scope, {}, "the number as presented"});
+        f.push_back({p.e164, name("e164"), T::text, p.scope, {}, "E.164 form (+84…); empty for short codes and brandnames"});
+        f.push_back({p.country, name("country"), T::text, p.scope, {}, "ISO 3166 country"});
+        f.push_back({p.type, name("type"), T::text, p.scope, number_types, "number type from the numbering plan"});
+        f.push_back({p.is_home, name("is_home"), T::boolean, p.scope, {}, "the number is domestic"});
     }
     static const std::vector<std::string_view> statuses{"active", "notified", "one_way_locked", "two_way_locked", "terminated"};
     static const std::vector<std::string_view> owner_types{"individual", "business"};

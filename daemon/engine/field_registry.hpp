@@ -18,6 +18,7 @@ enum class field_id : std::uint16_t {
     caller_raw, caller_e164, caller_country, caller_type, caller_is_home,
     callee_raw, callee_e164, callee_country, callee_type, callee_is_home,
     asserted_raw, asserted_e164, asserted_country, asserted_type, asserted_is_home,
+    diversion_raw, diversion_e164, diversion_country, diversion_type, diversion_is_home,
     origin_kind, origin_trunk, origin_ip, origin_user_agent, origin_ip_country,
     call_ring_ms, call_talk_ms, call_cause,
     sms_sender, sms_sender_is_alpha, sms_text, sms_text_folded, sms_text_compact, sms_parts, sms_length,

@@ -16,8 +16,8 @@
 namespace ringfence::engine {
 
 // What the entries of an intelligence list are, and so how rules may use it:
-//   number         exact E.164 numbers       caller.e164 | callee.e164 | asserted.e164 in LIST
-//   number_prefix  E.164 number prefixes     caller.e164 | callee.e164 | asserted.e164 prefix_in LIST
+//   number         exact E.164 numbers       caller.e164 | callee.e164 | asserted.e164 | diversion.e164 in LIST
+//   number_prefix  E.164 number prefixes     caller.e164 | callee.e164 | asserted.e164 | diversion.e164 prefix_in LIST
 //   domain         registered domains        sms.domains in LIST
 //   url            URLs                      sms.urls in LIST
 //   ip             addresses and CIDR ranges origin.ip in LIST

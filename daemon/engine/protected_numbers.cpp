@@ -27,7 +27,9 @@ bool is_number_field(field_id id) {
         case field_id::callee_raw:
         case field_id::callee_e164:
         case field_id::asserted_raw:
-        case field_id::asserted_e164: return true;
+        case field_id::asserted_e164:
+        case field_id::diversion_raw:
+        case field_id::diversion_e164: return true;
         default: return false;
     }
 }

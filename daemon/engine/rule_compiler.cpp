@@ -35,10 +35,10 @@ struct intel_use {
 };
 
 const intel_use& intel_use_of(intel_kind k) {
-    static const std::vector<field_id> numbers{field_id::caller_e164, field_id::callee_e164, field_id::asserted_e164};
+    static const std::vector<field_id> numbers{field_id::caller_e164, field_id::callee_e164, field_id::asserted_e164, field_id::diversion_e164};
     static const intel_use uses[] = {
-        {list_use::exact, numbers, "caller.e164, callee.e164 or asserted.e164 in LIST"},
-        {list_use::number_prefix, numbers, "caller.e164, callee.e164 or asserted.e164 prefix_in LIST"},
+        {list_use::exact, numbers, "caller.e164, callee.e164, asserted.e164 or diversion.e164 in LIST"},
+        {list_use::number_prefix, numbers, "caller.e164, callee.e164, asserted.e164 or diversion.e164 prefix_in LIST"},
         {list_use::exact, {field_id::sms_domains}, "sms.domains in LIST"},
         {list_use::exact, {field_id::sms_urls}, "sms.urls in LIST"},
         {list_use::ip_cidr, {field_id::origin_ip}, "origin.ip in LIST"},
@@ -356,7 +356,8 @@ private:
     }
 
     static bool is_e164_field(const field_ref& f) {
-        return f.id == field_id::caller_e164 || f.id == field_id::callee_e164 || f.id == field_id::asserted_e164;
+        return f.id == field_id::caller_e164 || f.id == field_id::callee_e164 || f.id == field_id::asserted_e164 ||
+               f.id == field_id::diversion_e164;
     }
 
     // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or

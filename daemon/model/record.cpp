@@ -36,6 +36,7 @@ void record::clear() {
     caller.clear();
     callee.clear();
     asserted.clear();
+    diversion.clear();
     origin.kind = origin_kind::unspecified;
     origin.trunk.clear();
     origin.ip.clear();

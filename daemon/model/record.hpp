@@ -63,6 +63,7 @@ struct record {
     number_info caller;
     number_info callee;
     number_info asserted;           // network-asserted identity (P-Asserted-Identity)
+    number_info diversion;          // the number a call was diverted (forwarded) from: SIP Diversion, the most recent
     origin_info origin;
     call_info call;
     sms_info sms;

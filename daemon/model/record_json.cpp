@@ -126,6 +126,7 @@ void append_record_json(std::string& out, const record& r) {
     append_number(out, "caller", r.caller);
     append_number(out, "callee", r.callee);
     append_number(out, "asserted", r.asserted);
+    append_number(out, "diversion", r.diversion);
     append_origin(out, r.origin);
     append_call(out, r.call);
     append_sms(out, r.sms);

@@ -4,7 +4,7 @@
 //   {"id":…,"kind":"call.attempt","time":"2026-11-28T03:00:00.123Z","time_ms":…,
 //    "time_from_receipt":false,
 //    "caller":{"raw":…,"e164":…|null,"country":…|null,"type":"mobile","is_home":true},
-//    "callee":{…},"asserted":{…},                    each only when the record carried it
+//    "callee":{…},"asserted":{…},"diversion":{…},    each only when the record carried it
 //    "origin":{"kind":…,"trunk":…,"ip":…,"user_agent":…},  only the fields that are set;
 //                                                    left out when none is
 //    "call":{"ring_ms":…|null,"talk_ms":…|null,"cause":…|null},             when present

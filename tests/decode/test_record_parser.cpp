@@ -24,7 +24,7 @@ constexpr std::int64_t brief_time_ms = 1795834800123;
 
 const std::string full_call =
     R"({"id":"c-1","kind":"call.attempt","time":"2026-11-28T10:00:00.123+07:00",)"
-    R"("caller":"+84912345678","callee":"0987654321","asserted":"+84912345678",)"
+    R"("caller":"+84912345678","callee":"0987654321","asserted":"+84912345678","diversion":"0281234567",)"
     R"("origin":{"kind":"international","trunk":"INTL-GW-1","ip":"203.0.113.7","user_agent":"UA/1.0"},)"
     R"("call":{"ring_ms":1200,"talk_ms":0,"cause":"no_answer"},)"
     R"("sms":{"sender":"VCB","text":"hello","parts":2}})";
@@ -79,6 +79,10 @@ TEST_CASE("record parser: the full wire form of a call") {
 
     CHECK(r.asserted.present);
     CHECK(r.asserted.e164 == "+84912345678");
+
+    CHECK(r.diversion.present);
+    CHECK(r.diversion.raw == "0281234567");
+    CHECK(r.diversion.e164 == "+84281234567");
 
     CHECK(r.origin.kind == origin_kind::international);
     CHECK(r.origin.trunk == "INTL-GW-1");
@@ -369,6 +373,12 @@ TEST_CASE("record parser: numbers the plan rejects") {
                 parse_error::bad_number, "field 'callee': not a telephone number: '09123ABC' mixes letters and digits");
     check_error(call_with(R"("asserted":"0912345678x")"), parse_error::bad_number,
                 "field 'asserted': not a telephone number: '0912345678x' mixes letters and digits");
+    check_error(call_with(R"("diversion":"09 12 ; 34")"), parse_error::bad_number,
+                "field 'diversion': not a telephone number: bad character");
+    check_error(call_with(R"("diversion":"0912345678x")"), parse_error::bad_number,
+                "field 'diversion': not a telephone number: '0912345678x' mixes letters and digits");
+    check_error(call_with(R"("diversion":"0912345678","diversion":"0912345679")"), parse_error::bad_value,
+                "field 'diversion': appears more than once");
     // The sender is checked whether or not it stands in for the caller.
     check_error(R"({"id":"s-1","kind":"sms.submit","caller":"0912345678","callee":"0987654321","sms":{"sender":"a_b!","text":"x"}})",
                 parse_error::bad_number, "field 'sms.sender': not a telephone number: bad character");

@@ -92,6 +92,28 @@ TEST_CASE("an answered call: attempt, answer with ring time, end with talk time"
     CHECK(f.counters.dialogs_ended == 1);
 }
 
+TEST_CASE("a forwarded call carries the number it was diverted from: the first Diversion header, when it is a number") {
+    dialog_fixture f;
+    // Two diversions: the top header is the most recent (RFC 5806).
+    f.send(request("INVITE", "d1", 1,
+                   "Diversion: <sip:0281234567@192.0.2.9>;reason=no-answer;counter=1\r\n"
+                   "Diversion: <tel:+84912000001>;reason=unconditional\r\n"),
+           1000);
+    // A Diversion user that is a name is left out: the call keeps its record.
+    f.send(request("INVITE", "d2", 1, "Diversion: <sip:voicemail@192.0.2.9>;reason=user-busy\r\n"), 2000);
+    f.send(request("INVITE", "d3", 1), 3000);
+    REQUIRE(f.events.lines.size() == 3);
+    CHECK(
+        f.events.lines[0] ==
+        R"({"id":"d1","kind":"call.attempt","time":1000,"caller":"+84912345678","callee":"0987654321","diversion":"0281234567","origin":{"kind":"interconnect","ip":"203.0.113.7","user_agent":"UA"}})");
+    CHECK(f.events.lines[1].find("diversion") == std::string::npos);
+    CHECK(f.events.lines[2].find("diversion") == std::string::npos);
+    // The end of a diverted call says so too.
+    f.send(response(486, "d1", 1), 1500);
+    REQUIRE(f.events.lines.size() == 4);
+    CHECK(f.events.lines[3].find(R"("diversion":"0281234567")") != std::string::npos);
+}
+
 TEST_CASE(
     "cancelled and rejected calls end with their cause, a digest challenge does not end a call") {
     dialog_fixture f;

@@ -673,3 +673,38 @@ TEST_CASE("the exact list lookups a kind makes are known at load, each (field, l
     e->decide(call("p2", t0, "+84922222222", true, "+84987654321"), d);
     CHECK(d.final_action == action::allow);
 }
+
+TEST_CASE("diversion.* reads the number a call was diverted from: a home number forwarded abroad is caught") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- list: forwarding_destinations
+  items: ["+881"]
+- rule: forwarded_to_premium_abroad
+  events: [call.attempt]
+  condition: diversion.is_home and not callee.is_home and callee.e164 prefix_in forwarding_destinations
+  action: block
+  priority: critical
+  reason: "call to {callee.e164} forwarded from {diversion.e164}"
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    model::record r = call("f1", t0, "+84912345678", true, "+881612345678");
+    r.callee.is_home = false;
+    r.callee.country = "";
+    engine::decision d;
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);  // not diverted
+    r.diversion = {true, "0912000001", "+84912000001", "VN", model::number_type::mobile, true};
+    e->decide(r, d);
+    REQUIRE(d.final_action == action::block);
+    CHECK(d.rules[0].reason == "call to +881612345678 forwarded from +84912000001");
+
+    // Diversion is a call field: a rule reading it on SMS never matches, and the author is told.
+    auto sms_rule = load(R"(
+- rule: forwarded_sms
+  events: [sms.submit]
+  condition: diversion.e164 exists
+  action: warn
+  priority: warning
+)", &diags);
+    CHECK(texts(diags).find("diversion.e164") != std::string::npos);
+}

@@ -57,8 +57,8 @@ TEST_CASE("a use that does not fit the list's kind is an error at its place") {
         const char* message;
     };
     const bad cases[] = {
-        {"caller.e164 prefix_in police_numbers", "'caller.e164 prefix_in police_numbers': 'police_numbers' is an intelligence list of kind number (declared pack.yaml:3:10); use it as caller.e164, callee.e164 or asserted.e164 in LIST"},
-        {"caller.e164 in police_number_prefixes", "kind number_prefix (declared pack.yaml:5:10); use it as caller.e164, callee.e164 or asserted.e164 prefix_in LIST"},
+        {"caller.e164 prefix_in police_numbers", "'caller.e164 prefix_in police_numbers': 'police_numbers' is an intelligence list of kind number (declared pack.yaml:3:10); use it as caller.e164, callee.e164, asserted.e164 or diversion.e164 in LIST"},
+        {"caller.e164 in police_number_prefixes", "kind number_prefix (declared pack.yaml:5:10); use it as caller.e164, callee.e164, asserted.e164 or diversion.e164 prefix_in LIST"},
         {"caller.raw in police_numbers", "'caller.raw in police_numbers'"},
         {"origin.trunk in blocked_ips", "use it as origin.ip in LIST"},
         {"sms.text contains_any blocked_domains", "use it as sms.domains in LIST"},

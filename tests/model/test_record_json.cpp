@@ -133,6 +133,7 @@ TEST_CASE("record_json: a full record, every section in order") {
     set_number(r.callee, "+44 20 7946 0000", "+442079460000", "GB", model::number_type::fixed,
                false);
     set_number(r.asserted, "1900", "", "", model::number_type::short_code, true);
+    set_number(r.diversion, "0281234567", "+84281234567", "VN", model::number_type::fixed, true);
     r.origin.kind = model::origin_kind::international;
     r.origin.trunk = "TRK-7";
     r.origin.ip = "203.0.113.9";
@@ -160,6 +161,7 @@ TEST_CASE("record_json: a full record, every section in order") {
         R"("caller":{"raw":"0912 345 678","e164":"+84912345678","country":"VN","type":"mobile","is_home":true},)"
         R"("callee":{"raw":"+44 20 7946 0000","e164":"+442079460000","country":"GB","type":"fixed","is_home":false},)"
         R"("asserted":{"raw":"1900","e164":null,"country":null,"type":"short_code","is_home":true},)"
+        R"("diversion":{"raw":"0281234567","e164":"+84281234567","country":"VN","type":"fixed","is_home":true},)"
         R"("origin":{"kind":"international","trunk":"TRK-7","ip":"203.0.113.9","user_agent":"Asterisk PBX 18"},)"
         R"("call":{"ring_ms":4200,"talk_ms":null,"cause":"normal clearing"},)"
         R"("sms":{"sender":"VCB","sender_is_alpha":true,"text":"OTP 123456","parts":2},)"

@@ -5,7 +5,7 @@
 //
 // Wire form (see the record fields in model/record.hpp):
 //   {"id":"c-1","kind":"call.attempt","time":"2026-11-28T10:00:00.123+07:00",
-//    "caller":"+84912345678","callee":"0987654321","asserted":"+84912345678",
+//    "caller":"+84912345678","callee":"0987654321","asserted":"+84912345678","diversion":"+84987654321",
 //    "origin":{"kind":"international","trunk":"INTL-GW-1","ip":"203.0.113.7","user_agent":"..."},
 //    "call":{"ring_ms":1200,"talk_ms":0,"cause":"no_answer"},
 //    "sms":{"sender":"VCB","text":"...","parts":1}}

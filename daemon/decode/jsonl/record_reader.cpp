@@ -26,12 +26,13 @@ enum top_field : int {
     f_caller,
     f_callee,
     f_asserted,
+    f_diversion,
     f_origin,
     f_call,
     f_sms
 };
-constexpr std::array<std::string_view, 9> top_fields{
-    "id", "kind", "time", "caller", "callee", "asserted", "origin", "call", "sms"};
+constexpr std::array<std::string_view, 10> top_fields{
+    "id", "kind", "time", "caller", "callee", "asserted", "diversion", "origin", "call", "sms"};
 
 enum origin_field : int { o_kind, o_trunk, o_ip, o_user_agent };
 constexpr std::array<std::string_view, 4> origin_fields{"kind", "trunk", "ip", "user_agent"};
@@ -183,6 +184,8 @@ bool record_reader::read_top_level_field(std::string_view key, value& v, std::ui
             return read_number(v, "callee", rec_.callee);
         case f_asserted:
             return read_number(v, "asserted", rec_.asserted);
+        case f_diversion:
+            return read_number(v, "diversion", rec_.diversion);
         case f_origin:
             return read_origin(v);
         case f_call:
@@ -420,7 +423,8 @@ bool record_reader::finish(std::int64_t received_at_ms) {
         if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
             return values_.fail(parse_error::bad_number, not_a_number("sms.sender", error));
     }
-    for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{"caller", &rec_.caller}, {"callee", &rec_.callee}, {"asserted", &rec_.asserted}}) {
+    for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{"caller", &rec_.caller}, {"callee", &rec_.callee}, {"asserted", &rec_.asserted},
+                                     {"diversion", &rec_.diversion}}) {
         if (number->present && mistyped_number(*number))
             return values_.fail(parse_error::bad_number,
                                 fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));

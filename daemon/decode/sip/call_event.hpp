@@ -17,6 +17,7 @@ struct call_event {
     std::string_view caller;    // From user
     std::string_view callee;    // To user, else the Request-URI user
     std::string_view asserted;  // P-Asserted-Identity user, else Remote-Party-ID user
+    std::string_view diversion; // the INVITE's (first, most recent) Diversion user, when it is a number
     model::origin_kind origin_kind = model::origin_kind::unspecified;
     std::string_view trunk;
     std::string_view origin_ip;

@@ -57,6 +57,7 @@ void append_record_line(std::string& out, const call_event& e) {
     if (!sms) append_field(out, "caller", e.caller, first);
     append_field(out, "callee", e.callee, first);
     append_field(out, "asserted", e.asserted, first);
+    append_field(out, "diversion", e.diversion, first);
 
     out += ",\"origin\":{";
     bool inner = true;

@@ -3,7 +3,7 @@
 // the same parser, numbering plan and engine as every other source, and `ringfence replay
 // --output records` can hand its lines to any of them.
 //   {"id":"<Call-ID>","kind":"call.end","time":<epoch ms>,"caller":"…","callee":"…",
-//    "asserted":"…","origin":{"kind":"…","trunk":"…","ip":"…","user_agent":"…"},
+//    "asserted":"…","diversion":"…","origin":{"kind":"…","trunk":"…","ip":"…","user_agent":"…"},
 //    "call":{"ring_ms":…,"talk_ms":…,"cause":"…"}}
 // sms.submit carries the From user as sms.sender (a brandname is not a caller number) and
 // the text of a text/* body. Empty fields are left out.

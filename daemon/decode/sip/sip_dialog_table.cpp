@@ -1,5 +1,7 @@
 #include "decode/sip/sip_dialog_table.hpp"
 
+#include "model/dial_string.hpp"
+
 #include <fmt/format.h>
 
 namespace ringfence::decode::sip {
@@ -14,6 +16,14 @@ bool is_method(std::string_view method, std::string_view expected) noexcept {
 
 std::int64_t ms_between(std::int64_t from_us, std::int64_t to_us) noexcept {
     return to_us > from_us ? (to_us - from_us) / 1000 : 0;
+}
+
+// The number the call was diverted from (RFC 5806: each diversion adds its header on top,
+// so the first is the most recent). Only a number: a Diversion user that is a name or
+// garbage is left out rather than costing the call its record.
+std::string_view diversion_number(const sip_message& m) noexcept {
+    const std::string_view user = m.diversion.user;
+    return model::dial_string::scan(user).kind == model::dial_string::form::digits ? user : std::string_view();
 }
 
 // The asserted identity: P-Asserted-Identity, else the older Remote-Party-ID.
@@ -71,6 +81,7 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     d.caller.assign(m.from.user);
     d.callee.assign(!m.to.user.empty() ? m.to.user : m.request_user);
     d.asserted.assign(asserted_user(m));
+    d.diversion.assign(diversion_number(m));
     d.user_agent.assign(m.user_agent);
     d.origin_ip.clear();
     packet.src.append_to(d.origin_ip);
@@ -108,6 +119,7 @@ void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_
     e.caller = d.caller;
     e.callee = d.callee;
     e.asserted = d.asserted;
+    e.diversion = d.diversion;
     e.origin_kind = d.origin_kind;
     e.trunk = d.trunk;
     e.origin_ip = d.origin_ip;

@@ -55,7 +55,7 @@ class sip_dialog_table {
     enum class phase : std::uint8_t { calling, answered, ended };
     struct dialog {
         const std::string* call_id = nullptr;  // the map's key
-        std::string caller, callee, asserted, user_agent, origin_ip, trunk;
+        std::string caller, callee, asserted, diversion, user_agent, origin_ip, trunk;
         model::origin_kind origin_kind = model::origin_kind::unspecified;
         phase state = phase::calling;
         std::int64_t invite_us = 0;
