@@ -14,57 +14,15 @@
 #include "engine/text/bank_account_extractor.hpp"
 #include "engine/text/sms_domains.hpp"
 #include "engine/text/url_extractor.hpp"
+#include "support/sms_corpus.hpp"
 
 using namespace ringfence::engine::text;
+using ringfence::test_support::parse_csv;
+using ringfence::test_support::read_all;
 
 namespace {
 
 const std::string sms_dir = std::string(RINGFENCE_SHARED_DATA_DIR) + "/sms";
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// RFC 4180 CSV: quoted fields with "" escapes and embedded newlines.
-std::vector<std::vector<std::string>> parse_csv(const std::string& s) {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quoted) {
-            if (c != '"') {
-                field += c;
-            } else if (i + 1 < s.size() && s[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else {
-                quoted = false;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-        } else if (c == '\n') {
-            row.push_back(std::move(field));
-            field.clear();
-            rows.push_back(std::move(row));
-            row.clear();
-        } else if (c != '\r') {
-            field += c;
-        }
-    }
-    if (!field.empty() || !row.empty()) {
-        row.push_back(std::move(field));
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
