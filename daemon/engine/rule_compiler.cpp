@@ -614,7 +614,7 @@ private:
         }
         d.kind = *kind;
         if (a.window_ms <= 0 || a.window_ms > state::max_window_ms) {
-            error(a.where_span.offset, "RULES_BAD_WINDOW",
+            error(a.window_where.offset, "RULES_BAD_WINDOW",
                   fmt::format("a window is longer than 0 and at most {} ({} ms); found {} ms", format_duration(state::max_window_ms / 3600000 * 3600000),
                               state::max_window_ms, a.window_ms));
             return no_node;

@@ -69,6 +69,9 @@ bool eval_compare(eval_context& ctx, const node& n) {
         return r;
     }
     const field_value a = ctx.get(n.lhs.field);
+    // A test on a field the record does not carry is false, whatever the operator (`!=`
+    // included), as for numbers above.
+    if (!a.present) return false;
     if (n.type == field_type::boolean) {
         const bool b = n.rhs.k == operand::kind::field ? ctx.get(n.rhs.field).boolean : n.rhs.boolean;
         return a.present && compare(a.boolean, n.cmp, b);

@@ -159,3 +159,27 @@ TEST_CASE("ringfence rules check counts definitions, not overrides or for-readin
     CHECK(r.exit_code == 0);
     CHECK(r.output.find("1 files: 2 rules enabled, 1 lists (2 entries), 1 macros, 1 aggregates, 0 tests; 0 errors, 0 warnings") != std::string::npos);
 }
+
+TEST_CASE("ringfence rules test: a record without a time comes a second after the one before it") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1m) >= 3
+  action: block
+  priority: critical
+- test: untimed_records_follow_a_timed_one
+  records:
+    - {id: a1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000001", callee: "0987000001"}
+    - {id: a2, kind: call.attempt, caller: "+84912000001", callee: "0987000001"}
+    - {id: a3, kind: call.attempt, caller: "+84912000001", callee: "0987000001"}
+    - {id: a4, kind: call.attempt, time: "2026-11-28T10:05:00+07:00", caller: "+84912000001", callee: "0987000001"}
+  expect:
+    - {id: a3, action: block, rules: [burst]}
+    - {id: a4, action: allow, rules: []}
+)";
+    const auto r = run_cli_status("rules test " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("1 passed, 0 failed") != std::string::npos);
+}

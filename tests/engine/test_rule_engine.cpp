@@ -605,7 +605,7 @@ TEST_CASE("look-alike evasion: full-width text, odd full stops and zero-width ch
 }
 
 TEST_CASE("a malformed window is RULES_BAD_WINDOW at the window, a bad list item is reported at the item") {
-    const std::pair<const char*, int> windows[] = {{"10x", 55}, {"0s", 55}, {"-5m", 55}, {"10", 55}};
+    const std::pair<const char*, int> windows[] = {{"10x", 55}, {"0s", 55}, {"-5m", 55}, {"10", 55}, {"13d", 55}};
     for (const auto& [window, column] : windows) {
         CAPTURE(window);
         std::vector<common::diagnostic> diags;
@@ -707,4 +707,36 @@ TEST_CASE("diversion.* reads the number a call was diverted from: a home number 
   priority: warning
 )", &diags);
     CHECK(texts(diags).find("diversion.e164") != std::string::npos);
+}
+
+TEST_CASE("a test on a text field the record does not carry is false, != included") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: not_gw1
+  events: [call.attempt]
+  condition: origin.trunk != "GW1"
+  action: warn
+  priority: warning
+- rule: not_that_asserted
+  events: [call.attempt]
+  condition: asserted.e164 != "+84912345678"
+  action: warn
+  priority: warning
+- rule: not_north
+  events: [call.attempt]
+  condition: extra.zone != north
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    model::record r = call("m1", t0, "+84912345678", true, "+84987654321");
+    r.origin.trunk.clear();
+    engine::decision d;
+    e->decide(r, d);
+    CHECK(d.rules.empty());
+    r.origin.trunk = "GW2";
+    r.asserted = {true, "+84900000000", "+84900000000", "VN", model::number_type::mobile, true};
+    r.extra.push_back({"zone", model::extra_field::json_type::string, "south"});
+    e->decide(r, d);
+    CHECK(d.rules.size() == 3);
 }

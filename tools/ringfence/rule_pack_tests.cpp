@@ -132,8 +132,9 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
     pack_test_report report;
     decode::record_json_parser parser(plan);
     const auto& items = eng.last_loaded().items;
-    // Records with no time get one a second apart from a fixed start, so runs repeat exactly.
-    const std::int64_t base_ms = 1'795'000'000'000;
+    // A record with no time gets the previous record's time plus a second (the first one a
+    // fixed start), so runs repeat exactly and untimed records follow timed ones in order.
+    const std::int64_t start_ms = 1'795'000'000'000;
     for (const auto& t : items.tests) {
         pack_test_result result{t.name, t.loc, {}};
         eng.reset_state();
@@ -145,13 +146,15 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
         else if (!t.intel.empty()) result.failures.push_back("this test seeds intel entries but no intel store was given");
         std::map<std::string, engine::decision> decided;
         model::record rec;
+        std::int64_t next_ms = start_ms;
         for (std::size_t i = 0; i < t.records_json.size(); ++i) {
-            const auto st = parser.parse(t.records_json[i], base_ms + static_cast<std::int64_t>(i) * 1000, rec);
+            const auto st = parser.parse(t.records_json[i], next_ms, rec);
             if (!st.ok) {
                 result.failures.push_back(fmt::format("{}:{}: record {} does not parse: {} ({})", t.record_locs[i].file,
                                                       t.record_locs[i].line, i + 1, st.message, st.code()));
                 continue;
             }
+            next_ms = rec.time_ms + 1000;
             engine::decision d;
             eng.decide(rec, d);
             decided[rec.id] = std::move(d);

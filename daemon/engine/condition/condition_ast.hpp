@@ -51,6 +51,7 @@ struct aggregate {
     std::string by_field;      // the key ("caller.e164"); empty when not given
     span by_where;
     std::int64_t window_ms = 0;
+    span window_where;         // the duration after `within`
     // "for FIELD": read the state of the key this record has in FIELD, not in by_field (the
     // state is still kept by by_field): count(sms.deliver by callee.e164 within 7d for
     // caller.e164) is how many SMS the caller of this record received.

@@ -543,6 +543,7 @@ class parser {
             return fail_window(window,
                                "'within' needs a duration greater than zero, found " + describe(window));
         agg->window_ms = window.millis;
+        agg->window_where = span_of(window);
         if (at(token_kind::kw_for)) {
             advance();
             if (!at(token_kind::identifier))

@@ -11,6 +11,8 @@
 //   values last seen up to one bucket width (window / 8) before the window may still count,
 //   which can only raise the estimate. For a query earlier than the newest record, values
 //   in the query's own bucket but later than t count too.
+// - Estimates are rounded to whole numbers: below a few dozen values the sketch counts
+//   them almost always exactly (linear counting over 1024 registers).
 // A fully used sketch costs about 9.6 KiB. The merged histogram and its estimate are cached,
 // so the common query (at the newest time, after an add) is O(1).
 #pragma once

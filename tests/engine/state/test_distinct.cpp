@@ -105,3 +105,17 @@ TEST_CASE("the HyperLogLog estimator is 0 for an empty sketch and small counts a
     for (int i = 0; i < 10; ++i) sketch.add(mix64(1000 + i), 0);
     CHECK(std::abs(sketch.estimate(0) - 10) < 0.5);
 }
+
+TEST_CASE("a key that passed the exact limit reads a few values exactly again once the window moves on") {
+    window_store store({});
+    store.set_specs({make_spec(0, window_function::distinct, 10 * 60'000, "distinct")});
+    for (std::uint64_t v = 0; v < 150; ++v) store.add(0, "A", value_at(1000 + static_cast<std::int64_t>(v), v));
+    CHECK(store.stats().sketch_switches == 1);
+    // 12 minutes later the 150 values are out of the 10-minute window and of the bucket
+    // (window / 8) the sketch may still count past its edge: one new value, then three.
+    const std::int64_t later = 1000 + 12 * 60'000;
+    CHECK(store.add_and_value(0, "A", value_at(later, 1000)) == 1);
+    CHECK(store.add_and_value(0, "A", value_at(later + 1, 1001)) == 2);
+    CHECK(store.add_and_value(0, "A", value_at(later + 2, 1000)) == 2);
+    CHECK(store.add_and_value(0, "A", value_at(later + 3, 1002)) == 3);
+}
