@@ -214,9 +214,29 @@ private:
         return constant(false);
     }
 
+    // Macros expand in place, so a pack can ask for a condition far larger than its text
+    // (each macro using the next twice doubles it) or nested deeper than the stack allows.
+    // Both are load errors, as the parser's own nesting limit is: the running set stays.
+    static constexpr std::size_t max_macro_depth = 64;
+    static constexpr std::size_t max_rule_nodes = 100'000;
+
     std::uint32_t compile_macro(const collected_macro& m, std::uint32_t use_offset) {
         if (std::find(macro_stack_.begin(), macro_stack_.end(), m.name) != macro_stack_.end()) {
             error(use_offset, "RULES_MACRO_CYCLE", fmt::format("macro '{}' uses itself (through {})", m.name, fmt::join(macro_stack_, " -> ")));
+            return constant(false);
+        }
+        if (rule_too_large_) return constant(false);  // said once for the rule
+        if (macro_stack_.size() >= max_macro_depth) {
+            rule_too_large_ = any_too_large_ = true;
+            error(use_offset, "RULES_CONDITION_TOO_LARGE",
+                  fmt::format("macro '{}' is nested more than {} macros deep (through {})", m.name, max_macro_depth, fmt::join(macro_stack_, " -> ")));
+            return constant(false);
+        }
+        if (out_->nodes.size() - rule_first_node_ > max_rule_nodes) {
+            rule_too_large_ = any_too_large_ = true;
+            error(use_offset, "RULES_CONDITION_TOO_LARGE",
+                  fmt::format("with its macros expanded the condition passes {} tests (macro '{}' here): use fewer macros inside macros",
+                              max_rule_nodes, m.name));
             return constant(false);
         }
         used_macros_.insert(m.name);
@@ -859,6 +879,8 @@ private:
         c.file = r.loc.file;
         c.line = r.loc.line;
         rule_enabled_ = r.enabled;
+        rule_first_node_ = out_->nodes.size();
+        rule_too_large_ = false;
 
         mask_ = 0;
         for (const auto& ev : r.events) {
@@ -935,7 +957,7 @@ private:
             if (!used_lists_.count(l.name))
                 error_loc(l.loc, "RULES_UNUSED_LIST", fmt::format("list '{}' is not used by any rule", l.name), common::severity::warning);
         for (const auto& m : in_.macros)
-            if (!used_macros_.count(m.name))
+            if (!used_macros_.count(m.name) && !any_too_large_)  // an expansion cut short leaves the rest unread
                 error_loc(m.loc, "RULES_UNUSED_MACRO", fmt::format("macro '{}' is not used by any rule", m.name), common::severity::warning);
     }
 
@@ -954,6 +976,9 @@ private:
     std::set<std::uint32_t> live_aggregates_;
     std::set<std::uint32_t> readers_;  // `for` definitions: read only, never fed
     std::vector<std::string> macro_stack_;
+    std::size_t rule_first_node_ = 0;  // out_->nodes.size() when the current rule began
+    bool rule_too_large_ = false;      // the current rule's expansion was cut short
+    bool any_too_large_ = false;       // some rule's was
     const located_text* text_ = nullptr;
     kind_mask mask_ = all_kinds;
     bool in_aggregate_ = false;

@@ -1,6 +1,7 @@
 // The rule engine end to end inside one process: YAML rule packs from inline text, records
 // built in code, decisions and load errors checked exactly.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <unistd.h>
 
@@ -739,4 +740,26 @@ TEST_CASE("a test on a text field the record does not carry is false, != include
     r.extra.push_back({"zone", model::extra_field::json_type::string, "south"});
     e->decide(r, d);
     CHECK(d.rules.size() == 3);
+}
+
+TEST_CASE("macros that expand past the limits are a load error, not exhausted memory or stack") {
+    // Each macro uses the next twice: 2^40 tests once expanded.
+    std::string doubling;
+    for (int i = 0; i < 40; ++i) doubling += fmt::format("- macro: m{}\n  condition: m{} and (m{} or caller.is_home)\n", i, i + 1, i + 1);
+    doubling += "- macro: m40\n  condition: caller.is_home\n- rule: x\n  events: [call.attempt]\n  condition: m0\n  action: warn\n  priority: warning\n";
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(doubling, &diags));
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "RULES_CONDITION_TOO_LARGE");
+    CHECK(diags[0].message.find("passes 100000 tests") != std::string::npos);
+
+    // A chain 5,000 macros long.
+    std::string chain;
+    for (int i = 0; i < 5000; ++i) chain += fmt::format("- macro: c{}\n  condition: c{} and caller.is_home\n", i, i + 1);
+    chain += "- macro: c5000\n  condition: caller.is_home\n- rule: y\n  events: [call.attempt]\n  condition: c0\n  action: warn\n  priority: warning\n";
+    CHECK_FALSE(load(chain, &diags));
+    REQUIRE(diags.size() == 1);
+    CHECK(diags[0].code == "RULES_CONDITION_TOO_LARGE");
+    CHECK(diags[0].message.find("more than 64 macros deep") != std::string::npos);
+    CHECK(diags[0].line == 128);  // c63's condition, where it uses c64
 }
