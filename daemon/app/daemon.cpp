@@ -41,6 +41,12 @@ public:
         int code = startup();
         if (code < 0) code = serve();
         teardown();
+        // Decisions were made that the log could not keep (their lines got not_logged
+        // errors): the run did not end clean, and the exit code says so to systemd.
+        if (code == 0 && rows_lost_ > 0) {
+            log(log_level::error, "{} decisions could not be written to the decision log; exiting with status 1", rows_lost_);
+            code = 1;
+        }
         return code;
     }
 
@@ -368,9 +374,20 @@ private:
         // replies are out (held ones leave as the writer commits); then the rest of the
         // log is flushed and the loop stops. A client that never reads is cut at the deadline.
         shutdown_thread_ = std::thread([this] {
-            const auto deadline = std::chrono::steady_clock::now() + shutdown_deadline;
-            while (server_->active_sessions() > 0 && std::chrono::steady_clock::now() < deadline)
+            const auto start = std::chrono::steady_clock::now();
+            const auto deadline = start + shutdown_deadline;
+            const std::uint64_t failures_before = log_writer_ ? log_writer_->stats().write_failures : 0;
+            while (server_->active_sessions() > 0 && std::chrono::steady_clock::now() < deadline) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                // Sessions holding replies for a log that keeps failing would wait out the
+                // deadline: give the log its last tries now, so their lines get not_logged
+                // errors and the sessions can finish.
+                if (log_writer_ && !log_writer_->closing() && std::chrono::steady_clock::now() - start > std::chrono::seconds(2) &&
+                    log_writer_->stats().write_failures > failures_before) {
+                    log(log_level::warning, "decision log is failing during shutdown: closing it now");
+                    log_writer_->close();
+                }
+            }
             if (server_->active_sessions() > 0)
                 log(log_level::warning, "{} connections still open after {} s; closing them", server_->active_sessions(),
                     shutdown_deadline.count());
@@ -393,6 +410,7 @@ private:
         if (log_writer_) {
             log_writer_->close();
             log_stats();
+            rows_lost_ = log_writer_->stats().rows_lost;
             log_writer_.reset();
         }
         if (server_started_) log(log_level::notice, "ringfenced stopped");
@@ -422,6 +440,7 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<bool> reload_requested_{false};
     bool server_started_ = false;
+    std::uint64_t rows_lost_ = 0;  // rows the log gave up on, read at teardown
 };
 
 }  // namespace

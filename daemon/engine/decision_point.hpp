@@ -13,6 +13,12 @@ public:
     virtual ~decision_point() = default;
     // Fills out (which the caller reuses between records) for rec.
     virtual void decide(const model::record& rec, decision& out) = 0;
+    // True when rec must never be blocked (a call to an emergency number), whatever else
+    // would block it: the daemon asks before it blocks on its own (a fail action).
+    virtual bool never_block(const model::record& rec) const {
+        (void)rec;
+        return false;
+    }
 };
 
 // The decision point before any rule set is loaded: every record is allowed, with no rules.

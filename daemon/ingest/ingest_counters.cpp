@@ -7,7 +7,7 @@ namespace ringfence::ingest {
 namespace {
 constexpr std::array<std::string_view, error_reason_count> reason_names{
     "malformed_json", "missing_field", "wrong_type", "bad_value", "bad_number",
-    "unknown_kind", "line_too_long", "too_many_connections", "other", "empty_line"};
+    "unknown_kind", "line_too_long", "too_many_connections", "other", "empty_line", "not_logged"};
 }
 
 std::string_view to_string(error_reason r) noexcept { return reason_names[static_cast<std::size_t>(r)]; }

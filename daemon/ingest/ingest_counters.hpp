@@ -25,8 +25,9 @@ enum class error_reason : std::uint8_t {
     too_many_connections,
     other,
     empty_line,
+    not_logged,  // reply_after_commit: the decision's row could not be committed, so no decision is given
 };
-inline constexpr std::size_t error_reason_count = 10;
+inline constexpr std::size_t error_reason_count = 11;
 std::string_view to_string(error_reason r) noexcept;
 error_reason parse_error_reason(std::string_view code) noexcept;  // unknown codes -> other
 
@@ -38,7 +39,7 @@ struct ingest_counters {
     std::array<std::atomic<std::uint64_t>, 3> decisions{};  // by engine::action
     std::array<std::atomic<std::uint64_t>, error_reason_count> errors{};
     std::atomic<std::uint64_t> log_queue_full{0};     // replied with the fail action, not logged
-    std::atomic<std::uint64_t> log_write_failed{0};   // replied, but the log could not keep it
+    std::atomic<std::uint64_t> log_write_failed{0};   // batches the log gave up on (their lines: errors not_logged)
     std::atomic<std::uint64_t> reads_paused{0};       // a client stopped reading its replies
 
     void count_error(error_reason r) { errors[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); }

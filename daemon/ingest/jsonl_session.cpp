@@ -1,5 +1,7 @@
 #include "ingest/jsonl_session.hpp"
 
+#include "output/reply_json.hpp"
+
 #include <chrono>
 #include <cstring>
 
@@ -149,7 +151,7 @@ void jsonl_session<Protocol>::emit_reply(bool awaits_commit) {
         out_.append(scratch_);
     } else {
         held_.append(scratch_);
-        held_marks_.push_back({held_.size(), release});
+        held_marks_.push_back({held_.size(), release, awaits_commit});
     }
     scratch_.clear();
 }
@@ -157,7 +159,8 @@ void jsonl_session<Protocol>::emit_reply(bool awaits_commit) {
 template <class Protocol>
 void jsonl_session<Protocol>::on_committed(std::uint64_t up_to, bool ok) {
     if (!ok) ctx_.counters.log_write_failed.fetch_add(1, std::memory_order_relaxed);
-    asio::post(strand_, [self = this->shared_from_this(), up_to] {
+    asio::post(strand_, [self = this->shared_from_this(), up_to, ok] {
+        if (!ok && up_to > self->committed_token_) self->lost_tokens_.emplace_back(self->committed_token_, up_to);
         if (up_to > self->committed_token_) self->committed_token_ = up_to;
         self->release_held();
         self->flush();
@@ -168,14 +171,21 @@ void jsonl_session<Protocol>::on_committed(std::uint64_t up_to, bool ok) {
 
 template <class Protocol>
 void jsonl_session<Protocol>::release_held() {
-    std::size_t released_end = held_sent_;
     while (!held_marks_.empty() && held_marks_.front().release_token <= committed_token_) {
-        released_end = held_marks_.front().end;
+        const held_mark m = held_marks_.front();
         held_marks_.pop_front();
-    }
-    if (released_end > held_sent_) {
-        out_.append(held_, held_sent_, released_end - held_sent_);
-        held_sent_ = released_end;
+        const std::string_view reply(held_.data() + held_sent_, m.end - held_sent_);
+        while (!lost_tokens_.empty() && lost_tokens_.front().second < m.release_token) lost_tokens_.pop_front();
+        const bool lost = m.decision && !lost_tokens_.empty() && m.release_token > lost_tokens_.front().first;
+        if (lost) {
+            ctx_.counters.count_error(error_reason::not_logged);
+            output::append_error_for_decision_line(out_, reply, "not_logged",
+                                                   "the decision log could not commit this decision's row (see the daemon's log): "
+                                                   "no decision is given for it");
+        } else {
+            out_.append(reply);
+        }
+        held_sent_ = m.end;
     }
     if (held_marks_.empty()) {
         held_.clear();

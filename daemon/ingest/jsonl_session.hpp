@@ -69,12 +69,16 @@ private:
     struct held_mark {
         std::size_t end;
         std::uint64_t release_token;
+        bool decision;  // a decision that waits for its own row (not a line held behind one)
     };
     std::string held_;
     std::size_t held_sent_ = 0;
     std::deque<held_mark> held_marks_;
     std::uint64_t next_token_ = 0;       // last token handed to the log
-    std::uint64_t committed_token_ = 0;  // highest token the writer has committed
+    std::uint64_t committed_token_ = 0;  // highest token the writer has committed or given up on
+    // Tokens the writer gave up on, as (after, up_to] ranges not yet released: their
+    // decisions leave as not_logged errors, never as decisions without a row.
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> lost_tokens_;
 
     bool reading_ = false;
     bool read_paused_ = false;

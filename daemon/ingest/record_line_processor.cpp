@@ -75,6 +75,13 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         if (ctx_.log->submit(std::move(entry), wait)) {
             result.awaits_commit = ctx_.reply_after_commit;
             ctx_.counters.count_decision(decided_action);
+        } else if (ctx_.reply_after_commit && ctx_.log->closing()) {
+            // Shutting down after the log failed: no decision leaves without its row.
+            ctx_.counters.count_error(error_reason::not_logged);
+            reply.resize(reply_start);
+            output::append_error_line(reply, &entry.rec.id, "not_logged",
+                                      "the decision log is closed (shutting down after it failed): no decision is given for this line",
+                                      entry.rec.id_is_integer);
         } else {
             // Queue full with a fail action configured: the reply says so and the count shows it.
             ctx_.counters.log_queue_full.fetch_add(1, std::memory_order_relaxed);
@@ -84,6 +91,11 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
             dec_.rules.push_back({"ringfence.decision_log_queue_full", "error", dec_.final_action, false,
                                   "the decision log queue is full: replied with the configured fail action, not logged",
                                   "{}"});
+            if (dec_.final_action == engine::action::block && ctx_.engine.never_block(rec_)) {
+                dec_.final_action = engine::action::allow;  // emergency calls go through, even now
+                dec_.rules.push_back({"emergency_number_never_blocked", "emergency", engine::action::allow, false,
+                                      "the callee is an emergency number: never blocked, not even by the queue-full fail action", "{}"});
+            }
             reply.resize(reply_start);
             output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
             ctx_.counters.count_decision(dec_.final_action);

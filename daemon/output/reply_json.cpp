@@ -62,4 +62,22 @@ void append_error_line(std::string& out, const std::string* id, std::string_view
     out.append("}}\n");
 }
 
+void append_error_for_decision_line(std::string& out, std::string_view decision_line, std::string_view code,
+                                    std::string_view message) {
+    // {"id":<JSON>,"action":… : inside a JSON string every quote is escaped, so the first
+    // ,"action": ends the id, whatever it holds.
+    constexpr std::string_view head = "{\"id\":";
+    const std::size_t end = decision_line.find(",\"action\":");
+    const std::string_view id_json = decision_line.rfind(head, 0) == 0 && end != std::string_view::npos
+                                         ? decision_line.substr(head.size(), end - head.size())
+                                         : std::string_view("null");
+    out.append(head);
+    out.append(id_json);
+    out.append(",\"error\":{\"code\":");
+    common::append_json_string(out, code);
+    out.append(",\"message\":");
+    common::append_json_string(out, message);
+    out.append("}}\n");
+}
+
 }  // namespace ringfence::output

@@ -20,4 +20,9 @@ void append_decision_line(std::string& out, std::string_view id, const engine::d
 void append_error_line(std::string& out, const std::string* id, std::string_view code,
                        std::string_view message, bool id_is_integer = false);
 
+// The same error for a decision line already rendered (append_decision_line): its id is
+// carried over as it was written there. decision_line must be such a line.
+void append_error_for_decision_line(std::string& out, std::string_view decision_line, std::string_view code,
+                                    std::string_view message);
+
 }  // namespace ringfence::output

@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/log.hpp"
 #include "store/decision_log_database.hpp"
 #include "store/decision_log_inserter.hpp"
 #include "store/wal_checkpointer.hpp"
@@ -226,8 +227,8 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
         const bool shutting_down = closing_now();
         if (shutting_down && (gave_up || ++attempts_since_close >= attempts_when_closing)) {
             gave_up = true;
-            std::fprintf(stderr, "ringfence: decision log: gave up on %zu rows at shutdown: %s\n",
-                         chunk.size(), failure.c_str());
+            common::log(common::log_level::error, "decision log: gave up on {} rows at shutdown (their lines get not_logged errors): {}",
+                        chunk.size(), failure);
             rows_lost.fetch_add(chunk.size(), std::memory_order_relaxed);
             side.clear();
             marks.collect(chunk);
@@ -237,9 +238,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
         }
         // Said once per failing stretch (the count is in the stats), not once per retry.
         if (backoff == first_backoff)
-            std::fprintf(stderr,
-                         "ringfence: decision log write failed (%llu so far), retrying: %s\n",
-                         static_cast<unsigned long long>(failures), failure.c_str());
+            common::log(common::log_level::error, "decision log write failed ({} so far), retrying: {}", failures, failure);
         if (shutting_down) {
             std::this_thread::sleep_for(first_backoff);  // shutdown must end: short, fixed pauses
             continue;
@@ -373,6 +372,11 @@ void decision_log_writer::close() {
     s.inserter.finalize();
     // The last connection to close copies what is left in the WAL and removes it.
     s.db = sqlite::sqlite_connection();
+}
+
+bool decision_log_writer::closing() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->closing;
 }
 
 decision_log_stats decision_log_writer::stats() const {

@@ -89,6 +89,8 @@ public:
 
     // Commits everything queued, then stops the thread. Idempotent; the destructor calls it.
     void close();
+    // True once close() has begun: submit refuses from then on.
+    bool closing() const;
 
     decision_log_stats stats() const;
     ~decision_log_writer();

@@ -7,6 +7,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/log.hpp"
+
 namespace ringfence::store {
 
 namespace {
@@ -74,8 +76,7 @@ void wal_checkpointer::run() {
         // SQLITE_BUSY: someone else (an auditor's PRAGMA wal_checkpoint) is checkpointing.
         const bool failed = rc != SQLITE_OK && rc != SQLITE_BUSY;
         if (failed && !failing)  // said once per failing stretch
-            std::fprintf(stderr, "ringfence: decision log checkpoint failed, retrying: %s\n",
-                         sqlite3_errmsg(db_.get()));
+            common::log(common::log_level::warning, "decision log checkpoint failed, retrying: {}", sqlite3_errmsg(db_.get()));
         failing = failed;
         lock.lock();
         covered_ = covers;

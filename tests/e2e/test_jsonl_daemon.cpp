@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -234,4 +235,75 @@ TEST_CASE("kill -9 mid-stream with reply_after_commit: every answered decision i
     const auto replied = stream_and_signal(d, SIGKILL);
     CHECK(replied.size() >= 5000);
     check_all_in_log(d.log_path(), replied);
+}
+
+TEST_CASE("reply_after_commit with a log that cannot commit: no decision is replied, lines get not_logged, exit 1") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
+    REQUIRE(d.started());
+    {
+        // Every insert into the log now fails, as on a full disk.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open_v2(d.log_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse_inserts BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                           nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const int fd = connect_tcp(d.port());
+    std::string lines;
+    for (int i = 1; i <= 3; ++i)
+        lines += fmt::format(R"({{"id":"nl-{}","kind":"call.attempt","caller":"0912345678","callee":"0987654321"}})", i) + "\n";
+    send_all(fd, lines);
+    // Held: the rows are not committed, so no reply leaves.
+    std::string carry;
+    CHECK(read_lines(fd, 1, 1500, carry).empty());
+    d.send_signal(SIGTERM);
+    const auto replies = read_lines(fd, 3, 25000, carry);
+    ::close(fd);
+    REQUIRE(replies.size() == 3);
+    for (int i = 0; i < 3; ++i)
+        CHECK(replies[static_cast<std::size_t>(i)].rfind(fmt::format(R"({{"id":"nl-{}","error":{{"code":"not_logged",)", i + 1), 0) == 0);
+    CHECK(d.wait_exit() == 1);
+    const std::string err = read_file(d.stderr_path());
+    CHECK(err.find("3 decisions could not be written to the decision log") != std::string::npos);
+    CHECK(err.find("error: decision log: gave up on") != std::string::npos);
+}
+
+TEST_CASE("on_queue_full: block never blocks a call to an emergency number") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.durability=async", "decision_log.queue_capacity=16", "decision_log.on_queue_full=block"});
+    REQUIRE(d.started());
+    {
+        // The writer keeps retrying its first batch, so the 16-entry queue fills and stays full.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open_v2(d.log_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse_inserts BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                           nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const int fd = connect_tcp(d.port());
+    std::string lines;
+    for (int i = 1; i <= 100; ++i)
+        lines += fmt::format(R"({{"id":"sos-{}","kind":"call.attempt","caller":"0912345678","callee":"{}"}})", i, i % 2 ? "113" : "0987654321") + "\n";
+    send_all(fd, lines);
+    const auto replies = read_lines(fd, 100);
+    ::close(fd);
+    REQUIRE(replies.size() == 100);
+    int full = 0;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        INFO(replies[i]);
+        const bool emergency = i % 2 == 0;  // sos-1, sos-3, ... call 113
+        const bool queue_full = replies[i].find("ringfence.decision_log_queue_full") != std::string::npos;
+        full += queue_full;
+        if (emergency) {
+            CHECK(replies[i].find(R"("action":"allow")") != std::string::npos);
+            if (queue_full) CHECK(replies[i].find("emergency_number_never_blocked") != std::string::npos);
+        } else if (queue_full) {
+            CHECK(replies[i].find(R"("action":"block")") != std::string::npos);
+        }
+    }
+    CHECK(full >= 40);
+    d.kill_hard();
 }
