@@ -31,4 +31,17 @@ std::string_view to_string(normalize_error e) noexcept {
     return i < normalize_error_names.size() ? normalize_error_names[i] : std::string_view{};
 }
 
+bool looks_like_mistyped_number(const number_info& n) noexcept {
+    if (n.type != number_type::alphanumeric) return false;
+    std::string_view s = n.raw;
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    if (s.empty()) return false;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const bool lookalike = (s[0] == 'O' || s[0] == 'o' || s[0] == 'I' || s[0] == 'l') && s.size() > 1 && digit(s[1]);
+    if (!digit(s[0]) && s[0] != '+' && !lookalike) return false;
+    int digits = 0;
+    for (const char c : s) digits += digit(c);
+    return digits >= 5;
+}
+
 }  // namespace ringfence::model

@@ -55,4 +55,12 @@ enum class normalize_error : std::uint8_t {
 };
 std::string_view to_string(normalize_error e) noexcept;
 
+// A number mistyped with letters in it, which the plan reads as a name: "O912345678",
+// "0912345678x", "09123ABC". It starts like a number (a digit or '+', or O, o, I or l
+// standing for a digit just before one) and holds five digits or more. A SIP user or a
+// brandname ("alice", "VCB", "BIDV247", "Shopee123", "8x86") starts with a letter or holds
+// fewer digits. The wire parser refuses such a number rather than let it pass as a name
+// that no number rule, list or index can match.
+bool looks_like_mistyped_number(const number_info& n) noexcept;
+
 }  // namespace ringfence::model

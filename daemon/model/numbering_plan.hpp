@@ -56,6 +56,13 @@ public:
     //    JM); the type is the one of the longest range that has a type, and unknown when
     //    that range restricts NSN lengths and the number's length is not one of them, or
     //    when no range types it. is_home = (country == home country).
+    // 6. Home numbers (the home country code): the trunk prefix written after the code is
+    //    left out ("+840912345678", "00840912345678" -> "+84912345678", as "+84 (0)912..."),
+    //    since no home number begins with it; an NSN longer than the longest home NSN
+    //    length, that no service range allows, is too_long ("084912345678"). A shorter one
+    //    is kept, type unknown (a partly dialled number is still a call to decide).
+    // The wire parser also refuses a name that looks like a mistyped number
+    // (looks_like_mistyped_number in number.hpp); normalize itself reads it as a name.
     normalize_error normalize(std::string_view raw, number_info& out) const;
 
     const std::string& home_country() const noexcept;

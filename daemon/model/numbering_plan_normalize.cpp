@@ -92,11 +92,29 @@ class normalizer {
             out_.e164.clear();
             return normalize_error::too_short;
         }
+        const bool home_code = cc_length != 0 && digits.substr(0, cc_length) == p_.home_country_code;
+        const std::string& trunk = p_.trunk_prefix;
+        if (home_code && !trunk.empty() && digits.substr(cc_length).starts_with(trunk)) {
+            // "+84 0912…": the trunk prefix written after the country code (as "(0)" is). No
+            // home number begins with it, so it is left out, and the number classified again.
+            out_.e164.erase(1 + cc_length, trunk.size());
+            return classify();
+        }
         if (country != nullptr)
             out_.country.assign(country->country.data(), country->country_length);
-        if (typed != nullptr && cc_length != 0 &&
-            length_allowed(typed->lengths, digits.size() - cc_length))
-            out_.type = typed->type;
+        const std::size_t nsn_length = digits.size() - cc_length;
+        const bool typed_fits = typed != nullptr && cc_length != 0 && length_allowed(typed->lengths, nsn_length);
+        if (typed_fits) out_.type = typed->type;
+        const auto longest_nsn = static_cast<std::size_t>(std::bit_width(p_.nsn_lengths) - 1);
+        if (home_code && !typed_fits && nsn_length > longest_nsn) {
+            // Longer than any home number ("084912345678" read as 0 + 84912345678): refused
+            // rather than given an E.164 form no real number has. A shorter one stays, typed
+            // unknown: a partly dialled number is still a call to decide and log.
+            out_.e164.clear();
+            out_.country.clear();
+            out_.type = number_type::unknown;
+            return normalize_error::too_long;
+        }
         out_.is_home = !out_.country.empty() && out_.country == p_.home_country;
         return normalize_error::none;
     }

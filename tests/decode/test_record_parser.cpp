@@ -174,6 +174,17 @@ TEST_CASE("record parser: SMS with an alphanumeric sender and no caller") {
     CHECK(p.rec.sms.text == "OTP 123456");
 }
 
+TEST_CASE("record parser: brandnames with digits in them are brandnames") {
+    for (const char* sender : {"BIDV247", "Shopee123", "MOMO247", "Lazada2024", "8x86", "CGV24"}) {
+        CAPTURE(sender);
+        const auto p = parse_line(std::string(R"({"id":"s-9","kind":"sms.submit","callee":"0987654321","sms":{"sender":")") + sender +
+                                  R"(","text":"x"}})");
+        REQUIRE(p.status.ok);
+        CHECK(p.rec.caller.type == number_type::alphanumeric);
+        CHECK(p.rec.sms.sender_is_alpha);
+    }
+}
+
 TEST_CASE("record parser: SMS with a numeric sender and no caller") {
     const auto p = parse_line(
         R"({"id":"s-2","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"+84912345678"}})");
@@ -373,6 +384,9 @@ TEST_CASE("record parser: numbers the plan rejects") {
                 parse_error::bad_number, "field 'callee': not a telephone number: '09123ABC' mixes letters and digits");
     check_error(call_with(R"("asserted":"0912345678x")"), parse_error::bad_number,
                 "field 'asserted': not a telephone number: '0912345678x' mixes letters and digits");
+    // A mistyped sender standing in for the caller is named as the sender.
+    check_error(R"({"id":"s-1","kind":"sms.submit","callee":"0987654321","sms":{"sender":"O912345678","text":"x"}})",
+                parse_error::bad_number, "field 'sms.sender': not a telephone number: 'O912345678' mixes letters and digits");
     check_error(call_with(R"("diversion":"09 12 ; 34")"), parse_error::bad_number,
                 "field 'diversion': not a telephone number: bad character");
     check_error(call_with(R"("diversion":"0912345678x")"), parse_error::bad_number,

@@ -120,6 +120,14 @@ TEST_CASE("numbering: Vietnamese mobile numbers of every carrier, in every form"
         {"0301234567", ok, "+84301234567", "VN", number_type::unknown, home},
         {"091234567", ok, "+8491234567", "VN", number_type::unknown, home},
         {"+849123456789", ok, "+849123456789", "VN", number_type::unknown, home},
+        // The trunk prefix written after the country code is left out, as "(0)" is: no home
+        // number begins with 0, and a police list of +84912345678 must still match.
+        {"+840912345678", ok, "+84912345678", "VN", number_type::mobile, home},
+        {"00840912345678", ok, "+84912345678", "VN", number_type::mobile, home},
+        {"+84 0283 812 3456", ok, "+842838123456", "VN", number_type::fixed, home},
+        // Longer than any home number: refused, not given a made-up E.164 form.
+        failed("084912345678", normalize_error::too_long),
+        failed("+8484912345678", normalize_error::too_long),
     });
 }
 

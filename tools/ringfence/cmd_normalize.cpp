@@ -40,6 +40,9 @@ int cmd_normalize(std::vector<std::string> args) {
             out += ",\"error\":";
             common::append_json_string(out, model::to_string(err));
             code = 1;
+        } else if (model::looks_like_mistyped_number(n)) {  // as the wire parser refuses it
+            out += ",\"error\":\"mixes_letters_and_digits\"";
+            code = 1;
         } else {
             out += ",\"e164\":";
             append_optional(out, n.e164);

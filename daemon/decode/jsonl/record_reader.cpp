@@ -85,17 +85,6 @@ std::string not_a_number(std::string_view field, model::normalize_error error) {
     return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
 }
 
-// A number with letters in it: "O912345678", "0912345678x", "09123ABC". A SIP user or a
-// brandname is a name ("alice", "VCB", "MB Bank") and may hold a digit or two; three or
-// more digits beside a letter are a mistyped number, which must not pass as a name that
-// no number rule, list or index can ever match.
-bool mistyped_number(const model::number_info& n) noexcept {
-    if (n.type != model::number_type::alphanumeric) return false;
-    int digits = 0;
-    for (const char c : n.raw) digits += c >= '0' && c <= '9';
-    return digits >= 3;
-}
-
 // A sender is a brandname when it holds a letter; any non-ASCII character counts as one
 // (Vietnamese brandnames may carry diacritics), digits and separators do not.
 bool holds_letter(std::string_view s) noexcept {
@@ -402,6 +391,7 @@ bool record_reader::finish(std::int64_t received_at_ms) {
     if (!has_kind_) return values_.fail(parse_error::missing_field, "field 'kind': missing");
     if (!rec_.callee.present)
         return values_.fail(parse_error::missing_field, "field 'callee': missing");
+    bool caller_from_sender = false;
     if (!rec_.caller.present) {
         const bool sms = model::is_sms(rec_.kind);
         if (sms && has_sender_) {
@@ -409,6 +399,7 @@ bool record_reader::finish(std::int64_t received_at_ms) {
             const model::normalize_error error = plan_.normalize(rec_.sms.sender, rec_.caller);
             if (error != model::normalize_error::none)
                 return values_.fail(parse_error::bad_number, not_a_number("sms.sender", error));
+            caller_from_sender = true;
         } else {
             return values_.fail(parse_error::missing_field,
                                 fmt::format("field 'caller': missing (required for {}{})",
@@ -423,9 +414,10 @@ bool record_reader::finish(std::int64_t received_at_ms) {
         if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
             return values_.fail(parse_error::bad_number, not_a_number("sms.sender", error));
     }
-    for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{"caller", &rec_.caller}, {"callee", &rec_.callee}, {"asserted", &rec_.asserted},
-                                     {"diversion", &rec_.diversion}}) {
-        if (number->present && mistyped_number(*number))
+    const char* caller_field = caller_from_sender ? "sms.sender" : "caller";
+    for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{caller_field, &rec_.caller}, {"callee", &rec_.callee},
+                                     {"asserted", &rec_.asserted}, {"diversion", &rec_.diversion}}) {
+        if (number->present && model::looks_like_mistyped_number(*number))
             return values_.fail(parse_error::bad_number,
                                 fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
     }
