@@ -10,7 +10,10 @@
 #include "engine/condition/condition_parser.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
+#include "engine/text/bank_account_extractor.hpp"
+#include "engine/text/public_suffix.hpp"
 #include "engine/text/text_fold.hpp"
+#include "engine/text/url_key.hpp"
 
 namespace ringfence::engine {
 
@@ -384,12 +387,58 @@ private:
     // starts) it. Not rewritten silently: the author is told the form to write.
     void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset) {
         if (!is_e164_field(f) || value.empty() || value[0] == '+') return;
+        never_matches(offset, e164_never_matches(f, value));
+    }
+
+    static std::string e164_never_matches(const field_ref& f, const std::string& value) {
         const bool digits = value.find_first_not_of("0123456789") == std::string::npos;
         std::string hint = "+84912345678";
         if (digits && value.size() > 1 && value[0] == '0') hint = "+84" + value.substr(1);
         else if (digits && value.rfind("84", 0) == 0) hint = "+" + value;
-        never_matches(offset, fmt::format("'{}' holds numbers in E.164 form (+ and the country code); '{}' never matches it: write {}", f.name(),
-                                          value, hint));
+        return fmt::format("'{}' holds numbers in E.164 form (+ and the country code); '{}' never matches it: write {}", f.name(), value, hint);
+    }
+
+    // Whether a list's items are rewritten into the form a field holds (so the matcher is
+    // built once per list and field).
+    static bool items_take_field_form(const field_ref& f, list_use use) {
+        return use == list_use::exact &&
+               (f.id == field_id::sms_domains || f.id == field_id::sms_urls || f.id == field_id::sms_bank_accounts);
+    }
+
+    // List items are read as the field holds its values: a domain lower-case, a URL as its
+    // key (engine/text/url_key.hpp), an account as "CODE:digits". An item that still can
+    // never match (a number not in E.164 form, a subdomain where sms.domains holds
+    // registered domains) is said at its place, as for a literal.
+    void put_items_in_field_form(const field_ref& f, list_use use, const std::string& list, std::vector<std::string>& items,
+                                 const std::vector<const located_text*>& from) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            std::string& item = items[i];
+            std::string never;
+            if (is_e164_field(f) && use == list_use::exact) {
+                if (!item.empty() && item[0] != '+') never = e164_never_matches(f, item);
+            } else if (is_e164_field(f) && use == list_use::number_prefix) {
+                const std::size_t first_digit = item.rfind('+', 0) == 0 ? 1 : 0;
+                if (item.size() > first_digit && item[first_digit] == '0')
+                    never = fmt::format("'{}' holds numbers in E.164 form, whose digits never begin with 0; the prefix '{}' never matches: "
+                                        "write it after + and the country code (+84190)", f.name(), item);
+            } else if (use == list_use::exact && f.id == field_id::sms_domains) {
+                for (char& c : item) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                const std::string registered = text::registered_domain(item);
+                if (!registered.empty() && registered != item)
+                    never = fmt::format("sms.domains holds registered domains ('{}' for '{}'); '{}' never matches: write '{}', or test sms.urls",
+                                        registered, item, item, registered);
+            } else if (use == list_use::exact && f.id == field_id::sms_urls) {
+                std::string key;
+                text::url_key(item, key);
+                if (!key.empty()) item = std::move(key);
+            } else if (use == list_use::exact && f.id == field_id::sms_bank_accounts) {
+                std::string why;
+                if (auto account = text::canonical_bank_account(item, why)) item = std::move(*account);
+                else never = fmt::format("sms.bank_accounts holds account numbers; {}", why);
+            }
+            if (!never.empty() && i < from.size())
+                error_loc(from[i]->loc, "RULES_NEVER_MATCHES", fmt::format("list '{}': {}", list, never), common::severity::warning);
+        }
     }
 
     // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
@@ -553,7 +602,8 @@ private:
         // Items tested against sms.text_folded are folded as the field is (a second matcher:
         // the same list may serve other fields as written).
         const bool fold = folds_literals(field);
-        const auto key = std::make_pair(fold ? name + "\x1f" + std::string(field.name()) : name, use);
+        const bool per_field = fold || items_take_field_form(field, use);
+        const auto key = std::make_pair(per_field ? name + "\x1f" + std::string(field.name()) : name, use);
         if (auto found = list_index_.find(key); found != list_index_.end()) return found->second;
         std::vector<std::string> items;
         std::vector<const located_text*> from;
@@ -561,6 +611,7 @@ private:
         expand_list(*it->second, items, from, stack);
         if (fold)
             for (auto& s : items) s = fold_literal(field, s);
+        put_items_in_field_form(field, use, name, items, from);
         if (use == list_use::keywords_folded)
             for (auto& s : items) s = lower_text(s);
         std::string why;

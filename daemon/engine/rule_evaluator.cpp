@@ -7,6 +7,7 @@
 #include "engine/eval_context.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
+#include "engine/text/url_key.hpp"
 
 namespace ringfence::engine {
 
@@ -102,8 +103,16 @@ bool eval_in_list(eval_context& ctx, const node& n) {
         } else if (folded) {
             hit = list.match(ctx.lowered_text(n.lhs.field));
         } else {
+            // URLs are compared as their keys (a list's items are keyed at load); the
+            // evidence keeps the URL as the message wrote it.
+            std::string_view probe = s;
+            thread_local std::string url;
+            if (n.lhs.field.id == field_id::sms_urls) {
+                text::url_key(s, url);
+                if (!url.empty()) probe = url;
+            }
             // By the record's time, so intelligence entries expire as a replay would see them.
-            if (!list.match_at(s, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
+            if (!list.match_at(probe, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
             if (ctx.collect_evidence)
                 ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), ctx.hit.entry, ctx.hit.source,
                                         ctx.hit.reason, 0, 0, {}});

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "engine/lists/string_hash.hpp"
+#include "engine/text/url_key.hpp"
 #include "intel/intel_values.hpp"
 
 namespace ringfence::intel {
@@ -123,7 +124,7 @@ const intel_entry* intel_snapshot::find(std::string_view value, std::int64_t tim
         case engine::intel_kind::ip: return find_ip(value, time_ms);
         case engine::intel_kind::url: {
             thread_local std::string key;  // reused: no allocation once it has grown
-            url_key(value, key);
+            engine::text::url_key(value, key);
             return lookup(key, time_ms);
         }
         default: return lookup(value, time_ms);

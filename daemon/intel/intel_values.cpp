@@ -6,9 +6,11 @@
 #include <charconv>
 #include <vector>
 
+#include "engine/text/bank_account_extractor.hpp"
 #include "engine/text/idna.hpp"
 #include "engine/text/public_suffix.hpp"
 #include "engine/text/url_extractor.hpp"
+#include "engine/text/url_key.hpp"
 
 namespace ringfence::intel {
 
@@ -118,7 +120,7 @@ std::optional<normalised_value> url(std::string_view text, std::string& why) {
         return std::nullopt;
     }
     normalised_value v;
-    url_key(found[0], v.value);
+    engine::text::url_key(found[0], v.value);
     if (v.value.empty()) {
         why = fmt::format("'{}' has no host", text);
         return std::nullopt;
@@ -128,7 +130,7 @@ std::optional<normalised_value> url(std::string_view text, std::string& why) {
     // like a host) cannot.
     std::string again;
     engine::text::extract_urls("https://" + v.value, found);
-    if (found.size() == 1) url_key(found[0], again);
+    if (found.size() == 1) engine::text::url_key(found[0], again);
     if (again != v.value) {
         why = fmt::format("'{}' cannot be listed as a URL: write it as scheme://host/path, without user info", text);
         return std::nullopt;
@@ -159,37 +161,11 @@ std::optional<normalised_value> ip(std::string_view text, std::string& why) {
 }
 
 std::optional<normalised_value> bank_account(std::string_view text, std::string& why) {
-    std::string code;
-    std::string_view number = text;
-    if (const auto colon = text.find(':'); colon != std::string_view::npos) {
-        for (char c : trim(text.substr(0, colon))) {
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-            if (!((c >= 'A' && c <= 'Z') || is_digit(c))) {
-                why = fmt::format("'{}': a bank code is letters and digits (VCB, ICB, TCB, MB)", text);
-                return std::nullopt;
-            }
-            code += c;
-        }
-        if (code.empty() || code.size() > 16) {
-            why = fmt::format("'{}': write a bank account as CODE:digits (VCB:0011004012345) or digits alone", text);
-            return std::nullopt;
-        }
-        number = trim(text.substr(colon + 1));
-    }
-    std::string digits;
-    for (char c : number) {
-        if (c == ' ' || c == '.' || c == '-') continue;
-        if (!is_digit(c)) {
-            why = fmt::format("'{}': an account number is digits (spaces, dots and dashes between them are dropped)", text);
-            return std::nullopt;
-        }
-        digits += c;
-    }
-    if (digits.size() < 6 || digits.size() > 19) {
-        why = fmt::format("'{}': an account number has 6 to 19 digits, this one {}", text, digits.size());
-        return std::nullopt;
-    }
-    return normalised_value{code.empty() ? digits : code + ":" + digits, code};
+    auto account = engine::text::canonical_bank_account(trim(text), why);
+    if (!account) return std::nullopt;
+    const auto colon = account->find(':');
+    std::string code = colon == std::string::npos ? std::string() : account->substr(0, colon);
+    return normalised_value{std::move(*account), std::move(code)};
 }
 
 }  // namespace
@@ -210,29 +186,6 @@ std::optional<normalised_value> normalise_value(intel_kind k, std::string_view r
     }
     why = "unknown kind";
     return std::nullopt;
-}
-
-void url_key(std::string_view u, std::string& out) {
-    out.clear();
-    const std::string_view host = engine::text::url_host(u);
-    if (host.empty() || host.data() < u.data() || host.data() + host.size() > u.data() + u.size()) return;
-    const std::size_t host_at = static_cast<std::size_t>(host.data() - u.data());
-    const bool bracketed = host_at > 0 && u[host_at - 1] == '[';  // an IPv6 literal keeps its brackets
-    std::string ascii;
-    if (!engine::text::host_to_ascii(host, ascii)) {
-        ascii.clear();
-        for (char c : host) ascii += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-    if (bracketed) out += '[';
-    out += ascii;
-    std::string_view rest = u.substr(host_at + host.size());
-    if (bracketed && !rest.empty() && rest.front() == ']') {
-        out += ']';
-        rest.remove_prefix(1);
-    }
-    if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
-    if (rest == "/") rest = {};
-    out.append(rest);
 }
 
 ip_address mask_address(const ip_address& a, int length) noexcept {

@@ -36,10 +36,7 @@ struct normalised_value {
 std::optional<normalised_value> normalise_value(engine::intel_kind k, std::string_view text, const model::numbering_plan& plan,
                                                 std::string& why);
 
-// The form URLs are compared in: the host lower-cased (IDNA for non-ASCII labels), then the
-// port, path and query as written; no scheme, no user info, no fragment, no lone "/" path.
-// "https://VCB-Secure.top/Login?x=1#top" -> "vcb-secure.top/Login?x=1". out is reused.
-void url_key(std::string_view url, std::string& out);
+// URLs are compared in engine::text::url_key's form (engine/text/url_key.hpp).
 
 // An IP range as the snapshot indexes it: the address with the bits past len cleared.
 struct ip_range {

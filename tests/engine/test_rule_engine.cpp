@@ -763,3 +763,66 @@ TEST_CASE("macros that expand past the limits are a load error, not exhausted me
     CHECK(diags[0].message.find("more than 64 macros deep") != std::string::npos);
     CHECK(diags[0].line == 128);  // c63's condition, where it uses c64
 }
+
+TEST_CASE("list items are read in the form of the field they are tested against, and items that never can match are said") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: nums
+  items: ["0912345678", "+84912000001"]
+- list: doms
+  items: ["Evil.COM", "login.phish.vn"]
+- list: accts
+  items: ["vcb: 0123-456-789", "9876 5432 10"]
+- list: pf
+  items: ["0190", "84913"]
+- list: urls
+  items: ["evil.xyz/login", "http://phish.vn/a"]
+- rule: n
+  events: [call.attempt]
+  condition: caller.e164 in nums or caller.e164 prefix_in pf
+  action: warn
+  priority: warning
+- rule: d
+  events: [sms.submit]
+  condition: sms.domains in doms
+  action: warn
+  priority: warning
+- rule: a
+  events: [sms.submit]
+  condition: sms.bank_accounts in accts
+  action: warn
+  priority: warning
+- rule: u
+  events: [sms.submit]
+  condition: sms.urls in urls
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:2:12: warning RULES_NEVER_MATCHES: list 'nums': 'caller.e164' holds numbers in E.164 form (+ and the country code); "
+          "'0912345678' never matches it: write +84912345678\n"
+          "pack.yaml:8:12: warning RULES_NEVER_MATCHES: list 'pf': 'caller.e164' holds numbers in E.164 form, whose digits never begin with 0; "
+          "the prefix '0190' never matches: write it after + and the country code (+84190)\n"
+          "pack.yaml:4:24: warning RULES_NEVER_MATCHES: list 'doms': sms.domains holds registered domains ('phish.vn' for 'login.phish.vn'); "
+          "'login.phish.vn' never matches: write 'phish.vn', or test sms.urls\n");
+    auto fired = [&](const std::string& text) {
+        model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+        r.kind = model::event_kind::sms_submit;
+        r.sms.present = true;
+        r.sms.text = text;
+        engine::decision d;
+        e->decide(r, d);
+        return d.rules.empty() ? std::string() : d.rules[0].rule;
+    };
+    CHECK(fired("vao EVIL.com/x ngay") == "d");
+    CHECK(fired("STK 0123456789 Vietcombank") == "a");
+    CHECK(fired("chuyen khoan STK 9876543210 ngay") == "a");
+    CHECK(fired("https://EVIL.XYZ/login") == "u");
+    CHECK(fired("HTTP://PHISH.VN/a") == "u");
+    CHECK(fired("https://phish.vn/b") == "");
+    engine::decision d;
+    e->decide(call("c1", t0, "+84912000001", true, "+84987654321"), d);
+    CHECK(d.final_action == action::warn);
+    e->decide(call("c2", t0, "+84913555555", true, "+84987654321"), d);
+    CHECK(d.final_action == action::warn);  // prefix 84913 is read as +84913
+}

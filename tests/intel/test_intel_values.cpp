@@ -2,6 +2,7 @@
 // field holds, and what can never match is refused with a reason.
 #include <doctest/doctest.h>
 
+#include "engine/text/url_key.hpp"
 #include "intel/intel_values.hpp"
 #include "intel_test_support.hpp"
 
@@ -70,7 +71,7 @@ TEST_CASE("URLs: one URL, keyed without scheme and fragment, host lower-cased") 
     CHECK(norm(intel_kind::url, "https://bit.l/yZ") == "bit.l/yZ");
     CHECK(norm(intel_kind::url, "https://bit.l/yZ") == norm(intel_kind::url, "https://" + norm(intel_kind::url, "https://bit.l/yZ")));
     std::string key;
-    intel::url_key("HTTP://Bit.LY/3xScam", key);
+    engine::text::url_key("HTTP://Bit.LY/3xScam", key);
     CHECK(key == "bit.ly/3xScam");
     CHECK(refused(intel_kind::url, "not a url", "not one URL"));
     CHECK(refused(intel_kind::url, "https://a.example/x https://b.example/y", "a space"));

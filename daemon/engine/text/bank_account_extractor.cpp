@@ -4,6 +4,8 @@
 // offset map.
 #include "engine/text/bank_account_extractor.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -358,6 +360,49 @@ void extract_bank_accounts(std::string_view text, std::vector<std::string>& out)
     }
     thread_local scratch s;
     account_scanner(text, s, out).run();
+}
+
+namespace {
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+std::optional<std::string> canonical_bank_account(std::string_view text, std::string& why) {
+    std::string code;
+    std::string_view number = text;
+    if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+        for (char c : trim_spaces(text.substr(0, colon))) {
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+            if (!((c >= 'A' && c <= 'Z') || ascii_digit(c))) {
+                why = fmt::format("'{}': a bank code is letters and digits (VCB, ICB, TCB, MB)", text);
+                return std::nullopt;
+            }
+            code += c;
+        }
+        if (code.empty() || code.size() > 16) {
+            why = fmt::format("'{}': write a bank account as CODE:digits (VCB:0011004012345) or digits alone", text);
+            return std::nullopt;
+        }
+        number = trim_spaces(text.substr(colon + 1));
+    }
+    std::string digits;
+    for (char c : number) {
+        if (c == ' ' || c == '.' || c == '-') continue;
+        if (!ascii_digit(c)) {
+            why = fmt::format("'{}': an account number is digits (spaces, dots and dashes between them are dropped)", text);
+            return std::nullopt;
+        }
+        digits += c;
+    }
+    if (digits.size() < 6 || digits.size() > 19) {
+        why = fmt::format("'{}': an account number has 6 to 19 digits, this one {}", text, digits.size());
+        return std::nullopt;
+    }
+    return code.empty() ? digits : code + ":" + digits;
 }
 
 }  // namespace ringfence::engine::text

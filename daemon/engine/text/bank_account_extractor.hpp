@@ -43,6 +43,8 @@
 // strings.
 #pragma once
 
+#include <optional>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,5 +52,10 @@
 namespace ringfence::engine::text {
 
 void extract_bank_accounts(std::string_view text, std::vector<std::string>& out);
+
+// A bank account as an entry of a list written by a person ("vcb: 0011.00.4012345",
+// "0011004012345") in the form sms.bank_accounts yields: "CODE:digits" (the code upper-case)
+// or "digits", separators dropped. nullopt, with why set, when it is not one.
+std::optional<std::string> canonical_bank_account(std::string_view text, std::string& why);
 
 }  // namespace ringfence::engine::text
