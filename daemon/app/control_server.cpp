@@ -21,10 +21,6 @@ using common::log_level;
 
 namespace {
 
-std::int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 unsigned peer_uid(int fd) {
     ucred cred{};
     socklen_t len = sizeof cred;
@@ -120,7 +116,7 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
         common::append_json_string(out, key);
         out += ",\"aggregates\":[";
         bool first = true;
-        for (const auto& [spec, value] : rules_->windows().show(key, wall_ms())) {
+        for (const auto& [spec, value] : rules_->windows().show_at_record_time(key)) {
             std::string text = spec.fingerprint;
             for (const auto& a : rs->aggregates)
                 if (a.spec_id == spec.id) text = a.text;

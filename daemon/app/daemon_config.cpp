@@ -39,7 +39,9 @@ void apply_override(YAML::Node root, const config_override& o) {
     const auto parts = split_key(o.key);
     YAML::Node value;
     try {
-        value = YAML::Load(o.value);
+        // "--set control.unix=" means the empty text (it disables what it names), not the
+        // YAML null an empty document is, which would leave the default in place.
+        value = o.value.find_first_not_of(" \t") == std::string::npos ? YAML::Node(std::string()) : YAML::Load(o.value);
     } catch (const YAML::Exception&) {
         value = YAML::Node(o.value);  // not YAML: take the text as it is
     }

@@ -116,6 +116,15 @@ TEST_CASE("--set overrides any key, its paths resolve against the working direct
     CHECK(r.value->decision_log.settings.path == (f.dir / "state" / "decisions.sqlite").string());
 }
 
+TEST_CASE("--set KEY= with nothing after it is the empty text: it disables a socket") {
+    config_file f("state_dir: state\n");
+    const auto r = app::load_daemon_config(f.path, {{"control.unix", ""}, {"ingest.jsonl.unix", " "}});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    CHECK(r.value->control_path.empty());
+    CHECK(r.value->jsonl.unix_path.empty());
+}
+
 TEST_CASE("unknown keys, wrong types and bad values are errors at file:line:column") {
     config_file f(
         "state_dir: /tmp/x\n"

@@ -75,6 +75,9 @@ class window_shard {
     // keys, bytes and the counters of this shard.
     window_stats stats() const;
 
+    // The shard's record-time clock: the newest event time it stored.
+    std::int64_t clock() const { return now_ms_; }
+
   private:
     std::size_t bytes() const { return entry_bytes_ + table_.bytes(); }
     void drop_at(std::size_t index);

@@ -170,6 +170,15 @@ double window_store::value(std::uint32_t spec_id, std::string_view key, std::int
 
 std::vector<std::pair<window_spec, double>> window_store::show(std::string_view key,
                                                                std::int64_t t_ms) {
+    return show_when(key, [t_ms](const window_shard&) { return t_ms; });
+}
+
+std::vector<std::pair<window_spec, double>> window_store::show_at_record_time(std::string_view key) {
+    return show_when(key, [](const window_shard& shard) { return shard.clock(); });
+}
+
+template <class When>
+std::vector<std::pair<window_spec, double>> window_store::show_when(std::string_view key, When&& when) {
     std::lock_guard reload(reload_mutex_);  // the specs cannot change under us
     const spec_table& specs = *specs_.load(std::memory_order_acquire);
     std::vector<std::pair<window_spec, double>> found;
@@ -177,7 +186,7 @@ std::vector<std::pair<window_spec, double>> window_store::show(std::string_view 
         const std::uint64_t hash = hash_bytes(specs.seeds[id], key);
         locked_shard& target = shard_for(hash);
         std::lock_guard lock(target.mutex);
-        if (const auto v = target.shard.value(hash, specs, t_ms)) {
+        if (const auto v = target.shard.value(hash, specs, when(target.shard))) {
             found.emplace_back(specs.specs[id], *v);
         }
     }

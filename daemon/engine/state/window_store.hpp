@@ -80,6 +80,10 @@ class window_store {
 
     // Every aggregate holding this key, by spec id, with its value at t.
     std::vector<std::pair<window_spec, double>> show(std::string_view key, std::int64_t t_ms);
+    // The same as of record time: each value at the newest record time its shard has stored,
+    // which is what the next record would see (wall-clock time would show nothing for a
+    // stream that runs behind or a replay of yesterday).
+    std::vector<std::pair<window_spec, double>> show_at_record_time(std::string_view key);
     // Drops every entry of that key; returns how many.
     std::size_t reset(std::string_view key);
 
@@ -115,6 +119,9 @@ class window_store {
                                 std::uint64_t{})) fallback);
 
     // add_batch for at most max_batch adds.
+    template <class When>
+    std::vector<std::pair<window_spec, double>> show_when(std::string_view key, When&& when);
+
     static constexpr std::size_t max_batch = 32;
     void add_chunk(std::span<batched_add> adds);
 
