@@ -172,6 +172,8 @@ private:
                 n.from_minutes = e.from_minutes;
                 n.to_minutes = e.to_minutes;
                 uses_local_time_ = true;
+                if (e.from_minutes == e.to_minutes)
+                    never_matches(e.where.offset, "time.between with the same start and end is an empty interval: this test is always false");
                 return add(std::move(n));
             }
             case expr::kind::exists: {
@@ -390,6 +392,40 @@ private:
         never_matches(offset, e164_never_matches(f, value));
     }
 
+    static bool holds(condition::compare_op op, double a, double b) {
+        switch (op) {
+            case condition::compare_op::eq: return a == b;
+            case condition::compare_op::ne: return a != b;
+            case condition::compare_op::lt: return a < b;
+            case condition::compare_op::le: return a <= b;
+            case condition::compare_op::gt: return a > b;
+            case condition::compare_op::ge: return a >= b;
+        }
+        return false;
+    }
+
+    // local_hour is 0 to 23: a comparison no hour satisfies never fires.
+    void check_local_hour(condition::compare_op op, double value, std::uint32_t offset) {
+        for (int h = 0; h < 24; ++h)
+            if (holds(op, h, value)) return;
+        never_matches(offset, fmt::format("local_hour is 0 to 23; no hour is {} {}: this test is always false", condition::to_string(op), value));
+    }
+
+    // A count of the rule's own events, with no `where` and no `for`, counts the record being
+    // decided: it is at least 1, so "= 0" (or "< 1") is false whenever the record has a key.
+    void check_counts_itself(std::uint32_t aggregate, condition::compare_op op, double value, std::uint32_t offset) {
+        if (aggregate >= out_->aggregates.size()) return;
+        const aggregate_def& d = out_->aggregates[aggregate];
+        const kind_mask own = static_cast<kind_mask>(1u << static_cast<int>(d.kind));
+        if (d.fn != state::window_function::count || d.where != no_node || d.has_for || mask_ == 0 || (mask_ & ~own) != 0) return;
+        using cmp = condition::compare_op;
+        const bool never = (op == cmp::eq && value < 1) || (op == cmp::lt && value <= 1) || (op == cmp::le && value < 1);
+        if (!never) return;  // some count of 1 or more passes
+        never_matches(offset, fmt::format("{} counts the record being decided, so it is at least 1{}: {} {} is then always false",
+                                          d.text, d.has_by ? fmt::format(" whenever the record has {}", d.by.name()) : std::string(),
+                                          condition::to_string(op), value));
+    }
+
     static std::string e164_never_matches(const field_ref& f, const std::string& value) {
         const bool digits = value.find_first_not_of("0123456789") == std::string::npos;
         std::string hint = "+84912345678";
@@ -474,6 +510,10 @@ private:
                                                                        to_string(n.type)));
             return constant(false);
         }
+        if (n.lhs.k == operand::kind::field && n.lhs.field.id == field_id::local_hour && n.rhs.k == operand::kind::number)
+            check_local_hour(e.cmp, n.rhs.number, e.where.offset);
+        if (n.lhs.k == operand::kind::aggregate && n.rhs.k == operand::kind::number)
+            check_counts_itself(n.lhs.aggregate, e.cmp, n.rhs.number, e.where.offset);
         if (n.lhs.k == operand::kind::field && n.rhs.k == operand::kind::text) {
             if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
             check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset);

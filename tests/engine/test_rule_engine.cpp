@@ -826,3 +826,34 @@ TEST_CASE("list items are read in the form of the field they are tested against,
     e->decide(call("c2", t0, "+84913555555", true, "+84987654321"), d);
     CHECK(d.final_action == action::warn);  // prefix 84913 is read as +84913
 }
+
+TEST_CASE("tests that can never be true load with a warning: an empty time window, an hour past 23, a count of itself below 1") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- rule: empty_window
+  events: [call.attempt]
+  condition: time.between(22:00, 22:00)
+  action: warn
+  priority: warning
+- rule: hour_24
+  events: [call.attempt]
+  condition: local_hour = 24
+  action: warn
+  priority: warning
+- rule: first_attempt
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 10m) = 0
+  action: warn
+  priority: warning
+- rule: fine
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 10m) = 1 or count(call.end by caller.e164 within 10m) = 0 or local_hour >= 23
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:3:14: warning RULES_NEVER_MATCHES: time.between with the same start and end is an empty interval: this test is always false\n"
+          "pack.yaml:8:14: warning RULES_NEVER_MATCHES: local_hour is 0 to 23; no hour is = 24: this test is always false\n"
+          "pack.yaml:13:14: warning RULES_NEVER_MATCHES: count(call.attempt by caller.e164 within 10m) counts the record being decided, so it is at least 1 "
+          "whenever the record has caller.e164: = 0 is then always false\n");
+}
