@@ -123,6 +123,11 @@ std::string bad_time(std::string_view shown) {
     return fmt::format("field 'time': not RFC 3339 or epoch milliseconds: {}", shown);
 }
 
+// A well-formed time outside what the log can show.
+std::string time_out_of_range(std::string_view shown) {
+    return fmt::format("field 'time': {} is outside 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z", shown);
+}
+
 }  // namespace
 
 bool record_reader::first_time(std::uint32_t& seen, int bit, std::string_view name) {
@@ -233,10 +238,12 @@ bool record_reader::read_time(value& v) {
     if (type == od::json_type::string) {
         std::string_view text;
         if (values_.read_string(v, "time", text) == got::failed) return false;
-        if (const auto parsed = parse_rfc3339_ms(text)) ms = *parsed;
+        const auto parsed = parse_rfc3339_ms(text);
+        if (!parsed) return values_.fail(parse_error::bad_value, bad_time(echoed(text)));
+        ms = *parsed;
         // Before 1970 or after 9999 the decision log cannot show the time as RFC 3339.
         if (ms < model::rfc3339_min_epoch_ms || ms > model::rfc3339_max_epoch_ms)
-            return values_.fail(parse_error::bad_value, bad_time(echoed(text)));
+            return values_.fail(parse_error::bad_value, time_out_of_range(echoed(text)));
     } else if (type == od::json_type::number) {
         std::string_view token;
         od::number number;
