@@ -237,19 +237,21 @@ TEST_CASE("kill -9 mid-stream with reply_after_commit: every answered decision i
     check_all_in_log(d.log_path(), replied);
 }
 
+// From now on every insert into the daemon's decision log fails (a trigger), as on a full disk.
+static void refuse_log_inserts(const std::string& log_path) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(log_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse_inserts BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+}
+
 TEST_CASE("reply_after_commit with a log that cannot commit: no decision is replied, lines get not_logged, exit 1") {
     temp_dir dir;
     running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
     REQUIRE(d.started());
-    {
-        // Every insert into the log now fails, as on a full disk.
-        sqlite3* db = nullptr;
-        REQUIRE(sqlite3_open_v2(d.log_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-        sqlite3_busy_timeout(db, 5000);
-        CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse_inserts BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-                           nullptr, nullptr, nullptr) == SQLITE_OK);
-        sqlite3_close(db);
-    }
+    refuse_log_inserts(d.log_path());  // every insert now fails, as on a full disk
     const int fd = connect_tcp(d.port());
     std::string lines;
     for (int i = 1; i <= 3; ++i)
@@ -274,15 +276,7 @@ TEST_CASE("on_queue_full: block never blocks a call to an emergency number") {
     temp_dir dir;
     running_daemon d(dir, {"decision_log.durability=async", "decision_log.queue_capacity=16", "decision_log.on_queue_full=block"});
     REQUIRE(d.started());
-    {
-        // The writer keeps retrying its first batch, so the 16-entry queue fills and stays full.
-        sqlite3* db = nullptr;
-        REQUIRE(sqlite3_open_v2(d.log_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-        sqlite3_busy_timeout(db, 5000);
-        CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse_inserts BEFORE INSERT ON decisions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-                           nullptr, nullptr, nullptr) == SQLITE_OK);
-        sqlite3_close(db);
-    }
+    refuse_log_inserts(d.log_path());  // the writer retries its first batch: the 16-entry queue fills and stays full
     const int fd = connect_tcp(d.port());
     std::string lines;
     for (int i = 1; i <= 100; ++i)
