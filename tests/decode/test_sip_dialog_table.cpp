@@ -133,6 +133,51 @@ TEST_CASE(
           std::string::npos);
 }
 
+TEST_CASE("a CANCEL has no effect once the call is answered, and a 200 that crossed it answers the call") {
+    dialog_fixture f;
+    // CANCEL after the 200: the call goes on until its BYE.
+    f.send(request("INVITE", "k3", 1), 0);
+    f.send(response(200, "k3", 1), 2000);
+    f.send(request("CANCEL", "k3", 1), 2050);
+    f.send(request("ACK", "k3", 1), 2100);
+    f.send(request("BYE", "k3", 2), 62000);
+    // CANCEL, then the 200 the callee sent before the CANCEL reached it: answered.
+    f.send(request("INVITE", "z1", 1), 100000);
+    f.send(response(180, "z1", 1), 100100);
+    f.send(request("CANCEL", "z1", 1), 103000);
+    f.send(response(200, "z1", 1), 103010);
+    f.send(response(481, "z1", 1, "CANCEL"), 103020);
+    f.send(request("BYE", "z1", 2), 113010);
+    REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.answer", "call.end", "call.attempt", "call.answer", "call.end"});
+    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":2000,"talk_ms":60000,"cause":"normal_clearing"})") != std::string::npos);
+    CHECK(f.events.lines[5].find(R"("call":{"ring_ms":3010,"talk_ms":10000,"cause":"normal_clearing"})") != std::string::npos);
+}
+
+TEST_CASE("a challenged INVITE never retried ends at the challenge with its cause, a CANCEL with no 487 at the CANCEL") {
+    dialog_fixture f;
+    f.send(request("INVITE", "p1", 1), 1000);
+    f.send(response(407, "p1", 1), 1010);
+    f.send(request("ACK", "p1", 1), 1020);
+    f.send(request("INVITE", "p2", 1), 2000);
+    f.send(response(180, "p2", 1), 2100);
+    f.send(request("CANCEL", "p2", 1), 4000);
+    f.send(request("OPTIONS", "other", 1), 40000);  // 32 s of linger later
+    REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.attempt", "call.end", "call.end"});
+    CHECK(f.events.lines[2].find(R"("id":"p1","kind":"call.end","time":1010)") != std::string::npos);
+    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":10,"talk_ms":0,"cause":"sip_407"})") != std::string::npos);
+    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":2000,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
+}
+
+TEST_CASE("a re-INVITE (To tag) of a call not seen start makes no record") {
+    dialog_fixture f;
+    f.send(fmt::format("INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
+                       "To: <sip:0987654321@192.0.2.1>;tag=zz\r\nCall-ID: mid\r\nCSeq: 5 INVITE\r\n\r\n"),
+           1000);
+    f.send(response(200, "mid", 5), 1100);
+    CHECK(f.events.lines.empty());
+    CHECK(f.counters.in_dialog_unknown == 1);
+}
+
 TEST_CASE("dialogs with no end time out into call.end with a cause saying so") {
     dialog_settings s;
     s.unanswered_timeout_us = 60'000'000;

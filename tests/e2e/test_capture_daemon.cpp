@@ -52,7 +52,7 @@ TEST_CASE(
     running_daemon d(
         dir,
         {"capture.enabled=true", "capture.interfaces=[lo]", "capture.bpf_filter=udp port 15060",
-         "capture.sip.ports=[15060]", "capture.sip.detect_any_port=false",
+         "capture.sip.ports=[15060]", "capture.sip.detect_any_port=false", "capture.limits.unanswered_timeout_s=2",
          "capture.origins.peers=[{cidr: 127.0.0.0/8, kind: international, trunk: INTL-LOOP}]"});
     // The capture thread says when it reads packets; what is sent before that is not seen.
     const auto started = std::chrono::steady_clock::now();
@@ -72,12 +72,21 @@ TEST_CASE(
         log_reader log(d.log_path());
         rows = log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'live-e2e-1'");
     }
+    // Nothing more is sent: on the quiet link the unanswered call still times out (2 s).
+    std::int64_t ends = 0;
+    const auto end_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (ends == 0 && std::chrono::steady_clock::now() < end_deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        log_reader log(d.log_path());
+        ends = log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'live-e2e-1' AND kind = 'call.end'");
+    }
+    CHECK(ends == 1);
     CHECK(d.stop() == 0);
     log_reader log(d.log_path());
     const auto found = log.rows(
         "SELECT d.kind, d.action, r.rule, d.origin_kind FROM decisions d JOIN decision_rules r ON "
         "r.decision_id = d.id "
-        "WHERE d.record_id = 'live-e2e-1'");
+        "WHERE d.record_id = 'live-e2e-1' AND d.kind = 'call.attempt'");
     REQUIRE(found.size() == 1);
     CHECK(found[0][0] == "call.attempt");
     CHECK(found[0][1] == "block");

@@ -138,6 +138,9 @@ void sip_capture_decoder::expire(std::int64_t now_us) {
     dialogs_.expire(now_us);
 }
 
-void sip_capture_decoder::finish() { streams_.flush(*this); }
+void sip_capture_decoder::finish() {
+    streams_.flush(*this);
+    dialogs_.finish();
+}
 
 }  // namespace ringfence::decode::sip

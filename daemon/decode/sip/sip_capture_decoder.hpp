@@ -43,7 +43,8 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     void on_mirrored_message(const packet::transport_packet& packet);
     // Timeouts of TCP streams and dialogs as of now_us (for idle live captures).
     void expire(std::int64_t now_us);
-    // The capture ended: TCP data still held behind a hole is decoded.
+    // The capture ended: TCP data still held behind a hole is decoded, and calls whose end
+    // was signalled are ended (sip_dialog_table::finish).
     void finish();
 
     std::size_t tcp_streams() const noexcept { return streams_.streams(); }

@@ -48,6 +48,8 @@ std::list<sip_dialog_table::dialog*>& sip_dialog_table::list_of(phase p) noexcep
     switch (p) {
         case phase::calling:
             return calling_;
+        case phase::waiting:
+            return waiting_;
         case phase::answered:
             return answered_;
         case phase::ended:
@@ -69,7 +71,8 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
         if (!ended_.empty()) {
             remove(*ended_.front());
         } else {
-            dialog& victim = !calling_.empty() ? *calling_.front() : *answered_.front();
+            // A call waiting for its final response is nearly over: it goes first.
+            dialog& victim = !waiting_.empty() ? *waiting_.front() : !calling_.empty() ? *calling_.front() : *answered_.front();
             ++counters_.dialogs_evicted;
             end(victim, packet.time_us, "evicted");
             remove(victim);
@@ -155,19 +158,7 @@ void sip_dialog_table::on_message(const sip_message& m, const packet::transport_
         } else if (is_method(m.method, "MESSAGE")) {
             on_message_request(m, packet);
         } else if (is_method(m.method, "BYE") || is_method(m.method, "CANCEL")) {
-            dialog* d = find(m.call_id);
-            if (d == nullptr || d->state == phase::ended)
-                return;  // a call we did not see start, or a repeat
-            if (d->state == phase::answered) {
-                ++counters_.dialogs_ended;
-                end(*d, packet.time_us, "normal_clearing");
-            } else if (is_method(m.method, "CANCEL")) {
-                ++counters_.dialogs_ended;
-                end(*d, packet.time_us, "cancel");
-            } else {
-                ++counters_.dialogs_ended;
-                end(*d, packet.time_us, "bye_before_answer");
-            }
+            on_bye_or_cancel(m, packet);
         } else if (dialog* d = find(m.call_id); d != nullptr && d->state != phase::ended) {
             move_to(*d, d->state, packet.time_us);  // ACK, PRACK, UPDATE, INFO: the dialog is alive
         }
@@ -176,11 +167,47 @@ void sip_dialog_table::on_message(const sip_message& m, const packet::transport_
     on_response(m, packet);
 }
 
+void sip_dialog_table::on_bye_or_cancel(const sip_message& m, const packet::transport_packet& packet) {
+    dialog* d = find(m.call_id);
+    if (d == nullptr || d->state == phase::ended) return;  // a call we did not see start, or a repeat
+    const bool cancel = is_method(m.method, "CANCEL");
+    if (d->state == phase::answered) {
+        if (cancel) {  // no effect once the INVITE has its final response
+            move_to(*d, phase::answered, packet.time_us);
+            return;
+        }
+        ++counters_.dialogs_ended;
+        end(*d, packet.time_us, "normal_clearing");
+    } else if (cancel) {
+        if (d->state == phase::calling) wait_for_final(*d, packet.time_us, "cancel");
+    } else {
+        ++counters_.dialogs_ended;
+        end(*d, packet.time_us, d->state == phase::waiting && d->pending_cause == "cancel" ? "cancel" : "bye_before_answer");
+    }
+}
+
+void sip_dialog_table::wait_for_final(dialog& d, std::int64_t now_us, std::string_view cause) {
+    d.pending_us = now_us;
+    d.pending_cause.assign(cause);
+    move_to(d, phase::waiting, now_us);
+}
+
 void sip_dialog_table::on_invite(const sip_message& m, const packet::transport_packet& packet) {
     if (dialog* d = find(m.call_id); d != nullptr) {
         // A retransmission, a retry after a digest challenge, or a re-INVITE: same call.
         ++counters_.retransmissions;
-        if (d->state != phase::ended) move_to(*d, d->state, packet.time_us);
+        if (d->state == phase::waiting && d->pending_cause != "cancel" && m.cseq_number > d->cseq) {
+            d->cseq = m.cseq_number;  // the caller answered the challenge: the call goes on
+            move_to(*d, phase::calling, packet.time_us);
+        } else if (d->state != phase::ended) {
+            move_to(*d, d->state, packet.time_us);
+        }
+        return;
+    }
+    if (!m.to.tag.empty()) {
+        // A re-INVITE of a call whose start we did not see (capture began mid-call, or the
+        // dialog was evicted): not a new call.
+        ++counters_.in_dialog_unknown;
         return;
     }
     dialog& d = create(m, packet);
@@ -211,23 +238,33 @@ void sip_dialog_table::on_response(const sip_message& m, const packet::transport
         move_to(*d, phase::answered, packet.time_us);  // a re-INVITE's answer, a 200 retransmitted
         return;
     }
+    const bool cancelled = d->state == phase::waiting && d->pending_cause == "cancel";
     if (code >= 180 && code < 200) {
         if (d->ringing_us == 0) d->ringing_us = packet.time_us;
-        move_to(*d, phase::calling, packet.time_us);
+        move_to(*d, d->state, packet.time_us);
     } else if (code >= 200 && code < 300) {
+        // Also after a CANCEL: the callee answered before the CANCEL reached it.
         ++counters_.dialogs_answered;
         emit(*d, model::event_kind::call_answer, packet.time_us);
         d->answer_us = packet.time_us;
         move_to(*d, phase::answered, packet.time_us);
-    } else if (code == 401 || code == 407) {
-        move_to(*d, phase::calling,
-                packet.time_us);  // the caller answers the challenge in this dialog
+    } else if ((code == 401 || code == 407) && !cancelled) {
+        // A digest challenge: the caller may retry in this dialog (on_invite).
+        if (d->state == phase::calling) wait_for_final(*d, packet.time_us, code == 401 ? "sip_401" : "sip_407");
     } else if (code >= 300) {
         ++counters_.dialogs_ended;
-        cause_buffer_ = fmt::format("sip_{}", code);
-        end(*d, packet.time_us, cause_buffer_);
+        cause_buffer_ = cancelled ? std::string("cancel") : fmt::format("sip_{}", code);
+        end(*d, cancelled ? d->pending_us : packet.time_us, cause_buffer_);  // a cancelled call rang until the CANCEL
     } else {
-        move_to(*d, phase::calling, packet.time_us);  // 100 Trying
+        move_to(*d, d->state, packet.time_us);  // 100 Trying
+    }
+}
+
+void sip_dialog_table::finish() {
+    while (!waiting_.empty()) {
+        dialog& d = *waiting_.front();
+        ++counters_.dialogs_ended;
+        end(d, d.pending_us, d.pending_cause);
     }
 }
 
@@ -238,6 +275,12 @@ void sip_dialog_table::expire(std::int64_t now_us) {
         dialog& d = *calling_.front();
         ++counters_.dialogs_timed_out;
         end(d, d.last_us + settings_.unanswered_timeout_us, "timeout_unanswered");
+    }
+    while (!waiting_.empty() && now_us - waiting_.front()->last_us > settings_.ended_linger_us) {
+        // No final response to a CANCEL, no new INVITE after a challenge: it ended then.
+        dialog& d = *waiting_.front();
+        ++counters_.dialogs_ended;
+        end(d, d.pending_us, d.pending_cause);
     }
     while (!answered_.empty() &&
            now_us - answered_.front()->last_us > settings_.answered_timeout_us) {

@@ -2,11 +2,19 @@
 //   INVITE (first of its Call-ID)        -> call.attempt
 //   18x to the INVITE                    -> marks ringing (no event)
 //   2xx to the INVITE                    -> call.answer (ring_ms)
-//   BYE                                  -> call.end, cause normal_clearing (ring_ms, talk_ms)
-//   CANCEL before an answer              -> call.end, cause cancel
-//   final 3xx-6xx to the INVITE          -> call.end, cause sip_<code> (401/407 are digest
-//                                           challenges: the caller retries in the same dialog)
+//   BYE                                  -> call.end, cause normal_clearing (ring_ms, talk_ms);
+//                                           before the answer, cause bye_before_answer
+//   CANCEL before a final response       -> waits for the INVITE's final response (RFC 3261
+//                                           9.1): 487 (or any failure) ends it with cause cancel;
+//                                           a 200 that crossed the CANCEL answers the call. A
+//                                           CANCEL after the answer has no effect.
+//   final 3xx-6xx to the INVITE          -> call.end, cause sip_<code>
+//   401/407 (a digest challenge)         -> waits for the caller's new INVITE in the same
+//                                           dialog; none within ended_linger_us: call.end,
+//                                           cause sip_401/sip_407, at the challenge's time
 //   no end within the timeouts           -> call.end, cause timeout_unanswered / timeout_no_bye
+//   an INVITE with a To tag for a call not seen start (a re-INVITE)
+//                                        -> no record (counted in_dialog_unknown)
 //   MESSAGE (per Call-ID and CSeq)       -> sms.submit
 // Retransmissions (repeated INVITE or MESSAGE, responses after the end) give no new event.
 // Ended dialogs linger for ended_linger_us to absorb them. Memory is bounded by
@@ -48,11 +56,18 @@ class sip_dialog_table {
     // when idle). Called by on_message at most once per second of packet time.
     void expire(std::int64_t now_us);
 
+    // The capture ended: calls whose end was already signalled (a CANCEL, or a challenge not
+    // retried) are ended with that cause; calls still ringing or talking are left open (a
+    // file may stop in the middle of a call).
+    void finish();
+
     std::size_t size() const noexcept { return dialogs_.size(); }
-    std::size_t open_calls() const noexcept { return calling_.size() + answered_.size(); }
+    std::size_t open_calls() const noexcept { return calling_.size() + waiting_.size() + answered_.size(); }
 
   private:
-    enum class phase : std::uint8_t { calling, answered, ended };
+    // waiting: a CANCEL or a digest challenge came before any final answer; the dialog ends
+    // as pending_cause unless the call goes on within ended_linger_us.
+    enum class phase : std::uint8_t { calling, waiting, answered, ended };
     struct dialog {
         const std::string* call_id = nullptr;  // the map's key
         std::string caller, callee, asserted, diversion, user_agent, origin_ip, trunk;
@@ -62,6 +77,8 @@ class sip_dialog_table {
         std::int64_t ringing_us = 0;
         std::int64_t answer_us = 0;
         std::int64_t last_us = 0;
+        std::int64_t pending_us = 0;  // waiting: when the CANCEL or the challenge came
+        std::string pending_cause;    // waiting: "cancel", "sip_401", "sip_407"
         std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
         std::list<dialog*>::iterator position;
     };
@@ -85,13 +102,15 @@ class sip_dialog_table {
     void on_invite(const sip_message& message, const packet::transport_packet& packet);
     void on_message_request(const sip_message& message, const packet::transport_packet& packet);
     void on_response(const sip_message& message, const packet::transport_packet& packet);
+    void on_bye_or_cancel(const sip_message& message, const packet::transport_packet& packet);
+    void wait_for_final(dialog& d, std::int64_t now_us, std::string_view cause);
 
     dialog_settings settings_;
     const peer_origin_map& origins_;
     sip_counters& counters_;
     call_event_sink& sink_;
     dialog_map dialogs_;                             // by Call-ID
-    std::list<dialog*> calling_, answered_, ended_;  // least recently active first
+    std::list<dialog*> calling_, waiting_, answered_, ended_;  // least recently active first
     std::int64_t last_expire_us_ = 0;
     std::string cause_buffer_;
 };

@@ -1,8 +1,11 @@
 #include "ingest/capture/live_capture.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "common/log.hpp"
 #include "ingest/capture/capture_pipeline.hpp"
@@ -73,6 +76,14 @@ std::string live_capture::start() {
         }
         pcap_freecode(&program);
     }
+    // Non-blocking, with our own poll: in immediate mode a read on a quiet link may wait for
+    // the next packet however long that takes, and timeouts (calls that never end, the
+    // counters line) must come on time without one.
+    if (pcap_setnonblock(p, 1, errbuf) != 0 || pcap_get_selectable_fd(p) < 0) {
+        const std::string why = errbuf[0] != '\0' ? errbuf : "no selectable descriptor";
+        pcap_close(p);
+        return "capture on " + interface_ + ": " + why;
+    }
     handle_ = p;
     thread_ = std::thread([this] { run(); });
     return {};
@@ -100,7 +111,14 @@ void live_capture::run() {
         }
         log(log_level::info, "capture {} {} {}", interface_, drops, pipeline.summary());
     };
+    pollfd readable{pcap_get_selectable_fd(handle_), POLLIN, 0};
     while (!stopping_.load(std::memory_order_relaxed)) {
+        // Wake at least every poll_ms, packets or not; pcap_dispatch then reads what is there.
+        constexpr int poll_ms = 200;
+        if (::poll(&readable, 1, poll_ms) < 0 && errno != EINTR) {
+            log(log_level::error, "capture on {}: poll: {}; capture stopped", interface_, std::strerror(errno));
+            break;
+        }
         const int n = pcap_dispatch(handle_, -1, &on_packet, reinterpret_cast<u_char*>(&target));
         if (n == PCAP_ERROR_BREAK) break;
         if (n < 0) {
