@@ -119,6 +119,40 @@ TEST_CASE("name-addr forms: tel URIs, addr-spec with header parameters, password
     CHECK(parse_name_addr("Anonymous <sips:anonymous@anonymous.invalid>").display == "Anonymous");
     CHECK(parse_name_addr("<mailto:x@y>").user.empty());
     CHECK(parse_name_addr("").value.empty());
+    // A telephone-subscriber user's parameters (number portability) are not the number.
+    CHECK(parse_name_addr("<sip:+84912345678;npdi;rn=+84900000000@x;user=phone>").user == "+84912345678");
+    std::string unescaped;
+    assign_unescaped_user(unescaped, parse_name_addr("<sip:%2B84912345678@x>").user);
+    CHECK(unescaped == "+84912345678");
+    assign_unescaped_user(unescaped, "50%zz%4");
+    CHECK(unescaped == "50%zz%4");
+}
+
+TEST_CASE("a header value that starts after a fold, a datagram's Content-Length that is not a number, Remote-Party-ID of the called party") {
+    sip_message m;
+    const std::string folded =
+        "INVITE sip:0987654321@h SIP/2.0\r\nFrom:\r\n <sip:0912345678@h>;tag=1\r\nTo: <sip:0987654321@h>\r\n"
+        "Call-ID:\r\n\tw5\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    REQUIRE(parse_sip_message(folded, false, m).result == parse_result::message);
+    CHECK(m.from.user == "0912345678");
+    CHECK(m.from.tag == "1");
+    CHECK(m.call_id == "w5");
+
+    const std::string negative = "INVITE sip:x@h SIP/2.0\r\nFrom: <sip:0912345678@h>\r\nCall-ID: h2\r\nContent-Length: -5\r\n\r\nbody";
+    REQUIRE(parse_sip_message(negative, false, m).result == parse_result::message);
+    CHECK(m.bad_content_length);
+    CHECK(m.call_id == "h2");
+    CHECK(m.body == "body");
+    CHECK(parse_sip_message(negative, true, m).result == parse_result::malformed);  // a stream cannot be framed
+
+    const std::string rpid =
+        "INVITE sip:x@h SIP/2.0\r\nCall-ID: r1\r\nRemote-Party-ID: <sip:0944444444@x>;party=called\r\n"
+        "Remote-Party-ID: <sip:0955555555@x>;party=calling\r\n\r\n";
+    REQUIRE(parse_sip_message(rpid, false, m).result == parse_result::message);
+    CHECK(m.remote_party_id.user == "0955555555");
+    const std::string only_called = "INVITE sip:x@h SIP/2.0\r\nCall-ID: r2\r\nRemote-Party-ID: <sip:0944444444@x>;party=called\r\n\r\n";
+    REQUIRE(parse_sip_message(only_called, false, m).result == parse_result::message);
+    CHECK(m.remote_party_id.user.empty());
 }
 
 TEST_CASE("a stream: several messages in one buffer, one message over several") {

@@ -28,6 +28,7 @@ void sip_capture_decoder::deliver(const sip_message& message,
     // its headers, all a decision needs, are whole, so it is decoded and counted.
     if (packet.protocol != packet::ip_protocol_tcp && message.has_content_length && message.body.size() < message.content_length)
         ++counters_.short_bodies;
+    if (message.bad_content_length) ++counters_.bad_content_length;
     if (observer_ != nullptr) observer_->on_sip_message(message, packet);
     dialogs_.on_message(message, packet);
 }

@@ -7,11 +7,11 @@ namespace ringfence::decode::sip {
 std::string sip_counters::summary() const {
     return fmt::format(
         "sip_messages={} requests={} responses={} keepalives={} not_sip={} malformed={} "
-        "junk_prefixed={} short_bodies={} "
+        "junk_prefixed={} short_bodies={} bad_content_length={} "
         "stream_resyncs={} without_call_id={} dialogs={} answered={} ended={} timed_out={} "
         "evicted={} "
         "retransmissions={} in_dialog_unknown={} sms={} records={}",
-        messages, requests, responses, keepalives, not_sip, malformed, junk_prefixed, short_bodies,
+        messages, requests, responses, keepalives, not_sip, malformed, junk_prefixed, short_bodies, bad_content_length,
         stream_resyncs, without_call_id, dialogs_created, dialogs_answered, dialogs_ended,
         dialogs_timed_out, dialogs_evicted, retransmissions, in_dialog_unknown, sms_messages, records);
 }

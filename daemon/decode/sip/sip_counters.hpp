@@ -16,6 +16,7 @@ struct sip_counters {
     std::uint64_t not_sip = 0;          // payloads on SIP ports that were not SIP (HTTP, RTP, ...)
     std::uint64_t malformed = 0;        // a SIP start line with a broken header section
     std::uint64_t junk_prefixed = 0;    // messages read after skipping junk bytes
+    std::uint64_t bad_content_length = 0;  // UDP messages whose Content-Length is not a number (body: the rest)
     std::uint64_t short_bodies = 0;     // UDP messages whose body is shorter than their Content-Length (read from their headers)
     std::uint64_t stream_resyncs = 0;   // TCP bytes skipped to find the next start line
     std::uint64_t without_call_id = 0;  // messages no dialog can hold

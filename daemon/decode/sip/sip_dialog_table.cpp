@@ -18,12 +18,11 @@ std::int64_t ms_between(std::int64_t from_us, std::int64_t to_us) noexcept {
     return to_us > from_us ? (to_us - from_us) / 1000 : 0;
 }
 
-// The number the call was diverted from (RFC 5806: each diversion adds its header on top,
-// so the first is the most recent). Only a number: a Diversion user that is a name or
-// garbage is left out rather than costing the call its record.
-std::string_view diversion_number(const sip_message& m) noexcept {
-    const std::string_view user = m.diversion.user;
-    return model::dial_string::scan(user).kind == model::dial_string::form::digits ? user : std::string_view();
+// The Diversion user is kept only when it is a number (RFC 5806: each diversion adds its
+// header on top, so the first is the most recent): a name or garbage there is left out
+// rather than costing the call its record.
+bool is_number(std::string_view user) noexcept {
+    return model::dial_string::scan(user).kind == model::dial_string::form::digits;
 }
 
 // The asserted identity: P-Asserted-Identity, else the older Remote-Party-ID.
@@ -81,10 +80,11 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     auto [it, inserted] = dialogs_.try_emplace(std::string(m.call_id));
     dialog& d = it->second;
     d.call_id = &it->first;
-    d.caller.assign(m.from.user);
-    d.callee.assign(!m.to.user.empty() ? m.to.user : m.request_user);
-    d.asserted.assign(asserted_user(m));
-    d.diversion.assign(diversion_number(m));
+    assign_unescaped_user(d.caller, m.from.user);
+    assign_unescaped_user(d.callee, !m.to.user.empty() ? m.to.user : m.request_user);
+    assign_unescaped_user(d.asserted, asserted_user(m));
+    assign_unescaped_user(d.diversion, m.diversion.user);
+    if (!is_number(d.diversion)) d.diversion.clear();
     d.user_agent.assign(m.user_agent);
     d.origin_ip.clear();
     packet.src.append_to(d.origin_ip);

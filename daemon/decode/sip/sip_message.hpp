@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace ringfence::decode::sip {
@@ -18,6 +19,10 @@ struct name_addr {
     std::string_view tag;  // the tag header parameter (From/To)
     bool present() const noexcept { return !value.empty(); }
 };
+
+// Replaces out by the user part with its %HH escapes decoded (RFC 3261 19.1.2: "%2B84…" is
+// "+84…"); a '%' not followed by two hex digits is kept as it is.
+void assign_unescaped_user(std::string& out, std::string_view user);
 
 // Splits a name-addr / addr-spec header value (RFC 3261 section 20.10) into its parts.
 name_addr parse_name_addr(std::string_view value) noexcept;
@@ -42,6 +47,7 @@ struct sip_message {
     std::string_view identity;  // STIR/SHAKEN PASSporT (RFC 8224)
     std::string_view content_type;
     bool has_content_length = false;
+    bool bad_content_length = false;  // a datagram's Content-Length that is not a number: ignored
     std::size_t content_length = 0;
     std::string_view body;
     std::size_t junk_skipped = 0;  // bytes before the start line that were not SIP

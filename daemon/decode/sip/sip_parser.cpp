@@ -265,9 +265,19 @@ std::string_view* slot_for(header h, raw_headers& raw, sip_message& out) noexcep
     }
 }
 
+// A Remote-Party-ID that names the called party (";party=called"), not the caller.
+bool names_called_party(std::string_view rpid) noexcept {
+    for (std::size_t at = rpid.find(';'); at != std::string_view::npos; at = rpid.find(';', at + 1)) {
+        std::string_view param = trim(rpid.substr(at + 1));
+        param = param.substr(0, param.find_first_of(";,"));
+        if (istarts_with(param, "party=")) return istarts_with(trim(param.substr(6)), "called");
+    }
+    return false;
+}
+
 // Extends a header value over a folded continuation line; both lie in the same buffer.
 std::string_view extend(std::string_view value, std::string_view continuation) noexcept {
-    if (value.empty()) return value;
+    if (value.empty()) return trim(continuation);  // the value starts after the fold ("From:\r\n <sip:…>")
     const char* end = continuation.data() + continuation.size();
     return trim(std::string_view(value.data(), static_cast<std::size_t>(end - value.data())));
 }
@@ -308,9 +318,31 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
     if (at != std::string_view::npos) {
         const std::string_view userinfo = rest.substr(0, at);
         user = userinfo.substr(0, userinfo.find(':'));
+        // A telephone-subscriber user carries its parameters after ';' (RFC 3261 19.1.6,
+        // number portability RFC 4694: "+84912345678;npdi;rn=+84900000000"): the number is
+        // what comes before them.
+        user = user.substr(0, user.find(';'));
         rest = rest.substr(at + 1);
     }
     host = rest.substr(0, rest.find_first_of(";?>"));
+}
+
+void assign_unescaped_user(std::string& out, std::string_view user) {
+    out.clear();
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < user.size(); ++i) {
+        if (user[i] == '%' && i + 2 < user.size() && hex(user[i + 1]) >= 0 && hex(user[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex(user[i + 1]) * 16 + hex(user[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(user[i]);
+        }
+    }
 }
 
 name_addr parse_name_addr(std::string_view value) noexcept {
@@ -415,11 +447,18 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
             if (out.cseq_method.empty()) take_cseq(value, out);
         } else if (h == header::content_length) {
             std::size_t length = 0;
-            if (!parse_unsigned(value, max_body_bytes, length)) return {parse_result::malformed, 0};
-            if (!out.has_content_length) {
+            if (!parse_unsigned(value, max_body_bytes, length)) {
+                // On a stream the message cannot be framed; a datagram is whole anyway, so
+                // its headers are read and the body is what follows them (counted).
+                if (stream) return {parse_result::malformed, 0};
+                out.bad_content_length = true;
+            } else if (!out.has_content_length) {
                 out.has_content_length = true;
                 out.content_length = length;
             }
+        } else if (h == header::remote_party_id && !raw.rpid.empty() && names_called_party(raw.rpid) && !names_called_party(value)) {
+            raw.rpid = value;  // the calling party's identity, not the called one's (party=called)
+            last_value = &raw.rpid;
         } else if (std::string_view* slot = slot_for(h, raw, out);
                    slot != nullptr && slot->empty()) {
             *slot = value;
@@ -443,6 +482,7 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     out.to = parse_name_addr(raw.to);
     out.contact = parse_name_addr(raw.contact);
     out.p_asserted_identity = parse_name_addr(raw.pai);
+    if (names_called_party(raw.rpid)) raw.rpid = {};  // only the called party named: no calling identity
     out.remote_party_id = parse_name_addr(raw.rpid);
     out.diversion = parse_name_addr(raw.diversion);
     return {parse_result::message, consumed};
