@@ -95,3 +95,26 @@ TEST_CASE("messages, keep-alives and junk over one stream, in segments of every 
 
 }  // namespace
 }  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+TEST_CASE("a mirrored TCP payload holding several messages gives each; over UDP the payload is one message") {
+    tcp_fixture f;
+    transport_packet p;
+    p.protocol = decode::packet::ip_protocol_tcp;
+    const std::string two = message_with_headers("hep4", 60, 3) + message_with_headers("hep5", 60, 0) + "\r\n" +
+                            "MESSAGE sip:x@h SIP/2.0\r\nCall-ID: hep6\r\nContent-Length: 40\r\n\r\ncut short";
+    p.payload = two;
+    f.decoder.on_mirrored_message(p);
+    CHECK(f.log.call_ids == std::vector<std::string>{"hep4", "hep5", "hep6"});  // the cut one from its headers
+    CHECK(f.counters.keepalives == 1);
+    p.protocol = decode::packet::ip_protocol_udp;
+    const std::string one = message_with_headers("hep7", 60, 0);
+    p.payload = one;
+    f.decoder.on_mirrored_message(p);
+    CHECK(f.log.call_ids.back() == "hep7");
+}
+
+}  // namespace
+}  // namespace ringfence::test

@@ -35,7 +35,28 @@ void sip_capture_decoder::deliver(const sip_message& message,
 
 void sip_capture_decoder::on_mirrored_message(const packet::transport_packet& packet) {
     ++counters_.payloads_tried;
-    parse_datagram(packet);
+    if (packet.protocol != packet::ip_protocol_tcp) {
+        parse_datagram(packet);
+        return;
+    }
+    // A TCP payload may hold several messages (an agent mirrors what one segment carried):
+    // each is framed by its Content-Length; what is left after the last whole one is read
+    // as a datagram (a message whose end the agent did not send is decoded from its headers).
+    std::string_view rest = packet.payload;
+    while (!rest.empty()) {
+        const parse_outcome r = parse_sip_message(rest, true, message_);
+        if (r.result == parse_result::message) {
+            deliver(message_, packet);
+        } else if (r.result == parse_result::keepalive) {
+            ++counters_.keepalives;
+        } else {
+            packet::transport_packet tail = packet;
+            tail.payload = rest;
+            parse_datagram(tail);
+            return;
+        }
+        rest.remove_prefix(r.consumed);
+    }
 }
 
 void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {

@@ -38,8 +38,8 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
                         sip_dialog_table& dialogs, sip_message_observer* observer = nullptr);
 
     void on_packet(const packet::transport_packet& packet);
-    // One whole SIP message that a mirroring agent (HEP) delivered on its own: parsed as a
-    // datagram whatever its transport was, on any port.
+    // What a mirroring agent (HEP) delivered on its own, on any port: over UDP one message;
+    // over TCP every message the payload holds, each framed by its Content-Length.
     void on_mirrored_message(const packet::transport_packet& packet);
     // Timeouts of TCP streams and dialogs as of now_us (for idle live captures).
     void expire(std::int64_t now_us);
