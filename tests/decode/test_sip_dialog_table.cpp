@@ -229,6 +229,21 @@ TEST_CASE("SIP MESSAGE gives sms.submit with the sender and the text, retransmis
     CHECK(f.counters.sms_messages == 1);
 }
 
+TEST_CASE("a MESSAGE body in Latin-1 or UTF-16 reaches the record as UTF-8") {
+    dialog_fixture f;
+    auto message = [&](std::string_view call_id, std::string_view content_type, const std::string& body) {
+        std::string msg = request("MESSAGE", call_id, 1, "");
+        msg.resize(msg.size() - 2);
+        msg += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n\r\n", content_type, body.size()) + body;
+        f.send(msg, 500);
+    };
+    message("j1", "text/plain;charset=ISO-8859-1", "caf\xE9");
+    message("j2", "text/plain; charset=\"utf-16le\"", std::string("c\0a\0f\0\xE9\0", 8));
+    message("j3", "text/plain;charset=UTF-16", std::string("\xFE\xFF\0c\0a\0f\0\xE9", 10));
+    REQUIRE(f.events.lines.size() == 3);
+    for (const auto& line : f.events.lines) CHECK(line.find(R"("text":"café")") != std::string::npos);
+}
+
 TEST_CASE("peer ranges map to origin kind and trunk, longest prefix first") {
     std::vector<peer_range> peers(3);
     std::string error;

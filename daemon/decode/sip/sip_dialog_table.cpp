@@ -1,5 +1,6 @@
 #include "decode/sip/sip_dialog_table.hpp"
 
+#include "decode/smpp/sms_text.hpp"
 #include "model/dial_string.hpp"
 
 #include <fmt/format.h>
@@ -29,6 +30,45 @@ bool is_number(std::string_view user) noexcept {
 std::string_view asserted_user(const sip_message& m) noexcept {
     if (!m.p_asserted_identity.user.empty()) return m.p_asserted_identity.user;
     return m.remote_party_id.user;
+}
+
+// The value of a Content-Type's charset parameter, lower-cased ("" when there is none).
+std::string charset_of(std::string_view content_type) {
+    std::string lower;
+    for (char c : content_type) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    const std::size_t at = lower.find("charset=");
+    if (at == std::string::npos) return {};
+    std::string value = lower.substr(at + 8);
+    value = value.substr(0, value.find_first_of("; \t"));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    return value;
+}
+
+// A text body in UTF-8 as the record carries it (RFC 3428 bodies default to UTF-8): a
+// Latin-1 or UTF-16 charset is converted, so smishing rules read the same text as from SMPP.
+std::string_view body_as_utf8(std::string_view content_type, std::string_view body, std::string& buffer) {
+    const std::string charset = charset_of(content_type);
+    buffer.clear();
+    if (charset == "iso-8859-1" || charset == "latin1" || charset == "iso_8859-1" || charset == "windows-1252") {
+        smpp::append_text_utf8(smpp::text_coding::latin1, body, buffer);
+        return buffer;
+    }
+    if (charset == "utf-16" || charset == "utf-16be" || charset == "utf-16le" || charset == "ucs-2") {
+        bool little = charset == "utf-16le";
+        if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0xFF && static_cast<unsigned char>(body[1]) == 0xFE) {
+            little = true;
+            body.remove_prefix(2);
+        } else if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0xFE && static_cast<unsigned char>(body[1]) == 0xFF) {
+            little = false;
+            body.remove_prefix(2);
+        }
+        std::string units(body);
+        if (little)
+            for (std::size_t i = 0; i + 1 < units.size(); i += 2) std::swap(units[i], units[i + 1]);
+        smpp::append_text_utf8(smpp::text_coding::ucs2, units, buffer);
+        return buffer;
+    }
+    return body;
 }
 
 bool is_text(std::string_view content_type) noexcept {
@@ -226,7 +266,7 @@ void sip_dialog_table::on_message_request(const sip_message& m,
     dialog& d = create(m, packet);
     ++counters_.sms_messages;
     emit(d, model::event_kind::sms_submit, packet.time_us, {},
-         is_text(m.content_type) ? m.body : std::string_view{});
+         is_text(m.content_type) ? body_as_utf8(m.content_type, m.body, text_buffer_) : std::string_view{});
     move_to(d, phase::ended, packet.time_us);
 }
 

@@ -113,6 +113,7 @@ class sip_dialog_table {
     std::list<dialog*> calling_, waiting_, answered_, ended_;  // least recently active first
     std::int64_t last_expire_us_ = 0;
     std::string cause_buffer_;
+    std::string text_buffer_;  // a MESSAGE body converted to UTF-8
 };
 
 }  // namespace ringfence::decode::sip
