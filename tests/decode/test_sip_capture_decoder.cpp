@@ -99,7 +99,7 @@ TEST_CASE("messages, keep-alives and junk over one stream, in segments of every 
 namespace ringfence::test {
 namespace {
 
-TEST_CASE("a mirrored TCP payload holding several messages gives each; over UDP the payload is one message") {
+TEST_CASE("a mirrored TCP payload holding several messages gives each, over UDP the payload is one message") {
     tcp_fixture f;
     transport_packet p;
     p.protocol = decode::packet::ip_protocol_tcp;
