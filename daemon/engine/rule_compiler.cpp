@@ -776,7 +776,7 @@ private:
             where_text = describe(*out_, d.where);
         }
         mask_ = saved_mask;
-        d.text = aggregate_text(a, d);
+        d.text = aggregate_text(a, d, where_source(a), source_of(a.window_where));
         d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, a.by_field, d.window_ms);
         std::optional<field_ref> read_at;
         if (!a.for_field.empty()) {
@@ -812,7 +812,7 @@ private:
         aggregate_def reader = out_->aggregates[idx];
         reader.has_for = true;
         reader.for_field = *read_at;
-        reader.text = aggregate_text(a, reader);
+        reader.text = aggregate_text(a, reader, where_source(a), source_of(a.window_where));
         out_->aggregates.push_back(std::move(reader));
         const auto reader_idx = static_cast<std::uint32_t>(out_->aggregates.size() - 1);
         aggregate_index_[reader_key] = reader_idx;
@@ -820,14 +820,33 @@ private:
         return reader_idx;
     }
 
-    static std::string aggregate_text(const condition::aggregate& a, const aggregate_def& d) {
+    // The `where` as the author wrote it (spacing collapsed), so evidence tells two
+    // aggregates that differ only in their filter apart.
+    std::string where_source(const condition::aggregate& a) const { return a.where ? source_of(a.where->where) : std::string(); }
+
+    // The condition text of a span, spacing collapsed; "…" when it is not known.
+    std::string source_of(condition::span w) const {
+        if (text_ == nullptr || w.length == 0 || w.offset >= text_->text.size()) return "…";
+        const std::string_view raw = std::string_view(text_->text).substr(w.offset, w.length);
+        std::string out;
+        for (const char c : raw) {
+            const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+            if (space && (out.empty() || out.back() == ' ')) continue;
+            out += space ? ' ' : c;
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        return out.empty() ? "…" : out;
+    }
+
+    static std::string aggregate_text(const condition::aggregate& a, const aggregate_def& d, const std::string& where,
+                                      const std::string& window) {
         static const char* names[] = {"count", "distinct", "ratio", "sum", "outgoing_share"};
         std::string s = fmt::format("{}(", names[static_cast<int>(a.fn)]);
         if (!a.of_field.empty()) s += a.of_field + " of ";
         s += a.event_kind;
-        if (a.where) s += " where …";
+        if (a.where) s += " where " + where;
         if (!a.by_field.empty()) s += " by " + a.by_field;
-        s += " within " + format_duration(d.window_ms);
+        s += " within " + (window != "…" ? window : format_duration(d.window_ms));  // as written: 24h stays 24h
         if (d.has_for) s += " for " + d.for_field.name();
         s += ")";
         return s;
