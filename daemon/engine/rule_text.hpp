@@ -19,7 +19,8 @@ std::string describe(const compiled_ruleset& rs, std::uint32_t node_index);
 std::string format_duration(std::int64_t ms);
 
 // Lower case for ASCII, Latin-1 and the Vietnamese letters (so icontains "chuyển khoản"
-// finds "Chuyển Khoản"); other bytes are kept.
+// finds "Chuyển Khoản"), with Vietnamese vowels written decomposed (NFD) composed (so it
+// finds "Chuyển" typed as "Chuye" + U+0302 + U+0309 too); other bytes are kept.
 std::string lower_text(std::string_view utf8);
 void lower_text_into(std::string_view utf8, std::string& out);
 

@@ -857,3 +857,34 @@ TEST_CASE("tests that can never be true load with a warning: an empty time windo
           "pack.yaml:13:14: warning RULES_NEVER_MATCHES: count(call.attempt by caller.e164 within 10m) counts the record being decided, so it is at least 1 "
           "whenever the record has caller.e164: = 0 is then always false\n");
 }
+
+TEST_CASE("icontains finds Vietnamese written decomposed (NFD) as well as composed") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: logins
+  items: ["Đăng Nhập"]
+- rule: transfer
+  events: [sms.submit]
+  condition: sms.text icontains "chuyển khoản"
+  action: warn
+  priority: warning
+- rule: login
+  events: [sms.submit]
+  condition: sms.text icontains_any logins
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    auto fired = [&](const std::string& text) {
+        model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+        r.kind = model::event_kind::sms_submit;
+        r.sms.present = true;
+        r.sms.text = text;
+        engine::decision d;
+        e->decide(r, d);
+        return d.rules.empty() ? std::string() : d.rules[0].rule;
+    };
+    CHECK(fired("Chuyển khoản ngay") == "transfer");
+    CHECK(fired("Chuye\u0302\u0309n khoa\u0309n ngay") == "transfer");
+    CHECK(fired("\u0110A\u0306NG NHA\u0323\u0302P ta\u0323i \u0111a\u0302y") == "login");
+    CHECK(fired("Chuyen khoan ngay") == "");  // icontains keeps diacritics: sms.text_folded drops them
+}
