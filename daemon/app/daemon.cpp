@@ -260,8 +260,17 @@ private:
                 p.dst_port = m.destination_port;
                 p.payload = m.payload;
                 hep_pipeline_->on_mirrored_sip(p);
+                hep_clock_ = {m.time_us, std::chrono::steady_clock::now()};
             },
             hep_counters_);
+        // Timeouts advance when the agents fall quiet too (as a live capture's do): the
+        // agents' clock, as of their last packet, moved on by the time passed here since,
+        // so an agent whose clock is off (or a replayed capture) does not end calls early.
+        hep_->on_idle([this] {
+            if (hep_clock_.packet_us == 0) return;
+            const auto since = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - hep_clock_.received);
+            hep_pipeline_->idle(hep_clock_.packet_us + since.count());
+        });
         if (auto err = hep_->start(); !err.empty()) {
             log(log_level::error, "{}", err);
             return 1;
@@ -433,6 +442,10 @@ private:
     std::optional<ingest::capture::passive_decider> hep_decider_;
     std::optional<ingest::capture::capture_pipeline> hep_pipeline_;
     std::optional<ingest::hep_listener> hep_;  // after the pipeline its handler feeds
+    struct agent_clock {
+        std::int64_t packet_us = 0;  // the capture time of the last HEP packet (0: none yet)
+        std::chrono::steady_clock::time_point received;
+    } hep_clock_;  // on the HEP listener's strand
     std::optional<control_server> control_;
     std::optional<systemd_notifier> notifier_;
     std::thread shutdown_thread_;

@@ -185,6 +185,23 @@ TEST_CASE("record parser: brandnames with digits in them are brandnames") {
     }
 }
 
+TEST_CASE("record parser: a sender marked alphanumeric is a brandname whatever punctuation it holds") {
+    for (const char* sender : {"VCB@Bank!", "Tiki*", "Bank(VN)", "Điện Máy"}) {
+        CAPTURE(sender);
+        const auto p = parse_line(std::string(R"({"id":"s-8","kind":"sms.deliver","callee":"0987654321","sms":{"sender":")") + sender +
+                                  R"(","sender_alphanumeric":true,"text":"x"}})");
+        REQUIRE(p.status.ok);
+        CHECK(p.rec.caller.type == number_type::alphanumeric);
+        CHECK(p.rec.caller.raw == sender);
+    }
+    // Without the mark, the same text is not a sender.
+    check_error(R"({"id":"s-8","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"Tiki*","text":"x"}})", parse_error::bad_number,
+                "field 'sms.sender': not a telephone number: bad character");
+    // Longer than GSM allows (11): refused even when marked.
+    check_error(R"({"id":"s-8","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"Vietcombank+","sender_alphanumeric":true,"text":"x"}})",
+                parse_error::bad_number, "field 'sms.sender': not a telephone number: bad character");
+}
+
 TEST_CASE("record parser: SMS with a numeric sender and no caller") {
     const auto p = parse_line(
         R"({"id":"s-2","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"+84912345678"}})");

@@ -168,6 +168,31 @@ TEST_CASE("a challenged INVITE never retried ends at the challenge with its caus
     CHECK(f.events.lines[3].find(R"("call":{"ring_ms":2000,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
 }
 
+TEST_CASE("a new INVITE in the same Call-ID after a redirect (higher CSeq) or from another caller is a new call") {
+    dialog_fixture f;
+    f.send(request("INVITE", "redir", 1), 0);
+    f.send(response(302, "redir", 1), 500);
+    f.send(request("INVITE", "redir", 2), 700);  // to the new target, CSeq + 1 (RFC 3261 8.1.3.4)
+    f.send(response(200, "redir", 2), 5000);
+    f.send(request("BYE", "redir", 3), 15000);
+    f.send(request("INVITE", "redir", 2), 15100);  // a late retransmission: nothing new
+    REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.end", "call.attempt", "call.answer", "call.end"});
+    CHECK(f.events.lines[1].find(R"("cause":"sip_302")") != std::string::npos);
+    CHECK(f.events.lines[4].find(R"("call":{"ring_ms":4300,"talk_ms":10000,"cause":"normal_clearing"})") != std::string::npos);
+}
+
+TEST_CASE("a malformed identity header is left out, a From with no user is anonymous: the call keeps its record") {
+    dialog_fixture f;
+    f.send(request("INVITE", "pai", 1, "P-Asserted-Identity: <sip:*86@h>\r\n"), 0);
+    f.send(fmt::format("INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: \"Anonymous\" <sip:10.0.0.1>;tag=x\r\n"
+                       "To: <sip:0987654321@192.0.2.1>\r\nCall-ID: anon\r\nCSeq: 1 INVITE\r\n\r\n"),
+           10);
+    REQUIRE(f.events.lines.size() == 2);
+    CHECK(f.events.lines[0].find("asserted") == std::string::npos);
+    CHECK(f.events.lines[0].find(R"("caller":"+84912345678")") != std::string::npos);
+    CHECK(f.events.lines[1].find(R"("caller":"anonymous")") != std::string::npos);
+}
+
 TEST_CASE("a re-INVITE (To tag) of a call not seen start makes no record") {
     dialog_fixture f;
     f.send(fmt::format("INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "decode/hep_test_packets.hpp"
 #include "e2e_support.hpp"
 
 using namespace ringfence::e2e;
@@ -103,4 +104,34 @@ TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are recei
     const auto rows = log.rows("SELECT kind, origin_ip FROM decisions WHERE record_id = 'qgf3dm9rudi@127.0.0.1'");
     CHECK(rows == std::vector<std::vector<std::string>>{{"call.attempt", "192.168.1.1"}});
     CHECK(err.find("myHep") == std::string::npos);  // the capture's auth key is never logged
+}
+
+TEST_CASE("ringfenced with ingest.hep.udp: a call whose agent then falls quiet still times out") {
+    temp_dir dir;
+    const std::uint16_t port = free_udp_port();
+    running_daemon d(dir, {"ingest.hep.udp=127.0.0.1:" + std::to_string(port), "capture.limits.unanswered_timeout_s=2"});
+    for (int i = 0; i < 500 && read_file(d.stderr_path()).find("ringfenced ready") == std::string::npos; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // One INVITE, captured by the agent at an old time of its own clock: the timeout runs
+    // on that clock moved on by the time passed here.
+    const std::string invite =
+        "INVITE sip:0987654321@198.51.100.5 SIP/2.0\r\nFrom: <sip:0912345678@192.0.2.10>;tag=1\r\n"
+        "To: <sip:0987654321@198.51.100.5>\r\nCall-ID: hep-quiet-1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    const auto packet = hep_test::sip_ipv4_head(1700000000).chunk(15, hep_test::bytes(invite.begin(), invite.end())).build();
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::sendto(fd, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) == static_cast<ssize_t>(packet.size()));
+    ::close(fd);
+    std::int64_t ends = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (ends == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        log_reader log(d.log_path());
+        ends = log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'hep-quiet-1' AND kind = 'call.end'");
+    }
+    CHECK(ends == 1);
+    CHECK(d.stop() == 0);
 }

@@ -85,6 +85,18 @@ std::string not_a_number(std::string_view field, model::normalize_error error) {
     return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
 }
 
+// A sender the SMSC marked alphanumeric is taken as written when it has 1 to 11 characters
+// (the GSM limit) and no control character.
+bool is_brandname_text(std::string_view s) noexcept {
+    std::size_t characters = 0;
+    for (const char c : s) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 || b == 0x7F) return false;
+        if ((b & 0xC0) != 0x80) ++characters;  // UTF-8: count lead bytes
+    }
+    return characters >= 1 && characters <= 11;
+}
+
 // A sender is a brandname when it holds a letter; any non-ASCII character counts as one
 // (Vietnamese brandnames may carry diacritics), digits and separators do not.
 bool holds_letter(std::string_view s) noexcept {
@@ -401,7 +413,15 @@ bool record_reader::finish(std::int64_t received_at_ms) {
     bool caller_from_sender = false;
     if (!rec_.caller.present) {
         const bool sms = model::is_sms(rec_.kind);
-        if (sms && has_sender_) {
+        if (sms && has_sender_ && sender_alphanumeric_ && is_brandname_text(rec_.sms.sender)) {
+            // The SMSC marked the sender alphanumeric (SMPP TON 5): a brandname as the
+            // operator registered it, whatever punctuation it holds ("Tiki*", "VCB@Bank").
+            rec_.caller.clear();
+            rec_.caller.present = true;
+            rec_.caller.raw = rec_.sms.sender;
+            rec_.caller.type = model::number_type::alphanumeric;
+            caller_from_sender = true;
+        } else if (sms && has_sender_) {
             // The SMSC gave only the sender (often a brandname): it is the caller.
             const model::normalize_error error = plan_.normalize(rec_.sms.sender, rec_.caller);
             if (error != model::normalize_error::none)
@@ -415,7 +435,7 @@ bool record_reader::finish(std::int64_t received_at_ms) {
         }
     }
     if (sender_alphanumeric_) rec_.sms.sender_is_alpha = true;
-    if (has_sender_) {
+    if (has_sender_ && !(sender_alphanumeric_ && is_brandname_text(rec_.sms.sender))) {
         // The sender is checked whether or not it stands in for the caller, so the same
         // sender is not refused in one record and taken in the next.
         if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)

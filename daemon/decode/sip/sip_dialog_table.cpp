@@ -19,13 +19,6 @@ std::int64_t ms_between(std::int64_t from_us, std::int64_t to_us) noexcept {
     return to_us > from_us ? (to_us - from_us) / 1000 : 0;
 }
 
-// The Diversion user is kept only when it is a number (RFC 5806: each diversion adds its
-// header on top, so the first is the most recent): a name or garbage there is left out
-// rather than costing the call its record.
-bool is_number(std::string_view user) noexcept {
-    return model::dial_string::scan(user).kind == model::dial_string::form::digits;
-}
-
 // The asserted identity: P-Asserted-Identity, else the older Remote-Party-ID.
 std::string_view asserted_user(const sip_message& m) noexcept {
     if (!m.p_asserted_identity.user.empty()) return m.p_asserted_identity.user;
@@ -121,10 +114,15 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     dialog& d = it->second;
     d.call_id = &it->first;
     assign_unescaped_user(d.caller, m.from.user);
+    // A From with no user part ("Anonymous" <sip:10.0.0.1>) hides the caller, as RFC 3323's
+    // anonymous@anonymous.invalid does: the call is still decided, its caller a name.
+    if (d.caller.empty()) d.caller = "anonymous";
     assign_unescaped_user(d.callee, !m.to.user.empty() ? m.to.user : m.request_user);
     assign_unescaped_user(d.asserted, asserted_user(m));
+    if (!acceptable_identity(d.asserted, false)) d.asserted.clear();
     assign_unescaped_user(d.diversion, m.diversion.user);
-    if (!is_number(d.diversion)) d.diversion.clear();
+    if (!acceptable_identity(d.diversion, true)) d.diversion.clear();
+    d.from_tag.assign(m.from.tag);
     d.user_agent.assign(m.user_agent);
     d.origin_ip.clear();
     packet.src.append_to(d.origin_ip);
@@ -138,6 +136,14 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     d.position = calling_.insert(calling_.end(), &d);
     ++counters_.dialogs_created;
     return d;
+}
+
+bool sip_dialog_table::acceptable_identity(const std::string& user, bool numbers_only) {
+    if (user.empty()) return true;
+    const model::dial_string s = model::dial_string::scan(user);
+    if (s.kind != model::dial_string::form::digits && (numbers_only || s.kind != model::dial_string::form::alphanumeric)) return false;
+    if (plan_ == nullptr) return true;
+    return plan_->normalize(user, scratch_number_) == model::normalize_error::none && !model::looks_like_mistyped_number(scratch_number_);
 }
 
 void sip_dialog_table::move_to(dialog& d, phase p, std::int64_t now_us) {
@@ -233,6 +239,12 @@ void sip_dialog_table::wait_for_final(dialog& d, std::int64_t now_us, std::strin
 }
 
 void sip_dialog_table::on_invite(const sip_message& m, const packet::transport_packet& packet) {
+    if (dialog* d = find(m.call_id); d != nullptr && d->state == phase::ended && (m.cseq_number > d->cseq || m.from.tag != d->from_tag)) {
+        // The call ended (a 3xx redirect, a 422) and a new INVITE follows in the same
+        // Call-ID with a higher CSeq (RFC 3261 8.1.3.4), or another caller reuses the
+        // Call-ID: a new call, not a retransmission.
+        remove(*d);
+    }
     if (dialog* d = find(m.call_id); d != nullptr) {
         // A retransmission, a retry after a digest challenge, or a re-INVITE: same call.
         ++counters_.retransmissions;

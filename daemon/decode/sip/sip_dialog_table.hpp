@@ -34,6 +34,7 @@
 #include "decode/sip/peer_origin_map.hpp"
 #include "decode/sip/sip_counters.hpp"
 #include "decode/sip/sip_message.hpp"
+#include "model/numbering_plan.hpp"
 
 namespace ringfence::decode::sip {
 
@@ -48,6 +49,11 @@ class sip_dialog_table {
   public:
     sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
                      sip_counters& counters, call_event_sink& sink);
+
+    // With a plan, an optional identity (P-Asserted-Identity, Remote-Party-ID, Diversion)
+    // that the plan would refuse (a feature code, a mistyped number) is left out of the
+    // record, so a malformed header never costs the call its record and decision.
+    void use_plan(const model::numbering_plan* plan) noexcept { plan_ = plan; }
 
     // One message, with the packet that carried it (time, addresses).
     void on_message(const sip_message& message, const packet::transport_packet& packet);
@@ -80,6 +86,7 @@ class sip_dialog_table {
         std::int64_t pending_us = 0;  // waiting: when the CANCEL or the challenge came
         std::string pending_cause;    // waiting: "cancel", "sip_401", "sip_407"
         std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
+        std::string from_tag;    // a new INVITE with another From tag is another call
         std::list<dialog*>::iterator position;
     };
     struct transparent_hash {
@@ -113,6 +120,9 @@ class sip_dialog_table {
     std::list<dialog*> calling_, waiting_, answered_, ended_;  // least recently active first
     std::int64_t last_expire_us_ = 0;
     std::string cause_buffer_;
+    const model::numbering_plan* plan_ = nullptr;
+    model::number_info scratch_number_;
+    bool acceptable_identity(const std::string& user, bool numbers_only);
     std::string text_buffer_;  // a MESSAGE body converted to UTF-8
 };
 

@@ -49,7 +49,9 @@ void smpp_decoder::emit(model::record& r) {
 
 void smpp_decoder::fill_number(const sme_address& a, model::number_info& out) {
     std::string raw;
-    if (a.ton == ton_international && !a.value.empty() && a.value.front() != '+') raw.push_back('+');
+    // TON 1 (international) digits are the number after '+'; some SMSCs still write the
+    // international prefix ("0084..."), which the plan reads as such.
+    if (a.ton == ton_international && !a.value.empty() && a.value.front() != '+' && a.value.rfind("00", 0) != 0) raw.push_back('+');
     raw.append(a.value);
     if (a.value.empty()) {
         out.clear();

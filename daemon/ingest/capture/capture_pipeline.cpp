@@ -15,6 +15,7 @@ capture_pipeline::capture_pipeline(const capture_settings& settings, record_line
       dialogs_(settings.dialogs, origins_, sip_counters_, *this),
       sip_(settings.sip, packet_counters_, sip_counters_, dialogs_, observer) {
     if (plan) smpp_.emplace(settings.smpp, settings.smpp_ports, settings.sip.tcp, *plan, packet_counters_, handler);
+    dialogs_.use_plan(plan);
 }
 
 bool capture_pipeline::begin_source(int link_type, std::string& error) {

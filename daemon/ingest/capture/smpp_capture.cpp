@@ -37,7 +37,9 @@ void append_sms_record_line(std::string& out, const model::record& r) {
     out += ",\"kind\":";
     common::append_json_string(out, model::to_string(r.kind));
     out += fmt::format(",\"time\":{}", r.time_ms);
-    append_number(out, "caller", r.caller);
+    // A brandname sender is not given as the caller: the wire parser takes it from
+    // sms.sender as a brandname, whatever punctuation it holds ("Tiki*").
+    if (!(r.sms.sender_is_alpha && r.caller.raw == r.sms.sender)) append_number(out, "caller", r.caller);
     append_number(out, "callee", r.callee);
     out += ",\"origin\":{";
     bool first = true;

@@ -125,13 +125,25 @@ std::string hep_listener::start() {
         bound_tcp_port_ = tcp_->local_endpoint().port();
         asio::dispatch(strand_, [this] { accept_tcp(); });
     }
+    idle_timer_.emplace(strand_);
+    asio::dispatch(strand_, [this] { arm_idle(); });
     return {};
+}
+
+void hep_listener::arm_idle() {
+    idle_timer_->expires_after(std::chrono::seconds(1));
+    idle_timer_->async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopped_) return;
+        if (idle_) idle_();
+        arm_idle();
+    });
 }
 
 void hep_listener::stop() {
     stopped_ = true;
     asio::dispatch(strand_, [this] {
         boost::system::error_code ignored;
+        if (idle_timer_) idle_timer_->cancel();
         if (udp_) udp_->close(ignored);
         if (tcp_) tcp_->close(ignored);
         auto open = connections_;  // close() erases from the set

@@ -83,6 +83,9 @@ class hep_listener {
 
     // Binds what is enabled. Returns an error message (empty on success).
     std::string start();
+    // Called on the strand once a second while the listener runs, packets or not, so the
+    // handler's timeouts (calls that never end) come on time when agents fall quiet.
+    void on_idle(std::function<void()> idle) { idle_ = std::move(idle); }
     // Closes the sockets and every TCP connection; safe from any thread.
     void stop();
 
@@ -94,6 +97,7 @@ class hep_listener {
     void receive_udp();
     void accept_tcp();
     void handle_packet(std::span<const std::uint8_t> bytes, std::string_view agent);
+    void arm_idle();
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     hep_listener_settings settings_;
@@ -108,6 +112,8 @@ class hep_listener {
     boost::asio::ip::udp::endpoint datagram_sender_;
     std::set<std::shared_ptr<tcp_connection>> connections_;  // on the strand
     std::atomic<bool> stopped_{false};
+    std::function<void()> idle_;
+    std::optional<boost::asio::steady_timer> idle_timer_;  // on the strand
 };
 
 }  // namespace ringfence::ingest
