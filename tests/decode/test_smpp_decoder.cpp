@@ -353,6 +353,20 @@ TEST_CASE("a capture that starts after the bind: no trunk, counted, a refused bi
     h.smsc(smpp_test::bind_resp(command::bind_transmitter, "SMSC", 10, 0x0E));
     CHECK_FALSE(h.session->bound());
     CHECK(h.counters().binds_refused == 1);
+    // What the connection carries after the refusal names no trunk.
+    h.esme(submit(11, {0, 1, "100"}, {0, 1, "0912345678"}, 0, text("after the refusal")));
+    REQUIRE(h.records.size() == 2);
+    CHECK(h.records[1].origin.trunk.empty());
+    CHECK(h.counters().unbound_messages == 2);
+}
+
+TEST_CASE("TON 1 digits written with the international prefix 00 are read as such") {
+    harness h;
+    h.bound();
+    h.esme(submit(3, {1, 1, "0084911000001"}, {1, 1, "84912345678"}, 0, text("hi")));
+    REQUIRE(h.records.size() == 1);
+    CHECK(h.records[0].caller.e164 == "+84911000001");
+    CHECK(h.records[0].callee.e164 == "+84912345678");
 }
 
 TEST_CASE("addresses the plan rejects are kept raw and counted, the record is still emitted") {

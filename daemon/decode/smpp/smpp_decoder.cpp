@@ -90,13 +90,23 @@ void smpp_decoder::handle_pdu(smpp_session& s, stream_side from, std::span<const
                 assign_utf8(s.system_id_, pdu_.bind.system_id);
             } else if (s.bind_seen_ && from != s.esme_side_) {
                 s.bound_ = pdu_.header.status == 0;
-                if (!s.bound_) ++counters_.binds_refused;
+                if (!s.bound_) {
+                    // The SMSC refused the bind: the system_id names no trunk, and what
+                    // the connection still carries is unbound.
+                    ++counters_.binds_refused;
+                    s.bind_seen_ = false;
+                    s.system_id_.clear();
+                }
             } else {
                 ++counters_.other_pdus;
             }
             return;
         case command::unbind:
-            if (resp) s.bound_ = false;
+            if (resp) {
+                s.bound_ = false;
+                s.bind_seen_ = false;  // a message after the unbind names no trunk
+                s.system_id_.clear();
+            }
             ++counters_.other_pdus;
             return;
         case command::submit_sm:
