@@ -265,8 +265,10 @@ TEST_CASE("a MESSAGE body in Latin-1 or UTF-16 reaches the record as UTF-8") {
     message("j1", "text/plain;charset=ISO-8859-1", "caf\xE9");
     message("j2", "text/plain; charset=\"utf-16le\"", std::string("c\0a\0f\0\xE9\0", 8));
     message("j3", "text/plain;charset=UTF-16", std::string("\xFE\xFF\0c\0a\0f\0\xE9", 10));
-    REQUIRE(f.events.lines.size() == 3);
-    for (const auto& line : f.events.lines) CHECK(line.find(R"("text":"café")") != std::string::npos);
+    message("j4", "text/plain;charset=windows-1252", "caf\xE9 \x80""5");
+    REQUIRE(f.events.lines.size() == 4);
+    for (const auto& line : f.events.lines) CHECK(line.find(R"("text":"café)") != std::string::npos);
+    CHECK(f.events.lines[3].find(R"("text":"café €5")") != std::string::npos);
 }
 
 TEST_CASE("peer ranges map to origin kind and trunk, longest prefix first") {

@@ -42,8 +42,27 @@ std::string charset_of(std::string_view content_type) {
 std::string_view body_as_utf8(std::string_view content_type, std::string_view body, std::string& buffer) {
     const std::string charset = charset_of(content_type);
     buffer.clear();
-    if (charset == "iso-8859-1" || charset == "latin1" || charset == "iso_8859-1" || charset == "windows-1252") {
+    if (charset == "iso-8859-1" || charset == "latin1" || charset == "iso_8859-1") {
         smpp::append_text_utf8(smpp::text_coding::latin1, body, buffer);
+        return buffer;
+    }
+    if (charset == "windows-1252" || charset == "cp1252") {
+        // Latin-1 but for 0x80-0x9F, where Windows put punctuation and the euro sign.
+        static constexpr std::uint16_t high[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+        for (const char c : body) {
+            const auto b = static_cast<unsigned char>(c);
+            const std::uint32_t cp = b >= 0x80 && b < 0xA0 ? high[b - 0x80] : b;
+            if (cp < 0x80) {
+                buffer.push_back(static_cast<char>(cp));
+            } else if (cp < 0x800) {
+                buffer.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+                buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            } else {
+                buffer.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+                buffer.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+                buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+            }
+        }
         return buffer;
     }
     if (charset == "utf-16" || charset == "utf-16be" || charset == "utf-16le" || charset == "ucs-2") {
