@@ -316,5 +316,28 @@ TEST_CASE("IPv6 fragments (fragment extension header) reassemble into one UDP da
     CHECK(counters.dropped() == 0);
 }
 
+TEST_CASE("IPv6 fragments whose fragmentable part starts with destination options reach UDP") {
+    std::array<unsigned char, 16> src{0x20, 0x01, 0x0d, 0xb8};
+    std::array<unsigned char, 16> dst{0x20, 0x01, 0x0d, 0xb8};
+    src[15] = 7;
+    dst[15] = 9;
+    const std::string payload = big_payload(2500);
+    bytes whole{17, 0, 1, 4, 0, 0, 0, 0};  // destination options (RFC 8200 4.1 order): next UDP, PadN
+    append(whole, udp_header_and_payload(5060, 5060, payload));
+    const std::size_t cut = 1448;
+    const bytes first(whole.begin(), whole.begin() + cut);
+    const bytes second(whole.begin() + cut, whole.end());
+    const bytes f1 = ipv6_packet(src, dst, 60, first, {{44, ipv6_fragment_header(0, true, 0x1234)}});
+    const bytes f2 = ipv6_packet(src, dst, 60, second, {{44, ipv6_fragment_header(cut, false, 0x1234)}});
+    packet_counters counters;
+    packet_decoder decoder(link::raw_ip, {}, counters);
+    transport_packet out;
+    CHECK_FALSE(decoder.decode(f1.data(), f1.size(), 1, out));
+    REQUIRE(decoder.decode(f2.data(), f2.size(), 2, out));
+    CHECK(out.protocol == decode::packet::ip_protocol_udp);
+    CHECK(out.payload == payload);
+    CHECK(counters.dropped() == 0);
+}
+
 }  // namespace
 }  // namespace ringfence::test

@@ -122,7 +122,10 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length,
                 next = protocol;
                 continue;
             }
-            if (protocol != ip_protocol_udp && protocol != ip_protocol_tcp) {
+            // The fragmentable part may start with more extension headers (destination
+            // options, routing, AH: RFC 8200 4.1) before UDP or TCP.
+            const bool extension_follows = protocol == ipv6_destination || protocol == ipv6_routing || protocol == ipv6_auth;
+            if (protocol != ip_protocol_udp && protocol != ip_protocol_tcp && !extension_follows) {
                 counters_.drop(drop_reason::not_udp_or_tcp);
                 return false;
             }
@@ -131,7 +134,18 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length,
                 fragment_key{out.src, out.dst, id, protocol}, offset, more,
                 {reinterpret_cast<const char*>(cursor), left}, out.time_us, completed);
             if (!completed) return false;
-            return decode_transport(protocol, bytes_of(whole), whole.size(), out);
+            const unsigned char* at = bytes_of(whole);
+            std::size_t rest = whole.size();
+            std::uint8_t inner = protocol;
+            for (int k = 0; k < max_ipv6_extensions && (inner == ipv6_destination || inner == ipv6_routing || inner == ipv6_auth); ++k) {
+                if (rest < 8) break;
+                const std::size_t size = inner == ipv6_auth ? (std::size_t{at[1]} + 2) * 4 : (std::size_t{at[1]} + 1) * 8;
+                if (size > rest) break;
+                inner = at[0];
+                at += size;
+                rest -= size;
+            }
+            return decode_transport(inner, at, rest, out);
         }
         return decode_transport(next, cursor, left, out);
     }
