@@ -45,8 +45,9 @@ void jsonl_session<Protocol>::stop() {
         if (self->stopping_) return;
         self->stopping_ = true;
         boost::system::error_code ignored;
-        // Wakes a pending read with end-of-file; lines already buffered are still answered.
-        self->socket_.shutdown(socket_type::shutdown_receive, ignored);
+        // Wakes a pending read (aborted); lines already read are still answered. The socket
+        // stays open for reading so maybe_close can drain what the client still sends.
+        self->socket_.cancel(ignored);
         if (!self->reading_) {
             self->read_done_ = true;
             self->maybe_close();
@@ -204,18 +205,31 @@ void jsonl_session<Protocol>::flush() {
     writing_.swap(out_);
     out_.clear();
     write_in_flight_ = true;
+    write_writing();
+}
+
+template <class Protocol>
+void jsonl_session<Protocol>::write_writing() {
     asio::async_write(socket_, asio::buffer(writing_),
                       asio::bind_executor(strand_, [self = this->shared_from_this()](
-                                                       const boost::system::error_code& ec, std::size_t) {
-                          self->on_written(ec);
+                                                       const boost::system::error_code& ec, std::size_t n) {
+                          self->on_written(ec, n);
                       }));
 }
 
 template <class Protocol>
-void jsonl_session<Protocol>::on_written(const boost::system::error_code& ec) {
+void jsonl_session<Protocol>::on_written(const boost::system::error_code& ec, std::size_t n) {
+    if (ec == asio::error::operation_aborted && stopping_ && !finished_) {
+        // stop() cancelled the socket's operations to end the pending read: the replies go on.
+        writing_.erase(0, n);
+        if (!writing_.empty()) {
+            write_writing();
+            return;
+        }
+    }
     write_in_flight_ = false;
     writing_.clear();
-    if (ec) {
+    if (ec && ec != asio::error::operation_aborted) {
         // The client went away: nothing more can be sent. Decisions are already logged.
         out_.clear();
         stopping_ = true;
@@ -235,7 +249,33 @@ void jsonl_session<Protocol>::maybe_close() {
     if (closed_ || !read_done_ || reading_ || write_in_flight_ || !out_.empty() || !held_marks_.empty()) return;
     closed_ = true;
     boost::system::error_code ignored;
-    socket_.shutdown(socket_type::shutdown_both, ignored);
+    socket_.shutdown(socket_type::shutdown_send, ignored);  // end of stream after the last reply
+    drain_deadline_.emplace(strand_);
+    drain_deadline_->expires_after(std::chrono::seconds(10));
+    drain_deadline_->async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
+        if (!ec) self->finish_close();  // a client that neither reads nor closes
+    });
+    drain();
+}
+
+template <class Protocol>
+void jsonl_session<Protocol>::drain() {
+    socket_.async_read_some(asio::buffer(drain_buffer_),
+                            asio::bind_executor(strand_, [self = this->shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                                if (ec) {
+                                    self->finish_close();  // the client closed (or reset): nothing left to lose
+                                    return;
+                                }
+                                self->drain();
+                            }));
+}
+
+template <class Protocol>
+void jsonl_session<Protocol>::finish_close() {
+    if (finished_) return;
+    finished_ = true;
+    boost::system::error_code ignored;
+    if (drain_deadline_) drain_deadline_->cancel();
     socket_.close(ignored);
     if (on_closed_) on_closed_();
 }

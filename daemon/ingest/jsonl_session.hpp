@@ -6,7 +6,9 @@
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
 #include <boost/asio.hpp>
+#include <array>
 #include <deque>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <string>
@@ -44,8 +46,11 @@ private:
     void emit_reply(bool awaits_commit);
     void release_held();
     void flush();
-    void on_written(const boost::system::error_code& ec);
+    void write_writing();  // writes what writing_ holds
+    void on_written(const boost::system::error_code& ec, std::size_t n);
     void maybe_close();
+    void drain();
+    void finish_close();
     bool pending_too_large() const;
 
     socket_type socket_;
@@ -84,7 +89,13 @@ private:
     bool read_paused_ = false;
     bool stopping_ = false;
     bool read_done_ = false;
-    bool closed_ = false;
+    bool closed_ = false;    // every reply handed to the kernel, our side shut for sending
+    bool finished_ = false;  // the socket closed
+    // Closing while the client still sends would reset the connection and drop the replies
+    // it has not read yet: after the last reply the session shuts its sending side, reads
+    // and discards until the client closes, and only then (or at drain_limit) closes.
+    std::array<char, 4096> drain_buffer_{};
+    std::optional<boost::asio::steady_timer> drain_deadline_;
 };
 
 }  // namespace ringfence::ingest

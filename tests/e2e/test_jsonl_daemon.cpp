@@ -301,3 +301,38 @@ TEST_CASE("on_queue_full: block never blocks a call to an emergency number") {
     CHECK(full >= 40);
     d.kill_hard();
 }
+
+TEST_CASE("SIGTERM with a client that reads its replies late: every logged decision still reaches it") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.durability=reply_after_commit", "ingest.jsonl.max_pending_reply_bytes=65536"});
+    const int fd = connect_tcp(d.port());
+    std::atomic<bool> stop_sending{false};
+    std::thread sender([&] {
+        for (int i = 0; i < 200'000 && !stop_sending; i += 100) {
+            std::string batch;
+            for (int k = i; k < i + 100; ++k) batch += call_line(7, k) + "\n";
+            if (::send(fd, batch.data(), batch.size(), MSG_NOSIGNAL) < 0) return;  // the daemon closed: fine
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the client reads nothing yet
+    d.send_signal(SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    std::set<std::string> replied;
+    std::string carry;
+    for (const auto& l : read_lines(fd, 10'000'000, 30000, carry))
+        if (l.find("\"action\":") != std::string::npos) replied.insert(id_of(l));
+    stop_sending = true;
+    ::shutdown(fd, SHUT_RDWR);
+    sender.join();
+    ::close(fd);
+    CHECK(d.wait_exit() == 0);
+    log_reader log(d.log_path());
+    std::size_t logged = 0, missing = 0;
+    for (const auto& r : log.rows("SELECT record_id FROM decisions")) {
+        ++logged;
+        missing += replied.count(r[0]) == 0;
+    }
+    INFO("logged " << logged << ", replied " << replied.size());
+    CHECK(logged > 0);
+    CHECK(missing == 0);
+}
