@@ -1,5 +1,7 @@
 #include "app/daemon_config.hpp"
 
+#include <sys/un.h>
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -540,6 +542,15 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.control_path = resolve(c.control_path, c.state_dir, reader.control_from_override_);
     c.subscribers.path = resolve(c.subscribers.path, c.state_dir, reader.subscribers_from_override_);
     c.intel.path = resolve(c.intel.path, c.state_dir, reader.intel_from_override_);
+    // A Unix socket address holds at most sizeof(sun_path) - 1 bytes of path (107 on Linux):
+    // a longer one cannot be bound, which is a configuration error, found by --check too.
+    for (const auto& [key, path] : {std::pair<const char*, const std::string*>{"ingest.jsonl.unix", &c.jsonl.unix_path}, {"control.unix", &c.control_path}}) {
+        if (path->size() >= sizeof(sockaddr_un::sun_path))
+            result.diagnostics.push_back({common::severity::error, "CONFIG_BAD_VALUE",
+                                          fmt::format("'{}': the socket path '{}' is {} bytes; a Unix socket path holds at most {}", key, *path,
+                                                      path->size(), sizeof(sockaddr_un::sun_path) - 1),
+                                          file, 0, 0});
+    }
     relocate_override_errors(result.diagnostics, overrides);
     c.capture.smpp = c.smpp;  // one smpp: section for every SMPP source
     if (!common::has_errors(result.diagnostics)) result.value = std::move(c);

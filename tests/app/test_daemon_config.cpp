@@ -125,6 +125,17 @@ TEST_CASE("--set KEY= with nothing after it is the empty text: it disables a soc
     CHECK(r.value->jsonl.unix_path.empty());
 }
 
+TEST_CASE("a Unix socket path longer than a socket address holds is a configuration error") {
+    config_file f("state_dir: state\n");
+    const std::string long_path = "/tmp/" + std::string(120, 'x') + ".sock";
+    const auto r = app::load_daemon_config(f.path, {{"ingest.jsonl.unix", long_path}, {"control.unix", "/tmp/ok.sock"}});
+    CHECK_FALSE(r.ok());
+    REQUIRE(r.diagnostics.size() == 1);
+    CHECK(r.diagnostics[0].code == "CONFIG_BAD_VALUE");
+    CHECK(r.diagnostics[0].message.find("'ingest.jsonl.unix': the socket path") != std::string::npos);
+    CHECK(r.diagnostics[0].message.find("holds at most 107") != std::string::npos);
+}
+
 TEST_CASE("unknown keys, wrong types and bad values are errors at file:line:column") {
     config_file f(
         "state_dir: /tmp/x\n"
