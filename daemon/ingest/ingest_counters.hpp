@@ -25,7 +25,7 @@ enum class error_reason : std::uint8_t {
     too_many_connections,
     other,
     empty_line,
-    not_logged,  // reply_after_commit: the decision's row could not be committed, so no decision is given
+    not_logged,  // reply_after_commit: the decision's row could not be committed, so no decision is given (counted here, not under its action)
 };
 inline constexpr std::size_t error_reason_count = 11;
 std::string_view to_string(error_reason r) noexcept;

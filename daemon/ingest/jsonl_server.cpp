@@ -77,8 +77,8 @@ void jsonl_server::adopt(typename Protocol::socket socket) {
     std::unique_lock lock(sessions_mutex_);
     if (session_stoppers_.size() >= settings_.max_connections) {
         lock.unlock();
+        // Counted as a refused connection, not as a line's error: no line was read from it.
         ctx_.counters.connections_refused.fetch_add(1, std::memory_order_relaxed);
-        ctx_.counters.count_error(error_reason::too_many_connections);
         const std::string line = fmt::format(
             "{{\"id\":null,\"error\":{{\"code\":\"too_many_connections\",\"message\":\"the daemon already serves {} connections (ingest.jsonl.max_connections)\"}}}}\n",
             settings_.max_connections);

@@ -171,6 +171,15 @@ void jsonl_session<Protocol>::on_committed(std::uint64_t up_to, bool ok) {
 }
 
 template <class Protocol>
+void jsonl_session<Protocol>::uncount_decision(std::string_view decision_line) {
+    const std::size_t at = decision_line.find(",\"action\":\"");
+    if (at == std::string_view::npos) return;
+    const std::string_view rest = decision_line.substr(at + 11);
+    if (const auto a = engine::parse_action(rest.substr(0, rest.find('"'))))
+        ctx_.counters.decisions[static_cast<std::size_t>(*a)].fetch_sub(1, std::memory_order_relaxed);
+}
+
+template <class Protocol>
 void jsonl_session<Protocol>::release_held() {
     while (!held_marks_.empty() && held_marks_.front().release_token <= committed_token_) {
         const held_mark m = held_marks_.front();
@@ -179,6 +188,8 @@ void jsonl_session<Protocol>::release_held() {
         while (!lost_tokens_.empty() && lost_tokens_.front().second < m.release_token) lost_tokens_.pop_front();
         const bool lost = m.decision && !lost_tokens_.empty() && m.release_token > lost_tokens_.front().first;
         if (lost) {
+            // The line was counted under its decision's action; it ends as this error instead.
+            uncount_decision(reply);
             ctx_.counters.count_error(error_reason::not_logged);
             output::append_error_for_decision_line(out_, reply, "not_logged",
                                                    "the decision log could not commit this decision's row (see the daemon's log): "

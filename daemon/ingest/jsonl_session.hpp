@@ -45,6 +45,7 @@ private:
     void process_buffer(bool at_eof);
     void emit_reply(bool awaits_commit);
     void release_held();
+    void uncount_decision(std::string_view decision_line);
     void flush();
     void write_writing();  // writes what writing_ holds
     void on_written(const boost::system::error_code& ec, std::size_t n);

@@ -269,6 +269,9 @@ TEST_CASE("reply_after_commit with a log that cannot commit: no decision is repl
     CHECK(d.wait_exit() == 1);
     const std::string err = read_file(d.stderr_path());
     CHECK(err.find("3 decisions could not be written to the decision log") != std::string::npos);
+    // The stats add up: each line once, under the error it got rather than its decision.
+    CHECK(err.find(" lines=3 allow=0 warn=0 block=0 ") != std::string::npos);
+    CHECK(err.find("error.not_logged=3") != std::string::npos);
     CHECK(err.find("error: decision log: gave up on") != std::string::npos);
 }
 
