@@ -116,6 +116,11 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     CHECK(shown.find(R"x("aggregate":"distinct(callee.e164 of call.attempt by caller.e164 within 1h)")x") != std::string::npos);
     // As of record time (the records are from 2026-11-28 10:00, not now): the three callees.
     CHECK(shown.find(R"x("aggregate":"distinct(callee.e164 of call.attempt by caller.e164 within 1h)","value":3)x") != std::string::npos);
+    // A number written nationally is looked up in E.164, as the rules keep it.
+    const std::string callee = run_cli("state show " + common + " 0912000001");
+    INFO(callee);
+    CHECK(callee.find("the number 0912000001 is kept as +84912000001") != std::string::npos);
+    CHECK(callee.find(R"({"key":"+84912000001","aggregates":[{)") != std::string::npos);
     const std::string reset = run_cli("state reset " + common + " +85512345678");
     CHECK(reset.find(R"({"key":"+85512345678","reset":)") == 0);
     CHECK(reset.find(R"("reset":0})") == std::string::npos);

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "app/daemon_config.hpp"
+#include "model/dial_string.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
 
@@ -21,10 +22,20 @@ int cmd_state(std::vector<std::string> args) {
         std::fprintf(stderr, "usage: ringfence state show|reset [--config FILE] KEY\n%s", error.empty() ? "" : (error + "\n").c_str());
         return 2;
     }
-    auto cfg = app::load_daemon_config(opts.config_file.empty() ? default_config_file() : opts.config_file, opts.overrides);
-    for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
-    if (!cfg.value) return 1;
-    const std::string& path = cfg.value->control_path;
+    auto setup = load_plan_or_report(opts);
+    if (!setup.value) return 1;
+    const std::string& path = setup.value->config.control_path;
+    // Window state is kept by the number in E.164, as rules key it: a number written any
+    // way the plan reads ("0912345678", "+84 912 345 678") is sent in that form. Other keys
+    // (an IP address, a trunk name) go as they are.
+    std::string key = args[1];
+    if (key.find_first_of(".:") == std::string::npos && model::dial_string::scan(key).kind == model::dial_string::form::digits) {
+        model::number_info n;
+        if (setup.value->plan->normalize(key, n) == model::normalize_error::none && !n.e164.empty() && n.e164 != key) {
+            std::fprintf(stderr, "ringfence state: the number %s is kept as %s\n", key.c_str(), n.e164.c_str());
+            key = n.e164;
+        }
+    }
     if (path.empty()) {
         std::fputs("ringfence state: control.unix is disabled in the configuration\n", stderr);
         return 1;
@@ -38,7 +49,7 @@ int cmd_state(std::vector<std::string> args) {
         ::close(fd);
         return 1;
     }
-    const std::string line = "state " + args[0] + " " + args[1] + "\n";
+    const std::string line = "state " + args[0] + " " + key + "\n";
     if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
         std::fprintf(stderr, "ringfence state: write failed: %s\n", std::strerror(errno));
         ::close(fd);
