@@ -227,7 +227,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
         const bool shutting_down = closing_now();
         if (shutting_down && (gave_up || ++attempts_since_close >= attempts_when_closing)) {
             gave_up = true;
-            common::log(common::log_level::error, "decision log: gave up on {} rows at shutdown (their lines get not_logged errors): {}",
+            common::log(common::log_level::error, "decision log: gave up on {} rows at shutdown (with reply_after_commit their lines are answered not_logged; in async mode they were answered already): {}",
                         chunk.size(), failure);
             rows_lost.fetch_add(chunk.size(), std::memory_order_relaxed);
             side.clear();

@@ -260,10 +260,14 @@ bool record_reader::read_time(value& v) {
         std::string_view token;
         od::number number;
         if (!values_.read_number_token(v, "time", token, number)) return false;
-        if (number.get_number_type() == od::number_type::signed_integer) ms = number.get_int64();
+        const bool integer = number.get_number_type() == od::number_type::signed_integer;
+        if (integer) ms = number.get_int64();
         // The upper bound also catches microseconds or nanoseconds sent by mistake.
         if (ms < model::rfc3339_min_epoch_ms || ms > model::rfc3339_max_epoch_ms)
-            return values_.fail(parse_error::bad_value, bad_time(token));
+            return values_.fail(parse_error::bad_value, !integer ? bad_time(token)
+                                                        : ms > model::rfc3339_max_epoch_ms
+                                                            ? fmt::format("field 'time': {} is after 9999 as epoch milliseconds (microseconds sent by mistake?)", token)
+                                                            : time_out_of_range(token));
     } else {
         return values_.fail_wrong_type("time", "a string or an integer", type);
     }
