@@ -362,7 +362,7 @@ private:
         ss << in.rdbuf();
         const std::string text = ss.str();
         // The file is part of the rule set: its text goes into the version hash and the log.
-        into_.content += "# file: " + p.string() + "\n" + text;
+        into_.content += "# file: " + name + "\n" + text;  // as the pack names it: the same wherever the packs sit
         if (!text.empty() && text.back() != '\n') into_.content += '\n';
         std::size_t pos = 0;
         int n = 0;
@@ -581,19 +581,28 @@ private:
     bool current_pack_shadow_ = false;
 };
 
-void collect_files(const std::string& path, std::vector<std::string>& out, std::vector<common::diagnostic>& diags) {
+// A pack file and the name its text goes under in the rule-set content: relative to the
+// folder it was found in (or its own name, given alone), so the version hash does not
+// change with where the packs sit: `rules check rules/` and a daemon loading /etc/.../rules
+// report the same version for the same files.
+struct pack_file {
+    std::string path;
+    std::string content_name;
+};
+
+void collect_files(const std::string& path, std::vector<pack_file>& out, std::vector<common::diagnostic>& diags) {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-        std::vector<std::string> found;
+        std::vector<pack_file> found;
         for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (!it->is_regular_file()) continue;
             const auto ext = it->path().extension().string();
-            if (ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
+            if (ext == ".yaml" || ext == ".yml") found.push_back({it->path().string(), it->path().lexically_relative(path).generic_string()});
         }
-        std::sort(found.begin(), found.end());
+        std::sort(found.begin(), found.end(), [](const pack_file& a, const pack_file& b) { return a.path < b.path; });
         out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(path, ec)) {
-        out.push_back(path);
+        out.push_back({path, fs::path(path).filename().string()});
     } else {
         diags.push_back({common::severity::error, "RULES_OPEN_FAILED", "no such file or folder", path, 0, 0});
     }
@@ -602,9 +611,9 @@ void collect_files(const std::string& path, std::vector<std::string>& out, std::
 }  // namespace
 
 void read_rule_text(const std::string& text, const std::string& file_name, rule_items& into,
-                    std::vector<common::diagnostic>& diags) {
+                    std::vector<common::diagnostic>& diags, const std::string& content_name) {
     into.files.push_back(file_name);
-    into.content += "# file: " + file_name + "\n" + text;
+    into.content += "# file: " + (content_name.empty() ? file_name : content_name) + "\n" + text;
     if (!text.empty() && text.back() != '\n') into.content += '\n';
     YAML::Node root;
     try {
@@ -621,17 +630,17 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
 common::loaded<rule_items> read_rule_paths(const std::vector<std::string>& paths) {
     common::loaded<rule_items> result;
     rule_items items;
-    std::vector<std::string> files;
+    std::vector<pack_file> files;
     for (const auto& p : paths) collect_files(p, files, result.diagnostics);
     for (const auto& f : files) {
-        std::ifstream in(f, std::ios::binary);
+        std::ifstream in(f.path, std::ios::binary);
         if (!in) {
-            result.diagnostics.push_back({common::severity::error, "RULES_OPEN_FAILED", "cannot read the file", f, 0, 0});
+            result.diagnostics.push_back({common::severity::error, "RULES_OPEN_FAILED", "cannot read the file", f.path, 0, 0});
             continue;
         }
         std::stringstream ss;
         ss << in.rdbuf();
-        read_rule_text(ss.str(), f, items, result.diagnostics);
+        read_rule_text(ss.str(), f.path, items, result.diagnostics, f.content_name);
     }
     result.value = std::move(items);
     return result;

@@ -28,6 +28,7 @@ common::loaded<rule_items> read_rule_paths(const std::vector<std::string>& paths
 
 // Reads one document from text (tests and tools use this with inline YAML).
 void read_rule_text(const std::string& text, const std::string& file_name, rule_items& into,
-                    std::vector<common::diagnostic>& diags);
+                    std::vector<common::diagnostic>& diags,
+                    const std::string& content_name = {});
 
 }  // namespace ringfence::engine

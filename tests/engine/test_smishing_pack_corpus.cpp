@@ -120,3 +120,18 @@ TEST_CASE("shared corpus: the smishing pack on the English SMS Spam Collection")
     CHECK(spam_flagged >= 17);
     CHECK(ham_flagged == 0);
 }
+
+TEST_CASE("the rule-set version depends on the packs' text, not on where they sit") {
+    auto version_of = [](const std::string& path) {
+        engine::rule_engine_settings s;
+        s.rule_paths = {path};
+        s.windows.memory_cap_bytes = 16 << 20;
+        auto e = engine::rule_engine::create(s);
+        REQUIRE(e.value);
+        return (*e.value)->current()->version;
+    };
+    const std::string absolute = RINGFENCE_SOURCE_DIR "/rules/smishing";
+    const std::string spelled_otherwise = RINGFENCE_SOURCE_DIR "/rules/../rules/smishing/";
+    CHECK(version_of(absolute) == version_of(spelled_otherwise));
+    CHECK(version_of(absolute).rfind("sha256:", 0) == 0);
+}
