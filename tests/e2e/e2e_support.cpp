@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <chrono>
+#include <thread>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -156,6 +157,17 @@ cli_result run_cli_status(const std::string& args) {
     const int status = ::pclose(p);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+
+std::int64_t wait_for_count(const std::string& log_path, const std::string& count_sql, std::chrono::seconds timeout) {
+    std::int64_t n = 0;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (n == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        log_reader log(log_path);
+        n = log.scalar(count_sql);
+    }
+    return n;
 }
 
 }  // namespace ringfence::e2e

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -72,5 +73,9 @@ public:
 private:
     sqlite3* db_ = nullptr;
 };
+
+// Passive decisions (capture, HEP) have no reply to wait for: polls the log until
+// count_sql (a SELECT count(*)) is above 0 or timeout passes, and returns the last count.
+std::int64_t wait_for_count(const std::string& log_path, const std::string& count_sql, std::chrono::seconds timeout);
 
 }  // namespace ringfence::e2e

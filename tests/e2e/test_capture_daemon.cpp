@@ -65,22 +65,10 @@ TEST_CASE(
              "From: <sip:+84912345678@127.0.0.1>;tag=1\r\nTo: <sip:0987654321@127.0.0.1>\r\n"
              "Call-ID: live-e2e-1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
     // Passive: no reply to wait for; the row shows when the log has committed it.
-    std::int64_t rows = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (rows == 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        log_reader log(d.log_path());
-        rows = log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'live-e2e-1'");
-    }
+    CHECK(wait_for_count(d.log_path(), "SELECT count(*) FROM decisions WHERE record_id = 'live-e2e-1'", std::chrono::seconds(20)) > 0);
     // Nothing more is sent: on the quiet link the unanswered call still times out (2 s).
-    std::int64_t ends = 0;
-    const auto end_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (ends == 0 && std::chrono::steady_clock::now() < end_deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        log_reader log(d.log_path());
-        ends = log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'live-e2e-1' AND kind = 'call.end'");
-    }
-    CHECK(ends == 1);
+    CHECK(wait_for_count(d.log_path(), "SELECT count(*) FROM decisions WHERE record_id = 'live-e2e-1' AND kind = 'call.end'",
+                         std::chrono::seconds(15)) == 1);
     CHECK(d.stop() == 0);
     log_reader log(d.log_path());
     const auto found = log.rows(

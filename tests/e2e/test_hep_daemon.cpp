@@ -125,13 +125,7 @@ TEST_CASE("ringfenced with ingest.hep.udp: a call whose agent then falls quiet s
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(::sendto(fd, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) == static_cast<ssize_t>(packet.size()));
     ::close(fd);
-    std::int64_t ends = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (ends == 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        log_reader log(d.log_path());
-        ends = log.scalar("SELECT count(*) FROM decisions WHERE record_id = 'hep-quiet-1' AND kind = 'call.end'");
-    }
-    CHECK(ends == 1);
+    CHECK(wait_for_count(d.log_path(), "SELECT count(*) FROM decisions WHERE record_id = 'hep-quiet-1' AND kind = 'call.end'",
+                         std::chrono::seconds(15)) == 1);
     CHECK(d.stop() == 0);
 }

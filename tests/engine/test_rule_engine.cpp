@@ -45,6 +45,17 @@ std::string texts(const std::vector<common::diagnostic>& d) {
 
 constexpr std::int64_t t0 = 1'795'000'000'000;
 
+// The first rule that fires on an SMS with this text (empty when none does).
+std::string first_rule_on_sms(engine::rule_engine& e, const std::string& text) {
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = text;
+    engine::decision d;
+    e.decide(r, d);
+    return d.rules.empty() ? std::string() : d.rules[0].rule;
+}
+
 }  // namespace
 
 TEST_CASE("a rule blocks with its rendered reason and the aggregate evidence") {
@@ -805,15 +816,7 @@ TEST_CASE("list items are read in the form of the field they are tested against,
           "the prefix '0190' never matches: write it after + and the country code (+84190)\n"
           "pack.yaml:4:24: warning RULES_NEVER_MATCHES: list 'doms': sms.domains holds registered domains ('phish.vn' for 'login.phish.vn'); "
           "'login.phish.vn' never matches: write 'phish.vn', or test sms.urls\n");
-    auto fired = [&](const std::string& text) {
-        model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-        r.kind = model::event_kind::sms_submit;
-        r.sms.present = true;
-        r.sms.text = text;
-        engine::decision d;
-        e->decide(r, d);
-        return d.rules.empty() ? std::string() : d.rules[0].rule;
-    };
+    auto fired = [&](const std::string& text) { return first_rule_on_sms(*e, text); };
     CHECK(fired("vao EVIL.com/x ngay") == "d");
     CHECK(fired("STK 0123456789 Vietcombank") == "a");
     CHECK(fired("chuyen khoan STK 9876543210 ngay") == "a");
@@ -874,15 +877,7 @@ TEST_CASE("icontains finds Vietnamese written decomposed (NFD) as well as compos
   priority: warning
 )", &diags);
     REQUIRE_MESSAGE(e, texts(diags));
-    auto fired = [&](const std::string& text) {
-        model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-        r.kind = model::event_kind::sms_submit;
-        r.sms.present = true;
-        r.sms.text = text;
-        engine::decision d;
-        e->decide(r, d);
-        return d.rules.empty() ? std::string() : d.rules[0].rule;
-    };
+    auto fired = [&](const std::string& text) { return first_rule_on_sms(*e, text); };
     CHECK(fired("Chuyển khoản ngay") == "transfer");
     CHECK(fired("Chuye\u0302\u0309n khoa\u0309n ngay") == "transfer");
     CHECK(fired("\u0110A\u0306NG NHA\u0323\u0302P ta\u0323i \u0111a\u0302y") == "login");
