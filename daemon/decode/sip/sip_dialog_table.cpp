@@ -1,5 +1,6 @@
 #include "decode/sip/sip_dialog_table.hpp"
 
+#include "decode/smpp/gsm7.hpp"
 #include "decode/smpp/sms_text.hpp"
 #include "model/dial_string.hpp"
 
@@ -51,17 +52,7 @@ std::string_view body_as_utf8(std::string_view content_type, std::string_view bo
         static constexpr std::uint16_t high[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
         for (const char c : body) {
             const auto b = static_cast<unsigned char>(c);
-            const std::uint32_t cp = b >= 0x80 && b < 0xA0 ? high[b - 0x80] : b;
-            if (cp < 0x80) {
-                buffer.push_back(static_cast<char>(cp));
-            } else if (cp < 0x800) {
-                buffer.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-                buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-            } else {
-                buffer.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-                buffer.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-                buffer.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-            }
+            smpp::append_utf8(b >= 0x80 && b < 0xA0 ? high[b - 0x80] : b, buffer);
         }
         return buffer;
     }
