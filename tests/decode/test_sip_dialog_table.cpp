@@ -193,6 +193,24 @@ TEST_CASE("a malformed identity header is left out, a From with no user is anony
     CHECK(f.events.lines[1].find(R"("caller":"anonymous")") != std::string::npos);
 }
 
+TEST_CASE("a forked call: the BYE that closes the other fork does not end the call") {
+    dialog_fixture f;
+    auto answer = [](std::string_view tag) {
+        return fmt::format("SIP/2.0 200 OK\r\nTo: <sip:0987654321@192.0.2.1>;tag={}\r\nCall-ID: fork\r\nCSeq: 1 INVITE\r\n\r\n", tag);
+    };
+    auto bye = [](std::string_view tag, int cseq) {
+        return fmt::format("BYE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
+                           "To: <sip:0987654321@192.0.2.1>;tag={}\r\nCall-ID: fork\r\nCSeq: {} BYE\r\n\r\n", tag, cseq);
+    };
+    f.send(request("INVITE", "fork", 1), 0);
+    f.send(answer("b"), 4000);
+    f.send(answer("a"), 4500);
+    f.send(bye("a", 2), 4700);   // the caller closes the fork that answered second
+    f.send(bye("b", 3), 30000);  // and ends the call on the one that answered first
+    REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.answer", "call.end"});
+    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":4000,"talk_ms":26000,"cause":"normal_clearing"})") != std::string::npos);
+}
+
 TEST_CASE("a re-INVITE (To tag) of a call not seen start makes no record") {
     dialog_fixture f;
     f.send(fmt::format("INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"

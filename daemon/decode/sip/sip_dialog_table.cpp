@@ -228,7 +228,11 @@ void sip_dialog_table::on_bye_or_cancel(const sip_message& m, const packet::tran
     if (d == nullptr || d->state == phase::ended) return;  // a call we did not see start, or a repeat
     const bool cancel = is_method(m.method, "CANCEL");
     if (d->state == phase::answered) {
-        if (cancel) {  // no effect once the INVITE has its final response
+        // No effect once the INVITE has its final response (a CANCEL), or for a BYE that
+        // closes another fork of a forked call (its tags are not the answering fork's).
+        const bool other_fork = !cancel && !d->answered_tag.empty() && !m.to.tag.empty() && m.to.tag != d->answered_tag &&
+                                m.from.tag != d->answered_tag;
+        if (cancel || other_fork) {
             move_to(*d, phase::answered, packet.time_us);
             return;
         }
@@ -309,6 +313,7 @@ void sip_dialog_table::on_response(const sip_message& m, const packet::transport
         ++counters_.dialogs_answered;
         emit(*d, model::event_kind::call_answer, packet.time_us);
         d->answer_us = packet.time_us;
+        d->answered_tag.assign(m.to.tag);  // the fork that answered (RFC 3261 forking)
         move_to(*d, phase::answered, packet.time_us);
     } else if ((code == 401 || code == 407) && !cancelled) {
         // A digest challenge: the caller may retry in this dialog (on_invite).

@@ -87,6 +87,7 @@ class sip_dialog_table {
         std::string pending_cause;    // waiting: "cancel", "sip_401", "sip_407"
         std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
         std::string from_tag;    // a new INVITE with another From tag is another call
+        std::string answered_tag;  // the To tag of the 2xx that answered: the fork that talks
         std::list<dialog*>::iterator position;
     };
     struct transparent_hash {
