@@ -369,6 +369,29 @@ TEST_CASE("TON 1 digits written with the international prefix 00 are read as suc
     CHECK(h.records[0].callee.e164 == "+84912345678");
 }
 
+TEST_CASE("submit_multi gives one sms.submit per SME destination, distribution lists are counted") {
+    harness h;
+    h.bound("bulk-2");
+    smpp_test::pdu_builder b;
+    b.cstr("").u8(5).u8(0).cstr("SHOPX").u8(3);                  // source, number_of_dests
+    b.u8(1).u8(1).u8(1).cstr("84912000001");                     // an SME address
+    b.u8(2).cstr("customers");                                   // a distribution list
+    b.u8(1).u8(0).u8(1).cstr("0912000002");                      // another SME address
+    b.u8(0).u8(0).u8(0).cstr("").cstr("").u8(0).u8(1).u8(0);      // esm, protocol, priority, times, receipt, coding (IA5), default msg
+    const bytes sm = text("[QC] Sale 50%");
+    b.u8(static_cast<std::uint8_t>(sm.size())).raw(sm);
+    h.esme(b.build(command::submit_multi, 7));
+    REQUIRE(h.records.size() == 2);
+    CHECK(h.records[0].kind == ringfence::model::event_kind::sms_submit);
+    CHECK(h.records[0].callee.e164 == "+84912000001");
+    CHECK(h.records[1].callee.e164 == "+84912000002");
+    CHECK(h.records[0].sms.text == "[QC] Sale 50%");
+    CHECK(h.records[0].id != h.records[1].id);
+    CHECK(h.records[0].origin.trunk == "bulk-2");
+    CHECK(h.counters().submit_multi == 1);
+    CHECK(h.counters().submit_multi_lists == 1);
+}
+
 TEST_CASE("addresses the plan rejects are kept raw and counted, the record is still emitted") {
     harness h;
     h.bound();

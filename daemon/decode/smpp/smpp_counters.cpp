@@ -12,12 +12,12 @@ std::string smpp_counters::summary() const {
         errors += fmt::format("{}={}", to_string(static_cast<pdu_error>(i)), pdu_errors[static_cast<std::size_t>(i)]);
     }
     return fmt::format(
-        "pdus={} binds={} binds_refused={} submit_sm={} deliver_sm={} data_sm={} smpp_records={} delivery_receipts={} "
+        "pdus={} binds={} binds_refused={} submit_sm={} deliver_sm={} data_sm={} submit_multi={} submit_multi_lists={} smpp_records={} delivery_receipts={} "
         "error_responses={} generic_nacks={} other_pdus={} errors{{{}}} framing{{bad_length={} unknown_command={} "
         "resyncs={} bytes_skipped={} streams_given_up={} bytes_dropped={}}} udh_truncated={} udh_bad_concat={} "
         "sar_incomplete={} unsupported_coding={} numbers_unparsed={} unbound_messages={} stream_gaps={} concat{{parts={} "
         "completed={} timed_out={} evicted={} flushed={} duplicate_parts={} mixed_coding={}}}",
-        framing.pdus, binds, binds_refused, submit_sm, deliver_sm, data_sm, records, delivery_receipts, error_responses,
+        framing.pdus, binds, binds_refused, submit_sm, deliver_sm, data_sm, submit_multi, submit_multi_lists, records, delivery_receipts, error_responses,
         generic_nacks, other_pdus, errors, framing.bad_length, framing.unknown_command, framing.resyncs,
         framing.bytes_skipped, framing.streams_given_up, framing.bytes_dropped, udh_truncated, udh_bad_concat,
         sar_incomplete, unsupported_coding, numbers_unparsed, unbound_messages, stream_gaps, reassembly.parts, reassembly.completed,

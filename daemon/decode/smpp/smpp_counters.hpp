@@ -22,6 +22,8 @@ struct smpp_counters {
     std::uint64_t submit_sm = 0;
     std::uint64_t deliver_sm = 0;
     std::uint64_t data_sm = 0;
+    std::uint64_t submit_multi = 0;        // PDUs; each SME destination gives its own record
+    std::uint64_t submit_multi_lists = 0;  // distribution-list destinations: expanded by the SMSC only, no record
     std::uint64_t error_responses = 0;      // any _resp or generic_nack with a non-zero status
     std::uint64_t generic_nacks = 0;
     std::uint64_t other_pdus = 0;           // enquire_link, unbind, query_sm, ... and every response

@@ -118,24 +118,40 @@ void smpp_decoder::handle_pdu(smpp_session& s, stream_side from, std::span<const
             }
             handle_message(s, from, pdu_, time_us);
             return;
+        case command::submit_multi:
+            if (resp) {
+                ++counters_.other_pdus;
+                return;
+            }
+            // One sms.submit per SME destination, each decided as if sent alone (a bulk
+            // sender's message to many is what rate and content rules must see).
+            ++counters_.submit_multi;
+            counters_.submit_multi_lists += pdu_.message.distribution_lists;
+            for (std::size_t i = 0; i < pdu_.message.destinations.size(); ++i) {
+                pdu_.message.destination = pdu_.message.destinations[i];
+                handle_message(s, from, pdu_, time_us, i + 1);
+            }
+            return;
         default:
             ++counters_.other_pdus;
             return;
     }
 }
 
-void smpp_decoder::handle_message(smpp_session& s, stream_side from, const pdu& p, std::int64_t time_us) {
+void smpp_decoder::handle_message(smpp_session& s, stream_side from, const pdu& p, std::int64_t time_us, std::size_t multi_index) {
     const std::uint32_t id = p.header.command_id;
     const message_body& m = p.message;
     // Which side is the ESME: the one that bound; else what the command says (an ESME
     // submits, an SMSC delivers); else the TCP client.
     if (!s.esme_side_known_ && id != command::data_sm) {
         s.esme_side_known_ = true;
-        s.esme_side_ = id == command::submit_sm ? from : other(from);
+        s.esme_side_ = id == command::submit_sm || id == command::submit_multi ? from : other(from);
     }
     const stream_side esme = s.esme_side_known_ ? s.esme_side_ : stream_side::initiator;
     model::event_kind kind = model::event_kind::sms_submit;
-    if (id == command::submit_sm) {
+    if (id == command::submit_multi) {
+        // counted per PDU by the caller; each destination is a submit
+    } else if (id == command::submit_sm) {
         ++counters_.submit_sm;
     } else if (id == command::deliver_sm) {
         ++counters_.deliver_sm;
@@ -156,6 +172,7 @@ void smpp_decoder::handle_message(smpp_session& s, stream_side from, const pdu& 
     const std::string& ip = from == stream_side::initiator ? c.initiator_ip : c.responder_ip;
     const std::uint16_t port = from == stream_side::initiator ? c.initiator_port : c.responder_port;
     r.id = "smpp:" + ip + ":" + std::to_string(port) + "/" + std::to_string(p.header.sequence);
+    if (multi_index > 0) r.id += "#" + std::to_string(multi_index);  // submit_multi: one record per destination
     r.kind = kind;
     r.time_ms = time_us / 1000;
     r.origin.kind = settings_.origin_kind;

@@ -80,7 +80,8 @@ class smpp_decoder {
   private:
     friend class smpp_session;
     void handle_pdu(smpp_session& s, stream_side from, std::span<const std::uint8_t> bytes, std::int64_t time_us);
-    void handle_message(smpp_session& s, stream_side from, const pdu& p, std::int64_t time_us);
+    // multi_index: the destination's place (1..) in a submit_multi, 0 otherwise.
+    void handle_message(smpp_session& s, stream_side from, const pdu& p, std::int64_t time_us, std::size_t multi_index = 0);
     void fill_number(const sme_address& a, model::number_info& out);
     void emit(model::record& r);
 

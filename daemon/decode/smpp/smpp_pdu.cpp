@@ -119,10 +119,29 @@ pdu_error parse_bind(body_reader& r, std::uint32_t id, bind_body& b) noexcept {
     return r.error();
 }
 
-pdu_error parse_message(body_reader& r, std::uint32_t id, message_body& m) noexcept {
+pdu_error parse_message(body_reader& r, std::uint32_t id, message_body& m) {
     m.service_type = r.c_string();
     m.source = r.address();
-    m.destination = r.address();
+    m.destinations.clear();  // the pdu is reused: after the first submit_multi this never allocates
+    m.destinations.reserve(255);
+    m.distribution_lists = 0;
+    if (id == command::submit_multi) {
+        // number_of_dests, then each: dest_flag 1 (an SME address) or 2 (a distribution list name).
+        const std::uint8_t count = r.u8();
+        for (std::uint8_t i = 0; i < count && r.error() == pdu_error::none; ++i) {
+            const std::uint8_t flag = r.u8();
+            if (flag == 1) {
+                m.destinations.push_back(r.address());
+            } else if (flag == 2) {
+                r.c_string();
+                ++m.distribution_lists;
+            } else {
+                r.fail(pdu_error::truncated);  // the rest cannot be framed
+            }
+        }
+    } else {
+        m.destination = r.address();
+    }
     m.esm_class = r.u8();
     if (id == command::data_sm) {
         m.registered_delivery = r.u8();
@@ -133,7 +152,7 @@ pdu_error parse_message(body_reader& r, std::uint32_t id, message_body& m) noexc
         r.c_string();  // schedule_delivery_time
         r.c_string();  // validity_period
         m.registered_delivery = r.u8();
-        r.u8();  // replace_if_present_flag
+        if (id != command::submit_multi) r.u8();  // replace_if_present_flag (submit_multi has none)
         m.data_coding = r.u8();
         r.u8();  // sm_default_msg_id
         const std::uint8_t sm_length = r.u8();
@@ -223,6 +242,7 @@ pdu_error parse_pdu(std::span<const std::uint8_t> bytes, pdu& out) noexcept {
         case command::submit_sm:
         case command::deliver_sm:
         case command::data_sm:
+        case command::submit_multi:
             if (resp) return pdu_error::none;  // message_id only
             out.kind = pdu::body_kind::message;
             return parse_message(r, id, out.message);

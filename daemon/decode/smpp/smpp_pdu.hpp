@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace ringfence::decode::smpp {
 
@@ -76,11 +77,15 @@ struct bind_body {
     std::uint8_t interface_version = 0;  // 0x34, 0x50; 0 when absent (a response without the TLV)
 };
 
-// submit_sm, deliver_sm and data_sm: the fields a record needs.
+// submit_sm, deliver_sm, data_sm and submit_multi: the fields a record needs.
 struct message_body {
     std::string_view service_type;
     sme_address source;
     sme_address destination;
+    // submit_multi: every SME destination (destination is unused), and how many named
+    // distribution lists it also addressed (their members are known only to the SMSC).
+    std::vector<sme_address> destinations;
+    std::uint32_t distribution_lists = 0;
     std::uint8_t esm_class = 0;
     std::uint8_t protocol_id = 0;
     std::uint8_t registered_delivery = 0;
