@@ -118,3 +118,21 @@ TEST_CASE("a mirrored TCP payload holding several messages gives each, over UDP 
 
 }  // namespace
 }  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+TEST_CASE("binary junk with no line break before the next message on a stream does not cost that message") {
+    tcp_fixture f;
+    f.send(message_with_headers("tcp1", 60, 0));
+    std::string junk("\x17\x03\x03\x00\x20", 5);
+    for (int i = 0; i < 32; ++i) junk.push_back(static_cast<char>(i));  // holds a bare \n (byte 10)
+    f.send(junk);
+    f.send(message_with_headers("tcp2", 60, 0));
+    f.send(junk + message_with_headers("tcp3", 60, 0));  // junk and a message in one segment
+    CHECK(f.log.call_ids == std::vector<std::string>{"tcp1", "tcp2", "tcp3"});
+    CHECK(f.counters.stream_resyncs >= 1);
+}
+
+}  // namespace
+}  // namespace ringfence::test

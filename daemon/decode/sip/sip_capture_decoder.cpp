@@ -1,5 +1,7 @@
 #include "decode/sip/sip_capture_decoder.hpp"
 
+#include <algorithm>
+
 #include "decode/sip/sip_parser.hpp"
 
 namespace ringfence::decode::sip {
@@ -140,6 +142,12 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
             while (next != std::string_view::npos && !looks_like_sip(bytes.substr(next + 1))) {
                 next = bytes.find('\n', next + 1);
             }
+            // Binary junk (a TLS record on the SIP port) may run straight into the next
+            // message with no line break: a request or status line found inside it wins.
+            if (const std::size_t start = find_start_line(bytes, used + 1); start != std::string_view::npos && (next == std::string_view::npos || start < next + 1)) {
+                used = start;
+                continue;
+            }
             if (next == std::string_view::npos) {
                 const std::size_t last_line = bytes.rfind('\n');
                 return last_line == std::string_view::npos || last_line < used ? bytes.size()
@@ -149,6 +157,21 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
         }
     }
     return used;
+}
+
+std::size_t sip_capture_decoder::find_start_line(std::string_view bytes, std::size_t from) noexcept {
+    std::size_t best = bytes.find("SIP/2.0 ", from);
+    for (const std::string_view scheme : {std::string_view(" sip:"), std::string_view(" sips:"), std::string_view(" tel:")}) {
+        for (std::size_t at = bytes.find(scheme, from); at != std::string_view::npos && at < best; at = bytes.find(scheme, at + 1)) {
+            std::size_t method = at;
+            while (method > from && bytes[method - 1] >= 'A' && bytes[method - 1] <= 'Z') --method;
+            if (method < at) {  // an upper-case token right before the URI: a method
+                best = std::min(best, method);
+                break;
+            }
+        }
+    }
+    return best;
 }
 
 void sip_capture_decoder::on_stream_gap(const packet::transport_packet&) {

@@ -47,6 +47,10 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     // was signalled are ended (sip_dialog_table::finish).
     void finish();
 
+    // Where a request line ("INVITE sip:…") or a status line ("SIP/2.0 …") begins at or
+    // after from, whatever precedes it; npos when none does.
+    static std::size_t find_start_line(std::string_view bytes, std::size_t from) noexcept;
+
     std::size_t tcp_streams() const noexcept { return streams_.streams(); }
 
   private:
