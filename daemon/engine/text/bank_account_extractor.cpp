@@ -351,6 +351,44 @@ class account_scanner {
 
 }  // namespace
 
+namespace {
+
+// "STK0123456789", "tk.0123456789": the account word glued to the number, as scammers
+// write it to slip past filters. Where the text has one, a copy with a space in its place
+// is scanned (the scanner reads words apart from numbers); otherwise nothing is copied.
+bool unglue_account_words(std::string_view text, std::string& out) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    // The length of the glued word ("stk" or "tk", starting a word) ending at i, else 0.
+    auto glued_word_ending_at = [&](std::size_t i) -> std::size_t {
+        if (lower(text[i]) != 'k') return 0;
+        if (i >= 2 && lower(text[i - 2]) == 's' && lower(text[i - 1]) == 't' && (i < 3 || !is_ascii_letter(text[i - 3]))) return 3;
+        if (i >= 1 && lower(text[i - 1]) == 't' && (i < 2 || !is_ascii_letter(text[i - 2]))) return 2;
+        return 0;
+    };
+    // How many bytes after the word to skip before the digits ("." counts), or npos.
+    auto gap_to_digits = [&](std::size_t next) -> std::size_t {
+        if (next < text.size() && is_digit(text[next])) return 0;
+        if (next + 1 < text.size() && text[next] == '.' && is_digit(text[next + 1])) return 1;
+        return std::string_view::npos;
+    };
+    bool found = false;
+    for (std::size_t i = 0; i < text.size() && !found; ++i)
+        found = glued_word_ending_at(i) != 0 && gap_to_digits(i + 1) != std::string_view::npos;
+    if (!found) return false;
+    out.clear();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        out.push_back(text[i]);
+        if (glued_word_ending_at(i) == 0) continue;
+        const std::size_t gap = gap_to_digits(i + 1);
+        if (gap == std::string_view::npos) continue;
+        out.push_back(' ');  // a dot between word and digits becomes this space
+        i += gap;
+    }
+    return true;
+}
+
+}  // namespace
+
 void extract_bank_accounts(std::string_view text, std::vector<std::string>& out) {
     std::size_t digit_count = 0;
     for (const char c : text) digit_count += is_digit(c) ? 1 : 0;
@@ -359,6 +397,8 @@ void extract_bank_accounts(std::string_view text, std::vector<std::string>& out)
         return;
     }
     thread_local scratch s;
+    thread_local std::string unglued;
+    if (unglue_account_words(text, unglued)) text = unglued;
     account_scanner(text, s, out).run();
 }
 

@@ -9,6 +9,8 @@
 // named. Each string appears once. So "STK 1903 5678 9012 Techcombank" gives
 // {"TCB:190356789012", "190356789012"}.
 //
+// An account word glued to the number ("STK0071000123456", "tk.0123456789": a way to slip
+// past filters) reads as if a space stood between them.
 // An account number is a run of 6-19 ASCII digits, possibly in groups joined by one dot or
 // dash ("0011.00.5082546", "3761.0.8042973.91046") or one space ("1903 5678 9012": a first
 // group of at most 6 digits and later groups of 2-5), standing as a word of its own -- not

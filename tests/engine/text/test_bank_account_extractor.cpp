@@ -118,3 +118,10 @@ TEST_CASE("extract_bank_accounts: out's strings are reused, stale entries droppe
     extract_bank_accounts("khong co gi", out);
     CHECK(out == list{});
 }
+
+TEST_CASE("extract_bank_accounts: the account word glued to the number (STK0123456789, tk.0123456789)") {
+    CHECK(accounts("Chuyen tien vao STK0071000123456 Vietcombank gap") == list{"VCB:0071000123456", "0071000123456"});
+    CHECK(accounts("ck 500k vao tk.0123456789") == list{"0123456789"});
+    CHECK(accounts("ATK0123456789 la ma san pham") == list{});  // not an account word: a product code
+    CHECK(accounts("ma DBP94519985 tai Vietinbank") == list{});   // a code with letters stays a code
+}
