@@ -112,7 +112,7 @@ void jsonl_session<Protocol>::process_buffer(bool at_eof) {
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
             const auto result = processor_.process(line, now, scratch_, self, next_token_ + 1);
             if (result.awaits_commit) ++next_token_;
-            emit_reply(result.awaits_commit);
+            emit_reply(result.awaits_commit, result.action);
         }
         pos = end + 1;
     }
@@ -137,7 +137,7 @@ void jsonl_session<Protocol>::process_buffer(bool at_eof) {
             if (line.back() == '\r') line.remove_suffix(1);
             const auto result = processor_.process(line, now, scratch_, self, next_token_ + 1);
             if (result.awaits_commit) ++next_token_;
-            emit_reply(result.awaits_commit);
+            emit_reply(result.awaits_commit, result.action);
         }
         in_len_ = 0;
     }
@@ -146,13 +146,13 @@ void jsonl_session<Protocol>::process_buffer(bool at_eof) {
 // The reply just rendered into scratch_ goes out at once when nothing is held before it
 // and it needs no commit; otherwise it joins the held queue, released in order.
 template <class Protocol>
-void jsonl_session<Protocol>::emit_reply(bool awaits_commit) {
+void jsonl_session<Protocol>::emit_reply(bool awaits_commit, engine::action decided) {
     const std::uint64_t release = awaits_commit || !held_marks_.empty() ? next_token_ : 0;
     if (release == 0 || (held_marks_.empty() && release <= committed_token_)) {
         out_.append(scratch_);
     } else {
         held_.append(scratch_);
-        held_marks_.push_back({held_.size(), release, awaits_commit});
+        held_marks_.push_back({held_.size(), release, awaits_commit, decided});
     }
     scratch_.clear();
 }
@@ -171,15 +171,6 @@ void jsonl_session<Protocol>::on_committed(std::uint64_t up_to, bool ok) {
 }
 
 template <class Protocol>
-void jsonl_session<Protocol>::uncount_decision(std::string_view decision_line) {
-    const std::size_t at = decision_line.find(",\"action\":\"");
-    if (at == std::string_view::npos) return;
-    const std::string_view rest = decision_line.substr(at + 11);
-    if (const auto a = engine::parse_action(rest.substr(0, rest.find('"'))))
-        ctx_.counters.decisions[static_cast<std::size_t>(*a)].fetch_sub(1, std::memory_order_relaxed);
-}
-
-template <class Protocol>
 void jsonl_session<Protocol>::release_held() {
     while (!held_marks_.empty() && held_marks_.front().release_token <= committed_token_) {
         const held_mark m = held_marks_.front();
@@ -189,7 +180,7 @@ void jsonl_session<Protocol>::release_held() {
         const bool lost = m.decision && !lost_tokens_.empty() && m.release_token > lost_tokens_.front().first;
         if (lost) {
             // The line was counted under its decision's action; it ends as this error instead.
-            uncount_decision(reply);
+            ctx_.counters.decisions[static_cast<std::size_t>(m.action)].fetch_sub(1, std::memory_order_relaxed);
             ctx_.counters.count_error(error_reason::not_logged);
             output::append_error_for_decision_line(out_, reply, "not_logged",
                                                    "the decision log could not commit this decision's row (see the daemon's log): "

@@ -43,9 +43,8 @@ private:
     void read_more();
     void on_read(const boost::system::error_code& ec, std::size_t n);
     void process_buffer(bool at_eof);
-    void emit_reply(bool awaits_commit);
+    void emit_reply(bool awaits_commit, engine::action decided = engine::action::allow);
     void release_held();
-    void uncount_decision(std::string_view decision_line);
     void flush();
     void write_writing();  // writes what writing_ holds
     void on_written(const boost::system::error_code& ec, std::size_t n);
@@ -75,7 +74,8 @@ private:
     struct held_mark {
         std::size_t end;
         std::uint64_t release_token;
-        bool decision;  // a decision that waits for its own row (not a line held behind one)
+        bool decision;          // a decision that waits for its own row (not a line held behind one)
+        engine::action action;  // that decision's, as the counters have it
     };
     std::string held_;
     std::size_t held_sent_ = 0;

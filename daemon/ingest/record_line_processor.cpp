@@ -74,6 +74,7 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         const bool wait = ctx_.on_queue_full == store::queue_full_policy::backpressure;
         if (ctx_.log->submit(std::move(entry), wait)) {
             result.awaits_commit = ctx_.reply_after_commit;
+            result.action = decided_action;
             ctx_.counters.count_decision(decided_action);
         } else if (ctx_.reply_after_commit && ctx_.log->closing()) {
             // Shutting down after the log failed: no decision leaves without its row.

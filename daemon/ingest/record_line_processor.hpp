@@ -32,6 +32,7 @@ public:
     struct outcome {
         bool decided = false;          // false: the line got an error reply
         bool awaits_commit = false;    // the reply may leave only after `token` is committed
+        engine::action action = engine::action::allow;  // the decision's, counted under it (when decided)
     };
 
     // Appends exactly one reply line (ending in '\n') to reply. When the context logs with

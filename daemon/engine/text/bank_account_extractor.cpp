@@ -408,7 +408,6 @@ std::string_view trim_spaces(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
-bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
 
 std::optional<std::string> canonical_bank_account(std::string_view text, std::string& why) {
@@ -417,7 +416,7 @@ std::optional<std::string> canonical_bank_account(std::string_view text, std::st
     if (const auto colon = text.find(':'); colon != std::string_view::npos) {
         for (char c : trim_spaces(text.substr(0, colon))) {
             if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-            if (!((c >= 'A' && c <= 'Z') || ascii_digit(c))) {
+            if (!((c >= 'A' && c <= 'Z') || is_digit(c))) {
                 why = fmt::format("'{}': a bank code is letters and digits (VCB, ICB, TCB, MB)", text);
                 return std::nullopt;
             }
@@ -432,7 +431,7 @@ std::optional<std::string> canonical_bank_account(std::string_view text, std::st
     std::string digits;
     for (char c : number) {
         if (c == ' ' || c == '.' || c == '-') continue;
-        if (!ascii_digit(c)) {
+        if (!is_digit(c)) {
             why = fmt::format("'{}': an account number is digits (spaces, dots and dashes between them are dropped)", text);
             return std::nullopt;
         }
