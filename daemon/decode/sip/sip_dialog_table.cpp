@@ -242,8 +242,13 @@ void sip_dialog_table::on_bye_or_cancel(const sip_message& m, const packet::tran
         if (d->state == phase::calling) wait_for_final(*d, packet.time_us, "cancel");
     } else {
         ++counters_.dialogs_ended;
-        end(*d, packet.time_us, d->state == phase::waiting && d->pending_cause == "cancel" ? "cancel" : "bye_before_answer");
+        end(*d, packet.time_us, cancelling(*d) ? "cancel" : "bye_before_answer");
     }
+}
+
+void sip_dialog_table::end_as_pending(dialog& d) {
+    ++counters_.dialogs_ended;
+    end(d, d.pending_us, d.pending_cause);
 }
 
 void sip_dialog_table::wait_for_final(dialog& d, std::int64_t now_us, std::string_view cause) {
@@ -262,7 +267,7 @@ void sip_dialog_table::on_invite(const sip_message& m, const packet::transport_p
     if (dialog* d = find(m.call_id); d != nullptr) {
         // A retransmission, a retry after a digest challenge, or a re-INVITE: same call.
         ++counters_.retransmissions;
-        if (d->state == phase::waiting && d->pending_cause != "cancel" && m.cseq_number > d->cseq) {
+        if (d->state == phase::waiting && !cancelling(*d) && m.cseq_number > d->cseq) {
             d->cseq = m.cseq_number;  // the caller answered the challenge: the call goes on
             move_to(*d, phase::calling, packet.time_us);
         } else if (d->state != phase::ended) {
@@ -304,7 +309,7 @@ void sip_dialog_table::on_response(const sip_message& m, const packet::transport
         move_to(*d, phase::answered, packet.time_us);  // a re-INVITE's answer, a 200 retransmitted
         return;
     }
-    const bool cancelled = d->state == phase::waiting && d->pending_cause == "cancel";
+    const bool cancelled = cancelling(*d);
     if (code >= 180 && code < 200) {
         if (d->ringing_us == 0) d->ringing_us = packet.time_us;
         move_to(*d, d->state, packet.time_us);
@@ -329,9 +334,7 @@ void sip_dialog_table::on_response(const sip_message& m, const packet::transport
 
 void sip_dialog_table::finish() {
     while (!waiting_.empty()) {
-        dialog& d = *waiting_.front();
-        ++counters_.dialogs_ended;
-        end(d, d.pending_us, d.pending_cause);
+        end_as_pending(*waiting_.front());
     }
 }
 
@@ -345,9 +348,7 @@ void sip_dialog_table::expire(std::int64_t now_us) {
     }
     while (!waiting_.empty() && now_us - waiting_.front()->last_us > settings_.ended_linger_us) {
         // No final response to a CANCEL, no new INVITE after a challenge: it ended then.
-        dialog& d = *waiting_.front();
-        ++counters_.dialogs_ended;
-        end(d, d.pending_us, d.pending_cause);
+        end_as_pending(*waiting_.front());
     }
     while (!answered_.empty() &&
            now_us - answered_.front()->last_us > settings_.answered_timeout_us) {

@@ -112,6 +112,8 @@ class sip_dialog_table {
     void on_response(const sip_message& message, const packet::transport_packet& packet);
     void on_bye_or_cancel(const sip_message& message, const packet::transport_packet& packet);
     void wait_for_final(dialog& d, std::int64_t now_us, std::string_view cause);
+    void end_as_pending(dialog& d);  // a waiting dialog ends as it was going to, at that time
+    static bool cancelling(const dialog& d) noexcept { return d.state == phase::waiting && d.pending_cause == "cancel"; }
 
     dialog_settings settings_;
     const peer_origin_map& origins_;
