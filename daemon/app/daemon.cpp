@@ -346,8 +346,10 @@ private:
         if (config_.hep.udp.enabled || config_.hep.tcp.enabled) line += " " + hep_counters_.summary();
         if (log_writer_) {
             const auto st = log_writer_->stats();
-            line += fmt::format(" log.rows={} log.batches={} log.write_failures={} log.queue_depth={} log.rows_lost={}",
-                                st.rows_committed, st.batches_committed, st.write_failures, st.queue_depth, st.rows_lost);
+            line += fmt::format(" log.rows={} log.batches={} log.write_failures={} log.queue_depth={} log.rows_lost={}"
+                                " log.number_index_runs={} log.unindexed_rows={}",
+                                st.rows_committed, st.batches_committed, st.write_failures, st.queue_depth, st.rows_lost,
+                                st.number_index_runs, st.number_unindexed_rows);
         }
         if (parts_.rules) {
             const auto es = parts_.rules->stats();

@@ -22,11 +22,13 @@ constexpr std::string_view insert_ruleset_sql =
     "INSERT OR IGNORE INTO ruleset_versions (version, first_used_ms, content) VALUES (?1, ?2, ?3)";
 
 // caller_num / callee_num: the E.164 digits as an integer, NULL when there is no E.164 form.
-void bind_number(const sqlite::sqlite_statement& s, int index, std::string_view e164) {
-    if (const auto n = model::e164_to_integer(e164))
+std::optional<std::int64_t> bind_number(const sqlite::sqlite_statement& s, int index, std::string_view e164) {
+    const auto n = model::e164_to_integer(e164);
+    if (n)
         s.bind_int(index, *n);
     else
         s.bind_null(index);
+    return n;
 }
 
 }  // namespace
@@ -55,7 +57,8 @@ void decision_log_inserter::rollback() const {
     if (sqlite3_get_autocommit(db_) == 0) (void)rollback_.run();
 }
 
-std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint64_t& rule_rows) {
+std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint64_t& rule_rows,
+                                          inserted_row& row) {
     const model::record& r = e.rec;
     record_json_.clear();
     model::append_record_json(record_json_, r);
@@ -69,10 +72,11 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
     s.bind_text(4, model::to_string(r.kind));
     s.bind_text_or_null(5, r.caller.raw);
     s.bind_text_or_null(6, r.caller.e164);
-    bind_number(s, 7, r.caller.e164);
+    row.time_ms = r.time_ms;
+    row.caller_num = bind_number(s, 7, r.caller.e164);
     s.bind_text_or_null(8, r.callee.raw);
     s.bind_text_or_null(9, r.callee.e164);
-    bind_number(s, 10, r.callee.e164);
+    row.callee_num = bind_number(s, 10, r.callee.e164);
     s.bind_text_or_null(11, r.asserted.e164);
     s.bind_text_or_null(12, model::to_string(r.origin.kind));
     s.bind_text_or_null(13, r.origin.trunk);
@@ -82,9 +86,10 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
     s.bind_int(17, e.latency_us);
     s.bind_text(18, record_json_);
     if (std::string error = s.run(); !error.empty()) return error;
+    const sqlite3_int64 decision_id = sqlite3_last_insert_rowid(db_);
+    row.id = decision_id;
     if (e.dec.rules.empty()) return {};
 
-    const sqlite3_int64 decision_id = sqlite3_last_insert_rowid(db_);
     const sqlite::sqlite_statement& rs = insert_rule_;
     for (const engine::matched_rule& m : e.dec.rules) {
         rs.bind_int(1, decision_id);

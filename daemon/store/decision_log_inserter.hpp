@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,10 +25,19 @@ class decision_log_inserter {
     std::string commit() const;
     void rollback() const;
 
+    // What the number index needs of an inserted row.
+    struct inserted_row {
+        std::int64_t id = 0;
+        std::int64_t time_ms = 0;
+        std::optional<std::int64_t> caller_num;
+        std::optional<std::int64_t> callee_num;
+    };
+
     // Inserts the decision row and one decision_rules row per matched rule, inside the open
     // transaction. e must stay unchanged until the call returns (its strings are bound
-    // SQLITE_STATIC). Returns "" or SQLite's message; rule_rows counts the rule rows written.
-    std::string insert(const decision_log_entry& e, std::uint64_t& rule_rows);
+    // SQLITE_STATIC). Returns "" or SQLite's message; rule_rows counts the rule rows written,
+    // row says what was inserted.
+    std::string insert(const decision_log_entry& e, std::uint64_t& rule_rows, inserted_row& row);
 
     // INSERT OR IGNORE into ruleset_versions, inside the open transaction.
     std::string insert_ruleset_version(std::string_view version, std::string_view content,

@@ -123,6 +123,7 @@ struct decision_log_writer::impl {
     decision_log_settings settings;
     sqlite::sqlite_connection db;
     decision_log_inserter inserter;
+    decision_number_index numbers;  // statements on db: stopped before db closes
     wal_checkpointer checkpointer;  // after db: stopped (and unhooked) before db closes
 
     // Shared with submitters, under mutex.
@@ -134,6 +135,7 @@ struct decision_log_writer::impl {
     side_rows side_queued;
     std::unordered_set<std::string> rulesets_seen;
     bool closing = false;
+    bool run_sorted = false;  // the number index has a sorted run to append (set by its sorter)
 
     std::mutex close_mutex;  // makes close() idempotent across threads
     std::thread thread;
@@ -150,9 +152,14 @@ struct decision_log_writer::impl {
     listener_marks marks;
     bool gave_up = false;  // a chunk was given up during close: later chunks get one attempt
 
+    // The number index's sorting thread calls back into this object: joined before any member goes.
+    ~impl() { numbers.stop(); }
+
     void run();
-    bool wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side);
+    bool wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side, bool index_work);
     void write_chunk(std::span<const decision_log_entry> chunk, side_rows& side);
+    void write_index_slice();
+    void finish_index();
     std::string write_transaction(std::span<const decision_log_entry> chunk, const side_rows& side,
                                   std::uint64_t& rule_rows);
     // A batch is due at batch_max_rows, or sooner when the queue cannot hold that many.
@@ -168,7 +175,11 @@ struct decision_log_writer::impl {
 void decision_log_writer::impl::run() {
     std::vector<decision_log_entry> batch;
     side_rows side;
-    while (wait_for_work(batch, side)) {
+    while (wait_for_work(batch, side, numbers.append_ready())) {
+        if (batch.empty() && side.empty()) {  // idle: append some of the number index
+            write_index_slice();
+            continue;
+        }
         const std::span<const decision_log_entry> all(batch);
         std::size_t start = 0;
         do {  // at least once: a batch may hold only rule-set versions or operator actions
@@ -179,17 +190,50 @@ void decision_log_writer::impl::run() {
         batch.clear();  // keeps the capacity: the next swap hands it back to the queue
         side.clear();
     }
+    finish_index();
+}
+
+// One transaction of number-index entries only, while nothing else is queued. A slice is
+// small (idle_appends, ~0.2 ms) because a row that arrives meanwhile waits for it.
+void decision_log_writer::impl::write_index_slice() {
+    checkpointer.before_transaction();
+    std::string failure = inserter.begin();
+    if (failure.empty()) failure = numbers.append(numbers.idle_appends());
+    if (failure.empty()) failure = inserter.commit();
+    if (failure.empty()) {
+        numbers.committed(std::chrono::steady_clock::now());
+        return;
+    }
+    inserter.rollback();
+    numbers.rolled_back();
+    write_failures.fetch_add(1, std::memory_order_relaxed);
+    common::log(common::log_level::warning, "decision log: number index slice failed, retried with the next commit: {}", failure);
+    std::unique_lock lock(mutex);
+    work_ready.wait_for(lock, first_backoff, [&] { return closing || !queue.empty(); });
+}
+
+// At close: every run indexed, so a log closed cleanly has no unindexed rows.
+void decision_log_writer::impl::finish_index() {
+    checkpointer.before_transaction();
+    if (std::string failure = numbers.finish(); !failure.empty())
+        common::log(common::log_level::warning, "decision log: the number index of the last {} rows is left to the next start: {}",
+                    numbers.stats().unindexed_rows, failure);
 }
 
 // Waits until a batch is due (batch_max_rows queued, the oldest entry batch_max_delay old,
 // a rule-set version to store, or close), then takes the whole queue in one swap so the
 // lock is held only for that. Returns false when closing and nothing is left.
-bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side) {
+bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side,
+                                              bool index_work) {
     {
         std::unique_lock lock(mutex);
         for (;;) {
             if (closing || !side_queued.empty() || queue.size() >= rows_due()) break;
             if (queue.empty()) {
+                if (index_work || run_sorted) {  // nothing waits: an index slice (empty batch)
+                    run_sorted = false;
+                    return true;
+                }
                 work_ready.wait(lock);
                 continue;
             }
@@ -257,10 +301,19 @@ std::string decision_log_writer::impl::write_transaction(std::span<const decisio
     for (std::size_t i = 0; failure.empty() && i < side.rulesets.size(); ++i)
         failure = inserter.insert_ruleset_version(side.rulesets[i].version, side.rulesets[i].content, side.rulesets[i].first_used_ms);
     for (std::size_t i = 0; failure.empty() && i < side.actions.size(); ++i) failure = inserter.insert_operator_action(side.actions[i]);
-    for (std::size_t i = 0; failure.empty() && i < chunk.size(); ++i)
-        failure = inserter.insert(chunk[i], rule_rows);
+    decision_log_inserter::inserted_row row;
+    for (std::size_t i = 0; failure.empty() && i < chunk.size(); ++i) {
+        failure = inserter.insert(chunk[i], rule_rows, row);
+        if (failure.empty()) numbers.stage(row.id, row.time_ms, row.caller_num, row.callee_num);
+    }
+    if (failure.empty()) failure = numbers.append(numbers.appends_for(chunk.size()));
     if (failure.empty()) failure = inserter.commit();
-    if (!failure.empty()) inserter.rollback();
+    if (!failure.empty()) {
+        inserter.rollback();
+        numbers.rolled_back();
+        return failure;
+    }
+    numbers.committed(std::chrono::steady_clock::now());
     return failure;
 }
 
@@ -290,6 +343,16 @@ common::loaded<std::unique_ptr<decision_log_writer>> decision_log_writer::open(
     if (std::string failure = p->inserter.prepare(p->db.get()); !failure.empty())
         return refuse("LOG_OPEN_FAILED",
                       fmt::format("cannot prepare the decision log statements: {}", failure));
+    impl* raw = p.get();
+    if (std::string failure = p->numbers.open(p->db.get(), settings.number_index, [raw] {
+            {
+                std::lock_guard lock(raw->mutex);
+                raw->run_sorted = true;
+            }
+            raw->work_ready.notify_one();
+        });
+        !failure.empty())
+        return refuse("LOG_OPEN_FAILED", fmt::format("cannot read the decision log's number index: {}", failure));
     std::string failure;
     const auto page_size = p->db.query_int("PRAGMA page_size", failure);
     if (page_size)
@@ -302,7 +365,6 @@ common::loaded<std::unique_ptr<decision_log_writer>> decision_log_writer::open(
     p->queue.reserve(std::min<std::size_t>(settings.queue_capacity, 1024));
 
     // The connection is handed to the writer thread here and used by it alone from now on.
-    impl* raw = p.get();
     p->thread = std::thread([raw] { raw->run(); });
     result.value = std::unique_ptr<decision_log_writer>(new decision_log_writer(std::move(p)));
     return result;
@@ -368,6 +430,7 @@ void decision_log_writer::close() {
     s.work_ready.notify_all();
     s.space_free.notify_all();
     s.thread.join();
+    s.numbers.stop();
     s.checkpointer.stop();
     s.inserter.finalize();
     // The last connection to close copies what is left in the WAL and removes it.
@@ -389,6 +452,9 @@ decision_log_stats decision_log_writer::stats() const {
     out.rows_lost = s.rows_lost.load(std::memory_order_relaxed);
     out.queue_full_events = s.queue_full_events.load(std::memory_order_relaxed);
     out.queue_depth = s.depth.load(std::memory_order_relaxed);
+    const number_index_stats numbers = s.numbers.stats();
+    out.number_index_runs = numbers.runs_completed;
+    out.number_unindexed_rows = numbers.unindexed_rows;
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include "common/diagnostic.hpp"
 #include "engine/decision.hpp"
 #include "model/record.hpp"
+#include "store/decision_number_index.hpp"
 
 namespace ringfence::store {
 
@@ -47,6 +48,7 @@ struct decision_log_settings {
     std::size_t queue_capacity = 65536;                // entries
     std::size_t batch_max_rows = 65536;                // rows per transaction at most
     std::chrono::microseconds batch_max_delay{2000};   // commit a partial batch after this long
+    number_index_settings number_index;                // runs of the caller / callee index
 };
 
 struct decision_log_stats {
@@ -57,6 +59,8 @@ struct decision_log_stats {
     std::uint64_t rows_lost = 0;        // rows given up on (only at shutdown with a failing disk)
     std::uint64_t queue_full_events = 0;
     std::size_t queue_depth = 0;
+    std::uint64_t number_index_runs = 0;      // runs of the number index completed
+    std::uint64_t number_unindexed_rows = 0;  // rows not yet in a complete run (found by reading them)
 };
 
 // Something an operator did to the running daemon (a window-state reset), logged with the

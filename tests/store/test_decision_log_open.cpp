@@ -55,20 +55,27 @@ TEST_CASE(
     CHECK(query_one(path, "PRAGMA application_id") == "1380336716");
     CHECK(decision_log_application_id == 0x5246444C);
     CHECK(query_one(path, "PRAGMA user_version") == std::to_string(decision_log_schema_version()));
-    CHECK(decision_log_schema_version() == 2);
+    CHECK(decision_log_schema_version() == 3);
     CHECK(query_one(path, "PRAGMA journal_mode") == "wal");
     CHECK(
         query(path,
-              "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE "
+              "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE "
               "'sqlite_%' ORDER BY name") ==
-        std::vector<row>{{"decision_rules", "1"}, {"decisions", "1"}, {"operator_actions", "1"}, {"ruleset_versions", "1"}});
+        std::vector<row>{{"decision_number_runs", "1"},
+                         {"decision_numbers", "1"},
+                         {"decision_rules", "1"},
+                         {"decisions", "1"},
+                         {"operator_actions", "1"},
+                         {"ruleset_versions", "1"}});
+    CHECK(query(path, "SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name") ==
+          std::vector<row>{{"callee_decisions"}, {"caller_decisions"}});
+    // The number entries are a clustered key, not a rowid table with an index beside it.
+    CHECK(query(path, "SELECT wr FROM pragma_table_list WHERE name = 'decision_numbers'") == std::vector<row>{{"1"}});
     CHECK(query(path,
                 "SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
                 "ORDER BY name") ==
           std::vector<row>{{"decision_rules_by_decision", "decision_rules"},
                            {"decision_rules_by_rule", "decision_rules"},
-                           {"decisions_by_callee", "decisions"},
-                           {"decisions_by_caller", "decisions"},
                            {"decisions_by_time", "decisions"},
                            {"operator_actions_by_subject", "operator_actions"}});
     CHECK(query(path,
@@ -77,8 +84,6 @@ TEST_CASE(
                 "WHERE i.type = 'index' AND i.sql IS NOT NULL ORDER BY i.name") ==
           std::vector<row>{{"decision_rules_by_decision", "decision_id"},
                            {"decision_rules_by_rule", "rule, decision_id"},
-                           {"decisions_by_callee", "callee_num, time_ms"},
-                           {"decisions_by_caller", "caller_num, time_ms"},
                            {"decisions_by_time", "time_ms"},
                            {"operator_actions_by_subject", "subject, time_ms"}});
     CHECK(query_one(path, "PRAGMA page_size") == "4096");
@@ -134,12 +139,12 @@ TEST_CASE("decision log: a file with a newer schema version is refused and left 
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
     write_rows(path, 1, 1);
-    REQUIRE(execute(path, "PRAGMA user_version = 3") == "");
+    REQUIRE(execute(path, "PRAGMA user_version = 4") == "");
     CHECK(refusal(settings_for(path)) == path +
                                              ": error LOG_SCHEMA_TOO_NEW: decision log schema "
-                                             "version 3 is newer than this ringfence "
-                                             "writes (2); upgrade ringfence or use another file");
-    CHECK(query_one(path, "PRAGMA user_version") == "3");
+                                             "version 4 is newer than this ringfence "
+                                             "writes (3); upgrade ringfence or use another file");
+    CHECK(query_one(path, "PRAGMA user_version") == "4");
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "1");
 }
 
@@ -215,14 +220,35 @@ TEST_CASE("decision log: the migrations run in ascending order up to the current
     CHECK(migrations.back().version == decision_log_schema_version());
 }
 
-TEST_CASE("decision log: a version 1 file is migrated to version 2, keeping its rows") {
+TEST_CASE("decision log: a version 1 file is migrated to the current version, keeping its rows and indexing their numbers") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
-    write_rows(path, 1, 2);
-    // Make it the file a version-1 ringfence wrote.
-    REQUIRE(execute(path, "DROP TABLE operator_actions; PRAGMA user_version = 1") == "");
-    write_rows(path, 3, 1);
-    CHECK(query_one(path, "PRAGMA user_version") == "2");
-    CHECK(query_one(path, "SELECT count(*) FROM decisions") == "3");
+    // The file a version-1 ringfence wrote: its tables and row-by-row number indexes.
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, decision_log_migrations()[0].sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    REQUIRE(execute(path,
+                    "INSERT INTO decisions (time_ms, decided_at_ms, kind, caller_num, callee_num, action, latency_us, record_json) VALUES "
+                    "(30, 0, 'call.attempt', 84911000001, 84922000002, 'allow', 1, '{}'),"
+                    "(10, 0, 'call.attempt', 84922000002, NULL, 'allow', 1, '{}'),"
+                    "(20, 0, 'sms.submit', NULL, 84911000001, 'block', 1, '{}')") == "");
+    write_rows(path, 4, 1);
+    CHECK(query_one(path, "PRAGMA user_version") == "3");
+    CHECK(query_one(path, "SELECT count(*) FROM decisions") == "4");
     CHECK(query_one(path, "SELECT count(*) FROM operator_actions") == "0");
+    CHECK(query(path, "SELECT name FROM sqlite_schema WHERE name IN ('decisions_by_caller', 'decisions_by_callee')").empty());
+    // The old rows are run 1, the row written after the migration run 2 (at close).
+    CHECK(query(path, "SELECT run, first_id, last_id, entries FROM decision_number_runs ORDER BY run") ==
+          std::vector<row>{{"1", "1", "3", "4"}, {"2", "4", "4", "2"}});
+    CHECK(query(path, "SELECT run, side, number, time_ms, decision_id FROM decision_numbers WHERE run = 1") ==
+          std::vector<row>{{"1", "0", "84911000001", "30", "1"},
+                           {"1", "0", "84922000002", "10", "2"},
+                           {"1", "1", "84911000001", "20", "3"},
+                           {"1", "1", "84922000002", "30", "1"}});
+    CHECK(query(path, "SELECT id FROM caller_decisions WHERE caller_num = 84922000002") == std::vector<row>{{"2"}});
+    CHECK(query(path, "SELECT id FROM callee_decisions WHERE callee_num = 84911000001") == std::vector<row>{{"3"}});
 }
