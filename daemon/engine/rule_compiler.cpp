@@ -853,13 +853,18 @@ private:
     }
 
     // ---- rules ----
-    void note_field(const field_ref& f, std::uint32_t offset) {
+    // Call history is kept and read only when a rule reads one of its fields.
+    void note_call_history(const field_ref& f) {
         switch (f.id) {
             case field_id::call_gap_ms: out_->needs_gap = true; break;
             case field_id::call_first_contact: out_->needs_first_contact = true; break;
             case field_id::caller_concurrent_calls: out_->needs_concurrency = true; break;
             default: break;
         }
+    }
+
+    void note_field(const field_ref& f, std::uint32_t offset) {
+        note_call_history(f);
         // A field no record of the rule's kinds carries makes the test false every time.
         const kind_mask carried = f.def->scope == field_scope::calls ? call_kinds : f.def->scope == field_scope::sms ? sms_kinds : all_kinds;
         if ((carried & mask_) == 0 && !warned_scope_.count(f.name())) {
@@ -1032,6 +1037,8 @@ private:
             std::string why;
             if (!parse_reason(r.reason->text, c.reason, why))
                 error_loc(r.reason->loc, "RULES_BAD_REASON", fmt::format("rule '{}': {}", r.name, why));
+            for (const reason_part& p : c.reason)
+                if (p.is_field && r.enabled) note_call_history(p.field);
         } else {
             c.reason.push_back({false, r.desc.empty() ? r.name : r.desc, {}});
         }

@@ -25,6 +25,7 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
             continue;
         }
         const field_value v = ctx.get(p.field);
+        if (!v.present) continue;  // not "0" or "false": the record does not say
         switch (v.type) {
             case field_type::text: out.append(v.text); break;
             case field_type::number: out += fmt::format("{}", v.number); break;

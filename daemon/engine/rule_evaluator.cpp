@@ -1,6 +1,7 @@
 // evaluate(): one compiled condition node on the context's record. Tests that come out
 // true leave evidence (aggregate values, list entries) when the context collects it.
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -59,9 +60,13 @@ bool any_text(const field_value& v, Test&& test) {
 
 bool eval_compare(eval_context& ctx, const node& n) {
     if (n.type == field_type::number) {
+        // A field the record does not carry, on either side, makes the test false; so does
+        // a ratio or share of no events (NaN), which `!=` would otherwise call different.
         if (n.lhs.k == operand::kind::field && !ctx.get(n.lhs.field).present) return false;
+        if (n.rhs.k == operand::kind::field && !ctx.get(n.rhs.field).present) return false;
         const double a = number_of(ctx, n.lhs);
         const double b = number_of(ctx, n.rhs);
+        if (std::isnan(a) || std::isnan(b)) return false;
         const bool r = compare(a, n.cmp, b);
         if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
             evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(ctx.read_key_of(ctx.ruleset().aggregates[n.lhs.aggregate])), {}, {}, {}, a, b, n.cmp};
@@ -74,13 +79,16 @@ bool eval_compare(eval_context& ctx, const node& n) {
     // included), as for numbers above.
     if (!a.present) return false;
     if (n.type == field_type::boolean) {
-        const bool b = n.rhs.k == operand::kind::field ? ctx.get(n.rhs.field).boolean : n.rhs.boolean;
-        return a.present && compare(a.boolean, n.cmp, b);
+        if (n.rhs.k != operand::kind::field) return compare(a.boolean, n.cmp, n.rhs.boolean);
+        const field_value b = ctx.get(n.rhs.field);
+        return b.present && compare(a.boolean, n.cmp, b.boolean);
     }
     std::string_view b = n.rhs.text;
     std::string rhs_copy;
     if (n.rhs.k == operand::kind::field) {
-        rhs_copy = std::string(ctx.get(n.rhs.field).text);  // a second get may reuse a cached buffer
+        const field_value rhs = ctx.get(n.rhs.field);
+        if (!rhs.present) return false;
+        rhs_copy = std::string(rhs.text);  // a second get may reuse a cached buffer
         b = rhs_copy;
     }
     if (n.cmp == condition::compare_op::ne && a.type == field_type::text_set) {

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace ringfence::store {
 
 namespace {
@@ -174,6 +178,9 @@ void decision_number_index::close_open_run() {
     sorted_.store(false, std::memory_order_relaxed);
     std::vector<entry>* entries = &closed_->entries;
     sorter_ = std::thread([this, entries] {
+        // On Linux a nice value belongs to a thread; lowering it needs no privilege.
+        if (settings_.sorter_nice != 0)
+            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), settings_.sorter_nice);
         std::sort(entries->begin(), entries->end());
         sorted_.store(true, std::memory_order_release);
         if (on_sorted_) on_sorted_();

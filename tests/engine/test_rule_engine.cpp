@@ -753,6 +753,121 @@ TEST_CASE("a test on a text field the record does not carry is false, != include
     CHECK(d.rules.size() == 3);
 }
 
+TEST_CASE("a comparison of two fields is false when either side is missing") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: caller_ne_asserted
+  events: [call.attempt, call.end]
+  condition: caller.e164 != asserted.e164
+  action: warn
+  priority: warning
+- rule: asserted_ne_caller
+  events: [call.attempt, call.end]
+  condition: asserted.e164 != caller.e164
+  action: warn
+  priority: warning
+- rule: ring_gt_talk
+  events: [call.end]
+  condition: call.ring_ms > call.talk_ms
+  action: warn
+  priority: warning
+- rule: talk_lt_ring
+  events: [call.end]
+  condition: call.talk_ms < call.ring_ms
+  action: warn
+  priority: warning
+- rule: home_differs
+  events: [call.end]
+  condition: caller.is_home != asserted.is_home
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    model::record r = call("f1", t0, "+84912345678", true, "+84987654321");
+    engine::decision d;
+    e->decide(r, d);  // no asserted identity: neither order fires
+    CHECK(d.rules.empty());
+    r.kind = model::event_kind::call_end;
+    r.call.ring_ms = 3000;  // no talk_ms
+    e->decide(r, d);
+    CHECK(d.rules.empty());
+    r.call.ring_ms.reset();
+    r.call.talk_ms = 3000;
+    e->decide(r, d);
+    CHECK(d.rules.empty());
+    // Both sides present: every rule can fire.
+    r.call.ring_ms = 5000;
+    r.call.talk_ms = 1000;
+    r.asserted = {true, "+84900000000", "+84900000000", "KH", model::number_type::mobile, false};
+    e->decide(r, d);
+    CHECK(d.rules.size() == 5);
+}
+
+TEST_CASE("a ratio or share of no events is no value: every comparison with it is false") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: low_answer_ratio
+  events: [call.attempt]
+  condition: ratio(call.end where call.talk_ms > 0 by caller.e164 within 1h) < 0.2
+  action: block
+  priority: warning
+- rule: ratio_not_half
+  events: [call.attempt]
+  condition: ratio(call.end where call.talk_ms > 0 by caller.e164 within 1h) != 0.5
+  action: warn
+  priority: warning
+- rule: mostly_incoming
+  events: [sms.submit]
+  condition: outgoing_share(call.attempt by caller.e164 within 1h) < 0.1
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    model::record first = call("a1", t0, "+84912345678", true, "+84987654321");
+    e->decide(first, d);  // no call.end of this caller yet
+    CHECK(d.rules.empty());
+    model::record sms = call("s1", t0 + 1000, "+84955555555", true, "+84987654321");
+    sms.kind = model::event_kind::sms_submit;
+    sms.sms.text = "hello";
+    e->decide(sms, d);  // this subscriber never called, nor was called
+    CHECK(d.rules.empty());
+    // Once there are events, the ratio is a number like any other.
+    model::record end = call("e1", t0 + 2000, "+84912345678", true, "+84987654321");
+    end.kind = model::event_kind::call_end;
+    end.call.ring_ms = 20000;
+    end.call.talk_ms = 0;
+    e->decide(end, d);
+    model::record second = call("a2", t0 + 3000, "+84912345678", true, "+84987654322");
+    e->decide(second, d);
+    REQUIRE(d.rules.size() == 2);
+    CHECK(d.final_action == action::block);
+}
+
+TEST_CASE("a reason names call history fields the condition does not read, and a missing field renders as nothing") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: show_call_state
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+  reason: "gap={call.gap_ms} first={call.first_contact} trunk={origin.trunk}"
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    model::record r = call("g1", t0, "+84912345678", true, "+84987654321");
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "gap= first=true trunk=GW-1");
+    r.id = "g2";
+    r.time_ms = t0 + 5000;
+    r.origin.trunk.clear();
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "gap=5000 first=false trunk=");
+}
+
 TEST_CASE("macros that expand past the limits are a load error, not exhausted memory or stack") {
     // Each macro uses the next twice: 2^40 tests once expanded.
     std::string doubling;

@@ -128,6 +128,20 @@ int bench_ingest(std::vector<std::string> args) {
         std::fprintf(stderr, "ringfence bench ingest: %s\n", r.failure.c_str());
         return 1;
     }
+    // A paced run's p99 per tenth of its replies (in the order they came): a long run shows
+    // whether the tail is steady or comes from one stretch (a number-index run appended,
+    // a checkpoint, other work on the machine).
+    if (load.rate > 0 && r.latencies_us.size() >= 10'000) {
+        std::string tenths;
+        const std::size_t step = r.latencies_us.size() / 10;
+        for (std::size_t i = 0; i < 10; ++i) {
+            std::vector<std::uint32_t> part(r.latencies_us.begin() + static_cast<std::ptrdiff_t>(i * step),
+                                            r.latencies_us.begin() + static_cast<std::ptrdiff_t>((i + 1) * step));
+            std::sort(part.begin(), part.end());
+            tenths += fmt::format(" {}", percentile(part, 0.99));
+        }
+        std::printf("latency_us p99 by tenth of the run:%s\n", tenths.c_str());
+    }
     std::sort(r.latencies_us.begin(), r.latencies_us.end());
     std::printf("records/s: %.0f  (%llu replies in %.3f s; %llu error replies)\n",
                 static_cast<double>(r.replies) / r.seconds, static_cast<unsigned long long>(r.replies), r.seconds,

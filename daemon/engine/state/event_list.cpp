@@ -232,7 +232,7 @@ double value(const entry_header& h, window_function fn, std::int64_t window_ms, 
             return inside;
         case window_function::ratio:
         case window_function::outgoing_share: {
-            if (inside == 0) return 0;
+            if (inside == 0) return no_share;
             const std::uint32_t flagged =
                 inside <= outside
                     ? flagged_between(t, lo, hi)

@@ -128,6 +128,10 @@ double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms) {
     return 0;
 }
 
+double empty_value(window_function fn) {
+    return fn == window_function::ratio || fn == window_function::outgoing_share ? no_share : 0;
+}
+
 double lone_value(window_function fn, const observation& o) {
     switch (fn) {
         case window_function::count:

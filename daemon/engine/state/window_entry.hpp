@@ -25,9 +25,14 @@ entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::in
 // Stores o; h may be replaced by a larger, smaller or different block.
 add_result add(entry_header*& h, const entry_rules& rules, const observation& o);
 
-// The aggregate at t: count, distinct count, ratio (0 with no events), sum, share (0 with
-// none). Not const: the sketch caches its merged registers.
+// The aggregate at t: count, distinct count, ratio, sum, share. A ratio or share of no
+// events is no_share (NaN): there is no share, and every comparison with it is false, so
+// `ratio(...) < 0.2` does not fire on a key with nothing in its window. Not const: the
+// sketch caches its merged registers.
 double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms);
+
+// What an aggregate reads for a key with no entry: 0, or no_share for ratio and share.
+double empty_value(window_function fn);
 
 // The aggregate of o alone: what a record too late for its entry's window is told.
 double lone_value(window_function fn, const observation& o);

@@ -5,12 +5,16 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
 namespace ringfence::engine::state {
 
 enum class window_function : std::uint8_t { count, distinct, ratio, sum, outgoing_share };
+
+// A ratio or share of no events: NaN, so every comparison with it is false.
+inline constexpr double no_share = std::numeric_limits<double>::quiet_NaN();
 
 // The rule-language name of fn ("count", "distinct", "ratio", "sum", "outgoing_share").
 std::string_view to_string(window_function fn);

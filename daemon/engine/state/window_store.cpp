@@ -163,7 +163,7 @@ double window_store::value(std::uint32_t spec_id, std::string_view key, std::int
     return with_entry(
         spec_id, key,
         [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) {
-            return shard.value(hash, specs, t_ms).value_or(0.0);
+            return shard.value(hash, specs, t_ms).value_or(window_entry::empty_value(specs.rules[spec_id].fn));
         },
         0.0);
 }
