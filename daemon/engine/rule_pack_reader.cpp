@@ -46,13 +46,73 @@ located_text text_of(const YAML::Node& n, const std::string& file) {
     return t;
 }
 
+// The bytes a double-quoted scalar's escape at source[j] (a backslash) stands for, and how
+// many source bytes it takes (YAML 1.2, 5.7). An escaped line break stands for nothing.
+// False for what is not an escape YAML knows (yaml-cpp refused the file then anyway).
+bool decode_escape(const std::string& source, std::size_t j, std::string& decoded, std::size_t& length) {
+    decoded.clear();
+    if (j + 1 >= source.size()) return false;
+    const char c = source[j + 1];
+    length = 2;
+    auto hex = [&](std::size_t digits) {
+        if (j + 2 + digits > source.size()) return false;
+        std::uint32_t cp = 0;
+        for (std::size_t k = 0; k < digits; ++k) {
+            const char h = source[j + 2 + k];
+            const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (d < 0) return false;
+            cp = cp * 16 + static_cast<std::uint32_t>(d);
+        }
+        length = 2 + digits;
+        if (cp < 0x80) {
+            decoded += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            decoded += static_cast<char>(0xC0 | (cp >> 6));
+            decoded += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            decoded += static_cast<char>(0xE0 | (cp >> 12));
+            decoded += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            decoded += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            decoded += static_cast<char>(0xF0 | (cp >> 18));
+            decoded += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            decoded += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            decoded += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        return true;
+    };
+    switch (c) {
+        case '0': decoded = std::string(1, '\0'); return true;
+        case 'a': decoded = "\a"; return true;
+        case 'b': decoded = "\b"; return true;
+        case 't': case '\t': decoded = "\t"; return true;
+        case 'n': decoded = "\n"; return true;
+        case 'v': decoded = "\v"; return true;
+        case 'f': decoded = "\f"; return true;
+        case 'r': decoded = "\r"; return true;
+        case 'e': decoded = "\x1b"; return true;
+        case ' ': case '"': case '/': case '\\': decoded = std::string(1, c); return true;
+        case 'N': decoded = "\xc2\x85"; return true;
+        case '_': decoded = "\xc2\xa0"; return true;
+        case 'L': decoded = "\xe2\x80\xa8"; return true;
+        case 'P': decoded = "\xe2\x80\xa9"; return true;
+        case 'x': return hex(2);
+        case 'u': return hex(4);
+        case 'U': return hex(8);
+        case '\n': return true;
+        case '\r': length = j + 2 < source.size() && source[j + 2] == '\n' ? 3 : 2; return true;
+        default: return false;
+    }
+}
+
 // Aligns a scalar's value with its source text, so an error at any byte of a condition is
 // reported where that byte is in the file, even when YAML folded lines (`>` or a plain
-// scalar over several lines), stripped a block's indentation (`|`) or unescaped quotes.
-// Every non-blank byte of the value is matched to the next equal byte of the source,
-// skipping blanks, line breaks, indentation and quoting; a blank is matched to the blank (or
-// line break) at the current place. Gives up (empty) when the two cannot be aligned, e.g.
-// for an escape such as \n or \u00e9, and the caller then counts from the value's start.
+// scalar over several lines), stripped a block's indentation (`|`), unescaped quotes or
+// decoded escapes (`\n`, `\u00e9`: every byte an escape stands for is placed at its
+// backslash). Every non-blank byte of the value is matched to the next equal byte of the
+// source, skipping blanks, line breaks, indentation and quoting; a blank is matched to the
+// blank (or line break) at the current place. Gives up (empty) when the two cannot be
+// aligned, and the caller then counts from the value's start.
 std::vector<std::pair<int, int>> source_positions(const std::string& source, const YAML::Mark& mark, const std::string& value) {
     std::vector<std::pair<int, int>> out;
     if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source.size()) return out;
@@ -75,23 +135,41 @@ std::vector<std::pair<int, int>> source_positions(const std::string& source, con
         advance();
     }
     auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    std::string decoded;
+    // At an escape: places the value bytes it stands for at its backslash. False when the
+    // value does not hold them there.
+    auto take_escape = [&](std::size_t& i) {
+        std::size_t length = 0;
+        if (!decode_escape(source, j, decoded, length)) return false;
+        if (value.compare(i, decoded.size(), decoded) != 0) return false;
+        for (std::size_t k = 0; k < decoded.size(); ++k) out.emplace_back(line, column);
+        i += decoded.size();
+        for (std::size_t k = 0; k < length && j < source.size(); ++k) advance();
+        return true;
+    };
     out.reserve(value.size() + 1);
-    for (const char v : value) {
+    std::size_t i = 0;
+    while (i < value.size()) {
+        const char v = value[i];
         if (j >= source.size()) return {};
-        if (blank(v)) {
+        const bool at_escape = opener == '"' && source[j] == '\\';
+        if (blank(v) && !at_escape) {
             out.emplace_back(line, column);
             if (blank(source[j])) advance();
+            ++i;
             continue;
         }
-        // Skip what YAML removed: blanks, line breaks, indentation, an escape's backslash.
-        while (j < source.size() && source[j] != v) {
-            const bool escape = opener == '"' && source[j] == '\\';
-            if (!blank(source[j]) && !escape) return {};
-            advance();
-        }
+        // Skip what YAML removed: blanks, line breaks, indentation.
+        while (j < source.size() && blank(source[j]) && source[j] != v) advance();
         if (j >= source.size()) return {};
+        if (opener == '"' && source[j] == '\\') {
+            if (!take_escape(i)) return {};
+            continue;
+        }
+        if (source[j] != v) return {};
         out.emplace_back(line, column);
         advance();
+        ++i;
         if (opener == '\'' && v == '\'' && j < source.size() && source[j] == '\'') advance();  // '' is one quote
     }
     out.emplace_back(line, column);

@@ -164,6 +164,38 @@ TEST_CASE("overrides append list items and conditions, replace enabled, exceptio
     CHECK(d.final_action == action::block);
 }
 
+TEST_CASE("an error after an escape in a double-quoted condition is placed where the text is") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"x(- rule: r1
+  events: [call.attempt]
+  condition: "caller.raw = \"x\" and origin.kind = internatonal"
+  action: warn
+  priority: warning
+- rule: r2
+  events: [call.attempt]
+  condition: "caller.raw = \u0041 and origin.kind = internatonal"
+  action: warn
+  priority: warning
+- rule: r3
+  events: [call.attempt]
+  condition: "caller.is_home and\n  origin.kind = internatonal"
+  action: warn
+  priority: warning
+- rule: r4
+  events: [call.attempt]
+  condition: "caller.raw = \"caf\u00e9\x41\" and \
+    origin.kind = internatonal"
+  action: warn
+  priority: warning
+)x", &diags));
+    const std::string all = texts(diags);
+    CAPTURE(all);
+    CHECK(all.find("pack.yaml:3:52: error RULES_BAD_VALUE") != std::string::npos);
+    CHECK(all.find("pack.yaml:8:53: error RULES_BAD_VALUE") != std::string::npos);
+    CHECK(all.find("pack.yaml:13:51: error RULES_BAD_VALUE") != std::string::npos);
+    CHECK(all.find("pack.yaml:19:19: error RULES_BAD_VALUE") != std::string::npos);
+}
+
 TEST_CASE("load errors carry stable codes and file:line:column") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load(R"(- rule: bad
