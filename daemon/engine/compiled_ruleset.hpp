@@ -96,6 +96,7 @@ struct compiled_rule {
     std::string pack;
     std::string file;  // where the rule is defined, for load-time reports
     int line = 0;
+    int column = 0;
 };
 
 // A list lookup the rules of an event kind make (an `in list` test on a text field): the

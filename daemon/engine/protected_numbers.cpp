@@ -123,7 +123,7 @@ std::vector<common::diagnostic> check_protected_numbers(const compiled_ruleset& 
                        fmt::format("block rule '{}' would block protected number{} {}; such records are allowed unless the rule is named in "
                                    "protected_numbers.override_rules",
                                    rule.name, hits.size() > 1 ? "s" : "", fmt::join(hits, ", ")),
-                       rule.file, rule.line, 0});
+                       rule.file, rule.line, rule.column});
     }
     return out;
 }

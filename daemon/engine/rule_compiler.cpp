@@ -231,17 +231,25 @@ private:
             return constant(false);
         }
         if (rule_too_large_) return constant(false);  // said once for the rule
+        // Too deep or too large is said where the rule (or the macro being compiled) uses its
+        // first macro: that is the condition an author has to change, not whichever small
+        // macro happened to cross the limit.
+        if (macro_stack_.empty()) {
+            outer_use_text_ = text_;
+            outer_use_offset_ = use_offset;
+        }
         if (macro_stack_.size() >= max_macro_depth) {
             rule_too_large_ = any_too_large_ = true;
-            error(use_offset, "RULES_CONDITION_TOO_LARGE",
-                  fmt::format("macro '{}' is nested more than {} macros deep (through {})", m.name, max_macro_depth, fmt::join(macro_stack_, " -> ")));
+            error_at(*outer_use_text_, outer_use_offset_, "RULES_CONDITION_TOO_LARGE",
+                     fmt::format("macro '{}' is nested more than {} macros deep (through {})", macro_stack_.front(), max_macro_depth,
+                                 fmt::join(macro_stack_, " -> ")));
             return constant(false);
         }
         if (out_->nodes.size() - rule_first_node_ > max_rule_nodes) {
             rule_too_large_ = any_too_large_ = true;
-            error(use_offset, "RULES_CONDITION_TOO_LARGE",
-                  fmt::format("with its macros expanded the condition passes {} tests (macro '{}' here): use fewer macros inside macros",
-                              max_rule_nodes, m.name));
+            error_at(*outer_use_text_, outer_use_offset_, "RULES_CONDITION_TOO_LARGE",
+                     fmt::format("with its macros expanded (through {} -> {}) the condition passes {} tests: use fewer macros inside macros",
+                                 fmt::join(macro_stack_, " -> "), m.name, max_rule_nodes));
             return constant(false);
         }
         used_macros_.insert(m.name);
@@ -993,6 +1001,7 @@ private:
         c.pack = r.pack;
         c.file = r.loc.file;
         c.line = r.loc.line;
+        c.column = r.loc.column;
         rule_enabled_ = r.enabled;
         rule_first_node_ = out_->nodes.size();
         rule_too_large_ = false;
@@ -1097,6 +1106,8 @@ private:
     bool rule_too_large_ = false;      // the current rule's expansion was cut short
     bool any_too_large_ = false;       // some rule's was
     const located_text* text_ = nullptr;
+    const located_text* outer_use_text_ = nullptr;  // where the outermost macro in use was named
+    std::uint32_t outer_use_offset_ = 0;
     kind_mask mask_ = all_kinds;
     bool in_aggregate_ = false;
     bool rule_enabled_ = true;

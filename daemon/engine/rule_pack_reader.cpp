@@ -371,7 +371,9 @@ private:
     }
 
     void read_version(const YAML::Node& item) {
-        common::yaml_fields f(item, file_, "required_engine_version", code_prefix, diags_);
+        // No prefix: the item's one key is its own name ('required_engine_version', not
+        // 'required_engine_version.required_engine_version').
+        common::yaml_fields f(item, file_, "", code_prefix, diags_);
         if (auto v = f.get_int("required_engine_version", 0, 1'000'000)) {
             if (*v > engine_version)
                 f.error(f.node("required_engine_version"), "ENGINE_VERSION",

@@ -69,7 +69,7 @@ CREATE INDEX decision_rules_by_decision ON decision_rules (decision_id)
 
 CREATE TABLE ruleset_versions (
     version       TEXT PRIMARY KEY,  -- hash of the rule content, as in decisions.ruleset_version
-    first_used_ms INTEGER NOT NULL,  -- when this daemon process first decided with it, Unix epoch milliseconds UTC
+    first_used_ms INTEGER NOT NULL,  -- when a daemon process first loaded it to decide with, Unix epoch milliseconds UTC
     content       TEXT NOT NULL      -- the rule text as loaded, so the rules can be read as they were
 ) STRICT;
 

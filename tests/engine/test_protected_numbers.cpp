@@ -73,6 +73,9 @@ TEST_CASE("protected numbers: a block rule that targets one is reported at load,
     auto e = load(f.path.string());
     REQUIRE(e.value);
     CHECK(has_code(e.diagnostics, "RULES_BLOCKS_PROTECTED_NUMBER", "block rule 'block_listed_callee' would block protected numbers +84911111111 (bank hotline), 5656"));
+    // Placed at the rule name, line and column, like every other finding.
+    for (const auto& x : e.diagnostics)
+        if (x.code == "RULES_BLOCKS_PROTECTED_NUMBER") CHECK(x.to_text().rfind("pack.yaml:" + std::to_string(x.line) + ":9: warning", 0) == 0);
     CHECK_FALSE(has_code(e.diagnostics, "RULES_BLOCKS_PROTECTED_NUMBER", "block_international"));
     engine::decision d;
     (*e.value)->decide(call("+84912345678", "5656", model::origin_kind::home_mobile), d);

@@ -196,6 +196,13 @@ TEST_CASE("an error after an escape in a double-quoted condition is placed where
     CHECK(all.find("pack.yaml:19:19: error RULES_BAD_VALUE") != std::string::npos);
 }
 
+TEST_CASE("required_engine_version that is not an integer is named once in the error") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load("- required_engine_version: \"one\"\n- rule: a\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: warning\n",
+                     &diags));
+    CHECK(texts(diags) == "pack.yaml:1:28: error RULES_BAD_TYPE: 'required_engine_version': expected an integer, got 'one'\n");
+}
+
 TEST_CASE("load errors carry stable codes and file:line:column") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load(R"(- rule: bad
@@ -910,6 +917,8 @@ TEST_CASE("macros that expand past the limits are a load error, not exhausted me
     REQUIRE(diags.size() == 1);
     CHECK(diags[0].code == "RULES_CONDITION_TOO_LARGE");
     CHECK(diags[0].message.find("passes 100000 tests") != std::string::npos);
+    CHECK(diags[0].message.find("(through m0 -> m1 -> ") != std::string::npos);
+    CHECK(diags[0].line == 85);  // the rule's condition, where the author can act
 
     // A chain 5,000 macros long.
     std::string chain;
@@ -919,7 +928,8 @@ TEST_CASE("macros that expand past the limits are a load error, not exhausted me
     REQUIRE(diags.size() == 1);
     CHECK(diags[0].code == "RULES_CONDITION_TOO_LARGE");
     CHECK(diags[0].message.find("more than 64 macros deep") != std::string::npos);
-    CHECK(diags[0].line == 128);  // c63's condition, where it uses c64
+    CHECK(diags[0].line == 10005);  // the rule's condition, which names c0
+    CHECK(diags[0].column == 14);
 }
 
 TEST_CASE("list items are read in the form of the field they are tested against, and items that never can match are said") {
