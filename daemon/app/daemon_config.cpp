@@ -272,6 +272,10 @@ private:
         if (auto v = f.get_int("queue_capacity", 16, 100'000'000)) d.settings.queue_capacity = static_cast<std::size_t>(*v);
         if (auto v = f.get_int("batch_max_rows", 1, 1'000'000)) d.settings.batch_max_rows = static_cast<std::size_t>(*v);
         if (auto v = f.get_int("batch_max_delay_us", 100, 10'000'000)) d.settings.batch_max_delay = std::chrono::microseconds(*v);
+        // The number index's runs (docs/decision-log.md): rows after the last complete run
+        // are found by reading them, so a run is bounded in rows and in age.
+        if (auto v = f.get_int("index_run_rows", 1, 100'000'000)) d.settings.number_index.run_max_rows = static_cast<std::size_t>(*v);
+        if (auto v = f.get_int("index_run_seconds", 1, 86'400)) d.settings.number_index.run_max_age = std::chrono::seconds(*v);
         f.reject_unknown_keys();
     }
 

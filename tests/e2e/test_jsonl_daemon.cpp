@@ -339,3 +339,47 @@ TEST_CASE("SIGTERM with a client that reads its replies late: every logged decis
     CHECK(logged > 0);
     CHECK(missing == 0);
 }
+
+TEST_CASE("the number index in runs: kill -9 between runs, a restart, and every number found through the views") {
+    temp_dir dir;
+    const std::vector<std::string> sets{"decision_log.durability=reply_after_commit", "decision_log.index_run_rows=700"};
+    auto send_batch = [](running_daemon& d, int conn, int count) {
+        const int fd = connect_tcp(d.port());
+        std::string lines;
+        for (int i = 0; i < count; ++i) lines += call_line(conn, i) + "\n";
+        send_all(fd, lines);
+        const auto replies = read_lines(fd, static_cast<std::size_t>(count));
+        ::close(fd);
+        return replies.size();
+    };
+    {
+        running_daemon d(dir, sets);
+        REQUIRE(d.started());
+        CHECK(send_batch(d, 1, 3000) == 3000);
+        d.kill_hard();  // runs of ~700 rows closed and appended, or not: either way nothing is lost
+    }
+    {
+        running_daemon d(dir, sets);
+        REQUIRE(d.started());
+        CHECK(send_batch(d, 2, 2000) == 2000);
+        CHECK(d.stop() == 0);  // a clean stop indexes the last rows
+    }
+    log_reader log((dir.path() / "decisions.sqlite").string());
+    CHECK(log.scalar("SELECT count(*) FROM decisions") == 5000);
+    CHECK(log.scalar("SELECT count(*) FROM decision_number_runs") >= 4);
+    CHECK(log.scalar("SELECT max(last_id) FROM decision_number_runs") == 5000);
+    CHECK(log.scalar("SELECT count(*) FROM decision_numbers") ==
+          log.scalar("SELECT count(caller_num) + count(callee_num) FROM decisions"));
+    CHECK(log.scalar("SELECT count(*) FROM (SELECT decision_id, side FROM decision_numbers GROUP BY decision_id, side HAVING count(*) > 1)") == 0);
+    // Every caller and callee of the first connection, through the views, as a full scan finds them.
+    for (int i : {0, 1, 699, 700, 1500, 2999}) {
+        const std::string caller = fmt::format("8491{:07}", 100000 + i);
+        CAPTURE(caller);
+        CHECK(log.scalar("SELECT count(*) FROM caller_decisions WHERE caller_num = " + caller) == 1);
+        CHECK(log.rows("SELECT id, time_ms, kind FROM caller_decisions WHERE caller_num = " + caller) ==
+              log.rows("SELECT id, time_ms, kind FROM decisions WHERE caller_num = " + caller));
+    }
+    CHECK(log.scalar("SELECT count(*) FROM callee_decisions WHERE callee_num = 84987100001") ==
+          log.scalar("SELECT count(*) FROM decisions WHERE callee_num = 84987100001"));
+    CHECK(log.scalar("SELECT count(*) FROM decisions WHERE callee_num = 84987100001") == 2);
+}
