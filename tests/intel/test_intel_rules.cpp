@@ -3,6 +3,8 @@
 // and reason in the evidence, and changed under a loaded rule set with no reload.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include "engine/rule_engine.hpp"
 #include "intel/intel_database.hpp"
 #include "intel_test_support.hpp"
@@ -129,7 +131,10 @@ TEST_CASE("the engine decides through the store: evidence names list, entry, sou
     REQUIRE(db.value);
     intel::intel_editor ed(*db.value, "tester (uid 1)");
     const auto numbers = intel_test::list(ed, "police_numbers", intel_kind::number);
-    intel_test::add(ed, numbers, "+84912345678", t0 + 60'000, "case 114");
+    // Opening the store reads the lists by the wall clock (entries expired over a day ago are
+    // left out), so this entry's expiry and the records that test it are set from now.
+    const std::int64_t now0 = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    intel_test::add(ed, numbers, "+84912345678", now0 + 60'000, "case 114");
     auto store = intel::intel_store::open(path);
     REQUIRE(store.value);
     auto e = load(std::string(declarations) + R"(
@@ -145,11 +150,11 @@ TEST_CASE("the engine decides through the store: evidence names list, entry, sou
     engine::rule_engine& eng = **e.value;
     CHECK(eng.current()->list_entries == 1);
     engine::decision d;
-    eng.decide(call("+84912345678", t0), d);
+    eng.decide(call("+84912345678", now0), d);
     REQUIRE(d.final_action == engine::action::block);
     CHECK(d.rules.at(0).evidence_json ==
           R"({"lists":[{"list":"police_numbers","field":"caller.e164","value":"+84912345678","entry":"+84912345678","source":"police","reason":"case 114"}]})");
-    eng.decide(call("+84912345678", t0 + 60'000), d);  // expired at this record's time
+    eng.decide(call("+84912345678", now0 + 60'000), d);  // expired at this record's time
     CHECK(d.final_action == engine::action::allow);
 
     // An address range added through another connection: the next refresh, no reload.
