@@ -136,3 +136,19 @@ TEST_CASE("binary junk with no line break before the next message on a stream do
 
 }  // namespace
 }  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+TEST_CASE("one malformed request on a stream is counted once, not once per letter of its method") {
+    tcp_fixture f;
+    f.send("SUBSCRIBE sip:x@h SIP/2.0\r\nCall-ID: bad1\r\nContent-Length: abc\r\n\r\n");
+    CHECK(f.counters.malformed == 1);
+    CHECK(f.counters.stream_resyncs == 1);
+    f.send(message_with_headers("good1", 60, 0));
+    CHECK(f.log.call_ids == std::vector<std::string>{"good1"});
+    CHECK(f.counters.malformed == 1);
+}
+
+}  // namespace
+}  // namespace ringfence::test

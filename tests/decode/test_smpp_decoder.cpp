@@ -377,7 +377,9 @@ TEST_CASE("submit_multi gives one sms.submit per SME destination, distribution l
     b.u8(1).u8(1).u8(1).cstr("84912000001");                     // an SME address
     b.u8(2).cstr("customers");                                   // a distribution list
     b.u8(1).u8(0).u8(1).cstr("0912000002");                      // another SME address
-    b.u8(0).u8(0).u8(0).cstr("").cstr("").u8(0).u8(1).u8(0);      // esm, protocol, priority, times, receipt, coding (IA5), default msg
+    // esm, protocol, priority, times, receipt, replace_if_present (submit_multi has it, as
+    // submit_sm does: SMPP 3.4 4.5.1), coding (IA5), default msg
+    b.u8(0).u8(0).u8(0).cstr("").cstr("").u8(0).u8(0).u8(1).u8(0);
     const bytes sm = text("[QC] Sale 50%");
     b.u8(static_cast<std::uint8_t>(sm.size())).raw(sm);
     h.esme(b.build(command::submit_multi, 7));

@@ -72,6 +72,40 @@ TEST_CASE("a SIP INVITE fragmented over three IPv4 packets, out of order, makes 
     CHECK(r.pipeline->sip().messages == 1);
 }
 
+TEST_CASE("a datagram missing a fragment is given up by the capture's clock, and at the end of the file") {
+    const std::string msg = invite("frag-lost@203.0.113.7", 3000);
+    auto parts =
+        ipv4_udp_fragments(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 5060, 5060, msg, 1480, 4343);
+    REQUIRE(parts.size() == 3);
+    const std::int64_t t0 = 1'700'000'000'000'000;
+    const std::string later = invite("later@203.0.113.7", 10);
+    const auto later_packet = ipv4_udp_fragments(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 5060, 5060, later, 1480, 4344);
+    REQUIRE(later_packet.size() == 1);
+    SUBCASE("ordinary packets after the timeout") {
+        temp_pcap file("fragment-lost");
+        // Fragments 1 and 3 only; then unfragmented traffic for two minutes.
+        write_pcap(file.path(), decode::packet::link_type::ethernet,
+                   {{t0, ethernet(parts[0], 0x0800)},
+                    {t0 + 100, ethernet(parts[2], 0x0800)},
+                    {t0 + 60'000'000, ethernet(later_packet[0], 0x0800)},
+                    {t0 + 120'000'000, ethernet(later_packet[0], 0x0800)}});
+        capture_run r;
+        r.settings.fragments.timeout_us = 30'000'000;
+        r.run(file.path());
+        CHECK(r.pipeline->packets().fragments_timed_out == 1);  // before finish(): by packet time
+        CHECK(r.pipeline->packets().datagrams_reassembled == 0);
+    }
+    SUBCASE("the file ends before the timeout") {
+        temp_pcap file("fragment-cut");
+        write_pcap(file.path(), decode::packet::link_type::ethernet, {{t0, ethernet(parts[0], 0x0800)}});
+        capture_run r;
+        r.run(file.path());
+        CHECK(r.pipeline->packets().fragments_timed_out == 0);
+        r.pipeline->finish();
+        CHECK(r.pipeline->packets().fragments_timed_out == 1);
+    }
+}
+
 TEST_CASE("SIP over TCP: out of order, retransmitted, split over segments and two in one segment") {
     const std::string first = invite("tcp-1", 200);
     const std::string second = invite("tcp-2", 10);

@@ -163,9 +163,12 @@ std::size_t sip_capture_decoder::find_start_line(std::string_view bytes, std::si
     std::size_t best = bytes.find("SIP/2.0 ", from);
     for (const std::string_view scheme : {std::string_view(" sip:"), std::string_view(" sips:"), std::string_view(" tel:")}) {
         for (std::size_t at = bytes.find(scheme, from); at != std::string_view::npos && at < best; at = bytes.find(scheme, at + 1)) {
+            // The whole upper-case token before the URI, not its tail: a request line that
+            // starts before `from` (the one that just failed to parse) is not found again
+            // as "NVITE sip:", "VITE sip:"... (each would be parsed and counted again).
             std::size_t method = at;
-            while (method > from && bytes[method - 1] >= 'A' && bytes[method - 1] <= 'Z') --method;
-            if (method < at) {  // an upper-case token right before the URI: a method
+            while (method > 0 && bytes[method - 1] >= 'A' && bytes[method - 1] <= 'Z') --method;
+            if (method < at && method >= from) {  // an upper-case token right before the URI: a method
                 best = std::min(best, method);
                 break;
             }

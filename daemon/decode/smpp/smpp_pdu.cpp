@@ -152,7 +152,7 @@ pdu_error parse_message(body_reader& r, std::uint32_t id, message_body& m) {
         r.c_string();  // schedule_delivery_time
         r.c_string();  // validity_period
         m.registered_delivery = r.u8();
-        if (id != command::submit_multi) r.u8();  // replace_if_present_flag (submit_multi has none)
+        r.u8();  // replace_if_present_flag (submit_multi has it too: SMPP 3.4, 4.5.1)
         m.data_coding = r.u8();
         r.u8();  // sm_default_msg_id
         const std::uint8_t sm_length = r.u8();

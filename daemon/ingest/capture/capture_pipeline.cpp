@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "decode/packet/link_type.hpp"
 #include "decode/sip/call_record_line.hpp"
 
@@ -32,6 +34,10 @@ bool capture_pipeline::begin_source(int link_type, std::string& error) {
 
 void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
                                 std::int64_t time_us) {
+    // Timeouts follow the capture's own clock, so a file replays as the live link ran: a
+    // fragment whose datagram never completes is given up (and counted) once a second of
+    // packets has passed its timeout, not only when another fragment happens to arrive.
+    if (time_us - last_idle_us_ >= idle_interval_us) idle(time_us);
     if (!decoder_ || !decoder_->decode(frame, caplen, time_us, packet_)) return;
     if (smpp_ && smpp_->on_packet(packet_)) return;
     sip_.on_packet(packet_);
@@ -50,12 +56,15 @@ void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& p
 }
 
 void capture_pipeline::idle(std::int64_t now_us) {
+    last_idle_us_ = now_us;
     if (decoder_) decoder_->expire(now_us);
     sip_.expire(now_us);
     if (smpp_) smpp_->expire(now_us);
 }
 
 void capture_pipeline::finish() {
+    // The end of the input: datagrams still missing fragments will never complete.
+    if (decoder_) decoder_->expire(std::numeric_limits<std::int64_t>::max() / 2);
     sip_.finish();
     if (smpp_) smpp_->flush();
 }
