@@ -1,15 +1,16 @@
 #include "app/control_server.hpp"
 
-#include "common/exclusive_files.hpp"
-
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
+#include <memory>
 #include <thread>
 
+#include "common/exclusive_files.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
 
@@ -27,6 +28,9 @@ unsigned peer_uid(int fd) {
     if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) return cred.uid;
     return static_cast<unsigned>(-1);
 }
+
+// How long a reset waits for its audit row to commit before it says it could not.
+constexpr std::chrono::seconds audit_commit_timeout{5};
 
 std::string error_reply(std::string_view message) {
     std::string out = "{\"error\":";
@@ -135,8 +139,31 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
         const std::size_t n = rules_->windows().reset(key);
         rules_->activity().reset(key);
         log(log_level::notice, "audit: uid {} reset the window state of {} ({} entries)", uid, key, n);
-        // Auditors read it beside the decisions it changes (operator_actions).
-        if (log_) log_->record_operator_action({0, uid, "state.reset", key, fmt::format("{{\"entries\":{}}}", n)});
+        // Auditors read it beside the decisions it changes (operator_actions). The operator
+        // is told it is done only once that row is committed: a crash must not leave a reset
+        // that was reported and not audited.
+        if (log_) {
+            auto committed = std::make_shared<std::promise<bool>>();
+            std::future<bool> stored = committed->get_future();
+            store::operator_action action{0, uid, "state.reset", key, fmt::format("{{\"entries\":{}}}", n), committed};
+            bool audited = log_->record_operator_action(std::move(action));
+            if (audited) {
+                // At most a commit or two (the writer's batch window); the wait is bounded so
+                // a stuck disk cannot hold this io thread.
+                audited = stored.wait_for(audit_commit_timeout) == std::future_status::ready;
+                try {
+                    audited = audited && stored.get();
+                } catch (const std::future_error&) {
+                    audited = false;  // the writer went away without storing it
+                }
+            }
+            if (!audited) {
+                log(log_level::error, "audit: the reset of {} by uid {} could not be committed to the decision log", key, uid);
+                return error_reply(fmt::format("not_logged: the window state of {} was reset ({} entries), but its audit row is not "
+                                               "committed to the decision log (see the daemon log)",
+                                               key, n));
+            }
+        }
         std::string out = "{\"key\":";
         common::append_json_string(out, key);
         return out + fmt::format(",\"reset\":{}}}", n);

@@ -17,6 +17,7 @@
 #include "ingest/capture/passive_decider.hpp"
 #include "ingest/hep/hep_listener.hpp"
 #include "ingest/jsonl_server.hpp"
+#include "store/decision_log_database.hpp"
 
 namespace ringfence::app {
 
@@ -85,6 +86,16 @@ private:
         }
         parts_ = std::move(*parts.value);
         if (options_.check_only) {
+            // The decision log file as a start would find it: another program's database or
+            // a log from a newer ringfence stops a start, so it fails the check too.
+            if (config_.decision_log.enabled) {
+                const auto log_diags = store::check_decision_log_file(config_.decision_log.settings.path);
+                print_diagnostics(log_diags);
+                if (common::has_errors(log_diags)) {
+                    log(log_level::error, "the decision log {} cannot be used; a start would fail", config_.decision_log.settings.path);
+                    return 1;
+                }
+            }
             log(log_level::info, "configuration {} is valid", options_.config_file);
             return 0;
         }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "store/decision_log_schema.hpp"
 
 namespace ringfence::store {
@@ -96,6 +98,19 @@ common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::
     }
     result.value = std::move(db);
     return result;
+}
+
+std::vector<common::diagnostic> check_decision_log_file(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return {};
+    std::string failure;
+    const sqlite::sqlite_connection db =
+        sqlite::sqlite_connection::open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, failure);
+    if (!db)
+        return {make(common::severity::error, "LOG_OPEN_FAILED", fmt::format("cannot open the decision log: {}", failure), path)};
+    sqlite3_busy_timeout(db.get(), decision_log_busy_timeout_ms);
+    if (auto refused = check_decision_log_identity(db, path)) return {std::move(*refused)};
+    return {};
 }
 
 }  // namespace ringfence::store

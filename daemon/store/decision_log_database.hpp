@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/diagnostic.hpp"
 #include "sqlite/sqlite_handle.hpp"
@@ -23,5 +24,11 @@ inline constexpr int decision_log_busy_timeout_ms = 2000;
 // it must be used by one thread at a time. Codes: LOG_OPEN_FAILED, LOG_NOT_A_DECISION_LOG,
 // LOG_SCHEMA_TOO_NEW, LOG_MIGRATION_FAILED; warning LOG_NOT_WAL.
 common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::string& path);
+
+// For `ringfenced --check`: would open_decision_log_database accept the file? Reads it
+// read-only and changes nothing; a missing file is fine (it would be created). The errors
+// are the ones a start would give (LOG_OPEN_FAILED, LOG_NOT_A_DECISION_LOG,
+// LOG_SCHEMA_TOO_NEW).
+std::vector<common::diagnostic> check_decision_log_file(const std::string& path);
 
 }  // namespace ringfence::store

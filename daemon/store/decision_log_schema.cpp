@@ -28,10 +28,10 @@ CREATE TABLE decisions (
     kind            TEXT NOT NULL,        -- call.attempt, call.answer, call.end, sms.submit or sms.deliver
     caller_raw      TEXT,                 -- calling number exactly as presented
     caller_e164     TEXT,                 -- calling number normalised to E.164 ('+84912345678'); NULL if not a phone number; for display
-    caller_num      INTEGER,              -- the digits of caller_e164 as an integer (84912345678), NULL when caller_e164 is; indexed: search with caller_num = 84912345678
+    caller_num      INTEGER,              -- the digits of caller_e164 as an integer (84912345678), NULL when caller_e164 is; search with caller_num = 84912345678 in the view caller_decisions
     callee_raw      TEXT,                 -- called number exactly as presented
     callee_e164     TEXT,                 -- called number in E.164; for display
-    callee_num      INTEGER,              -- the digits of callee_e164 as an integer, NULL when callee_e164 is; indexed: search with callee_num = 84912345678
+    callee_num      INTEGER,              -- the digits of callee_e164 as an integer, NULL when callee_e164 is; search with callee_num = 84912345678 in the view callee_decisions
     asserted_e164   TEXT,                 -- network-asserted identity (P-Asserted-Identity) in E.164
     origin_kind     TEXT,                 -- where the event entered: home_mobile, home_fixed, interconnect, international, voip, ott
     origin_trunk    TEXT,                 -- trunk or route name the event came in on
@@ -170,10 +170,53 @@ CREATE VIEW callee_decisions AS
     WHERE d.id > (SELECT coalesce(max(last_id), 0) FROM decision_number_runs);
 )sql";
 
-constexpr std::array<schema_migration, 3> migrations{{
+// Version 4: the views of version 3 read the rows after the last run through whatever
+// index SQLite liked: with `time_ms` selected and ordered by, it walked decisions_by_time over
+// the whole table. NOT INDEXED leaves it the rowid range alone (a rowid is not an index).
+// And a view holds only rows that have its number: before, a row without one was in the
+// view while it was after the last run and left it once indexed.
+constexpr const char* schema_v4 = R"sql(
+DROP VIEW caller_decisions;
+DROP VIEW callee_decisions;
+CREATE VIEW caller_decisions AS
+    -- everything a caller did: WHERE caller_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
+    SELECT d.id, n.time_ms AS time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
+           d.caller_e164, n.number AS caller_num, d.callee_raw, d.callee_e164, d.callee_num,
+           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
+           d.ruleset_version, d.latency_us, d.record_json
+    FROM decision_number_runs r
+    CROSS JOIN decision_numbers n ON n.run = r.run AND n.side = 0
+    CROSS JOIN decisions d ON d.id = n.decision_id
+    UNION ALL
+    SELECT d.id, d.time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
+           d.caller_e164, d.caller_num, d.callee_raw, d.callee_e164, d.callee_num,
+           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
+           d.ruleset_version, d.latency_us, d.record_json
+    FROM decisions AS d NOT INDEXED
+    WHERE d.id > (SELECT coalesce(max(last_id), 0) FROM decision_number_runs) AND d.caller_num IS NOT NULL;
+CREATE VIEW callee_decisions AS
+    -- everything to a callee: WHERE callee_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
+    SELECT d.id, n.time_ms AS time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
+           d.caller_e164, d.caller_num, d.callee_raw, d.callee_e164, n.number AS callee_num,
+           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
+           d.ruleset_version, d.latency_us, d.record_json
+    FROM decision_number_runs r
+    CROSS JOIN decision_numbers n ON n.run = r.run AND n.side = 1
+    CROSS JOIN decisions d ON d.id = n.decision_id
+    UNION ALL
+    SELECT d.id, d.time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
+           d.caller_e164, d.caller_num, d.callee_raw, d.callee_e164, d.callee_num,
+           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
+           d.ruleset_version, d.latency_us, d.record_json
+    FROM decisions AS d NOT INDEXED
+    WHERE d.id > (SELECT coalesce(max(last_id), 0) FROM decision_number_runs) AND d.callee_num IS NOT NULL;
+)sql";
+
+constexpr std::array<schema_migration, 4> migrations{{
     {1, schema_v1},
     {2, schema_v2},
     {3, schema_v3},
+    {4, schema_v4},
 }};
 
 static_assert(decision_log_application_id == 1380336716, "schema_v1 sets this id literally");

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 #include <unordered_set>
@@ -69,6 +70,11 @@ struct side_rows {
     std::vector<pending_ruleset> rulesets;
     std::vector<operator_action> actions;
     bool empty() const { return rulesets.empty() && actions.empty(); }
+    // Tells whoever waits for an operator action's row whether it was stored.
+    void tell(bool stored) const {
+        for (const operator_action& a : actions)
+            if (a.committed) a.committed->set_value(stored);
+    }
     void clear() {
         rulesets.clear();
         actions.clear();
@@ -156,7 +162,8 @@ struct decision_log_writer::impl {
     ~impl() { numbers.stop(); }
 
     void run();
-    bool wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side, bool index_work);
+    bool wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side, bool index_work,
+                       std::optional<std::chrono::steady_clock::time_point> index_deadline);
     void write_chunk(std::span<const decision_log_entry> chunk, side_rows& side);
     void write_index_slice();
     void finish_index();
@@ -175,9 +182,10 @@ struct decision_log_writer::impl {
 void decision_log_writer::impl::run() {
     std::vector<decision_log_entry> batch;
     side_rows side;
-    while (wait_for_work(batch, side, numbers.append_ready())) {
-        if (batch.empty() && side.empty()) {  // idle: append some of the number index
-            write_index_slice();
+    while (wait_for_work(batch, side, numbers.append_ready(), numbers.open_run_deadline())) {
+        if (batch.empty() && side.empty()) {  // idle: close a run that is due, append some of one
+            numbers.close_if_due(std::chrono::steady_clock::now());
+            if (numbers.append_ready()) write_index_slice();
             continue;
         }
         const std::span<const decision_log_entry> all(batch);
@@ -224,7 +232,8 @@ void decision_log_writer::impl::finish_index() {
 // a rule-set version to store, or close), then takes the whole queue in one swap so the
 // lock is held only for that. Returns false when closing and nothing is left.
 bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side,
-                                              bool index_work) {
+                                              bool index_work,
+                                              std::optional<std::chrono::steady_clock::time_point> index_deadline) {
     {
         std::unique_lock lock(mutex);
         for (;;) {
@@ -234,7 +243,15 @@ bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& b
                     run_sorted = false;
                     return true;
                 }
-                work_ready.wait(lock);
+                if (!index_deadline) {
+                    work_ready.wait(lock);
+                    continue;
+                }
+                // A quiet log still closes its open run on time (index_run_seconds).
+                if (work_ready.wait_until(lock, *index_deadline) == std::cv_status::timeout && queue.empty()) {
+                    index_deadline.reset();
+                    return true;
+                }
                 continue;
             }
             if (work_ready.wait_until(lock, oldest_queued + settings.batch_max_delay) ==
@@ -261,6 +278,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
             rows_committed.fetch_add(chunk.size(), std::memory_order_relaxed);
             rule_rows_committed.fetch_add(rule_rows, std::memory_order_relaxed);
             batches_committed.fetch_add(1, std::memory_order_relaxed);
+            side.tell(true);
             side.clear();  // stored with this chunk
             marks.collect(chunk);
             depth.fetch_sub(chunk.size(), std::memory_order_relaxed);
@@ -274,6 +292,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
             common::log(common::log_level::error, "decision log: gave up on {} rows at shutdown (with reply_after_commit their lines are answered not_logged; in async mode they were answered already): {}",
                         chunk.size(), failure);
             rows_lost.fetch_add(chunk.size(), std::memory_order_relaxed);
+            side.tell(false);
             side.clear();
             marks.collect(chunk);
             depth.fetch_sub(chunk.size(), std::memory_order_relaxed);

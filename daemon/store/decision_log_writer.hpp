@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -71,6 +72,9 @@ struct operator_action {
     std::string action;       // "state.reset"
     std::string subject;      // the key
     std::string detail_json;  // a JSON object
+    // Told true once the row is committed, false if the writer gave it up (at shutdown with
+    // a failing disk). May be null.
+    std::shared_ptr<std::promise<bool>> committed;
 };
 
 class decision_log_writer {

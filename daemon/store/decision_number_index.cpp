@@ -154,6 +154,15 @@ void decision_number_index::committed(std::chrono::steady_clock::time_point now)
         run_row_in_transaction_ = false;
         runs_completed_.fetch_add(1, std::memory_order_relaxed);
     }
+    close_if_due(now);
+}
+
+std::optional<std::chrono::steady_clock::time_point> decision_number_index::open_run_deadline() const {
+    if (closed_ || open_.rows == 0) return std::nullopt;
+    return open_since_ + settings_.run_max_age;
+}
+
+void decision_number_index::close_if_due(std::chrono::steady_clock::time_point now) {
     if (!closed_ && open_.rows > 0 &&
         (open_.rows >= settings_.run_max_rows || now - open_since_ >= settings_.run_max_age))
         close_open_run();

@@ -85,6 +85,11 @@ class decision_number_index {
     }
     std::size_t idle_appends() const { return settings_.idle_appends; }
 
+    // When the open run is due by age (none when it is empty or a run is still pending):
+    // the writer wakes then even with nothing to write, and calls close_if_due.
+    std::optional<std::chrono::steady_clock::time_point> open_run_deadline() const;
+    void close_if_due(std::chrono::steady_clock::time_point now);
+
     // After the transaction: committed makes the staged rows and the appended entries
     // permanent (and closes the open run when it is due); rolled_back forgets both.
     void committed(std::chrono::steady_clock::time_point now);

@@ -383,3 +383,31 @@ TEST_CASE("the number index in runs: kill -9 between runs, a restart, and every 
           log.scalar("SELECT count(*) FROM decisions WHERE callee_num = 84987100001"));
     CHECK(log.scalar("SELECT count(*) FROM decisions WHERE callee_num = 84987100001") == 2);
 }
+
+TEST_CASE("ringfenced --check fails on a decision log file a start would refuse, and passes a missing one") {
+    temp_dir dir;
+    const std::string other = (dir.path() / "other.sqlite").string();
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(other.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto check = [&](const std::string& log_path) {
+        const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml --set state_dir={} --set decision_log.path={} 2>&1",
+                                            RINGFENCED_BINARY, RINGFENCE_SOURCE_DIR, dir.path().string(), log_path);
+        FILE* p = ::popen(cmd.c_str(), "r");
+        REQUIRE(p != nullptr);
+        std::string out;
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        const int status = ::pclose(p);
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    };
+    const auto [bad_rc, bad_out] = check(other);
+    CHECK(bad_rc == 1);
+    CHECK(bad_out.find("LOG_NOT_A_DECISION_LOG") != std::string::npos);
+    const auto [new_rc, new_out] = check((dir.path() / "new.sqlite").string());
+    CAPTURE(new_out);
+    CHECK(new_rc == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "new.sqlite"));  // --check creates nothing
+}

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <sqlite3.h>
+
 #include "e2e_support.hpp"
 
 using namespace ringfence::e2e;
@@ -124,6 +126,11 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     const std::string reset = run_cli("state reset " + common + " +85512345678");
     CHECK(reset.find(R"({"key":"+85512345678","reset":)") == 0);
     CHECK(reset.find(R"("reset":0})") == std::string::npos);
+    {
+        // Reported done only once audited: the row is committed before the reply.
+        log_reader early(d.log_path());
+        CHECK(early.scalar("SELECT count(*) FROM operator_actions") == 1);
+    }
     CHECK(run_cli("state show " + common + " +85512345678") == "{\"key\":\"+85512345678\",\"aggregates\":[]}\n");
     CHECK(d.stop() == 0);
     CHECK(read_file(d.stderr_path()).find("audit: uid 0 reset the window state of +85512345678") != std::string::npos);
@@ -135,6 +142,25 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     CHECK(actions[0][1] == "state.reset");
     CHECK(actions[0][2] == "+85512345678");
     CHECK(actions[0][3].rfind("{\"entries\":", 0) == 0);
+}
+
+TEST_CASE("ringfence state reset says so when its audit row cannot be committed, and exits 1") {
+    temp_dir dir;
+    running_daemon d(dir);
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open_v2(d.log_path().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse_actions BEFORE INSERT ON operator_actions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                           nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const auto reset = run_cli_status("state reset " + common + " +85512345678");
+    INFO(reset.output);
+    CHECK(reset.exit_code == 1);
+    CHECK(reset.output.find("not_logged: the window state of +85512345678 was reset") != std::string::npos);
+    d.kill_hard();
 }
 
 TEST_CASE("ringfence rules check counts definitions, not overrides or for-readings") {

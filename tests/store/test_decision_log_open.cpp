@@ -55,7 +55,7 @@ TEST_CASE(
     CHECK(query_one(path, "PRAGMA application_id") == "1380336716");
     CHECK(decision_log_application_id == 0x5246444C);
     CHECK(query_one(path, "PRAGMA user_version") == std::to_string(decision_log_schema_version()));
-    CHECK(decision_log_schema_version() == 3);
+    CHECK(decision_log_schema_version() == 4);
     CHECK(query_one(path, "PRAGMA journal_mode") == "wal");
     CHECK(
         query(path,
@@ -139,12 +139,12 @@ TEST_CASE("decision log: a file with a newer schema version is refused and left 
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
     write_rows(path, 1, 1);
-    REQUIRE(execute(path, "PRAGMA user_version = 4") == "");
+    REQUIRE(execute(path, "PRAGMA user_version = 5") == "");
     CHECK(refusal(settings_for(path)) == path +
                                              ": error LOG_SCHEMA_TOO_NEW: decision log schema "
-                                             "version 4 is newer than this ringfence "
-                                             "writes (3); upgrade ringfence or use another file");
-    CHECK(query_one(path, "PRAGMA user_version") == "4");
+                                             "version 5 is newer than this ringfence "
+                                             "writes (4); upgrade ringfence or use another file");
+    CHECK(query_one(path, "PRAGMA user_version") == "5");
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "1");
 }
 
@@ -237,7 +237,7 @@ TEST_CASE("decision log: a version 1 file is migrated to the current version, ke
                     "(10, 0, 'call.attempt', 84922000002, NULL, 'allow', 1, '{}'),"
                     "(20, 0, 'sms.submit', NULL, 84911000001, 'block', 1, '{}')") == "");
     write_rows(path, 4, 1);
-    CHECK(query_one(path, "PRAGMA user_version") == "3");
+    CHECK(query_one(path, "PRAGMA user_version") == "4");
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "4");
     CHECK(query_one(path, "SELECT count(*) FROM operator_actions") == "0");
     CHECK(query(path, "SELECT name FROM sqlite_schema WHERE name IN ('decisions_by_caller', 'decisions_by_callee')").empty());

@@ -211,3 +211,19 @@ TEST_CASE("number index: after a crash, a half-appended run is redone and uninde
         check_views_match_scans(path);
     }
 }
+
+TEST_CASE("number index: a run closes by age when no more rows come") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    decision_log_settings settings = small_runs(path, 1000000);
+    settings.number_index.run_max_age = std::chrono::milliseconds(50);
+    auto opened = decision_log_writer::open(settings);
+    REQUIRE(opened.ok());
+    auto& writer = **opened.value;
+    for (int n = 1; n <= 10; ++n) REQUIRE(writer.submit(varied_entry(n), true));
+    CHECK(eventually([&] { return writer.stats().number_index_runs == 1; }));
+    CHECK(writer.stats().number_unindexed_rows == 0);
+    CHECK(query_one(path, "SELECT last_id FROM decision_number_runs") == "10");
+    check_index_matches_rows(path);
+    writer.close();
+}
