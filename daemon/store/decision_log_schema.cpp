@@ -101,11 +101,8 @@ CREATE INDEX operator_actions_by_subject ON operator_actions (subject, time_ms)
 // the run in decision_number_runs when its last entry is in. Appending in key order under a
 // new run number only ever writes at the right edge of the tree.
 //
-// Auditors search numbers through the views caller_decisions and callee_decisions: every
-// decisions column, found through the runs, plus the rows after the last complete run
-// (at most a run or two, read in id order). decisions.caller_num = N still gives the right
-// rows but reads the whole table. CROSS JOIN fixes the join order: for each run (few) the
-// primary key finds the number; SQLite would otherwise scan decision_numbers.
+// Auditors search numbers through the views of version 4. (Version 3 as first written also
+// created views; version 4 replaces them, whichever a file has.)
 //
 // The existing rows of an older log become run 1, read in order from the old indexes.
 constexpr const char* schema_v3 = R"sql(
@@ -136,48 +133,21 @@ INSERT INTO decision_number_runs (run, first_id, last_id, entries, indexed_at_ms
     FROM decisions HAVING count(*) > 0;
 DROP INDEX decisions_by_caller;
 DROP INDEX decisions_by_callee;
-CREATE VIEW caller_decisions AS
-    -- everything a caller did: WHERE caller_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
-    SELECT d.id, n.time_ms AS time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
-           d.caller_e164, n.number AS caller_num, d.callee_raw, d.callee_e164, d.callee_num,
-           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
-           d.ruleset_version, d.latency_us, d.record_json
-    FROM decision_number_runs r
-    CROSS JOIN decision_numbers n ON n.run = r.run AND n.side = 0
-    CROSS JOIN decisions d ON d.id = n.decision_id
-    UNION ALL
-    SELECT d.id, d.time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
-           d.caller_e164, d.caller_num, d.callee_raw, d.callee_e164, d.callee_num,
-           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
-           d.ruleset_version, d.latency_us, d.record_json
-    FROM decisions d
-    WHERE d.id > (SELECT coalesce(max(last_id), 0) FROM decision_number_runs);
-CREATE VIEW callee_decisions AS
-    -- everything to a callee: WHERE callee_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
-    SELECT d.id, n.time_ms AS time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
-           d.caller_e164, d.caller_num, d.callee_raw, d.callee_e164, n.number AS callee_num,
-           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
-           d.ruleset_version, d.latency_us, d.record_json
-    FROM decision_number_runs r
-    CROSS JOIN decision_numbers n ON n.run = r.run AND n.side = 1
-    CROSS JOIN decisions d ON d.id = n.decision_id
-    UNION ALL
-    SELECT d.id, d.time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
-           d.caller_e164, d.caller_num, d.callee_raw, d.callee_e164, d.callee_num,
-           d.asserted_e164, d.origin_kind, d.origin_trunk, d.origin_ip, d.action,
-           d.ruleset_version, d.latency_us, d.record_json
-    FROM decisions d
-    WHERE d.id > (SELECT coalesce(max(last_id), 0) FROM decision_number_runs);
 )sql";
 
-// Version 4: the views of version 3 read the rows after the last run through whatever
-// index SQLite liked: with `time_ms` selected and ordered by, it walked decisions_by_time over
-// the whole table. NOT INDEXED leaves it the rowid range alone (a rowid is not an index).
-// And a view holds only rows that have its number: before, a row without one was in the
-// view while it was after the last run and left it once indexed.
+// Version 4: the views auditors search numbers through, caller_decisions and
+// callee_decisions: every decisions column, found through the runs, plus the rows after the
+// last complete run (at most a run or two). decisions.caller_num = N still gives the right
+// rows but reads the whole table.
+// - CROSS JOIN fixes the join order: for each run (few) the primary key finds the number;
+//   SQLite would otherwise scan decision_numbers.
+// - NOT INDEXED leaves SQLite only the rowid range for the rows after the last run (a rowid
+//   is not an index): the first views, in version 3 as first written, let it walk
+//   decisions_by_time over the whole table when a query selected and ordered by time_ms.
+// - A view holds only rows that have its number, indexed yet or not.
 constexpr const char* schema_v4 = R"sql(
-DROP VIEW caller_decisions;
-DROP VIEW callee_decisions;
+DROP VIEW IF EXISTS caller_decisions;
+DROP VIEW IF EXISTS callee_decisions;
 CREATE VIEW caller_decisions AS
     -- everything a caller did: WHERE caller_num = 84912345678 [AND time_ms BETWEEN T1 AND T2] ORDER BY time_ms
     SELECT d.id, n.time_ms AS time_ms, d.decided_at_ms, d.record_id, d.kind, d.caller_raw,
