@@ -116,8 +116,9 @@ TEST_CASE("shared corpus: the smishing pack on the English SMS Spam Collection")
     }
     MESSAGE(spam_flagged << " of " << spam << " spam messages flagged; " << ham_flagged << " of " << ham << " ham");
     CHECK(spam == 363);
-    // The pack targets phishing (a lure with a link), not premium-rate prize spam.
-    CHECK(spam_flagged >= 17);
+    // The pack targets phishing (a lure with a link), not premium-rate prize spam; its English
+    // lures are phrases, so ordinary text with a link ("call now", notes.txt) is not one.
+    CHECK(spam_flagged >= 9);
     CHECK(ham_flagged == 0);
 }
 
