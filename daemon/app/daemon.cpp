@@ -271,7 +271,9 @@ private:
                 p.dst_port = m.destination_port;
                 p.payload = m.payload;
                 hep_pipeline_->on_mirrored_sip(p);
-                hep_clock_ = {m.time_us, std::chrono::steady_clock::now()};
+                // The dialogs' clock, not this packet's stamp: one agent whose clock is off
+                // must not move the timeouts of every other agent's calls.
+                hep_clock_ = {hep_pipeline_->sip_clock_us(), std::chrono::steady_clock::now()};
             },
             hep_counters_);
         // Timeouts advance when the agents fall quiet too (as a live capture's do): the

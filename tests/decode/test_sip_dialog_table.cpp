@@ -242,6 +242,43 @@ TEST_CASE("dialogs with no end time out into call.end with a cause saying so") {
     CHECK(f.table.open_calls() == 0);
 }
 
+TEST_CASE("one message stamped a day ahead (an agent clock) does not time out the other calls, a real skip does") {
+    dialog_settings s;
+    s.unanswered_timeout_us = 60'000'000;
+    s.answered_timeout_us = 3600'000'000;
+    const std::int64_t t = 1'795'834'800'000;  // ms
+    SUBCASE("an outlier") {
+        dialog_fixture f(s);
+        f.send(request("INVITE", "a", 1), t);
+        f.send(response(200, "a", 1), t + 2000);
+        f.send(request("INVITE", "b", 1), t + 3000);
+        f.send(response(180, "b", 1), t + 4000);
+        f.send(request("INVITE", "skewed", 1), t + 86'400'000);  // another agent, a day ahead
+        CHECK(f.counters.clock_outliers == 1);
+        f.send(response(200, "b", 1), t + 6000);
+        f.send(request("BYE", "a", 2), t + 62'000);
+        f.send(request("BYE", "b", 2), t + 66'000);
+        CHECK(f.counters.dialogs_timed_out == 0);
+        std::string ends;
+        for (const auto& line : f.events.lines)
+            if (line.find("call.end") != std::string::npos) ends += line + "\n";
+        CHECK(ends.find(R"("id":"a","kind":"call.end")") != std::string::npos);
+        CAPTURE(ends);
+        CHECK(ends.find(R"("ring_ms":2000,"talk_ms":60000,"cause":"normal_clearing")") != std::string::npos);  // a: answered at +2 s, BYE at +62 s
+        CHECK(ends.find("timeout") == std::string::npos);
+        CHECK(f.table.clock_us() == (t + 66'000) * 1000);
+    }
+    SUBCASE("a capture that skips ahead an hour moves the clock once enough messages agree") {
+        dialog_fixture f(s);
+        f.send(request("INVITE", "ringing", 1), t);
+        for (int i = 0; i < sip_dialog_table::clock_confirm_messages; ++i)
+            f.send(request("INVITE", fmt::format("later-{}", i), 1), t + 3'600'000 + i);
+        CHECK(f.counters.clock_jumps == 1);
+        CHECK(f.counters.clock_outliers == sip_dialog_table::clock_confirm_messages - 1);
+        CHECK(f.counters.dialogs_timed_out == 1);  // "ringing", by the moved clock
+    }
+}
+
 TEST_CASE("dialog memory is capped: the least recently active call is evicted and ended") {
     dialog_settings s;
     s.max_dialogs = 16;

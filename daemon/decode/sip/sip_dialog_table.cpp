@@ -1,5 +1,7 @@
 #include "decode/sip/sip_dialog_table.hpp"
 
+#include <algorithm>
+
 #include "decode/smpp/gsm7.hpp"
 #include "decode/smpp/sms_text.hpp"
 #include "model/dial_string.hpp"
@@ -201,9 +203,26 @@ void sip_dialog_table::end(dialog& d, std::int64_t now_us, std::string_view caus
     move_to(d, phase::ended, now_us);
 }
 
+void sip_dialog_table::advance_clock(std::int64_t packet_us) {
+    const std::int64_t off = packet_us - clock_us_;
+    if (clock_us_ == 0 || (off <= clock_max_step_us && off >= -clock_max_step_us)) {
+        clock_us_ = std::max(clock_us_, packet_us);
+        off_clock_run_ = 0;
+        return;
+    }
+    if (++off_clock_run_ < clock_confirm_messages) {
+        ++counters_.clock_outliers;
+        return;
+    }
+    // A real move (a capture that skips ahead, or one replayed again from its start).
+    clock_us_ = packet_us;
+    off_clock_run_ = 0;
+    ++counters_.clock_jumps;
+}
+
 void sip_dialog_table::on_message(const sip_message& m, const packet::transport_packet& packet) {
-    if (packet.time_us - last_expire_us_ >= expire_every_us || packet.time_us < last_expire_us_)
-        expire(packet.time_us);
+    advance_clock(packet.time_us);
+    if (clock_us_ - last_expire_us_ >= expire_every_us || clock_us_ < last_expire_us_) expire(clock_us_);
     if (m.call_id.empty()) {
         ++counters_.without_call_id;
         return;

@@ -59,8 +59,16 @@ class sip_dialog_table {
     void on_message(const sip_message& message, const packet::transport_packet& packet);
 
     // Ends dialogs past their timeouts as of now_us (packet time; a live source also calls it
-    // when idle). Called by on_message at most once per second of packet time.
+    // when idle). Called by on_message at most once per second of the dialogs' clock.
     void expire(std::int64_t now_us);
+
+    // The dialogs' clock: the packets' time, but one packet (or a few) stamped far from it
+    // does not move it. A mirroring agent whose clock is a day ahead would otherwise end every
+    // other agent's calls as timed out; a capture that really skips ahead (a gap in a file)
+    // moves it once clock_confirm_messages in a row agree. 0 before the first message.
+    std::int64_t clock_us() const noexcept { return clock_us_; }
+    static constexpr std::int64_t clock_max_step_us = 60'000'000;
+    static constexpr int clock_confirm_messages = 16;
 
     // The capture ended: calls whose end was already signalled (a CANCEL, or a challenge not
     // retried) are ended with that cause; calls still ringing or talking are left open (a
@@ -122,6 +130,9 @@ class sip_dialog_table {
     dialog_map dialogs_;                             // by Call-ID
     std::list<dialog*> calling_, waiting_, answered_, ended_;  // least recently active first
     std::int64_t last_expire_us_ = 0;
+    std::int64_t clock_us_ = 0;
+    int off_clock_run_ = 0;  // messages in a row stamped over clock_max_step_us off the clock
+    void advance_clock(std::int64_t packet_us);
     std::string cause_buffer_;
     const model::numbering_plan* plan_ = nullptr;
     model::number_info scratch_number_;

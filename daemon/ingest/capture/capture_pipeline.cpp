@@ -34,10 +34,14 @@ bool capture_pipeline::begin_source(int link_type, std::string& error) {
 
 void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
                                 std::int64_t time_us) {
-    // Timeouts follow the capture's own clock, so a file replays as the live link ran: a
-    // fragment whose datagram never completes is given up (and counted) once a second of
+    // Fragment timeouts follow the capture's own clock, so a file replays as the live link
+    // ran: a datagram that never completes is given up (and counted) once a second of
     // packets has passed its timeout, not only when another fragment happens to arrive.
-    if (time_us - last_idle_us_ >= idle_interval_us) idle(time_us);
+    // (Dialogs keep a clock of their own that one stray timestamp cannot move.)
+    if (decoder_ && time_us - last_fragment_expiry_us_ >= fragment_expiry_interval_us) {
+        last_fragment_expiry_us_ = time_us;
+        decoder_->expire(time_us);
+    }
     if (!decoder_ || !decoder_->decode(frame, caplen, time_us, packet_)) return;
     if (smpp_ && smpp_->on_packet(packet_)) return;
     sip_.on_packet(packet_);
@@ -56,7 +60,6 @@ void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& p
 }
 
 void capture_pipeline::idle(std::int64_t now_us) {
-    last_idle_us_ = now_us;
     if (decoder_) decoder_->expire(now_us);
     sip_.expire(now_us);
     if (smpp_) smpp_->expire(now_us);

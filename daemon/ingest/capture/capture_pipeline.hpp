@@ -42,9 +42,11 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     // One SIP message a mirroring agent sent on its own (HEP), with the addresses and time
     // the agent reported: no link layer, no reassembly, any port.
     void on_mirrored_sip(const decode::packet::transport_packet& packet);
-    // Timeouts as of now_us, for a live source with no traffic. on_frame calls it too, once
-    // a second of capture time.
+    // Timeouts as of now_us, for a live source with no traffic.
     void idle(std::int64_t now_us);
+    // The SIP dialogs' clock (sip_dialog_table::clock_us): what a source whose packets carry
+    // another clock than this host's (HEP agents) should advance from when it falls quiet.
+    std::int64_t sip_clock_us() const noexcept { return dialogs_.clock_us(); }
     // The end of a capture (the last file of a replay): SMPP messages still waiting for
     // parts are emitted with what arrived; IP datagrams still missing fragments are given
     // up (fragments_timed_out).
@@ -69,8 +71,8 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     std::unique_ptr<decode::packet::packet_decoder> decoder_;
     decode::packet::transport_packet packet_;
     std::string line_;
-    static constexpr std::int64_t idle_interval_us = 1'000'000;
-    std::int64_t last_idle_us_ = 0;  // capture time of the last idle()
+    static constexpr std::int64_t fragment_expiry_interval_us = 1'000'000;
+    std::int64_t last_fragment_expiry_us_ = 0;  // capture time fragments were last expired at
     mutable std::optional<smpp_capture> smpp_;  // mutable: its summary refreshes counters
 };
 
