@@ -349,6 +349,14 @@ TEST_CASE("peer ranges map to origin kind and trunk, longest prefix first") {
     REQUIRE(ip_address::parse("198.51.100.1", a));
     CHECK(map.find(a).kind == model::origin_kind::unspecified);
     CHECK(map.find(a).trunk.empty());
+    // An IPv4 address in mapped IPv6 form (a dual-stack HEP agent) is the IPv4 peer.
+    REQUIRE(ip_address::parse("::ffff:203.0.113.7", a));
+    CHECK(a.family == 6);
+    CHECK(map.find(a).trunk == "INTL-GW-1");
+    REQUIRE(ip_address::parse("::ffff:203.0.113.200", a));
+    CHECK(map.find(a).trunk == "VOIP-2");
+    REQUIRE(ip_address::parse("64:ff9b::203.0.113.7", a));  // not mapped: an IPv6 address of its own
+    CHECK(map.find(a).kind == model::origin_kind::unspecified);
 
     ip_address n;
     int length = 0;

@@ -27,6 +27,13 @@ struct ip_address {
         return a;
     }
     std::size_t size() const noexcept { return family == 4 ? 4 : 16; }
+    // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, what a dual-stack agent may report) as
+    // the IPv4 address it is; any other address as it is.
+    ip_address unmapped() const noexcept {
+        static constexpr unsigned char mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (family != 6 || std::memcmp(bytes.data(), mapped_prefix, sizeof mapped_prefix) != 0) return *this;
+        return v4(bytes.data() + 12);
+    }
     bool operator==(const ip_address&) const = default;
 
     // Appends the text form (inet_ntop's).

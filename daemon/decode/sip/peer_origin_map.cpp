@@ -55,8 +55,10 @@ peer_origin_map::peer_origin_map(std::vector<peer_range> ranges, model::origin_k
 }
 
 peer_origin_map::match peer_origin_map::find(const packet::ip_address& address) const noexcept {
+    // A peer written as an IPv4 range also matches its addresses in mapped IPv6 form.
+    const packet::ip_address a = address.unmapped();
     for (const peer_range& r : ranges_) {
-        if (prefix_matches(address, r.network, r.prefix_length)) return {r.kind, r.trunk};
+        if (prefix_matches(a, r.network, r.prefix_length)) return {r.kind, r.trunk};
     }
     return {default_kind_, {}};
 }
