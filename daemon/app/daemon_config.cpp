@@ -1,3 +1,4 @@
+#include "common/text_file.hpp"
 #include "app/daemon_config.hpp"
 
 #include <sys/un.h>
@@ -509,12 +510,13 @@ bool parse_override(const std::string& text, config_override& out, std::string& 
 common::loaded<daemon_config> load_daemon_config(const std::string& file, const std::vector<config_override>& overrides) {
     common::loaded<daemon_config> result;
     YAML::Node root;
-    try {
-        root = YAML::LoadFile(file);
-    } catch (const YAML::BadFile&) {
-        result.diagnostics.push_back({common::severity::error, "CONFIG_OPEN_FAILED",
-                                      fmt::format("cannot read config file: {}", std::strerror(errno)), file, 0, 0});
+    std::string text, why;
+    if (!common::read_text_file(file, text, why)) {
+        result.diagnostics.push_back({common::severity::error, "CONFIG_OPEN_FAILED", fmt::format("cannot read config file: {}", why), file, 0, 0});
         return result;
+    }
+    try {
+        root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
         result.diagnostics.push_back({common::severity::error, "CONFIG_YAML_PARSE", e.msg, file, e.mark.line + 1, e.mark.column + 1});
         return result;

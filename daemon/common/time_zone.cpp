@@ -1,4 +1,5 @@
 #include "common/time_zone.hpp"
+#include "common/text_file.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -42,12 +43,13 @@ std::optional<time_zone> time_zone::load(const std::string& name, std::string& w
         why = "not a time zone name";
         return std::nullopt;
     }
-    std::ifstream in(zoneinfo_dir + "/" + name, std::ios::binary);
-    if (!in) {
+    std::string bytes, read_error;
+    // A directory ("Asia") is not a zone either.
+    if (!read_text_file(zoneinfo_dir + "/" + name, bytes, read_error)) {
         why = "unknown time zone (no " + zoneinfo_dir + "/" + name + "; use an IANA name, UTC or +hh:mm)";
         return std::nullopt;
     }
-    std::vector<unsigned char> d((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<unsigned char> d(bytes.begin(), bytes.end());
     auto header_ok = [&](std::size_t at) { return d.size() >= at + 44 && d[at] == 'T' && d[at + 1] == 'Z' && d[at + 2] == 'i' && d[at + 3] == 'f'; };
     if (!header_ok(0)) {
         why = "not a TZif file";

@@ -1,3 +1,4 @@
+#include "common/text_file.hpp"
 #include "engine/protected_numbers.hpp"
 
 #include <fmt/format.h>
@@ -41,11 +42,13 @@ common::loaded<protected_numbers> protected_numbers::load(const std::vector<std:
     protected_numbers p;
     for (const auto& file : files) {
         YAML::Node root;
-        try {
-            root = YAML::LoadFile(file);
-        } catch (const YAML::BadFile&) {
-            out.diagnostics.push_back({common::severity::error, "PROTECTED_OPEN_FAILED", fmt::format("cannot read protected numbers: {}", std::strerror(errno)), file, 0, 0});
+        std::string text, why;
+        if (!common::read_text_file(file, text, why)) {
+            out.diagnostics.push_back({common::severity::error, "PROTECTED_OPEN_FAILED", fmt::format("cannot read protected numbers: {}", why), file, 0, 0});
             continue;
+        }
+        try {
+            root = YAML::Load(text);
         } catch (const YAML::ParserException& e) {
             out.diagnostics.push_back({common::severity::error, "PROTECTED_YAML_PARSE", e.msg, file, e.mark.line + 1, e.mark.column + 1});
             continue;

@@ -12,6 +12,7 @@
 #include "common/json_writer.hpp"
 #include "common/yaml_fields.hpp"
 #include "engine/intel_source.hpp"
+#include "common/text_file.hpp"
 
 namespace ringfence::engine {
 
@@ -433,14 +434,11 @@ private:
     void read_items_file(common::yaml_fields& f, const std::string& name, list_item& l) {
         fs::path p(name);
         if (p.is_relative()) p = fs::path(file_).parent_path() / p;
-        std::ifstream in(p, std::ios::binary);
-        if (!in) {
-            f.error(f.node("items_file"), "OPEN_FAILED", fmt::format("list '{}': cannot read items_file {}", l.name, p.string()));
+        std::string text, why;
+        if (!common::read_text_file(p.string(), text, why)) {
+            f.error(f.node("items_file"), "OPEN_FAILED", fmt::format("list '{}': cannot read items_file {}: {}", l.name, p.string(), why));
             return;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        const std::string text = ss.str();
         // The file is part of the rule set: its text goes into the version hash and the log.
         into_.content += "# file: " + name + "\n" + text;  // as the pack names it: the same wherever the packs sit
         if (!text.empty() && text.back() != '\n') into_.content += '\n';
@@ -713,14 +711,12 @@ common::loaded<rule_items> read_rule_paths(const std::vector<std::string>& paths
     std::vector<pack_file> files;
     for (const auto& p : paths) collect_files(p, files, result.diagnostics);
     for (const auto& f : files) {
-        std::ifstream in(f.path, std::ios::binary);
-        if (!in) {
-            result.diagnostics.push_back({common::severity::error, "RULES_OPEN_FAILED", "cannot read the file", f.path, 0, 0});
+        std::string text, why;
+        if (!common::read_text_file(f.path, text, why)) {
+            result.diagnostics.push_back({common::severity::error, "RULES_OPEN_FAILED", "cannot read the file: " + why, f.path, 0, 0});
             continue;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        read_rule_text(ss.str(), f.path, items, result.diagnostics, f.content_name);
+        read_rule_text(text, f.path, items, result.diagnostics, f.content_name);
     }
     result.value = std::move(items);
     return result;

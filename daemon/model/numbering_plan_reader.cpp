@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "common/yaml_fields.hpp"
+#include "common/text_file.hpp"
 
 namespace ringfence::model {
 
@@ -335,20 +336,18 @@ class plan_reader {
 }  // namespace
 
 plan_file read_plan_file(const std::string& path, std::vector<diagnostic>& diagnostics) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in) {
+    std::string text, why;
+    if (!common::read_text_file(path, text, why)) {
         diagnostic d;
         d.code = "PLAN_FILE_READ";
-        d.message = fmt::format("cannot read the plan file: {}", std::strerror(errno));
+        d.message = fmt::format("cannot read the plan file: {}", why);
         d.file = path;
         diagnostics.push_back(std::move(d));
         return plan_file{path, std::nullopt, {}};
     }
     YAML::Node doc;
     try {
-        doc = YAML::Load(text.str());
+        doc = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         diagnostic d;
         d.code = "PLAN_YAML_PARSE";

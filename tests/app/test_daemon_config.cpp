@@ -177,6 +177,17 @@ TEST_CASE("YAML syntax errors and missing files are reported with their place") 
     const auto missing = app::load_daemon_config("/nonexistent/ringfence.yaml", {});
     REQUIRE(missing.diagnostics.size() == 1);
     CHECK(missing.diagnostics[0].to_text() == "/nonexistent/ringfence.yaml: error CONFIG_OPEN_FAILED: cannot read config file: No such file or directory");
+
+    // A directory where the file should be is an error too, not an exception that ends the
+    // process (libstdc++'s file streams throw from a failed read); so is a zone directory.
+    const std::string dir = std::filesystem::path(f.path).parent_path().string();
+    const auto directory = app::load_daemon_config(dir, {});
+    REQUIRE(directory.diagnostics.size() == 1);
+    CHECK(directory.diagnostics[0].to_text() == dir + ": error CONFIG_OPEN_FAILED: cannot read config file: is a directory, not a file");
+    config_file zone("engine:\n  time_zone: Asia\n");
+    const auto asia = app::load_daemon_config(zone.path, {});
+    REQUIRE_FALSE(asia.diagnostics.empty());
+    CHECK(asia.diagnostics[0].message.find("unknown time zone (no /usr/share/zoneinfo/Asia") != std::string::npos);
 }
 
 TEST_CASE("parse_override needs key=value") {

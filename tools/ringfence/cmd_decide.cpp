@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <filesystem>
 
 #include "ingest/record_line_processor.hpp"
 #include "tools/ringfence/cli_common.hpp"
@@ -61,9 +62,10 @@ int cmd_decide(std::vector<std::string> args) {
         decide_stream(std::cin, processor, explain);
     } else {
         for (const auto& f : files) {
+            std::error_code ec;
             std::ifstream in(f);
-            if (!in) {
-                std::fprintf(stderr, "ringfence decide: cannot read %s\n", f.c_str());
+            if (!in || std::filesystem::is_directory(f, ec)) {
+                std::fprintf(stderr, "ringfence decide: cannot read %s%s\n", f.c_str(), std::filesystem::is_directory(f, ec) ? ": it is a directory" : "");
                 return 1;
             }
             decide_stream(in, processor, explain);

@@ -23,6 +23,7 @@
 #include "model/time_format.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
+#include "common/text_file.hpp"
 
 namespace ringfence::cli {
 
@@ -214,11 +215,8 @@ private:
         const auto size = std::filesystem::file_size(file, ec);
         if (ec) return fail(fmt::format("{}: {}", file, ec.message()));
         if (size > max_import_bytes) return fail(fmt::format("{}: {} bytes; split files over {} bytes", file, size, max_import_bytes));
-        std::ifstream in(file, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        if (!in) return fail(fmt::format("{}: cannot read", file));
-        const std::string text = ss.str();
+        std::string text, why;
+        if (!common::read_text_file(file, text, why)) return fail(fmt::format("{}: cannot read: {}", file, why));
         intel::list_row list;
         if (auto err = list_for_change(p.words[0], list); !err.empty()) return fail(err);
         const std::int64_t now = now_ms();

@@ -1,0 +1,36 @@
+#include "common/text_file.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace ringfence::common {
+
+bool read_text_file(const std::string& path, std::string& out, std::string& error) {
+    out.clear();
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        error = "is a directory, not a file";
+        return false;
+    }
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+        error = std::strerror(errno);
+        return false;
+    }
+    char buffer[1 << 16];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
+    const bool failed = std::ferror(f) != 0;
+    const int saved = errno;
+    std::fclose(f);
+    if (failed) {
+        error = std::strerror(saved);
+        out.clear();
+        return false;
+    }
+    return true;
+}
+
+}  // namespace ringfence::common

@@ -1,0 +1,14 @@
+// Reads a whole file into memory for the readers of config, plans, packs and lists. Never
+// throws: libstdc++'s filebuf throws from a failed read (a directory given where a file is
+// expected), which would end the process instead of giving the operator an error.
+#pragma once
+
+#include <string>
+
+namespace ringfence::common {
+
+// The file's bytes in out, or false with error saying why ("is a directory", the OS's
+// message for a missing or unreadable file), without the path: callers name it.
+bool read_text_file(const std::string& path, std::string& out, std::string& error);
+
+}  // namespace ringfence::common
