@@ -197,6 +197,22 @@ TEST_CASE("record parser: a sender marked alphanumeric is a brandname whatever p
     // Without the mark, the same text is not a sender.
     check_error(R"({"id":"s-8","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"Tiki*","text":"x"}})", parse_error::bad_number,
                 "field 'sms.sender': not a telephone number: bad character");
+    // Marked, digits alone are a brandname too (a short numeric sender ID), not a number
+    // that "mixes letters and digits".
+    for (const char* sender : {"12345", "0912345678"}) {
+        CAPTURE(sender);
+        const auto p = parse_line(std::string(R"({"id":"s-9","kind":"sms.deliver","callee":"0987654321","sms":{"sender":")") + sender +
+                                  R"(","sender_alphanumeric":true,"text":"x"}})");
+        REQUIRE(p.status.ok);
+        CHECK(p.rec.caller.type == number_type::alphanumeric);
+        CHECK(p.rec.caller.raw == sender);
+    }
+    // Unmarked, letters with diacritics are a brandname; ASCII punctuation is not.
+    const auto viet = parse_line(R"({"id":"s-10","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"ViệtBank","text":"x"}})");
+    REQUIRE(viet.status.ok);
+    CHECK(viet.rec.caller.type == number_type::alphanumeric);
+    check_error(R"({"id":"s-10","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"Việt*","text":"x"}})", parse_error::bad_number,
+                "field 'sms.sender': not a telephone number: bad character");
     // Longer than GSM allows (11): refused even when marked.
     check_error(R"({"id":"s-8","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"Vietcombank+","sender_alphanumeric":true,"text":"x"}})",
                 parse_error::bad_number, "field 'sms.sender': not a telephone number: bad character");

@@ -107,6 +107,23 @@ bool holds_letter(std::string_view s) noexcept {
     return false;
 }
 
+// Unmarked, a sender with a non-ASCII letter is a brandname when its ASCII characters are
+// the ones brandnames hold (letters, digits, space, - . _ &).
+bool is_unmarked_brandname_with_diacritics(std::string_view s) noexcept {
+    bool non_ascii = false;
+    for (const char c : s) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b >= 0x80) {
+            non_ascii = true;
+            continue;
+        }
+        const bool allowed = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == ' ' || b == '-' ||
+                             b == '.' || b == '_' || b == '&';
+        if (!allowed) return false;
+    }
+    return non_ascii;
+}
+
 const std::string& event_kind_list() {
     static const std::string list = [] {
         std::string s;
@@ -415,11 +432,16 @@ bool record_reader::finish(std::int64_t received_at_ms) {
     if (!rec_.callee.present)
         return values_.fail(parse_error::missing_field, "field 'callee': missing");
     bool caller_from_sender = false;
+    // A brandname as the operator registered it: the SMSC marked it alphanumeric (SMPP TON
+    // 5), whatever it holds ("Tiki*", "12345"); or, unmarked, letters with diacritics
+    // ("ViệtBank"). Unmarked ASCII punctuation ("a_b!") is still refused: nothing says it
+    // is not a mistyped number.
+    const bool sender_is_brandname =
+        has_sender_ && is_brandname_text(rec_.sms.sender) &&
+        (sender_alphanumeric_ || is_unmarked_brandname_with_diacritics(rec_.sms.sender));
     if (!rec_.caller.present) {
         const bool sms = model::is_sms(rec_.kind);
-        if (sms && has_sender_ && sender_alphanumeric_ && is_brandname_text(rec_.sms.sender)) {
-            // The SMSC marked the sender alphanumeric (SMPP TON 5): a brandname as the
-            // operator registered it, whatever punctuation it holds ("Tiki*", "VCB@Bank").
+        if (sms && sender_is_brandname) {
             rec_.caller.clear();
             rec_.caller.present = true;
             rec_.caller.raw = rec_.sms.sender;
@@ -439,7 +461,7 @@ bool record_reader::finish(std::int64_t received_at_ms) {
         }
     }
     if (sender_alphanumeric_) rec_.sms.sender_is_alpha = true;
-    if (has_sender_ && !(sender_alphanumeric_ && is_brandname_text(rec_.sms.sender))) {
+    if (has_sender_ && !sender_is_brandname) {
         // The sender is checked whether or not it stands in for the caller, so the same
         // sender is not refused in one record and taken in the next.
         if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
@@ -448,6 +470,8 @@ bool record_reader::finish(std::int64_t received_at_ms) {
     const char* caller_field = caller_from_sender ? "sms.sender" : "caller";
     for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{caller_field, &rec_.caller}, {"callee", &rec_.callee},
                                      {"asserted", &rec_.asserted}, {"diversion", &rec_.diversion}}) {
+        // A sender the SMSC marked alphanumeric is what it says, digits and all ("12345").
+        if (number == &rec_.caller && caller_from_sender && sender_alphanumeric_) continue;
         if (number->present && model::looks_like_mistyped_number(*number))
             return values_.fail(parse_error::bad_number,
                                 fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
