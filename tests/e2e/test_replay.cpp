@@ -163,3 +163,17 @@ TEST_CASE("ringfence replay reads every shared capture, and decide answers each 
     }
     CHECK(files == 14);
 }
+
+TEST_CASE("ringfence decide refuses a line over ingest.jsonl.max_line_bytes as the daemon does, and goes on") {
+    temp_dir dir;
+    const std::string file = (dir.path() / "lines.jsonl").string();
+    std::ofstream(file) << R"({"id":"long","kind":"call.attempt","caller":"0912345678","callee":"0987654321","extra":")" << std::string(400, 'x')
+                        << "\"}\n"
+                        << R"({"id":"after","kind":"call.attempt","caller":"0912345678","callee":"0987654321"})" << "\n";
+    const cli_result r = run_cli_status(fmt::format("decide --config {}/config/ringfence.yaml --set state_dir={} --set ingest.jsonl.max_line_bytes=256 {}",
+                                                    RINGFENCE_SOURCE_DIR, dir.path().string(), file));
+    INFO(r.output);
+    CHECK(r.output.find(R"({"id":null,"error":{"code":"line_too_long","message":"line longer than 256 bytes; skipped to the next newline"}})" "\n") != std::string::npos);
+    CHECK(r.output.find("2 records, 1 errors") != std::string::npos);
+    CHECK(r.output.find(R"({"id":"after","action":"allow")") != std::string::npos);
+}

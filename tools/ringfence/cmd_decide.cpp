@@ -18,13 +18,20 @@ std::int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void decide_stream(std::istream& in, ingest::record_line_processor& processor, bool explain) {
+// max_line_bytes: the daemon's ingest.jsonl.max_line_bytes, so a line the daemon would
+// refuse as too long gets the same error here.
+void decide_stream(std::istream& in, ingest::record_line_processor& processor, bool explain, std::size_t max_line_bytes) {
     std::string line;
     std::string reply;
     std::string record_json;
     while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         reply.clear();
+        if (line.size() > max_line_bytes) {
+            processor.reject_too_long(max_line_bytes, reply);
+            std::fwrite(reply.data(), 1, reply.size(), stdout);
+            continue;
+        }
         processor.process(line, wall_ms(), reply, nullptr, 0, explain ? &record_json : nullptr);
         if (explain && !record_json.empty() && reply.size() >= 2) {
             // {"id":…,…,"latency_us":N}\n  ->  {"id":…,…,"latency_us":N,"record":{…}}\n
@@ -59,7 +66,7 @@ int cmd_decide(std::vector<std::string> args) {
                                  store::queue_full_policy::backpressure, counters};
     ingest::record_line_processor processor(ctx);
     if (files.empty()) {
-        decide_stream(std::cin, processor, explain);
+        decide_stream(std::cin, processor, explain, setup.value->config.jsonl.max_line_bytes);
     } else {
         for (const auto& f : files) {
             std::error_code ec;
@@ -68,7 +75,7 @@ int cmd_decide(std::vector<std::string> args) {
                 std::fprintf(stderr, "ringfence decide: cannot read %s%s\n", f.c_str(), std::filesystem::is_directory(f, ec) ? ": it is a directory" : "");
                 return 1;
             }
-            decide_stream(in, processor, explain);
+            decide_stream(in, processor, explain, setup.value->config.jsonl.max_line_bytes);
         }
     }
     std::fflush(stdout);
