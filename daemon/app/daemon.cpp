@@ -178,6 +178,16 @@ private:
     }
 
     int open_log() {
+        // The state directory holds the control socket and the window-state snapshot even
+        // when the log and the intel database are configured elsewhere.
+        if (!config_.state_dir.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(config_.state_dir, ec);
+            if (ec) {
+                log(log_level::error, "cannot create state_dir {}: {}; not starting", config_.state_dir, ec.message());
+                return 1;
+            }
+        }
         if (!config_.decision_log.enabled) {
             log(log_level::warning, "decision_log.enabled is false: decisions are answered but not logged");
             return -1;

@@ -100,12 +100,36 @@ common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::
     return result;
 }
 
+namespace {
+
+// A path as a file: URI path: every byte but unreserved ones and '/' percent-encoded.
+std::string uri_path(const std::string& path) {
+    std::string out;
+    for (const char c : path) {
+        const auto b = static_cast<unsigned char>(c);
+        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '.' || b == '_' || b == '~' ||
+            b == '/') {
+            out += c;
+        } else {
+            out += fmt::format("%{:02X}", b);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<common::diagnostic> check_decision_log_file(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return {};
+    // With no WAL beside it (no daemon writing, none left by a crash) the file is read as
+    // immutable: SQLite then creates no -shm or -wal file next to it, and --check leaves
+    // the state directory as it found it.
+    const bool has_wal = std::filesystem::exists(path + "-wal", ec);
     std::string failure;
-    const sqlite::sqlite_connection db =
-        sqlite::sqlite_connection::open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, failure);
+    const sqlite::sqlite_connection db = sqlite::sqlite_connection::open(
+        has_wal ? path : "file:" + uri_path(path) + "?immutable=1",
+        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | (has_wal ? 0 : SQLITE_OPEN_URI), failure);
     if (!db)
         return {make(common::severity::error, "LOG_OPEN_FAILED", fmt::format("cannot open the decision log: {}", failure), path)};
     sqlite3_busy_timeout(db.get(), decision_log_busy_timeout_ms);

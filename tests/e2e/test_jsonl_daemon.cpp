@@ -410,4 +410,14 @@ TEST_CASE("ringfenced --check fails on a decision log file a start would refuse,
     CAPTURE(new_out);
     CHECK(new_rc == 0);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "new.sqlite"));  // --check creates nothing
+    // A real log, closed cleanly: --check reads it and leaves no -wal or -shm beside it.
+    const std::string good = (dir.path() / "good.sqlite").string();
+    REQUIRE(sqlite3_open(good.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA application_id = 1380336716", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    const auto [good_rc, good_out] = check(good);
+    CAPTURE(good_out);
+    CHECK(good_rc == 0);
+    CHECK_FALSE(std::filesystem::exists(good + "-wal"));
+    CHECK_FALSE(std::filesystem::exists(good + "-shm"));
 }
