@@ -1,5 +1,7 @@
 #include "intel/intel_editor.hpp"
 
+#include <chrono>
+
 #include <fmt/format.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -100,11 +102,15 @@ std::string intel_editor::write_audit(std::int64_t now_ms, const char* action, c
     return q.run();
 }
 
+// The new revision is also at least the wall clock in microseconds: a database restored
+// from a backup goes back to an older revision, and a plain +1 after that could give a
+// revision the daemon has already loaded, for other content, and it would not rebuild.
 std::string intel_editor::bump_revision(const list_row& list) {
     std::string failure;
-    auto q = sqlite::sqlite_statement::prepare(db_.get(), "UPDATE lists SET revision = revision + 1 WHERE id = ?1", failure);
+    auto q = sqlite::sqlite_statement::prepare(db_.get(), "UPDATE lists SET revision = max(revision + 1, ?2) WHERE id = ?1", failure);
     if (!q) return failure;
     q.bind_int(1, list.id);
+    q.bind_int(2, std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     return q.run();
 }
 

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <map>
+#include <vector>
 
 #include "decode/jsonl/rfc3339.hpp"
 #include "engine/text/utf8.hpp"
@@ -221,7 +222,13 @@ void read_yaml(std::string_view text, row_checker& check) {
     }
     YAML::Node root;
     try {
-        root = YAML::Load(std::string(text));
+        // Every document, so a second one ("---") is refused, not silently left out.
+        std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+        if (documents.size() > 1) {
+            check.problem(documents[1].Mark().line + 1, "", "a second YAML document: an import file is one sequence of mappings");
+            return;
+        }
+        if (!documents.empty()) root = documents.front();
     } catch (const YAML::Exception& e) {
         check.problem(e.mark.line + 1, "", fmt::format("not YAML: {}", e.msg));
         return;
@@ -243,6 +250,10 @@ void read_yaml(std::string_view text, row_checker& check) {
             const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
             if (key != "value" && key != "source" && key != "reason" && key != "expires") {
                 check.problem(kv.first.Mark().line + 1, shown(key), "unknown key: the keys are value, source, reason and expires");
+                ok = false;
+            } else if (f.count(key) != 0) {
+                // YAML would keep the last one silently (a CSV header with a column twice is refused too).
+                check.problem(kv.first.Mark().line + 1, key, "given twice in one entry");
                 ok = false;
             } else if (!kv.second.IsScalar() && !kv.second.IsNull()) {
                 check.problem(kv.second.Mark().line + 1, key, "expected text, not a list or mapping");
@@ -288,6 +299,21 @@ std::optional<std::string> check_reason(std::string_view text, std::string& why)
             why = "control characters (tabs, line breaks) are not allowed";
             return std::nullopt;
         }
+    // The C1 controls (U+0080..U+009F, "\xC2\x80".."\xC2\x9F" in UTF-8) and the
+    // bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069), which make a
+    // reason read otherwise than it is stored in the evidence.
+    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+        const auto b0 = static_cast<unsigned char>(r[i]);
+        const auto b1 = static_cast<unsigned char>(r[i + 1]);
+        const bool c1 = b0 == 0xC2 && b1 >= 0x80 && b1 <= 0x9F;
+        const bool bidi = i + 2 < r.size() && b0 == 0xE2 &&
+                          ((b1 == 0x80 && static_cast<unsigned char>(r[i + 2]) >= 0xAA && static_cast<unsigned char>(r[i + 2]) <= 0xAE) ||
+                           (b1 == 0x81 && static_cast<unsigned char>(r[i + 2]) >= 0xA6 && static_cast<unsigned char>(r[i + 2]) <= 0xA9));
+        if (c1 || bidi) {
+            why = "control characters (C1 controls, bidirectional overrides) are not allowed";
+            return std::nullopt;
+        }
+    }
     return std::string(r);
 }
 

@@ -57,10 +57,14 @@ std::unique_ptr<engine::list_matcher> intel_store::matcher(const std::string& na
     auto it = lists_.find(name);
     if (it == lists_.end()) {
         served_list l{std::make_shared<live_list>(kind, empty_snapshot(kind)), -1};
-        bool rebuilt = false;
+        pending_list p;
         const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-        why = load_list(name, l, now, rebuilt);
+        why = load_list(name, l, now, p);
         if (!why.empty()) return nullptr;
+        if (p.snapshot) {
+            l.live->publish(std::move(p.snapshot));
+            l.revision = p.revision;
+        }
         it = lists_.emplace(name, std::move(l)).first;
         count_served();
     } else if (it->second.live->kind() != kind) {
@@ -71,7 +75,7 @@ std::unique_ptr<engine::list_matcher> intel_store::matcher(const std::string& na
     return make_intel_matcher(name, it->second.live);
 }
 
-std::string intel_store::load_list(const std::string& name, served_list& l, std::int64_t now_ms, bool& rebuilt) {
+std::string intel_store::load_list(const std::string& name, const served_list& l, std::int64_t now_ms, pending_list& out) {
     if (!db_) return fmt::format("the intel database {} is not open (a reopen failed)", path_);
     read_transaction txn(db_);
     if (!txn.error.empty()) return fmt::format("cannot read the intel database {}: {}", path_, txn.error);
@@ -81,11 +85,7 @@ std::string intel_store::load_list(const std::string& name, served_list& l, std:
     q.bind_text(1, name);
     const int rc = sqlite3_step(q.get());
     if (rc == SQLITE_DONE) {  // not in the database (yet): an empty list
-        if (l.revision != -1) {
-            l.live->publish(empty_snapshot(l.live->kind()));
-            l.revision = -1;
-            rebuilt = true;
-        }
+        if (l.revision != -1) out = {empty_snapshot(l.live->kind()), -1};
         return {};
     }
     if (rc != SQLITE_ROW) return fmt::format("cannot read the intel database {}: {}", path_, db_.last_error());
@@ -115,9 +115,7 @@ std::string intel_store::load_list(const std::string& name, served_list& l, std:
         entries.push_back(std::move(x));
     }
     if (step != SQLITE_DONE) return fmt::format("cannot read list '{}' from the intel database {}: {}", name, path_, db_.last_error());
-    l.live->publish(std::make_shared<const intel_snapshot>(l.live->kind(), std::move(entries)));
-    l.revision = revision;
-    rebuilt = true;
+    out = {std::make_shared<const intel_snapshot>(l.live->kind(), std::move(entries)), revision};
     return {};
 }
 
@@ -163,26 +161,37 @@ intel_store::refresh_outcome intel_store::refresh(std::int64_t now_ms) {
     std::string failure;
     const auto version = db_.query_int("PRAGMA data_version", failure);
     if (!version) return fail(fmt::format("cannot read the intel database {}: {}", path_, failure));
-    // Load every list before publishing any failure, so one bad list does not hold back the others.
+    // Every list is read and built first; only if all of them could be are they published,
+    // so a database that fails for one list (held as another kind, unreadable) leaves every
+    // list as it was, not the others swapped to its content.
+    std::vector<std::pair<served_list*, pending_list>> built;
     for (auto& [name, l] : lists_) {
-        bool rebuilt = false;
-        if (auto why = load_list(name, l, now_ms, rebuilt); !why.empty()) {
+        pending_list p;
+        if (auto why = load_list(name, l, now_ms, p); !why.empty()) {
             if (out.ok) {
                 out.ok = false;
                 out.error = why;
             }
             continue;
         }
-        if (rebuilt) out.rebuilt.push_back(fmt::format("{} ({} entries)", name, l.live->current()->size()));
+        if (p.snapshot) {
+            out.rebuilt.push_back(fmt::format("{} ({} entries)", name, p.snapshot->size()));
+            built.emplace_back(&l, std::move(p));
+        }
     }
-    data_version_ = *version;
-    count_served();
     failed_ = !out.ok;
     if (!out.ok) {
+        out.rebuilt.clear();
         failed_at_ = std::chrono::steady_clock::now();
         refresh_errors_.fetch_add(1, std::memory_order_relaxed);
         return out;
     }
+    for (auto& [l, p] : built) {
+        l->live->publish(std::move(p.snapshot));
+        l->revision = p.revision;
+    }
+    data_version_ = *version;
+    count_served();
     if (!out.rebuilt.empty()) refreshes_.fetch_add(1, std::memory_order_relaxed);
     return out;
 }

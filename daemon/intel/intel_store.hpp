@@ -64,7 +64,12 @@ private:
         std::int64_t revision = -1;  // of the snapshot published; -1: none from the database yet
     };
     intel_store(std::string path, sqlite::sqlite_connection db);
-    std::string load_list(const std::string& name, served_list& l, std::int64_t now_ms, bool& rebuilt);
+    // A list read and built, not yet published: refresh() publishes every one or none.
+    struct pending_list {
+        std::shared_ptr<const intel_snapshot> snapshot;  // null: the list did not change
+        std::int64_t revision = -1;
+    };
+    std::string load_list(const std::string& name, const served_list& l, std::int64_t now_ms, pending_list& out);
     bool file_replaced();
 
     std::string path_;

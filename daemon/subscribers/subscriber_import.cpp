@@ -154,6 +154,14 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
     }
     row_reader reader{mapping, plan, {}, sink, 0, {}, true, {}};
     reader.line = csv.line();
+    // A column named twice: which one holds the value would be a guess (the first was taken,
+    // and the second only said to be "not read").
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        for (std::size_t j = i + 1; j < cells.size(); ++j)
+            if (!cells[i].empty() && cells[i] == cells[j]) {
+                sink.add(csv.line(), "", fmt::format("column '{}' appears twice in the header", cells[i]));
+                return out;
+            }
     std::vector<bool> used(cells.size());
     std::size_t op_at = cells.size();
     std::vector<std::string_view> missing;

@@ -124,6 +124,17 @@ TEST_CASE("YAML files: a sequence of flat mappings, errors at their lines") {
     CHECK(problems(read("{a: [", intel::import_format::yaml)).find("not YAML") != std::string::npos);
     CHECK(problems(read("value: x\n", intel::import_format::yaml)).find("expected a sequence") != std::string::npos);
     CHECK(problems(read(std::string(100, '[') + std::string(100, ']'), intel::import_format::yaml)).find("nested deeper") != std::string::npos);
+
+    // A second document is refused, not left out; so is a key given twice in one entry
+    // (YAML would keep the last value silently).
+    const auto two = read("- {value: 198.51.100.1, source: police, reason: x}\n---\n- {value: 198.51.100.2, source: police, reason: y}\n",
+                          intel::import_format::yaml, intel_kind::ip);
+    CHECK(two.rows.empty());
+    CHECK(problems(two).find("3:: a second YAML document") != std::string::npos);
+    const auto twice = read("- value: 198.51.100.1\n  value: 198.51.100.2\n  source: police\n  reason: x\n", intel::import_format::yaml,
+                            intel_kind::ip);
+    CHECK(twice.rows.empty());
+    CHECK(problems(twice).find("2:value: given twice in one entry") != std::string::npos);
 }
 
 TEST_CASE("reasons: required, short, printable UTF-8") {
@@ -133,6 +144,10 @@ TEST_CASE("reasons: required, short, printable UTF-8") {
     CHECK(!intel::check_reason(std::string(501, 'x'), why));
     CHECK(!intel::check_reason("bad \xC3", why));
     CHECK(!intel::check_reason("two\tparts", why));
+    CHECK(!intel::check_reason("a\xC2\x85" "b", why));            // U+0085, a C1 control
+    CHECK(!intel::check_reason("case \xE2\x80\xAE" "411", why));  // U+202E, right-to-left override
+    CHECK(why.find("bidirectional") != std::string::npos);
+    CHECK(intel::check_reason("caf\xC3\xA9 \xE2\x80\x94 ok", why));  // é and an em dash are text
     CHECK(intel::check_reason("lừa đảo đầu tư", why));
 }
 

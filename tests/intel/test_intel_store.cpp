@@ -4,6 +4,8 @@
 // under threads that keep matching.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <thread>
 
@@ -301,4 +303,45 @@ TEST_CASE("snapshots swap while other threads keep matching") {
     CHECK(matched_new.load() > 0);
     CHECK(hit(*m, "+84912345678") == "-");  // the last round removed it
     CHECK(f.store->stats().refreshes == 61);
+}
+
+TEST_CASE("a refresh that fails for one list publishes none of the others") {
+    fixture f;
+    const auto numbers = intel_test::list(f.editor, "police_numbers", intel_kind::number);
+    const auto domains = intel_test::list(f.editor, "blocked_domains", intel_kind::domain);
+    intel_test::add(f.editor, numbers, "+84912345678");
+    intel_test::add(f.editor, domains, "evil.example");
+    auto n = f.matcher("police_numbers", intel_kind::number);
+    auto d = f.matcher("blocked_domains", intel_kind::domain);
+    f.refresh();
+    REQUIRE(hit(*n, "+84912345678") != "-");
+    // One change that would empty the numbers, and the domains list turned into another kind.
+    REQUIRE(f.writer_db.exec("DELETE FROM entries; UPDATE lists SET revision = revision + 1;"
+                             "UPDATE lists SET kind = 'url' WHERE name = 'blocked_domains'").empty());
+    REQUIRE(f.store->changed());
+    const auto r = f.store->refresh(t0);
+    CHECK(!r.ok);
+    CHECK(r.rebuilt.empty());
+    CHECK(hit(*n, "+84912345678") != "-");  // not swapped to the emptied list
+    CHECK(hit(*d, "evil.example") != "-");
+}
+
+TEST_CASE("a database restored from a backup and changed again at once is still read again") {
+    fixture f;
+    const auto l = intel_test::list(f.editor, "police_numbers", intel_kind::number);
+    auto m = f.matcher("police_numbers", intel_kind::number);
+    std::string failure;
+    const auto before = f.writer_db.query_int("SELECT revision FROM lists WHERE name = 'police_numbers'", failure);
+    REQUIRE(before);
+    intel_test::add(f.editor, l, "+84912710001");
+    f.refresh();
+    REQUIRE(hit(*m, "+84912710001") != "-");
+    // The restore (the entry gone, the revision back where it was), and at once another add.
+    REQUIRE(f.writer_db.exec(fmt::format("DELETE FROM entries; UPDATE lists SET revision = {}", *before).c_str()).empty());
+    intel_test::add(f.editor, l, "+84912710002");
+    REQUIRE(f.store->changed());
+    const auto r = f.store->refresh(t0);
+    REQUIRE_MESSAGE(r.ok, r.error);
+    CHECK(hit(*m, "+84912710001") == "-");
+    CHECK(hit(*m, "+84912710002") != "-");
 }

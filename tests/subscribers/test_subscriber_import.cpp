@@ -107,6 +107,13 @@ TEST_CASE("import: a header that lacks columns is refused at line 1, extra colum
     CHECK(p.ok());
     CHECK(p.ignored_columns == std::vector<std::string>{"region"});
     CHECK(parse("").problem_count == 1);
+    // A column named twice: which one holds the value would be a guess.
+    p = parse(std::string(contract_header).insert(std::string(contract_header).size() - 1, ",status") +
+              "0912345678,,h,individual,matched,,1,1,0,active,2024-01-10,2024-01-10,1,terminated\n");
+    CHECK_FALSE(p.ok());
+    REQUIRE(p.problems.size() == 1);
+    CHECK(p.problems[0].line == 1);
+    CHECK(p.problems[0].reason == "column 'status' appears twice in the header");
 }
 
 TEST_CASE("import: the carrier's header names map onto the fields (subscribers.import.columns)") {
