@@ -222,8 +222,11 @@ private:
         const std::int64_t now = now_ms();
         const auto rows = intel::read_import(text, *format, {list.kind, *plan_, *zone_, now});
         if (!rows.ok()) {
-            for (const auto& pr : rows.problems)
-                std::fprintf(stderr, "%s:%d: %s%s%s\n", file.c_str(), pr.line, pr.field.c_str(), pr.field.empty() ? "" : ": ", pr.message.c_str());
+            for (const auto& pr : rows.problems) {
+                // A problem of the whole file (empty, too many problems to list) has no line.
+                const std::string at = pr.line > 0 ? fmt::format("{}:{}", file, pr.line) : file;
+                std::fprintf(stderr, "%s: %s%s%s\n", at.c_str(), pr.field.c_str(), pr.field.empty() ? "" : ": ", pr.message.c_str());
+            }
             return fail(fmt::format("{}: nothing imported (fix every problem and import the file again)", file));
         }
         std::int64_t added = 0, replaced = 0;
