@@ -75,6 +75,11 @@ TEST_CASE("rfc3339: a leap second counts as the next minute's first second") {
     CHECK(parse_rfc3339_ms("2016-12-31T23:59:60Z") == days_from_civil(2017, 1, 1) * 86400000);
     CHECK(parse_rfc3339_ms("2016-12-31T23:59:60.500Z") ==
           days_from_civil(2017, 1, 1) * 86400000 + 500);
+    // In local time too: 06:59:60+07:00 is 23:59:60 UTC.
+    CHECK(parse_rfc3339_ms("2017-01-01T06:59:60+07:00") == days_from_civil(2017, 1, 1) * 86400000);
+    // Anywhere but after 23:59:59 UTC, second 60 is a mistake, not the next minute.
+    CHECK_FALSE(parse_rfc3339_ms("2026-06-30T10:00:60Z"));
+    CHECK_FALSE(parse_rfc3339_ms("2016-12-31T23:59:60+07:00"));
 }
 
 TEST_CASE("rfc3339: years before 1970 are negative") {

@@ -73,6 +73,9 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) noexcept {
         return std::nullopt;
     }
     if (pos != text.size()) return std::nullopt;
+    // Second 60 is a leap second, which only ever follows 23:59:59 UTC (RFC 3339 5.7);
+    // anywhere else it is a mistake, not 00 of the next minute.
+    if (second == 60 && ((hour * 60 + minute - offset_minutes) % 1440 + 1440) % 1440 != 1439) return std::nullopt;
 
     const std::int64_t days =
         model::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
