@@ -70,9 +70,10 @@ int cmd_decide(std::vector<std::string> args) {
     } else {
         for (const auto& f : files) {
             std::error_code ec;
+            const bool directory = std::filesystem::is_directory(f, ec);
             std::ifstream in(f);
-            if (!in || std::filesystem::is_directory(f, ec)) {
-                std::fprintf(stderr, "ringfence decide: cannot read %s%s\n", f.c_str(), std::filesystem::is_directory(f, ec) ? ": it is a directory" : "");
+            if (!in || directory) {
+                std::fprintf(stderr, "ringfence decide: cannot read %s%s\n", f.c_str(), directory ? ": it is a directory" : "");
                 return 1;
             }
             decide_stream(in, processor, explain, setup.value->config.jsonl.max_line_bytes);
