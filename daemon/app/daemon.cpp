@@ -2,9 +2,12 @@
 
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
+#include <signal.h>
+
 #include <boost/asio.hpp>
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
@@ -34,11 +37,27 @@ void print_diagnostics(const std::vector<common::diagnostic>& diags) {
         log(d.level == common::severity::error ? log_level::error : log_level::warning, "{}", d.to_text());
 }
 
+// SIGTERM or SIGINT that arrives while the daemon starts (before asio's signal_set takes
+// the signals over): remembered, so a stop asked for during a long start ends it cleanly
+// (exit 0) instead of killing it by the default action.
+volatile std::sig_atomic_t signal_during_start = 0;
+
+extern "C" void remember_start_signal(int sig) { signal_during_start = sig; }
+
+void catch_signals_during_start() {
+    struct sigaction action {};
+    action.sa_handler = remember_start_signal;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGINT, &action, nullptr);
+}
+
 class daemon_process {
 public:
     explicit daemon_process(const daemon_options& options) : options_(options) {}
 
     int run() {
+        catch_signals_during_start();
         int code = startup();
         if (code < 0) code = serve();
         teardown();
@@ -58,6 +77,10 @@ private:
                           &daemon_process::start_listeners, &daemon_process::start_capture}) {
             const int code = (this->*step)();
             if (code >= 0) return code;
+            if (signal_during_start != 0 && !options_.check_only) {
+                log(log_level::notice, "signal {} while starting: stopping before serving", static_cast<int>(signal_during_start));
+                return 0;
+            }
         }
         return -1;
     }
@@ -98,6 +121,16 @@ private:
             }
             log(log_level::info, "configuration {} is valid", options_.config_file);
             return 0;
+        }
+        // One daemon per window state: a second one would restore the same snapshot and
+        // overwrite the first one's at its stop, losing the other's counts.
+        if (parts_.rules && !config_.state_snapshot_path.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(std::filesystem::path(config_.state_snapshot_path).parent_path(), ec);
+            if (auto why = state_lock_.take(config_.state_snapshot_path); !why.empty()) {
+                log(log_level::error, "cannot use the window state snapshot: {}; not starting", why);
+                return 1;
+            }
         }
         if (parts_.rules) {
             const auto rs = parts_.rules->current();
@@ -326,6 +359,8 @@ private:
         signals.async_wait([this](const boost::system::error_code& ec, int sig) {
             if (!ec) begin_shutdown(sig);
         });
+        // A signal between the last start step and the signal_set: stop as soon as serving.
+        if (const int early = signal_during_start; early != 0) asio::post(io_, [this, early] { begin_shutdown(early); });
         asio::signal_set hangup(io_, SIGHUP);
         arm_hangup(hangup);
         maintenance_ = std::thread([this] { maintenance_loop(); });
@@ -458,6 +493,7 @@ private:
     ingest::ingest_counters counters_;
     ingest::hep_counters hep_counters_;
     common::file_lock log_lock_;  // held while the log is written (released last)
+    common::file_lock state_lock_;  // held while this process owns the window state snapshot
     std::unique_ptr<store::decision_log_writer> log_writer_;
     std::optional<ingest::pipeline_context> context_;
     std::optional<ingest::pipeline_context> capture_context_;

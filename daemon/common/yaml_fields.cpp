@@ -71,13 +71,36 @@ std::optional<std::string> yaml_fields::get_string(const std::string& key) {
     return n.Scalar();
 }
 
+bool yaml_fields::written_without_value(const std::string& key) {
+    if (!map_.IsMap()) return false;
+    const YAML::Node n = map_[key];
+    if (!n.IsDefined() || !n.IsNull()) return false;
+    // `key:` with nothing after it: the author meant a value and gave none; taking the
+    // default without a word would hide the mistake.
+    error(n, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
+    return true;
+}
+
+bool yaml_fields::quoted(const YAML::Node& n, const std::string& key, std::string_view expected) {
+    // yaml-cpp tags a quoted scalar "!": "8080" is a string in YAML, and a number or a switch
+    // given as a string is a type error here, as it would be to any other YAML reader.
+    // Called once the text reads as the expected type: other text gets the plain message.
+    if (n.Tag() != "!") return false;
+    error(n, "BAD_TYPE", fmt::format("'{}': expected {}, got the quoted string \"{}\" (write it without quotes)", path(key), expected, n.Scalar()));
+    return true;
+}
+
 std::optional<bool> yaml_fields::get_bool(const std::string& key) {
     YAML::Node n = node(key);
+    if (written_without_value(key)) return std::nullopt;
     if (n.IsNull()) return std::nullopt;
     if (n.IsScalar()) {
         const std::string& s = n.Scalar();
-        if (s == "true" || s == "yes" || s == "on") return true;
-        if (s == "false" || s == "no" || s == "off") return false;
+        const bool yes = s == "true" || s == "yes" || s == "on";
+        if (yes || s == "false" || s == "no" || s == "off") {
+            if (quoted(n, key, "true or false")) return std::nullopt;
+            return yes;
+        }
     }
     error(n, "BAD_TYPE", fmt::format("'{}': expected true or false, got '{}'", path(key), n.IsScalar() ? n.Scalar() : std::string(kind_name(n))));
     return std::nullopt;
@@ -85,12 +108,14 @@ std::optional<bool> yaml_fields::get_bool(const std::string& key) {
 
 std::optional<std::int64_t> yaml_fields::get_int(const std::string& key, std::int64_t min, std::int64_t max) {
     YAML::Node n = node(key);
+    if (written_without_value(key)) return std::nullopt;
     if (n.IsNull()) return std::nullopt;
     if (n.IsScalar()) {
         const std::string& s = n.Scalar();
         std::int64_t v = 0;
         auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
         if (ec == std::errc() && p == s.data() + s.size()) {
+            if (quoted(n, key, "an integer")) return std::nullopt;
             if (v < min || v > max) {
                 error(n, "BAD_VALUE", fmt::format("'{}': {} is out of range [{}, {}]", path(key), v, min, max));
                 return std::nullopt;

@@ -44,6 +44,10 @@ public:
     static void locate(const YAML::Node& n, diagnostic& d);
 
 private:
+    // Both add their error and return true when the value cannot be read as typed.
+    bool written_without_value(const std::string& key);
+    bool quoted(const YAML::Node& n, const std::string& key, std::string_view expected);
+
     YAML::Node map_;
     std::string file_;
     std::string prefix_;

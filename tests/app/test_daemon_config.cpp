@@ -158,6 +158,31 @@ TEST_CASE("unknown keys, wrong types and bad values are errors at file:line:colu
     CHECK(r.diagnostics[4].to_text() == f.path + ":4:19: error CONFIG_BAD_TYPE: 'decision_log.queue_capacity': expected an integer, got 'lots'");
 }
 
+TEST_CASE("a quoted number or switch and a key with no value are type errors, not silent defaults") {
+    config_file f(
+        "state_dir: /tmp/x\n"
+        "ingest:\n"
+        "  threads: \"2\"\n"
+        "decision_log:\n"
+        "  queue_capacity:\n"
+        "  enabled: 'true'\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    const std::string said = errors_of(r);
+    INFO(said);
+    CHECK(said.find(f.path + ":3:12: error CONFIG_BAD_TYPE: 'ingest.threads': expected an integer, got the quoted string \"2\" (write it without quotes)") != std::string::npos);
+    CHECK(said.find(f.path + ":6:12: error CONFIG_BAD_TYPE: 'decision_log.enabled': expected true or false, got the quoted string \"true\"") != std::string::npos);
+    CHECK(said.find("'decision_log.queue_capacity': no value given (remove the key for the default)") != std::string::npos);
+    CHECK(said.find("UNKNOWN_KEY") == std::string::npos);
+    // The same values unquoted, and through --set (YAML too), are read as numbers.
+    config_file g("state_dir: /tmp/x\ningest:\n  threads: 2\ndecision_log:\n  enabled: true\n");
+    const auto ok = app::load_daemon_config(g.path, {{"decision_log.queue_capacity", "4096"}});
+    INFO(errors_of(ok));
+    REQUIRE(ok.ok());
+    CHECK(ok.value->io_threads == 2);
+    CHECK(ok.value->decision_log.settings.queue_capacity == 4096);
+}
+
 TEST_CASE("an error caused by --set names the override, not a line of the file") {
     config_file f("state_dir: /tmp/x\n");
     const auto r = app::load_daemon_config(f.path, {{"decision_log.durability", "later"}, {"ingest.bogus", "1"}});

@@ -5,9 +5,12 @@
 #include <fmt/format.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -133,6 +136,60 @@ TEST_CASE("a second daemon on a live daemon's Unix socket or decision log is ref
         ::close(fd);
     }
     CHECK(first.stop() == 0);
+}
+
+TEST_CASE("a second daemon on the window state of a running one is refused, with the log and control socket off") {
+    temp_dir dir;
+    const std::vector<std::string> alone{"decision_log.enabled=false", "control.unix="};
+    running_daemon first(dir, alone);
+    ringfence::cli::daemon_child second;
+    std::vector<std::string> args{"--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml",
+                                  "--set", "state_dir=" + dir.path().string(), "--set", "ingest.jsonl.tcp=127.0.0.1:0",
+                                  "--set", "log.stats_interval_s=0"};
+    for (const auto& s : alone) {
+        args.push_back("--set");
+        args.push_back(s);
+    }
+    temp_dir other;
+    const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string(), 5000);
+    INFO(said);
+    CHECK(said.find("ringfenced exited before listening") != std::string::npos);
+    CHECK(said.find("cannot use the window state snapshot") != std::string::npos);
+    CHECK(said.find("window_state.sqlite.lock") != std::string::npos);
+    CHECK(first.stop() == 0);
+}
+
+TEST_CASE("SIGTERM while the daemon is still starting stops it cleanly with status 0") {
+    temp_dir dir;
+    const std::string err_path = (dir.path() / "start.log").string();
+    const std::vector<std::string> args{RINGFENCED_BINARY, "--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml",
+                                        "--set", "state_dir=" + dir.path().string(), "--set", "ingest.jsonl.tcp=127.0.0.1:0",
+                                        "--set", "log.stats_interval_s=0"};
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        const int fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(fd, 2);
+        std::vector<char*> argv;
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    // The first line it logs comes from its start (the configuration is read, rules are
+    // loading): the signal lands in the start, or, on a fast machine, just after it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (read_file(err_path).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    const std::string said = read_file(err_path);
+    INFO(said);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK((said.find("while starting: stopping before serving") != std::string::npos ||
+           said.find("ringfenced stopped") != std::string::npos));
 }
 
 TEST_CASE("blank lines get one error line each, in order, and are counted, and integer ids come back as integers") {
