@@ -405,9 +405,9 @@ private:
         if (log_writer_) {
             const auto st = log_writer_->stats();
             line += fmt::format(" log.rows={} log.batches={} log.write_failures={} log.queue_depth={} log.rows_lost={}"
-                                " log.number_index_runs={} log.unindexed_rows={}",
+                                " log.number_index_runs={} log.unindexed_rows={} log.number_index_slices={}",
                                 st.rows_committed, st.batches_committed, st.write_failures, st.queue_depth, st.rows_lost,
-                                st.number_index_runs, st.number_unindexed_rows);
+                                st.number_index_runs, st.number_unindexed_rows, st.number_index_slices);
         }
         if (parts_.rules) {
             const auto es = parts_.rules->stats();

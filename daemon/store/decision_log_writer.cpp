@@ -25,6 +25,7 @@ namespace {
 // Retry pacing for a failing transaction: a locked or full disk rarely clears within
 // microseconds, and a tight loop would only burn the core the deciders need.
 constexpr std::chrono::milliseconds first_backoff{10};
+
 constexpr std::chrono::milliseconds max_backoff{1000};
 // Once close() has been called a failing chunk is tried this many times before its rows
 // are given up (and then every later chunk only once): shutdown must end.
@@ -138,6 +139,7 @@ struct decision_log_writer::impl {
     std::condition_variable space_free;  // submitters wait while the queue is full
     std::vector<decision_log_entry> queue;
     std::chrono::steady_clock::time_point oldest_queued;  // arrival of queue.front()
+    std::chrono::steady_clock::time_point last_rows_taken;  // when the last batch of rows left the queue
     side_rows side_queued;
     std::unordered_set<std::string> rulesets_seen;
     bool closing = false;
@@ -152,6 +154,7 @@ struct decision_log_writer::impl {
     std::atomic<std::uint64_t> write_failures{0};
     std::atomic<std::uint64_t> rows_lost{0};
     std::atomic<std::uint64_t> queue_full_events{0};
+    std::atomic<std::uint64_t> index_slices{0};
     std::atomic<std::size_t> depth{0};  // submitted, not yet committed or lost
 
     // Writer thread only.
@@ -210,6 +213,7 @@ void decision_log_writer::impl::write_index_slice() {
     if (failure.empty()) failure = inserter.commit();
     if (failure.empty()) {
         numbers.committed(std::chrono::steady_clock::now());
+        index_slices.fetch_add(1, std::memory_order_relaxed);
         return;
     }
     inserter.rollback();
@@ -240,6 +244,11 @@ bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& b
             if (closing || !side_queued.empty() || queue.size() >= rows_due()) break;
             if (queue.empty()) {
                 if (index_work || run_sorted) {  // nothing waits: an index slice (empty batch)
+                    const auto quiet_from = last_rows_taken + settings.number_index.slice_quiet;
+                    if (std::chrono::steady_clock::now() < quiet_from) {
+                        work_ready.wait_until(lock, quiet_from);
+                        continue;
+                    }
                     run_sorted = false;
                     return true;
                 }
@@ -259,6 +268,7 @@ bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& b
                 break;
         }
         if (queue.empty() && side_queued.empty()) return false;  // only when closing
+        if (!queue.empty()) last_rows_taken = std::chrono::steady_clock::now();
         batch.swap(queue);
         side.swap(side_queued);
     }
@@ -474,6 +484,7 @@ decision_log_stats decision_log_writer::stats() const {
     const number_index_stats numbers = s.numbers.stats();
     out.number_index_runs = numbers.runs_completed;
     out.number_unindexed_rows = numbers.unindexed_rows;
+    out.number_index_slices = s.index_slices.load(std::memory_order_relaxed);
     return out;
 }
 

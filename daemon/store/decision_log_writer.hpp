@@ -62,6 +62,7 @@ struct decision_log_stats {
     std::size_t queue_depth = 0;
     std::uint64_t number_index_runs = 0;      // runs of the number index completed
     std::uint64_t number_unindexed_rows = 0;  // rows not yet in a complete run (found by reading them)
+    std::uint64_t number_index_slices = 0;    // index-only transactions, taken while no rows came
 };
 
 // Something an operator did to the running daemon (a window-state reset), logged with the

@@ -137,6 +137,33 @@ TEST_CASE("number index: a run closes by age when rows keep coming") {
     writer.close();
 }
 
+TEST_CASE("number index: while rows keep coming, runs drain in the rows' own transactions, with no index-only ones") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    decision_log_settings settings = small_runs(path, 40);
+    settings.number_index.slice_quiet = std::chrono::milliseconds(200);
+    auto opened = decision_log_writer::open(settings);
+    REQUIRE(opened.ok());
+    auto& writer = **opened.value;
+    // A row every 2 ms (one or two a transaction): never 200 ms without one.
+    int n = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+    while (std::chrono::steady_clock::now() < until) {
+        REQUIRE(writer.submit(varied_entry(++n), true));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    REQUIRE(eventually([&] { return writer.stats().rows_committed == static_cast<std::uint64_t>(n); }));
+    CHECK(writer.stats().number_index_runs >= 3);
+    CHECK(writer.stats().number_index_slices == 0);
+    // Then nothing comes: the next closed run is appended in slices of its own.
+    for (int i = 0; i < 100; ++i) REQUIRE(writer.submit(varied_entry(++n), true));
+    const std::uint64_t runs_before = writer.stats().number_index_runs;
+    CHECK(eventually([&] { return writer.stats().number_index_runs > runs_before && writer.stats().number_index_slices > 0; }));
+    writer.close();
+    check_index_matches_rows(path);
+    check_views_match_scans(path);
+}
+
 TEST_CASE("number index: readers see every row once while runs are appended") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");

@@ -72,7 +72,8 @@ std::vector<std::string> generate_records(std::uint64_t count, std::uint64_t id_
     std::mt19937_64 rng(seed);
     std::vector<std::string> out;
     out.reserve(count);
-    const std::int64_t t0 = 1'795'000'000'000;  // 2026-11-18, record time advances 1 ms per record
+    // 1 ms per record from 2026-11-18; run_load stamps the time of sending over it.
+    const std::int64_t t0 = 1'795'000'000'000;
     for (std::uint64_t i = 0; i < count; ++i) {
         const bool sms = mix == "sms" || (mix == "mixed" && rng() % 5 == 0);
         const std::string caller = fmt::format("+84{}{:07}", mobile_prefixes[rng() % 14], rng() % 10'000'000);
@@ -91,6 +92,25 @@ std::vector<std::string> generate_records(std::uint64_t count, std::uint64_t id_
     }
     return out;
 }
+
+namespace {
+
+// Records carry the time they are sent, as a switch stamps a record when the call happens:
+// every connection shares one clock, as NTP-synchronised switches do, so record times (and
+// the log's time index) advance together. (Pre-generated times would run one clock per
+// connection and jump back each time a connection's pool of lines starts over.)
+constexpr std::int64_t record_time_base_ms = 1'795'000'000'000;  // 2026-11-18
+
+void stamp_time(std::string& out, std::size_t line_start, std::int64_t time_ms) {
+    constexpr std::string_view key = "\"time\":";
+    const std::size_t at = out.find(key, line_start);
+    if (at == std::string::npos) return;
+    char digits[13];  // every generated time has 13 digits (milliseconds until the year 2286)
+    fmt::format_to_n(digits, sizeof digits, "{:013}", time_ms);
+    out.replace(at + key.size(), sizeof digits, digits, sizeof digits);
+}
+
+}  // namespace
 
 load_result run_load(const load_settings& s) {
     load_result result;
@@ -127,7 +147,9 @@ load_result run_load(const load_settings& s) {
         for (auto& c : conns) {
             while (c.next_record < c.share && c.next_record - c.replies < s.window && total_sent < due) {
                 const auto& line = pools[static_cast<std::size_t>(&c - conns.data())][c.next_record % pool];
+                const std::size_t at = c.outbox.size();
                 c.outbox.append(line);
+                stamp_time(c.outbox, at, record_time_base_ms + (now - start) / 1'000'000);
                 c.outbox.push_back('\n');
                 c.sent_at[c.next_record % s.window] = now;
                 ++c.next_record;
