@@ -137,6 +137,7 @@ class decision_number_index {
     number_index_settings settings_;
     std::function<void()> on_sorted_;
     sqlite::sqlite_statement insert_entry_;
+    sqlite::sqlite_statement insert_entries_;  // entries_per_insert rows at once
     sqlite::sqlite_statement insert_run_;
 
     std::int64_t next_run_ = 1;
