@@ -136,13 +136,20 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
     }
     if (words.size() == 3 && words[0] == "state" && words[1] == "reset") {
         const std::string& key = words[2];
+        // A reset is an audited action: without a decision log there is nowhere to keep its
+        // row, so nothing is reset (rather than a reset that no auditor can find).
+        if (!log_) {
+            log(log_level::warning, "audit: uid {} asked to reset {}; refused, the decision log is disabled", uid, key);
+            return error_reply(fmt::format("not_logged: the decision log is disabled (decision_log.enabled: false), so a reset "
+                                           "could not be audited; nothing was reset"));
+        }
         const std::size_t n = rules_->windows().reset(key);
         rules_->activity().reset(key);
         log(log_level::notice, "audit: uid {} reset the window state of {} ({} entries)", uid, key, n);
         // Auditors read it beside the decisions it changes (operator_actions). The operator
         // is told it is done only once that row is committed: a crash must not leave a reset
         // that was reported and not audited.
-        if (log_) {
+        {
             auto committed = std::make_shared<std::promise<bool>>();
             std::future<bool> stored = committed->get_future();
             store::operator_action action{0, uid, "state.reset", key, fmt::format("{{\"entries\":{}}}", n), committed};

@@ -40,9 +40,17 @@ void print_diagnostics(const std::vector<common::diagnostic>& diags) {
 // SIGTERM or SIGINT that arrives while the daemon starts (before asio's signal_set takes
 // the signals over): remembered, so a stop asked for during a long start ends it cleanly
 // (exit 0) instead of killing it by the default action.
+// SIGHUP then (a log rotation, an operator's reload) must not kill it either: the rule
+// packs are read again once it serves, in case they changed while it started.
 volatile std::sig_atomic_t signal_during_start = 0;
+volatile std::sig_atomic_t hangup_during_start = 0;
 
-extern "C" void remember_start_signal(int sig) { signal_during_start = sig; }
+extern "C" void remember_start_signal(int sig) {
+    if (sig == SIGHUP)
+        hangup_during_start = 1;
+    else
+        signal_during_start = sig;
+}
 
 void catch_signals_during_start() {
     struct sigaction action {};
@@ -50,6 +58,7 @@ void catch_signals_during_start() {
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 class daemon_process {
@@ -363,6 +372,10 @@ private:
         if (const int early = signal_during_start; early != 0) asio::post(io_, [this, early] { begin_shutdown(early); });
         asio::signal_set hangup(io_, SIGHUP);
         arm_hangup(hangup);
+        if (hangup_during_start != 0) {
+            log(log_level::notice, "SIGHUP while starting: reloading rule packs");
+            reload_requested_ = true;
+        }
         maintenance_ = std::thread([this] { maintenance_loop(); });
         if (parts_.subscriber_refresher) parts_.subscriber_refresher->start();
         asio::steady_timer stats_timer(io_);

@@ -407,7 +407,9 @@ private:
                     if (auto t = peer.get_string("trunk")) range.trunk = *t;
                     peer.reject_unknown_keys();
                     if (!cidr || !kind) {
-                        peer.error(p, "MISSING_FIELD", "'capture.origins.peers': each peer needs cidr and kind");
+                        // A value that is there but wrong has its own error already.
+                        if (!peer.has("cidr") || !peer.has("kind"))
+                            peer.error(p, "MISSING_FIELD", "'capture.origins.peers': each peer needs cidr and kind");
                         continue;
                     }
                     std::string why;

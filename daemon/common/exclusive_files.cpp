@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace ringfence::common {
 
@@ -38,7 +39,11 @@ file_lock::~file_lock() {
 }
 
 std::string file_lock::take(const std::string& path) {
-    const std::string lock_path = path + ".lock";
+    // Locked by the file's real path: a second daemon given the same file through a symlink
+    // (or a symlinked folder) must meet the first one's lock, not take a lock of its own.
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
+    const std::string lock_path = (ec ? path : real.string()) + ".lock";
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return lock_path + ": " + std::strerror(errno);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

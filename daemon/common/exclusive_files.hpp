@@ -13,6 +13,7 @@ namespace ringfence::common {
 std::string claim_unix_socket_path(const std::string& path);
 
 // An advisory lock (flock) on path + ".lock", created 0600, held while this object lives.
+// The path is taken with its symlinks resolved, so one file has one lock however named.
 class file_lock {
   public:
     file_lock() = default;

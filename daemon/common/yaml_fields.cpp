@@ -1,5 +1,6 @@
 #include "common/yaml_fields.hpp"
 
+#include <initializer_list>
 #include <set>
 
 #include <fmt/format.h>
@@ -63,6 +64,7 @@ YAML::Node yaml_fields::node(const std::string& key) {
 
 std::optional<std::string> yaml_fields::get_string(const std::string& key) {
     YAML::Node n = node(key);
+    if (written_without_value(key)) return std::nullopt;
     if (n.IsNull()) return std::nullopt;
     if (!n.IsScalar()) {
         error(n, "BAD_TYPE", fmt::format("'{}': expected a string, got {}", path(key), kind_name(n)));
@@ -73,20 +75,24 @@ std::optional<std::string> yaml_fields::get_string(const std::string& key) {
 
 bool yaml_fields::written_without_value(const std::string& key) {
     if (!map_.IsMap()) return false;
-    const YAML::Node n = map_[key];
-    if (!n.IsDefined() || !n.IsNull()) return false;
-    // `key:` with nothing after it: the author meant a value and gave none; taking the
-    // default without a word would hide the mistake.
-    error(n, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
-    return true;
+    for (const auto& kv : map_) {
+        if (!kv.first.IsScalar() || kv.first.Scalar() != key) continue;
+        if (!kv.second.IsNull()) return false;
+        // `key:` with nothing after it (or `key: null`, `key: ~`): the author meant a value
+        // and gave none; taking the default without a word would hide the mistake. Located
+        // at the key: an empty value's own mark is where the next key starts.
+        error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
+        return true;
+    }
+    return false;
 }
 
 bool yaml_fields::quoted(const YAML::Node& n, const std::string& key, std::string_view expected) {
     // yaml-cpp tags a quoted scalar "!": "8080" is a string in YAML, and a number or a switch
     // given as a string is a type error here, as it would be to any other YAML reader.
     // Called once the text reads as the expected type: other text gets the plain message.
-    if (n.Tag() != "!") return false;
-    error(n, "BAD_TYPE", fmt::format("'{}': expected {}, got the quoted string \"{}\" (write it without quotes)", path(key), expected, n.Scalar()));
+    if (n.Tag() != "!" && n.Tag() != "tag:yaml.org,2002:str") return false;
+    error(n, "BAD_TYPE", fmt::format("'{}': expected {}, got the string \"{}\" (quoted or tagged !!str; write it plain)", path(key), expected, n.Scalar()));
     return true;
 }
 
@@ -96,8 +102,14 @@ std::optional<bool> yaml_fields::get_bool(const std::string& key) {
     if (n.IsNull()) return std::nullopt;
     if (n.IsScalar()) {
         const std::string& s = n.Scalar();
-        const bool yes = s == "true" || s == "yes" || s == "on";
-        if (yes || s == "false" || s == "no" || s == "off") {
+        // YAML 1.1 booleans in their three spellings (true, True, TRUE; yes, on ...).
+        const auto is_one_of = [&](std::initializer_list<std::string_view> words) {
+            for (std::string_view w : words)
+                if (s == w) return true;
+            return false;
+        };
+        const bool yes = is_one_of({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"});
+        if (yes || is_one_of({"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"})) {
             if (quoted(n, key, "true or false")) return std::nullopt;
             return yes;
         }
@@ -129,6 +141,7 @@ std::optional<std::int64_t> yaml_fields::get_int(const std::string& key, std::in
 
 std::optional<std::vector<std::string>> yaml_fields::get_string_list(const std::string& key) {
     YAML::Node n = node(key);
+    if (written_without_value(key)) return std::nullopt;
     if (n.IsNull()) return std::nullopt;
     if (!n.IsSequence()) {
         error(n, "BAD_TYPE", fmt::format("'{}': expected a list of strings, got {}", path(key), kind_name(n)));

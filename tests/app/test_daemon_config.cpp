@@ -165,22 +165,35 @@ TEST_CASE("a quoted number or switch and a key with no value are type errors, no
         "  threads: \"2\"\n"
         "decision_log:\n"
         "  queue_capacity:\n"
-        "  enabled: 'true'\n");
+        "  enabled: 'true'\n"
+        "  durability:\n"
+        "log:\n"
+        "  level: ~\n"
+        "  stats_interval_s: !!str 5\n");
     const auto r = app::load_daemon_config(f.path, {});
     CHECK_FALSE(r.ok());
     const std::string said = errors_of(r);
     INFO(said);
-    CHECK(said.find(f.path + ":3:12: error CONFIG_BAD_TYPE: 'ingest.threads': expected an integer, got the quoted string \"2\" (write it without quotes)") != std::string::npos);
-    CHECK(said.find(f.path + ":6:12: error CONFIG_BAD_TYPE: 'decision_log.enabled': expected true or false, got the quoted string \"true\"") != std::string::npos);
-    CHECK(said.find("'decision_log.queue_capacity': no value given (remove the key for the default)") != std::string::npos);
+    CHECK(said.find(f.path + ":3:12: error CONFIG_BAD_TYPE: 'ingest.threads': expected an integer, got the string \"2\" (quoted or tagged !!str; write it plain)") != std::string::npos);
+    CHECK(said.find(f.path + ":6:12: error CONFIG_BAD_TYPE: 'decision_log.enabled': expected true or false, got the string \"true\"") != std::string::npos);
+    // Located at the key (the empty value's own place is the next line).
+    CHECK(said.find(f.path + ":5:3: error CONFIG_BAD_TYPE: 'decision_log.queue_capacity': no value given (remove the key for the default)") != std::string::npos);
+    CHECK(said.find(f.path + ":7:3: error CONFIG_BAD_TYPE: 'decision_log.durability': no value given") != std::string::npos);
+    CHECK(said.find(f.path + ":9:3: error CONFIG_BAD_TYPE: 'log.level': no value given") != std::string::npos);
+    CHECK(said.find("'log.stats_interval_s': expected an integer, got the string \"5\"") != std::string::npos);
     CHECK(said.find("UNKNOWN_KEY") == std::string::npos);
-    // The same values unquoted, and through --set (YAML too), are read as numbers.
-    config_file g("state_dir: /tmp/x\ningest:\n  threads: 2\ndecision_log:\n  enabled: true\n");
+    // The same values plain (booleans in any of YAML's spellings), and through --set, are read as typed.
+    config_file g("state_dir: /tmp/x\ningest:\n  threads: 2\ndecision_log:\n  enabled: True\n");
     const auto ok = app::load_daemon_config(g.path, {{"decision_log.queue_capacity", "4096"}});
     INFO(errors_of(ok));
     REQUIRE(ok.ok());
     CHECK(ok.value->io_threads == 2);
+    CHECK(ok.value->decision_log.enabled);
     CHECK(ok.value->decision_log.settings.queue_capacity == 4096);
+    config_file h("state_dir: /tmp/x\ndecision_log:\n  enabled: OFF\n");
+    const auto off = app::load_daemon_config(h.path, {});
+    REQUIRE(off.ok());
+    CHECK_FALSE(off.value->decision_log.enabled);
 }
 
 TEST_CASE("an error caused by --set names the override, not a line of the file") {

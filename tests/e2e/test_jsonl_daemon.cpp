@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -138,6 +139,23 @@ TEST_CASE("a second daemon on a live daemon's Unix socket or decision log is ref
     CHECK(first.stop() == 0);
 }
 
+TEST_CASE("a second daemon given a running daemon's decision log through a symlink is refused") {
+    temp_dir dir;
+    running_daemon first(dir, {"control.unix="});
+    temp_dir other;
+    const auto link = other.path() / "decisions.sqlite";
+    std::filesystem::create_symlink(first.log_path(), link);
+    ringfence::cli::daemon_child second;
+    const std::vector<std::string> args{"--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml",
+                                        "--set", "state_dir=" + other.path().string(), "--set", "ingest.jsonl.tcp=127.0.0.1:0",
+                                        "--set", "control.unix=", "--set", "log.stats_interval_s=0"};
+    const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string(), 5000);
+    INFO(said);
+    CHECK(said.find("ringfenced exited before listening") != std::string::npos);
+    CHECK(said.find("is in use: another process (another ringfenced?) holds") != std::string::npos);
+    CHECK(first.stop() == 0);
+}
+
 TEST_CASE("a second daemon on the window state of a running one is refused, with the log and control socket off") {
     temp_dir dir;
     const std::vector<std::string> alone{"decision_log.enabled=false", "control.unix="};
@@ -159,14 +177,15 @@ TEST_CASE("a second daemon on the window state of a running one is refused, with
     CHECK(first.stop() == 0);
 }
 
-TEST_CASE("SIGTERM while the daemon is still starting stops it cleanly with status 0") {
-    temp_dir dir;
-    const std::string err_path = (dir.path() / "start.log").string();
+namespace {
+
+// ringfenced started by hand, its stderr in a file, returned once it has logged its first
+// line (it is reading its configuration and rule packs: still starting).
+pid_t start_and_wait_for_first_line(const temp_dir& dir, const std::string& err_path) {
     const std::vector<std::string> args{RINGFENCED_BINARY, "--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml",
                                         "--set", "state_dir=" + dir.path().string(), "--set", "ingest.jsonl.tcp=127.0.0.1:0",
                                         "--set", "log.stats_interval_s=0"};
     const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
     if (pid == 0) {
         const int fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         ::dup2(fd, 2);
@@ -176,11 +195,29 @@ TEST_CASE("SIGTERM while the daemon is still starting stops it cleanly with stat
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
-    // The first line it logs comes from its start (the configuration is read, rules are
-    // loading): the signal lands in the start, or, on a fast machine, just after it.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (read_file(err_path).empty() && std::chrono::steady_clock::now() < deadline)
+    while (pid > 0 && read_file(err_path).empty() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::microseconds(200));
+    return pid;
+}
+
+bool wait_for_text(const std::string& path, const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (read_file(path).find(text) == std::string::npos) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM while the daemon is still starting stops it cleanly with status 0") {
+    temp_dir dir;
+    const std::string err_path = (dir.path() / "start.log").string();
+    const pid_t pid = start_and_wait_for_first_line(dir, err_path);
+    REQUIRE(pid > 0);
+    // The signal lands in the start, or, on a fast machine, just after it.
     ::kill(pid, SIGTERM);
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
@@ -190,6 +227,22 @@ TEST_CASE("SIGTERM while the daemon is still starting stops it cleanly with stat
     CHECK(WEXITSTATUS(status) == 0);
     CHECK((said.find("while starting: stopping before serving") != std::string::npos ||
            said.find("ringfenced stopped") != std::string::npos));
+}
+
+TEST_CASE("SIGHUP while the daemon is still starting does not kill it: the rules are reloaded once it serves") {
+    temp_dir dir;
+    const std::string err_path = (dir.path() / "start.log").string();
+    const pid_t pid = start_and_wait_for_first_line(dir, err_path);
+    REQUIRE(pid > 0);
+    ::kill(pid, SIGHUP);
+    CHECK(wait_for_text(err_path, "ringfenced ready"));
+    CHECK(wait_for_text(err_path, "rules reloaded"));
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    INFO(read_file(err_path));
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
 
 TEST_CASE("blank lines get one error line each, in order, and are counted, and integer ids come back as integers") {
