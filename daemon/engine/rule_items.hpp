@@ -85,9 +85,10 @@ struct rule_item {
 struct test_expectation {
     std::string id;
     source_loc loc;
-    std::string action;                          // allow | warn | block
+    std::string action;                          // allow | warn | block; "" when not checked
     std::optional<std::vector<std::string>> rules;          // exactly these fired (shadow ones included)
     std::optional<std::vector<std::string>> rules_include;  // at least these fired
+    std::optional<std::vector<std::string>> rules_exclude;  // none of these fired
 };
 
 // An intelligence-list entry a test case seeds before its records run (`intel:` key).

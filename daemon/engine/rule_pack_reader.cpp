@@ -604,9 +604,13 @@ private:
                 if (auto id = ef.get_string("id")) x.id = *id;
                 else ef.error(e, "MISSING_KEY", "an expectation needs the 'id' of a record");
                 if (auto a = ef.get_choice("action", {"allow", "warn", "block"})) x.action = *a;
-                else ef.error(e, "MISSING_KEY", "an expectation needs an 'action'");
                 x.rules = ef.get_string_list("rules");
                 x.rules_include = ef.get_string_list("rules_include");
+                x.rules_exclude = ef.get_string_list("rules_exclude");
+                // The action may be left out when the rules are what the test is about: a
+                // pack's test then holds whatever other packs run beside it.
+                if (!ef.has("action") && !ef.has("rules") && !ef.has("rules_include") && !ef.has("rules_exclude"))
+                    ef.error(e, "MISSING_KEY", "an expectation needs an 'action', or 'rules', 'rules_include' or 'rules_exclude'");
                 ef.reject_unknown_keys();
                 t.expect.push_back(std::move(x));
             }

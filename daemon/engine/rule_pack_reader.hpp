@@ -9,7 +9,7 @@
 //   - macro: NAME           condition: "...", override: {condition: append|replace}
 //   - rule: NAME            desc, events, condition, action, priority, reason, tags, references,
 //                           enabled, mode, exceptions, override
-//   - test: NAME            desc, records: [ {wire-form record}... ], expect: [ {id, action, rules | rules_include} ]
+//   - test: NAME            desc, records: [ {wire-form record}... ], expect: [ {id, action, rules | rules_include | rules_exclude} ]
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <fmt/format.h>
@@ -163,6 +164,24 @@ TEST_CASE("ringfence state reset says so when its audit row cannot be committed,
     d.kill_hard();
 }
 
+TEST_CASE("ringfence state reset is refused when the decision log is disabled: there is nowhere to audit it") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.enabled=false"});
+    const int fd = connect_tcp(d.port());
+    send_all(fd, R"({"id":"k1","kind":"call.attempt","time":"2026-11-28T10:00:01+07:00","caller":"+85512345678","callee":"0912000001","origin":{"kind":"international"}})"
+                 "\n");
+    CHECK(read_lines(fd, 1).size() == 1);
+    ::close(fd);
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    const auto reset = run_cli_status("state reset " + common + " +85512345678");
+    INFO(reset.output);
+    CHECK(reset.exit_code == 1);
+    CHECK(reset.output.find("nothing was reset") != std::string::npos);
+    // The state is still there.
+    CHECK(run_cli("state show " + common + " +85512345678").find(R"("value":1)") != std::string::npos);
+    CHECK(d.stop() == 0);
+}
+
 TEST_CASE("ringfence rules check counts definitions, not overrides or for-readings") {
     temp_dir dir;
     const auto pack = dir.path() / "pack.yaml";
@@ -215,4 +234,46 @@ TEST_CASE("ringfence rules test: a record without a time comes a second after th
     INFO(r.output);
     CHECK(r.exit_code == 0);
     CHECK(r.output.find("1 passed, 0 failed") != std::string::npos);
+}
+
+TEST_CASE("ringfence rules test: rules_include and rules_exclude check a pack's own rules, with or without an action") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1m) >= 2
+  action: block
+  priority: critical
+- test: own_rules_only
+  records:
+    - {id: a1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000001", callee: "0987000001"}
+    - {id: a2, kind: call.attempt, time: "2026-11-28T10:00:01+07:00", caller: "+84912000001", callee: "0987000001"}
+  expect:
+    - {id: a1, rules_exclude: [burst]}
+    - {id: a2, rules_include: [burst]}
+    - {id: a2, rules_exclude: [burst]}
+- test: an_expectation_that_checks_nothing
+  records:
+    - {id: b1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000002", callee: "0987000001"}
+  expect:
+    - {id: b1}
+)";
+    const auto checked = run_cli_status("rules check " + pack.string());
+    INFO(checked.output);
+    CHECK(checked.exit_code == 1);
+    CHECK(checked.output.find("an expectation needs an 'action', or 'rules', 'rules_include' or 'rules_exclude'") != std::string::npos);
+    // Without the empty expectation: one failure, the exclusion that does not hold.
+    std::string text;
+    {
+        std::ifstream in(pack);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    text = text.substr(0, text.find("- test: an_expectation_that_checks_nothing"));
+    std::ofstream(pack) << text;
+    const auto r = run_cli_status("rules test " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code != 0);
+    CHECK(r.output.find("record 'a2': expected rule burst not to fire, got block [burst]") != std::string::npos);
+    CHECK(r.output.find("record 'a1'") == std::string::npos);
+    CHECK(r.output.find("0 passed, 1 failed") != std::string::npos);
 }

@@ -72,6 +72,17 @@ TEST_CASE("a SIP INVITE fragmented over three IPv4 packets, out of order, makes 
     CHECK(r.pipeline->sip().messages == 1);
 }
 
+TEST_CASE("pcap times from 2038 on (seconds past 2^31, unsigned in the file) stay in the future") {
+    const std::string msg = invite("y2038@203.0.113.7", 10);
+    temp_pcap file("y2038");
+    write_pcap(file.path(), decode::packet::link_type::ethernet,
+               {{2'200'000'000'000'000, ethernet(ipv4_udp_fragments(ip4(203, 0, 113, 7), ip4(192, 0, 2, 1), 5060, 5060, msg, 1480, 7)[0], 0x0800)}});
+    capture_run r;
+    r.run(file.path());
+    REQUIRE(r.records.lines.size() == 1);
+    CHECK(r.records.lines[0].line.find(R"("time":2200000000000,)") != std::string::npos);
+}
+
 TEST_CASE("a datagram missing a fragment is given up by the capture's clock, and at the end of the file") {
     const std::string msg = invite("frag-lost@203.0.113.7", 3000);
     auto parts =

@@ -1,7 +1,9 @@
 // ringfence decide [--explain] [FILE...]: decides JSON-lines records offline through the same
 // line processor as the daemon (parse, normalise, decide) and prints one line per record.
 // Nothing is written to the decision log.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <filesystem>
@@ -71,9 +73,12 @@ int cmd_decide(std::vector<std::string> args) {
         for (const auto& f : files) {
             std::error_code ec;
             const bool directory = std::filesystem::is_directory(f, ec);
+            errno = 0;
             std::ifstream in(f);
             if (!in || directory) {
-                std::fprintf(stderr, "ringfence decide: cannot read %s%s\n", f.c_str(), directory ? ": it is a directory" : "");
+                const int why = errno;
+                std::fprintf(stderr, "ringfence decide: cannot read %s: %s\n", f.c_str(),
+                             directory ? "it is a directory" : why != 0 ? std::strerror(why) : "cannot open it");
                 return 1;
             }
             decide_stream(in, processor, explain, setup.value->config.jsonl.max_line_bytes);

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "common/json_writer.hpp"
+#include "model/brandname.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
 
@@ -35,6 +36,13 @@ int cmd_normalize(std::vector<std::string> args) {
     for (const auto& raw : args) {
         std::string out = "{\"raw\":";
         common::append_json_string(out, raw);
+        // A brandname with diacritics (ViệtBank) is one here as on the wire, where an SMS
+        // sender holding one is taken as a brandname; the numbering plan takes ASCII only.
+        if (model::is_brandname_text(raw) && model::is_unmarked_brandname_with_diacritics(raw)) {
+            out += ",\"e164\":null,\"country\":null,\"type\":\"alphanumeric\",\"is_home\":false}\n";
+            std::fputs(out.c_str(), stdout);
+            continue;
+        }
         const auto err = plan.normalize(raw, n);
         if (err != model::normalize_error::none) {
             out += ",\"error\":";

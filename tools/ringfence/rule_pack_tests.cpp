@@ -168,7 +168,7 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
             }
             const engine::decision& d = it->second;
             const std::string got = fmt::format("{} {}", engine::to_string(d.final_action), fired_text(d));
-            if (engine::to_string(d.final_action) != e.action)
+            if (!e.action.empty() && engine::to_string(d.final_action) != e.action)
                 result.failures.push_back(fmt::format("{}: record '{}': expected {}, got {}", where, e.id, e.action, got));
             std::vector<std::string> fired;
             for (const auto& r : d.rules) fired.push_back(r.rule);
@@ -183,6 +183,11 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
                 for (const auto& r : *e.rules_include)
                     if (!std::binary_search(fired.begin(), fired.end(), r))
                         result.failures.push_back(fmt::format("{}: record '{}': expected rule {} to fire, got {}", where, e.id, r, got));
+            }
+            if (e.rules_exclude) {
+                for (const auto& r : *e.rules_exclude)
+                    if (std::binary_search(fired.begin(), fired.end(), r))
+                        result.failures.push_back(fmt::format("{}: record '{}': expected rule {} not to fire, got {}", where, e.id, r, got));
             }
         }
         report.results.push_back(std::move(result));

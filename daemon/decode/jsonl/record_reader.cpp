@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include "model/brandname.hpp"
 #include "model/dial_string.hpp"
 
 #include <fmt/format.h>
@@ -85,44 +86,6 @@ std::string not_a_number(std::string_view field, model::normalize_error error) {
     return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
 }
 
-// A sender the SMSC marked alphanumeric is taken as written when it has 1 to 11 characters
-// (the GSM limit) and no control character.
-bool is_brandname_text(std::string_view s) noexcept {
-    std::size_t characters = 0;
-    for (const char c : s) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b < 0x20 || b == 0x7F) return false;
-        if ((b & 0xC0) != 0x80) ++characters;  // UTF-8: count lead bytes
-    }
-    return characters >= 1 && characters <= 11;
-}
-
-// A sender is a brandname when it holds a letter; any non-ASCII character counts as one
-// (Vietnamese brandnames may carry diacritics), digits and separators do not.
-bool holds_letter(std::string_view s) noexcept {
-    for (const char c : s) {
-        const auto b = static_cast<unsigned char>(c);
-        if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b >= 0x80) return true;
-    }
-    return false;
-}
-
-// Unmarked, a sender with a non-ASCII letter is a brandname when its ASCII characters are
-// the ones brandnames hold (letters, digits, space, - . _ &).
-bool is_unmarked_brandname_with_diacritics(std::string_view s) noexcept {
-    bool non_ascii = false;
-    for (const char c : s) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b >= 0x80) {
-            non_ascii = true;
-            continue;
-        }
-        const bool allowed = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == ' ' || b == '-' ||
-                             b == '.' || b == '_' || b == '&';
-        if (!allowed) return false;
-    }
-    return non_ascii;
-}
 
 const std::string& event_kind_list() {
     static const std::string list = [] {
@@ -392,7 +355,7 @@ bool record_reader::read_sms(value& v) {
                 const got sender_got = values_.read_string(field, name, text);
                 if (sender_got == got::value) {
                     rec_.sms.sender.assign(text);
-                    rec_.sms.sender_is_alpha = holds_letter(text);
+                    rec_.sms.sender_is_alpha = model::holds_letter(text);
                     has_sender_ = true;
                 }
                 return sender_got != got::failed;
@@ -437,8 +400,8 @@ bool record_reader::finish(std::int64_t received_at_ms) {
     // ("ViệtBank"). Unmarked ASCII punctuation ("a_b!") is still refused: nothing says it
     // is not a mistyped number.
     const bool sender_is_brandname =
-        has_sender_ && is_brandname_text(rec_.sms.sender) &&
-        (sender_alphanumeric_ || is_unmarked_brandname_with_diacritics(rec_.sms.sender));
+        has_sender_ && model::is_brandname_text(rec_.sms.sender) &&
+        (sender_alphanumeric_ || model::is_unmarked_brandname_with_diacritics(rec_.sms.sender));
     if (!rec_.caller.present) {
         const bool sms = model::is_sms(rec_.kind);
         if (sms && sender_is_brandname) {

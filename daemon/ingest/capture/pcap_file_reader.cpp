@@ -22,8 +22,12 @@ pcap_handle open_offline(const std::string& path, std::string& error) {
 }
 
 std::int64_t time_us_of(const pcap_pkthdr& h) noexcept {
-    return static_cast<std::int64_t>(h.ts.tv_sec) * 1'000'000 +
-           static_cast<std::int64_t>(h.ts.tv_usec);
+    // A pcap file stores seconds as an unsigned 32-bit number, which libpcap reads as
+    // signed: from 2038-01-19 on they come out negative. No capture is older than 1970, so
+    // a negative second is that unsigned count (pcapng's 64-bit times never are negative).
+    std::int64_t seconds = static_cast<std::int64_t>(h.ts.tv_sec);
+    if (seconds < 0 && seconds >= -(std::int64_t{1} << 31)) seconds += std::int64_t{1} << 32;
+    return seconds * 1'000'000 + static_cast<std::int64_t>(h.ts.tv_usec);
 }
 
 // Calls f(header, data) for each frame; false with error on a read error.

@@ -1,0 +1,25 @@
+// `ringfence normalize`: the classes the README promises, and the same brandname rule as the
+// wire form's SMS sender.
+#include <doctest/doctest.h>
+
+#include "e2e_support.hpp"
+
+using namespace ringfence::e2e;
+
+TEST_CASE("ringfence normalize prints the class of a national number, a foreign one and brandnames") {
+    const auto r = run_cli_status("normalize --config " + std::string(RINGFENCE_SOURCE_DIR) +
+                                  "/config/ringfence.yaml 0912345678 +12025550123 VCB ViệtBank 2>/dev/null");
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output ==
+          "{\"raw\":\"0912345678\",\"e164\":\"+84912345678\",\"country\":\"VN\",\"type\":\"mobile\",\"is_home\":true}\n"
+          "{\"raw\":\"+12025550123\",\"e164\":\"+12025550123\",\"country\":\"US\",\"type\":\"unknown\",\"is_home\":false}\n"
+          "{\"raw\":\"VCB\",\"e164\":null,\"country\":null,\"type\":\"alphanumeric\",\"is_home\":false}\n"
+          "{\"raw\":\"ViệtBank\",\"e164\":null,\"country\":null,\"type\":\"alphanumeric\",\"is_home\":false}\n");
+}
+
+TEST_CASE("ringfence normalize refuses what the wire form refuses, and says why") {
+    const auto r = run_cli_status("normalize --config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml 'a_b!' 2>/dev/null");
+    CHECK(r.exit_code == 1);
+    CHECK(r.output.find("\"error\":") != std::string::npos);
+}
