@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "engine/rule_text.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
@@ -49,7 +52,8 @@ std::size_t utf8_length(std::string_view s) {
 
 eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
                            const subscribers::subscriber_source* subscribers, const geoip::ip_country_db* ip_countries)
-    : rs_(rs), tz_(tz), windows_(windows), ip_countries_(ip_countries), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()) {}
+    : rs_(rs), tz_(tz), windows_(windows), ip_countries_(ip_countries), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()),
+      agg_elements_(rs.aggregates.size()) {}
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
@@ -292,7 +296,50 @@ std::string_view eval_context::key_text(const field_ref& f) {
     return {};
 }
 
+bool eval_context::set_keyed(std::uint32_t a) const {
+    const aggregate_def& d = rs_.aggregates[a];
+    const field_ref* key = d.has_for ? &d.for_field : d.has_by ? &d.by : nullptr;
+    return key != nullptr && key->def->type == field_type::text_set;
+}
+
+void eval_context::set_keys(const field_ref& f, std::vector<std::string_view>& out) {
+    out.clear();
+    const field_value v = get(f);
+    if (!v.present || v.type != field_type::text_set || v.set == nullptr) return;
+    for (const std::string& e : *v.set) {
+        if (e.empty() || std::find(out.begin(), out.end(), std::string_view(e)) != out.end()) continue;
+        out.push_back(e);
+        if (out.size() == max_set_keys) break;
+    }
+}
+
+void eval_context::add_aggregate_element(std::uint32_t a, std::string_view key, double v) {
+    if (!agg_ready_[a]) {
+        agg_elements_[a].clear();
+        agg_ready_[a] = 1;
+    }
+    agg_elements_[a].emplace_back(key, v);
+}
+
+const std::vector<std::pair<std::string_view, double>>& eval_context::aggregate_elements(std::uint32_t a) {
+    if (agg_ready_[a]) return agg_elements_[a];
+    const aggregate_def& d = rs_.aggregates[a];
+    auto& elements = agg_elements_[a];
+    elements.clear();
+    set_keys(d.has_for ? d.for_field : d.by, keys_scratch_);
+    for (const std::string_view key : keys_scratch_) elements.emplace_back(key, windows_.value(d.spec_id, key, rec_->time_ms));
+    agg_ready_[a] = 1;
+    return elements;
+}
+
 double eval_context::aggregate_value(std::uint32_t a) {
+    if (set_keyed(a)) {
+        const aggregate_def& d = rs_.aggregates[a];
+        double best = state::window_entry::empty_value(d.fn);
+        for (const auto& [key, v] : aggregate_elements(a))
+            if (!std::isnan(v) && (std::isnan(best) || v > best)) best = v;
+        return best;
+    }
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
     const std::string_view key = read_key_of(d);

@@ -56,9 +56,19 @@ public:
     std::int32_t local_day();
     // The subscriber-database facts of the caller (callee=false) or callee, on the record's day.
     const subscribers::subscriber_facts& subscriber(bool callee);
-    // The value of aggregate a for the record being decided (its key from this record).
+    // The value of aggregate a for the record being decided (its key from this record). For
+    // an aggregate keyed by a set (`by sms.domains`): the largest of its elements' values.
     double aggregate_value(std::uint32_t a);
     void set_aggregate_value(std::uint32_t a, double v);
+    // Aggregates keyed by a set field: one value per element of this record's set (a test
+    // on such an aggregate holds when it holds for any element, as `in` does on a set).
+    bool set_keyed(std::uint32_t a) const;
+    const std::vector<std::pair<std::string_view, double>>& aggregate_elements(std::uint32_t a);
+    void add_aggregate_element(std::uint32_t a, std::string_view key, double v);
+    // The elements of f's set a window-state key is made of: each once, at most
+    // max_set_keys of them (views valid for the record).
+    static constexpr std::size_t max_set_keys = 32;
+    void set_keys(const field_ref& f, std::vector<std::string_view>& out);
     // The key of d from this record (a view into the record, or into text this context keeps
     // until the next record); empty when the record has no value for it.
     std::string_view key_of(const aggregate_def& d);
@@ -127,6 +137,8 @@ private:
     std::deque<std::string> number_keys_;
     std::vector<double> agg_values_;
     std::vector<std::uint8_t> agg_ready_;
+    std::vector<std::vector<std::pair<std::string_view, double>>> agg_elements_;  // set-keyed aggregates
+    std::vector<std::string_view> keys_scratch_;
 };
 
 // Evaluates node n for the context's record.

@@ -522,6 +522,19 @@ private:
             check_local_hour(e.cmp, n.rhs.number, e.where.offset);
         if (n.lhs.k == operand::kind::aggregate && n.rhs.k == operand::kind::number)
             check_counts_itself(n.lhs.aggregate, e.cmp, n.rhs.number, e.where.offset);
+        // An aggregate keyed by a set holds one value per element: a test on it holds for any
+        // element. Compared with another aggregate there would be no one value to take.
+        const auto set_keyed = [&](const operand& o) {
+            if (o.k != operand::kind::aggregate) return false;
+            const aggregate_def& d = out_->aggregates[o.aggregate];
+            const field_ref* key = d.has_for ? &d.for_field : d.has_by ? &d.by : nullptr;
+            return key != nullptr && key->def->type == field_type::text_set;
+        };
+        if ((set_keyed(n.lhs) && n.rhs.k == operand::kind::aggregate) || set_keyed(n.rhs)) {
+            error(e.where.offset, "RULES_BAD_AGGREGATE",
+                  "an aggregate kept by a set field is compared with a number or a field, written on the left");
+            return constant(false);
+        }
         if (n.lhs.k == operand::kind::field && n.rhs.k == operand::kind::text) {
             if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
             check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset);
@@ -748,11 +761,6 @@ private:
                 mask_ = saved_mask;
                 return no_node;
             }
-            if (f->def->type == field_type::text_set) {
-                error(a.by_where.offset, "RULES_BAD_AGGREGATE", fmt::format("'by' needs a single-valued field; '{}' is a set", a.by_field));
-                mask_ = saved_mask;
-                return no_node;
-            }
             d.has_by = true;
             d.by = *f;
         }
@@ -773,6 +781,7 @@ private:
                 mask_ = saved_mask;
                 return no_node;
             }
+
             d.has_of = true;
             d.of = *f;
         }

@@ -81,31 +81,57 @@ struct aggregate_batch {
     }
 };
 
+// The value hash of one `of` value: a number by its bits (no text is formatted on the hot
+// path), text by its bytes.
+std::uint64_t value_hash_of(const field_value& v, std::string_view element) {
+    if (v.type == field_type::number)
+        return lists::hash_string(std::string_view(reinterpret_cast<const char*>(&v.number), sizeof v.number));
+    return lists::hash_string(v.type == field_type::text_set ? element : v.text);
+}
+
 void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::window_store& windows) {
     thread_local aggregate_batch batch;
+    thread_local std::vector<std::string_view> set_keys;    // `by` a set: its elements
+    thread_local std::vector<std::string_view> set_values;  // `of` a set: its elements
     batch.clear();
     const model::record& rec = ctx.rec();
     const bool saved = ctx.collect_evidence;
     ctx.collect_evidence = false;
     for (const std::uint32_t a : rs.aggregates_by_kind[static_cast<int>(rec.kind)]) {
         const aggregate_def& d = rs.aggregates[a];
-        const std::string_view key = ctx.key_of(d);
-        if (key.empty()) continue;
+        const bool keyed_by_set = d.has_by && d.by.def->type == field_type::text_set;
+        set_keys.clear();
+        if (keyed_by_set) {
+            ctx.set_keys(d.by, set_keys);
+        } else if (const std::string_view key = ctx.key_of(d); !key.empty()) {
+            set_keys.push_back(key);
+        }
+        if (set_keys.empty()) continue;
         state::observation o;
         o.time_ms = rec.time_ms;
         o.matched = d.where == no_node || evaluate(ctx, d.where);
+        field_value of_value;
+        set_values.clear();
         if (d.has_of) {
-            const field_value v = ctx.get(d.of);
-            if (!v.present) o.matched = false;
-            o.amount = v.number;
-            // A number is hashed by its value's bits: no text is formatted on the hot path.
-            o.value_hash = v.type == field_type::number ? lists::hash_string(std::string_view(reinterpret_cast<const char*>(&v.number), sizeof v.number))
-                                                        : lists::hash_string(v.text);
+            of_value = ctx.get(d.of);
+            if (!of_value.present) o.matched = false;
+            o.amount = of_value.number;
+            if (of_value.type == field_type::text_set) {
+                ctx.set_keys(d.of, set_values);  // distinct of a set: each element is a value
+                if (set_values.empty()) o.matched = false;
+            }
         }
         using fn = state::window_function;
         if (!o.matched && d.fn != fn::ratio) continue;
         o.outgoing = true;
-        batch.push(d.spec_id, key, o, a);
+        const std::size_t values = set_values.empty() ? 1 : set_values.size();
+        for (const std::string_view key : set_keys) {
+            for (std::size_t v = 0; v < values; ++v) {
+                if (d.has_of) o.value_hash = value_hash_of(of_value, set_values.empty() ? std::string_view() : set_values[v]);
+                // The value is read after the key's last add, which counts this record whole.
+                batch.push(d.spec_id, key, o, v + 1 == values ? a : aggregate_batch::no_aggregate);
+            }
+        }
         if (d.fn == fn::outgoing_share) {
             const std::string_view callee = rec.callee.e164.empty() ? std::string_view(rec.callee.raw) : std::string_view(rec.callee.e164);
             if (!callee.empty()) {
@@ -117,7 +143,12 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     ctx.collect_evidence = saved;
     windows.add_batch(batch.adds);
     for (std::size_t i = 0; i < batch.adds.size(); ++i) {
-        if (batch.aggregate_of[i] != aggregate_batch::no_aggregate) ctx.set_aggregate_value(batch.aggregate_of[i], batch.adds[i].value);
+        const std::uint32_t a = batch.aggregate_of[i];
+        if (a == aggregate_batch::no_aggregate) continue;
+        if (ctx.set_keyed(a))
+            ctx.add_aggregate_element(a, batch.adds[i].key, batch.adds[i].value);
+        else
+            ctx.set_aggregate_value(a, batch.adds[i].value);
     }
 }
 

@@ -58,12 +58,28 @@ bool any_text(const field_value& v, Test&& test) {
     return test(v.text);
 }
 
+// An aggregate keyed by a set (`count(sms.submit by sms.domains within 1h) > 50`): true when
+// the test holds for any element of the record's set, as `in` on a set field; the evidence
+// names that element.
+bool eval_set_keyed_compare(eval_context& ctx, const node& n) {
+    const double b = number_of(ctx, n.rhs);
+    if (std::isnan(b)) return false;
+    for (const auto& [key, a] : ctx.aggregate_elements(n.lhs.aggregate)) {
+        if (std::isnan(a) || !compare(a, n.cmp, b)) continue;
+        if (ctx.collect_evidence)
+            ctx.evidence.push_back({evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(key), {}, {}, {}, a, b, n.cmp});
+        return true;
+    }
+    return false;
+}
+
 bool eval_compare(eval_context& ctx, const node& n) {
     if (n.type == field_type::number) {
         // A field the record does not carry, on either side, makes the test false; so does
         // a ratio or share of no events (NaN), which `!=` would otherwise call different.
         if (n.lhs.k == operand::kind::field && !ctx.get(n.lhs.field).present) return false;
         if (n.rhs.k == operand::kind::field && !ctx.get(n.rhs.field).present) return false;
+        if (n.lhs.k == operand::kind::aggregate && ctx.set_keyed(n.lhs.aggregate)) return eval_set_keyed_compare(ctx, n);
         const double a = number_of(ctx, n.lhs);
         const double b = number_of(ctx, n.rhs);
         if (std::isnan(a) || std::isnan(b)) return false;

@@ -1040,3 +1040,88 @@ TEST_CASE("icontains finds Vietnamese written decomposed (NFD) as well as compos
     CHECK(fired("\u0110A\u0306NG NHA\u0323\u0302P ta\u0323i \u0111a\u0302y") == "login");
     CHECK(fired("Chuyen khoan ngay") == "");  // icontains keeps diacritics: sms.text_folded drops them
 }
+
+namespace {
+
+model::record sms_with(const std::string& id, std::int64_t t_ms, const std::string& caller_e164, const std::string& text) {
+    model::record r = call(id, t_ms, caller_e164, true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = text;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("an aggregate kept by a set field keeps one key per element, and a test on it holds for any element") {
+    auto e = load(R"(
+- rule: link_from_many_senders
+  events: [sms.submit]
+  condition: distinct(caller.e164 of sms.submit by sms.domains within 1h) >= 3
+  action: block
+  priority: critical
+- rule: few_sends_of_a_link
+  events: [sms.submit]
+  condition: count(sms.submit by sms.domains within 1h) < 2
+  action: warn
+  priority: informational
+)");
+    REQUIRE(e);
+    engine::decision d;
+    e->decide(sms_with("s1", t0, "+84912000001", "https://vcb-qua.top/a"), d);
+    CHECK(d.final_action == action::warn);  // its one domain was sent once
+    e->decide(sms_with("s2", t0 + 1000, "+84912000002", "https://vcb-qua.top/a https://ok.example.com/x"), d);
+    CHECK(d.final_action == action::warn);  // ok.example.com: once (the other: twice)
+    e->decide(sms_with("s3", t0 + 2000, "+84912000003", "see https://ok.example.com and https://vcb-qua.top/b https://vcb-qua.top/c"), d);
+    REQUIRE(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);  // both its domains were sent before: nothing is below 2
+    // The evidence names the element that crossed, not the first one of the message; a
+    // domain written twice in one message is counted once.
+    CHECK(d.rules[0].evidence_json ==
+          R"x({"aggregates":[{"aggregate":"distinct(caller.e164 of sms.submit by sms.domains within 1h)","key":"vcb-qua.top","value":3,"op":">=","threshold":3}]})x");
+    // An hour later the window holds only what came since.
+    e->decide(sms_with("s4", t0 + 3'600'000 + 2000, "+84912000004", "https://vcb-qua.top/d"), d);  // s3 is at the edge, out
+    CHECK(d.final_action == action::warn);
+    // A message without links keeps no key and reads no value.
+    e->decide(sms_with("s5", t0 + 3'600'000 + 3000, "+84912000005", "no link here"), d);
+    CHECK(d.final_action == action::allow);
+}
+
+TEST_CASE("distinct of a set field counts its elements, and sum of a set or a set-kept aggregate compared with an aggregate are load errors") {
+    auto e = load(R"(
+- rule: many_links
+  events: [sms.submit]
+  condition: distinct(sms.domains of sms.submit by caller.e164 within 1h) >= 3
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    engine::decision d;
+    e->decide(sms_with("m1", t0, "+84912000001", "https://a.example.com https://b.example.org"), d);
+    CHECK(d.final_action == action::allow);
+    e->decide(sms_with("m2", t0 + 1000, "+84912000001", "https://a.example.com again"), d);
+    CHECK(d.final_action == action::allow);  // still two domains
+    e->decide(sms_with("m3", t0 + 2000, "+84912000001", "https://c.example.net"), d);
+    CHECK(d.final_action == action::warn);
+
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(
+- rule: r
+  events: [sms.submit]
+  condition: sum(sms.domains of sms.submit by caller.e164 within 1h) > 1
+  action: warn
+  priority: informational
+)",
+                     &diags));
+    CHECK(texts(diags).find("sum needs a number field; 'sms.domains' is") != std::string::npos);
+    CHECK_FALSE(load(R"(
+- rule: r
+  events: [sms.submit]
+  condition: count(sms.submit by sms.domains within 1h) > count(sms.submit by caller.e164 within 1h)
+  action: warn
+  priority: informational
+)",
+                     &diags));
+    CHECK(texts(diags).find("RULES_BAD_AGGREGATE: an aggregate kept by a set field is compared with a number or a field, written on the left") !=
+          std::string::npos);
+}
