@@ -28,6 +28,9 @@ struct operand {
     std::string text;
     bool boolean = false;
     std::uint32_t aggregate = 0;  // index into compiled_ruleset::aggregates
+    // `FIELD except LIST` (a set field): the elements lists[except_list] does not hold.
+    static constexpr std::uint32_t no_except = ~std::uint32_t{0};
+    std::uint32_t except_list = no_except;
 };
 
 struct node {

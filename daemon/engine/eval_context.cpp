@@ -91,6 +91,7 @@ void eval_context::derive_urls() {
     domains_.clear();
     text::extract_urls(plain_text(), urls_);
     text::collect_sms_domains(urls_, domains_);
+    text::collect_lookalike_domains(urls_, lookalike_domains_);
     urls_ready_ = true;
 }
 
@@ -237,11 +238,12 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::sms_parts: return number_value(static_cast<double>(r.sms.parts), r.sms.present);
         case field_id::sms_length: return number_value(static_cast<double>(utf8_length(r.sms.text)), r.sms.present);
         case field_id::sms_urls:
-        case field_id::sms_domains: {
+        case field_id::sms_domains:
+        case field_id::sms_lookalike_domains: {
             derive_urls();
             field_value v;
             v.type = field_type::text_set;
-            v.set = f.id == field_id::sms_urls ? &urls_ : &domains_;
+            v.set = f.id == field_id::sms_urls ? &urls_ : f.id == field_id::sms_domains ? &domains_ : &lookalike_domains_;
             v.present = !v.set->empty();
             return v;
         }

@@ -110,6 +110,7 @@ private:
     bool urls_ready_ = false;
     std::vector<std::string> urls_;
     std::vector<std::string> domains_;
+    std::vector<std::string> lookalike_domains_;
     bool accounts_ready_ = false;
     std::vector<std::string> accounts_;
     // The SMS text as URL and account extraction read it (text::unmask_ascii): the record's

@@ -25,9 +25,14 @@ bool all_digits(std::string_view s) {
 
 class exact_matcher final : public list_matcher {
 public:
-    exact_matcher(std::string name, lists::string_set set) : list_matcher(std::move(name), list_use::exact), set_(std::move(set)) {}
+    exact_matcher(std::string name, lists::string_set set, bool suffixes = false)
+        : list_matcher(std::move(name), list_use::exact), set_(std::move(set)), suffixes_(suffixes) {}
     std::optional<std::string_view> match(std::string_view v) const override {
         if (set_.contains(v)) return v;
+        // ".gov.vn" holds moh.gov.vn: each tail of the domain from a dot on.
+        if (suffixes_)
+            for (std::size_t dot = v.find('.'); dot != std::string_view::npos; dot = v.find('.', dot + 1))
+                if (set_.contains(v.substr(dot))) return v;
         return std::nullopt;
     }
     std::size_t size() const override { return set_.size(); }
@@ -35,6 +40,7 @@ public:
 
 private:
     lists::string_set set_;
+    bool suffixes_ = false;  // some item starts with "." (domain lists only)
 };
 
 // Matchers that report which item matched keep the items to name it in the evidence.
@@ -99,13 +105,17 @@ bool list_matcher::match_at(std::string_view value, std::int64_t, list_hit_detai
 }
 
 std::unique_ptr<list_matcher> list_matcher::build(std::string name, list_use use, const std::vector<std::string>& items,
-                                                  std::string& error, std::size_t& bad_item) {
+                                                  std::string& error, std::size_t& bad_item, bool domain_suffixes) {
     error.clear();
     switch (use) {
         case list_use::exact: {
             lists::string_set::builder b;
-            for (const auto& i : items) b.add(i);
-            return std::make_unique<exact_matcher>(std::move(name), std::move(b).build());
+            bool suffixes = false;
+            for (const auto& i : items) {
+                b.add(i);
+                suffixes = suffixes || (domain_suffixes && i.size() > 1 && i[0] == '.');
+            }
+            return std::make_unique<exact_matcher>(std::move(name), std::move(b).build(), suffixes);
         }
         case list_use::number_prefix: {
             lists::number_prefix_set::builder b;

@@ -26,8 +26,10 @@ struct list_hit_detail {
 class list_matcher {
 public:
     // Builds the matcher; error holds the first item that cannot be used this way ("" if none).
+    // domain_suffixes (exact lists of domains): an item starting with "." (".gov.vn") holds
+    // every domain that ends with it.
     static std::unique_ptr<list_matcher> build(std::string name, list_use use, const std::vector<std::string>& items,
-                                               std::string& error, std::size_t& bad_item);
+                                               std::string& error, std::size_t& bad_item, bool domain_suffixes = false);
     virtual ~list_matcher() = default;
 
     // The matching item, or nullopt. For keywords the text is searched; for number_prefix the

@@ -278,6 +278,17 @@ private:
         out.k = operand::kind::field;
         out.field = *f;
         type = f->def->type;
+        if (!v.except_list.empty()) {
+            if (type != field_type::text_set) {
+                error(v.except_where.offset, "RULES_TYPE_MISMATCH",
+                      fmt::format("'except' filters the elements of a set field (sms.urls, sms.domains, sms.bank_accounts); '{}' is {}", v.lit.text,
+                                  to_string(type)));
+                return false;
+            }
+            const auto list = list_index(v.except_list, list_use::exact, v.except_where.offset, *f);
+            if (list == no_node) return false;
+            out.except_list = list;
+        }
         return true;
     }
 
@@ -446,7 +457,8 @@ private:
     // built once per list and field).
     static bool items_take_field_form(const field_ref& f, list_use use) {
         return use == list_use::exact &&
-               (f.id == field_id::sms_domains || f.id == field_id::sms_urls || f.id == field_id::sms_bank_accounts);
+               (f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains || f.id == field_id::sms_urls ||
+                f.id == field_id::sms_bank_accounts);
     }
 
     // List items are read as the field holds its values: a domain lower-case, a URL as its
@@ -465,12 +477,12 @@ private:
                 if (item.size() > first_digit && item[first_digit] == '0')
                     never = fmt::format("'{}' holds numbers in E.164 form, whose digits never begin with 0; the prefix '{}' never matches: "
                                         "write it after + and the country code (+84190)", f.name(), item);
-            } else if (use == list_use::exact && f.id == field_id::sms_domains) {
+            } else if (use == list_use::exact && (f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains)) {
                 for (char& c : item) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-                const std::string registered = text::registered_domain(item);
+                const std::string registered = item.rfind('.', 0) == 0 ? item : text::registered_domain(item);  // ".gov.vn": a suffix
                 if (!registered.empty() && registered != item)
-                    never = fmt::format("sms.domains holds registered domains ('{}' for '{}'); '{}' never matches: write '{}', or test sms.urls",
-                                        registered, item, item, registered);
+                    never = fmt::format("{} holds registered domains ('{}' for '{}'); '{}' never matches: write '{}', or test sms.urls",
+                                        f.name(), registered, item, item, registered);
             } else if (use == list_use::exact && f.id == field_id::sms_urls) {
                 std::string key;
                 text::url_key(item, key);
@@ -677,7 +689,8 @@ private:
             for (auto& s : items) s = lower_text(s);
         std::string why;
         std::size_t bad = 0;
-        auto m = list_matcher::build(name, use, items, why, bad);
+        const bool domains = use == list_use::exact && (field.id == field_id::sms_domains || field.id == field_id::sms_lookalike_domains);
+        auto m = list_matcher::build(name, use, items, why, bad, domains);
         if (!m) {
             // At the item (the list's name when the item is not known).
             error_loc(bad < from.size() ? from[bad]->loc : it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));

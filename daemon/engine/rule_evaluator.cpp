@@ -36,6 +36,32 @@ double number_of(eval_context& ctx, const operand& o) {
     }
 }
 
+// The value the test reads on the left: the field, or with `FIELD except LIST` the elements of
+// the set that the list does not hold (in a per-thread copy: a test reads one left side at a
+// time).
+field_value lhs_value(eval_context& ctx, const node& n) {
+    field_value v = ctx.get(n.lhs.field);
+    if (n.lhs.except_list == operand::no_except || !v.present || v.type != field_type::text_set || v.set == nullptr) return v;
+    thread_local std::vector<std::string> kept;
+    thread_local std::string key;
+    std::size_t used = 0;
+    const list_matcher& list = *ctx.ruleset().lists[n.lhs.except_list];
+    for (const std::string& element : *v.set) {
+        std::string_view probe = element;
+        if (n.lhs.field.id == field_id::sms_urls) {  // URL lists hold keys (as `in` compares them)
+            text::url_key(element, key);
+            if (!key.empty()) probe = key;
+        }
+        if (list.match(probe)) continue;
+        if (used == kept.size()) kept.emplace_back();
+        kept[used++].assign(element);
+    }
+    kept.resize(used);
+    v.set = &kept;
+    v.present = used > 0;
+    return v;
+}
+
 bool text_test(condition::text_op op, std::string_view text, std::string_view pattern) {
     switch (op) {
         case condition::text_op::startswith: return text.substr(0, pattern.size()) == pattern;
@@ -77,7 +103,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
     if (n.type == field_type::number) {
         // A field the record does not carry, on either side, makes the test false; so does
         // a ratio or share of no events (NaN), which `!=` would otherwise call different.
-        if (n.lhs.k == operand::kind::field && !ctx.get(n.lhs.field).present) return false;
+        if (n.lhs.k == operand::kind::field && !lhs_value(ctx, n).present) return false;
         if (n.rhs.k == operand::kind::field && !ctx.get(n.rhs.field).present) return false;
         if (n.lhs.k == operand::kind::aggregate && ctx.set_keyed(n.lhs.aggregate)) return eval_set_keyed_compare(ctx, n);
         const double a = number_of(ctx, n.lhs);
@@ -90,7 +116,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
         }
         return r;
     }
-    const field_value a = ctx.get(n.lhs.field);
+    const field_value a = lhs_value(ctx, n);
     // A test on a field the record does not carry is false, whatever the operator (`!=`
     // included), as for numbers above.
     if (!a.present) return false;
@@ -115,7 +141,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
 
 bool eval_in_list(eval_context& ctx, const node& n) {
     const list_matcher& list = *ctx.ruleset().lists[n.list];
-    const field_value v = ctx.get(n.lhs.field);
+    const field_value v = lhs_value(ctx, n);
     if (!v.present) return false;
     const bool folded = list.use() == list_use::keywords_folded;
     std::string lowered;
@@ -159,7 +185,7 @@ bool evaluate_node(eval_context& ctx, const node& n);
 // What the subscriber database said, for a test on a subscriber field that came out true:
 // the decision log then shows the status (or verification) the rule acted on.
 void note_subscriber_field(eval_context& ctx, const node& n) {
-    const field_value v = ctx.get(n.lhs.field);
+    const field_value v = lhs_value(ctx, n);
     std::string value;
     switch (v.type) {
         case field_type::text: value = std::string(v.text); break;
@@ -202,14 +228,14 @@ bool evaluate_node(eval_context& ctx, const node& n) {
         }
         case node::op::compare: return eval_compare(ctx, n);
         case node::op::in_values: {
-            const field_value v = ctx.get(n.lhs.field);
+            const field_value v = lhs_value(ctx, n);
             if (!v.present) return false;
             if (n.type == field_type::number) return std::find(n.number_values.begin(), n.number_values.end(), v.number) != n.number_values.end();
             return any_text(v, [&](std::string_view s) { return std::find(n.text_values.begin(), n.text_values.end(), s) != n.text_values.end(); });
         }
         case node::op::in_list: return eval_in_list(ctx, n);
         case node::op::text_test: {
-            const field_value v = ctx.get(n.lhs.field);
+            const field_value v = lhs_value(ctx, n);
             if (!v.present) return false;
             if (n.top == condition::text_op::icontains) {
                 if (v.type == field_type::text_set)
@@ -219,7 +245,7 @@ bool evaluate_node(eval_context& ctx, const node& n) {
             return any_text(v, [&](std::string_view s) { return text_test(n.top, s, n.rhs.text); });
         }
         case node::op::matches: {
-            const field_value v = ctx.get(n.lhs.field);
+            const field_value v = lhs_value(ctx, n);
             if (!v.present) return false;
             const regex_matcher& re = *ctx.ruleset().regexes[n.regex];
             const bool r = any_text(v, [&](std::string_view s) { return re.search(s); });
@@ -227,9 +253,9 @@ bool evaluate_node(eval_context& ctx, const node& n) {
                 ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, re.pattern(), {}, {}, 0, 0, {}});
             return r;
         }
-        case node::op::exists: return ctx.get(n.lhs.field).present;
+        case node::op::exists: return lhs_value(ctx, n).present;
         case node::op::bool_field: {
-            const field_value v = ctx.get(n.lhs.field);
+            const field_value v = lhs_value(ctx, n);
             return v.present && v.boolean;
         }
         case node::op::time_between: {

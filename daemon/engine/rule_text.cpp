@@ -20,7 +20,9 @@ const char* text_op_name(condition::text_op op) {
 
 std::string operand_text(const compiled_ruleset& rs, const operand& o) {
     switch (o.k) {
-        case operand::kind::field: return o.field.name();
+        case operand::kind::field:
+            if (o.except_list != operand::no_except) return fmt::format("{} except {}", o.field.name(), rs.lists[o.except_list]->name());
+            return o.field.name();
         case operand::kind::number: return fmt::format("{}", o.number);
         case operand::kind::text: return fmt::format("\"{}\"", o.text);
         case operand::kind::boolean: return o.boolean ? "true" : "false";

@@ -191,6 +191,11 @@ TEST_CASE("a malformed identity header is left out, a From with no user is anony
     CHECK(f.events.lines[0].find("asserted") == std::string::npos);
     CHECK(f.events.lines[0].find(R"("caller":"+84912345678")") != std::string::npos);
     CHECK(f.events.lines[1].find(R"("caller":"anonymous")") != std::string::npos);
+    // No user in the To nor the Request-URI (a probe of the host itself): the callee is
+    // anonymous too, and the call is still decided.
+    f.send("INVITE sip:@192.0.2.1 SIP/2.0\r\nFrom: <sip:100@10.0.0.1>;tag=y\r\nTo: <sip:@192.0.2.1>\r\nCall-ID: probe\r\nCSeq: 1 INVITE\r\n\r\n", 20);
+    REQUIRE(f.events.lines.size() == 3);
+    CHECK(f.events.lines[2].find(R"("caller":"100","callee":"anonymous")") != std::string::npos);
 }
 
 TEST_CASE("a forked call: the BYE that closes the other fork does not end the call") {

@@ -109,6 +109,9 @@ TEST_CASE("lists import: a file with a bad row changes nothing and names the lin
     CHECK(bad.output.find(file + ":3: value: 'login.scam.example.com': sms.domains holds registered domains") != std::string::npos);
     CHECK(bad.output.find("nothing imported") != std::string::npos);
     CHECK(cli("lists show " + common + " blocked_domains --json").output.find("vcb-secure.top") == std::string::npos);
+    // Not even the list the packs declare is created, and the audit holds nothing.
+    CHECK(bad.output.find("created list") == std::string::npos);
+    CHECK(cli("lists audit " + common).output.find(R"("action":"create","list":"blocked_domains")") == std::string::npos);
 
     std::ofstream(file) << "value,source,reason,expires\n"
                            "vcb-secure.top,police,phishing site,\n"
@@ -117,6 +120,7 @@ TEST_CASE("lists import: a file with a bad row changes nothing and names the lin
     INFO(good.output);
     CHECK(good.exit_code == 0);
     CHECK(good.output.find("2 added, 0 replaced") != std::string::npos);
+    CHECK(good.output.find("created list blocked_domains") != std::string::npos);
     const std::string sms = R"({"id":"s-1","kind":"sms.submit","caller":"0912000333","callee":"0987654321","sms":{"text":"Xac thuc tai https://login.vcb-secure.top/x"}})";
     const std::string reply = ask_until(d.port(), sms, R"("rule":"sms_links_blocked_domain")");
     INFO(reply);

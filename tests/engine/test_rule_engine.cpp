@@ -1125,3 +1125,73 @@ TEST_CASE("distinct of a set field counts its elements, and sum of a set or a se
     CHECK(texts(diags).find("RULES_BAD_AGGREGATE: an aggregate kept by a set field is compared with a number or a field, written on the left") !=
           std::string::npos);
 }
+
+TEST_CASE("FIELD except LIST tests the elements of a set the list does not hold: an official link does not make a phishing one official") {
+    auto e = load(R"(
+- list: trusted
+  items: [vietcombank.com.vn, .gov.vn]
+- rule: untrusted_link_with_lure
+  events: [sms.submit]
+  condition: sms.text_folded contains "bi khoa" and sms.domains except trusted exists
+  action: block
+  priority: critical
+- rule: bank_name_on_a_domain_not_its_own
+  events: [sms.submit]
+  condition: sms.domains except trusted icontains "vietcombank"
+  action: warn
+  priority: warning
+- rule: imitates_an_official_domain
+  events: [sms.submit]
+  condition: sms.lookalike_domains in trusted
+  action: block
+  priority: critical
+)");
+    REQUIRE(e);
+    const auto fired = [&](const std::string& text) {
+        engine::decision d;
+        e->decide(sms_with("x", t0, "+84912000001", text), d);
+        std::string out;
+        for (const auto& r : d.rules) out += (out.empty() ? "" : ",") + r.rule;
+        return out;
+    };
+    CHECK(fired("Tai khoan bi khoa https://vietcombank.com.vn") == "");
+    CHECK(fired("Tai khoan bi khoa https://moh.gov.vn/tb") == "");  // ".gov.vn" holds every domain under it
+    CHECK(fired("Tai khoan bi khoa https://xac-thuc.com/a https://vietcombank.com.vn") == "untrusted_link_with_lure");
+    CHECK(fired("Xem https://vietcombank-xacthuc.top/a va https://vietcombank.com.vn") == "bank_name_on_a_domain_not_its_own");
+    // Written with a digit zero: sms.domains holds it and its skeleton (the official name),
+    // sms.lookalike_domains only the skeleton of what imitates.
+    CHECK(fired("Xem https://vietc0mbank.com.vn/dn") == "imitates_an_official_domain");
+    CHECK(fired("Xem https://vietcombank.com.vn/dn") == "");
+
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(
+- list: l
+  items: [a]
+- rule: r
+  events: [sms.submit]
+  condition: sms.text except l contains "x"
+  action: warn
+  priority: warning
+)",
+                     &diags));
+    CHECK(texts(diags).find("RULES_TYPE_MISMATCH: 'except' filters the elements of a set field (sms.urls, sms.domains, sms.bank_accounts); 'sms.text' is text") !=
+          std::string::npos);
+    CHECK_FALSE(load(R"(
+- rule: r
+  events: [sms.submit]
+  condition: sms.domains except exists
+  action: warn
+  priority: warning
+)",
+                     &diags));
+    CHECK(texts(diags).find("expected a list name after 'except'") != std::string::npos);
+    CHECK_FALSE(load(R"(
+- rule: r
+  events: [sms.submit]
+  condition: sms.domains except nowhere exists
+  action: warn
+  priority: warning
+)",
+                     &diags));
+    CHECK(texts(diags).find("RULES_UNKNOWN_LIST: unknown list 'nowhere'") != std::string::npos);
+}

@@ -111,27 +111,53 @@ private:
         return out;
     }
 
-    // The list's row, created when the rule packs declare it; "" or why not.
-    std::string list_for_change(const std::string& name, intel::list_row& out) {
+    // Where a change goes: the list's row, or the kind the rule packs declare for a list the
+    // database does not hold yet (created only once the change is known to be good).
+    struct list_target {
         std::optional<intel::list_row> row;
-        if (auto err = editor_->find_list(name, row, now_ms()); !err.empty()) return err;
+        engine::intel_kind kind{};
+        std::string description;
+    };
+
+    // Reads only; "" or why the change cannot go there.
+    std::string resolve_list(const std::string& name, list_target& out) {
+        if (auto err = editor_->find_list(name, out.row, now_ms()); !err.empty()) return err;
         const auto decl = declared(name);
-        if (row) {
-            if (decl && decl->first != row->kind)
+        if (out.row) {
+            if (decl && decl->first != out.row->kind)
                 return fmt::format("the rule packs declare '{}' intel: {}, but the intel database holds it as a {} list", name, to_string(decl->first),
-                                   to_string(row->kind));
-            out = *row;
+                                   to_string(out.row->kind));
+            out.kind = out.row->kind;
             return {};
         }
         if (!decl)
             return fmt::format("no list '{}': declare it in a rule pack (- list: {} / intel: KIND) or create it with `ringfence lists create {} --kind KIND`",
                                name, name, name);
-        if (auto err = editor_->create_list(name, decl->first, decl->second, now_ms()); !err.empty()) return err;
-        std::fprintf(stderr, "created list %s (%s, as the rule packs declare it)\n", name.c_str(), std::string(to_string(decl->first)).c_str());
+        out.kind = decl->first;
+        out.description = decl->second;
+        return {};
+    }
+
+    // The target's row, creating the list the rule packs declare; "" or why not.
+    std::string list_row_of(const std::string& name, const list_target& t, intel::list_row& out) {
+        if (t.row) {
+            out = *t.row;
+            return {};
+        }
+        if (auto err = editor_->create_list(name, t.kind, t.description, now_ms()); !err.empty()) return err;
+        std::fprintf(stderr, "created list %s (%s, as the rule packs declare it)\n", name.c_str(), std::string(to_string(t.kind)).c_str());
+        std::optional<intel::list_row> row;
         editor_->find_list(name, row, now_ms());
         if (!row) return "the new list cannot be read back";
         out = *row;
         return {};
+    }
+
+    // The list's row, created when the rule packs declare it; "" or why not.
+    std::string list_for_change(const std::string& name, intel::list_row& out) {
+        list_target t;
+        if (auto err = resolve_list(name, t); !err.empty()) return err;
+        return list_row_of(name, t, out);
     }
 
     int create(const std::vector<std::string>& args) {
@@ -217,10 +243,10 @@ private:
         if (size > max_import_bytes) return fail(fmt::format("{}: {} bytes; split files over {} bytes", file, size, max_import_bytes));
         std::string text, why;
         if (!common::read_text_file(file, text, why)) return fail(fmt::format("{}: cannot read: {}", file, why));
-        intel::list_row list;
-        if (auto err = list_for_change(p.words[0], list); !err.empty()) return fail(err);
+        list_target target;
+        if (auto err = resolve_list(p.words[0], target); !err.empty()) return fail(err);
         const std::int64_t now = now_ms();
-        const auto rows = intel::read_import(text, *format, {list.kind, *plan_, *zone_, now});
+        const auto rows = intel::read_import(text, *format, {target.kind, *plan_, *zone_, now});
         if (!rows.ok()) {
             for (const auto& pr : rows.problems) {
                 // A problem of the whole file (empty, too many problems to list) has no line.
@@ -229,6 +255,8 @@ private:
             }
             return fail(fmt::format("{}: nothing imported (fix every problem and import the file again)", file));
         }
+        intel::list_row list;  // a declared list is created only for a file that imports
+        if (auto err = list_row_of(p.words[0], target, list); !err.empty()) return fail(err);
         std::int64_t added = 0, replaced = 0;
         if (auto err = editor_->import(list, rows.rows, file, common::sha256_hex(text), now, added, replaced); !err.empty())
             return fail(fmt::format("{}: nothing imported: {}", file, err));

@@ -130,6 +130,9 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     // anonymous@anonymous.invalid does: the call is still decided, its caller a name.
     if (d.caller.empty()) d.caller = "anonymous";
     assign_unescaped_user(d.callee, !m.to.user.empty() ? m.to.user : m.request_user);
+    // No user in the To nor in the Request-URI (INVITE sip:@10.0.0.1, a probe of the host
+    // itself, as scanners send): still a call to decide, its callee a name.
+    if (d.callee.empty()) d.callee = "anonymous";
     assign_unescaped_user(d.asserted, asserted_user(m));
     if (!acceptable_identity(d.asserted, false)) d.asserted.clear();
     assign_unescaped_user(d.diversion, m.diversion.user);

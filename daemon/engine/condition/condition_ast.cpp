@@ -10,6 +10,8 @@ value clone_value(const value& v) {
     out.lit = v.lit;
     if (v.agg) out.agg = clone(*v.agg);
     out.where = v.where;
+    out.except_list = v.except_list;
+    out.except_where = v.except_where;
     return out;
 }
 

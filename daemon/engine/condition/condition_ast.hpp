@@ -66,6 +66,9 @@ struct value {
     literal lit;                     // when !is_aggregate
     std::shared_ptr<aggregate> agg;  // when is_aggregate (shared: macros may be expanded into several rules)
     span where;
+    // `FIELD except LIST`: the elements of a set field the list does not hold; empty when none.
+    std::string except_list;
+    span except_where;
 };
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };

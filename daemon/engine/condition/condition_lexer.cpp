@@ -17,7 +17,7 @@ struct keyword {
     token_kind kind;
 };
 
-constexpr std::array<keyword, 18> keywords{{
+constexpr std::array<keyword, 19> keywords{{
     {"and", "'and'", token_kind::kw_and},
     {"or", "'or'", token_kind::kw_or},
     {"not", "'not'", token_kind::kw_not},
@@ -36,6 +36,7 @@ constexpr std::array<keyword, 18> keywords{{
     {"by", "'by'", token_kind::kw_by},
     {"within", "'within'", token_kind::kw_within},
     {"for", "'for'", token_kind::kw_for},
+    {"except", "'except'", token_kind::kw_except},
 }};
 
 struct duration_unit {

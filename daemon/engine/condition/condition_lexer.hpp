@@ -59,6 +59,7 @@ enum class token_kind : std::uint8_t {
     kw_by,
     kw_within,
     kw_for,
+    kw_except,
 };
 
 struct token {

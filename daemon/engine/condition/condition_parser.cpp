@@ -325,6 +325,16 @@ class parser {
         const std::uint32_t start = current().offset;
         value lhs;
         if (!operand(lhs)) return nullptr;
+        if (at(token_kind::kw_except)) {
+            const token& kw = advance();
+            if (lhs.is_aggregate)
+                return fail(kw, "'except' filters the elements of a set field, not an aggregate");
+            if (!at(token_kind::identifier))
+                return fail(current(), "expected a list name after 'except' but found " + describe(current()));
+            const token& list = advance();
+            lhs.except_list = std::string(list.text);
+            lhs.except_where = span_of(list);
+        }
         expr_ptr e;
         const token& op = current();
         if (const auto cmp = comparison(op.kind)) {
@@ -363,7 +373,7 @@ class parser {
         } else if (op.kind == token_kind::kw_exists) {
             advance();
             e = node(expr::kind::exists);
-        } else if (!lhs.is_aggregate && lhs.lit.kind == literal::type::identifier) {
+        } else if (!lhs.is_aggregate && lhs.lit.kind == literal::type::identifier && lhs.except_list.empty()) {
             e = node(expr::kind::bare);
         } else {
             return fail(op, "expected an operator after " +

@@ -11,8 +11,9 @@
 //   primary     = "(" or_expr ")"
 //               | "time.between" "(" TIME "," TIME ")"  (* an IDENT spelled so, followed by "(" *)
 //               | predicate ;
-//   predicate   = operand [ suffix ] ;                   (* no suffix: bare, operand must be IDENT
-//   *) suffix      = cmp_op operand
+//   predicate   = operand [ "except" IDENT ] [ suffix ] ;  (* no suffix: bare, operand must be
+//                 IDENT without except; except: the elements of a set field not in the list *)
+//   suffix      = cmp_op operand
 //               | "in" "(" literal { "," literal } ")"   (* in_values *)
 //               | ( "in" | "prefix_in" | "contains_any" | "icontains_any" ) IDENT   (* in_list *)
 //               | text_op literal                        (* text_test *)

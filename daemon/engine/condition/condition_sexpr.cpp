@@ -95,6 +95,16 @@ void append(std::string& out, const aggregate& a) {
 }
 
 void append(std::string& out, const value& v) {
+    if (!v.except_list.empty()) {
+        value plain;
+        plain.lit = v.lit;
+        out.append("(except ");
+        append(out, plain);
+        out.push_back(' ');
+        out.append(v.except_list);
+        out.push_back(')');
+        return;
+    }
     if (v.is_aggregate && v.agg)
         append(out, *v.agg);
     else if (v.is_aggregate)

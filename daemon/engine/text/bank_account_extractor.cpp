@@ -301,8 +301,12 @@ class account_scanner {
         if (const mention* m = introducing_word(fs); m != nullptr && m->has(role_not_account))
             return;
         if (phone_shaped(start) && !number_word_right_before(fs) && !bank_right_after(fe)) return;
+        // A password word after the number marks a login ("Tai khoan: 0839357477 - Mat khau")
+        // only for a number a login can be (a phone number or shorter) with no bank named
+        // next to it: "STK 0011004012345 Vietcombank, code 1" is an account and a code word.
+        const bool login_shaped = digits_.size() <= 10 && bank_for(fs, fe).empty();
         if (mention_near(role_otp, fs, fe, digits_.size() <= 8 ? otp_before_window : 0,
-                         otp_after_window))
+                         login_shaped ? otp_after_window : 0))
             return;
         if (!mention_near(role_account, fs, fe, word_window, word_window)) return;
         emit(bank_for(fs, fe));

@@ -30,8 +30,9 @@
 //     that says what the number is introduces another kind (hotline, lien he, cskh, tb,
 //     thue bao, ref, nd, ma giao dich, cccd, ...) rather than an account (stk, tai khoan);
 //   - one-time passwords and logins: 6-8 digits with an OTP word (otp, ma xac thuc, ma xac
-//     minh, code, mat khau, ...) within 60 characters before, or any length with one within
-//     20 after ("Tai khoan: 0839357477 - Mat khau: ...");
+//     minh, code, mat khau, ...) within 60 characters before, or up to 10 digits with no bank
+//     named next to it and one within 20 after ("Tai khoan: 0839357477 - Mat khau: ...");
+//     "STK 0011004012345 Vietcombank, code 1" is an account;
 //   - amounts: a unit after it (d/đ, vnd, dong, k, tr, trieu, ty, usd, %, ₫), a money word
 //     or sign right before it (vnd, usd, so tien, $), or thousands grouping with dots
 //     ("50.000", "1.000.000");

@@ -25,4 +25,15 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
     }
 }
 
+void collect_lookalike_domains(std::span<const std::string> urls, std::vector<std::string>& out) {
+    out.clear();
+    std::string domain;
+    for (const std::string& url : urls) {
+        registered_domain(url_host(url), domain);
+        if (domain.empty() || domain.find(':') != std::string::npos) continue;
+        std::string skeleton = unfold_lookalike(domain);
+        if (skeleton != domain && std::find(out.begin(), out.end(), skeleton) == out.end()) out.push_back(std::move(skeleton));
+    }
+}
+
 }  // namespace ringfence::engine::text

@@ -17,4 +17,10 @@ namespace ringfence::engine::text {
 
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out);
 
+// sms.lookalike_domains: out is replaced by, for each URL in order whose registered domain
+// differs from its look-alike skeleton (it is written with characters that imitate others:
+// "vietc0mbank.com.vn", "vietcornbank.com.vn", Cyrillic letters), that skeleton, each once.
+// A domain written plainly gives nothing, so an official domain is never here.
+void collect_lookalike_domains(std::span<const std::string> urls, std::vector<std::string>& out);
+
 }  // namespace ringfence::engine::text

@@ -110,6 +110,8 @@ TEST_CASE("comparison operators and operands") {
 TEST_CASE("every suffix: lists, value lists, text tests, exists, bare") {
     check_all({
         {"sms.domains in blocked_domains", "(in_list in sms.domains blocked_domains)"},
+        {"sms.domains except trusted exists", "(exists (except sms.domains trusted))"},
+        {"sms.domains except trusted icontains_any brands", "(in_list icontains_any (except sms.domains trusted) brands)"},
         {"caller.e164 prefix_in premium_prefixes",
          "(in_list prefix_in caller.e164 premium_prefixes)"},
         {"sms.text contains_any scam_words", "(in_list contains_any sms.text scam_words)"},

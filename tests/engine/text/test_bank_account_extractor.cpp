@@ -66,6 +66,14 @@ TEST_CASE("extract_bank_accounts: OTPs, amounts and dates near bank words are no
     CHECK(accounts("tai khoan het han ngay 13.12.2022 hoac 2022-12-13") == list{});
 }
 
+TEST_CASE("extract_bank_accounts: a code word after an account with a bank named, or after a long number, does not hide it") {
+    CHECK(accounts("Chuyen khoan vao STK 0011004012345 Vietcombank, code 1") == list{"VCB:0011004012345", "0011004012345"});
+    CHECK(accounts("Chuyen khoan vao STK 0011004012345 pin 1") == list{"0011004012345"});
+    CHECK(accounts("tk vcb: 0011.00.4012345 otp") == list{"VCB:0011004012345", "0011004012345"});
+    // A login (a phone-shaped number and no bank) stays out.
+    CHECK(accounts("Tai khoan: 0839357477 - Mat khau: abc123") == list{});
+}
+
 TEST_CASE(
     "extract_bank_accounts: charity appeals list several accounts, dotted and phone-shaped ones "
     "too") {
