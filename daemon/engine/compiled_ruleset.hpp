@@ -69,6 +69,7 @@ struct aggregate_def {
     std::uint32_t where = no_node;  // filter evaluated on the counted record
     bool has_by = false;
     field_ref by;
+    std::uint32_t by_except = operand::no_except;  // `by SET except LIST`: elements in lists[by_except] are no keys
     bool has_of = false;
     field_ref of;
     std::int64_t window_ms = 0;

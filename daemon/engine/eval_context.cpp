@@ -304,12 +304,14 @@ bool eval_context::set_keyed(std::uint32_t a) const {
     return key != nullptr && key->def->type == field_type::text_set;
 }
 
-void eval_context::set_keys(const field_ref& f, std::vector<std::string_view>& out) {
+void eval_context::set_keys(const field_ref& f, std::vector<std::string_view>& out, std::uint32_t except_list) {
     out.clear();
     const field_value v = get(f);
     if (!v.present || v.type != field_type::text_set || v.set == nullptr) return;
+    const list_matcher* except = except_list == operand::no_except ? nullptr : rs_.lists[except_list].get();
     for (const std::string& e : *v.set) {
         if (e.empty() || std::find(out.begin(), out.end(), std::string_view(e)) != out.end()) continue;
+        if (except != nullptr && except->match(e)) continue;
         out.push_back(e);
         if (out.size() == max_set_keys) break;
     }
@@ -328,7 +330,8 @@ const std::vector<std::pair<std::string_view, double>>& eval_context::aggregate_
     const aggregate_def& d = rs_.aggregates[a];
     auto& elements = agg_elements_[a];
     elements.clear();
-    set_keys(d.has_for ? d.for_field : d.by, keys_scratch_);
+    // Read `for` a set: its elements as they are; `by` a set: as the state was fed.
+    set_keys(d.has_for ? d.for_field : d.by, keys_scratch_, d.has_for ? operand::no_except : d.by_except);
     for (const std::string_view key : keys_scratch_) elements.emplace_back(key, windows_.value(d.spec_id, key, rec_->time_ms));
     agg_ready_[a] = 1;
     return elements;

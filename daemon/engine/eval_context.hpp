@@ -68,7 +68,8 @@ public:
     // The elements of f's set a window-state key is made of: each once, at most
     // max_set_keys of them (views valid for the record).
     static constexpr std::size_t max_set_keys = 32;
-    void set_keys(const field_ref& f, std::vector<std::string_view>& out);
+    // Elements that lists[except_list] holds are left out (operand::no_except: none).
+    void set_keys(const field_ref& f, std::vector<std::string_view>& out, std::uint32_t except_list = operand::no_except);
     // The key of d from this record (a view into the record, or into text this context keeps
     // until the next record); empty when the record has no value for it.
     std::string_view key_of(const aggregate_def& d);

@@ -776,6 +776,21 @@ private:
             }
             d.has_by = true;
             d.by = *f;
+            if (!a.by_except.empty()) {
+                if (f->def->type != field_type::text_set) {
+                    error(a.by_except_where.offset, "RULES_BAD_AGGREGATE",
+                          fmt::format("'by {} except {}': except leaves elements of a set out, and '{}' is {}", a.by_field, a.by_except, a.by_field,
+                                      to_string(f->def->type)));
+                    mask_ = saved_mask;
+                    return no_node;
+                }
+                const auto list = list_index(a.by_except, list_use::exact, a.by_except_where.offset, *f);
+                if (list == no_node) {
+                    mask_ = saved_mask;
+                    return no_node;
+                }
+                d.by_except = list;
+            }
         }
         if (d.fn == state::window_function::outgoing_share && (!d.has_by || d.by.id != field_id::caller_e164)) {
             error(a.where_span.offset, "RULES_BAD_AGGREGATE", "outgoing_share counts a subscriber's calls both ways: write it 'by caller.e164'");
@@ -807,7 +822,8 @@ private:
         }
         mask_ = saved_mask;
         d.text = aggregate_text(a, d, where_source(a), source_of(a.window_where));
-        d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, a.by_field, d.window_ms);
+        const std::string by_text = a.by_except.empty() ? a.by_field : a.by_field + " except " + a.by_except;
+        d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, by_text, d.window_ms);
         std::optional<field_ref> read_at;
         if (!a.for_field.empty()) {
             read_at = find_field(a.for_field);
@@ -876,6 +892,7 @@ private:
         s += a.event_kind;
         if (a.where) s += " where " + where;
         if (!a.by_field.empty()) s += " by " + a.by_field;
+        if (!a.by_except.empty()) s += " except " + a.by_except;
         s += " within " + (window != "…" ? window : format_duration(d.window_ms));  // as written: 24h stays 24h
         if (d.has_for) s += " for " + d.for_field.name();
         s += ")";

@@ -102,7 +102,7 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
         const bool keyed_by_set = d.has_by && d.by.def->type == field_type::text_set;
         set_keys.clear();
         if (keyed_by_set) {
-            ctx.set_keys(d.by, set_keys);
+            ctx.set_keys(d.by, set_keys, d.by_except);
         } else if (const std::string_view key = ctx.key_of(d); !key.empty()) {
             set_keys.push_back(key);
         }

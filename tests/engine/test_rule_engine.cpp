@@ -1195,3 +1195,39 @@ TEST_CASE("FIELD except LIST tests the elements of a set the list does not hold:
                      &diags));
     CHECK(texts(diags).find("RULES_UNKNOWN_LIST: unknown list 'nowhere'") != std::string::npos);
 }
+
+TEST_CASE("by SET except LIST keeps no key for the elements the list holds") {
+    auto e = load(R"(
+- list: exempt
+  items: [zalo.me]
+- rule: link_from_two_senders
+  events: [sms.submit]
+  condition: distinct(caller.e164 of sms.submit by sms.domains except exempt within 1h) >= 2
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    engine::decision d;
+    e->decide(sms_with("s1", t0, "+84912000001", "https://zalo.me/g/a"), d);
+    e->decide(sms_with("s2", t0 + 1000, "+84912000002", "https://zalo.me/g/b"), d);
+    CHECK(d.final_action == action::allow);  // zalo.me is no key
+    e->decide(sms_with("s3", t0 + 2000, "+84912000003", "https://zalo.me/g/c https://camp.example.com/1"), d);
+    CHECK(d.final_action == action::allow);
+    e->decide(sms_with("s4", t0 + 3000, "+84912000004", "https://camp.example.com/2"), d);
+    REQUIRE(d.final_action == action::warn);
+    CHECK(d.rules[0].evidence_json ==
+          R"x({"aggregates":[{"aggregate":"distinct(caller.e164 of sms.submit by sms.domains except exempt within 1h)","key":"example.com","value":2,"op":">=","threshold":2}]})x");
+
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(
+- list: exempt
+  items: [x]
+- rule: r
+  events: [sms.submit]
+  condition: count(sms.submit by caller.e164 except exempt within 1h) > 1
+  action: warn
+  priority: warning
+)",
+                     &diags));
+    CHECK(texts(diags).find("'by caller.e164 except exempt': except leaves elements of a set out, and 'caller.e164' is text") != std::string::npos);
+}

@@ -29,6 +29,8 @@ std::shared_ptr<aggregate> clone(const aggregate& a) {
     out->for_field = a.for_field;
     out->for_where = a.for_where;
     out->by_where = a.by_where;
+    out->by_except = a.by_except;
+    out->by_except_where = a.by_except_where;
     out->window_ms = a.window_ms;
     out->where_span = a.where_span;
     return out;

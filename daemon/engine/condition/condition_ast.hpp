@@ -50,6 +50,8 @@ struct aggregate {
     expr_ptr where;            // optional filter on the counted events
     std::string by_field;      // the key ("caller.e164"); empty when not given
     span by_where;
+    std::string by_except;     // `by SET except LIST`: the elements kept as keys leave the list's out
+    span by_except_where;
     std::int64_t window_ms = 0;
     span window_where;         // the duration after `within`
     // "for FIELD": read the state of the key this record has in FIELD, not in by_field (the

@@ -539,6 +539,14 @@ class parser {
             const token& key = advance();
             agg->by_field = std::string(key.text);
             agg->by_where = span_of(key);
+            if (at(token_kind::kw_except)) {
+                advance();
+                if (!at(token_kind::identifier))
+                    return fail(current(), "expected a list name after 'except' but found " + describe(current()));
+                const token& list = advance();
+                agg->by_except = std::string(list.text);
+                agg->by_except_where = span_of(list);
+            }
             expected_next = "expected 'within'";
         }
         if (!at(token_kind::kw_within))

@@ -22,7 +22,7 @@
 //   text_op     = "startswith" | "endswith" | "contains" | "icontains" | "matches" ;
 //   operand     = aggregate | literal ;
 //   literal     = IDENT | STRING | [ "-" ] NUMBER | DURATION | TIME ;   (* "-" directly before *)
-//   aggregate   = agg_fn "(" [ IDENT "of" ] IDENT [ "where" or_expr ] [ "by" IDENT ]
+//   aggregate   = agg_fn "(" [ IDENT "of" ] IDENT [ "where" or_expr ] [ "by" IDENT [ "except" IDENT ] ]
 //                 "within" DURATION [ "for" IDENT ] ")" ;
 //   agg_fn      = "count" | "distinct" | "ratio" | "sum" | "outgoing_share" ;
 //                 (* IDENTs spelled so, followed by "("; otherwise plain identifiers *)

@@ -84,6 +84,10 @@ void append(std::string& out, const aggregate& a) {
     if (!a.by_field.empty()) {
         out.append(" by ");
         out.append(a.by_field);
+        if (!a.by_except.empty()) {
+            out.append(" except ");
+            out.append(a.by_except);
+        }
     }
     out.append(" within ");
     append_integer(out, a.window_ms);
