@@ -12,6 +12,7 @@
 #include "engine/text/sms_domains.hpp"
 #include "engine/text/text_fold.hpp"
 #include "engine/text/url_extractor.hpp"
+#include "engine/text/url_key.hpp"
 
 namespace ringfence::engine {
 
@@ -57,7 +58,8 @@ eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& 
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
-    folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = false;
+    folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = lookalikes_ready_ = false;
+    excepts_used_ = 0;
     minute_ = -1;
     day_.reset();
     ip_country_ready_ = false;
@@ -91,7 +93,6 @@ void eval_context::derive_urls() {
     domains_.clear();
     text::extract_urls(plain_text(), urls_);
     text::collect_sms_domains(urls_, domains_);
-    text::collect_lookalike_domains(urls_, lookalike_domains_);
     urls_ready_ = true;
 }
 
@@ -243,6 +244,10 @@ field_value eval_context::get(const field_ref& f) {
             derive_urls();
             field_value v;
             v.type = field_type::text_set;
+            if (f.id == field_id::sms_lookalike_domains && !lookalikes_ready_) {  // only for the rules that read it
+                text::collect_lookalike_domains(urls_, lookalike_domains_);
+                lookalikes_ready_ = true;
+            }
             v.set = f.id == field_id::sms_urls ? &urls_ : f.id == field_id::sms_domains ? &domains_ : &lookalike_domains_;
             v.present = !v.set->empty();
             return v;
@@ -296,6 +301,30 @@ std::string_view eval_context::key_text(const field_ref& f) {
         case field_type::text_set: return {};
     }
     return {};
+}
+
+const std::vector<std::string>& eval_context::set_except(const field_ref& f, std::uint32_t list, const std::vector<std::string>& values) {
+    for (std::size_t i = 0; i < excepts_used_; ++i)
+        if (excepts_[i].field == f.id && excepts_[i].list == list) return excepts_[i].kept;
+    if (excepts_used_ == excepts_.size()) excepts_.emplace_back();
+    except_result& r = excepts_[excepts_used_++];
+    r.field = f.id;
+    r.list = list;
+    std::size_t used = 0;
+    const list_matcher& matcher = *rs_.lists[list];
+    thread_local std::string key;
+    for (const std::string& element : values) {
+        std::string_view probe = element;
+        if (f.id == field_id::sms_urls) {  // URL lists hold keys (as `in` compares them)
+            text::url_key(element, key);
+            if (!key.empty()) probe = key;
+        }
+        if (matcher.match(probe)) continue;
+        if (used == r.kept.size()) r.kept.emplace_back();
+        r.kept[used++].assign(element);
+    }
+    r.kept.resize(used);
+    return r.kept;
 }
 
 bool eval_context::set_keyed(std::uint32_t a) const {

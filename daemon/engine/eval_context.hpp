@@ -65,6 +65,9 @@ public:
     bool set_keyed(std::uint32_t a) const;
     const std::vector<std::pair<std::string_view, double>>& aggregate_elements(std::uint32_t a);
     void add_aggregate_element(std::uint32_t a, std::string_view key, double v);
+    // `f except list`: the elements of f's set (values) the list does not hold, kept until the
+    // next record.
+    const std::vector<std::string>& set_except(const field_ref& f, std::uint32_t list, const std::vector<std::string>& values);
     // The elements of f's set a window-state key is made of: each once, at most
     // max_set_keys of them (views valid for the record).
     static constexpr std::size_t max_set_keys = 32;
@@ -112,6 +115,7 @@ private:
     std::vector<std::string> urls_;
     std::vector<std::string> domains_;
     std::vector<std::string> lookalike_domains_;
+    bool lookalikes_ready_ = false;
     bool accounts_ready_ = false;
     std::vector<std::string> accounts_;
     // The SMS text as URL and account extraction read it (text::unmask_ascii): the record's
@@ -141,6 +145,13 @@ private:
     std::vector<std::uint8_t> agg_ready_;
     std::vector<std::vector<std::pair<std::string_view, double>>> agg_elements_;  // set-keyed aggregates
     std::vector<std::string_view> keys_scratch_;
+    struct except_result {
+        field_id field;
+        std::uint32_t list;
+        std::vector<std::string> kept;
+    };
+    std::vector<except_result> excepts_;  // this record's; the first excepts_used_ are live
+    std::size_t excepts_used_ = 0;
 };
 
 // Evaluates node n for the context's record.

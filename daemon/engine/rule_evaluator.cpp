@@ -37,28 +37,14 @@ double number_of(eval_context& ctx, const operand& o) {
 }
 
 // The value the test reads on the left: the field, or with `FIELD except LIST` the elements of
-// the set that the list does not hold (in a per-thread copy: a test reads one left side at a
-// time).
+// the set that the list does not hold (worked out once per record for each field and list:
+// a macro such as `untrusted_link` is expanded into several rules).
 field_value lhs_value(eval_context& ctx, const node& n) {
     field_value v = ctx.get(n.lhs.field);
     if (n.lhs.except_list == operand::no_except || !v.present || v.type != field_type::text_set || v.set == nullptr) return v;
-    thread_local std::vector<std::string> kept;
-    thread_local std::string key;
-    std::size_t used = 0;
-    const list_matcher& list = *ctx.ruleset().lists[n.lhs.except_list];
-    for (const std::string& element : *v.set) {
-        std::string_view probe = element;
-        if (n.lhs.field.id == field_id::sms_urls) {  // URL lists hold keys (as `in` compares them)
-            text::url_key(element, key);
-            if (!key.empty()) probe = key;
-        }
-        if (list.match(probe)) continue;
-        if (used == kept.size()) kept.emplace_back();
-        kept[used++].assign(element);
-    }
-    kept.resize(used);
+    const std::vector<std::string>& kept = ctx.set_except(n.lhs.field, n.lhs.except_list, *v.set);
     v.set = &kept;
-    v.present = used > 0;
+    v.present = !kept.empty();
     return v;
 }
 
