@@ -60,6 +60,7 @@ void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
     folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = lookalikes_ready_ = false;
     excepts_used_ = 0;
+    url_keys_ready_ = false;
     minute_ = -1;
     day_.reset();
     ip_country_ready_ = false;
@@ -92,7 +93,7 @@ void eval_context::derive_urls() {
     urls_.clear();
     domains_.clear();
     text::extract_urls(plain_text(), urls_);
-    text::collect_sms_domains(urls_, domains_);
+    text::collect_sms_domains(urls_, domains_, &written_domains_);
     urls_ready_ = true;
 }
 
@@ -303,6 +304,17 @@ std::string_view eval_context::key_text(const field_ref& f) {
     return {};
 }
 
+namespace {
+
+// The account number of an sms.bank_accounts element: "VCB:0011004012345" and
+// "0011004012345" are one account.
+std::string_view account_digits(std::string_view element) {
+    const std::size_t colon = element.find(':');
+    return colon == std::string_view::npos ? element : element.substr(colon + 1);
+}
+
+}  // namespace
+
 const std::vector<std::string>& eval_context::set_except(const field_ref& f, std::uint32_t list, const std::vector<std::string>& values) {
     for (std::size_t i = 0; i < excepts_used_; ++i)
         if (excepts_[i].field == f.id && excepts_[i].list == list) return excepts_[i].kept;
@@ -313,18 +325,43 @@ const std::vector<std::string>& eval_context::set_except(const field_ref& f, std
     std::size_t used = 0;
     const list_matcher& matcher = *rs_.lists[list];
     thread_local std::string key;
+    thread_local std::vector<std::string_view> listed_accounts;
+    listed_accounts.clear();
+    if (f.id == field_id::sms_bank_accounts) {
+        // An account the list holds in either form (with its bank code or bare) is left out
+        // in both forms.
+        for (const std::string& element : values)
+            if (matcher.match(element)) listed_accounts.push_back(account_digits(element));
+    }
     for (const std::string& element : values) {
-        std::string_view probe = element;
-        if (f.id == field_id::sms_urls) {  // URL lists hold keys (as `in` compares them)
-            text::url_key(element, key);
-            if (!key.empty()) probe = key;
+        if (f.id == field_id::sms_bank_accounts) {
+            if (std::find(listed_accounts.begin(), listed_accounts.end(), account_digits(element)) != listed_accounts.end()) continue;
+        } else {
+            std::string_view probe = element;
+            if (f.id == field_id::sms_urls) {  // URL lists hold keys (as `in` compares them)
+                text::url_key(element, key);
+                if (!key.empty()) probe = key;
+            }
+            if (matcher.match(probe)) continue;
         }
-        if (matcher.match(probe)) continue;
         if (used == r.kept.size()) r.kept.emplace_back();
         r.kept[used++].assign(element);
     }
     r.kept.resize(used);
     return r.kept;
+}
+
+const std::vector<std::string>& eval_context::url_keys() {
+    if (!url_keys_ready_) {
+        derive_urls();
+        url_keys_.resize(urls_.size());
+        for (std::size_t i = 0; i < urls_.size(); ++i) {
+            text::url_key(urls_[i], url_keys_[i]);
+            if (url_keys_[i].empty()) url_keys_[i] = urls_[i];
+        }
+        url_keys_ready_ = true;
+    }
+    return url_keys_;
 }
 
 bool eval_context::set_keyed(std::uint32_t a) const {
@@ -337,11 +374,28 @@ void eval_context::set_keys(const field_ref& f, std::vector<std::string_view>& o
     out.clear();
     const field_value v = get(f);
     if (!v.present || v.type != field_type::text_set || v.set == nullptr) return;
+    // Each element in the one form that names it once: a URL by its key (as lists compare
+    // it), a link by its registered domain as written (not also its look-alike form), an
+    // account by its digits (not also with its bank code).
+    const std::vector<std::string>* source = v.set;
     const list_matcher* except = except_list == operand::no_except ? nullptr : rs_.lists[except_list].get();
-    for (const std::string& e : *v.set) {
-        if (e.empty() || std::find(out.begin(), out.end(), std::string_view(e)) != out.end()) continue;
-        if (except != nullptr && except->match(e)) continue;
-        out.push_back(e);
+    if (f.id == field_id::sms_urls) {
+        source = &url_keys();
+    } else if (f.id == field_id::sms_domains) {
+        source = &written_domains_;
+    } else if (f.id == field_id::sms_bank_accounts && except != nullptr) {
+        source = &set_except(f, except_list, *v.set);  // leaves an account out in both forms
+        except = nullptr;
+    }
+    for (const std::string& e : *source) {
+        std::string_view key = e;
+        if (f.id == field_id::sms_bank_accounts) {
+            if (e.find(':') != std::string::npos) continue;  // its bare form follows it
+            key = account_digits(e);
+        }
+        if (key.empty() || std::find(out.begin(), out.end(), key) != out.end()) continue;
+        if (except != nullptr && except->match(key)) continue;
+        out.push_back(key);
         if (out.size() == max_set_keys) break;
     }
 }

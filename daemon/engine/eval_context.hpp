@@ -116,6 +116,10 @@ private:
     std::vector<std::string> domains_;
     std::vector<std::string> lookalike_domains_;
     bool lookalikes_ready_ = false;
+    std::vector<std::string> written_domains_;  // registered domains as written, each once (aggregate keys)
+    std::vector<std::string> url_keys_;         // url_key of each URL (aggregate keys)
+    bool url_keys_ready_ = false;
+    const std::vector<std::string>& url_keys();
     bool accounts_ready_ = false;
     std::vector<std::string> accounts_;
     // The SMS text as URL and account extraction read it (text::unmask_ascii): the record's

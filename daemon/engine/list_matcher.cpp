@@ -32,7 +32,7 @@ public:
         // ".gov.vn" holds moh.gov.vn: each tail of the domain from a dot on.
         if (suffixes_)
             for (std::size_t dot = v.find('.'); dot != std::string_view::npos; dot = v.find('.', dot + 1))
-                if (set_.contains(v.substr(dot))) return v;
+                if (set_.contains(v.substr(dot))) return v.substr(dot);  // the item, for the evidence
         return std::nullopt;
     }
     std::size_t size() const override { return set_.size(); }

@@ -596,6 +596,8 @@ private:
         const YAML::Node expect = f.node("expect");
         if (!expect.IsSequence()) {
             f.error(item["test"], "MISSING_KEY", fmt::format("test '{}' needs 'expect' (a list of {{id, action, rules}})", t.name));
+        } else if (expect.size() == 0) {
+            f.error(expect, "MISSING_KEY", fmt::format("test '{}' expects nothing: give at least one expectation", t.name));
         } else {
             for (const auto& e : expect) {
                 common::yaml_fields ef(e, file_, "expect", code_prefix, diags_);
@@ -608,8 +610,11 @@ private:
                 x.rules_include = ef.get_string_list("rules_include");
                 x.rules_exclude = ef.get_string_list("rules_exclude");
                 // The action may be left out when the rules are what the test is about: a
-                // pack's test then holds whatever other packs run beside it.
-                if (!ef.has("action") && !ef.has("rules") && !ef.has("rules_include") && !ef.has("rules_exclude"))
+                // pack's test then holds whatever other packs run beside it. Something must
+                // be checked: `rules: []` (no rule fired) does; empty include/exclude lists do not.
+                const bool checks = ef.has("action") || ef.has("rules") || (x.rules_include && !x.rules_include->empty()) ||
+                                    (x.rules_exclude && !x.rules_exclude->empty());
+                if (!checks)
                     ef.error(e, "MISSING_KEY", "an expectation needs an 'action', or 'rules', 'rules_include' or 'rules_exclude'");
                 ef.reject_unknown_keys();
                 t.expect.push_back(std::move(x));

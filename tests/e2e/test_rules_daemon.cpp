@@ -277,3 +277,44 @@ TEST_CASE("ringfence rules test: rules_include and rules_exclude check a pack's 
     CHECK(r.output.find("record 'a1'") == std::string::npos);
     CHECK(r.output.find("0 passed, 1 failed") != std::string::npos);
 }
+
+TEST_CASE("ringfence rules test: an expectation must check something, and names only rules that are loaded") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1m) >= 2
+  action: block
+  priority: critical
+- test: vacuous
+  records:
+    - {id: a1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000001", callee: "0987000001"}
+  expect:
+    - {id: a1, rules_include: [], rules_exclude: []}
+- test: nothing
+  records:
+    - {id: b1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000001", callee: "0987000001"}
+  expect: []
+)";
+    const auto checked = run_cli_status("rules check " + pack.string());
+    INFO(checked.output);
+    CHECK(checked.exit_code == 1);
+    CHECK(checked.output.find("an expectation needs an 'action', or 'rules', 'rules_include' or 'rules_exclude'") != std::string::npos);
+    CHECK(checked.output.find("test 'nothing' expects nothing: give at least one expectation") != std::string::npos);
+
+    std::ofstream(pack) << R"(- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1m) >= 2
+  action: block
+  priority: critical
+- test: misspelt
+  records:
+    - {id: a1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000001", callee: "0987000001"}
+  expect:
+    - {id: a1, rules_exclude: [brust]}
+)";
+    const auto r = run_cli_status("rules test " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code != 0);
+    CHECK(r.output.find("record 'a1': no loaded pack defines a rule 'brust'") != std::string::npos);
+}

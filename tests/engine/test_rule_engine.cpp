@@ -1231,3 +1231,70 @@ TEST_CASE("by SET except LIST keeps no key for the elements the list holds") {
                      &diags));
     CHECK(texts(diags).find("'by caller.e164 except exempt': except leaves elements of a set out, and 'caller.e164' is text") != std::string::npos);
 }
+
+TEST_CASE("set-kept aggregates count a link by its key, a domain as written and an account once, whatever its forms") {
+    auto e = load(R"(
+- list: mine
+  items: ["vcb: 0011.00.4012345"]
+- rule: url_from_three
+  events: [sms.submit]
+  condition: count(sms.submit by sms.urls within 1h) >= 3
+  action: warn
+  priority: warning
+- rule: accounts
+  events: [sms.submit]
+  condition: distinct(sms.bank_accounts of sms.submit by caller.e164 within 1h) >= 2
+  action: warn
+  priority: warning
+- rule: domains
+  events: [sms.submit]
+  condition: distinct(sms.domains of sms.submit by caller.e164 within 1h) >= 2
+  action: warn
+  priority: warning
+- rule: not_mine
+  events: [sms.submit]
+  condition: sms.bank_accounts except mine exists
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    const auto fired = [&](const std::string& id, std::int64_t t, const std::string& caller, const std::string& text) {
+        engine::decision d;
+        e->decide(sms_with(id, t, caller, text), d);
+        std::string out;
+        for (const auto& r : d.rules) out += (out.empty() ? "" : ",") + r.rule;
+        return out;
+    };
+    // One URL written three ways by three senders is one key.
+    CHECK(fired("u1", t0, "+84912000001", "https://evil.top/x") == "");
+    CHECK(fired("u2", t0 + 1, "+84912000002", "HTTPS://EVIL.TOP/x#frag") == "");
+    CHECK(fired("u3", t0 + 2, "+84912000003", "see evil.top/x") == "url_from_three");
+    // An account named with its bank is one account, not two; a listed one is left out in both forms.
+    CHECK(fired("a1", t0 + 10, "+84912000009", "Chuyen khoan vao STK 0011004012345 Vietcombank") == "");
+    // A domain with digits (kenh14.vn, and the look-alike form sms.domains also holds) is one domain.
+    CHECK(fired("d1", t0 + 20, "+84912000008", "Doc tin https://kenh14.vn/a") == "");
+    CHECK(fired("d2", t0 + 21, "+84912000008", "Doc tin https://kenh14.vn/b https://tuoitre.vn/c") == "domains");
+    CHECK(fired("a2", t0 + 30, "+84912000007", "STK 1903 5678 9012 Techcombank") == "not_mine");
+}
+
+TEST_CASE("a look-alike top-level domain unfolds with its host: vietcombank.corn.vn imitates vietcombank.com.vn") {
+    auto e = load(R"(
+- list: official
+  items: [vietcombank.com.vn]
+- rule: imitation
+  events: [sms.submit]
+  condition: sms.lookalike_domains in official
+  action: block
+  priority: critical
+)");
+    REQUIRE(e);
+    for (const std::string text : {"https://vietcombank.corn.vn/dn", "https://vietc0mbank.com.vn/dn"}) {
+        CAPTURE(text);
+        engine::decision d;
+        e->decide(sms_with("x", t0, "+84912000001", text), d);
+        CHECK(d.final_action == action::block);
+    }
+    engine::decision d;
+    e->decide(sms_with("y", t0, "+84912000001", "https://vietcombank.com.vn/dn"), d);
+    CHECK(d.final_action == action::allow);
+}

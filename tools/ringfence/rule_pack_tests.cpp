@@ -160,8 +160,16 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
             decided[rec.id] = std::move(d);
         }
         for (const auto& e : t.expect) {
-            auto it = decided.find(e.id);
             const std::string where = fmt::format("{}:{}", e.loc.file, e.loc.line);
+            // A rule name that no pack defines would pass an exclusion vacuously and fail an
+            // inclusion with a puzzling message: said as what it is.
+            for (const auto* names : {&e.rules, &e.rules_include, &e.rules_exclude}) {
+                if (!*names) continue;
+                for (const auto& name : **names)
+                    if (std::none_of(items.rules.begin(), items.rules.end(), [&](const auto& r) { return r.name == name; }))
+                        result.failures.push_back(fmt::format("{}: record '{}': no loaded pack defines a rule '{}'", where, e.id, name));
+            }
+            auto it = decided.find(e.id);
             if (it == decided.end()) {
                 result.failures.push_back(fmt::format("{}: no record with id '{}' was decided", where, e.id));
                 continue;

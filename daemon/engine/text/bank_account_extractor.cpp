@@ -250,8 +250,25 @@ class account_scanner {
         return d.size() == 11 && d[0] == '8' && d[1] == '4' && mobile(d[2]);
     }
 
+    // Inside a link: the run of non-space characters around it holds "://", starts with
+    // "www.", or has a "/" after a "." ("example.vn/tk-0011004012345-vcb"): a path or a file
+    // name, not a number written for the reader.
+    bool in_link(std::size_t start, std::size_t end) const {
+        std::size_t a = start;
+        while (a > 0 && !is_space(t_[a - 1])) --a;
+        std::size_t b = end;
+        while (b < t_.size() && !is_space(t_[b])) ++b;
+        const std::string_view token = t_.substr(a, b - a);
+        if (token.find("://") != std::string_view::npos || token.rfind("www.", 0) == 0) return true;
+        const std::size_t slash = token.find('/');
+        return slash != std::string_view::npos && token.substr(0, slash).find('.') != std::string_view::npos;
+    }
+
+    static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
     // Touches a URL, a code, a masked card ("452404...6779", "4524****") or a sign.
     bool glued(std::size_t start, std::size_t end) const {
+        if (in_link(start, end)) return true;
         const char prev = start > 0 ? t_[start - 1] : ' ';
         const char next = end < t_.size() ? t_[end] : ' ';
         for (const char c : {prev, next}) {

@@ -17,6 +17,8 @@
 // touching letters, so "DBP94519985" is not taken -- with an account word or a bank name
 // (bank_lexicon.hpp: stk, so tai khoan, tk, ck, chuyen khoan, ngan hang, account, a/c,
 // vietcombank, vcb, mb, ...) within 40 folded characters before or after it. Not taken:
+//   - numbers inside a link (the run of non-space characters around the number holds "://",
+//     starts with "www." or has a "/" after a ".": "example.vn/tk-0011004012345-vcb");
 //   - numbers inside a URL, a code or a masked card number (a letter or one of / = ? & # _
 //     @ * + touches it, or a dot joins it to more letters/digits: "MBVCB.2427750109.QR",
 //     "452404...6779");

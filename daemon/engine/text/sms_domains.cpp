@@ -4,24 +4,43 @@
 
 #include <algorithm>
 
+#include "engine/text/idna.hpp"
 #include "engine/text/lookalike.hpp"
 #include "engine/text/public_suffix.hpp"
 #include "engine/text/url_extractor.hpp"
 
 namespace ringfence::engine::text {
 
-void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out) {
+namespace {
+
+// The registered domain of the look-alike skeleton of url's host: unfolded before the public
+// suffix is found, so "vietcombank.corn.vn" imitates "vietcombank.com.vn" (its registered
+// domain as written is "corn.vn"). "" for an IPv6 host (hex letters, no look-alikes).
+std::string lookalike_of(std::string_view host, const std::string& domain) {
+    if (host.find(':') != std::string_view::npos) return {};
+    thread_local std::string ascii;  // as registered_domain reads a host: lower case, xn-- labels
+    if (!host_to_ascii(host, ascii)) return {};
+    std::string unfolded = unfold_lookalike(ascii);
+    if (unfolded == ascii) return domain;  // nothing to unfold (most hosts): no second suffix lookup
+    return registered_domain(unfolded);
+}
+
+}  // namespace
+
+void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out, std::vector<std::string>* written) {
     out.clear();
+    if (written != nullptr) written->clear();
     std::string domain;
-    const auto add = [&](const std::string& d) {
-        if (!d.empty() && std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+    const auto add = [](std::vector<std::string>& to, const std::string& d) {
+        if (!d.empty() && std::find(to.begin(), to.end(), d) == to.end()) to.push_back(d);
     };
     for (const std::string& url : urls) {
-        registered_domain(url_host(url), domain);
+        const std::string_view host = url_host(url);
+        registered_domain(host, domain);
         if (domain.empty()) continue;
-        add(domain);
-        // An IPv6 literal has hex letters but no look-alikes; IPv4 labels are all digits.
-        if (domain.find(':') == std::string::npos) add(unfold_lookalike(domain));
+        add(out, domain);
+        if (written != nullptr) add(*written, domain);
+        add(out, lookalike_of(host, domain));
     }
 }
 
@@ -29,10 +48,12 @@ void collect_lookalike_domains(std::span<const std::string> urls, std::vector<st
     out.clear();
     std::string domain;
     for (const std::string& url : urls) {
-        registered_domain(url_host(url), domain);
-        if (domain.empty() || domain.find(':') != std::string::npos) continue;
-        std::string skeleton = unfold_lookalike(domain);
-        if (skeleton != domain && std::find(out.begin(), out.end(), skeleton) == out.end()) out.push_back(std::move(skeleton));
+        const std::string_view host = url_host(url);
+        registered_domain(host, domain);
+        if (domain.empty()) continue;
+        std::string skeleton = lookalike_of(host, domain);
+        if (!skeleton.empty() && skeleton != domain && std::find(out.begin(), out.end(), skeleton) == out.end())
+            out.push_back(std::move(skeleton));
     }
 }
 

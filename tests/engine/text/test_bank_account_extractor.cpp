@@ -70,6 +70,10 @@ TEST_CASE("extract_bank_accounts: a code word after an account with a bank named
     CHECK(accounts("Chuyen khoan vao STK 0011004012345 Vietcombank, code 1") == list{"VCB:0011004012345", "0011004012345"});
     CHECK(accounts("Chuyen khoan vao STK 0011004012345 pin 1") == list{"0011004012345"});
     CHECK(accounts("tk vcb: 0011.00.4012345 otp") == list{"VCB:0011004012345", "0011004012345"});
+    // Numbers inside links are not written for the reader.
+    CHECK(accounts("Xem https://thuvienphapluat.vn/van-ban/Thong-tu-17-2024-TT-NHNN-mo-tai-khoan.aspx") == list{});
+    CHECK(accounts("STK tai https://example.vn/tk-0011004012345-vcb") == list{});
+    CHECK(accounts("STK tai example.vn/tk/0011004012345 vcb") == list{});
     // A login (a phone-shaped number and no bank) stays out.
     CHECK(accounts("Tai khoan: 0839357477 - Mat khau: abc123") == list{});
 }
