@@ -16,10 +16,9 @@ namespace {
 // The registered domain of the look-alike skeleton of url's host: unfolded before the public
 // suffix is found, so "vietcombank.corn.vn" imitates "vietcombank.com.vn" (its registered
 // domain as written is "corn.vn"). "" for an IPv6 host (hex letters, no look-alikes).
-std::string lookalike_of(std::string_view host, const std::string& domain) {
-    if (host.find(':') != std::string_view::npos) return {};
-    thread_local std::string ascii;  // as registered_domain reads a host: lower case, xn-- labels
-    if (!host_to_ascii(host, ascii)) return {};
+// ascii: the host as registered_domain reads it (host_to_ascii: lower case, xn-- labels).
+std::string lookalike_of(const std::string& ascii, const std::string& domain) {
+    if (ascii.find(':') != std::string::npos) return {};
     std::string unfolded = unfold_lookalike(ascii);
     if (unfolded == ascii) return domain;  // nothing to unfold (most hosts): no second suffix lookup
     return registered_domain(unfolded);
@@ -34,24 +33,26 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
     const auto add = [](std::vector<std::string>& to, const std::string& d) {
         if (!d.empty() && std::find(to.begin(), to.end(), d) == to.end()) to.push_back(d);
     };
+    std::string ascii;
     for (const std::string& url : urls) {
-        const std::string_view host = url_host(url);
-        registered_domain(host, domain);
+        if (!host_to_ascii(url_host(url), ascii)) continue;
+        registered_domain(ascii, domain);
         if (domain.empty()) continue;
         add(out, domain);
         if (written != nullptr) add(*written, domain);
-        add(out, lookalike_of(host, domain));
+        add(out, lookalike_of(ascii, domain));
     }
 }
 
 void collect_lookalike_domains(std::span<const std::string> urls, std::vector<std::string>& out) {
     out.clear();
     std::string domain;
+    std::string ascii;
     for (const std::string& url : urls) {
-        const std::string_view host = url_host(url);
-        registered_domain(host, domain);
+        if (!host_to_ascii(url_host(url), ascii)) continue;
+        registered_domain(ascii, domain);
         if (domain.empty()) continue;
-        std::string skeleton = lookalike_of(host, domain);
+        std::string skeleton = lookalike_of(ascii, domain);
         if (!skeleton.empty() && skeleton != domain && std::find(out.begin(), out.end(), skeleton) == out.end())
             out.push_back(std::move(skeleton));
     }
