@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "engine/rule_text.hpp"
@@ -58,8 +59,9 @@ eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& 
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
-    folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = lookalikes_ready_ = false;
+    folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = false;
     excepts_used_ = 0;
+    compact_no_links_ready_ = false;
     url_keys_ready_ = false;
     minute_ = -1;
     day_.reset();
@@ -88,12 +90,55 @@ std::string_view eval_context::plain_text() {
     return plain_view_;
 }
 
+void eval_context::derive_compact_without_links() {
+    if (compact_no_links_ready_) return;
+    derive_urls();
+    // Each run of non-space characters that holds a link (as the URL extractor reads it,
+    // defanged forms included) becomes the word "link". A word, not nothing: the words on
+    // either side of a link must not run together into a phrase the message never wrote
+    // ("truy cap <link> de doi diem").
+    const std::string_view text = plain_text();
+    without_links_.clear();
+    if (urls_.empty()) {
+        without_links_.assign(text);
+    } else {
+        thread_local std::vector<std::string> found;
+        const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+        std::size_t i = 0;
+        while (i < text.size()) {
+            if (is_space(text[i])) {
+                without_links_.push_back(text[i++]);
+                continue;
+            }
+            std::size_t end = i;
+            while (end < text.size() && !is_space(text[end])) ++end;
+            const std::string_view token = text.substr(i, end - i);
+            // A link needs a dot between two characters (or a defanged "[.]", "(dot)", or an
+            // IPv6 "[...]"): a word that ends a sentence is not scanned.
+            bool may_hold_link = token.find_first_of("[({") != std::string_view::npos;
+            for (std::size_t dot = token.find('.'); !may_hold_link && dot != std::string_view::npos; dot = token.find('.', dot + 1))
+                may_hold_link = dot + 1 < token.size() && std::isalnum(static_cast<unsigned char>(token[dot + 1])) != 0;
+            found.clear();
+            if (may_hold_link) text::extract_urls(token, found);
+            if (found.empty())
+                without_links_.append(token);
+            else
+                without_links_.append("link");
+            i = end;
+        }
+    }
+    std::string folded;
+    text::fold_text(without_links_, folded);
+    text::compact_folded(folded, compact_no_links_);
+    compact_no_links_ready_ = true;
+}
+
 void eval_context::derive_urls() {
     if (urls_ready_) return;
     urls_.clear();
     domains_.clear();
     text::extract_urls(plain_text(), urls_);
-    text::collect_sms_domains(urls_, domains_, &written_domains_);
+    text::collect_sms_domains(urls_, domains_, &written_domains_, &lookalike_domains_);
     urls_ready_ = true;
 }
 
@@ -237,6 +282,9 @@ field_value eval_context::get(const field_ref& f) {
                 compact_ready_ = true;
             }
             return text_value(compact_, r.sms.present);
+        case field_id::sms_text_compact_no_links:
+            derive_compact_without_links();
+            return text_value(compact_no_links_, r.sms.present);
         case field_id::sms_parts: return number_value(static_cast<double>(r.sms.parts), r.sms.present);
         case field_id::sms_length: return number_value(static_cast<double>(utf8_length(r.sms.text)), r.sms.present);
         case field_id::sms_urls:
@@ -245,10 +293,6 @@ field_value eval_context::get(const field_ref& f) {
             derive_urls();
             field_value v;
             v.type = field_type::text_set;
-            if (f.id == field_id::sms_lookalike_domains && !lookalikes_ready_) {  // only for the rules that read it
-                text::collect_lookalike_domains(urls_, lookalike_domains_);
-                lookalikes_ready_ = true;
-            }
             v.set = f.id == field_id::sms_urls ? &urls_ : f.id == field_id::sms_domains ? &domains_ : &lookalike_domains_;
             v.present = !v.set->empty();
             return v;

@@ -96,6 +96,7 @@ public:
 private:
     void derive_text();
     void derive_urls();
+    void derive_compact_without_links();
     void derive_accounts();
     field_value subscriber_value(const field_ref& f);
     std::string_view plain_text();
@@ -111,11 +112,13 @@ private:
     std::string folded_;
     bool compact_ready_ = false;
     std::string compact_;
+    bool compact_no_links_ready_ = false;
+    std::string without_links_;
+    std::string compact_no_links_;
     bool urls_ready_ = false;
     std::vector<std::string> urls_;
     std::vector<std::string> domains_;
     std::vector<std::string> lookalike_domains_;
-    bool lookalikes_ready_ = false;
     std::vector<std::string> written_domains_;  // registered domains as written, each once (aggregate keys)
     std::vector<std::string> url_keys_;         // url_key of each URL (aggregate keys)
     bool url_keys_ready_ = false;

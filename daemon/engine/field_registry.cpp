@@ -31,6 +31,8 @@ std::vector<field_def> make_fields() {
         {field_id::sms_text, "sms.text", T::text, S::sms, {}, "message text"},
         {field_id::sms_text_folded, "sms.text_folded", T::text, S::sms, {}, "text without diacritics, lower case, spacing folded"},
         {field_id::sms_text_compact, "sms.text_compact", T::text, S::sms, {}, "sms.text_folded with its spaces left out: 'c.h.u.y.e.n k.h.o.a.n' reads 'chuyenkhoan'"},
+        {field_id::sms_text_compact_no_links, "sms.text_compact_no_links", T::text, S::sms, {},
+         "sms.text_compact with each link read as the word 'link': the words written for the reader, not a link's path"},
         {field_id::sms_parts, "sms.parts", T::number, S::sms, {}, "concatenated parts"},
         {field_id::sms_length, "sms.length", T::number, S::sms, {}, "text length in characters"},
         {field_id::sms_urls, "sms.urls", T::text_set, S::sms, {}, "URLs written in the text"},

@@ -502,14 +502,14 @@ private:
     // "chuyen khoan" finds.
     // The text fields whose literals and list items are folded at load as the field is.
     static bool folds_literals(const field_ref& f) {
-        return f.id == field_id::sms_text_folded || f.id == field_id::sms_text_compact;
+        return f.id == field_id::sms_text_folded || f.id == field_id::sms_text_compact || f.id == field_id::sms_text_compact_no_links;
     }
 
     static std::string fold_literal(const field_ref& f, const std::string& value) {
         std::string out;
         if (f.id == field_id::sms_text_folded) {
             text::fold_text(value, out);
-        } else if (f.id == field_id::sms_text_compact) {
+        } else if (f.id == field_id::sms_text_compact || f.id == field_id::sms_text_compact_no_links) {
             text::compact_text(value, out);  // "chuyen khoan" finds "c.h.u.y.e.n k.h.o.a.n"
         } else {
             return value;

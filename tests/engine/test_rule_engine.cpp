@@ -1298,3 +1298,28 @@ TEST_CASE("a look-alike top-level domain unfolds with its host: vietcombank.corn
     e->decide(sms_with("y", t0, "+84912000001", "https://vietcombank.com.vn/dn"), d);
     CHECK(d.final_action == action::allow);
 }
+
+TEST_CASE("sms.text_compact_no_links reads each link as the word link: a path's words are not the reader's") {
+    auto e = load(R"(
+- rule: lure
+  events: [sms.submit]
+  condition: sms.text_compact_no_links contains "tai khoan bi khoa"
+  action: block
+  priority: critical
+- rule: around
+  events: [sms.submit]
+  condition: sms.text_compact_no_links contains "truy cap link de"
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    const auto action_of = [&](const std::string& text) {
+        engine::decision d;
+        e->decide(sms_with("x", t0, "+84912000001", text), d);
+        return d.final_action;
+    };
+    CHECK(action_of("Xem https://kenh14.vn/canh-bao-tai-khoan-bi-khoa-2152.chn") == action::allow);
+    CHECK(action_of("Tài khoản bị khóa, xem https://x.example.com") == action::block);
+    CHECK(action_of("Truy cap https://a.example.com/p de doi diem") == action::warn);
+    CHECK(action_of("Truy cap hxxps://a[.]example[.]com/p de doi diem") == action::warn);  // refanged: found by its host
+}

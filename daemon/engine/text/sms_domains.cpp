@@ -26,9 +26,11 @@ std::string lookalike_of(const std::string& ascii, const std::string& domain) {
 
 }  // namespace
 
-void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out, std::vector<std::string>* written) {
+void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out, std::vector<std::string>* written,
+                         std::vector<std::string>* lookalikes) {
     out.clear();
     if (written != nullptr) written->clear();
+    if (lookalikes != nullptr) lookalikes->clear();
     std::string domain;
     const auto add = [](std::vector<std::string>& to, const std::string& d) {
         if (!d.empty() && std::find(to.begin(), to.end(), d) == to.end()) to.push_back(d);
@@ -40,21 +42,9 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         if (domain.empty()) continue;
         add(out, domain);
         if (written != nullptr) add(*written, domain);
-        add(out, lookalike_of(ascii, domain));
-    }
-}
-
-void collect_lookalike_domains(std::span<const std::string> urls, std::vector<std::string>& out) {
-    out.clear();
-    std::string domain;
-    std::string ascii;
-    for (const std::string& url : urls) {
-        if (!host_to_ascii(url_host(url), ascii)) continue;
-        registered_domain(ascii, domain);
-        if (domain.empty()) continue;
-        std::string skeleton = lookalike_of(ascii, domain);
-        if (!skeleton.empty() && skeleton != domain && std::find(out.begin(), out.end(), skeleton) == out.end())
-            out.push_back(std::move(skeleton));
+        const std::string skeleton = lookalike_of(ascii, domain);
+        add(out, skeleton);
+        if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
     }
 }
 

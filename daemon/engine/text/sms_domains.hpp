@@ -17,15 +17,13 @@
 namespace ringfence::engine::text {
 
 // written (when given) is replaced by the registered domains alone, as written, each once:
-// what aggregates keyed or counted by sms.domains count, so that one link is one key.
+// what aggregates keyed or counted by sms.domains count, so that one link is one key;
+// lookalikes (when given) is replaced by sms.lookalike_domains: for each URL whose registered
+// domain differs from the registered domain of its host's look-alike skeleton (written with
+// characters that can imitate others: "vietc0mbank.com.vn", "vietcornbank.com.vn", Cyrillic
+// letters; digits too, so "kenh14.vn" gives "kenhl4.vn"), that skeleton, each once. A domain
+// written in plain letters gives nothing, so such an official domain is never there.
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out,
-                         std::vector<std::string>* written = nullptr);
-
-// sms.lookalike_domains: out is replaced by, for each URL in order whose registered domain
-// differs from the registered domain of its host's look-alike skeleton (it is written with
-// characters that can imitate others: "vietc0mbank.com.vn", "vietcornbank.com.vn",
-// Cyrillic letters; digits too, so "kenh14.vn" gives "kenhl4.vn"), that skeleton, each once.
-// A domain written in plain letters gives nothing, so such an official domain is never here.
-void collect_lookalike_domains(std::span<const std::string> urls, std::vector<std::string>& out);
+                         std::vector<std::string>* written = nullptr, std::vector<std::string>* lookalikes = nullptr);
 
 }  // namespace ringfence::engine::text
