@@ -1,4 +1,3 @@
-#include "common/text_file.hpp"
 #include "app/daemon_config.hpp"
 
 #include <sys/un.h>
@@ -14,6 +13,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/text_file.hpp"
 #include "common/time_zone.hpp"
 #include "model/country_codes.hpp"
 #include "model/dial_string.hpp"

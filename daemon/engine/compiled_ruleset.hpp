@@ -70,6 +70,8 @@ struct aggregate_def {
     bool has_by = false;
     field_ref by;
     std::uint32_t by_except = operand::no_except;  // `by SET except LIST`: elements in lists[by_except] are no keys
+    // `by` a set field (and so `for` too, which has the type of `by`): one key per element.
+    bool keyed_by_set = false;
     bool has_of = false;
     field_ref of;
     std::int64_t window_ms = 0;

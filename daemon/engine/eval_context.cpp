@@ -127,9 +127,8 @@ void eval_context::derive_compact_without_links() {
             i = end;
         }
     }
-    std::string folded;
-    text::fold_text(without_links_, folded);
-    text::compact_folded(folded, compact_no_links_);
+    text::fold_text(without_links_, folded_no_links_);
+    text::compact_folded(folded_no_links_, compact_no_links_);
     compact_no_links_ready_ = true;
 }
 
@@ -368,7 +367,6 @@ const std::vector<std::string>& eval_context::set_except(const field_ref& f, std
     r.list = list;
     std::size_t used = 0;
     const list_matcher& matcher = *rs_.lists[list];
-    thread_local std::string key;
     thread_local std::vector<std::string_view> listed_accounts;
     listed_accounts.clear();
     if (f.id == field_id::sms_bank_accounts) {
@@ -377,16 +375,14 @@ const std::vector<std::string>& eval_context::set_except(const field_ref& f, std
         for (const std::string& element : values)
             if (matcher.match(element)) listed_accounts.push_back(account_digits(element));
     }
-    for (const std::string& element : values) {
+    // URL lists hold keys, as `in` compares them (values are the record's URLs, in order).
+    const std::vector<std::string>* keys = f.id == field_id::sms_urls ? &url_keys() : nullptr;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const std::string& element = values[i];
         if (f.id == field_id::sms_bank_accounts) {
             if (std::find(listed_accounts.begin(), listed_accounts.end(), account_digits(element)) != listed_accounts.end()) continue;
-        } else {
-            std::string_view probe = element;
-            if (f.id == field_id::sms_urls) {  // URL lists hold keys (as `in` compares them)
-                text::url_key(element, key);
-                if (!key.empty()) probe = key;
-            }
-            if (matcher.match(probe)) continue;
+        } else if (matcher.match(keys != nullptr ? std::string_view((*keys)[i]) : std::string_view(element))) {
+            continue;
         }
         if (used == r.kept.size()) r.kept.emplace_back();
         r.kept[used++].assign(element);
@@ -406,12 +402,6 @@ const std::vector<std::string>& eval_context::url_keys() {
         url_keys_ready_ = true;
     }
     return url_keys_;
-}
-
-bool eval_context::set_keyed(std::uint32_t a) const {
-    const aggregate_def& d = rs_.aggregates[a];
-    const field_ref* key = d.has_for ? &d.for_field : d.has_by ? &d.by : nullptr;
-    return key != nullptr && key->def->type == field_type::text_set;
 }
 
 void eval_context::set_keys(const field_ref& f, std::vector<std::string_view>& out, std::uint32_t except_list) {
@@ -465,8 +455,7 @@ const std::vector<std::pair<std::string_view, double>>& eval_context::aggregate_
 }
 
 double eval_context::aggregate_value(std::uint32_t a) {
-    if (set_keyed(a)) {
-        const aggregate_def& d = rs_.aggregates[a];
+    if (const aggregate_def& d = rs_.aggregates[a]; d.keyed_by_set) {
         double best = state::window_entry::empty_value(d.fn);
         for (const auto& [key, v] : aggregate_elements(a))
             if (!std::isnan(v) && (std::isnan(best) || v > best)) best = v;

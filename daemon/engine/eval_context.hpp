@@ -60,9 +60,9 @@ public:
     // an aggregate keyed by a set (`by sms.domains`): the largest of its elements' values.
     double aggregate_value(std::uint32_t a);
     void set_aggregate_value(std::uint32_t a, double v);
-    // Aggregates keyed by a set field: one value per element of this record's set (a test
-    // on such an aggregate holds when it holds for any element, as `in` does on a set).
-    bool set_keyed(std::uint32_t a) const;
+    // Aggregates keyed by a set field (aggregate_def::keyed_by_set): one value per element of
+    // this record's set (a test on such an aggregate holds when it holds for any element, as
+    // `in` does on a set).
     const std::vector<std::pair<std::string_view, double>>& aggregate_elements(std::uint32_t a);
     void add_aggregate_element(std::uint32_t a, std::string_view key, double v);
     // `f except list`: the elements of f's set (values) the list does not hold, kept until the
@@ -114,6 +114,7 @@ private:
     std::string compact_;
     bool compact_no_links_ready_ = false;
     std::string without_links_;
+    std::string folded_no_links_;
     std::string compact_no_links_;
     bool urls_ready_ = false;
     std::vector<std::string> urls_;

@@ -1,4 +1,3 @@
-#include "common/text_file.hpp"
 #include "engine/protected_numbers.hpp"
 
 #include <fmt/format.h>
@@ -8,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/text_file.hpp"
 #include "common/yaml_fields.hpp"
 #include "engine/compiled_ruleset.hpp"
 

@@ -456,10 +456,12 @@ private:
     // Whether a list's items are rewritten into the form a field holds (so the matcher is
     // built once per list and field).
     static bool items_take_field_form(const field_ref& f, list_use use) {
-        return use == list_use::exact &&
-               (f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains || f.id == field_id::sms_urls ||
-                f.id == field_id::sms_bank_accounts);
+        return use == list_use::exact && (holds_domains(f) || f.id == field_id::sms_urls || f.id == field_id::sms_bank_accounts);
     }
+
+    // The fields that hold registered domains: their lists are lower-case domains, and an
+    // item starting with "." holds every domain under it.
+    static bool holds_domains(const field_ref& f) { return f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains; }
 
     // List items are read as the field holds its values: a domain lower-case, a URL as its
     // key (engine/text/url_key.hpp), an account as "CODE:digits". An item that still can
@@ -477,7 +479,7 @@ private:
                 if (item.size() > first_digit && item[first_digit] == '0')
                     never = fmt::format("'{}' holds numbers in E.164 form, whose digits never begin with 0; the prefix '{}' never matches: "
                                         "write it after + and the country code (+84190)", f.name(), item);
-            } else if (use == list_use::exact && (f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains)) {
+            } else if (use == list_use::exact && holds_domains(f)) {
                 for (char& c : item) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
                 const std::string registered = item.rfind('.', 0) == 0 ? item : text::registered_domain(item);  // ".gov.vn": a suffix
                 if (!registered.empty() && registered != item)
@@ -536,12 +538,7 @@ private:
             check_counts_itself(n.lhs.aggregate, e.cmp, n.rhs.number, e.where.offset);
         // An aggregate keyed by a set holds one value per element: a test on it holds for any
         // element. Compared with another aggregate there would be no one value to take.
-        const auto set_keyed = [&](const operand& o) {
-            if (o.k != operand::kind::aggregate) return false;
-            const aggregate_def& d = out_->aggregates[o.aggregate];
-            const field_ref* key = d.has_for ? &d.for_field : d.has_by ? &d.by : nullptr;
-            return key != nullptr && key->def->type == field_type::text_set;
-        };
+        const auto set_keyed = [&](const operand& o) { return o.k == operand::kind::aggregate && out_->aggregates[o.aggregate].keyed_by_set; };
         if ((set_keyed(n.lhs) && n.rhs.k == operand::kind::aggregate) || set_keyed(n.rhs)) {
             error(e.where.offset, "RULES_BAD_AGGREGATE",
                   "an aggregate kept by a set field is compared with a number or a field, written on the left");
@@ -689,8 +686,7 @@ private:
             for (auto& s : items) s = lower_text(s);
         std::string why;
         std::size_t bad = 0;
-        const bool domains = use == list_use::exact && (field.id == field_id::sms_domains || field.id == field_id::sms_lookalike_domains);
-        auto m = list_matcher::build(name, use, items, why, bad, domains);
+        auto m = list_matcher::build(name, use, items, why, bad, use == list_use::exact && holds_domains(field));
         if (!m) {
             // At the item (the list's name when the item is not known).
             error_loc(bad < from.size() ? from[bad]->loc : it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
@@ -776,6 +772,7 @@ private:
             }
             d.has_by = true;
             d.by = *f;
+            d.keyed_by_set = f->def->type == field_type::text_set;
             if (!a.by_except.empty()) {
                 if (f->def->type != field_type::text_set) {
                     error(a.by_except_where.offset, "RULES_BAD_AGGREGATE",
@@ -809,7 +806,6 @@ private:
                 mask_ = saved_mask;
                 return no_node;
             }
-
             d.has_of = true;
             d.of = *f;
         }

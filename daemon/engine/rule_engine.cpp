@@ -99,9 +99,8 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     ctx.collect_evidence = false;
     for (const std::uint32_t a : rs.aggregates_by_kind[static_cast<int>(rec.kind)]) {
         const aggregate_def& d = rs.aggregates[a];
-        const bool keyed_by_set = d.has_by && d.by.def->type == field_type::text_set;
         set_keys.clear();
-        if (keyed_by_set) {
+        if (d.keyed_by_set) {
             ctx.set_keys(d.by, set_keys, d.by_except);
         } else if (const std::string_view key = ctx.key_of(d); !key.empty()) {
             set_keys.push_back(key);
@@ -145,7 +144,7 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     for (std::size_t i = 0; i < batch.adds.size(); ++i) {
         const std::uint32_t a = batch.aggregate_of[i];
         if (a == aggregate_batch::no_aggregate) continue;
-        if (ctx.set_keyed(a))
+        if (rs.aggregates[a].keyed_by_set)
             ctx.add_aggregate_element(a, batch.adds[i].key, batch.adds[i].value);
         else
             ctx.set_aggregate_value(a, batch.adds[i].value);

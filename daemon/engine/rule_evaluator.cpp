@@ -91,7 +91,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
         // a ratio or share of no events (NaN), which `!=` would otherwise call different.
         if (n.lhs.k == operand::kind::field && !lhs_value(ctx, n).present) return false;
         if (n.rhs.k == operand::kind::field && !ctx.get(n.rhs.field).present) return false;
-        if (n.lhs.k == operand::kind::aggregate && ctx.set_keyed(n.lhs.aggregate)) return eval_set_keyed_compare(ctx, n);
+        if (n.lhs.k == operand::kind::aggregate && ctx.ruleset().aggregates[n.lhs.aggregate].keyed_by_set) return eval_set_keyed_compare(ctx, n);
         const double a = number_of(ctx, n.lhs);
         const double b = number_of(ctx, n.rhs);
         if (std::isnan(a) || std::isnan(b)) return false;

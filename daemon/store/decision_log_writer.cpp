@@ -25,7 +25,6 @@ namespace {
 // Retry pacing for a failing transaction: a locked or full disk rarely clears within
 // microseconds, and a tight loop would only burn the core the deciders need.
 constexpr std::chrono::milliseconds first_backoff{10};
-
 constexpr std::chrono::milliseconds max_backoff{1000};
 // Once close() has been called a failing chunk is tried this many times before its rows
 // are given up (and then every later chunk only once): shutdown must end.

@@ -86,7 +86,6 @@ std::string not_a_number(std::string_view field, model::normalize_error error) {
     return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
 }
 
-
 const std::string& event_kind_list() {
     static const std::string list = [] {
         std::string s;

@@ -326,14 +326,8 @@ class parser {
         value lhs;
         if (!operand(lhs)) return nullptr;
         if (at(token_kind::kw_except)) {
-            const token& kw = advance();
-            if (lhs.is_aggregate)
-                return fail(kw, "'except' filters the elements of a set field, not an aggregate");
-            if (!at(token_kind::identifier))
-                return fail(current(), "expected a list name after 'except' but found " + describe(current()));
-            const token& list = advance();
-            lhs.except_list = std::string(list.text);
-            lhs.except_where = span_of(list);
+            if (lhs.is_aggregate) return fail(current(), "'except' filters the elements of a set field, not an aggregate");
+            if (!name_after("except", "a list name", lhs.except_list, lhs.except_where)) return nullptr;
         }
         expr_ptr e;
         const token& op = current();
@@ -406,6 +400,20 @@ class parser {
             return fail(current(), "expected ',' or ')' in the list opened at " +
                                        location(open.offset) + " but found " + describe(current()));
         }
+    }
+
+    // At a keyword (by, for, except): consumes it and the name that must follow, into name
+    // and where; false, the error set, when no name follows.
+    bool name_after(std::string_view keyword, std::string_view what, std::string& name, span& where) {
+        advance();
+        if (!at(token_kind::identifier)) {
+            fail(current(), "expected " + std::string(what) + " after '" + std::string(keyword) + "' but found " + describe(current()));
+            return false;
+        }
+        const token& t = advance();
+        name = std::string(t.text);
+        where = span_of(t);
+        return true;
     }
 
     expr_ptr named_list(list_op lop) {
@@ -532,21 +540,8 @@ class parser {
             expected_next = "expected 'and', 'or', 'by' or 'within'";
         }
         if (at(token_kind::kw_by)) {
-            advance();
-            if (!at(token_kind::identifier))
-                return fail(current(),
-                            "expected a field name after 'by' but found " + describe(current()));
-            const token& key = advance();
-            agg->by_field = std::string(key.text);
-            agg->by_where = span_of(key);
-            if (at(token_kind::kw_except)) {
-                advance();
-                if (!at(token_kind::identifier))
-                    return fail(current(), "expected a list name after 'except' but found " + describe(current()));
-                const token& list = advance();
-                agg->by_except = std::string(list.text);
-                agg->by_except_where = span_of(list);
-            }
+            if (!name_after("by", "a field name", agg->by_field, agg->by_where)) return nullptr;
+            if (at(token_kind::kw_except) && !name_after("except", "a list name", agg->by_except, agg->by_except_where)) return nullptr;
             expected_next = "expected 'within'";
         }
         if (!at(token_kind::kw_within))
@@ -562,14 +557,7 @@ class parser {
                                "'within' needs a duration greater than zero, found " + describe(window));
         agg->window_ms = window.millis;
         agg->window_where = span_of(window);
-        if (at(token_kind::kw_for)) {
-            advance();
-            if (!at(token_kind::identifier))
-                return fail(current(), "expected a field name after 'for' but found " + describe(current()));
-            const token& key = advance();
-            agg->for_field = std::string(key.text);
-            agg->for_where = span_of(key);
-        }
+        if (at(token_kind::kw_for) && !name_after("for", "a field name", agg->for_field, agg->for_where)) return nullptr;
         if (!expect_close(open)) return nullptr;
         --open_parens_;
         agg->where_span = span_from(name.offset);
