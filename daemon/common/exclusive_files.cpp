@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 namespace ringfence::common {
 
@@ -39,6 +40,10 @@ file_lock::~file_lock() {
 }
 
 std::string file_lock::take(const std::string& path) {
+    return take_waiting(path, std::chrono::milliseconds(0));
+}
+
+std::string file_lock::take_waiting(const std::string& path, std::chrono::milliseconds wait) {
     // Locked by the file's real path: a second daemon given the same file through a symlink
     // (or a symlinked folder) must meet the first one's lock, not take a lock of its own.
     std::error_code ec;
@@ -46,11 +51,18 @@ std::string file_lock::take(const std::string& path) {
     const std::string lock_path = (ec ? path : real.string()) + ".lock";
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return lock_path + ": " + std::strerror(errno);
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const auto give_up = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int e = errno;
+        if (e == EWOULDBLOCK && std::chrono::steady_clock::now() < give_up) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            continue;
+        }
         ::close(fd);
-        if (e == EWOULDBLOCK) return path + " is in use: another process (another ringfenced?) holds " + lock_path;
-        return lock_path + ": " + std::strerror(e);
+        if (e != EWOULDBLOCK) return lock_path + ": " + std::strerror(e);
+        if (wait.count() == 0) return path + " is in use: another process (another ringfenced?) holds " + lock_path;
+        return path + " is in use: another process has held " + lock_path + " for " +
+               std::to_string(wait.count() / 1000) + " s";
     }
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;

@@ -3,6 +3,7 @@
 // unlink the first one's socket (leaving it unreachable) or write into its decision log.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace ringfence::common {
@@ -23,6 +24,9 @@ class file_lock {
 
     // "" when taken, else why not (another process holds it, or the file cannot be made).
     std::string take(const std::string& path);
+    // The same, waiting up to `wait` for another holder to let go (one import waits for
+    // another instead of racing it).
+    std::string take_waiting(const std::string& path, std::chrono::milliseconds wait);
 
   private:
     int fd_ = -1;

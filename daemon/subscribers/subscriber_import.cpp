@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/exclusive_files.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
 #include "model/time_format.hpp"
@@ -453,6 +454,11 @@ std::string compare_with_database(const std::string& path, const parsed_import& 
 
 std::string apply_import(const std::string& path, const parsed_import& p, const import_source& source, import_changes& out) {
     if (!p.ok()) return "the file has errors; nothing was applied";
+    // One import at a time: a full import builds a new file from the old one and renames it
+    // into place, so a delta committed meanwhile into the old file would vanish, and two full
+    // imports would each replace the other. The next one waits, then applies on top.
+    common::file_lock one_import;
+    if (auto e = one_import.take_waiting(path, import_lock_wait); !e.empty()) return e;
     if (auto e = compare_with_database(path, p, out); !e.empty()) return e;
     return p.mode == import_mode::full ? apply_full(path, p, source, out) : apply_delta(path, p, source, out);
 }

@@ -5,6 +5,7 @@
 // applies upserts and deletions in one transaction.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -67,8 +68,12 @@ struct import_source {
 // "" or an error.
 std::string compare_with_database(const std::string& path, const parsed_import& p, import_changes& out);
 
+// How long an import waits for another import of the same database to finish.
+inline constexpr std::chrono::milliseconds import_lock_wait = std::chrono::minutes(10);
+
 // Applies p to path (creating it when absent) and records the run in import_runs. "" or an
-// error; on error the database is as it was.
+// error; on error the database is as it was. Imports of one database take turns (a lock on
+// path + ".lock"), so none is lost to another running at the same time.
 std::string apply_import(const std::string& path, const parsed_import& p, const import_source& source, import_changes& out);
 
 }  // namespace ringfence::subscribers

@@ -2,8 +2,12 @@
 // file is good, full loads replace the file, deltas upsert and delete, every run recorded.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
+#include <memory>
+#include <thread>
 
+#include "common/exclusive_files.hpp"
 #include "model/civil_date.hpp"
 #include "subscribers/subscriber_database.hpp"
 #include "subscribers/subscriber_import.hpp"
@@ -201,4 +205,46 @@ TEST_CASE("import: an MSISDN written as E.164 digits with no '+' (as HLR and bil
     CHECK(p.upserts[0].msisdn == 84912345678);
     CHECK(p.upserts[1].msisdn == 84912345679);
     CHECK_FALSE(parse(contract_header + std::string("006591234567,,h,individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n")).ok());
+}
+
+TEST_CASE("import: imports of one database take turns, so a delta run beside a full load is not lost") {
+    testing::scratch_dir dir("import-turns");
+    const std::string db = dir.file("subscribers.sqlite");
+    import_changes c;
+    REQUIRE(apply_import(db, parse(contract_header + good_rows), test_source(), c) == "");
+    const std::string delta_header = std::string(contract_header).insert(std::string(contract_header).size() - 1, ",op");
+    const auto delta = parse(delta_header + "0912000777,,new-owner,business,mismatch,,6,0,0,terminated,2026-11-25,2026-11-25,1,upsert\n",
+                             import_mode::delta);
+    REQUIRE(delta.ok());
+
+    // Another import holds the database: the delta waits for it instead of racing it.
+    auto other_import = std::make_unique<common::file_lock>();
+    REQUIRE(other_import->take(db) == "");
+    std::string delta_result = "not run";
+    std::thread delta_import([&] {
+        import_changes dc;
+        delta_result = apply_import(db, delta, test_source(), dc);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    CHECK(count_rows(db, "SELECT count(*) FROM import_runs") == 1);  // still waiting
+    other_import.reset();
+    delta_import.join();
+    CHECK(delta_result == "");
+    CHECK(count_rows(db, "SELECT count(*) FROM import_runs") == 2);
+
+    // A full load after it keeps the history of both runs.
+    REQUIRE(apply_import(db, parse(contract_header + good_rows), test_source(), c) == "");
+    CHECK(count_rows(db, "SELECT count(*) FROM import_runs") == 3);
+    CHECK(count_rows(db, "SELECT count(*) FROM import_runs WHERE mode = 'delta'") == 1);
+}
+
+TEST_CASE("import: a lock held past the wait gives an error that says so") {
+    testing::scratch_dir dir("lock-wait");
+    const std::string path = dir.file("subscribers.sqlite");
+    common::file_lock holder;
+    REQUIRE(holder.take(path) == "");
+    common::file_lock second;
+    const std::string why = second.take_waiting(path, std::chrono::milliseconds(120));
+    CHECK(why.find("has held") != std::string::npos);
+    CHECK(why.find(".lock") != std::string::npos);
 }
