@@ -270,6 +270,11 @@ private:
             else if (*v == "warn") d.on_queue_full = store::queue_full_policy::reply_warn;
             else d.on_queue_full = store::queue_full_policy::reply_block;
         }
+        if (auto v = f.get_choice("record_content", {"when_matched", "always", "never"})) {
+            if (*v == "always") d.settings.content = store::record_content::always;
+            else if (*v == "never") d.settings.content = store::record_content::never;
+            else d.settings.content = store::record_content::when_matched;
+        }
         if (auto v = f.get_int("queue_capacity", 16, 100'000'000)) d.settings.queue_capacity = static_cast<std::size_t>(*v);
         if (auto v = f.get_int("batch_max_rows", 1, 1'000'000)) d.settings.batch_max_rows = static_cast<std::size_t>(*v);
         if (auto v = f.get_int("batch_max_delay_us", 100, 10'000'000)) d.settings.batch_max_delay = std::chrono::microseconds(*v);

@@ -78,17 +78,33 @@ void append_call(std::string& out, const call_info& c) {
     out.push_back('}');
 }
 
-void append_sms(std::string& out, const sms_info& s) {
+void append_sms(std::string& out, const sms_info& s, bool with_text) {
     if (!s.present) return;
     out.append(",\"sms\":{\"sender\":");
     append_json_string(out, s.sender);
     out.append(",\"sender_is_alpha\":");
     append_bool(out, s.sender_is_alpha);
-    out.append(",\"text\":");
-    append_json_string(out, s.text);
+    if (with_text) {
+        out.append(",\"text\":");
+        append_json_string(out, s.text);
+    } else {
+        out.append(",\"text\":null,\"text_bytes\":");
+        append_json_int(out, static_cast<std::int64_t>(s.text.size()));
+    }
     out.append(",\"parts\":");
     append_json_int(out, s.parts);
     out.push_back('}');
+}
+
+// The names of the extra fields, not their values.
+void append_extra_names(std::string& out, const std::vector<extra_field>& extra) {
+    if (extra.empty()) return;
+    out.append(",\"extra_withheld\":[");
+    for (std::size_t i = 0; i < extra.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        append_json_string(out, extra[i].name);
+    }
+    out.push_back(']');
 }
 
 void append_extra(std::string& out, const std::vector<extra_field>& extra) {
@@ -112,7 +128,7 @@ void append_extra(std::string& out, const std::vector<extra_field>& extra) {
 
 }  // namespace
 
-void append_record_json(std::string& out, const record& r) {
+void append_record_json(std::string& out, const record& r, bool with_content) {
     out.append("{\"id\":");
     append_json_string(out, r.id);
     out.append(",\"kind\":");
@@ -129,8 +145,11 @@ void append_record_json(std::string& out, const record& r) {
     append_number(out, "diversion", r.diversion);
     append_origin(out, r.origin);
     append_call(out, r.call);
-    append_sms(out, r.sms);
-    append_extra(out, r.extra);
+    append_sms(out, r.sms, with_content);
+    if (with_content)
+        append_extra(out, r.extra);
+    else
+        append_extra_names(out, r.extra);
     out.push_back('}');
 }
 

@@ -11,6 +11,10 @@
 //    "sms":{"sender":…,"sender_is_alpha":false,"text":…,"parts":1},         when present
 //    "extra":{"name":value,…}}                       when there are any; strings as JSON
 //                                                    strings, other types as their JSON text
+//
+// With the content withheld (the decision log keeps message text and extra fields only
+// where a rule matched, by default), "text" is null and "text_bytes" gives its length, and
+// "extra" is replaced by "extra_withheld":["name",…].
 #pragma once
 
 #include <string>
@@ -20,6 +24,7 @@
 namespace ringfence::model {
 
 // Appends the object (no trailing newline) to out; allocates only if out must grow.
-void append_record_json(std::string& out, const record& r);
+// with_content false leaves out the SMS text and the values of extra fields.
+void append_record_json(std::string& out, const record& r, bool with_content = true);
 
 }  // namespace ringfence::model

@@ -33,8 +33,9 @@ std::optional<std::int64_t> bind_number(const sqlite::sqlite_statement& s, int i
 
 }  // namespace
 
-std::string decision_log_inserter::prepare(sqlite3* db) {
+std::string decision_log_inserter::prepare(sqlite3* db, record_content content) {
     db_ = db;
+    content_ = content;
     std::string error;
     const std::pair<sqlite::sqlite_statement*, std::string_view> statements[] = {
         {&begin_, "BEGIN IMMEDIATE"},     {&commit_, "COMMIT"},
@@ -61,7 +62,9 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
                                           inserted_row& row) {
     const model::record& r = e.rec;
     record_json_.clear();
-    model::append_record_json(record_json_, r);
+    const bool with_content = content_ == record_content::always ||
+                              (content_ == record_content::when_matched && !e.dec.rules.empty());
+    model::append_record_json(record_json_, r, with_content);
 
     // Every parameter is bound on every row: a stale SQLITE_STATIC pointer from the previous
     // entry must never survive into this one.

@@ -16,8 +16,9 @@ namespace ringfence::store {
 class decision_log_inserter {
   public:
     // Prepares every statement on db, which must outlive this object or its finalize().
-    // Returns "" or SQLite's message.
-    std::string prepare(sqlite3* db);
+    // content says which rows keep the record's text and extra fields. Returns "" or
+    // SQLite's message.
+    std::string prepare(sqlite3* db, record_content content);
 
     // BEGIN IMMEDIATE / COMMIT / ROLLBACK. rollback() is harmless when SQLite already rolled
     // the transaction back on its own (after an I/O error or a full disk).
@@ -51,6 +52,7 @@ class decision_log_inserter {
 
   private:
     sqlite3* db_ = nullptr;
+    record_content content_ = record_content::when_matched;
     sqlite::sqlite_statement begin_;
     sqlite::sqlite_statement commit_;
     sqlite::sqlite_statement rollback_;

@@ -378,7 +378,7 @@ common::loaded<std::unique_ptr<decision_log_writer>> decision_log_writer::open(
     auto p = std::make_unique<impl>();
     p->settings = settings;
     p->db = std::move(*database.value);
-    if (std::string failure = p->inserter.prepare(p->db.get()); !failure.empty())
+    if (std::string failure = p->inserter.prepare(p->db.get(), settings.content); !failure.empty())
         return refuse("LOG_OPEN_FAILED",
                       fmt::format("cannot prepare the decision log statements: {}", failure));
     impl* raw = p.get();

@@ -44,8 +44,17 @@ enum class queue_full_policy { backpressure, reply_allow, reply_warn, reply_bloc
 // what makes a high rate possible: the random-order number indexes are rewritten per
 // commit, not per row (1M rows into a new log: 60k rows/s at 1000 rows per transaction,
 // 122k at 16384, 140-165k at 65536 on the 2-core development machine).
+// Which rows keep the record's content (SMS text and extra fields) in record_json: the log
+// keeps no more personal data than the decisions need (docs/decision-log.md).
+enum class record_content : std::uint8_t {
+    when_matched,  // rows where a rule matched (its evidence); others keep the text's length
+    always,
+    never,         // the matched rules' evidence still names what matched
+};
+
 struct decision_log_settings {
     std::string path;                                  // the SQLite file; created when missing
+    record_content content = record_content::when_matched;
     std::size_t queue_capacity = 65536;                // entries
     std::size_t batch_max_rows = 65536;                // rows per transaction at most
     std::chrono::microseconds batch_max_delay{2000};   // commit a partial batch after this long

@@ -28,6 +28,32 @@ enum field_index : std::size_t {
     f_biometric_verified, f_reverify_pending, f_status, f_status_since, f_activated_on, f_bank_link_verified, f_count
 };
 
+// An identity-card number in clear: 9 (CMND) or 12 (CCCD) digits, also when grouped with
+// '-', '.' or '/' or written after the card's name (CMND..., CCCD:...). No hash is taken for
+// one: hex hashes hold none of those separators, "cmnd" and "cmt" are not hex, and "cccd"
+// (which is) counts only with a separator after it.
+bool looks_like_document_number(std::string_view s) {
+    auto starts_with_name = [&](std::string_view name) {
+        return s.size() > name.size() && std::equal(name.begin(), name.end(), s.begin(), [](char a, char b) {
+                   return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+               });
+    };
+    auto is_separator = [](char c) { return c == ':' || c == '-' || c == '_' || c == '.' || c == '/'; };
+    for (const std::string_view name : {"cmnd", "cmt", "cccd"}) {
+        if (!starts_with_name(name)) continue;
+        if (name == "cccd" && !is_separator(s[name.size()])) break;
+        s.remove_prefix(name.size());
+        if (is_separator(s[0])) s.remove_prefix(1);
+        break;
+    }
+    std::size_t digits = 0;
+    for (const char c : s) {
+        if (c >= '0' && c <= '9') ++digits;
+        else if (c != '-' && c != '.' && c != '/') return false;
+    }
+    return digits == 9 || digits == 12;
+}
+
 bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
 
 // Collects problems, keeping the first max_reported_problems.
@@ -48,6 +74,7 @@ struct row_reader {
     model::number_info number;
     bool ok = true;
     std::string msisdn_text_;
+    std::optional<std::int32_t> latest_day;
 
     std::string_view header(field_index f) const { return mapping.header_for(import_fields()[f]); }
     void bad(field_index f, std::string reason) {
@@ -84,7 +111,13 @@ struct row_reader {
         return false;
     }
     std::int32_t date(field_index f, std::string_view v) {
-        if (const auto d = model::parse_iso_date(v)) return *d;
+        if (const auto d = model::parse_iso_date(v)) {
+            // A date still to come is an export's mistake: as an activation date it would make
+            // the SIM look new until then, and lifecycle deadlines would count from it.
+            if (latest_day && *d > *latest_day)
+                bad(f, fmt::format("'{}' is in the future (after {})", v, model::iso_date(*latest_day)));
+            return *d;
+        }
         bad(f, v.empty() ? std::string("missing: a date (YYYY-MM-DD) is required") : fmt::format("'{}' is not a date (YYYY-MM-DD)", v));
         return 0;
     }
@@ -98,7 +131,7 @@ struct row_reader {
         const std::string_view owner = cell(f_owner_id_hash);
         if (owner.empty()) {
             bad(f_owner_id_hash, "missing: the owner's identity-document hash is required");
-        } else if (all_digits(owner) && (owner.size() == 9 || owner.size() == 12)) {
+        } else if (looks_like_document_number(owner)) {
             // A 9- or 12-digit value is an identity-card number in clear: never stored.
             bad(f_owner_id_hash, "looks like an identity-document number in clear, not a hash; import a hash of it");
         } else if (owner.size() > 128 || std::any_of(owner.begin(), owner.end(), [](char c) { return c <= ' ' || c == 0x7F; })) {
@@ -142,7 +175,8 @@ std::string_view import_mapping::header_for(std::string_view field) const {
     return it == columns.end() ? field : std::string_view(it->second);
 }
 
-parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& mapping, const model::numbering_plan& plan, import_mode mode) {
+parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& mapping, const model::numbering_plan& plan, import_mode mode,
+                                   std::optional<std::int32_t> latest_day) {
     parsed_import out;
     out.mode = mode;
     problem_sink sink{out};
@@ -153,7 +187,7 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
         sink.add(csv.line() ? csv.line() : 1, "", error.empty() ? "the file is empty: a header row is required" : error);
         return out;
     }
-    row_reader reader{mapping, plan, {}, sink, 0, {}, true, {}};
+    row_reader reader{mapping, plan, {}, sink, 0, {}, true, {}, latest_day};
     reader.line = csv.line();
     // A column named twice: which one holds the value would be a guess (the first was taken,
     // and the second only said to be "not read").

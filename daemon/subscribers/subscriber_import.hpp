@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,9 +50,11 @@ struct parsed_import {
 inline constexpr std::size_t max_reported_problems = 1000;
 
 // Reads and validates every row. Numbers go through the numbering plan (any form it
-// accepts) and must be subscriber numbers of the home country.
+// accepts) and must be subscriber numbers of the home country. With latest_day (days since
+// the epoch: `ringfence subscribers import` gives tomorrow, UTC, for time zones ahead), a
+// date after it is refused.
 parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& mapping, const model::numbering_plan& plan,
-                                   import_mode mode);
+                                   import_mode mode, std::optional<std::int32_t> latest_day = std::nullopt);
 
 struct import_changes {
     std::size_t inserted = 0, updated = 0, deleted = 0, unchanged = 0;

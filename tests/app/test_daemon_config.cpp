@@ -46,6 +46,7 @@ TEST_CASE("the shipped config loads with its documented defaults") {
     CHECK(c.decision_log.settings.path == "/var/lib/ringfence/decisions.sqlite");
     CHECK(c.decision_log.mode == app::durability::reply_after_commit);
     CHECK(c.decision_log.on_queue_full == store::queue_full_policy::backpressure);
+    CHECK(c.decision_log.settings.content == store::record_content::when_matched);
     REQUIRE(c.numbering.plan_files.size() == 2);
     CHECK(c.numbering.plan_files[0] == RINGFENCE_SOURCE_DIR "/config/numbering/vn.yaml");
     CHECK(c.numbering.home_country == "VN");
@@ -104,13 +105,15 @@ TEST_CASE("--set overrides any key, its paths resolve against the working direct
     const auto cwd = std::filesystem::current_path().string();
     const auto r = app::load_daemon_config(
         f.path, {{"decision_log.durability", "async"}, {"ingest.jsonl.tcp", "127.0.0.1:0"},
-                 {"ingest.jsonl.unix", "run/rf.sock"}, {"decision_log.on_queue_full", "block"}});
+                 {"ingest.jsonl.unix", "run/rf.sock"}, {"decision_log.on_queue_full", "block"},
+                 {"decision_log.record_content", "never"}});
     INFO(errors_of(r));
     REQUIRE(r.ok());
     CHECK(r.value->decision_log.mode == app::durability::async);
     CHECK(r.value->jsonl.tcp.port == 0);
     CHECK(r.value->jsonl.unix_path == cwd + "/run/rf.sock");
     CHECK(r.value->decision_log.on_queue_full == store::queue_full_policy::reply_block);
+    CHECK(r.value->decision_log.settings.content == store::record_content::never);
     // state_dir came from the file: relative to the file's folder.
     CHECK(r.value->state_dir == (f.dir / "state").string());
     CHECK(r.value->decision_log.settings.path == (f.dir / "state" / "decisions.sqlite").string());

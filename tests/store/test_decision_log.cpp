@@ -410,3 +410,48 @@ TEST_CASE("decision log writer: entries queued while the writer is busy share on
 TEST_CASE("decision log writer: a transaction holds at most batch_max_rows rows") {
     check_group_commit(2000, 4);  // the first entry, then 2000 + 2000 + 1000
 }
+
+TEST_CASE("decision log writer: record_content keeps SMS text and extra fields only where the policy says") {
+    // One SMS no rule matched and one a rule blocked, both with text and extra fields.
+    auto sms_entry = [](bool matched) {
+        decision_log_entry e = make_entry(matched ? 2 : 1);
+        e.rec.kind = model::event_kind::sms_submit;
+        e.rec.sms.present = true;
+        e.rec.sms.sender = "0912100001";
+        e.rec.sms.text = "Mat khau cua em la 123456";  // 25 bytes
+        model::extra_field name;
+        name.name = "subscriber_name";
+        name.text = "Nguyen Van A";
+        name.type = model::extra_field::json_type::string;
+        e.rec.extra = {name};
+        if (matched) {
+            engine::matched_rule r;
+            r.rule = "smishing_lure";
+            r.priority = "critical";
+            r.rule_action = engine::action::block;
+            r.reason = "lure";
+            e.dec.rules = {r};
+            e.dec.final_action = engine::action::block;
+        }
+        return e;
+    };
+    auto stored = [&](record_content content) {
+        temp_directory dir;
+        const std::string path = dir.file("decisions.db");
+        auto settings = settings_for(path);
+        settings.content = content;
+        auto writer = open_writer(settings);
+        REQUIRE(writer->submit(sms_entry(false), true));
+        REQUIRE(writer->submit(sms_entry(true), true));
+        writer->close();
+        return query(path,
+                     "SELECT json_extract(record_json, '$.sms.text'), json_extract(record_json, '$.sms.text_bytes'), "
+                     "json_extract(record_json, '$.extra.subscriber_name'), json_extract(record_json, '$.extra_withheld'), "
+                     "json_extract(record_json, '$.sms.sender') FROM decisions ORDER BY id");
+    };
+    const row withheld{std::nullopt, "25", std::nullopt, R"(["subscriber_name"])", "0912100001"};
+    const row kept{"Mat khau cua em la 123456", std::nullopt, "Nguyen Van A", std::nullopt, "0912100001"};
+    CHECK(stored(record_content::when_matched) == std::vector<row>{withheld, kept});
+    CHECK(stored(record_content::always) == std::vector<row>{kept, kept});
+    CHECK(stored(record_content::never) == std::vector<row>{withheld, withheld});
+}

@@ -248,3 +248,34 @@ TEST_CASE("import: a lock held past the wait gives an error that says so") {
     CHECK(why.find("has held") != std::string::npos);
     CHECK(why.find(".lock") != std::string::npos);
 }
+
+TEST_CASE("import: an identity-card number in clear is refused however it is grouped or named, a hash never is") {
+    auto owner_problem = [](const std::string& owner) {
+        const auto p = parse(std::string(contract_header) + "0912345678,," + owner + ",individual,matched,,6,1,0,active,2024-01-10,2024-01-10,1\n");
+        return has_problem(p, 2, "owner_id_hash", "identity-document number in clear");
+    };
+    CHECK(owner_problem("079123456789"));
+    CHECK(owner_problem("079-123-456-789"));
+    CHECK(owner_problem("079.123.456.789"));
+    CHECK(owner_problem("CMND123456789"));
+    CHECK(owner_problem("cmnd:123456789"));
+    CHECK(owner_problem("CCCD:079123456789"));
+    CHECK(owner_problem("CCCD-079123456789"));
+    // Hashes: hex of any length, including ones with 9 or 12 decimal digits and "cccd" in them.
+    CHECK_FALSE(owner_problem("9f86d081884c7d65"));
+    CHECK_FALSE(owner_problem("cccd079123456789"));
+    CHECK_FALSE(owner_problem("ab0791234567"));
+    CHECK_FALSE(owner_problem("0791234567890"));  // 13 digits: no card has that many
+}
+
+TEST_CASE("import: with a latest day, a date still to come is refused at its line and column") {
+    const std::int32_t today = *model::parse_iso_date("2026-11-29");
+    const std::string rows = "0912345678,,h,individual,matched,2026-11-30,6,1,0,notified,2027-01-10,2030-01-10,1\n"
+                             "0912345679,,h,individual,matched,2026-11-29,6,1,0,active,2026-11-29,2026-11-29,1\n";
+    const auto p = parse_subscriber_csv(std::string(contract_header) + rows, {}, shipped_plan(), import_mode::full, today);
+    CHECK(has_problem(p, 2, "population_match_date", "'2026-11-30' is in the future (after 2026-11-29)"));
+    CHECK(has_problem(p, 2, "status_since", "'2027-01-10' is in the future"));
+    CHECK(has_problem(p, 2, "activated_on", "'2030-01-10' is in the future"));
+    CHECK(p.problem_count == 3);  // today itself is fine
+    CHECK(parse(contract_header + rows).ok());  // without one (pack tests), any date is read
+}

@@ -68,7 +68,8 @@ int run_import(const std::vector<std::string>& args, const common_options& opts)
         return 1;
     }
     const auto started = std::chrono::steady_clock::now();
-    const auto parsed = subscribers::parse_subscriber_csv(mapped.bytes(), setup.value->config.subscriber_import, *setup.value->plan, mode);
+    const auto parsed =
+        subscribers::parse_subscriber_csv(mapped.bytes(), setup.value->config.subscriber_import, *setup.value->plan, mode, today_utc() + 1);
     for (const auto& c : parsed.ignored_columns) std::fprintf(stderr, "%s:1: warning: column '%s' is not read\n", file.c_str(), c.c_str());
     if (!parsed.ok()) {
         for (const auto& problem : parsed.problems)
