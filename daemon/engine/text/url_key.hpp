@@ -1,6 +1,7 @@
 // The one form URLs are compared in, by URL lists of rule packs and intelligence lists
 // alike: the host lower-cased (IDNA for non-ASCII labels), then the port, path and query as
-// written; no scheme, no user info, no fragment, no lone "/" path.
+// written; no scheme, no user info, no fragment, no lone "/" path (after a port or before a
+// query too), no port that is the scheme's own (:443 for https, :80 for http).
 // "https://VCB-Secure.top/Login?x=1#top" -> "vcb-secure.top/Login?x=1". A URL written
 // without its scheme ("vcb-secure.top/Login?x=1") has the same key. out is reused; it is
 // left empty when the URL has no host.

@@ -1,0 +1,40 @@
+// url_key: the one form URL lists and sms.urls are compared in. Two ways of writing one URL
+// must give one key, or a listed URL is missed by leaving off a slash or naming the port.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "engine/text/url_key.hpp"
+
+using ringfence::engine::text::url_key;
+
+namespace {
+std::string key_of(std::string_view url) {
+    std::string out;
+    url_key(url, out);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("url_key: a lone '/' path is dropped, after a port and before a query too") {
+    CHECK(key_of("https://foo.example/") == "foo.example");
+    CHECK(key_of("https://foo.example:8443/") == "foo.example:8443");
+    CHECK(key_of("https://foo.example:8443") == "foo.example:8443");
+    CHECK(key_of("http://user:pw@Example.com:8080/") == "example.com:8080");
+    CHECK(key_of("https://foo.example/?id=7") == "foo.example?id=7");
+    CHECK(key_of("https://foo.example?id=7") == "foo.example?id=7");
+    CHECK(key_of("https://foo.example:8443/?id=7#top") == "foo.example:8443?id=7");
+    CHECK(key_of("https://foo.example/a/") == "foo.example/a/");  // only a lone slash
+}
+
+TEST_CASE("url_key: the scheme's own port is dropped, any other is kept") {
+    CHECK(key_of("https://foo.example:443/login") == "foo.example/login");
+    CHECK(key_of("http://foo.example:80/login") == "foo.example/login");
+    CHECK(key_of("HTTPS://Foo.Example:443") == "foo.example");
+    CHECK(key_of("hxxps://foo.example:443/x") == "foo.example/x");
+    CHECK(key_of("http://foo.example:443/login") == "foo.example:443/login");
+    CHECK(key_of("https://foo.example:80/login") == "foo.example:80/login");
+    CHECK(key_of("foo.example:443/login") == "foo.example:443/login");  // no scheme: no default
+    CHECK(key_of("https://[2001:db8::1]:443/x") == "[2001:db8::1]/x");
+    CHECK(key_of("https://[2001:db8::1]:8443/") == "[2001:db8::1]:8443");
+}
