@@ -130,3 +130,27 @@ TEST_CASE("lists import: a file with a bad row changes nothing and names the lin
     CHECK(shown.output.find("blocked_domains") != std::string::npos);
     CHECK(d.stop() == 0);
 }
+
+TEST_CASE("lists: a database that is not there is refused by show and audit, made (and said) by a change, never in a folder made up") {
+    temp_dir dir;
+    const std::string config = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml";
+    const std::string missing = (dir.path() / "intel.sqlite").string();
+    const auto shown = cli("lists show " + config + " --set intel.path=" + missing);
+    CHECK(shown.exit_code == 1);
+    CHECK(shown.output.find("no intelligence database at " + missing) != std::string::npos);
+    CHECK(cli("lists audit " + config + " --set intel.path=" + missing).exit_code == 1);
+    CHECK_FALSE(std::filesystem::exists(missing));
+
+    const std::string nowhere = (dir.path() / "no" / "such" / "intel.sqlite").string();
+    const auto lost = cli("lists add " + config + " --set intel.path=" + nowhere + " police_numbers 0912000001 --source police --reason x");
+    INFO(lost.output);
+    CHECK(lost.exit_code == 1);
+    CHECK(lost.output.find("no folder") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "no"));
+
+    const auto added = cli("lists add " + config + " --set intel.path=" + missing + " police_numbers 0912000001 --source police --reason x");
+    INFO(added.output);
+    CHECK(added.exit_code == 0);
+    CHECK(added.output.find("created a new intelligence database " + missing) != std::string::npos);
+    CHECK(cli("lists show " + config + " --set intel.path=" + missing).exit_code == 0);
+}

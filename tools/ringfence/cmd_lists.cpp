@@ -72,11 +72,23 @@ public:
             return 1;
         }
         zone_ = std::move(zone);
+        // A database that is not there is one the daemon never made: most likely a wrong
+        // --config or intel.path. Reading it shows nothing, so it is refused; a change may
+        // start it (lists loaded before the daemon's first start), and says so. Its folder
+        // must exist: one made up from a mistyped path would hide the mistake.
+        const std::string& path = config_.intel.path;
         std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(config_.intel.path).parent_path(), ec);
-        auto db = intel::open_intel_database(config_.intel.path);
+        const bool missing = !std::filesystem::exists(path, ec);
+        const bool changes = what == "create" || what == "import" || what == "add" || what == "remove";
+        if (missing && !changes)
+            return fail(fmt::format("no intelligence database at {} (intel.path): check --config; ringfenced creates it at start", path));
+        const auto folder = std::filesystem::path(path).parent_path();
+        if (missing && !folder.empty() && !std::filesystem::is_directory(folder, ec))
+            return fail(fmt::format("no intelligence database at {} and no folder {} for one (intel.path): check --config", path, folder.string()));
+        auto db = intel::open_intel_database(path);
         for (const auto& d : db.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
         if (!db.value) return 1;
+        if (missing) std::fprintf(stderr, "ringfence lists: created a new intelligence database %s (intel.path)\n", path.c_str());
         db_ = std::move(*db.value);
         editor_.emplace(db_, intel::current_actor());
         if (what == "create") return create(args);
