@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "intel/intel_database.hpp"
 #include "model/time_format.hpp"
 
 namespace ringfence::intel {
@@ -196,6 +197,117 @@ std::string intel_editor::import(const list_row& list, const std::vector<new_ent
         }
         if (auto err = bump_revision(list); !err.empty()) return err;
         return write_audit(now_ms, "import", list.name, nullptr, &file, &sha256, added, replaced, fmt::format("{} rows", rows.size()));
+    });
+}
+
+namespace {
+
+// The backup, opened read-only and checked as open_intel_database checks a live file.
+std::string open_backup(const std::string& path, sqlite::sqlite_connection& out) {
+    std::string failure;
+    out = sqlite::sqlite_connection::open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, failure);
+    if (!out) return fmt::format("{}: cannot open: {}", path, failure);
+    const auto application_id = out.query_int("PRAGMA application_id", failure);
+    if (!application_id) return fmt::format("{}: cannot read: {}", path, failure);
+    if (*application_id != intel_application_id) return fmt::format("{}: not a ringfence intel database", path);
+    const auto version = out.query_int("PRAGMA user_version", failure);
+    if (!version) return fmt::format("{}: cannot read: {}", path, failure);
+    if (*version > intel_schema_version)
+        return fmt::format("{}: schema version {} is newer than this ringfence reads ({})", path, *version, intel_schema_version);
+    return {};
+}
+
+}  // namespace
+
+std::string intel_editor::restore(const std::string& backup_path, const std::string& sha256, std::int64_t now_ms, std::vector<restored_list>& out) {
+    out.clear();
+    sqlite::sqlite_connection backup;
+    if (auto err = open_backup(backup_path, backup); !err.empty()) return err;
+    std::string failure;
+    auto backup_lists = sqlite::sqlite_statement::prepare(backup.get(), "SELECT id, name, kind, description FROM lists ORDER BY name", failure);
+    auto backup_entries = sqlite::sqlite_statement::prepare(
+        backup.get(),
+        "SELECT value, bank_code, source, reason, added_at_ms, expires_at_ms, added_by FROM entries WHERE list_id = ?1 ORDER BY value", failure);
+    if (!backup_lists || !backup_entries) return fmt::format("{}: {}", backup_path, failure);
+    struct backup_list {
+        std::int64_t id;
+        std::string name, kind, description;
+    };
+    std::vector<backup_list> wanted;
+    int rc;
+    while ((rc = sqlite3_step(backup_lists.get())) == SQLITE_ROW)
+        wanted.push_back({sqlite3_column_int64(backup_lists.get(), 0), column_text(backup_lists.get(), 1), column_text(backup_lists.get(), 2),
+                          column_text(backup_lists.get(), 3)});
+    if (rc != SQLITE_DONE) return fmt::format("{}: {}", backup_path, backup.last_error());
+
+    return in_transaction([&]() -> std::string {
+        auto count = sqlite::sqlite_statement::prepare(db_.get(), "SELECT count(*) FROM entries WHERE list_id = ?1", failure);
+        auto clear = sqlite::sqlite_statement::prepare(db_.get(), "DELETE FROM entries WHERE list_id = ?1", failure);
+        auto insert = sqlite::sqlite_statement::prepare(
+            db_.get(),
+            "INSERT INTO entries (list_id, value, bank_code, source, reason, added_at_ms, expires_at_ms, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            failure);
+        if (!count || !clear || !insert) return failure;
+        for (const backup_list& b : wanted) {
+            restored_list done;
+            done.name = b.name;
+            std::optional<list_row> live;
+            if (auto err = find_list(b.name, live, now_ms); !err.empty()) return err;
+            if (live && std::string(to_string(live->kind)) != b.kind)
+                return fmt::format("list '{}' is {} in the backup and {} here: nothing restored", b.name, b.kind, to_string(live->kind));
+            if (!live) {
+                const auto kind = engine::parse_intel_kind(b.kind);
+                if (!kind) return fmt::format("{}: list '{}' has an unknown kind '{}'", backup_path, b.name, b.kind);
+                auto create = sqlite::sqlite_statement::prepare(db_.get(), "INSERT INTO lists (name, kind, description, created_at_ms) VALUES (?1, ?2, ?3, ?4)",
+                                                                failure);
+                if (!create) return failure;
+                create.bind_text(1, b.name);
+                create.bind_text(2, b.kind);
+                create.bind_text(3, b.description);
+                create.bind_int(4, now_ms);
+                if (auto err = create.run(); !err.empty()) return err;
+                if (auto err = write_audit(now_ms, "create", b.name, nullptr, nullptr, nullptr, -1, -1, fmt::format("kind {}; restored from a backup", b.kind));
+                    !err.empty())
+                    return err;
+                if (auto err = find_list(b.name, live, now_ms); !err.empty() || !live) return err.empty() ? "the restored list vanished" : err;
+                done.created = true;
+            }
+            count.bind_int(1, live->id);
+            if (sqlite3_step(count.get()) != SQLITE_ROW) return db_.last_error();
+            done.entries_before = sqlite3_column_int64(count.get(), 0);
+            sqlite3_reset(count.get());
+            clear.bind_int(1, live->id);
+            if (auto err = clear.run(); !err.empty()) return err;
+            backup_entries.bind_int(1, b.id);
+            while ((rc = sqlite3_step(backup_entries.get())) == SQLITE_ROW) {
+                sqlite3_stmt* e = backup_entries.get();
+                insert.bind_int(1, live->id);
+                std::string texts[7];  // bound without a copy: they live until the insert ran
+                for (int c = 0; c < 7; ++c) {
+                    // Every column as the backup holds it, NULLs (no bank code, no expiry) too.
+                    if (sqlite3_column_type(e, c) == SQLITE_NULL) {
+                        insert.bind_null(c + 2);
+                    } else if (c == 4 || c == 5) {
+                        insert.bind_int(c + 2, sqlite3_column_int64(e, c));
+                    } else {
+                        texts[c] = column_text(e, c);
+                        insert.bind_text(c + 2, texts[c]);
+                    }
+                }
+                if (auto err = insert.run(); !err.empty()) return fmt::format("list '{}', entry '{}': {}", b.name, column_text(e, 0), err);
+                ++done.entries_restored;
+            }
+            sqlite3_reset(backup_entries.get());
+            if (rc != SQLITE_DONE) return fmt::format("{}: {}", backup_path, backup.last_error());
+            if (auto err = bump_revision(*live); !err.empty()) return err;
+            if (auto err = write_audit(now_ms, "import", b.name, nullptr, &backup_path, &sha256, done.entries_restored, done.entries_before,
+                                       fmt::format("restored from a backup: the list's {} entries replaced by the backup's {}", done.entries_before,
+                                                   done.entries_restored));
+                !err.empty())
+                return err;
+            out.push_back(std::move(done));
+        }
+        return std::string();
     });
 }
 

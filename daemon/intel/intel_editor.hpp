@@ -45,6 +45,14 @@ struct audit_row {
     std::string detail;
 };
 
+// What a restore did to one list of the backup.
+struct restored_list {
+    std::string name;
+    std::int64_t entries_before = 0;  // in the live database, all removed
+    std::int64_t entries_restored = 0;
+    bool created = false;  // the live database did not hold the list
+};
+
 struct new_entry {
     std::string value;  // normalised
     std::string bank_code;
@@ -68,6 +76,13 @@ public:
     // Adds or replaces every row, all or nothing; one audit row for the file.
     std::string import(const list_row& list, const std::vector<new_entry>& rows, const std::string& file, const std::string& sha256,
                        std::int64_t now_ms, std::int64_t& added, std::int64_t& replaced);
+    // Puts every list of the backup (an intel database file, opened read-only) back as the
+    // backup holds it, entries with their own source, reason, times and author, in one
+    // transaction; lists the backup does not hold are left as they are. The audit trail is
+    // this database's, kept whole, with one row per restored list saying so (action
+    // 'import': the backup is the file, rows_added what it put back, rows_replaced what the
+    // list held before). A list the backup holds as another kind refuses the whole restore.
+    std::string restore(const std::string& backup_path, const std::string& sha256, std::int64_t now_ms, std::vector<restored_list>& out);
     std::string entries(const list_row& list, bool include_expired, std::int64_t now_ms, std::vector<entry_row>& out);
     std::string audit(const std::string& list, int limit, std::vector<audit_row>& out);  // newest first; list "" for all
 

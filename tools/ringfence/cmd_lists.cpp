@@ -36,6 +36,7 @@ constexpr const char* lists_usage =
     "  add LIST VALUE --source S --reason R [--expires DATE|TIME|DURATION]\n"
     "                                          add an entry (or replace the one with the same value)\n"
     "  remove LIST VALUE                       remove an entry\n"
+    "  restore BACKUP.sqlite                   put every list of a backup back as it held it, audited\n"
     "  show [LIST] [--all] [--json]            the lists, or a list's live entries (--all: expired ones too)\n"
     "  audit [LIST] [--limit N] [--json]       the changes, newest first (default 50)\n"
     "  S: police | bank | spam_reports | internal. A list the rule packs declare (intel: KIND)\n"
@@ -79,7 +80,7 @@ public:
         const std::string& path = config_.intel.path;
         std::error_code ec;
         const bool missing = !std::filesystem::exists(path, ec);
-        const bool changes = what == "create" || what == "import" || what == "add" || what == "remove";
+        const bool changes = what == "create" || what == "import" || what == "add" || what == "remove" || what == "restore";
         if (missing && !changes)
             return fail(fmt::format("no intelligence database at {} (intel.path): check --config; ringfenced creates it at start", path));
         const auto folder = std::filesystem::path(path).parent_path();
@@ -95,6 +96,7 @@ public:
         if (what == "import") return import(args);
         if (what == "add") return add(args);
         if (what == "remove") return remove(args);
+        if (what == "restore") return restore(args);
         if (what == "show") return show(args);
         if (what == "audit") return audit(args);
         return usage(fmt::format("unknown subcommand '{}'", what));
@@ -274,6 +276,27 @@ private:
             return fail(fmt::format("{}: nothing imported: {}", file, err));
         std::printf("imported %s into %s: %lld added, %lld replaced\n", file.c_str(), list.name.c_str(), static_cast<long long>(added),
                     static_cast<long long>(replaced));
+        return 0;
+    }
+
+    int restore(const std::vector<std::string>& args) {
+        parsed_args p;
+        std::string error;
+        if (!parse(args, {}, {}, p, error) || p.words.size() != 1) return usage(error.empty() ? "restore BACKUP.sqlite" : error);
+        const std::string& backup = p.words[0];
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(backup, ec)) return fail(fmt::format("{}: no such file", backup));
+        if (std::filesystem::equivalent(backup, config_.intel.path, ec))
+            return fail(fmt::format("{} is the live database (intel.path), not a backup of it", backup));
+        std::string bytes, why;
+        if (!common::read_text_file(backup, bytes, why)) return fail(fmt::format("{}: cannot read: {}", backup, why));
+        std::vector<intel::restored_list> restored;
+        if (auto err = editor_->restore(backup, common::sha256_hex(bytes), now_ms(), restored); !err.empty())
+            return fail(fmt::format("nothing restored: {}", err));
+        for (const auto& r : restored)
+            std::printf("restored %s from %s: %lld entries (it held %lld)%s\n", r.name.c_str(), backup.c_str(),
+                        static_cast<long long>(r.entries_restored), static_cast<long long>(r.entries_before), r.created ? "; list created" : "");
+        if (restored.empty()) std::printf("%s holds no lists: nothing restored\n", backup.c_str());
         return 0;
     }
 
