@@ -33,4 +33,10 @@ bool read_text_file(const std::string& path, std::string& out, std::string& erro
     return true;
 }
 
+bool has_cr_only_line_endings(std::string_view text) {
+    const std::string_view first = text.substr(0, text.find('\n'));
+    const std::size_t cr = first.find('\r');
+    return cr != std::string_view::npos && cr + 1 < first.size();  // a CR of CRLF ends the line
+}
+
 }  // namespace ringfence::common

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "decode/jsonl/rfc3339.hpp"
+#include "common/text_file.hpp"
 #include "engine/text/utf8.hpp"
 #include "intel/intel_values.hpp"
 
@@ -154,6 +155,10 @@ void read_csv(std::string_view text, row_checker& check) {
     int line_no = 0;
     std::size_t pos = 0;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a byte-order mark some spreadsheets write
+    if (common::has_cr_only_line_endings(text)) {
+        check.problem(1, "", "lines end with CR alone (classic Mac line endings): save the file with LF or CRLF line endings");
+        return;
+    }
     while (pos < text.size()) {
         std::size_t eol = text.find('\n', pos);
         if (eol == std::string_view::npos) eol = text.size();
@@ -258,7 +263,10 @@ void read_yaml(std::string_view text, row_checker& check) {
         check.problem(e.mark.line + 1, "", fmt::format("not YAML: {}", e.msg));
         return;
     }
-    if (root.IsNull()) return;
+    if (root.IsNull()) {  // as an empty CSV (no header) is refused; "[]" imports nothing
+        check.problem(0, "", "the file is empty: it needs a sequence of entries (- value: ..., source: ..., reason: ...)");
+        return;
+    }
     if (!root.IsSequence()) {
         check.problem(root.Mark().line + 1, "", "expected a sequence of mappings (- value: ..., source: ..., reason: ...)");
         return;

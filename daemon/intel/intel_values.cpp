@@ -85,9 +85,23 @@ std::optional<normalised_value> domain(std::string_view text, std::string& why) 
         why = fmt::format("'{}' is not a domain name (malformed UTF-8 or a label Punycode cannot encode)", text);
         return std::nullopt;
     }
-    if (host.find('.') == std::string::npos || host.front() == '.' || host.find("..") != std::string::npos) {
+    if (host.find('.') == std::string::npos) {
         why = fmt::format("'{}' is not a domain name: it needs at least two labels (example.com)", text);
         return std::nullopt;
+    }
+    // Labels: not empty, and no '-' at either end (RFC 1123: no registry hands those out).
+    for (std::size_t start = 0; start <= host.size();) {
+        const std::size_t end = std::min(host.find('.', start), host.size());
+        const std::string_view label(host.data() + start, end - start);
+        if (label.empty()) {
+            why = fmt::format("'{}' is not a domain name: it has an empty label (two dots together, or one at an end)", text);
+            return std::nullopt;
+        }
+        if (label.front() == '-' || label.back() == '-') {
+            why = fmt::format("'{}' is not a domain name: the label '{}' begins or ends with '-'", text, label);
+            return std::nullopt;
+        }
+        start = end + 1;
     }
     for (char c : host)
         if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '.' || c == '_')) {

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "common/exclusive_files.hpp"
+#include "common/text_file.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
 #include "model/time_format.hpp"
@@ -180,6 +181,10 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
     parsed_import out;
     out.mode = mode;
     problem_sink sink{out};
+    if (common::has_cr_only_line_endings(data)) {
+        sink.add(1, "", "lines end with CR alone (classic Mac line endings): save the file with LF or CRLF line endings");
+        return out;
+    }
     csv_reader csv(data);
     std::vector<std::string_view> cells;
     std::string error;
@@ -446,6 +451,7 @@ std::string compare_with_database(const std::string& path, const parsed_import& 
     out = {};
     if (!file_exists(path)) {
         out.inserted = p.upserts.size();
+        out.absent_deletions = p.deletions.size();
         return {};
     }
     std::string error;
@@ -481,6 +487,7 @@ std::string compare_with_database(const std::string& path, const parsed_import& 
         get.bind_int(1, m);
         const int rc = sqlite3_step(get.get());
         if (rc == SQLITE_ROW) ++out.deleted;
+        else if (rc == SQLITE_DONE) ++out.absent_deletions;
         sqlite3_reset(get.get());
     }
     return {};

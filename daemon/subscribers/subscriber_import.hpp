@@ -58,6 +58,7 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
 
 struct import_changes {
     std::size_t inserted = 0, updated = 0, deleted = 0, unchanged = 0;
+    std::size_t absent_deletions = 0;  // delta: delete rows for numbers the database does not hold
 };
 
 struct import_source {

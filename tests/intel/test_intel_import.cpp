@@ -160,3 +160,21 @@ TEST_CASE("import formats by file extension") {
     CHECK(intel::import_format_of("a/b.yml") == intel::import_format::yaml);
     CHECK(!intel::import_format_of("police.txt"));
 }
+
+TEST_CASE("import: a CSV with CR-only line endings is named as such") {
+    const auto rows = read("value,source,reason,expires\r+84912000001,police,case 1,\r");
+    REQUIRE(rows.problems.size() == 1);
+    CHECK(rows.problems[0].line == 1);
+    CHECK(rows.problems[0].message.find("lines end with CR alone") != std::string::npos);
+}
+
+TEST_CASE("import: an empty YAML file is refused as an empty CSV is, an empty sequence imports nothing") {
+    for (const char* text : {"", "# only a comment\n", "~\n"}) {
+        const auto rows = read(text, intel::import_format::yaml);
+        INFO(text);
+        CHECK(problems(rows).find("the file is empty") != std::string::npos);
+    }
+    const auto none = read("[]\n", intel::import_format::yaml);
+    CHECK(none.ok());
+    CHECK(none.rows.empty());
+}

@@ -60,6 +60,10 @@ TEST_CASE("domains: lower-case registered domains, IDNA like sms.domains, subdom
     CHECK(refused(intel_kind::domain, "https://vcb-secure.top", "no scheme"));
     CHECK(refused(intel_kind::domain, "com.vn", "public suffix"));
     CHECK(refused(intel_kind::domain, "localhost", "two labels"));
+    CHECK(refused(intel_kind::domain, "a..b.com", "empty label"));
+    CHECK(refused(intel_kind::domain, ".example.com", "empty label"));
+    CHECK(refused(intel_kind::domain, "-bad-.com", "the label '-bad-' begins or ends with '-'"));
+    CHECK(refused(intel_kind::domain, "bad-.example.com", "begins or ends with '-'"));
 }
 
 TEST_CASE("URLs: one URL, keyed without scheme and fragment, host lower-cased") {

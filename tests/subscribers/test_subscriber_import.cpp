@@ -279,3 +279,29 @@ TEST_CASE("import: with a latest day, a date still to come is refused at its lin
     CHECK(p.problem_count == 3);  // today itself is fine
     CHECK(parse(contract_header + rows).ok());  // without one (pack tests), any date is read
 }
+
+TEST_CASE("import: a file with CR-only line endings is named as such, not read as one long header") {
+    std::string text = std::string(contract_header) + good_rows;
+    for (auto& c : text)
+        if (c == '\n') c = '\r';
+    const auto p = parse(text);
+    CHECK(has_problem(p, 1, "", "lines end with CR alone"));
+    CHECK(p.problem_count == 1);
+    std::string crlf;
+    for (const char c : std::string(contract_header) + good_rows) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    CHECK(parse(crlf).ok());  // CRLF is fine
+}
+
+TEST_CASE("import: a delta's delete rows for numbers not held are counted apart from real deletions") {
+    testing::scratch_dir dir("absent-deletes");
+    const std::string db = dir.file("subscribers.sqlite");
+    import_changes c;
+    REQUIRE(apply_import(db, parse(contract_header + good_rows), test_source(), c) == "");
+    const std::string delta_header = std::string(contract_header).insert(std::string(contract_header).size() - 1, ",op");
+    const auto d = parse(delta_header + "0912345678,,,,,,,,,,,,,delete\n0912999999,,,,,,,,,,,,,delete\n0912999998,,,,,,,,,,,,,delete\n",
+                         import_mode::delta);
+    REQUIRE(d.ok());
+    REQUIRE(compare_with_database(db, d, c) == "");
+    CHECK(c.deleted == 1);
+    CHECK(c.absent_deletions == 2);
+}

@@ -46,6 +46,14 @@ std::int32_t today_utc() {
     return static_cast<std::int32_t>(now / 86400);
 }
 
+// A delete row for a number the database does not hold changes nothing: most often a number
+// already deleted, sometimes a mistyped one. Said, so that the second is noticed.
+void warn_absent_deletions(const std::string& file, const subscribers::import_changes& c) {
+    if (c.absent_deletions == 0) return;
+    std::fprintf(stderr, "%s: warning: %zu delete row%s named numbers the database does not hold (nothing to delete)\n", file.c_str(),
+                 c.absent_deletions, c.absent_deletions == 1 ? "" : "s");
+}
+
 int run_import(const std::vector<std::string>& args, const common_options& opts) {
     parsed_args p;
     std::string error;
@@ -81,6 +89,20 @@ int run_import(const std::vector<std::string>& args, const common_options& opts)
         return 1;
     }
     const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (std::filesystem::exists(db_path)) {
+        // A file there that is not a readable subscriber database is never replaced: it may be
+        // another application's file at a mistyped path. If it is ours and damaged, the
+        // operator moves it aside, knowingly.
+        if (!subscribers::open_subscriber_database(db_path, error)) {
+            std::fprintf(stderr, "ringfence subscribers: %s\n", error.c_str());
+            if (mode == subscribers::import_mode::full)
+                std::fprintf(stderr,
+                             "ringfence subscribers: nothing was replaced. If %s is the subscriber database and it is damaged, move it aside "
+                             "(mv %s %s.damaged) and import the full file again; its import history (import_runs) stays in the moved file.\n",
+                             db_path.c_str(), db_path.c_str(), db_path.c_str());
+            return 1;
+        }
+    }
     subscribers::import_changes changes;
     if (dry_run) {
         if (auto e = subscribers::compare_with_database(db_path, parsed, changes); !e.empty()) {
@@ -89,6 +111,7 @@ int run_import(const std::vector<std::string>& args, const common_options& opts)
         }
         std::printf("dry run: %s %zu rows valid; would insert %zu, update %zu, delete %zu, leave %zu unchanged in %s\n", file.c_str(), parsed.rows,
                     changes.inserted, changes.updated, changes.deleted, changes.unchanged, db_path.c_str());
+        warn_absent_deletions(file, changes);
         return 0;
     }
     std::error_code ec;
@@ -107,6 +130,7 @@ int run_import(const std::vector<std::string>& args, const common_options& opts)
     std::printf("imported %s (%s, %zu rows) into %s in %.1f s (validation %.1f s): inserted %zu, updated %zu, deleted %zu, unchanged %zu\n",
                 file.c_str(), mode_text.c_str(), parsed.rows, db_path.c_str(), total_s, parse_s, changes.inserted, changes.updated, changes.deleted,
                 changes.unchanged);
+    warn_absent_deletions(file, changes);
     return 0;
 }
 
