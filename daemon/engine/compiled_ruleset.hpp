@@ -81,6 +81,26 @@ struct aggregate_def {
     field_ref for_field;
     std::string text;         // as a rule author reads it, for evidence
     std::string fingerprint;  // canonical definition
+    // A member of a shared list (compiled_ruleset::shared_lists): spec_id is the list's, and
+    // this aggregate reads flag bit `member` of it.
+    static constexpr std::uint8_t no_member = 0xff;
+    std::uint8_t member = no_member;
+    bool shared() const { return member != no_member; }
+};
+
+// Count and ratio aggregates of one event kind, `by` field and window keep one event list
+// in the window state, each event flagged for the members whose filter it passed
+// (state::window_spec::members): a record makes one add for all of them. Up to
+// state::max_shared_members share a list; an aggregate past them keeps its own.
+struct shared_list {
+    std::uint32_t spec_id = 0;
+    model::event_kind kind = model::event_kind::call_attempt;
+    field_ref by;
+    std::int64_t window_ms = 0;
+    std::string fingerprint;             // event kind, key and window
+    std::vector<std::uint32_t> members;  // aggregate indexes, member i reading bit i
+    std::uint64_t layout = 0;            // state::members_layout of the members
+    bool keeps_unmatched = false;        // a ratio member: every event of the kind is kept
 };
 
 struct reason_part {
@@ -121,7 +141,9 @@ struct compiled_ruleset {
     std::vector<std::unique_ptr<list_matcher>> lists;
     std::vector<std::shared_ptr<regex_matcher>> regexes;
     std::array<std::vector<std::uint32_t>, model::event_kind_count> rules_by_kind;       // rule indexes
-    std::array<std::vector<std::uint32_t>, model::event_kind_count> aggregates_by_kind;  // aggregates fed by that kind
+    std::array<std::vector<std::uint32_t>, model::event_kind_count> aggregates_by_kind;  // aggregates fed by that kind (not shared)
+    std::vector<shared_list> shared_lists;
+    std::array<std::vector<std::uint32_t>, model::event_kind_count> shared_lists_by_kind;  // shared_lists indexes
     std::array<std::vector<list_probe>, model::event_kind_count> list_probes_by_kind;     // each (field, list) once
     // Stateful derived fields the rules read (kept only when some rule needs them).
     bool needs_gap = false;

@@ -464,7 +464,9 @@ double eval_context::aggregate_value(std::uint32_t a) {
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
     const std::string_view key = read_key_of(d);
-    const double v = key.empty() ? state::window_entry::empty_value(d.fn) : windows_.value(d.spec_id, key, rec_->time_ms);
+    const double v = key.empty()  ? state::window_entry::empty_value(d.fn)
+                     : d.shared() ? windows_.member_value(d.spec_id, d.member, key, rec_->time_ms)
+                                  : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);
     return v;
 }

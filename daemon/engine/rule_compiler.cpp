@@ -72,8 +72,10 @@ public:
     std::unique_ptr<compiled_ruleset> run() {
         for (const auto& r : in_.rules) compile_rule(r);
         warn_unused();
+        share_event_lists();
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a)
-            if (live_aggregates_.count(a) && !readers_.count(a)) out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
+            if (live_aggregates_.count(a) && !readers_.count(a) && !out_->aggregates[a].shared())
+                out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
         for (int k = 0; k < model::event_kind_count; ++k) collect_list_probes(static_cast<std::size_t>(k));
         return std::move(out_);
     }
@@ -1093,6 +1095,52 @@ private:
         out_->rules.push_back(std::move(c));
     }
 
+    // Count and ratio aggregates of one event kind, key field and window: one shared list each
+    // group (up to state::max_shared_members, in fingerprint order, so a list keeps its
+    // members in the same order across loads). A lone one gets a list too: a sibling added by
+    // a later reload then joins it and the list keeps its events.
+    void share_event_lists() {
+        std::map<std::string, std::vector<std::uint32_t>> groups;  // list fingerprint -> feeders
+        for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a) {
+            const aggregate_def& d = out_->aggregates[a];
+            const bool countable = d.fn == state::window_function::count || d.fn == state::window_function::ratio;
+            if (!live_aggregates_.count(a) || readers_.count(a) || !countable || !d.has_by || d.keyed_by_set || d.has_of) continue;
+            groups[fmt::format("shared|{}|{}|{}", static_cast<int>(d.kind), d.by.name(), d.window_ms)].push_back(a);
+        }
+        std::map<std::string, std::pair<std::uint32_t, std::uint8_t>> member_of;  // aggregate fingerprint -> list, bit
+        for (auto& [fingerprint, feeders] : groups) {
+            std::sort(feeders.begin(), feeders.end(),
+                      [&](std::uint32_t x, std::uint32_t y) { return out_->aggregates[x].fingerprint < out_->aggregates[y].fingerprint; });
+            if (feeders.size() > state::max_shared_members) feeders.resize(state::max_shared_members);
+            shared_list l;
+            const aggregate_def& first = out_->aggregates[feeders.front()];
+            l.spec_id = ids_(fingerprint);
+            l.kind = first.kind;
+            l.by = first.by;
+            l.window_ms = first.window_ms;
+            l.fingerprint = fingerprint;
+            l.members = feeders;
+            std::vector<state::shared_member> members;
+            for (const std::uint32_t a : feeders) {
+                const aggregate_def& d = out_->aggregates[a];
+                members.push_back({d.fingerprint, d.fn});
+                l.keeps_unmatched = l.keeps_unmatched || d.fn == state::window_function::ratio;
+                member_of[d.fingerprint] = {l.spec_id, static_cast<std::uint8_t>(members.size() - 1)};
+            }
+            l.layout = state::members_layout(members);
+            const auto index = static_cast<std::uint32_t>(out_->shared_lists.size());
+            out_->shared_lists_by_kind[static_cast<int>(l.kind)].push_back(index);
+            out_->shared_lists.push_back(std::move(l));
+        }
+        // Members and their `for` readers (same fingerprint) read the list.
+        for (aggregate_def& d : out_->aggregates) {
+            const auto it = member_of.find(d.fingerprint);
+            if (it == member_of.end()) continue;
+            d.spec_id = it->second.first;
+            d.member = it->second.second;
+        }
+    }
+
     // The exact-match list lookups records of kind k may make, in rules and in the `where`
     // of the aggregates they feed: each (field, list) once.
     void collect_list_probes(std::size_t k) {
@@ -1111,6 +1159,8 @@ private:
         };
         for (const std::uint32_t r : out_->rules_by_kind[k]) walk(walk, out_->rules[r].root);
         for (const std::uint32_t a : out_->aggregates_by_kind[k]) walk(walk, out_->aggregates[a].where);
+        for (const std::uint32_t l : out_->shared_lists_by_kind[k])
+            for (const std::uint32_t a : out_->shared_lists[l].members) walk(walk, out_->aggregates[a].where);
     }
 
     void warn_unused() {

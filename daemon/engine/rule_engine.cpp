@@ -63,8 +63,11 @@ eval_context& context_for(const std::shared_ptr<const compiled_ruleset>& rs, con
 // are views that stay valid for the record (eval_context::key_of).
 struct aggregate_batch {
     std::vector<state::batched_add> adds;
-    std::vector<std::uint32_t> aggregate_of;  // per add: the aggregate it answers, or none
+    // Per add: the aggregate it answers, a shared list (shared_tag | its index) whose
+    // members it answers, or none.
+    std::vector<std::uint32_t> aggregate_of;
     static constexpr std::uint32_t no_aggregate = ~std::uint32_t{0};
+    static constexpr std::uint32_t shared_tag = 0x80000000u;
 
     void clear() {
         adds.clear();
@@ -139,11 +142,32 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
             }
         }
     }
+    // Shared lists: one add for all members, each member's filter a flag bit.
+    for (const std::uint32_t index : rs.shared_lists_by_kind[static_cast<int>(rec.kind)]) {
+        const shared_list& l = rs.shared_lists[index];
+        const std::string_view key = ctx.key_of(rs.aggregates[l.members.front()]);
+        if (key.empty()) continue;
+        state::observation o;
+        o.time_ms = rec.time_ms;
+        o.layout = l.layout;
+        for (std::size_t bit = 0; bit < l.members.size(); ++bit) {
+            const aggregate_def& d = rs.aggregates[l.members[bit]];
+            if (d.where == no_node || evaluate(ctx, d.where)) o.flags = static_cast<std::uint8_t>(o.flags | 1u << bit);
+        }
+        o.matched = o.flags != 0;
+        if (!o.matched && !l.keeps_unmatched) continue;  // nothing to keep: members read the state when asked
+        batch.push(l.spec_id, key, o, aggregate_batch::shared_tag | index);
+    }
     ctx.collect_evidence = saved;
     windows.add_batch(batch.adds);
     for (std::size_t i = 0; i < batch.adds.size(); ++i) {
         const std::uint32_t a = batch.aggregate_of[i];
         if (a == aggregate_batch::no_aggregate) continue;
+        if ((a & aggregate_batch::shared_tag) != 0) {
+            const shared_list& l = rs.shared_lists[a & ~aggregate_batch::shared_tag];
+            for (std::size_t bit = 0; bit < l.members.size(); ++bit) ctx.set_aggregate_value(l.members[bit], batch.adds[i].members[bit]);
+            continue;
+        }
         if (rs.aggregates[a].keyed_by_set)
             ctx.add_aggregate_element(a, batch.adds[i].key, batch.adds[i].value);
         else
@@ -294,8 +318,14 @@ void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
     }
     std::vector<state::window_spec> specs(count);
     for (std::size_t i = 0; i < count; ++i)
-        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("unused:{}", i)};
-    for (const auto& a : rs->aggregates) specs[a.spec_id] = {a.spec_id, a.fn, a.window_ms, a.fingerprint};
+        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("unused:{}", i), {}};
+    for (const auto& a : rs->aggregates)
+        if (!a.shared()) specs[a.spec_id] = {a.spec_id, a.fn, a.window_ms, a.fingerprint, {}};
+    for (const auto& l : rs->shared_lists) {
+        state::window_spec& spec = specs[l.spec_id];
+        spec = {l.spec_id, state::window_function::count, l.window_ms, l.fingerprint, {}};
+        for (const std::uint32_t m : l.members) spec.members.push_back({rs->aggregates[m].fingerprint, rs->aggregates[m].fn});
+    }
     windows_->set_specs(std::move(specs));
     std::lock_guard lock(current_mu_);
     current_ = std::move(rs);

@@ -1323,3 +1323,98 @@ TEST_CASE("sms.text_compact_no_links reads each link as the word link: a path's 
     CHECK(action_of("Truy cap https://a.example.com/p de doi diem") == action::warn);
     CHECK(action_of("Truy cap hxxps://a[.]example[.]com/p de doi diem") == action::warn);  // refanged: found by its host
 }
+
+TEST_CASE("count and ratio aggregates of one kind, key and window share a list, and a reload adding or dropping one keeps the others' events") {
+    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-shared-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = (dir / "pack.yaml").string();
+    auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+    const std::string burst = R"(- rule: burst
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h) >= 4
+  action: block
+  priority: critical
+)";
+    const std::string foreign_share = R"(- rule: mostly_foreign_callees
+  events: [call.attempt]
+  condition: ratio(call.attempt where not callee.is_home by caller.e164 within 1h) >= 0.5
+  action: warn
+  priority: warning
+)";
+    write(burst + foreign_share);
+    engine::rule_engine_settings s;
+    s.rule_paths = {file};
+    s.time_zone = "UTC";
+    auto created = engine::rule_engine::create(s);
+    REQUIRE(created.value);
+    auto& e = **created.value;
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    CHECK(e.current()->shared_lists[0].members.size() == 2);
+    CHECK(e.current()->aggregates_by_kind[static_cast<int>(model::event_kind::call_attempt)].empty());  // fed through the list only
+
+    engine::decision d;
+    model::record abroad = call("1", t0, "+84912345678", true, "+85512345678");
+    abroad.callee.is_home = false;
+    e.decide(abroad, d);
+    CHECK(d.final_action == action::warn);  // 1 of 1 callee abroad
+    e.decide(call("2", t0 + 1, "+84912345678", true, "+84987654321"), d);
+    CHECK(d.final_action == action::warn);  // 1 of 2
+
+    // A third aggregate joins the list; the two kept count their earlier events.
+    const std::string first_contacts = R"(- rule: new_contacts
+  events: [call.attempt]
+  condition: ratio(call.attempt where call.first_contact by caller.e164 within 1h) >= 0.99
+  action: warn
+  priority: notice
+)";
+    write(burst + foreign_share + first_contacts);
+    REQUIRE(e.reload().swapped);
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    CHECK(e.current()->shared_lists[0].members.size() == 3);
+    e.decide(call("3", t0 + 2, "+84912345678", true, "+84987654322"), d);
+    REQUIRE(d.rules.size() == 1);  // 1 of 3 abroad; the new ratio saw one call, a first contact
+    CHECK(d.rules[0].rule == "new_contacts");
+    e.decide(call("4", t0 + 3, "+84912345678", true, "+84987654323"), d);
+    CHECK(d.final_action == action::block);  // the 4th call: the count kept its 3
+    CHECK(d.rules.size() == 2);              // burst and new_contacts (2 of 2 seen), not foreign (1 of 4)
+
+    // The ratio dropped: the count still has every call.
+    write(burst + first_contacts);
+    REQUIRE(e.reload().swapped);
+    e.decide(call("5", t0 + 4, "+84912345678", true, "+84987654324"), d);
+    CHECK(d.final_action == action::block);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a shared list takes at most four members, a fifth keeps its own, and a 'for' reader reads a member") {
+    std::string pack;
+    for (int i = 0; i < 5; ++i)
+        pack += fmt::format(R"(- rule: r{0}
+  events: [call.attempt]
+  condition: count(call.attempt where call.ring_ms > {0} by caller.e164 within 1h) > 100
+  action: warn
+  priority: notice
+)", i);
+    pack += R"(- rule: called_back
+  events: [call.attempt]
+  condition: count(call.attempt where call.ring_ms > 0 by caller.e164 within 1h for callee.e164) >= 2
+  action: block
+  priority: critical
+)";
+    auto e = load(pack);
+    REQUIRE(e);
+    const auto& rs = *e->current();
+    REQUIRE(rs.shared_lists.size() == 1);
+    CHECK(rs.shared_lists[0].members.size() == 4);
+    CHECK(rs.aggregates_by_kind[static_cast<int>(model::event_kind::call_attempt)].size() == 1);
+    // Two ringing calls from A; then a call to A reads A's count.
+    engine::decision d;
+    for (int i = 0; i < 2; ++i) {
+        model::record r = call(std::to_string(i), t0 + i, "+84912000001", true, "+84987000000");
+        r.call.present = true;
+        r.call.ring_ms = 500;
+        e->decide(r, d);
+    }
+    e->decide(call("back", t0 + 10, "+84987000000", true, "+84912000001"), d);
+    CHECK(d.final_action == action::block);
+}

@@ -4,7 +4,9 @@
 // base_ms moves (and the offsets with it) when an event would not fit.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <limits>
 
 #include "engine/state/window_spec.hpp"
 
@@ -16,6 +18,7 @@ enum class entry_kind : std::uint8_t {
     amount_times,     // sum: event times and amounts
     distinct_values,  // distinct, exact: each value hash with its last two times
     distinct_sketch,  // distinct past the exact limit: a windowed HyperLogLog
+    member_flagged_times,  // a shared list: event times, and a byte of member flags per event
 };
 
 inline constexpr std::uint32_t offset_mask = 0x7fffffffu;
@@ -56,6 +59,7 @@ constexpr entry_kind initial_kind(window_function fn) {
 
 // What an entry needs to know about its spec.
 struct entry_rules {
+    static constexpr std::int64_t always = std::numeric_limits<std::int64_t>::min();
     window_function fn = window_function::count;
     std::int64_t window_ms = 0;
     std::uint32_t distinct_exact_limit = 64;
@@ -64,6 +68,15 @@ struct entry_rules {
     // finds the events of its own window. 0: the window alone.
     std::int64_t retain_ms = 0;
 
+    // A shared list (member_count > 0): each member's function, and the record time before
+    // which a member added by a reload saw nothing (its ratio counts no earlier event).
+    std::uint8_t member_count = 0;
+    std::array<window_function, max_shared_members> member_fn{};
+    std::array<std::int64_t, max_shared_members> member_born_ms{always, always, always, always};
+    std::uint64_t layout = 0;  // members_layout of the spec
+    bool keeps_unmatched = false;  // ratio and share lists keep events no filter passed
+
+    bool shared() const { return member_count > 0; }
     std::int64_t kept_ms() const { return retain_ms > window_ms ? retain_ms : window_ms; }
 };
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/load_ahead.hpp"
 #include "engine/state/entry_header.hpp"
 
 namespace ringfence::engine::state {
@@ -32,8 +33,8 @@ class entry_table {
         }
     }
 
-    // Asks the CPU to start loading hash's home slot (a batch of lookups overlaps its misses).
-    void prefetch(std::uint64_t hash) const { __builtin_prefetch(&slots_[home(hash)]); }
+    // Starts loading hash's home slot (a batch of lookups overlaps its misses).
+    void prefetch(std::uint64_t hash) const { common::load_ahead(&slots_[home(hash)]); }
     // Inserts an entry for a hash that is not present. May grow the table, which moves
     // every slot (pointers to slots do not survive; entry pointers do).
     void insert(std::uint64_t hash, entry_header* entry);

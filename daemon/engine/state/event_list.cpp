@@ -17,12 +17,23 @@ struct sum_state {
 static_assert(sizeof(sum_state) == 16);
 
 bool has_amounts(entry_kind kind) { return kind == entry_kind::amount_times; }
+bool has_member_flags(entry_kind kind) { return kind == entry_kind::member_flagged_times; }
+
+// A shared list's running totals: live events with each member's bit set.
+struct member_counts {
+    std::uint32_t flagged[max_shared_members];
+};
+static_assert(sizeof(member_counts) == 16);
 
 std::size_t prefix_bytes(entry_kind kind) {
-    return sizeof(entry_header) + (has_amounts(kind) ? sizeof(sum_state) : 0);
+    return sizeof(entry_header) + (has_amounts(kind) ? sizeof(sum_state) : 0) +
+           (has_member_flags(kind) ? sizeof(member_counts) : 0);
 }
 
-std::size_t event_bytes(entry_kind kind) { return has_amounts(kind) ? 12 : 4; }
+std::size_t event_bytes(entry_kind kind) {
+    if (has_amounts(kind)) return 12;
+    return has_member_flags(kind) ? 5 : 4;
+}
 
 std::size_t request_bytes(entry_kind kind, std::size_t capacity) {
     return prefix_bytes(kind) + capacity * event_bytes(kind);
@@ -61,6 +72,27 @@ const std::uint32_t* times(const entry_header* h) {
     return reinterpret_cast<const std::uint32_t*>(raw(h) + prefix_bytes(h->kind) + skip);
 }
 
+// A shared list: the totals after the header, the flag bytes after the times.
+member_counts& counts(entry_header* h) {
+    return *reinterpret_cast<member_counts*>(raw(h) + sizeof(entry_header));
+}
+const member_counts& counts(const entry_header* h) {
+    return *reinterpret_cast<const member_counts*>(raw(h) + sizeof(entry_header));
+}
+std::uint8_t* member_flags(entry_header* h) { return reinterpret_cast<std::uint8_t*>(times(h) + h->capacity); }
+const std::uint8_t* member_flags(const entry_header* h) {
+    return reinterpret_cast<const std::uint8_t*>(times(h) + h->capacity);
+}
+
+void count_flags(member_counts& c, const std::uint8_t* f, std::uint32_t from, std::uint32_t to, int sign) {
+    for (std::uint32_t i = from; i < to; ++i) {
+        for (std::uint8_t bits = f[i]; bits != 0; bits &= static_cast<std::uint8_t>(bits - 1)) {
+            const int bit = __builtin_ctz(bits);
+            if (bit < static_cast<int>(max_shared_members)) c.flagged[bit] += static_cast<std::uint32_t>(sign);
+        }
+    }
+}
+
 std::uint32_t time_at(const std::uint32_t* t, std::uint32_t i) { return t[i] & offset_mask; }
 
 // The first index in [from, to) whose time offset is greater than key.
@@ -86,6 +118,7 @@ entry_header* allocate_list(entry_kind kind, std::uint32_t capacity) {
     h->kind = kind;
     h->capacity = capacity;
     if (has_amounts(kind)) new (&sums(h)) sum_state{};
+    if (has_member_flags(kind)) new (&counts(h)) member_counts{};
     return h;
 }
 
@@ -103,6 +136,10 @@ entry_header* reallocate(entry_header* h, std::uint32_t capacity) {
         sums(moved) = sums(h);
         std::memcpy(amounts(moved), amounts(h) + h->first, live * sizeof(double));
     }
+    if (has_member_flags(h->kind)) {
+        counts(moved) = counts(h);
+        std::memcpy(member_flags(moved), member_flags(h) + h->first, live);
+    }
     free_block(h);
     return moved;
 }
@@ -113,6 +150,7 @@ void compact(entry_header* h) {
     if (has_amounts(h->kind)) {
         std::memmove(amounts(h), amounts(h) + h->first, live * sizeof(double));
     }
+    if (has_member_flags(h->kind)) std::memmove(member_flags(h), member_flags(h) + h->first, live);
     h->first = 0;
     h->end = live;
 }
@@ -141,6 +179,7 @@ void prune(entry_header* h, std::int64_t cutoff_ms) {
     if (h->first == h->end || key < time_at(t, h->first)) return;
     const std::uint32_t stop = upper_index(t, h->first, h->end, key);
     if (h->kind == entry_kind::flagged_times) h->flagged -= flagged_between(t, h->first, stop);
+    if (has_member_flags(h->kind)) count_flags(counts(h), member_flags(h), h->first, stop, -1);
     if (has_amounts(h->kind)) {
         sums(h).running_sum -= sum_between(amounts(h), h->first, stop);
         sums(h).removed_since_exact += stop - h->first;
@@ -150,6 +189,7 @@ void prune(entry_header* h, std::int64_t cutoff_ms) {
         h->first = h->end = 0;
         h->flagged = 0;
         if (has_amounts(h->kind)) sums(h) = sum_state{};
+        if (has_member_flags(h->kind)) counts(h) = member_counts{};
     } else if (has_amounts(h->kind) && sums(h).removed_since_exact > h->end - h->first) {
         rebuild_sum(h);
     }
@@ -174,7 +214,8 @@ entry_header* create(entry_kind kind, std::uint16_t spec_index, std::int64_t tim
     return h;
 }
 
-bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag, double amount) {
+bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag, double amount,
+         std::uint8_t flags) {
     const std::int64_t newest = std::max(h->newest_ms(), time_ms);
     if (time_ms <= newest - kept_ms) return false;
     prune(h, newest - kept_ms);
@@ -216,6 +257,12 @@ bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag
         a[pos] = amount;
         sums(h).running_sum += amount;
     }
+    if (has_member_flags(h->kind)) {
+        std::uint8_t* f = member_flags(h);
+        if (after > 0) std::memmove(f + pos + 1, f + pos, after);
+        f[pos] = flags;
+        count_flags(counts(h), f, pos, pos + 1, +1);
+    }
     ++h->end;
     return true;
 }
@@ -253,6 +300,38 @@ double value(const entry_header& h, window_function fn, std::int64_t window_ms, 
     return 0;
 }
 
+double member_value(const entry_header& h, window_function fn, unsigned bit, std::int64_t window_ms,
+                    std::int64_t born_ms, std::int64_t t_ms) {
+    const std::uint32_t* t = times(&h);
+    const std::uint32_t hi =
+        t_ms >= h.newest_ms() ? h.end : upper_index(t, h.first, h.end, t_ms - h.base_ms);
+    // A member a reload added at T reads the events after T only (T: the newest record time
+    // then, so the events at T came before it).
+    const std::int64_t from = std::max(t_ms - window_ms, born_ms);
+    const std::uint32_t lo = upper_index(t, h.first, hi, from - h.base_ms);
+    const std::uint32_t inside = hi - lo;
+    const std::uint32_t outside = (h.end - h.first) - inside;
+    const std::uint8_t* f = member_flags(&h);
+    const std::uint8_t mask = static_cast<std::uint8_t>(1u << bit);
+    auto set_between = [&](std::uint32_t a, std::uint32_t b) {
+        std::uint32_t n = 0;
+        for (std::uint32_t i = a; i < b; ++i) n += (f[i] & mask) != 0 ? 1 : 0;
+        return n;
+    };
+    const std::uint32_t flagged = inside <= outside ? set_between(lo, hi)
+                                                    : counts(&h).flagged[bit] - set_between(h.first, lo) -
+                                                          set_between(hi, h.end);
+    if (fn == window_function::ratio) return inside == 0 ? no_share : static_cast<double>(flagged) / inside;
+    return flagged;
+}
+
+void remap_members(entry_header* h, const std::array<std::uint8_t, 256>& new_flags) {
+    std::uint8_t* f = member_flags(h);
+    for (std::uint32_t i = h->first; i < h->end; ++i) f[i] = new_flags[f[i]];
+    counts(h) = member_counts{};
+    count_flags(counts(h), f, h->first, h->end, +1);
+}
+
 std::uint32_t size(const entry_header& h) { return h.end - h.first; }
 
 std::size_t bytes(const entry_header& h) {
@@ -268,6 +347,10 @@ void serialize(const entry_header& h, byte_writer& out) {
     if (has_amounts(h.kind)) {
         const double* a = amounts(&h);
         for (std::uint32_t i = h.first; i < h.end; ++i) out.f64(a[i]);
+    }
+    if (has_member_flags(h.kind)) {
+        const std::uint8_t* f = member_flags(&h);
+        for (std::uint32_t i = h.first; i < h.end; ++i) out.u8(f[i]);
     }
 }
 
@@ -302,6 +385,23 @@ entry_header* deserialize(byte_reader& in, entry_kind kind, const entry_header& 
     if (has_amounts(kind)) {
         double* a = amounts(h);
         for (std::uint32_t i = 0; i < n; ++i) a[i] = in.f64();
+    }
+    if (has_member_flags(kind)) {
+        std::uint8_t* f = member_flags(h);
+        for (std::uint32_t i = 0; i < n; ++i) {
+            f[i] = in.u8();
+            if (f[i] >> max_shared_members != 0) {
+                error = "member flags name a member past the last";
+                free_block(h);
+                return nullptr;
+            }
+        }
+        count_flags(counts(h), f, 0, n, +1);
+    }
+    if (in.failed()) {
+        error = "event list is truncated";
+        free_block(h);
+        return nullptr;
     }
     h->end = n;
     if (has_amounts(kind)) rebuild_sum(h);

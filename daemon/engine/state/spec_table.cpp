@@ -41,7 +41,20 @@ spec_table make_spec_table(std::vector<window_spec> specs, const window_store_se
             throw std::invalid_argument("window_store: spec '" + spec.fingerprint +
                                         "' is defined twice");
         }
-        table.rules.push_back(entry_rules{spec.fn, spec.window_ms, settings.distinct_exact_limit, spec.window_ms + late_record_grace_ms});
+        if (spec.members.size() > max_shared_members) {
+            throw std::invalid_argument("window_store: shared list '" + spec.fingerprint + "' has more than " +
+                                        std::to_string(max_shared_members) + " members");
+        }
+        entry_rules rules{spec.fn, spec.window_ms, settings.distinct_exact_limit, spec.window_ms + late_record_grace_ms};
+        rules.keeps_unmatched = spec.fn == window_function::ratio || spec.fn == window_function::outgoing_share;
+        rules.member_count = static_cast<std::uint8_t>(spec.members.size());
+        for (std::size_t m = 0; m < spec.members.size(); ++m) {
+            rules.member_fn[m] = spec.members[m].fn;
+            // A ratio member reads every event, matched or not: the list keeps them all.
+            rules.keeps_unmatched = rules.keeps_unmatched || spec.members[m].fn == window_function::ratio;
+        }
+        rules.layout = spec.members.empty() ? 0 : members_layout(spec.members);
+        table.rules.push_back(rules);
         table.seeds.push_back(seed);
         const std::int64_t idle_after =
             std::min(spec.window_ms + late_record_grace_ms, settings.idle_evict_ms);

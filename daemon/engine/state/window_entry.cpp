@@ -62,7 +62,9 @@ add_result add_to_sketch(entry_header* h, std::int64_t window_ms, const observat
     return add_result::stored;
 }
 
-bool kind_fits(entry_kind kind, window_function fn) {
+bool kind_fits(entry_kind kind, const entry_rules& rules) {
+    if (rules.shared()) return kind == entry_kind::member_flagged_times;
+    const window_function fn = rules.fn;
     if (fn == window_function::distinct) {
         return kind == entry_kind::distinct_values || kind == entry_kind::distinct_sketch;
     }
@@ -72,6 +74,7 @@ bool kind_fits(entry_kind kind, window_function fn) {
 }  // namespace
 
 entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::int64_t time_ms) {
+    if (rules.shared()) return event_list::create(entry_kind::member_flagged_times, spec_index, time_ms);
     if (rules.fn == window_function::distinct) {
         return distinct_values::create(spec_index, time_ms);
     }
@@ -79,10 +82,11 @@ entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::in
 }
 
 add_result add(entry_header*& h, const entry_rules& rules, const observation& o) {
-    const bool keeps_unmatched =
-        rules.fn == window_function::ratio || rules.fn == window_function::outgoing_share;
-    if (!o.matched && !keeps_unmatched) return add_result::unmatched;
+    if (!o.matched && !rules.keeps_unmatched) return add_result::unmatched;
     switch (h->kind) {
+        case entry_kind::member_flagged_times:
+            return event_list::add(h, rules.kept_ms(), o.time_ms, false, 0, o.flags) ? add_result::stored
+                                                                                     : add_result::too_late;
         case entry_kind::times:
         case entry_kind::amount_times:
             return event_list::add(h, rules.kept_ms(), o.time_ms, false, o.amount)
@@ -119,6 +123,7 @@ double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms) {
         case entry_kind::times:
         case entry_kind::flagged_times:
         case entry_kind::amount_times:
+        case entry_kind::member_flagged_times:  // the events kept (member_value reads a member)
             return event_list::value(h, rules.fn, rules.window_ms, t_ms);
         case entry_kind::distinct_values:
             return distinct_values::value(h, rules.window_ms, t_ms);
@@ -126,6 +131,25 @@ double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms) {
             return sketch_of(h).estimate(t_ms);
     }
     return 0;
+}
+
+double member_value(const entry_header& h, const entry_rules& rules, unsigned member, std::int64_t t_ms) {
+    return event_list::member_value(h, rules.member_fn[member], member, rules.window_ms, rules.member_born_ms[member], t_ms);
+}
+
+void member_values_at(const entry_header& h, const entry_rules& rules, std::int64_t t_ms, member_values& out) {
+    for (unsigned m = 0; m < rules.member_count; ++m) out[m] = member_value(h, rules, m, t_ms);
+}
+
+void lone_member_values(const entry_rules& rules, const observation& o, member_values& out) {
+    for (unsigned m = 0; m < rules.member_count; ++m) {
+        const bool set = (o.flags >> m & 1u) != 0;
+        out[m] = set ? 1 : 0;  // count 1 or 0; ratio 1 of 1 or 0 of 1
+    }
+}
+
+void remap_members(entry_header& h, const std::array<std::uint8_t, 256>& new_flags) {
+    if (h.kind == entry_kind::member_flagged_times) event_list::remap_members(&h, new_flags);
 }
 
 double empty_value(window_function fn) {
@@ -152,6 +176,7 @@ std::size_t bytes(const entry_header& h) {
         case entry_kind::times:
         case entry_kind::flagged_times:
         case entry_kind::amount_times:
+        case entry_kind::member_flagged_times:
             return event_list::bytes(h);
         case entry_kind::distinct_values:
             return distinct_values::bytes(h);
@@ -176,6 +201,7 @@ void serialize(const entry_header& h, std::string& out) {
         case entry_kind::times:
         case entry_kind::flagged_times:
         case entry_kind::amount_times:
+        case entry_kind::member_flagged_times:
             event_list::serialize(h, writer);
             break;
         case entry_kind::distinct_values:
@@ -205,8 +231,8 @@ entry_header* deserialize(std::span<const std::uint8_t> blob, const entry_rules&
         return nullptr;
     }
     const auto kind = static_cast<entry_kind>(kind_byte);
-    if (kind_byte > static_cast<std::uint8_t>(entry_kind::distinct_sketch) ||
-        !kind_fits(kind, rules.fn) || fields.newest_off > max_offset) {
+    if (kind_byte > static_cast<std::uint8_t>(entry_kind::member_flagged_times) ||
+        !kind_fits(kind, rules) || fields.newest_off > max_offset) {
         error = "entry blob does not fit a " + std::string(to_string(rules.fn)) + " window";
         return nullptr;
     }
@@ -215,6 +241,7 @@ entry_header* deserialize(std::span<const std::uint8_t> blob, const entry_rules&
         case entry_kind::times:
         case entry_kind::flagged_times:
         case entry_kind::amount_times:
+        case entry_kind::member_flagged_times:
             h = event_list::deserialize(reader, kind, fields, error);
             break;
         case entry_kind::distinct_values:

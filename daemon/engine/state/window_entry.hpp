@@ -4,6 +4,7 @@
 // dispatch on the entry's kind; the caller (one shard, under its lock) owns the block.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -30,6 +31,14 @@ add_result add(entry_header*& h, const entry_rules& rules, const observation& o)
 // `ratio(...) < 0.2` does not fire on a key with nothing in its window. Not const: the
 // sketch caches its merged registers.
 double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms);
+
+// A shared list's member (count or ratio, by its rules) at t; all of them into out.
+double member_value(const entry_header& h, const entry_rules& rules, unsigned member, std::int64_t t_ms);
+void member_values_at(const entry_header& h, const entry_rules& rules, std::int64_t t_ms, member_values& out);
+// The members' values for o alone (a record too late for its entry's window).
+void lone_member_values(const entry_rules& rules, const observation& o, member_values& out);
+// A shared list's flags rewritten through new_flags (a reload moved its members).
+void remap_members(entry_header& h, const std::array<std::uint8_t, 256>& new_flags);
 
 // What an aggregate reads for a key with no entry: 0, or no_share for ratio and share.
 double empty_value(window_function fn);

@@ -14,14 +14,28 @@ window_shard::~window_shard() {
 }
 
 double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_table& specs,
-                         const observation& o, bool want_value) {
+                         const observation& o, bool want_value, member_values* members) {
     const entry_rules& rules = specs.rules[spec_id];
+    member_values unread;  // a shared list added to through add(): nobody reads its members
+    if (members == nullptr) members = &unread;
     entry_table::slot* found = table_.find(hash);
     entry_header* h = found != nullptr ? found->entry : nullptr;
-    const bool keeps_unmatched =
-        rules.fn == window_function::ratio || rules.fn == window_function::outgoing_share;
-    if (!o.matched && !keeps_unmatched) {  // not stored: only answer
-        return want_value && h != nullptr ? window_entry::value(*h, rules, o.time_ms) : 0;
+    // A shared list's add made with another member order (a record decided on the rule set
+    // before a reload) would set the wrong members' bits: it is answered, not stored.
+    const bool wrong_layout = rules.shared() && o.layout != rules.layout;
+    if ((!o.matched && !rules.keeps_unmatched) || wrong_layout) {  // not stored: only answer
+        if (!want_value) return 0;
+        if (rules.shared()) {
+            if (wrong_layout) {
+                members->fill(no_share);  // its bits mean other members: no comparison holds
+            } else if (h != nullptr) {
+                window_entry::member_values_at(*h, rules, o.time_ms, *members);
+            } else {
+                for (unsigned m = 0; m < rules.member_count; ++m) (*members)[m] = window_entry::empty_value(rules.member_fn[m]);
+            }
+            return 0;
+        }
+        return h != nullptr ? window_entry::value(*h, rules, o.time_ms) : 0;
     }
     std::size_t bytes_before = 0;
     if (h == nullptr) {
@@ -41,11 +55,16 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
     double answer = 0;
     if (result == window_entry::add_result::too_late) {
         ++counters_.late_dropped;
+        if (rules.shared() && want_value) window_entry::lone_member_values(rules, o, *members);
         answer = window_entry::lone_value(rules.fn, o);
     } else {
         if (result == window_entry::add_result::switched_to_sketch) ++counters_.sketch_switches;
         now_ms_ = std::max(now_ms_, o.time_ms);
-        if (want_value) answer = window_entry::value(*h, rules, o.time_ms);
+        if (want_value && rules.shared()) {
+            window_entry::member_values_at(*h, rules, o.time_ms, *members);
+        } else if (want_value) {
+            answer = window_entry::value(*h, rules, o.time_ms);
+        }
     }
     sweep_idle_step(h, specs);
     if (bytes() > byte_cap_) enforce_memory_cap(h, specs);
@@ -59,6 +78,13 @@ std::optional<double> window_shard::value(std::uint64_t hash, const spec_table& 
     return window_entry::value(*found->entry, specs.rules[found->entry->spec_index], t_ms);
 }
 
+std::optional<double> window_shard::member_value(std::uint64_t hash, const spec_table& specs, unsigned member,
+                                                std::int64_t t_ms) {
+    entry_table::slot* found = table_.find(hash);
+    if (found == nullptr) return std::nullopt;
+    return window_entry::member_value(*found->entry, specs.rules[found->entry->spec_index], member, t_ms);
+}
+
 bool window_shard::erase(std::uint64_t hash) {
     entry_table::slot* found = table_.find(hash);
     if (found == nullptr) return false;
@@ -66,15 +92,18 @@ bool window_shard::erase(std::uint64_t hash) {
     return true;
 }
 
-void window_shard::remap(const std::vector<std::int32_t>& new_index) {
+void window_shard::remap(const std::vector<std::int32_t>& new_index,
+                         const std::vector<const std::array<std::uint8_t, 256>*>& new_flags) {
     table_.retain_if([&](entry_table::slot& s) {
-        const std::int32_t index = new_index[s.entry->spec_index];
+        const std::uint16_t old = s.entry->spec_index;
+        const std::int32_t index = new_index[old];
         if (index < 0) {
             entry_bytes_ -= window_entry::bytes(*s.entry);
             window_entry::destroy(s.entry);
             return false;
         }
         s.entry->spec_index = static_cast<std::uint16_t>(index);
+        if (old < new_flags.size() && new_flags[old] != nullptr) window_entry::remap_members(*s.entry, *new_flags[old]);
         return true;
     });
 }

@@ -10,10 +10,12 @@
 //   until it is back under (counted evicted_memory). The entry just updated is spared.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "common/load_ahead.hpp"
 #include "engine/state/entry_table.hpp"
 #include "engine/state/spec_table.hpp"
 #include "engine/state/window_entry.hpp"
@@ -31,9 +33,10 @@ class window_shard {
     void set_byte_cap(std::size_t cap) { byte_cap_ = cap; }
 
     // Adds o to the entry of hash (spec spec_id), creating it. Returns the value at
-    // o.time_ms when want_value (0 otherwise).
+    // o.time_ms when want_value (0 otherwise); for a shared list the members' values go to
+    // *members instead.
     double add(std::uint64_t hash, std::uint32_t spec_id, const spec_table& specs,
-               const observation& o, bool want_value);
+               const observation& o, bool want_value, member_values* members = nullptr);
 
     // Prefetch steps of a batch (window_store::add_batch): the first starts loading the
     // table slot; the second, once every slot of the batch is on its way, finds the entry
@@ -43,18 +46,22 @@ class window_shard {
     void prefetch_entry(std::uint64_t hash) {
         if (const entry_table::slot* s = table_.find(hash)) {
             const char* block = reinterpret_cast<const char*>(s->entry);
-            __builtin_prefetch(block);
-            __builtin_prefetch(block + 64);
+            common::load_ahead(block);
+            __builtin_prefetch(block + 64);  // past the block's end for a small entry: a hint only
         }
     }
 
     // The value of hash's entry at t, or nothing when there is no entry.
     std::optional<double> value(std::uint64_t hash, const spec_table& specs, std::int64_t t_ms);
+    // A shared list's member at t, or nothing when there is no entry.
+    std::optional<double> member_value(std::uint64_t hash, const spec_table& specs, unsigned member, std::int64_t t_ms);
 
     bool erase(std::uint64_t hash);
 
-    // Applies a reload: new_index[old spec index] is the new one, or -1 to drop the entry.
-    void remap(const std::vector<std::int32_t>& new_index);
+    // Applies a reload: new_index[old spec index] is the new one, or -1 to drop the entry;
+    // a shared list whose members moved has its flags rewritten through new_flags[old index].
+    void remap(const std::vector<std::int32_t>& new_index,
+               const std::vector<const std::array<std::uint8_t, 256>*>& new_flags);
 
     // Takes ownership of entry (from a snapshot) for hash, replacing any entry there.
     void restore(std::uint64_t hash, entry_header* entry, const spec_table& specs);

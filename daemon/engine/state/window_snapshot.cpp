@@ -28,8 +28,7 @@ struct database_closer {
 using database_ptr = std::unique_ptr<sqlite3, database_closer>;
 
 std::string spec_key(const window_spec& spec) {
-    return spec.fingerprint + '\x1f' + std::string(to_string(spec.fn)) + '\x1f' +
-           std::to_string(spec.window_ms);
+    return spec.fingerprint + '\x1f' + stored_function(spec) + '\x1f' + std::to_string(spec.window_ms);
 }
 
 }  // namespace
@@ -94,7 +93,7 @@ std::string window_snapshot_writer::write(const window_spec& spec, std::uint64_t
     auto [it, added] =
         spec_numbers_.try_emplace(spec_key(spec), static_cast<std::int64_t>(spec_numbers_.size()));
     if (added) {
-        const std::string_view function = to_string(spec.fn);
+        const std::string function = stored_function(spec);
         sqlite3_bind_int64(insert_spec_, 1, it->second);
         sqlite3_bind_text(insert_spec_, 2, spec.fingerprint.data(),
                           static_cast<int>(spec.fingerprint.size()), SQLITE_STATIC);

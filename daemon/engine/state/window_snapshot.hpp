@@ -51,7 +51,7 @@ class window_snapshot_writer {
 
 struct stored_spec {
     std::string fingerprint;
-    std::string function;  // to_string(window_function)
+    std::string function;  // stored_function: to_string(window_function), or a shared list's members
     std::int64_t window_ms = 0;
 };
 

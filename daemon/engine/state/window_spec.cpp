@@ -1,5 +1,9 @@
 #include "engine/state/window_spec.hpp"
 
+#include <algorithm>
+
+#include "engine/state/key_hash.hpp"
+
 namespace ringfence::engine::state {
 
 std::string_view to_string(window_function fn) {
@@ -16,6 +20,49 @@ std::string_view to_string(window_function fn) {
             return "outgoing_share";
     }
     return "unknown";
+}
+
+namespace {
+constexpr std::string_view shared_prefix = "shared:";
+}
+
+std::string stored_function(const window_spec& spec) {
+    if (spec.members.empty()) return std::string(to_string(spec.fn));
+    std::string out(shared_prefix);
+    for (std::size_t i = 0; i < spec.members.size(); ++i) {
+        if (i > 0) out += '\x1e';
+        out += to_string(spec.members[i].fn);
+        out += '=';
+        out += spec.members[i].fingerprint;
+    }
+    return out;
+}
+
+std::optional<std::vector<shared_member>> shared_members_of(std::string_view stored) {
+    if (stored.substr(0, shared_prefix.size()) != shared_prefix) return std::nullopt;
+    stored.remove_prefix(shared_prefix.size());
+    std::vector<shared_member> out;
+    while (!stored.empty()) {
+        const std::size_t end = std::min(stored.find('\x1e'), stored.size());
+        const std::string_view item = stored.substr(0, end);
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos) return std::nullopt;
+        shared_member m;
+        if (item.substr(0, eq) == "count") m.fn = window_function::count;
+        else if (item.substr(0, eq) == "ratio") m.fn = window_function::ratio;
+        else return std::nullopt;
+        m.fingerprint = std::string(item.substr(eq + 1));
+        out.push_back(std::move(m));
+        stored.remove_prefix(std::min(end + 1, stored.size()));
+    }
+    if (out.empty() || out.size() > max_shared_members) return std::nullopt;
+    return out;
+}
+
+std::uint64_t members_layout(const std::vector<shared_member>& members) {
+    std::uint64_t h = 0x6c61796f7574ull;
+    for (const shared_member& m : members) h = mix64(h ^ hash_bytes(static_cast<std::uint64_t>(m.fn) + 1, m.fingerprint));
+    return h;
 }
 
 }  // namespace ringfence::engine::state

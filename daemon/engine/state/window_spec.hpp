@@ -4,10 +4,13 @@
 // engine evaluates filters and fields and hashes values; the state only stores and answers.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ringfence::engine::state {
 
@@ -24,13 +27,33 @@ std::string_view to_string(window_function fn);
 // treats one as a programming error.
 inline constexpr std::int64_t max_window_ms = std::int64_t{1} << 30;
 
+// A shared event list: count and ratio aggregates of one event kind, key field and window
+// keep one list of event times, each event with one flag bit per aggregate (its filter
+// passed), instead of one list each. A record then makes one add for all of them, and a key
+// holds one entry. Each member reads its own bit.
+inline constexpr std::size_t max_shared_members = 4;
+
+struct shared_member {
+    std::string fingerprint;  // the aggregate's own definition
+    window_function fn = window_function::count;  // count or ratio
+};
+
+// A shared list's values at one time, by member (bit) index.
+using member_values = std::array<double, max_shared_members>;
+
 struct window_spec {
     std::uint32_t id = 0;  // dense index assigned by the engine, 0..N-1
     window_function fn = window_function::count;
     std::int64_t window_ms = 0;  // 1..max_window_ms
     // Canonical text of the aggregate's definition: state survives a rule reload (and a
     // restart, through the snapshot) only for an unchanged fingerprint, function and window.
+    // A shared list's fingerprint names what its members share (event kind, key, window).
     std::string fingerprint;
+    // A shared list (fn count): its members, member i reading flag bit i; at most
+    // max_shared_members. Across a reload or restart the list is kept whatever members come
+    // and go: a member still loaded keeps its events (its bit moves with it), a new one
+    // starts with none.
+    std::vector<shared_member> members;
 };
 
 // One event for one (spec, key). A window covers the events whose time lies in (t - window, t].
@@ -43,6 +66,20 @@ struct observation {
     double amount = 0;             // sum: the field's value
     std::uint64_t value_hash = 0;  // distinct: the engine's hash of the value
     bool outgoing = true;          // outgoing_share: true when the key was the caller
+    // A shared list: bit i set when member i's filter passed; layout is the spec's
+    // members_layout, so an add made under another member list (a record decided on the rule
+    // set before a reload) is told apart and not stored with the wrong bits.
+    std::uint8_t flags = 0;
+    std::uint64_t layout = 0;
 };
+
+// Identifies a shared list's member order: observations carry it (observation::layout).
+std::uint64_t members_layout(const std::vector<shared_member>& members);
+
+// The function as a snapshot stores it: to_string(fn), or for a shared list "shared:"
+// and its members in bit order, each "fn=fingerprint", separated by '\x1e'.
+std::string stored_function(const window_spec& spec);
+// A shared list's members from stored_function's text; nothing for any other text.
+std::optional<std::vector<shared_member>> shared_members_of(std::string_view stored);
 
 }  // namespace ringfence::engine::state

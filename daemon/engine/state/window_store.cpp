@@ -58,6 +58,42 @@ auto window_store::with_entry(std::uint32_t spec_id, std::string_view key, Op&& 
     }
 }
 
+namespace {
+
+// How a shared list's flags move from one member list to another: a member still there
+// (same definition) keeps its events under its new bit; a member gone loses its bit.
+// Returns false when nothing moves.
+bool member_flag_table(const std::vector<shared_member>& from, const std::vector<shared_member>& to,
+                       std::array<std::uint8_t, 256>& table) {
+    std::array<int, 8> bit_to{-1, -1, -1, -1, -1, -1, -1, -1};
+    bool identity = from.size() == to.size();
+    for (std::size_t i = 0; i < from.size(); ++i) {
+        for (std::size_t j = 0; j < to.size(); ++j)
+            if (from[i].fingerprint == to[j].fingerprint && from[i].fn == to[j].fn) bit_to[i] = static_cast<int>(j);
+        identity = identity && bit_to[i] == static_cast<int>(i);
+    }
+    for (unsigned f = 0; f < 256; ++f) {
+        std::uint8_t out = 0;
+        for (unsigned bit = 0; bit < 8; ++bit)
+            if ((f >> bit & 1u) != 0 && bit_to[bit] >= 0) out = static_cast<std::uint8_t>(out | 1u << bit_to[bit]);
+        table[f] = out;
+    }
+    return !identity;
+}
+
+// Members of to that from did not have: they start now, seeing no earlier event.
+void mark_new_members(const std::vector<shared_member>& from, const entry_rules* from_rules,
+                      const std::vector<shared_member>& to, entry_rules& to_rules, std::int64_t now_ms) {
+    for (std::size_t j = 0; j < to.size(); ++j) {
+        to_rules.member_born_ms[j] = now_ms;
+        for (std::size_t i = 0; i < from.size(); ++i)
+            if (from[i].fingerprint == to[j].fingerprint && from[i].fn == to[j].fn)
+                to_rules.member_born_ms[j] = from_rules != nullptr ? from_rules->member_born_ms[i] : entry_rules::always;
+    }
+}
+
+}  // namespace
+
 void window_store::set_specs(std::vector<window_spec> specs) {
     auto fresh = std::make_unique<spec_table>(make_spec_table(std::move(specs), settings_));
     std::lock_guard reload(reload_mutex_);
@@ -66,11 +102,20 @@ void window_store::set_specs(std::vector<window_spec> specs) {
     std::unordered_map<std::uint64_t, std::uint32_t> id_of_seed;
     for (std::uint32_t id = 0; id < fresh->seeds.size(); ++id) id_of_seed[fresh->seeds[id]] = id;
     std::vector<std::int32_t> new_index(old->specs.size(), -1);
+    std::vector<std::array<std::uint8_t, 256>> flag_tables;
+    flag_tables.reserve(old->specs.size());  // pointers into it stay valid
+    std::vector<const std::array<std::uint8_t, 256>*> new_flags(old->specs.size(), nullptr);
     bool unchanged = old->specs.size() == fresh->specs.size();
     for (std::size_t i = 0; i < old->specs.size(); ++i) {
         const auto it = id_of_seed.find(old->seeds[i]);
         if (it != id_of_seed.end() && same_definition(old->specs[i], fresh->specs[it->second])) {
             new_index[i] = static_cast<std::int32_t>(it->second);
+            std::array<std::uint8_t, 256> table;
+            if (member_flag_table(old->specs[i].members, fresh->specs[it->second].members, table)) {
+                flag_tables.push_back(table);
+                new_flags[i] = &flag_tables.back();
+                unchanged = false;
+            }
         }
         unchanged = unchanged && new_index[i] == static_cast<std::int32_t>(i);
     }
@@ -78,8 +123,16 @@ void window_store::set_specs(std::vector<window_spec> specs) {
     std::vector<std::unique_lock<std::mutex>> held;
     held.reserve(shard_count_);
     for (std::size_t i = 0; i < shard_count_; ++i) held.emplace_back(shards_[i].mutex);
+    // A member a reload adds to a list that is kept starts at the newest record time seen.
+    std::int64_t now_ms = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i) now_ms = std::max(now_ms, shards_[i].shard.clock());
+    for (std::size_t i = 0; i < old->specs.size(); ++i) {
+        if (new_index[i] < 0 || fresh->specs[static_cast<std::size_t>(new_index[i])].members.empty()) continue;
+        const auto j = static_cast<std::size_t>(new_index[i]);
+        mark_new_members(old->specs[i].members, &old->rules[i], fresh->specs[j].members, fresh->rules[j], now_ms);
+    }
     if (!unchanged) {
-        for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].shard.remap(new_index);
+        for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].shard.remap(new_index, new_flags);
     }
     specs_.store(fresh.get(), std::memory_order_release);
     generations_.push_back(std::move(fresh));
@@ -152,11 +205,22 @@ void window_store::add_chunk(std::span<batched_add> adds) {
         for (std::size_t i = 0; i < adds.size(); ++i) {
             if (targets[i] == nullptr) continue;
             batched_add& a = adds[i];
-            a.value = targets[i]->add(hashes[i], a.spec_id, *specs, a.o, a.want_value);
+            a.value = targets[i]->add(hashes[i], a.spec_id, *specs, a.o, a.want_value, &a.members);
         }
         for (std::size_t s = 0; s < distinct; ++s) held[s].unlock();
         return;
     }
+}
+
+double window_store::member_value(std::uint32_t spec_id, unsigned member, std::string_view key, std::int64_t t_ms) {
+    return with_entry(
+        spec_id, key,
+        [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) {
+            const entry_rules& rules = specs.rules[spec_id];
+            if (member >= rules.member_count) return 0.0;
+            return shard.member_value(hash, specs, member, t_ms).value_or(window_entry::empty_value(rules.member_fn[member]));
+        },
+        0.0);
 }
 
 double window_store::value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms) {
@@ -186,8 +250,15 @@ std::vector<std::pair<window_spec, double>> window_store::show_when(std::string_
         const std::uint64_t hash = hash_bytes(specs.seeds[id], key);
         locked_shard& target = shard_for(hash);
         std::lock_guard lock(target.mutex);
-        if (const auto v = target.shard.value(hash, specs, when(target.shard))) {
-            found.emplace_back(specs.specs[id], *v);
+        const window_spec& spec = specs.specs[id];
+        if (!spec.members.empty()) {  // a shared list shows as its members
+            for (unsigned m = 0; m < spec.members.size(); ++m) {
+                if (const auto v = target.shard.member_value(hash, specs, m, when(target.shard))) {
+                    found.emplace_back(window_spec{spec.id, spec.members[m].fn, spec.window_ms, spec.members[m].fingerprint, {}}, *v);
+                }
+            }
+        } else if (const auto v = target.shard.value(hash, specs, when(target.shard))) {
+            found.emplace_back(spec, *v);
         }
     }
     return found;
@@ -258,23 +329,48 @@ std::string window_store::save_snapshot(const std::string& sqlite_path) const {
 
 std::string window_store::load_snapshot(const std::string& sqlite_path) {
     std::lock_guard reload(reload_mutex_);
-    const spec_table& specs = *specs_.load(std::memory_order_acquire);
+    spec_table& specs = *generations_.back();  // the current generation: specs_ points at it
     std::unordered_map<std::string, std::uint32_t> id_of_definition;
+    std::unordered_map<std::string, std::uint32_t> id_of_shared_list;  // fingerprint and window
     for (const window_spec& spec : specs.specs) {
-        id_of_definition[definition_key(spec.fingerprint, to_string(spec.fn), spec.window_ms)] =
-            spec.id;
+        id_of_definition[definition_key(spec.fingerprint, stored_function(spec), spec.window_ms)] = spec.id;
+        if (!spec.members.empty()) id_of_shared_list[definition_key(spec.fingerprint, "", spec.window_ms)] = spec.id;
     }
+    // A shared list saved with other members than it has now: its entries are read with the
+    // flags moved to the members' bits now (window_store::set_specs does the same on a
+    // reload), and a member the snapshot did not have starts at the newest time it holds.
+    struct moved_list {
+        std::array<std::uint8_t, 256> table;
+        std::vector<shared_member> saved;
+    };
+    std::unordered_map<std::string, moved_list> moved;  // by the saved stored function
+    std::unordered_map<std::uint32_t, const std::vector<shared_member>*> saved_members_of;
+    std::int64_t newest_ms = 0;
     std::size_t unreadable = 0;
     std::string first_problem;
     const std::string error = read_window_snapshot(
         sqlite_path,
         [&](const stored_spec& stored, std::uint64_t hash, std::span<const std::uint8_t> blob) {
-            const auto it = id_of_definition.find(
+            auto it = id_of_definition.find(
                 definition_key(stored.fingerprint, stored.function, stored.window_ms));
-            if (it == id_of_definition.end()) return;  // no longer loaded
+            const std::array<std::uint8_t, 256>* flags = nullptr;
+            if (it == id_of_definition.end()) {
+                it = id_of_shared_list.find(definition_key(stored.fingerprint, "", stored.window_ms));
+                if (it == id_of_shared_list.end()) return;  // no longer loaded
+                auto [m, fresh] = moved.try_emplace(stored.function);
+                if (fresh) {
+                    const auto saved = shared_members_of(stored.function);
+                    if (saved) m->second.saved = *saved;
+                    member_flag_table(m->second.saved, specs.specs[it->second].members, m->second.table);
+                }
+                flags = &m->second.table;
+                saved_members_of[it->second] = &m->second.saved;
+            }
             std::string problem;
             entry_header* entry = window_entry::deserialize(
                 blob, specs.rules[it->second], static_cast<std::uint16_t>(it->second), problem);
+            if (entry != nullptr && flags != nullptr) window_entry::remap_members(*entry, *flags);
+            if (entry != nullptr) newest_ms = std::max(newest_ms, entry->newest_ms());
             if (entry == nullptr) {
                 if (unreadable++ == 0) {
                     first_problem = "spec '" + stored.fingerprint + "' key hash " +
@@ -286,6 +382,12 @@ std::string window_store::load_snapshot(const std::string& sqlite_path) {
             std::lock_guard lock(target.mutex);
             target.shard.restore(hash, entry, specs);
         });
+    if (!saved_members_of.empty()) {
+        std::vector<std::unique_lock<std::mutex>> held;  // rules are read under the shard locks
+        for (std::size_t i = 0; i < shard_count_; ++i) held.emplace_back(shards_[i].mutex);
+        for (const auto& [id, saved] : saved_members_of)
+            mark_new_members(*saved, nullptr, specs.specs[id].members, specs.rules[id], newest_ms);
+    }
     if (!error.empty()) return error;
     if (unreadable > 0) {
         return "window snapshot " + sqlite_path + ": " + std::to_string(unreadable) +

@@ -49,6 +49,7 @@ struct batched_add {
     observation o;
     bool want_value = false;
     double value = 0;  // out: what add_and_value answers, when want_value
+    member_values members{};  // out: a shared list's members, when want_value
 };
 
 class window_store {
@@ -69,6 +70,9 @@ class window_store {
     double value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms);
     // add then value at o.time_ms, with one lookup.
     double add_and_value(std::uint32_t spec_id, std::string_view key, const observation& o);
+    // A shared list's member (its bit index) at t; what the member reads with no entry when
+    // the key has none.
+    double member_value(std::uint32_t spec_id, unsigned member, std::string_view key, std::int64_t t_ms);
 
     // The adds of one record, applied in order with the same results as add or
     // add_and_value one by one, but faster: a record feeds about ten aggregates, and with

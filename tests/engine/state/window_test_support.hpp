@@ -15,7 +15,7 @@ inline constexpr std::int64_t hour_ms = 60 * minute_ms;
 
 inline window_spec make_spec(std::uint32_t id, window_function fn, std::int64_t window_ms,
                              std::string fingerprint) {
-    return window_spec{id, fn, window_ms, std::move(fingerprint)};
+    return window_spec{id, fn, window_ms, std::move(fingerprint), {}};
 }
 
 inline observation at(std::int64_t time_ms) {
