@@ -122,8 +122,9 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
         bool first = true;
         for (const auto& [spec, value] : rules_->windows().show_at_record_time(key)) {
             std::string text = spec.fingerprint;
+            // By definition, not by window-state id: the members of a shared list share its id.
             for (const auto& a : rs->aggregates)
-                if (a.spec_id == spec.id) text = a.text;
+                if (a.fingerprint == spec.fingerprint && !a.has_for) text = a.text;
             if (!first) out += ',';
             first = false;
             out += "{\"aggregate\":";

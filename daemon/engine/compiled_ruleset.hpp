@@ -85,6 +85,7 @@ struct aggregate_def {
     // this aggregate reads flag bit `member` of it.
     static constexpr std::uint8_t no_member = 0xff;
     std::uint8_t member = no_member;
+    std::uint64_t layout = 0;  // the list's state::members_layout, for reads
     bool shared() const { return member != no_member; }
 };
 

@@ -465,7 +465,7 @@ double eval_context::aggregate_value(std::uint32_t a) {
     const aggregate_def& d = rs_.aggregates[a];
     const std::string_view key = read_key_of(d);
     const double v = key.empty()  ? state::window_entry::empty_value(d.fn)
-                     : d.shared() ? windows_.member_value(d.spec_id, d.member, key, rec_->time_ms)
+                     : d.shared() ? windows_.member_value(d.spec_id, d.layout, d.member, key, rec_->time_ms)
                                   : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);
     return v;

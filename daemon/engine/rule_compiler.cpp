@@ -1096,9 +1096,10 @@ private:
     }
 
     // Count and ratio aggregates of one event kind, key field and window: one shared list each
-    // group (up to state::max_shared_members, in fingerprint order, so a list keeps its
-    // members in the same order across loads). A lone one gets a list too: a sibling added by
-    // a later reload then joins it and the list keeps its events.
+    // group (up to state::max_shared_members). Members are taken in the order their
+    // definitions were first seen (their window-state ids): an aggregate a reload adds comes
+    // after those already in the list and never pushes one out. A lone one gets a list too: a
+    // sibling added by a later reload then joins it and the list keeps its events.
     void share_event_lists() {
         std::map<std::string, std::vector<std::uint32_t>> groups;  // list fingerprint -> feeders
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a) {
@@ -1107,10 +1108,15 @@ private:
             if (!live_aggregates_.count(a) || readers_.count(a) || !countable || !d.has_by || d.keyed_by_set || d.has_of) continue;
             groups[fmt::format("shared|{}|{}|{}", static_cast<int>(d.kind), d.by.name(), d.window_ms)].push_back(a);
         }
-        std::map<std::string, std::pair<std::uint32_t, std::uint8_t>> member_of;  // aggregate fingerprint -> list, bit
+        struct place {
+            std::uint32_t spec_id;
+            std::uint8_t bit;
+            std::size_t list;
+        };
+        std::map<std::string, place> member_of;  // aggregate fingerprint -> list, bit
         for (auto& [fingerprint, feeders] : groups) {
             std::sort(feeders.begin(), feeders.end(),
-                      [&](std::uint32_t x, std::uint32_t y) { return out_->aggregates[x].fingerprint < out_->aggregates[y].fingerprint; });
+                      [&](std::uint32_t x, std::uint32_t y) { return out_->aggregates[x].spec_id < out_->aggregates[y].spec_id; });
             if (feeders.size() > state::max_shared_members) feeders.resize(state::max_shared_members);
             shared_list l;
             const aggregate_def& first = out_->aggregates[feeders.front()];
@@ -1125,7 +1131,7 @@ private:
                 const aggregate_def& d = out_->aggregates[a];
                 members.push_back({d.fingerprint, d.fn});
                 l.keeps_unmatched = l.keeps_unmatched || d.fn == state::window_function::ratio;
-                member_of[d.fingerprint] = {l.spec_id, static_cast<std::uint8_t>(members.size() - 1)};
+                member_of[d.fingerprint] = {l.spec_id, static_cast<std::uint8_t>(members.size() - 1), out_->shared_lists.size()};
             }
             l.layout = state::members_layout(members);
             const auto index = static_cast<std::uint32_t>(out_->shared_lists.size());
@@ -1136,8 +1142,9 @@ private:
         for (aggregate_def& d : out_->aggregates) {
             const auto it = member_of.find(d.fingerprint);
             if (it == member_of.end()) continue;
-            d.spec_id = it->second.first;
-            d.member = it->second.second;
+            d.spec_id = it->second.spec_id;
+            d.member = it->second.bit;
+            d.layout = out_->shared_lists[it->second.list].layout;
         }
     }
 

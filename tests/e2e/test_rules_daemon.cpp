@@ -119,6 +119,10 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     CHECK(shown.find(R"x("aggregate":"distinct(callee.e164 of call.attempt by caller.e164 within 1h)")x") != std::string::npos);
     // As of record time (the records are from 2026-11-28 10:00, not now): the three callees.
     CHECK(shown.find(R"x("aggregate":"distinct(callee.e164 of call.attempt by caller.e164 within 1h)","value":3)x") != std::string::npos);
+    // The members of a shared list each under its own name and value: the count and the
+    // first-contact ratio of the caller's calls in the hour.
+    CHECK(shown.find(R"x("aggregate":"count(call.attempt by caller.e164 within 1h)","value":3)x") != std::string::npos);
+    CHECK(shown.find(R"x("aggregate":"ratio(call.attempt where call.first_contact by caller.e164 within 1h)","value":1)x") != std::string::npos);
     // A number written nationally is looked up in E.164, as the rules keep it.
     const std::string callee = run_cli("state show " + common + " 0912000001");
     INFO(callee);

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -1386,35 +1387,57 @@ TEST_CASE("count and ratio aggregates of one kind, key and window share a list, 
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a shared list takes at most four members, a fifth keeps its own, and a 'for' reader reads a member") {
-    std::string pack;
-    for (int i = 0; i < 5; ++i)
-        pack += fmt::format(R"(- rule: r{0}
+TEST_CASE("a shared list takes at most eight members, a ninth keeps its own, one a reload adds never pushes a member out, and a 'for' reader reads a member") {
+    auto rule = [](int i, const std::string& fn) {
+        return fmt::format(R"(- rule: r{0}
   events: [call.attempt]
-  condition: count(call.attempt where call.ring_ms > {0} by caller.e164 within 1h) > 100
+  condition: {1}(call.attempt where call.ring_ms > {0} by caller.e164 within 1h) > 100
   action: warn
   priority: notice
-)", i);
+)", i, fn);
+    };
+    std::string pack;
+    for (int i = 0; i < 9; ++i) pack += rule(i, "ratio");
     pack += R"(- rule: called_back
   events: [call.attempt]
   condition: count(call.attempt where call.ring_ms > 0 by caller.e164 within 1h for callee.e164) >= 2
   action: block
   priority: critical
 )";
-    auto e = load(pack);
-    REQUIRE(e);
-    const auto& rs = *e->current();
-    REQUIRE(rs.shared_lists.size() == 1);
-    CHECK(rs.shared_lists[0].members.size() == 4);
-    CHECK(rs.aggregates_by_kind[static_cast<int>(model::event_kind::call_attempt)].size() == 1);
+    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-shared-cap-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = (dir / "pack.yaml").string();
+    std::ofstream(file) << pack;
+    engine::rule_engine_settings s;
+    s.rule_paths = {file};
+    s.time_zone = "UTC";
+    auto created = engine::rule_engine::create(s);
+    REQUIRE(created.value);
+    auto& e = **created.value;
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    std::vector<std::string> before, after;
+    for (const auto a : e.current()->shared_lists[0].members) before.push_back(e.current()->aggregates[a].fingerprint);
+    CHECK(before.size() == 8);
+    CHECK(e.current()->aggregates_by_kind[static_cast<int>(model::event_kind::call_attempt)].size() == 2);  // the ninth and the count
     // Two ringing calls from A; then a call to A reads A's count.
     engine::decision d;
     for (int i = 0; i < 2; ++i) {
         model::record r = call(std::to_string(i), t0 + i, "+84912000001", true, "+84987000000");
         r.call.present = true;
         r.call.ring_ms = 500;
-        e->decide(r, d);
+        e.decide(r, d);
     }
-    e->decide(call("back", t0 + 10, "+84987000000", true, "+84912000001"), d);
+    e.decide(call("back", t0 + 10, "+84987000000", true, "+84912000001"), d);
     CHECK(d.final_action == action::block);
+
+    // A count sorting before every ratio by its text joins no full list and moves no member.
+    std::ofstream(file) << rule(100, "count") + pack;
+    REQUIRE(e.reload().swapped);
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    for (const auto a : e.current()->shared_lists[0].members) after.push_back(e.current()->aggregates[a].fingerprint);
+    CHECK(after.size() == 8);
+    std::sort(before.begin(), before.end());
+    std::sort(after.begin(), after.end());
+    CHECK(before == after);
+    std::filesystem::remove_all(dir);
 }

@@ -57,9 +57,22 @@ constexpr entry_kind initial_kind(window_function fn) {
     return entry_kind::times;
 }
 
+// Member flags moved by bit_to (old bit -> new bit, -1: dropped).
+inline std::uint8_t translate_flags(const std::array<std::int8_t, max_shared_members>& bit_to, std::uint8_t flags) {
+    std::uint8_t out = 0;
+    for (std::size_t bit = 0; bit < max_shared_members; ++bit)
+        if ((flags >> bit & 1u) != 0 && bit_to[bit] >= 0) out = static_cast<std::uint8_t>(out | 1u << bit_to[bit]);
+    return out;
+}
+
 // What an entry needs to know about its spec.
 struct entry_rules {
-    static constexpr std::int64_t always = std::numeric_limits<std::int64_t>::min();
+    static constexpr std::int64_t always = born_always;
+    static constexpr std::array<std::int64_t, max_shared_members> all_always() {
+        std::array<std::int64_t, max_shared_members> a{};
+        a.fill(always);
+        return a;
+    }
     window_function fn = window_function::count;
     std::int64_t window_ms = 0;
     std::uint32_t distinct_exact_limit = 64;
@@ -72,8 +85,13 @@ struct entry_rules {
     // which a member added by a reload saw nothing (its ratio counts no earlier event).
     std::uint8_t member_count = 0;
     std::array<window_function, max_shared_members> member_fn{};
-    std::array<std::int64_t, max_shared_members> member_born_ms{always, always, always, always};
+    std::array<std::int64_t, max_shared_members> member_born_ms = all_always();
     std::uint64_t layout = 0;  // members_layout of the spec
+    // The member order before the last reload that changed it, and where each of those
+    // members is now (-1: gone): adds and reads of records decided on the rule set before
+    // are translated, not lost or misread.
+    std::uint64_t previous_layout = 0;
+    std::array<std::int8_t, max_shared_members> previous_bit_to{};
     bool keeps_unmatched = false;  // ratio and share lists keep events no filter passed
 
     bool shared() const { return member_count > 0; }

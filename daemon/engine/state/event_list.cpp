@@ -23,7 +23,7 @@ bool has_member_flags(entry_kind kind) { return kind == entry_kind::member_flagg
 struct member_counts {
     std::uint32_t flagged[max_shared_members];
 };
-static_assert(sizeof(member_counts) == 16);
+static_assert(sizeof(member_counts) == 32);
 
 std::size_t prefix_bytes(entry_kind kind) {
     return sizeof(entry_header) + (has_amounts(kind) ? sizeof(sum_state) : 0) +
@@ -390,11 +390,6 @@ entry_header* deserialize(byte_reader& in, entry_kind kind, const entry_header& 
         std::uint8_t* f = member_flags(h);
         for (std::uint32_t i = 0; i < n; ++i) {
             f[i] = in.u8();
-            if (f[i] >> max_shared_members != 0) {
-                error = "member flags name a member past the last";
-                free_block(h);
-                return nullptr;
-            }
         }
         count_flags(counts(h), f, 0, n, +1);
     }

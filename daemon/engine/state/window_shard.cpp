@@ -20,8 +20,20 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
     if (members == nullptr) members = &unread;
     entry_table::slot* found = table_.find(hash);
     entry_header* h = found != nullptr ? found->entry : nullptr;
-    // A shared list's add made with another member order (a record decided on the rule set
-    // before a reload) would set the wrong members' bits: it is answered, not stored.
+    // A shared list's add made with the member order before a reload (a record decided on the
+    // rule set before) has its bits moved to the members' bits now, and its answers moved
+    // back; one with any other order would set the wrong members' bits: answered, not stored.
+    if (rules.shared() && o.layout != rules.layout && o.layout != 0 && o.layout == rules.previous_layout) {
+        observation now = o;
+        now.layout = rules.layout;
+        now.flags = translate_flags(rules.previous_bit_to, o.flags);
+        now.matched = now.flags != 0;
+        member_values current;
+        add(hash, spec_id, specs, now, want_value, &current);
+        for (std::size_t m = 0; m < max_shared_members; ++m)
+            (*members)[m] = rules.previous_bit_to[m] >= 0 ? current[static_cast<std::size_t>(rules.previous_bit_to[m])] : no_share;
+        return 0;
+    }
     const bool wrong_layout = rules.shared() && o.layout != rules.layout;
     if ((!o.matched && !rules.keeps_unmatched) || wrong_layout) {  // not stored: only answer
         if (!want_value) return 0;

@@ -53,6 +53,12 @@ class window_shard {
 
     // The value of hash's entry at t, or nothing when there is no entry.
     std::optional<double> value(std::uint64_t hash, const spec_table& specs, std::int64_t t_ms);
+    // The newest event time of hash's entry, or nothing when there is no entry.
+    std::optional<std::int64_t> newest(std::uint64_t hash) {
+        const entry_table::slot* s = table_.find(hash);
+        if (s == nullptr) return std::nullopt;
+        return s->entry->newest_ms();
+    }
     // A shared list's member at t, or nothing when there is no entry.
     std::optional<double> member_value(std::uint64_t hash, const spec_table& specs, unsigned member, std::int64_t t_ms);
 

@@ -87,13 +87,13 @@ std::string window_snapshot_writer::open(const std::string& path) {
     return "";
 }
 
-std::string window_snapshot_writer::write(const window_spec& spec, std::uint64_t key_hash,
+std::string window_snapshot_writer::write(const window_spec& spec, const member_births* born, std::uint64_t key_hash,
                                           std::span<const std::uint8_t> entry) {
     if (insert_state_ == nullptr) return "window snapshot " + path_ + ": not open";
     auto [it, added] =
         spec_numbers_.try_emplace(spec_key(spec), static_cast<std::int64_t>(spec_numbers_.size()));
     if (added) {
-        const std::string function = stored_function(spec);
+        const std::string function = stored_function(spec, born);
         sqlite3_bind_int64(insert_spec_, 1, it->second);
         sqlite3_bind_text(insert_spec_, 2, spec.fingerprint.data(),
                           static_cast<int>(spec.fingerprint.size()), SQLITE_STATIC);

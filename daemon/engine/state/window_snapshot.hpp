@@ -34,7 +34,8 @@ class window_snapshot_writer {
     window_snapshot_writer& operator=(const window_snapshot_writer&) = delete;
 
     std::string open(const std::string& path);
-    std::string write(const window_spec& spec, std::uint64_t key_hash,
+    // born: a shared list's members' births (spec_table's rules), stored with its members.
+    std::string write(const window_spec& spec, const member_births* born, std::uint64_t key_hash,
                       std::span<const std::uint8_t> entry);
     std::string commit();
 

@@ -1,6 +1,7 @@
 #include "engine/state/window_spec.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "engine/state/key_hash.hpp"
 
@@ -26,7 +27,7 @@ namespace {
 constexpr std::string_view shared_prefix = "shared:";
 }
 
-std::string stored_function(const window_spec& spec) {
+std::string stored_function(const window_spec& spec, const member_births* born) {
     if (spec.members.empty()) return std::string(to_string(spec.fn));
     std::string out(shared_prefix);
     for (std::size_t i = 0; i < spec.members.size(); ++i) {
@@ -34,17 +35,32 @@ std::string stored_function(const window_spec& spec) {
         out += to_string(spec.members[i].fn);
         out += '=';
         out += spec.members[i].fingerprint;
+        if (born != nullptr && i < max_shared_members && (*born)[i] != born_always) {
+            out += '\x1d';
+            out += std::to_string((*born)[i]);
+        }
     }
     return out;
 }
 
-std::optional<std::vector<shared_member>> shared_members_of(std::string_view stored) {
+std::optional<stored_members> shared_members_of(std::string_view stored) {
     if (stored.substr(0, shared_prefix.size()) != shared_prefix) return std::nullopt;
     stored.remove_prefix(shared_prefix.size());
-    std::vector<shared_member> out;
+    stored_members out;
+    out.born.fill(born_always);
     while (!stored.empty()) {
         const std::size_t end = std::min(stored.find('\x1e'), stored.size());
-        const std::string_view item = stored.substr(0, end);
+        std::string_view item = stored.substr(0, end);
+        stored.remove_prefix(std::min(end + 1, stored.size()));
+        if (out.members.size() == max_shared_members) return std::nullopt;
+        if (const std::size_t mark = item.find('\x1d'); mark != std::string_view::npos) {
+            const std::string_view digits = item.substr(mark + 1);
+            std::int64_t born = 0;
+            const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), born);
+            if (ec != std::errc() || p != digits.data() + digits.size()) return std::nullopt;
+            out.born[out.members.size()] = born;
+            item = item.substr(0, mark);
+        }
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos) return std::nullopt;
         shared_member m;
@@ -52,10 +68,9 @@ std::optional<std::vector<shared_member>> shared_members_of(std::string_view sto
         else if (item.substr(0, eq) == "ratio") m.fn = window_function::ratio;
         else return std::nullopt;
         m.fingerprint = std::string(item.substr(eq + 1));
-        out.push_back(std::move(m));
-        stored.remove_prefix(std::min(end + 1, stored.size()));
+        out.members.push_back(std::move(m));
     }
-    if (out.empty() || out.size() > max_shared_members) return std::nullopt;
+    if (out.members.empty()) return std::nullopt;
     return out;
 }
 

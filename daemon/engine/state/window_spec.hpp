@@ -31,7 +31,7 @@ inline constexpr std::int64_t max_window_ms = std::int64_t{1} << 30;
 // keep one list of event times, each event with one flag bit per aggregate (its filter
 // passed), instead of one list each. A record then makes one add for all of them, and a key
 // holds one entry. Each member reads its own bit.
-inline constexpr std::size_t max_shared_members = 4;
+inline constexpr std::size_t max_shared_members = 8;  // a byte of flags per event
 
 struct shared_member {
     std::string fingerprint;  // the aggregate's own definition
@@ -76,10 +76,21 @@ struct observation {
 // Identifies a shared list's member order: observations carry it (observation::layout).
 std::uint64_t members_layout(const std::vector<shared_member>& members);
 
+// The record time before which a member a reload added saw nothing, by bit: none for a
+// member that was there from the start.
+inline constexpr std::int64_t born_always = std::numeric_limits<std::int64_t>::min();
+using member_births = std::array<std::int64_t, max_shared_members>;
+
 // The function as a snapshot stores it: to_string(fn), or for a shared list "shared:"
-// and its members in bit order, each "fn=fingerprint", separated by '\x1e'.
-std::string stored_function(const window_spec& spec);
-// A shared list's members from stored_function's text; nothing for any other text.
-std::optional<std::vector<shared_member>> shared_members_of(std::string_view stored);
+// and its members in bit order, each "fn=fingerprint" and, for one born after the list,
+// '\x1d' and its birth time, separated by '\x1e'.
+std::string stored_function(const window_spec& spec, const member_births* born = nullptr);
+// A shared list's members (and their births) from stored_function's text; nothing for any
+// other text.
+struct stored_members {
+    std::vector<shared_member> members;
+    member_births born;
+};
+std::optional<stored_members> shared_members_of(std::string_view stored);
 
 }  // namespace ringfence::engine::state

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <unordered_map>
 
 #include "engine/state/heap_block.hpp"
@@ -60,36 +61,44 @@ auto window_store::with_entry(std::uint32_t spec_id, std::string_view key, Op&& 
 
 namespace {
 
+// Where each member of `from` is in `to` (its bit), or -1 for a member gone.
+std::array<std::int8_t, max_shared_members> member_bits_in(const std::vector<shared_member>& from, const std::vector<shared_member>& to) {
+    std::array<std::int8_t, max_shared_members> bit_to;
+    bit_to.fill(-1);
+    for (std::size_t i = 0; i < from.size() && i < max_shared_members; ++i)
+        for (std::size_t j = 0; j < to.size(); ++j)
+            if (from[i].fingerprint == to[j].fingerprint && from[i].fn == to[j].fn) bit_to[i] = static_cast<std::int8_t>(j);
+    return bit_to;
+}
+
 // How a shared list's flags move from one member list to another: a member still there
 // (same definition) keeps its events under its new bit; a member gone loses its bit.
-// Returns false when nothing moves.
+// Returns false when nothing moves (members only added after the others).
 bool member_flag_table(const std::vector<shared_member>& from, const std::vector<shared_member>& to,
                        std::array<std::uint8_t, 256>& table) {
-    std::array<int, 8> bit_to{-1, -1, -1, -1, -1, -1, -1, -1};
-    bool identity = from.size() == to.size();
-    for (std::size_t i = 0; i < from.size(); ++i) {
-        for (std::size_t j = 0; j < to.size(); ++j)
-            if (from[i].fingerprint == to[j].fingerprint && from[i].fn == to[j].fn) bit_to[i] = static_cast<int>(j);
-        identity = identity && bit_to[i] == static_cast<int>(i);
-    }
-    for (unsigned f = 0; f < 256; ++f) {
-        std::uint8_t out = 0;
-        for (unsigned bit = 0; bit < 8; ++bit)
-            if ((f >> bit & 1u) != 0 && bit_to[bit] >= 0) out = static_cast<std::uint8_t>(out | 1u << bit_to[bit]);
-        table[f] = out;
-    }
+    const auto bit_to = member_bits_in(from, to);
+    bool identity = true;
+    for (std::size_t i = 0; i < from.size() && i < max_shared_members; ++i) identity = identity && bit_to[i] == static_cast<std::int8_t>(i);
+    for (unsigned f = 0; f < 256; ++f) table[f] = translate_flags(bit_to, static_cast<std::uint8_t>(f));
     return !identity;
 }
 
-// Members of to that from did not have: they start now, seeing no earlier event.
-void mark_new_members(const std::vector<shared_member>& from, const entry_rules* from_rules,
-                      const std::vector<shared_member>& to, entry_rules& to_rules, std::int64_t now_ms) {
-    for (std::size_t j = 0; j < to.size(); ++j) {
-        to_rules.member_born_ms[j] = now_ms;
-        for (std::size_t i = 0; i < from.size(); ++i)
-            if (from[i].fingerprint == to[j].fingerprint && from[i].fn == to[j].fn)
-                to_rules.member_born_ms[j] = from_rules != nullptr ? from_rules->member_born_ms[i] : entry_rules::always;
-    }
+// A new member starts at the newest record time seen, or at the wall clock if that is
+// earlier: one record stamped in the future must not leave it blind until then.
+std::int64_t birth_time(std::int64_t newest_record_ms) {
+    const std::int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::min(newest_record_ms, wall);
+}
+
+// Members of to that from did not have start at born_ms, seeing no earlier event; the others
+// keep their birth (from_born, by from's bits).
+void mark_new_members(const std::vector<shared_member>& from, const std::array<std::int64_t, max_shared_members>& from_born,
+                      const std::vector<shared_member>& to, entry_rules& to_rules, std::int64_t born_ms) {
+    const auto bit_to = member_bits_in(from, to);
+    for (std::size_t j = 0; j < to.size(); ++j) to_rules.member_born_ms[j] = born_ms;
+    for (std::size_t i = 0; i < from.size() && i < max_shared_members; ++i)
+        if (bit_to[i] >= 0) to_rules.member_born_ms[static_cast<std::size_t>(bit_to[i])] = from_born[i];
 }
 
 }  // namespace
@@ -124,12 +133,23 @@ void window_store::set_specs(std::vector<window_spec> specs) {
     held.reserve(shard_count_);
     for (std::size_t i = 0; i < shard_count_; ++i) held.emplace_back(shards_[i].mutex);
     // A member a reload adds to a list that is kept starts at the newest record time seen.
+    // Records decided meanwhile on the rule set before (their adds and reads name the old
+    // member order) are translated: rules.previous_layout.
     std::int64_t now_ms = 0;
     for (std::size_t i = 0; i < shard_count_; ++i) now_ms = std::max(now_ms, shards_[i].shard.clock());
     for (std::size_t i = 0; i < old->specs.size(); ++i) {
         if (new_index[i] < 0 || fresh->specs[static_cast<std::size_t>(new_index[i])].members.empty()) continue;
         const auto j = static_cast<std::size_t>(new_index[i]);
-        mark_new_members(old->specs[i].members, &old->rules[i], fresh->specs[j].members, fresh->rules[j], now_ms);
+        mark_new_members(old->specs[i].members, old->rules[i].member_born_ms, fresh->specs[j].members, fresh->rules[j],
+                         birth_time(now_ms));
+        entry_rules& r = fresh->rules[j];
+        if (old->rules[i].layout != r.layout) {
+            r.previous_layout = old->rules[i].layout;
+            r.previous_bit_to = member_bits_in(old->specs[i].members, fresh->specs[j].members);
+        } else {  // unchanged: what the list knew of the order before still holds
+            r.previous_layout = old->rules[i].previous_layout;
+            r.previous_bit_to = old->rules[i].previous_bit_to;
+        }
     }
     if (!unchanged) {
         for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].shard.remap(new_index, new_flags);
@@ -212,12 +232,18 @@ void window_store::add_chunk(std::span<batched_add> adds) {
     }
 }
 
-double window_store::member_value(std::uint32_t spec_id, unsigned member, std::string_view key, std::int64_t t_ms) {
+double window_store::member_value(std::uint32_t spec_id, std::uint64_t layout, unsigned member, std::string_view key,
+                                  std::int64_t t_ms) {
     return with_entry(
         spec_id, key,
         [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) {
             const entry_rules& rules = specs.rules[spec_id];
-            if (member >= rules.member_count) return 0.0;
+            if (layout != rules.layout) {
+                if (layout == 0 || layout != rules.previous_layout || member >= max_shared_members || rules.previous_bit_to[member] < 0)
+                    return no_share;
+                member = static_cast<unsigned>(rules.previous_bit_to[member]);
+            }
+            if (member >= rules.member_count) return no_share;
             return shard.member_value(hash, specs, member, t_ms).value_or(window_entry::empty_value(rules.member_fn[member]));
         },
         0.0);
@@ -234,11 +260,11 @@ double window_store::value(std::uint32_t spec_id, std::string_view key, std::int
 
 std::vector<std::pair<window_spec, double>> window_store::show(std::string_view key,
                                                                std::int64_t t_ms) {
-    return show_when(key, [t_ms](const window_shard&) { return t_ms; });
+    return show_when(key, [t_ms](window_shard&, std::uint64_t) { return t_ms; });
 }
 
 std::vector<std::pair<window_spec, double>> window_store::show_at_record_time(std::string_view key) {
-    return show_when(key, [](const window_shard& shard) { return shard.clock(); });
+    return show_when(key, [](window_shard& shard, std::uint64_t hash) { return shard.newest(hash).value_or(shard.clock()); });
 }
 
 template <class When>
@@ -253,11 +279,11 @@ std::vector<std::pair<window_spec, double>> window_store::show_when(std::string_
         const window_spec& spec = specs.specs[id];
         if (!spec.members.empty()) {  // a shared list shows as its members
             for (unsigned m = 0; m < spec.members.size(); ++m) {
-                if (const auto v = target.shard.member_value(hash, specs, m, when(target.shard))) {
+                if (const auto v = target.shard.member_value(hash, specs, m, when(target.shard, hash))) {
                     found.emplace_back(window_spec{spec.id, spec.members[m].fn, spec.window_ms, spec.members[m].fingerprint, {}}, *v);
                 }
             }
-        } else if (const auto v = target.shard.value(hash, specs, when(target.shard))) {
+        } else if (const auto v = target.shard.value(hash, specs, when(target.shard, hash))) {
             found.emplace_back(spec, *v);
         }
     }
@@ -301,6 +327,7 @@ std::string window_store::save_snapshot(const std::string& sqlite_path) const {
         std::uint64_t hash;
         std::size_t offset;
         std::size_t size;
+        member_births born;  // copied under the lock: load_snapshot may set them
     };
     std::string blobs;
     std::vector<row> rows;
@@ -314,13 +341,13 @@ std::string window_store::save_snapshot(const std::string& sqlite_path) const {
             shards_[i].shard.for_each_live(specs, [&](std::uint64_t hash, const entry_header& e) {
                 const std::size_t offset = blobs.size();
                 window_entry::serialize(e, blobs);
-                rows.push_back(
-                    row{&specs.specs[e.spec_index], hash, offset, blobs.size() - offset});
+                rows.push_back(row{&specs.specs[e.spec_index], hash, offset, blobs.size() - offset,
+                                   specs.rules[e.spec_index].member_born_ms});
             });
         }
         const auto* bytes = reinterpret_cast<const std::uint8_t*>(blobs.data());
         for (const row& r : rows) {
-            std::string error = writer.write(*r.spec, r.hash, {bytes + r.offset, r.size});
+            std::string error = writer.write(*r.spec, r.spec->members.empty() ? nullptr : &r.born, r.hash, {bytes + r.offset, r.size});
             if (!error.empty()) return error;
         }
     }
@@ -333,18 +360,21 @@ std::string window_store::load_snapshot(const std::string& sqlite_path) {
     std::unordered_map<std::string, std::uint32_t> id_of_definition;
     std::unordered_map<std::string, std::uint32_t> id_of_shared_list;  // fingerprint and window
     for (const window_spec& spec : specs.specs) {
-        id_of_definition[definition_key(spec.fingerprint, stored_function(spec), spec.window_ms)] = spec.id;
-        if (!spec.members.empty()) id_of_shared_list[definition_key(spec.fingerprint, "", spec.window_ms)] = spec.id;
+        if (spec.members.empty())
+            id_of_definition[definition_key(spec.fingerprint, stored_function(spec), spec.window_ms)] = spec.id;
+        else
+            id_of_shared_list[definition_key(spec.fingerprint, "", spec.window_ms)] = spec.id;
     }
-    // A shared list saved with other members than it has now: its entries are read with the
-    // flags moved to the members' bits now (window_store::set_specs does the same on a
-    // reload), and a member the snapshot did not have starts at the newest time it holds.
-    struct moved_list {
+    // A shared list is restored whatever members it had when saved: its entries are read with
+    // the flags moved to the members' bits now (as set_specs does on a reload); a member kept
+    // keeps its birth, and one the snapshot did not have starts at the newest time it holds.
+    struct saved_list {
         std::array<std::uint8_t, 256> table;
-        std::vector<shared_member> saved;
+        bool moves = false;
+        stored_members saved;
     };
-    std::unordered_map<std::string, moved_list> moved;  // by the saved stored function
-    std::unordered_map<std::uint32_t, const std::vector<shared_member>*> saved_members_of;
+    std::unordered_map<std::string, saved_list> saved_lists;  // by the saved stored function
+    std::unordered_map<std::uint32_t, const stored_members*> saved_members_of;
     std::int64_t newest_ms = 0;
     std::size_t unreadable = 0;
     std::string first_problem;
@@ -353,24 +383,22 @@ std::string window_store::load_snapshot(const std::string& sqlite_path) {
         [&](const stored_spec& stored, std::uint64_t hash, std::span<const std::uint8_t> blob) {
             auto it = id_of_definition.find(
                 definition_key(stored.fingerprint, stored.function, stored.window_ms));
-            const std::array<std::uint8_t, 256>* flags = nullptr;
+            const saved_list* list = nullptr;
             if (it == id_of_definition.end()) {
                 it = id_of_shared_list.find(definition_key(stored.fingerprint, "", stored.window_ms));
                 if (it == id_of_shared_list.end()) return;  // no longer loaded
-                auto [m, fresh] = moved.try_emplace(stored.function);
+                auto [l, fresh] = saved_lists.try_emplace(stored.function);
                 if (fresh) {
-                    const auto saved = shared_members_of(stored.function);
-                    if (saved) m->second.saved = *saved;
-                    member_flag_table(m->second.saved, specs.specs[it->second].members, m->second.table);
+                    if (auto saved = shared_members_of(stored.function)) l->second.saved = std::move(*saved);
+                    else l->second.saved.born.fill(born_always);  // unreadable: every member starts anew
+                    l->second.moves = member_flag_table(l->second.saved.members, specs.specs[it->second].members, l->second.table);
                 }
-                flags = &m->second.table;
-                saved_members_of[it->second] = &m->second.saved;
+                list = &l->second;
+                saved_members_of[it->second] = &l->second.saved;
             }
             std::string problem;
             entry_header* entry = window_entry::deserialize(
                 blob, specs.rules[it->second], static_cast<std::uint16_t>(it->second), problem);
-            if (entry != nullptr && flags != nullptr) window_entry::remap_members(*entry, *flags);
-            if (entry != nullptr) newest_ms = std::max(newest_ms, entry->newest_ms());
             if (entry == nullptr) {
                 if (unreadable++ == 0) {
                     first_problem = "spec '" + stored.fingerprint + "' key hash " +
@@ -378,6 +406,8 @@ std::string window_store::load_snapshot(const std::string& sqlite_path) {
                 }
                 return;
             }
+            if (list != nullptr && list->moves) window_entry::remap_members(*entry, list->table);
+            newest_ms = std::max(newest_ms, entry->newest_ms());
             locked_shard& target = shard_for(hash);
             std::lock_guard lock(target.mutex);
             target.shard.restore(hash, entry, specs);
@@ -386,7 +416,7 @@ std::string window_store::load_snapshot(const std::string& sqlite_path) {
         std::vector<std::unique_lock<std::mutex>> held;  // rules are read under the shard locks
         for (std::size_t i = 0; i < shard_count_; ++i) held.emplace_back(shards_[i].mutex);
         for (const auto& [id, saved] : saved_members_of)
-            mark_new_members(*saved, nullptr, specs.specs[id].members, specs.rules[id], newest_ms);
+            mark_new_members(saved->members, saved->born, specs.specs[id].members, specs.rules[id], birth_time(newest_ms));
     }
     if (!error.empty()) return error;
     if (unreadable > 0) {

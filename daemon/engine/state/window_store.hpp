@@ -70,9 +70,10 @@ class window_store {
     double value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms);
     // add then value at o.time_ms, with one lookup.
     double add_and_value(std::uint32_t spec_id, std::string_view key, const observation& o);
-    // A shared list's member (its bit index) at t; what the member reads with no entry when
-    // the key has none.
-    double member_value(std::uint32_t spec_id, unsigned member, std::string_view key, std::int64_t t_ms);
+    // A shared list's member (its bit index in the member order `layout`) at t; what the
+    // member reads with no entry when the key has none. A read in the order before the last
+    // reload is translated; in any other order it is no_share.
+    double member_value(std::uint32_t spec_id, std::uint64_t layout, unsigned member, std::string_view key, std::int64_t t_ms);
 
     // The adds of one record, applied in order with the same results as add or
     // add_and_value one by one, but faster: a record feeds about ten aggregates, and with
@@ -84,9 +85,10 @@ class window_store {
 
     // Every aggregate holding this key, by spec id, with its value at t.
     std::vector<std::pair<window_spec, double>> show(std::string_view key, std::int64_t t_ms);
-    // The same as of record time: each value at the newest record time its shard has stored,
-    // which is what the next record would see (wall-clock time would show nothing for a
-    // stream that runs behind or a replay of yesterday).
+    // The same as of record time: each value at the newest record time of its own entry,
+    // what the key's next record about then would see (wall-clock time would show nothing
+    // for a stream that runs behind or a replay of yesterday, and another key's newer
+    // records must not age this key's window).
     std::vector<std::pair<window_spec, double>> show_at_record_time(std::string_view key);
     // Drops every entry of that key; returns how many.
     std::size_t reset(std::string_view key);

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -39,6 +40,11 @@ observation shared_at(std::int64_t t, std::uint8_t flags, const std::vector<shar
     o.matched = flags != 0;
     o.layout = members_layout(members);
     return o;
+}
+
+// A member's value read in the member order `members`.
+double read(window_store& store, const std::vector<shared_member>& members, unsigned m, std::string_view key, std::int64_t t) {
+    return store.member_value(0, members_layout(members), m, key, t);
 }
 
 bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
@@ -86,9 +92,9 @@ TEST_CASE("shared list: each member reads what its own count or ratio list would
             // newest event put out of reach, and a shared list's newest event is any member's).
             const std::int64_t at_time = t - static_cast<std::int64_t>(random() % late_record_grace_ms);
             for (unsigned m = 0; m < 4; ++m) {
-                INFO("member " << m << " at " << at_time - t << " from the newest: " << shared.member_value(0, m, key, at_time) << " vs "
+                INFO("member " << m << " at " << at_time - t << " from the newest: " << read(shared, members, m, key, at_time) << " vs "
                                << own.value(m, key, at_time));
-                REQUIRE(same(shared.member_value(0, m, key, at_time), own.value(m, key, at_time)));
+                REQUIRE(same(read(shared, members, m, key, at_time), own.value(m, key, at_time)));
             }
         }
     }
@@ -130,7 +136,7 @@ TEST_CASE("shared list: an add made under another member list is answered but no
     CHECK(std::isnan(batch[0].members[1]));
     batch[0].o = shared_at(t0, 3, members);
     store.add_batch(batch);
-    CHECK(store.member_value(0, 0, "k", t0) == 1);
+    CHECK(read(store, members, 0, "k", t0) == 1);
 }
 
 TEST_CASE("shared list: a reload keeps each member still loaded, drops the gone, starts the new empty") {
@@ -144,19 +150,23 @@ TEST_CASE("shared list: a reload keeps each member still loaded, drops the gone,
         batch[0].o = shared_at(t0 + i * 1000, static_cast<std::uint8_t>(1 | (i % 2 == 0 ? 2 : 0) | (i % 3 == 0 ? 4 : 0)), before);
         store.add_batch(batch);
     }
-    CHECK(store.member_value(0, 0, "k", t0 + 5000) == 6);
-    CHECK(store.member_value(0, 1, "k", t0 + 5000) == 0.5);
-    CHECK(store.member_value(0, 2, "k", t0 + 5000) == doctest::Approx(2.0 / 6));
+    CHECK(read(store, before, 0, "k", t0 + 5000) == 6);
+    CHECK(read(store, before, 1, "k", t0 + 5000) == 0.5);
+    CHECK(read(store, before, 2, "k", t0 + 5000) == doctest::Approx(2.0 / 6));
 
     // Reload: ratio_third gone, count_even new (before the others in bit order), the rest moved.
     const std::vector<shared_member> after{count_even, ratio_even, count_all};
     store.set_specs({shared_spec(0, after)});
-    CHECK(store.member_value(0, 2, "k", t0 + 5000) == 6);    // count_all kept its events
-    CHECK(store.member_value(0, 1, "k", t0 + 5000) == 0.5);  // ratio_even too
-    CHECK(store.member_value(0, 0, "k", t0 + 5000) == 0);    // count_even starts empty
+    CHECK(read(store, after, 2, "k", t0 + 5000) == 6);    // count_all kept its events
+    CHECK(read(store, after, 1, "k", t0 + 5000) == 0.5);  // ratio_even too
+    CHECK(read(store, after, 0, "k", t0 + 5000) == 0);    // count_even starts empty
+    // A record decided on the rule set before the reload reads in the order before.
+    CHECK(read(store, before, 0, "k", t0 + 5000) == 6);
+    CHECK(std::isnan(read(store, before, 2, "k", t0 + 5000)));  // ratio_third is gone
     // A ratio member new to the list counts no event before the reload, matched or not.
-    store.set_specs({shared_spec(0, {count_even, ratio_even, count_all, ratio_third})});
-    CHECK(std::isnan(store.member_value(0, 3, "k", t0 + 5000)));
+    const std::vector<shared_member> again{count_even, ratio_even, count_all, ratio_third};
+    store.set_specs({shared_spec(0, again)});
+    CHECK(std::isnan(read(store, again, 3, "k", t0 + 5000)));
     std::vector<batched_add> batch(1);
     batch[0].spec_id = 0;
     batch[0].key = "k";
@@ -193,16 +203,17 @@ TEST_CASE("shared list: a snapshot restores each member, under the same members 
         window_store same_members({});
         same_members.set_specs({shared_spec(0, saved)});
         REQUIRE(same_members.load_snapshot(file.path.string()) == "");
-        CHECK(same_members.member_value(0, 0, "k", t0 + 3000) == 4);
-        CHECK(same_members.member_value(0, 1, "k", t0 + 3000) == 0.5);
+        CHECK(read(same_members, saved, 0, "k", t0 + 3000) == 4);
+        CHECK(read(same_members, saved, 1, "k", t0 + 3000) == 0.5);
     }
     {
         window_store other_members({});
-        other_members.set_specs({shared_spec(0, {ratio_even, ratio_third, count_all})});
+        const std::vector<shared_member> now{ratio_even, ratio_third, count_all};
+        other_members.set_specs({shared_spec(0, now)});
         REQUIRE(other_members.load_snapshot(file.path.string()) == "");
-        CHECK(other_members.member_value(0, 0, "k", t0 + 3000) == 0.5);
-        CHECK(std::isnan(other_members.member_value(0, 1, "k", t0 + 3000)));  // new: nothing before the snapshot
-        CHECK(other_members.member_value(0, 2, "k", t0 + 3000) == 4);
+        CHECK(read(other_members, now, 0, "k", t0 + 3000) == 0.5);
+        CHECK(std::isnan(read(other_members, now, 1, "k", t0 + 3000)));  // new: nothing before the snapshot
+        CHECK(read(other_members, now, 2, "k", t0 + 3000) == 4);
     }
     {
         window_store other_window({});  // another window is another list: not restored
@@ -210,4 +221,57 @@ TEST_CASE("shared list: a snapshot restores each member, under the same members 
         REQUIRE(other_window.load_snapshot(file.path.string()) == "");
         CHECK(other_window.stats().keys == 0);
     }
+}
+
+TEST_CASE("shared list: a record decided on the rule set before a reload adds in its member order, translated") {
+    const std::vector<shared_member> before{count_all, ratio_even};
+    const std::vector<shared_member> after{count_even, ratio_even, count_all};
+    window_store store({});
+    store.set_specs({shared_spec(0, before)});
+    std::vector<batched_add> batch(1);
+    batch[0].spec_id = 0;
+    batch[0].key = "k";
+    batch[0].want_value = true;
+    batch[0].o = shared_at(t0, 1 | 2, before);
+    store.add_batch(batch);
+    store.set_specs({shared_spec(0, after)});
+    batch[0].o = shared_at(t0 + 1, 1, before);  // in flight: count_all yes, ratio_even no
+    store.add_batch(batch);
+    CHECK(batch[0].members[0] == 2);    // count_all, answered at its old bit
+    CHECK(batch[0].members[1] == 0.5);  // ratio_even: 1 of 2
+    CHECK(read(store, after, 2, "k", t0 + 1) == 2);  // stored under the new bits
+    CHECK(read(store, after, 1, "k", t0 + 1) == 0.5);
+}
+
+TEST_CASE("shared list: a member's birth survives a snapshot, and one future record does not set it") {
+    const std::int64_t wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::vector<shared_member> before{count_all};
+    const std::vector<shared_member> after{count_all, ratio_even};
+    temp_file file;
+    auto add = [](window_store& store, const std::vector<shared_member>& members, std::string_view key, std::int64_t t, std::uint8_t flags) {
+        std::vector<batched_add> batch(1);
+        batch[0].spec_id = 0;
+        batch[0].key = key;
+        batch[0].want_value = true;
+        batch[0].o = shared_at(t, flags, members);
+        store.add_batch(batch);
+        return batch[0].members;
+    };
+    {
+        window_store store({});
+        store.set_specs({shared_spec(0, before)});
+        for (int i = 0; i < 3; ++i) add(store, before, "k", wall - 10'000 + i, 1);
+        add(store, before, "skewed", wall + 24 * hour_ms, 1);  // one source's clock a day ahead
+        store.set_specs({shared_spec(0, after)});
+        const auto v = add(store, after, "k", wall + 1000, 1 | 2);
+        CHECK(v[1] == 1);  // the new ratio: 1 of the 1 record after the reload
+        CHECK(v[0] == 4);
+        REQUIRE(store.save_snapshot(file.path.string()) == "");
+    }
+    window_store restarted({});
+    restarted.set_specs({shared_spec(0, after)});
+    REQUIRE(restarted.load_snapshot(file.path.string()) == "");
+    CHECK(read(restarted, after, 1, "k", wall + 1000) == 1);  // still counts from its birth
+    CHECK(read(restarted, after, 0, "k", wall + 1000) == 4);
 }

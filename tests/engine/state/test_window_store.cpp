@@ -328,3 +328,18 @@ TEST_CASE("reloads while threads add keep every event of an unchanged spec") {
         total += store.value(0, "k" + std::to_string(k), 1000 + per_thread);
     CHECK(total == threads * per_thread);
 }
+
+TEST_CASE("show_at_record_time reads each key at its own newest time, not at another key's newer records") {
+    window_store_settings one_shard;
+    one_shard.shards = 1;  // both keys in one shard, whose clock the later key moves
+    window_store store(one_shard);
+    store.set_specs({make_spec(0, window_function::count, hour_ms, "count 1h")});
+    const std::int64_t t = 1'795'000'000'000;
+    store.add(0, "Z", at(t));
+    store.add(0, "Z", at(t + minute_ms));
+    store.add(0, "Y", at(t + 3 * hour_ms));
+    const auto z = store.show_at_record_time("Z");
+    REQUIRE(z.size() == 1);
+    CHECK(z[0].second == 2);
+    CHECK(store.show_at_record_time("Y")[0].second == 1);
+}
