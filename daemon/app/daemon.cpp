@@ -258,7 +258,8 @@ private:
     int start_listeners() {
         context_.emplace(ingest::pipeline_context{*parts_.plan, *parts_.engine, log_writer_.get(),
                                                   config_.decision_log.mode == durability::reply_after_commit,
-                                                  config_.decision_log.on_queue_full, counters_});
+                                                  config_.decision_log.on_queue_full, counters_,
+                                                  config_.jsonl.max_future_seconds * 1000});
         ingest::jsonl_server_settings s;
         s.tcp_enabled = config_.jsonl.tcp.enabled;
         s.tcp_host = config_.jsonl.tcp.host;
@@ -289,8 +290,9 @@ private:
     // the log's commit.
     void ensure_capture_context() {
         if (capture_context_) return;
+        // A capture's times are its packets': the dialog clock already resists a skewed one.
         capture_context_.emplace(ingest::pipeline_context{*parts_.plan, *parts_.engine, log_writer_.get(), false,
-                                                          config_.decision_log.on_queue_full, counters_});
+                                                          config_.decision_log.on_queue_full, counters_, 0});
     }
 
     int start_hep() {

@@ -194,6 +194,7 @@ private:
         }
         if (auto v = j.get_string("unix")) c.jsonl.unix_path = path_value("ingest.jsonl.unix", *v);
         if (auto v = j.get_int("max_line_bytes", 256, 16 * 1024 * 1024)) c.jsonl.max_line_bytes = static_cast<std::size_t>(*v);
+        if (auto v = j.get_int("max_future_seconds", 0, 366 * 86'400)) c.jsonl.max_future_seconds = *v;
         if (auto v = j.get_int("max_connections", 1, 1'000'000)) c.jsonl.max_connections = static_cast<std::size_t>(*v);
         if (auto v = j.get_int("max_pending_reply_bytes", 64 * 1024, 1LL << 32))
             c.jsonl.max_pending_reply_bytes = static_cast<std::size_t>(*v);

@@ -36,6 +36,7 @@ struct daemon_config {
         endpoint tcp;               // ingest.jsonl.tcp: "127.0.0.1:7575"; empty disables
         std::string unix_path;      // ingest.jsonl.unix; empty disables
         std::size_t max_line_bytes = 64 * 1024;
+        std::int64_t max_future_seconds = 300;  // a record time further ahead of arrival is replaced by it
         std::size_t max_connections = 1024;
         std::size_t max_pending_reply_bytes = 4 * 1024 * 1024;  // stop reading a client that does not read
     } jsonl;

@@ -48,6 +48,13 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         if (explain) explain->clear();
         return result;
     }
+    rec_.time_sent_ms = 0;
+    if (ctx_.max_future_ms > 0 && !rec_.time_from_receipt && rec_.time_ms - received_at_ms > ctx_.max_future_ms) {
+        rec_.time_sent_ms = rec_.time_ms;
+        rec_.time_ms = received_at_ms;
+        rec_.time_from_receipt = true;
+        ctx_.counters.times_in_future.fetch_add(1, std::memory_order_relaxed);
+    }
     result.decided = true;
     ctx_.engine.decide(rec_, dec_);
     const std::int64_t latency_us = steady_us() - started_us;

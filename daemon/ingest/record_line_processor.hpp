@@ -23,6 +23,11 @@ struct pipeline_context {
     bool reply_after_commit = true;             // hold each reply until its log row is committed
     store::queue_full_policy on_queue_full = store::queue_full_policy::backpressure;
     ingest_counters& counters;
+    // A record whose time lies more than this after its arrival is decided at its arrival
+    // (time_from_receipt, its own time kept as time_sent) and counted: a sender's clock or
+    // time zone off by hours would otherwise put every later record of its keys "late" and
+    // blind their windows. 0: every time is taken (offline runs, captures).
+    std::int64_t max_future_ms = 0;
 };
 
 class record_line_processor {

@@ -59,7 +59,8 @@ struct record {
     bool id_is_integer = false;     // the sender wrote the id as a JSON integer (id holds its digits)
     event_kind kind = event_kind::call_attempt;
     std::int64_t time_ms = 0;       // record time, Unix epoch milliseconds (UTC)
-    bool time_from_receipt = false; // the record had no time; time_ms is when it arrived
+    bool time_from_receipt = false; // the record had no time, or one too far ahead; time_ms is when it arrived
+    std::int64_t time_sent_ms = 0;  // the time it carried when that lay too far ahead of its arrival (0: none)
     number_info caller;
     number_info callee;
     number_info asserted;           // network-asserted identity (P-Asserted-Identity)

@@ -139,6 +139,11 @@ void append_record_json(std::string& out, const record& r, bool with_content) {
     append_json_int(out, r.time_ms);
     out.append(",\"time_from_receipt\":");
     append_bool(out, r.time_from_receipt);
+    if (r.time_sent_ms != 0) {
+        out.append(",\"time_sent\":\"");
+        append_rfc3339_utc(out, r.time_sent_ms);
+        out.push_back('"');
+    }
     append_number(out, "caller", r.caller);
     append_number(out, "callee", r.callee);
     append_number(out, "asserted", r.asserted);

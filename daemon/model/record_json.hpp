@@ -3,6 +3,8 @@
 //
 //   {"id":…,"kind":"call.attempt","time":"2026-11-28T03:00:00.123Z","time_ms":…,
 //    "time_from_receipt":false,
+//    "time_sent":"…",                                only for a record whose time lay too far
+//                                                    ahead of its arrival (time is then the arrival)
 //    "caller":{"raw":…,"e164":…|null,"country":…|null,"type":"mobile","is_home":true},
 //    "callee":{…},"asserted":{…},"diversion":{…},    each only when the record carried it
 //    "origin":{"kind":…,"trunk":…,"ip":…,"user_agent":…},  only the fields that are set;

@@ -43,6 +43,7 @@ TEST_CASE("the shipped config loads with its documented defaults") {
     CHECK(c.jsonl.tcp.port == 7575);
     CHECK(c.jsonl.unix_path.empty());
     CHECK(c.jsonl.max_line_bytes == 65536);
+    CHECK(c.jsonl.max_future_seconds == 300);
     CHECK(c.decision_log.settings.path == "/var/lib/ringfence/decisions.sqlite");
     CHECK(c.decision_log.mode == app::durability::reply_after_commit);
     CHECK(c.decision_log.on_queue_full == store::queue_full_policy::backpressure);

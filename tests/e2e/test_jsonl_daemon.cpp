@@ -531,3 +531,32 @@ TEST_CASE("ringfenced --check fails on a decision log file a start would refuse,
     CHECK_FALSE(std::filesystem::exists(good + "-wal"));
     CHECK_FALSE(std::filesystem::exists(good + "-shm"));
 }
+
+TEST_CASE("a record stamped far ahead of its arrival is decided at its arrival, its own time kept and counted") {
+    temp_dir dir;
+    running_daemon d(dir, {"ingest.jsonl.max_future_seconds=300"});
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t day_ahead = now_ms + 24 * 3600 * 1000;
+    const std::int64_t minute_ahead = now_ms + 60 * 1000;
+    const int fd = connect_tcp(d.port());
+    send_all(fd, fmt::format(R"({{"id":"ahead","kind":"call.attempt","time":{},"caller":"+84912000001","callee":"0987654321"}})"
+                             "\n"
+                             R"({{"id":"skew","kind":"call.attempt","time":{},"caller":"+84912000001","callee":"0987654321"}})"
+                             "\n",
+                             day_ahead, minute_ahead));
+    const auto lines = read_lines(fd, 2);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].find(R"("action")") != std::string::npos);  // decided, not refused
+    ::close(fd);
+    CHECK(d.stop() == 0);
+    log_reader log(d.log_path());
+    const std::int64_t ahead_time = log.scalar("SELECT time_ms FROM decisions WHERE record_id = 'ahead'");
+    CHECK(ahead_time >= now_ms - 1000);
+    CHECK(ahead_time < now_ms + 60 * 1000);  // the arrival, not a day later
+    CHECK(log.scalar("SELECT json_extract(record_json, '$.time_from_receipt') FROM decisions WHERE record_id = 'ahead'") == 1);
+    CHECK(log.scalar("SELECT json_extract(record_json, '$.time_sent') IS NOT NULL FROM decisions WHERE record_id = 'ahead'") == 1);
+    // A minute ahead is within the bound: taken as sent.
+    CHECK(log.scalar("SELECT time_ms FROM decisions WHERE record_id = 'skew'") == minute_ahead);
+    CHECK(log.scalar("SELECT json_extract(record_json, '$.time_sent') IS NULL FROM decisions WHERE record_id = 'skew'") == 1);
+    CHECK(read_file(d.stderr_path()).find("time_in_future=1") != std::string::npos);  // the stats line at exit
+}

@@ -129,7 +129,8 @@ int bench_replay(std::vector<std::string> args) {
                                  nullptr,
                                  false,
                                  store::queue_full_policy::backpressure,
-                                 counters};
+                                 counters,
+                                 0};
     ingest::record_line_processor processor(ctx);
 
     std::printf("capture: %s, %zu frames, %zu bytes, link type %d, repeated %d times\n",

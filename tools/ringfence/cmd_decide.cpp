@@ -64,8 +64,9 @@ int cmd_decide(std::vector<std::string> args) {
     auto setup = load_or_report(opts);
     if (!setup.value) return 1;
     ingest::ingest_counters counters;
+    // Offline: a file's records are decided at the times they carry, whatever the day.
     ingest::pipeline_context ctx{*setup.value->parts.plan, *setup.value->parts.engine, nullptr, false,
-                                 store::queue_full_policy::backpressure, counters};
+                                 store::queue_full_policy::backpressure, counters, 0};
     ingest::record_line_processor processor(ctx);
     if (files.empty()) {
         decide_stream(std::cin, processor, explain, setup.value->config.jsonl.max_line_bytes);

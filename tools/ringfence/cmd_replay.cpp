@@ -149,7 +149,8 @@ int cmd_replay(std::vector<std::string> args) {
                                  log_writer.get(),
                                  false,
                                  config.decision_log.on_queue_full,
-                                 counters};
+                                 counters,
+                                 0};  // a capture's times are its packets'
     ingest::record_line_processor processor(ctx);
     replay_output output(mode, &processor);
     ingest::capture::capture_pipeline pipeline(config.capture, output, nullptr, setup.value->parts.plan.get());
