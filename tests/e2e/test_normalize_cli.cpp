@@ -23,3 +23,12 @@ TEST_CASE("ringfence normalize refuses what the wire form refuses, and says why"
     CHECK(r.exit_code == 1);
     CHECK(r.output.find("\"error\":") != std::string::npos);
 }
+
+TEST_CASE("the command line takes --config and --set before the command as well as after it") {
+    const std::string config = std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml";
+    const auto before = run_cli_status("--config " + config + " --set home_country=VN normalize 0912345678 2>/dev/null");
+    const auto after = run_cli_status("normalize --config " + config + " 0912345678 2>/dev/null");
+    CHECK(before.exit_code == 0);
+    CHECK(before.output == after.output);
+    CHECK(run_cli_status("--config " + config + " 2>/dev/null").exit_code == 2);  // options and no command
+}

@@ -9,7 +9,7 @@
 namespace {
 
 constexpr const char* usage =
-    "usage: ringfence COMMAND [--config FILE] [--set key=value]... ARGS\n"
+    "usage: ringfence [--config FILE] [--set key=value]... COMMAND ARGS (the options may also follow the command)\n"
     "commands:\n"
     "  normalize NUMBER...       show how the numbering plan reads each number (one JSON object each)\n"
     "  decide [--explain] [FILE] decide JSON-lines records offline (stdin by default); print the decision lines\n"
@@ -35,8 +35,30 @@ int main(int argc, char** argv) {
         std::fputs(usage, stderr);
         return 2;
     }
-    const std::string_view command = argv[1];
-    std::vector<std::string> args(argv + 2, argv + argc);
+    // --config and --set may come before the command too (`ringfence --config F lists show`):
+    // they are handed to the command after its own words, where every command reads them.
+    std::vector<std::string> leading;
+    int at = 1;
+    while (at < argc) {
+        const std::string_view a = argv[at];
+        if ((a == "--config" || a == "--set") && at + 1 < argc) {
+            leading.emplace_back(a);
+            leading.emplace_back(argv[at + 1]);
+            at += 2;
+        } else if (a.rfind("--config=", 0) == 0) {
+            leading.emplace_back(a);
+            ++at;
+        } else {
+            break;
+        }
+    }
+    if (at >= argc) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string_view command = argv[at];
+    std::vector<std::string> args(argv + at + 1, argv + argc);
+    args.insert(args.end(), leading.begin(), leading.end());
     if (command == "normalize") return ringfence::cli::cmd_normalize(std::move(args));
     if (command == "decide") return ringfence::cli::cmd_decide(std::move(args));
     if (command == "replay") return ringfence::cli::cmd_replay(std::move(args));
