@@ -46,6 +46,28 @@ std::string texts(const std::vector<common::diagnostic>& d) {
 
 constexpr std::int64_t t0 = 1'795'000'000'000;
 
+// A rule engine on one pack file that a test rewrites and reloads, in a folder of its own.
+struct reloadable_pack {
+    std::filesystem::path dir;
+    std::string file;
+    explicit reloadable_pack(const std::string& name)
+        : dir(std::filesystem::temp_directory_path() / ("ringfence-" + name + "-" + std::to_string(::getpid()))),
+          file((dir / "pack.yaml").string()) {
+        std::filesystem::create_directories(dir);
+    }
+    ~reloadable_pack() { std::filesystem::remove_all(dir); }
+    void write(const std::string& text) const { std::ofstream(file) << text; }
+    // The engine on the file as last written (REQUIREs that it loads).
+    std::unique_ptr<engine::rule_engine> load() const {
+        engine::rule_engine_settings s;
+        s.rule_paths = {file};
+        s.time_zone = "UTC";
+        auto created = engine::rule_engine::create(s);
+        REQUIRE(created.value);
+        return std::move(*created.value);
+    }
+};
+
 // The first rule that fires on an SMS with this text (empty when none does).
 std::string first_rule_on_sms(engine::rule_engine& e, const std::string& text) {
     model::record r = call("s", t0, "+84987000001", true, "+84987654321");
@@ -343,10 +365,8 @@ TEST_CASE("warnings: unused lists and macros, a rule with no events, a field its
 }
 
 TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and keeps unchanged window state") {
-    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-reload-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const auto file = (dir / "pack.yaml").string();
-    auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+    reloadable_pack pack("reload");
+    auto write = [&](const std::string& text) { pack.write(text); };
     const std::string good = R"(- rule: burst
   events: [call.attempt]
   condition: count(call.attempt by caller.e164 within 1h) >= 3
@@ -354,12 +374,8 @@ TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and kee
   priority: critical
 )";
     write(good);
-    engine::rule_engine_settings s;
-    s.rule_paths = {file};
-    s.time_zone = "UTC";
-    auto created = engine::rule_engine::create(s);
-    REQUIRE(created.value);
-    auto& e = **created.value;
+    const auto loaded = pack.load();
+    auto& e = *loaded;
     engine::decision d;
     e.decide(call("1", t0, "+84912345678", true, "+84987654321"), d);
     e.decide(call("2", t0 + 1, "+84912345678", true, "+84987654321"), d);
@@ -378,7 +394,6 @@ TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and kee
     CHECK(e.current()->version != v1);
     e.decide(call("3", t0 + 2, "+84912345678", true, "+84987654321"), d);
     CHECK(d.final_action == action::block);
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("Vietnamese text folding, URL domains and time of day reach the conditions") {
@@ -1326,10 +1341,8 @@ TEST_CASE("sms.text_compact_no_links reads each link as the word link: a path's 
 }
 
 TEST_CASE("count and ratio aggregates of one kind, key and window share a list, and a reload adding or dropping one keeps the others' events") {
-    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-shared-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const auto file = (dir / "pack.yaml").string();
-    auto write = [&](const std::string& text) { std::ofstream(file) << text; };
+    reloadable_pack pack("shared");
+    auto write = [&](const std::string& text) { pack.write(text); };
     const std::string burst = R"(- rule: burst
   events: [call.attempt]
   condition: count(call.attempt by caller.e164 within 1h) >= 4
@@ -1343,12 +1356,8 @@ TEST_CASE("count and ratio aggregates of one kind, key and window share a list, 
   priority: warning
 )";
     write(burst + foreign_share);
-    engine::rule_engine_settings s;
-    s.rule_paths = {file};
-    s.time_zone = "UTC";
-    auto created = engine::rule_engine::create(s);
-    REQUIRE(created.value);
-    auto& e = **created.value;
+    const auto loaded = pack.load();
+    auto& e = *loaded;
     REQUIRE(e.current()->shared_lists.size() == 1);
     CHECK(e.current()->shared_lists[0].members.size() == 2);
     CHECK(e.current()->aggregates_by_kind[static_cast<int>(model::event_kind::call_attempt)].empty());  // fed through the list only
@@ -1384,7 +1393,6 @@ TEST_CASE("count and ratio aggregates of one kind, key and window share a list, 
     REQUIRE(e.reload().swapped);
     e.decide(call("5", t0 + 4, "+84912345678", true, "+84987654324"), d);
     CHECK(d.final_action == action::block);
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a shared list takes at most eight members, a ninth keeps its own, one a reload adds never pushes a member out, and a 'for' reader reads a member") {
@@ -1404,16 +1412,10 @@ TEST_CASE("a shared list takes at most eight members, a ninth keeps its own, one
   action: block
   priority: critical
 )";
-    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-shared-cap-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const auto file = (dir / "pack.yaml").string();
-    std::ofstream(file) << pack;
-    engine::rule_engine_settings s;
-    s.rule_paths = {file};
-    s.time_zone = "UTC";
-    auto created = engine::rule_engine::create(s);
-    REQUIRE(created.value);
-    auto& e = **created.value;
+    reloadable_pack file("shared-cap");
+    file.write(pack);
+    const auto loaded = file.load();
+    auto& e = *loaded;
     REQUIRE(e.current()->shared_lists.size() == 1);
     std::vector<std::string> before, after;
     for (const auto a : e.current()->shared_lists[0].members) before.push_back(e.current()->aggregates[a].fingerprint);
@@ -1431,7 +1433,7 @@ TEST_CASE("a shared list takes at most eight members, a ninth keeps its own, one
     CHECK(d.final_action == action::block);
 
     // A count sorting before every ratio by its text joins no full list and moves no member.
-    std::ofstream(file) << rule(100, "count") + pack;
+    file.write(rule(100, "count") + pack);
     REQUIRE(e.reload().swapped);
     REQUIRE(e.current()->shared_lists.size() == 1);
     for (const auto a : e.current()->shared_lists[0].members) after.push_back(e.current()->aggregates[a].fingerprint);
@@ -1439,5 +1441,4 @@ TEST_CASE("a shared list takes at most eight members, a ninth keeps its own, one
     std::sort(before.begin(), before.end());
     std::sort(after.begin(), after.end());
     CHECK(before == after);
-    std::filesystem::remove_all(dir);
 }
