@@ -1,5 +1,7 @@
 #include "store/decision_log_inserter.hpp"
 
+#include <algorithm>
+
 #include "model/record_json.hpp"
 #include "model/e164_integer.hpp"
 
@@ -62,8 +64,11 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
                                           inserted_row& row) {
     const model::record& r = e.rec;
     record_json_.clear();
-    const bool with_content = content_ == record_content::always ||
-                              (content_ == record_content::when_matched && !e.dec.rules.empty());
+    // A shadow rule's match changes nothing, and one matching every message of a kind (a
+    // brandname check before its routes are filled in) would keep every bank OTP's text.
+    const bool enforced_match =
+        std::any_of(e.dec.rules.begin(), e.dec.rules.end(), [](const engine::matched_rule& m) { return !m.shadow; });
+    const bool with_content = content_ == record_content::always || (content_ == record_content::when_matched && enforced_match);
     model::append_record_json(record_json_, r, with_content);
 
     // Every parameter is bound on every row: a stale SQLITE_STATIC pointer from the previous

@@ -47,7 +47,7 @@ enum class queue_full_policy { backpressure, reply_allow, reply_warn, reply_bloc
 // Which rows keep the record's content (SMS text and extra fields) in record_json: the log
 // keeps no more personal data than the decisions need (docs/decision-log.md).
 enum class record_content : std::uint8_t {
-    when_matched,  // rows where a rule matched (its evidence); others keep the text's length
+    when_matched,  // rows where a rule not in shadow mode matched (its evidence); others keep the text's length
     always,
     never,         // the matched rules' evidence still names what matched
 };

@@ -411,7 +411,7 @@ TEST_CASE("decision log writer: a transaction holds at most batch_max_rows rows"
     check_group_commit(2000, 4);  // the first entry, then 2000 + 2000 + 1000
 }
 
-TEST_CASE("decision log writer: record_content keeps SMS text and extra fields only where the policy says") {
+TEST_CASE("decision log writer: record_content keeps SMS text and extra fields only where the policy says, a shadow match not counting") {
     // One SMS no rule matched and one a rule blocked, both with text and extra fields.
     auto sms_entry = [](bool matched) {
         decision_log_entry e = make_entry(matched ? 2 : 1);
@@ -443,6 +443,10 @@ TEST_CASE("decision log writer: record_content keeps SMS text and extra fields o
         auto writer = open_writer(settings);
         REQUIRE(writer->submit(sms_entry(false), true));
         REQUIRE(writer->submit(sms_entry(true), true));
+        decision_log_entry shadow_only = sms_entry(true);
+        shadow_only.dec.rules[0].shadow = true;
+        shadow_only.dec.final_action = engine::action::allow;
+        REQUIRE(writer->submit(std::move(shadow_only), true));
         writer->close();
         return query(path,
                      "SELECT json_extract(record_json, '$.sms.text'), json_extract(record_json, '$.sms.text_bytes'), "
@@ -451,7 +455,7 @@ TEST_CASE("decision log writer: record_content keeps SMS text and extra fields o
     };
     const row withheld{std::nullopt, "25", std::nullopt, R"(["subscriber_name"])", "0912100001"};
     const row kept{"Mat khau cua em la 123456", std::nullopt, "Nguyen Van A", std::nullopt, "0912100001"};
-    CHECK(stored(record_content::when_matched) == std::vector<row>{withheld, kept});
-    CHECK(stored(record_content::always) == std::vector<row>{kept, kept});
-    CHECK(stored(record_content::never) == std::vector<row>{withheld, withheld});
+    CHECK(stored(record_content::when_matched) == std::vector<row>{withheld, kept, withheld});  // a shadow match keeps nothing
+    CHECK(stored(record_content::always) == std::vector<row>{kept, kept, kept});
+    CHECK(stored(record_content::never) == std::vector<row>{withheld, withheld, withheld});
 }
