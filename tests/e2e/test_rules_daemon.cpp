@@ -322,3 +322,13 @@ TEST_CASE("ringfence rules test: an expectation must check something, and names 
     CHECK(r.exit_code != 0);
     CHECK(r.output.find("record 'a1': no loaded pack defines a rule 'brust'") != std::string::npos);
 }
+
+TEST_CASE("a service number presented from abroad is named in the reason as it was presented") {
+    temp_dir dir;
+    const auto file = (dir.path() / "records.jsonl").string();
+    std::ofstream(file) << R"({"id":"sp4","kind":"call.attempt","time":"2026-11-28T10:00:00+07:00","caller":"113","callee":"0987654321","origin":{"kind":"international","trunk":"INTL-GW-1"}})"
+                        << "\n";
+    const auto r = run_cli_status("decide --config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml " + file + " 2>/dev/null");
+    INFO(r.output);
+    CHECK(r.output.find(R"("reason":"international ingress INTL-GW-1 presents home number 113")") != std::string::npos);
+}

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "engine/rule_engine.hpp"
 
@@ -1441,4 +1442,24 @@ TEST_CASE("a shared list takes at most eight members, a ninth keeps its own, one
     std::sort(before.begin(), before.end());
     std::sort(after.begin(), after.end());
     CHECK(before == after);
+}
+
+TEST_CASE("vn-core: a roaming subscriber's call home over a listed roaming trunk is not spoofing, any other trunk still is") {
+    std::ifstream in(std::string(RINGFENCE_SOURCE_DIR) + "/rules/vn-core/vn-core.yaml");
+    const std::string pack((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(!pack.empty());
+    engine::rule_engine_settings s;
+    s.time_zone = "+07:00";
+    auto created = engine::rule_engine::create_from_text(
+        s, {{"vn-core.yaml", pack}, {"local.yaml", "- list: roaming_trunks\n  items: [ROAMING-GW]\n  override: {items: append}\n"}});
+    INFO(texts(created.diagnostics));
+    REQUIRE(created.value);
+    auto& e = **created.value;
+    engine::decision d;
+    e.decide(call("roam", t0, "+84912345004", true, "+84987654002", model::origin_kind::international), d);
+    CHECK(d.final_action == action::block);  // call() puts it on trunk GW-1
+    model::record roamer = call("roam", t0, "+84912345004", true, "+84987654002", model::origin_kind::international);
+    roamer.origin.trunk = "ROAMING-GW";
+    e.decide(roamer, d);
+    CHECK(d.final_action == action::allow);
 }
