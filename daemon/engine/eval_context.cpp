@@ -137,7 +137,7 @@ void eval_context::derive_urls() {
     urls_.clear();
     domains_.clear();
     text::extract_urls(plain_text(), urls_);
-    text::collect_sms_domains(urls_, domains_, &written_domains_, &lookalike_domains_);
+    text::collect_sms_domains(urls_, domains_, &written_domains_, &lookalike_domains_, &hosts_);
     urls_ready_ = true;
 }
 
@@ -288,11 +288,15 @@ field_value eval_context::get(const field_ref& f) {
         case field_id::sms_length: return number_value(static_cast<double>(utf8_length(r.sms.text)), r.sms.present);
         case field_id::sms_urls:
         case field_id::sms_domains:
-        case field_id::sms_lookalike_domains: {
+        case field_id::sms_lookalike_domains:
+        case field_id::sms_hosts: {
             derive_urls();
             field_value v;
             v.type = field_type::text_set;
-            v.set = f.id == field_id::sms_urls ? &urls_ : f.id == field_id::sms_domains ? &domains_ : &lookalike_domains_;
+            v.set = f.id == field_id::sms_urls ? &urls_
+                    : f.id == field_id::sms_domains ? &domains_
+                    : f.id == field_id::sms_hosts   ? &hosts_
+                                                    : &lookalike_domains_;
             v.present = !v.set->empty();
             return v;
         }

@@ -120,6 +120,7 @@ private:
     std::vector<std::string> urls_;
     std::vector<std::string> domains_;
     std::vector<std::string> lookalike_domains_;
+    std::vector<std::string> hosts_;  // sms.hosts
     std::vector<std::string> written_domains_;  // registered domains as written, each once (aggregate keys)
     std::vector<std::string> url_keys_;         // url_key of each URL (aggregate keys)
     bool url_keys_ready_ = false;

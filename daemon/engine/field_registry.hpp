@@ -22,7 +22,7 @@ enum class field_id : std::uint16_t {
     origin_kind, origin_trunk, origin_ip, origin_user_agent, origin_ip_country,
     call_ring_ms, call_talk_ms, call_cause,
     sms_sender, sms_sender_is_alpha, sms_text, sms_text_folded, sms_text_compact, sms_text_compact_no_links, sms_parts, sms_length,
-    sms_urls, sms_domains, sms_bank_accounts, sms_lookalike_domains,
+    sms_urls, sms_domains, sms_bank_accounts, sms_lookalike_domains, sms_hosts,
     identity_mismatch, local_hour,
     call_gap_ms, call_first_contact, caller_concurrent_calls,
     // caller.subscriber.* then callee.subscriber.*, in subscriber_attribute order.

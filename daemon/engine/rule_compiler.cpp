@@ -461,9 +461,11 @@ private:
         return use == list_use::exact && (holds_domains(f) || f.id == field_id::sms_urls || f.id == field_id::sms_bank_accounts);
     }
 
-    // The fields that hold registered domains: their lists are lower-case domains, and an
-    // item starting with "." holds every domain under it.
-    static bool holds_domains(const field_ref& f) { return f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains; }
+    // The fields that hold domains: their lists are lower-case domains, and an item starting
+    // with "." holds every domain under it. sms.hosts holds whole hosts, subdomains too.
+    static bool holds_domains(const field_ref& f) {
+        return f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains || f.id == field_id::sms_hosts;
+    }
 
     // List items are read as the field holds its values: a domain lower-case, a URL as its
     // key (engine/text/url_key.hpp), an account as "CODE:digits". An item that still can
@@ -484,7 +486,7 @@ private:
             } else if (use == list_use::exact && holds_domains(f)) {
                 for (char& c : item) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
                 const std::string registered = item.rfind('.', 0) == 0 ? item : text::registered_domain(item);  // ".gov.vn": a suffix
-                if (!registered.empty() && registered != item)
+                if (f.id != field_id::sms_hosts && !registered.empty() && registered != item)
                     never = fmt::format("{} holds registered domains ('{}' for '{}'); '{}' never matches: write '{}', or test sms.urls",
                                         f.name(), registered, item, item, registered);
             } else if (use == list_use::exact && f.id == field_id::sms_urls) {
@@ -498,6 +500,13 @@ private:
             }
             if (!never.empty() && i < from.size())
                 error_loc(from[i]->loc, "RULES_NEVER_MATCHES", fmt::format("list '{}': {}", list, never), common::severity::warning);
+        }
+        // A host is under a listed domain when it is that domain or one of its subdomains:
+        // "vietcombank.com.vn" holds ebank.vietcombank.com.vn, not vietcombank.com.vn.evil.top.
+        if (use == list_use::exact && f.id == field_id::sms_hosts) {
+            const std::size_t listed = items.size();
+            for (std::size_t i = 0; i < listed; ++i)
+                if (!items[i].empty() && items[i][0] != '.') items.push_back("." + items[i]);
         }
     }
 

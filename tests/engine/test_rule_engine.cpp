@@ -1463,3 +1463,26 @@ TEST_CASE("vn-core: a roaming subscriber's call home over a listed roaming trunk
     e.decide(roamer, d);
     CHECK(d.final_action == action::allow);
 }
+
+TEST_CASE("sms.hosts holds each link's whole host, and a domain in a list holds its subdomains, never a domain that only starts with it") {
+    auto e = load(R"(
+- list: bank_domains
+  items: [Example-Bank.com.vn]
+- rule: under_the_bank
+  events: [sms.submit]
+  condition: sms.hosts in bank_domains
+  action: warn
+  priority: notice
+- rule: bank_name_elsewhere
+  events: [sms.submit]
+  condition: sms.hosts except bank_domains icontains "example-bank"
+  action: block
+  priority: critical
+)");
+    REQUIRE(e);
+    CHECK(first_rule_on_sms(*e, "xem https://example-bank.com.vn/a") == "under_the_bank");
+    CHECK(first_rule_on_sms(*e, "xem https://EBANK.example-bank.com.vn/a") == "under_the_bank");
+    CHECK(first_rule_on_sms(*e, "xem https://example-bank.com.vn.evil.top/a") == "bank_name_elsewhere");
+    CHECK(first_rule_on_sms(*e, "xem https://my-example-bank.com/a") == "bank_name_elsewhere");
+    CHECK(first_rule_on_sms(*e, "xem https://other.com/a") == "");
+}

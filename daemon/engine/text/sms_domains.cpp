@@ -27,10 +27,11 @@ std::string lookalike_of(const std::string& ascii, const std::string& domain) {
 }  // namespace
 
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out, std::vector<std::string>* written,
-                         std::vector<std::string>* lookalikes) {
+                         std::vector<std::string>* lookalikes, std::vector<std::string>* hosts) {
     out.clear();
     if (written != nullptr) written->clear();
     if (lookalikes != nullptr) lookalikes->clear();
+    if (hosts != nullptr) hosts->clear();
     std::string domain;
     const auto add = [](std::vector<std::string>& to, const std::string& d) {
         if (!d.empty() && std::find(to.begin(), to.end(), d) == to.end()) to.push_back(d);
@@ -38,6 +39,7 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
     std::string ascii;
     for (const std::string& url : urls) {
         if (!host_to_ascii(url_host(url), ascii)) continue;
+        if (hosts != nullptr) add(*hosts, ascii);
         registered_domain(ascii, domain);
         if (domain.empty()) continue;
         add(out, domain);

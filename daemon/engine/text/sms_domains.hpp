@@ -23,7 +23,11 @@ namespace ringfence::engine::text {
 // characters that can imitate others: "vietc0mbank.com.vn", "vietcornbank.com.vn", Cyrillic
 // letters; digits too, so "kenh14.vn" gives "kenhl4.vn"), that skeleton, each once. A domain
 // written in plain letters gives nothing, so such an official domain is never there.
+// hosts (when given) is replaced by sms.hosts: each URL's whole host in ASCII (IDNA), lower
+// case, each once ("vietcombank.com.vn.dang-nhap.net": the bank's name before a registered
+// domain of someone else's).
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out,
-                         std::vector<std::string>* written = nullptr, std::vector<std::string>* lookalikes = nullptr);
+                         std::vector<std::string>* written = nullptr, std::vector<std::string>* lookalikes = nullptr,
+                         std::vector<std::string>* hosts = nullptr);
 
 }  // namespace ringfence::engine::text
