@@ -332,3 +332,20 @@ TEST_CASE("a service number presented from abroad is named in the reason as it w
     INFO(r.output);
     CHECK(r.output.find(R"("reason":"international ingress INTL-GW-1 presents home number 113")") != std::string::npos);
 }
+
+TEST_CASE("ringfence state show finds a domain key however its letters are written") {
+    temp_dir dir;
+    running_daemon d(dir);
+    const int fd = connect_tcp(d.port());
+    send_all(fd, R"({"id":"l1","kind":"sms.submit","time":"2026-11-28T10:00:00+07:00","caller":"0912000001","callee":"0912000002","sms":{"text":"xem https://evil.top/x"}})"
+                 "\n");
+    CHECK(read_lines(fd, 1).size() == 1);
+    ::close(fd);
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    const auto shown = run_cli_status("state show " + common + " EVIL.TOP");
+    INFO(shown.output);
+    CHECK(shown.output.find("EVIL.TOP is kept as evil.top") != std::string::npos);
+    CHECK(shown.output.find(R"x("aggregate":"distinct(caller.e164 of sms.submit by sms.domains except campaign_exempt_domains within 1h)","value":1)x") !=
+          std::string::npos);
+    CHECK(d.stop() == 0);
+}

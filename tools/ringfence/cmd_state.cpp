@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -35,6 +36,19 @@ int cmd_state(std::vector<std::string> args) {
             std::fprintf(stderr, "ringfence state: the number %s is kept as %s\n", key.c_str(), n.e164.c_str());
             key = n.e164;
         }
+    }
+    // A domain or a link's host is kept in lower case, as sms.domains and sms.urls hold it
+    // ("EVIL.TOP" is kept as evil.top); a link's path keeps its case. A trunk name (no dot)
+    // goes as it is.
+    const std::size_t host_end = std::min(key.find('/'), key.size());
+    const std::string_view host(key.data(), host_end);
+    if (host.find('.') != std::string_view::npos && host.find(':') == std::string_view::npos &&
+        std::any_of(host.begin(), host.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        std::string lowered = key;
+        for (std::size_t i = 0; i < host_end; ++i)
+            if (lowered[i] >= 'A' && lowered[i] <= 'Z') lowered[i] = static_cast<char>(lowered[i] - 'A' + 'a');
+        std::fprintf(stderr, "ringfence state: %s is kept as %s\n", key.c_str(), lowered.c_str());
+        key = std::move(lowered);
     }
     if (path.empty()) {
         std::fputs("ringfence state: control.unix is disabled in the configuration\n", stderr);
