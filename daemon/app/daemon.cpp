@@ -144,7 +144,7 @@ private:
         if (parts_.rules) {
             const auto rs = parts_.rules->current();
             log(log_level::info, "rules {}: {} rules, {} aggregates, {} list entries", rs->version, rs->rules.size(),
-                rs->aggregates.size(), rs->list_entries);
+                rs->aggregate_definitions(), rs->list_entries);
             restore_state();
             if (parts_.intel) {
                 const auto st = parts_.intel->stats();

@@ -144,6 +144,12 @@ struct compiled_ruleset {
     std::array<std::vector<std::uint32_t>, model::event_kind_count> rules_by_kind;       // rule indexes
     std::array<std::vector<std::uint32_t>, model::event_kind_count> aggregates_by_kind;  // aggregates fed by that kind (not shared)
     std::vector<shared_list> shared_lists;
+    // The aggregates as written (a `for` reading of one is not another): what operators are told.
+    std::size_t aggregate_definitions() const {
+        std::size_t n = 0;
+        for (const auto& a : aggregates) n += a.has_for ? 0 : 1;
+        return n;
+    }
     std::array<std::vector<std::uint32_t>, model::event_kind_count> shared_lists_by_kind;  // shared_lists indexes
     std::array<std::vector<list_probe>, model::event_kind_count> list_probes_by_kind;     // each (field, list) once
     // Stateful derived fields the rules read (kept only when some rule needs them).

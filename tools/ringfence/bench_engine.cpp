@@ -143,7 +143,7 @@ int bench_engine(std::vector<std::string> args) {
     engine::rule_engine& eng = **created.value;
     const auto rs = eng.current();
     std::printf("ringfence bench engine: %zu rules, %zu aggregates, %zu list entries (%llu intel numbers, %llu intel domains, %llu keywords)\n",
-                rs->rules.size(), rs->aggregates.size(), rs->list_entries, static_cast<unsigned long long>(o.intel_numbers),
+                rs->rules.size(), rs->aggregate_definitions(), rs->list_entries, static_cast<unsigned long long>(o.intel_numbers),
                 static_cast<unsigned long long>(o.intel_domains), static_cast<unsigned long long>(o.keywords));
     std::printf("load: %.3f s\n", load_s);
 

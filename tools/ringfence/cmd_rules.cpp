@@ -87,8 +87,7 @@ int cmd_rules(std::vector<std::string> args) {
                 std::set<std::string> list_names, macro_names;
                 for (const auto& l : items.lists) list_names.insert(l.name);
                 for (const auto& m : items.macros) macro_names.insert(m.name);
-                std::size_t aggregates = 0;
-                for (const auto& a : rs->aggregates) aggregates += a.has_for ? 0 : 1;
+                const std::size_t aggregates = rs->aggregate_definitions();
                 std::printf("%zu files: %zu rules enabled, %zu lists (%zu entries), %zu macros, %zu aggregates, %zu tests; %d errors, %d warnings; version %s\n",
                             items.files.size(), rs->rules.size(), list_names.size(), rs->list_entries, macro_names.size(), aggregates,
                             items.tests.size(), errors, warnings, rs->version.c_str());
