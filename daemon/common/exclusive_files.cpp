@@ -49,7 +49,9 @@ std::string file_lock::take_waiting(const std::string& path, std::chrono::millis
     std::error_code ec;
     const std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
     const std::string lock_path = (ec ? path : real.string()) + ".lock";
-    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // Read-only is enough for flock; 0660, so that operators of one group share an import lock
+    // whoever made it first (the umask may take more away).
+    const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0660);
     if (fd < 0) return lock_path + ": " + std::strerror(errno);
     const auto give_up = std::chrono::steady_clock::now() + wait;
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

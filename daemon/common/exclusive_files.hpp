@@ -13,7 +13,7 @@ namespace ringfence::common {
 // the path is not a socket).
 std::string claim_unix_socket_path(const std::string& path);
 
-// An advisory lock (flock) on path + ".lock", created 0600, held while this object lives.
+// An advisory lock (flock) on path + ".lock", created 0660, held while this object lives.
 // The path is taken with its symlinks resolved, so one file has one lock however named.
 class file_lock {
   public:

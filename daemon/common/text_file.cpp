@@ -34,9 +34,9 @@ bool read_text_file(const std::string& path, std::string& out, std::string& erro
 }
 
 bool has_cr_only_line_endings(std::string_view text) {
-    const std::string_view first = text.substr(0, text.find('\n'));
-    const std::size_t cr = first.find('\r');
-    return cr != std::string_view::npos && cr + 1 < first.size();  // a CR of CRLF ends the line
+    std::string_view first = text.substr(0, text.find('\n'));
+    while (!first.empty() && first.back() == '\r') first.remove_suffix(1);  // CRLF (or CR CR LF) ends it
+    return first.find('\r') != std::string_view::npos;
 }
 
 }  // namespace ringfence::common

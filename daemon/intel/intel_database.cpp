@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <set>
+#include <vector>
+
+#include "engine/text/url_key.hpp"
+
 namespace ringfence::intel {
 
 namespace {
@@ -83,16 +89,16 @@ common::loaded<sqlite::sqlite_connection> open_intel_database(const std::string&
     failure = db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
     if (!failure.empty()) return fail("INTEL_OPEN_FAILED", fmt::format("cannot configure the intel database: {}", failure));
     if (*user_version < intel_schema_version) {
-        // Another process may be creating it too: re-read the version inside the transaction.
+        // Another process may be creating or migrating it too: re-read the version inside the
+        // transaction.
         failure = db.exec("BEGIN IMMEDIATE");
         if (failure.empty()) {
             const auto current = db.query_int("PRAGMA user_version", failure);
-            if (current && *current == 0) {
-                failure = db.exec(schema_v1);
-                if (failure.empty())
-                    failure = db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", intel_application_id,
-                                                  intel_schema_version).c_str());
-            }
+            if (current && *current == 0) failure = db.exec(schema_v1);
+            if (failure.empty() && current && *current < 2) failure = rekey_url_entries(db);
+            if (failure.empty() && current && *current < intel_schema_version)
+                failure = db.exec(fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {};", intel_application_id,
+                                              intel_schema_version).c_str());
             if (failure.empty()) failure = db.exec("COMMIT");
             else db.exec("ROLLBACK");
         }
@@ -100,6 +106,52 @@ common::loaded<sqlite::sqlite_connection> open_intel_database(const std::string&
     }
     out.value = std::move(db);
     return out;
+}
+
+std::string rekey_url_entries(sqlite::sqlite_connection& db) {
+    std::string failure;
+    auto read = sqlite::sqlite_statement::prepare(
+        db.get(), "SELECT e.id, e.list_id, e.value FROM entries e JOIN lists l ON l.id = e.list_id WHERE l.kind = 'url'", failure);
+    if (!read) return failure;
+    struct change {
+        std::int64_t id, list_id;
+        std::string key;
+    };
+    std::vector<change> changes;
+    std::string key;
+    int rc;
+    while ((rc = sqlite3_step(read.get())) == SQLITE_ROW) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(read.get(), 2));
+        const std::string value = text != nullptr ? text : "";
+        engine::text::url_key(value, key);
+        if (!key.empty() && key != value) changes.push_back({sqlite3_column_int64(read.get(), 0), sqlite3_column_int64(read.get(), 1), key});
+    }
+    if (rc != SQLITE_DONE) return db.last_error();
+    auto taken = sqlite::sqlite_statement::prepare(db.get(), "SELECT 1 FROM entries WHERE list_id = ?1 AND value = ?2", failure);
+    auto update = sqlite::sqlite_statement::prepare(db.get(), "UPDATE entries SET value = ?2 WHERE id = ?1", failure);
+    auto drop = sqlite::sqlite_statement::prepare(db.get(), "DELETE FROM entries WHERE id = ?1", failure);
+    auto bump = sqlite::sqlite_statement::prepare(db.get(), "UPDATE lists SET revision = max(revision + 1, ?2) WHERE id = ?1", failure);
+    if (!taken || !update || !drop || !bump) return failure;
+    std::set<std::int64_t> lists;
+    for (const change& c : changes) {
+        taken.bind_int(1, c.list_id);
+        taken.bind_text(2, c.key);
+        const int found = sqlite3_step(taken.get());
+        sqlite3_reset(taken.get());
+        if (found != SQLITE_ROW && found != SQLITE_DONE) return db.last_error();
+        const sqlite::sqlite_statement& st = found == SQLITE_ROW ? drop : update;
+        st.bind_int(1, c.id);
+        if (found != SQLITE_ROW) st.bind_text(2, c.key);
+        if (auto e = st.run(); !e.empty()) return e;
+        lists.insert(c.list_id);
+    }
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    for (const std::int64_t id : lists) {
+        bump.bind_int(1, id);
+        bump.bind_int(2, now_us);
+        if (auto e = bump.run(); !e.empty()) return e;
+    }
+    return {};
 }
 
 }  // namespace ringfence::intel

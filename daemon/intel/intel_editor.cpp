@@ -307,7 +307,8 @@ std::string intel_editor::restore(const std::string& backup_path, const std::str
                 return err;
             out.push_back(std::move(done));
         }
-        return std::string();
+        // A backup older than the current URL keys brings its old keys back: key them now.
+        return rekey_url_entries(db_);
     });
 }
 

@@ -33,6 +33,7 @@ void record::clear() {
     kind = event_kind::call_attempt;
     time_ms = 0;
     time_from_receipt = false;
+    time_sent_ms = 0;
     caller.clear();
     callee.clear();
     asserted.clear();

@@ -139,6 +139,7 @@ TEST_CASE("lists: a database that is not there is refused by show and audit, mad
     CHECK(shown.exit_code == 1);
     CHECK(shown.output.find("no intelligence database at " + missing) != std::string::npos);
     CHECK(cli("lists audit " + config + " --set intel.path=" + missing).exit_code == 1);
+    CHECK(cli("lists remove " + config + " --set intel.path=" + missing + " police_numbers 0912000001").exit_code == 1);
     CHECK_FALSE(std::filesystem::exists(missing));
 
     const std::string nowhere = (dir.path() / "no" / "such" / "intel.sqlite").string();

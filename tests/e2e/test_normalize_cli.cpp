@@ -31,4 +31,8 @@ TEST_CASE("the command line takes --config and --set before the command as well 
     CHECK(before.exit_code == 0);
     CHECK(before.output == after.output);
     CHECK(run_cli_status("--config " + config + " 2>/dev/null").exit_code == 2);  // options and no command
+    // As options after each other do, the one later on the line wins.
+    const auto later_wins = run_cli_status("--config /nonexistent/ringfence.yaml normalize --config " + config + " 0912345678 2>/dev/null");
+    CHECK(later_wins.exit_code == 0);
+    CHECK(later_wins.output == after.output);
 }

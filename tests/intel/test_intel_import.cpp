@@ -166,6 +166,8 @@ TEST_CASE("import: a CSV with CR-only line endings is named as such") {
     REQUIRE(rows.problems.size() == 1);
     CHECK(rows.problems[0].line == 1);
     CHECK(rows.problems[0].message.find("lines end with CR alone") != std::string::npos);
+    // A line ending in CR CR LF (a CRLF file saved again as CRLF) is not one.
+    CHECK(read("value,source,reason,expires\r\r\n+84912000001,police,case 1,\r\r\n").ok());
 }
 
 TEST_CASE("import: an empty YAML file is refused as an empty CSV is, an empty sequence imports nothing") {

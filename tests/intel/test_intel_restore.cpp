@@ -107,3 +107,36 @@ TEST_CASE("lists restore: a list of another kind, a file that is no intel backup
     }
     CHECK(ed.restore(text, "x", t0, restored).find("not a ringfence intel database") != std::string::npos);
 }
+
+TEST_CASE("a version 1 intel database has its URL entries re-keyed when opened, and so does a restore of one") {
+    temp_dir dir;
+    const std::string path = dir.file("intel.sqlite");
+    {
+        auto db = intel::open_intel_database(path);
+        REQUIRE(db.value);
+        intel::intel_editor ed(*db.value, "tester (uid 1)");
+        auto urls = list(ed, "blocked_urls", engine::intel_kind::url);
+        add(ed, urls, "bit.ly/kept");
+        // Keys as version 1 wrote them, and one whose new key is already listed.
+        REQUIRE(db.value->exec("INSERT INTO entries (list_id, value, source, reason, added_at_ms, added_by) SELECT id, 'bit.ly:8443/', 'police', 'old', 1, 't' FROM lists").empty());
+        REQUIRE(db.value->exec("INSERT INTO entries (list_id, value, source, reason, added_at_ms, added_by) SELECT id, 'bit.ly:443/x', 'police', 'old', 1, 't' FROM lists").empty());
+        REQUIRE(db.value->exec("INSERT INTO entries (list_id, value, source, reason, added_at_ms, added_by) SELECT id, 'bit.ly:80/kept', 'police', 'old', 1, 't' FROM lists").empty());
+        REQUIRE(db.value->exec("PRAGMA user_version = 1").empty());
+    }
+    auto db = intel::open_intel_database(path);
+    REQUIRE(db.value);
+    std::string error;
+    CHECK(db.value->query_int("PRAGMA user_version", error) == 2);
+    intel::intel_editor ed(*db.value, "tester (uid 1)");
+    std::optional<intel::list_row> urls;
+    REQUIRE(ed.find_list("blocked_urls", urls, t0).empty());
+    REQUIRE(urls);
+    std::vector<intel::entry_row> rows;
+    REQUIRE(ed.entries(*urls, true, t0, rows).empty());
+    std::vector<std::string> values;
+    for (const auto& r : rows) values.push_back(r.value);
+    CHECK(values == std::vector<std::string>{"bit.ly/kept", "bit.ly/x", "bit.ly:8443"});
+    bool found = false;
+    REQUIRE(ed.remove(*urls, "bit.ly:8443", t0, found).empty());
+    CHECK(found);  // removable by the key messages now give
+}

@@ -80,7 +80,9 @@ public:
         const std::string& path = config_.intel.path;
         std::error_code ec;
         const bool missing = !std::filesystem::exists(path, ec);
-        const bool changes = what == "create" || what == "import" || what == "add" || what == "remove" || what == "restore";
+        if (ec) return fail(fmt::format("{} (intel.path): {}", path, ec.message()));
+        // A remove from a database that is not there removes nothing: refused like a read.
+        const bool changes = what == "create" || what == "import" || what == "add" || what == "restore";
         if (missing && !changes)
             return fail(fmt::format("no intelligence database at {} (intel.path): check --config; ringfenced creates it at start", path));
         const auto folder = std::filesystem::path(path).parent_path();

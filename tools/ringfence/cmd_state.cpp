@@ -37,43 +37,52 @@ int cmd_state(std::vector<std::string> args) {
             key = n.e164;
         }
     }
-    // A domain or a link's host is kept in lower case, as sms.domains and sms.urls hold it
-    // ("EVIL.TOP" is kept as evil.top); a link's path keeps its case. A trunk name (no dot)
-    // goes as it is.
-    const std::size_t host_end = std::min(key.find('/'), key.size());
-    const std::string_view host(key.data(), host_end);
-    if (host.find('.') != std::string_view::npos && host.find(':') == std::string_view::npos &&
-        std::any_of(host.begin(), host.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        std::string lowered = key;
-        for (std::size_t i = 0; i < host_end; ++i)
-            if (lowered[i] >= 'A' && lowered[i] <= 'Z') lowered[i] = static_cast<char>(lowered[i] - 'A' + 'a');
-        std::fprintf(stderr, "ringfence state: %s is kept as %s\n", key.c_str(), lowered.c_str());
-        key = std::move(lowered);
-    }
     if (path.empty()) {
         std::fputs("ringfence state: control.unix is disabled in the configuration\n", stderr);
         return 1;
     }
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        std::fprintf(stderr, "ringfence state: cannot reach ringfenced at %s: %s\n", path.c_str(), std::strerror(errno));
+    // One request to the daemon's control socket; false (said on stderr) when it cannot be sent.
+    auto ask = [&](const std::string& k, std::string& reply) {
+        reply.clear();
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            std::fprintf(stderr, "ringfence state: cannot reach ringfenced at %s: %s\n", path.c_str(), std::strerror(errno));
+            ::close(fd);
+            return false;
+        }
+        const std::string line = "state " + args[0] + " " + k + "\n";
+        if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+            std::fprintf(stderr, "ringfence state: write failed: %s\n", std::strerror(errno));
+            ::close(fd);
+            return false;
+        }
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
         ::close(fd);
-        return 1;
-    }
-    const std::string line = "state " + args[0] + " " + key + "\n";
-    if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-        std::fprintf(stderr, "ringfence state: write failed: %s\n", std::strerror(errno));
-        ::close(fd);
-        return 1;
-    }
+        return true;
+    };
     std::string reply;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
+    if (!ask(key, reply)) return 1;
+    // A domain or a link's host is kept in lower case, as sms.domains and sms.urls hold it; a
+    // trunk name or a sender may hold capitals. So the key as written is asked first, and
+    // only when it holds nothing, the key with its host in lower case ("EVIL.TOP" ->
+    // evil.top; a link's path keeps its case).
+    const bool nothing = reply.find("\"aggregates\":[]") != std::string::npos || reply.find("\"reset\":0") != std::string::npos;
+    std::string lowered = key;
+    for (std::size_t i = 0; i < std::min(key.find('/'), key.size()); ++i)
+        if (lowered[i] >= 'A' && lowered[i] <= 'Z') lowered[i] = static_cast<char>(lowered[i] - 'A' + 'a');
+    if (nothing && lowered != key) {
+        std::string other;
+        if (ask(lowered, other) && other.find("\"aggregates\":[]") == std::string::npos && other.find("\"reset\":0") == std::string::npos &&
+            other.find("\"error\":") == std::string::npos) {
+            std::fprintf(stderr, "ringfence state: nothing is kept as %s; %s is\n", key.c_str(), lowered.c_str());
+            reply = std::move(other);
+        }
+    }
     std::fputs(reply.c_str(), stdout);
     return reply.find("\"error\":") == std::string::npos && !reply.empty() ? 0 : 1;
 }

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     // --config and --set may come before the command too (`ringfence --config F lists show`):
-    // they are handed to the command after its own words, where every command reads them.
+    // every command reads them wherever they stand among its arguments.
     std::vector<std::string> leading;
     int at = 1;
     while (at < argc) {
@@ -58,7 +58,15 @@ int main(int argc, char** argv) {
     }
     const std::string_view command = argv[at];
     std::vector<std::string> args(argv + at + 1, argv + argc);
-    args.insert(args.end(), leading.begin(), leading.end());
+    // Before the command's own options, so that those, later on the line, win as they would
+    // after each other; after the subcommand word of a command that has one ("lists show"),
+    // and not at all when that word is missing (the command then shows its usage).
+    const bool has_subcommand = command == "rules" || command == "state" || command == "subscribers" || command == "lists" || command == "bench";
+    if (!has_subcommand) {
+        args.insert(args.begin(), leading.begin(), leading.end());
+    } else if (!args.empty()) {
+        args.insert(args.begin() + 1, leading.begin(), leading.end());
+    }
     if (command == "normalize") return ringfence::cli::cmd_normalize(std::move(args));
     if (command == "decide") return ringfence::cli::cmd_decide(std::move(args));
     if (command == "replay") return ringfence::cli::cmd_replay(std::move(args));

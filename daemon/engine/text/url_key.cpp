@@ -6,21 +6,11 @@
 namespace ringfence::engine::text {
 namespace {
 
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
-
-// ":443" for https, ":80" for http; for a URL written without its scheme, a text no port
-// equals.
-std::string_view default_port(std::string_view url) {
-    if (starts_with_nocase(url, "https://") || starts_with_nocase(url, "hxxps://")) return ":443";
-    if (starts_with_nocase(url, "http://") || starts_with_nocase(url, "hxxp://")) return ":80";
-    return "x";  // never a port: nothing is dropped
+// The port as its number's digits ("0443" -> "443"); "" for an empty port (":"), which
+// browsers read as the scheme's own.
+std::string_view port_digits(std::string_view port) {
+    while (!port.empty() && port.front() == '0') port.remove_prefix(1);
+    return port;
 }
 
 }  // namespace
@@ -44,15 +34,19 @@ void url_key(std::string_view u, std::string& out) {
         rest.remove_prefix(1);
     }
     if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
-    // The port, dropped when it is the scheme's own (https://x:443/ is https://x/).
-    std::string_view port;
+    // The port by its value, and none for 80 or 443: the key has no scheme, so those two
+    // (the web's own ports) are dropped whatever the scheme said, and https://x:443/,
+    // http://x/ and x:0443/ are one URL. Any other port stays ("x:8443").
     if (!rest.empty() && rest.front() == ':') {
         std::size_t end = 1;
         while (end < rest.size() && rest[end] >= '0' && rest[end] <= '9') ++end;
-        port = rest.substr(0, end);
+        const std::string_view digits = port_digits(rest.substr(1, end - 1));
+        if (!digits.empty() && digits != "80" && digits != "443") {
+            out += ':';
+            out.append(digits);
+        }
         rest.remove_prefix(end);
     }
-    if (port != default_port(u)) out.append(port);
     // An empty path is "/" (RFC 3986 6.2.3): x.com, x.com/ and x.com:8443 vs x.com:8443/ are
     // one URL each, with or without a query after them.
     if (rest.size() >= 1 && rest.front() == '/' && (rest.size() == 1 || rest[1] == '?')) rest.remove_prefix(1);

@@ -27,14 +27,18 @@ TEST_CASE("url_key: a lone '/' path is dropped, after a port and before a query 
     CHECK(key_of("https://foo.example/a/") == "foo.example/a/");  // only a lone slash
 }
 
-TEST_CASE("url_key: the scheme's own port is dropped, any other is kept") {
+TEST_CASE("url_key: a port by its value, none for the web's own 80 and 443 or an empty one") {
     CHECK(key_of("https://foo.example:443/login") == "foo.example/login");
     CHECK(key_of("http://foo.example:80/login") == "foo.example/login");
     CHECK(key_of("HTTPS://Foo.Example:443") == "foo.example");
     CHECK(key_of("hxxps://foo.example:443/x") == "foo.example/x");
-    CHECK(key_of("http://foo.example:443/login") == "foo.example:443/login");
-    CHECK(key_of("https://foo.example:80/login") == "foo.example:80/login");
-    CHECK(key_of("foo.example:443/login") == "foo.example:443/login");  // no scheme: no default
+    // The key has no scheme: 80 and 443 go whatever the scheme said, or with none.
+    CHECK(key_of("http://foo.example:443/login") == "foo.example/login");
+    CHECK(key_of("foo.example:443/login") == "foo.example/login");
+    // Written to slip past a list: an empty port, leading zeros.
+    CHECK(key_of("https://bit.ly:/scam1") == "bit.ly/scam1");
+    CHECK(key_of("https://bit.ly:0443/scam1") == "bit.ly/scam1");
+    CHECK(key_of("https://bit.ly:08443/scam1") == "bit.ly:8443/scam1");
     CHECK(key_of("https://[2001:db8::1]:443/x") == "[2001:db8::1]/x");
     CHECK(key_of("https://[2001:db8::1]:8443/") == "[2001:db8::1]:8443");
 }
