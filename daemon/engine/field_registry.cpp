@@ -41,7 +41,8 @@ std::vector<field_def> make_fields() {
         {field_id::sms_lookalike_domains, "sms.lookalike_domains", T::text_set, S::sms, {},
          "for each URL whose registered domain is written with look-alike characters (vietc0mbank.com.vn), the domain it imitates (vietcombank.com.vn)"},
         {field_id::sms_hosts, "sms.hosts", T::text_set, S::sms, {},
-         "the whole host of each URL, subdomains and all, in ASCII and lower case (vietcombank.com.vn.dang-nhap.net)"},
+         "the whole host of each URL, subdomains and all, in ASCII and lower case (vietcombank.com.vn.dang-nhap.net), "
+         "after the user info it is written with (vietcombank.com.vn@evil.net)"},
         {field_id::identity_mismatch, "identity.mismatch", T::boolean, S::any, {}, "presented and asserted caller differ"},
         {field_id::local_hour, "local_hour", T::number, S::any, {}, "hour of the record time in the configured time zone"},
         {field_id::call_gap_ms, "call.gap_ms", T::number, S::calls, {}, "time since the same caller's previous call attempt"},

@@ -1464,7 +1464,7 @@ TEST_CASE("vn-core: a roaming subscriber's call home over a listed roaming trunk
     CHECK(d.final_action == action::allow);
 }
 
-TEST_CASE("sms.hosts holds each link's whole host, and a domain in a list holds its subdomains, never a domain that only starts with it") {
+TEST_CASE("sms.hosts holds each link's whole host after its user info, and a domain in a list holds its subdomains, never a domain that only starts with it") {
     auto e = load(R"(
 - list: bank_domains
   items: [Example-Bank.com.vn]
@@ -1484,5 +1484,6 @@ TEST_CASE("sms.hosts holds each link's whole host, and a domain in a list holds 
     CHECK(first_rule_on_sms(*e, "xem https://EBANK.example-bank.com.vn/a") == "under_the_bank");
     CHECK(first_rule_on_sms(*e, "xem https://example-bank.com.vn.evil.top/a") == "bank_name_elsewhere");
     CHECK(first_rule_on_sms(*e, "xem https://my-example-bank.com/a") == "bank_name_elsewhere");
+    CHECK(first_rule_on_sms(*e, "xem https://Example-Bank.com.vn@evil.top/a") == "bank_name_elsewhere");  // user info before the host
     CHECK(first_rule_on_sms(*e, "xem https://other.com/a") == "");
 }

@@ -24,6 +24,20 @@ std::string lookalike_of(const std::string& ascii, const std::string& domain) {
     return registered_domain(unfolded);
 }
 
+// The host as sms.hosts holds it: with the user info a link writes before it, if any
+// ("https://vietcombank.com.vn@evil.net/x" gives "vietcombank.com.vn@evil.net": a bank's
+// domain written where a reader takes it for the host, which the host alone would hide).
+std::string with_user_info(std::string_view url, std::string_view host, const std::string& ascii_host) {
+    if (host.data() <= url.data() || host.data() > url.data() + url.size()) return ascii_host;
+    const auto host_at = static_cast<std::size_t>(host.data() - url.data());
+    if (url[host_at - 1] != '@') return ascii_host;
+    const std::size_t scheme = url.find("://");
+    const std::size_t from = scheme != std::string_view::npos && scheme < host_at ? scheme + 3 : 0;
+    std::string out(url.substr(from, host_at - from));  // "user@"
+    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out + ascii_host;
+}
+
 }  // namespace
 
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out, std::vector<std::string>* written,
@@ -38,8 +52,9 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
     };
     std::string ascii;
     for (const std::string& url : urls) {
-        if (!host_to_ascii(url_host(url), ascii)) continue;
-        if (hosts != nullptr) add(*hosts, ascii);
+        const std::string_view host = url_host(url);
+        if (!host_to_ascii(host, ascii)) continue;
+        if (hosts != nullptr) add(*hosts, with_user_info(url, host, ascii));
         registered_domain(ascii, domain);
         if (domain.empty()) continue;
         add(out, domain);

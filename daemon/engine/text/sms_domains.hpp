@@ -25,7 +25,8 @@ namespace ringfence::engine::text {
 // written in plain letters gives nothing, so such an official domain is never there.
 // hosts (when given) is replaced by sms.hosts: each URL's whole host in ASCII (IDNA), lower
 // case, each once ("vietcombank.com.vn.dang-nhap.net": the bank's name before a registered
-// domain of someone else's).
+// domain of someone else's), with the user info the URL writes before it, if any
+// ("vietcombank.com.vn@evil.net").
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out,
                          std::vector<std::string>* written = nullptr, std::vector<std::string>* lookalikes = nullptr,
                          std::vector<std::string>* hosts = nullptr);
