@@ -100,7 +100,8 @@ struct shared_list {
     std::int64_t window_ms = 0;
     std::string fingerprint;             // event kind, key and window
     std::vector<std::uint32_t> members;  // aggregate indexes, member i reading bit i
-    std::uint64_t layout = 0;            // state::members_layout of the members
+    std::vector<state::shared_member> definitions;  // the same, as the window state knows them
+    std::uint64_t layout = 0;            // state::members_layout(definitions)
     bool keeps_unmatched = false;        // a ratio member: every event of the kind is kept
 };
 

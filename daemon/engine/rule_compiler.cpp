@@ -1135,14 +1135,13 @@ private:
             l.window_ms = first.window_ms;
             l.fingerprint = fingerprint;
             l.members = feeders;
-            std::vector<state::shared_member> members;
             for (const std::uint32_t a : feeders) {
                 const aggregate_def& d = out_->aggregates[a];
-                members.push_back({d.fingerprint, d.fn});
+                l.definitions.push_back({d.fingerprint, d.fn});
                 l.keeps_unmatched = l.keeps_unmatched || d.fn == state::window_function::ratio;
-                member_of[d.fingerprint] = {l.spec_id, static_cast<std::uint8_t>(members.size() - 1), out_->shared_lists.size()};
+                member_of[d.fingerprint] = {l.spec_id, static_cast<std::uint8_t>(l.definitions.size() - 1), out_->shared_lists.size()};
             }
-            l.layout = state::members_layout(members);
+            l.layout = state::members_layout(l.definitions);
             const auto index = static_cast<std::uint32_t>(out_->shared_lists.size());
             out_->shared_lists_by_kind[static_cast<int>(l.kind)].push_back(index);
             out_->shared_lists.push_back(std::move(l));

@@ -321,11 +321,8 @@ void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
         specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("unused:{}", i), {}};
     for (const auto& a : rs->aggregates)
         if (!a.shared()) specs[a.spec_id] = {a.spec_id, a.fn, a.window_ms, a.fingerprint, {}};
-    for (const auto& l : rs->shared_lists) {
-        state::window_spec& spec = specs[l.spec_id];
-        spec = {l.spec_id, state::window_function::count, l.window_ms, l.fingerprint, {}};
-        for (const std::uint32_t m : l.members) spec.members.push_back({rs->aggregates[m].fingerprint, rs->aggregates[m].fn});
-    }
+    for (const auto& l : rs->shared_lists)
+        specs[l.spec_id] = {l.spec_id, state::window_function::count, l.window_ms, l.fingerprint, l.definitions};
     windows_->set_specs(std::move(specs));
     std::lock_guard lock(current_mu_);
     current_ = std::move(rs);

@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <limits>
 
 #include "engine/state/window_spec.hpp"
 
@@ -67,12 +66,6 @@ inline std::uint8_t translate_flags(const std::array<std::int8_t, max_shared_mem
 
 // What an entry needs to know about its spec.
 struct entry_rules {
-    static constexpr std::int64_t always = born_always;
-    static constexpr std::array<std::int64_t, max_shared_members> all_always() {
-        std::array<std::int64_t, max_shared_members> a{};
-        a.fill(always);
-        return a;
-    }
     window_function fn = window_function::count;
     std::int64_t window_ms = 0;
     std::uint32_t distinct_exact_limit = 64;
@@ -85,7 +78,7 @@ struct entry_rules {
     // which a member added by a reload saw nothing (its ratio counts no earlier event).
     std::uint8_t member_count = 0;
     std::array<window_function, max_shared_members> member_fn{};
-    std::array<std::int64_t, max_shared_members> member_born_ms = all_always();
+    member_births member_born_ms = no_births();
     std::uint64_t layout = 0;  // members_layout of the spec
     // The member order before the last reload that changed it, and where each of those
     // members is now (-1: gone): adds and reads of records decided on the rule set before

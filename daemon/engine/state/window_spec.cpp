@@ -47,7 +47,6 @@ std::optional<stored_members> shared_members_of(std::string_view stored) {
     if (stored.substr(0, shared_prefix.size()) != shared_prefix) return std::nullopt;
     stored.remove_prefix(shared_prefix.size());
     stored_members out;
-    out.born.fill(born_always);
     while (!stored.empty()) {
         const std::size_t end = std::min(stored.find('\x1e'), stored.size());
         std::string_view item = stored.substr(0, end);

@@ -80,6 +80,11 @@ std::uint64_t members_layout(const std::vector<shared_member>& members);
 // member that was there from the start.
 inline constexpr std::int64_t born_always = std::numeric_limits<std::int64_t>::min();
 using member_births = std::array<std::int64_t, max_shared_members>;
+constexpr member_births no_births() {
+    member_births b{};
+    b.fill(born_always);
+    return b;
+}
 
 // The function as a snapshot stores it: to_string(fn), or for a shared list "shared:"
 // and its members in bit order, each "fn=fingerprint" and, for one born after the list,
@@ -89,7 +94,7 @@ std::string stored_function(const window_spec& spec, const member_births* born =
 // other text.
 struct stored_members {
     std::vector<shared_member> members;
-    member_births born;
+    member_births born = no_births();
 };
 std::optional<stored_members> shared_members_of(std::string_view stored);
 

@@ -93,7 +93,7 @@ std::int64_t birth_time(std::int64_t newest_record_ms) {
 
 // Members of to that from did not have start at born_ms, seeing no earlier event; the others
 // keep their birth (from_born, by from's bits).
-void mark_new_members(const std::vector<shared_member>& from, const std::array<std::int64_t, max_shared_members>& from_born,
+void mark_new_members(const std::vector<shared_member>& from, const member_births& from_born,
                       const std::vector<shared_member>& to, entry_rules& to_rules, std::int64_t born_ms) {
     const auto bit_to = member_bits_in(from, to);
     for (std::size_t j = 0; j < to.size(); ++j) to_rules.member_born_ms[j] = born_ms;
@@ -390,7 +390,7 @@ std::string window_store::load_snapshot(const std::string& sqlite_path) {
                 auto [l, fresh] = saved_lists.try_emplace(stored.function);
                 if (fresh) {
                     if (auto saved = shared_members_of(stored.function)) l->second.saved = std::move(*saved);
-                    else l->second.saved.born.fill(born_always);  // unreadable: every member starts anew
+                    else l->second.saved.born = no_births();  // unreadable: every member starts anew
                     l->second.moves = member_flag_table(l->second.saved.members, specs.specs[it->second].members, l->second.table);
                 }
                 list = &l->second;

@@ -24,18 +24,16 @@ std::string lookalike_of(const std::string& ascii, const std::string& domain) {
     return registered_domain(unfolded);
 }
 
-// The host as sms.hosts holds it: with the user info a link writes before it, if any
-// ("https://vietcombank.com.vn@evil.net/x" gives "vietcombank.com.vn@evil.net": a bank's
-// domain written where a reader takes it for the host, which the host alone would hide).
-std::string with_user_info(std::string_view url, std::string_view host, const std::string& ascii_host) {
-    if (host.data() <= url.data() || host.data() > url.data() + url.size()) return ascii_host;
+// The user info a link writes before its host, "@" included ("vietcombank.com.vn@" in
+// "https://vietcombank.com.vn@evil.net/x": a bank's domain written where a reader takes it
+// for the host, which the host alone would hide); empty for most links.
+std::string_view user_info_of(std::string_view url, std::string_view host) {
+    if (host.data() <= url.data() || host.data() > url.data() + url.size()) return {};
     const auto host_at = static_cast<std::size_t>(host.data() - url.data());
-    if (url[host_at - 1] != '@') return ascii_host;
+    if (url[host_at - 1] != '@') return {};
     const std::size_t scheme = url.find("://");
     const std::size_t from = scheme != std::string_view::npos && scheme < host_at ? scheme + 3 : 0;
-    std::string out(url.substr(from, host_at - from));  // "user@"
-    for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    return out + ascii_host;
+    return url.substr(from, host_at - from);
 }
 
 }  // namespace
@@ -54,7 +52,15 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
     for (const std::string& url : urls) {
         const std::string_view host = url_host(url);
         if (!host_to_ascii(host, ascii)) continue;
-        if (hosts != nullptr) add(*hosts, with_user_info(url, host, ascii));
+        if (hosts != nullptr) {
+            if (const std::string_view info = user_info_of(url, host); info.empty()) {
+                add(*hosts, ascii);
+            } else {
+                std::string with_info(info);
+                for (char& c : with_info) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                add(*hosts, with_info + ascii);
+            }
+        }
         registered_domain(ascii, domain);
         if (domain.empty()) continue;
         add(out, domain);
