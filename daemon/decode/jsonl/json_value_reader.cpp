@@ -39,25 +39,6 @@ std::string_view trim_json_whitespace(std::string_view text) noexcept {
     return text;
 }
 
-std::string echoed(std::string_view s) {
-    constexpr std::size_t limit = 64;
-    bool cut = false;
-    if (s.size() > limit) {
-        std::size_t n = limit;
-        while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-        s = s.substr(0, n);
-        cut = true;
-    }
-    std::string out;
-    out.reserve(s.size() + 5);
-    out.push_back('\'');
-    for (const char c : s)
-        out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c);
-    if (cut) out.append("...");
-    out.push_back('\'');
-    return out;
-}
-
 // ---- failures ----------------------------------------------------------------------------
 
 bool json_value_reader::fail(parse_error error, std::string message) {

@@ -12,15 +12,12 @@
 #include <vector>
 
 #include "decode/jsonl/record_parser.hpp"
+#include "decode/parse_status.hpp"
 #include "model/record.hpp"
 
 namespace ringfence::decode {
 
 std::string_view trim_json_whitespace(std::string_view text) noexcept;
-
-// A value echoed in a message: quoted, at most 64 bytes cut on a UTF-8 boundary, control
-// characters shown as '?', so the message stays one short line whatever the input holds.
-std::string echoed(std::string_view s);
 
 class json_value_reader {
   public:

@@ -14,9 +14,6 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-constexpr std::array<std::string_view, parse_error_count> parse_error_names{
-    "", "malformed_json", "missing_field", "wrong_type", "bad_value", "bad_number", "unknown_kind"};
-
 // The parse already failed before the id was read: rescan the top level for it, skipping
 // every other value unchecked, so the error reply still correlates when the id is intact.
 std::optional<std::string> recover_id(od::parser& parser, const char* data, std::size_t length,
@@ -95,10 +92,6 @@ std::optional<std::string> leading_id(std::string_view line, bool& is_integer) {
 
 }  // namespace
 
-std::string_view to_string(parse_error e) noexcept {
-    const auto i = static_cast<std::size_t>(e);
-    return i < parse_error_names.size() ? parse_error_names[i] : std::string_view{};
-}
 
 struct record_json_parser::impl {
     const model::numbering_plan* plan;

@@ -11,6 +11,7 @@
 
 #include "decode/jsonl/json_value_reader.hpp"
 #include "decode/jsonl/record_parser.hpp"
+#include "decode/record_builder.hpp"
 #include "model/numbering_plan.hpp"
 #include "model/record.hpp"
 
@@ -22,11 +23,11 @@ class record_reader {
     record_reader(const model::numbering_plan& plan, simdjson::ondemand::document& doc,
                   std::string_view line, model::record& rec, parse_status& status,
                   std::string& name_scratch) noexcept
-        : plan_(plan), doc_(doc), rec_(rec), values_(doc, line, status, name_scratch) {}
+        : doc_(doc), rec_(rec), values_(doc, line, status, name_scratch), build_(plan, rec, status) {}
 
     // Reads the whole document, then checks required fields and fills defaults.
     bool read_document(std::int64_t received_at_ms);
-    bool id_was_read() const noexcept { return has_id_; }
+    bool id_was_read() const noexcept { return build_.id_was_set(); }
 
   private:
     using value = simdjson::ondemand::value;
@@ -41,19 +42,13 @@ class record_reader {
     bool read_origin(value& v);
     bool read_call(value& v);
     bool read_sms(value& v);
-    bool finish(std::int64_t received_at_ms);
     // Marks field bit as seen; false (with the error set) when it was seen before.
     bool first_time(std::uint32_t& seen, int bit, std::string_view name);
 
-    const model::numbering_plan& plan_;
     simdjson::ondemand::document& doc_;
     model::record& rec_;
     json_value_reader values_;
-    bool has_id_ = false;
-    bool has_kind_ = false;
-    bool has_time_ = false;
-    bool has_sender_ = false;
-    bool sender_alphanumeric_ = false;  // sms.sender_alphanumeric: true
+    record_builder build_;  // the checks every source shares
 };
 
 }  // namespace ringfence::decode

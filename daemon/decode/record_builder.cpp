@@ -1,0 +1,163 @@
+#include "decode/record_builder.hpp"
+
+#include <arpa/inet.h>
+
+#include <fmt/format.h>
+
+#include "model/brandname.hpp"
+#include "model/dial_string.hpp"
+#include "model/time_format.hpp"
+
+namespace ringfence::decode {
+
+namespace {
+
+std::string_view describe(model::normalize_error error) noexcept {
+    switch (error) {
+        case model::normalize_error::none:
+            return "no error";
+        case model::normalize_error::empty:
+            return "empty";
+        case model::normalize_error::bad_character:
+            return "bad character";
+        case model::normalize_error::too_long:
+            return "too long";
+        case model::normalize_error::too_short:
+            return "too short";
+        case model::normalize_error::bad_country_code:
+            return "no country code begins with 0";
+    }
+    return "rejected";
+}
+
+std::string not_a_number(std::string_view field, model::normalize_error error) {
+    return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
+}
+
+}  // namespace
+
+std::string time_out_of_range_message(std::string_view shown) {
+    return fmt::format("field 'time': {} is outside 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z", shown);
+}
+
+bool record_builder::fail(parse_error error, std::string message) {
+    status_.ok = false;
+    status_.error = error;
+    status_.message = std::move(message);
+    return false;
+}
+
+void record_builder::id(std::string_view text, bool is_integer) {
+    rec_.id.assign(text);
+    rec_.id_is_integer = is_integer;
+    has_id_ = true;
+}
+
+void record_builder::kind(model::event_kind k) {
+    rec_.kind = k;
+    has_kind_ = true;
+}
+
+void record_builder::time(std::int64_t epoch_ms) {
+    rec_.time_ms = epoch_ms;
+    has_time_ = true;
+}
+
+bool record_builder::epoch_ms(std::int64_t ms, std::string_view written) {
+    // The upper bound also catches microseconds or nanoseconds sent by mistake.
+    if (ms > model::rfc3339_max_epoch_ms)
+        return fail(parse_error::bad_value,
+                    fmt::format("field 'time': {} is after 9999 as epoch milliseconds (microseconds sent by mistake?)", written));
+    if (ms < model::rfc3339_min_epoch_ms) return fail(parse_error::bad_value, time_out_of_range_message(written));
+    time(ms);
+    return true;
+}
+
+bool record_builder::number(std::string_view field, std::string_view raw, model::number_info& out) {
+    const model::normalize_error error = plan_.normalize(raw, out);
+    if (error != model::normalize_error::none) return fail(parse_error::bad_number, not_a_number(field, error));
+    return true;
+}
+
+bool record_builder::origin_ip(std::string_view ip) {
+    rec_.origin.ip.assign(ip);
+    // Rules match it against CIDR lists and the country database: it must be an address,
+    // written as one (IPv4 dotted quad or IPv6).
+    unsigned char address[16];
+    if (!rec_.origin.ip.empty() && ::inet_pton(AF_INET, rec_.origin.ip.c_str(), address) != 1 &&
+        ::inet_pton(AF_INET6, rec_.origin.ip.c_str(), address) != 1)
+        return fail(parse_error::bad_value, fmt::format("field 'origin.ip': not an IP address: {}", echoed(rec_.origin.ip)));
+    return true;
+}
+
+bool record_builder::call_ms(std::string_view name, std::int64_t ms) {
+    if (ms < 0) return fail(parse_error::bad_value, fmt::format("field '{}': must not be negative, got {}", name, ms));
+    (name == "call.ring_ms" ? rec_.call.ring_ms : rec_.call.talk_ms) = ms;
+    return true;
+}
+
+void record_builder::sms_sender(std::string_view text) {
+    rec_.sms.sender.assign(text);
+    rec_.sms.sender_is_alpha = model::holds_letter(text);
+    has_sender_ = true;
+}
+
+bool record_builder::sms_parts(std::int64_t parts) {
+    if (parts < 1 || parts > 255)
+        return fail(parse_error::bad_value, fmt::format("field 'sms.parts': must be between 1 and 255, got {}", parts));
+    rec_.sms.parts = parts;
+    return true;
+}
+
+bool record_builder::finish(std::int64_t received_at_ms) {
+    if (!has_id_) return fail(parse_error::missing_field, "field 'id': missing");
+    if (!has_kind_) return fail(parse_error::missing_field, "field 'kind': missing");
+    if (!rec_.callee.present) return fail(parse_error::missing_field, "field 'callee': missing");
+    bool caller_from_sender = false;
+    // A brandname as the operator registered it: the SMSC marked it alphanumeric (SMPP TON
+    // 5), whatever it holds ("Tiki*", "12345"); or, unmarked, letters with diacritics
+    // ("ViệtBank"). Unmarked ASCII punctuation ("a_b!") is still refused: nothing says it
+    // is not a mistyped number.
+    const bool sender_is_brandname = has_sender_ && model::is_brandname_text(rec_.sms.sender) &&
+                                     (sender_alphanumeric_ || model::is_unmarked_brandname_with_diacritics(rec_.sms.sender));
+    if (!rec_.caller.present) {
+        const bool sms = model::is_sms(rec_.kind);
+        if (sms && sender_is_brandname) {
+            rec_.caller.clear();
+            rec_.caller.present = true;
+            rec_.caller.raw = rec_.sms.sender;
+            rec_.caller.type = model::number_type::alphanumeric;
+            caller_from_sender = true;
+        } else if (sms && has_sender_) {
+            // The SMSC gave only the sender (often a brandname): it is the caller.
+            const model::normalize_error error = plan_.normalize(rec_.sms.sender, rec_.caller);
+            if (error != model::normalize_error::none) return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+            caller_from_sender = true;
+        } else {
+            return fail(parse_error::missing_field, fmt::format("field 'caller': missing (required for {}{})", model::to_string(rec_.kind),
+                                                                sms ? " unless sms.sender is present" : ""));
+        }
+    }
+    if (sender_alphanumeric_) rec_.sms.sender_is_alpha = true;
+    if (has_sender_ && !sender_is_brandname) {
+        // The sender is checked whether or not it stands in for the caller, so the same
+        // sender is not refused in one record and taken in the next.
+        if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
+            return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+    }
+    const char* caller_field = caller_from_sender ? "sms.sender" : "caller";
+    for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{caller_field, &rec_.caller}, {"callee", &rec_.callee},
+                                     {"asserted", &rec_.asserted}, {"diversion", &rec_.diversion}}) {
+        // A sender the SMSC marked alphanumeric is what it says, digits and all ("12345").
+        if (number == &rec_.caller && caller_from_sender && sender_alphanumeric_) continue;
+        if (number->present && model::looks_like_mistyped_number(*number))
+            return fail(parse_error::bad_number, fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
+    }
+    if (!has_time_) {
+        rec_.time_ms = received_at_ms;
+        rec_.time_from_receipt = true;
+    }
+    return true;
+}
+
+}  // namespace ringfence::decode
