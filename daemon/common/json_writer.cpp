@@ -33,6 +33,28 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+std::string_view valid_utf8(std::string_view s, std::string& scratch) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t len = utf8_sequence_length(s, i);
+        if (len == 0) break;
+        i += len;
+    }
+    if (i == s.size()) return s;
+    scratch.assign(s.substr(0, i));
+    while (i < s.size()) {
+        const std::size_t len = utf8_sequence_length(s, i);
+        if (len == 0) {
+            scratch.append("\xEF\xBF\xBD");
+            ++i;
+        } else {
+            scratch.append(s.substr(i, len));
+            i += len;
+        }
+    }
+    return scratch;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
     std::size_t run_start = 0;

@@ -31,7 +31,6 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
                                                               std::string& reply,
                                                               const std::shared_ptr<store::commit_listener>& listener,
                                                               std::uint64_t token, std::string* explain) {
-    outcome result;
     const std::int64_t started_us = steady_us();
     ctx_.counters.lines.fetch_add(1, std::memory_order_relaxed);
     // Every line gets one line back, a blank one too: a client counting replies must not hang.
@@ -39,12 +38,28 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         ctx_.counters.count_error(error_reason::empty_line);
         output::append_error_line(reply, nullptr, "empty_line", "empty line: each line must hold one JSON object");
         if (explain) explain->clear();
-        return result;
+        return {};
     }
     const decode::parse_status st = parser_.parse(line, received_at_ms, rec_);
+    return decide_parsed(st, started_us, received_at_ms, &reply, listener, token, explain);
+}
+
+record_line_processor::outcome record_line_processor::decide_built(
+    const std::function<decode::parse_status(model::record&)>& build, std::int64_t received_at_ms, std::string* reply) {
+    const std::int64_t started_us = steady_us();
+    ctx_.counters.lines.fetch_add(1, std::memory_order_relaxed);
+    const decode::parse_status st = build(rec_);
+    return decide_parsed(st, started_us, received_at_ms, reply, nullptr, 0, nullptr);
+}
+
+record_line_processor::outcome record_line_processor::decide_parsed(const decode::parse_status& st, std::int64_t started_us,
+                                                                    std::int64_t received_at_ms, std::string* reply,
+                                                                    const std::shared_ptr<store::commit_listener>& listener,
+                                                                    std::uint64_t token, std::string* explain) {
+    outcome result;
     if (!st.ok) {
         ctx_.counters.count_error(parse_error_reason(st.code()));
-        output::append_error_line(reply, st.reply_id(), st.code(), st.message, st.id_is_integer);
+        if (reply) output::append_error_line(*reply, st.reply_id(), st.code(), st.message, st.id_is_integer);
         if (explain) explain->clear();
         return result;
     }
@@ -73,8 +88,8 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
             entry.token = token;
         }
         // The reply is rendered from the decision before the entry takes it over.
-        const std::size_t reply_start = reply.size();
-        output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
+        const std::size_t reply_start = reply ? reply->size() : 0;
+        if (reply) output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
         const engine::action decided_action = dec_.final_action;
         entry.rec = std::move(rec_);
         entry.dec = std::move(dec_);
@@ -86,10 +101,12 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         } else if (ctx_.reply_after_commit && ctx_.log->closing()) {
             // Shutting down after the log failed: no decision leaves without its row.
             ctx_.counters.count_error(error_reason::not_logged);
-            reply.resize(reply_start);
-            output::append_error_line(reply, &entry.rec.id, "not_logged",
-                                      "the decision log is closed (shutting down after it failed): no decision is given for this line",
-                                      entry.rec.id_is_integer);
+            if (reply) {
+                reply->resize(reply_start);
+                output::append_error_line(*reply, &entry.rec.id, "not_logged",
+                                          "the decision log is closed (shutting down after it failed): no decision is given for this line",
+                                          entry.rec.id_is_integer);
+            }
         } else {
             // Queue full with a fail action configured: the reply says so and the count shows it.
             ctx_.counters.log_queue_full.fetch_add(1, std::memory_order_relaxed);
@@ -104,8 +121,10 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
                 dec_.rules.push_back({"emergency_number_never_blocked", "emergency", engine::action::allow, false,
                                       "the callee is an emergency number: never blocked, not even by the queue-full fail action", "{}"});
             }
-            reply.resize(reply_start);
-            output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
+            if (reply) {
+                reply->resize(reply_start);
+                output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
+            }
             ctx_.counters.count_decision(dec_.final_action);
         }
         rec_.clear();
@@ -113,7 +132,7 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         return result;
     }
     ctx_.counters.count_decision(dec_.final_action);
-    output::append_decision_line(reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
+    if (reply) output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
     return result;
 }
 

@@ -1,9 +1,11 @@
 // One JSON line in, one reply line out: parse and normalise, decide, queue for the decision
 // log. The socket sessions and `ringfence decide` both go through this, so an offline run
-// decides exactly as the daemon does.
+// decides exactly as the daemon does; captured traffic comes in as records its decoders
+// built (decide_built) and goes through the same steps after the parse.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,10 +49,20 @@ public:
                     const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token,
                     std::string* explain = nullptr);
 
+    // The same for a record a capture decoder builds without a line (decode::record_builder:
+    // the same checks as a line's): build fills the record it is given and says how that
+    // went. An error is counted as a line's would be. reply, when given, receives the line a
+    // reply would be; passive sources, which nobody answers, pass none.
+    outcome decide_built(const std::function<decode::parse_status(model::record&)>& build, std::int64_t received_at_ms,
+                         std::string* reply = nullptr);
+
     // The error reply for a line longer than the configured limit (it is never parsed).
     void reject_too_long(std::size_t limit, std::string& reply);
 
 private:
+    outcome decide_parsed(const decode::parse_status& st, std::int64_t started_us, std::int64_t received_at_ms, std::string* reply,
+                          const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token, std::string* explain);
+
     pipeline_context& ctx_;
     decode::record_json_parser parser_;
     model::record rec_;

@@ -1,8 +1,8 @@
 // ringfence bench replay FILE [--repeat N] [--tshark]: the capture path alone, in this
 // process, on one thread. The file is read into memory first; then every frame is decoded
-// (L2-L4, reassembly, SIP, dialogs) and every record decided through the same line
-// processor as the daemon, N times over with fresh dialog state each time (the engine's
-// window state carries over). Reports packets/s and SIP messages/s, decode alone and
+// (L2-L4, reassembly, SIP, dialogs) and every record decided as the daemon decides captured
+// traffic (ingest::capture::passive_decider), N times over with fresh dialog state each time
+// (the engine's window state carries over). Reports packets/s and SIP messages/s, decode alone and
 // decode + decide. With --tshark, also times `tshark -r FILE -Y sip -T fields -e
 // sip.from.user -e sip.to.user -e sip.Call-ID` on the same file and reports the ratio.
 #include <fmt/format.h>
@@ -10,10 +10,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "ingest/capture/capture_pipeline.hpp"
+#include "ingest/capture/passive_decider.hpp"
 #include "ingest/capture/pcap_file_reader.hpp"
-#include "ingest/record_line_processor.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
 
@@ -27,20 +28,24 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-class counting_handler final : public ingest::capture::record_line_handler {
+// Counts the records; with a context, also decides them.
+class counting_handler final : public ingest::capture::capture_record_handler {
   public:
-    explicit counting_handler(ingest::record_line_processor* processor) : processor_(processor) {}
-    void on_record_line(std::string_view line, std::int64_t time_ms) override {
+    explicit counting_handler(ingest::pipeline_context* context) {
+        if (context != nullptr) decider_.emplace(*context);
+    }
+    void on_call_event(const decode::sip::call_event& event) override {
         ++records;
-        if (processor_ == nullptr) return;
-        reply_.clear();
-        processor_->process(line, time_ms, reply_, nullptr, 0);
+        if (decider_) decider_->on_call_event(event);
+    }
+    void on_sms_record(const model::record& sms) override {
+        ++records;
+        if (decider_) decider_->on_sms_record(sms);
     }
     std::uint64_t records = 0;
 
   private:
-    ingest::record_line_processor* processor_;
-    std::string reply_;
+    std::optional<ingest::capture::passive_decider> decider_;
 };
 
 struct run_result {
@@ -53,11 +58,11 @@ struct run_result {
 
 run_result run(const ingest::capture::frames_in_memory& frames,
                const ingest::capture::capture_settings& settings,
-               ingest::record_line_processor* processor, int repeat) {
+               ingest::pipeline_context* context, int repeat) {
     run_result r;
     const auto start = clock_type::now();
     for (int i = 0; i < repeat; ++i) {
-        counting_handler handler(processor);
+        counting_handler handler(context);
         ingest::capture::capture_pipeline pipeline(settings, handler);
         std::string error;
         pipeline.begin_source(frames.link_type, error);
@@ -131,13 +136,12 @@ int bench_replay(std::vector<std::string> args) {
                                  store::queue_full_policy::backpressure,
                                  counters,
                                  0};
-    ingest::record_line_processor processor(ctx);
 
     std::printf("capture: %s, %zu frames, %zu bytes, link type %d, repeated %d times\n",
                 file.c_str(), frames.frames.size(), frames.bytes.size(), frames.link_type, repeat);
     run(frames, settings, nullptr, 1);  // warm up caches and the allocator
     const run_result decode = run(frames, settings, nullptr, repeat);
-    const run_result decide = run(frames, settings, &processor, repeat);
+    const run_result decide = run(frames, settings, &ctx, repeat);
     std::printf("counters (one pass): %s\n", decode.summary.c_str());
     std::printf("decode only:     %.0f packets/s, %.0f SIP messages/s, %llu records (%.3f s)\n",
                 decode.packets / decode.seconds, decode.sip_messages / decode.seconds,

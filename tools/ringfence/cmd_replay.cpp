@@ -1,15 +1,18 @@
 // ringfence replay [--config F] [--set k=v]... [--output records|decisions] [--pace file|full]
 // FILE... Decodes pcap/pcapng captures of SIP signalling into records (capture.* settings, as the
 // daemon would) and either prints each record in the JSON-lines wire form (exactly what
-// `ringfence decide` and the socket accept) or decides it through the same line processor
-// as the daemon and prints the decision lines. Record times are packet times, so a replay
+// `ringfence decide` and the socket accept) or decides it as the daemon decides captured
+// traffic (passive_decider) and prints the decision lines. Record times are packet times, so a replay
 // decides as the live run did. With decision_log.enabled the decisions are written to the
 // decision log as the daemon's passive capture decisions are. Counters go to stderr.
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
+#include "decode/sip/call_record_line.hpp"
 #include "ingest/capture/capture_pipeline.hpp"
+#include "ingest/capture/passive_decider.hpp"
 #include "ingest/capture/pcap_file_reader.hpp"
 #include "ingest/record_line_processor.hpp"
 #include "store/decision_log_writer.hpp"
@@ -22,26 +25,37 @@ namespace {
 
 enum class output_mode { records, decisions };
 
-class replay_output final : public ingest::capture::record_line_handler {
+class replay_output final : public ingest::capture::capture_record_handler {
   public:
-    replay_output(output_mode mode, ingest::record_line_processor* processor)
-        : mode_(mode), processor_(processor) {}
+    // decisions: the records are decided in context (null for records).
+    replay_output(output_mode mode, ingest::pipeline_context* context) {
+        if (mode == output_mode::decisions) decider_.emplace(*context, &out_);
+    }
 
-    void on_record_line(std::string_view line, std::int64_t time_ms) override {
+    void on_call_event(const decode::sip::call_event& event) override {
         out_.clear();
-        if (mode_ == output_mode::records) {
-            out_.append(line);
-            out_ += '\n';
+        if (decider_) {
+            decider_->on_call_event(event);
         } else {
-            processor_->process(line, time_ms, out_, nullptr, 0);
+            decode::sip::append_record_line(out_, event);
+            out_ += '\n';
+        }
+        std::fwrite(out_.data(), 1, out_.size(), stdout);
+    }
+    void on_sms_record(const model::record& sms) override {
+        out_.clear();
+        if (decider_) {
+            decider_->on_sms_record(sms);
+        } else {
+            ingest::capture::append_sms_record_line(out_, sms);
+            out_ += '\n';
         }
         std::fwrite(out_.data(), 1, out_.size(), stdout);
     }
 
   private:
-    output_mode mode_;
-    ingest::record_line_processor* processor_;
-    std::string out_;
+    std::string out_;  // declared before the decider, which appends its decision lines to it
+    std::optional<ingest::capture::passive_decider> decider_;
 };
 
 // Sleeps so that frames leave at the pace they were captured (--pace file).
@@ -151,8 +165,7 @@ int cmd_replay(std::vector<std::string> args) {
                                  config.decision_log.on_queue_full,
                                  counters,
                                  0};  // a capture's times are its packets'
-    ingest::record_line_processor processor(ctx);
-    replay_output output(mode, &processor);
+    replay_output output(mode, &ctx);
     ingest::capture::capture_pipeline pipeline(config.capture, output, nullptr, setup.value->parts.plan.get());
 
     int status = 0;

@@ -25,11 +25,10 @@ void append_number(std::string& out, std::string_view name, std::int64_t value, 
     common::append_json_int(out, value);
 }
 
-// A header value folded over several lines (RFC 3261 7.3.1: a line starting with a space
-// or tab continues the one before) is one line: each run of CR, LF, space and tab is one
-// space. The copy is made only for a value that holds a line break.
-void append_unfolded(std::string& out, std::string_view name, std::string_view value, bool& first, std::string& scratch) {
-    if (value.find_first_of("\r\n") == std::string_view::npos) return append_field(out, name, value, first);
+}  // namespace
+
+std::string_view unfolded_header_value(std::string_view value, std::string& scratch) {
+    if (value.find_first_of("\r\n") == std::string_view::npos) return value;
     scratch.clear();
     bool blank = false;
     for (const char c : value) {
@@ -38,10 +37,8 @@ void append_unfolded(std::string& out, std::string_view name, std::string_view v
         if (!is_blank) scratch.push_back(c);
         blank = is_blank;
     }
-    append_field(out, name, scratch, first);
+    return scratch;
 }
-
-}  // namespace
 
 void append_record_line(std::string& out, const call_event& e) {
     bool first = true;
@@ -65,7 +62,7 @@ void append_record_line(std::string& out, const call_event& e) {
     append_field(out, "trunk", e.trunk, inner);
     append_field(out, "ip", e.origin_ip, inner);
     thread_local std::string scratch;
-    append_unfolded(out, "user_agent", e.user_agent, inner, scratch);
+    append_field(out, "user_agent", unfolded_header_value(e.user_agent, scratch), inner);
     out += '}';
 
     if (e.ring_ms || e.talk_ms || !e.cause.empty()) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "decode/sip/call_event.hpp"
 
@@ -17,5 +18,10 @@ namespace ringfence::decode::sip {
 
 // Appends the line, without its "\n".
 void append_record_line(std::string& out, const call_event& event);
+
+// A header value folded over several lines (RFC 3261 7.3.1: a line starting with a space or
+// tab continues the one before) as one line: each run of CR, LF, space and tab is one space.
+// The value itself when it holds no line break, else the copy made in scratch.
+std::string_view unfolded_header_value(std::string_view value, std::string& scratch);
 
 }  // namespace ringfence::decode::sip

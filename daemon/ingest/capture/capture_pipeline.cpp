@@ -9,7 +9,7 @@
 
 namespace ringfence::ingest::capture {
 
-capture_pipeline::capture_pipeline(const capture_settings& settings, record_line_handler& handler,
+capture_pipeline::capture_pipeline(const capture_settings& settings, capture_record_handler& handler,
                                    decode::sip::sip_message_observer* observer, const model::numbering_plan* plan)
     : settings_(settings),
       handler_(handler),
@@ -72,10 +72,18 @@ void capture_pipeline::finish() {
     if (smpp_) smpp_->flush();
 }
 
-void capture_pipeline::on_call_event(const decode::sip::call_event& event) {
+void capture_pipeline::on_call_event(const decode::sip::call_event& event) { handler_.on_call_event(event); }
+
+void record_line_handler::on_call_event(const decode::sip::call_event& event) {
     line_.clear();
     decode::sip::append_record_line(line_, event);
-    handler_.on_record_line(line_, event.time_us / 1000);
+    on_record_line(line_, event.time_us / 1000);
+}
+
+void record_line_handler::on_sms_record(const model::record& sms) {
+    line_.clear();
+    append_sms_record_line(line_, sms);
+    on_record_line(line_, sms.time_ms);
 }
 
 std::string capture_pipeline::summary() const {

@@ -1,7 +1,7 @@
-// Captured frames in, record lines out: L2-L4 decoding, TCP and fragment reassembly, SIP
-// parsing and dialog tracking, then each call or SMS event as one JSON line of the wire
-// form, handed on with its record time. Whoever receives the lines decides them with the
-// same record_line_processor as the socket (daemon) or prints them (`ringfence replay`).
+// Captured frames in, records out: L2-L4 decoding, TCP and fragment reassembly, SIP parsing
+// and dialog tracking, SMPP, then each call or SMS event handed on as it was decoded. Whoever
+// receives them decides them with the same record_line_processor as the socket (daemon,
+// passive_decider) or prints them as lines of the wire form (`ringfence replay`).
 // One pipeline per capture thread; not thread-safe. Several sources (the files of one
 // replay) may feed one pipeline in turn: dialogs and streams carry over between them.
 #pragma once
@@ -21,18 +21,33 @@
 
 namespace ringfence::ingest::capture {
 
-class record_line_handler {
+class capture_record_handler {
   public:
-    virtual ~record_line_handler() = default;
+    virtual ~capture_record_handler() = default;
+    // A SIP dialog's call or SMS event (views valid during the call).
+    virtual void on_call_event(const decode::sip::call_event& event) = 0;
+    // An SMS of captured SMPP, whole, its numbers as the decoder normalised them.
+    virtual void on_sms_record(const model::record& sms) = 0;
+};
+
+// A handler that takes each event as one line of the JSON-lines wire form.
+class record_line_handler : public capture_record_handler {
+  public:
     // One wire-form line (no "\n"), valid during the call; time_ms is the record time.
     virtual void on_record_line(std::string_view line, std::int64_t time_ms) = 0;
+
+    void on_call_event(const decode::sip::call_event& event) final;
+    void on_sms_record(const model::record& sms) final;
+
+  private:
+    std::string line_;
 };
 
 class capture_pipeline final : private decode::sip::call_event_sink {
   public:
     // With a numbering plan, SMPP on the configured ports is decoded too (its numbers are
     // normalised by the decoder, with their TON).
-    capture_pipeline(const capture_settings& settings, record_line_handler& handler,
+    capture_pipeline(const capture_settings& settings, capture_record_handler& handler,
                      decode::sip::sip_message_observer* observer = nullptr, const model::numbering_plan* plan = nullptr);
 
     // Starts a source with the given pcap link type; false with error when it is not one
@@ -62,7 +77,7 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     void on_call_event(const decode::sip::call_event& event) override;
 
     const capture_settings& settings_;
-    record_line_handler& handler_;
+    capture_record_handler& handler_;
     decode::packet::packet_counters packet_counters_;
     decode::sip::sip_counters sip_counters_;
     decode::sip::peer_origin_map origins_;
@@ -70,7 +85,6 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     decode::sip::sip_capture_decoder sip_;
     std::unique_ptr<decode::packet::packet_decoder> decoder_;
     decode::packet::transport_packet packet_;
-    std::string line_;
     static constexpr std::int64_t fragment_expiry_interval_us = 1'000'000;
     std::int64_t last_fragment_expiry_us_ = 0;  // capture time fragments were last expired at
     mutable std::optional<smpp_capture> smpp_;  // mutable: its summary refreshes counters

@@ -1,26 +1,40 @@
-// Decides record lines from passive sources (live capture, HEP mirrors) through the same
-// line processor as the socket. Nobody waits for these decisions: the reply is rendered
-// (the counters and the decision log need the decision) and dropped. One per thread.
+// Decides what passive sources (live capture, HEP mirrors) decoded, through the same record
+// processor as the socket. Nobody waits for these decisions: no reply is rendered; the
+// counters and the decision log take them as they take the socket's. One per thread.
+// - A SIP event becomes its record directly (decode::sip::build_call_record: the checks of
+//   the wire form, without writing and parsing a JSON line).
+// - An SMS of captured SMPP goes through its wire-form line, as `ringfence decide` reads it.
 #pragma once
 
 #include <string>
-#include <string_view>
 
+#include "decode/sip/call_record.hpp"
 #include "ingest/capture/capture_pipeline.hpp"
 #include "ingest/record_line_processor.hpp"
 
 namespace ringfence::ingest::capture {
 
-class passive_decider final : public record_line_handler {
+class passive_decider final : public capture_record_handler {
   public:
-    explicit passive_decider(pipeline_context& context) : processor_(context) {}
-    void on_record_line(std::string_view line, std::int64_t time_ms) override {
+    explicit passive_decider(pipeline_context& context, std::string* replies = nullptr)
+        : processor_(context), plan_(context.plan), replies_(replies) {}
+
+    void on_call_event(const decode::sip::call_event& event) override {
+        processor_.decide_built([&](model::record& r) { return decode::sip::build_call_record(event, plan_, r); },
+                                event.time_us / 1000, replies_);
+    }
+    void on_sms_record(const model::record& sms) override {
+        line_.clear();
+        append_sms_record_line(line_, sms);
         reply_.clear();
-        processor_.process(line, time_ms, reply_, nullptr, 0);
+        processor_.process(line_, sms.time_ms, replies_ ? *replies_ : reply_, nullptr, 0);
     }
 
   private:
     record_line_processor processor_;
+    const model::numbering_plan& plan_;
+    std::string* replies_;  // the decision lines, appended, for a caller that prints them (`ringfence replay`)
+    std::string line_;
     std::string reply_;
 };
 

@@ -73,7 +73,7 @@ void append_sms_record_line(std::string& out, const model::record& r) {
 
 smpp_capture::smpp_capture(const decode::smpp::smpp_settings& settings, const std::vector<std::uint16_t>& ports,
                            const decode::packet::tcp_stream_settings& tcp, const model::numbering_plan& plan,
-                           decode::packet::packet_counters& packet_counters, record_line_handler& handler)
+                           decode::packet::packet_counters& packet_counters, capture_record_handler& handler)
     : idle_timeout_us_(tcp.idle_timeout_us),
       max_sessions_(tcp.max_streams),
       handler_(handler),
@@ -160,11 +160,7 @@ void smpp_capture::flush() {
     decoder_.flush();
 }
 
-void smpp_capture::emit(model::record& r) {
-    line_.clear();
-    append_sms_record_line(line_, r);
-    handler_.on_record_line(line_, r.time_ms);
-}
+void smpp_capture::emit(model::record& r) { handler_.on_sms_record(r); }
 
 std::string smpp_capture::summary() {
     return fmt::format("{} smpp_sessions={} smpp_sessions_evicted={}", decoder_.counters().summary(), sessions_.size(), sessions_evicted_);

@@ -1,7 +1,8 @@
 // SMPP in captured traffic: TCP segments to or from the configured SMPP ports are
 // reassembled per direction (packet::tcp_stream_table) and handed to one smpp_session per
-// connection; the records the SMPP decoder makes are written in the JSON-lines wire form and
-// go to the same record_line_handler as SIP's, so they are decided like any record. The
+// connection; the records the SMPP decoder makes go to the same capture_record_handler as
+// SIP's events, which decides them through their wire-form line (append_sms_record_line),
+// so they are checked and decided like any record. The
 // side on the SMPP port is the SMSC (the responder); the other is the ESME. SMPP on another
 // port is found by its first PDU: a segment that is a whole bind_* request marks its
 // connection as SMPP, with its sender as the ESME (sessions begin with a bind). Sessions
@@ -21,13 +22,13 @@
 
 namespace ringfence::ingest::capture {
 
-class record_line_handler;
+class capture_record_handler;
 
 class smpp_capture final : private decode::packet::tcp_stream_consumer {
   public:
     smpp_capture(const decode::smpp::smpp_settings& settings, const std::vector<std::uint16_t>& ports,
                  const decode::packet::tcp_stream_settings& tcp, const model::numbering_plan& plan,
-                 decode::packet::packet_counters& packet_counters, record_line_handler& handler);
+                 decode::packet::packet_counters& packet_counters, capture_record_handler& handler);
 
     // True when the packet is SMPP's (TCP to or from an SMPP port): it was taken.
     bool on_packet(const decode::packet::transport_packet& packet);
@@ -58,11 +59,10 @@ class smpp_capture final : private decode::packet::tcp_stream_consumer {
     std::bitset<65536> ports_;
     std::int64_t idle_timeout_us_;
     std::size_t max_sessions_;
-    record_line_handler& handler_;
+    capture_record_handler& handler_;
     decode::smpp::smpp_decoder decoder_;
     decode::packet::tcp_stream_table streams_;
     std::unordered_map<connection, session_entry, decode::packet::stream_key_hash> sessions_;
-    std::string line_;
     std::uint64_t sessions_evicted_ = 0;
 };
 

@@ -1,0 +1,68 @@
+#include "decode/sip/call_record.hpp"
+
+#include <string>
+
+#include "common/json_writer.hpp"
+#include "decode/record_builder.hpp"
+#include "decode/sip/call_record_line.hpp"
+#include "model/time_format.hpp"
+
+namespace ringfence::decode::sip {
+
+namespace {
+
+// Each text field as the line would carry it: invalid UTF-8 bytes read back as U+FFFD.
+struct text_fields {
+    std::string scratch;
+    std::string unfold_scratch;
+    std::string_view operator()(std::string_view s) { return common::valid_utf8(s, scratch); }
+};
+
+}  // namespace
+
+parse_status build_call_record(const call_event& e, const model::numbering_plan& plan, model::record& out) {
+    out.clear();
+    parse_status status;
+    record_builder build(plan, out, status);
+    thread_local text_fields text;
+    auto fail = [&] {
+        status.id = out.id;
+        status.id_is_integer = false;
+        return status;
+    };
+
+    build.id(text(e.call_id), false);
+    build.kind(e.kind);
+    const std::int64_t ms = e.time_us / 1000;
+    if (ms >= model::rfc3339_min_epoch_ms && ms <= model::rfc3339_max_epoch_ms)
+        build.time(ms);
+    else if (!build.epoch_ms(ms, std::to_string(ms)))
+        return fail();
+
+    const bool sms = model::is_sms(e.kind);
+    if (!sms && !e.caller.empty() && !build.number("caller", text(e.caller), out.caller)) return fail();
+    if (!e.callee.empty() && !build.number("callee", text(e.callee), out.callee)) return fail();
+    if (!e.asserted.empty() && !build.number("asserted", text(e.asserted), out.asserted)) return fail();
+    if (!e.diversion.empty() && !build.number("diversion", text(e.diversion), out.diversion)) return fail();
+
+    out.origin.kind = e.origin_kind;
+    out.origin.trunk.assign(text(e.trunk));
+    if (!e.origin_ip.empty() && !build.origin_ip(text(e.origin_ip))) return fail();
+    out.origin.user_agent.assign(text(unfolded_header_value(e.user_agent, text.unfold_scratch)));
+
+    if (e.ring_ms || e.talk_ms || !e.cause.empty()) {
+        out.call.present = true;
+        if (e.ring_ms && !build.call_ms("call.ring_ms", *e.ring_ms)) return fail();
+        if (e.talk_ms && !build.call_ms("call.talk_ms", *e.talk_ms)) return fail();
+        out.call.cause.assign(text(e.cause));
+    }
+    if (sms) {
+        out.sms.present = true;
+        if (!e.caller.empty()) build.sms_sender(text(e.caller));
+        out.sms.text.assign(text(e.sms_text));
+    }
+    if (!build.finish(ms)) return fail();
+    return status;
+}
+
+}  // namespace ringfence::decode::sip

@@ -1,0 +1,217 @@
+// Captured SIP is decided from records built directly (decode::sip::build_call_record), not
+// from a JSON line written and parsed again. The two must not differ: for every call event of
+// every shared capture, and for events made to break each check, the record built directly
+// equals the record parsed from the event's wire-form line, field by field, and an event
+// refused one way is refused the other way with the same code and message.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "capture_test_support.hpp"
+#include "decode/jsonl/record_parser.hpp"
+#include "decode/sip/call_record.hpp"
+#include "decode/sip/call_record_line.hpp"
+#include "support/shipped_plan.hpp"
+
+namespace ringfence::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string number_fields(const model::number_info& n) {
+    return fmt::format("{}/{}/{}/{}/{}/{}", n.present, n.raw, n.e164, n.country, model::to_string(n.type), n.is_home);
+}
+
+// Every field of the record, so two records print the same only when they are the same.
+std::string all_fields(const model::record& r) {
+    std::string s = fmt::format("id={} int={} kind={} time={} receipt={} sent={} ", r.id, r.id_is_integer, model::to_string(r.kind), r.time_ms,
+                                r.time_from_receipt, r.time_sent_ms);
+    s += "caller=" + number_fields(r.caller) + " callee=" + number_fields(r.callee) + " asserted=" + number_fields(r.asserted) +
+         " diversion=" + number_fields(r.diversion);
+    s += fmt::format(" origin={}/{}/{}/{}", model::to_string(r.origin.kind), r.origin.trunk, r.origin.ip, r.origin.user_agent);
+    s += fmt::format(" call={}/{}/{}/{}", r.call.present, r.call.ring_ms ? std::to_string(*r.call.ring_ms) : "-",
+                     r.call.talk_ms ? std::to_string(*r.call.talk_ms) : "-", r.call.cause);
+    s += fmt::format(" sms={}/{}/{}/{}/{}", r.sms.present, r.sms.sender, r.sms.sender_is_alpha, r.sms.text, r.sms.parts);
+    s += fmt::format(" extra={}", r.extra.size());
+    return s;
+}
+
+// Builds the event's record both ways and checks they agree; returns whether it was accepted.
+bool check_both_ways(const decode::sip::call_event& e) {
+    std::string line;
+    decode::sip::append_record_line(line, e);
+    decode::record_json_parser parser(test_support::shipped_plan());
+    model::record parsed;
+    const decode::parse_status from_line = parser.parse(line, e.time_us / 1000, parsed);
+    model::record built;
+    const decode::parse_status direct = decode::sip::build_call_record(e, test_support::shipped_plan(), built);
+    INFO("line: ", line);
+    REQUIRE(direct.ok == from_line.ok);
+    if (!from_line.ok) {
+        CHECK(direct.code() == from_line.code());
+        CHECK(direct.message == from_line.message);
+        CHECK(direct.id == from_line.id);
+        CHECK(direct.id_is_integer == from_line.id_is_integer);
+        return false;
+    }
+    CHECK(all_fields(built) == all_fields(parsed));
+    return true;
+}
+
+class both_ways final : public ingest::capture::capture_record_handler {
+  public:
+    void on_call_event(const decode::sip::call_event& e) override {
+        ++events;
+        accepted += check_both_ways(e) ? 1 : 0;
+    }
+    void on_sms_record(const model::record&) override {}
+    int events = 0;
+    int accepted = 0;
+};
+
+TEST_CASE("every call event of the shared captures: the record built directly is the one its line parses into") {
+    if (!fs::is_directory(shared_sip_dir())) {
+        MESSAGE("skipped: no shared captures at " << shared_sip_dir().string());
+        return;
+    }
+    int events = 0, accepted = 0;
+    for (const auto& entry : fs::directory_iterator(shared_sip_dir())) {
+        if (entry.path().extension() != ".pcap") continue;
+        for (const bool with_origin : {false, true}) {
+            INFO("capture: ", entry.path().string(), with_origin ? " (origins set)" : "");
+            ingest::capture::capture_settings settings;
+            settings.sip.ports = {5060, 6060};
+            if (with_origin) {
+                // Every source a trunk and an origin kind, so those fields are compared too.
+                decode::sip::peer_range all;
+                std::string error;
+                REQUIRE(decode::sip::parse_cidr("0.0.0.0/0", all.network, all.prefix_length, error));
+                all.kind = model::origin_kind::international;
+                all.trunk = "MIRROR-1";
+                settings.peers.push_back(all);
+                settings.default_origin_kind = model::origin_kind::voip;
+            }
+            both_ways handler;
+            ingest::capture::capture_pipeline pipeline(settings, handler);
+            feed_file(entry.path().string(), pipeline);
+            pipeline.finish();
+            events += handler.events;
+            accepted += handler.accepted;
+        }
+    }
+    // The shared captures hold calls that are accepted and users that are no numbers.
+    CHECK(events > 100);
+    CHECK(accepted > 10);
+    CHECK(accepted < events);
+}
+
+TEST_CASE("call events made to break each check are refused, or taken, the same both ways") {
+    using decode::sip::call_event;
+    using model::event_kind;
+    const std::int64_t t = 1'795'836'000'123'456;  // 2026-11-28T03:20:00.123456Z
+    auto invite = [&] {
+        call_event e;
+        e.kind = event_kind::call_attempt;
+        e.time_us = t;
+        e.call_id = "a84b4c76e66710@pc33.example";
+        e.caller = "+84912345678";
+        e.callee = "0987654321";
+        e.origin_kind = model::origin_kind::international;
+        e.trunk = "INTL-GW-1";
+        e.origin_ip = "203.0.113.7";
+        e.user_agent = "FPBX-16.0(18.9)";
+        return e;
+    };
+    CHECK(check_both_ways(invite()));
+
+    SUBCASE("accepted") {
+        call_event e = invite();
+        e.asserted = "+84912345678";
+        e.diversion = "0901234567";
+        e.user_agent = "SBC 1.2\r\n  build 7\r\n\tlong";  // folded over lines
+        CHECK(check_both_ways(e));
+        e.user_agent = "UA \xff\xfe end";                    // invalid UTF-8: U+FFFD both ways
+        e.call_id = "id-\xc3\x28-\x01\x7f";
+        e.trunk = "T\xe9L";
+        CHECK(check_both_ways(e));
+        e.origin_kind = model::origin_kind::unspecified;
+        e.origin_ip = "2001:db8::7";
+        e.trunk = "";
+        e.call_id = "";
+        CHECK(check_both_ways(e));
+
+        call_event end = invite();
+        end.kind = event_kind::call_end;
+        end.ring_ms = 4200;
+        end.talk_ms = 0;
+        end.cause = std::string_view("no_answer\0x", 11);  // a NUL byte survives both ways
+        CHECK(check_both_ways(end));
+        end.ring_ms.reset();
+        end.talk_ms.reset();
+        end.cause = "timeout";
+        CHECK(check_both_ways(end));
+
+        call_event sms = invite();
+        sms.kind = event_kind::sms_submit;
+        sms.caller = "VCB";
+        sms.sms_text = "Tai khoan cua ban bi khoa, truy cap http://vcb-secure.example";
+        CHECK(check_both_ways(sms));
+        sms.caller = "+84912345678";
+        sms.sms_text = "";
+        CHECK(check_both_ways(sms));
+        sms.caller = "ViệtBank";
+        CHECK(check_both_ways(sms));
+        e = invite();
+        e.caller = "alice";  // a SIP user that is no number: an alphanumeric caller
+        CHECK(check_both_ways(e));
+        e = invite();
+        e.time_us = 0;  // 1970-01-01: the first time the log can show
+        CHECK(check_both_ways(e));
+    }
+    SUBCASE("refused") {
+        call_event e = invite();
+        e.caller = "a_b!";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.callee = "+84#1";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.caller = "O9I2345678";  // letters for digits
+        check_both_ways(e);
+        e = invite();
+        e.callee = "";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.caller = "";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.asserted = "+";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.diversion = "0123456789012345678901234567890";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.origin_ip = "not-an-ip";
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.kind = event_kind::call_end;
+        e.ring_ms = -5;
+        CHECK_FALSE(check_both_ways(e));
+        e.ring_ms = 5;
+        e.talk_ms = -1;
+        CHECK_FALSE(check_both_ways(e));
+        e = invite();
+        e.time_us = 400'000'000'000'000'000;  // after 9999
+        CHECK_FALSE(check_both_ways(e));
+        e.time_us = -5'000'000;  // before 1970
+        CHECK_FALSE(check_both_ways(e));
+        call_event sms = invite();
+        sms.kind = event_kind::sms_submit;
+        sms.caller = "a_b!";
+        CHECK_FALSE(check_both_ways(sms));
+        sms.caller = "";
+        CHECK_FALSE(check_both_ways(sms));
+    }
+}
+
+}  // namespace
+}  // namespace ringfence::test
