@@ -216,6 +216,29 @@ TEST_CASE("a forked call: the BYE that closes the other fork does not end the ca
     CHECK(f.events.lines[2].find(R"("call":{"ring_ms":4000,"talk_ms":26000,"cause":"normal_clearing"})") != std::string::npos);
 }
 
+TEST_CASE("a dialog kept for reuse after its call lingered out starts the next call clean") {
+    dialog_fixture f;
+    // Answered on fork "b", ended, lingered out: its dialog goes back to the pool.
+    f.send(request("INVITE", "r1", 1, "P-Asserted-Identity: <tel:+84912000000>\r\nDiversion: <sip:0901234567@h>\r\n"), 0);
+    f.send(response(180, "r1", 1), 1000);
+    f.send("SIP/2.0 200 OK\r\nTo: <sip:0987654321@192.0.2.1>;tag=b\r\nCall-ID: r1\r\nCSeq: 1 INVITE\r\n\r\n", 4000);
+    f.send(request("BYE", "r1", 2), 10000);
+    f.send(request("OPTIONS", "other", 1), 50000);  // the clock passes the linger: r1 is removed
+    CHECK(f.table.size() == 0);
+    // The next call takes that dialog: its record and its times are its own, none of the last
+    // call's (no asserted identity, no diversion, no ringing, no answer).
+    f.send(request("INVITE", "r2", 1), 60000);
+    f.send("BYE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
+           "To: <sip:0987654321@192.0.2.1>;tag=x\r\nCall-ID: r2\r\nCSeq: 2 BYE\r\n\r\n", 61000);
+    REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.answer", "call.end", "call.attempt", "call.end"});
+    CHECK(f.events.lines[0].find(R"("asserted":"+84912000000","diversion":"0901234567")") != std::string::npos);
+    CHECK(f.events.lines[3].find("asserted") == std::string::npos);
+    CHECK(f.events.lines[3].find("diversion") == std::string::npos);
+    CHECK(f.events.lines[4].find(R"("id":"r2")") != std::string::npos);
+    CHECK(f.events.lines[4].find(R"("call":{"ring_ms":1000,"talk_ms":0,"cause":"bye_before_answer"})") != std::string::npos);
+    CHECK(f.table.open_calls() == 0);
+}
+
 TEST_CASE("a re-INVITE (To tag) of a call not seen start makes no record") {
     dialog_fixture f;
     f.send(fmt::format("INVITE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"

@@ -88,7 +88,17 @@ sip_dialog_table::sip_dialog_table(dialog_settings settings, const peer_origin_m
                                    sip_counters& counters, call_event_sink& sink)
     : settings_(settings), origins_(origins), counters_(counters), sink_(sink) {}
 
-std::list<sip_dialog_table::dialog*>& sip_dialog_table::list_of(phase p) noexcept {
+sip_dialog_table::~sip_dialog_table() {
+    for (dialog_list<dialog>* l : {&calling_, &waiting_, &answered_, &ended_}) {
+        while (!l->empty()) {
+            dialog* d = l->front();
+            l->erase(d);
+            delete d;
+        }
+    }
+}
+
+dialog_list<sip_dialog_table::dialog>& sip_dialog_table::list_of(phase p) noexcept {
     switch (p) {
         case phase::calling:
             return calling_;
@@ -103,8 +113,7 @@ std::list<sip_dialog_table::dialog*>& sip_dialog_table::list_of(phase p) noexcep
 }
 
 sip_dialog_table::dialog* sip_dialog_table::find(std::string_view call_id) {
-    const auto it = dialogs_.find(call_id);
-    return it == dialogs_.end() ? nullptr : &it->second;
+    return dialogs_.find(call_id);
 }
 
 sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
@@ -122,9 +131,9 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
             remove(victim);
         }
     }
-    auto [it, inserted] = dialogs_.try_emplace(std::string(m.call_id));
-    dialog& d = it->second;
-    d.call_id = &it->first;
+    dialog& d = *pool_.take();
+    d.call_id.assign(m.call_id);
+    dialogs_.insert(&d);
     assign_unescaped_user(d.caller, m.from.user);
     // A From with no user part ("Anonymous" <sip:10.0.0.1>) hides the caller, as RFC 3323's
     // anonymous@anonymous.invalid does: the call is still decided, its caller a name.
@@ -145,10 +154,15 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     d.origin_kind = origin.kind;
     d.trunk.assign(origin.trunk);
     d.invite_us = packet.time_us;
+    d.ringing_us = 0;
+    d.answer_us = 0;
     d.last_us = packet.time_us;
+    d.pending_us = 0;
+    d.pending_cause.clear();
     d.cseq = m.cseq_number;
+    d.answered_tag.clear();
     d.state = phase::calling;
-    d.position = calling_.insert(calling_.end(), &d);
+    calling_.push_back(&d);
     ++counters_.dialogs_created;
     return d;
 }
@@ -162,16 +176,16 @@ bool sip_dialog_table::acceptable_identity(const std::string& user, bool numbers
 }
 
 void sip_dialog_table::move_to(dialog& d, phase p, std::int64_t now_us) {
-    std::list<dialog*>& from = list_of(d.state);
-    std::list<dialog*>& to = list_of(p);
-    to.splice(to.end(), from, d.position);
+    list_of(d.state).erase(&d);
+    list_of(p).push_back(&d);
     d.state = p;
     d.last_us = now_us;
 }
 
 void sip_dialog_table::remove(dialog& d) {
-    list_of(d.state).erase(d.position);
-    dialogs_.erase(*d.call_id);
+    list_of(d.state).erase(&d);
+    dialogs_.erase(&d);
+    pool_.give_back(&d);
 }
 
 void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_t now_us,
@@ -179,7 +193,7 @@ void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_
     call_event e;
     e.kind = kind;
     e.time_us = now_us;
-    e.call_id = *d.call_id;
+    e.call_id = d.call_id;
     e.caller = d.caller;
     e.callee = d.callee;
     e.asserted = d.asserted;

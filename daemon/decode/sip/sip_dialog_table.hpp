@@ -24,12 +24,11 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "decode/packet/transport_packet.hpp"
+#include "decode/sip/dialog_store.hpp"
 #include "decode/sip/call_event.hpp"
 #include "decode/sip/peer_origin_map.hpp"
 #include "decode/sip/sip_counters.hpp"
@@ -49,6 +48,9 @@ class sip_dialog_table {
   public:
     sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
                      sip_counters& counters, call_event_sink& sink);
+    ~sip_dialog_table();
+    sip_dialog_table(const sip_dialog_table&) = delete;
+    sip_dialog_table& operator=(const sip_dialog_table&) = delete;
 
     // With a plan, an optional identity (P-Asserted-Identity, Remote-Party-ID, Diversion)
     // that the plan would refuse (a feature code, a mistyped number) is left out of the
@@ -83,7 +85,7 @@ class sip_dialog_table {
     // as pending_cause unless the call goes on within ended_linger_us.
     enum class phase : std::uint8_t { calling, waiting, answered, ended };
     struct dialog {
-        const std::string* call_id = nullptr;  // the map's key
+        std::string call_id;
         std::string caller, callee, asserted, diversion, user_agent, origin_ip, trunk;
         model::origin_kind origin_kind = model::origin_kind::unspecified;
         phase state = phase::calling;
@@ -96,17 +98,11 @@ class sip_dialog_table {
         std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
         std::string from_tag;    // a new INVITE with another From tag is another call
         std::string answered_tag;  // the To tag of the 2xx that answered: the fork that talks
-        std::list<dialog*>::iterator position;
+        dialog* prev = nullptr;    // in the list of its phase (dialog_list)
+        dialog* next = nullptr;
     };
-    struct transparent_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept {
-            return std::hash<std::string_view>{}(s);
-        }
-    };
-    using dialog_map = std::unordered_map<std::string, dialog, transparent_hash, std::equal_to<>>;
 
-    std::list<dialog*>& list_of(phase p) noexcept;
+    dialog_list<dialog>& list_of(phase p) noexcept;
     dialog* find(std::string_view call_id);
     dialog& create(const sip_message& message, const packet::transport_packet& packet);
     void move_to(dialog& d, phase p, std::int64_t now_us);
@@ -127,8 +123,9 @@ class sip_dialog_table {
     const peer_origin_map& origins_;
     sip_counters& counters_;
     call_event_sink& sink_;
-    dialog_map dialogs_;                             // by Call-ID
-    std::list<dialog*> calling_, waiting_, answered_, ended_;  // least recently active first
+    dialog_index<dialog> dialogs_;                                // by Call-ID
+    dialog_list<dialog> calling_, waiting_, answered_, ended_;  // least recently active first
+    dialog_pool<dialog> pool_{4096};                              // ended dialogs kept for reuse
     std::int64_t last_expire_us_ = 0;
     std::int64_t clock_us_ = 0;
     int off_clock_run_ = 0;  // messages in a row stamped over clock_max_step_us off the clock

@@ -1,0 +1,142 @@
+// Where the SIP dialog table keeps its dialogs, built for a capture of thousands of calls a
+// second: each call used to allocate a hash-map node, a list node and its Call-ID, and free
+// them again when it lingered out.
+// - dialog_index: dialogs by Call-ID, open addressing over 16-byte slots (the Call-ID's hash
+//   and the dialog), linear probing, grown at half full, backward-shift deletion (no
+//   tombstones). A lookup compares the hash first and the Call-ID only on a hash match.
+// - dialog_list: an intrusive doubly linked list (the links are in the dialog), so moving a
+//   dialog between the table's phase lists, least recently active first, allocates nothing.
+// - dialog_pool: dialogs that ended are kept for the next calls with their strings' capacity
+//   (up to keep_free of them; memory beyond the calls in flight is given back).
+// Node must have: std::string call_id; Node* prev; Node* next.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace ringfence::decode::sip {
+
+template <class Node>
+class dialog_list {
+  public:
+    bool empty() const noexcept { return head_ == nullptr; }
+    std::size_t size() const noexcept { return size_; }
+    Node* front() const noexcept { return head_; }
+    void push_back(Node* n) noexcept {
+        n->prev = tail_;
+        n->next = nullptr;
+        (tail_ != nullptr ? tail_->next : head_) = n;
+        tail_ = n;
+        ++size_;
+    }
+    // n must be in this list.
+    void erase(Node* n) noexcept {
+        (n->prev != nullptr ? n->prev->next : head_) = n->next;
+        (n->next != nullptr ? n->next->prev : tail_) = n->prev;
+        n->prev = n->next = nullptr;
+        --size_;
+    }
+
+  private:
+    Node* head_ = nullptr;
+    Node* tail_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+template <class Node>
+class dialog_index {
+  public:
+    dialog_index() : slots_(16) {}
+
+    std::size_t size() const noexcept { return size_; }
+
+    Node* find(std::string_view call_id) const noexcept {
+        const std::uint64_t h = hash(call_id);
+        for (std::size_t i = h & mask(); slots_[i].node != nullptr; i = (i + 1) & mask())
+            if (slots_[i].hash == h && slots_[i].node->call_id == call_id) return slots_[i].node;
+        return nullptr;
+    }
+
+    // n->call_id must not be in the index.
+    void insert(Node* n) {
+        if ((size_ + 1) * 2 > slots_.size()) grow();
+        place({hash(n->call_id), n});
+        ++size_;
+    }
+
+    // n must be in the index.
+    void erase(const Node* n) noexcept {
+        std::size_t i = hash(n->call_id) & mask();
+        while (slots_[i].node != n) i = (i + 1) & mask();
+        // Backward shift: later slots of the probe run move into the hole.
+        std::size_t hole = i;
+        for (std::size_t j = (i + 1) & mask(); slots_[j].node != nullptr; j = (j + 1) & mask()) {
+            const std::size_t home = slots_[j].hash & mask();
+            // Does j's home lie cyclically in (hole, j]? Then it stays.
+            const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+            if (stays) continue;
+            slots_[hole] = slots_[j];
+            hole = j;
+        }
+        slots_[hole] = {};
+        --size_;
+    }
+
+  private:
+    struct slot {
+        std::uint64_t hash = 0;
+        Node* node = nullptr;
+    };
+    static std::uint64_t hash(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t mask() const noexcept { return slots_.size() - 1; }
+    void place(const slot& s) noexcept {
+        std::size_t i = s.hash & mask();
+        while (slots_[i].node != nullptr) i = (i + 1) & mask();
+        slots_[i] = s;
+    }
+    void grow() {
+        std::vector<slot> old(slots_.size() * 2);
+        old.swap(slots_);
+        for (const slot& s : old)
+            if (s.node != nullptr) place(s);
+    }
+
+    std::vector<slot> slots_;
+    std::size_t size_ = 0;
+};
+
+template <class Node>
+class dialog_pool {
+  public:
+    explicit dialog_pool(std::size_t keep_free) : keep_free_(keep_free) {}
+    ~dialog_pool() {
+        for (Node* n : free_) delete n;
+    }
+    dialog_pool(const dialog_pool&) = delete;
+    dialog_pool& operator=(const dialog_pool&) = delete;
+
+    // A dialog with whatever a previous call left in it: the caller sets every field.
+    Node* take() {
+        if (free_.empty()) return new Node();
+        Node* n = free_.back();
+        free_.pop_back();
+        return n;
+    }
+    void give_back(Node* n) {
+        if (free_.size() < keep_free_) {
+            free_.push_back(n);
+        } else {
+            delete n;
+        }
+    }
+
+  private:
+    std::size_t keep_free_;
+    std::vector<Node*> free_;
+};
+
+}  // namespace ringfence::decode::sip
