@@ -1,5 +1,6 @@
 #include "decode/sip/call_record_line.hpp"
 
+#include "common/find_any.hpp"
 #include "common/json_writer.hpp"
 
 namespace ringfence::decode::sip {
@@ -28,7 +29,7 @@ void append_number(std::string& out, std::string_view name, std::int64_t value, 
 }  // namespace
 
 std::string_view unfolded_header_value(std::string_view value, std::string& scratch) {
-    if (value.find_first_of("\r\n") == std::string_view::npos) return value;
+    if (common::find_any(value, "\r\n") == std::string_view::npos) return value;
     scratch.clear();
     bool blank = false;
     for (const char c : value) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/find_any.hpp"
 #include "decode/smpp/gsm7.hpp"
 #include "decode/smpp/sms_text.hpp"
 #include "model/dial_string.hpp"
@@ -35,7 +36,7 @@ std::string charset_of(std::string_view content_type) {
     const std::size_t at = lower.find("charset=");
     if (at == std::string::npos) return {};
     std::string value = lower.substr(at + 8);
-    value = value.substr(0, value.find_first_of("; \t"));
+    value = value.substr(0, common::find_any(value, "; \t"));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     return value;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/find_any.hpp"
+
 namespace ringfence::decode::sip {
 
 namespace {
@@ -269,7 +271,7 @@ std::string_view* slot_for(header h, raw_headers& raw, sip_message& out) noexcep
 bool names_called_party(std::string_view rpid) noexcept {
     for (std::size_t at = rpid.find(';'); at != std::string_view::npos; at = rpid.find(';', at + 1)) {
         std::string_view param = trim(rpid.substr(at + 1));
-        param = param.substr(0, param.find_first_of(";,"));
+        param = param.substr(0, common::find_any(param, ";,"));
         if (istarts_with(param, "party=")) return istarts_with(trim(param.substr(6)), "called");
     }
     return false;
@@ -310,7 +312,7 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
         rest = uri.substr(5);
     else if (istarts_with(uri, "tel:")) {
         rest = uri.substr(4);
-        user = trim(rest.substr(0, rest.find_first_of(";?")));
+        user = trim(rest.substr(0, common::find_any(rest, ";?")));
         return;
     } else
         return;
@@ -324,7 +326,7 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
         user = user.substr(0, user.find(';'));
         rest = rest.substr(at + 1);
     }
-    host = rest.substr(0, rest.find_first_of(";?>"));
+    host = rest.substr(0, common::find_any(rest, ";?>"));
 }
 
 void assign_unescaped_user(std::string& out, std::string_view user) {
@@ -375,7 +377,7 @@ name_addr parse_name_addr(std::string_view value) noexcept {
     for (std::size_t pos = params.find(';'); pos != std::string_view::npos;
          pos = params.find(';', pos + 1)) {
         std::string_view param = trim(params.substr(pos + 1));
-        param = param.substr(0, param.find_first_of(";,"));
+        param = param.substr(0, common::find_any(param, ";,"));
         if (istarts_with(param, "tag=")) {
             r.tag = trim(param.substr(4));
             break;
@@ -436,7 +438,7 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         const std::size_t colon = l.text.find(':');
         if (colon == std::string_view::npos) return {parse_result::malformed, 0};
         const std::string_view name = trim(l.text.substr(0, colon));
-        if (name.empty() || name.find_first_of(" \t") != std::string_view::npos)
+        if (name.empty() || common::find_any(name, " \t") != std::string_view::npos)
             return {parse_result::malformed, 0};
         const std::string_view value = trim(l.text.substr(colon + 1));
         const header h = classify(name);
@@ -520,3 +522,4 @@ bool looks_like_sip(std::string_view bytes) noexcept {
 }
 
 }  // namespace ringfence::decode::sip
+
