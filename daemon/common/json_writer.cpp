@@ -34,7 +34,9 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string_view valid_utf8(std::string_view s, std::string& scratch) {
+    // ASCII (nearly every captured field) is valid as it is: one pass, no call per byte.
     std::size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
     while (i < s.size()) {
         const std::size_t len = utf8_sequence_length(s, i);
         if (len == 0) break;
