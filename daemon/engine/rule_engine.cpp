@@ -326,6 +326,7 @@ void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
     windows_->set_specs(std::move(specs));
     std::lock_guard lock(current_mu_);
     current_ = std::move(rs);
+    generation_.store(next_generation(), std::memory_order_release);
 }
 
 std::vector<common::diagnostic> rule_engine::load_protected() {
@@ -333,6 +334,7 @@ std::vector<common::diagnostic> rule_engine::load_protected() {
     if (loaded.value) {
         std::lock_guard lock(current_mu_);
         protected_ = std::make_shared<const protected_numbers>(std::move(*loaded.value));
+        generation_.store(next_generation(), std::memory_order_release);
     }
     return loaded.diagnostics;
 }
@@ -428,13 +430,22 @@ bool rule_engine::is_emergency_callee(const model::record& rec) const {
 
 void rule_engine::decide(const model::record& rec, decision& out) {
     out.clear();
-    std::shared_ptr<const compiled_ruleset> rs;
-    std::shared_ptr<const protected_numbers> protected_now;
-    {
+    // This thread's view of the rule set and the protected numbers, taken again only after
+    // they change: a lock and two shared counts per record were ~2% of a call's decision.
+    struct thread_view {
+        std::uint64_t generation = 0;
+        std::shared_ptr<const compiled_ruleset> rules;
+        std::shared_ptr<const protected_numbers> protected_now;
+    };
+    thread_local thread_view view;
+    if (view.generation != generation_.load(std::memory_order_acquire)) {
         std::lock_guard lock(current_mu_);
-        rs = current_;
-        protected_now = protected_;
+        view.generation = generation_.load(std::memory_order_relaxed);
+        view.rules = current_;
+        view.protected_now = protected_;
     }
+    const std::shared_ptr<const compiled_ruleset>& rs = view.rules;
+    const std::shared_ptr<const protected_numbers>& protected_now = view.protected_now;
     records_.fetch_add(1, std::memory_order_relaxed);
     out.ruleset_version = rs->version;
     eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get(), ip_countries_.get());

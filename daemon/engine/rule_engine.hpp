@@ -97,6 +97,14 @@ private:
     std::unique_ptr<geoip::ip_country_db> ip_countries_;
 
     mutable std::mutex current_mu_;
+    // Changed (under current_mu_) with current_ or protected_: decide() reads them again only
+    // then. Values come from one process-wide counter, so no two engines (nor one engine
+    // destroyed and another made at its address) share a generation.
+    std::atomic<std::uint64_t> generation_{next_generation()};
+    static std::uint64_t next_generation() {
+        static std::atomic<std::uint64_t> counter{0};
+        return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    }
     std::shared_ptr<const compiled_ruleset> current_;
     loaded_ruleset loaded_;
     std::shared_ptr<const protected_numbers> protected_;  // swapped with the rules on reload
