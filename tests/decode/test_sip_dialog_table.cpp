@@ -216,7 +216,7 @@ TEST_CASE("a forked call: the BYE that closes the other fork does not end the ca
     CHECK(f.events.lines[2].find(R"("call":{"ring_ms":4000,"talk_ms":26000,"cause":"normal_clearing"})") != std::string::npos);
 }
 
-TEST_CASE("a dialog kept for reuse after its call lingered out starts the next call clean") {
+TEST_CASE("a dialog kept for reuse after its call lingered out serves the next call, whose records are its own") {
     dialog_fixture f;
     // Answered on fork "b", ended, lingered out: its dialog goes back to the pool.
     f.send(request("INVITE", "r1", 1, "P-Asserted-Identity: <tel:+84912000000>\r\nDiversion: <sip:0901234567@h>\r\n"), 0);
@@ -225,8 +225,8 @@ TEST_CASE("a dialog kept for reuse after its call lingered out starts the next c
     f.send(request("BYE", "r1", 2), 10000);
     f.send(request("OPTIONS", "other", 1), 50000);  // the clock passes the linger: r1 is removed
     CHECK(f.table.size() == 0);
-    // The next call takes that dialog: its record and its times are its own, none of the last
-    // call's (no asserted identity, no diversion, no ringing, no answer).
+    // The next call takes that dialog: its records carry its own fields and times (no
+    // asserted identity or diversion, ring time from its own INVITE, ended before an answer).
     f.send(request("INVITE", "r2", 1), 60000);
     f.send("BYE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
            "To: <sip:0987654321@192.0.2.1>;tag=x\r\nCall-ID: r2\r\nCSeq: 2 BYE\r\n\r\n", 61000);

@@ -133,6 +133,8 @@ TEST_CASE("call events made to break each check are refused, or taken, the same 
         e.call_id = "id-\xc3\x28-\x01\x7f";
         e.trunk = "T\xe9L";
         CHECK(check_both_ways(e));
+        e.origin_ip = "203.0.113.\xff";  // refused both ways, after its U+FFFD
+        CHECK_FALSE(check_both_ways(e));
         e.origin_kind = model::origin_kind::unspecified;
         e.origin_ip = "2001:db8::7";
         e.trunk = "";
@@ -144,6 +146,8 @@ TEST_CASE("call events made to break each check are refused, or taken, the same 
         end.ring_ms = 4200;
         end.talk_ms = 0;
         end.cause = std::string_view("no_answer\0x", 11);  // a NUL byte survives both ways
+        CHECK(check_both_ways(end));
+        end.cause = "sip_\xc3\x28";
         CHECK(check_both_ways(end));
         end.ring_ms.reset();
         end.talk_ms.reset();
@@ -159,6 +163,9 @@ TEST_CASE("call events made to break each check are refused, or taken, the same 
         sms.sms_text = "";
         CHECK(check_both_ways(sms));
         sms.caller = "ViệtBank";
+        CHECK(check_both_ways(sms));
+        sms.caller = "Vi\xe1\xbb" "Bank";  // a cut sequence in a brandname
+        sms.sms_text = "Chuy\xe1\xbb\x83n kho\xe1" "n \xff ngay";
         CHECK(check_both_ways(sms));
         e = invite();
         e.caller = "alice";  // a SIP user that is no number: an alphanumeric caller

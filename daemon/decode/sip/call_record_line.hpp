@@ -1,7 +1,7 @@
 // Renders a call event as one line of the JSON-lines wire form (decode/jsonl/record_parser.hpp),
-// exactly what the socket and `ringfence decide` accept: captured traffic then goes through
-// the same parser, numbering plan and engine as every other source, and `ringfence replay
-// --output records` can hand its lines to any of them.
+// exactly what the socket and `ringfence decide` accept: `ringfence replay --output records`
+// prints these lines, and any source can take them. The daemon decides captured SIP from a
+// record built with the same fields and checks (call_record.hpp), without the line.
 //   {"id":"<Call-ID>","kind":"call.end","time":<epoch ms>,"caller":"…","callee":"…",
 //    "asserted":"…","diversion":"…","origin":{"kind":"…","trunk":"…","ip":"…","user_agent":"…"},
 //    "call":{"ring_ms":…,"talk_ms":…,"cause":"…"}}

@@ -7,7 +7,7 @@
 // - dialog_list: an intrusive doubly linked list (the links are in the dialog), so moving a
 //   dialog between the table's phase lists, least recently active first, allocates nothing.
 // - dialog_pool: dialogs that ended are kept for the next calls with their strings' capacity
-//   (up to keep_free of them; memory beyond the calls in flight is given back).
+//   (up to keep_free of them; the ones beyond are freed).
 // Node must have: std::string call_id; Node* prev; Node* next.
 #pragma once
 

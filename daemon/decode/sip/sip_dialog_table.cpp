@@ -14,6 +14,7 @@ namespace ringfence::decode::sip {
 namespace {
 
 constexpr std::int64_t expire_every_us = 1'000'000;
+constexpr std::size_t kept_text_capacity = 256;
 
 bool is_method(std::string_view method, std::string_view expected) noexcept {
     return method == expected;
@@ -87,7 +88,11 @@ bool is_text(std::string_view content_type) noexcept {
 
 sip_dialog_table::sip_dialog_table(dialog_settings settings, const peer_origin_map& origins,
                                    sip_counters& counters, call_event_sink& sink)
-    : settings_(settings), origins_(origins), counters_(counters), sink_(sink) {}
+    : settings_(settings),
+      origins_(origins),
+      counters_(counters),
+      sink_(sink),
+      pool_(std::min<std::size_t>(4096, settings.max_dialogs)) {}
 
 sip_dialog_table::~sip_dialog_table() {
     for (dialog_list<dialog>* l : {&calling_, &waiting_, &answered_, &ended_}) {
@@ -132,9 +137,23 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
             remove(victim);
         }
     }
+    // Filled before it is indexed and listed: an allocation that fails on the way leaves
+    // no half-made dialog in the table (the pool takes it back).
     dialog& d = *pool_.take();
+    try {
+        fill(d, m, packet);
+        dialogs_.insert(&d);
+    } catch (...) {
+        pool_.give_back(&d);
+        throw;
+    }
+    calling_.push_back(&d);
+    ++counters_.dialogs_created;
+    return d;
+}
+
+void sip_dialog_table::fill(dialog& d, const sip_message& m, const packet::transport_packet& packet) {
     d.call_id.assign(m.call_id);
-    dialogs_.insert(&d);
     assign_unescaped_user(d.caller, m.from.user);
     // A From with no user part ("Anonymous" <sip:10.0.0.1>) hides the caller, as RFC 3323's
     // anonymous@anonymous.invalid does: the call is still decided, its caller a name.
@@ -163,9 +182,7 @@ sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
     d.cseq = m.cseq_number;
     d.answered_tag.clear();
     d.state = phase::calling;
-    calling_.push_back(&d);
-    ++counters_.dialogs_created;
-    return d;
+    d.prev = d.next = nullptr;
 }
 
 bool sip_dialog_table::acceptable_identity(const std::string& user, bool numbers_only) {
@@ -186,6 +203,11 @@ void sip_dialog_table::move_to(dialog& d, phase p, std::int64_t now_us) {
 void sip_dialog_table::remove(dialog& d) {
     list_of(d.state).erase(&d);
     dialogs_.erase(&d);
+    // A kept dialog keeps its strings' room for the next call, but not a long one's: one
+    // call with a 4 KiB User-Agent must not hold 4 KiB in the pool for good.
+    for (std::string* text : {&d.call_id, &d.caller, &d.callee, &d.asserted, &d.diversion, &d.user_agent, &d.origin_ip, &d.trunk,
+                              &d.pending_cause, &d.from_tag, &d.answered_tag})
+        if (text->capacity() > kept_text_capacity) std::string().swap(*text);
     pool_.give_back(&d);
 }
 

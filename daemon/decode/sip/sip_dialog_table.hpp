@@ -19,7 +19,9 @@
 // Retransmissions (repeated INVITE or MESSAGE, responses after the end) give no new event.
 // Ended dialogs linger for ended_linger_us to absorb them. Memory is bounded by
 // max_dialogs: a new dialog past it evicts the least recently active one, which ends with
-// cause "evicted" (counted). All times are packet times, so a replay gives the live run's
+// cause "evicted" (counted). Dialogs that lingered out are kept for the next calls, at most
+// max_dialogs (up to 4096) of them (dialog_store.hpp); the Call-ID index keeps the size it
+// grew to. All times are packet times, so a replay gives the live run's
 // events.
 #pragma once
 
@@ -105,6 +107,8 @@ class sip_dialog_table {
     dialog_list<dialog>& list_of(phase p) noexcept;
     dialog* find(std::string_view call_id);
     dialog& create(const sip_message& message, const packet::transport_packet& packet);
+    // Sets every field of a dialog (new, or reused from the pool) for the call message starts.
+    void fill(dialog& d, const sip_message& message, const packet::transport_packet& packet);
     void move_to(dialog& d, phase p, std::int64_t now_us);
     void end(dialog& d, std::int64_t now_us, std::string_view cause);
     void remove(dialog& d);
@@ -125,7 +129,7 @@ class sip_dialog_table {
     call_event_sink& sink_;
     dialog_index<dialog> dialogs_;                                // by Call-ID
     dialog_list<dialog> calling_, waiting_, answered_, ended_;  // least recently active first
-    dialog_pool<dialog> pool_{4096};                              // ended dialogs kept for reuse
+    dialog_pool<dialog> pool_;                                    // ended dialogs kept for reuse
     std::int64_t last_expire_us_ = 0;
     std::int64_t clock_us_ = 0;
     int off_clock_run_ = 0;  // messages in a row stamped over clock_max_step_us off the clock

@@ -1,8 +1,8 @@
 // SMPP in captured traffic: TCP segments to or from the configured SMPP ports are
 // reassembled per direction (packet::tcp_stream_table) and handed to one smpp_session per
 // connection; the records the SMPP decoder makes go to the same capture_record_handler as
-// SIP's events, which decides them through their wire-form line (append_sms_record_line),
-// so they are checked and decided like any record. The
+// SIP's events. The daemon decides each through its wire-form line (append_sms_record_line),
+// so it is checked and decided like any record; `ringfence replay` can print that line. The
 // side on the SMPP port is the SMSC (the responder); the other is the ESME. SMPP on another
 // port is found by its first PDU: a segment that is a whole bind_* request marks its
 // connection as SMPP, with its sender as the ESME (sessions begin with a bind). Sessions

@@ -1,0 +1,112 @@
+// Captured SIP decided passively: a SIP event is built into its record and decided through the
+// same processor as a socket line, with no reply rendered. An event the wire form would refuse
+// is counted under the same reason; an accepted one is counted under its action and logged
+// (a real SQLite decision log); with the log closed the decision is still counted, as the
+// queue-full fail action says, and nothing needs a reply line. `ringfence replay --output
+// decisions` gets the lines a socket client would.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "decode/sip/call_event.hpp"
+#include "engine/rule_engine.hpp"
+#include "ingest/capture/passive_decider.hpp"
+#include "store/decision_log_test_support.hpp"
+#include "support/shipped_plan.hpp"
+
+namespace ringfence::test {
+namespace {
+
+std::unique_ptr<engine::rule_engine> blocking_engine() {
+    engine::rule_engine_settings s;
+    s.time_zone = "+07:00";
+    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", R"(
+- rule: block_one_callee
+  events: [call.attempt]
+  condition: callee.e164 = "+84987654321"
+  action: block
+  priority: critical
+  reason: "callee {callee.e164}"
+)"}});
+    REQUIRE(e.value);
+    return std::move(*e.value);
+}
+
+decode::sip::call_event attempt(std::string_view call_id, std::string_view caller) {
+    decode::sip::call_event e;
+    e.kind = model::event_kind::call_attempt;
+    e.time_us = 1'795'836'000'000'000;
+    e.call_id = call_id;
+    e.caller = caller;
+    e.callee = "0987654321";
+    e.origin_ip = "203.0.113.7";
+    return e;
+}
+
+std::uint64_t error_count(const ingest::ingest_counters& c, ingest::error_reason r) {
+    return c.errors[static_cast<std::size_t>(r)].load();
+}
+
+std::uint64_t decision_count(const ingest::ingest_counters& c, engine::action a) {
+    return c.decisions[static_cast<std::size_t>(a)].load();
+}
+
+TEST_CASE("passive decisions: refused events counted by reason, decided ones by action and logged, no reply needed") {
+    store::test::temp_directory dir;
+    auto log = store::decision_log_writer::open(store::test::settings_for(dir.file("decisions.sqlite")));
+    REQUIRE(log.value);
+    auto engine = blocking_engine();
+    ingest::ingest_counters counters;
+    ingest::pipeline_context ctx{test_support::shipped_plan(), *engine, log.value->get(), false, store::queue_full_policy::backpressure, counters, 0};
+    {
+        ingest::capture::passive_decider decider(ctx);
+        decider.on_call_event(attempt("call-1@example", "+84912345678"));  // blocked by the rule
+        decider.on_call_event(attempt("call-2@example", "a_b!"));          // no telephone number
+    }
+    CHECK(counters.lines.load() == 2);
+    CHECK(error_count(counters, ingest::error_reason::bad_number) == 1);
+    CHECK(counters.total_errors() == 1);
+    CHECK(decision_count(counters, engine::action::block) == 1);
+    (*log.value)->close();
+
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(dir.file("decisions.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT record_id, action, caller_e164 FROM decisions", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "call-1@example");
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 1))) == "block");
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 2))) == "+84912345678");
+    CHECK(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    // The log closed (the daemon shutting down): the decision is counted with the fail
+    // action and not logged; no reply line is asked for, none is rendered.
+    {
+        ingest::capture::passive_decider decider(ctx);
+        decider.on_call_event(attempt("call-3@example", "+84912345678"));
+    }
+    CHECK(counters.log_queue_full.load() == 1);
+    CHECK(decision_count(counters, engine::action::allow) == 1);
+}
+
+TEST_CASE("passive decisions given a reply buffer get the lines a socket client would") {
+    auto engine = blocking_engine();
+    ingest::ingest_counters counters;
+    ingest::pipeline_context ctx{test_support::shipped_plan(), *engine, nullptr, false, store::queue_full_policy::backpressure, counters, 0};
+    std::string replies;
+    ingest::capture::passive_decider decider(ctx, &replies);
+    decider.on_call_event(attempt("call-1@example", "+84912345678"));
+    decider.on_call_event(attempt("call-2@example", "a_b!"));
+    const std::size_t first_end = replies.find('\n');
+    REQUIRE(first_end != std::string::npos);
+    const std::string first = replies.substr(0, first_end);
+    const std::string second = replies.substr(first_end + 1);
+    CHECK(first.find(R"({"id":"call-1@example","action":"block","rules":[{"rule":"block_one_callee")") == 0);
+    CHECK(second == R"({"id":"call-2@example","error":{"code":"bad_number","message":"field 'caller': not a telephone number: bad character"}})" "\n");
+}
+
+}  // namespace
+}  // namespace ringfence::test
