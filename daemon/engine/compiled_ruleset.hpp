@@ -158,6 +158,7 @@ struct compiled_ruleset {
     bool needs_first_contact = false;
     bool needs_concurrency = false;
     std::string version;  // "sha256:…" of the loaded content
+    std::string_view interned_version;  // the same text, interned (decision::ruleset_version)
     std::string content;  // the loaded text, for the decision log's ruleset_versions
     std::size_t list_entries = 0;
 };

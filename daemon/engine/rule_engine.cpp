@@ -447,7 +447,7 @@ void rule_engine::decide(const model::record& rec, decision& out) {
     const std::shared_ptr<const compiled_ruleset>& rs = view.rules;
     const std::shared_ptr<const protected_numbers>& protected_now = view.protected_now;
     records_.fetch_add(1, std::memory_order_relaxed);
-    out.ruleset_version = rs->version;
+    out.ruleset_version = rs->interned_version;
     eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get(), ip_countries_.get());
     ctx.begin(rec);
     prefetch_list_lookups(ctx, *rs);

@@ -17,6 +17,7 @@ loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, c
             if (!common::has_errors(diags)) {
                 compiled->content = items.content;
                 compiled->version = "sha256:" + common::sha256_hex(items.content);
+                compiled->interned_version = intern_ruleset_version(compiled->version);
                 out.rules = std::move(compiled);
             }
         }
