@@ -260,7 +260,9 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
 }
 
 rule_engine::rule_engine(const rule_engine_settings& settings, common::time_zone tz)
-    : settings_(settings), tz_(std::move(tz)), windows_(std::make_unique<state::window_store>(settings.windows)), activity_(std::make_unique<call_activity>(settings.activity)) {}
+    : settings_(settings), tz_(std::move(tz)), windows_(std::make_unique<state::window_store>(settings.windows)), activity_(std::make_unique<call_activity>(settings.activity)) {
+    for (const auto& n : settings_.emergency_numbers) emergency_dialled_.push_back(model::dial_string::scan(n));
+}
 
 namespace {
 common::loaded<std::unique_ptr<rule_engine>> failed(std::vector<common::diagnostic> diags) {
@@ -410,11 +412,8 @@ rule_engine_stats rule_engine::stats() const {
 namespace {
 
 // True when a and b dial the same number as the numbering plan reads them (separators left
-// out: "11 3", "1-1-3" and "(113)" are 113). Scanning allocates nothing; this runs only for
-// a record about to be blocked.
-bool same_dialled(std::string_view a, std::string_view b) {
-    const model::dial_string x = model::dial_string::scan(a);
-    const model::dial_string y = model::dial_string::scan(b);
+// out: "11 3", "1-1-3" and "(113)" are 113). Scanning allocates nothing.
+bool same_dialled(const model::dial_string& x, const model::dial_string& y) {
     return x.kind == model::dial_string::form::digits && y.kind == model::dial_string::form::digits && x.plus == y.plus &&
            x.digits() == y.digits();
 }
@@ -423,8 +422,12 @@ bool same_dialled(std::string_view a, std::string_view b) {
 
 bool rule_engine::is_emergency_callee(const model::record& rec) const {
     if (!rec.callee.present) return false;
-    for (const auto& n : settings_.emergency_numbers)
-        if (same_dialled(rec.callee.raw, n) || (!rec.callee.e164.empty() && rec.callee.e164 == n)) return true;
+    // Asked for every record about to be blocked: the callee is scanned once, the emergency
+    // numbers were scanned when the engine was made.
+    const model::dial_string callee = model::dial_string::scan(rec.callee.raw);
+    for (std::size_t i = 0; i < settings_.emergency_numbers.size(); ++i)
+        if (same_dialled(callee, emergency_dialled_[i]) || (!rec.callee.e164.empty() && rec.callee.e164 == settings_.emergency_numbers[i]))
+            return true;
     return false;
 }
 

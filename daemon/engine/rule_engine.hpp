@@ -15,6 +15,7 @@
 #include "common/time_zone.hpp"
 #include "engine/call_activity.hpp"
 #include "engine/decision_point.hpp"
+#include "model/dial_string.hpp"
 #include "engine/protected_numbers.hpp"
 #include "engine/intel_source.hpp"
 #include "engine/ruleset_loader.hpp"
@@ -91,6 +92,7 @@ private:
     std::shared_ptr<const protected_numbers> protected_numbers_snapshot() const;
 
     rule_engine_settings settings_;
+    std::vector<model::dial_string> emergency_dialled_;  // settings_.emergency_numbers, scanned
     common::time_zone tz_;
     std::unique_ptr<state::window_store> windows_;
     std::unique_ptr<call_activity> activity_;
