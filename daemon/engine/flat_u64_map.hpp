@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/mix64.hpp"
+#include "common/probe_run.hpp"
 
 namespace ringfence::engine {
 
@@ -63,9 +64,7 @@ public:
         std::size_t hole = i;
         for (std::size_t j = (i + 1) & mask(); slots_[j].key != 0; j = (j + 1) & mask()) {
             const std::size_t h = home(slots_[j].key);
-            // Does j's home lie cyclically in (hole, j]? Then it must stay.
-            const bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
-            if (stays) continue;
+            if (common::stays_behind_hole(hole, h, j)) continue;
             slots_[hole] = slots_[j];
             hole = j;
         }

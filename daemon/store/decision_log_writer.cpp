@@ -339,10 +339,11 @@ std::string decision_log_writer::impl::write_transaction(std::span<const decisio
     for (std::size_t i = 0; failure.empty() && i < side.rulesets.size(); ++i)
         failure = inserter.insert_ruleset_version(side.rulesets[i].version, side.rulesets[i].content, side.rulesets[i].first_used_ms);
     for (std::size_t i = 0; failure.empty() && i < side.actions.size(); ++i) failure = inserter.insert_operator_action(side.actions[i]);
-    decision_log_inserter::inserted_row row;
-    for (std::size_t i = 0; failure.empty() && i < chunk.size(); ++i) {
-        failure = inserter.insert(chunk[i], rule_rows, row);
-        if (failure.empty()) numbers.stage(row.id, row.time_ms, row.caller_num, row.callee_num);
+    std::array<decision_log_inserter::inserted_row, decision_log_inserter::rows_per_statement> rows;
+    for (std::size_t at = 0; failure.empty() && at < chunk.size(); at += rows.size()) {
+        const std::size_t n = std::min(rows.size(), chunk.size() - at);
+        failure = inserter.insert_many(chunk.subspan(at, n), rule_rows, std::span(rows).first(n));
+        for (std::size_t i = 0; failure.empty() && i < n; ++i) numbers.stage(rows[i].id, rows[i].time_ms, rows[i].caller_num, rows[i].callee_num);
     }
     if (failure.empty()) failure = numbers.append(numbers.appends_for(chunk.size()));
     if (failure.empty()) failure = inserter.commit();

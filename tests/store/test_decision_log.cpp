@@ -401,6 +401,48 @@ void check_group_commit(std::size_t batch_max_rows, std::uint64_t expected_batch
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "5001");
 }
 
+TEST_CASE("a transaction of 21 rows: two statements of eight rows and five single rows, every rule row on its decision") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.sqlite");
+    // Due at 21 rows: one transaction takes all of them (8 + 8 in two INSERTs, then 5).
+    auto writer = open_writer(slow_batches(path, 21));
+    for (int n = 0; n < 21; ++n) {
+        decision_log_entry e = make_entry(n);
+        // Rules on the first and last row of each eight, and on a single row.
+        if (n == 0 || n == 7 || n == 8 || n == 15 || n == 18) {
+            e.dec.final_action = engine::action::block;
+            engine::matched_rule m;
+            m.rule = "rule_of_" + std::to_string(n);
+            m.priority = "warning";
+            m.rule_action = engine::action::block;
+            m.reason = "row " + std::to_string(n);
+            e.dec.rules = {m, m};
+            e.dec.rules[1].rule += "_second";
+        }
+        REQUIRE(writer->submit(std::move(e), true));
+    }
+    writer->close();
+    CHECK(writer->stats().batches_committed == 1);
+
+    std::vector<row> decisions;
+    for (int n = 0; n < 21; ++n)
+        decisions.push_back({std::to_string(n + 1), "rec-" + std::to_string(n), "+84912" + std::to_string(100000 + n),
+                             n == 0 || n == 7 || n == 8 || n == 15 || n == 18 ? "block" : "allow"});
+    CHECK(query(path, "SELECT id, record_id, caller_e164, action FROM decisions ORDER BY id") == decisions);
+    CHECK(query(path,
+                "SELECT d.record_id, r.rule, r.reason FROM decision_rules r JOIN decisions d ON d.id = r.decision_id "
+                "ORDER BY r.decision_id, r.rule") ==
+          std::vector<row>{{"rec-0", "rule_of_0", "row 0"},   {"rec-0", "rule_of_0_second", "row 0"},
+                           {"rec-7", "rule_of_7", "row 7"},   {"rec-7", "rule_of_7_second", "row 7"},
+                           {"rec-8", "rule_of_8", "row 8"},   {"rec-8", "rule_of_8_second", "row 8"},
+                           {"rec-15", "rule_of_15", "row 15"}, {"rec-15", "rule_of_15_second", "row 15"},
+                           {"rec-18", "rule_of_18", "row 18"}, {"rec-18", "rule_of_18_second", "row 18"}});
+    // The number index took each row under its own id.
+    for (const int n : {0, 7, 8, 13, 20})
+        CHECK(query(path, "SELECT record_id FROM caller_decisions WHERE caller_num = 84912" + std::to_string(100000 + n)) ==
+              std::vector<row>{{"rec-" + std::to_string(n)}});
+}
+
 }  // namespace
 
 TEST_CASE("decision log writer: entries queued while the writer is busy share one transaction") {

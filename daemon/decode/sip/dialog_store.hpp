@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/probe_run.hpp"
+
 namespace ringfence::decode::sip {
 
 template <class Node>
@@ -75,10 +77,7 @@ class dialog_index {
         // Backward shift: later slots of the probe run move into the hole.
         std::size_t hole = i;
         for (std::size_t j = (i + 1) & mask(); slots_[j].node != nullptr; j = (j + 1) & mask()) {
-            const std::size_t home = slots_[j].hash & mask();
-            // Does j's home lie cyclically in (hole, j]? Then it stays.
-            const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-            if (stays) continue;
+            if (common::stays_behind_hole(hole, slots_[j].hash & mask(), j)) continue;
             slots_[hole] = slots_[j];
             hole = j;
         }

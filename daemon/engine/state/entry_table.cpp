@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "common/probe_run.hpp"
 #include "engine/state/heap_block.hpp"
 
 namespace ringfence::engine::state {
@@ -48,12 +49,7 @@ void entry_table::erase_at(std::size_t index) {
     std::size_t hole = index;
     for (std::size_t next = (hole + 1) & mask_; slots_[next].entry != nullptr;
          next = (next + 1) & mask_) {
-        // The entry at next may move back into the hole only if its home is not in the
-        // cyclic range (hole, next]: otherwise it would land before its home.
-        const std::size_t h = home(slots_[next].hash);
-        const bool home_after_hole =
-            hole <= next ? (hole < h && h <= next) : (hole < h || h <= next);
-        if (home_after_hole) continue;
+        if (common::stays_behind_hole(hole, home(slots_[next].hash), next)) continue;
         slots_[hole] = slots_[next];
         hole = next;
     }
