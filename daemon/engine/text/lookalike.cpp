@@ -51,7 +51,7 @@ namespace {
 bool is_ascii_letter(char32_t c) { return c >= 'a' && c <= 'z'; }
 
 // Maps one label's code points to the skeleton, in place.
-void unfold_label(std::u32string& label) {
+void unfold_label(std::u32string& label, digit_reading digits) {
     bool has_letter = false;
     for (char32_t& c : label) {
         c = lower_code_point(c);
@@ -66,10 +66,13 @@ void unfold_label(std::u32string& label) {
         has_letter = has_letter || is_ascii_letter(c);
     }
     if (!has_letter) return;
-    // Digits drawn like letters: 0 -> o, 1 -> l, 3 -> e, 5 -> s.
-    static constexpr char digit_look[] = "ol2e4s6789";
+    // Digits drawn like letters: 0 -> o, 1 -> l, 3 -> e, 5 -> s; read the other way, also
+    // 1 -> i, 4 -> a, 6 -> b, 7 -> t, 8 -> b, 9 -> g ("b1dv", "vietcom6ank").
+    static constexpr char usual_look[] = "ol2e4s6789";
+    static constexpr char other_look[] = "oi2easbtbg";
+    const char* look = digits == digit_reading::usual ? usual_look : other_look;
     for (char32_t& c : label)
-        if (c >= '0' && c <= '9') c = static_cast<char32_t>(digit_look[c - '0']);
+        if (c >= '0' && c <= '9') c = static_cast<char32_t>(look[c - '0']);
     // "rn" -> "m" and "vv" -> "w", left to right (the digits are letters by now: "rnO" too).
     const std::size_t n = label.size();
     std::size_t w = 0;
@@ -87,7 +90,7 @@ void unfold_label(std::u32string& label) {
     label.resize(w);
 }
 
-void append_label(std::string_view raw, std::u32string& scratch, std::string& out) {
+void append_label(std::string_view raw, std::u32string& scratch, std::string& out, digit_reading digits) {
     const bool punycode = raw.size() > 4 && (raw[0] == 'x' || raw[0] == 'X') &&
                           (raw[1] == 'n' || raw[1] == 'N') && raw[2] == '-' && raw[3] == '-';
     if (punycode) {
@@ -106,7 +109,7 @@ void append_label(std::string_view raw, std::u32string& scratch, std::string& ou
                 scratch.push_back(cp);
         }
     }
-    unfold_label(scratch);
+    unfold_label(scratch, digits);
     bool ascii = true;
     for (const char32_t c : scratch) ascii = ascii && c < 0x80;
     if (ascii) {
@@ -123,7 +126,7 @@ void append_label(std::string_view raw, std::u32string& scratch, std::string& ou
 
 }  // namespace
 
-std::string unfold_lookalike(std::string_view domain) {
+std::string unfold_lookalike(std::string_view domain, digit_reading digits) {
     std::string out;
     out.reserve(domain.size());
     std::u32string scratch;
@@ -132,7 +135,7 @@ std::string unfold_lookalike(std::string_view domain) {
         const std::size_t dot = domain.find('.', start);
         append_label(domain.substr(start, dot == std::string_view::npos ? std::string_view::npos
                                                                         : dot - start),
-                     scratch, out);
+                     scratch, out, digits);
         if (dot == std::string_view::npos) break;
         out.push_back('.');
         start = dot + 1;

@@ -10,7 +10,9 @@
 //      full-width ASCII becomes ASCII;
 //   2. if the label then holds an ASCII letter, the digit confusables 0->o, 1->l, 3->e,
 //      5->s are undone (an all-digit label such as "1400" stays as it is), and then
-//      "rn"->"m" and "vv"->"w";
+//      "rn"->"m" and "vv"->"w". A digit can stand for more than one letter ("paypa1" for
+//      paypal, "b1dv" for BIDV): digit_reading::other reads 1->i, 4->a, 6->b, 7->t, 8->b,
+//      9->g instead ("vietcom6ank" -> "vietcombank"); callers that want both ask twice;
 //   3. a label left with non-ASCII code points is written "xn--" + Punycode again.
 // The result is lower-case ASCII. The mapping is many-to-one on purpose: compare the
 // skeleton of a message's domain with the skeletons of the brand domains, never with the
@@ -22,7 +24,8 @@
 
 namespace ringfence::engine::text {
 
-std::string unfold_lookalike(std::string_view domain);
+enum class digit_reading : unsigned char { usual, other };
+std::string unfold_lookalike(std::string_view domain, digit_reading digits = digit_reading::usual);
 
 // Cyrillic/Greek homoglyph of a Latin letter -> that lower-case letter; 0 otherwise.
 char latin_homoglyph(char32_t cp) noexcept;

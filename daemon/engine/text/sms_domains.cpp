@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/find_any.hpp"
+
 #include "engine/text/idna.hpp"
 #include "engine/text/lookalike.hpp"
 #include "engine/text/public_suffix.hpp"
@@ -17,11 +19,16 @@ namespace {
 // suffix is found, so "vietcombank.corn.vn" imitates "vietcombank.com.vn" (its registered
 // domain as written is "corn.vn"). "" for an IPv6 host (hex letters, no look-alikes).
 // ascii: the host as registered_domain reads it (host_to_ascii: lower case, xn-- labels).
-std::string lookalike_of(const std::string& ascii, const std::string& domain) {
+std::string lookalike_of(const std::string& ascii, const std::string& domain, digit_reading digits) {
     if (ascii.find(':') != std::string::npos) return {};
-    std::string unfolded = unfold_lookalike(ascii);
+    std::string unfolded = unfold_lookalike(ascii, digits);
     if (unfolded == ascii) return domain;  // nothing to unfold (most hosts): no second suffix lookup
     return registered_domain(unfolded);
+}
+
+// Whether the host holds a digit that digit_reading::other reads differently.
+bool has_other_digit(std::string_view ascii) {
+    return common::find_any(ascii, "146789") != std::string_view::npos;
 }
 
 // The user info a link writes before its host, "@" included ("vietcombank.com.vn@" in
@@ -65,9 +72,13 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         if (domain.empty()) continue;
         add(out, domain);
         if (written != nullptr) add(*written, domain);
-        const std::string skeleton = lookalike_of(ascii, domain);
+        const std::string skeleton = lookalike_of(ascii, domain, digit_reading::usual);
         add(out, skeleton);
         if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
+        if (!has_other_digit(ascii)) continue;
+        const std::string other = lookalike_of(ascii, domain, digit_reading::other);
+        add(out, other);
+        if (lookalikes != nullptr && other != domain) add(*lookalikes, other);
     }
 }
 

@@ -4,7 +4,9 @@
 // its registered domain (registered_domain(url_host(url))) and then, when it differs, the
 // registered domain of the host's look-alike skeleton (unfold_lookalike, applied to the
 // whole host so a look-alike suffix unfolds too: "vietcombank.corn.vn" gives "corn.vn" and
-// "vietcombank.com.vn"), each string once (first occurrence wins). So "https://secure.vietc0mbank.com.vn/x" gives "vietc0mbank.com.vn" and
+// "vietcombank.com.vn"), each string once (first occurrence wins); a host with a digit that
+// can stand for two letters gives the skeleton of each reading ("b1dv-secure.top": "bldv-"
+// and "bidv-secure.top"). So "https://secure.vietc0mbank.com.vn/x" gives "vietc0mbank.com.vn" and
 // "vietcombank.com.vn": a blocklist entry matches the real registered domain, and a brand
 // list (written as skeletons) matches the imitation. An IP-address host gives the address;
 // a URL whose host cannot be decoded gives nothing.

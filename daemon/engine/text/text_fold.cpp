@@ -190,9 +190,15 @@ struct masked {
 masked masked_at(std::string_view s, std::size_t i) noexcept {
     const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
     switch (b(0)) {
-        case 0xC2: return b(1) == 0xAD ? masked{2, 0} : masked{0, 0};  // soft hyphen
+        case 0xC2:
+            if (b(1) == 0xAD) return {2, 0};    // soft hyphen
+            if (b(1) == 0xA0) return {2, ' '};  // no-break space
+            return {0, 0};
         case 0xE2:
             if (b(1) == 0x80 && b(2) >= 0x8B && b(2) <= 0x8D) return {3, 0};  // ZWSP, ZWNJ, ZWJ
+            // Figure, punctuation, thin and hair spaces and the narrow no-break space: digit
+            // groups written with them ("0123 456 789") read as with a plain space.
+            if (b(1) == 0x80 && ((b(2) >= 0x87 && b(2) <= 0x8A) || b(2) == 0xAF)) return {3, ' '};
             if (b(1) == 0x81 && b(2) == 0xA0) return {3, 0};                  // word joiner
             return {0, 0};
         case 0xE3: return b(1) == 0x80 && b(2) == 0x82 ? masked{3, '.'} : masked{0, 0};  // 。

@@ -42,7 +42,9 @@ void fold_text_mapped(std::string_view utf8, std::string& out, std::vector<std::
 // The text URL, domain and bank-account extraction reads: full-width ASCII (U+FF01-U+FF5E)
 // becomes ASCII, the ideographic and half-width full stops (U+3002, U+FF61) become '.', and
 // zero-width characters (U+200B-U+200D, U+2060, U+FEFF) and the soft hyphen (U+00AD) are
-// dropped, so "ｅｖｉｌ．ｃｏｍ", "evil。com" and "STK ０１２３..." read as plain ASCII. Everything
+// dropped, and the no-break and narrow spaces people group digits with (U+00A0, U+2007-U+200A,
+// U+202F) become ' ', so "ｅｖｉｌ．ｃｏｍ", "evil。com", "STK ０１２３..." and "0123 456 789"
+// written with no-break spaces read as plain ASCII. Everything
 // else is kept byte for byte. Returns false, leaving out untouched, when utf8 holds none of
 // these (the common case: one pass over the bytes, no copy); otherwise out is replaced (it
 // is never longer than utf8, so once it has that capacity no call allocates).

@@ -59,7 +59,7 @@ class url_scanner {
             bool candidate = false;
             while (chunk_end < t_.size() && static_cast<unsigned char>(t_[chunk_end]) > 0x20) {
                 const char c = t_[chunk_end++];
-                candidate = candidate || c == '.' || c == '[' || c == '(' || c == '{';
+                candidate = candidate || c == '.' || c == '[' || c == '(' || c == '{' || c == '%';
             }
             if (candidate) scan(chunk, chunk_end);
             chunk = chunk_end + 1;
@@ -94,6 +94,13 @@ class url_scanner {
             t_[j + 4] == close)
             return 5;
         return 0;
+    }
+
+    // "%2E" (either case) at j: a dot written percent-encoded, which a browser decodes in a
+    // host ("http://vcb%2Ecom%2Evn-secure%2Etop" opens vcb.com.vn-secure.top). Only scheme
+    // URLs' hosts read it; elsewhere it is not a link.
+    bool percent_dot(std::size_t j) const {
+        return j + 2 < t_.size() && t_[j] == '%' && t_[j + 1] == '2' && (t_[j + 2] == 'E' || t_[j + 2] == 'e');
     }
 
     // The end of the label character at j (ASCII alphanumeric, '-', or a non-ASCII letter),
@@ -194,7 +201,7 @@ class url_scanner {
     // A dot between two labels in [from, to).
     bool host_has_dot(std::size_t from, std::size_t to) const {
         for (std::size_t k = from + 1; k < to; ++k) {
-            const std::size_t d = dot_form(k);
+            const std::size_t d = percent_dot(k) ? 3 : dot_form(k);
             if (d != 0 && k + d < to && label_char_end(k + d) != k + d) return true;
         }
         return false;
@@ -321,6 +328,8 @@ class url_scanner {
         while (j < t_.size() && t_[j] != '/' && t_[j] != '?' && t_[j] != '#') {
             if (const std::size_t d = dot_form(j); d > 1) {
                 j += d;
+            } else if (percent_dot(j)) {
+                j += 3;
             } else if (is_stop(t_[j])) {
                 break;
             } else if (static_cast<unsigned char>(t_[j]) >= 0x80) {
@@ -355,7 +364,7 @@ class url_scanner {
         }
         std::size_t j = host;
         while (j < host_end) {
-            const std::size_t d = t_[j] == '.' ? 0 : dot_form(j);
+            const std::size_t d = t_[j] == '.' ? 0 : percent_dot(j) ? 3 : dot_form(j);
             if (d != 0) {
                 url.push_back('.');
                 j += d;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/text/bank_account_extractor.hpp"
+#include "engine/text/text_fold.hpp"
 #include "text_test_support.hpp"
 
 using ringfence::engine::text::extract_bank_accounts;
@@ -35,6 +36,18 @@ TEST_CASE("extract_bank_accounts: Vietnamese transfer requests naming a bank") {
           list{"ICB:108001234567", "108001234567", "VBA:1500205123456", "1500205123456"});
     CHECK(accounts("STK 0071000123456 VCB, 19035678901234 TCB") ==
           list{"VCB:0071000123456", "0071000123456", "TCB:19035678901234", "19035678901234"});
+}
+
+TEST_CASE("extract_bank_accounts: digit groups written with no-break spaces read as with plain ones, once unmasked") {
+    // What a phone's keyboard or a copy from a web page puts between the groups. The engine
+    // hands the extractor the unmasked text (unmask_ascii), as here.
+    auto unmasked_accounts = [](std::string_view text) {
+        std::string plain;
+        return accounts(ringfence::engine::text::unmask_ascii(text, plain) ? std::string_view(plain) : text);
+    };
+    CHECK(unmasked_accounts("Số tài khoản: 1903\xC2\xA0" "5678\xC2\xA0" "9012 - Techcombank") == list{"TCB:190356789012", "190356789012"});
+    CHECK(unmasked_accounts("Số tài khoản: 1903\xE2\x80\xAF" "5678\xE2\x80\xAF" "9012 - Techcombank") ==
+          list{"TCB:190356789012", "190356789012"});
 }
 
 TEST_CASE("extract_bank_accounts: English and bank-less requests give the bare digits") {

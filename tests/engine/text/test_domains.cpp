@@ -152,6 +152,14 @@ TEST_CASE("unfold_lookalike: homoglyphs, accents and digit confusables give the 
     // тест.рф: т е с т read as Latin t e c t; ф has no Latin twin, so рф stays an IDN label.
     CHECK(unfold_lookalike("xn--e1aybc.xn--p1ai") == "tect.xn--p-eub");
     CHECK(unfold_lookalike("xn--!!.com") == "xn--!!.com");  // malformed punycode kept
+    // The other reading of the digits: 1 i, 4 a, 6 b, 7 t, 8 b, 9 g.
+    using ringfence::engine::text::digit_reading;
+    CHECK(unfold_lookalike("b1dv-secure.top", digit_reading::other) == "bidv-secure.top");
+    CHECK(unfold_lookalike("b1dv-secure.top") == "bldv-secure.top");
+    CHECK(unfold_lookalike("vietcom6ank.com.vn", digit_reading::other) == "vietcombank.com.vn");
+    CHECK(unfold_lookalike("vietcom8ank.com.vn", digit_reading::other) == "vietcombank.com.vn");
+    CHECK(unfold_lookalike("4gr1bank.vn", digit_reading::other) == "agribank.vn");
+    CHECK(unfold_lookalike("1400.vn", digit_reading::other) == "1400.vn");
 }
 
 TEST_CASE("latin_homoglyph: every listed Cyrillic and Greek look-alike, either case") {
@@ -180,4 +188,13 @@ TEST_CASE("collect_sms_domains: registered domain, then its skeleton when differ
         "vietc0mbank.com.vn", "vietcombank.com.vn",     "vcb.com.vn",     "ignored", "203.0.113.7",
         "2001:db8::1",        "xn--vietcombnk-6qi.com", "vietcombank.com"};
     CHECK(out == expected);
+}
+
+TEST_CASE("collect_sms_domains: a digit that reads as two letters gives both skeletons") {
+    std::vector<std::string> out, lookalikes;
+    collect_sms_domains(std::vector<std::string>{"https://b1dv-xacthuc.top/login", "http://kenh14.vn/a", "https://vcb.com.vn"}, out, nullptr,
+                        &lookalikes);
+    CHECK(out == std::vector<std::string>{"b1dv-xacthuc.top", "bldv-xacthuc.top", "bidv-xacthuc.top", "kenh14.vn", "kenhl4.vn", "kenhia.vn",
+                                          "vcb.com.vn"});
+    CHECK(lookalikes == std::vector<std::string>{"bldv-xacthuc.top", "bidv-xacthuc.top", "kenhl4.vn", "kenhia.vn"});
 }

@@ -126,6 +126,9 @@ TEST_CASE("unmask_ascii: full-width ASCII, odd full stops and zero-width charact
                        "z",
                        out));
     CHECK(out == "evil.com xyz");
+    // Digit groups written with no-break, figure, thin or narrow no-break spaces.
+    CHECK(unmask_ascii("STK 0123\xC2\xA0" "456\xE2\x80\xAF" "789\xE2\x80\x87" "01\xE2\x80\x89" "2", out));
+    CHECK(out == "STK 0123 456 789 01 2");
     // Neighbours of the masked characters are kept: U+FF5F, U+200E, U+3001, a truncated sequence.
     CHECK_FALSE(unmask_ascii("\xEF\xBD\x9F \xE2\x80\x8E \xE3\x80\x81 \xEF\xBC", out));
     const std::string sms = "Vui lòng ｃｈｕｙểｎ khoản vào ｓｔｋ ０１２３ tại ｅｖｉｌ．ｃｏｍ trước 23h59";

@@ -50,6 +50,15 @@ TEST_CASE("extract_urls: defanged forms are refanged") {
     CHECK(urls("example . com is not a domain") == list{});
 }
 
+TEST_CASE("extract_urls: a dot percent-encoded in a scheme URL's host is a dot, as a browser reads it") {
+    CHECK(urls("Xac thuc tai http://vcb%2Ecom%2Evn-secure%2etop/login ngay") == list{"http://vcb.com.vn-secure.top/login"});
+    CHECK(urls("https://evil%2Etop") == list{"https://evil.top"});
+    // In the path it stays as written; without a scheme it is no link.
+    CHECK(urls("https://evil.top/a%2Eb") == list{"https://evil.top/a%2Eb"});
+    CHECK(urls("evil%2Etop/login") == list{});
+    CHECK(urls("http://nodot%2") == list{});
+}
+
 TEST_CASE("extract_urls: www forms keep what was written") {
     CHECK(urls("Truy cap www.vietcombank.com.vn de biet them.") == list{"www.vietcombank.com.vn"});
     CHECK(urls("WWW.Example.Museum/path?x") == list{"WWW.Example.Museum/path?x"});
