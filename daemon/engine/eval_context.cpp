@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/find_any.hpp"
 #include "engine/rule_text.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
@@ -113,9 +114,10 @@ void eval_context::derive_compact_without_links() {
             std::size_t end = i;
             while (end < text.size() && !is_space(text[end])) ++end;
             const std::string_view token = text.substr(i, end - i);
-            // A link needs a dot between two characters (or a defanged "[.]", "(dot)", or an
-            // IPv6 "[...]"): a word that ends a sentence is not scanned.
-            bool may_hold_link = token.find_first_of("[({") != std::string_view::npos;
+            // A link needs a dot between two characters (or a defanged "[.]", "(dot)", a
+            // percent-encoded "%2E", or an IPv6 "[...]"): a word that ends a sentence is not
+            // scanned.
+            bool may_hold_link = common::find_any(token, "[({%") != std::string_view::npos;
             for (std::size_t dot = token.find('.'); !may_hold_link && dot != std::string_view::npos; dot = token.find('.', dot + 1))
                 may_hold_link = dot + 1 < token.size() && std::isalnum(static_cast<unsigned char>(token[dot + 1])) != 0;
             found.clear();

@@ -128,7 +128,8 @@ private:
     bool accounts_ready_ = false;
     std::vector<std::string> accounts_;
     // The SMS text as URL and account extraction read it (text::unmask_ascii): the record's
-    // own text unless it holds full-width ASCII, odd full stops or zero-width characters.
+    // own text unless it holds full-width ASCII, odd full stops, zero-width characters or
+    // no-break and narrow spaces.
     bool plain_ready_ = false;
     std::string plain_;
     std::string_view plain_view_;

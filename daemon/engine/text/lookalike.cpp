@@ -66,11 +66,18 @@ void unfold_label(std::u32string& label, digit_reading digits) {
         has_letter = has_letter || is_ascii_letter(c);
     }
     if (!has_letter) return;
-    // Digits drawn like letters: 0 -> o, 1 -> l, 3 -> e, 5 -> s; read the other way, also
-    // 1 -> i, 4 -> a, 6 -> b, 7 -> t, 8 -> b, 9 -> g ("b1dv", "vietcom6ank").
+    // Digits drawn like letters: 0 -> o, 1 -> l, 3 -> e, 5 -> s. The letter readings also
+    // take 4 -> a, 6 -> b, 7 -> t, 8 -> b, 9 -> g, and 1 as l or as i ("vietcom6ank",
+    // "p4ypa1", "b1dv"), but only in a label of three letters or more: a short name with a
+    // digit ("tp8", "ac8") is a name of its own far more often than a bank's in disguise.
     static constexpr char usual_look[] = "ol2e4s6789";
-    static constexpr char other_look[] = "oi2easbtbg";
-    const char* look = digits == digit_reading::usual ? usual_look : other_look;
+    static constexpr char letters_l_look[] = "ol2easbtbg";
+    static constexpr char letters_i_look[] = "oi2easbtbg";
+    std::size_t letters = 0;
+    for (const char32_t c : label) letters += is_ascii_letter(c) ? 1 : 0;
+    const char* look = letters < 3 || digits == digit_reading::usual ? usual_look
+                       : digits == digit_reading::letters_l       ? letters_l_look
+                                                                  : letters_i_look;
     for (char32_t& c : label)
         if (c >= '0' && c <= '9') c = static_cast<char32_t>(look[c - '0']);
     // "rn" -> "m" and "vv" -> "w", left to right (the digits are letters by now: "rnO" too).

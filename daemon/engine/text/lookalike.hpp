@@ -10,9 +10,11 @@
 //      full-width ASCII becomes ASCII;
 //   2. if the label then holds an ASCII letter, the digit confusables 0->o, 1->l, 3->e,
 //      5->s are undone (an all-digit label such as "1400" stays as it is), and then
-//      "rn"->"m" and "vv"->"w". A digit can stand for more than one letter ("paypa1" for
-//      paypal, "b1dv" for BIDV): digit_reading::other reads 1->i, 4->a, 6->b, 7->t, 8->b,
-//      9->g instead ("vietcom6ank" -> "vietcombank"); callers that want both ask twice;
+//      "rn"->"m" and "vv"->"w". More digits pass for letters, and 1 for l or i ("p4ypa1" for
+//      paypal, "b1dv" for BIDV, "vietcom6ank"): digit_reading::letters_l also reads 4->a,
+//      6->b, 7->t, 8->b, 9->g, and letters_i the same with 1->i; they apply to a label of
+//      three ASCII letters or more (a shorter one keeps the usual reading). A caller that
+//      wants every reading asks once for each;
 //   3. a label left with non-ASCII code points is written "xn--" + Punycode again.
 // The result is lower-case ASCII. The mapping is many-to-one on purpose: compare the
 // skeleton of a message's domain with the skeletons of the brand domains, never with the
@@ -24,7 +26,7 @@
 
 namespace ringfence::engine::text {
 
-enum class digit_reading : unsigned char { usual, other };
+enum class digit_reading : unsigned char { usual, letters_l, letters_i };
 std::string unfold_lookalike(std::string_view domain, digit_reading digits = digit_reading::usual);
 
 // Cyrillic/Greek homoglyph of a Latin letter -> that lower-case letter; 0 otherwise.

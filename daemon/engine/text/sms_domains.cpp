@@ -26,7 +26,7 @@ std::string lookalike_of(const std::string& ascii, const std::string& domain, di
     return registered_domain(unfolded);
 }
 
-// Whether the host holds a digit that digit_reading::other reads differently.
+// Whether the host holds a digit that the letter readings read differently.
 bool has_other_digit(std::string_view ascii) {
     return common::find_any(ascii, "146789") != std::string_view::npos;
 }
@@ -75,10 +75,12 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         const std::string skeleton = lookalike_of(ascii, domain, digit_reading::usual);
         add(out, skeleton);
         if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
-        if (!has_other_digit(ascii)) continue;
-        const std::string other = lookalike_of(ascii, domain, digit_reading::other);
-        add(out, other);
-        if (lookalikes != nullptr && other != domain) add(*lookalikes, other);
+        // The letter readings go to sms.lookalike_domains only: sms.domains and the lists
+        // matched against it (and their `except`) keep to the domain as written and its
+        // usual skeleton.
+        if (lookalikes == nullptr || !has_other_digit(ascii)) continue;
+        for (const digit_reading reading : {digit_reading::letters_l, digit_reading::letters_i})
+            if (const std::string other = lookalike_of(ascii, domain, reading); other != domain) add(*lookalikes, other);
     }
 }
 

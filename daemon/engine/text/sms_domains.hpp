@@ -4,9 +4,7 @@
 // its registered domain (registered_domain(url_host(url))) and then, when it differs, the
 // registered domain of the host's look-alike skeleton (unfold_lookalike, applied to the
 // whole host so a look-alike suffix unfolds too: "vietcombank.corn.vn" gives "corn.vn" and
-// "vietcombank.com.vn"), each string once (first occurrence wins); a host with a digit that
-// can stand for two letters gives the skeleton of each reading ("b1dv-secure.top": "bldv-"
-// and "bidv-secure.top"). So "https://secure.vietc0mbank.com.vn/x" gives "vietc0mbank.com.vn" and
+// "vietcombank.com.vn"), each string once (first occurrence wins). So "https://secure.vietc0mbank.com.vn/x" gives "vietc0mbank.com.vn" and
 // "vietcombank.com.vn": a blocklist entry matches the real registered domain, and a brand
 // list (written as skeletons) matches the imitation. An IP-address host gives the address;
 // a URL whose host cannot be decoded gives nothing.
@@ -23,8 +21,10 @@ namespace ringfence::engine::text {
 // lookalikes (when given) is replaced by sms.lookalike_domains: for each URL whose registered
 // domain differs from the registered domain of its host's look-alike skeleton (written with
 // characters that can imitate others: "vietc0mbank.com.vn", "vietcornbank.com.vn", Cyrillic
-// letters; digits too, so "kenh14.vn" gives "kenhl4.vn"), that skeleton, each once. A domain
-// written in plain letters gives nothing, so such an official domain is never there.
+// letters; digits too, so "kenh14.vn" gives "kenhl4.vn"), that skeleton, and when a label of
+// three letters or more holds a digit read as a letter (unfold_lookalike's letter readings),
+// those skeletons too ("b1dv-secure.top": "bldv-secure.top" and "bidv-secure.top"), each once.
+// A domain written in plain letters gives nothing, so such an official domain is never there.
 // hosts (when given) is replaced by sms.hosts: each URL's whole host in ASCII (IDNA), lower
 // case, each once ("vietcombank.com.vn.dang-nhap.net": the bank's name before a registered
 // domain of someone else's), with the user info the URL writes before it, if any

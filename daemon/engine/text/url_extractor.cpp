@@ -50,8 +50,9 @@ class url_scanner {
   public:
     url_scanner(std::string_view text, std::vector<std::string>& out) : t_(text), out_(out) {}
 
-    // Every URL form holds a dot or a bracket, and none holds ASCII whitespace, so a
-    // whitespace-separated chunk without either is passed over without a closer look.
+    // Every URL form holds a dot, a bracket or a percent escape (a dot written "%2E"), and
+    // none holds ASCII whitespace, so a whitespace-separated chunk without any of them is
+    // passed over without a closer look.
     void run() {
         std::size_t chunk = 0;
         while (chunk < t_.size()) {
@@ -96,11 +97,24 @@ class url_scanner {
         return 0;
     }
 
-    // "%2E" (either case) at j: a dot written percent-encoded, which a browser decodes in a
-    // host ("http://vcb%2Ecom%2Evn-secure%2Etop" opens vcb.com.vn-secure.top). Only scheme
-    // URLs' hosts read it; elsewhere it is not a link.
-    bool percent_dot(std::size_t j) const {
-        return j + 2 < t_.size() && t_[j] == '%' && t_[j + 1] == '2' && (t_[j + 2] == 'E' || t_[j + 2] == 'e');
+    // The character a percent escape at j stands for when it is one a host can hold (an ASCII
+    // letter, digit, '-' or '.'), else 0. A browser decodes these in a host:
+    // "http://vietc%6Fmbank%2Ecom%2Evn%2Eevil%2Etop" opens vietcombank.com.vn.evil.top. Only
+    // a scheme URL's authority reads them; without a scheme such text is no link.
+    char percent_char(std::size_t j) const {
+        if (j + 2 >= t_.size() || t_[j] != '%') return 0;
+        const auto hex = [](char h) {
+            return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+        };
+        const int hi = hex(t_[j + 1]), lo = hex(t_[j + 2]);
+        if (hi < 0 || lo < 0) return 0;
+        const char c = static_cast<char>(hi * 16 + lo);
+        return is_alnum(c) || c == '-' || c == '.' ? c : 0;
+    }
+    bool percent_dot(std::size_t j) const { return percent_char(j) == '.'; }
+    // A label character at j, written or percent-encoded.
+    bool label_starts(std::size_t j) const {
+        return label_char_end(j) != j || (percent_char(j) != 0 && percent_char(j) != '.');
     }
 
     // The end of the label character at j (ASCII alphanumeric, '-', or a non-ASCII letter),
@@ -202,7 +216,7 @@ class url_scanner {
     bool host_has_dot(std::size_t from, std::size_t to) const {
         for (std::size_t k = from + 1; k < to; ++k) {
             const std::size_t d = percent_dot(k) ? 3 : dot_form(k);
-            if (d != 0 && k + d < to && label_char_end(k + d) != k + d) return true;
+            if (d != 0 && k + d < to && label_starts(k + d)) return true;
         }
         return false;
     }
@@ -322,13 +336,13 @@ class url_scanner {
             host += 5;
         else
             return i;
-        if (host >= t_.size() || (label_char_end(host) == host && t_[host] != '[')) return i;
+        if (host >= t_.size() || (!label_starts(host) && t_[host] != '[')) return i;
         // The authority may hold non-ASCII letters; the path may not.
         std::size_t j = host;
         while (j < t_.size() && t_[j] != '/' && t_[j] != '?' && t_[j] != '#') {
             if (const std::size_t d = dot_form(j); d > 1) {
                 j += d;
-            } else if (percent_dot(j)) {
+            } else if (percent_char(j) != 0) {
                 j += 3;
             } else if (is_stop(t_[j])) {
                 break;
@@ -352,7 +366,9 @@ class url_scanner {
     }
 
     // Appends the URL: [scheme_at, host) is a scheme of scheme_name letters (0: none, and
-    // the URL starts at host), the host ends at host_end, the URL at end.
+    // the URL starts at host), the host ends at host_end, the URL at end. Before host_end,
+    // defanged and percent-encoded dots become '.', and the percent escapes of letters,
+    // digits and '-' the characters they stand for.
     void emit(std::size_t host, std::size_t host_end, std::size_t end, std::size_t scheme_name,
               std::size_t scheme_at = 0) {
         if (used_ == out_.size()) out_.emplace_back();
@@ -368,6 +384,9 @@ class url_scanner {
             if (d != 0) {
                 url.push_back('.');
                 j += d;
+            } else if (const char decoded = percent_char(j); decoded != 0) {
+                url.push_back(decoded);
+                j += 3;
             } else {
                 url.push_back(t_[j++]);
             }

@@ -13,13 +13,14 @@
 //     digits ("2.IM"); an e-mail domain ("@gmail.com") is skipped;
 //   - a bare IPv4 address followed by a path or port ("203.0.113.7/login").
 // Host labels may hold non-ASCII letters (IDN look-alikes). Inside the host, the dot may be
-// written "[.]", "(.)", "{.}", "[dot]" or "(dot)", and in a scheme URL's host also "%2E"
-// (percent-encoded, which browsers decode in a host). A URL ends at whitespace, a control
+// written "[.]", "(.)", "{.}", "[dot]" or "(dot)"; in a scheme URL's authority (user info
+// and host) also "%2E", and letters, digits and '-' may be percent-encoded ("%6F" for 'o'),
+// as browsers decode them in a host. A URL ends at whitespace, a control
 // character, one of `"<>\`{}|^`, or a non-ASCII character after the host; trailing
 // `.,;:!?'"` and `>` are dropped, and `)`, `]`, `}` when not balanced inside the URL.
 // Each entry is the URL as written except that it is refanged: hxxp/hxxps become
-// http/https (the scheme lower-cased) and the bracketed and percent-encoded dots in the host
-// become ".".
+// http/https (the scheme lower-cased), the bracketed and percent-encoded dots in the host
+// become ".", and its other percent escapes the characters they stand for.
 // Existing strings in out are reused, so a steady state does not allocate for short URLs.
 #pragma once
 

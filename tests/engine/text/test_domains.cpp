@@ -152,14 +152,20 @@ TEST_CASE("unfold_lookalike: homoglyphs, accents and digit confusables give the 
     // тест.рф: т е с т read as Latin t e c t; ф has no Latin twin, so рф stays an IDN label.
     CHECK(unfold_lookalike("xn--e1aybc.xn--p1ai") == "tect.xn--p-eub");
     CHECK(unfold_lookalike("xn--!!.com") == "xn--!!.com");  // malformed punycode kept
-    // The other reading of the digits: 1 i, 4 a, 6 b, 7 t, 8 b, 9 g.
+    // The letter readings of the digits: also 4 a, 6 b, 7 t, 8 b, 9 g, and 1 as l or as i,
+    // in a label of three letters or more.
     using ringfence::engine::text::digit_reading;
-    CHECK(unfold_lookalike("b1dv-secure.top", digit_reading::other) == "bidv-secure.top");
+    CHECK(unfold_lookalike("b1dv-secure.top", digit_reading::letters_i) == "bidv-secure.top");
+    CHECK(unfold_lookalike("b1dv-secure.top", digit_reading::letters_l) == "bldv-secure.top");
     CHECK(unfold_lookalike("b1dv-secure.top") == "bldv-secure.top");
-    CHECK(unfold_lookalike("vietcom6ank.com.vn", digit_reading::other) == "vietcombank.com.vn");
-    CHECK(unfold_lookalike("vietcom8ank.com.vn", digit_reading::other) == "vietcombank.com.vn");
-    CHECK(unfold_lookalike("4gr1bank.vn", digit_reading::other) == "agribank.vn");
-    CHECK(unfold_lookalike("1400.vn", digit_reading::other) == "1400.vn");
+    CHECK(unfold_lookalike("vietcom6ank.com.vn", digit_reading::letters_l) == "vietcombank.com.vn");
+    CHECK(unfold_lookalike("vietcom8ank.com.vn", digit_reading::letters_i) == "vietcombank.com.vn");
+    CHECK(unfold_lookalike("4gr1bank.vn", digit_reading::letters_i) == "agribank.vn");
+    CHECK(unfold_lookalike("p4ypa1.com", digit_reading::letters_l) == "paypal.com");  // both kinds of digit in one name
+    CHECK(unfold_lookalike("1400.vn", digit_reading::letters_i) == "1400.vn");
+    // A short name keeps the usual reading: "tp8" is no "tpb", "ac8" no "acb".
+    CHECK(unfold_lookalike("tp8.vn", digit_reading::letters_l) == "tp8.vn");
+    CHECK(unfold_lookalike("ac8.com.vn", digit_reading::letters_i) == "ac8.com.vn");
 }
 
 TEST_CASE("latin_homoglyph: every listed Cyrillic and Greek look-alike, either case") {
@@ -190,11 +196,12 @@ TEST_CASE("collect_sms_domains: registered domain, then its skeleton when differ
     CHECK(out == expected);
 }
 
-TEST_CASE("collect_sms_domains: a digit that reads as two letters gives both skeletons") {
+TEST_CASE("collect_sms_domains: digits read as letters give their skeletons in sms.lookalike_domains only") {
     std::vector<std::string> out, lookalikes;
-    collect_sms_domains(std::vector<std::string>{"https://b1dv-xacthuc.top/login", "http://kenh14.vn/a", "https://vcb.com.vn"}, out, nullptr,
-                        &lookalikes);
-    CHECK(out == std::vector<std::string>{"b1dv-xacthuc.top", "bldv-xacthuc.top", "bidv-xacthuc.top", "kenh14.vn", "kenhl4.vn", "kenhia.vn",
-                                          "vcb.com.vn"});
-    CHECK(lookalikes == std::vector<std::string>{"bldv-xacthuc.top", "bidv-xacthuc.top", "kenhl4.vn", "kenhia.vn"});
+    collect_sms_domains(std::vector<std::string>{"https://b1dv-xacthuc.top/login", "http://kenh14.vn/a", "https://vcb.com.vn", "https://tp8.vn"},
+                        out, nullptr, &lookalikes);
+    // sms.domains: as written and the usual skeleton, so a list (or `except`) on the written
+    // domain keeps matching it.
+    CHECK(out == std::vector<std::string>{"b1dv-xacthuc.top", "bldv-xacthuc.top", "kenh14.vn", "kenhl4.vn", "vcb.com.vn", "tp8.vn"});
+    CHECK(lookalikes == std::vector<std::string>{"bldv-xacthuc.top", "bidv-xacthuc.top", "kenhl4.vn", "kenhla.vn", "kenhia.vn"});
 }

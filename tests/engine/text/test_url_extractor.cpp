@@ -57,6 +57,12 @@ TEST_CASE("extract_urls: a dot percent-encoded in a scheme URL's host is a dot, 
     CHECK(urls("https://evil.top/a%2Eb") == list{"https://evil.top/a%2Eb"});
     CHECK(urls("evil%2Etop/login") == list{});
     CHECK(urls("http://nodot%2") == list{});
+    // Letters and digits percent-encoded in the host read as themselves; other escapes stay.
+    CHECK(urls("https://vietc%6Fmbank%2Ecom%2Evn%2Eevil%2Etop/x") == list{"https://vietcombank.com.vn.evil.top/x"});
+    CHECK(urls("https://%76cb.evil.top") == list{"https://vcb.evil.top"});
+    CHECK(urls("https://a%2E") == list{});
+    CHECK(urls("https://%2E%2E") == list{});
+    CHECK(urls("https://evil%20x.top") == list{"https://evil%20x.top"});  // as written, as before
 }
 
 TEST_CASE("extract_urls: www forms keep what was written") {
