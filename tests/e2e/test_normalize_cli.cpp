@@ -36,3 +36,13 @@ TEST_CASE("the command line takes --config and --set before the command as well 
     CHECK(later_wins.exit_code == 0);
     CHECK(later_wins.output == after.output);
 }
+
+TEST_CASE("every command that cannot load its config says why on stderr, the benchmarks too") {
+    for (const std::string command : {"normalize 0912345678", "bench engine --records 10", "bench subscribers --rows 10", "decide"}) {
+        INFO(command);
+        // stderr to stdout: the message must name the file that could not be read.
+        const auto r = run_cli_status(command + " --config /nonexistent/ringfence.yaml 2>&1 </dev/null");
+        CHECK(r.exit_code != 0);
+        CHECK(r.output.find("/nonexistent/ringfence.yaml") != std::string::npos);
+    }
+}

@@ -113,8 +113,10 @@ int bench_engine(std::vector<std::string> args) {
         }
     }
     auto cfg = app::load_daemon_config(copts.config_file.empty() ? default_config_file() : copts.config_file, copts.overrides);
+    for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!cfg.value) return 1;
     auto plan = model::numbering_plan::load(cfg.value->numbering);
+    for (const auto& d : plan.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!plan.value) return 1;
 
     const fs::path dir = fs::temp_directory_path() / fmt::format("ringfence-bench-engine-{}", ::getpid());

@@ -93,6 +93,7 @@ int bench_subscribers(std::vector<std::string> args) {
     for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!cfg.value) return 1;
     auto plan = model::numbering_plan::load(cfg.value->numbering);
+    for (const auto& d : plan.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!plan.value) return 1;
 
     const fs::path dir = dir_arg.empty() ? fs::temp_directory_path() / fmt::format("ringfence-bench-subscribers-{}", ::getpid()) : fs::path(dir_arg);
