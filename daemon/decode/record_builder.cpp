@@ -90,9 +90,9 @@ bool record_builder::origin_ip(std::string_view ip) {
     return true;
 }
 
-bool record_builder::call_ms(std::string_view name, std::int64_t ms) {
+bool record_builder::call_ms(std::string_view name, std::int64_t ms, std::optional<std::int64_t>& out) {
     if (ms < 0) return fail(parse_error::bad_value, fmt::format("field '{}': must not be negative, got {}", name, ms));
-    (name == "call.ring_ms" ? rec_.call.ring_ms : rec_.call.talk_ms) = ms;
+    out = ms;
     return true;
 }
 

@@ -37,8 +37,8 @@ class record_builder {
     // A telephone number field ("caller", "callee", ...) through the numbering plan.
     bool number(std::string_view field, std::string_view raw, model::number_info& out);
     bool origin_ip(std::string_view ip);
-    // call.ring_ms or call.talk_ms (name says which): never negative.
-    bool call_ms(std::string_view name, std::int64_t ms);
+    // call.ring_ms or call.talk_ms (name, for the message) into out: never negative.
+    bool call_ms(std::string_view name, std::int64_t ms, std::optional<std::int64_t>& out);
     void sms_sender(std::string_view text);
     // sms.sender_alphanumeric: the SMSC's address type said brandname (SMPP TON 5).
     void sender_alphanumeric(bool flag) { sender_alphanumeric_ = flag; }

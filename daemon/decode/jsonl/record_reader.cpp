@@ -278,7 +278,7 @@ bool record_reader::read_call(value& v) {
         std::int64_t ms = 0;
         const got ms_got = values_.read_integer(field, name, ms);
         if (ms_got != got::value) return ms_got == got::absent;
-        return build_.call_ms(name, ms);
+        return build_.call_ms(name, ms, index == c_ring_ms ? rec_.call.ring_ms : rec_.call.talk_ms);
     });
 }
 

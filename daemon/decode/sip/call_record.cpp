@@ -52,8 +52,8 @@ parse_status build_call_record(const call_event& e, const model::numbering_plan&
 
     if (e.ring_ms || e.talk_ms || !e.cause.empty()) {
         out.call.present = true;
-        if (e.ring_ms && !build.call_ms("call.ring_ms", *e.ring_ms)) return fail();
-        if (e.talk_ms && !build.call_ms("call.talk_ms", *e.talk_ms)) return fail();
+        if (e.ring_ms && !build.call_ms("call.ring_ms", *e.ring_ms, out.call.ring_ms)) return fail();
+        if (e.talk_ms && !build.call_ms("call.talk_ms", *e.talk_ms, out.call.talk_ms)) return fail();
         out.call.cause.assign(text(e.cause));
     }
     if (sms) {

@@ -114,7 +114,8 @@ class url_scanner {
     bool percent_dot(std::size_t j) const { return percent_char(j) == '.'; }
     // A label character at j, written or percent-encoded.
     bool label_starts(std::size_t j) const {
-        return label_char_end(j) != j || (percent_char(j) != 0 && percent_char(j) != '.');
+        const char encoded = percent_char(j);
+        return label_char_end(j) != j || (encoded != 0 && encoded != '.');
     }
 
     // The end of the label character at j (ASCII alphanumeric, '-', or a non-ASCII letter),
@@ -380,13 +381,12 @@ class url_scanner {
         }
         std::size_t j = host;
         while (j < host_end) {
-            const std::size_t d = t_[j] == '.' ? 0 : percent_dot(j) ? 3 : dot_form(j);
-            if (d != 0) {
-                url.push_back('.');
-                j += d;
-            } else if (const char decoded = percent_char(j); decoded != 0) {
+            if (const char decoded = percent_char(j); decoded != 0) {  // '.' too
                 url.push_back(decoded);
                 j += 3;
+            } else if (const std::size_t d = t_[j] == '.' ? 0 : dot_form(j); d != 0) {
+                url.push_back('.');
+                j += d;
             } else {
                 url.push_back(t_[j++]);
             }
