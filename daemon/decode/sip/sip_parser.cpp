@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/find_any.hpp"
+#include "common/find_byte.hpp"
 
 namespace ringfence::decode::sip {
 
@@ -65,7 +66,7 @@ struct line {
 };
 
 line next_line(std::string_view s, std::size_t pos) noexcept {
-    const std::size_t nl = s.find('\n', pos);
+    const std::size_t nl = common::find_byte(s, '\n', pos);
     if (nl == std::string_view::npos) return {s.substr(pos), s.size(), false};
     std::size_t end = nl;
     if (end > pos && s[end - 1] == '\r') --end;
@@ -73,7 +74,7 @@ line next_line(std::string_view s, std::size_t pos) noexcept {
 }
 
 bool parse_request_line(std::string_view text, sip_message& out) noexcept {
-    const std::size_t sp1 = text.find(' ');
+    const std::size_t sp1 = common::find_byte(text, ' ');
     const std::size_t sp2 = text.rfind(' ');
     if (sp1 == 0 || sp1 == std::string_view::npos || sp2 == sp1) return false;
     if (!iequals(text.substr(sp2 + 1), "SIP/2.0")) return false;
@@ -82,7 +83,7 @@ bool parse_request_line(std::string_view text, sip_message& out) noexcept {
         if (!is_method_char(c)) return false;
     }
     const std::string_view uri = trim(text.substr(sp1 + 1, sp2 - sp1 - 1));
-    if (uri.empty() || uri.find(' ') != std::string_view::npos) return false;
+    if (uri.empty() || common::find_byte(uri, ' ') != std::string_view::npos) return false;
     out.is_request = true;
     out.method = method;
     out.request_uri = uri;
@@ -106,7 +107,7 @@ bool parse_status_line(std::string_view text, sip_message& out) noexcept {
 
 // A request line with junk glued before its method: "DBREGISTER sip:... SIP/2.0".
 bool parse_request_line_after_junk(std::string_view text, sip_message& out) noexcept {
-    const std::size_t sp1 = text.find(' ');
+    const std::size_t sp1 = common::find_byte(text, ' ');
     if (sp1 == std::string_view::npos) return false;
     const std::string_view token = text.substr(0, sp1);
     for (std::string_view method : known_methods) {
@@ -151,7 +152,7 @@ void take_cseq(std::string_view value, sip_message& out) noexcept {
 }
 
 void take_via(std::string_view value, sip_message& out) noexcept {
-    if (out.via_first.empty()) out.via_first = trim(value.substr(0, value.find(',')));
+    if (out.via_first.empty()) out.via_first = trim(value.substr(0, common::find_byte(value, ',')));
     const std::size_t last_comma = value.rfind(',');
     out.via_last =
         trim(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
@@ -269,7 +270,7 @@ std::string_view* slot_for(header h, raw_headers& raw, sip_message& out) noexcep
 
 // A Remote-Party-ID that names the called party (";party=called"), not the caller.
 bool names_called_party(std::string_view rpid) noexcept {
-    for (std::size_t at = rpid.find(';'); at != std::string_view::npos; at = rpid.find(';', at + 1)) {
+    for (std::size_t at = common::find_byte(rpid, ';'); at != std::string_view::npos; at = common::find_byte(rpid, ';', at + 1)) {
         std::string_view param = trim(rpid.substr(at + 1));
         param = param.substr(0, common::find_any(param, ";,"));
         if (istarts_with(param, "party=")) return istarts_with(trim(param.substr(6)), "called");
@@ -316,14 +317,14 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
         return;
     } else
         return;
-    const std::size_t at = rest.find('@');
+    const std::size_t at = common::find_byte(rest, '@');
     if (at != std::string_view::npos) {
         const std::string_view userinfo = rest.substr(0, at);
-        user = userinfo.substr(0, userinfo.find(':'));
+        user = userinfo.substr(0, common::find_byte(userinfo, ':'));
         // A telephone-subscriber user carries its parameters after ';' (RFC 3261 19.1.6,
         // number portability RFC 4694: "+84912345678;npdi;rn=+84900000000"): the number is
         // what comes before them.
-        user = user.substr(0, user.find(';'));
+        user = user.substr(0, common::find_byte(user, ';'));
         rest = rest.substr(at + 1);
     }
     host = rest.substr(0, common::find_any(rest, ";?>"));
@@ -359,23 +360,23 @@ name_addr parse_name_addr(std::string_view value) noexcept {
         search_from = i < value.size() ? i + 1 : value.size();
     }
     std::string_view params;
-    const std::size_t lt = value.find('<', search_from);
+    const std::size_t lt = common::find_byte(value, '<', search_from);
     if (lt != std::string_view::npos) {
         if (r.display.empty()) r.display = trim(value.substr(0, lt));
-        std::size_t gt = value.find('>', lt);
+        std::size_t gt = common::find_byte(value, '>', lt);
         if (gt == std::string_view::npos) gt = value.size();
         r.uri = trim(value.substr(lt + 1, gt - lt - 1));
         params = gt < value.size() ? value.substr(gt + 1) : std::string_view{};
     } else {
         // addr-spec: parameters after the URI belong to the header, not the URI
-        const std::size_t semi = value.find(';', search_from);
+        const std::size_t semi = common::find_byte(value, ';', search_from);
         r.uri =
             trim(value.substr(search_from, semi == std::string_view::npos ? std::string_view::npos
                                                                           : semi - search_from));
         params = semi == std::string_view::npos ? std::string_view{} : value.substr(semi);
     }
-    for (std::size_t pos = params.find(';'); pos != std::string_view::npos;
-         pos = params.find(';', pos + 1)) {
+    for (std::size_t pos = common::find_byte(params, ';'); pos != std::string_view::npos;
+         pos = common::find_byte(params, ';', pos + 1)) {
         std::string_view param = trim(params.substr(pos + 1));
         param = param.substr(0, common::find_any(param, ";,"));
         if (istarts_with(param, "tag=")) {
@@ -435,7 +436,7 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
             if (last_value != nullptr) *last_value = extend(*last_value, l.text);
             continue;
         }
-        const std::size_t colon = l.text.find(':');
+        const std::size_t colon = common::find_byte(l.text, ':');
         if (colon == std::string_view::npos) return {parse_result::malformed, 0};
         const std::string_view name = trim(l.text.substr(0, colon));
         if (name.empty() || common::find_any(name, " \t") != std::string_view::npos)
@@ -494,7 +495,7 @@ std::size_t find_header_end(std::string_view bytes, std::size_t& line_start,
                             std::size_t& scanned) noexcept {
     std::size_t from = std::max(scanned, line_start);
     while (true) {
-        const std::size_t nl = bytes.find('\n', from);
+        const std::size_t nl = common::find_byte(bytes, '\n', from);
         if (nl == std::string_view::npos) {
             scanned = bytes.size();
             return std::string_view::npos;
