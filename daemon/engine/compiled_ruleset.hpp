@@ -79,6 +79,9 @@ struct aggregate_def {
     // definition only reads: the state is fed by the definition without `for` (same spec_id).
     bool has_for = false;
     field_ref for_field;
+    // `unless blocked` (count, sum): the record is added after its decision, and only when it
+    // was not blocked; while it is decided, rules read the state plus the record itself.
+    bool unless_blocked = false;
     std::string text;         // as a rule author reads it, for evidence
     std::string fingerprint;  // canonical definition
     // A member of a shared list (compiled_ruleset::shared_lists): spec_id is the list's, and

@@ -758,6 +758,12 @@ private:
             case condition::aggregate::function::sum: d.fn = state::window_function::sum; break;
             case condition::aggregate::function::outgoing_share: d.fn = state::window_function::outgoing_share; break;
         }
+        if (a.unless_blocked && d.fn != state::window_function::count && d.fn != state::window_function::sum) {
+            error(a.unless_where.offset, "RULES_BAD_AGGREGATE",
+                  fmt::format("'unless blocked' keeps the records let through for a cap: it applies to count and sum, not {}", to_string(a.fn)));
+            return no_node;
+        }
+        d.unless_blocked = a.unless_blocked;
         const auto kind = model::parse_event_kind(a.event_kind);
         if (!kind) {
             error(a.event_where.offset, "RULES_UNKNOWN_EVENT",
@@ -831,6 +837,7 @@ private:
         d.text = aggregate_text(a, d, where_source(a), source_of(a.window_where));
         const std::string by_text = a.by_except.empty() ? a.by_field : a.by_field + " except " + a.by_except;
         d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, by_text, d.window_ms);
+        if (d.unless_blocked) d.fingerprint += "|unless blocked";  // other events kept: other state
         std::optional<field_ref> read_at;
         if (!a.for_field.empty()) {
             read_at = find_field(a.for_field);
@@ -902,6 +909,7 @@ private:
         if (!a.by_except.empty()) s += " except " + a.by_except;
         s += " within " + (window != "…" ? window : format_duration(d.window_ms));  // as written: 24h stays 24h
         if (d.has_for) s += " for " + d.for_field.name();
+        if (d.unless_blocked) s += " unless blocked";
         s += ")";
         return s;
     }
@@ -1114,7 +1122,9 @@ private:
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a) {
             const aggregate_def& d = out_->aggregates[a];
             const bool countable = d.fn == state::window_function::count || d.fn == state::window_function::ratio;
-            if (!live_aggregates_.count(a) || readers_.count(a) || !countable || !d.has_by || d.keyed_by_set || d.has_of) continue;
+            // `unless blocked` adds after the decision, not with the record's other adds.
+            if (!live_aggregates_.count(a) || readers_.count(a) || !countable || !d.has_by || d.keyed_by_set || d.has_of || d.unless_blocked)
+                continue;
             groups[fmt::format("shared|{}|{}|{}", static_cast<int>(d.kind), d.by.name(), d.window_ms)].push_back(a);
         }
         struct place {

@@ -125,6 +125,11 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
         }
         using fn = state::window_function;
         if (!o.matched && d.fn != fn::ratio) continue;
+        if (d.unless_blocked) {  // added after the decision, if the record is let through
+            for (const std::string_view key : set_keys)
+                ctx.deferred_adds.push_back({d.spec_id, key, o, d.fn == fn::sum ? o.amount : 1.0});
+            continue;
+        }
         o.outgoing = true;
         const std::size_t values = set_values.empty() ? 1 : set_values.size();
         for (const std::string_view key : set_keys) {
@@ -173,6 +178,23 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
         else
             ctx.set_aggregate_value(a, batch.adds[i].value);
     }
+}
+
+// The `unless blocked` adds of a record its decision let through (allow or warn, after
+// the emergency and protected-number overrides): a cap counts what reached the subscriber.
+void apply_deferred_adds(eval_context& ctx, const decision& d, state::window_store& windows) {
+    if (ctx.deferred_adds.empty() || d.final_action == action::block) return;
+    thread_local std::vector<state::batched_add> adds;
+    adds.clear();
+    for (const eval_context::deferred_add& a : ctx.deferred_adds) {
+        state::batched_add b;
+        b.spec_id = a.spec_id;
+        b.key = a.key;
+        b.o = a.o;
+        b.want_value = false;
+        adds.push_back(b);
+    }
+    windows.add_batch(adds);
 }
 
 // Starts loading the list entries the rules of this kind will look up (intelligence lists
@@ -494,6 +516,7 @@ void rule_engine::decide(const model::record& rec, decision& out) {
         m.evidence_json = "{}";
         out.rules.push_back(std::move(m));
         out.final_action = action::allow;
+        apply_deferred_adds(ctx, out, *windows_);
         return;
     }
     if (out.final_action == action::block && protected_now) {
@@ -510,6 +533,7 @@ void rule_engine::decide(const model::record& rec, decision& out) {
             out.final_action = action::allow;
         }
     }
+    apply_deferred_adds(ctx, out, *windows_);
 }
 
 }  // namespace ringfence::engine

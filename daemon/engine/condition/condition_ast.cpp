@@ -32,6 +32,8 @@ std::shared_ptr<aggregate> clone(const aggregate& a) {
     out->by_except = a.by_except;
     out->by_except_where = a.by_except_where;
     out->window_ms = a.window_ms;
+    out->unless_blocked = a.unless_blocked;
+    out->unless_where = a.unless_where;
     out->where_span = a.where_span;
     return out;
 }

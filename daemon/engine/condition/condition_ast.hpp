@@ -59,6 +59,11 @@ struct aggregate {
     // caller.e164) is how many SMS the caller of this record received.
     std::string for_field;
     span for_where;
+    // "unless blocked" (count and sum): the state keeps only the records the engine did not
+    // block, so a cap counts what reached the subscriber; the record being decided is counted
+    // as if it were let through.
+    bool unless_blocked = false;
+    span unless_where;
     span where_span;           // the whole aggregate
 };
 

@@ -558,6 +558,15 @@ class parser {
         agg->window_ms = window.millis;
         agg->window_where = span_of(window);
         if (at(token_kind::kw_for) && !name_after("for", "a field name", agg->for_field, agg->for_where)) return nullptr;
+        // `unless blocked`: two plain identifiers here, not reserved words elsewhere.
+        if (at(token_kind::identifier) && current().text == "unless") {
+            const token& unless = advance();
+            if (!at(token_kind::identifier) || current().text != "blocked")
+                return fail(current(), "expected 'blocked' after 'unless' but found " + describe(current()));
+            advance();
+            agg->unless_blocked = true;
+            agg->unless_where = span_from(unless.offset);
+        }
         if (!expect_close(open)) return nullptr;
         --open_parens_;
         agg->where_span = span_from(name.offset);

@@ -23,7 +23,8 @@
 //   operand     = aggregate | literal ;
 //   literal     = IDENT | STRING | [ "-" ] NUMBER | DURATION | TIME ;   (* "-" directly before *)
 //   aggregate   = agg_fn "(" [ IDENT "of" ] IDENT [ "where" or_expr ] [ "by" IDENT [ "except" IDENT ] ]
-//                 "within" DURATION [ "for" IDENT ] ")" ;
+//                 "within" DURATION [ "for" IDENT ] [ "unless" "blocked" ] ")" ;
+//                 (* "unless blocked": identifiers spelled so, in this place only *)
 //   agg_fn      = "count" | "distinct" | "ratio" | "sum" | "outgoing_share" ;
 //                 (* IDENTs spelled so, followed by "("; otherwise plain identifiers *)
 //

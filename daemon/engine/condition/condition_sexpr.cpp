@@ -95,6 +95,7 @@ void append(std::string& out, const aggregate& a) {
         out.append(" for ");
         out.append(a.for_field);
     }
+    if (a.unless_blocked) out.append(" unless blocked");
     out.push_back(')');
 }
 

@@ -154,6 +154,13 @@ TEST_CASE("aggregates") {
         // Kept by one key, read at another.
         {"count(sms.deliver by callee.e164 within 24h for caller.e164) = 0",
          "(cmp = (agg count sms.deliver by callee.e164 within 86400000 for caller.e164) 0)"},
+        // Only the records let through are kept (a cap).
+        {"count(sms.submit by callee.e164 within 24h unless blocked) > 3",
+         "(cmp > (agg count sms.submit by callee.e164 within 86400000 unless blocked) 3)"},
+        {"sum(call.talk_ms of call.end by caller.e164 within 1h for callee.e164 unless blocked) > 9",
+         "(cmp > (agg sum call.talk_ms of call.end by caller.e164 within 3600000 for callee.e164 unless blocked) 9)"},
+        // Outside an aggregate's tail, unless and blocked are plain names.
+        {"unless = blocked", "(cmp = unless blocked)"},
         // No key, and a filter with parentheses, not and a list.
         {"count(sms.submit within 500ms) > 1", "(cmp > (agg count sms.submit within 500) 1)"},
         {"count(call.end where (call.talk_ms = 0 or call.ring_ms < 3s) and not caller.is_home "
@@ -254,6 +261,12 @@ TEST_CASE("errors in aggregates") {
          "error@25: 'within' needs a duration such as 10m, found end of condition"},
         {"count(call.attempt within 0s) > 1",
          "error@26: 'within' needs a duration greater than zero, found '0s'"},
+        {"count(call.attempt within 1h unless) > 1",
+         "error@35: expected 'blocked' after 'unless' but found ')'"},
+        {"count(call.attempt within 1h unless allowed) > 1",
+         "error@36: expected 'blocked' after 'unless' but found 'allowed'"},
+        {"count(call.attempt within 1h blocked) > 1",
+         "error@29: expected ')' to close '(' opened at column 6 but found 'blocked'"},
         {"count(callee.e164 of call.attempt by caller.e164 within 1h) > 3",
          "error@18: 'count' takes no field ('... of'); only distinct and sum do"},
         {"ratio(a of call.end within 1h) > 0.5",

@@ -1,0 +1,211 @@
+// `unless blocked` aggregates: the state keeps only the records the engine let through, the
+// record being decided counts itself, and whatever unblocks a record (an allow rule, a
+// shadow rule, the emergency override) lets it count. Records built in code, packs inline.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/rule_engine.hpp"
+
+using namespace ringfence;
+using engine::action;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'795'000'000'000;
+constexpr std::int64_t minute = 60'000;
+
+model::record sms(const std::string& id, std::int64_t t_ms, const std::string& callee, const std::string& text) {
+    model::record r;
+    r.id = id;
+    r.kind = model::event_kind::sms_submit;
+    r.time_ms = t_ms;
+    r.caller = {true, "+84987000001", "+84987000001", "VN", model::number_type::mobile, true};
+    r.callee = {true, callee, callee, "VN", model::number_type::mobile, true};
+    r.sms.present = true;
+    r.sms.sender = "SHOP";
+    r.sms.text = text;
+    return r;
+}
+
+std::unique_ptr<engine::rule_engine> load(const std::string& yaml, std::vector<common::diagnostic>* diags = nullptr) {
+    engine::rule_engine_settings s;
+    s.time_zone = "UTC";
+    s.windows.memory_cap_bytes = 64 << 20;
+    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", yaml}});
+    if (diags) *diags = e.diagnostics;
+    return e.value ? std::move(*e.value) : nullptr;
+}
+
+std::string texts(const std::vector<common::diagnostic>& d) {
+    std::string out;
+    for (const auto& x : d) out += x.to_text() + "\n";
+    return out;
+}
+
+const char* cap_pack = R"(
+- rule: cap
+  events: [sms.submit]
+  condition: count(sms.submit where sms.text startswith "[QC]" by callee.e164 within 1h unless blocked) > 2
+  action: block
+  priority: error
+- rule: banned_word
+  events: [sms.submit]
+  condition: sms.text contains "casino"
+  action: block
+  priority: error
+)";
+
+}  // namespace
+
+TEST_CASE("unless blocked: a blocked record is not kept, the record decided counts itself") {
+    auto e = load(cap_pack);
+    REQUIRE(e);
+    engine::decision d;
+    const std::string to = "+84912000001";
+    e->decide(sms("a1", t0, to, "[QC] one"), d);
+    CHECK(d.final_action == action::allow);
+    // Blocked for another rule: not kept, so it does not use up the cap.
+    e->decide(sms("a2", t0 + minute, to, "[QC] casino"), d);
+    CHECK(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "banned_word");
+    e->decide(sms("a3", t0 + 2 * minute, to, "[QC] two"), d);
+    CHECK(d.final_action == action::allow);
+    // The third let through would be one too many: it sees 3 (the two kept and itself).
+    e->decide(sms("a4", t0 + 3 * minute, to, "[QC] three"), d);
+    CHECK(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "cap");
+    CHECK(d.rules[0].evidence_json.find(R"("value":3)") != std::string::npos);
+    // Blocked by the cap itself: not kept either, so the next one still sees 3, not 4.
+    e->decide(sms("a5", t0 + 4 * minute, to, "[QC] four"), d);
+    CHECK(d.final_action == action::block);
+    CHECK(d.rules[0].evidence_json.find(R"("value":3)") != std::string::npos);
+    // Once a1 is out of the hour, one more goes through.
+    e->decide(sms("a6", t0 + 60 * minute + 1, to, "[QC] five"), d);
+    CHECK(d.final_action == action::allow);
+    // A record the filter does not take is neither counted nor kept.
+    e->decide(sms("other", t0 + 61 * minute, to, "hello"), d);
+    CHECK(d.final_action == action::allow);
+    e->decide(sms("a7", t0 + 61 * minute + 30'000, to, "[QC] six"), d);
+    CHECK(d.final_action == action::block);  // a3, a6 and itself
+}
+
+TEST_CASE("unless blocked: a record an allow rule or a shadow rule leaves through is kept") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(std::string(cap_pack) + R"(
+- rule: vip
+  events: [sms.submit]
+  condition: sms.text contains "vip"
+  action: allow
+  priority: informational
+- rule: trial
+  events: [sms.submit]
+  mode: shadow
+  condition: sms.text contains "trial"
+  action: block
+  priority: informational
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    const std::string to = "+84912000002";
+    e->decide(sms("v1", t0, to, "[QC] casino vip"), d);  // banned word, but allow wins: kept
+    CHECK(d.final_action == action::allow);
+    e->decide(sms("s1", t0 + 1, to, "[QC] trial"), d);  // a shadow block changes nothing: kept
+    CHECK(d.final_action == action::allow);
+    e->decide(sms("x", t0 + 2, to, "[QC] third"), d);
+    CHECK(d.final_action == action::block);
+}
+
+TEST_CASE("unless blocked: an emergency callee is never blocked, so its record is kept") {
+    auto e = load(R"(
+- rule: calls_cap
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h unless blocked) > 1
+  action: block
+  priority: error
+)");
+    REQUIRE(e);
+    engine::decision d;
+    model::record r;
+    r.kind = model::event_kind::call_attempt;
+    r.caller = {true, "+84987000009", "+84987000009", "VN", model::number_type::mobile, true};
+    r.callee = {true, "+84912000003", "+84912000003", "VN", model::number_type::mobile, true};
+    r.time_ms = t0;
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+    r.callee = {true, "113", "", "", model::number_type::unknown, false};
+    r.time_ms = t0 + 1;
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);  // the cap fired, the emergency override let it through
+    r.callee = {true, "+84912000003", "+84912000003", "VN", model::number_type::mobile, true};
+    r.time_ms = t0 + 2;
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+    REQUIRE_FALSE(d.rules.empty());
+    CHECK(d.rules[0].evidence_json.find(R"("value":3)") != std::string::npos);
+}
+
+TEST_CASE("unless blocked: sum adds the record's amount, 'for' reads see the record, other state is apart") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: talk_cap
+  events: [call.end]
+  condition: sum(call.talk_ms of call.end by caller.e164 within 1h unless blocked) > 5000
+  action: block
+  priority: error
+- rule: every_end
+  events: [call.end]
+  condition: count(call.end by caller.e164 within 1h) > 100
+  action: warn
+  priority: informational
+- rule: read_elsewhere
+  events: [call.attempt]
+  condition: sum(call.talk_ms of call.end by caller.e164 within 1h for callee.e164 unless blocked) >= 3000
+  action: warn
+  priority: informational
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    model::record r;
+    r.kind = model::event_kind::call_end;
+    r.caller = {true, "+84987000010", "+84987000010", "VN", model::number_type::mobile, true};
+    r.callee = {true, "+84912000004", "+84912000004", "VN", model::number_type::mobile, true};
+    r.call.present = true;
+    r.call.talk_ms = 3000;
+    r.time_ms = t0;
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);  // 3000
+    r.time_ms = t0 + 1;
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);  // 6000 with itself: not kept
+    r.call.talk_ms = 2000;
+    r.time_ms = t0 + 2;
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);  // 3000 kept + 2000 = 5000: kept
+    // Read at another key: the caller's kept sum is 5000.
+    model::record a = r;
+    a.kind = model::event_kind::call_attempt;
+    a.call = {};
+    a.caller = r.callee;
+    a.callee = r.caller;
+    a.time_ms = t0 + 3;
+    e->decide(a, d);
+    CHECK(d.final_action == action::warn);
+}
+
+TEST_CASE("unless blocked: load errors for distinct, ratio and outgoing_share") {
+    for (const char* agg : {"distinct(callee.e164 of call.attempt by caller.e164 within 1h unless blocked) > 3",
+                            "ratio(call.attempt where caller.is_home by caller.e164 within 1h unless blocked) > 0.5",
+                            "outgoing_share(call.attempt by caller.e164 within 1h unless blocked) > 0.5"}) {
+        CAPTURE(agg);
+        std::vector<common::diagnostic> diags;
+        CHECK_FALSE(load(std::string("- rule: r\n  events: [call.attempt]\n  condition: ") + agg + "\n  action: block\n  priority: error\n", &diags));
+        const std::string t = texts(diags);
+        CHECK(t.find("RULES_BAD_AGGREGATE") != std::string::npos);
+        CHECK(t.find("'unless blocked' keeps the records let through for a cap: it applies to count and sum") != std::string::npos);
+        CHECK(t.find("pack.yaml:3:") != std::string::npos);
+    }
+}
