@@ -247,10 +247,46 @@ void fold_text_mapped(std::string_view utf8, std::string& out,
     fold<true>(utf8, out, &offsets);
 }
 
+namespace {
+
+// The letter a digit stands for in a word written with digits for letters ("kh0a", "t4i").
+char letter_for_digit(char c) noexcept {
+    switch (c) {
+        case '0': return 'o';
+        case '1': return 'i';  // Vietnamese lure words hold i far more often than l
+        case '3': return 'e';
+        case '4': return 'a';
+        case '5': return 's';
+        case '7': return 't';
+        default: return c;
+    }
+}
+
+}  // namespace
+
 void compact_folded(std::string_view folded, std::string& out) {
     out.clear();
-    for (const char c : folded)
-        if (c != ' ') out.push_back(c);
+    std::size_t i = 0;
+    while (i < folded.size()) {
+        if (folded[i] == ' ') {
+            ++i;
+            continue;
+        }
+        std::size_t end = i;
+        bool letter = false, digit = false;
+        for (; end < folded.size() && folded[end] != ' '; ++end) {
+            letter |= folded[end] >= 'a' && folded[end] <= 'z';
+            digit |= folded[end] >= '0' && folded[end] <= '9';
+        }
+        // A word that mixes letters and digits reads its digits as the letters they stand
+        // for; a number on its own ("50", "0912345678") stays a number.
+        if (letter && digit) {
+            for (; i < end; ++i) out.push_back(letter_for_digit(folded[i]));
+        } else {
+            out.append(folded.substr(i, end - i));
+        }
+        i = end;
+    }
 }
 
 void compact_text(std::string_view utf8, std::string& out) {

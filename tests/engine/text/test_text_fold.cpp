@@ -151,3 +151,19 @@ TEST_CASE("compact_text: folded text with its spaces left out") {
     ringfence::engine::text::compact_folded("ma otp", out);
     CHECK(out == "maotp");
 }
+
+TEST_CASE("compact_text: digits written for letters inside words are read as the letters") {
+    std::string out;
+    ringfence::engine::text::compact_text("T4i kh0ản c4 b4n bị kh0á", out);
+    CHECK(out == "taikhoancabanbikhoa");
+    ringfence::engine::text::compact_text("x4c thu7c 5inh tr4c 3", out);  // 3 alone is a number
+    CHECK(out == "xacthutcsinhtrac3");
+    // Numbers on their own stay numbers; digits with no letter reading stay digits.
+    ringfence::engine::text::compact_text("Nap 50.000d, ma OTP 123456, goi 0912345678, 4G, a2b", out);
+    CHECK(out == "nap50ooodmaotp123456goi0912345678aga2b");
+    // Split by a separator, each part is a word of its own: "kh0.an" reads kho + an.
+    ringfence::engine::text::compact_text("kh0.an", out);
+    CHECK(out == "khoan");
+    ringfence::engine::text::compact_text("k h 0 a n", out);  // a lone digit stays: not read
+    CHECK(out == "kh0an");
+}
