@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/regex_matcher.hpp"
+
 namespace ringfence::engine {
 
 namespace {
@@ -210,7 +212,9 @@ std::string describe(const compiled_ruleset& rs, std::uint32_t idx) {
         }
         case node::op::in_list: return fmt::format("{} in list {}", operand_text(rs, n.lhs), rs.lists[n.list]->name());
         case node::op::text_test: return fmt::format("{} {} \"{}\"", operand_text(rs, n.lhs), text_op_name(n.top), n.rhs.text);
-        case node::op::matches: return fmt::format("{} matches \"{}\"", operand_text(rs, n.lhs), rs.regexes[n.regex] ? "…" : "");
+        // The pattern itself: a filter whose pattern changed is another definition (its
+        // window state is not kept across a reload).
+        case node::op::matches: return fmt::format("{} matches \"{}\"", operand_text(rs, n.lhs), rs.regexes[n.regex] ? rs.regexes[n.regex]->pattern() : "");
         case node::op::exists: return operand_text(rs, n.lhs) + " exists";
         case node::op::bool_field: return operand_text(rs, n.lhs);
         case node::op::time_between: return fmt::format("time.between({:02}:{:02}, {:02}:{:02})", n.from_minutes / 60, n.from_minutes % 60,

@@ -397,6 +397,35 @@ TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and kee
     CHECK(d.final_action == action::block);
 }
 
+TEST_CASE("reload: an aggregate whose filter's pattern changed is another definition and starts empty") {
+    reloadable_pack pack("reload-pattern");
+    auto pack_with = [](const std::string& pattern) {
+        return "- rule: burst\n  events: [sms.submit]\n  condition: count(sms.submit where sms.text matches \"" + pattern +
+               "\" by callee.e164 within 1h) >= 3\n  action: block\n  priority: critical\n";
+    };
+    auto text_sms = [](const std::string& id, std::int64_t t, const std::string& text) {
+        model::record r = call(id, t, "+84987000001", true, "+84912000009");
+        r.kind = model::event_kind::sms_submit;
+        r.sms.present = true;
+        r.sms.text = text;
+        return r;
+    };
+    pack.write(pack_with("^AAA"));
+    const auto loaded = pack.load();
+    auto& e = *loaded;
+    engine::decision d;
+    e.decide(text_sms("1", t0, "AAA one"), d);
+    e.decide(text_sms("2", t0 + 1, "AAA two"), d);
+    pack.write(pack_with("^ZZZ"));
+    REQUIRE(e.reload().swapped);
+    // The two AAA messages do not pass the new filter: they are not counted under it.
+    e.decide(text_sms("3", t0 + 2, "ZZZ three"), d);
+    CHECK(d.final_action == action::allow);
+    e.decide(text_sms("4", t0 + 3, "ZZZ four"), d);
+    e.decide(text_sms("5", t0 + 4, "ZZZ five"), d);
+    CHECK(d.final_action == action::block);
+}
+
 TEST_CASE("Vietnamese text folding, URL domains and time of day reach the conditions") {
     auto e = load(R"(
 - rule: transfer_words
