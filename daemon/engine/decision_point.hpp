@@ -13,6 +13,14 @@ public:
     virtual ~decision_point() = default;
     // Fills out (which the caller reuses between records) for rec.
     virtual void decide(const model::record& rec, decision& out) = 0;
+    // The record this thread decided last (decide, just before) had another outcome than its
+    // decision: effective is what happened to it. The daemon answered a fail action instead
+    // (decision-log queue full), or a passive source's block stopped nothing (allow).
+    // Aggregates that count only the records let through (`unless blocked`) follow it.
+    virtual void settle_last(action decided, action effective) {
+        (void)decided;
+        (void)effective;
+    }
     // True when rec must never be blocked (a call to an emergency number), whatever else
     // would block it: the daemon asks before it blocks on its own (a fail action).
     virtual bool never_block(const model::record& rec) const {

@@ -75,14 +75,7 @@ void eval_context::begin(const model::record& rec) {
     first_contact = true;
     concurrent_calls = 0;
     evidence.clear();
-    deferred_adds.clear();
-}
-
-double eval_context::deferred_increment(std::uint32_t spec_id, std::string_view key) const {
-    double sum = 0;
-    for (const deferred_add& a : deferred_adds)
-        if (a.spec_id == spec_id && a.key == key) sum += a.increment;
-    return sum;
+    unless_blocked_adds.clear();
 }
 
 void eval_context::derive_text() {
@@ -464,7 +457,7 @@ const std::vector<std::pair<std::string_view, double>>& eval_context::aggregate_
     // Read `for` a set: its elements as they are; `by` a set: as the state was fed.
     set_keys(d.has_for ? d.for_field : d.by, keys_scratch_, d.has_for ? operand::no_except : d.by_except);
     for (const std::string_view key : keys_scratch_)
-        elements.emplace_back(key, windows_.value(d.spec_id, key, rec_->time_ms) + (d.unless_blocked ? deferred_increment(d.spec_id, key) : 0.0));
+        elements.emplace_back(key, windows_.value(d.spec_id, key, rec_->time_ms));
     agg_ready_[a] = 1;
     return elements;
 }
@@ -479,10 +472,9 @@ double eval_context::aggregate_value(std::uint32_t a) {
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
     const std::string_view key = read_key_of(d);
-    double v = key.empty()  ? state::window_entry::empty_value(d.fn)
-               : d.shared() ? windows_.member_value(d.spec_id, d.layout, d.member, key, rec_->time_ms)
-                            : windows_.value(d.spec_id, key, rec_->time_ms);
-    if (d.unless_blocked && !key.empty()) v += deferred_increment(d.spec_id, key);
+    const double v = key.empty()  ? state::window_entry::empty_value(d.fn)
+                     : d.shared() ? windows_.member_value(d.spec_id, d.layout, d.member, key, rec_->time_ms)
+                                  : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);
     return v;
 }

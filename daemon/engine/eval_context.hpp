@@ -79,18 +79,14 @@ public:
     // The key d's value is read at for this record: its `for` field, else its `by` key.
     std::string_view read_key_of(const aggregate_def& d);
 
-    // The adds of `unless blocked` aggregates (aggregate_def::unless_blocked), held until the
-    // record's decision: rule_engine::decide applies them unless it blocks the record. Reads
-    // of the same state and key count them meanwhile, so the record counts itself.
-    struct deferred_add {
+    // The adds this record made to `unless blocked` aggregates (aggregate_def::unless_blocked):
+    // made with the others, taken back when the decision blocks the record.
+    struct unless_blocked_add {
         std::uint32_t spec_id = 0;
-        std::string_view key;  // valid for the record (key_of)
+        std::string key;  // owned: the engine may settle after the record's buffers moved
         state::observation o;
-        double increment = 0;  // what the add will put in the aggregate's value: 1, or the amount
     };
-    std::vector<deferred_add> deferred_adds;
-    // The deferred increments waiting for spec_id at key.
-    double deferred_increment(std::uint32_t spec_id, std::string_view key) const;
+    std::vector<unless_blocked_add> unless_blocked_adds;
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;

@@ -125,12 +125,11 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
         }
         using fn = state::window_function;
         if (!o.matched && d.fn != fn::ratio) continue;
-        if (d.unless_blocked) {  // added after the decision, if the record is let through
-            for (const std::string_view key : set_keys)
-                ctx.deferred_adds.push_back({d.spec_id, key, o, d.fn == fn::sum ? o.amount : 1.0});
-            continue;
-        }
         o.outgoing = true;
+        // Added now like any other, so records decided at once count each other; taken back
+        // if the decision blocks (settle_unless_blocked).
+        if (d.unless_blocked)
+            for (const std::string_view key : set_keys) ctx.unless_blocked_adds.push_back({d.spec_id, std::string(key), o});
         const std::size_t values = set_values.empty() ? 1 : set_values.size();
         for (const std::string_view key : set_keys) {
             for (std::size_t v = 0; v < values; ++v) {
@@ -180,21 +179,19 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     }
 }
 
-// The `unless blocked` adds of a record its decision let through (allow or warn, after
-// the emergency and protected-number overrides): a cap counts what reached the subscriber.
-void apply_deferred_adds(eval_context& ctx, const decision& d, state::window_store& windows) {
-    if (ctx.deferred_adds.empty() || d.final_action == action::block) return;
-    thread_local std::vector<state::batched_add> adds;
-    adds.clear();
-    for (const eval_context::deferred_add& a : ctx.deferred_adds) {
-        state::batched_add b;
-        b.spec_id = a.spec_id;
-        b.key = a.key;
-        b.o = a.o;
-        b.want_value = false;
-        adds.push_back(b);
+// The `unless blocked` adds of the record this thread decided last, kept until the next
+// one (settle_last may change their fate after decide).
+thread_local std::vector<eval_context::unless_blocked_add> last_unless_blocked;
+
+// A record the decision blocked was not let through: its `unless blocked` adds are taken
+// back (or, blocked and then let through after all, made again).
+void settle_unless_blocked(const std::vector<eval_context::unless_blocked_add>& adds, bool let_through, state::window_store& windows) {
+    for (const eval_context::unless_blocked_add& a : adds) {
+        if (let_through)
+            windows.add(a.spec_id, a.key, a.o);
+        else
+            windows.retract(a.spec_id, a.key, a.o);
     }
-    windows.add_batch(adds);
 }
 
 // Starts loading the list entries the rules of this kind will look up (intelligence lists
@@ -516,7 +513,7 @@ void rule_engine::decide(const model::record& rec, decision& out) {
         m.evidence_json = "{}";
         out.rules.push_back(std::move(m));
         out.final_action = action::allow;
-        apply_deferred_adds(ctx, out, *windows_);
+        last_unless_blocked.swap(ctx.unless_blocked_adds);
         return;
     }
     if (out.final_action == action::block && protected_now) {
@@ -533,7 +530,14 @@ void rule_engine::decide(const model::record& rec, decision& out) {
             out.final_action = action::allow;
         }
     }
-    apply_deferred_adds(ctx, out, *windows_);
+    if (out.final_action == action::block && !ctx.unless_blocked_adds.empty()) settle_unless_blocked(ctx.unless_blocked_adds, false, *windows_);
+    last_unless_blocked.swap(ctx.unless_blocked_adds);
+}
+
+void rule_engine::settle_last(action decided, action effective) {
+    const bool was_let_through = decided != action::block;
+    const bool let_through = effective != action::block;
+    if (was_let_through != let_through && !last_unless_blocked.empty()) settle_unless_blocked(last_unless_blocked, let_through, *windows_);
 }
 
 }  // namespace ringfence::engine

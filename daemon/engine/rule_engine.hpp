@@ -56,6 +56,7 @@ public:
         const rule_engine_settings& settings, const std::vector<std::pair<std::string, std::string>>& documents);
 
     void decide(const model::record& rec, decision& out) override;
+    void settle_last(action decided, action effective) override;
     bool never_block(const model::record& rec) const override { return is_emergency_callee(rec); }
 
     struct reload_outcome {

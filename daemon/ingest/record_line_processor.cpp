@@ -25,7 +25,7 @@ engine::action fail_action(store::queue_full_policy p) {
 
 }  // namespace
 
-record_line_processor::record_line_processor(pipeline_context& ctx) : ctx_(ctx), parser_(ctx.plan) {}
+record_line_processor::record_line_processor(pipeline_context& ctx, bool passive) : ctx_(ctx), passive_(passive), parser_(ctx.plan) {}
 
 record_line_processor::outcome record_line_processor::process(std::string_view line, std::int64_t received_at_ms,
                                                               std::string& reply,
@@ -72,6 +72,7 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
     }
     result.decided = true;
     ctx_.engine.decide(rec_, dec_);
+    if (passive_ && dec_.final_action == engine::action::block) ctx_.engine.settle_last(engine::action::block, engine::action::allow);
     const std::int64_t latency_us = steady_us() - started_us;
     if (explain) {
         explain->clear();
@@ -121,6 +122,9 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
                 dec_.rules.push_back({"emergency_number_never_blocked", "emergency", engine::action::allow, false,
                                       "the callee is an emergency number: never blocked, not even by the queue-full fail action", "{}"});
             }
+            // What `unless blocked` aggregates keep follows the answer given (a passive record
+            // went through whatever was answered).
+            if (!passive_) ctx_.engine.settle_last(decided_action, dec_.final_action);
             if (reply) {
                 reply->resize(reply_start);
                 output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);

@@ -34,7 +34,9 @@ struct pipeline_context {
 
 class record_line_processor {
 public:
-    explicit record_line_processor(pipeline_context& ctx);
+    // passive: the records are a copy of the traffic (capture, HEP): nobody acts on the
+    // decisions, so a block stops nothing and the engine is told each record went through.
+    explicit record_line_processor(pipeline_context& ctx, bool passive = false);
 
     struct outcome {
         bool decided = false;          // false: the line got an error reply
@@ -64,6 +66,7 @@ private:
                           const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token, std::string* explain);
 
     pipeline_context& ctx_;
+    bool passive_;
     decode::record_json_parser parser_;
     model::record rec_;
     engine::decision dec_;

@@ -267,6 +267,38 @@ bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag
     return true;
 }
 
+bool retract(entry_header* h, std::int64_t time_ms, double amount) {
+    if (h->kind != entry_kind::times && h->kind != entry_kind::amount_times) return false;
+    if (h->first == h->end || time_ms < h->base_ms || time_ms - h->base_ms > max_offset) return false;
+    const auto offset = static_cast<std::uint32_t>(time_ms - h->base_ms);
+    const std::uint32_t* t = times(h);
+    // Newest first: the event taken back was stored moments ago, near the end.
+    std::uint32_t at = h->end;
+    const bool amounts_kept = has_amounts(h->kind);
+    while (at > h->first) {
+        const std::uint32_t i = at - 1;
+        const std::uint32_t ti = time_at(t, i);
+        if (ti < offset) return false;
+        if (ti == offset && (!amounts_kept || amounts(h)[i] == amount)) break;
+        --at;
+    }
+    if (at == h->first) return false;
+    const std::uint32_t i = at - 1;
+    const std::uint32_t after = h->end - i - 1;
+    std::memmove(times(h) + i, times(h) + i + 1, after * sizeof(std::uint32_t));
+    if (amounts_kept) {
+        double* a = amounts(h);
+        sums(h).running_sum -= a[i];
+        std::memmove(a + i, a + i + 1, after * sizeof(double));
+    }
+    --h->end;
+    if (h->first == h->end) {
+        h->first = h->end = 0;
+        if (amounts_kept) sums(h) = sum_state{};
+    }
+    return true;
+}
+
 double value(const entry_header& h, window_function fn, std::int64_t window_ms, std::int64_t t_ms) {
     const std::uint32_t* t = times(&h);
     const std::uint32_t hi =

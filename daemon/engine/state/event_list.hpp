@@ -33,6 +33,11 @@ entry_header* create(entry_kind kind, std::uint16_t spec_index, std::int64_t tim
 bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag, double amount,
          std::uint8_t flags = 0);
 
+// Takes back one event of time_ms (and, for amount_times, of that amount) that add stored:
+// an `unless blocked` record that was blocked after all. times and amount_times only; false
+// when no such event is kept (pruned since, or never stored).
+bool retract(entry_header* h, std::int64_t time_ms, double amount);
+
 // The aggregate over the events in (t - window_ms, t].
 double value(const entry_header& h, window_function fn, std::int64_t window_ms, std::int64_t t_ms);
 

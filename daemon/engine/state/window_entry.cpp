@@ -118,6 +118,11 @@ add_result add(entry_header*& h, const entry_rules& rules, const observation& o)
     return add_result::too_late;
 }
 
+bool retract(entry_header& h, const entry_rules& rules, const observation& o) {
+    if (rules.shared() || (rules.fn != window_function::count && rules.fn != window_function::sum)) return false;
+    return event_list::retract(&h, o.time_ms, rules.fn == window_function::sum ? o.amount : 0);
+}
+
 double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms) {
     switch (h.kind) {
         case entry_kind::times:

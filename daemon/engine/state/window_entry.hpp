@@ -26,6 +26,9 @@ entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::in
 // Stores o; h may be replaced by a larger, smaller or different block.
 add_result add(entry_header*& h, const entry_rules& rules, const observation& o);
 
+// Takes back an event add stored for o (count and sum entries only: event_list::retract).
+bool retract(entry_header& h, const entry_rules& rules, const observation& o);
+
 // The aggregate at t: count, distinct count, ratio, sum, share. A ratio or share of no
 // events is no_share (NaN): there is no share, and every comparison with it is false, so
 // `ratio(...) < 0.2` does not fire on a key with nothing in its window. Not const: the

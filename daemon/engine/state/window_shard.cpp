@@ -83,6 +83,13 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
     return answer;
 }
 
+bool window_shard::retract(std::uint64_t hash, std::uint32_t spec_id, const spec_table& specs, const observation& o) {
+    entry_table::slot* found = table_.find(hash);
+    if (found == nullptr || found->entry->spec_index != spec_id) return false;
+    // The block keeps its size (a list shrinks on its next add), so the byte count stands.
+    return window_entry::retract(*found->entry, specs.rules[spec_id], o);
+}
+
 std::optional<double> window_shard::value(std::uint64_t hash, const spec_table& specs,
                                           std::int64_t t_ms) {
     entry_table::slot* found = table_.find(hash);

@@ -51,6 +51,8 @@ class window_shard {
         }
     }
 
+    // Takes back an event add stored for o in hash's entry (window_entry::retract).
+    bool retract(std::uint64_t hash, std::uint32_t spec_id, const spec_table& specs, const observation& o);
     // The value of hash's entry at t, or nothing when there is no entry.
     std::optional<double> value(std::uint64_t hash, const spec_table& specs, std::int64_t t_ms);
     // The newest event time of hash's entry, or nothing when there is no entry.

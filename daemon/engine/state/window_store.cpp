@@ -167,6 +167,12 @@ void window_store::add(std::uint32_t spec_id, std::string_view key, const observ
         0.0);
 }
 
+bool window_store::retract(std::uint32_t spec_id, std::string_view key, const observation& o) {
+    return with_entry(
+        spec_id, key, [&](window_shard& shard, const spec_table& specs, std::uint64_t hash) { return shard.retract(hash, spec_id, specs, o); },
+        false);
+}
+
 double window_store::add_and_value(std::uint32_t spec_id, std::string_view key,
                                    const observation& o) {
     return with_entry(

@@ -68,6 +68,10 @@ class window_store {
     // The aggregate at t: count, distinct count, ratio (0 when no events), sum, share (0
     // when none); 0 for a key with no entry.
     double value(std::uint32_t spec_id, std::string_view key, std::int64_t t_ms);
+    // Takes back the event an add of o stored at key (count and sum, not shared): a record
+    // counted by an `unless blocked` aggregate that its decision blocked. False when the key
+    // keeps no such event (pruned or evicted since, or never stored).
+    bool retract(std::uint32_t spec_id, std::string_view key, const observation& o);
     // add then value at o.time_ms, with one lookup.
     double add_and_value(std::uint32_t spec_id, std::string_view key, const observation& o);
     // A shared list's member (its bit index in the member order `layout`) at t; what the

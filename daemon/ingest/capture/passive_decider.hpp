@@ -17,7 +17,7 @@ namespace ringfence::ingest::capture {
 class passive_decider final : public capture_record_handler {
   public:
     explicit passive_decider(pipeline_context& context, std::string* replies = nullptr)
-        : processor_(context), plan_(context.plan), replies_(replies) {}
+        : processor_(context, true), plan_(context.plan), replies_(replies) {}
 
     void on_call_event(const decode::sip::call_event& event) override {
         processor_.decide_built([&](model::record& r) { return decode::sip::build_call_record(event, plan_, r); },
