@@ -56,10 +56,13 @@ std::size_t utf8_length(std::string_view s) {
 eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& tz, state::window_store& windows,
                            const subscribers::subscriber_source* subscribers, const geoip::ip_country_db* ip_countries)
     : rs_(rs), tz_(tz), windows_(windows), ip_countries_(ip_countries), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()),
-      agg_elements_(rs.aggregates.size()) {}
+      agg_elements_(rs.aggregates.size()) {
+    list_miss_stamp_.assign(rs.list_memo_slots, 0);
+}
 
 void eval_context::begin(const model::record& rec) {
     rec_ = &rec;
+    ++record_stamp_;
     folded_ready_ = compact_ready_ = urls_ready_ = accounts_ready_ = plain_ready_ = false;
     excepts_used_ = 0;
     compact_no_links_ready_ = false;

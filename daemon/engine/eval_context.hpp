@@ -88,6 +88,10 @@ public:
     };
     std::vector<unless_blocked_add> unless_blocked_adds;
 
+    // The per-record memo of list lookups that found nothing (node::memo slots).
+    bool list_known_unmatched(std::uint32_t slot) const { return list_miss_stamp_[slot] == record_stamp_; }
+    void note_list_unmatched(std::uint32_t slot) { list_miss_stamp_[slot] = record_stamp_; }
+
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;
     bool first_contact = true;
@@ -160,6 +164,8 @@ private:
     // Number keys written as text, one per key asked for: each stays put until the next
     // record (a deque never moves its elements), so a key view outlives the next key_of.
     std::deque<std::string> number_keys_;
+    std::vector<std::uint64_t> list_miss_stamp_;  // per memo slot: the record_stamp_ of a miss
+    std::uint64_t record_stamp_ = 0;              // one per record (begin), so nothing is cleared
     std::vector<double> agg_values_;
     std::vector<std::uint8_t> agg_ready_;
     std::vector<std::vector<std::pair<std::string_view, double>>> agg_elements_;  // set-keyed aggregates

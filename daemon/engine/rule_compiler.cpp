@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <set>
 
 #include "engine/condition/condition_lexer.hpp"
@@ -77,6 +78,7 @@ public:
             if (live_aggregates_.count(a) && !readers_.count(a) && !out_->aggregates[a].shared())
                 out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
         for (int k = 0; k < model::event_kind_count; ++k) collect_list_probes(static_cast<std::size_t>(k));
+        assign_list_memos();
         return std::move(out_);
     }
 
@@ -1186,6 +1188,19 @@ private:
         for (const std::uint32_t a : out_->aggregates_by_kind[k]) walk(walk, out_->aggregates[a].where);
         for (const std::uint32_t l : out_->shared_lists_by_kind[k])
             for (const std::uint32_t a : out_->shared_lists[l].members) walk(walk, out_->aggregates[a].where);
+    }
+
+    // Each in_list node's memo slot: one per (field, list), the `except` forms excluded (their
+    // left side is the part of a set a list leaves, not the field).
+    void assign_list_memos() {
+        std::map<std::tuple<std::uint32_t, field_id, std::string>, std::uint32_t> slots;
+        for (node& n : out_->nodes) {
+            if (n.o != node::op::in_list || n.lhs.except_list != operand::no_except) continue;
+            const auto key = std::make_tuple(n.list, n.lhs.field.id, n.lhs.field.extra_name);
+            const auto [it, added] = slots.try_emplace(key, static_cast<std::uint32_t>(slots.size()));
+            n.memo = it->second;
+        }
+        out_->list_memo_slots = static_cast<std::uint32_t>(slots.size());
     }
 
     void warn_unused() {

@@ -125,7 +125,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
     return any_text(a, [&](std::string_view s) { return compare(s, n.cmp, b); });
 }
 
-bool eval_in_list(eval_context& ctx, const node& n) {
+bool eval_in_list_lookup(eval_context& ctx, const node& n) {
     const list_matcher& list = *ctx.ruleset().lists[n.list];
     const field_value v = lhs_value(ctx, n);
     if (!v.present) return false;
@@ -164,6 +164,15 @@ bool eval_in_list(eval_context& ctx, const node& n) {
         return false;
     }
     return try_one(v.text);
+}
+
+bool eval_in_list(eval_context& ctx, const node& n) {
+    // The same lookup made earlier for this record found nothing: it finds nothing again. A
+    // hit is looked up again, for its evidence.
+    if (n.memo != node::no_memo && ctx.list_known_unmatched(n.memo)) return false;
+    const bool found = eval_in_list_lookup(ctx, n);
+    if (!found && n.memo != node::no_memo) ctx.note_list_unmatched(n.memo);
+    return found;
 }
 
 bool evaluate_node(eval_context& ctx, const node& n);
