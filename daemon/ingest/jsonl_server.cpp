@@ -52,8 +52,12 @@ std::string jsonl_server::start() {
     return {};
 }
 
+// An accepted socket runs on the io_context, not on the listeners' strand: each session
+// makes a strand of its own from it, and sessions on several io threads (ingest.threads)
+// then run side by side. Given the strand, every session's strand was a strand over it and
+// all sessions ran one at a time, whatever the number of threads.
 void jsonl_server::accept_tcp() {
-    tcp_->async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
+    tcp_->async_accept(asio::any_io_executor(io_.get_executor()), [this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
         if (!ec) {
             boost::system::error_code ignored;
@@ -65,7 +69,7 @@ void jsonl_server::accept_tcp() {
 }
 
 void jsonl_server::accept_unix() {
-    unix_->async_accept([this](const boost::system::error_code& ec, asio::local::stream_protocol::socket socket) {
+    unix_->async_accept(asio::any_io_executor(io_.get_executor()), [this](const boost::system::error_code& ec, asio::local::stream_protocol::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
         if (!ec) adopt<asio::local::stream_protocol>(std::move(socket));
         accept_unix();
