@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/rule_engine.hpp"
+#include "support/inline_pack.hpp"
 
 using namespace ringfence;
 using engine::action;
@@ -36,19 +37,10 @@ model::record sms(const std::string& id, std::int64_t t_ms, const std::string& c
 }
 
 std::unique_ptr<engine::rule_engine> load(const std::string& yaml, std::vector<common::diagnostic>* diags = nullptr) {
-    engine::rule_engine_settings s;
-    s.time_zone = "UTC";
-    s.windows.memory_cap_bytes = 64 << 20;
-    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", yaml}});
-    if (diags) *diags = e.diagnostics;
-    return e.value ? std::move(*e.value) : nullptr;
+    return test_support::load_inline_pack(yaml, diags, "UTC");
 }
 
-std::string texts(const std::vector<common::diagnostic>& d) {
-    std::string out;
-    for (const auto& x : d) out += x.to_text() + "\n";
-    return out;
-}
+std::string texts(const std::vector<common::diagnostic>& d) { return test_support::diagnostics_text(d); }
 
 const char* cap_pack = R"(
 - rule: cap

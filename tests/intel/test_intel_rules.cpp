@@ -8,6 +8,7 @@
 #include "engine/rule_engine.hpp"
 #include "intel/intel_database.hpp"
 #include "intel_test_support.hpp"
+#include "support/inline_pack.hpp"
 
 using namespace ringfence;
 using engine::intel_kind;
@@ -23,11 +24,7 @@ common::loaded<std::unique_ptr<engine::rule_engine>> load(const std::string& yam
     return engine::rule_engine::create_from_text(s, {{"pack.yaml", yaml}});
 }
 
-std::string texts(const std::vector<common::diagnostic>& d) {
-    std::string out;
-    for (const auto& x : d) out += x.to_text() + "\n";
-    return out;
-}
+std::string texts(const std::vector<common::diagnostic>& d) { return test_support::diagnostics_text(d); }
 
 const char* declarations = R"(
 - list: police_numbers
