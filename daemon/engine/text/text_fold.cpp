@@ -273,14 +273,16 @@ void compact_folded(std::string_view folded, std::string& out) {
             continue;
         }
         std::size_t end = i;
-        bool letter = false, digit = false;
+        std::size_t letters = 0, digits = 0;
         for (; end < folded.size() && folded[end] != ' '; ++end) {
-            letter |= folded[end] >= 'a' && folded[end] <= 'z';
-            digit |= folded[end] >= '0' && folded[end] <= '9';
+            letters += folded[end] >= 'a' && folded[end] <= 'z';
+            digits += folded[end] >= '0' && folded[end] <= '9';
         }
-        // A word that mixes letters and digits reads its digits as the letters they stand
-        // for; a number on its own ("50", "0912345678") stays a number.
-        if (letter && digit) {
+        // A word of letters with a digit or two among them ("kh0a", "t4i", "b1dv") reads its
+        // digits as the letters they stand for. A number stays a number: on its own ("50"),
+        // with one letter ("B1" the licence class, "4G", "100k") or with more digits than
+        // letters ("LH0912345678", "goi1900").
+        if (digits > 0 && letters >= 2 && letters > digits) {
             for (; i < end; ++i) out.push_back(letter_for_digit(folded[i]));
         } else {
             out.append(folded.substr(i, end - i));

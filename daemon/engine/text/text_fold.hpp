@@ -29,10 +29,10 @@ namespace ringfence::engine::text {
 void fold_text(std::string_view utf8, std::string& out);
 
 // sms.text_compact: the folded text with its spaces left out, so spacing used to break up
-// words ("c.h.u.y.e.n  k-h-o-a-n", "Chuyển\u200bkhoản") reads "chuyenkhoan". In a word that
-// mixes letters and digits, the digits written for letters are read as those letters (0 o,
-// 1 i, 3 e, 4 a, 5 s, 7 t: "T4i kh0ản" reads "taikhoan"); a word of digits alone stays as it
-// is. Replaces out.
+// words ("c.h.u.y.e.n  k-h-o-a-n", "Chuyển\u200bkhoản") reads "chuyenkhoan". In a word of
+// two letters or more with fewer digits than letters, the digits written for letters are
+// read as those letters (0 o, 1 i, 3 e, 4 a, 5 s, 7 t: "T4i kh0ản" reads "taikhoan"); other
+// words with digits ("50", "B1", "100k", "LH0912345678") stay as they are. Replaces out.
 void compact_text(std::string_view utf8, std::string& out);
 // The same, from text fold_text already folded.
 void compact_folded(std::string_view folded, std::string& out);

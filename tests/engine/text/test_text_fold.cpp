@@ -154,13 +154,16 @@ TEST_CASE("compact_text: folded text with its spaces left out") {
 
 TEST_CASE("compact_text: digits written for letters inside words are read as the letters") {
     std::string out;
-    ringfence::engine::text::compact_text("T4i kh0ản c4 b4n bị kh0á", out);
-    CHECK(out == "taikhoancabanbikhoa");
-    ringfence::engine::text::compact_text("x4c thu7c 5inh tr4c 3", out);  // 3 alone is a number
-    CHECK(out == "xacthutcsinhtrac3");
-    // Numbers on their own stay numbers; digits with no letter reading stay digits.
-    ringfence::engine::text::compact_text("Nap 50.000d, ma OTP 123456, goi 0912345678, 4G, a2b", out);
-    CHECK(out == "nap50ooodmaotp123456goi0912345678aga2b");
+    ringfence::engine::text::compact_text("T4i kh0ản cu4 b4n bị kh0á", out);
+    CHECK(out == "taikhoancuabanbikhoa");
+    ringfence::engine::text::compact_text("x4c thu7c 5inh tr4c 3 B1DV", out);  // 3 alone is a number
+    CHECK(out == "xacthutcsinhtrac3bidv");
+    // Numbers stay numbers: alone, with one letter, with more digits than letters; digits
+    // with no letter reading stay digits.
+    ringfence::engine::text::compact_text("Nap 50.000d, ma OTP 123456, goi 0912345678, 4G, a2bc", out);
+    CHECK(out == "nap50000dmaotp123456goi09123456784ga2bc");
+    ringfence::engine::text::compact_text("lop B1 tru tien, nap 100k, LH0912345678, Goi1900", out);
+    CHECK(out == "lopb1trutiennap100klh0912345678goi1900");
     // Split by a separator, each part is a word of its own: "kh0.an" reads kho + an.
     ringfence::engine::text::compact_text("kh0.an", out);
     CHECK(out == "khoan");
