@@ -266,3 +266,35 @@ TEST_CASE("unless blocked: records for one recipient decided at once on four thr
     }
     CHECK(blocked.load() >= 4 * per_thread - 2 * recipients);
 }
+
+TEST_CASE("unless blocked: a blocked record stamped ahead does not move its key's clock, nor leave an empty entry") {
+    auto e = load(R"(
+- rule: cap
+  events: [sms.submit]
+  condition: count(sms.submit by callee.e164 within 1m unless blocked) > 2
+  action: block
+  priority: error
+- rule: banned_word
+  events: [sms.submit]
+  condition: sms.text contains "casino"
+  action: block
+  priority: error
+)");
+    REQUIRE(e);
+    engine::decision d;
+    const std::string to = "+84912000006";
+    const std::size_t keys_before = e->windows().stats().keys;
+    // Blocked by another rule, four minutes ahead of the records that follow: taken back,
+    // and with it the only event of its key.
+    e->decide(sms("ahead", t0 + 4 * minute, to, "casino"), d);
+    CHECK(d.final_action == action::block);
+    CHECK(e->windows().stats().keys == keys_before);
+    for (int i = 1; i <= 2; ++i) {
+        e->decide(sms("b" + std::to_string(i), t0 + i * 1000, to, "hello"), d);
+        CHECK(d.final_action == action::allow);
+    }
+    // Had the key's clock stayed four minutes ahead, this one would be "too late" for the
+    // window and counted alone (1): it sees 3.
+    e->decide(sms("b3", t0 + 3000, to, "hello"), d);
+    CHECK(d.final_action == action::block);
+}

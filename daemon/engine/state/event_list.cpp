@@ -289,13 +289,21 @@ bool retract(entry_header* h, std::int64_t time_ms, double amount) {
     if (amounts_kept) {
         double* a = amounts(h);
         sums(h).running_sum -= a[i];
+        ++sums(h).removed_since_exact;  // a subtraction like a pruned amount's: counts to the rebuild
         std::memmove(a + i, a + i + 1, after * sizeof(double));
     }
     --h->end;
     if (h->first == h->end) {
         h->first = h->end = 0;
         if (amounts_kept) sums(h) = sum_state{};
+        return true;  // the caller drops an empty entry
     }
+    if (amounts_kept && sums(h).removed_since_exact > h->end - h->first) rebuild_sum(h);
+    // The key's clock goes back to its newest event kept: a record taken back (blocked,
+    // perhaps stamped ahead) must not make the next records of the key look late. Only
+    // stored events move the clock of these lists, and the newest is never pruned, so the
+    // newest kept is what the clock would be had it never come.
+    h->newest_off = time_at(times(h), h->end - 1);
     return true;
 }
 

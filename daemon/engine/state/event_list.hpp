@@ -34,8 +34,9 @@ bool add(entry_header*& h, std::int64_t kept_ms, std::int64_t time_ms, bool flag
          std::uint8_t flags = 0);
 
 // Takes back one event of time_ms (and, for amount_times, of that amount) that add stored:
-// an `unless blocked` record that was blocked after all. times and amount_times only; false
-// when no such event is kept (pruned since, or never stored).
+// an `unless blocked` record that was blocked after all. The list's newest time goes back to
+// its newest event kept. times and amount_times only; false when no such event is kept
+// (pruned since, or never stored).
 bool retract(entry_header* h, std::int64_t time_ms, double amount);
 
 // The aggregate over the events in (t - window_ms, t].

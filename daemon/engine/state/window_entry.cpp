@@ -123,6 +123,12 @@ bool retract(entry_header& h, const entry_rules& rules, const observation& o) {
     return event_list::retract(&h, o.time_ms, rules.fn == window_function::sum ? o.amount : 0);
 }
 
+bool empty(const entry_header& h) {
+    return (h.kind == entry_kind::times || h.kind == entry_kind::amount_times || h.kind == entry_kind::flagged_times ||
+            h.kind == entry_kind::member_flagged_times) &&
+           event_list::size(h) == 0;
+}
+
 double value(entry_header& h, const entry_rules& rules, std::int64_t t_ms) {
     switch (h.kind) {
         case entry_kind::times:

@@ -28,6 +28,8 @@ add_result add(entry_header*& h, const entry_rules& rules, const observation& o)
 
 // Takes back an event add stored for o (count and sum entries only: event_list::retract).
 bool retract(entry_header& h, const entry_rules& rules, const observation& o);
+// An event list holding no event (after retract).
+bool empty(const entry_header& h);
 
 // The aggregate at t: count, distinct count, ratio, sum, share. A ratio or share of no
 // events is no_share (NaN): there is no share, and every comparison with it is false, so

@@ -87,7 +87,11 @@ bool window_shard::retract(std::uint64_t hash, std::uint32_t spec_id, const spec
     entry_table::slot* found = table_.find(hash);
     if (found == nullptr || found->entry->spec_index != spec_id) return false;
     // The block keeps its size (a list shrinks on its next add), so the byte count stands.
-    return window_entry::retract(*found->entry, specs.rules[spec_id], o);
+    if (!window_entry::retract(*found->entry, specs.rules[spec_id], o)) return false;
+    // Emptied (the key's only records were blocked): no entry is left behind to hold memory
+    // and a clock until the idle sweep.
+    if (window_entry::empty(*found->entry)) drop_at(static_cast<std::size_t>(found - &table_.at(0)));
+    return true;
 }
 
 std::optional<double> window_shard::value(std::uint64_t hash, const spec_table& specs,
