@@ -83,8 +83,8 @@ struct aggregate_def {
     // definition only reads: the state is fed by the definition without `for` (same spec_id).
     bool has_for = false;
     field_ref for_field;
-    // `unless blocked` (count, sum): the record is added after its decision, and only when it
-    // was not blocked; while it is decided, rules read the state plus the record itself.
+    // `unless blocked` (count, sum): the record is added with the others and taken back when
+    // its decision blocks it (window_store::retract), so only records let through stay.
     bool unless_blocked = false;
     std::string text;         // as a rule author reads it, for evidence
     std::string fingerprint;  // canonical definition

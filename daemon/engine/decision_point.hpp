@@ -13,10 +13,14 @@ public:
     virtual ~decision_point() = default;
     // Fills out (which the caller reuses between records) for rec.
     virtual void decide(const model::record& rec, decision& out) = 0;
-    // The record this thread decided last (decide, just before) had another outcome than its
-    // decision: effective is what happened to it. The daemon answered a fail action instead
-    // (decision-log queue full), or a passive source's block stopped nothing (allow).
-    // Aggregates that count only the records let through (`unless blocked`) follow it.
+    // The same decision for a record of a passive source (capture, HEP): a copy of the
+    // traffic that no answer stops, so aggregates that count only the records let through
+    // (`unless blocked`) keep it whatever the decision says.
+    virtual void decide_observed(const model::record& rec, decision& out) { decide(rec, out); }
+    // The record this thread decided last (decide, just before, on this decision point) had
+    // another outcome than its decision: effective is what happened to it (the daemon
+    // answered a fail action instead: decision-log queue full). Aggregates that count only
+    // the records let through (`unless blocked`) follow it.
     virtual void settle_last(action decided, action effective) {
         (void)decided;
         (void)effective;

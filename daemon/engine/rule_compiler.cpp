@@ -1124,7 +1124,8 @@ private:
         for (std::uint32_t a = 0; a < out_->aggregates.size(); ++a) {
             const aggregate_def& d = out_->aggregates[a];
             const bool countable = d.fn == state::window_function::count || d.fn == state::window_function::ratio;
-            // `unless blocked` adds after the decision, not with the record's other adds.
+            // `unless blocked` events are taken back one by one (retract), which a shared list's
+            // flagged events do not support.
             if (!live_aggregates_.count(a) || readers_.count(a) || !countable || !d.has_by || d.keyed_by_set || d.has_of || d.unless_blocked)
                 continue;
             groups[fmt::format("shared|{}|{}|{}", static_cast<int>(d.kind), d.by.name(), d.window_ms)].push_back(a);

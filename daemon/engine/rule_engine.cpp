@@ -179,9 +179,10 @@ void update_aggregates(eval_context& ctx, const compiled_ruleset& rs, state::win
     }
 }
 
-// The `unless blocked` adds of the record this thread decided last, kept until the next
-// one (settle_last may change their fate after decide).
+// The `unless blocked` adds of the record this thread decided last, and the engine that
+// decided it, kept until the next one (settle_last may change their fate after decide).
 thread_local std::vector<eval_context::unless_blocked_add> last_unless_blocked;
+thread_local const void* last_unless_blocked_engine = nullptr;
 
 // A record the decision blocked was not let through: its `unless blocked` adds are taken
 // back (or, blocked and then let through after all, made again).
@@ -450,8 +451,15 @@ bool rule_engine::is_emergency_callee(const model::record& rec) const {
     return false;
 }
 
-void rule_engine::decide(const model::record& rec, decision& out) {
+void rule_engine::decide(const model::record& rec, decision& out) { decide_as(rec, out, true); }
+
+void rule_engine::decide_observed(const model::record& rec, decision& out) { decide_as(rec, out, false); }
+
+void rule_engine::decide_as(const model::record& rec, decision& out, bool block_stops) {
     out.clear();
+    // Nothing to settle until this record's adds are known (a throw below leaves none).
+    last_unless_blocked.clear();
+    last_unless_blocked_engine = this;
     // This thread's view of the rule set and the protected numbers, taken again only after
     // they change: a lock and two shared counts per record were ~2% of a call's decision.
     struct thread_view {
@@ -530,11 +538,13 @@ void rule_engine::decide(const model::record& rec, decision& out) {
             out.final_action = action::allow;
         }
     }
-    if (out.final_action == action::block && !ctx.unless_blocked_adds.empty()) settle_unless_blocked(ctx.unless_blocked_adds, false, *windows_);
+    if (block_stops && out.final_action == action::block && !ctx.unless_blocked_adds.empty())
+        settle_unless_blocked(ctx.unless_blocked_adds, false, *windows_);
     last_unless_blocked.swap(ctx.unless_blocked_adds);
 }
 
 void rule_engine::settle_last(action decided, action effective) {
+    if (last_unless_blocked_engine != this) return;  // this thread's last record was another engine's
     const bool was_let_through = decided != action::block;
     const bool let_through = effective != action::block;
     if (was_let_through != let_through && !last_unless_blocked.empty()) settle_unless_blocked(last_unless_blocked, let_through, *windows_);

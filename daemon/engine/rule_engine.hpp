@@ -56,6 +56,7 @@ public:
         const rule_engine_settings& settings, const std::vector<std::pair<std::string, std::string>>& documents);
 
     void decide(const model::record& rec, decision& out) override;
+    void decide_observed(const model::record& rec, decision& out) override;
     void settle_last(action decided, action effective) override;
     bool never_block(const model::record& rec) const override { return is_emergency_callee(rec); }
 
@@ -83,6 +84,9 @@ public:
     rule_engine_stats stats() const;
 
 private:
+    // block_stops: a block keeps the record out of `unless blocked` aggregates (an answer the
+    // switch acts on); false for a passive copy of the traffic.
+    void decide_as(const model::record& rec, decision& out, bool block_stops);
     explicit rule_engine(const rule_engine_settings& settings, common::time_zone tz);
     std::uint32_t spec_id(const std::string& fingerprint);
     void install(std::shared_ptr<const compiled_ruleset> rs);

@@ -71,8 +71,10 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
         ctx_.counters.times_in_future.fetch_add(1, std::memory_order_relaxed);
     }
     result.decided = true;
-    ctx_.engine.decide(rec_, dec_);
-    if (passive_ && dec_.final_action == engine::action::block) ctx_.engine.settle_last(engine::action::block, engine::action::allow);
+    if (passive_)
+        ctx_.engine.decide_observed(rec_, dec_);
+    else
+        ctx_.engine.decide(rec_, dec_);
     const std::int64_t latency_us = steady_us() - started_us;
     if (explain) {
         explain->clear();

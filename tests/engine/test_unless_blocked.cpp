@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <latch>
 #include <map>
 #include <mutex>
 #include <string>
@@ -241,9 +242,11 @@ TEST_CASE("unless blocked: records for one recipient decided at once on four thr
     std::map<std::string, int> allowed;
     std::atomic<int> blocked{0};
     std::vector<std::thread> threads;
+    std::latch start(4);  // all four begin together, so their records overlap
     for (int th = 0; th < 4; ++th) {
         threads.emplace_back([&, th] {
             engine::decision d;
+            start.arrive_and_wait();
             for (int i = 0; i < per_thread; ++i) {
                 const std::string to = "+849120100" + std::to_string(10 + i % recipients);
                 // One time for all: records out of time order see only the older ones (the
@@ -296,5 +299,18 @@ TEST_CASE("unless blocked: a blocked record stamped ahead does not move its key'
     // Had the key's clock stayed four minutes ahead, this one would be "too late" for the
     // window and counted alone (1): it sees 3.
     e->decide(sms("b3", t0 + 3000, to, "hello"), d);
+    CHECK(d.final_action == action::block);
+
+    // A key with events kept: a blocked record 100 s ahead (within the window and its minute
+    // of grace, so it prunes nothing) is taken back with its clock. A record 30 s behind the
+    // kept one is then not "late" (it would be, 130 s behind the blocked one's clock): stored,
+    // it counts for the record after it.
+    const std::string other = "+84912000007";
+    e->decide(sms("k1", t0, other, "hello"), d);
+    e->decide(sms("ahead", t0 + 100'000, other, "casino"), d);
+    CHECK(d.final_action == action::block);
+    e->decide(sms("behind", t0 - 30'000, other, "hello"), d);
+    CHECK(d.final_action == action::allow);
+    e->decide(sms("k2", t0 + 1000, other, "hello"), d);  // k1, behind and itself
     CHECK(d.final_action == action::block);
 }
