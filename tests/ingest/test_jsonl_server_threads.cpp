@@ -9,6 +9,9 @@
 
 #include <boost/asio.hpp>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -56,6 +59,25 @@ private:
     int timeouts_ = 0;
 };
 
+// Stops the io threads however the test ends (a failed read throws).
+struct io_threads {
+    asio::io_context& io;
+    std::vector<std::thread> threads;
+    io_threads(asio::io_context& context, int n) : io(context) {
+        for (int i = 0; i < n; ++i) threads.emplace_back([this] { io.run(); });
+    }
+    ~io_threads() {
+        io.stop();
+        for (auto& t : threads) t.join();
+    }
+};
+
+// A read that gives up after 15 s (SO_RCVTIMEO) instead of hanging the suite.
+void give_up_reading_after_15s(asio::ip::tcp::socket& s) {
+    timeval tv{15, 0};
+    REQUIRE(::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == 0);
+}
+
 std::string read_line(asio::ip::tcp::socket& s) {
     std::string line;
     asio::read_until(s, asio::dynamic_buffer(line), '\n');
@@ -73,14 +95,15 @@ TEST_CASE("jsonl server: with two io threads, two connections are decided at the
     settings.tcp_port = 0;
     ingest::jsonl_server server(io, ctx, settings);
     REQUIRE(server.start().empty());
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 2; ++i) threads.emplace_back([&] { io.run(); });
+    io_threads running(io, 2);
 
     asio::io_context client_io;
     const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), server.tcp_port());
     asio::ip::tcp::socket a(client_io), b(client_io);
     a.connect(ep);
     b.connect(ep);
+    give_up_reading_after_15s(a);
+    give_up_reading_after_15s(b);
     const std::string line_a = R"({"id":"a","kind":"call.attempt","caller":"0912345678","callee":"0987654321"})" "\n";
     const std::string line_b = R"({"id":"b","kind":"call.attempt","caller":"0912345679","callee":"0987654321"})" "\n";
     asio::write(a, asio::buffer(line_a));
@@ -93,8 +116,6 @@ TEST_CASE("jsonl server: with two io threads, two connections are decided at the
     a.close();
     b.close();
     server.stop();
-    io.stop();
-    for (auto& t : threads) t.join();
 }
 
 }  // namespace ringfence::test
