@@ -43,18 +43,15 @@ std::unique_ptr<engine::rule_engine> load(const std::string& yaml, std::vector<c
 
 std::string texts(const std::vector<common::diagnostic>& d) { return test_support::diagnostics_text(d); }
 
-const char* cap_pack = R"(
-- rule: cap
-  events: [sms.submit]
-  condition: count(sms.submit where sms.text startswith "[QC]" by callee.e164 within 1h unless blocked) > 2
-  action: block
-  priority: error
-- rule: banned_word
-  events: [sms.submit]
-  condition: sms.text contains "casino"
-  action: block
-  priority: error
-)";
+// A cap on SMS (its condition given) beside a rule that blocks "casino" for another reason.
+std::string cap_pack_with(const std::string& cap_condition) {
+    return "- rule: cap\n  events: [sms.submit]\n  condition: " + cap_condition +
+           "\n  action: block\n  priority: error\n"
+           "- rule: banned_word\n  events: [sms.submit]\n  condition: sms.text contains \"casino\"\n  action: block\n  priority: error\n";
+}
+
+const std::string cap_pack =
+    cap_pack_with(R"(count(sms.submit where sms.text startswith "[QC]" by callee.e164 within 1h unless blocked) > 2)");
 
 }  // namespace
 
@@ -94,7 +91,7 @@ TEST_CASE("unless blocked: a blocked record is not kept, the record decided coun
 
 TEST_CASE("unless blocked: a record an allow rule or a shadow rule leaves through is kept") {
     std::vector<common::diagnostic> diags;
-    auto e = load(std::string(cap_pack) + R"(
+    auto e = load(cap_pack + R"(
 - rule: vip
   events: [sms.submit]
   condition: sms.text contains "vip"
@@ -271,18 +268,7 @@ TEST_CASE("unless blocked: records for one recipient decided at once on four thr
 }
 
 TEST_CASE("unless blocked: a blocked record stamped ahead does not move its key's clock, nor leave an empty entry") {
-    auto e = load(R"(
-- rule: cap
-  events: [sms.submit]
-  condition: count(sms.submit by callee.e164 within 1m unless blocked) > 2
-  action: block
-  priority: error
-- rule: banned_word
-  events: [sms.submit]
-  condition: sms.text contains "casino"
-  action: block
-  priority: error
-)");
+    auto e = load(cap_pack_with("count(sms.submit by callee.e164 within 1m unless blocked) > 2"));
     REQUIRE(e);
     engine::decision d;
     const std::string to = "+84912000006";
