@@ -158,8 +158,10 @@ void take_cseq(std::string_view value, sip_message& out) noexcept {
 }
 
 void take_via(std::string_view value, sip_message& out) noexcept {
-    if (out.via_first.empty()) out.via_first = trim(value.substr(0, common::find_byte(value, ',')));
-    const std::size_t last_comma = value.rfind(',');
+    const std::size_t first_comma = common::find_byte(value, ',');
+    if (out.via_first.empty()) out.via_first = trim(value.substr(0, first_comma));
+    // One hop in the header (the usual case): no need to look for the last comma byte by byte.
+    const std::size_t last_comma = first_comma == std::string_view::npos ? first_comma : value.rfind(',');
     out.via_last =
         trim(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
 }
