@@ -92,6 +92,32 @@ TEST_CASE("an answered call: attempt, answer with ring time, end with talk time"
     CHECK(f.counters.dialogs_ended == 1);
 }
 
+TEST_CASE("Call-IDs kept in the dialog and beyond its room (62 bytes) are told apart exactly, through the pool") {
+    dialog_settings s;
+    s.ended_linger_us = 1'000'000;  // ended dialogs go back to the pool a second later
+    dialog_fixture f(s);
+    const std::string room(inline_call_id::inline_capacity, 'r');
+    const std::vector<std::string> ids = {"short@h", room, room + "x", room.substr(1) + "y", std::string(300, 'L') + "@h", "z"};
+    std::int64_t t = 1000;
+    for (int round = 0; round < 2; ++round) {  // the second round reuses pooled dialogs
+        for (const auto& id : ids) f.send(request("INVITE", id, 1), t += 10);
+        for (const auto& id : ids) f.send(response(200, id, 1), t += 10);
+        for (const auto& id : ids) f.send(request("BYE", id, 2), t += 10);
+        t += 5'000;
+        f.send(request("OPTIONS", "tick", 1), t);  // a message to move the clock: expiry runs
+    }
+    REQUIRE(f.events.lines.size() == 2 * 3 * ids.size());
+    for (std::size_t round = 0; round < 2; ++round)
+        for (std::size_t phase = 0; phase < 3; ++phase)
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                const std::string& line = f.events.lines[round * 3 * ids.size() + phase * ids.size() + i];
+                CAPTURE(line);
+                CHECK(line.find(R"({"id":")" + ids[i] + R"(",)") == 0);
+            }
+    CHECK(f.counters.retransmissions == 0);
+    CHECK(f.counters.dialogs_ended == 2 * ids.size());
+}
+
 TEST_CASE("a forwarded call carries the number it was diverted from: the first Diversion header, when it is a number") {
     dialog_fixture f;
     // Two diversions: the top header is the most recent (RFC 5806).

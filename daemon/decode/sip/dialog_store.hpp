@@ -8,11 +8,15 @@
 //   dialog between the table's phase lists, least recently active first, allocates nothing.
 // - dialog_pool: dialogs that ended are kept for the next calls with their strings' capacity
 //   (up to keep_free of them; the ones beyond are freed).
-// Node must have: std::string call_id; Node* prev; Node* next.
+// - inline_call_id: a Call-ID kept in the dialog itself when it is short enough (most are),
+//   so the lookup's comparison reads the dialog it has to read anyway, not a string elsewhere.
+// Node must have: call_id (convertible to std::string_view); Node* prev; Node* next.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -21,6 +25,32 @@
 #include "common/probe_run.hpp"
 
 namespace ringfence::decode::sip {
+
+class inline_call_id {
+  public:
+    static constexpr std::size_t inline_capacity = 62;
+
+    void assign(std::string_view s) {
+        size_ = static_cast<std::uint32_t>(s.size());
+        if (s.size() <= inline_capacity) {
+            std::memcpy(inline_, s.data(), s.size());
+            long_.clear();
+        } else {
+            long_.assign(s);
+        }
+    }
+    operator std::string_view() const noexcept {
+        return size_ <= inline_capacity ? std::string_view(inline_, size_) : std::string_view(long_);
+    }
+    // The heap room a long Call-ID left (kept for the next long one, up to a bound).
+    std::size_t heap_capacity() const noexcept { return long_.capacity(); }
+    void release_heap() { std::string().swap(long_); }
+
+  private:
+    std::uint32_t size_ = 0;
+    char inline_[inline_capacity];
+    std::string long_;
+};
 
 template <class Node>
 class dialog_list {
@@ -59,20 +89,20 @@ class dialog_index {
     Node* find(std::string_view call_id) const noexcept {
         const std::uint64_t h = hash(call_id);
         for (std::size_t i = h & mask(); slots_[i].node != nullptr; i = (i + 1) & mask())
-            if (slots_[i].hash == h && slots_[i].node->call_id == call_id) return slots_[i].node;
+            if (slots_[i].hash == h && std::string_view(slots_[i].node->call_id) == call_id) return slots_[i].node;
         return nullptr;
     }
 
     // n->call_id must not be in the index.
     void insert(Node* n) {
         if ((size_ + 1) * 2 > slots_.size()) grow();
-        place({hash(n->call_id), n});
+        place({hash(std::string_view(n->call_id)), n});
         ++size_;
     }
 
     // n must be in the index.
     void erase(const Node* n) noexcept {
-        std::size_t i = hash(n->call_id) & mask();
+        std::size_t i = hash(std::string_view(n->call_id)) & mask();
         while (slots_[i].node != n) i = (i + 1) & mask();
         // Backward shift: later slots of the probe run move into the hole.
         std::size_t hole = i;

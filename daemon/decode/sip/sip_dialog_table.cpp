@@ -205,7 +205,8 @@ void sip_dialog_table::remove(dialog& d) {
     dialogs_.erase(&d);
     // A kept dialog keeps its strings' room for the next call, but not a long one's: one
     // call with a 4 KiB User-Agent must not hold 4 KiB in the pool for good.
-    for (std::string* text : {&d.call_id, &d.caller, &d.callee, &d.asserted, &d.diversion, &d.user_agent, &d.origin_ip, &d.trunk,
+    if (d.call_id.heap_capacity() > kept_text_capacity) d.call_id.release_heap();
+    for (std::string* text : {&d.caller, &d.callee, &d.asserted, &d.diversion, &d.user_agent, &d.origin_ip, &d.trunk,
                               &d.pending_cause, &d.from_tag, &d.answered_tag})
         if (text->capacity() > kept_text_capacity) std::string().swap(*text);
     pool_.give_back(&d);

@@ -87,21 +87,23 @@ class sip_dialog_table {
     // as pending_cause unless the call goes on within ended_linger_us.
     enum class phase : std::uint8_t { calling, waiting, answered, ended };
     struct dialog {
-        std::string call_id;
+        // What every message of the call reads or moves, together at the front, the Call-ID
+        // the lookup compares among them: one or two cache lines per message.
+        phase state = phase::calling;
+        std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
+        std::int64_t last_us = 0;
+        dialog* prev = nullptr;  // in the list of its phase (dialog_list)
+        dialog* next = nullptr;
+        inline_call_id call_id;
         std::string caller, callee, asserted, diversion, user_agent, origin_ip, trunk;
         model::origin_kind origin_kind = model::origin_kind::unspecified;
-        phase state = phase::calling;
         std::int64_t invite_us = 0;
         std::int64_t ringing_us = 0;
         std::int64_t answer_us = 0;
-        std::int64_t last_us = 0;
         std::int64_t pending_us = 0;  // waiting: when the CANCEL or the challenge came
         std::string pending_cause;    // waiting: "cancel", "sip_401", "sip_407"
-        std::uint32_t cseq = 0;  // of the INVITE or MESSAGE that made it
-        std::string from_tag;    // a new INVITE with another From tag is another call
-        std::string answered_tag;  // the To tag of the 2xx that answered: the fork that talks
-        dialog* prev = nullptr;    // in the list of its phase (dialog_list)
-        dialog* next = nullptr;
+        std::string from_tag;         // a new INVITE with another From tag is another call
+        std::string answered_tag;     // the To tag of the 2xx that answered: the fork that talks
     };
 
     dialog_list<dialog>& list_of(phase p) noexcept;
