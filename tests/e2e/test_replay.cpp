@@ -10,6 +10,8 @@
 #include <chrono>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "decode/packet/link_type.hpp"
 #include "e2e_support.hpp"
 #include "support/packet_builder.hpp"
@@ -114,6 +116,29 @@ TEST_CASE("ringfence replay: bad use and unreadable files are reported, not cras
         run_cli_status("replay --set decision_log.enabled=false " + replay_args(dir) + " " + junk);
     CHECK(r.exit_code == 1);
     CHECK(r.output.find("not-a-capture.pcap") != std::string::npos);
+}
+
+TEST_CASE("ringfence replay on the state_dir of a running daemon leaves its decision log alone") {
+    temp_dir dir;
+    running_daemon daemon(dir);
+    REQUIRE(daemon.started());
+    const std::string pcap = write_spoofed_call(dir);
+    // The daemon holds the log: the replay is refused, logs nothing, and says how to go on.
+    const cli_result refused = run_cli_status("replay " + replay_args(dir) + " " + pcap);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.output.find("is in use: another process (another ringfenced?) holds") != std::string::npos);
+    CHECK(refused.output.find("--set decision_log.enabled=false") != std::string::npos);
+    // Without logging it decides, and the daemon goes on answering and logging.
+    CHECK(run_cli_status("replay --set decision_log.enabled=false " + replay_args(dir) + " " + pcap).exit_code == 0);
+    const int fd = connect_tcp(daemon.port());
+    send_all(fd, R"({"id":"after","kind":"call.attempt","caller":"0912345678","callee":"0987654321"})" "\n");
+    const auto lines = read_lines(fd, 1);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find(R"({"id":"after","action":"allow")") == 0);
+    ::close(fd);
+    CHECK(daemon.stop() == 0);
+    log_reader log(daemon.log_path());
+    CHECK(log.scalar("SELECT count(*) FROM decisions") == 1);
 }
 
 TEST_CASE("ringfence replay --pace file sends frames at the pace they were captured") {

@@ -15,6 +15,7 @@
 #include "ingest/capture/passive_decider.hpp"
 #include "ingest/capture/pcap_file_reader.hpp"
 #include "ingest/record_line_processor.hpp"
+#include "common/exclusive_files.hpp"
 #include "store/decision_log_writer.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
@@ -138,8 +139,19 @@ int cmd_replay(std::vector<std::string> args) {
     if (!setup.value) return 1;
     const app::daemon_config& config = setup.value->config;
 
+    // Declared before the writer: released after it closes, as the daemon does.
+    common::file_lock log_lock;
     std::unique_ptr<store::decision_log_writer> log_writer;
     if (mode == output_mode::decisions && config.decision_log.enabled) {
+        // One writer per log, as for the daemon: a replay on the state_dir of a running
+        // ringfenced would write rows and number-index runs into its log under it.
+        if (auto why = log_lock.take(config.decision_log.settings.path); !why.empty()) {
+            std::fprintf(stderr,
+                         "ringfence replay: cannot open the decision log %s: %s (--set decision_log.enabled=false to replay "
+                         "without logging, or give another state_dir)\n",
+                         config.decision_log.settings.path.c_str(), why.c_str());
+            return 1;
+        }
         auto writer = store::decision_log_writer::open(config.decision_log.settings);
         for (const auto& d : writer.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
         if (!writer.value) {
