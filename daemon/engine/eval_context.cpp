@@ -459,8 +459,7 @@ const std::vector<std::pair<std::string_view, double>>& eval_context::aggregate_
     elements.clear();
     // Read `for` a set: its elements as they are; `by` a set: as the state was fed.
     set_keys(d.has_for ? d.for_field : d.by, keys_scratch_, d.has_for ? operand::no_except : d.by_except);
-    for (const std::string_view key : keys_scratch_)
-        elements.emplace_back(key, windows_.value(d.spec_id, key, rec_->time_ms));
+    for (const std::string_view key : keys_scratch_) elements.emplace_back(key, windows_.value(d.spec_id, key, rec_->time_ms));
     agg_ready_[a] = 1;
     return elements;
 }

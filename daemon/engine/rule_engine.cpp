@@ -520,9 +520,7 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
         m.reason = fmt::format("callee {} is an emergency number: never blocked", rec.callee.raw);
         m.evidence_json = "{}";
         out.rules.push_back(std::move(m));
-        out.final_action = action::allow;
-        last_unless_blocked.swap(ctx.unless_blocked_adds);
-        return;
+        out.final_action = action::allow;  // nothing below applies to an allowed record
     }
     if (out.final_action == action::block && protected_now) {
         if (const protected_number* p = protected_party(rec, out, *protected_now)) {

@@ -13,24 +13,23 @@
 #include "engine/rule_engine.hpp"
 #include "ingest/capture/passive_decider.hpp"
 #include "store/decision_log_test_support.hpp"
+#include "support/inline_pack.hpp"
 #include "support/shipped_plan.hpp"
 
 namespace ringfence::test {
 namespace {
 
 std::unique_ptr<engine::rule_engine> blocking_engine() {
-    engine::rule_engine_settings s;
-    s.time_zone = "+07:00";
-    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", R"(
+    auto e = test_support::load_inline_pack(R"(
 - rule: block_one_callee
   events: [call.attempt]
   condition: callee.e164 = "+84987654321"
   action: block
   priority: critical
   reason: "callee {callee.e164}"
-)"}});
-    REQUIRE(e.value);
-    return std::move(*e.value);
+)");
+    REQUIRE(e);
+    return e;
 }
 
 decode::sip::call_event attempt(std::string_view call_id, std::string_view caller) {

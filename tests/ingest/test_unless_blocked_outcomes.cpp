@@ -11,6 +11,7 @@
 #include "ingest/capture/passive_decider.hpp"
 #include "ingest/record_line_processor.hpp"
 #include "store/decision_log_test_support.hpp"
+#include "support/inline_pack.hpp"
 #include "support/shipped_plan.hpp"
 
 namespace ringfence::test {
@@ -18,18 +19,16 @@ namespace {
 
 // At most two calls to a callee in an hour: the third is blocked.
 std::unique_ptr<engine::rule_engine> capped_engine() {
-    engine::rule_engine_settings s;
-    s.time_zone = "+07:00";
-    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", R"(
+    auto e = test_support::load_inline_pack(R"(
 - rule: callee_cap
   events: [call.attempt]
   condition: count(call.attempt by callee.e164 within 1h unless blocked) > 2
   action: block
   priority: error
   reason: "callee {callee.e164}"
-)"}});
-    REQUIRE(e.value);
-    return std::move(*e.value);
+)");
+    REQUIRE(e);
+    return e;
 }
 
 decode::sip::call_event attempt(const std::string& call_id, std::int64_t offset_s) {

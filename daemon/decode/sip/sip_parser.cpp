@@ -16,15 +16,14 @@ constexpr std::array<std::string_view, 14> known_methods = {
 
 // The helpers below run for every header of every message: always inlined (GCC kept them
 // as calls, and the calls cost more than their work).
-#define RINGFENCE_HOT_INLINE [[gnu::always_inline]] inline
 
-RINGFENCE_HOT_INLINE char lower(char c) noexcept {
+[[gnu::always_inline]] inline char lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // ASCII case-insensitive equality. Equal bytes pass at once (the common case: a header
 // written as the RFC spells it); only differing bytes are lowered.
-RINGFENCE_HOT_INLINE bool iequals(std::string_view a, std::string_view b) noexcept {
+[[gnu::always_inline]] inline bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
@@ -32,13 +31,13 @@ RINGFENCE_HOT_INLINE bool iequals(std::string_view a, std::string_view b) noexce
     return true;
 }
 
-RINGFENCE_HOT_INLINE bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
+[[gnu::always_inline]] inline bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-RINGFENCE_HOT_INLINE bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+[[gnu::always_inline]] inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-RINGFENCE_HOT_INLINE std::string_view trim(std::string_view s) noexcept {
+[[gnu::always_inline]] inline std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
@@ -71,7 +70,7 @@ struct line {
     bool complete = false;  // an EOL was found
 };
 
-RINGFENCE_HOT_INLINE line next_line(std::string_view s, std::size_t pos) noexcept {
+[[gnu::always_inline]] inline line next_line(std::string_view s, std::size_t pos) noexcept {
     const std::size_t nl = common::find_byte(s, '\n', pos);
     if (nl == std::string_view::npos) return {s.substr(pos), s.size(), false};
     std::size_t end = nl;
@@ -532,4 +531,3 @@ bool looks_like_sip(std::string_view bytes) noexcept {
 
 }  // namespace ringfence::decode::sip
 
-#undef RINGFENCE_HOT_INLINE
