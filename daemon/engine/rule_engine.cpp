@@ -15,17 +15,26 @@ namespace ringfence::engine {
 
 namespace {
 
-
-
+// A field the record does not carry renders as nothing; the spaces around it would then
+// read as a double space ("international ingress  presents"), so one of them goes.
 void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
     out.clear();
+    bool after_absent_field = false;
     for (const auto& p : r.reason) {
         if (!p.is_field) {
-            out += p.text;
+            std::string_view text = p.text;
+            if (after_absent_field && (out.empty() || out.back() == ' '))
+                while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+            out += text;
+            after_absent_field = false;
             continue;
         }
         const field_value v = ctx.get(p.field);
-        if (!v.present) continue;  // not "0" or "false": the record does not say
+        if (!v.present) {  // not "0" or "false": the record does not say
+            after_absent_field = true;
+            continue;
+        }
+        after_absent_field = false;
         switch (v.type) {
             case field_type::text: out.append(v.text); break;
             case field_type::number: out += fmt::format("{}", v.number); break;
@@ -35,6 +44,8 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
                 break;
         }
     }
+    if (after_absent_field)
+        while (!out.empty() && out.back() == ' ') out.pop_back();
 }
 
 // One eval_context per thread and rule set: it holds per-record caches sized for the set.

@@ -945,6 +945,29 @@ TEST_CASE("a reason names call history fields the condition does not read, and a
     CHECK(d.rules[0].reason == "gap=5000 first=false trunk=");
 }
 
+TEST_CASE("a field the record does not carry leaves no double space in a reason") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: show_ingress
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+  reason: "{origin.trunk} ingress {origin.trunk} presents {caller.e164} {extra.note}"
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    model::record r = call("s1", t0, "+84912345678", true, "+84987654321");
+    r.origin.trunk.clear();
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "ingress presents +84912345678");
+    r.origin.trunk = "GW-1";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "GW-1 ingress GW-1 presents +84912345678");
+}
+
 TEST_CASE("macros that expand past the limits are a load error, not exhausted memory or stack") {
     // Each macro uses the next twice: 2^40 tests once expanded.
     std::string doubling;
