@@ -17,7 +17,8 @@ struct numbering_settings {
     std::string home_country = "VN";      // ISO alpha-2; its plan gives country code, trunk and international prefixes
     std::vector<std::string> plan_files;  // YAML plan files, loaded in order
     // Accept a bare country-code form ("84912345678" with no + or 00) when the digits
-    // start with the home country code and are too long to be a national number.
+    // start with the home country code and are too long to be a national number, and a
+    // foreign one ("12025550123") when they are longer than any home number.
     bool accept_bare_country_code = false;
 };
 
@@ -50,7 +51,10 @@ public:
     //       national, e164 = +<cc><digits> ("18001091" -> "+8418001091", toll_free).
     //    d. a home short-code length (3 to 5 digits): short code.
     //    e. a home NSN length: national (SIP user parts often carry "912345678").
-    //    f. otherwise too_long when longer than the longest NSN length, else too_short.
+    //    f. accept_bare_country_code and longer than the longest NSN length: a foreign
+    //       number with its country code ("12025550123" -> "+12025550123") when the digits
+    //       start with a known country code and fit in 15.
+    //    g. otherwise too_long when longer than the longest NSN length, else too_short.
     // 5. Classification over the E.164 digits: the country is the one of the longest prefix
     //    that names one (the country code's default, or a plan refinement such as +1 876 ->
     //    JM); the type is the one of the longest range that has a type, and unknown when

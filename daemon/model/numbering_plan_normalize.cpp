@@ -66,7 +66,24 @@ class normalizer {
         if (mask_has(p_.short_code_lengths, d.size())) return short_code();
         if (mask_has(p_.nsn_lengths, d.size())) return national(d);
         const auto longest_nsn = static_cast<std::size_t>(std::bit_width(p_.nsn_lengths) - 1);
-        return d.size() > longest_nsn ? normalize_error::too_long : normalize_error::too_short;
+        if (d.size() <= longest_nsn) return normalize_error::too_short;
+        if (p_.accept_bare_country_code && d.front() != '0') return bare_foreign(d);
+        return normalize_error::too_long;
+    }
+
+    // Too long for a home number, with accept_bare_country_code: a foreign number written
+    // with its country code and nothing before it ("12025550123", as international trunks
+    // often present callers). Only a known country code reads so; anything else stays
+    // too_long rather than get an E.164 form no real number has.
+    normalize_error bare_foreign(std::string_view d) {
+        const normalize_error e = international(d);
+        if (e != normalize_error::none) return e;
+        if (country_code_length_ != 0) return normalize_error::none;
+        out_.e164.clear();
+        out_.country.clear();
+        out_.type = number_type::unknown;
+        out_.is_home = false;
+        return normalize_error::too_long;
     }
 
     normalize_error short_code() {
@@ -87,6 +104,7 @@ class normalizer {
             if (info.has_country) country = &info;
             if (info.has_type) typed = &info;
         });
+        country_code_length_ = cc_length;
         const std::size_t needed = cc_length == 0 ? longest_country_code : cc_length;
         if (digits.size() <= needed) {
             out_.e164.clear();
@@ -121,6 +139,7 @@ class normalizer {
 
     const compiled_numbering_plan& p_;
     number_info& out_;
+    std::size_t country_code_length_ = 0;  // of the last classify(); 0: no known country code
 };
 
 }  // namespace

@@ -150,6 +150,29 @@ TEST_CASE("numbering: the bare country-code form needs accept_bare_country_code"
     });
 }
 
+TEST_CASE("numbering: a foreign number in the bare country-code form, longer than any home number") {
+    const auto strict = shipped_plan(false);
+    check_all(strict, {
+        failed("12025550123", normalize_error::too_long),
+        failed("447911123456", normalize_error::too_long),
+    });
+    const auto lenient = shipped_plan(true);
+    check_all(lenient, {
+        {"12025550123", ok, "+12025550123", "US", number_type::unknown, foreign},
+        {"447911123456", ok, "+447911123456", "GB", number_type::unknown, foreign},
+        {"8613812345678", ok, "+8613812345678", "CN", number_type::unknown, foreign},
+        {"88216123456", ok, "+88216123456", "", number_type::satellite, foreign},
+        // No country has code 28: no made-up E.164 form.
+        failed("28123456789", normalize_error::too_long),
+        // More than 15 digits is no E.164 number.
+        failed("1202555012345678", normalize_error::too_long),
+        // A trunk prefix in front is the national form, refused as before.
+        failed("012025550123", normalize_error::too_long),
+        // As long as a home number: still read as one (no country code is assumed).
+        {"2438253758", ok, "+842438253758", "VN", number_type::fixed, home},
+    });
+}
+
 TEST_CASE("numbering: Vietnamese fixed lines") {
     const auto plan = shipped_plan();
     check_all(plan, {
