@@ -709,7 +709,40 @@ private:
         out_->lists.push_back(std::move(m));
         const auto idx = static_cast<std::uint32_t>(out_->lists.size() - 1);
         list_index_[key] = idx;
+        pack_list_digest_[idx] = items_digest(items);
         return idx;
+    }
+
+    // What a pack list held, as the matcher was built from it: an aggregate whose `where`
+    // or `except` reads the list keeps its state across a reload only while this is the
+    // same (its name alone would keep events counted under the old items).
+    static std::string items_digest(const std::vector<std::string>& items) {
+        std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the items, each closed by \x1f
+        for (const auto& item : items) {
+            for (const char c : item) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+            h = (h ^ 0x1fU) * 1099511628211ULL;
+        }
+        return fmt::format("{}:{:016x}", items.size(), h);
+    }
+
+    // The pack lists a compiled subtree reads, with their digests ("" when it reads none;
+    // intelligence lists change without a reload and are not part of it).
+    std::string lists_read(std::uint32_t idx) const {
+        std::set<std::uint32_t> seen;
+        collect_lists(idx, seen);
+        std::string out;
+        for (const std::uint32_t l : seen)
+            if (auto it = pack_list_digest_.find(l); it != pack_list_digest_.end())
+                out += fmt::format("|list {}={}", out_->lists[l]->name(), it->second);
+        return out;
+    }
+
+    void collect_lists(std::uint32_t idx, std::set<std::uint32_t>& seen) const {
+        if (idx == no_node || idx >= out_->nodes.size()) return;
+        const node& n = out_->nodes[idx];
+        if (n.o == node::op::in_list) seen.insert(n.list);
+        if (n.lhs.except_list != operand::no_except) seen.insert(n.lhs.except_list);
+        for (const std::uint32_t c : n.children) collect_lists(c, seen);
     }
 
     // An intelligence list: the use must fit its kind; the source gives a matcher over its
@@ -840,6 +873,9 @@ private:
         const std::string by_text = a.by_except.empty() ? a.by_field : a.by_field + " except " + a.by_except;
         d.fingerprint = fmt::format("{}|{}|{}|{}|{}|{}", static_cast<int>(d.fn), a.event_kind, a.of_field, where_text, by_text, d.window_ms);
         if (d.unless_blocked) d.fingerprint += "|unless blocked";  // other events kept: other state
+        if (a.where) d.fingerprint += lists_read(d.where);
+        if (d.by_except != operand::no_except)
+            if (auto it = pack_list_digest_.find(d.by_except); it != pack_list_digest_.end()) d.fingerprint += "|except=" + it->second;
         std::optional<field_ref> read_at;
         if (!a.for_field.empty()) {
             read_at = find_field(a.for_field);
@@ -1223,6 +1259,7 @@ private:
     std::map<const located_text*, condition::parse_result> parsed_;
     std::set<std::string> used_lists_, used_macros_, warned_scope_;
     std::map<std::pair<std::string, list_use>, std::uint32_t> list_index_;
+    std::map<std::uint32_t, std::string> pack_list_digest_;  // lists[] index -> items_digest
     std::map<std::string, std::uint32_t> regex_index_;
     std::map<std::string, std::uint32_t> aggregate_index_;
     std::set<std::uint32_t> live_aggregates_;

@@ -418,6 +418,40 @@ TEST_CASE("reload: an aggregate whose filter's pattern changed is another defini
     CHECK(d.final_action == action::block);
 }
 
+TEST_CASE("reload: an aggregate whose filter reads a pack list starts empty when the list's items change, and keeps its state when they do not") {
+    reloadable_pack pack("reload-list");
+    auto pack_with = [](const std::string& trunks, const std::string& note) {
+        return "- list: counted_trunks\n  items: [" + trunks +
+               "]\n- macro: on_counted_trunk\n  condition: origin.trunk in counted_trunks\n"
+               "- rule: burst\n  events: [call.attempt]\n  condition: count(call.attempt where on_counted_trunk by callee.e164 within 1h) >= 3\n"
+               "  action: block\n  priority: critical\n" + note;
+    };
+    auto on_trunk = [](const std::string& id, std::int64_t t, const std::string& trunk) {
+        model::record r = call(id, t, "+84987000001", true, "+84912000009");
+        r.origin.trunk = trunk;
+        return r;
+    };
+    pack.write(pack_with("T1", ""));
+    const auto loaded = pack.load();
+    auto& e = *loaded;
+    engine::decision d;
+    e.decide(on_trunk("1", t0, "T1"), d);
+    e.decide(on_trunk("2", t0 + 1, "T1"), d);
+    // Another rule added, the list as it was: the two T1 attempts still count.
+    pack.write(pack_with("T1", "- rule: also\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: notice\n"));
+    REQUIRE(e.reload().swapped);
+    e.decide(on_trunk("3", t0 + 2, "T1"), d);
+    CHECK(d.final_action == action::block);
+    // The list now names T2 only: the T1 attempts do not pass the new filter.
+    pack.write(pack_with("T2", ""));
+    REQUIRE(e.reload().swapped);
+    e.decide(on_trunk("4", t0 + 3, "T2"), d);
+    CHECK(d.final_action == action::allow);
+    e.decide(on_trunk("5", t0 + 4, "T2"), d);
+    e.decide(on_trunk("6", t0 + 5, "T2"), d);
+    CHECK(d.final_action == action::block);
+}
+
 TEST_CASE("Vietnamese text folding, URL domains and time of day reach the conditions") {
     auto e = load(R"(
 - rule: transfer_words
