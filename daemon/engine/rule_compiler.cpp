@@ -682,6 +682,7 @@ private:
         }
         used_lists_.insert(name);
         if (it->second->intel) return intel_list_index(*it->second, use, offset, field);
+        check_fixed_values(*it->second, use, field);
         // Items tested against sms.text_folded are folded as the field is (a second matcher:
         // the same list may serve other fields as written).
         const bool fold = folds_literals(field);
@@ -743,6 +744,28 @@ private:
         if (n.o == node::op::in_list) seen.insert(n.list);
         if (n.lhs.except_list != operand::no_except) seen.insert(n.lhs.except_list);
         for (const std::uint32_t c : n.children) collect_lists(c, seen);
+    }
+
+    // A list tested against a field with a fixed set of values (`origin.kind in
+    // foreign_ingress_kinds`): an item the field can never take is the typo it is written
+    // inline (RULES_BAD_VALUE at the item), not a test that quietly never matches. Once per
+    // list and field, however many rules the macro holding the test expands into.
+    void check_fixed_values(const collected_list& l, list_use use, const field_ref& field) {
+        const auto& allowed = field.def->allowed;
+        if (use != list_use::exact || allowed.empty()) return;
+        if (!fixed_values_checked_.insert(l.name + "\x1f" + std::string(field.name())).second) return;
+        std::vector<std::string> items;
+        std::vector<const located_text*> from;
+        std::vector<std::string> stack;
+        expand_list(l, items, from, stack);
+        std::vector<std::string_view> shown;
+        for (auto a : allowed)
+            if (!a.empty()) shown.push_back(a);
+        for (std::size_t i = 0; i < items.size() && i < from.size(); ++i)
+            if (std::find(allowed.begin(), allowed.end(), items[i]) == allowed.end())
+                error_loc(from[i]->loc, "RULES_BAD_VALUE",
+                          fmt::format("list '{}' is tested against '{}', which can never be '{}' (it is one of {})", l.name, field.name(), items[i],
+                                      fmt::join(shown, ", ")));
     }
 
     // An intelligence list: the use must fit its kind; the source gives a matcher over its
@@ -1260,6 +1283,7 @@ private:
     std::set<std::string> used_lists_, used_macros_, warned_scope_;
     std::map<std::pair<std::string, list_use>, std::uint32_t> list_index_;
     std::map<std::uint32_t, std::string> pack_list_digest_;  // lists[] index -> items_digest
+    std::set<std::string> fixed_values_checked_;              // "list\x1ffield" (check_fixed_values)
     std::map<std::string, std::uint32_t> regex_index_;
     std::map<std::string, std::uint32_t> aggregate_index_;
     std::set<std::uint32_t> live_aggregates_;

@@ -212,6 +212,54 @@ TEST_CASE("an error after an escape in a double-quoted condition is placed where
     CHECK(all.find("pack.yaml:19:19: error RULES_BAD_VALUE") != std::string::npos);
 }
 
+TEST_CASE("a list tested against a field with a fixed set of values: an item it can never take is an error at the item") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- list: kinds
+  items: [voip, internatonal]
+- list: more_kinds
+  items: [kinds, ott]
+- macro: from_abroad
+  condition: origin.kind in more_kinds
+- rule: r1
+  events: [call.attempt]
+  condition: from_abroad and caller.is_home
+  action: warn
+  priority: warning
+- rule: r2
+  events: [call.attempt]
+  condition: from_abroad and callee.is_home
+  action: warn
+  priority: warning
+- list: types
+  items: [satelite]
+- rule: r3
+  events: [call.attempt]
+  condition: caller.type in types or kind in event_kinds
+  action: warn
+  priority: warning
+- list: event_kinds
+  items: [call.atempt]
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:2:17: error RULES_BAD_VALUE: list 'more_kinds' is tested against 'origin.kind', which can never be 'internatonal' (it is one of "
+          "home_mobile, home_fixed, interconnect, international, voip, ott)\n"
+          "pack.yaml:18:11: error RULES_BAD_VALUE: list 'types' is tested against 'caller.type', which can never be 'satelite' (it is one of "
+          "unknown, mobile, fixed, toll_free, premium, shared_cost, voip, satellite, short_code, alphanumeric)\n"
+          "pack.yaml:25:11: error RULES_BAD_VALUE: list 'event_kinds' is tested against 'kind', which can never be 'call.atempt' (it is one of "
+          "call.attempt, call.answer, call.end, sms.submit, sms.deliver)\n");
+    // The same lists with values the fields take load, and the list decides as written.
+    auto e = load(R"(- list: kinds
+  items: [voip, international]
+- rule: r1
+  events: [call.attempt]
+  condition: origin.kind in kinds
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    CHECK(diags.empty());
+}
+
 TEST_CASE("required_engine_version that is not an integer is named once in the error") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load("- required_engine_version: \"one\"\n- rule: a\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: warning\n",
