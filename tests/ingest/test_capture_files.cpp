@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "capture_test_support.hpp"
+#include "decode/hep_test_packets.hpp"
 #include "decode/packet/link_type.hpp"
 #include "support/packet_builder.hpp"
 #include "support/pcap_writer.hpp"
@@ -70,6 +71,53 @@ TEST_CASE("a SIP INVITE fragmented over three IPv4 packets, out of order, makes 
         R"({"id":"frag-1@203.0.113.7","kind":"call.attempt","time":1700000000000,"caller":"+84912345678","callee":"0987654321","origin":{"ip":"203.0.113.7"}})");
     CHECK(r.pipeline->packets().datagrams_reassembled == 1);
     CHECK(r.pipeline->sip().messages == 1);
+}
+
+TEST_CASE("HEP3 datagrams in a capture: the SIP inside is decoded with the addresses and time the agent reported") {
+    const std::string msg = invite("hep-1@192.0.2.10", 0);
+    const hep_test::bytes sip = hep_test::sip_ipv4_head(1'795'834'800, 123'456).text(15, msg).build();
+    const hep_test::bytes rtcp = hep_test::sip_ipv4_head(1'795'834'801, 0, 5).text(15, "{\"type\":200}").build();
+    hep_test::bytes cut = sip;
+    cut.resize(cut.size() - 10);  // the total length no longer matches the datagram
+    auto datagram = [](const hep_test::bytes& payload, std::uint16_t dport) {
+        const std::string text(payload.begin(), payload.end());
+        return ethernet(ipv4_packet(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 17, udp_header_and_payload(40000, dport, text)), 0x0800);
+    };
+    temp_pcap file("hep");
+    // The outer packets' own time is a day later: the record keeps the agent's.
+    write_pcap(file.path(), decode::packet::link_type::ethernet,
+               {{1'795'921'200'000'000, datagram(sip, 9060)}, {1'795'921'200'000'100, datagram(rtcp, 9060)}, {1'795'921'200'000'200, datagram(cut, 9061)}});
+    capture_run r;
+    r.run(file.path());
+    REQUIRE(r.records.lines.size() == 1);
+    CHECK(r.records.lines[0].line ==
+          R"({"id":"hep-1@192.0.2.10","kind":"call.attempt","time":1795834800123,"caller":"+84912345678","callee":"0987654321","origin":{"ip":"192.0.2.10"}})");
+    CHECK(r.pipeline->hep().packets == 2);
+    CHECK(r.pipeline->hep().sip == 1);
+    CHECK(r.pipeline->hep().other == 1);
+    CHECK(r.pipeline->hep().errors[static_cast<std::size_t>(decode::hep::hep_error::bad_length)] == 1);
+    CHECK(r.pipeline->sip().messages == 1);
+    CHECK(r.pipeline->summary().find("hep_packets=2 hep_sip=1 hep_other=1 hep_errors{bad_length=1}") != std::string::npos);
+}
+
+TEST_CASE("the shared HEP capture replays into the calls its SIP payloads describe") {
+    const auto path = std::filesystem::path(RINGFENCE_SHARED_DATA_DIR) / "hep" / "hep.pcap";
+    if (!std::filesystem::exists(path)) {
+        MESSAGE("skipped: the shared capture " << path.string() << " is not here");
+        return;
+    }
+    capture_run r;
+    r.run(path.string());
+    r.pipeline->finish();  // the 407 ends the call once no authenticated retry can follow
+    // 6 SIP payloads (INVITE, 100, 407 of one call; OPTIONS, 200; PUBLISH), 1 RTCP, 1 log.
+    CHECK(r.pipeline->hep().packets == 8);
+    CHECK(r.pipeline->hep().sip == 6);
+    CHECK(r.pipeline->hep().other == 2);
+    CHECK(r.pipeline->sip().messages == 6);
+    REQUIRE(r.records.lines.size() == 2);
+    CHECK(r.records.lines[0].line.find(R"("kind":"call.attempt")") != std::string::npos);
+    CHECK(r.records.lines[1].line.find(R"("cause":"sip_407")") != std::string::npos);
+    CHECK(r.records.lines[0].line.find(R"("origin":{"ip":"192.168.1.1")") != std::string::npos);
 }
 
 TEST_CASE("pcap times from 2038 on (seconds past 2^31, unsigned in the file) stay in the future") {

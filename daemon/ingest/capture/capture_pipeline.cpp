@@ -44,7 +44,50 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
     }
     if (!decoder_ || !decoder_->decode(frame, caplen, time_us, packet_)) return;
     if (smpp_ && smpp_->on_packet(packet_)) return;
+    // No SIP message begins with "HEP3": a datagram that does is a mirror an agent sent to a
+    // collector, captured on its way (any port: agents send to 9060, 9061 or their own).
+    if (packet_.protocol == decode::packet::ip_protocol_udp && packet_.payload.starts_with("HEP3")) {
+        on_captured_hep(packet_.payload);
+        return;
+    }
     sip_.on_packet(packet_);
+}
+
+namespace {
+
+decode::packet::ip_address from_hep(const decode::hep::ip_address& a) {
+    return a.family == decode::hep::family_ipv4 ? decode::packet::ip_address::v4(a.bytes.data())
+                                                : decode::packet::ip_address::v6(a.bytes.data());
+}
+
+}  // namespace
+
+// The SIP inside goes on as the HEP listener's does (on_mirrored_sip): with the addresses,
+// transport and capture time the agent reported, so origin.ip is the SIP peer, not the
+// agent. The auth key is not checked: it guards the listener against forged packets, and
+// these were only watched on the wire.
+void capture_pipeline::on_captured_hep(std::string_view datagram) {
+    decode::hep::hep_packet p;
+    const decode::hep::hep_error e =
+        hep_parser_.parse(std::span(reinterpret_cast<const std::uint8_t*>(datagram.data()), datagram.size()), p);
+    if (e != decode::hep::hep_error::none) {
+        ++hep_.errors[static_cast<std::size_t>(e)];
+        return;
+    }
+    ++hep_.packets;
+    if (p.protocol_type != decode::hep::protocol::sip) {
+        ++hep_.other;
+        return;
+    }
+    ++hep_.sip;
+    hep_packet_.time_us = p.time_us();
+    hep_packet_.protocol = p.ip_protocol;
+    hep_packet_.src = from_hep(p.source);
+    hep_packet_.dst = from_hep(p.destination);
+    hep_packet_.src_port = p.source_port;
+    hep_packet_.dst_port = p.destination_port;
+    hep_packet_.payload = p.payload;
+    sip_.on_mirrored_message(hep_packet_);
 }
 
 void capture_pipeline::on_mirrored_sip(const decode::packet::transport_packet& packet) {
@@ -90,6 +133,18 @@ std::string capture_pipeline::summary() const {
     std::string out = fmt::format("{} {} open_dialogs={} tcp_streams={}", packet_counters_.summary(),
                                   sip_counters_.summary(), dialogs_.open_calls(), sip_.tcp_streams());
     if (smpp_) out += " " + smpp_->summary();
+    std::uint64_t hep_errors = 0;
+    for (const auto n : hep_.errors) hep_errors += n;
+    if (hep_.packets != 0 || hep_errors != 0) {
+        out += fmt::format(" hep_packets={} hep_sip={} hep_other={} hep_errors{{", hep_.packets, hep_.sip, hep_.other);
+        bool first = true;
+        for (std::size_t i = 0; i < hep_.errors.size(); ++i) {
+            if (hep_.errors[i] == 0) continue;
+            out += fmt::format("{}{}={}", first ? "" : " ", decode::hep::to_string(static_cast<decode::hep::hep_error>(i)), hep_.errors[i]);
+            first = false;
+        }
+        out += "}";
+    }
     return out;
 }
 

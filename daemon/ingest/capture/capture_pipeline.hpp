@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "decode/hep/hep_packet.hpp"
 #include "decode/packet/packet_counters.hpp"
 #include "decode/packet/packet_decoder.hpp"
 #include "decode/sip/call_event.hpp"
@@ -73,8 +74,18 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     // The counters as one line: packets, drops by reason, SIP messages, dialogs.
     std::string summary() const;
 
+    // HEP3 datagrams found in the capture itself (a pcap of what agents sent to a collector).
+    struct hep_counts {
+        std::uint64_t packets = 0;  // well-formed HEP3 datagrams
+        std::uint64_t sip = 0;      // of which carried SIP, decoded as the agent reported it
+        std::uint64_t other = 0;    // of which carried something else (RTCP as JSON, logs)
+        std::array<std::uint64_t, decode::hep::hep_error_count> errors{};
+    };
+    const hep_counts& hep() const noexcept { return hep_; }
+
   private:
     void on_call_event(const decode::sip::call_event& event) override;
+    void on_captured_hep(std::string_view datagram);
 
     const capture_settings& settings_;
     capture_record_handler& handler_;
@@ -88,6 +99,9 @@ class capture_pipeline final : private decode::sip::call_event_sink {
     static constexpr std::int64_t fragment_expiry_interval_us = 1'000'000;
     std::int64_t last_fragment_expiry_us_ = 0;  // capture time fragments were last expired at
     mutable std::optional<smpp_capture> smpp_;  // mutable: its summary refreshes counters
+    decode::hep::hep_parser hep_parser_;
+    decode::packet::transport_packet hep_packet_;
+    hep_counts hep_;
 };
 
 }  // namespace ringfence::ingest::capture
