@@ -75,8 +75,8 @@ bool record_builder::epoch_ms(std::int64_t ms, std::string_view written) {
 
 bool record_builder::number(std::string_view field, std::string_view raw, model::number_info& out) {
     const model::normalize_error error = plan_.normalize(raw, out);
-    if (error != model::normalize_error::none) return fail(parse_error::bad_number, not_a_number(field, error));
-    return true;
+    if (error != model::normalize_error::none && numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number(field, error));
+    return true;  // kept raw (normalize left raw set and the rest cleared)
 }
 
 bool record_builder::origin_ip(std::string_view ip) {
@@ -131,7 +131,8 @@ bool record_builder::finish(std::int64_t received_at_ms) {
         } else if (sms && has_sender_) {
             // The SMSC gave only the sender (often a brandname): it is the caller.
             const model::normalize_error error = plan_.normalize(rec_.sms.sender, rec_.caller);
-            if (error != model::normalize_error::none) return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+            if (error != model::normalize_error::none && numbers_ == unparsed_numbers::refuse)
+                return fail(parse_error::bad_number, not_a_number("sms.sender", error));
             caller_from_sender = true;
         } else {
             return fail(parse_error::missing_field, fmt::format("field 'caller': missing (required for {}{})", model::to_string(rec_.kind),
@@ -139,7 +140,7 @@ bool record_builder::finish(std::int64_t received_at_ms) {
         }
     }
     if (sender_alphanumeric_) rec_.sms.sender_is_alpha = true;
-    if (has_sender_ && !sender_is_brandname) {
+    if (has_sender_ && !sender_is_brandname && numbers_ == unparsed_numbers::refuse) {
         // The sender is checked whether or not it stands in for the caller, so the same
         // sender is not refused in one record and taken in the next.
         if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
@@ -150,7 +151,7 @@ bool record_builder::finish(std::int64_t received_at_ms) {
                                      {"asserted", &rec_.asserted}, {"diversion", &rec_.diversion}}) {
         // A sender the SMSC marked alphanumeric is what it says, digits and all ("12345").
         if (number == &rec_.caller && caller_from_sender && sender_alphanumeric_) continue;
-        if (number->present && model::looks_like_mistyped_number(*number))
+        if (number->present && numbers_ == unparsed_numbers::refuse && model::looks_like_mistyped_number(*number))
             return fail(parse_error::bad_number, fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
     }
     if (!has_time_) {

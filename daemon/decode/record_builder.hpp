@@ -18,14 +18,21 @@
 
 namespace ringfence::decode {
 
+// What a telephone number the numbering plan rejects does to the record. A switch asking
+// inline gets the error; a mirror (captured SMPP) has nobody to tell, and dropping the
+// message would hide it from the rules, so there the number is kept as written (raw only,
+// type unknown) and the record goes on to be decided.
+enum class unparsed_numbers : std::uint8_t { refuse, keep_raw };
+
 // The message for a well-formed time outside what the decision log can show.
 std::string time_out_of_range_message(std::string_view shown);
 
 class record_builder {
   public:
     // rec must be clear (model::record::clear) when the first field comes.
-    record_builder(const model::numbering_plan& plan, model::record& rec, parse_status& status) noexcept
-        : plan_(plan), rec_(rec), status_(status) {}
+    record_builder(const model::numbering_plan& plan, model::record& rec, parse_status& status,
+                   unparsed_numbers numbers = unparsed_numbers::refuse) noexcept
+        : plan_(plan), rec_(rec), status_(status), numbers_(numbers) {}
 
     void id(std::string_view text, bool is_integer);
     void kind(model::event_kind k);
@@ -54,6 +61,7 @@ class record_builder {
     const model::numbering_plan& plan_;
     model::record& rec_;
     parse_status& status_;
+    unparsed_numbers numbers_;
     bool has_id_ = false;
     bool has_kind_ = false;
     bool has_time_ = false;

@@ -40,7 +40,9 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         if (explain) explain->clear();
         return {};
     }
-    const decode::parse_status st = parser_.parse(line, received_at_ms, rec_);
+    // A passive source's record (captured SMPP) keeps a number the plan rejects as written.
+    const decode::parse_status st =
+        parser_.parse(line, received_at_ms, rec_, passive_ ? decode::unparsed_numbers::keep_raw : decode::unparsed_numbers::refuse);
     return decide_parsed(st, started_us, received_at_ms, &reply, listener, token, explain);
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "decode/sip/call_event.hpp"
+#include "decode/smpp/smpp_decoder.hpp"
+#include "decode/smpp_test_pdus.hpp"
 #include "engine/rule_engine.hpp"
 #include "ingest/capture/passive_decider.hpp"
 #include "store/decision_log_test_support.hpp"
@@ -105,6 +107,67 @@ TEST_CASE("passive decisions given a reply buffer get the lines a socket client 
     const std::string second = replies.substr(first_end + 1);
     CHECK(first.find(R"({"id":"call-1@example","action":"block","rules":[{"rule":"block_one_callee")") == 0);
     CHECK(second == R"({"id":"call-2@example","error":{"code":"bad_number","message":"field 'caller': not a telephone number: bad character"}})" "\n");
+}
+
+// What the SMPP decoder makes of a bound ESME's submit_sm PDUs, one record each.
+std::vector<model::record> smpp_records(const std::vector<std::pair<smpp_test::address, smpp_test::address>>& messages, std::uint64_t& unparsed) {
+    using namespace decode::smpp;
+    smpp_settings settings;
+    settings.origin_kind = model::origin_kind::interconnect;
+    std::vector<model::record> out;
+    smpp_decoder decoder(settings, test_support::shipped_plan(), [&](model::record& r) { out.push_back(r); });
+    smpp_session session(decoder, tcp_connection_info{"192.0.2.10", 40000, "198.51.100.5", 2775});
+    const std::int64_t t = 1'795'834'800'000'000;
+    session.on_bytes(stream_side::initiator, smpp_test::bind(command::bind_transceiver, "bulk-1", 1), t);
+    session.on_bytes(stream_side::responder, smpp_test::bind_resp(command::bind_transceiver, "SMSC", 1), t);
+    std::uint32_t seq = 2;
+    for (const auto& [src, dst] : messages)
+        session.on_bytes(stream_side::initiator, smpp_test::message(command::submit_sm, seq++, src, dst, 0, 0, smpp_test::text("Xin chao")), t);
+    unparsed = decoder.counters().numbers_unparsed;
+    return out;
+}
+
+TEST_CASE("captured SMPP with an address the numbering plan rejects is decided and logged, the address kept raw") {
+    std::uint64_t unparsed = 0;
+    // An ESME sending national digits as international (TON 1), and digits too long for any number.
+    const auto records = smpp_records({{{1, 1, "84912345678"}, {1, 1, "0987654321"}}, {{0, 1, "0912345678"}, {0, 1, "0987654321123456789"}}}, unparsed);
+    CHECK(unparsed == 2);
+    REQUIRE(records.size() == 2);
+    store::test::temp_directory dir;
+    auto log = store::decision_log_writer::open(store::test::settings_for(dir.file("decisions.sqlite")));
+    REQUIRE(log.value);
+    auto engine = test_support::load_inline_pack(R"(
+- rule: unknown_destination
+  events: [sms.submit]
+  condition: callee.type = unknown
+  action: warn
+  priority: warning
+)");
+    REQUIRE(engine);
+    ingest::ingest_counters counters;
+    ingest::pipeline_context ctx{test_support::shipped_plan(), *engine, log.value->get(), false, store::queue_full_policy::backpressure, counters, 0};
+    std::string replies;
+    {
+        ingest::capture::passive_decider decider(ctx, &replies);
+        for (const auto& r : records) decider.on_sms_record(r);
+    }
+    CHECK(counters.total_errors() == 0);
+    CHECK(decision_count(counters, engine::action::warn) == 2);
+    CHECK(replies.find(R"("action":"warn","rules":[{"rule":"unknown_destination")") != std::string::npos);
+    (*log.value)->close();
+
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(dir.file("decisions.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT callee_raw, action FROM decisions ORDER BY rowid", -1, &st, nullptr) == SQLITE_OK);
+    for (const char* raw : {"+0987654321", "0987654321123456789"}) {
+        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == raw);
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 1))) == "warn");
+    }
+    CHECK(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 }
 
 }  // namespace

@@ -117,7 +117,7 @@ struct record_json_parser::impl {
         std::memset(buffer.get() + line.size(), 0, simdjson::SIMDJSON_PADDING);
     }
 
-    parse_status parse(std::string_view line, std::int64_t received_at_ms, model::record& out) {
+    parse_status parse(std::string_view line, std::int64_t received_at_ms, model::record& out, unparsed_numbers numbers) {
         out.clear();
         parse_status status;
         load(line);
@@ -132,7 +132,7 @@ struct record_json_parser::impl {
             status.id = leading_id(line, status.id_is_integer);
             return status;
         }
-        record_reader reader(*plan, doc, copy, out, status, name_scratch);
+        record_reader reader(*plan, doc, copy, out, status, name_scratch, numbers);
         if (reader.read_document(received_at_ms)) return status;
         if (reader.id_was_read()) {
             status.id = out.id;
@@ -151,8 +151,8 @@ record_json_parser& record_json_parser::operator=(record_json_parser&&) noexcept
 record_json_parser::~record_json_parser() = default;
 
 parse_status record_json_parser::parse(std::string_view line, std::int64_t received_at_ms,
-                                       model::record& out) {
-    return impl_->parse(line, received_at_ms, out);
+                                       model::record& out, unparsed_numbers numbers) {
+    return impl_->parse(line, received_at_ms, out, numbers);
 }
 
 }  // namespace ringfence::decode

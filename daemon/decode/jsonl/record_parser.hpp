@@ -42,6 +42,7 @@
 #include <string_view>
 
 #include "decode/parse_status.hpp"
+#include "decode/record_builder.hpp"
 #include "model/numbering_plan.hpp"
 #include "model/record.hpp"
 
@@ -62,7 +63,9 @@ class record_json_parser {
     // first and reused so steady-state parsing does not allocate. received_at_ms is the
     // arrival time, used when the record has no time. On error out holds whatever was read
     // before the error and must not be used.
-    parse_status parse(std::string_view line, std::int64_t received_at_ms, model::record& out);
+    // numbers: keep_raw for a mirror's records (record_builder.hpp), refuse for a switch's.
+    parse_status parse(std::string_view line, std::int64_t received_at_ms, model::record& out,
+                       unparsed_numbers numbers = unparsed_numbers::refuse);
 
   private:
     struct impl;

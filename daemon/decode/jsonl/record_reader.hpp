@@ -22,8 +22,8 @@ class record_reader {
     // line is the padded copy simdjson iterates (offsets in messages are into it).
     record_reader(const model::numbering_plan& plan, simdjson::ondemand::document& doc,
                   std::string_view line, model::record& rec, parse_status& status,
-                  std::string& name_scratch) noexcept
-        : doc_(doc), rec_(rec), values_(doc, line, status, name_scratch), build_(plan, rec, status) {}
+                  std::string& name_scratch, unparsed_numbers numbers = unparsed_numbers::refuse) noexcept
+        : doc_(doc), rec_(rec), values_(doc, line, status, name_scratch), build_(plan, rec, status, numbers) {}
 
     // Reads the whole document, then checks required fields and fills defaults.
     bool read_document(std::int64_t received_at_ms);

@@ -3,7 +3,10 @@
 // counters and the decision log take them as they take the socket's. One per thread.
 // - A SIP event becomes its record directly (decode::sip::build_call_record: the checks of
 //   the wire form, without writing and parsing a JSON line).
-// - An SMS of captured SMPP goes through its wire-form line, as `ringfence decide` reads it.
+// - An SMS of captured SMPP goes through its wire-form line, as `ringfence decide` reads it,
+//   except that an address the numbering plan rejects is kept as written (the decoder
+//   counted it as numbers_unparsed): a mirror has nobody to answer with an error, and
+//   dropping the message would hide it from the rules.
 #pragma once
 
 #include <string>
