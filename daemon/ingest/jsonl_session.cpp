@@ -2,6 +2,9 @@
 
 #include "output/reply_json.hpp"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <chrono>
 #include <cstring>
 
@@ -258,6 +261,24 @@ void jsonl_session<Protocol>::maybe_close() {
         if (!ec) self->finish_close();  // a client that neither reads nor closes
     });
     drain();
+    delivered_poll_.emplace(strand_);
+    watch_delivered();
+}
+
+template <class Protocol>
+void jsonl_session<Protocol>::watch_delivered() {
+    if (finished_) return;
+    int unacknowledged = 0;
+    boost::system::error_code ec;
+    const std::size_t unread = socket_.available(ec);
+    if (!ec && unread == 0 && ::ioctl(socket_.native_handle(), SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0) {
+        finish_close();
+        return;
+    }
+    delivered_poll_->expires_after(std::chrono::milliseconds(20));
+    delivered_poll_->async_wait([self = this->shared_from_this()](const boost::system::error_code& e) {
+        if (!e) self->watch_delivered();
+    });
 }
 
 template <class Protocol>
@@ -278,6 +299,7 @@ void jsonl_session<Protocol>::finish_close() {
     finished_ = true;
     boost::system::error_code ignored;
     if (drain_deadline_) drain_deadline_->cancel();
+    if (delivered_poll_) delivered_poll_->cancel();
     socket_.close(ignored);
     if (on_closed_) on_closed_();
 }

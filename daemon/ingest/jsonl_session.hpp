@@ -50,6 +50,7 @@ private:
     void on_written(const boost::system::error_code& ec, std::size_t n);
     void maybe_close();
     void drain();
+    void watch_delivered();
     void finish_close();
     bool pending_too_large() const;
 
@@ -95,8 +96,12 @@ private:
     // Closing while the client still sends would reset the connection and drop the replies
     // it has not read yet: after the last reply the session shuts its sending side, reads
     // and discards until the client closes, and only then (or at drain_limit) closes.
+    // A client that neither sends nor closes (idle on a stopping daemon) is let go as soon
+    // as it holds every reply: nothing is unacknowledged in our send queue (SIOCOUTQ) and
+    // nothing unread in our receive queue, so the close is a FIN, not a reset.
     std::array<char, 4096> drain_buffer_{};
     std::optional<boost::asio::steady_timer> drain_deadline_;
+    std::optional<boost::asio::steady_timer> delivered_poll_;
 };
 
 }  // namespace ringfence::ingest

@@ -339,6 +339,28 @@ TEST_CASE("SIGTERM mid-stream: lines already read are answered, exit 0, every an
     CHECK(err.find("ringfenced stopped") != std::string::npos);
 }
 
+TEST_CASE("SIGTERM with clients connected and idle: they get their replies and the end of stream, and the daemon exits at once") {
+    temp_dir dir;
+    running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
+    REQUIRE(d.started());
+    const int tcp = connect_tcp(d.port());
+    send_all(tcp, call_line(7, 1) + "\n");
+    REQUIRE(read_lines(tcp, 1).size() == 1);
+    // A second client that has sent nothing; neither closes its socket.
+    const int quiet = connect_tcp(d.port());
+    const auto signalled = std::chrono::steady_clock::now();
+    d.send_signal(SIGTERM);
+    CHECK(d.wait_exit() == 0);
+    const auto took = std::chrono::steady_clock::now() - signalled;
+    // The sessions used to wait 10 s for such clients to close first.
+    CHECK(took < std::chrono::seconds(4));
+    char byte = 0;
+    CHECK(::recv(tcp, &byte, 1, 0) == 0);  // the end of stream, not a reset
+    CHECK(::recv(quiet, &byte, 1, 0) == 0);
+    ::close(tcp);
+    ::close(quiet);
+}
+
 TEST_CASE("kill -9 mid-stream with reply_after_commit: every answered decision is in the log") {
     temp_dir dir;
     running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
