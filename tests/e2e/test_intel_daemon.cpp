@@ -42,6 +42,27 @@ std::string ask_until(std::uint16_t port, const std::string& record, const std::
 
 }  // namespace
 
+TEST_CASE("a refused lists add changes nothing: the list the packs declare is not created, nothing is audited") {
+    temp_dir dir;
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    for (const std::string bad : {"police_numbers 0912345678 --source police --reason x --expires 2026-02-30",
+                                  "police_numbers not-a-number --source police --reason x",
+                                  "police_numbers 0912345678 --source gossip --reason x"}) {
+        const auto refused = cli("lists add " + common + " " + bad);
+        INFO(bad, "\n", refused.output);
+        CHECK(refused.exit_code == 1);
+        CHECK(refused.output.find("created list") == std::string::npos);
+    }
+    const auto audit = cli("lists audit " + common + " --json");
+    INFO(audit.output);
+    CHECK(audit.output.find("police_numbers") == std::string::npos);
+    const auto added = cli("lists add " + common + " police_numbers 0912345678 --source police --reason x --expires 2026-12-30");
+    INFO(added.output);
+    CHECK(added.exit_code == 0);
+    CHECK(added.output.find("created list police_numbers") != std::string::npos);
+    CHECK(cli("lists audit " + common + " --json").output.find(R"("action":"create","list":"police_numbers")") != std::string::npos);
+}
+
 TEST_CASE("lists add through the CLI blocks the next record with no restart, a short expiry stops matching on time") {
     temp_dir dir;
     running_daemon d(dir, {"intel.refresh_interval_ms=100"});

@@ -169,13 +169,6 @@ private:
         return {};
     }
 
-    // The list's row, created when the rule packs declare it; "" or why not.
-    std::string list_for_change(const std::string& name, intel::list_row& out) {
-        list_target t;
-        if (auto err = resolve_list(name, t); !err.empty()) return err;
-        return list_row_of(name, t, out);
-    }
-
     int create(const std::vector<std::string>& args) {
         parsed_args p;
         std::string error;
@@ -200,10 +193,12 @@ private:
         parsed_args p;
         std::string error;
         if (!parse(args, {"--source", "--reason", "--expires"}, {}, p, error) || p.words.size() != 2) return usage(error.empty() ? "add LIST VALUE --source S --reason R" : error);
-        intel::list_row list;
-        if (auto err = list_for_change(p.words[0], list); !err.empty()) return fail(err);
+        // Everything is checked before a list the rule packs declare is created: a refused
+        // add leaves the database, and its audit trail, as they were.
+        list_target target;
+        if (auto err = resolve_list(p.words[0], target); !err.empty()) return fail(err);
         std::string why;
-        const auto value = intel::normalise_value(list.kind, p.words[1], *plan_, why);
+        const auto value = intel::normalise_value(target.kind, p.words[1], *plan_, why);
         if (!value) return fail("value: " + why);
         const auto source = intel::parse_entry_source(p.options["--source"]);
         if (!source) return fail(fmt::format("--source: '{}' is not police, bank, spam_reports or internal", p.options["--source"]));
@@ -212,6 +207,8 @@ private:
         const std::int64_t now = now_ms();
         const auto expires = intel::parse_expiry(p.options["--expires"], *zone_, now, why);
         if (!expires) return fail("--expires: " + why);
+        intel::list_row list;
+        if (auto err = list_row_of(p.words[0], target, list); !err.empty()) return fail(err);
         bool replaced = false;
         if (auto err = editor_->add(list, {value->value, value->bank_code, *source, *reason, *expires}, now, replaced); !err.empty()) return fail(err);
         std::printf("%s %s %s (source %s, expires %s)\n", replaced ? "replaced" : "added", list.name.c_str(), value->value.c_str(),
