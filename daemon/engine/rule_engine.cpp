@@ -525,7 +525,7 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
     if (out.final_action == action::block && is_emergency_callee(rec)) {
         emergency_overrides_.fetch_add(1, std::memory_order_relaxed);
         matched_rule m;
-        m.rule = "emergency_number_never_blocked";
+        m.rule = emergency_override_rule;
         m.priority = "emergency";
         m.rule_action = action::allow;
         m.reason = fmt::format("callee {} is an emergency number: never blocked", rec.callee.raw);
@@ -537,7 +537,7 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
         if (const protected_number* p = protected_party(rec, out, *protected_now)) {
             protected_overrides_.fetch_add(1, std::memory_order_relaxed);
             matched_rule m;
-            m.rule = "protected_number_never_blocked";
+            m.rule = protected_override_rule;
             m.priority = "notice";
             m.rule_action = action::allow;
             m.reason = fmt::format("{} is a protected number ({}): not blocked unless protected_numbers.override_rules names the rule", p->number,

@@ -321,6 +321,24 @@ TEST_CASE("ringfence rules test: an expectation must check something, and names 
     INFO(r.output);
     CHECK(r.exit_code != 0);
     CHECK(r.output.find("record 'a1': no loaded pack defines a rule 'brust'") != std::string::npos);
+
+    // The engine's own override is named like a rule: a test can state exactly what a
+    // decision on an emergency call lists.
+    std::ofstream(pack) << R"(- rule: from_abroad
+  events: [call.attempt]
+  condition: origin.kind = international
+  action: block
+  priority: critical
+- test: emergency
+  records:
+    - {id: e1, kind: call.attempt, time: "2026-11-28T10:00:00+07:00", caller: "+84912000001", callee: "113", origin: {kind: international}}
+  expect:
+    - {id: e1, action: allow, rules: [from_abroad, emergency_number_never_blocked]}
+    - {id: e1, rules_include: [emergency_number_never_blocked], rules_exclude: [protected_number_never_blocked]}
+)";
+    const auto emergency = run_cli_status("rules test " + pack.string());
+    INFO(emergency.output);
+    CHECK(emergency.exit_code == 0);
 }
 
 TEST_CASE("a service number presented from abroad is named in the reason as it was presented") {
