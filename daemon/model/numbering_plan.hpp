@@ -44,7 +44,8 @@ public:
     //    too_short; more than 15 digits with the cc is too_long.
     // 4. Bare digits:
     //    a. accept_bare_country_code, the digits start with the home cc, and the rest has a
-    //       home NSN length: international ("84912345678").
+    //       home NSN length, or is a number the home plan types ("8418001234", toll free):
+    //       international ("84912345678").
     //    b. exactly a listed short code: short code (type short_code, e164 empty,
     //       country home, is_home true).
     //    c. a service prefix of the home plan (1800, 1900) with a length the service allows:

@@ -51,9 +51,17 @@ class normalizer {
 
     normalize_error bare(std::string_view d) {
         const std::string& cc = p_.home_country_code;
-        if (p_.accept_bare_country_code && d.size() > cc.size() && d.starts_with(cc) &&
-            mask_has(p_.nsn_lengths, d.size() - cc.size()))
-            return international(d);
+        if (p_.accept_bare_country_code && d.size() > cc.size() && d.starts_with(cc)) {
+            if (mask_has(p_.nsn_lengths, d.size() - cc.size())) return international(d);
+            // A service number after the country code ("8418001234": 1800 1234, toll free)
+            // has no subscriber length; the plan types it, where the same digits read as a
+            // home number would match no range.
+            if (international(d) == normalize_error::none && out_.type != number_type::unknown) return normalize_error::none;
+            out_.e164.clear();
+            out_.country.clear();
+            out_.type = number_type::unknown;
+            out_.is_home = false;
+        }
 
         bool listed_short_code = false;
         bool service = false;

@@ -147,6 +147,12 @@ TEST_CASE("numbering: the bare country-code form needs accept_bare_country_code"
         // 84 + 8 digits is no home NSN length: not the bare international form, but its
         // 10 digits are a home NSN length, so it is read as a national number.
         {"8491234567", ok, "+848491234567", "VN", number_type::unknown, home},
+        // A service number after the country code: typed by the plan as +84 1800/1900 is.
+        {"8418001234", ok, "+8418001234", "VN", number_type::toll_free, home},
+        {"8419001234", ok, "+8419001234", "VN", number_type::premium, home},
+    });
+    check_all(strict, {
+        {"8418001234", ok, "+848418001234", "VN", number_type::unknown, home},
     });
 }
 
