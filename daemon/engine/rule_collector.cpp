@@ -4,6 +4,9 @@
 
 #include <map>
 
+#include "engine/condition/condition_lexer.hpp"
+#include "engine/field_registry.hpp"
+
 namespace ringfence::engine {
 
 namespace {
@@ -74,6 +77,14 @@ public:
         auto it = macros_.find(m.name);
         if (!m.override_) {
             if (it != macros_.end()) return duplicate("macro", m.name, m.loc, out_.macros[it->second].loc);
+            // A condition reads a name as a macro before a field: a macro named like a field
+            // would quietly stand in for that field in every rule of every pack.
+            if (find_field(m.name))
+                return add_error(diags_, m.loc, "RULES_BAD_NAME",
+                                 fmt::format("macro '{}' has the name of a field: every rule would read the macro where it means the field; name it otherwise",
+                                             m.name));
+            if (condition::is_keyword(m.name))
+                return add_error(diags_, m.loc, "RULES_BAD_NAME", fmt::format("macro '{}' has the name of a word of the condition language; name it otherwise", m.name));
             macros_[m.name] = out_.macros.size();
             out_.macros.push_back({m.name, m.loc, {{m.condition, condition_part::join::first}}});
             return;

@@ -260,6 +260,24 @@ TEST_CASE("a list tested against a field with a fixed set of values: an item it 
     CHECK(diags.empty());
 }
 
+TEST_CASE("a macro named like a field or a word of the language is an error, not a stand-in for the field") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- macro: caller.is_home
+  condition: origin.kind = ott
+- macro: within
+  condition: caller.is_home
+- rule: r
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:1:10: error RULES_BAD_NAME: macro 'caller.is_home' has the name of a field: every rule would read the macro where it means the "
+          "field; name it otherwise\n"
+          "pack.yaml:3:10: error RULES_BAD_NAME: macro 'within' has the name of a word of the condition language; name it otherwise\n");
+}
+
 TEST_CASE("required_engine_version that is not an integer is named once in the error") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load("- required_engine_version: \"one\"\n- rule: a\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: warning\n",

@@ -347,4 +347,10 @@ std::string_view to_string(token_kind kind) {
 
 std::vector<token> lex_condition(std::string_view text) { return lexer(text).run(); }
 
+bool is_keyword(std::string_view word) noexcept {
+    for (const auto& k : keywords)
+        if (k.word == word) return true;
+    return false;
+}
+
 }  // namespace ringfence::engine::condition

@@ -82,4 +82,7 @@ std::string_view to_string(token_kind kind);
 // tokens (they view it) and be shorter than 4 GiB.
 std::vector<token> lex_condition(std::string_view text);
 
+// A word of the condition language ("and", "in", "within", ...): no macro can be named so.
+bool is_keyword(std::string_view word) noexcept;
+
 }  // namespace ringfence::engine::condition
