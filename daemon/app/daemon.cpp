@@ -120,6 +120,15 @@ private:
         if (options_.check_only) {
             // The decision log file as a start would find it: another program's database or
             // a log from a newer ringfence stops a start, so it fails the check too.
+            // A file another daemon holds stops a start (one daemon per log and snapshot).
+            for (const std::string* held : {config_.decision_log.enabled ? &config_.decision_log.settings.path : nullptr,
+                                            parts_.rules ? &config_.state_snapshot_path : nullptr}) {
+                if (held == nullptr || held->empty()) continue;
+                if (auto why = common::probe_file_lock(*held); !why.empty()) {
+                    log(log_level::error, "{}; a start would fail", why);
+                    return 1;
+                }
+            }
             if (config_.decision_log.enabled) {
                 const auto log_diags = store::check_decision_log_file(config_.decision_log.settings.path);
                 print_diagnostics(log_diags);

@@ -35,6 +35,27 @@ std::string claim_unix_socket_path(const std::string& path) {
     return {};
 }
 
+namespace {
+
+std::string lock_path_of(const std::string& path) {
+    // Locked by the file's real path: a second daemon given the same file through a symlink
+    // (or a symlinked folder) must meet the first one's lock, not take a lock of its own.
+    std::error_code ec;
+    const std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
+    return (ec ? path : real.string()) + ".lock";
+}
+
+}  // namespace
+
+std::string probe_file_lock(const std::string& path) {
+    const std::string lock_path = lock_path_of(path);
+    const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};  // never locked here (or not readable: a start would say so)
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return held ? path + " is in use: another process (another ringfenced?) holds " + lock_path : std::string();
+}
+
 file_lock::~file_lock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
@@ -44,11 +65,7 @@ std::string file_lock::take(const std::string& path) {
 }
 
 std::string file_lock::take_waiting(const std::string& path, std::chrono::milliseconds wait) {
-    // Locked by the file's real path: a second daemon given the same file through a symlink
-    // (or a symlinked folder) must meet the first one's lock, not take a lock of its own.
-    std::error_code ec;
-    const std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
-    const std::string lock_path = (ec ? path : real.string()) + ".lock";
+    const std::string lock_path = lock_path_of(path);
     // Read-only is enough for flock; 0660, so that operators of one group share an import lock
     // whoever made it first (the umask may take more away).
     const int fd = ::open(lock_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0660);

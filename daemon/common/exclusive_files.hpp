@@ -13,6 +13,10 @@ namespace ringfence::common {
 // the path is not a socket).
 std::string claim_unix_socket_path(const std::string& path);
 
+// For a check that must create nothing (ringfenced --check): "" when no process holds the
+// file_lock of path, else why it is in use. The lock file is not created when absent.
+std::string probe_file_lock(const std::string& path);
+
 // An advisory lock (flock) on path + ".lock", created 0660, held while this object lives.
 // The path is taken with its symlinks resolved, so one file has one lock however named.
 class file_lock {

@@ -554,6 +554,35 @@ TEST_CASE("ringfenced --check fails on a decision log file a start would refuse,
     CHECK_FALSE(std::filesystem::exists(good + "-shm"));
 }
 
+TEST_CASE("ringfenced --check fails on the state folder of a running daemon, as a start there would") {
+    temp_dir dir;
+    auto check = [&] {
+        const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml --set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:0 2>&1",
+                                            RINGFENCED_BINARY, RINGFENCE_SOURCE_DIR, dir.path().string());
+        FILE* p = ::popen(cmd.c_str(), "r");
+        REQUIRE(p != nullptr);
+        std::string out;
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        const int status = ::pclose(p);
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    };
+    {
+        running_daemon d(dir);
+        REQUIRE(d.started());
+        const auto [rc, out] = check();
+        CAPTURE(out);
+        CHECK(rc == 1);
+        CHECK(out.find("is in use: another process (another ringfenced?) holds") != std::string::npos);
+        CHECK(d.stop() == 0);
+    }
+    // Stopped: the lock files stay, nobody holds them, the check passes.
+    const auto [rc, out] = check();
+    CAPTURE(out);
+    CHECK(rc == 0);
+}
+
 TEST_CASE("a record stamped far ahead of its arrival is decided at its arrival, its own time kept and counted") {
     temp_dir dir;
     running_daemon d(dir, {"ingest.jsonl.max_future_seconds=300"});
