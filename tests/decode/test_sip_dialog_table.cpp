@@ -82,10 +82,10 @@ TEST_CASE("an answered call: attempt, answer with ring time, end with talk time"
         f.events.lines[0] ==
         R"({"id":"c1","kind":"call.attempt","time":1000,"caller":"+84912345678","callee":"0987654321","asserted":"+84912000000","origin":{"kind":"interconnect","ip":"203.0.113.7","user_agent":"UA"}})");
     CHECK(f.events.lines[1].find(R"("kind":"call.answer","time":4000)") != std::string::npos);
-    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":3000})") != std::string::npos);
+    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":2800})") != std::string::npos);
     CHECK(f.events.lines[2].find(R"("kind":"call.end","time":64000)") != std::string::npos);
     CHECK(f.events.lines[2].find(
-              R"("call":{"ring_ms":3000,"talk_ms":60000,"cause":"normal_clearing"})") !=
+              R"("call":{"ring_ms":2800,"talk_ms":60000,"cause":"normal_clearing"})") !=
           std::string::npos);
     CHECK(f.counters.retransmissions == 1);
     CHECK(f.counters.dialogs_answered == 1);
@@ -153,10 +153,26 @@ TEST_CASE(
     f.send(response(486, "c3", 2), 5300);
     REQUIRE(f.events.kinds ==
             std::vector<std::string>{"call.attempt", "call.end", "call.attempt", "call.end"});
-    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":2100,"talk_ms":0,"cause":"cancel"})") !=
+    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":2000,"talk_ms":0,"cause":"cancel"})") !=
           std::string::npos);
-    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":300,"talk_ms":0,"cause":"sip_486"})") !=
+    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":0,"talk_ms":0,"cause":"sip_486"})") !=
           std::string::npos);
+}
+
+TEST_CASE("ring time runs from the first 18x, not from the INVITE: routing and a digest challenge before it are not ringing") {
+    dialog_fixture f;
+    // Challenged, sent again with credentials 17 s later, then alerting (183) 2 s after
+    // that, cancelled 1.5 s into the ringing: a one-ring call, whatever came before.
+    f.send(request("INVITE", "auth", 1), 0);
+    f.send(response(407, "auth", 1), 40);
+    f.send(request("INVITE", "auth", 2), 17'000);
+    f.send(response(100, "auth", 2), 17'010);
+    f.send(response(183, "auth", 2), 19'000);
+    f.send(response(180, "auth", 2), 19'500);  // a later 18x does not restart it
+    f.send(request("CANCEL", "auth", 2), 20'500);
+    f.send(response(487, "auth", 2), 20'510);
+    REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.end"});
+    CHECK(f.events.lines[1].find(R"("call":{"ring_ms":1500,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
 }
 
 TEST_CASE("a CANCEL has no effect once the call is answered, and a 200 that crossed it answers the call") {
@@ -175,8 +191,8 @@ TEST_CASE("a CANCEL has no effect once the call is answered, and a 200 that cros
     f.send(response(481, "z1", 1, "CANCEL"), 103020);
     f.send(request("BYE", "z1", 2), 113010);
     REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.answer", "call.end", "call.attempt", "call.answer", "call.end"});
-    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":2000,"talk_ms":60000,"cause":"normal_clearing"})") != std::string::npos);
-    CHECK(f.events.lines[5].find(R"("call":{"ring_ms":3010,"talk_ms":10000,"cause":"normal_clearing"})") != std::string::npos);
+    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":0,"talk_ms":60000,"cause":"normal_clearing"})") != std::string::npos);
+    CHECK(f.events.lines[5].find(R"("call":{"ring_ms":2910,"talk_ms":10000,"cause":"normal_clearing"})") != std::string::npos);
 }
 
 TEST_CASE("a challenged INVITE never retried ends at the challenge with its cause, a CANCEL with no 487 at the CANCEL") {
@@ -190,8 +206,8 @@ TEST_CASE("a challenged INVITE never retried ends at the challenge with its caus
     f.send(request("OPTIONS", "other", 1), 40000);  // 32 s of linger later
     REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.attempt", "call.end", "call.end"});
     CHECK(f.events.lines[2].find(R"("id":"p1","kind":"call.end","time":1010)") != std::string::npos);
-    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":10,"talk_ms":0,"cause":"sip_407"})") != std::string::npos);
-    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":2000,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
+    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":0,"talk_ms":0,"cause":"sip_407"})") != std::string::npos);
+    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":1900,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
 }
 
 TEST_CASE("a new INVITE in the same Call-ID after a redirect (higher CSeq) or from another caller is a new call") {
@@ -204,7 +220,7 @@ TEST_CASE("a new INVITE in the same Call-ID after a redirect (higher CSeq) or fr
     f.send(request("INVITE", "redir", 2), 15100);  // a late retransmission: nothing new
     REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.end", "call.attempt", "call.answer", "call.end"});
     CHECK(f.events.lines[1].find(R"("cause":"sip_302")") != std::string::npos);
-    CHECK(f.events.lines[4].find(R"("call":{"ring_ms":4300,"talk_ms":10000,"cause":"normal_clearing"})") != std::string::npos);
+    CHECK(f.events.lines[4].find(R"("call":{"ring_ms":0,"talk_ms":10000,"cause":"normal_clearing"})") != std::string::npos);
 }
 
 TEST_CASE("a malformed identity header is left out, a From with no user is anonymous: the call keeps its record") {
@@ -239,7 +255,7 @@ TEST_CASE("a forked call: the BYE that closes the other fork does not end the ca
     f.send(bye("a", 2), 4700);   // the caller closes the fork that answered second
     f.send(bye("b", 3), 30000);  // and ends the call on the one that answered first
     REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.answer", "call.end"});
-    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":4000,"talk_ms":26000,"cause":"normal_clearing"})") != std::string::npos);
+    CHECK(f.events.lines[2].find(R"("call":{"ring_ms":0,"talk_ms":26000,"cause":"normal_clearing"})") != std::string::npos);
 }
 
 TEST_CASE("a dialog kept for reuse after its call lingered out serves the next call, whose records are its own") {
@@ -252,7 +268,7 @@ TEST_CASE("a dialog kept for reuse after its call lingered out serves the next c
     f.send(request("OPTIONS", "other", 1), 50000);  // the clock passes the linger: r1 is removed
     CHECK(f.table.size() == 0);
     // The next call takes that dialog: its records carry its own fields and times (no
-    // asserted identity or diversion, ring time from its own INVITE, ended before an answer).
+    // asserted identity or diversion, no ringing of its own, ended before an answer).
     f.send(request("INVITE", "r2", 1), 60000);
     f.send("BYE sip:0987654321@192.0.2.1 SIP/2.0\r\nFrom: <sip:+84912345678@h>;tag=a\r\n"
            "To: <sip:0987654321@192.0.2.1>;tag=x\r\nCall-ID: r2\r\nCSeq: 2 BYE\r\n\r\n", 61000);
@@ -261,7 +277,7 @@ TEST_CASE("a dialog kept for reuse after its call lingered out serves the next c
     CHECK(f.events.lines[3].find("asserted") == std::string::npos);
     CHECK(f.events.lines[3].find("diversion") == std::string::npos);
     CHECK(f.events.lines[4].find(R"("id":"r2")") != std::string::npos);
-    CHECK(f.events.lines[4].find(R"("call":{"ring_ms":1000,"talk_ms":0,"cause":"bye_before_answer"})") != std::string::npos);
+    CHECK(f.events.lines[4].find(R"("call":{"ring_ms":0,"talk_ms":0,"cause":"bye_before_answer"})") != std::string::npos);
     CHECK(f.table.open_calls() == 0);
 }
 

@@ -76,7 +76,7 @@ TEST_CASE("ringfence replay: a spoofed international call in a capture is blocke
         R"({"id":"spoof-call-1@203.0.113.7","kind":"call.attempt","time":1795834800000,"caller":"+84912345678","callee":"0987654321","origin":{"kind":"international","trunk":"INTL-GW-1","ip":"203.0.113.7","user_agent":"Carrier-SBC/1.0"}})";
     CHECK(records.output.find(attempt + "\n") != std::string::npos);
     CHECK(records.output.find(R"("kind":"call.end","time":1795834801500)") != std::string::npos);
-    CHECK(records.output.find(R"("call":{"ring_ms":1500,"talk_ms":0,"cause":"cancel"})") !=
+    CHECK(records.output.find(R"("call":{"ring_ms":700,"talk_ms":0,"cause":"cancel"})") !=
           std::string::npos);
     CHECK(records.output.find("sip_messages=3 requests=2 responses=1") != std::string::npos);
 

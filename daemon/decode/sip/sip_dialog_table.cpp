@@ -228,11 +228,16 @@ void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_
     e.user_agent = d.user_agent;
     e.cause = cause;
     e.sms_text = sms_text;
+    // Ringing is the time from the first 18x (the callee's phone alerting) to the answer or
+    // the end, as a one-ring call is judged: not the set-up before it (routing, a digest
+    // challenge and the INVITE sent again), which on international routes alone takes
+    // seconds. A call that never rang rang for 0 ms.
+    const auto rang_until = [&](std::int64_t until_us) { return d.ringing_us != 0 ? ms_between(d.ringing_us, until_us) : 0; };
     if (kind == model::event_kind::call_answer) {
-        e.ring_ms = ms_between(d.invite_us, now_us);
+        e.ring_ms = rang_until(now_us);
     } else if (kind == model::event_kind::call_end) {
         const std::int64_t answered = d.state == phase::answered ? d.answer_us : 0;
-        e.ring_ms = ms_between(d.invite_us, answered != 0 ? answered : now_us);
+        e.ring_ms = rang_until(answered != 0 ? answered : now_us);
         e.talk_ms = answered != 0 ? ms_between(answered, now_us) : 0;
     }
     ++counters_.records;
