@@ -645,6 +645,26 @@ private:
             const std::string folded = fold_literal(n.lhs.field, pattern);
             n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : folded;
             if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset);
+            // A field with a fixed set of values (`origin.kind contains "intl"`): a test no
+            // value passes is the typo an inline `=` would be refused for.
+            const auto& allowed = n.lhs.field.def->allowed;
+            const std::string& p = n.rhs.text;
+            auto passes = [&](std::string_view v) {
+                switch (e.top) {
+                    case condition::text_op::startswith: return v.starts_with(p);
+                    case condition::text_op::endswith: return v.ends_with(p);
+                    case condition::text_op::contains: return v.find(p) != std::string_view::npos;
+                    case condition::text_op::icontains: return lower_text(v).find(p) != std::string::npos;
+                    case condition::text_op::matches: break;
+                }
+                return true;
+            };
+            std::vector<std::string_view> shown;
+            for (auto v : allowed)
+                if (!v.empty()) shown.push_back(v);
+            if (!shown.empty() && std::none_of(shown.begin(), shown.end(), passes))
+                never_matches(e.rhs.where.offset,
+                              fmt::format("no value '{}' can take ({}) passes this test: it is always false", n.lhs.field.name(), fmt::join(shown, ", ")));
         }
         return add(std::move(n));
     }
@@ -845,6 +865,7 @@ private:
                 mask_ = saved_mask;
                 return no_node;
             }
+            note_field(*f, a.by_where.offset);  // a key its events never carry: nothing is ever counted
             d.has_by = true;
             d.by = *f;
             d.keyed_by_set = f->def->type == field_type::text_set;
@@ -881,6 +902,7 @@ private:
                 mask_ = saved_mask;
                 return no_node;
             }
+            note_field(*f, a.of_where.offset);
             d.has_of = true;
             d.of = *f;
         }

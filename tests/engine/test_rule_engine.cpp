@@ -278,6 +278,27 @@ TEST_CASE("a macro named like a field or a word of the language is an error, not
           "pack.yaml:3:10: error RULES_BAD_NAME: macro 'within' has the name of a word of the condition language; name it otherwise\n");
 }
 
+TEST_CASE("warnings: an aggregate keyed by (or of) a field its events never carry, a text test no fixed value passes") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- rule: r1
+  events: [call.attempt]
+  condition: count(call.attempt by sms.sender within 1h) > 1 or sum(sms.parts of call.attempt by caller.e164 within 1h) > 1
+  action: warn
+  priority: warning
+- rule: r2
+  events: [call.attempt]
+  condition: origin.kind contains "intl" or origin.kind startswith "inter" or origin.kind icontains "VOIP"
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:3:36: warning RULES_FIELD_NOT_IN_EVENTS: 'sms.sender' is never set on the events this is evaluated for; this test is always false\n"
+          "pack.yaml:3:69: warning RULES_FIELD_NOT_IN_EVENTS: 'sms.parts' is never set on the events this is evaluated for; this test is always false\n"
+          "pack.yaml:8:35: warning RULES_NEVER_MATCHES: no value 'origin.kind' can take (home_mobile, home_fixed, interconnect, international, voip, ott) "
+          "passes this test: it is always false\n");
+}
+
 TEST_CASE("required_engine_version that is not an integer is named once in the error") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load("- required_engine_version: \"one\"\n- rule: a\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: warning\n",
