@@ -130,7 +130,9 @@ void append_extra(std::string& out, const std::vector<extra_field>& extra) {
 
 void append_record_json(std::string& out, const record& r, bool with_content) {
     out.append("{\"id\":");
-    append_json_string(out, r.id);
+    // An id the sender gave as a JSON integer stays one, as the reply echoes it.
+    if (r.id_is_integer) out.append(r.id);
+    else append_json_string(out, r.id);
     out.append(",\"kind\":");
     append_json_string(out, to_string(r.kind));
     out.append(",\"time\":\"");

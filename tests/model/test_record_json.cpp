@@ -124,6 +124,15 @@ TEST_CASE("record_json: a minimal record has only the fixed keys") {
         R"({"id":"m-1","kind":"sms.submit","time":"2026-11-28T03:00:00.123Z","time_ms":1795834800123,"time_from_receipt":true})");
 }
 
+TEST_CASE("record_json: an id the sender gave as an integer stays an integer, as the reply echoes it") {
+    model::record r;
+    r.id = "-42";
+    r.id_is_integer = true;
+    CHECK(render(r).rfind(R"({"id":-42,"kind":)", 0) == 0);
+    r.id_is_integer = false;
+    CHECK(render(r).rfind(R"({"id":"-42","kind":)", 0) == 0);
+}
+
 TEST_CASE("record_json: a full record, every section in order") {
     model::record r;
     r.id = "r-42";
