@@ -4,6 +4,8 @@
 // decision lands in the SQLite decision log; --output records prints the wire line that
 // `ringfence decide` decides the same way.
 #include <doctest/doctest.h>
+
+#include <filesystem>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -64,6 +66,21 @@ std::string replay_args(const temp_dir& dir) {
 }
 
 }  // namespace
+
+TEST_CASE("ringfence replay reads the SIP inside HEP3 datagrams of a capture file (the shared hep.pcap)") {
+    const std::string cap = RINGFENCE_SHARED_DATA_DIR "/hep/hep.pcap";
+    if (!std::filesystem::exists(cap)) {
+        MESSAGE("skipped: the shared capture " << cap << " is not here");
+        return;
+    }
+    temp_dir dir;
+    const cli_result records = run_cli_status("replay --output records " + replay_args(dir) + " " + cap);
+    INFO(records.output);
+    REQUIRE(records.exit_code == 0);
+    CHECK(records.output.find(R"({"id":"qgf3dm9rudi@127.0.0.1","kind":"call.attempt")") != std::string::npos);
+    CHECK(records.output.find(R"("cause":"sip_407")") != std::string::npos);
+    CHECK(records.output.find("hep_packets=8 hep_sip=6 hep_other=2") != std::string::npos);
+}
 
 TEST_CASE("ringfence replay: a spoofed international call in a capture is blocked and logged") {
     temp_dir dir;

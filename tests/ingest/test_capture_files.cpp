@@ -87,7 +87,14 @@ TEST_CASE("HEP3 datagrams in a capture: the SIP inside is decoded with the addre
     // The outer packets' own time is a day later: the record keeps the agent's.
     write_pcap(file.path(), decode::packet::link_type::ethernet,
                {{1'795'921'200'000'000, datagram(sip, 9060)}, {1'795'921'200'000'100, datagram(rtcp, 9060)}, {1'795'921'200'000'200, datagram(cut, 9061)}});
+    // Live capture leaves HEP to the daemon's listener: nothing is read off the wire.
+    capture_run live;
+    live.run(file.path());
+    CHECK(live.records.lines.empty());
+    CHECK(live.pipeline->hep().packets == 0);
+    CHECK(live.pipeline->sip().messages == 0);
     capture_run r;
+    r.settings.hep_on_wire = true;  // as `ringfence replay` reads files
     r.run(file.path());
     REQUIRE(r.records.lines.size() == 1);
     CHECK(r.records.lines[0].line ==
@@ -107,6 +114,7 @@ TEST_CASE("the shared HEP capture replays into the calls its SIP payloads descri
         return;
     }
     capture_run r;
+    r.settings.hep_on_wire = true;
     r.run(path.string());
     r.pipeline->finish();  // the 407 ends the call once no authenticated retry can follow
     // 6 SIP payloads (INVITE, 100, 407 of one call; OPTIONS, 200; PUBLISH), 1 RTCP, 1 log.

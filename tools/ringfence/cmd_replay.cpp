@@ -178,7 +178,9 @@ int cmd_replay(std::vector<std::string> args) {
                                  counters,
                                  0};  // a capture's times are its packets'
     replay_output output(mode, &ctx);
-    ingest::capture::capture_pipeline pipeline(config.capture, output, nullptr, setup.value->parts.plan.get());
+    ingest::capture::capture_settings settings = config.capture;
+    settings.hep_on_wire = true;  // a file of what agents sent to a collector (docs/capture.md)
+    ingest::capture::capture_pipeline pipeline(settings, output, nullptr, setup.value->parts.plan.get());
 
     int status = 0;
     for (const auto& f : files) {

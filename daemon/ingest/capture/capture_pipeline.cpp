@@ -46,7 +46,7 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
     if (smpp_ && smpp_->on_packet(packet_)) return;
     // No SIP message begins with "HEP3": a datagram that does is a mirror an agent sent to a
     // collector, captured on its way (any port: agents send to 9060, 9061 or their own).
-    if (packet_.protocol == decode::packet::ip_protocol_udp && packet_.payload.starts_with("HEP3")) {
+    if (settings_.hep_on_wire && packet_.protocol == decode::packet::ip_protocol_udp && packet_.payload.starts_with("HEP3")) {
         on_captured_hep(packet_.payload);
         return;
     }

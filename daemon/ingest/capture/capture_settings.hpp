@@ -34,6 +34,11 @@ struct capture_settings {
     // SMPP: TCP to or from these ports is read as SMPP (smpp.ports), decoded with smpp.*.
     std::vector<std::uint16_t> smpp_ports{2775};
     decode::smpp::smpp_settings smpp;
+    // HEP3 datagrams in the capture are decoded as the SIP they carry. Set by `ringfence
+    // replay` for files (a pcap of what agents sent to a collector); never for live capture:
+    // the daemon takes HEP on its listener (ingest.hep), and reading it off the wire as well
+    // would decide each mirrored call twice; nor would a captured packet's auth key be checked.
+    bool hep_on_wire = false;
 };
 
 }  // namespace ringfence::ingest::capture
