@@ -56,7 +56,7 @@ TEST_CASE("a refused lists add changes nothing: the list the packs declare is no
     const auto audit = cli("lists audit " + common + " --json");
     INFO(audit.output);
     CHECK(audit.output.find("police_numbers") == std::string::npos);
-    const auto added = cli("lists add " + common + " police_numbers 0912345678 --source police --reason x --expires 2026-12-30");
+    const auto added = cli("lists add " + common + " police_numbers 0912345678 --source police --reason x --expires 30d");
     INFO(added.output);
     CHECK(added.exit_code == 0);
     CHECK(added.output.find("created list police_numbers") != std::string::npos);

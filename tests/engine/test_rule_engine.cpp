@@ -266,6 +266,10 @@ TEST_CASE("a macro named like a field or a word of the language is an error, not
   condition: origin.kind = ott
 - macro: within
   condition: caller.is_home
+- macro: "false"
+  condition: caller.is_home
+- macro: count
+  condition: caller.is_home
 - rule: r
   events: [call.attempt]
   condition: caller.is_home
@@ -275,7 +279,9 @@ TEST_CASE("a macro named like a field or a word of the language is an error, not
     CHECK(texts(diags) ==
           "pack.yaml:1:10: error RULES_BAD_NAME: macro 'caller.is_home' has the name of a field: every rule would read the macro where it means the "
           "field; name it otherwise\n"
-          "pack.yaml:3:10: error RULES_BAD_NAME: macro 'within' has the name of a word of the condition language; name it otherwise\n");
+          "pack.yaml:3:10: error RULES_BAD_NAME: macro 'within' has the name of a word of the condition language; name it otherwise\n"
+          "pack.yaml:5:10: error RULES_BAD_NAME: macro 'false' has the name of a word of the condition language; name it otherwise\n"
+          "pack.yaml:7:10: error RULES_BAD_NAME: macro 'count' has the name of a word of the condition language; name it otherwise\n");
 }
 
 TEST_CASE("warnings: an aggregate keyed by (or of) a field its events never carry, a text test no fixed value passes") {
