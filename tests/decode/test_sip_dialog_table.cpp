@@ -173,6 +173,13 @@ TEST_CASE("ring time runs from the first 18x, not from the INVITE: routing and a
     f.send(response(487, "auth", 2), 20'510);
     REQUIRE(f.events.kinds == std::vector<std::string>{"call.attempt", "call.end"});
     CHECK(f.events.lines[1].find(R"("call":{"ring_ms":1500,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
+    // A 180 that crossed the CANCEL (seen after it): the phone rang, if only just.
+    f.send(request("INVITE", "crossed", 1), 30'000);
+    f.send(request("CANCEL", "crossed", 1), 31'000);
+    f.send(response(180, "crossed", 1), 31'010);
+    f.send(response(487, "crossed", 1), 31'020);
+    REQUIRE(f.events.lines.size() == 4);
+    CHECK(f.events.lines[3].find(R"("call":{"ring_ms":1,"talk_ms":0,"cause":"cancel"})") != std::string::npos);
 }
 
 TEST_CASE("a CANCEL has no effect once the call is answered, and a 200 that crossed it answers the call") {

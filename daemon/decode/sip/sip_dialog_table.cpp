@@ -232,7 +232,12 @@ void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_
     // the end, as a one-ring call is judged: not the set-up before it (routing, a digest
     // challenge and the INVITE sent again), which on international routes alone takes
     // seconds. A call that never rang rang for 0 ms.
-    const auto rang_until = [&](std::int64_t until_us) { return d.ringing_us != 0 ? ms_between(d.ringing_us, until_us) : 0; };
+    // An 18x that crossed the CANCEL on the wire (seen after it) still says the phone rang:
+    // at least 1 ms, never the 0 of a call that did not ring.
+    const auto rang_until = [&](std::int64_t until_us) -> std::int64_t {
+        if (d.ringing_us == 0) return 0;
+        return std::max<std::int64_t>(1, ms_between(d.ringing_us, until_us));
+    };
     if (kind == model::event_kind::call_answer) {
         e.ring_ms = rang_until(now_us);
     } else if (kind == model::event_kind::call_end) {
