@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 
 #include <chrono>
+#include <type_traits>
 #include <cstring>
 
 namespace ringfence::ingest {
@@ -260,6 +261,7 @@ void jsonl_session<Protocol>::maybe_close() {
     drain_deadline_->async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
         if (!ec) self->finish_close();  // a client that neither reads nor closes
     });
+    last_drained_ = std::chrono::steady_clock::now();
     drain();
     delivered_poll_.emplace(strand_);
     watch_delivered();
@@ -268,10 +270,17 @@ void jsonl_session<Protocol>::maybe_close() {
 template <class Protocol>
 void jsonl_session<Protocol>::watch_delivered() {
     if (finished_) return;
-    int unacknowledged = 0;
+    // Quiet: the client sent nothing for a while (one still sending is drained until it
+    // closes or drain_deadline_), and nothing waits unread here.
     boost::system::error_code ec;
     const std::size_t unread = socket_.available(ec);
-    if (!ec && unread == 0 && ::ioctl(socket_.native_handle(), SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0) {
+    const bool quiet = !ec && unread == 0 && std::chrono::steady_clock::now() - last_drained_ >= quiet_before_close;
+    // Delivered: over TCP, every byte sent was acknowledged, so the client's kernel holds
+    // every reply and our FIN. A Unix socket's peer keeps what is queued to it after we close.
+    int unacknowledged = 0;
+    const bool delivered = !std::is_same_v<Protocol, boost::asio::ip::tcp> ||
+                           (::ioctl(socket_.native_handle(), SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0);
+    if (quiet && delivered) {
         finish_close();
         return;
     }
@@ -289,6 +298,7 @@ void jsonl_session<Protocol>::drain() {
                                     self->finish_close();  // the client closed (or reset): nothing left to lose
                                     return;
                                 }
+                                self->last_drained_ = std::chrono::steady_clock::now();
                                 self->drain();
                             }));
 }

@@ -7,6 +7,7 @@
 
 #include <boost/asio.hpp>
 #include <array>
+#include <chrono>
 #include <deque>
 #include <optional>
 #include <functional>
@@ -96,12 +97,14 @@ private:
     // Closing while the client still sends would reset the connection and drop the replies
     // it has not read yet: after the last reply the session shuts its sending side, reads
     // and discards until the client closes, and only then (or at drain_limit) closes.
-    // A client that neither sends nor closes (idle on a stopping daemon) is let go as soon
-    // as it holds every reply: nothing is unacknowledged in our send queue (SIOCOUTQ) and
-    // nothing unread in our receive queue, so the close is a FIN, not a reset.
+    // A client that neither sends nor closes (idle on a stopping daemon) is let go once it
+    // has sent nothing for quiet_before_close and holds every reply (TCP: nothing
+    // unacknowledged in our send queue, SIOCOUTQ), so the close is a FIN, not a reset.
     std::array<char, 4096> drain_buffer_{};
     std::optional<boost::asio::steady_timer> drain_deadline_;
     std::optional<boost::asio::steady_timer> delivered_poll_;
+    std::chrono::steady_clock::time_point last_drained_{};  // when the drain last read a byte
+    static constexpr std::chrono::milliseconds quiet_before_close{200};
 };
 
 }  // namespace ringfence::ingest

@@ -361,6 +361,42 @@ TEST_CASE("SIGTERM with clients connected and idle: they get their replies and t
     ::close(quiet);
 }
 
+TEST_CASE("SIGTERM while a client keeps sending: it reads every reply and the end of stream, never a reset") {
+    temp_dir dir;
+    running_daemon d(dir);
+    REQUIRE(d.started());
+    const int fd = connect_tcp(d.port());
+    send_all(fd, call_line(8, 1) + "\n");
+    REQUIRE(read_lines(fd, 1).size() == 1);
+    // 200 lines whose replies the client has not read yet when the signal comes.
+    std::string batch;
+    for (int i = 1000; i < 1200; ++i) batch += call_line(8, i) + "\n";
+    send_all(fd, batch);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    d.send_signal(SIGTERM);
+    // Lines keep coming for a second after the signal (they are read and discarded), then
+    // the client falls quiet without closing.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (int i = 2; std::chrono::steady_clock::now() < until; ++i) {
+        const std::string line = call_line(8, i) + "\n";
+        if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) < 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::string rest;
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) rest.append(buf, static_cast<std::size_t>(n));
+    CHECK(n == 0);  // the end of stream, not ECONNRESET
+    std::size_t replies = 0;
+    for (std::size_t at = rest.find('\n'); at != std::string::npos; at = rest.find('\n', at + 1)) ++replies;
+    // Every line sent before the signal is answered (and a line or two that reached the
+    // daemon before it stopped reading).
+    CHECK(replies >= 200);
+    CHECK(rest.find(R"({"id":"c8-1199","action")") != std::string::npos);
+    ::close(fd);
+    CHECK(d.wait_exit() == 0);
+}
+
 TEST_CASE("kill -9 mid-stream with reply_after_commit: every answered decision is in the log") {
     temp_dir dir;
     running_daemon d(dir, {"decision_log.durability=reply_after_commit"});
