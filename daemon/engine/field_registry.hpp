@@ -39,6 +39,12 @@ enum class subscriber_attribute : std::uint8_t {
 };
 inline constexpr int subscriber_attribute_count = 11;
 
+// The message's text in any of its forms: personal data the decision log keeps only where
+// decision_log.record_content says; evidence names the keyword that matched, not the text.
+inline bool is_message_text(field_id id) {
+    return id == field_id::sms_text || id == field_id::sms_text_folded || id == field_id::sms_text_compact ||
+           id == field_id::sms_text_compact_no_links;
+}
 inline bool is_subscriber_field(field_id id) { return id >= field_id::caller_subscriber_first && id < field_id::subscriber_last; }
 inline bool is_callee_subscriber_field(field_id id) { return id >= field_id::callee_subscriber_first && id < field_id::subscriber_last; }
 inline subscriber_attribute subscriber_attribute_of(field_id id) {

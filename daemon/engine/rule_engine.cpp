@@ -255,8 +255,10 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     common::append_json_string(out, rs.lists[e.index]->name());
                     out += ",\"field\":";
                     common::append_json_string(out, e.field);
-                    out += ",\"value\":";
-                    common::append_json_string(out, e.value);
+                    if (!e.value.empty()) {  // none for a keyword found in the message's text
+                        out += ",\"value\":";
+                        common::append_json_string(out, e.value);
+                    }
                     out += ",\"entry\":";
                     common::append_json_string(out, e.entry);
                     if (!e.source.empty()) {  // an intelligence list: where the entry came from, and why

@@ -150,12 +150,13 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
             // By the record's time, so intelligence entries expire as a replay would see them.
             if (!list.match_at(probe, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
             if (ctx.collect_evidence)
-                ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), ctx.hit.entry, ctx.hit.source,
-                                        ctx.hit.reason, 0, 0, {}});
+                ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_message_text(n.lhs.field.id) ? std::string() : std::string(s),
+                                        ctx.hit.entry, ctx.hit.source, ctx.hit.reason, 0, 0, {}});
             return true;
         }
-        if (hit && ctx.collect_evidence)
-            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::string(s), std::string(*hit), {}, {}, 0, 0, {}});
+        if (hit && ctx.collect_evidence)  // the keyword, not the message it was found in
+            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_message_text(n.lhs.field.id) ? std::string() : std::string(s),
+                                    std::string(*hit), {}, {}, 0, 0, {}});
         return hit.has_value();
     };
     if (v.type == field_type::text_set) {

@@ -1095,6 +1095,52 @@ TEST_CASE("a field the record does not carry leaves no double space in a reason"
     CHECK(d.rules[0].reason == "GW-1 ingress GW-1 presents +84912345678");
 }
 
+TEST_CASE("evidence names the keyword found in a message, never the message's text") {
+    auto e = load(R"(
+- list: lures
+  items: [chuyen khoan, mat khau]
+- list: scanners
+  items: [friendly-scanner]
+- rule: lure_compact
+  events: [sms.submit]
+  condition: sms.text_compact contains_any lures_compact
+  action: warn
+  priority: warning
+- list: lures_compact
+  items: [chuyenkhoan]
+- rule: lure_folded
+  events: [sms.submit]
+  condition: sms.text_folded contains_any lures or sms.text icontains_any lures
+  action: warn
+  priority: warning
+- rule: scanner
+  events: [sms.submit]
+  condition: origin.user_agent icontains_any scanners
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    model::record r = call("p1", t0, "+84987654321", true, "+84987654322");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "Em oi, chuyen khoan cho anh 5 trieu, mat khau email la hoa123";
+    r.origin.user_agent = "friendly-scanner 1.0";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 3);
+    for (const auto& m : d.rules) {
+        CAPTURE(m.evidence_json);
+        CHECK(m.evidence_json.find("hoa123") == std::string::npos);
+        CHECK(m.evidence_json.find("5 trieu") == std::string::npos);
+        CHECK(m.evidence_json.find("5trieu") == std::string::npos);
+    }
+    CHECK(d.rules[0].evidence_json == R"({"lists":[{"list":"lures_compact","field":"sms.text_compact","entry":"chuyenkhoan"}]})");
+    CHECK(d.rules[1].evidence_json == R"({"lists":[{"list":"lures","field":"sms.text_folded","entry":"chuyen khoan"}]})");
+    // Not the message: the value that matched is kept.
+    CHECK(d.rules[2].evidence_json ==
+          R"({"lists":[{"list":"scanners","field":"origin.user_agent","value":"friendly-scanner 1.0","entry":"friendly-scanner"}]})");
+}
+
 TEST_CASE("macros that expand past the limits are a load error, not exhausted memory or stack") {
     // Each macro uses the next twice: 2^40 tests once expanded.
     std::string doubling;
