@@ -97,7 +97,10 @@ bool eval_compare(eval_context& ctx, const node& n) {
         if (std::isnan(a) || std::isnan(b)) return false;
         const bool r = compare(a, n.cmp, b);
         if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
-            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(ctx.read_key_of(ctx.ruleset().aggregates[n.lhs.aggregate])), {}, {}, {}, a, b, n.cmp};
+            const aggregate_def& def = ctx.ruleset().aggregates[n.lhs.aggregate];
+            // Keyed by the message's text (the same text sent by many): the count, not the text.
+            const bool text_key = def.has_by && is_message_text(def.by.id);
+            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, text_key ? std::string() : std::string(ctx.read_key_of(def)), {}, {}, {}, a, b, n.cmp};
             ctx.evidence.push_back(std::move(e));
         }
         return r;

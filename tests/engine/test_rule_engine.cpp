@@ -1139,6 +1139,22 @@ TEST_CASE("evidence names the keyword found in a message, never the message's te
     // Not the message: the value that matched is kept.
     CHECK(d.rules[2].evidence_json ==
           R"({"lists":[{"list":"scanners","field":"origin.user_agent","value":"friendly-scanner 1.0","entry":"friendly-scanner"}]})");
+
+    // An aggregate keyed by the text (the same message from many senders): its count, no key.
+    auto bulk = load(R"(
+- rule: same_text
+  events: [sms.submit]
+  condition: count(sms.submit by sms.text_compact within 1h) >= 2
+  action: warn
+  priority: warning
+)");
+    REQUIRE(bulk);
+    bulk->decide(r, d);
+    r.caller.e164 = "+84987000001";
+    bulk->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].evidence_json.find("hoa123") == std::string::npos);
+    CHECK(d.rules[0].evidence_json.find(R"("key":"","value":2)") != std::string::npos);
 }
 
 TEST_CASE("macros that expand past the limits are a load error, not exhausted memory or stack") {
