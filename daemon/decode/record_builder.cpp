@@ -112,6 +112,9 @@ bool record_builder::sms_parts(std::int64_t parts) {
 bool record_builder::finish(std::int64_t received_at_ms) {
     if (!has_id_) return fail(parse_error::missing_field, "field 'id': missing");
     if (!has_kind_) return fail(parse_error::missing_field, "field 'kind': missing");
+    // A mirror's message with no address (an SMPP PDU with an empty destination_addr) is
+    // still decided: the number is present and empty, as the decoder read it.
+    if (!rec_.callee.present && numbers_ == unparsed_numbers::keep_raw) rec_.callee.present = true;
     if (!rec_.callee.present) return fail(parse_error::missing_field, "field 'callee': missing");
     bool caller_from_sender = false;
     // A brandname as the operator registered it: the SMSC marked it alphanumeric (SMPP TON
@@ -134,6 +137,9 @@ bool record_builder::finish(std::int64_t received_at_ms) {
             if (error != model::normalize_error::none && numbers_ == unparsed_numbers::refuse)
                 return fail(parse_error::bad_number, not_a_number("sms.sender", error));
             caller_from_sender = true;
+        } else if (numbers_ == unparsed_numbers::keep_raw) {
+            rec_.caller.clear();
+            rec_.caller.present = true;
         } else {
             return fail(parse_error::missing_field, fmt::format("field 'caller': missing (required for {}{})", model::to_string(rec_.kind),
                                                                 sms ? " unless sms.sender is present" : ""));

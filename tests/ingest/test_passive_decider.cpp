@@ -130,9 +130,12 @@ std::vector<model::record> smpp_records(const std::vector<std::pair<smpp_test::a
 TEST_CASE("captured SMPP with an address the numbering plan rejects is decided and logged, the address kept raw") {
     std::uint64_t unparsed = 0;
     // An ESME sending national digits as international (TON 1), and digits too long for any number.
-    const auto records = smpp_records({{{1, 1, "84912345678"}, {1, 1, "0987654321"}}, {{0, 1, "0912345678"}, {0, 1, "0987654321123456789"}}}, unparsed);
-    CHECK(unparsed == 2);
-    REQUIRE(records.size() == 2);
+    // And a destination_addr left empty.
+    const auto records = smpp_records(
+        {{{1, 1, "84912345678"}, {1, 1, "0987654321"}}, {{0, 1, "0912345678"}, {0, 1, "0987654321123456789"}}, {{0, 1, "0912345678"}, {0, 1, ""}}},
+        unparsed);
+    CHECK(unparsed == 2);  // an empty address is no number to read, not one the plan refused
+    REQUIRE(records.size() == 3);
     store::test::temp_directory dir;
     auto log = store::decision_log_writer::open(store::test::settings_for(dir.file("decisions.sqlite")));
     REQUIRE(log.value);
@@ -152,15 +155,15 @@ TEST_CASE("captured SMPP with an address the numbering plan rejects is decided a
         for (const auto& r : records) decider.on_sms_record(r);
     }
     CHECK(counters.total_errors() == 0);
-    CHECK(decision_count(counters, engine::action::warn) == 2);
+    CHECK(decision_count(counters, engine::action::warn) == 3);
     CHECK(replies.find(R"("action":"warn","rules":[{"rule":"unknown_destination")") != std::string::npos);
     (*log.value)->close();
 
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open_v2(dir.file("decisions.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
     sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT callee_raw, action FROM decisions ORDER BY rowid", -1, &st, nullptr) == SQLITE_OK);
-    for (const char* raw : {"+0987654321", "0987654321123456789"}) {
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT coalesce(callee_raw, ''), action FROM decisions ORDER BY rowid", -1, &st, nullptr) == SQLITE_OK);
+    for (const char* raw : {"+0987654321", "0987654321123456789", ""}) {
         REQUIRE(sqlite3_step(st) == SQLITE_ROW);
         CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == raw);
         CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 1))) == "warn");
