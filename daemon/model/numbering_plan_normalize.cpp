@@ -86,12 +86,21 @@ class normalizer {
     normalize_error bare_foreign(std::string_view d) {
         const normalize_error e = international(d);
         if (e != normalize_error::none) return e;
-        if (country_code_length_ != 0) return normalize_error::none;
+        if (country_code_length_ != 0 && plausible_length(d)) return normalize_error::none;
         out_.e164.clear();
         out_.country.clear();
         out_.type = number_type::unknown;
         out_.is_home = false;
         return normalize_error::too_long;
+    }
+
+    // A bare foreign reading must have a length that country's numbers have: the zones of +1
+    // and +7 number with exactly ten digits after the code, so "1780912345678" (a carrier
+    // selection code, 178, before a home number) is no North American number; elsewhere
+    // 7 to 15 digits in all.
+    bool plausible_length(std::string_view digits) const {
+        if (digits.front() == '1' || digits.front() == '7') return digits.size() == 11;
+        return digits.size() >= 7;
     }
 
     normalize_error short_code() {

@@ -174,6 +174,12 @@ TEST_CASE("numbering: a foreign number in the bare country-code form, longer tha
         failed("1202555012345678", normalize_error::too_long),
         // A trunk prefix in front is the national form, refused as before.
         failed("012025550123", normalize_error::too_long),
+        // A carrier selection code (178, 171) before a home number: no North American number
+        // has 12 or 13 digits, so these stay refused rather than become foreign.
+        failed("1780912345678", normalize_error::too_long),
+        failed("17102438253758", normalize_error::too_long),
+        failed("712345678901", normalize_error::too_long),
+        {"74951234567", ok, "+74951234567", "RU", number_type::unknown, foreign},
         // As long as a home number: still read as one (no country code is assumed).
         {"2438253758", ok, "+842438253758", "VN", number_type::fixed, home},
     });
