@@ -30,7 +30,7 @@ enum field_index : std::size_t {
 };
 
 // An identity-card number in clear: 9 (CMND) or 12 (CCCD) digits, also when grouped with
-// '-', '.' or '/' or written after the card's name (CMND..., CCCD:...). No hash is taken for
+// '-', '.' or '/' or written after the card's name (CMND..., CCCD:..., CCCD=...). No hash is taken for
 // one: hex hashes hold none of those separators, "cmnd" and "cmt" are not hex, and "cccd"
 // (which is) counts only with a separator after it.
 bool looks_like_document_number(std::string_view s) {
@@ -39,7 +39,8 @@ bool looks_like_document_number(std::string_view s) {
                    return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
                });
     };
-    auto is_separator = [](char c) { return c == ':' || c == '-' || c == '_' || c == '.' || c == '/'; };
+    // Any ASCII punctuation after the card's name ("CCCD=...", "CMND#..."): a hex hash has none.
+    auto is_separator = [](char c) { return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~'); };
     for (const std::string_view name : {"cmnd", "cmt", "cccd"}) {
         if (!starts_with_name(name)) continue;
         if (name == "cccd" && !is_separator(s[name.size()])) break;
