@@ -58,6 +58,21 @@ bool looks_like_document_number(std::string_view s) {
 
 bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
 
+}  // namespace
+
+std::optional<std::int64_t> msisdn_key(const model::numbering_plan& plan, std::string_view v, model::number_info& number) {
+    bool read = plan.normalize(v, number) == model::normalize_error::none && !number.e164.empty() && number.is_home;
+    if (!read && all_digits(v) && v.substr(0, plan.home_country_code().size()) == plan.home_country_code()) {
+        const std::string with_plus = "+" + std::string(v);
+        read = plan.normalize(with_plus, number) == model::normalize_error::none && !number.e164.empty() && number.is_home;
+        if (!read) plan.normalize(v, number);
+    }
+    if (!read) return std::nullopt;
+    return model::e164_to_integer(number.e164);
+}
+
+namespace {
+
 // Collects problems, keeping the first max_reported_problems.
 struct problem_sink {
     parsed_import& out;
@@ -75,7 +90,6 @@ struct row_reader {
     std::size_t line = 0;
     model::number_info number;
     bool ok = true;
-    std::string msisdn_text_;
     std::optional<std::int32_t> latest_day;
 
     std::string_view header(field_index f) const { return mapping.header_for(import_fields()[f]); }
@@ -89,14 +103,7 @@ struct row_reader {
             bad(f_msisdn, "missing: every row needs the subscriber number");
             return std::nullopt;
         }
-        bool read = plan.normalize(v, number) == model::normalize_error::none && !number.e164.empty() && number.is_home;
-        // Billing and HLR exports write the MSISDN as E.164 digits with no '+' (84912345678).
-        if (!read && all_digits(v) && v.substr(0, plan.home_country_code().size()) == plan.home_country_code()) {
-            msisdn_text_.assign("+").append(v);
-            read = plan.normalize(msisdn_text_, number) == model::normalize_error::none && !number.e164.empty() && number.is_home;
-        }
-        if (read) return model::e164_to_integer(number.e164);
-        plan.normalize(v, number);
+        if (const auto key = msisdn_key(plan, v, number)) return key;
         if (number.e164.empty()) {
             bad(f_msisdn, fmt::format("'{}' is not a phone number the numbering plan reads", v));
             return std::nullopt;
@@ -193,7 +200,7 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
         sink.add(csv.line() ? csv.line() : 1, "", error.empty() ? "the file is empty: a header row is required" : error);
         return out;
     }
-    row_reader reader{mapping, plan, {}, sink, 0, {}, true, {}, latest_day};
+    row_reader reader{mapping, plan, {}, sink, 0, {}, true, latest_day};
     reader.line = csv.line();
     // A column named twice: which one holds the value would be a guess (the first was taken,
     // and the second only said to be "not read").

@@ -23,6 +23,12 @@ enum class import_mode : std::uint8_t { full, delta };
 // The fields of the default CSV contract, in its header order.
 const std::vector<std::string_view>& import_fields();
 
+// A subscriber's number as the database keys it (E.164 digits as an integer): any form the
+// plan reads, and also E.164 digits with no '+' ("84912345678"), as billing and HLR exports
+// write MSISDNs whatever numbering.accept_bare_country_code says. nullopt when it is no home
+// number; number holds the plan's reading either way.
+std::optional<std::int64_t> msisdn_key(const model::numbering_plan& plan, std::string_view text, model::number_info& number);
+
 // Which header names the carrier's export uses for each field (subscribers.import.columns).
 struct import_mapping {
     std::map<std::string, std::string, std::less<>> columns;  // field -> header; a field not named here uses its own name

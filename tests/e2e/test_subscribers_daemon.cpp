@@ -56,6 +56,13 @@ TEST_CASE("subscribers end to end: import, a locked SIM blocked, its emergency c
     r = run_cli_status("subscribers import " + common + " " + csv);
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
+    // `show` reads a number as the import's msisdn column does: E.164 digits with no '+' too.
+    for (const char* form : {"0912000222", "+84912000222", "84912000222"}) {
+        const std::string shown = run_cli("subscribers show " + common + " " + form);
+        INFO(form, ": ", shown);
+        CHECK(shown.find(R"("e164":"+84912000222","date")") != std::string::npos);
+        CHECK(shown.find(R"("exists":true)") != std::string::npos);
+    }
 
     running_daemon d(dir, {"subscribers.refresh_interval_ms=100"});
     std::string reply = decide_one(d.port(), call("lock-1", "0912000111", "0987654321"));

@@ -200,7 +200,8 @@ int run_show(const std::vector<std::string>& args, const common_options& opts) {
     for (const auto& raw : p.words) {
         std::string out = "{\"number\":";
         common::append_json_string(out, raw);
-        const auto key = setup.value->plan->normalize(raw, n) == model::normalize_error::none ? model::e164_to_integer(n.e164) : std::nullopt;
+        // As the import reads the msisdn column (E.164 digits with no '+' too).
+        const auto key = subscribers::msisdn_key(*setup.value->plan, raw, n);
         if (!key) {
             out += ",\"error\":\"not a number the numbering plan reads\"}";
             code = 1;
