@@ -672,16 +672,29 @@ private:
     // ---- lists ----
     // The items of l, included lists expanded; from[i] is where out[i] was written.
     void expand_list(const collected_list& l, std::vector<std::string>& out, std::vector<const located_text*>& from, std::vector<std::string>& stack) {
+        // A list is expanded once for each way it is used: each finding is said once.
+        auto once = [&](const source_loc& loc, const char* code, std::string message, common::severity level = common::severity::error) {
+            if (expand_reported_.insert(fmt::format("{}|{}:{}:{}", code, loc.file, loc.line, loc.column)).second)
+                error_loc(loc, code, std::move(message), level);
+        };
         if (std::find(stack.begin(), stack.end(), l.name) != stack.end()) {
-            error_loc(l.loc, "RULES_LIST_CYCLE", fmt::format("list '{}' includes itself", l.name));
+            once(l.loc, "RULES_LIST_CYCLE", fmt::format("list '{}' includes itself", l.name));
             return;
         }
         stack.push_back(l.name);
         for (const auto& item : l.items) {
             if (auto inner = lists_.find(item.text); inner != lists_.end() && inner->first != l.name) {
                 used_lists_.insert(item.text);
+                // An item that names a list another file defines: a pack loaded later (a
+                // local list named `vietcombank`) would turn a shipped word into its items.
+                if (inner->second->loc.file != item.loc.file)
+                    once(item.loc, "RULES_LIST_INCLUDE",
+                         fmt::format("item '{}' of list '{}' names the list '{}' defined in {}:{}: it stands for that list's items, not the word; "
+                                     "rename one of them if the word is meant",
+                                     item.text, l.name, item.text, inner->second->loc.file, inner->second->loc.line),
+                         common::severity::warning);
                 if (inner->second->intel) {
-                    error_loc(item.loc, "RULES_INTEL_USE",
+                    once(item.loc, "RULES_INTEL_USE",
                               fmt::format("list '{}' includes the intelligence list '{}': test both in the condition instead", l.name, item.text));
                     continue;
                 }
@@ -737,7 +750,10 @@ private:
     // What a pack list held, as the matcher was built from it: an aggregate whose `where`
     // or `except` reads the list keeps its state across a reload only while this is the
     // same (its name alone would keep events counted under the old items).
-    static std::string items_digest(const std::vector<std::string>& items) {
+    static std::string items_digest(std::vector<std::string> items) {
+        // As a set: reordering the items or writing one twice matches the same records.
+        std::sort(items.begin(), items.end());
+        items.erase(std::unique(items.begin(), items.end()), items.end());
         std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the items, each closed by \x1f
         for (const auto& item : items) {
             for (const char c : item) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
@@ -1306,6 +1322,7 @@ private:
     std::map<std::pair<std::string, list_use>, std::uint32_t> list_index_;
     std::map<std::uint32_t, std::string> pack_list_digest_;  // lists[] index -> items_digest
     std::set<std::string> fixed_values_checked_;              // "list\x1ffield" (check_fixed_values)
+    std::set<std::string> expand_reported_;                   // "code|file:line:column" said by expand_list
     std::map<std::string, std::uint32_t> regex_index_;
     std::map<std::string, std::uint32_t> aggregate_index_;
     std::set<std::uint32_t> live_aggregates_;

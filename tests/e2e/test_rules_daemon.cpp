@@ -341,6 +341,35 @@ TEST_CASE("ringfence rules test: an expectation must check something, and names 
     CHECK(emergency.exit_code == 0);
 }
 
+TEST_CASE("ringfence rules check warns when a list item names a list another file defines") {
+    temp_dir dir;
+    const auto shipped = dir.path() / "a-shipped.yaml";
+    const auto local = dir.path() / "b-local.yaml";
+    std::ofstream(shipped) << R"(- list: bank_words
+  items: [vietcombank, techcombank]
+- rule: bank_word
+  events: [sms.submit]
+  condition: sms.text icontains_any bank_words
+  action: warn
+  priority: warning
+)";
+    // A local list that happens to be named like a shipped word.
+    std::ofstream(local) << R"(- list: vietcombank
+  items: [vcb.example]
+- rule: vcb_link
+  events: [sms.submit]
+  condition: sms.domains in vietcombank
+  action: warn
+  priority: warning
+)";
+    const auto r = run_cli_status("rules check " + dir.path().string());
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("a-shipped.yaml:2:11: warning RULES_LIST_INCLUDE: item 'vietcombank' of list 'bank_words' names the list 'vietcombank' defined in") !=
+          std::string::npos);
+    CHECK(r.output.find("1 warning") != std::string::npos);
+}
+
 TEST_CASE("a service number presented from abroad is named in the reason as it was presented") {
     temp_dir dir;
     const auto file = (dir.path() / "records.jsonl").string();

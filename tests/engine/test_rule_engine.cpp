@@ -541,8 +541,18 @@ TEST_CASE("reload: an aggregate whose filter reads a pack list starts empty when
     e.decide(on_trunk("4", t0 + 3, "T2"), d);
     CHECK(d.final_action == action::allow);
     e.decide(on_trunk("5", t0 + 4, "T2"), d);
+    // The same items reordered and one written twice: the same list, the count goes on.
+    pack.write(pack_with("T9, T2, T2", ""));
+    REQUIRE(e.reload().swapped);
+    pack.write(pack_with("T2, T9", ""));
+    REQUIRE(e.reload().swapped);
     e.decide(on_trunk("6", t0 + 5, "T2"), d);
-    CHECK(d.final_action == action::block);
+    CHECK(d.final_action == action::allow);  // T9 was added between: a new list, counting from 1
+    pack.write(pack_with("T9, T2", ""));
+    REQUIRE(e.reload().swapped);
+    e.decide(on_trunk("7", t0 + 6, "T2"), d);
+    e.decide(on_trunk("8", t0 + 7, "T2"), d);
+    CHECK(d.final_action == action::block);  // kept across the reorder: 3 attempts
 }
 
 TEST_CASE("Vietnamese text folding, URL domains and time of day reach the conditions") {
