@@ -66,7 +66,12 @@ class compiler {
 public:
     compiler(const collected_rules& in, const spec_id_source& ids, std::vector<common::diagnostic>& diags, intel_source* intel)
         : in_(in), ids_(ids), diags_(diags), intel_(intel), out_(std::make_unique<compiled_ruleset>()) {
-        for (const auto& l : in_.lists) lists_[l.name] = &l;
+        for (const auto& l : in_.lists) {
+            lists_[l.name] = &l;
+            // The order files were loaded in, as their lists show it (RULES_LIST_INCLUDE).
+            file_order_.try_emplace(l.loc.file, file_order_.size());
+            for (const auto& item : l.items) file_order_.try_emplace(item.loc.file, file_order_.size());
+        }
         for (const auto& m : in_.macros) macros_[m.name] = &m;
     }
 
@@ -685,9 +690,11 @@ private:
         for (const auto& item : l.items) {
             if (auto inner = lists_.find(item.text); inner != lists_.end() && inner->first != l.name) {
                 used_lists_.insert(item.text);
-                // An item that names a list another file defines: a pack loaded later (a
-                // local list named `vietcombank`) would turn a shipped word into its items.
-                if (inner->second->loc.file != item.loc.file)
+                // An item that names a list a file loaded after it defines: that pack (a local
+                // list named `vietcombank`) turns a word written before it into its items. A
+                // list defined before the item (a local pack including a shipped list) was
+                // meant.
+                if (file_order_[inner->second->loc.file] > file_order_[item.loc.file])
                     once(item.loc, "RULES_LIST_INCLUDE",
                          fmt::format("item '{}' of list '{}' names the list '{}' defined in {}:{}: it stands for that list's items, not the word; "
                                      "rename one of them if the word is meant",
@@ -1322,6 +1329,7 @@ private:
     std::map<std::pair<std::string, list_use>, std::uint32_t> list_index_;
     std::map<std::uint32_t, std::string> pack_list_digest_;  // lists[] index -> items_digest
     std::set<std::string> fixed_values_checked_;              // "list\x1ffield" (check_fixed_values)
+    std::map<std::string, std::size_t> file_order_;  // file -> place in the load order
     std::set<std::string> expand_reported_;                   // "code|file:line:column" said by expand_list
     std::map<std::string, std::uint32_t> regex_index_;
     std::map<std::string, std::uint32_t> aggregate_index_;

@@ -362,6 +362,16 @@ TEST_CASE("ringfence rules check warns when a list item names a list another fil
   action: warn
   priority: warning
 )";
+    // A local pack that includes a shipped list on purpose, tested against two fields (the
+    // list is expanded for each): no warning for it, and the one above is said once.
+    std::ofstream(dir.path() / "c-local.yaml") << R"(- list: my_banks
+  items: [bank_words, shb]
+- rule: my_bank_word
+  events: [sms.submit]
+  condition: sms.text icontains_any my_banks or sms.sender in my_banks
+  action: warn
+  priority: warning
+)";
     const auto r = run_cli_status("rules check " + dir.path().string());
     INFO(r.output);
     CHECK(r.exit_code == 0);
