@@ -45,6 +45,9 @@ inline bool is_message_text(field_id id) {
     return id == field_id::sms_text || id == field_id::sms_text_folded || id == field_id::sms_text_compact ||
            id == field_id::sms_text_compact_no_links;
 }
+// What decision_log.record_content withholds: the message's text and the sender's extra
+// fields. Evidence and reasons never carry them.
+inline bool is_private_content(field_id id) { return is_message_text(id) || id == field_id::extra; }
 inline bool is_subscriber_field(field_id id) { return id >= field_id::caller_subscriber_first && id < field_id::subscriber_last; }
 inline bool is_callee_subscriber_field(field_id id) { return id >= field_id::callee_subscriber_first && id < field_id::subscriber_last; }
 inline subscriber_attribute subscriber_attribute_of(field_id id) {

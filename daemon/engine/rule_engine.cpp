@@ -241,8 +241,12 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                 case evidence_item::kind::aggregate:
                     out += "\"aggregate\":";
                     common::append_json_string(out, rs.aggregates[e.index].text);
-                    out += ",\"key\":";
-                    common::append_json_string(out, e.value);
+                    if (e.withheld) {
+                        out += ",\"key_withheld\":true";
+                    } else {
+                        out += ",\"key\":";
+                        common::append_json_string(out, e.value);
+                    }
                     out += ",\"value\":";
                     common::append_json_double(out, e.number);
                     out += ",\"op\":";

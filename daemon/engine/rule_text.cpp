@@ -290,6 +290,14 @@ bool parse_reason(const std::string& text, std::vector<reason_part>& out, std::s
         const std::string name = text.substr(i + 1, close - i - 1);
         auto f = find_field(name);
         if (!f) { why = fmt::format("the reason names unknown field '{}'", name); return false; }
+        // A reason is logged with every decision, whatever decision_log.record_content keeps
+        // of the message: its text and the sender's extra fields stay out of it.
+        if (is_private_content(f->id)) {
+            why = fmt::format("the reason names '{}': a message's text and extra fields are not written into reasons (the evidence names "
+                              "the keyword that matched; decision_log.record_content says where the text is kept)",
+                              name);
+            return false;
+        }
         if (!literal.empty()) out.push_back({false, std::move(literal), {}});
         literal.clear();
         out.push_back({true, {}, *f});

@@ -1090,7 +1090,7 @@ TEST_CASE("a field the record does not carry leaves no double space in a reason"
   condition: caller.is_home
   action: warn
   priority: warning
-  reason: "{origin.trunk} ingress {origin.trunk} presents {caller.e164} {extra.note}"
+  reason: "{origin.trunk} ingress {origin.trunk} presents {caller.e164} {asserted.e164}"
 )", &diags);
     REQUIRE_MESSAGE(e, texts(diags));
     engine::decision d;
@@ -1164,7 +1164,44 @@ TEST_CASE("evidence names the keyword found in a message, never the message's te
     bulk->decide(r, d);
     REQUIRE(d.rules.size() == 1);
     CHECK(d.rules[0].evidence_json.find("hoa123") == std::string::npos);
-    CHECK(d.rules[0].evidence_json.find(R"("key":"","value":2)") != std::string::npos);
+    CHECK(d.rules[0].evidence_json.find(R"("key_withheld":true,"value":2)") != std::string::npos);
+
+    // An extra field is withheld as the text is; an aggregate read `for` the text too.
+    auto extra = load(R"(
+- list: lures
+  items: [mat khau]
+- rule: extra_lure
+  events: [sms.submit]
+  condition: extra.body icontains_any lures
+  action: warn
+  priority: warning
+- rule: same_text_for
+  events: [sms.submit]
+  condition: count(sms.submit by sms.text_compact within 1h for sms.text_compact) >= 1
+  action: warn
+  priority: warning
+)");
+    REQUIRE(extra);
+    r.extra.push_back({"body", model::extra_field::json_type::string, "mat khau la hoa123"});
+    extra->decide(r, d);
+    REQUIRE(d.rules.size() == 2);
+    CHECK(d.rules[0].evidence_json == R"({"lists":[{"list":"lures","field":"extra.body","entry":"mat khau"}]})");
+    CHECK(d.rules[1].evidence_json.find("key_withheld") != std::string::npos);
+    CHECK(d.rules[1].evidence_json.find("hoa123") == std::string::npos);
+}
+
+TEST_CASE("a reason cannot name the message's text or extra fields: reasons are logged whatever record_content keeps") {
+    for (const char* field : {"sms.text", "sms.text_folded", "sms.text_compact", "sms.text_compact_no_links", "extra.body"}) {
+        std::vector<common::diagnostic> diags;
+        CHECK_FALSE(load(fmt::format("- rule: r\n  events: [sms.submit]\n  condition: sms.sender_is_alpha\n  action: warn\n  priority: warning\n"
+                                     "  reason: \"lure: {{{}}}\"\n",
+                                     field),
+                         &diags));
+        CAPTURE(texts(diags));
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].code == "RULES_BAD_REASON");
+        CHECK(diags[0].message.find("are not written into reasons") != std::string::npos);
+    }
 }
 
 TEST_CASE("macros that expand past the limits are a load error, not exhausted memory or stack") {
