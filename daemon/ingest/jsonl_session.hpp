@@ -96,7 +96,7 @@ private:
     bool finished_ = false;  // the socket closed
     // Closing while the client still sends would reset the connection and drop the replies
     // it has not read yet: after the last reply the session shuts its sending side, reads
-    // and discards until the client closes, and only then (or at drain_limit) closes.
+    // and discards until the client closes, and only then (or at drain_deadline_) closes.
     // A client that neither sends nor closes (idle on a stopping daemon) is let go once it
     // has sent nothing for quiet_before_close and holds every reply (TCP: nothing
     // unacknowledged in our send queue, SIOCOUTQ), so the close is a FIN, not a reset.

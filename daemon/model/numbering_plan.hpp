@@ -54,8 +54,7 @@ public:
     //    e. a home NSN length: national (SIP user parts often carry "912345678").
     //    f. accept_bare_country_code and longer than the longest NSN length: a foreign
     //       number with its country code ("12025550123" -> "+12025550123") when the digits
-    //       start with a known country code and have a length its numbers have (exactly 11
-    //       digits in all for +1 and +7, else 7 to 15).
+    //       start with a known country code and, for +1 and +7, have exactly 11 digits.
     //    g. otherwise too_long when longer than the longest NSN length, else too_short.
     // 5. Classification over the E.164 digits: the country is the one of the longest prefix
     //    that names one (the country code's default, or a plan refinement such as +1 876 ->

@@ -96,11 +96,12 @@ class normalizer {
 
     // A bare foreign reading must have a length that country's numbers have: the zones of +1
     // and +7 number with exactly ten digits after the code, so "1780912345678" (a carrier
-    // selection code, 178, before a home number) is no North American number; elsewhere
-    // 7 to 15 digits in all.
-    bool plausible_length(std::string_view digits) const {
+    // selection code, 178, before a home number) is no North American number. Other codes
+    // have no such table here; the digits are already longer than any home number and at
+    // most 15.
+    static bool plausible_length(std::string_view digits) {
         if (digits.front() == '1' || digits.front() == '7') return digits.size() == 11;
-        return digits.size() >= 7;
+        return true;
     }
 
     normalize_error short_code() {

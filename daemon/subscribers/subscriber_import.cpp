@@ -51,7 +51,7 @@ bool looks_like_document_number(std::string_view s) {
     std::size_t digits = 0;
     for (const char c : s) {
         if (c >= '0' && c <= '9') ++digits;
-        else if (c != '-' && c != '.' && c != '/') return false;
+        else if (!is_separator(c)) return false;  // grouped with any punctuation: 079_123_456_789
     }
     return digits == 9 || digits == 12;
 }

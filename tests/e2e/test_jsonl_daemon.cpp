@@ -380,7 +380,7 @@ TEST_CASE("SIGTERM while a client keeps sending: it reads every reply and the en
     for (int i = 2; std::chrono::steady_clock::now() < until; ++i) {
         const std::string line = call_line(8, i) + "\n";
         if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) < 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // well inside the 200 ms quiet period
     }
     std::string rest;
     char buf[4096];

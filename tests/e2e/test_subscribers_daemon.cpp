@@ -63,6 +63,9 @@ TEST_CASE("subscribers end to end: import, a locked SIM blocked, its emergency c
         CHECK(shown.find(R"("e164":"+84912000222","date")") != std::string::npos);
         CHECK(shown.find(R"("exists":true)") != std::string::npos);
     }
+    const std::string foreign = run_cli("subscribers show " + common + " +12025550123");
+    CHECK(foreign.find(R"("e164":"+12025550123","date")") != std::string::npos);
+    CHECK(foreign.find(R"("exists":false)") != std::string::npos);
 
     running_daemon d(dir, {"subscribers.refresh_interval_ms=100"});
     std::string reply = decide_one(d.port(), call("lock-1", "0912000111", "0987654321"));

@@ -92,6 +92,8 @@ TEST_CASE("HEP3 datagrams in a capture: the SIP inside is decoded with the addre
     live.run(file.path());
     CHECK(live.records.lines.empty());
     CHECK(live.pipeline->hep().packets == 0);
+    CHECK(live.pipeline->hep().ignored == 3);
+    CHECK(live.pipeline->summary().find("hep_ignored=3") != std::string::npos);
     CHECK(live.pipeline->sip().messages == 0);
     capture_run r;
     r.settings.hep_on_wire = true;  // as `ringfence replay` reads files

@@ -63,7 +63,9 @@ run_result run(const ingest::capture::frames_in_memory& frames,
     const auto start = clock_type::now();
     for (int i = 0; i < repeat; ++i) {
         counting_handler handler(context);
-        ingest::capture::capture_pipeline pipeline(settings, handler);
+        ingest::capture::capture_settings file_settings = settings;
+        file_settings.hep_on_wire = true;  // a file, as `ringfence replay` reads one
+        ingest::capture::capture_pipeline pipeline(file_settings, handler);
         std::string error;
         pipeline.begin_source(frames.link_type, error);
         for (const auto& f : frames.frames)

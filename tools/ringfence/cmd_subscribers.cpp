@@ -200,8 +200,10 @@ int run_show(const std::vector<std::string>& args, const common_options& opts) {
     for (const auto& raw : p.words) {
         std::string out = "{\"number\":";
         common::append_json_string(out, raw);
-        // As the import reads the msisdn column (E.164 digits with no '+' too).
-        const auto key = subscribers::msisdn_key(*setup.value->plan, raw, n);
+        // As the import reads the msisdn column (E.164 digits with no '+' too); a number of
+        // another country is read as the plan reads it (and exists in no subscriber table).
+        auto key = subscribers::msisdn_key(*setup.value->plan, raw, n);
+        if (!key && !n.e164.empty()) key = model::e164_to_integer(n.e164);
         if (!key) {
             out += ",\"error\":\"not a number the numbering plan reads\"}";
             code = 1;

@@ -46,8 +46,9 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
     if (smpp_ && smpp_->on_packet(packet_)) return;
     // No SIP message begins with "HEP3": a datagram that does is a mirror an agent sent to a
     // collector, captured on its way (any port: agents send to 9060, 9061 or their own).
-    if (settings_.hep_on_wire && packet_.protocol == decode::packet::ip_protocol_udp && packet_.payload.starts_with("HEP3")) {
-        on_captured_hep(packet_.payload);
+    if (packet_.protocol == decode::packet::ip_protocol_udp && packet_.payload.starts_with("HEP3")) {
+        if (settings_.hep_on_wire) on_captured_hep(packet_.payload);
+        else ++hep_.ignored;  // live: the daemon's HEP listener takes it (counted, so it is seen)
         return;
     }
     sip_.on_packet(packet_);
@@ -135,6 +136,7 @@ std::string capture_pipeline::summary() const {
     if (smpp_) out += " " + smpp_->summary();
     std::uint64_t hep_errors = 0;
     for (const auto n : hep_.errors) hep_errors += n;
+    if (hep_.ignored != 0) out += fmt::format(" hep_ignored={}", hep_.ignored);
     if (hep_.packets != 0 || hep_errors != 0) {
         out += fmt::format(" hep_packets={} hep_sip={} hep_other={} hep_errors{{", hep_.packets, hep_.sip, hep_.other);
         bool first = true;

@@ -79,6 +79,7 @@ class capture_pipeline final : private decode::sip::call_event_sink {
         std::uint64_t packets = 0;  // well-formed HEP3 datagrams
         std::uint64_t sip = 0;      // of which carried SIP, decoded as the agent reported it
         std::uint64_t other = 0;    // of which carried something else (RTCP as JSON, logs)
+        std::uint64_t ignored = 0;  // HEP3 datagrams seen by a live capture, left to the listener
         std::array<std::uint64_t, decode::hep::hep_error_count> errors{};
     };
     const hep_counts& hep() const noexcept { return hep_; }
