@@ -21,6 +21,19 @@ using namespace ringfence::e2e;
 
 namespace {
 
+// `ringfenced --check` on the shipped config with the given --set words: exit status, output.
+std::pair<int, std::string> ringfenced_check(const std::string& sets) {
+    const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml {} 2>&1", RINGFENCED_BINARY, RINGFENCE_SOURCE_DIR, sets);
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 std::string call_line(int conn, int i) {
     return fmt::format(
         R"({{"id":"c{}-{}","kind":"call.attempt","time":"2026-11-28T10:00:{:02}.{:03}+07:00","caller":"+8491{:07}","callee":"09871{:05}","origin":{{"kind":"interconnect","trunk":"GW-{}"}}}})",
@@ -560,16 +573,7 @@ TEST_CASE("ringfenced --check fails on a decision log file a start would refuse,
     REQUIRE(sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
     auto check = [&](const std::string& log_path) {
-        const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml --set state_dir={} --set decision_log.path={} 2>&1",
-                                            RINGFENCED_BINARY, RINGFENCE_SOURCE_DIR, dir.path().string(), log_path);
-        FILE* p = ::popen(cmd.c_str(), "r");
-        REQUIRE(p != nullptr);
-        std::string out;
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        const int status = ::pclose(p);
-        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+        return ringfenced_check(fmt::format("--set state_dir={} --set decision_log.path={}", dir.path().string(), log_path));
     };
     const auto [bad_rc, bad_out] = check(other);
     CHECK(bad_rc == 1);
@@ -592,18 +596,7 @@ TEST_CASE("ringfenced --check fails on a decision log file a start would refuse,
 
 TEST_CASE("ringfenced --check fails on the state folder of a running daemon, as a start there would") {
     temp_dir dir;
-    auto check = [&] {
-        const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml --set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:0 2>&1",
-                                            RINGFENCED_BINARY, RINGFENCE_SOURCE_DIR, dir.path().string());
-        FILE* p = ::popen(cmd.c_str(), "r");
-        REQUIRE(p != nullptr);
-        std::string out;
-        char buf[4096];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        const int status = ::pclose(p);
-        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
-    };
+    auto check = [&] { return ringfenced_check(fmt::format("--set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:0", dir.path().string())); };
     {
         running_daemon d(dir);
         REQUIRE(d.started());
