@@ -39,7 +39,7 @@ struct evidence_item {
     double number = 0;    // aggregate value
     double threshold = 0;
     condition::compare_op cmp = condition::compare_op::gt;
-    bool withheld = false;  // the value (aggregates: the key) is the message's text: not shown
+    bool withheld = false;  // the key is the message's text or an extra field: not shown
 };
 
 class eval_context {

@@ -100,9 +100,9 @@ bool eval_compare(eval_context& ctx, const node& n) {
             const aggregate_def& def = ctx.ruleset().aggregates[n.lhs.aggregate];
             // Keyed (or read) by the message's text or an extra field (the same text sent by
             // many): the count, not the text.
-            const bool text_key = def.has_for ? is_private_content(def.for_field.id) : def.has_by && is_private_content(def.by.id);
-            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, text_key ? std::string() : std::string(ctx.read_key_of(def)), {}, {}, {}, a, b, n.cmp,
-                            text_key};
+            const bool private_key = def.has_for ? is_private_content(def.for_field.id) : def.has_by && is_private_content(def.by.id);
+            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, private_key ? std::string() : std::string(ctx.read_key_of(def)), {}, {}, {}, a, b, n.cmp,
+                            private_key};
             ctx.evidence.push_back(std::move(e));
         }
         return r;
@@ -155,8 +155,11 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
             // By the record's time, so intelligence entries expire as a replay would see them.
             if (!list.match_at(probe, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
             if (ctx.collect_evidence)
-                ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : std::string(s),
-                                        ctx.hit.entry, ctx.hit.source, ctx.hit.reason, 0, 0, {}});
+                // A URL as its key (no scheme, user part or fragment, which can carry the
+                // victim's credentials or token): what the list matched, not the link as sent.
+                ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(),
+                                        is_private_content(n.lhs.field.id) ? std::string() : std::string(probe), ctx.hit.entry, ctx.hit.source,
+                                        ctx.hit.reason, 0, 0, {}});
             return true;
         }
         if (hit && ctx.collect_evidence)  // the keyword, not the message it was found in

@@ -292,9 +292,9 @@ bool parse_reason(const std::string& text, std::vector<reason_part>& out, std::s
         if (!f) { why = fmt::format("the reason names unknown field '{}'", name); return false; }
         // A reason is logged with every decision, whatever decision_log.record_content keeps
         // of the message: its text and the sender's extra fields stay out of it.
-        if (is_private_content(f->id)) {
-            why = fmt::format("the reason names '{}': a message's text and extra fields are not written into reasons (the evidence names "
-                              "the keyword that matched; decision_log.record_content says where the text is kept)",
+        if (is_private_content(f->id) || f->id == field_id::sms_urls || f->id == field_id::sms_hosts) {
+            why = fmt::format("the reason names '{}': a message's text, links as written and extra fields are not written into reasons "
+                              "(the evidence names what matched; decision_log.record_content says where the text is kept)",
                               name);
             return false;
         }

@@ -1188,10 +1188,50 @@ TEST_CASE("evidence names the keyword found in a message, never the message's te
     CHECK(d.rules[0].evidence_json == R"({"lists":[{"list":"lures","field":"extra.body","entry":"mat khau"}]})");
     CHECK(d.rules[1].evidence_json.find("key_withheld") != std::string::npos);
     CHECK(d.rules[1].evidence_json.find("hoa123") == std::string::npos);
+
+    // Keyed by the sender, read for an extra field: withheld; keyed by the text, read for the
+    // sender: the sender is the key shown.
+    auto read_for = load(R"(
+- rule: for_extra
+  events: [sms.submit]
+  condition: count(sms.submit by sms.sender within 1h for extra.body) >= 0
+  action: warn
+  priority: warning
+- rule: for_sender
+  events: [sms.submit]
+  condition: count(sms.submit by sms.text_compact within 1h for sms.sender) >= 0
+  action: warn
+  priority: warning
+)");
+    REQUIRE(read_for);
+    r.sms.sender = "VCB";
+    read_for->decide(r, d);
+    REQUIRE(d.rules.size() == 2);
+    CHECK(d.rules[0].evidence_json.find("key_withheld") != std::string::npos);
+    CHECK(d.rules[1].evidence_json.find(R"("key":"VCB")") != std::string::npos);
+
+    // A listed URL: the evidence gives the URL's key, not the link with its user part and fragment.
+    auto urls = load(R"(
+- list: blocked
+  items: [bit.ly/3xScam]
+- rule: blocked_url
+  events: [sms.submit]
+  condition: sms.urls in blocked
+  action: block
+  priority: critical
+)");
+    REQUIRE(urls);
+    r.sms.text = "Nhan qua tai https://0912345678:otp123@bit.ly/3xScam#tok=abc ngay";
+    urls->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CAPTURE(d.rules[0].evidence_json);
+    CHECK(d.rules[0].evidence_json.find("otp123") == std::string::npos);
+    CHECK(d.rules[0].evidence_json.find("tok=abc") == std::string::npos);
+    CHECK(d.rules[0].evidence_json.find(R"("value":"bit.ly/3xScam")") != std::string::npos);
 }
 
 TEST_CASE("a reason cannot name the message's text or extra fields: reasons are logged whatever record_content keeps") {
-    for (const char* field : {"sms.text", "sms.text_folded", "sms.text_compact", "sms.text_compact_no_links", "extra.body"}) {
+    for (const char* field : {"sms.text", "sms.text_folded", "sms.text_compact", "sms.text_compact_no_links", "extra.body", "sms.urls", "sms.hosts"}) {
         std::vector<common::diagnostic> diags;
         CHECK_FALSE(load(fmt::format("- rule: r\n  events: [sms.submit]\n  condition: sms.sender_is_alpha\n  action: warn\n  priority: warning\n"
                                      "  reason: \"lure: {{{}}}\"\n",

@@ -60,11 +60,11 @@ run_result run(const ingest::capture::frames_in_memory& frames,
                const ingest::capture::capture_settings& settings,
                ingest::pipeline_context* context, int repeat) {
     run_result r;
+    ingest::capture::capture_settings file_settings = settings;
+    file_settings.hep_on_wire = true;  // a file, as `ringfence replay` reads one
     const auto start = clock_type::now();
     for (int i = 0; i < repeat; ++i) {
         counting_handler handler(context);
-        ingest::capture::capture_settings file_settings = settings;
-        file_settings.hep_on_wire = true;  // a file, as `ringfence replay` reads one
         ingest::capture::capture_pipeline pipeline(file_settings, handler);
         std::string error;
         pipeline.begin_source(frames.link_type, error);
