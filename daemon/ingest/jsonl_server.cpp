@@ -79,6 +79,14 @@ void jsonl_server::accept_unix() {
 template <class Protocol>
 void jsonl_server::adopt(typename Protocol::socket socket) {
     std::unique_lock lock(sessions_mutex_);
+    // Accepted on one io thread while stop() ran on another: stop() has taken its list of
+    // sessions already, so this one would never be told to stop (the daemon would wait for it).
+    if (stopped_) {
+        lock.unlock();
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        return;
+    }
     if (session_stoppers_.size() >= settings_.max_connections) {
         lock.unlock();
         // Counted as a refused connection, not as a line's error: no line was read from it.
@@ -106,7 +114,10 @@ void jsonl_server::adopt(typename Protocol::socket socket) {
 }
 
 void jsonl_server::stop() {
-    stopped_ = true;
+    {
+        std::lock_guard guard(sessions_mutex_);  // adopt() sees it, or stop() sees the session
+        stopped_ = true;
+    }
     asio::dispatch(strand_, [this] {
         boost::system::error_code ignored;
         if (tcp_) tcp_->close(ignored);
