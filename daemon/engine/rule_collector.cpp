@@ -4,20 +4,12 @@
 
 #include <map>
 
-#include "engine/condition/condition_lexer.hpp"
+#include "engine/condition/condition_parser.hpp"
 #include "engine/field_registry.hpp"
 
 namespace ringfence::engine {
 
 namespace {
-
-// Words a condition reads as something other than a macro: the constants, the aggregate
-// functions and `unless blocked` (the lexer's keywords are condition::is_keyword).
-bool is_reserved_word(std::string_view name) {
-    for (const std::string_view w : {"true", "false", "count", "distinct", "sum", "ratio", "outgoing_share", "unless", "blocked"})
-        if (name == w) return true;
-    return false;
-}
 
 void add_error(std::vector<common::diagnostic>& diags, const source_loc& loc, std::string code, std::string message) {
     diags.push_back({common::severity::error, std::move(code), std::move(message), loc.file, loc.line, loc.column});
@@ -91,7 +83,7 @@ public:
                 return add_error(diags_, m.loc, "RULES_BAD_NAME",
                                  fmt::format("macro '{}' has the name of a field: every rule would read the macro where it means the field; name it otherwise",
                                              m.name));
-            if (condition::is_keyword(m.name) || is_reserved_word(m.name))
+            if (condition::is_reserved_word(m.name))
                 return add_error(diags_, m.loc, "RULES_BAD_NAME", fmt::format("macro '{}' has the name of a word of the condition language; name it otherwise", m.name));
             macros_[m.name] = out_.macros.size();
             out_.macros.push_back({m.name, m.loc, {{m.condition, condition_part::join::first}}});

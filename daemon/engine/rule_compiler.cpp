@@ -374,14 +374,20 @@ private:
         return false;
     }
 
+    // The values a field with a fixed set of them can take, as messages list them (empty for
+    // any other field).
+    static std::vector<std::string_view> allowed_values(const field_ref& f) {
+        std::vector<std::string_view> shown;
+        for (auto a : f.def->allowed)
+            if (!a.empty()) shown.push_back(a);
+        return shown;
+    }
+
     void check_allowed(const field_ref& f, const std::string& value, std::uint32_t offset) {
         const auto& allowed = f.def->allowed;
         if (allowed.empty()) return;
         if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
-        std::vector<std::string_view> shown;
-        for (auto a : allowed)
-            if (!a.empty()) shown.push_back(a);
-        error(offset, "RULES_BAD_VALUE", fmt::format("'{}' can never be '{}' (it is one of {})", f.name(), value, fmt::join(shown, ", ")));
+        error(offset, "RULES_BAD_VALUE", fmt::format("'{}' can never be '{}' (it is one of {})", f.name(), value, fmt::join(allowed_values(f), ", ")));
     }
 
     // ---- tests that can never be true, and literals written as the field holds them ----
@@ -652,21 +658,10 @@ private:
             if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset);
             // A field with a fixed set of values (`origin.kind contains "intl"`): a test no
             // value passes is the typo an inline `=` would be refused for.
-            const auto& allowed = n.lhs.field.def->allowed;
-            const std::string& p = n.rhs.text;
+            const auto shown = allowed_values(n.lhs.field);
             auto passes = [&](std::string_view v) {
-                switch (e.top) {
-                    case condition::text_op::startswith: return v.starts_with(p);
-                    case condition::text_op::endswith: return v.ends_with(p);
-                    case condition::text_op::contains: return v.find(p) != std::string_view::npos;
-                    case condition::text_op::icontains: return lower_text(v).find(p) != std::string::npos;
-                    case condition::text_op::matches: break;
-                }
-                return true;
+                return text_test(e.top, e.top == condition::text_op::icontains ? lower_text(v) : std::string(v), n.rhs.text);
             };
-            std::vector<std::string_view> shown;
-            for (auto v : allowed)
-                if (!v.empty()) shown.push_back(v);
             if (!shown.empty() && std::none_of(shown.begin(), shown.end(), passes))
                 never_matches(e.rhs.where.offset,
                               fmt::format("no value '{}' can take ({}) passes this test: it is always false", n.lhs.field.name(), fmt::join(shown, ", ")));
@@ -801,9 +796,7 @@ private:
         std::vector<const located_text*> from;
         std::vector<std::string> stack;
         expand_list(l, items, from, stack);
-        std::vector<std::string_view> shown;
-        for (auto a : allowed)
-            if (!a.empty()) shown.push_back(a);
+        const auto shown = allowed_values(field);
         for (std::size_t i = 0; i < items.size() && i < from.size(); ++i)
             if (std::find(allowed.begin(), allowed.end(), items[i]) == allowed.end())
                 error_loc(from[i]->loc, "RULES_BAD_VALUE",

@@ -48,17 +48,6 @@ field_value lhs_value(eval_context& ctx, const node& n) {
     return v;
 }
 
-bool text_test(condition::text_op op, std::string_view text, std::string_view pattern) {
-    switch (op) {
-        case condition::text_op::startswith: return text.substr(0, pattern.size()) == pattern;
-        case condition::text_op::endswith: return text.size() >= pattern.size() && text.substr(text.size() - pattern.size()) == pattern;
-        case condition::text_op::contains:
-        case condition::text_op::icontains: return text.find(pattern) != std::string_view::npos;
-        case condition::text_op::matches: return false;
-    }
-    return false;
-}
-
 // Applies test to the field's text, or to each element of a set (true when any is).
 template <class Test>
 bool any_text(const field_value& v, Test&& test) {

@@ -24,6 +24,19 @@ std::string format_duration(std::int64_t ms);
 std::string lower_text(std::string_view utf8);
 void lower_text_into(std::string_view utf8, std::string& out);
 
+// startswith, endswith, contains on text as given (icontains: text and pattern already
+// lowered); false for matches, which has a regex of its own.
+inline bool text_test(condition::text_op op, std::string_view text, std::string_view pattern) {
+    switch (op) {
+        case condition::text_op::startswith: return text.starts_with(pattern);
+        case condition::text_op::endswith: return text.ends_with(pattern);
+        case condition::text_op::contains:
+        case condition::text_op::icontains: return text.find(pattern) != std::string_view::npos;
+        case condition::text_op::matches: return false;
+    }
+    return false;
+}
+
 // "international ingress {origin.trunk} presents {caller.e164}" -> parts; "{{" and "}}" are
 // literal braces. False with why when a field is unknown or a brace is unbalanced.
 bool parse_reason(const std::string& text, std::vector<reason_part>& out, std::string& why);

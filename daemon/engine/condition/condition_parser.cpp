@@ -31,6 +31,14 @@ const aggregate_name* find_aggregate(std::string_view name) {
     return nullptr;
 }
 
+}  // namespace
+
+bool is_reserved_word(std::string_view word) noexcept {
+    return is_keyword(word) || find_aggregate(word) != nullptr || word == "true" || word == "false" || word == "unless" || word == "blocked";
+}
+
+namespace {
+
 struct field_example {
     std::string_view field;  // empty: the function takes no "FIELD of"
     std::string_view usage;

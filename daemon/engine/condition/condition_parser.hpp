@@ -61,6 +61,10 @@ struct parse_result {
 
 parse_result parse_condition(std::string_view text);
 
+// A word a condition reads as itself, never as a macro: the keywords, the aggregate
+// functions, true and false, `unless blocked`.
+bool is_reserved_word(std::string_view word) noexcept;
+
 // Maps a byte offset in the text to a 1-based line and column within the text (for
 // conditions written as multi-line YAML block scalars). Columns count UTF-8 characters, not
 // bytes; an offset past the end maps to the end of the text.
