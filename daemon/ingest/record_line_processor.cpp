@@ -41,9 +41,23 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
         return {};
     }
     // A passive source's record (captured SMPP) keeps a number the plan rejects as written.
-    const decode::parse_status st =
+    decode::parse_status st =
         parser_.parse(line, received_at_ms, rec_, passive_ ? decode::unparsed_numbers::keep_raw : decode::unparsed_numbers::refuse);
+    if (!st.ok && !passive_ && (st.error == decode::parse_error::bad_number || st.error == decode::parse_error::missing_field))
+        keep_emergency_call(line, received_at_ms, st);
     return decide_parsed(st, started_us, received_at_ms, &reply, listener, token, explain);
+}
+
+void record_line_processor::keep_emergency_call(std::string_view line, std::int64_t received_at_ms, decode::parse_status& st) {
+    // A phone with no SIM calls 112 with no number of its own, or with an identity the plan
+    // cannot read (an IMEI, "anonymous"); a switch that takes an error reply for a refusal
+    // would turn the call away. Read again with the numbers kept as written: when that is a
+    // record and its callee is an emergency number, it is decided (and so allowed) and
+    // logged with the numbers as they came, instead of refused.
+    decode::parse_status kept = parser_.parse(line, received_at_ms, rec_, decode::unparsed_numbers::keep_raw);
+    if (!kept.ok || !ctx_.engine.never_block(rec_)) return;  // the first error stands (rec_ is not read after one)
+    ctx_.counters.emergency_kept_raw.fetch_add(1, std::memory_order_relaxed);
+    st = std::move(kept);
 }
 
 record_line_processor::outcome record_line_processor::decide_built(

@@ -62,6 +62,9 @@ public:
     void reject_too_long(std::size_t limit, std::string& reply);
 
 private:
+    // st is a line's bad_number or missing_field: replaced by the record read with its
+    // numbers kept as written when that record is a call to an emergency number (counted).
+    void keep_emergency_call(std::string_view line, std::int64_t received_at_ms, decode::parse_status& st);
     outcome decide_parsed(const decode::parse_status& st, std::int64_t started_us, std::int64_t received_at_ms, std::string* reply,
                           const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token, std::string* explain);
 
