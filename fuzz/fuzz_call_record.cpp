@@ -1,6 +1,6 @@
 // libFuzzer target for the records captured SIP is decided from: arbitrary bytes become the
 // fields of a call event (each a length byte and that many bytes, any bytes; the first bytes
-// pick the kind, the time and the durations), which is built into a record twice, directly (decode::sip::build_call_record)
+// pick the kind, the time, the durations and whether numbers the plan rejects are refused or kept), which is built into a record twice, directly (decode::sip::build_call_record)
 // and by writing its wire-form line and parsing it (what the capture path did before).
 // Checks, beyond "no crash": the two ways agree, accepted or refused, code, message and
 // every field of the record.
@@ -105,11 +105,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     e.cause = fields[8];
     e.sms_text = fields[9];
 
-    const ringfence::decode::parse_status direct = ringfence::decode::sip::build_call_record(e, shipped_plan(), built);
+    // Numbers the plan rejects refused (a switch's line) or kept as written (a mirror's).
+    const auto numbers = (flags & 8) != 0 ? ringfence::decode::unparsed_numbers::keep_raw : ringfence::decode::unparsed_numbers::refuse;
+    const ringfence::decode::parse_status direct = ringfence::decode::sip::build_call_record(e, shipped_plan(), built, numbers);
     line.clear();
     ringfence::decode::sip::append_record_line(line, e);
-    const ringfence::decode::parse_status from_line = parser.parse(line, e.time_us / 1000, parsed);
+    const ringfence::decode::parse_status from_line = parser.parse(line, e.time_us / 1000, parsed, numbers);
     require(direct.ok == from_line.ok);
+    require(direct.numbers_kept_raw == from_line.numbers_kept_raw);
     if (!direct.ok) {
         require(direct.error == from_line.error);
         require(direct.message == from_line.message);

@@ -30,6 +30,9 @@ struct parse_status {
     // success the id is in record.id.
     std::optional<std::string> id;
     bool id_is_integer = false;  // the id was a JSON integer: echoed as one
+    // unparsed_numbers::keep_raw (record_builder.hpp): the numbers the plan rejected, or
+    // that look mistyped, kept as written in the record.
+    std::uint32_t numbers_kept_raw = 0;
 
     std::string_view code() const noexcept { return to_string(error); }
     // For output::append_error_line: the id or nullptr.

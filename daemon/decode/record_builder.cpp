@@ -75,7 +75,9 @@ bool record_builder::epoch_ms(std::int64_t ms, std::string_view written) {
 
 bool record_builder::number(std::string_view field, std::string_view raw, model::number_info& out) {
     const model::normalize_error error = plan_.normalize(raw, out);
-    if (error != model::normalize_error::none && numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number(field, error));
+    if (error == model::normalize_error::none) return true;
+    if (numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number(field, error));
+    ++status_.numbers_kept_raw;
     return true;  // kept raw (normalize left raw set and the rest cleared)
 }
 
@@ -134,8 +136,10 @@ bool record_builder::finish(std::int64_t received_at_ms) {
         } else if (sms && has_sender_) {
             // The SMSC gave only the sender (often a brandname): it is the caller.
             const model::normalize_error error = plan_.normalize(rec_.sms.sender, rec_.caller);
-            if (error != model::normalize_error::none && numbers_ == unparsed_numbers::refuse)
-                return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+            if (error != model::normalize_error::none) {
+                if (numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+                ++status_.numbers_kept_raw;
+            }
             caller_from_sender = true;
         } else if (numbers_ == unparsed_numbers::keep_raw) {
             rec_.caller.clear();
@@ -157,8 +161,12 @@ bool record_builder::finish(std::int64_t received_at_ms) {
                                      {"asserted", &rec_.asserted}, {"diversion", &rec_.diversion}}) {
         // A sender the SMSC marked alphanumeric is what it says, digits and all ("12345").
         if (number == &rec_.caller && caller_from_sender && sender_alphanumeric_) continue;
-        if (number->present && numbers_ == unparsed_numbers::refuse && model::looks_like_mistyped_number(*number))
-            return fail(parse_error::bad_number, fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
+        if (!number->present || !model::looks_like_mistyped_number(*number)) continue;
+        if (numbers_ == unparsed_numbers::keep_raw) {
+            ++status_.numbers_kept_raw;  // kept as the name it reads as
+            continue;
+        }
+        return fail(parse_error::bad_number, fmt::format("field '{}': not a telephone number: '{}' mixes letters and digits", name, number->raw));
     }
     if (!has_time_) {
         rec_.time_ms = received_at_ms;

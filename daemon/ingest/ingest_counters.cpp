@@ -27,10 +27,10 @@ std::uint64_t ingest_counters::total_errors() const {
 std::string ingest_counters::summary() const {
     std::string out = fmt::format(
         "connections_active={} connections_accepted={} connections_refused={} lines={} allow={} warn={} block={} "
-        "log_queue_full={} log_write_failed={} reads_paused={} time_in_future={} emergency_kept_raw={} errors={}",
+        "log_queue_full={} log_write_failed={} reads_paused={} time_in_future={} numbers_kept_raw={} emergency_kept_raw={} errors={}",
         connections_active.load(), connections_accepted.load(), connections_refused.load(), lines.load(),
         decisions[0].load(), decisions[1].load(), decisions[2].load(), log_queue_full.load(),
-        log_write_failed.load(), reads_paused.load(), times_in_future.load(), emergency_kept_raw.load(), total_errors());
+        log_write_failed.load(), reads_paused.load(), times_in_future.load(), numbers_kept_raw.load(), emergency_kept_raw.load(), total_errors());
     for (std::size_t i = 0; i < error_reason_count; ++i) {
         const auto n = errors[i].load(std::memory_order_relaxed);
         if (n) out += fmt::format(" error.{}={}", reason_names[i], n);

@@ -42,6 +42,7 @@ struct ingest_counters {
     std::atomic<std::uint64_t> log_write_failed{0};   // batches the log gave up on (their lines: errors not_logged)
     std::atomic<std::uint64_t> reads_paused{0};       // a client stopped reading its replies
     std::atomic<std::uint64_t> times_in_future{0};    // records decided at arrival: their time lay too far ahead
+    std::atomic<std::uint64_t> numbers_kept_raw{0};    // numbers the plan rejected (or mistyped ones) decided as written: passive sources, emergency calls
     std::atomic<std::uint64_t> emergency_kept_raw{0};  // calls to an emergency number decided with an unreadable or missing number kept as written
 
     void count_error(error_reason r) { errors[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed); }

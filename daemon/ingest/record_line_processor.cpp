@@ -87,6 +87,7 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
         ctx_.counters.times_in_future.fetch_add(1, std::memory_order_relaxed);
     }
     result.decided = true;
+    if (st.numbers_kept_raw > 0) ctx_.counters.numbers_kept_raw.fetch_add(st.numbers_kept_raw, std::memory_order_relaxed);
     if (passive_)
         ctx_.engine.decide_observed(rec_, dec_);
     else

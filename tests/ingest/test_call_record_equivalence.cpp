@@ -35,17 +35,28 @@ std::string all_fields(const model::record& r) {
     return s;
 }
 
-// Builds the event's record both ways and checks they agree; returns whether it was accepted.
+// Builds the event's record both ways, with numbers the plan rejects refused (what a switch
+// is answered) and kept as written (what a mirror gets), and checks they agree; returns
+// whether it was accepted when refused.
+bool check_both_ways(const decode::sip::call_event& e, decode::unparsed_numbers numbers);
 bool check_both_ways(const decode::sip::call_event& e) {
+    const bool kept = check_both_ways(e, decode::unparsed_numbers::keep_raw);
+    const bool accepted = check_both_ways(e, decode::unparsed_numbers::refuse);
+    CHECK((kept || !accepted));  // keeping numbers never refuses what refusing them takes
+    return accepted;
+}
+
+bool check_both_ways(const decode::sip::call_event& e, decode::unparsed_numbers numbers) {
     std::string line;
     decode::sip::append_record_line(line, e);
     decode::record_json_parser parser(test_support::shipped_plan());
     model::record parsed;
-    const decode::parse_status from_line = parser.parse(line, e.time_us / 1000, parsed);
+    const decode::parse_status from_line = parser.parse(line, e.time_us / 1000, parsed, numbers);
     model::record built;
-    const decode::parse_status direct = decode::sip::build_call_record(e, test_support::shipped_plan(), built);
-    INFO("line: ", line);
+    const decode::parse_status direct = decode::sip::build_call_record(e, test_support::shipped_plan(), built, numbers);
+    INFO("line: ", line, numbers == decode::unparsed_numbers::keep_raw ? " (numbers kept as written)" : "");
     REQUIRE(direct.ok == from_line.ok);
+    CHECK(direct.numbers_kept_raw == from_line.numbers_kept_raw);
     if (!from_line.ok) {
         CHECK(direct.code() == from_line.code());
         CHECK(direct.message == from_line.message);

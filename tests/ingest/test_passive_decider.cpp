@@ -1,6 +1,8 @@
 // Captured SIP decided passively: a SIP event is built into its record and decided through the
 // same processor as a socket line, with no reply rendered. An event the wire form would refuse
-// is counted under the same reason; an accepted one is counted under its action and logged
+// is counted under the same reason, except for a number the plan rejects or that looks
+// mistyped, which is kept as written and decided (a mirror has nobody to answer with an
+// error); an accepted one is counted under its action and logged
 // (a real SQLite decision log); with the log closed the decision is still counted, as the
 // queue-full fail action says, and nothing needs a reply line. `ringfence replay --output
 // decisions` gets the lines a socket client would.
@@ -8,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <tuple>
 
 #include "decode/sip/call_event.hpp"
 #include "decode/smpp/smpp_decoder.hpp"
@@ -34,14 +37,14 @@ std::unique_ptr<engine::rule_engine> blocking_engine() {
     return e;
 }
 
-decode::sip::call_event attempt(std::string_view call_id, std::string_view caller) {
+decode::sip::call_event attempt(std::string_view call_id, std::string_view caller, std::string_view origin_ip = "203.0.113.7") {
     decode::sip::call_event e;
     e.kind = model::event_kind::call_attempt;
     e.time_us = 1'795'836'000'000'000;
     e.call_id = call_id;
     e.caller = caller;
     e.callee = "0987654321";
-    e.origin_ip = "203.0.113.7";
+    e.origin_ip = origin_ip;
     return e;
 }
 
@@ -62,23 +65,32 @@ TEST_CASE("passive decisions: refused events counted by reason, decided ones by 
     ingest::pipeline_context ctx{test_support::shipped_plan(), *engine, log.value->get(), false, store::queue_full_policy::backpressure, counters, 0};
     {
         ingest::capture::passive_decider decider(ctx);
-        decider.on_call_event(attempt("call-1@example", "+84912345678"));  // blocked by the rule
-        decider.on_call_event(attempt("call-2@example", "a_b!"));          // no telephone number
+        decider.on_call_event(attempt("call-1@example", "+84912345678"));               // blocked by the rule
+        decider.on_call_event(attempt("call-2@example", "+84912345678", "203.0.113.999"));  // no IP address
+        decider.on_call_event(attempt("call-3@example", "a_b!"));         // no telephone number: kept as written
+        decider.on_call_event(attempt("call-4@example", "O912345678"));   // mistyped: kept as written
     }
-    CHECK(counters.lines.load() == 2);
-    CHECK(error_count(counters, ingest::error_reason::bad_number) == 1);
+    CHECK(counters.lines.load() == 4);
+    CHECK(error_count(counters, ingest::error_reason::bad_value) == 1);
     CHECK(counters.total_errors() == 1);
-    CHECK(decision_count(counters, engine::action::block) == 1);
+    CHECK(decision_count(counters, engine::action::block) == 3);
+    CHECK(counters.numbers_kept_raw.load() == 2);
     (*log.value)->close();
 
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open_v2(dir.file("decisions.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
     sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "SELECT record_id, action, caller_e164 FROM decisions", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "call-1@example");
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 1))) == "block");
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 2))) == "+84912345678");
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT record_id, action, coalesce(caller_e164, ''), caller_raw FROM decisions ORDER BY rowid", -1, &st, nullptr) ==
+            SQLITE_OK);
+    for (const auto& [id, e164, raw] : {std::tuple<const char*, const char*, const char*>{"call-1@example", "+84912345678", "+84912345678"},
+                                        {"call-3@example", "", "a_b!"},
+                                        {"call-4@example", "", "O912345678"}}) {
+        REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == id);
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 1))) == "block");
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 2))) == e164);
+        CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) == raw);
+    }
     CHECK(sqlite3_step(st) == SQLITE_DONE);
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -100,13 +112,13 @@ TEST_CASE("passive decisions given a reply buffer get the lines a socket client 
     std::string replies;
     ingest::capture::passive_decider decider(ctx, &replies);
     decider.on_call_event(attempt("call-1@example", "+84912345678"));
-    decider.on_call_event(attempt("call-2@example", "a_b!"));
+    decider.on_call_event(attempt("call-2@example", "+84912345678", "203.0.113.999"));
     const std::size_t first_end = replies.find('\n');
     REQUIRE(first_end != std::string::npos);
     const std::string first = replies.substr(0, first_end);
     const std::string second = replies.substr(first_end + 1);
     CHECK(first.find(R"({"id":"call-1@example","action":"block","rules":[{"rule":"block_one_callee")") == 0);
-    CHECK(second == R"({"id":"call-2@example","error":{"code":"bad_number","message":"field 'caller': not a telephone number: bad character"}})" "\n");
+    CHECK(second == R"({"id":"call-2@example","error":{"code":"bad_value","message":"field 'origin.ip': not an IP address: '203.0.113.999'"}})" "\n");
 }
 
 // What the SMPP decoder makes of a bound ESME's submit_sm PDUs, one record each.

@@ -20,10 +20,10 @@ struct text_fields {
 
 }  // namespace
 
-parse_status build_call_record(const call_event& e, const model::numbering_plan& plan, model::record& out) {
+parse_status build_call_record(const call_event& e, const model::numbering_plan& plan, model::record& out, unparsed_numbers numbers) {
     out.clear();
     parse_status status;
-    record_builder build(plan, out, status);
+    record_builder build(plan, out, status, numbers);
     thread_local text_fields text;
     auto fail = [&] {
         status.id = out.id;

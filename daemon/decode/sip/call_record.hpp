@@ -7,13 +7,16 @@
 #pragma once
 
 #include "decode/parse_status.hpp"
+#include "decode/record_builder.hpp"
 #include "decode/sip/call_event.hpp"
 #include "model/numbering_plan.hpp"
 #include "model/record.hpp"
 
 namespace ringfence::decode::sip {
 
-// Clears out and fills it from the event. On error, out must not be used.
-parse_status build_call_record(const call_event& event, const model::numbering_plan& plan, model::record& out);
+// Clears out and fills it from the event. On error, out must not be used. numbers as for a
+// line (record_builder.hpp): captured SIP, which nobody answers, keeps them as written.
+parse_status build_call_record(const call_event& event, const model::numbering_plan& plan, model::record& out,
+                               unparsed_numbers numbers = unparsed_numbers::refuse);
 
 }  // namespace ringfence::decode::sip

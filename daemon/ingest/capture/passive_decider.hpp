@@ -3,10 +3,11 @@
 // counters and the decision log take them as they take the socket's. One per thread.
 // - A SIP event becomes its record directly (decode::sip::build_call_record: the checks of
 //   the wire form, without writing and parsing a JSON line).
-// - An SMS of captured SMPP goes through its wire-form line, as `ringfence decide` reads it,
-//   except that an address the numbering plan rejects is kept as written (the decoder
-//   counted it as numbers_unparsed): a mirror has nobody to answer with an error, and
-//   dropping the message would hide it from the rules.
+// - An SMS of captured SMPP goes through its wire-form line, as `ringfence decide` reads it.
+// Both keep a number the numbering plan rejects, or one that looks mistyped, as written
+// (counted numbers_kept_raw; the SMPP decoder also counts numbers_unparsed): a mirror has
+// nobody to answer with an error, and dropping the call or message would hide it from the
+// rules.
 #pragma once
 
 #include <string>
@@ -23,7 +24,7 @@ class passive_decider final : public capture_record_handler {
         : processor_(context, true), plan_(context.plan), replies_(replies) {}
 
     void on_call_event(const decode::sip::call_event& event) override {
-        processor_.decide_built([&](model::record& r) { return decode::sip::build_call_record(event, plan_, r); },
+        processor_.decide_built([&](model::record& r) { return decode::sip::build_call_record(event, plan_, r, decode::unparsed_numbers::keep_raw); },
                                 event.time_us / 1000, replies_);
     }
     void on_sms_record(const model::record& sms) override {
