@@ -319,40 +319,60 @@ TEST_CASE("dialogs with no end time out into call.end with a cause saying so") {
     CHECK(f.table.open_calls() == 0);
 }
 
-TEST_CASE("one message stamped a day ahead (an agent clock) does not time out the other calls, a real skip does") {
+TEST_CASE("the dialogs' clock: a message stamped far back is taken at the clock's time, a quiet link's gap moves it, a restart does") {
     dialog_settings s;
     s.unanswered_timeout_us = 60'000'000;
     s.answered_timeout_us = 3600'000'000;
     const std::int64_t t = 1'795'834'800'000;  // ms
-    SUBCASE("an outlier") {
-        dialog_fixture f(s);
-        f.send(request("INVITE", "a", 1), t);
-        f.send(response(200, "a", 1), t + 2000);
-        f.send(request("INVITE", "b", 1), t + 3000);
-        f.send(response(180, "b", 1), t + 4000);
-        f.send(request("INVITE", "skewed", 1), t + 86'400'000);  // another agent, a day ahead
-        CHECK(f.counters.clock_outliers == 1);
-        f.send(response(200, "b", 1), t + 6000);
-        f.send(request("BYE", "a", 2), t + 62'000);
-        f.send(request("BYE", "b", 2), t + 66'000);
-        CHECK(f.counters.dialogs_timed_out == 0);
+    auto ends_of = [](const dialog_fixture& f) {
         std::string ends;
         for (const auto& line : f.events.lines)
             if (line.find("call.end") != std::string::npos) ends += line + "\n";
-        CHECK(ends.find(R"("id":"a","kind":"call.end")") != std::string::npos);
+        return ends;
+    };
+    SUBCASE("a message stamped a day back (a pcapng block with no time) neither ends its call nor dates it back") {
+        dialog_fixture f(s);
+        f.send(request("INVITE", "a", 1), t);
+        f.send(request("INVITE", "b", 1), t + 3000);
+        f.send(response(180, "b", 1), t + 4000 - 86'400'000);
+        CHECK(f.counters.clock_outliers == 1);
+        f.send(response(200, "b", 1), t + 6000);
+        f.send(response(200, "a", 1), t + 7000);
+        f.send(request("BYE", "a", 2), t + 62'000);
+        f.send(request("BYE", "b", 2), t + 66'000);
+        CHECK(f.counters.dialogs_timed_out == 0);
+        const std::string ends = ends_of(f);
         CAPTURE(ends);
-        CHECK(ends.find(R"("ring_ms":2000,"talk_ms":60000,"cause":"normal_clearing")") != std::string::npos);  // a: answered at +2 s, BYE at +62 s
+        // b rang from the outlier, taken at the clock's time (+3 s), to the answer at +6 s.
+        CHECK(ends.find(R"("id":"b","kind":"call.end","time":1795834866000)") != std::string::npos);
+        CHECK(ends.find(R"("ring_ms":3000,"talk_ms":60000,"cause":"normal_clearing")") != std::string::npos);
         CHECK(ends.find("timeout") == std::string::npos);
+        for (const auto& line : f.events.lines) CHECK(line.find(R"("time":1795748)") == std::string::npos);  // nothing a day back
         CHECK(f.table.clock_us() == (t + 66'000) * 1000);
     }
-    SUBCASE("a capture that skips ahead an hour moves the clock once enough messages agree") {
+    SUBCASE("a quiet link: a message minutes after the last moves the clock, and timeouts come on time") {
         dialog_fixture f(s);
         f.send(request("INVITE", "ringing", 1), t);
+        f.send(request("INVITE", "later", 1), t + 90'000);  // 90 s of silence
+        CHECK(f.counters.clock_outliers == 0);
+        CHECK(f.table.clock_us() == (t + 90'000) * 1000);
+        CHECK(f.counters.dialogs_timed_out == 1);  // "ringing" rang out at +60 s
+        const std::string ends = ends_of(f);
+        CHECK(ends.find(R"("id":"ringing","kind":"call.end")") != std::string::npos);
+        CHECK(ends.find(R"("cause":"timeout_unanswered")") != std::string::npos);
+        // Its end came before the next call's attempt, as on the wire.
+        REQUIRE(f.events.lines.size() == 3);
+        CHECK(f.events.lines[1].find(R"("id":"ringing","kind":"call.end")") != std::string::npos);
+        CHECK(f.events.lines[2].find(R"("id":"later","kind":"call.attempt")") != std::string::npos);
+    }
+    SUBCASE("a capture replayed again from its start moves the clock back once enough messages agree") {
+        dialog_fixture f(s);
+        f.send(request("INVITE", "first-pass", 1), t + 3'600'000);
         for (int i = 0; i < sip_dialog_table::clock_confirm_messages; ++i)
-            f.send(request("INVITE", fmt::format("later-{}", i), 1), t + 3'600'000 + i);
+            f.send(request("INVITE", fmt::format("again-{}", i), 1), t + i);
         CHECK(f.counters.clock_jumps == 1);
         CHECK(f.counters.clock_outliers == sip_dialog_table::clock_confirm_messages - 1);
-        CHECK(f.counters.dialogs_timed_out == 1);  // "ringing", by the moved clock
+        CHECK(f.table.clock_us() == (t + sip_dialog_table::clock_confirm_messages - 1) * 1000);
     }
 }
 

@@ -76,6 +76,8 @@ TEST_CASE("a SIP INVITE fragmented over three IPv4 packets, out of order, makes 
 TEST_CASE("HEP3 datagrams in a capture: the SIP inside is decoded with the addresses and time the agent reported") {
     const std::string msg = invite("hep-1@192.0.2.10", 0);
     const hep_test::bytes sip = hep_test::sip_ipv4_head(1'795'834'800, 123'456).text(15, msg).build();
+    // An agent whose clock is a day behind: its message is taken at the frame's time.
+    const hep_test::bytes skewed = hep_test::sip_ipv4_head(1'795'834'800 - 86'400, 0).text(15, invite("hep-2@192.0.2.10", 0)).build();
     const hep_test::bytes rtcp = hep_test::sip_ipv4_head(1'795'834'801, 0, 5).text(15, "{\"type\":200}").build();
     hep_test::bytes cut = sip;
     cut.resize(cut.size() - 10);  // the total length no longer matches the datagram
@@ -84,29 +86,36 @@ TEST_CASE("HEP3 datagrams in a capture: the SIP inside is decoded with the addre
         return ethernet(ipv4_packet(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 17, udp_header_and_payload(40000, dport, text)), 0x0800);
     };
     temp_pcap file("hep");
-    // The outer packets' own time is a day later: the record keeps the agent's.
+    // The outer packets' own time is 30 s later (the collector's clock, the mirror's delay):
+    // the record keeps the agent's, within a minute of it.
     write_pcap(file.path(), decode::packet::link_type::ethernet,
-               {{1'795'921'200'000'000, datagram(sip, 9060)}, {1'795'921'200'000'100, datagram(rtcp, 9060)}, {1'795'921'200'000'200, datagram(cut, 9061)}});
+               {{1'795'834'830'000'000, datagram(sip, 9060)},
+                {1'795'834'830'000'100, datagram(rtcp, 9060)},
+                {1'795'834'830'000'200, datagram(cut, 9061)},
+                {1'795'834'831'000'000, datagram(skewed, 9060)}});
     // Live capture leaves HEP to the daemon's listener: nothing is read off the wire.
     capture_run live;
     live.run(file.path());
     CHECK(live.records.lines.empty());
     CHECK(live.pipeline->hep().packets == 0);
-    CHECK(live.pipeline->hep().ignored == 3);
-    CHECK(live.pipeline->summary().find("hep_ignored=3") != std::string::npos);
+    CHECK(live.pipeline->hep().ignored == 4);
+    CHECK(live.pipeline->summary().find("hep_ignored=4") != std::string::npos);
     CHECK(live.pipeline->sip().messages == 0);
     capture_run r;
     r.settings.hep_on_wire = true;  // as `ringfence replay` reads files
     r.run(file.path());
-    REQUIRE(r.records.lines.size() == 1);
+    REQUIRE(r.records.lines.size() == 2);
     CHECK(r.records.lines[0].line ==
           R"({"id":"hep-1@192.0.2.10","kind":"call.attempt","time":1795834800123,"caller":"+84912345678","callee":"0987654321","origin":{"ip":"192.0.2.10"}})");
-    CHECK(r.pipeline->hep().packets == 2);
-    CHECK(r.pipeline->hep().sip == 1);
+    CHECK(r.records.lines[1].line ==
+          R"({"id":"hep-2@192.0.2.10","kind":"call.attempt","time":1795834831000,"caller":"+84912345678","callee":"0987654321","origin":{"ip":"192.0.2.10"}})");
+    CHECK(r.pipeline->hep().packets == 3);
+    CHECK(r.pipeline->hep().sip == 2);
     CHECK(r.pipeline->hep().other == 1);
+    CHECK(r.pipeline->hep().clock_corrected == 1);
     CHECK(r.pipeline->hep().errors[static_cast<std::size_t>(decode::hep::hep_error::bad_length)] == 1);
-    CHECK(r.pipeline->sip().messages == 1);
-    CHECK(r.pipeline->summary().find("hep_packets=2 hep_sip=1 hep_other=1 hep_errors{bad_length=1}") != std::string::npos);
+    CHECK(r.pipeline->sip().messages == 2);
+    CHECK(r.pipeline->summary().find("hep_packets=3 hep_sip=2 hep_other=1 hep_clock_corrected=1 hep_errors{bad_length=1}") != std::string::npos);
 }
 
 TEST_CASE("the shared HEP capture replays into the calls its SIP payloads describe") {

@@ -1,6 +1,7 @@
 // The HEP listener end to end: real UDP and TCP sockets on 127.0.0.1, real HEP3 packets sent
 // by the test (crafted ones and the first packet of the shared hep.pcap), SIP payloads
-// handed to the handler with the agent's addresses and time, everything else counted.
+// handed to the handler with the agent's addresses and time (the arrival's, when the
+// agent's lies over a minute from it), everything else counted.
 #include <doctest/doctest.h>
 
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
@@ -99,6 +100,10 @@ void send_udp(std::uint16_t port, const bytes& b) {
     sock.send_to(asio::buffer(b), asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), port));
 }
 
+std::int64_t wall_clock_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 // Polls a counter (the handler is not called for rejected packets).
 bool eventually(const std::function<bool()>& done) {
     for (int i = 0; i < 500; ++i) {
@@ -113,7 +118,9 @@ bool eventually(const std::function<bool()>& done) {
 TEST_CASE("HEP over UDP: a SIP packet from a test sender reaches the handler with its addresses and time") {
     running_listener l(udp_and_tcp());
     REQUIRE(l.listener().udp_port() != 0);
-    send_udp(l.listener().udp_port(), hep_test::sip_ipv4_head().text(0x11, "corr-9").text(15, invite).build());
+    // Stamped 30 s before now (an agent's clock a little behind, a mirror's delay): kept.
+    const auto agent_s = static_cast<std::uint32_t>(wall_clock_us() / 1'000'000 - 30);
+    send_udp(l.listener().udp_port(), hep_test::sip_ipv4_head(agent_s, 123'456).text(0x11, "corr-9").text(15, invite).build());
     REQUIRE(l.wait_for([&] { return l.message_count() == 1; }));
     const auto m = l.messages()[0];
     CHECK(m.payload == invite);
@@ -122,12 +129,24 @@ TEST_CASE("HEP over UDP: a SIP packet from a test sender reaches the handler wit
     CHECK(m.destination_ip == "198.51.100.5");
     CHECK(m.destination_port == 5080);
     CHECK(m.ip_protocol == 17);
-    CHECK(m.time_us == 1795834800123456);
+    CHECK(m.time_us == std::int64_t{agent_s} * 1'000'000 + 123'456);
     CHECK(m.capture_agent_id == 2001);
     CHECK(m.correlation_id == "corr-9");
     CHECK(m.agent.rfind("127.0.0.1:", 0) == 0);
     CHECK(l.counters().datagrams == 1);
     CHECK(l.counters().sip_payloads == 1);
+    CHECK(l.counters().clock_corrected == 0);
+
+    // An agent a day ahead (a clock set wrong): the message is taken when it arrived.
+    const std::int64_t before_us = wall_clock_us();
+    send_udp(l.listener().udp_port(), hep_test::sip_ipv4_head(static_cast<std::uint32_t>(agent_s + 86'400), 0).text(15, invite).build());
+    REQUIRE(l.wait_for([&] { return l.message_count() == 2; }));
+    const std::int64_t after_us = wall_clock_us();
+    const auto skewed = l.messages()[1];
+    CHECK(skewed.time_us >= before_us);
+    CHECK(skewed.time_us <= after_us);
+    CHECK(l.counters().clock_corrected == 1);
+    CHECK(l.counters().summary().find("hep.clock_corrected=1") != std::string::npos);
 }
 
 TEST_CASE("HEP over UDP: malformed packets and non-SIP payloads are counted, never handed on") {
@@ -204,12 +223,16 @@ TEST_CASE("the first packet of hep.pcap, sent over UDP, is handed on as the INVI
     const bytes hep(file.begin() + static_cast<std::ptrdiff_t>(payload), file.begin() + static_cast<std::ptrdiff_t>(frame + caplen));
 
     running_listener l(udp_and_tcp());
+    const std::int64_t before_us = wall_clock_us();
     send_udp(l.listener().udp_port(), hep);
     REQUIRE(l.wait_for([&] { return l.message_count() == 1; }));
     const auto m = l.messages()[0];
     CHECK(m.payload.rfind("INVITE sip:nodejs@127.0.0.1 SIP/2.0", 0) == 0);
     CHECK(m.source_ip == "192.168.1.1");
     CHECK(m.destination_ip == "192.168.1.2");
-    CHECK(m.time_us == 1481455196'000100);
+    // Stamped in 2016 (1481455196.000100): sent live now, it is taken at its arrival.
+    CHECK(m.time_us >= before_us);
+    CHECK(m.time_us <= wall_clock_us());
+    CHECK(l.counters().clock_corrected == 1);
     CHECK(m.correlation_id == "qgf3dm9rudi@127.0.0.1");
 }

@@ -254,26 +254,38 @@ void sip_dialog_table::end(dialog& d, std::int64_t now_us, std::string_view caus
     move_to(d, phase::ended, now_us);
 }
 
-void sip_dialog_table::advance_clock(std::int64_t packet_us) {
-    const std::int64_t off = packet_us - clock_us_;
-    if (clock_us_ == 0 || (off <= clock_max_step_us && off >= -clock_max_step_us)) {
+std::int64_t sip_dialog_table::advance_clock(std::int64_t packet_us) {
+    // Forward, however far: the packets of one capture share its clock, and a quiet link
+    // goes minutes without a message (mirrors' clocks are checked before this: HEP).
+    if (clock_us_ == 0 || packet_us >= clock_us_ - clock_max_step_us) {
         clock_us_ = std::max(clock_us_, packet_us);
         off_clock_run_ = 0;
-        return;
+        return packet_us;
     }
     if (++off_clock_run_ < clock_confirm_messages) {
         ++counters_.clock_outliers;
-        return;
+        return clock_us_;  // taken at the clock's time, so it neither ends its call nor dates it back
     }
-    // A real move (a capture that skips ahead, or one replayed again from its start).
+    // A real move back (a capture replayed again from its start, files out of order).
     clock_us_ = packet_us;
     off_clock_run_ = 0;
     ++counters_.clock_jumps;
+    return packet_us;
 }
 
 void sip_dialog_table::on_message(const sip_message& m, const packet::transport_packet& packet) {
-    advance_clock(packet.time_us);
+    const std::int64_t at_us = advance_clock(packet.time_us);
     if (clock_us_ - last_expire_us_ >= expire_every_us || clock_us_ < last_expire_us_) expire(clock_us_);
+    if (at_us != packet.time_us) {
+        packet::transport_packet at_clock = packet;
+        at_clock.time_us = at_us;
+        dispatch(m, at_clock);
+        return;
+    }
+    dispatch(m, packet);
+}
+
+void sip_dialog_table::dispatch(const sip_message& m, const packet::transport_packet& packet) {
     if (m.call_id.empty()) {
         ++counters_.without_call_id;
         return;

@@ -66,10 +66,15 @@ class sip_dialog_table {
     // when idle). Called by on_message at most once per second of the dialogs' clock.
     void expire(std::int64_t now_us);
 
-    // The dialogs' clock: the packets' time, but one packet (or a few) stamped far from it
-    // does not move it. A mirroring agent whose clock is a day ahead would otherwise end every
-    // other agent's calls as timed out; a capture that really skips ahead (a gap in a file)
-    // moves it once clock_confirm_messages in a row agree. 0 before the first message.
+    // The dialogs' clock: the newest packet time. A packet stamped more than
+    // clock_max_step_us before it (a pcapng block with no timestamp, a stray packet of
+    // another file) does not move it back, and its message is taken at the clock's time, so
+    // it neither ends its call at once as timed out nor dates a record back; a capture that
+    // really starts again (replayed from its start, files out of order) moves it back once
+    // clock_confirm_messages in a row agree. Any move forward is taken: one capture's packets
+    // share its clock, and a quiet link goes minutes without a message. (A HEP agent stamps
+    // its own time: hep_packet.hpp's message_time_us checks it against the arrival first.)
+    // 0 before the first message.
     std::int64_t clock_us() const noexcept { return clock_us_; }
     static constexpr std::int64_t clock_max_step_us = 60'000'000;
     static constexpr int clock_confirm_messages = 16;
@@ -134,8 +139,10 @@ class sip_dialog_table {
     dialog_pool<dialog> pool_;                                    // ended dialogs kept for reuse
     std::int64_t last_expire_us_ = 0;
     std::int64_t clock_us_ = 0;
-    int off_clock_run_ = 0;  // messages in a row stamped over clock_max_step_us off the clock
-    void advance_clock(std::int64_t packet_us);
+    int off_clock_run_ = 0;  // messages in a row stamped over clock_max_step_us before the clock
+    // Moves the clock for a packet; returns the time its message is taken at.
+    std::int64_t advance_clock(std::int64_t packet_us);
+    void dispatch(const sip_message& message, const packet::transport_packet& packet);
     std::string cause_buffer_;
     const model::numbering_plan* plan_ = nullptr;
     model::number_info scratch_number_;

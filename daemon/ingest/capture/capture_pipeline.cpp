@@ -47,7 +47,7 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
     // No SIP message begins with "HEP3": a datagram that does is a mirror an agent sent to a
     // collector, captured on its way (any port: agents send to 9060, 9061 or their own).
     if (packet_.protocol == decode::packet::ip_protocol_udp && packet_.payload.starts_with("HEP3")) {
-        if (settings_.hep_on_wire) on_captured_hep(packet_.payload);
+        if (settings_.hep_on_wire) on_captured_hep(packet_.payload, packet_.time_us);
         else ++hep_.ignored;  // live: the daemon's HEP listener takes it (counted, so it is seen)
         return;
     }
@@ -67,7 +67,7 @@ decode::packet::ip_address from_hep(const decode::hep::ip_address& a) {
 // transport and capture time the agent reported, so origin.ip is the SIP peer, not the
 // agent. The auth key is not checked: it guards the listener against forged packets, and
 // these were only watched on the wire.
-void capture_pipeline::on_captured_hep(std::string_view datagram) {
+void capture_pipeline::on_captured_hep(std::string_view datagram, std::int64_t frame_us) {
     decode::hep::hep_packet p;
     const decode::hep::hep_error e =
         hep_parser_.parse(std::span(reinterpret_cast<const std::uint8_t*>(datagram.data()), datagram.size()), p);
@@ -81,7 +81,9 @@ void capture_pipeline::on_captured_hep(std::string_view datagram) {
         return;
     }
     ++hep_.sip;
-    hep_packet_.time_us = p.time_us();
+    bool corrected = false;
+    hep_packet_.time_us = decode::hep::message_time_us(p, frame_us, corrected);
+    hep_.clock_corrected += corrected ? 1 : 0;
     hep_packet_.protocol = p.ip_protocol;
     hep_packet_.src = from_hep(p.source);
     hep_packet_.dst = from_hep(p.destination);
@@ -138,7 +140,8 @@ std::string capture_pipeline::summary() const {
     for (const auto n : hep_.errors) hep_errors += n;
     if (hep_.ignored != 0) out += fmt::format(" hep_ignored={}", hep_.ignored);
     if (hep_.packets != 0 || hep_errors != 0) {
-        out += fmt::format(" hep_packets={} hep_sip={} hep_other={} hep_errors{{", hep_.packets, hep_.sip, hep_.other);
+        out += fmt::format(" hep_packets={} hep_sip={} hep_other={} hep_clock_corrected={} hep_errors{{", hep_.packets, hep_.sip, hep_.other,
+                           hep_.clock_corrected);
         bool first = true;
         for (std::size_t i = 0; i < hep_.errors.size(); ++i) {
             if (hep_.errors[i] == 0) continue;

@@ -80,13 +80,14 @@ class capture_pipeline final : private decode::sip::call_event_sink {
         std::uint64_t sip = 0;      // of which carried SIP, decoded as the agent reported it
         std::uint64_t other = 0;    // of which carried something else (RTCP as JSON, logs)
         std::uint64_t ignored = 0;  // HEP3 datagrams seen by a live capture, left to the listener
+        std::uint64_t clock_corrected = 0;  // SIP stamped over a minute from its frame: taken at the frame's time
         std::array<std::uint64_t, decode::hep::hep_error_count> errors{};
     };
     const hep_counts& hep() const noexcept { return hep_; }
 
   private:
     void on_call_event(const decode::sip::call_event& event) override;
-    void on_captured_hep(std::string_view datagram);
+    void on_captured_hep(std::string_view datagram, std::int64_t frame_us);
 
     const capture_settings& settings_;
     capture_record_handler& handler_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "decode/hep/hep_stream_framer.hpp"
 
 namespace ringfence::ingest {
@@ -20,6 +22,11 @@ bool same_key(std::string_view a, std::string_view b) {
 }
 
 void bump(std::atomic<std::uint64_t>& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
+
+// Now on the wall clock, as the agents' timestamps are.
+std::int64_t arrived_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 }  // namespace
 
@@ -41,10 +48,10 @@ std::string hep_counters::summary() const {
     return fmt::format(
         "hep.datagrams={} hep.tcp_accepted={} hep.tcp_refused={} hep.tcp_bytes={} hep.tcp_resyncs={} "
         "hep.tcp_bytes_skipped={} hep.packets={} hep.sip={} hep.other={} hep.compressed={} hep.auth_failed={} "
-        "hep.errors{{{}}}",
+        "hep.clock_corrected={} hep.errors{{{}}}",
         v(datagrams), v(tcp_connections_accepted), v(tcp_connections_refused), v(tcp_bytes), v(tcp_resyncs),
         v(tcp_bytes_skipped), v(packets), v(sip_payloads), v(other_payloads), v(compressed_payloads), v(auth_failed),
-        errs);
+        v(clock_corrected), errs);
 }
 
 // One HEP sender over TCP: reads, frames, hands each packet to the listener; on the strand.
@@ -209,7 +216,9 @@ void hep_listener::handle_packet(std::span<const std::uint8_t> bytes, std::strin
     m.destination_ip = p.destination.to_string();
     m.destination_port = p.destination_port;
     m.ip_protocol = p.ip_protocol;
-    m.time_us = p.time_us();
+    bool corrected = false;
+    m.time_us = hep::message_time_us(p, arrived_us(), corrected);
+    if (corrected) bump(counters_.clock_corrected);
     m.capture_agent_id = p.capture_agent_id.value_or(0);
     m.correlation_id = p.correlation_id;
     m.agent = agent;

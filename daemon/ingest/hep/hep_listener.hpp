@@ -49,7 +49,7 @@ struct hep_sip_message {
     std::string destination_ip;
     std::uint16_t destination_port = 0;
     std::uint8_t ip_protocol = 0;  // the SIP transport: 17 UDP, 6 TCP, 132 SCTP (0 unknown)
-    std::int64_t time_us = 0;      // the agent's capture time, Unix microseconds
+    std::int64_t time_us = 0;      // the agent's capture time, Unix microseconds (the arrival's when over a minute off)
     std::uint32_t capture_agent_id = 0;
     std::string_view correlation_id;
     std::string_view agent;        // "ip:port" of the HEP sender
@@ -67,6 +67,7 @@ struct hep_counters {
     std::atomic<std::uint64_t> other_payloads{0};     // RTCP, logs and other protocol types: not handed on
     std::atomic<std::uint64_t> compressed_payloads{0};
     std::atomic<std::uint64_t> auth_failed{0};
+    std::atomic<std::uint64_t> clock_corrected{0};  // SIP the agent stamped over a minute from its arrival: taken at the arrival
     std::array<std::atomic<std::uint64_t>, decode::hep::hep_error_count> errors{};  // by hep_error
 
     std::uint64_t total_errors() const;
