@@ -17,6 +17,7 @@
 #include "decode/smpp_test_pdus.hpp"
 #include "engine/rule_engine.hpp"
 #include "ingest/capture/passive_decider.hpp"
+#include "ingest/capture/smpp_capture.hpp"
 #include "store/decision_log_test_support.hpp"
 #include "support/inline_pack.hpp"
 #include "support/shipped_plan.hpp"
@@ -148,6 +149,10 @@ TEST_CASE("captured SMPP with an address the numbering plan rejects is decided a
         unparsed);
     CHECK(unparsed == 2);  // an empty address is no number to read, not one the plan refused
     REQUIRE(records.size() == 3);
+    // The empty destination is in the record line (`replay --output records`), empty.
+    std::string line;
+    ingest::capture::append_sms_record_line(line, records[2]);
+    CHECK(line.find(R"("callee":"")") != std::string::npos);
     store::test::temp_directory dir;
     auto log = store::decision_log_writer::open(store::test::settings_for(dir.file("decisions.sqlite")));
     REQUIRE(log.value);

@@ -180,6 +180,10 @@ void smpp_decoder::handle_message(smpp_session& s, stream_side from, const pdu& 
     r.origin.ip = ip;
     fill_number(m.source, r.caller);
     fill_number(m.destination, r.callee);
+    // A message always has a destination: an empty destination_addr is a number present and
+    // empty (its record line says "callee":""), where an empty source_addr leaves the caller
+    // to the sender.
+    r.callee.present = true;
     r.sms.present = true;
     assign_utf8(r.sms.sender, m.source.value);
     r.sms.sender_is_alpha = m.source.ton == ton_alphanumeric || has_letter(m.source.value);
