@@ -186,6 +186,7 @@ TEST_CASE("TCP: a hole that never fills is skipped at the cap and the consumer i
     table.on_segment(segment(141, std::string(40, 'y') + "\n"), consumer);
     CHECK(consumer.gaps == 1);
     CHECK(counters.tcp_gaps_skipped == 1);
+    CHECK(counters.tcp_stream_overflows == 1);  // the memory limit was hit: counted as such
     CHECK(consumer.text == "a\n" + std::string(40, 'x') + "\n" + std::string(40, 'y') + "\n");
 }
 

@@ -81,9 +81,11 @@ void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_co
                 } else {
                     counters_.tcp_retransmitted_bytes += data.size();
                 }
-                // The first held segment after the hole dates it.
-                if (s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes ||
-                    segment.time_us - s.ahead.begin()->second.time_us >= settings_.hole_timeout_us)
+                // The first held segment after the hole dates it. Holding more than the
+                // stream's memory allows is a limit hit (counted as one), not only a gap.
+                const bool over_cap = s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes;
+                if (over_cap) ++counters_.tcp_stream_overflows;
+                if (over_cap || segment.time_us - s.ahead.begin()->second.time_us >= settings_.hole_timeout_us)
                     skip_gap(s, segment, consumer);
             }
         }
