@@ -1,15 +1,19 @@
 #include "common/exclusive_files.hpp"
 
+#include <fmt/format.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace ringfence::common {
@@ -37,6 +41,27 @@ std::string claim_unix_socket_path(const std::string& path) {
 
 namespace {
 
+// " (pid N, NAME)" of the process holding a flock on lock_path, from /proc/locks (whose
+// entries name the locked file by device and inode), or "" when it cannot be told.
+std::string holder_of(const std::string& lock_path) {
+    struct stat st {};
+    if (::stat(lock_path.c_str(), &st) != 0) return {};
+    const std::string file = fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev), st.st_ino);
+    std::ifstream locks("/proc/locks");
+    std::string line;
+    while (std::getline(locks, line)) {
+        // "1: FLOCK  ADVISORY  WRITE 3950 fe:00:10954412 0 EOF"
+        std::istringstream fields(line);
+        std::string number, type, advisory, mode, pid, where;
+        if (!(fields >> number >> type >> advisory >> mode >> pid >> where) || type != "FLOCK" || where != file) continue;
+        std::string name;
+        std::ifstream comm("/proc/" + pid + "/comm");
+        std::getline(comm, name);
+        return name.empty() ? " (pid " + pid + ")" : " (pid " + pid + ", " + name + ")";
+    }
+    return {};
+}
+
 std::string lock_path_of(const std::string& path) {
     // Locked by the file's real path: a second daemon given the same file through a symlink
     // (or a symlinked folder) must meet the first one's lock, not take a lock of its own.
@@ -53,7 +78,7 @@ std::string probe_file_lock(const std::string& path) {
     if (fd < 0) return {};  // never locked here (or not readable: a start would say so)
     const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
     ::close(fd);
-    return held ? path + " is in use: another process (another ringfenced?) holds " + lock_path : std::string();
+    return held ? path + " is in use: another process (another ringfenced?) holds " + lock_path + holder_of(lock_path) : std::string();
 }
 
 file_lock::~file_lock() {
@@ -79,8 +104,8 @@ std::string file_lock::take_waiting(const std::string& path, std::chrono::millis
         }
         ::close(fd);
         if (e != EWOULDBLOCK) return lock_path + ": " + std::strerror(e);
-        if (wait.count() == 0) return path + " is in use: another process (another ringfenced?) holds " + lock_path;
-        return path + " is in use: another process has held " + lock_path + " for " +
+        if (wait.count() == 0) return path + " is in use: another process (another ringfenced?) holds " + lock_path + holder_of(lock_path);
+        return path + " is in use: another process has held " + lock_path + holder_of(lock_path) + " for " +
                std::to_string(wait.count() / 1000) + " s";
     }
     if (fd_ >= 0) ::close(fd_);

@@ -300,7 +300,7 @@ TEST_CASE(
     CHECK(p.packets == 7);
     CHECK(p.drops[static_cast<std::size_t>(drop_reason::bad_ip_header)] == 1);
     CHECK(p.drops[static_cast<std::size_t>(drop_reason::bad_udp_length)] == 1);
-    CHECK(p.drops[static_cast<std::size_t>(drop_reason::truncated_ip_header)] == 1);
+    CHECK(p.drops[static_cast<std::size_t>(drop_reason::truncated_ip_payload)] == 1);  // a whole header, 30 bytes of its 80
     CHECK(p.drops[static_cast<std::size_t>(drop_reason::truncated_link_header)] == 1);
     CHECK(p.dropped() == 4);
     CHECK(r.pipeline->sip().not_sip == 1);

@@ -14,6 +14,8 @@ std::string_view to_string(drop_reason r) noexcept {
             return "not_ip";
         case drop_reason::truncated_ip_header:
             return "truncated_ip_header";
+        case drop_reason::truncated_ip_payload:
+            return "truncated_ip_payload";
         case drop_reason::bad_ip_header:
             return "bad_ip_header";
         case drop_reason::bad_ipv6_extension:

@@ -14,7 +14,8 @@ enum class drop_reason : std::uint8_t {
     unsupported_link_type,  // the capture's link type is not one we read
     truncated_link_header,  // shorter than its link-layer header
     not_ip,                 // ARP, LLDP, ...: a valid frame, not IP
-    truncated_ip_header,
+    truncated_ip_header,   // shorter than an IP header
+    truncated_ip_payload,  // a whole IP header, and less than its length says: cut by the snap length (or damaged)
     bad_ip_header,       // version, header length or total length inconsistent
     bad_ipv6_extension,  // an extension header runs past the packet
     not_udp_or_tcp,      // ICMP, SCTP, ESP, ...

@@ -50,8 +50,12 @@ bool packet_decoder::decode_ipv4(const unsigned char* p, std::size_t length,
         counters_.drop(drop_reason::bad_ip_header);
         return false;
     }
-    if (length < header || length < total) {
-        counters_.drop(drop_reason::truncated_ip_header);  // cut by the snap length
+    if (length < header) {
+        counters_.drop(drop_reason::truncated_ip_header);
+        return false;
+    }
+    if (length < total) {
+        counters_.drop(drop_reason::truncated_ip_payload);  // cut by the snap length
         return false;
     }
     out.src = ip_address::v4(p + 12);
@@ -89,7 +93,7 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length,
         return false;
     }
     if (length < 40 + payload_length) {
-        counters_.drop(drop_reason::truncated_ip_header);
+        counters_.drop(drop_reason::truncated_ip_payload);  // cut by the snap length
         return false;
     }
     out.src = ip_address::v6(p + 8);
