@@ -299,7 +299,8 @@ private:
     // the log's commit.
     void ensure_capture_context() {
         if (capture_context_) return;
-        // A capture's times are its packets': the dialog clock already resists a skewed one.
+        // A capture's times are its packets': the dialog clock resists a stray one, and HEP
+        // agents' are checked against the arrival (hep_packet.hpp).
         capture_context_.emplace(ingest::pipeline_context{*parts_.plan, *parts_.engine, log_writer_.get(), false,
                                                           config_.decision_log.on_queue_full, counters_, 0});
     }
@@ -321,7 +322,9 @@ private:
         // call at a time, which is what the pipeline needs.
         ensure_capture_context();
         hep_decider_.emplace(*capture_context_);
-        hep_pipeline_.emplace(config_.capture, *hep_decider_);
+        // With the plan, as live capture and replay: an identity header the plan refuses is
+        // left out of the record the same way whichever way the SIP came.
+        hep_pipeline_.emplace(config_.capture, *hep_decider_, nullptr, parts_.plan.get());
         hep_.emplace(
             io_, s,
             [this](const ingest::hep_sip_message& m) {

@@ -319,7 +319,7 @@ TEST_CASE("dialogs with no end time out into call.end with a cause saying so") {
     CHECK(f.table.open_calls() == 0);
 }
 
-TEST_CASE("the dialogs' clock: a message stamped far back is taken at the clock's time, a quiet link's gap moves it, a restart does") {
+TEST_CASE("the dialogs' clock: stray timestamps are taken at its time, a quiet link's gap moves it, a new file restarts it") {
     dialog_settings s;
     s.unanswered_timeout_us = 60'000'000;
     s.answered_timeout_us = 3600'000'000;
@@ -350,24 +350,64 @@ TEST_CASE("the dialogs' clock: a message stamped far back is taken at the clock'
         for (const auto& line : f.events.lines) CHECK(line.find(R"("time":1795748)") == std::string::npos);  // nothing a day back
         CHECK(f.table.clock_us() == (t + 66'000) * 1000);
     }
-    SUBCASE("a quiet link: a message minutes after the last moves the clock, and timeouts come on time") {
+    SUBCASE("a message stamped a day ahead (a stray timestamp) does not time out the open calls") {
+        dialog_fixture f(s);
+        f.send(request("INVITE", "a", 1), t);
+        f.send(response(200, "a", 1), t + 2000);
+        f.send(request("INVITE", "b", 1), t + 3000);
+        f.send(response(180, "b", 1), t + 4000);
+        f.send(request("INVITE", "skewed", 1), t + 86'400'000);
+        CHECK(f.counters.clock_outliers == 1);
+        f.send(response(200, "b", 1), t + 6000);
+        f.send(request("BYE", "a", 2), t + 62'000);
+        f.send(request("BYE", "b", 2), t + 66'000);
+        const std::string ends = ends_of(f);
+        CAPTURE(ends);
+        // a answered at +2 s, BYE at +62 s; b rang from +4 s to +6 s, BYE at +66 s.
+        CHECK(ends.find(R"("id":"a","kind":"call.end","time":1795834862000)") != std::string::npos);
+        CHECK(ends.find(R"("ring_ms":0,"talk_ms":60000,"cause":"normal_clearing")") != std::string::npos);
+        CHECK(ends.find(R"("ring_ms":2000,"talk_ms":60000,"cause":"normal_clearing")") != std::string::npos);
+        // Only the stray call itself rang out (60 s after the clock's +4 s it was dated at).
+        CHECK(f.counters.dialogs_timed_out == 1);
+        CHECK(ends.find(R"("id":"skewed","kind":"call.end","time":1795834864000)") != std::string::npos);
+        REQUIRE(f.events.lines.size() >= 4);
+        CHECK(f.events.lines[3].find(R"("id":"skewed","kind":"call.attempt","time":1795834804000)") != std::string::npos);
+        CHECK(f.table.clock_us() == (t + 66'000) * 1000);
+    }
+    SUBCASE("a quiet link: a message minutes or hours after the last moves the clock, and timeouts come on time") {
         dialog_fixture f(s);
         f.send(request("INVITE", "ringing", 1), t);
         f.send(request("INVITE", "later", 1), t + 90'000);  // 90 s of silence
         CHECK(f.counters.clock_outliers == 0);
         CHECK(f.table.clock_us() == (t + 90'000) * 1000);
         CHECK(f.counters.dialogs_timed_out == 1);  // "ringing" rang out at +60 s
-        const std::string ends = ends_of(f);
-        CHECK(ends.find(R"("id":"ringing","kind":"call.end")") != std::string::npos);
-        CHECK(ends.find(R"("cause":"timeout_unanswered")") != std::string::npos);
         // Its end came before the next call's attempt, as on the wire.
         REQUIRE(f.events.lines.size() == 3);
         CHECK(f.events.lines[1].find(R"("id":"ringing","kind":"call.end")") != std::string::npos);
+        CHECK(f.events.lines[1].find(R"("cause":"timeout_unanswered")") != std::string::npos);
         CHECK(f.events.lines[2].find(R"("id":"later","kind":"call.attempt")") != std::string::npos);
+        f.send(request("INVITE", "night", 1), t + 90'000 + 5 * 3'600'000);  // five quiet hours
+        CHECK(f.counters.clock_outliers == 0);
+        CHECK(f.table.clock_us() == (t + 90'000 + 5 * 3'600'000) * 1000);
     }
-    SUBCASE("a capture replayed again from its start moves the clock back once enough messages agree") {
+    SUBCASE("files replayed out of order: each file's calls keep their own times") {
         dialog_fixture f(s);
-        f.send(request("INVITE", "first-pass", 1), t + 3'600'000);
+        f.send(request("INVITE", "late", 1), t + 7'200'000);
+        f.table.restart_clock();  // the next file begins two hours earlier
+        f.send(request("INVITE", "early", 1), t);
+        f.send(response(180, "early", 1), t + 1000);
+        f.send(response(200, "early", 1), t + 4000);
+        f.send(request("BYE", "early", 2), t + 64'000);
+        CHECK(f.counters.clock_outliers == 0);
+        CHECK(f.counters.clock_jumps == 1);
+        const std::string ends = ends_of(f);
+        CAPTURE(ends);
+        CHECK(ends.find(R"("id":"early","kind":"call.end","time":1795834864000)") != std::string::npos);
+        CHECK(ends.find(R"("ring_ms":3000,"talk_ms":60000,"cause":"normal_clearing")") != std::string::npos);
+    }
+    SUBCASE("within one source, messages that keep agreeing on another time move the clock there") {
+        dialog_fixture f(s);
+        f.send(request("INVITE", "first-pass", 1), t + 7'200'000);
         for (int i = 0; i < sip_dialog_table::clock_confirm_messages; ++i)
             f.send(request("INVITE", fmt::format("again-{}", i), 1), t + i);
         CHECK(f.counters.clock_jumps == 1);

@@ -96,14 +96,16 @@ struct hep_packet {
 
 // The time a mirrored message is taken at: the agent's capture time, unless it lies more
 // than max_agent_clock_skew_us from when the packet reached us (arrived_us: the clock at
-// the listener, or the frame time of a capture holding HEP); then the arrival time, and
-// *corrected is set. An agent mirrors within milliseconds, so such a gap is the agent's
-// clock (a time zone set wrong, a clock never set): taken as it is, one call's messages
-// would be hours apart, timing the call out at once and dating its records wrong.
-inline constexpr std::int64_t max_agent_clock_skew_us = 60'000'000;
+// the listener, or the frame time of a capture holding HEP; 0 or less: unknown, the agent's
+// is taken); then the arrival time, and corrected is set. An agent mirrors within
+// milliseconds, so such a gap is the agent's clock (a time zone set wrong, a clock never
+// set): taken as it is, one call's messages would be hours apart, timing the call out at
+// once and dating its records wrong. Two agents within it of the arrival are within a
+// minute of each other: what the dialogs' clock takes (sip_dialog_table.hpp).
+inline constexpr std::int64_t max_agent_clock_skew_us = 30'000'000;
 inline std::int64_t message_time_us(const hep_packet& p, std::int64_t arrived_us, bool& corrected) noexcept {
     const std::int64_t agent_us = p.time_us();
-    corrected = agent_us > arrived_us + max_agent_clock_skew_us || agent_us < arrived_us - max_agent_clock_skew_us;
+    corrected = arrived_us > 0 && (agent_us > arrived_us + max_agent_clock_skew_us || agent_us < arrived_us - max_agent_clock_skew_us);
     return corrected ? arrived_us : agent_us;
 }
 

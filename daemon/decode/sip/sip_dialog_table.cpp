@@ -255,18 +255,26 @@ void sip_dialog_table::end(dialog& d, std::int64_t now_us, std::string_view caus
 }
 
 std::int64_t sip_dialog_table::advance_clock(std::int64_t packet_us) {
-    // Forward, however far: the packets of one capture share its clock, and a quiet link
-    // goes minutes without a message (mirrors' clocks are checked before this: HEP).
-    if (clock_us_ == 0 || packet_us >= clock_us_ - clock_max_step_us) {
+    const std::int64_t off = packet_us - clock_us_;
+    const bool in_step = off >= -clock_max_back_us && off <= clock_max_forward_us;
+    if (clock_us_ == 0 || clock_restarts_) {
+        // The first message, or the first of a new source (a file): its time is the clock.
+        if (clock_us_ != 0 && !in_step) ++counters_.clock_jumps;
+        clock_us_ = packet_us;
+        clock_restarts_ = false;
+        off_clock_run_ = 0;
+        return packet_us;
+    }
+    if (in_step) {
         clock_us_ = std::max(clock_us_, packet_us);
         off_clock_run_ = 0;
         return packet_us;
     }
     if (++off_clock_run_ < clock_confirm_messages) {
         ++counters_.clock_outliers;
-        return clock_us_;  // taken at the clock's time, so it neither ends its call nor dates it back
+        return clock_us_;  // taken at the clock's time, so it neither ends its call nor dates it wrong
     }
-    // A real move back (a capture replayed again from its start, files out of order).
+    // A real move within one source (a host clock stepped, a capture restarted in place).
     clock_us_ = packet_us;
     off_clock_run_ = 0;
     ++counters_.clock_jumps;

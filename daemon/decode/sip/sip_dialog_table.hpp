@@ -66,17 +66,20 @@ class sip_dialog_table {
     // when idle). Called by on_message at most once per second of the dialogs' clock.
     void expire(std::int64_t now_us);
 
-    // The dialogs' clock: the newest packet time. A packet stamped more than
-    // clock_max_step_us before it (a pcapng block with no timestamp, a stray packet of
-    // another file) does not move it back, and its message is taken at the clock's time, so
-    // it neither ends its call at once as timed out nor dates a record back; a capture that
-    // really starts again (replayed from its start, files out of order) moves it back once
-    // clock_confirm_messages in a row agree. Any move forward is taken: one capture's packets
-    // share its clock, and a quiet link goes minutes without a message. (A HEP agent stamps
-    // its own time: hep_packet.hpp's message_time_us checks it against the arrival first.)
-    // 0 before the first message.
+    // The dialogs' clock: the newest packet time. It follows a source's packets forward by
+    // up to clock_max_forward_us at a step (a quiet link goes minutes or hours without a
+    // message, and its timeouts must come on time) and takes a message up to
+    // clock_max_back_us older (mirroring agents' clocks, each within a minute of the
+    // arrival: hep_packet.hpp's message_time_us). A message stamped further from it (a
+    // stray timestamp: a pcapng block with none, a packet a year ahead) is taken at the
+    // clock's time and does not move it, so it neither ends every open call as timed out
+    // nor dates its own record wrong; clock_confirm_messages in a row that agree move it
+    // (a host clock stepped). A new source (restart_clock: the next file of a replay, in
+    // any order) starts it again from its first message. 0 before the first message.
     std::int64_t clock_us() const noexcept { return clock_us_; }
-    static constexpr std::int64_t clock_max_step_us = 60'000'000;
+    void restart_clock() noexcept { clock_restarts_ = true; }
+    static constexpr std::int64_t clock_max_back_us = 60'000'000;
+    static constexpr std::int64_t clock_max_forward_us = 6LL * 3600 * 1'000'000;
     static constexpr int clock_confirm_messages = 16;
 
     // The capture ended: calls whose end was already signalled (a CANCEL, or a challenge not
@@ -139,7 +142,8 @@ class sip_dialog_table {
     dialog_pool<dialog> pool_;                                    // ended dialogs kept for reuse
     std::int64_t last_expire_us_ = 0;
     std::int64_t clock_us_ = 0;
-    int off_clock_run_ = 0;  // messages in a row stamped over clock_max_step_us before the clock
+    int off_clock_run_ = 0;  // messages in a row stamped outside the clock's steps
+    bool clock_restarts_ = false;  // the next message sets the clock (a new source)
     // Moves the clock for a packet; returns the time its message is taken at.
     std::int64_t advance_clock(std::int64_t packet_us);
     void dispatch(const sip_message& message, const packet::transport_packet& packet);

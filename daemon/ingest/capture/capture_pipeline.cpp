@@ -29,6 +29,7 @@ bool capture_pipeline::begin_source(int link_type, std::string& error) {
     }
     decoder_ = std::make_unique<decode::packet::packet_decoder>(link_type, settings_.fragments,
                                                                 packet_counters_);
+    dialogs_.restart_clock();  // the next file of a replay may lie before the last
     return true;
 }
 
@@ -37,7 +38,7 @@ void capture_pipeline::on_frame(const unsigned char* frame, std::size_t caplen,
     // Fragment timeouts follow the capture's own clock, so a file replays as the live link
     // ran: a datagram that never completes is given up (and counted) once a second of
     // packets has passed its timeout, not only when another fragment happens to arrive.
-    // (Dialogs keep a clock of their own that one stray timestamp cannot move.)
+    // (Dialogs keep a clock of their own that one stray timestamp cannot move far.)
     if (decoder_ && time_us - last_fragment_expiry_us_ >= fragment_expiry_interval_us) {
         last_fragment_expiry_us_ = time_us;
         decoder_->expire(time_us);
