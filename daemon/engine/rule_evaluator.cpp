@@ -204,14 +204,25 @@ namespace {
 
 bool evaluate_node(eval_context& ctx, const node& n) {
     switch (n.o) {
-        case node::op::and_:
+        // Evidence is what made the rule fire: what a conjunct found is taken back when a
+        // later one fails, and what a failed alternative found before it failed too.
+        case node::op::and_: {
+            const std::size_t mark = ctx.evidence.size();
             for (auto c : n.children)
-                if (!evaluate(ctx, c)) return false;
+                if (!evaluate(ctx, c)) {
+                    ctx.evidence.resize(mark);
+                    return false;
+                }
             return true;
-        case node::op::or_:
-            for (auto c : n.children)
+        }
+        case node::op::or_: {
+            const std::size_t mark = ctx.evidence.size();
+            for (auto c : n.children) {
                 if (evaluate(ctx, c)) return true;
+                ctx.evidence.resize(mark);
+            }
             return false;
+        }
         case node::op::not_: {
             const bool saved = ctx.collect_evidence;
             ctx.collect_evidence = false;  // what a negated test found is not why a rule fired

@@ -1807,3 +1807,38 @@ TEST_CASE("sms.hosts holds each link's whole host after its user info, and a dom
     CHECK(first_rule_on_sms(*e, "xem https://Example-Bank.com.vn@evil.top/a") == "bank_name_elsewhere");  // user info before the host
     CHECK(first_rule_on_sms(*e, "xem https://other.com/a") == "");
 }
+
+TEST_CASE("evidence is what made the rule fire: a conjunct's find is taken back when a later one fails, a failed alternative's too") {
+    auto e = load(R"(
+- list: trunks
+  items: [GW-1]
+- rule: list_branch_fails
+  events: [call.attempt]
+  condition: (origin.trunk in trunks and origin.kind = international) or callee.is_home
+  action: warn
+  priority: notice
+- rule: count_branch_fails
+  events: [call.attempt]
+  condition: (count(call.attempt by caller.e164 within 1h) >= 1 and origin.kind = international) or callee.is_home
+  action: warn
+  priority: notice
+- rule: both_hold
+  events: [call.attempt]
+  condition: origin.trunk in trunks and count(call.attempt by caller.e164 within 1h) >= 1
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    engine::decision d;
+    // Interconnect, a home callee: the first two rules fire by their second branch alone.
+    e->decide(call("c1", t0, "+84912345678", true, "+84987654321"), d);
+    REQUIRE(d.rules.size() == 3);
+    for (const auto& m : d.rules) {
+        CAPTURE(m.rule);
+        if (m.rule == "both_hold")
+            CHECK(m.evidence_json ==
+                  R"x({"aggregates":[{"aggregate":"count(call.attempt by caller.e164 within 1h)","key":"+84912345678","value":1,"op":">=","threshold":1}],"lists":[{"list":"trunks","field":"origin.trunk","value":"GW-1","entry":"GW-1"}]})x");
+        else
+            CHECK(m.evidence_json == "{}");
+    }
+}
