@@ -54,7 +54,11 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
         if (by_caller != nullptr) {
             auto [v, inserted] = by_caller->last_attempt.try_emplace(ch, t);
             if (!inserted) {
-                r.gap_ms = std::max<std::int64_t>(0, t - *v);
+                // A record older than the newest attempt seen (out of order over several
+                // links) gets the time to that attempt, a real spacing between two of the
+                // caller's attempts (the one just before it is not kept), not the 0 that would
+                // make every late attempt look like part of a burst.
+                r.gap_ms = t >= *v ? t - *v : *v - t;
                 *v = std::max(*v, t);
             }
             trim(by_caller->last_attempt, t - settings_.first_contact_lookback_ms);
@@ -73,14 +77,26 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
         std::lock_guard lock(s.mu);
         const std::uint64_t ph = pair_hash(caller, callee);
         if (rec.kind == model::event_kind::call_answer) {
-            if (s.active_calls.try_emplace(ph, t).second) ++*s.active_count.try_emplace(ch, 0).first;
+            // An end that came first (out of order) closed this call already.
+            const std::int64_t* ended = s.ended_first.find(ph);
+            if (ended != nullptr && *ended >= t) {
+                s.ended_first.erase(ph);
+            } else if (s.active_calls.try_emplace(ph, t).second) {
+                ++*s.active_count.try_emplace(ch, 0).first;
+            }
         } else if (rec.kind == model::event_kind::call_end) {
             if (s.active_calls.erase(ph)) {
                 std::int64_t* n = s.active_count.find(ch);
                 if (n && --*n <= 0) s.active_count.erase(ch);
+            } else if (rec.call.talk_ms.value_or(0) > 0) {
+                // An answered call's end before its answer (an unanswered call's end, most of
+                // them, has no answer to wait for and is not kept).
+                std::int64_t* ended = s.ended_first.try_emplace(ph, t).first;
+                *ended = std::max(*ended, t);
             }
         }
         trim(s.active_calls, t - settings_.max_call_ms);
+        trim(s.ended_first, t - settings_.max_call_ms);
         const std::int64_t* n = s.active_count.find(ch);
         r.concurrent_calls = n ? *n : 0;
     }
@@ -91,7 +107,7 @@ std::size_t call_activity::entries() const {
     std::size_t n = 0;
     for (const auto& s : shards_) {
         std::lock_guard lock(s.mu);
-        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size();
+        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size() + s.ended_first.size();
     }
     return n;
 }

@@ -44,6 +44,7 @@ private:
         flat_u64_map pair_seen;     // (caller, callee) hash -> time
         flat_u64_map active_calls;  // (caller, callee) hash -> answered at
         flat_u64_map active_count;  // caller hash -> answered calls in progress
+        flat_u64_map ended_first;   // (caller, callee) hash -> end time, for an end that came before its answer
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
     void trim(flat_u64_map& m, std::int64_t older_than);

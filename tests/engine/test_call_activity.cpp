@@ -1,0 +1,60 @@
+// The call history behind call.gap_ms and caller.concurrent_calls, with records out of order
+// (several links, a mirror): a late attempt is not taken for part of a burst, and an end that
+// arrives before its answer still closes the call.
+#include <doctest/doctest.h>
+
+#include "engine/call_activity.hpp"
+
+using namespace ringfence;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'795'000'000'000;
+
+model::record call(model::event_kind kind, std::int64_t t_ms, const std::string& callee = "+84987000001") {
+    model::record r;
+    r.kind = kind;
+    r.time_ms = t_ms;
+    r.caller = {true, "+84912345678", "+84912345678", "VN", model::number_type::mobile, true};
+    r.callee = {true, callee, callee, "VN", model::number_type::mobile, true};
+    if (kind == model::event_kind::call_end) {
+        r.call.present = true;
+        r.call.talk_ms = 5000;
+    }
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("call.gap_ms: in order the time since the previous attempt, out of order the time to the newest one") {
+    engine::call_activity a;
+    auto gap = [&](std::int64_t t) { return a.observe(call(model::event_kind::call_attempt, t), true, false, false).gap_ms; };
+    CHECK_FALSE(gap(t0 + 60'000).has_value());  // the first one seen
+    // Attempts 15 s apart arriving newest first: never a gap under 15 s, never 0.
+    CHECK(gap(t0 + 45'000) == 15'000);
+    CHECK(gap(t0 + 30'000) == 30'000);
+    CHECK(gap(t0 + 15'000) == 45'000);
+    CHECK(gap(t0 + 75'000) == 15'000);  // in order again: since the newest, +60 s
+    CHECK(gap(t0 + 75'000) == 0);       // the same instant
+}
+
+TEST_CASE("caller.concurrent_calls: an end that arrives before its answer closes the call") {
+    engine::call_activity a;
+    auto concurrent = [&](model::event_kind k, std::int64_t t, const std::string& callee) {
+        return a.observe(call(k, t, callee), false, false, true).concurrent_calls;
+    };
+    CHECK(concurrent(model::event_kind::call_end, t0 + 10'000, "+84987000001") == 0);     // end first
+    CHECK(concurrent(model::event_kind::call_answer, t0 + 5'000, "+84987000001") == 0);   // then its answer
+    CHECK(concurrent(model::event_kind::call_answer, t0 + 20'000, "+84987000002") == 1);  // another call, in order
+    CHECK(concurrent(model::event_kind::call_attempt, t0 + 9'000'000, "+84987000003") == 1);
+    CHECK(concurrent(model::event_kind::call_end, t0 + 9'100'000, "+84987000002") == 0);
+    // The same pair called again later: its answer opens a new call, its end closes it.
+    CHECK(concurrent(model::event_kind::call_answer, t0 + 9'200'000, "+84987000001") == 1);
+    CHECK(concurrent(model::event_kind::call_end, t0 + 9'300'000, "+84987000001") == 0);
+    // An unanswered call's end (no talk) leaves nothing waiting for an answer.
+    model::record unanswered = call(model::event_kind::call_end, t0 + 9'400'000, "+84987000004");
+    unanswered.call.talk_ms = 0;
+    const std::size_t before = a.entries();
+    a.observe(unanswered, false, false, true);
+    CHECK(a.entries() == before);
+}
