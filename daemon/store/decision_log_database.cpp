@@ -47,6 +47,11 @@ common::diagnostic make(common::severity level, std::string code, std::string me
 
 }  // namespace
 
+void keep_wal_files(sqlite3* db) {
+    int keep = 1;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &keep);
+}
+
 common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::string& path) {
     common::loaded<sqlite::sqlite_connection> result;
     auto fail = [&](std::string code, std::string message) {
@@ -91,6 +96,7 @@ common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::
     if (!failure.empty())
         return fail("LOG_OPEN_FAILED",
                     fmt::format("cannot configure the decision log: {}", failure));
+    keep_wal_files(db.get());
 
     if (auto refused = migrate_decision_log(db, path)) {
         result.diagnostics.push_back(std::move(*refused));

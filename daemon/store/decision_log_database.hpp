@@ -20,6 +20,12 @@ inline constexpr int decision_log_page_size = 4096;
 // then counts a write failure and retries the batch).
 inline constexpr int decision_log_busy_timeout_ms = 2000;
 
+// Leaves the -wal and -shm files in place when the last connection to the log closes
+// (SQLite's persistent WAL): an auditor who may read the state folder but not write it can
+// then open the log read-only after the daemon stopped, as while it runs. Without them
+// SQLite would have to create the -shm file to read a WAL-mode file, and refuse.
+void keep_wal_files(sqlite3* db);
+
 // The connection is opened without SQLite's per-connection mutex (SQLITE_OPEN_NOMUTEX):
 // it must be used by one thread at a time. Codes: LOG_OPEN_FAILED, LOG_NOT_A_DECISION_LOG,
 // LOG_SCHEMA_TOO_NEW, LOG_MIGRATION_FAILED; warning LOG_NOT_WAL.

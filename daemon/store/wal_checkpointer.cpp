@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/log.hpp"
+#include "store/decision_log_database.hpp"
 
 namespace ringfence::store {
 
@@ -26,6 +27,7 @@ std::string wal_checkpointer::start(sqlite3* writer_db, const std::string& path,
     std::string failure;
     db_ = sqlite::sqlite_connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, failure);
     if (!db_) return failure;
+    keep_wal_files(db_.get());  // whichever connection closes last
     // A connection finds out that the file is in WAL mode only when it first reads it; until
     // then sqlite3_wal_checkpoint_v2 does nothing (and says so only by frame counts of -1).
     if (!db_.query_int("SELECT count(*) FROM sqlite_schema", failure)) {

@@ -7,6 +7,9 @@
 #include <condition_variable>
 #include <filesystem>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "decision_log_test_support.hpp"
 #include "model/record_json.hpp"
 
@@ -210,8 +213,10 @@ TEST_CASE("decision log writer: close() commits everything queued, and later sub
     auto writer = open_writer(slow_batches(path, 1000));
     for (int i = 1; i <= 10000; ++i) REQUIRE(writer->submit(make_entry(i), true));
     writer->close();
-    // The writer's connection closed last, so it copied the WAL back and removed it.
-    CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+    // The last connection copied the WAL back into the file and left the -wal and -shm files
+    // for read-only readers (below).
+    CHECK(std::filesystem::exists(path + "-wal"));
+    CHECK(std::filesystem::exists(path + "-shm"));
     writer->close();  // idempotent
     const auto stats = writer->stats();
     CHECK(stats.rows_committed == 10000);
@@ -500,4 +505,39 @@ TEST_CASE("decision log writer: record_content keeps SMS text and extra fields o
     CHECK(stored(record_content::when_matched) == std::vector<row>{withheld, kept, withheld});  // a shadow match keeps nothing
     CHECK(stored(record_content::always) == std::vector<row>{kept, kept, kept});
     CHECK(stored(record_content::never) == std::vector<row>{withheld, withheld, withheld});
+}
+
+TEST_CASE("decision log: after the daemon's writer has closed, a user who may read the folder but not write it opens the log read-only") {
+    if (::getuid() != 0) {
+        MESSAGE("skipped: the test runs its reader as user nobody, which needs root to switch to");
+        return;
+    }
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    {
+        auto writer = open_writer(settings_for(path));
+        for (int i = 1; i <= 100; ++i) REQUIRE(writer->submit(make_entry(i), true));
+        writer->close();
+    }
+    // The auditor's view: the folder and files readable, nothing writable.
+    std::filesystem::permissions(std::filesystem::path(path).parent_path(), std::filesystem::perms(0755));
+    for (const char* suffix : {"", "-wal", "-shm"})
+        if (std::filesystem::exists(path + suffix)) std::filesystem::permissions(path + suffix, std::filesystem::perms(0644));
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) ::_exit(4);
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM decisions", -1, &st, nullptr) != SQLITE_OK) ::_exit(5);
+        const bool all = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 100;
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        ::_exit(all ? 0 : 6);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 5: "attempt to write a readonly database" with no -shm left
 }
