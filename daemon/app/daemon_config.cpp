@@ -523,6 +523,10 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
         result.diagnostics.push_back({common::severity::error, "CONFIG_OPEN_FAILED", fmt::format("cannot read config file: {}", why), file, 0, 0});
         return result;
     }
+    if (const int line = common::second_yaml_document_line(text); line > 0) {
+        result.diagnostics.push_back({common::severity::error, "CONFIG_YAML_PARSE", "a second YAML document: the config file is one document", file, line, 1});
+        return result;
+    }
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {

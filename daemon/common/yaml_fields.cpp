@@ -9,6 +9,28 @@
 
 namespace ringfence::common {
 
+int second_yaml_document_line(std::string_view text) {
+    bool content = false;
+    int line = 0;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        ++line;
+        std::size_t end = text.find('\n', at);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view l = text.substr(at, end - at);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        at = end + 1;
+        const bool marker = (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+        if (marker) {
+            if (content) return line;
+            continue;
+        }
+        const std::size_t first = l.find_first_not_of(" \t");
+        if (first != std::string_view::npos && l[first] != '#') content = true;
+    }
+    return 0;
+}
+
 namespace {
 
 std::string_view kind_name(const YAML::Node& n) {

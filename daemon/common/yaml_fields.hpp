@@ -16,6 +16,13 @@
 
 namespace ringfence::common {
 
+// The line of a document marker ("---" or "..." alone or followed by a blank) that comes
+// after content, or 0. A marker before any content opens the one document. Every YAML file
+// ringfence reads is one document: yaml-cpp's Load reads the first and silently leaves the
+// rest out, so a second one is refused at its marker (yaml-cpp's LoadAll loops forever on
+// some malformed input, ",].[" under the fuzzer, so it is not used to find it).
+int second_yaml_document_line(std::string_view text);
+
 class yaml_fields {
 public:
     // prefix names the mapping in messages ("decision_log"); code_prefix starts every code ("CONFIG").

@@ -47,6 +47,10 @@ common::loaded<protected_numbers> protected_numbers::load(const std::vector<std:
             out.diagnostics.push_back({common::severity::error, "PROTECTED_OPEN_FAILED", fmt::format("cannot read protected numbers: {}", why), file, 0, 0});
             continue;
         }
+        if (const int line = common::second_yaml_document_line(text); line > 0) {
+            out.diagnostics.push_back({common::severity::error, "PROTECTED_YAML_PARSE", "a second YAML document: a protected-number file is one list", file, line, 1});
+            continue;
+        }
         try {
             root = YAML::Load(text);
         } catch (const YAML::ParserException& e) {

@@ -702,6 +702,12 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
     into.files.push_back(file_name);
     into.content += "# file: " + (content_name.empty() ? file_name : content_name) + "\n" + text;
     if (!text.empty() && text.back() != '\n') into.content += '\n';
+    if (const int line = common::second_yaml_document_line(text); line > 0) {
+        diags.push_back({common::severity::error, "RULES_YAML_PARSE",
+                         "a second YAML document: a pack file is one document (one sequence of items); put the rest in another file", file_name,
+                         line, 1});
+        return;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text);

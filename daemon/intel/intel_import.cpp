@@ -9,6 +9,7 @@
 
 #include "decode/jsonl/rfc3339.hpp"
 #include "common/text_file.hpp"
+#include "common/yaml_fields.hpp"
 #include "engine/text/utf8.hpp"
 #include "intel/intel_values.hpp"
 
@@ -220,30 +221,6 @@ bool nesting_ok(std::string_view text) {
     return true;
 }
 
-// The line of a document marker ("---" or "..." alone or followed by a blank) that comes
-// after content, or 0. A marker before any content opens the one document.
-int second_document_line(std::string_view text) {
-    bool content = false;
-    int line = 0;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        ++line;
-        std::size_t end = text.find('\n', at);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view l = text.substr(at, end - at);
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        at = end + 1;
-        const bool marker = (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
-        if (marker) {
-            if (content) return line;
-            continue;
-        }
-        const std::size_t first = l.find_first_not_of(" \t");
-        if (first != std::string_view::npos && l[first] != '#') content = true;
-    }
-    return 0;
-}
-
 void read_yaml(std::string_view text, row_checker& check) {
     if (!nesting_ok(text)) {
         check.problem(0, "", fmt::format("nested deeper than {} levels: an import file is a sequence of flat mappings", max_yaml_nesting));
@@ -252,7 +229,7 @@ void read_yaml(std::string_view text, row_checker& check) {
     // A second document ("---" after content) is refused, not silently left out, as
     // YAML::Load would. Found by its marker line: yaml-cpp's LoadAll loops forever on some
     // malformed input (",].[" under the fuzzer).
-    if (const int line = second_document_line(text); line > 0) {
+    if (const int line = common::second_yaml_document_line(text); line > 0) {
         check.problem(line, "", "a second YAML document: an import file is one sequence of mappings");
         return;
     }

@@ -345,6 +345,16 @@ plan_file read_plan_file(const std::string& path, std::vector<diagnostic>& diagn
         diagnostics.push_back(std::move(d));
         return plan_file{path, std::nullopt, {}};
     }
+    if (const int line = common::second_yaml_document_line(text); line > 0) {
+        diagnostic d;
+        d.code = "PLAN_YAML_PARSE";
+        d.message = "a second YAML document: a plan file is one document";
+        d.file = path;
+        d.line = line;
+        d.column = 1;
+        diagnostics.push_back(std::move(d));
+        return plan_file{path, std::nullopt, {}};
+    }
     YAML::Node doc;
     try {
         doc = YAML::Load(text);

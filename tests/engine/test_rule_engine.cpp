@@ -1842,3 +1842,24 @@ TEST_CASE("evidence is what made the rule fire: a conjunct's find is taken back 
             CHECK(m.evidence_json == "{}");
     }
 }
+
+TEST_CASE("a pack file with a second YAML document is refused at its marker, not read in part") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(# leading comment
+---
+- rule: first
+  events: [call.attempt]
+  condition: origin.trunk = "A"
+  action: warn
+  priority: warning
+---
+- rule: second
+  events: [call.attempt]
+  condition: origin.trunk = "A"
+  action: block
+  priority: warning
+)", &diags));
+    CHECK(texts(diags) ==
+          "pack.yaml:8:1: error RULES_YAML_PARSE: a second YAML document: a pack file is one document (one sequence of items); put the rest in "
+          "another file\n");
+}
