@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
+#include "engine/rule_engine.hpp"
 #include "model/record_json.hpp"
 #include "output/reply_json.hpp"
 
@@ -43,21 +45,24 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
     // A passive source's record (captured SMPP) keeps a number the plan rejects as written.
     decode::parse_status st =
         parser_.parse(line, received_at_ms, rec_, passive_ ? decode::unparsed_numbers::keep_raw : decode::unparsed_numbers::refuse);
-    if (!st.ok && !passive_ && (st.error == decode::parse_error::bad_number || st.error == decode::parse_error::missing_field))
-        keep_emergency_call(line, received_at_ms, st);
+    if (!passive_ && keep_emergency_call(parser_, line, received_at_ms, rec_, ctx_.engine, st))
+        ctx_.counters.emergency_kept_raw.fetch_add(1, std::memory_order_relaxed);
     return decide_parsed(st, started_us, received_at_ms, &reply, listener, token, explain);
 }
 
-void record_line_processor::keep_emergency_call(std::string_view line, std::int64_t received_at_ms, decode::parse_status& st) {
+bool keep_emergency_call(decode::record_json_parser& parser, std::string_view line, std::int64_t received_at_ms, model::record& rec,
+                         const engine::decision_point& engine, decode::parse_status& st) {
+    if (st.ok || (st.error != decode::parse_error::bad_number && st.error != decode::parse_error::missing_field)) return false;
     // A phone with no SIM calls 112 with no number of its own, or with an identity the plan
     // cannot read (an IMEI, "anonymous"); a switch that takes an error reply for a refusal
     // would turn the call away. Read again with the numbers kept as written: when that is a
     // record and its callee is an emergency number, it is decided (and so allowed) and
     // logged with the numbers as they came, instead of refused.
-    decode::parse_status kept = parser_.parse(line, received_at_ms, rec_, decode::unparsed_numbers::keep_raw);
-    if (!kept.ok || !ctx_.engine.never_block(rec_)) return;  // the first error stands (rec_ is not read after one)
-    ctx_.counters.emergency_kept_raw.fetch_add(1, std::memory_order_relaxed);
+    decode::parse_status kept = parser.parse(line, received_at_ms, rec, decode::unparsed_numbers::keep_raw);
+    // A call only: a device with no SIM sends no SMS, and an SMS is not a call for help.
+    if (!kept.ok || model::is_sms(rec.kind) || !engine.never_block(rec)) return false;  // the first error stands (rec is not read after one)
     st = std::move(kept);
+    return true;
 }
 
 record_line_processor::outcome record_line_processor::decide_built(
@@ -138,8 +143,12 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
                                   "{}"});
             if (dec_.final_action == engine::action::block && ctx_.engine.never_block(rec_)) {
                 dec_.final_action = engine::action::allow;  // emergency calls go through, even now
-                dec_.rules.push_back({"emergency_number_never_blocked", "emergency", engine::action::allow, false,
-                                      "the callee is an emergency number: never blocked, not even by the queue-full fail action", "{}"});
+                // Named once: the engine has named it already when a rule would have blocked.
+                const bool named = std::any_of(dec_.rules.begin(), dec_.rules.end(),
+                                               [](const engine::matched_rule& m) { return m.rule == engine::emergency_override_rule; });
+                if (!named)
+                    dec_.rules.push_back({std::string(engine::emergency_override_rule), "emergency", engine::action::allow, false,
+                                          "the callee is an emergency number: never blocked, not even by the queue-full fail action", "{}"});
             }
             // What `unless blocked` aggregates keep follows the answer given (a passive record
             // went through whatever was answered).

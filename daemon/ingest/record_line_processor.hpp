@@ -32,6 +32,13 @@ struct pipeline_context {
     std::int64_t max_future_ms = 0;
 };
 
+// The emergency-call exception to refusing a line (README): when st is the line's
+// bad_number or missing_field and the line, read again with its numbers kept as written, is
+// a call to a number engine never blocks, st and rec become that record and true is
+// returned. The socket, `decide` and `rules test` all read lines through it.
+bool keep_emergency_call(decode::record_json_parser& parser, std::string_view line, std::int64_t received_at_ms, model::record& rec,
+                         const engine::decision_point& engine, decode::parse_status& st);
+
 class record_line_processor {
 public:
     // passive: the records are a copy of the traffic (capture, HEP): nobody acts on the
@@ -62,9 +69,6 @@ public:
     void reject_too_long(std::size_t limit, std::string& reply);
 
 private:
-    // st is a line's bad_number or missing_field: replaced by the record read with its
-    // numbers kept as written when that record is a call to an emergency number (counted).
-    void keep_emergency_call(std::string_view line, std::int64_t received_at_ms, decode::parse_status& st);
     outcome decide_parsed(const decode::parse_status& st, std::int64_t started_us, std::int64_t received_at_ms, std::string* reply,
                           const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token, std::string* explain);
 

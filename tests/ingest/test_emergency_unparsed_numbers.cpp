@@ -9,6 +9,7 @@
 #include "engine/rule_engine.hpp"
 #include "ingest/record_line_processor.hpp"
 #include "support/inline_pack.hpp"
+#include "store/decision_log_test_support.hpp"
 #include "support/shipped_plan.hpp"
 
 namespace ringfence::test {
@@ -81,6 +82,8 @@ TEST_CASE("any other record with a missing or unreadable number still gets its e
         // an error that is not about a number is not looked past, emergency or not
         {R"({"id":"n4","kind":"call.attempt","time":"yesterday","callee":"112"})", R"("code":"bad_value")"},
         {R"({"id":"n5","kind":"call.attempt","caller":"IMEI:1","callee":"112","call":{"ring_ms":-1}})", R"("code":"bad_number")"},
+        // an SMS is no call for help: its sender is checked as ever
+        {R"({"id":"n6","kind":"sms.submit","caller":"IMEI:1","callee":"112","sms":{"text":"help"}})", R"("code":"bad_number")"},
     };
     for (const auto& [line, code] : cases) {
         const std::string reply = h.reply_to(line);
@@ -89,7 +92,27 @@ TEST_CASE("any other record with a missing or unreadable number still gets its e
         CHECK(reply.find(R"("action")") == std::string::npos);
     }
     CHECK(h.counters.emergency_kept_raw.load() == 0);
-    CHECK(h.counters.total_errors() == 5);
+    CHECK(h.counters.total_errors() == 6);
+}
+
+TEST_CASE("an emergency call answered by the queue-full fail action names the emergency override once") {
+    store::test::temp_directory dir;
+    auto log = store::decision_log_writer::open(store::test::settings_for(dir.file("decisions.sqlite")));
+    REQUIRE(log.value);
+    (*log.value)->close();  // every submit fails: the fail action answers
+    auto engine = block_all_calls();
+    ingest::ingest_counters counters;
+    ingest::pipeline_context ctx{test_support::shipped_plan(), *engine, log.value->get(), false, store::queue_full_policy::reply_block, counters, 0};
+    ingest::record_line_processor processor(ctx);
+    std::string reply;
+    processor.process(R"({"id":"q1","kind":"call.attempt","caller":"+84912345678","callee":"112"})", 0, reply, nullptr, 0);
+    INFO(reply);
+    CHECK(reply.find(R"("action":"allow")") != std::string::npos);
+    const std::string rule = std::string(R"("rule":")") + std::string(engine::emergency_override_rule) + "\"";
+    const std::size_t first = reply.find(rule);
+    REQUIRE(first != std::string::npos);
+    CHECK(reply.find(rule, first + 1) == std::string::npos);
+    CHECK(counters.log_queue_full.load() == 1);
 }
 
 }  // namespace ringfence::test
