@@ -42,24 +42,35 @@ std::string claim_unix_socket_path(const std::string& path) {
 namespace {
 
 // " (pid N, NAME)" of the process holding a flock on lock_path, from /proc/locks (whose
-// entries name the locked file by device and inode), or "" when it cannot be told.
+// entries name the locked file by device and inode), or "" when it cannot be told. The
+// device there is the file system's own, which on btrfs subvolumes or overlayfs is not the
+// one stat gives: an entry for the same inode on another device is taken when none matches
+// both (the name is only for the message).
 std::string holder_of(const std::string& lock_path) {
     struct stat st {};
     if (::stat(lock_path.c_str(), &st) != 0) return {};
     const std::string file = fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev), st.st_ino);
+    const std::string inode = ":" + std::to_string(st.st_ino);
     std::ifstream locks("/proc/locks");
-    std::string line;
+    std::string line, exact, same_inode;
     while (std::getline(locks, line)) {
         // "1: FLOCK  ADVISORY  WRITE 3950 fe:00:10954412 0 EOF"
         std::istringstream fields(line);
         std::string number, type, advisory, mode, pid, where;
-        if (!(fields >> number >> type >> advisory >> mode >> pid >> where) || type != "FLOCK" || where != file) continue;
-        std::string name;
-        std::ifstream comm("/proc/" + pid + "/comm");
-        std::getline(comm, name);
-        return name.empty() ? " (pid " + pid + ")" : " (pid " + pid + ", " + name + ")";
+        if (!(fields >> number >> type >> advisory >> mode >> pid >> where) || type != "FLOCK") continue;
+        if (where == file) {
+            exact = pid;
+            break;
+        }
+        if (same_inode.empty() && where.size() > inode.size() && where.compare(where.size() - inode.size(), inode.size(), inode) == 0)
+            same_inode = pid;
     }
-    return {};
+    const std::string& pid = exact.empty() ? same_inode : exact;
+    if (pid.empty()) return {};
+    std::string name;
+    std::ifstream comm("/proc/" + pid + "/comm");
+    std::getline(comm, name);
+    return name.empty() ? " (pid " + pid + ")" : " (pid " + pid + ", " + name + ")";
 }
 
 std::string lock_path_of(const std::string& path) {

@@ -190,6 +190,19 @@ TEST_CASE("TCP: a hole that never fills is skipped at the cap and the consumer i
     CHECK(consumer.text == "a\n" + std::string(40, 'x') + "\n" + std::string(40, 'y') + "\n");
 }
 
+TEST_CASE("TCP: held bytes past the cap that end in no whole message count one overflow, not two") {
+    packet_counters counters;
+    decode::packet::tcp_stream_settings settings;
+    settings.max_stream_bytes = 64;
+    decode::packet::tcp_stream_table table(settings, counters);
+    line_consumer consumer;
+    table.on_segment(segment(1, "a\n"), consumer);
+    table.on_segment(segment(100, std::string(40, 'x')), consumer);  // bytes 3..99 lost
+    table.on_segment(segment(140, std::string(30, 'y')), consumer);  // 70 bytes held, no newline
+    CHECK(counters.tcp_gaps_skipped == 1);
+    CHECK(counters.tcp_stream_overflows == 1);
+}
+
 TEST_CASE("TCP: a hole is waited for hole_timeout_us, then skipped, the held segments decoded at their own capture times") {
     packet_counters counters;
     decode::packet::tcp_stream_settings settings;

@@ -84,9 +84,12 @@ void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_co
                 // The first held segment after the hole dates it. Holding more than the
                 // stream's memory allows is a limit hit (counted as one), not only a gap.
                 const bool over_cap = s.ahead_bytes + s.pending.size() > settings_.max_stream_bytes;
-                if (over_cap) ++counters_.tcp_stream_overflows;
-                if (over_cap || segment.time_us - s.ahead.begin()->second.time_us >= settings_.hole_timeout_us)
+                if (over_cap || segment.time_us - s.ahead.begin()->second.time_us >= settings_.hole_timeout_us) {
+                    const std::uint64_t overflows_before = counters_.tcp_stream_overflows;
                     skip_gap(s, segment, consumer);
+                    // Once: delivering the held bytes may have hit the limit (and counted it) again.
+                    if (over_cap && counters_.tcp_stream_overflows == overflows_before) ++counters_.tcp_stream_overflows;
+                }
             }
         }
     }
