@@ -270,7 +270,21 @@ std::vector<std::pair<window_spec, double>> window_store::show(std::string_view 
 }
 
 std::vector<std::pair<window_spec, double>> window_store::show_at_record_time(std::string_view key) {
-    return show_when(key, [](window_shard& shard, std::uint64_t hash) { return shard.newest(hash).value_or(shard.clock()); });
+    // The subject's newest record time over all its entries: an entry of calls it ended an
+    // hour ago is shown as the subject's next record would read it, not as of that hour.
+    std::optional<std::int64_t> newest;
+    {
+        std::lock_guard reload(reload_mutex_);
+        const spec_table& specs = *specs_.load(std::memory_order_acquire);
+        for (std::size_t id = 0; id < specs.specs.size(); ++id) {
+            const std::uint64_t hash = hash_bytes(specs.seeds[id], key);
+            locked_shard& target = shard_for(hash);
+            std::lock_guard lock(target.mutex);
+            if (const auto t = target.shard.newest(hash); t && (!newest || *t > *newest)) newest = t;
+        }
+    }
+    if (!newest) return {};
+    return show(key, *newest);
 }
 
 template <class When>

@@ -89,10 +89,10 @@ class window_store {
 
     // Every aggregate holding this key, by spec id, with its value at t.
     std::vector<std::pair<window_spec, double>> show(std::string_view key, std::int64_t t_ms);
-    // The same as of record time: each value at the newest record time of its own entry,
-    // what the key's next record about then would see (wall-clock time would show nothing
-    // for a stream that runs behind or a replay of yesterday, and another key's newer
-    // records must not age this key's window).
+    // The same as of record time: every value at the newest record time of the key's
+    // entries, what the key's next record about then would see (wall-clock time would show
+    // nothing for a stream that runs behind or a replay of yesterday, and another key's
+    // newer records must not age this key's window).
     std::vector<std::pair<window_spec, double>> show_at_record_time(std::string_view key);
     // Drops every entry of that key; returns how many.
     std::size_t reset(std::string_view key);

@@ -343,3 +343,24 @@ TEST_CASE("show_at_record_time reads each key at its own newest time, not at ano
     CHECK(z[0].second == 2);
     CHECK(store.show_at_record_time("Y")[0].second == 1);
 }
+
+TEST_CASE("show_at_record_time reads every aggregate of a key at the key's newest record time, not each at its own entry's") {
+    window_store store({});
+    store.set_specs({make_spec(0, window_function::count, minute_ms, "ends 1m"), make_spec(1, window_function::ratio, minute_ms, "ratio 1m"),
+                     make_spec(2, window_function::count, minute_ms, "attempts 1m")});
+    const std::int64_t t = 1'795'000'000'000;
+    store.add(0, "K", at(t));
+    observation unmatched = at(t);
+    unmatched.matched = false;
+    store.add(1, "K", unmatched);
+    store.add(2, "K", at(t + 5 * minute_ms));  // the key's newest record, five minutes on
+    const auto shown = store.show_at_record_time("K");
+    REQUIRE(shown.size() == 3);
+    for (const auto& [spec, value] : shown) {
+        CAPTURE(spec.fingerprint);
+        if (spec.id == 0) CHECK(value == 0);                // the end at t is out of the window by then
+        if (spec.id == 1) CHECK(std::isnan(value));         // no share: null
+        if (spec.id == 2) CHECK(value == 1);
+    }
+    CHECK(store.show_at_record_time("nobody").empty());
+}
