@@ -109,6 +109,9 @@ private:
     }
 
     int load_parts() {
+        // The rules are laid out as the snapshot the daemon restores was written (its state
+        // then fits whatever the packs changed since).
+        config_.engine.state_snapshot_path = config_.state_snapshot_path;
         // --check validates without creating state: a missing intel database reads as empty.
         auto parts = load_pipeline_parts(config_, options_.check_only ? intel_open::if_exists : intel_open::create);
         print_diagnostics(parts.diagnostics);

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,6 +102,16 @@ struct aggregate_def {
 // in the window state, each event flagged for the members whose filter it passed
 // (state::window_spec::members): a record makes one add for all of them. Up to
 // state::max_shared_members share a list; an aggregate past them keeps its own.
+// How the rules running before (or those that wrote a state snapshot) laid out their event
+// lists: each shared list's members (by fingerprint) and the aggregates kept alone. A new
+// rule set keeps that layout where it can, so an unchanged aggregate keeps its state: a
+// member stays in its list, one kept alone (the ninth of its kind, key and window) stays
+// alone even when a reload frees a place in the list, which it would join with no events.
+struct event_list_layout {
+    std::map<std::string, std::vector<std::string>> lists;  // list fingerprint -> member fingerprints
+    std::set<std::string> alone;                            // aggregate fingerprints with a state of their own
+};
+
 struct shared_list {
     std::uint32_t spec_id = 0;
     model::event_kind kind = model::event_kind::call_attempt;

@@ -64,8 +64,9 @@ const char* use_text(list_use u) {
 
 class compiler {
 public:
-    compiler(const collected_rules& in, const spec_id_source& ids, std::vector<common::diagnostic>& diags, intel_source* intel)
-        : in_(in), ids_(ids), diags_(diags), intel_(intel), out_(std::make_unique<compiled_ruleset>()) {
+    compiler(const collected_rules& in, const spec_id_source& ids, std::vector<common::diagnostic>& diags, intel_source* intel,
+             const event_list_layout* before)
+        : in_(in), ids_(ids), diags_(diags), intel_(intel), before_(before), out_(std::make_unique<compiled_ruleset>()) {
         for (const auto& l : in_.lists) {
             lists_[l.name] = &l;
             // The order files were loaded in, as their lists show it (RULES_LIST_INCLUDE).
@@ -1212,9 +1213,11 @@ private:
     }
 
     // Count and ratio aggregates of one event kind, key field and window: one shared list each
-    // group (up to state::max_shared_members). Members are taken in the order their
-    // definitions were first seen (their window-state ids): an aggregate a reload adds comes
-    // after those already in the list and never pushes one out. A lone one gets a list too: a
+    // group (up to state::max_shared_members). The layout before (the rules running, or the
+    // snapshot's) is kept: its members come first and never leave for a newcomer, and an
+    // aggregate it kept alone (past the eighth) stays alone even when a place frees, since
+    // joining would start it with no events. The others are taken in the order their
+    // definitions were first seen (their window-state ids). A lone one gets a list too: a
     // sibling added by a later reload then joins it and the list keeps its events.
     void share_event_lists() {
         std::map<std::string, std::vector<std::uint32_t>> groups;  // list fingerprint -> feeders
@@ -1234,9 +1237,24 @@ private:
         };
         std::map<std::string, place> member_of;  // aggregate fingerprint -> list, bit
         for (auto& [fingerprint, feeders] : groups) {
-            std::sort(feeders.begin(), feeders.end(),
-                      [&](std::uint32_t x, std::uint32_t y) { return out_->aggregates[x].spec_id < out_->aggregates[y].spec_id; });
+            const std::vector<std::string>* members_before = nullptr;
+            if (before_ != nullptr) {
+                if (const auto it = before_->lists.find(fingerprint); it != before_->lists.end()) {
+                    members_before = &it->second;
+                    std::erase_if(feeders, [&](std::uint32_t a) { return before_->alone.count(out_->aggregates[a].fingerprint) != 0; });
+                }
+            }
+            auto was_member = [&](std::uint32_t a) {
+                return members_before != nullptr &&
+                       std::find(members_before->begin(), members_before->end(), out_->aggregates[a].fingerprint) != members_before->end();
+            };
+            std::sort(feeders.begin(), feeders.end(), [&](std::uint32_t x, std::uint32_t y) {
+                const bool mx = was_member(x), my = was_member(y);
+                if (mx != my) return mx;
+                return out_->aggregates[x].spec_id < out_->aggregates[y].spec_id;
+            });
             if (feeders.size() > state::max_shared_members) feeders.resize(state::max_shared_members);
+            if (feeders.empty()) continue;
             shared_list l;
             const aggregate_def& first = out_->aggregates[feeders.front()];
             l.spec_id = ids_(fingerprint);
@@ -1314,6 +1332,7 @@ private:
     const spec_id_source& ids_;
     std::vector<common::diagnostic>& diags_;
     intel_source* intel_;
+    const event_list_layout* before_;
     std::unique_ptr<compiled_ruleset> out_;
     std::map<std::string, const collected_list*> lists_;
     std::map<std::string, const collected_macro*> macros_;
@@ -1344,8 +1363,33 @@ private:
 }  // namespace
 
 std::unique_ptr<compiled_ruleset> compile_rules(const collected_rules& rules, const spec_id_source& ids,
-                                                std::vector<common::diagnostic>& diags, intel_source* intel) {
-    return compiler(rules, ids, diags, intel).run();
+                                                std::vector<common::diagnostic>& diags, intel_source* intel,
+                                                const event_list_layout* before) {
+    return compiler(rules, ids, diags, intel, before).run();
+}
+
+event_list_layout layout_of(const compiled_ruleset& rs) {
+    event_list_layout out;
+    for (const auto& l : rs.shared_lists) {
+        auto& members = out.lists[l.fingerprint];
+        for (const auto& d : l.definitions) members.push_back(d.fingerprint);
+    }
+    for (const auto& a : rs.aggregates)
+        if (!a.shared()) out.alone.insert(a.fingerprint);
+    return out;
+}
+
+event_list_layout layout_of(const std::vector<state::stored_spec>& specs) {
+    event_list_layout out;
+    for (const auto& s : specs) {
+        if (const auto shared = state::shared_members_of(s.function)) {
+            auto& members = out.lists[s.fingerprint];
+            for (const auto& m : shared->members) members.push_back(m.fingerprint);
+        } else {
+            out.alone.insert(s.fingerprint);
+        }
+    }
+    return out;
 }
 
 }  // namespace ringfence::engine

@@ -5,11 +5,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
 #include "engine/lists/string_hash.hpp"
+#include "engine/rule_compiler.hpp"
 #include "engine/rule_text.hpp"
+#include "engine/state/window_snapshot.hpp"
 
 namespace ringfence::engine {
 
@@ -325,8 +329,17 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
         if (!e->ip_countries_) return failed({{common::severity::error, "CONFIG_BAD_VALUE", fmt::format("'engine.ip_country_db': {}", error), "", 0, 0}});
     }
     auto ids = [raw = e.get()](const std::string& fp) { return raw->spec_id(fp); };
-    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids, settings.intel.get())
-                                              : load_ruleset_text(documents, ids, settings.intel.get());
+    // The layout the snapshot to be restored was written with, so its state fits (an
+    // unreadable snapshot is reported when it is restored, not here).
+    std::optional<event_list_layout> before;
+    std::error_code ec;
+    if (!settings.state_snapshot_path.empty() && std::filesystem::exists(settings.state_snapshot_path, ec)) {
+        std::vector<state::stored_spec> stored;
+        if (state::read_window_snapshot_specs(settings.state_snapshot_path, stored).empty()) before = layout_of(stored);
+    }
+    const event_list_layout* layout = before ? &*before : nullptr;
+    loaded_ruleset loaded = documents.empty() ? load_ruleset(settings.rule_paths, ids, settings.intel.get(), layout)
+                                              : load_ruleset_text(documents, ids, settings.intel.get(), layout);
     common::loaded<std::unique_ptr<rule_engine>> out;
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) return out;
@@ -357,7 +370,7 @@ void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
     }
     std::vector<state::window_spec> specs(count);
     for (std::size_t i = 0; i < count; ++i)
-        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("unused:{}", i), {}};
+        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("{}{}", state::unused_spec_prefix, i), {}};
     for (const auto& a : rs->aggregates)
         if (!a.shared()) specs[a.spec_id] = {a.spec_id, a.fn, a.window_ms, a.fingerprint, {}};
     for (const auto& l : rs->shared_lists)
@@ -412,7 +425,8 @@ rule_engine::reload_outcome rule_engine::reload() {
     std::lock_guard lock(reload_mu_);
     reload_outcome out;
     auto ids = [this](const std::string& fp) { return spec_id(fp); };
-    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids, settings_.intel.get());
+    const event_list_layout running = layout_of(*current());  // kept, so unchanged aggregates keep their state
+    loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids, settings_.intel.get(), &running);
     out.diagnostics = loaded.diagnostics;
     if (!loaded.ok()) {
         reloads_failed_.fetch_add(1);

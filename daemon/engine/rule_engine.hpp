@@ -43,6 +43,9 @@ struct rule_engine_settings {
     std::string ip_country_db;  // MaxMind DB file for origin.ip_country; "" for none
     // Serves the packs' `intel:` lists (the intel store); null: they compile as empty lists.
     std::shared_ptr<intel_source> intel;
+    // The window state snapshot the daemon restores after start ("" for none): the first
+    // compile keeps the event-list layout it was written with (event_list_layout).
+    std::string state_snapshot_path;
 };
 
 struct rule_engine_stats {

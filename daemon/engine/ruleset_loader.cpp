@@ -8,12 +8,13 @@ namespace ringfence::engine {
 
 namespace {
 
-loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, const spec_id_source& ids, intel_source* intel) {
+loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, const spec_id_source& ids, intel_source* intel,
+                      const event_list_layout* before) {
     loaded_ruleset out;
     if (!common::has_errors(diags)) {
         const collected_rules collected = collect_rules(items, diags);
         if (!common::has_errors(diags)) {
-            auto compiled = compile_rules(collected, ids, diags, intel);
+            auto compiled = compile_rules(collected, ids, diags, intel, before);
             if (!common::has_errors(diags)) {
                 compiled->content = items.content;
                 compiled->version = "sha256:" + common::sha256_hex(items.content);
@@ -29,17 +30,18 @@ loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, c
 
 }  // namespace
 
-loaded_ruleset load_ruleset(const std::vector<std::string>& paths, const spec_id_source& ids, intel_source* intel) {
+loaded_ruleset load_ruleset(const std::vector<std::string>& paths, const spec_id_source& ids, intel_source* intel,
+                            const event_list_layout* before) {
     auto read = read_rule_paths(paths);
-    return finish(std::move(*read.value), std::move(read.diagnostics), ids, intel);
+    return finish(std::move(*read.value), std::move(read.diagnostics), ids, intel, before);
 }
 
 loaded_ruleset load_ruleset_text(const std::vector<std::pair<std::string, std::string>>& documents, const spec_id_source& ids,
-                                 intel_source* intel) {
+                                 intel_source* intel, const event_list_layout* before) {
     rule_items items;
     std::vector<common::diagnostic> diags;
     for (const auto& [name, text] : documents) read_rule_text(text, name, items, diags);
-    return finish(std::move(items), std::move(diags), ids, intel);
+    return finish(std::move(items), std::move(diags), ids, intel, before);
 }
 
 }  // namespace ringfence::engine

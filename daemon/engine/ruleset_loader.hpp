@@ -21,10 +21,12 @@ struct loaded_ruleset {
     bool ok() const { return rules != nullptr; }
 };
 
-// intel serves the packs' intelligence lists (null: they are empty; see rule_compiler.hpp).
-loaded_ruleset load_ruleset(const std::vector<std::string>& paths, const spec_id_source& ids, intel_source* intel = nullptr);
+// intel serves the packs' intelligence lists (null: they are empty; see rule_compiler.hpp);
+// before, the event-list layout to keep (compile_rules).
+loaded_ruleset load_ruleset(const std::vector<std::string>& paths, const spec_id_source& ids, intel_source* intel = nullptr,
+                            const event_list_layout* before = nullptr);
 // The same from inline YAML documents (name, text), for tests and tools.
 loaded_ruleset load_ruleset_text(const std::vector<std::pair<std::string, std::string>>& documents, const spec_id_source& ids,
-                                 intel_source* intel = nullptr);
+                                 intel_source* intel = nullptr, const event_list_layout* before = nullptr);
 
 }  // namespace ringfence::engine

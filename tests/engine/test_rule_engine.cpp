@@ -11,6 +11,7 @@
 #include <iterator>
 
 #include "engine/rule_engine.hpp"
+#include "engine/state/window_snapshot.hpp"
 #include "support/inline_pack.hpp"
 
 using namespace ringfence;
@@ -1862,4 +1863,83 @@ TEST_CASE("a pack file with a second YAML document is refused at its marker, not
     CHECK(texts(diags) ==
           "pack.yaml:8:1: error RULES_YAML_PARSE: a second YAML document: a pack file is one document (one sequence of items); put the rest in "
           "another file\n");
+}
+
+namespace {
+
+// Nine count aggregates of call.attempt by caller.e164 within 1h, told apart by trunk: eight
+// share a list, the ninth (K8) keeps its own. from: the first kept.
+std::string nine_aggregates(int from) {
+    std::string pack;
+    for (int n = from; n <= 8; ++n)
+        pack += fmt::format(R"(- rule: k{0}
+  events: [call.attempt]
+  condition: count(call.attempt where origin.trunk = "K{0}" by caller.e164 within 1h) >= 2
+  action: warn
+  priority: debug
+)",
+                            n);
+    return pack;
+}
+
+model::record on_trunk(const std::string& id, std::int64_t t, const std::string& trunk) {
+    model::record r = call(id, t, "+84911009100", true, "+84987000001");
+    r.origin.trunk = trunk;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("reload: the aggregate kept alone past the eighth of its list stays alone and keeps its state when one of the eight goes") {
+    reloadable_pack pack("reload-ninth");
+    pack.write(nine_aggregates(0));
+    const auto loaded = pack.load();
+    auto& e = *loaded;
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    CHECK(e.current()->shared_lists[0].members.size() == 8);
+    engine::decision d;
+    e.decide(on_trunk("a", t0, "K8"), d);
+    CHECK(d.rules.empty());
+    pack.write(nine_aggregates(1));  // k0 removed: a place frees in the list
+    REQUIRE(e.reload().swapped);
+    e.decide(on_trunk("b", t0 + 1000, "K8"), d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "k8");  // the count before the reload is still there: 2
+    // The list's members kept theirs too.
+    e.decide(on_trunk("c", t0 + 2000, "K3"), d);
+    e.decide(on_trunk("d", t0 + 3000, "K3"), d);
+    CHECK(std::any_of(d.rules.begin(), d.rules.end(), [](const auto& m) { return m.rule == "k3"; }));
+}
+
+TEST_CASE("restart: the rules are laid out as the snapshot was written, so the aggregate kept alone past the eighth keeps its state") {
+    reloadable_pack pack("restart-ninth");
+    const std::string snapshot = (pack.dir / "window_state.sqlite").string();
+    pack.write(nine_aggregates(0));
+    {
+        const auto first = pack.load();
+        engine::decision d;
+        first->decide(on_trunk("a", t0, "K8"), d);
+        CHECK(first->windows().stats().keys == 1);  // k8's own: no member of the list counted anything
+        REQUIRE(first->windows().save_snapshot(snapshot).empty());
+        // The list is in the snapshot all the same, so the next start knows k8 was left out of it.
+        std::vector<engine::state::stored_spec> stored;
+        REQUIRE(engine::state::read_window_snapshot_specs(snapshot, stored).empty());
+        CHECK(stored.size() == 2);
+    }
+    pack.write(nine_aggregates(1));  // k0 removed while the daemon was down
+    engine::rule_engine_settings s;
+    s.rule_paths = {pack.file};
+    s.time_zone = "UTC";
+    s.state_snapshot_path = snapshot;
+    auto created = engine::rule_engine::create(s);
+    REQUIRE(created.value);
+    auto& e = **created.value;
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    CHECK(e.current()->shared_lists[0].members.size() == 7);  // k1..k7; k8 alone as in the snapshot
+    REQUIRE(e.windows().load_snapshot(snapshot).empty());
+    CHECK(e.windows().stats().keys == 1);
+    engine::decision d;
+    e.decide(on_trunk("b", t0 + 1000, "K8"), d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "k8");
 }

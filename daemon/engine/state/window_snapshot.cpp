@@ -87,24 +87,31 @@ std::string window_snapshot_writer::open(const std::string& path) {
     return "";
 }
 
+std::string window_snapshot_writer::declare(const window_spec& spec, const member_births* born, std::int64_t& number) {
+    if (insert_spec_ == nullptr) return "window snapshot " + path_ + ": not open";
+    auto [it, added] =
+        spec_numbers_.try_emplace(spec_key(spec), static_cast<std::int64_t>(spec_numbers_.size()));
+    number = it->second;
+    if (!added) return "";
+    const std::string function = stored_function(spec, born);
+    sqlite3_bind_int64(insert_spec_, 1, it->second);
+    sqlite3_bind_text(insert_spec_, 2, spec.fingerprint.data(),
+                      static_cast<int>(spec.fingerprint.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert_spec_, 3, function.data(), static_cast<int>(function.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(insert_spec_, 4, spec.window_ms);
+    const int rc = sqlite3_step(insert_spec_);
+    sqlite3_reset(insert_spec_);
+    if (rc != SQLITE_DONE) return fail("cannot insert a window_spec row");
+    return "";
+}
+
 std::string window_snapshot_writer::write(const window_spec& spec, const member_births* born, std::uint64_t key_hash,
                                           std::span<const std::uint8_t> entry) {
     if (insert_state_ == nullptr) return "window snapshot " + path_ + ": not open";
-    auto [it, added] =
-        spec_numbers_.try_emplace(spec_key(spec), static_cast<std::int64_t>(spec_numbers_.size()));
-    if (added) {
-        const std::string function = stored_function(spec, born);
-        sqlite3_bind_int64(insert_spec_, 1, it->second);
-        sqlite3_bind_text(insert_spec_, 2, spec.fingerprint.data(),
-                          static_cast<int>(spec.fingerprint.size()), SQLITE_STATIC);
-        sqlite3_bind_text(insert_spec_, 3, function.data(), static_cast<int>(function.size()),
-                          SQLITE_STATIC);
-        sqlite3_bind_int64(insert_spec_, 4, spec.window_ms);
-        const int rc = sqlite3_step(insert_spec_);
-        sqlite3_reset(insert_spec_);
-        if (rc != SQLITE_DONE) return fail("cannot insert a window_spec row");
-    }
-    sqlite3_bind_int64(insert_state_, 1, it->second);
+    std::int64_t number = 0;
+    if (std::string error = declare(spec, born, number); !error.empty()) return error;
+    sqlite3_bind_int64(insert_state_, 1, number);
     sqlite3_bind_int64(insert_state_, 2, static_cast<sqlite3_int64>(key_hash));
     sqlite3_bind_blob(insert_state_, 3, entry.data(), static_cast<int>(entry.size()),
                       SQLITE_STATIC);
@@ -119,9 +126,17 @@ std::string window_snapshot_writer::commit() {
     return run("COMMIT");
 }
 
+std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out) {
+    std::vector<stored_spec> specs;
+    const std::string err = read_window_snapshot(path, {}, &specs);
+    if (err.empty()) out = std::move(specs);
+    return err;
+}
+
 std::string read_window_snapshot(const std::string& path,
                                  const std::function<void(const stored_spec&, std::uint64_t,
-                                                          std::span<const std::uint8_t>)>& visit) {
+                                                          std::span<const std::uint8_t>)>& visit,
+                                 std::vector<stored_spec>* specs_only) {
     const std::string prefix = "window snapshot " + path + ": ";
     sqlite3* raw_db = nullptr;
     const int open_rc = sqlite3_open_v2(path.c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr);
@@ -159,6 +174,10 @@ std::string read_window_snapshot(const std::string& path,
             stored_spec{text(1), text(2), sqlite3_column_int64(spec_rows.get(), 3)};
     }
     if (rc != SQLITE_DONE) return prefix + sqlite3_errmsg(db.get());
+    if (specs_only != nullptr) {
+        for (auto& [number, spec] : specs) specs_only->push_back(std::move(spec));
+        return "";
+    }
 
     statement_ptr state_rows;
     if (!prepare("SELECT spec_no, key_hash, entry FROM window_state", state_rows)) {

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/state/window_spec.hpp"
 
@@ -34,12 +35,19 @@ class window_snapshot_writer {
     window_snapshot_writer& operator=(const window_snapshot_writer&) = delete;
 
     std::string open(const std::string& path);
+    // A spec of the rules running, stored whether or not any entry refers to it, so the
+    // snapshot tells the layout the rules had (a shared list with no events yet included).
+    std::string declare(const window_spec& spec, const member_births* born) {
+        std::int64_t number = 0;
+        return declare(spec, born, number);
+    }
     // born: a shared list's members' births (spec_table's rules), stored with its members.
     std::string write(const window_spec& spec, const member_births* born, std::uint64_t key_hash,
                       std::span<const std::uint8_t> entry);
     std::string commit();
 
   private:
+    std::string declare(const window_spec& spec, const member_births* born, std::int64_t& number);
     std::string fail(const std::string& what);
     std::string run(const char* sql);
 
@@ -56,10 +64,15 @@ struct stored_spec {
     std::int64_t window_ms = 0;
 };
 
-// Reads a snapshot: visit(spec, key_hash, entry) for every row. Returns "" or an error
-// message naming the file (a missing file is an error: the caller checks for one first).
+// Reads a snapshot: visit(spec, key_hash, entry) for every row; with specs_only, only the
+// specs, into it (visit is not called). Returns "" or an error message naming the file (a
+// missing file is an error: the caller checks for one first).
 std::string read_window_snapshot(const std::string& path,
                                  const std::function<void(const stored_spec&, std::uint64_t,
-                                                          std::span<const std::uint8_t>)>& visit);
+                                                          std::span<const std::uint8_t>)>& visit,
+                                 std::vector<stored_spec>* specs_only = nullptr);
+// The specs of a snapshot alone, in spec_no order: what the rules running when it was
+// written kept (shared lists and their members, aggregates alone).
+std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out);
 
 }  // namespace ringfence::engine::state
