@@ -62,10 +62,13 @@ std::string holder_of(const std::string& lock_path) {
             exact = pid;
             break;
         }
-        if (same_inode.empty() && where.size() > inode.size() && where.compare(where.size() - inode.size(), inode.size(), inode) == 0)
-            same_inode = pid;
+        if (where.size() > inode.size() && where.compare(where.size() - inode.size(), inode.size(), inode) == 0) {
+            // Only a single such entry names the holder: inode numbers repeat across file
+            // systems (each btrfs subvolume starts at 256).
+            same_inode = same_inode.empty() ? pid : "?";
+        }
     }
-    const std::string& pid = exact.empty() ? same_inode : exact;
+    const std::string& pid = !exact.empty() ? exact : same_inode != "?" ? same_inode : exact;
     if (pid.empty()) return {};
     std::string name;
     std::ifstream comm("/proc/" + pid + "/comm");

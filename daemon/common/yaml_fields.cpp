@@ -10,7 +10,9 @@
 namespace ringfence::common {
 
 int second_yaml_document_line(std::string_view text) {
-    bool content = false;
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark
+    bool content = false;  // the document being read has content
+    bool ended = false;    // a "..." closed a document that had content
     int line = 0;
     std::size_t at = 0;
     while (at < text.size()) {
@@ -20,13 +22,21 @@ int second_yaml_document_line(std::string_view text) {
         std::string_view l = text.substr(at, end - at);
         if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
         at = end + 1;
-        const bool marker = (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
-        if (marker) {
+        auto is_marker = [&](std::string_view m) { return l.substr(0, 3) == m && (l.size() == 3 || l[3] == ' ' || l[3] == '\t'); };
+        if (is_marker("---")) {  // starts a document: the second one when the first had content
             if (content) return line;
             continue;
         }
+        if (is_marker("...")) {  // ends the document; content after it would be another one
+            if (content) ended = true;
+            content = false;
+            continue;
+        }
         const std::size_t first = l.find_first_not_of(" \t");
-        if (first != std::string_view::npos && l[first] != '#') content = true;
+        if (first == std::string_view::npos || l[first] == '#') continue;
+        if (ended) return line;
+        if (l[0] == '%' && !content) continue;  // a directive (%YAML 1.2) before the document
+        content = true;
     }
     return 0;
 }

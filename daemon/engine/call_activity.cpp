@@ -18,10 +18,11 @@ std::string_view party(const model::number_info& n) { return n.e164.empty() ? st
 
 call_activity::call_activity(call_activity_settings s) : settings_(s) {}
 
-void call_activity::trim(flat_u64_map& m, std::int64_t older_than) {
-    if (m.size() < settings_.max_entries_per_shard) return;
+void call_activity::trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap) {
+    if (cap == 0) cap = settings_.max_entries_per_shard;
+    if (m.size() < cap) return;
     m.erase_values_if([&](std::int64_t t) { return t < older_than; });
-    if (m.size() < settings_.max_entries_per_shard) return;
+    if (m.size() < cap) return;
     // Still full of recent entries: drop the older half.
     std::vector<std::int64_t> times;
     times.reserve(m.size());
@@ -88,15 +89,15 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
             if (s.active_calls.erase(ph)) {
                 std::int64_t* n = s.active_count.find(ch);
                 if (n && --*n <= 0) s.active_count.erase(ch);
-            } else if (rec.call.talk_ms.value_or(0) > 0) {
-                // An answered call's end before its answer (an unanswered call's end, most of
-                // them, has no answer to wait for and is not kept).
+            } else if (!rec.call.talk_ms || *rec.call.talk_ms > 0) {
+                // An end that may have an answer still to come (an end saying no talk, most
+                // of them, has none). Kept briefly: an answer out of order is seconds late.
                 std::int64_t* ended = s.ended_first.try_emplace(ph, t).first;
                 *ended = std::max(*ended, t);
+                trim(s.ended_first, t - ended_first_ms, max_ended_first_per_shard);
             }
         }
         trim(s.active_calls, t - settings_.max_call_ms);
-        trim(s.ended_first, t - settings_.max_call_ms);
         const std::int64_t* n = s.active_count.find(ch);
         r.concurrent_calls = n ? *n : 0;
     }

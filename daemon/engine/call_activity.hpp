@@ -30,6 +30,12 @@ class call_activity {
 public:
     explicit call_activity(call_activity_settings s = {});
 
+    // Ends that came before their answer: a few seconds' reordering is what they are for, so
+    // a small table whose entries over a minute old go first when it fills (a feed that never
+    // sends answers fills it and keeps it at this size).
+    static constexpr std::size_t max_ended_first_per_shard = 4096;
+    static constexpr std::int64_t ended_first_ms = 60'000;
+
     // Updates the history with rec and returns the fields as they stand for rec. Only the
     // parts asked for are kept.
     call_activity_result observe(const model::record& rec, bool gap, bool first_contact, bool concurrency);
@@ -47,7 +53,10 @@ private:
         flat_u64_map ended_first;   // (caller, callee) hash -> end time, for an end that came before its answer
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
-    void trim(flat_u64_map& m, std::int64_t older_than);
+    // At cap entries (0: max_entries_per_shard), drops those older than older_than, then the
+    // older half.
+    void trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap = 0);
+
 
     call_activity_settings settings_;
     std::array<shard, 32> shards_;

@@ -164,6 +164,10 @@ struct compiled_ruleset {
     std::array<std::vector<std::uint32_t>, model::event_kind_count> rules_by_kind;       // rule indexes
     std::array<std::vector<std::uint32_t>, model::event_kind_count> aggregates_by_kind;  // aggregates fed by that kind (not shared)
     std::vector<shared_list> shared_lists;
+    // The event-list layout beyond the lists (layout_of): aggregates kept alone past the eighth
+    // of their list, and lists the layout before had whose members are all gone.
+    std::set<std::string> kept_alone;
+    std::set<std::string> emptied_lists;
     // The aggregates as written (a `for` reading of one is not another): what operators are told.
     std::size_t aggregate_definitions() const {
         std::size_t n = 0;

@@ -1241,7 +1241,12 @@ private:
             if (before_ != nullptr) {
                 if (const auto it = before_->lists.find(fingerprint); it != before_->lists.end()) {
                     members_before = &it->second;
-                    std::erase_if(feeders, [&](std::uint32_t a) { return before_->alone.count(out_->aggregates[a].fingerprint) != 0; });
+                    std::erase_if(feeders, [&](std::uint32_t a) {
+                        const std::string& fp = out_->aggregates[a].fingerprint;
+                        if (before_->alone.count(fp) == 0) return false;
+                        out_->kept_alone.insert(fp);
+                        return true;
+                    });
                 }
             }
             auto was_member = [&](std::uint32_t a) {
@@ -1253,8 +1258,12 @@ private:
                 if (mx != my) return mx;
                 return out_->aggregates[x].spec_id < out_->aggregates[y].spec_id;
             });
+            for (std::size_t i = state::max_shared_members; i < feeders.size(); ++i) out_->kept_alone.insert(out_->aggregates[feeders[i]].fingerprint);
             if (feeders.size() > state::max_shared_members) feeders.resize(state::max_shared_members);
-            if (feeders.empty()) continue;
+            if (feeders.empty()) {
+                out_->emptied_lists.insert(fingerprint);  // remembered, so what it left alone stays alone
+                continue;
+            }
             shared_list l;
             const aggregate_def& first = out_->aggregates[feeders.front()];
             l.spec_id = ids_(fingerprint);
@@ -1374,12 +1383,15 @@ event_list_layout layout_of(const compiled_ruleset& rs) {
         auto& members = out.lists[l.fingerprint];
         for (const auto& d : l.definitions) members.push_back(d.fingerprint);
     }
-    for (const auto& a : rs.aggregates)
-        if (!a.shared()) out.alone.insert(a.fingerprint);
+    for (const auto& fp : rs.emptied_lists) out.lists.try_emplace(fp);
+    // Only those left out of a list: an aggregate alone because its rule is disabled joins
+    // the list when the rule comes back (it has no events to lose).
+    out.alone = rs.kept_alone;
     return out;
 }
 
 event_list_layout layout_of(const std::vector<state::stored_spec>& specs) {
+    // A snapshot stores every shared list and the specs with entries: what has state to keep.
     event_list_layout out;
     for (const auto& s : specs) {
         if (const auto shared = state::shared_members_of(s.function)) {

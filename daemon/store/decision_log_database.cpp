@@ -50,6 +50,9 @@ common::diagnostic make(common::severity level, std::string code, std::string me
 void keep_wal_files(sqlite3* db) {
     int keep = 1;
     sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &keep);
+    // A WAL left in place keeps its size; cut it back to 16 MiB (where checkpoints start)
+    // whenever it is reset, so a stopped daemon leaves at most that beside the log.
+    sqlite3_exec(db, "PRAGMA journal_size_limit = 16777216", nullptr, nullptr, nullptr);
 }
 
 common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::string& path) {
@@ -128,9 +131,9 @@ std::string uri_path(const std::string& path) {
 std::vector<common::diagnostic> check_decision_log_file(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return {};
-    // With no WAL beside it (no daemon writing, none left by a crash) the file is read as
-    // immutable: SQLite then creates no -shm or -wal file next to it, and --check leaves
-    // the state directory as it found it.
+    // With no WAL beside it (a log never opened by a daemon: the daemon leaves its -wal and
+    // -shm in place, keep_wal_files) the file is read as immutable: SQLite then creates no
+    // -shm or -wal file next to it, and --check leaves the state directory as it found it.
     const bool has_wal = std::filesystem::exists(path + "-wal", ec);
     std::string failure;
     const sqlite::sqlite_connection db = sqlite::sqlite_connection::open(

@@ -58,3 +58,13 @@ TEST_CASE("caller.concurrent_calls: an end that arrives before its answer closes
     a.observe(unanswered, false, false, true);
     CHECK(a.entries() == before);
 }
+
+TEST_CASE("ends that wait for an answer are few and short-lived: a feed that never sends answers keeps the table small") {
+    engine::call_activity a;
+    for (int i = 0; i < 300'000; ++i) {
+        model::record end = call(model::event_kind::call_end, t0 + i, "+8498" + std::to_string(1'000'000 + i));
+        end.call.talk_ms.reset();  // no talk said: an answer may still come
+        a.observe(end, false, false, true);
+    }
+    CHECK(a.entries() <= 32 * engine::call_activity::max_ended_first_per_shard);
+}

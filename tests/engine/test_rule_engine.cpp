@@ -1899,14 +1899,14 @@ TEST_CASE("reload: the aggregate kept alone past the eighth of its list stays al
     CHECK(e.current()->shared_lists[0].members.size() == 8);
     engine::decision d;
     e.decide(on_trunk("a", t0, "K8"), d);
+    e.decide(on_trunk("c", t0 + 500, "K3"), d);
     CHECK(d.rules.empty());
     pack.write(nine_aggregates(1));  // k0 removed: a place frees in the list
     REQUIRE(e.reload().swapped);
     e.decide(on_trunk("b", t0 + 1000, "K8"), d);
     REQUIRE(d.rules.size() == 1);
     CHECK(d.rules[0].rule == "k8");  // the count before the reload is still there: 2
-    // The list's members kept theirs too.
-    e.decide(on_trunk("c", t0 + 2000, "K3"), d);
+    // The list's members kept theirs too: K3's one event before the reload makes this its second.
     e.decide(on_trunk("d", t0 + 3000, "K3"), d);
     CHECK(std::any_of(d.rules.begin(), d.rules.end(), [](const auto& m) { return m.rule == "k3"; }));
 }
@@ -1942,4 +1942,40 @@ TEST_CASE("restart: the rules are laid out as the snapshot was written, so the a
     e.decide(on_trunk("b", t0 + 1000, "K8"), d);
     REQUIRE(d.rules.size() == 1);
     CHECK(d.rules[0].rule == "k8");
+}
+
+TEST_CASE("reload: the ninth stays alone when all eight of its list go and a new sibling comes, and a re-enabled rule joins its list") {
+    reloadable_pack pack("reload-emptied");
+    pack.write(nine_aggregates(0));
+    const auto loaded = pack.load();
+    auto& e = *loaded;
+    engine::decision d;
+    e.decide(on_trunk("a", t0, "K8"), d);
+    pack.write(nine_aggregates(8));  // only k8 left: its list is gone
+    REQUIRE(e.reload().swapped);
+    CHECK(e.current()->shared_lists.empty());
+    const std::string k9 = R"(- rule: k9
+  events: [call.attempt]
+  condition: count(call.attempt where origin.trunk = "K9" by caller.e164 within 1h) >= 2
+  action: warn
+  priority: debug
+)";
+    pack.write(nine_aggregates(8) + k9);  // a new sibling: it gets the list, k8 stays alone
+    REQUIRE(e.reload().swapped);
+    REQUIRE(e.current()->shared_lists.size() == 1);
+    CHECK(e.current()->shared_lists[0].members.size() == 1);
+    e.decide(on_trunk("b", t0 + 1000, "K8"), d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "k8");
+
+    // A disabled rule's aggregate has no list place and no events; enabled again, it joins.
+    reloadable_pack other("reload-disabled");
+    other.write(nine_aggregates(7) + "  enabled: false\n");  // k7 and k8; k8 disabled
+    const auto second = other.load();
+    REQUIRE(second->current()->shared_lists.size() == 1);
+    CHECK(second->current()->shared_lists[0].members.size() == 1);
+    other.write(nine_aggregates(7));
+    REQUIRE(second->reload().swapped);
+    REQUIRE(second->current()->shared_lists.size() == 1);
+    CHECK(second->current()->shared_lists[0].members.size() == 2);
 }

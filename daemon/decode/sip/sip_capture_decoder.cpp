@@ -183,7 +183,7 @@ void sip_capture_decoder::on_stream_gap(const packet::transport_packet&) {
 
 void sip_capture_decoder::expire(std::int64_t now_us) {
     streams_.expire(now_us, *this);
-    dialogs_.expire(now_us);
+    dialogs_.idle(now_us);
 }
 
 void sip_capture_decoder::finish() {

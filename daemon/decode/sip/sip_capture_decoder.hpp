@@ -42,6 +42,8 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     // over TCP every message the payload holds, each framed by its Content-Length.
     void on_mirrored_message(const packet::transport_packet& packet);
     // Timeouts of TCP streams and dialogs as of now_us (for idle live captures).
+    // A live source's quiet moment: now_us is the time on the packets' clock (the dialogs'
+    // clock follows it, sip_dialog_table::idle).
     void expire(std::int64_t now_us);
     // The capture ended: TCP data still held behind a hole is decoded, and calls whose end
     // was signalled are ended (sip_dialog_table::finish).

@@ -62,13 +62,20 @@ class sip_dialog_table {
     // One message, with the packet that carried it (time, addresses).
     void on_message(const sip_message& message, const packet::transport_packet& packet);
 
-    // Ends dialogs past their timeouts as of now_us (packet time; a live source also calls it
-    // when idle). Called by on_message at most once per second of the dialogs' clock.
+    // Ends dialogs past their timeouts as of now_us (packet time). Called by on_message at
+    // most once per second of the dialogs' clock.
     void expire(std::int64_t now_us);
+    // A live source's quiet moment (live capture, HEP): now_us is its current time, which the
+    // clock moves to (a link quiet for a night takes its next message in step), then expire.
+    void idle(std::int64_t now_us) {
+        if (now_us > clock_us_) clock_us_ = now_us;
+        expire(clock_us_);
+    }
 
     // The dialogs' clock: the newest packet time. It follows a source's packets forward by
     // up to clock_max_forward_us at a step (a quiet link goes minutes or hours without a
-    // message, and its timeouts must come on time) and takes a message up to
+    // message, and its timeouts must come on time; a live source's idle ticks move it too,
+    // however long the quiet) and takes a message up to
     // clock_max_back_us older (mirroring agents' clocks, each within a minute of the
     // arrival: hep_packet.hpp's message_time_us). A message stamped further from it (a
     // stray timestamp: a pcapng block with none, a packet a year ahead) is taken at the
@@ -79,7 +86,7 @@ class sip_dialog_table {
     std::int64_t clock_us() const noexcept { return clock_us_; }
     void restart_clock() noexcept { clock_restarts_ = true; }
     static constexpr std::int64_t clock_max_back_us = 60'000'000;
-    static constexpr std::int64_t clock_max_forward_us = 6LL * 3600 * 1'000'000;
+    static constexpr std::int64_t clock_max_forward_us = 24LL * 3600 * 1'000'000;
     static constexpr int clock_confirm_messages = 16;
 
     // The capture ended: calls whose end was already signalled (a CANCEL, or a challenge not

@@ -371,13 +371,14 @@ std::string window_store::save_snapshot(const std::string& sqlite_path) const {
             if (!error.empty()) return error;
         }
     }
-    // Every spec the rules have, entries or not: the next start lays its rules out as these.
-    // (A generation is never freed, so the current one is read without the reload lock.)
+    // Every shared list, with entries or not: the next start lays its rules out as these, so
+    // an aggregate written above alone (the ninth of its list) stays alone. (A generation is
+    // never freed, so the current one is read without the reload lock.)
     {
         const spec_table& specs = *specs_.load(std::memory_order_acquire);
         for (std::size_t id = 0; id < specs.specs.size(); ++id) {
             const window_spec& spec = specs.specs[id];
-            if (spec.fingerprint.starts_with(unused_spec_prefix)) continue;
+            if (spec.members.empty()) continue;
             if (std::string error = writer.declare(spec, spec.members.empty() ? nullptr : &specs.rules[id].member_born_ms); !error.empty())
                 return error;
         }
