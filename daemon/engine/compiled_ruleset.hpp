@@ -168,6 +168,8 @@ struct compiled_ruleset {
     // of their list, and lists the layout before had whose members are all gone.
     std::set<std::string> kept_alone;
     std::set<std::string> emptied_lists;
+    // The intelligence lists the rules read (intel_source::retain after the set is installed).
+    std::set<std::string> intel_lists;
     // The aggregates as written (a `for` reading of one is not another): what operators are told.
     std::size_t aggregate_definitions() const {
         std::size_t n = 0;

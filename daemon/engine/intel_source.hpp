@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,10 @@ public:
     // A matcher over the live entries of list `name`, declared with `kind` in a pack. Null
     // with why set when the source cannot serve it (the store holds the list as another kind).
     virtual std::unique_ptr<list_matcher> matcher(const std::string& name, intel_kind kind, std::string& why) = 0;
+    // The rule set just installed reads these lists only: the source stops serving (and
+    // checking) any other, so a list a reload dropped no longer holds refreshes back. A rule
+    // set still deciding records keeps the last entries of the lists it had.
+    virtual void retain(const std::set<std::string>& names) { (void)names; }
 };
 
 }  // namespace ringfence::engine

@@ -827,6 +827,7 @@ private:
                 error_loc(l.intel->loc, "RULES_INTEL_KIND", fmt::format("list '{}': {}", l.name, why));
                 return no_node;
             }
+            out_->intel_lists.insert(l.name);
         } else {
             std::string why;
             std::size_t bad = 0;

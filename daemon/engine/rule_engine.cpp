@@ -347,6 +347,7 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
     out.diagnostics.insert(out.diagnostics.end(), protected_diags.begin(), protected_diags.end());
     if (common::has_errors(protected_diags)) return out;
     e->install(loaded.rules);
+    if (settings.intel) settings.intel->retain(loaded.rules->intel_lists);
     for (auto& d : check_protected_numbers(*loaded.rules, *e->protected_, settings.protected_numbers.override_rules)) out.diagnostics.push_back(std::move(d));
     e->loaded_ = std::move(loaded);
     out.value = std::move(e);
@@ -428,7 +429,13 @@ rule_engine::reload_outcome rule_engine::reload() {
     const event_list_layout running = layout_of(*current());  // kept, so unchanged aggregates keep their state
     loaded_ruleset loaded = load_ruleset(settings_.rule_paths, ids, settings_.intel.get(), &running);
     out.diagnostics = loaded.diagnostics;
+    // The intel source serves the lists of the set that runs after this: a failed reload's
+    // new lists are let go again.
+    auto serve = [&](const compiled_ruleset& rs) {
+        if (settings_.intel) settings_.intel->retain(rs.intel_lists);
+    };
     if (!loaded.ok()) {
+        serve(*current());
         reloads_failed_.fetch_add(1);
         return out;
     }
@@ -437,12 +444,14 @@ rule_engine::reload_outcome rule_engine::reload() {
     auto protected_diags = load_protected();
     out.diagnostics.insert(out.diagnostics.end(), protected_diags.begin(), protected_diags.end());
     if (common::has_errors(protected_diags)) {
+        serve(*current());
         reloads_failed_.fetch_add(1);
         return out;
     }
     for (auto& d : check_protected_numbers(*loaded.rules, *protected_numbers_snapshot(), settings_.protected_numbers.override_rules))
         out.diagnostics.push_back(std::move(d));
     install(loaded.rules);
+    serve(*loaded.rules);
     loaded_ = std::move(loaded);
     out.swapped = true;
     reloads_ok_.fetch_add(1);

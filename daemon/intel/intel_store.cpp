@@ -75,6 +75,12 @@ std::unique_ptr<engine::list_matcher> intel_store::matcher(const std::string& na
     return make_intel_matcher(name, it->second.live);
 }
 
+void intel_store::retain(const std::set<std::string>& names) {
+    std::lock_guard lock(mu_);
+    std::erase_if(lists_, [&](const auto& l) { return names.count(l.first) == 0; });
+    count_served();
+}
+
 std::string intel_store::load_list(const std::string& name, const served_list& l, std::int64_t now_ms, pending_list& out) {
     if (!db_) return fmt::format("the intel database {} is not open (a reopen failed)", path_);
     read_transaction txn(db_);

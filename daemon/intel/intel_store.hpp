@@ -41,6 +41,7 @@ public:
     static common::loaded<std::shared_ptr<intel_store>> open(const std::string& path);
 
     std::unique_ptr<engine::list_matcher> matcher(const std::string& name, engine::intel_kind kind, std::string& why) override;
+    void retain(const std::set<std::string>& names) override;
 
     // Whether the database changed since the last refresh (cheap; the maintenance thread
     // asks every intel.refresh_interval_ms).

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include "engine/rule_engine.hpp"
 #include "intel/intel_database.hpp"
@@ -182,4 +183,40 @@ TEST_CASE("a pack that declares a list as another kind than the store holds does
     INFO(texts(e.diagnostics));
     CHECK(texts(e.diagnostics).find("pack.yaml:3:10: error RULES_INTEL_KIND: list 'police_numbers': the rule packs declare 'police_numbers' intel: number, but the intel database") !=
           std::string::npos);
+}
+
+TEST_CASE("a list a reload dropped is no longer served: the database may then hold it as another kind and refreshes go on") {
+    intel_test::temp_dir dir;
+    const std::string path = dir.file("intel.sqlite");
+    auto db = intel::open_intel_database(path);
+    REQUIRE(db.value);
+    intel::intel_editor ed(*db.value, "tester (uid 1)");
+    const auto numbers = intel_test::list(ed, "police_numbers", intel_kind::number);
+    auto store = intel::intel_store::open(path);
+    REQUIRE(store.value);
+    const std::string pack = dir.file("pack.yaml");
+    const std::string numbers_rule = std::string(declarations) +
+                                     "- rule: listed\n  events: [call.attempt]\n  condition: caller.e164 in police_numbers\n  action: block\n  priority: critical\n";
+    std::ofstream(pack) << numbers_rule << "- list: dropped_later\n  intel: ip\n- rule: by_ip\n  events: [call.attempt]\n  condition: origin.ip in dropped_later\n"
+                                           "  action: block\n  priority: critical\n";
+    engine::rule_engine_settings s;
+    s.time_zone = "+07:00";
+    s.rule_paths = {pack};
+    s.intel = *store.value;
+    auto created = engine::rule_engine::create(s);
+    INFO(texts(created.diagnostics));
+    REQUIRE(created.value);
+    engine::rule_engine& eng = **created.value;
+    std::ofstream(pack, std::ios::trunc) << numbers_rule;  // dropped_later is gone
+    REQUIRE(eng.reload().swapped);
+    // Free again: the operator makes a list of another kind by that name, and adds a number.
+    intel_test::list(ed, "dropped_later", intel_kind::domain);
+    intel_test::add(ed, numbers, "+84912141414", 0, "case 7");
+    REQUIRE((*store.value)->changed());
+    const auto refreshed = (*store.value)->refresh(t0);
+    INFO(refreshed.error);
+    CHECK(refreshed.ok);
+    engine::decision d;
+    eng.decide(call("+84912141414", t0), d);
+    CHECK(d.final_action == engine::action::block);
 }
