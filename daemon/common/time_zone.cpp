@@ -98,6 +98,12 @@ std::int32_t time_zone::offset_seconds(std::int64_t epoch_ms) const {
     return offsets_[static_cast<std::size_t>(it - transitions_.begin() - 1)];
 }
 
+std::int32_t time_zone::local_day(std::int64_t epoch_ms) const {
+    constexpr std::int64_t ms_per_day = 86'400'000;
+    const std::int64_t local = epoch_ms + std::int64_t{offset_seconds(epoch_ms)} * 1000;
+    return static_cast<std::int32_t>(local >= 0 ? local / ms_per_day : (local - ms_per_day + 1) / ms_per_day);
+}
+
 int time_zone::minute_of_day(std::int64_t epoch_ms) const {
     const std::int64_t local_s = (epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000) + offset_seconds(epoch_ms);
     std::int64_t m = (local_s / 60) % 1440;

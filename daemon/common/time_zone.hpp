@@ -20,6 +20,8 @@ public:
     std::int32_t offset_seconds(std::int64_t epoch_ms) const;
     // Minutes since local midnight (0..1439) at epoch_ms.
     int minute_of_day(std::int64_t epoch_ms) const;
+    // The local calendar day at epoch_ms, as days since 1970-01-01.
+    std::int32_t local_day(std::int64_t epoch_ms) const;
     const std::string& name() const { return name_; }
 
 private:

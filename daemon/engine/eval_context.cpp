@@ -160,11 +160,7 @@ int eval_context::minute_of_day() {
 }
 
 std::int32_t eval_context::local_day() {
-    if (!day_) {
-        constexpr std::int64_t ms_per_day = 86400000;
-        const std::int64_t local = rec_->time_ms + std::int64_t{tz_.offset_seconds(rec_->time_ms)} * 1000;
-        day_ = static_cast<std::int32_t>(local >= 0 ? local / ms_per_day : (local - ms_per_day + 1) / ms_per_day);
-    }
+    if (!day_) day_ = tz_.local_day(rec_->time_ms);
     return *day_;
 }
 

@@ -14,6 +14,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/sha256.hpp"
+#include "common/time_zone.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
 #include "subscribers/csv_reader.hpp"
@@ -181,14 +182,24 @@ int run_show(const std::vector<std::string>& args, const common_options& opts) {
     std::string error;
     if (!parse(args, {"--date"}, {}, p, error)) return fail_usage(error);
     if (p.words.empty()) return fail_usage("show takes NUMBER...");
-    std::int32_t day = today_utc();
+    std::optional<std::int32_t> day;
     if (p.options.count("--date")) {
-        const auto d = model::parse_iso_date(p.options["--date"]);
-        if (!d) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", p.options["--date"]));
-        day = *d;
+        day = model::parse_iso_date(p.options["--date"]);
+        if (!day) return fail_usage(fmt::format("'{}' is not a date (YYYY-MM-DD)", p.options["--date"]));
     }
     auto setup = load_plan_or_report(opts);
     if (!setup.value) return 1;
+    if (!day) {
+        // Today as the rules read it: the calendar day in engine.time_zone, not UTC's (from
+        // 00:00 to 07:00 in Viet Nam the two differ, and a lock due today already applies).
+        std::string why;
+        const auto tz = common::time_zone::load(setup.value->config.engine.time_zone, why);
+        if (!tz) {
+            std::fprintf(stderr, "ringfence subscribers show: 'engine.time_zone': %s\n", why.c_str());
+            return 1;
+        }
+        day = tz->local_day(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    }
     const auto& cfg = setup.value->config.subscribers;
     auto index = subscribers::subscriber_index::load(cfg.path, error);
     if (!index) {
@@ -208,8 +219,8 @@ int run_show(const std::vector<std::string>& args, const common_options& opts) {
             out += ",\"error\":\"not a number the numbering plan reads\"}";
             code = 1;
         } else {
-            const auto f = index->facts(*key, day, cfg.lifecycle);
-            out += fmt::format(",\"e164\":\"{}\",\"date\":\"{}\",\"exists\":{}", n.e164, model::iso_date(day), f.exists);
+            const auto f = index->facts(*key, *day, cfg.lifecycle);
+            out += fmt::format(",\"e164\":\"{}\",\"date\":\"{}\",\"exists\":{}", n.e164, model::iso_date(*day), f.exists);
             if (f.exists)
                 out += fmt::format(
                     ",\"status\":\"{}\",\"status_since\":\"{}\",\"verified\":{},\"age_days\":{},\"sims_per_owner\":{},\"owner_type\":\"{}\","
