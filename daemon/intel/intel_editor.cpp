@@ -219,7 +219,8 @@ std::string open_backup(const std::string& path, sqlite::sqlite_connection& out)
 
 }  // namespace
 
-std::string intel_editor::restore(const std::string& backup_path, const std::string& sha256, std::int64_t now_ms, std::vector<restored_list>& out) {
+std::string intel_editor::restore(const std::string& backup_path, const std::string& sha256, std::int64_t now_ms, std::vector<restored_list>& out,
+                                  const std::function<std::string(const std::string& name, const std::string& kind)>& check) {
     out.clear();
     sqlite::sqlite_connection backup;
     if (auto err = open_backup(backup_path, backup); !err.empty()) return err;
@@ -239,6 +240,9 @@ std::string intel_editor::restore(const std::string& backup_path, const std::str
         wanted.push_back({sqlite3_column_int64(backup_lists.get(), 0), column_text(backup_lists.get(), 1), column_text(backup_lists.get(), 2),
                           column_text(backup_lists.get(), 3)});
     if (rc != SQLITE_DONE) return fmt::format("{}: {}", backup_path, backup.last_error());
+    if (check)
+        for (const backup_list& b : wanted)
+            if (auto why = check(b.name, b.kind); !why.empty()) return why;
 
     return in_transaction([&]() -> std::string {
         auto count = sqlite::sqlite_statement::prepare(db_.get(), "SELECT count(*) FROM entries WHERE list_id = ?1", failure);

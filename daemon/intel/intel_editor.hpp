@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -82,7 +83,11 @@ public:
     // this database's, kept whole, with one row per restored list saying so (action
     // 'import': the backup is the file, rows_added what it put back, rows_replaced what the
     // list held before). A list the backup holds as another kind refuses the whole restore.
-    std::string restore(const std::string& backup_path, const std::string& sha256, std::int64_t now_ms, std::vector<restored_list>& out);
+    // check(name, kind), when given, is asked for every list of the backup before anything
+    // changes: "" to go on, or why the whole restore is refused (the rule packs declare the
+    // list as another kind).
+    std::string restore(const std::string& backup_path, const std::string& sha256, std::int64_t now_ms, std::vector<restored_list>& out,
+                        const std::function<std::string(const std::string& name, const std::string& kind)>& check = {});
     std::string entries(const list_row& list, bool include_expired, std::int64_t now_ms, std::vector<entry_row>& out);
     std::string audit(const std::string& list, int limit, std::vector<audit_row>& out);  // newest first; list "" for all
 

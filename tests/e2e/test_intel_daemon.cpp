@@ -176,3 +176,18 @@ TEST_CASE("lists: a database that is not there is refused by show and audit, mad
     CHECK(added.output.find("created a new intelligence database " + missing) != std::string::npos);
     CHECK(cli("lists show " + config + " --set intel.path=" + missing).exit_code == 0);
 }
+
+TEST_CASE("lists restore refuses a backup that holds a list the rule packs declare as another kind, as create and add do") {
+    temp_dir dir;
+    temp_dir other;
+    const std::string config = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml";
+    // A backup made elsewhere, with no rule packs: police_numbers as a domain list.
+    const auto made = cli("lists create " + config + " --set 'rules.paths=[]' --set state_dir=" + other.path().string() + " police_numbers --kind domain");
+    INFO(made.output);
+    REQUIRE(made.exit_code == 0);
+    const auto restored = cli("lists restore " + config + " --set state_dir=" + dir.path().string() + " " + (other.path() / "intel.sqlite").string());
+    INFO(restored.output);
+    CHECK(restored.exit_code == 1);
+    CHECK(restored.output.find("the rule packs declare 'police_numbers' intel: number, but") != std::string::npos);
+    CHECK(restored.output.find("list created") == std::string::npos);
+}

@@ -97,6 +97,15 @@ TEST_CASE("lists restore: a list of another kind, a file that is no intel backup
     CHECK_FALSE(a.has_value());  // all or nothing
     CHECK(values_of(ed, shared).size() == 1);
 
+    // A list the rule packs declare as another kind than the backup holds (the check the
+    // command gives): refused whole too, before any list is made.
+    const std::string refused = ed.restore(backup_path, "x", t0, restored, [](const std::string& name, const std::string& kind) -> std::string {
+        return name == "a_list" && kind != "ip" ? "the rule packs declare 'a_list' intel: ip" : "";
+    });
+    CHECK(refused == "the rule packs declare 'a_list' intel: ip");
+    REQUIRE(ed.find_list("a_list", a, t0).empty());
+    CHECK_FALSE(a.has_value());
+
     const std::string text = dir.file("not.sqlite");
     CHECK(ed.restore(dir.file("missing.sqlite"), "x", t0, restored).find("cannot open") != std::string::npos);
     {

@@ -290,7 +290,14 @@ private:
         std::string bytes, why;
         if (!common::read_text_file(backup, bytes, why)) return fail(fmt::format("{}: cannot read: {}", backup, why));
         std::vector<intel::restored_list> restored;
-        if (auto err = editor_->restore(backup, common::sha256_hex(bytes), now_ms(), restored); !err.empty())
+        // As create and add: a list the rule packs declare keeps that kind, or the daemon could
+        // neither refresh its lists nor start again.
+        auto fits_packs = [&](const std::string& name, const std::string& kind) -> std::string {
+            const auto decl = declared(name);
+            if (!decl || to_string(decl->first) == kind) return {};
+            return fmt::format("the rule packs declare '{}' intel: {}, but {} holds it as a {} list", name, to_string(decl->first), backup, kind);
+        };
+        if (auto err = editor_->restore(backup, common::sha256_hex(bytes), now_ms(), restored, fits_packs); !err.empty())
             return fail(fmt::format("nothing restored: {}", err));
         for (const auto& r : restored)
             std::printf("restored %s from %s: %lld entries (it held %lld)%s\n", r.name.c_str(), backup.c_str(),
