@@ -104,4 +104,10 @@ TEST_CASE("bank accounts: CODE:digits or digits, as sms.bank_accounts writes the
     CHECK(refused(intel_kind::bank_account, "12345", "6 to 19"));
     CHECK(refused(intel_kind::bank_account, "V C B:0011004012345", "letters and digits"));
     CHECK(refused(intel_kind::bank_account, "VCB:00110040x2345", "digits"));
+    // A bank's name is its code, as the SMS reader writes it; a code it never writes is refused.
+    CHECK(norm(intel_kind::bank_account, "Vietcombank:9988776655") == "VCB:9988776655");
+    CHECK(norm(intel_kind::bank_account, "techcombank: 1903 5678 9012") == "TCB:190356789012");
+    CHECK(norm(intel_kind::bank_account, "CTG:9988776655") == "ICB:9988776655");
+    CHECK(refused(intel_kind::bank_account, "ABC:123456", "'ABC' is no bank the SMS reader knows"));
+    CHECK(refused(intel_kind::bank_account, "MBX:123456", "no bank"));
 }
