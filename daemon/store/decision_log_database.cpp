@@ -50,9 +50,6 @@ common::diagnostic make(common::severity level, std::string code, std::string me
 void keep_wal_files(sqlite3* db) {
     int keep = 1;
     sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &keep);
-    // A WAL left in place keeps its size; cut it back to 16 MiB (where checkpoints start)
-    // whenever it is reset, so a stopped daemon leaves at most that beside the log.
-    sqlite3_exec(db, "PRAGMA journal_size_limit = 16777216", nullptr, nullptr, nullptr);
 }
 
 common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::string& path) {

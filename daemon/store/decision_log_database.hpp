@@ -21,7 +21,7 @@ inline constexpr int decision_log_page_size = 4096;
 inline constexpr int decision_log_busy_timeout_ms = 2000;
 
 // Leaves the -wal and -shm files in place when the last connection to the log closes
-// (SQLite's persistent WAL; the WAL cut back to 16 MiB): an auditor who may read the state
+// (SQLite's persistent WAL; the writer truncates it at close): an auditor who may read the state
 // folder but not write it can then open the log read-only after the daemon stopped, as
 // while it runs. Without them SQLite would have to create the -shm file to read a WAL-mode
 // file, and refuse.
