@@ -65,7 +65,7 @@ std::string holder_of(const std::string& lock_path) {
         if (where.size() > inode.size() && where.compare(where.size() - inode.size(), inode.size(), inode) == 0) {
             // Only a single such entry names the holder: inode numbers repeat across file
             // systems (each btrfs subvolume starts at 256).
-            same_inode = same_inode.empty() ? pid : "?";
+            same_inode = same_inode.empty() || same_inode == pid ? pid : "?";
         }
     }
     const std::string& pid = !exact.empty() ? exact : same_inode != "?" ? same_inode : exact;

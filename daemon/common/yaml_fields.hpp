@@ -16,8 +16,9 @@
 
 namespace ringfence::common {
 
-// The line of a document marker ("---" or "..." alone or followed by a blank) that comes
-// after content, or 0. A marker before any content opens the one document. Every YAML file
+// The line where a second YAML document begins, or 0: a "---" marker after content, or
+// content after a "..." that ended the first. A marker before any content opens the one
+// document; a byte order mark and %directives before it are not content. Every YAML file
 // ringfence reads is one document: yaml-cpp's Load reads the first and silently leaves the
 // rest out, so a second one is refused at its marker (yaml-cpp's LoadAll loops forever on
 // some malformed input, ",].[" under the fuzzer, so it is not used to find it).

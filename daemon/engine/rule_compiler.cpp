@@ -538,6 +538,11 @@ private:
             text::fold_text(value, out);
         } else if (f.id == field_id::sms_text_compact || f.id == field_id::sms_text_compact_no_links) {
             text::compact_text(value, out);  // "chuyen khoan" finds "c.h.u.y.e.n k.h.o.a.n"
+        } else if (f.id == field_id::sms_bank_accounts) {
+            // As the field writes it: "Vietcombank: 0011.00.4012345" is VCB:0011004012345.
+            std::string why;
+            auto account = text::canonical_bank_account(value, why);
+            return account ? *account : value;
         } else {
             return value;
         }

@@ -442,7 +442,7 @@ private:
         // The file is part of the rule set: its text goes into the version hash and the log.
         into_.content += "# file: " + name + "\n" + text;  // as the pack names it: the same wherever the packs sit
         if (!text.empty() && text.back() != '\n') into_.content += '\n';
-        std::size_t pos = 0;
+        std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark is no part of the first item
         int n = 0;
         while (pos < text.size()) {
             std::size_t eol = text.find('\n', pos);
@@ -708,14 +708,17 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
                          line, 1});
         return;
     }
+    // Without a byte order mark: yaml-cpp's positions, which the reader maps back to the
+    // text, do not count it.
+    const std::string body = text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
     YAML::Node root;
     try {
-        root = YAML::Load(text);
+        root = YAML::Load(body);
     } catch (const YAML::ParserException& e) {
         diags.push_back({common::severity::error, "RULES_YAML_PARSE", e.msg, file_name, e.mark.line + 1, e.mark.column + 1});
         return;
     }
-    current_source = &text;
+    current_source = &body;
     pack_reader(file_name, into, diags).read_document(root);
     current_source = nullptr;
 }

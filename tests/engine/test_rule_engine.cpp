@@ -1979,3 +1979,53 @@ TEST_CASE("reload: the ninth stays alone when all eight of its list go and a new
     REQUIRE(second->current()->shared_lists.size() == 1);
     CHECK(second->current()->shared_lists[0].members.size() == 2);
 }
+
+TEST_CASE("a pack and an items file written with a byte order mark read as without one") {
+    reloadable_pack pack("bom");
+    std::ofstream(pack.dir / "accounts.txt") << "\xEF\xBB\xBF" "+84912345678\n";
+    const std::string body = R"(- list: watched
+  items_file: accounts.txt
+- rule: watched_caller
+  events: [call.attempt]
+  condition: caller.e164 in watched and origin.trunk = "X" or caller.e164 in watched
+  action: warn
+  priority: notice
+)";
+    pack.write("\xEF\xBB\xBF" + body);
+    engine::rule_engine_settings s;
+    s.rule_paths = {pack.file};
+    s.time_zone = "UTC";
+    auto created = engine::rule_engine::create(s);
+    INFO(texts(created.diagnostics));
+    REQUIRE(created.value);
+    CHECK(texts(created.diagnostics).empty());  // no "never matches" for a first item holding the mark
+    engine::decision d;
+    (*created.value)->decide(call("c", t0, "+84912345678", true, "+84987654321"), d);
+    REQUIRE(d.rules.size() == 1);
+    // Errors point at the same column with the mark as without it.
+    pack.write("\xEF\xBB\xBF" "- rule: r\n  events: [call.attempt]\n  condition: \"caller.e164 ==! 1\"\n  action: warn\n  priority: notice\n");
+    auto with_mark = engine::rule_engine::create(s);
+    pack.write("- rule: r\n  events: [call.attempt]\n  condition: \"caller.e164 ==! 1\"\n  action: warn\n  priority: notice\n");
+    auto without = engine::rule_engine::create(s);
+    CHECK_FALSE(with_mark.value);
+    CHECK(texts(with_mark.diagnostics) == texts(without.diagnostics));
+}
+
+TEST_CASE("a literal tested against sms.bank_accounts is read as the field writes it") {
+    auto e = load(R"(
+- rule: named_bank
+  events: [sms.submit]
+  condition: 'sms.bank_accounts contains "Vietcombank: 0011.00.4012345"'
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "Chuyen khoan ngay vao STK 0011004012345 Vietcombank de nhan qua";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "named_bank");
+}

@@ -108,6 +108,8 @@ TEST_CASE("bank accounts: CODE:digits or digits, as sms.bank_accounts writes the
     CHECK(norm(intel_kind::bank_account, "Vietcombank:9988776655") == "VCB:9988776655");
     CHECK(norm(intel_kind::bank_account, "techcombank: 1903 5678 9012") == "TCB:190356789012");
     CHECK(norm(intel_kind::bank_account, "CTG:9988776655") == "ICB:9988776655");
+    for (const char* code : {"DOB", "SGICB", "GPB", "SHBVN", "WVN", "SCVN", "VIETBANK"})  // codes with no word of their own
+        CHECK(norm(intel_kind::bank_account, std::string(code) + ":0011004012345") == std::string(code) + ":0011004012345");
     CHECK(refused(intel_kind::bank_account, "ABC:123456", "'ABC' is no bank the SMS reader knows"));
     CHECK(refused(intel_kind::bank_account, "MBX:123456", "no bank"));
 }

@@ -449,16 +449,14 @@ std::optional<std::string> canonical_bank_account(std::string_view text, std::st
         }
         // The code sms.bank_accounts writes for that bank ("Vietcombank" and "vcb" are VCB):
         // one it never writes could never match, so it is refused rather than kept.
-        std::string folded;
-        for (const char c : code) folded += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        const bank_word* w = match_bank_word(folded, 0);
-        if (w == nullptr || (w->roles & role_bank) == 0 || w->folded.size() != folded.size()) {
+        const std::string_view known = bank_code_for(code);
+        if (known.empty()) {
             why = fmt::format("'{}': '{}' is no bank the SMS reader knows, so no message would ever match it; write the bank's short code "
                               "(VCB, ICB, BIDV, VBA, TCB, MB, ACB, VPB, ...) or the account's digits alone",
                               text, code);
             return std::nullopt;
         }
-        code = std::string(w->code);
+        code = std::string(known);
         number = trim_spaces(text.substr(colon + 1));
     }
     std::string digits;

@@ -106,4 +106,14 @@ const bank_word* match_bank_word(std::string_view folded, std::size_t pos) noexc
     return best;
 }
 
+std::string_view bank_code_for(std::string_view upper) {
+    std::string folded(upper);
+    for (char& c : folded) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (const bank_word* w = match_bank_word(folded, 0); w != nullptr && (w->roles & role_bank) != 0 && w->folded.size() == folded.size())
+        return w->code;  // a name or alias: "vietcombank", "ctg"
+    for (const bank_word& w : words)
+        if ((w.roles & role_bank) != 0 && w.code == upper) return w.code;  // a code with no word of its own: DOB, SGICB
+    return {};
+}
+
 }  // namespace ringfence::engine::text

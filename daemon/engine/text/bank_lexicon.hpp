@@ -32,4 +32,9 @@ struct bank_word {
 // (the end of folded or a space), or nullptr. pos should be the start of a word.
 const bank_word* match_bank_word(std::string_view folded, std::size_t pos) noexcept;
 
+// The short code a bank is written with in sms.bank_accounts, from a code or a name as an
+// operator writes it, upper-case letters and digits ("VCB", "VIETCOMBANK", "DOB",
+// "DONGABANK"); empty when no bank of the lexicon has it.
+std::string_view bank_code_for(std::string_view upper);
+
 }  // namespace ringfence::engine::text
