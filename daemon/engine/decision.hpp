@@ -17,6 +17,11 @@ std::optional<action> parse_action(std::string_view s) noexcept;
 // content ever loaded costs its 71 bytes once.
 std::string_view intern_ruleset_version(std::string_view version);
 
+// The rules the engine adds itself, which no pack defines: an emergency callee, and a
+// protected number, are never blocked; the decision names why with one of these.
+inline constexpr std::string_view emergency_override_rule = "emergency_number_never_blocked";
+inline constexpr std::string_view protected_override_rule = "protected_number_never_blocked";
+
 struct matched_rule {
     std::string rule;           // rule name
     std::string priority;       // syslog level name: emergency .. debug

@@ -371,7 +371,7 @@ void rule_engine::install(std::shared_ptr<const compiled_ruleset> rs) {
     }
     std::vector<state::window_spec> specs(count);
     for (std::size_t i = 0; i < count; ++i)
-        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("{}{}", state::unused_spec_prefix, i), {}};
+        specs[i] = {static_cast<std::uint32_t>(i), state::window_function::count, 1, fmt::format("unused:{}", i), {}};
     for (const auto& a : rs->aggregates)
         if (!a.shared()) specs[a.spec_id] = {a.spec_id, a.fn, a.window_ms, a.fingerprint, {}};
     for (const auto& l : rs->shared_lists)

@@ -25,11 +25,6 @@
 
 namespace ringfence::engine {
 
-// The rules the engine adds itself, which no pack defines: an emergency callee, and a
-// protected number, are never blocked; the decision names why with one of these.
-inline constexpr std::string_view emergency_override_rule = "emergency_number_never_blocked";
-inline constexpr std::string_view protected_override_rule = "protected_number_never_blocked";
-
 struct rule_engine_settings {
     std::vector<std::string> rule_paths;             // files and folders, in load order
     std::string time_zone = "Asia/Ho_Chi_Minh";      // for local_hour and time.between

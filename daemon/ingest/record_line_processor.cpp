@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include "engine/rule_engine.hpp"
 #include "model/record_json.hpp"
 #include "output/reply_json.hpp"
 

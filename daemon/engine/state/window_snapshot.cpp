@@ -126,31 +126,26 @@ std::string window_snapshot_writer::commit() {
     return run("COMMIT");
 }
 
-std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out) {
-    std::vector<stored_spec> specs;
-    const std::string err = read_window_snapshot(path, {}, &specs);
-    if (err.empty()) out = std::move(specs);
-    return err;
+namespace {
+
+bool prepare_statement(sqlite3* db, const char* sql, statement_ptr& out) {
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+    out.reset(stmt);
+    return rc == SQLITE_OK;
 }
 
-std::string read_window_snapshot(const std::string& path,
-                                 const std::function<void(const stored_spec&, std::uint64_t,
-                                                          std::span<const std::uint8_t>)>& visit,
-                                 std::vector<stored_spec>* specs_only) {
+// Opens a snapshot read-only, checks its format and reads its specs by spec_no. Returns ""
+// or an error message naming the file.
+std::string open_snapshot(const std::string& path, database_ptr& db, std::map<std::int64_t, stored_spec>& specs) {
     const std::string prefix = "window snapshot " + path + ": ";
     sqlite3* raw_db = nullptr;
     const int open_rc = sqlite3_open_v2(path.c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr);
-    database_ptr db(raw_db);
+    db.reset(raw_db);
     if (open_rc != SQLITE_OK) return prefix + sqlite3_errmsg(db.get());
-    auto prepare = [&](const char* sql, statement_ptr& out) {
-        sqlite3_stmt* stmt = nullptr;
-        const int rc = sqlite3_prepare_v2(db.get(), sql, -1, &stmt, nullptr);
-        out.reset(stmt);
-        return rc == SQLITE_OK;
-    };
 
     statement_ptr version;
-    if (!prepare("PRAGMA user_version", version) || sqlite3_step(version.get()) != SQLITE_ROW) {
+    if (!prepare_statement(db.get(), "PRAGMA user_version", version) || sqlite3_step(version.get()) != SQLITE_ROW) {
         return prefix + sqlite3_errmsg(db.get());
     }
     const std::int64_t format = sqlite3_column_int64(version.get(), 0);
@@ -159,9 +154,8 @@ std::string read_window_snapshot(const std::string& path,
                std::to_string(window_snapshot_format);
     }
 
-    std::map<std::int64_t, stored_spec> specs;
     statement_ptr spec_rows;
-    if (!prepare("SELECT spec_no, fingerprint, function, window_ms FROM window_spec", spec_rows)) {
+    if (!prepare_statement(db.get(), "SELECT spec_no, fingerprint, function, window_ms FROM window_spec", spec_rows)) {
         return prefix + sqlite3_errmsg(db.get());
     }
     int rc = SQLITE_ROW;
@@ -174,15 +168,32 @@ std::string read_window_snapshot(const std::string& path,
             stored_spec{text(1), text(2), sqlite3_column_int64(spec_rows.get(), 3)};
     }
     if (rc != SQLITE_DONE) return prefix + sqlite3_errmsg(db.get());
-    if (specs_only != nullptr) {
-        for (auto& [number, spec] : specs) specs_only->push_back(std::move(spec));
-        return "";
-    }
+    return "";
+}
 
+}  // namespace
+
+std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out) {
+    database_ptr db;
+    std::map<std::int64_t, stored_spec> specs;
+    if (std::string error = open_snapshot(path, db, specs); !error.empty()) return error;
+    out.clear();
+    for (auto& [number, spec] : specs) out.push_back(std::move(spec));
+    return "";
+}
+
+std::string read_window_snapshot(const std::string& path,
+                                 const std::function<void(const stored_spec&, std::uint64_t,
+                                                          std::span<const std::uint8_t>)>& visit) {
+    database_ptr db;
+    std::map<std::int64_t, stored_spec> specs;
+    if (std::string error = open_snapshot(path, db, specs); !error.empty()) return error;
+    const std::string prefix = "window snapshot " + path + ": ";
     statement_ptr state_rows;
-    if (!prepare("SELECT spec_no, key_hash, entry FROM window_state", state_rows)) {
+    if (!prepare_statement(db.get(), "SELECT spec_no, key_hash, entry FROM window_state", state_rows)) {
         return prefix + sqlite3_errmsg(db.get());
     }
+    int rc = SQLITE_ROW;
     while ((rc = sqlite3_step(state_rows.get())) == SQLITE_ROW) {
         const auto spec = specs.find(sqlite3_column_int64(state_rows.get(), 0));
         if (spec == specs.end()) return prefix + "window_state row refers to no window_spec";

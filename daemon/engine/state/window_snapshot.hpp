@@ -64,13 +64,11 @@ struct stored_spec {
     std::int64_t window_ms = 0;
 };
 
-// Reads a snapshot: visit(spec, key_hash, entry) for every row; with specs_only, only the
-// specs, into it (visit is not called). Returns "" or an error message naming the file (a
-// missing file is an error: the caller checks for one first).
+// Reads a snapshot: visit(spec, key_hash, entry) for every row. Returns "" or an error
+// message naming the file (a missing file is an error: the caller checks for one first).
 std::string read_window_snapshot(const std::string& path,
                                  const std::function<void(const stored_spec&, std::uint64_t,
-                                                          std::span<const std::uint8_t>)>& visit,
-                                 std::vector<stored_spec>* specs_only = nullptr);
+                                                          std::span<const std::uint8_t>)>& visit);
 // The specs of a snapshot alone, in spec_no order: what the rules running when it was
 // written kept (shared lists and their members, aggregates alone).
 std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out);

@@ -41,9 +41,6 @@ struct shared_member {
 // A shared list's values at one time, by member (bit) index.
 using member_values = std::array<double, max_shared_members>;
 
-// The fingerprint prefix of a placeholder spec: an id no loaded aggregate uses any more.
-inline constexpr std::string_view unused_spec_prefix = "unused:";
-
 struct window_spec {
     std::uint32_t id = 0;  // dense index assigned by the engine, 0..N-1
     window_function fn = window_function::count;

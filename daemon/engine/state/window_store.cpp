@@ -379,7 +379,7 @@ std::string window_store::save_snapshot(const std::string& sqlite_path) const {
         for (std::size_t id = 0; id < specs.specs.size(); ++id) {
             const window_spec& spec = specs.specs[id];
             if (spec.members.empty()) continue;
-            if (std::string error = writer.declare(spec, spec.members.empty() ? nullptr : &specs.rules[id].member_born_ms); !error.empty())
+            if (std::string error = writer.declare(spec, &specs.rules[id].member_born_ms); !error.empty())
                 return error;
         }
     }
