@@ -61,6 +61,13 @@ struct node {
     // nothing (compiled_ruleset::list_memo_slots; no_memo for `FIELD except LIST`).
     static constexpr std::uint32_t no_memo = ~std::uint32_t{0};
     std::uint32_t memo = no_memo;
+    // The slot in which a record keeps this node's result when the same test appears more
+    // than once (compiled_ruleset::result_memo_slots: macros used by several rules, a filter
+    // shared by a rule and an aggregate's `where`); no_memo when it appears once.
+    std::uint32_t result_memo = no_memo;
+    // No test under this node leaves evidence (aggregates, list matches, regexes, subscriber
+    // fields; a `not` leaves none): a remembered true can stand for a new evaluation.
+    bool evidence_free = false;
     condition::text_op top = condition::text_op::contains;
     std::uint32_t regex = 0;
     int from_minutes = 0;
@@ -182,6 +189,8 @@ struct compiled_ruleset {
     // several rules and `where` filters test the same lookup many times for one record (the
     // shipped packs: 19 lookups per call attempt, 8 of them repeats); a miss is remembered.
     std::uint32_t list_memo_slots = 0;
+    // One slot per distinct test that appears more than once (node::result_memo).
+    std::uint32_t result_memo_slots = 0;
     // Stateful derived fields the rules read (kept only when some rule needs them).
     bool needs_gap = false;
     bool needs_first_contact = false;

@@ -58,6 +58,7 @@ eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& 
     : rs_(rs), tz_(tz), windows_(windows), ip_countries_(ip_countries), subscribers_(subscribers), agg_values_(rs.aggregates.size()), agg_ready_(rs.aggregates.size()),
       agg_elements_(rs.aggregates.size()) {
     list_miss_stamp_.assign(rs.list_memo_slots, 0);
+    result_stamp_.assign(rs.result_memo_slots, 0);
 }
 
 void eval_context::begin(const model::record& rec) {

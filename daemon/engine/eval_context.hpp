@@ -92,6 +92,14 @@ public:
     // The per-record memo of list lookups that found nothing (node::memo slots).
     bool list_known_unmatched(std::uint32_t slot) const { return list_miss_stamp_[slot] == record_stamp_; }
     void note_list_unmatched(std::uint32_t slot) { list_miss_stamp_[slot] = record_stamp_; }
+    // The per-record memo of shared tests' results (node::result_memo slots): the result
+    // this record's evaluation gave, or nothing before one.
+    std::optional<bool> remembered_result(std::uint32_t slot) const {
+        const std::uint64_t m = result_stamp_[slot];
+        if ((m >> 1) != record_stamp_) return std::nullopt;
+        return (m & 1) != 0;
+    }
+    void remember_result(std::uint32_t slot, bool r) { result_stamp_[slot] = record_stamp_ << 1 | (r ? 1 : 0); }
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;
@@ -166,6 +174,7 @@ private:
     // record (a deque never moves its elements), so a key view outlives the next key_of.
     std::deque<std::string> number_keys_;
     std::vector<std::uint64_t> list_miss_stamp_;  // per memo slot: the record_stamp_ of a miss
+    std::vector<std::uint64_t> result_stamp_;     // per result slot: record_stamp_ << 1 | result
     std::uint64_t record_stamp_ = 0;              // one per record (begin), so nothing is cleared
     std::vector<double> agg_values_;
     std::vector<std::uint8_t> agg_ready_;

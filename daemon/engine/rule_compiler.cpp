@@ -10,6 +10,7 @@
 #include "engine/condition/condition_lexer.hpp"
 #include "engine/condition/condition_parser.hpp"
 #include "engine/regex_matcher.hpp"
+#include "engine/result_memo.hpp"
 #include "engine/rule_text.hpp"
 #include "engine/text/bank_account_extractor.hpp"
 #include "engine/text/public_suffix.hpp"
@@ -85,6 +86,7 @@ public:
                 out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
         for (int k = 0; k < model::event_kind_count; ++k) collect_list_probes(static_cast<std::size_t>(k));
         assign_list_memos();
+        assign_result_memos(*out_);
         return std::move(out_);
     }
 

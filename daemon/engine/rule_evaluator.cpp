@@ -193,10 +193,17 @@ void note_subscriber_field(eval_context& ctx, const node& n) {
 
 bool evaluate(eval_context& ctx, std::uint32_t idx) {
     const node& n = ctx.ruleset().nodes[idx];
+    // A test this record already evaluated elsewhere: false left no evidence, and true needs
+    // its evidence again only when the test leaves some and it is being collected.
+    if (n.result_memo != node::no_memo) {
+        if (const std::optional<bool> known = ctx.remembered_result(n.result_memo); known && (!*known || n.evidence_free || !ctx.collect_evidence))
+            return *known;
+    }
     const bool r = evaluate_node(ctx, n);
     if (r && ctx.collect_evidence && n.lhs.k == operand::kind::field && is_subscriber_field(n.lhs.field.id) && n.o != node::op::and_ &&
         n.o != node::op::or_ && n.o != node::op::not_ && n.o != node::op::in_list)  // a list match is its own evidence
         note_subscriber_field(ctx, n);
+    if (n.result_memo != node::no_memo) ctx.remember_result(n.result_memo, r);
     return r;
 }
 
