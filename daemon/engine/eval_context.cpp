@@ -222,7 +222,16 @@ std::string_view eval_context::lowered_text(const field_ref& f) {
     return lowered_;
 }
 
-field_value eval_context::get(const field_ref& f) {
+field_value eval_context::get_uncached(const field_ref& f) {
+    const field_value v = compute(f);
+    if (const auto id = static_cast<std::size_t>(f.id); id < cached_fields) {
+        field_cache_[id] = v;
+        field_stamp_[id] = record_stamp_;
+    }
+    return v;
+}
+
+field_value eval_context::compute(const field_ref& f) {
     const model::record& r = *rec_;
     if (is_subscriber_field(f.id)) return subscriber_value(f);
     auto number_party = [](const model::number_info& n, int part) -> field_value {

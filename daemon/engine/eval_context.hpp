@@ -3,6 +3,7 @@
 // that true tests leave behind for the decision log.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -51,7 +52,13 @@ public:
     // Starts a record: clears every cached derived value.
     void begin(const model::record& rec);
 
-    field_value get(const field_ref& f);
+    field_value get(const field_ref& f) {
+        // A field of the record or derived from it alone is worked out once per record: the
+        // rules of one event read the caller's number a dozen times.
+        const auto id = static_cast<std::size_t>(f.id);
+        if (id < cached_fields && field_stamp_[id] == record_stamp_) return field_cache_[id];
+        return get_uncached(f);
+    }
     int minute_of_day();
     // The record's local calendar day (days since 1970-01-01) in the configured time zone.
     std::int32_t local_day();
@@ -173,6 +180,14 @@ private:
     // Number keys written as text, one per key asked for: each stays put until the next
     // record (a deque never moves its elements), so a key view outlives the next key_of.
     std::deque<std::string> number_keys_;
+    // The record's fields up to local_hour (call.gap_ms and the others the engine sets after
+    // begin(), the subscriber fields and extra.* are read every time), and the record_stamp_
+    // each was worked out for.
+    static constexpr std::size_t cached_fields = static_cast<std::size_t>(field_id::call_gap_ms);
+    field_value get_uncached(const field_ref& f);
+    field_value compute(const field_ref& f);
+    std::array<field_value, cached_fields> field_cache_;
+    std::array<std::uint64_t, cached_fields> field_stamp_{};
     std::vector<std::uint64_t> list_miss_stamp_;  // per memo slot: the record_stamp_ of a miss
     std::vector<std::uint64_t> result_stamp_;     // per result slot: record_stamp_ << 1 | result
     std::uint64_t record_stamp_ = 0;              // one per record (begin), so nothing is cleared
