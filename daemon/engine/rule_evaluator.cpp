@@ -59,6 +59,18 @@ bool any_text(const field_value& v, Test&& test) {
     return test(v.text);
 }
 
+// What evidence shows of a value read from field id: a link's host without the user info a
+// link can write before it (`name:password@`, an OTP, a phone number), which sms.hosts keeps
+// so that a bank's name written there is found; the list entry names what matched.
+std::string shown_value(field_id id, std::string_view v) {
+    if (id == field_id::sms_hosts)
+        if (const auto at = v.rfind('@'); at != std::string_view::npos) v.remove_prefix(at + 1);
+    return std::string(v);
+}
+
+// The field an aggregate's key is read from (its `for` field, else its `by` field).
+field_id key_field(const aggregate_def& d) { return d.has_for ? d.for_field.id : d.by.id; }
+
 // An aggregate keyed by a set (`count(sms.submit by sms.domains within 1h) > 50`): true when
 // the test holds for any element of the record's set, as `in` on a set field; the evidence
 // names that element.
@@ -68,7 +80,7 @@ bool eval_set_keyed_compare(eval_context& ctx, const node& n) {
     for (const auto& [key, a] : ctx.aggregate_elements(n.lhs.aggregate)) {
         if (std::isnan(a) || !compare(a, n.cmp, b)) continue;
         if (ctx.collect_evidence)
-            ctx.evidence.push_back({evidence_item::kind::aggregate, n.lhs.aggregate, {}, std::string(key), {}, {}, {}, a, b, n.cmp});
+            ctx.evidence.push_back({evidence_item::kind::aggregate, n.lhs.aggregate, {}, shown_value(key_field(ctx.ruleset().aggregates[n.lhs.aggregate]), key), {}, {}, {}, a, b, n.cmp});
         return true;
     }
     return false;
@@ -90,7 +102,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
             // Keyed (or read) by the message's text or an extra field (the same text sent by
             // many): the count, not the text.
             const bool private_key = def.has_for ? is_private_content(def.for_field.id) : def.has_by && is_private_content(def.by.id);
-            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, private_key ? std::string() : std::string(ctx.read_key_of(def)), {}, {}, {}, a, b, n.cmp,
+            evidence_item e{evidence_item::kind::aggregate, n.lhs.aggregate, {}, private_key ? std::string() : shown_value(key_field(def), ctx.read_key_of(def)), {}, {}, {}, a, b, n.cmp,
                             private_key};
             ctx.evidence.push_back(std::move(e));
         }
@@ -147,12 +159,12 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
                 // A URL as its key (no scheme, user part or fragment, which can carry the
                 // victim's credentials or token): what the list matched, not the link as sent.
                 ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(),
-                                        is_private_content(n.lhs.field.id) ? std::string() : std::string(probe), ctx.hit.entry, ctx.hit.source,
+                                        is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, probe), ctx.hit.entry, ctx.hit.source,
                                         ctx.hit.reason, 0, 0, {}});
             return true;
         }
         if (hit && ctx.collect_evidence)  // the keyword, not the message it was found in
-            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : std::string(s),
+            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, s),
                                     std::string(*hit), {}, {}, 0, 0, {}});
         return hit.has_value();
     };

@@ -1809,6 +1809,39 @@ TEST_CASE("sms.hosts holds each link's whole host after its user info, and a dom
     CHECK(first_rule_on_sms(*e, "xem https://other.com/a") == "");
 }
 
+TEST_CASE("evidence of a match on sms.hosts gives the host without the user info a link writes before it") {
+    auto e = load(R"(
+- list: brand_words
+  items: [vietcombank]
+- rule: brand_in_host
+  events: [sms.submit]
+  condition: sms.hosts icontains_any brand_words
+  action: block
+  priority: critical
+- rule: many_to_host
+  events: [sms.submit]
+  condition: count(sms.submit by sms.hosts within 1h) >= 1
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "dang nhap https://nguyenvana.0988777666:OTP-482913@vietcombank-secure.example/login";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 2);
+    for (const auto& m : d.rules) {
+        CAPTURE(m.rule);
+        CAPTURE(m.evidence_json);
+        CHECK(m.evidence_json.find("vietcombank-secure.example") != std::string::npos);
+        CHECK(m.evidence_json.find("482913") == std::string::npos);
+        CHECK(m.evidence_json.find("0988777666") == std::string::npos);
+        CHECK(m.evidence_json.find('@') == std::string::npos);
+    }
+}
+
 TEST_CASE("evidence is what made the rule fire: a conjunct's find is taken back when a later one fails, a failed alternative's too") {
     auto e = load(R"(
 - list: trunks
