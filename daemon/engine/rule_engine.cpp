@@ -21,12 +21,35 @@ namespace {
 
 // A field the record does not carry renders as nothing; the spaces around it would then
 // read as a double space ("international ingress  presents"), so one of them goes.
+// A reason is a line an operator reads, logged with every decision: a field's text is cut at
+// this many bytes and a set lists this many elements (an SMS can carry thousands of links).
+constexpr std::size_t max_reason_field_bytes = 256;
+constexpr std::size_t max_reason_set_elements = 5;
+
+// Appends text to out, cut at max_reason_field_bytes on a character boundary ("…" marks a cut).
+void append_reason_text(std::string& out, std::string_view text) {
+    if (text.size() <= max_reason_field_bytes) {
+        out.append(text);
+        return;
+    }
+    std::size_t end = max_reason_field_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    out.append(text.substr(0, end));
+    out.append("…");
+}
+
 void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
     out.clear();
     bool after_absent_field = false;
     for (const auto& p : r.reason) {
         if (!p.is_field) {
             std::string_view text = p.text;
+            // "(...)" around a field the record does not carry goes with it.
+            if (after_absent_field && !text.empty() && text.front() == ')' && !out.empty() && out.back() == '(') {
+                out.pop_back();
+                while (!out.empty() && out.back() == ' ') out.pop_back();
+                text.remove_prefix(1);
+            }
             if (after_absent_field && (out.empty() || out.back() == ' '))
                 while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
             out += text;
@@ -40,12 +63,18 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
         }
         after_absent_field = false;
         switch (v.type) {
-            case field_type::text: out.append(v.text); break;
+            case field_type::text: append_reason_text(out, v.text); break;
             case field_type::number: out += fmt::format("{}", v.number); break;
             case field_type::boolean: out += v.boolean ? "true" : "false"; break;
-            case field_type::text_set:
-                for (std::size_t i = 0; i < v.set->size(); ++i) out += (i ? ", " : "") + (*v.set)[i];
+            case field_type::text_set: {
+                const std::size_t shown = std::min(v.set->size(), max_reason_set_elements);
+                for (std::size_t i = 0; i < shown; ++i) {
+                    if (i > 0) out += ", ";
+                    append_reason_text(out, (*v.set)[i]);
+                }
+                if (shown < v.set->size()) out += fmt::format(" and {} more", v.set->size() - shown);
                 break;
+            }
         }
     }
     if (after_absent_field)

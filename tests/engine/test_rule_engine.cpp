@@ -1106,6 +1106,38 @@ TEST_CASE("a field the record does not carry leaves no double space in a reason"
     CHECK(d.rules[0].reason == "GW-1 ingress GW-1 presents +84912345678");
 }
 
+TEST_CASE("a reason drops the brackets of a field the record does not carry, and cuts long values and sets") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: links
+  events: [sms.submit]
+  condition: sms.text contains "x"
+  action: warn
+  priority: warning
+  reason: "links ({sms.domains}) via {origin.user_agent}"
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "x";
+    r.origin.user_agent = "UA";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "links via UA");
+    r.sms.text = "x";
+    for (const char* name : {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"}) r.sms.text += std::string(" https://") + name + ".example/p";
+    r.origin.user_agent = std::string(300, 'u') + "\xc3\xa9";  // a cut never splits the é
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "links (alpha.example, bravo.example, charlie.example, delta.example, echo.example and 2 more) via " + std::string(256, 'u') + "\xe2\x80\xa6");
+    r.origin.user_agent = std::string(255, 'u') + "\xc3\xa9";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason.substr(d.rules[0].reason.size() - 4) == "u\xe2\x80\xa6");  // é would end at byte 257: cut before it
+}
+
 TEST_CASE("evidence names the keyword found in a message, never the message's text") {
     auto e = load(R"(
 - list: lures
