@@ -10,7 +10,11 @@ namespace ringfence::engine {
 
 namespace {
 
-void append_field(std::string& out, const field_ref& f) { out += fmt::format("f{}:{}|", static_cast<int>(f.id), f.extra_name); }
+// The extra field's name is length-prefixed as text is: an exception's `fields` may name
+// `extra.` followed by anything, `|` included.
+void append_field(std::string& out, const field_ref& f) {
+    out += fmt::format("f{}:{}:{}|", static_cast<int>(f.id), f.extra_name.size(), f.extra_name);
+}
 
 // Everything that decides an operand's value, with text length-prefixed so no two differ
 // only in where one text ends.

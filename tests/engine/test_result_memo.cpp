@@ -181,3 +181,38 @@ TEST_CASE("an aggregate's filter shared with a rule counts and decides as writte
     CHECK(d.rules[0].rule == "premium_burst");
     CHECK(d.final_action == action::block);
 }
+
+TEST_CASE("an extra field whose name holds the form's separators shares no slot with another test") {
+    // An exception's `fields` may name extra.<anything>; written into the form without its
+    // length, this name made r2's exception test the same form as r1's condition.
+    auto e = test_support::load_inline_pack(R"(
+- rule: r1
+  events: [sms.submit]
+  condition: extra.a = "Q|x4294967295|k2|t1:Z"
+  action: warn
+  priority: notice
+- rule: r2
+  events: [sms.submit]
+  condition: sms.sender_is_alpha
+  action: block
+  priority: critical
+  exceptions:
+    - name: e
+      fields: ["extra.a|x4294967295|k2|t21:Q"]
+      values: [["Z"]]
+)");
+    REQUIRE(e);
+    model::record r = call("s1", t0, "+84912345678", "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.sender = "VCB";
+    r.sms.sender_is_alpha = true;
+    r.sms.text = "x";
+    r.extra.push_back({"a", model::extra_field::json_type::string, "Q|x4294967295|k2|t1:Z"});
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 2);  // r1 holds; r2's exception (another field) does not
+    CHECK(d.rules[0].rule == "r1");
+    CHECK(d.rules[1].rule == "r2");
+    CHECK(d.final_action == action::block);
+}
