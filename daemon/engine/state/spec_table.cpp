@@ -57,7 +57,7 @@ spec_table make_spec_table(std::vector<window_spec> specs, const window_store_se
         table.rules.push_back(rules);
         table.seeds.push_back(seed);
         const std::int64_t idle_after =
-            std::min(spec.window_ms + late_record_grace_ms, settings.idle_evict_ms);
+            std::min(spec.window_ms + late_record_grace_ms + feed_lag_allowance_ms, settings.idle_evict_ms);
         table.idle_after_ms.push_back(idle_after);
         shortest = std::min(shortest, idle_after);
     }

@@ -12,15 +12,20 @@
 
 namespace ringfence::engine::state {
 
-// An entry is idle once its window has passed plus this much, so that a record arriving
-// up to a minute late still finds the events of its window.
+// An entry keeps its window plus this much back from its own newest event, so that a record
+// of the same key arriving up to a minute late still finds the events of its window.
 inline constexpr std::int64_t late_record_grace_ms = 60'000;
+// A shard's clock is the newest event time of any key. Records of one key can come from a
+// feed that runs behind the others (a switch's connection slower than another's, a link
+// catching up after an outage), so an entry is reclaimed as idle only once that clock is an
+// hour past its window and grace: until then a lagging feed's keys keep their counts.
+inline constexpr std::int64_t feed_lag_allowance_ms = 3'600'000;
 
 struct spec_table {
     std::vector<window_spec> specs;           // by id
     std::vector<entry_rules> rules;           // by id
     std::vector<std::uint64_t> seeds;         // by id
-    std::vector<std::int64_t> idle_after_ms;  // by id: min(window + grace, idle_evict_ms)
+    std::vector<std::int64_t> idle_after_ms;  // by id: min(window + grace + feed lag allowance, idle_evict_ms)
     std::int64_t sweep_interval_ms = 0;  // how often (record time) a shard starts an idle sweep
 };
 

@@ -243,11 +243,27 @@ TEST_CASE("idle entries are reclaimed as record time moves on") {
     window_store store(settings);
     store.set_specs({make_spec(0, window_function::count, minute_ms, "count 1m")});
     store.add(0, "idle", at(0));
-    for (int i = 0; i < 40; ++i) store.add(0, "busy" + std::to_string(i), at(10 * minute_ms));
+    // Idle once the shard's clock is past its window, a minute's grace and an hour for a
+    // feed that lags the others.
+    for (int i = 0; i < 40; ++i) store.add(0, "busy" + std::to_string(i), at(62 * minute_ms + 1));
     const window_stats stats = store.stats();
     CHECK(stats.evicted_idle == 1);
     CHECK(stats.keys == 40);
     CHECK(store.value(0, "idle", 0) == 0);
+}
+
+TEST_CASE("a key of a feed that lags the others keeps its window while other keys move the clock on") {
+    window_store_settings settings;
+    settings.shards = 1;
+    window_store store(settings);
+    store.set_specs({make_spec(0, window_function::count, 10 * minute_ms, "count 10m")});
+    store.add(0, "lagging", at(0));
+    store.add(0, "lagging", at(1000));
+    // Another feed is 12 minutes ahead: its keys move the shard's clock past the lagging
+    // key's window and grace, and the idle sweep passes over every slot.
+    for (int i = 0; i < 500; ++i) store.add(0, "ahead" + std::to_string(i), at(12 * minute_ms + i));
+    CHECK(store.stats().evicted_idle == 0);
+    CHECK(store.add_and_value(0, "lagging", at(2000)) == 3);  // in order for its own key
 }
 
 TEST_CASE("stats count bytes per entry") {
