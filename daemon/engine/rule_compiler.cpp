@@ -551,6 +551,15 @@ private:
         return out;
     }
 
+    // A literal that `=`, `!=` or `in (...)` compares with f: a URL by its key (as URL lists
+    // hold them and the evaluator reads the record's URLs), others as fold_literal gives.
+    static std::string equality_literal(const field_ref& f, const std::string& value) {
+        if (f.id != field_id::sms_urls) return fold_literal(f, value);
+        std::string key;
+        text::url_key(value, key);
+        return key.empty() ? value : key;
+    }
+
     std::uint32_t compile_compare(const expr& e) {
         node n;
         n.o = node::op::compare;
@@ -579,7 +588,8 @@ private:
         if (n.lhs.k == operand::kind::field && n.rhs.k == operand::kind::text) {
             if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
             check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset);
-            n.rhs.text = fold_literal(n.lhs.field, n.rhs.text);
+            const bool equality = e.cmp == condition::compare_op::eq || e.cmp == condition::compare_op::ne;
+            n.rhs.text = equality ? equality_literal(n.lhs.field, n.rhs.text) : fold_literal(n.lhs.field, n.rhs.text);
         }
         return add(std::move(n));
     }
@@ -599,7 +609,7 @@ private:
             } else {
                 check_allowed(n.lhs.field, l.text, l.where.offset);
                 check_e164(n.lhs.field, l.text, l.where.offset);
-                n.text_values.push_back(fold_literal(n.lhs.field, l.text));
+                n.text_values.push_back(equality_literal(n.lhs.field, l.text));
             }
         }
         if (n.type == field_type::text) {
@@ -1122,7 +1132,7 @@ private:
             if (n.rhs.k == operand::kind::text) {
                 if (n.cmp == condition::compare_op::eq) check_kind_reachable(f, {n.rhs.text}, 0);
                 check_e164(f, value.text, 0);
-                n.rhs.text = fold_literal(f, n.rhs.text);
+                n.rhs.text = equality_literal(f, n.rhs.text);
             }
         } else if (comp == "in" || comp == "prefix_in") {
             if (n.type == field_type::number || n.type == field_type::boolean) {

@@ -59,6 +59,16 @@ bool any_text(const field_value& v, Test&& test) {
     return test(v.text);
 }
 
+// An element as `=`, `!=` and `in (...)` compare it: a URL by its key, as lists hold URLs
+// and the compiler keys a literal (https://EVIL.TOP/login and evil.top/login are one URL).
+// The view is valid until the next call.
+std::string_view equality_form(const node& n, std::string_view s) {
+    if (n.lhs.field.id != field_id::sms_urls || n.rhs.k == operand::kind::field) return s;
+    thread_local std::string key;
+    text::url_key(s, key);
+    return key.empty() ? s : std::string_view(key);
+}
+
 // What evidence shows of a value read from field id: a link's host without the user info a
 // link can write before it (`name:password@`, an OTP, a phone number), which sms.hosts keeps
 // so that a bank's name written there is found; the list entry names what matched.
@@ -126,8 +136,9 @@ bool eval_compare(eval_context& ctx, const node& n) {
         b = rhs_copy;
     }
     if (n.cmp == condition::compare_op::ne && a.type == field_type::text_set) {
-        return !any_text(a, [&](std::string_view s) { return s == b; });
+        return !any_text(a, [&](std::string_view s) { return equality_form(n, s) == b; });
     }
+    if (n.cmp == condition::compare_op::eq) return any_text(a, [&](std::string_view s) { return equality_form(n, s) == b; });
     return any_text(a, [&](std::string_view s) { return compare(s, n.cmp, b); });
 }
 
@@ -254,7 +265,10 @@ bool evaluate_node(eval_context& ctx, const node& n) {
             const field_value v = lhs_value(ctx, n);
             if (!v.present) return false;
             if (n.type == field_type::number) return std::find(n.number_values.begin(), n.number_values.end(), v.number) != n.number_values.end();
-            return any_text(v, [&](std::string_view s) { return std::find(n.text_values.begin(), n.text_values.end(), s) != n.text_values.end(); });
+            return any_text(v, [&](std::string_view s) {
+                const std::string_view e = equality_form(n, s);
+                return std::find(n.text_values.begin(), n.text_values.end(), e) != n.text_values.end();
+            });
         }
         case node::op::in_list: return eval_in_list(ctx, n);
         case node::op::text_test: {

@@ -1841,6 +1841,57 @@ TEST_CASE("sms.hosts holds each link's whole host after its user info, and a dom
     CHECK(first_rule_on_sms(*e, "xem https://other.com/a") == "");
 }
 
+TEST_CASE("a URL written in a rule compares as the same URL in a list: by its key") {
+    auto e = load(R"(
+- list: urls
+  items: [evil.top/login]
+- rule: in_list
+  events: [sms.submit]
+  condition: sms.urls in urls
+  action: warn
+  priority: notice
+- rule: in_values
+  events: [sms.submit]
+  condition: sms.urls in ("evil.top/login", "other.top/x")
+  action: warn
+  priority: notice
+- rule: equal
+  events: [sms.submit]
+  condition: sms.urls = "HTTPS://Evil.Top:443/login"
+  action: warn
+  priority: notice
+- rule: not_equal
+  events: [sms.submit]
+  condition: sms.urls != "evil.top/login"
+  action: warn
+  priority: notice
+- rule: excepted
+  events: [sms.submit]
+  condition: sms.text contains "xem"
+  action: warn
+  priority: notice
+  exceptions:
+    - name: that_url
+      fields: [sms.urls]
+      values: [["evil.top/login"]]
+)");
+    REQUIRE(e);
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "xem https://EVIL.TOP/login";
+    engine::decision d;
+    e->decide(r, d);
+    std::vector<std::string> fired;
+    for (const auto& m : d.rules) fired.push_back(m.rule);
+    CHECK(fired == std::vector<std::string>{"in_list", "in_values", "equal"});
+    r.sms.text = "xem https://evil.top/logout";
+    e->decide(r, d);
+    fired.clear();
+    for (const auto& m : d.rules) fired.push_back(m.rule);
+    CHECK(fired == std::vector<std::string>{"not_equal", "excepted"});
+}
+
 TEST_CASE("evidence of a match on sms.hosts gives the host without the user info a link writes before it") {
     auto e = load(R"(
 - list: brand_words
