@@ -17,9 +17,11 @@ namespace ringfence::engine::state {
 inline constexpr std::int64_t late_record_grace_ms = 60'000;
 // A shard's clock is the newest event time of any key. Records of one key can come from a
 // feed that runs behind the others (a switch's connection slower than another's, a link
-// catching up after an outage), so an entry is reclaimed as idle only once that clock is an
-// hour past its window and grace: until then a lagging feed's keys keep their counts.
-inline constexpr std::int64_t feed_lag_allowance_ms = 3'600'000;
+// catching up after an outage), so an entry is reclaimed as idle only once that clock is 15
+// minutes past its window and grace: until then a lagging feed's keys keep their counts. Longer
+// costs memory: a 10-minute window's entries stay ~26 minutes after their key's last event
+// where they stayed ~12 (past the memory cap, the least recently updated entries go first).
+inline constexpr std::int64_t feed_lag_allowance_ms = 15 * 60'000;
 
 struct spec_table {
     std::vector<window_spec> specs;           // by id

@@ -9,8 +9,9 @@ namespace ringfence::engine::state {
 struct window_store_settings {
     std::size_t memory_cap_bytes = std::size_t{1} << 30;  // stats().bytes stays under this
     std::size_t shards = 64;                              // one mutex each; at least 1
-    // Entries with no event for this long of record time (or for longer than their window
-    // and a minute's grace for late records, whichever is shorter) are reclaimed.
+    // Entries with no event for this long of record time (or for longer than their window, a
+    // minute's grace for late records and 15 minutes for a lagging feed, whichever is
+    // shorter: spec_table.hpp) are reclaimed.
     std::int64_t idle_evict_ms = 24 * 3600 * 1000;
     std::uint32_t distinct_exact_limit = 64;  // distinct values kept exactly per entry
 };

@@ -243,9 +243,9 @@ TEST_CASE("idle entries are reclaimed as record time moves on") {
     window_store store(settings);
     store.set_specs({make_spec(0, window_function::count, minute_ms, "count 1m")});
     store.add(0, "idle", at(0));
-    // Idle once the shard's clock is past its window, a minute's grace and an hour for a
+    // Idle once the shard's clock is past its window, a minute's grace and 15 minutes for a
     // feed that lags the others.
-    for (int i = 0; i < 40; ++i) store.add(0, "busy" + std::to_string(i), at(62 * minute_ms + 1));
+    for (int i = 0; i < 40; ++i) store.add(0, "busy" + std::to_string(i), at(17 * minute_ms + 1));
     const window_stats stats = store.stats();
     CHECK(stats.evicted_idle == 1);
     CHECK(stats.keys == 40);
