@@ -554,6 +554,11 @@ private:
     // A literal that `=`, `!=` or `in (...)` compares with f: a URL by its key (as URL lists
     // hold them and the evaluator reads the record's URLs), others as fold_literal gives.
     static std::string equality_literal(const field_ref& f, const std::string& value) {
+        if (holds_domains(f)) {  // the fields hold domains and hosts lower-case
+            std::string lower = value;
+            for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            return lower;
+        }
         if (f.id != field_id::sms_urls) return fold_literal(f, value);
         std::string key;
         text::url_key(value, key);

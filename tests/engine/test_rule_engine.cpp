@@ -1892,6 +1892,31 @@ TEST_CASE("a URL written in a rule compares as the same URL in a list: by its ke
     CHECK(fired == std::vector<std::string>{"not_equal", "excepted"});
 }
 
+TEST_CASE("a domain written in a rule compares lower-case, as the same domain in a list") {
+    auto e = load(R"(
+- rule: domain_equal
+  events: [sms.submit]
+  condition: sms.domains = "Evil.Top"
+  action: warn
+  priority: notice
+- rule: host_in_values
+  events: [sms.submit]
+  condition: sms.hosts in ("WWW.Evil.Top")
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = "xem https://www.EVIL.top/login";
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 2);
+    CHECK(d.rules[0].rule == "domain_equal");
+    CHECK(d.rules[1].rule == "host_in_values");
+}
+
 TEST_CASE("evidence of a match on sms.hosts gives the host without the user info a link writes before it") {
     auto e = load(R"(
 - list: brand_words
