@@ -40,6 +40,15 @@ std::string texts(const std::vector<common::diagnostic>& d) { return test_suppor
 
 constexpr std::int64_t t0 = 1'795'000'000'000;
 
+// An sms.submit from a home mobile with this text.
+model::record sms_record(const std::string& text) {
+    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
+    r.kind = model::event_kind::sms_submit;
+    r.sms.present = true;
+    r.sms.text = text;
+    return r;
+}
+
 // A rule engine on one pack file that a test rewrites and reloads, in a folder of its own.
 struct reloadable_pack {
     std::filesystem::path dir;
@@ -64,10 +73,7 @@ struct reloadable_pack {
 
 // The first rule that fires on an SMS with this text (empty when none does).
 std::string first_rule_on_sms(engine::rule_engine& e, const std::string& text) {
-    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-    r.kind = model::event_kind::sms_submit;
-    r.sms.present = true;
-    r.sms.text = text;
+    model::record r = sms_record(text);
     engine::decision d;
     e.decide(r, d);
     return d.rules.empty() ? std::string() : d.rules[0].rule;
@@ -1117,10 +1123,7 @@ TEST_CASE("a reason drops the brackets of a field the record does not carry, and
   reason: "links ({sms.domains}) via {origin.user_agent}"
 )", &diags);
     REQUIRE_MESSAGE(e, texts(diags));
-    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-    r.kind = model::event_kind::sms_submit;
-    r.sms.present = true;
-    r.sms.text = "x";
+    model::record r = sms_record("x");
     r.origin.user_agent = "UA";
     engine::decision d;
     e->decide(r, d);
@@ -1876,10 +1879,7 @@ TEST_CASE("a URL written in a rule compares as the same URL in a list: by its ke
       values: [["evil.top/login"]]
 )");
     REQUIRE(e);
-    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-    r.kind = model::event_kind::sms_submit;
-    r.sms.present = true;
-    r.sms.text = "xem https://EVIL.TOP/login";
+    model::record r = sms_record("xem https://EVIL.TOP/login");
     engine::decision d;
     e->decide(r, d);
     std::vector<std::string> fired;
@@ -1906,10 +1906,7 @@ TEST_CASE("a domain written in a rule compares lower-case, as the same domain in
   priority: notice
 )");
     REQUIRE(e);
-    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-    r.kind = model::event_kind::sms_submit;
-    r.sms.present = true;
-    r.sms.text = "xem https://www.EVIL.top/login";
+    model::record r = sms_record("xem https://www.EVIL.top/login");
     engine::decision d;
     e->decide(r, d);
     REQUIRE(d.rules.size() == 2);
@@ -1933,10 +1930,7 @@ TEST_CASE("evidence of a match on sms.hosts gives the host without the user info
   priority: notice
 )");
     REQUIRE(e);
-    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-    r.kind = model::event_kind::sms_submit;
-    r.sms.present = true;
-    r.sms.text = "dang nhap https://nguyenvana.0988777666:OTP-482913@vietcombank-secure.example/login";
+    model::record r = sms_record("dang nhap https://nguyenvana.0988777666:OTP-482913@vietcombank-secure.example/login");
     engine::decision d;
     e->decide(r, d);
     REQUIRE(d.rules.size() == 2);
