@@ -159,10 +159,10 @@ cli_result run_cli_status(const std::string& args) {
     return r;
 }
 
-std::int64_t wait_for_count(const std::string& log_path, const std::string& count_sql, std::chrono::seconds timeout) {
+std::int64_t wait_for_count(const std::string& log_path, const std::string& count_sql, std::chrono::seconds timeout, std::int64_t at_least) {
     std::int64_t n = 0;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (n == 0 && std::chrono::steady_clock::now() < deadline) {
+    while (n < at_least && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         log_reader log(log_path);
         n = log.scalar(count_sql);

@@ -75,7 +75,8 @@ private:
 };
 
 // Passive decisions (capture, HEP) have no reply to wait for: polls the log until
-// count_sql (a SELECT count(*)) is above 0 or timeout passes, and returns the last count.
-std::int64_t wait_for_count(const std::string& log_path, const std::string& count_sql, std::chrono::seconds timeout);
+// count_sql (a SELECT count(*)) reaches at_least or timeout passes, and returns the last count.
+std::int64_t wait_for_count(const std::string& log_path, const std::string& count_sql, std::chrono::seconds timeout,
+                            std::int64_t at_least = 1);
 
 }  // namespace ringfence::e2e

@@ -384,7 +384,8 @@ TEST_CASE("SIGTERM while a client keeps sending: it reads every reply and the en
     std::string batch;
     for (int i = 1000; i < 1200; ++i) batch += call_line(8, i) + "\n";
     send_all(fd, batch);
-    REQUIRE(wait_for_count(d.log_path(), "SELECT count(*) FROM decisions", std::chrono::seconds(60)) == 200);
+    // The rows come in batches: wait for all 200, not for the first batch.
+    REQUIRE(wait_for_count(d.log_path(), "SELECT count(*) FROM decisions", std::chrono::seconds(60), 200) == 200);
     d.send_signal(SIGTERM);
     // More lines right after the signal, back to back (read and discarded, or answered if
     // they came before the daemon stopped reading); then the client falls quiet, open.

@@ -20,7 +20,7 @@ inline constexpr std::int64_t late_record_grace_ms = 60'000;
 // catching up after an outage), so an entry is reclaimed as idle only once that clock is 15
 // minutes past its window and grace: until then a lagging feed's keys keep their counts. Longer
 // costs memory: a 10-minute window's entries stay ~26 minutes after their key's last event
-// where they stayed ~12 (past the memory cap, the least recently updated entries go first).
+// where they stayed ~12 (past the memory cap, entries past their window go first).
 inline constexpr std::int64_t feed_lag_allowance_ms = 15 * 60'000;
 
 struct spec_table {

@@ -188,7 +188,10 @@ void window_shard::enforce_memory_cap(const entry_header* keep, const spec_table
         entry_header* h = table_.at(memory_hand_).entry;
         if (h == nullptr || h == keep) {
             ++memory_hand_;
-        } else if (window_entry::idle(*h, now_ms_, specs.idle_after_ms[h->spec_index])) {
+        } else if (window_entry::idle(*h, now_ms_, specs.idle_after_ms[h->spec_index]) ||
+                   window_entry::idle(*h, now_ms_, specs.rules[h->spec_index].retain_ms)) {
+            // Idle, or past its window and grace (kept only for a feed that lags): the first
+            // to go, before an entry still in its window gets its second chance taken.
             drop_at(memory_hand_);
             ++counters_.evicted_idle;
         } else if (h->referenced != 0) {

@@ -6,8 +6,10 @@
 // - Idle: every spec_table::sweep_interval_ms a sweep pass starts; each add then checks 4
 //   more slots and drops entries idle for their spec's idle limit (counted evicted_idle).
 // - Memory: when an add or restore takes the shard past its cap, a clock (second-chance)
-//   sweep evicts entries not updated since the hand last passed — an approximate LRU —
-//   until it is back under (counted evicted_memory). The entry just updated is spared.
+//   sweep drops, as it meets them, entries idle or past their window and grace (counted
+//   evicted_idle), and evicts entries not updated since the hand last passed — an
+//   approximate LRU — until it is back under (counted evicted_memory). The entry just
+//   updated is spared.
 #pragma once
 
 #include <array>

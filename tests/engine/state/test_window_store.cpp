@@ -266,6 +266,26 @@ TEST_CASE("a key of a feed that lags the others keeps its window while other key
     CHECK(store.add_and_value(0, "lagging", at(2000)) == 3);  // in order for its own key
 }
 
+TEST_CASE("past the memory cap, entries past their window go before entries still in theirs") {
+    window_store_settings settings;
+    settings.shards = 1;
+    settings.memory_cap_bytes = 64 * 1024;
+    window_store store(settings);
+    store.set_specs({make_spec(0, window_function::count, 24 * hour_ms, "count 24h"),
+                     make_spec(1, window_function::count, minute_ms, "count 1m")});
+    for (int i = 0; i < 150; ++i) store.add(0, "day" + std::to_string(i), at(1000));
+    for (int i = 0; i < 300; ++i) store.add(1, "old" + std::to_string(i), at(1000));
+    // Five minutes on, the 1-minute entries are past their window and grace (not yet idle:
+    // a lagging feed may still need them); new keys take the shard past its cap.
+    for (int i = 0; i < 400; ++i) store.add(1, "new" + std::to_string(i), at(5 * minute_ms + i));
+    const window_stats stats = store.stats();
+    CHECK(stats.bytes <= settings.memory_cap_bytes);
+    CHECK(stats.evicted_idle > 0);
+    int days_kept = 0;
+    for (int i = 0; i < 150; ++i) days_kept += store.value(0, "day" + std::to_string(i), 5 * minute_ms + 400) == 1;
+    CHECK(days_kept == 150);
+}
+
 TEST_CASE("stats count bytes per entry") {
     window_store_settings settings;
     settings.shards = 1;
