@@ -479,6 +479,11 @@ private:
 
     // The fields that hold domains: their lists are lower-case domains, and an item starting
     // with "." holds every domain under it. sms.hosts holds whole hosts, subdomains too.
+    // Domains and hosts are held lower-case (ASCII: a non-ASCII name is held as punycode).
+    static void lower_ascii(std::string& s) {
+        for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+
     static bool holds_domains(const field_ref& f) {
         return f.id == field_id::sms_domains || f.id == field_id::sms_lookalike_domains || f.id == field_id::sms_hosts;
     }
@@ -500,7 +505,7 @@ private:
                     never = fmt::format("'{}' holds numbers in E.164 form, whose digits never begin with 0; the prefix '{}' never matches: "
                                         "write it after + and the country code (+84190)", f.name(), item);
             } else if (use == list_use::exact && holds_domains(f)) {
-                for (char& c : item) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+                lower_ascii(item);
                 const std::string registered = item.rfind('.', 0) == 0 ? item : text::registered_domain(item);  // ".gov.vn": a suffix
                 if (f.id != field_id::sms_hosts && !registered.empty() && registered != item)
                     never = fmt::format("{} holds registered domains ('{}' for '{}'); '{}' never matches: write '{}', or test sms.urls",
@@ -554,9 +559,9 @@ private:
     // A literal that `=`, `!=` or `in (...)` compares with f: a URL by its key (as URL lists
     // hold them and the evaluator reads the record's URLs), others as fold_literal gives.
     static std::string equality_literal(const field_ref& f, const std::string& value) {
-        if (holds_domains(f)) {  // the fields hold domains and hosts lower-case
+        if (holds_domains(f)) {  // as a list item of the field is read
             std::string lower = value;
-            for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            lower_ascii(lower);
             return lower;
         }
         if (f.id != field_id::sms_urls) return fold_literal(f, value);

@@ -19,8 +19,6 @@ namespace ringfence::engine {
 
 namespace {
 
-// A field the record does not carry renders as nothing; the spaces around it would then
-// read as a double space ("international ingress  presents"), so one of them goes.
 // A reason is a line an operator reads, logged with every decision: a field's text is cut at
 // this many bytes and a set lists this many elements (an SMS can carry thousands of links).
 constexpr std::size_t max_reason_field_bytes = 256;
@@ -38,6 +36,8 @@ void append_reason_text(std::string& out, std::string_view text) {
     out.append("…");
 }
 
+// A field the record does not carry renders as nothing; the spaces around it would then
+// read as a double space ("international ingress  presents"), so one of them goes.
 void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
     out.clear();
     bool after_absent_field = false;

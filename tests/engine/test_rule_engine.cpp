@@ -2155,10 +2155,7 @@ TEST_CASE("a literal tested against sms.bank_accounts is read as the field write
   priority: notice
 )");
     REQUIRE(e);
-    model::record r = call("s", t0, "+84987000001", true, "+84987654321");
-    r.kind = model::event_kind::sms_submit;
-    r.sms.present = true;
-    r.sms.text = "Chuyen khoan ngay vao STK 0011004012345 Vietcombank de nhan qua";
+    model::record r = sms_record("Chuyen khoan ngay vao STK 0011004012345 Vietcombank de nhan qua");
     engine::decision d;
     e->decide(r, d);
     REQUIRE(d.rules.size() == 1);
