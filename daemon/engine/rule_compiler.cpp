@@ -10,6 +10,7 @@
 #include "engine/condition/condition_lexer.hpp"
 #include "engine/condition/condition_parser.hpp"
 #include "engine/regex_matcher.hpp"
+#include "engine/fast_leaf.hpp"
 #include "engine/result_memo.hpp"
 #include "engine/rule_text.hpp"
 #include "engine/text/bank_account_extractor.hpp"
@@ -87,6 +88,7 @@ public:
         for (int k = 0; k < model::event_kind_count; ++k) collect_list_probes(static_cast<std::size_t>(k));
         assign_list_memos();
         assign_result_memos(*out_);
+        assign_fast_leaves(*out_);
         return std::move(out_);
     }
 

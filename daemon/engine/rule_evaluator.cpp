@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/eval_context.hpp"
+#include "engine/fast_leaf.hpp"
 #include "engine/regex_matcher.hpp"
 #include "engine/rule_text.hpp"
 #include "engine/text/url_key.hpp"
@@ -216,6 +217,10 @@ void note_subscriber_field(eval_context& ctx, const node& n) {
 
 bool evaluate(eval_context& ctx, std::uint32_t idx) {
     const node& n = ctx.ruleset().nodes[idx];
+    if (n.fast != node::fast_field::none) {
+        const bool pass = fast_leaf_result(ctx.rec(), n);
+        if (!pass || n.fast_decides) return pass;  // leaves no evidence
+    }
     // A test this record already evaluated elsewhere: false left no evidence, and true needs
     // its evidence again only when the test leaves some and it is being collected.
     if (n.result_memo != node::no_memo) {

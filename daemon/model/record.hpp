@@ -20,6 +20,7 @@ inline bool is_call(event_kind k) noexcept { return k <= event_kind::call_end; }
 inline bool is_sms(event_kind k) noexcept { return k >= event_kind::sms_submit; }
 
 enum class origin_kind : std::uint8_t { unspecified, home_mobile, home_fixed, interconnect, international, voip, ott };
+inline constexpr int origin_kind_count = 7;
 std::string_view to_string(origin_kind k) noexcept;  // "" for unspecified
 std::optional<origin_kind> parse_origin_kind(std::string_view s) noexcept;
 

@@ -67,23 +67,38 @@ entry_header* create(std::uint16_t spec_index, std::int64_t time_ms) {
     return h;
 }
 
+namespace {
+// Whether a value whose times are v counts in the window (lo, hi] (offsets), as value() counts.
+bool counts_in(const value_times& v, std::int64_t lo, std::int64_t hi) {
+    if (v.last <= hi) return v.last > lo;
+    return v.prev != no_time && v.prev <= hi && v.prev > lo;
+}
+}  // namespace
+
 add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std::int64_t time_ms,
-                std::uint64_t hash) {
+                std::uint64_t hash, std::int64_t window_ms, std::uint32_t* in_window) {
     const std::int64_t newest = std::max(h->newest_ms(), time_ms);
     if (time_ms <= newest - kept_ms) return add_outcome::too_late;
 
     // One pass: drop values whose last time is no longer kept, forget previous times that
-    // are not, and look for the value.
+    // are not, look for the value, and count the others in the window at time_ms.
     const std::int64_t cutoff = newest - kept_ms - h->base_ms;
+    const std::int64_t hi = time_ms - h->base_ms;
+    const std::int64_t lo = hi - window_ms;
     value_times* v = mutable_values(h);
     std::int64_t found = -1;
+    std::uint32_t others = 0;
     for (std::uint32_t i = 0; i < h->end;) {
         if (v[i].last <= cutoff) {
             v[i] = v[--h->end];
             continue;
         }
         if (v[i].prev != no_time && v[i].prev <= cutoff) v[i].prev = no_time;
-        if (v[i].hash == hash) found = i;
+        if (v[i].hash == hash) {
+            found = i;
+        } else {
+            others += counts_in(v[i], lo, hi) ? 1 : 0;
+        }
         ++i;
     }
     if (h->capacity > 16 && h->end * 4 < h->capacity) {
@@ -108,6 +123,7 @@ add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std
         } else if (offset < seen.last && (seen.prev == no_time || offset > seen.prev)) {
             seen.prev = offset;
         }
+        if (in_window != nullptr) *in_window = others + (counts_in(seen, offset - window_ms, offset) ? 1 : 0);
         return add_outcome::stored;
     }
     if (h->end >= limit) return add_outcome::over_limit;
@@ -116,6 +132,7 @@ add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std
         v = mutable_values(h);
     }
     v[h->end++] = value_times{hash, offset, no_time};
+    if (in_window != nullptr) *in_window = others + 1;  // the value just added is at time_ms
     return add_outcome::stored;
 }
 
@@ -126,13 +143,7 @@ double value(const entry_header& h, std::int64_t window_ms, std::int64_t t_ms) {
     const std::int64_t lo_key = t_ms - window_ms - h.base_ms;
     const value_times* v = values(h);
     std::uint32_t n = 0;
-    for (std::uint32_t i = 0; i < h.end; ++i) {
-        if (v[i].last <= hi_key) {
-            n += v[i].last > lo_key ? 1 : 0;
-        } else if (v[i].prev != no_time && v[i].prev <= hi_key && v[i].prev > lo_key) {
-            ++n;
-        }
-    }
+    for (std::uint32_t i = 0; i < h.end; ++i) n += counts_in(v[i], lo_key, hi_key) ? 1 : 0;
     return n;
 }
 

@@ -28,9 +28,11 @@ entry_header* create(std::uint16_t spec_index, std::int64_t time_ms);
 // Records value `hash` at time_ms after pruning what is older than kept_ms before the newest
 // time (the window and a grace for late records: entry_rules::kept_ms). over_limit (nothing
 // stored, entry pruned) when a new value would make more than limit values: the caller then
-// switches the entry to a sketch. h may be reallocated.
+// switches the entry to a sketch. h may be reallocated. With in_window, a stored add also
+// gives what value(h, window_ms, time_ms) would give afterwards, counted in the same pass
+// (the add already reads every value: a second pass for the rule's answer cost as much again).
 add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std::int64_t time_ms,
-                std::uint64_t hash);
+                std::uint64_t hash, std::int64_t window_ms = 0, std::uint32_t* in_window = nullptr);
 
 // The number of values seen in (t - window_ms, t].
 double value(const entry_header& h, std::int64_t window_ms, std::int64_t t_ms);

@@ -81,7 +81,7 @@ entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::in
     return event_list::create(initial_kind(rules.fn), spec_index, time_ms);
 }
 
-add_result add(entry_header*& h, const entry_rules& rules, const observation& o) {
+add_result add(entry_header*& h, const entry_rules& rules, const observation& o, std::optional<double>* value_now) {
     if (!o.matched && !rules.keeps_unmatched) return add_result::unmatched;
     switch (h->kind) {
         case entry_kind::member_flagged_times:
@@ -99,9 +99,11 @@ add_result add(entry_header*& h, const entry_rules& rules, const observation& o)
         }
         case entry_kind::distinct_values: {
             const std::uint64_t hash = mix64(o.value_hash);
-            switch (distinct_values::add(h, rules.kept_ms(), rules.distinct_exact_limit, o.time_ms,
-                                         hash)) {
+            std::uint32_t in_window = 0;
+            switch (distinct_values::add(h, rules.kept_ms(), rules.distinct_exact_limit, o.time_ms, hash, rules.window_ms,
+                                         value_now != nullptr ? &in_window : nullptr)) {
                 case distinct_values::add_outcome::stored:
+                    if (value_now != nullptr) *value_now = in_window;
                     return add_result::stored;
                 case distinct_values::add_outcome::too_late:
                     return add_result::too_late;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -23,8 +24,10 @@ enum class add_result : std::uint8_t {
 // An empty entry for rules.fn whose offsets start at time_ms.
 entry_header* create(const entry_rules& rules, std::uint16_t spec_index, std::int64_t time_ms);
 
-// Stores o; h may be replaced by a larger, smaller or different block.
-add_result add(entry_header*& h, const entry_rules& rules, const observation& o);
+// Stores o; h may be replaced by a larger, smaller or different block. With value_now, an
+// entry that works out value(h, rules, o.time_ms) while it stores o (exact distinct values)
+// sets it: the caller need not read the entry again.
+add_result add(entry_header*& h, const entry_rules& rules, const observation& o, std::optional<double>* value_now = nullptr);
 
 // Takes back an event add stored for o (count and sum entries only: event_list::retract).
 bool retract(entry_header& h, const entry_rules& rules, const observation& o);

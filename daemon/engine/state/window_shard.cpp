@@ -55,7 +55,8 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
     } else {
         bytes_before = window_entry::bytes(*h);
     }
-    const window_entry::add_result result = window_entry::add(h, rules, o);
+    std::optional<double> value_now;
+    const window_entry::add_result result = window_entry::add(h, rules, o, want_value && !rules.shared() ? &value_now : nullptr);
     entry_bytes_ += window_entry::bytes(*h);
     entry_bytes_ -= bytes_before;
     if (found != nullptr) {
@@ -75,7 +76,7 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
         if (want_value && rules.shared()) {
             window_entry::member_values_at(*h, rules, o.time_ms, *members);
         } else if (want_value) {
-            answer = window_entry::value(*h, rules, o.time_ms);
+            answer = value_now ? *value_now : window_entry::value(*h, rules, o.time_ms);
         }
     }
     sweep_idle_step(h, specs);

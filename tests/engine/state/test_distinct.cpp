@@ -119,3 +119,38 @@ TEST_CASE("a key that passed the exact limit reads a few values exactly again on
     CHECK(store.add_and_value(0, "A", value_at(later + 2, 1000)) == 2);
     CHECK(store.add_and_value(0, "A", value_at(later + 3, 1002)) == 3);
 }
+
+TEST_CASE("distinct's answer counted while adding equals a read of the entry after the add") {
+    // window_shard answers add_and_value from the add's own pass over the values; value()
+    // reads them again. Records come mostly in order, some late (up to the grace), values
+    // repeat, and times jump far enough for the entry to rebase its offsets.
+    const std::int64_t window = 10 * 60'000;
+    window_store fused({});
+    window_store reread({});
+    fused.set_specs({make_spec(0, window_function::distinct, window, "distinct")});
+    reread.set_specs({make_spec(0, window_function::distinct, window, "distinct")});
+    std::uint64_t x = 88172645463325252ull;
+    auto next = [&] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    std::int64_t t = 1'000'000;
+    int late = 0;
+    for (int i = 0; i < 20'000; ++i) {
+        t += static_cast<std::int64_t>(next() % 20'000);
+        if (next() % 5000 == 0) t += std::int64_t{1} << 31;  // past max_offset: a rebase
+        std::int64_t at = t;
+        if (next() % 4 == 0) {
+            at = t - static_cast<std::int64_t>(next() % 90'000);  // late, some past window + grace
+            ++late;
+        }
+        const std::string key(1, static_cast<char>('A' + next() % 3));
+        const auto o = value_at(at, next() % 40);
+        const double answer = fused.add_and_value(0, key, o);
+        reread.add(0, key, o);
+        CHECK(answer == reread.value(0, key, at));
+    }
+    CHECK(late > 1000);
+}

@@ -1,0 +1,106 @@
+#include "engine/fast_leaf.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+namespace ringfence::engine {
+namespace {
+
+// What the general path compares: a text field's value as text (to_string of the
+// enumeration; an empty text is a field the record does not carry), a flag as a bool.
+template <class T>
+bool holds(condition::compare_op op, const T& a, const T& b) {
+    switch (op) {
+        case condition::compare_op::eq: return a == b;
+        case condition::compare_op::ne: return !(a == b);
+        case condition::compare_op::lt: return a < b;
+        case condition::compare_op::le: return a <= b;
+        case condition::compare_op::gt: return a > b;
+        case condition::compare_op::ge: return a >= b;
+    }
+    return false;
+}
+
+// The mask of a test on a text field whose value numbered v is text_of(v), for v < count;
+// nullopt when the node is not such a test.
+// A pack list (`in LIST`, exact) is fixed for the rule set's life; an intelligence list
+// changes under it.
+const list_matcher* fixed_list(const compiled_ruleset& rs, const node& n) {
+    if (n.o != node::op::in_list || n.list >= rs.lists.size()) return nullptr;
+    const list_matcher& l = *rs.lists[n.list];
+    if (l.use() != list_use::exact || rs.intel_lists.count(l.name()) != 0) return nullptr;
+    return &l;
+}
+
+template <class TextOf>
+std::optional<std::uint64_t> text_mask(const compiled_ruleset& rs, const node& n, int count, TextOf text_of) {
+    const bool literal_compare = n.o == node::op::compare && n.type == field_type::text && n.rhs.k == operand::kind::text;
+    const bool literal_set = n.o == node::op::in_values && n.type == field_type::text;
+    const list_matcher* list = fixed_list(rs, n);
+    if (!literal_compare && !literal_set && list == nullptr) return std::nullopt;
+    std::uint64_t mask = 0;
+    for (int v = 0; v < count; ++v) {
+        const std::string_view s = text_of(v);
+        if (s.empty()) continue;  // absent: false whatever the operator
+        const bool pass = list != nullptr ? list->match(s).has_value()
+                          : literal_set   ? std::find(n.text_values.begin(), n.text_values.end(), s) != n.text_values.end()
+                                          : holds<std::string_view>(n.cmp, s, n.rhs.text);
+        if (pass) mask |= std::uint64_t{1} << v;
+    }
+    return mask;
+}
+
+std::optional<std::uint64_t> flag_mask(const node& n) {
+    if (n.o == node::op::bool_field) return std::uint64_t{2};  // true holds, false does not
+    if (n.o != node::op::compare || n.type != field_type::boolean || n.rhs.k != operand::kind::boolean) return std::nullopt;
+    std::uint64_t mask = 0;
+    if (holds(n.cmp, false, n.rhs.boolean)) mask |= 1;
+    if (holds(n.cmp, true, n.rhs.boolean)) mask |= 2;
+    return mask;
+}
+
+// The party (0 caller .. 3 diversion) and attribute (5 fields a party: raw, e164, country,
+// type, is_home) of a number field; nullopt for any other field.
+std::optional<std::pair<std::uint8_t, int>> party_field(field_id id) {
+    const int first = static_cast<int>(field_id::caller_raw);
+    const int i = static_cast<int>(id) - first;
+    if (i < 0 || id > field_id::diversion_is_home) return std::nullopt;
+    return std::pair{static_cast<std::uint8_t>(i / 5), i % 5};
+}
+
+void assign(const compiled_ruleset& rs, node& n) {
+    if (n.lhs.k != operand::kind::field || n.lhs.except_list != operand::no_except) return;
+    const field_id id = n.lhs.field.id;
+    std::optional<std::uint64_t> mask;
+    node::fast_field fast = node::fast_field::none;
+    std::uint8_t party = 0;
+    if (id == field_id::origin_kind) {
+        mask = text_mask(rs, n, model::origin_kind_count, [](int v) { return model::to_string(static_cast<model::origin_kind>(v)); });
+        fast = node::fast_field::origin_kind;
+    } else if (id == field_id::sms_sender_is_alpha) {
+        mask = flag_mask(n);
+        fast = node::fast_field::sender_is_alpha;
+    } else if (const auto pf = party_field(id); pf && pf->second == 3) {
+        mask = text_mask(rs, n, model::number_type_count, [](int v) { return model::to_string(static_cast<model::number_type>(v)); });
+        fast = node::fast_field::party_type;
+        party = pf->first;
+    } else if (pf && pf->second == 4) {
+        mask = flag_mask(n);
+        fast = node::fast_field::party_is_home;
+        party = pf->first;
+    }
+    if (!mask) return;
+    n.fast = fast;
+    n.fast_party = party;
+    n.fast_mask = *mask;
+    n.fast_decides = n.o != node::op::in_list;
+}
+
+}  // namespace
+
+void assign_fast_leaves(compiled_ruleset& rs) {
+    static_assert(model::number_type_count <= 64 && model::origin_kind_count <= 64);
+    for (node& n : rs.nodes) assign(rs, n);
+}
+
+}  // namespace ringfence::engine

@@ -1,0 +1,46 @@
+// Tests that compile to one bit test. A call attempt's rules test the origin's kind, the
+// numbers' types and whether they are home numbers a dozen times; through the general path
+// each such test built a field_value from the record and compared text ("premium" against
+// each literal). The record holds these fields as enumerations and flags, so the compiler
+// works out, for every value the field can take, whether the test holds (with the general
+// path's own comparison, so the two cannot disagree) and keeps the answers as a mask.
+#pragma once
+
+#include "engine/compiled_ruleset.hpp"
+#include "model/record.hpp"
+
+namespace ringfence::engine {
+
+// Sets node::fast, fast_party, fast_mask and fast_decides on every node of rs the record's
+// enumerations and flags answer: compare (=, !=, <, ... a literal), in (literals) and in a
+// pack list on origin.kind and the parties' type, compare and bare tests of the parties'
+// is_home and sms.sender_is_alpha. A list test is only rejected this way: where the list
+// holds the value, the general path makes it, for its evidence.
+void assign_fast_leaves(compiled_ruleset& rs);
+
+// The result of a node with fast != none: what the general evaluation would give, or with
+// fast_decides false, whether it can be true.
+inline bool fast_leaf_result(const model::record& r, const node& n) {
+    bool present = true;
+    unsigned value = 0;
+    const model::number_info* parties[] = {&r.caller, &r.callee, &r.asserted, &r.diversion};
+    switch (n.fast) {
+        case node::fast_field::none: return false;
+        case node::fast_field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
+        case node::fast_field::party_type:
+            present = parties[n.fast_party]->present;
+            value = static_cast<unsigned>(parties[n.fast_party]->type);
+            break;
+        case node::fast_field::party_is_home:
+            present = parties[n.fast_party]->present;
+            value = parties[n.fast_party]->is_home ? 1 : 0;
+            break;
+        case node::fast_field::sender_is_alpha:
+            present = r.sms.present;
+            value = r.sms.sender_is_alpha ? 1 : 0;
+            break;
+    }
+    return present && ((n.fast_mask >> value) & 1) != 0;
+}
+
+}  // namespace ringfence::engine

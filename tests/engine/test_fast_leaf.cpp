@@ -1,0 +1,156 @@
+// Tests compiled to a bit test (fast_leaf.hpp) give what the general path gives, for every
+// value their field can take, and a test on an intelligence list is never one of them.
+#include <doctest/doctest.h>
+
+#include "engine/eval_context.hpp"
+#include "engine/fast_leaf.hpp"
+#include "support/inline_pack.hpp"
+
+using namespace ringfence;
+
+namespace {
+
+// One rule per test: each operator the compiler reduces, on each field it reduces.
+constexpr const char* pack = R"(
+- list: foreign_kinds
+  items: [international, voip, ott]
+- list: costly_types
+  items: [premium, satellite]
+- rule: kind_in_list
+  events: [call.attempt, sms.submit]
+  condition: origin.kind in foreign_kinds
+  action: warn
+  priority: notice
+- rule: kind_in_values
+  events: [call.attempt, sms.submit]
+  condition: origin.kind in (voip, home_fixed)
+  action: warn
+  priority: notice
+- rule: kind_eq
+  events: [call.attempt, sms.submit]
+  condition: origin.kind = international
+  action: warn
+  priority: notice
+- rule: kind_ne
+  events: [call.attempt, sms.submit]
+  condition: origin.kind != international
+  action: warn
+  priority: notice
+- rule: caller_type_in
+  events: [call.attempt, sms.submit]
+  condition: caller.type in (mobile, fixed)
+  action: warn
+  priority: notice
+- rule: callee_type_list
+  events: [call.attempt, sms.submit]
+  condition: callee.type in costly_types
+  action: warn
+  priority: notice
+- rule: asserted_type_ne
+  events: [call.attempt, sms.submit]
+  condition: asserted.type != mobile
+  action: warn
+  priority: notice
+- rule: diversion_type_eq
+  events: [call.attempt, sms.submit]
+  condition: diversion.type = satellite
+  action: warn
+  priority: notice
+- rule: caller_home
+  events: [call.attempt, sms.submit]
+  condition: caller.is_home
+  action: warn
+  priority: notice
+- rule: callee_not_home
+  events: [call.attempt, sms.submit]
+  condition: callee.is_home = false
+  action: warn
+  priority: notice
+- rule: asserted_home_ne
+  events: [call.attempt, sms.submit]
+  condition: asserted.is_home != true
+  action: warn
+  priority: notice
+- rule: alpha_sender
+  events: [call.attempt, sms.submit]
+  condition: sms.sender_is_alpha and not sms.sender_is_alpha = false
+  action: warn
+  priority: notice
+)";
+
+// Each value a fast field can take (and absent parties and SMS parts), one record each.
+std::vector<model::record> every_value() {
+    std::vector<model::record> out;
+    for (int kind = 0; kind < model::origin_kind_count; ++kind)
+        for (int type = 0; type < model::number_type_count; ++type)
+            for (int present = 0; present < 2; ++present)
+                for (int flag = 0; flag < 2; ++flag) {
+                    model::record r;
+                    r.kind = flag ? model::event_kind::sms_submit : model::event_kind::call_attempt;
+                    r.time_ms = 1'795'000'000'000;
+                    r.origin.kind = static_cast<model::origin_kind>(kind);
+                    const auto t = static_cast<model::number_type>(type);
+                    r.caller = {present == 1, "x", "+84912345678", "VN", t, flag == 1};
+                    r.callee = {present == 1, "y", "+84987654321", "VN", static_cast<model::number_type>((type + 3) % model::number_type_count), flag == 0};
+                    r.asserted = {present == 1, "z", "+84911111111", "VN", t, flag == 1};
+                    r.diversion = {present == 0, "w", "+84922222222", "VN", t, flag == 0};
+                    r.sms.present = present == 1;
+                    r.sms.sender_is_alpha = flag == 1;
+                    out.push_back(r);
+                }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a test compiled to a bit test gives the general path's result for every value of its field") {
+    std::vector<common::diagnostic> diags;
+    auto e = test_support::load_inline_pack(pack, &diags);
+    REQUIRE_MESSAGE(e, test_support::diagnostics_text(diags));
+    // This test owns the rule set (the engine decides nothing meanwhile): each fast node is
+    // switched back to the general path to compare the two.
+    auto& rs = const_cast<engine::compiled_ruleset&>(*e->current());
+    std::string why;
+    const auto tz = common::time_zone::load("UTC", why);
+    REQUIRE(tz);
+    engine::state::window_store windows({});
+    engine::eval_context ctx(rs, *tz, windows);
+    std::size_t fast_nodes = 0, compared = 0, held = 0;
+    for (std::uint32_t i = 0; i < rs.nodes.size(); ++i) {
+        engine::node& n = rs.nodes[i];
+        if (n.fast == engine::node::fast_field::none) continue;
+        ++fast_nodes;
+        const engine::node fast = n;
+        for (const model::record& r : every_value()) {
+            ctx.begin(r);
+            const bool quick = engine::evaluate(ctx, i);
+            n.fast = engine::node::fast_field::none;
+            ctx.begin(r);
+            const bool general = engine::evaluate(ctx, i);
+            n = fast;
+            CHECK_MESSAGE(quick == general, "node " << i << " on " << n.lhs.field.name() << ", origin kind " << static_cast<int>(r.origin.kind)
+                                                    << ", caller type " << static_cast<int>(r.caller.type));
+            ++compared;
+            held += general ? 1 : 0;
+        }
+    }
+    // Every test of the pack but `not`'s and `and`'s own nodes is a fast one.
+    CHECK(fast_nodes == 13);
+    CHECK(compared > 0);
+    CHECK(held > 0);
+    CHECK(held < compared);
+}
+
+TEST_CASE("a test on an intelligence list or on a text field stays on the general path") {
+    auto e = test_support::load_inline_pack(R"(
+- list: reported_numbers
+  intel: number
+- rule: reported
+  events: [call.attempt]
+  condition: caller.e164 in reported_numbers or caller.country in (KH, MM) or caller.e164 = "+84912345678"
+  action: block
+  priority: warning
+)");
+    REQUIRE(e);
+    for (const auto& n : e->current()->nodes) CHECK(n.fast == engine::node::fast_field::none);
+}
