@@ -591,8 +591,15 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
     bool any_allow = false, any_block = false, any_warn = false;
     for (const std::uint32_t ri : rs->rules_by_kind[static_cast<int>(rec.kind)]) {
         const compiled_rule& r = rs->rules[ri];
-        ctx.evidence.clear();
+        // Most rules do not fire: they are tested without evidence (no evidence items built
+        // and taken back, a shared test's true reused as it is), and one that fires is tested
+        // again for it. Evaluation has no side effects, so the second pass takes the same
+        // branches and reads the same memos.
+        ctx.collect_evidence = false;
         if (!evaluate(ctx, r.root)) continue;
+        ctx.collect_evidence = true;
+        ctx.evidence.clear();
+        evaluate(ctx, r.root);
         matched_rule& m = add_rule(out);
         m.rule = r.name;
         m.priority = r.priority;
