@@ -49,6 +49,9 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
         }
         return h != nullptr ? window_entry::value(*h, rules, o.time_ms) : 0;
     }
+    // An entry's size changes only with its block (every resize moves it to a new one), but
+    // for a sketch, which grows its own tables.
+    const entry_header* block_before = h;
     std::size_t bytes_before = 0;
     if (h == nullptr) {
         h = window_entry::create(rules, static_cast<std::uint16_t>(spec_id), o.time_ms);
@@ -57,8 +60,10 @@ double window_shard::add(std::uint64_t hash, std::uint32_t spec_id, const spec_t
     }
     std::optional<double> value_now;
     const window_entry::add_result result = window_entry::add(h, rules, o, want_value && !rules.shared() ? &value_now : nullptr);
-    entry_bytes_ += window_entry::bytes(*h);
-    entry_bytes_ -= bytes_before;
+    if (h != block_before || h->kind == entry_kind::distinct_sketch) {
+        entry_bytes_ += window_entry::bytes(*h);
+        entry_bytes_ -= bytes_before;
+    }
     if (found != nullptr) {
         found->entry = h;  // the block may have moved
     } else {

@@ -193,7 +193,17 @@ void window_store::add_chunk(std::span<batched_add> adds) {
     std::array<std::uint64_t, max_batch> hashes;
     std::array<window_shard*, max_batch> targets;
     std::array<std::uint32_t, max_batch> shard_ids;
-    std::array<std::unique_lock<std::mutex>, max_batch> held;
+    // The shards' locks taken, released on every way out (an add may throw bad_alloc). Not an
+    // array of unique_lock: building and destroying max_batch of them cost more than the locks.
+    struct held_locks {
+        std::array<std::mutex*, max_batch> mutexes;
+        std::size_t count = 0;
+        void release() {
+            for (std::size_t i = 0; i < count; ++i) mutexes[i]->unlock();
+            count = 0;
+        }
+        ~held_locks() { release(); }
+    } held;
     for (;;) {
         const spec_table* specs = specs_.load(std::memory_order_acquire);
         std::size_t distinct = 0;
@@ -214,12 +224,14 @@ void window_store::add_chunk(std::span<batched_add> adds) {
             std::unique(shard_ids.begin(), shard_ids.begin() + static_cast<std::ptrdiff_t>(distinct)) -
             shard_ids.begin());
         for (std::size_t s = 0; s < distinct; ++s) {
-            held[s] = std::unique_lock<std::mutex>(shards_[shard_ids[s]].mutex);
+            std::mutex& m = shards_[shard_ids[s]].mutex;
+            m.lock();
+            held.mutexes[held.count++] = &m;
         }
         // set_specs swaps generations while holding every shard: if one came between the
         // hashes and the locks, hash again with the new one.
         if (specs_.load(std::memory_order_relaxed) != specs) {
-            for (std::size_t s = 0; s < distinct; ++s) held[s].unlock();
+            held.release();
             continue;
         }
         for (std::size_t i = 0; i < adds.size(); ++i) {
@@ -233,7 +245,7 @@ void window_store::add_chunk(std::span<batched_add> adds) {
             batched_add& a = adds[i];
             a.value = targets[i]->add(hashes[i], a.spec_id, *specs, a.o, a.want_value, &a.members);
         }
-        for (std::size_t s = 0; s < distinct; ++s) held[s].unlock();
+        held.release();
         return;
     }
 }

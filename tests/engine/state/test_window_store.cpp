@@ -400,3 +400,32 @@ TEST_CASE("show_at_record_time reads every aggregate of a key at the key's newes
     }
     CHECK(store.show_at_record_time("nobody").empty());
 }
+
+TEST_CASE("the bytes counted stay exact while entries grow, shrink and turn into sketches") {
+    // window_shard counts an entry's size again only when its block changes (every resize
+    // moves it) or it is a sketch (which grows its own tables): after thousands of adds that
+    // grow and shrink blocks and pass the exact distinct limit, clearing every key leaves
+    // nothing counted.
+    window_store_settings settings;
+    settings.shards = 2;
+    window_store store(settings);
+    const std::size_t empty = store.stats().bytes;
+    store.set_specs({make_spec(0, window_function::count, minute_ms, "count"), make_spec(1, window_function::distinct, minute_ms, "distinct"),
+                     make_spec(2, window_function::sum, minute_ms, "sum")});
+    std::int64_t t = 1'000'000;
+    for (int i = 0; i < 30'000; ++i) {
+        const std::string key = "k" + std::to_string(i % 7);
+        // Bursts (blocks grow) and pauses longer than the window (they shrink).
+        t += (i % 2000) < 1500 ? 7 : 500;
+        store.add(0, key, at(t));
+        store.add(1, key, value_at(t, static_cast<std::uint64_t>(i % 3 == 0 ? i : i % 5)));
+        observation amount = at(t);
+        amount.amount = i % 11;
+        store.add(2, key, amount);
+    }
+    CHECK(store.stats().sketch_switches > 0);
+    CHECK(store.stats().bytes > empty);
+    for (int k = 0; k < 7; ++k) store.reset("k" + std::to_string(k));
+    CHECK(store.stats().keys == 0);
+    CHECK(store.stats().bytes == empty);
+}
