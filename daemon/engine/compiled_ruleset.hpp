@@ -154,6 +154,16 @@ struct compiled_rule {
     action act = action::warn;
     bool shadow = false;
     std::uint32_t root = no_node;
+    // Bit tests the condition cannot be true without (fast leaves joined to the root by `and`
+    // alone, fast_leaf.hpp), copied here: most rules fail on one, before their first node.
+    struct gate {
+        node::fast_field field = node::fast_field::none;
+        std::uint8_t party = 0;
+        std::uint64_t mask = 0;
+    };
+    static constexpr std::size_t max_gates = 4;
+    std::array<gate, max_gates> gates{};
+    std::uint8_t gate_count = 0;
     std::vector<reason_part> reason;
     std::vector<std::string> tags;
     std::vector<std::string> references;

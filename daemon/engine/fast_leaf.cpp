@@ -96,11 +96,25 @@ void assign(const compiled_ruleset& rs, node& n) {
     n.fast_decides = n.o != node::op::in_list;
 }
 
+// The fast leaves under idx through `and` nodes only: each must hold for idx to.
+void collect_gates(const compiled_ruleset& rs, std::uint32_t idx, compiled_rule& rule) {
+    const node& n = rs.nodes[idx];
+    if (n.o == node::op::and_) {
+        for (const std::uint32_t c : n.children) collect_gates(rs, c, rule);
+    } else if (n.fast != node::fast_field::none && rule.gate_count < compiled_rule::max_gates) {
+        rule.gates[rule.gate_count++] = {n.fast, n.fast_party, n.fast_mask};
+    }
+}
+
 }  // namespace
 
 void assign_fast_leaves(compiled_ruleset& rs) {
     static_assert(model::number_type_count <= 64 && model::origin_kind_count <= 64);
     for (node& n : rs.nodes) assign(rs, n);
+    for (compiled_rule& r : rs.rules) {
+        r.gate_count = 0;
+        if (r.root != no_node) collect_gates(rs, r.root, r);
+    }
 }
 
 }  // namespace ringfence::engine

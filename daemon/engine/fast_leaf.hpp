@@ -15,32 +15,43 @@ namespace ringfence::engine {
 // enumerations and flags answer: compare (=, !=, <, ... a literal), in (literals) and in a
 // pack list on origin.kind and the parties' type, compare and bare tests of the parties'
 // is_home and sms.sender_is_alpha. A list test is only rejected this way: where the list
-// holds the value, the general path makes it, for its evidence.
+// holds the value, the general path makes it, for its evidence. Then sets each rule's gates.
 void assign_fast_leaves(compiled_ruleset& rs);
 
-// The result of a node with fast != none: what the general evaluation would give, or with
-// fast_decides false, whether it can be true.
-inline bool fast_leaf_result(const model::record& r, const node& n) {
+// Whether the record's value of field (of party) has its bit set in mask; false when the
+// record does not carry the field.
+inline bool fast_test_passes(const model::record& r, node::fast_field field, std::uint8_t party, std::uint64_t mask) {
     bool present = true;
     unsigned value = 0;
     const model::number_info* parties[] = {&r.caller, &r.callee, &r.asserted, &r.diversion};
-    switch (n.fast) {
+    switch (field) {
         case node::fast_field::none: return false;
         case node::fast_field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
         case node::fast_field::party_type:
-            present = parties[n.fast_party]->present;
-            value = static_cast<unsigned>(parties[n.fast_party]->type);
+            present = parties[party]->present;
+            value = static_cast<unsigned>(parties[party]->type);
             break;
         case node::fast_field::party_is_home:
-            present = parties[n.fast_party]->present;
-            value = parties[n.fast_party]->is_home ? 1 : 0;
+            present = parties[party]->present;
+            value = parties[party]->is_home ? 1 : 0;
             break;
         case node::fast_field::sender_is_alpha:
             present = r.sms.present;
             value = r.sms.sender_is_alpha ? 1 : 0;
             break;
     }
-    return present && ((n.fast_mask >> value) & 1) != 0;
+    return present && ((mask >> value) & 1) != 0;
+}
+
+// The result of a node with fast != none: what the general evaluation would give, or with
+// fast_decides false, whether it can be true.
+inline bool fast_leaf_result(const model::record& r, const node& n) { return fast_test_passes(r, n.fast, n.fast_party, n.fast_mask); }
+
+// False when one of the rule's gates fails: its condition is false on r.
+inline bool gates_pass(const model::record& r, const compiled_rule& rule) {
+    for (std::uint8_t i = 0; i < rule.gate_count; ++i)
+        if (!fast_test_passes(r, rule.gates[i].field, rule.gates[i].party, rule.gates[i].mask)) return false;
+    return true;
 }
 
 }  // namespace ringfence::engine

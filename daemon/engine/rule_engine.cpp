@@ -1,5 +1,7 @@
 #include "engine/rule_engine.hpp"
 
+#include "engine/fast_leaf.hpp"
+
 #include "model/dial_string.hpp"
 
 #include <fmt/format.h>
@@ -592,14 +594,15 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
     for (const std::uint32_t ri : rs->rules_by_kind[static_cast<int>(rec.kind)]) {
         const compiled_rule& r = rs->rules[ri];
         // Most rules do not fire: they are tested without evidence (no evidence items built
-        // and taken back, a shared test's true reused as it is), and one that fires is tested
-        // again for it. Evaluation has no side effects, so the second pass takes the same
-        // branches and reads the same memos.
+        // and taken back, a shared test's true reused as it is), most of them stopped by a
+        // gate before their first node, and one that fires is tested again for its evidence.
+        // The second pass decides: an intelligence list published between the two can change
+        // the answer, and a rule fires only on the evaluation whose evidence it logs.
         ctx.collect_evidence = false;
-        if (!evaluate(ctx, r.root)) continue;
+        if (!gates_pass(rec, r) || !evaluate(ctx, r.root)) continue;
         ctx.collect_evidence = true;
         ctx.evidence.clear();
-        evaluate(ctx, r.root);
+        if (!evaluate(ctx, r.root)) continue;
         matched_rule& m = add_rule(out);
         m.rule = r.name;
         m.priority = r.priority;

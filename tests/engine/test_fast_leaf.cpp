@@ -154,3 +154,67 @@ TEST_CASE("a test on an intelligence list or on a text field stays on the genera
     REQUIRE(e);
     for (const auto& n : e->current()->nodes) CHECK(n.fast == engine::node::fast_field::none);
 }
+
+TEST_CASE("a rule's gates are the bit tests joined to its root by `and`, and deciding with them changes no decision") {
+    std::vector<common::diagnostic> diags;
+    auto e = test_support::load_inline_pack(R"(
+- list: foreign_kinds
+  items: [international, voip, ott]
+- macro: foreign_ingress
+  condition: origin.kind in foreign_kinds
+- rule: gated_twice
+  events: [call.attempt, sms.submit]
+  condition: foreign_ingress and (caller.is_home and caller.e164 startswith "+849") and callee.type != premium
+  action: block
+  priority: warning
+  reason: "{origin.kind} presents {caller.e164}"
+- rule: not_gated_through_or
+  events: [call.attempt, sms.submit]
+  condition: caller.is_home or callee.type = premium
+  action: warn
+  priority: notice
+- rule: not_gated_through_not
+  events: [call.attempt, sms.submit]
+  condition: not caller.is_home and caller.e164 exists
+  action: warn
+  priority: notice
+- rule: alpha_only
+  events: [sms.submit]
+  condition: sms.sender_is_alpha and asserted.type = mobile
+  action: warn
+  priority: notice
+)",
+                                            &diags);
+    REQUIRE_MESSAGE(e, test_support::diagnostics_text(diags));
+    auto& rs = const_cast<engine::compiled_ruleset&>(*e->current());
+    auto rule = [&](const std::string& name) -> engine::compiled_rule& {
+        for (auto& r : rs.rules)
+            if (r.name == name) return r;
+        FAIL("no rule " << name);
+        return rs.rules.front();
+    };
+    CHECK(rule("gated_twice").gate_count == 3);  // the list test, caller.is_home, callee.type
+    CHECK(rule("not_gated_through_or").gate_count == 0);
+    CHECK(rule("not_gated_through_not").gate_count == 0);
+    CHECK(rule("alpha_only").gate_count == 2);
+
+    // The same records decided with every rule's gates and with none: the same decisions.
+    std::vector<std::string> with_gates, without;
+    const auto records = every_value();
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1)
+            for (auto& r : rs.rules) r.gate_count = 0;
+        for (const model::record& r : records) {
+            engine::decision d;
+            e->decide(r, d);
+            std::string line = std::string(engine::to_string(d.final_action));
+            for (const auto& m : d.rules) line += "|" + m.rule + "|" + m.reason + "|" + m.evidence_json;
+            (pass == 0 ? with_gates : without).push_back(line);
+        }
+    }
+    CHECK(with_gates == without);
+    std::size_t blocked = 0;
+    for (const auto& l : with_gates) blocked += l.rfind("block", 0) == 0 ? 1 : 0;
+    CHECK(blocked > 0);
+    CHECK(blocked < with_gates.size());
+}
