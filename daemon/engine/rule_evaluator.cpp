@@ -143,11 +143,23 @@ bool eval_compare(eval_context& ctx, const node& n) {
     return any_text(a, [&](std::string_view s) { return compare(s, n.cmp, b); });
 }
 
+// A number, an address or a name looked up as written (`caller.e164 in police_numbers`): most
+// lookups, without the forms below.
+[[gnu::always_inline]] inline bool eval_in_list_as_written(eval_context& ctx, const node& n, const list_matcher& list, std::string_view value) {
+    // By the record's time, so intelligence entries expire as a replay would see them.
+    if (!list.match_at(value, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
+    if (ctx.collect_evidence)
+        ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, value),
+                                ctx.hit.entry, ctx.hit.source, ctx.hit.reason, 0, 0, {}});
+    return true;
+}
+
 bool eval_in_list_lookup(eval_context& ctx, const node& n) {
     const list_matcher& list = *ctx.ruleset().lists[n.list];
     const field_value v = lhs_value(ctx, n);
     if (!v.present) return false;
     const bool folded = list.use() == list_use::keywords_folded;
+    if (!folded && v.type != field_type::text_set && n.lhs.field.id != field_id::sms_urls) return eval_in_list_as_written(ctx, n, list, v.text);
     std::string lowered;
     auto try_one = [&](std::string_view s) {
         std::optional<std::string_view> hit;
@@ -165,15 +177,9 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
                 text::url_key(s, url);
                 if (!url.empty()) probe = url;
             }
-            // By the record's time, so intelligence entries expire as a replay would see them.
-            if (!list.match_at(probe, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
-            if (ctx.collect_evidence)
-                // A URL as its key (no scheme, user part or fragment, which can carry the
-                // victim's credentials or token): what the list matched, not the link as sent.
-                ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(),
-                                        is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, probe), ctx.hit.entry, ctx.hit.source,
-                                        ctx.hit.reason, 0, 0, {}});
-            return true;
+            // A URL's evidence is its key (no scheme, user part or fragment, which can carry
+            // the victim's credentials or token): what the list matched, not the link as sent.
+            return eval_in_list_as_written(ctx, n, list, probe);
         }
         if (hit && ctx.collect_evidence)  // the keyword, not the message it was found in
             ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, s),
