@@ -20,20 +20,28 @@ void assign_fast_leaves(compiled_ruleset& rs);
 
 // Whether the record's value of field (of party) has its bit set in mask; false when the
 // record does not carry the field.
+inline const model::number_info& party_of(const model::record& r, std::uint8_t party) {
+    switch (party) {
+        case 0: return r.caller;
+        case 1: return r.callee;
+        case 2: return r.asserted;
+        default: return r.diversion;
+    }
+}
+
 inline bool fast_test_passes(const model::record& r, node::fast_field field, std::uint8_t party, std::uint64_t mask) {
     bool present = true;
     unsigned value = 0;
-    const model::number_info* parties[] = {&r.caller, &r.callee, &r.asserted, &r.diversion};
     switch (field) {
         case node::fast_field::none: return false;
         case node::fast_field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
         case node::fast_field::party_type:
-            present = parties[party]->present;
-            value = static_cast<unsigned>(parties[party]->type);
+            present = party_of(r, party).present;
+            value = static_cast<unsigned>(party_of(r, party).type);
             break;
         case node::fast_field::party_is_home:
-            present = parties[party]->present;
-            value = parties[party]->is_home ? 1 : 0;
+            present = party_of(r, party).present;
+            value = party_of(r, party).is_home ? 1 : 0;
             break;
         case node::fast_field::sender_is_alpha:
             present = r.sms.present;
