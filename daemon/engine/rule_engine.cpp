@@ -40,30 +40,62 @@ void append_reason_text(std::string& out, std::string_view text) {
 
 // A field the record does not carry renders as nothing; the spaces around it would then
 // read as a double space ("international ingress  presents"), so one of them goes.
+namespace {
+// What may stand between brackets around fields and still say nothing on its own.
+bool is_separator(char c) { return c == ' ' || c == ',' || c == ';' || c == '/' || c == '-' || c == ':' || c == '|'; }
+}  // namespace
+
 void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
     out.clear();
     bool after_absent_field = false;
+    // The last "(" written, and whether a field inside it was written or left out: brackets
+    // around fields the record does not carry go with them ("({sms.domains})" on an SMS
+    // without links, "({caller.country}, {asserted.country})" with neither known), with the
+    // separators between them.
+    std::size_t open_at = std::string::npos;
+    bool absent_inside = false, present_inside = false;
     for (const auto& p : r.reason) {
         if (!p.is_field) {
             std::string_view text = p.text;
-            // "(...)" around a field the record does not carry goes with it.
-            if (after_absent_field && !text.empty() && text.front() == ')' && !out.empty() && out.back() == '(') {
-                out.pop_back();
-                while (!out.empty() && out.back() == ' ') out.pop_back();
+            while (!text.empty()) {
+                if (!after_absent_field) {  // up to the next bracket as it is
+                    const std::string_view run = text.substr(0, text.find_first_of("()"));
+                    out += run;
+                    text.remove_prefix(run.size());
+                    if (text.empty()) break;
+                }
+                const char c = text.front();
                 text.remove_prefix(1);
+                if (c == ')' && open_at != std::string::npos && absent_inside && !present_inside &&
+                    std::all_of(out.begin() + static_cast<std::ptrdiff_t>(open_at) + 1, out.end(), is_separator)) {
+                    out.resize(open_at);
+                    while (!out.empty() && out.back() == ' ') out.pop_back();
+                    open_at = std::string::npos;
+                    after_absent_field = true;  // the space after the bracket is the one before it
+                    continue;
+                }
+                if (c == ' ' && after_absent_field && (out.empty() || out.back() == ' ')) continue;
+                if (c == ')' && after_absent_field && open_at != std::string::npos)  // "(VN, )": "(VN)"
+                    while (out.size() > open_at + 1 && is_separator(out.back())) out.pop_back();
+                after_absent_field = false;
+                out += c;
+                if (c == '(') {
+                    open_at = out.size() - 1;
+                    absent_inside = present_inside = false;
+                } else if (c == ')') {
+                    open_at = std::string::npos;
+                }
             }
-            if (after_absent_field && (out.empty() || out.back() == ' '))
-                while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-            out += text;
-            after_absent_field = false;
             continue;
         }
         const field_value v = ctx.get(p.field);
         if (!v.present) {  // not "0" or "false": the record does not say
             after_absent_field = true;
+            absent_inside = true;
             continue;
         }
         after_absent_field = false;
+        present_inside = true;
         switch (v.type) {
             case field_type::text: append_reason_text(out, v.text); break;
             case field_type::number: out += fmt::format("{}", v.number); break;

@@ -1141,6 +1141,31 @@ TEST_CASE("a reason drops the brackets of a field the record does not carry, and
     CHECK(d.rules[0].reason.substr(d.rules[0].reason.size() - 4) == "u\xe2\x80\xa6");  // é would end at byte 257: cut before it
 }
 
+TEST_CASE("a reason drops brackets that hold only fields the record does not carry and their separators") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"yaml(
+- rule: countries
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+  reason: "{caller.e164} ({asserted.country}, {diversion.country}) to {callee.e164} (see {origin.trunk})"
+)yaml", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    model::record r = call("b1", t0, "+84912345678", true, "+84987654321");
+    r.origin.trunk.clear();
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    // Neither party is in the record: nothing of "(, )" is left; "(see )" closes on its word.
+    CHECK(d.rules[0].reason == "+84912345678 to +84987654321 (see)");
+    r.asserted = r.caller;
+    r.origin.trunk = "GW-1";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "+84912345678 (VN) to +84987654321 (see GW-1)");
+}
+
 TEST_CASE("evidence names the keyword found in a message, never the message's text") {
     auto e = load(R"(
 - list: lures
