@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "common/find_any.hpp"
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
 #include "engine/lists/string_hash.hpp"
@@ -55,11 +56,15 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
     std::size_t open_at = std::string::npos;
     bool absent_inside = false, present_inside = false;
     for (const auto& p : r.reason) {
+        if (!p.is_field && !p.has_bracket && !after_absent_field) {
+            out += p.text;
+            continue;
+        }
         if (!p.is_field) {
             std::string_view text = p.text;
             while (!text.empty()) {
                 if (!after_absent_field) {  // up to the next bracket as it is
-                    const std::string_view run = text.substr(0, text.find_first_of("()"));
+                    const std::string_view run = text.substr(0, common::find_any(text, "()"));
                     out += run;
                     text.remove_prefix(run.size());
                     if (text.empty()) break;
