@@ -61,10 +61,10 @@ bool any_text(const field_value& v, Test&& test) {
 }
 
 // An element as `=`, `!=` and `in (...)` compare it: a URL by its key, as lists hold URLs
-// and the compiler keys a literal (https://EVIL.TOP/login and evil.top/login are one URL).
-// The view is valid until the next call.
+// and the compiler keys a literal (https://EVIL.TOP/login and evil.top/login are one URL),
+// and eval_compare keys a field on the right. The view is valid until the next call.
 std::string_view equality_form(const node& n, std::string_view s) {
-    if (n.lhs.field.id != field_id::sms_urls || n.rhs.k == operand::kind::field) return s;
+    if (n.lhs.field.id != field_id::sms_urls) return s;
     thread_local std::string key;
     text::url_key(s, key);
     return key.empty() ? s : std::string_view(key);
@@ -134,6 +134,11 @@ bool eval_compare(eval_context& ctx, const node& n) {
         const field_value rhs = ctx.get(n.rhs.field);
         if (!rhs.present) return false;
         rhs_copy = std::string(rhs.text);  // a second get may reuse a cached buffer
+        if (n.lhs.field.id == field_id::sms_urls) {  // `sms.urls = extra.reported_link`: URL against URL
+            std::string key;
+            text::url_key(rhs_copy, key);
+            if (!key.empty()) rhs_copy = std::move(key);
+        }
         b = rhs_copy;
     }
     if (n.cmp == condition::compare_op::ne && a.type == field_type::text_set) {

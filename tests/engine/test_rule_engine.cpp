@@ -1917,6 +1917,36 @@ TEST_CASE("a URL written in a rule compares as the same URL in a list: by its ke
     CHECK(fired == std::vector<std::string>{"not_equal", "excepted"});
 }
 
+TEST_CASE("sms.urls compared with a field compares both as URL keys") {
+    auto e = load(R"(
+- rule: reported_link
+  events: [sms.submit]
+  condition: sms.urls = extra.reported
+  action: block
+  priority: warning
+- rule: other_link
+  events: [sms.submit]
+  condition: sms.urls != extra.reported
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r = sms_record("xem https://EVIL.TOP/login ngay");
+    r.extra.push_back({"reported", model::extra_field::json_type::string, "evil.top/login"});
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "reported_link");
+    r.extra.back().text = "http://evil.top:80/login#x";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "reported_link");
+    r.extra.back().text = "evil.top/logout";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "other_link");
+}
+
 TEST_CASE("a domain written in a rule compares lower-case, as the same domain in a list") {
     auto e = load(R"(
 - rule: domain_equal
