@@ -3,23 +3,11 @@
 #include <algorithm>
 #include <string_view>
 
+#include "engine/compare_values.hpp"
+
 namespace ringfence::engine {
 namespace {
 
-// What the general path compares: a text field's value as text (to_string of the
-// enumeration; an empty text is a field the record does not carry), a flag as a bool.
-template <class T>
-bool holds(condition::compare_op op, const T& a, const T& b) {
-    switch (op) {
-        case condition::compare_op::eq: return a == b;
-        case condition::compare_op::ne: return !(a == b);
-        case condition::compare_op::lt: return a < b;
-        case condition::compare_op::le: return a <= b;
-        case condition::compare_op::gt: return a > b;
-        case condition::compare_op::ge: return a >= b;
-    }
-    return false;
-}
 
 // The mask of a test on a text field whose value numbered v is text_of(v), for v < count;
 // nullopt when the node is not such a test.
@@ -44,7 +32,7 @@ std::optional<std::uint64_t> text_mask(const compiled_ruleset& rs, const node& n
         if (s.empty()) continue;  // absent: false whatever the operator
         const bool pass = list != nullptr ? list->match(s).has_value()
                           : literal_set   ? std::find(n.text_values.begin(), n.text_values.end(), s) != n.text_values.end()
-                                          : holds<std::string_view>(n.cmp, s, n.rhs.text);
+                                          : compare_values<std::string_view>(s, n.cmp, n.rhs.text);
         if (pass) mask |= std::uint64_t{1} << v;
     }
     return mask;
@@ -54,8 +42,8 @@ std::optional<std::uint64_t> flag_mask(const node& n) {
     if (n.o == node::op::bool_field) return std::uint64_t{2};  // true holds, false does not
     if (n.o != node::op::compare || n.type != field_type::boolean || n.rhs.k != operand::kind::boolean) return std::nullopt;
     std::uint64_t mask = 0;
-    if (holds(n.cmp, false, n.rhs.boolean)) mask |= 1;
-    if (holds(n.cmp, true, n.rhs.boolean)) mask |= 2;
+    if (compare_values(false, n.cmp, n.rhs.boolean)) mask |= 1;
+    if (compare_values(true, n.cmp, n.rhs.boolean)) mask |= 2;
     return mask;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/compare_values.hpp"
 #include "engine/eval_context.hpp"
 #include "engine/fast_leaf.hpp"
 #include "engine/regex_matcher.hpp"
@@ -15,18 +16,6 @@ namespace ringfence::engine {
 
 namespace {
 
-template <class T>
-bool compare(const T& a, condition::compare_op op, const T& b) {
-    switch (op) {
-        case condition::compare_op::eq: return a == b;
-        case condition::compare_op::ne: return !(a == b);
-        case condition::compare_op::lt: return a < b;
-        case condition::compare_op::le: return a <= b;
-        case condition::compare_op::gt: return a > b;
-        case condition::compare_op::ge: return a >= b;
-    }
-    return false;
-}
 
 double number_of(eval_context& ctx, const operand& o) {
     switch (o.k) {
@@ -89,7 +78,7 @@ bool eval_set_keyed_compare(eval_context& ctx, const node& n) {
     const double b = number_of(ctx, n.rhs);
     if (std::isnan(b)) return false;
     for (const auto& [key, a] : ctx.aggregate_elements(n.lhs.aggregate)) {
-        if (std::isnan(a) || !compare(a, n.cmp, b)) continue;
+        if (std::isnan(a) || !compare_values(a, n.cmp, b)) continue;
         if (ctx.collect_evidence)
             ctx.evidence.push_back({evidence_item::kind::aggregate, n.lhs.aggregate, {}, shown_value(key_field(ctx.ruleset().aggregates[n.lhs.aggregate]), key), {}, {}, {}, a, b, n.cmp});
         return true;
@@ -107,7 +96,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
         const double a = number_of(ctx, n.lhs);
         const double b = number_of(ctx, n.rhs);
         if (std::isnan(a) || std::isnan(b)) return false;
-        const bool r = compare(a, n.cmp, b);
+        const bool r = compare_values(a, n.cmp, b);
         if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
             const aggregate_def& def = ctx.ruleset().aggregates[n.lhs.aggregate];
             // Keyed (or read) by the message's text or an extra field (the same text sent by
@@ -124,9 +113,9 @@ bool eval_compare(eval_context& ctx, const node& n) {
     // included), as for numbers above.
     if (!a.present) return false;
     if (n.type == field_type::boolean) {
-        if (n.rhs.k != operand::kind::field) return compare(a.boolean, n.cmp, n.rhs.boolean);
+        if (n.rhs.k != operand::kind::field) return compare_values(a.boolean, n.cmp, n.rhs.boolean);
         const field_value b = ctx.get(n.rhs.field);
-        return b.present && compare(a.boolean, n.cmp, b.boolean);
+        return b.present && compare_values(a.boolean, n.cmp, b.boolean);
     }
     std::string_view b = n.rhs.text;
     std::string rhs_copy;
@@ -145,7 +134,7 @@ bool eval_compare(eval_context& ctx, const node& n) {
         return !any_text(a, [&](std::string_view s) { return equality_form(n, s) == b; });
     }
     if (n.cmp == condition::compare_op::eq) return any_text(a, [&](std::string_view s) { return equality_form(n, s) == b; });
-    return any_text(a, [&](std::string_view s) { return compare(s, n.cmp, b); });
+    return any_text(a, [&](std::string_view s) { return compare_values(s, n.cmp, b); });
 }
 
 // A number, an address or a name looked up as written (`caller.e164 in police_numbers`): most
