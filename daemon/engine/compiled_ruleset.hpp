@@ -145,7 +145,6 @@ struct reason_part {
     bool is_field = false;
     std::string text;  // literal text
     field_ref field;
-    bool has_bracket = false;  // text holds '(' or ')': render_reason looks at it byte by byte
 };
 
 struct compiled_rule {

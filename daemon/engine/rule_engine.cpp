@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <optional>
 
-#include "common/find_any.hpp"
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
 #include "engine/lists/string_hash.hpp"
@@ -39,85 +38,132 @@ void append_reason_text(std::string& out, std::string_view text) {
     out.append("…");
 }
 
-// A field the record does not carry renders as nothing; the spaces around it would then
-// read as a double space ("international ingress  presents"), so one of them goes.
-namespace {
-// What may stand between brackets around fields and still say nothing on its own.
-bool is_separator(char c) { return c == ' ' || c == ',' || c == ';' || c == '/' || c == '-' || c == ':' || c == '|'; }
-}  // namespace
-
-void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
-    out.clear();
-    bool after_absent_field = false;
-    // The last "(" written, and whether a field inside it was written or left out: brackets
-    // around fields the record does not carry go with them ("({sms.domains})" on an SMS
-    // without links, "({caller.country}, {asserted.country})" with neither known), with the
-    // separators between them.
-    std::size_t open_at = std::string::npos;
-    bool absent_inside = false, present_inside = false;
-    for (const auto& p : r.reason) {
-        if (!p.is_field && !p.has_bracket && !after_absent_field) {
-            out += p.text;
-            continue;
+// A field's value as a reason shows it.
+void append_reason_value(std::string& out, const field_value& v) {
+    switch (v.type) {
+        case field_type::text: append_reason_text(out, v.text); break;
+        case field_type::number: out += fmt::format("{}", v.number); break;
+        case field_type::boolean: out += v.boolean ? "true" : "false"; break;
+        case field_type::text_set: {
+            const std::size_t shown = std::min(v.set->size(), max_reason_set_elements);
+            for (std::size_t i = 0; i < shown; ++i) {
+                if (i > 0) out += ", ";
+                append_reason_text(out, (*v.set)[i]);
+            }
+            if (shown < v.set->size()) out += fmt::format(" and {} more", v.set->size() - shown);
+            break;
         }
-        if (!p.is_field) {
-            std::string_view text = p.text;
-            while (!text.empty()) {
-                if (!after_absent_field) {  // up to the next bracket as it is
-                    const std::string_view run = text.substr(0, common::find_any(text, "()"));
-                    out += run;
-                    text.remove_prefix(run.size());
-                    if (text.empty()) break;
-                }
-                const char c = text.front();
-                text.remove_prefix(1);
-                if (c == ')' && open_at != std::string::npos && absent_inside && !present_inside &&
-                    std::all_of(out.begin() + static_cast<std::ptrdiff_t>(open_at) + 1, out.end(), is_separator)) {
-                    out.resize(open_at);
-                    while (!out.empty() && out.back() == ' ') out.pop_back();
-                    open_at = std::string::npos;
-                    after_absent_field = true;  // the space after the bracket is the one before it
-                    continue;
-                }
-                if (c == ' ' && after_absent_field && (out.empty() || out.back() == ' ')) continue;
-                if (c == ')' && after_absent_field && open_at != std::string::npos)  // "(VN, )": "(VN)"
-                    while (out.size() > open_at + 1 && is_separator(out.back())) out.pop_back();
-                after_absent_field = false;
-                out += c;
-                if (c == '(') {
-                    open_at = out.size() - 1;
-                    absent_inside = present_inside = false;
-                } else if (c == ')') {
-                    open_at = std::string::npos;
-                }
+    }
+}
+
+// What may stand between fields and say nothing on its own.
+bool is_separator(char c) { return c == ' ' || c == ',' || c == ';' || c == '/' || c == '-' || c == ':' || c == '|'; }
+bool is_open(char c) { return c == '(' || c == '['; }
+bool is_close(char c) { return c == ')' || c == ']'; }
+
+// A reason with a field the record does not carry, as pieces: the field renders as nothing,
+// and so do the separators it leaves with nothing on one side ("international ingress
+// presents", not a double space; "(VN)" for "({asserted.country}, {diversion.country})" with
+// only the first; "(US)" with only the second) and brackets left empty by it ("promotes
+// gambling" for "promotes gambling ({sms.domains})" with no link), nested ones too.
+struct reason_piece {
+    enum class kind : std::uint8_t { word, separator, open, close, absent } k;
+    std::string text;
+    bool weak = false;        // a separator beside a field left out (or brackets removed)
+    bool held_absent = false;  // open: a field inside was left out
+};
+
+std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r) {
+    using K = reason_piece::kind;
+    std::vector<reason_piece> p;
+    for (const auto& part : r.reason) {
+        if (part.is_field) {
+            const field_value v = ctx.get(part.field);
+            if (!v.present) {
+                p.push_back({K::absent, {}});
+            } else {
+                p.push_back({K::word, {}});
+                append_reason_value(p.back().text, v);
             }
             continue;
         }
-        const field_value v = ctx.get(p.field);
-        if (!v.present) {  // not "0" or "false": the record does not say
-            after_absent_field = true;
-            absent_inside = true;
-            continue;
+        for (const char c : part.text) {
+            const K k = is_open(c) ? K::open : is_close(c) ? K::close : is_separator(c) ? K::separator : K::word;
+            if ((k == K::word || k == K::separator) && !p.empty() && p.back().k == k && !p.back().held_absent) {
+                p.back().text += c;
+            } else {
+                p.push_back({k, std::string(1, c)});
+            }
         }
-        after_absent_field = false;
-        present_inside = true;
-        switch (v.type) {
-            case field_type::text: append_reason_text(out, v.text); break;
-            case field_type::number: out += fmt::format("{}", v.number); break;
-            case field_type::boolean: out += v.boolean ? "true" : "false"; break;
-            case field_type::text_set: {
-                const std::size_t shown = std::min(v.set->size(), max_reason_set_elements);
-                for (std::size_t i = 0; i < shown; ++i) {
-                    if (i > 0) out += ", ";
-                    append_reason_text(out, (*v.set)[i]);
+    }
+    auto drop = [&](std::size_t i) { p.erase(p.begin() + static_cast<std::ptrdiff_t>(i)); };
+    // Takes piece i out as a field left out: its neighbouring separators turn weak and the
+    // brackets around it remember it.
+    auto leave_out = [&](std::size_t i) {
+        if (i > 0 && p[i - 1].k == K::separator) p[i - 1].weak = true;
+        if (i + 1 < p.size() && p[i + 1].k == K::separator) p[i + 1].weak = true;
+        int depth = 0;
+        for (std::size_t j = i; j-- > 0;) {
+            if (p[j].k == K::close) ++depth;
+            if (p[j].k == K::open && depth-- == 0) {
+                p[j].held_absent = true;
+                break;
+            }
+        }
+        drop(i);
+    };
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            if (p[i].k == K::absent) {
+                leave_out(i);
+                changed = true;
+                break;
+            }
+            // Brackets a left-out field emptied go as that field does.
+            if (p[i].k == K::open && p[i].held_absent && i + 1 < p.size() && p[i + 1].k == K::close) {
+                drop(i + 1);
+                p[i].k = K::absent;
+                changed = true;
+                break;
+            }
+            if (p[i].k != K::separator || !p[i].weak) continue;
+            const bool at_edge = i == 0 || i + 1 == p.size() || p[i - 1].k == K::open || p[i + 1].k == K::close;
+            if (at_edge) {  // nothing on one side: it separates nothing
+                drop(i);
+                changed = true;
+                break;
+            }
+            if (p[i + 1].k == K::separator) {  // two separators that met: one stays
+                if (!p[i + 1].weak) {
+                    drop(i);
+                } else {
+                    drop(i + 1);
                 }
-                if (shown < v.set->size()) out += fmt::format(" and {} more", v.set->size() - shown);
+                changed = true;
                 break;
             }
         }
     }
-    if (after_absent_field)
-        while (!out.empty() && out.back() == ' ') out.pop_back();
+    std::string out;
+    for (const auto& piece : p) out += piece.text;
+    return out;
+}
+
+void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) {
+    out.clear();
+    for (const auto& p : r.reason) {
+        if (!p.is_field) {
+            out += p.text;
+            continue;
+        }
+        const field_value v = ctx.get(p.field);
+        if (!v.present) {  // not "0" or "false": the record does not say
+            out = render_with_absent_fields(ctx, r);
+            return;
+        }
+        append_reason_value(out, v);
+    }
 }
 
 // One eval_context per thread and rule set: it holds per-record caches sized for the set.

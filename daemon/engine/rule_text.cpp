@@ -275,13 +275,6 @@ std::string lower_text(std::string_view s) {
     return out;
 }
 
-namespace {
-reason_part literal_part(std::string text) {
-    const bool bracket = text.find_first_of("()") != std::string::npos;
-    return {false, std::move(text), {}, bracket};
-}
-}  // namespace
-
 bool parse_reason(const std::string& text, std::vector<reason_part>& out, std::string& why) {
     out.clear();
     std::string literal;
@@ -305,12 +298,12 @@ bool parse_reason(const std::string& text, std::vector<reason_part>& out, std::s
                               name);
             return false;
         }
-        if (!literal.empty()) out.push_back(literal_part(std::move(literal)));
+        if (!literal.empty()) out.push_back({false, std::move(literal), {}});
         literal.clear();
-        out.push_back({true, {}, *f, false});
+        out.push_back({true, {}, *f});
         i = close + 1;
     }
-    if (!literal.empty()) out.push_back(literal_part(std::move(literal)));
+    if (!literal.empty()) out.push_back({false, std::move(literal), {}});
     return true;
 }
 

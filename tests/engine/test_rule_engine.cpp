@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "engine/rule_engine.hpp"
 #include "engine/state/window_snapshot.hpp"
@@ -1915,6 +1916,60 @@ TEST_CASE("a URL written in a rule compares as the same URL in a list: by its ke
     fired.clear();
     for (const auto& m : d.rules) fired.push_back(m.rule);
     CHECK(fired == std::vector<std::string>{"not_equal", "excepted"});
+}
+
+TEST_CASE("a reason leaves out the separators and brackets a missing field leaves with nothing on one side") {
+    // Each template is a rule of its own; asserted and diversion are missing unless set.
+    const std::vector<std::pair<std::string, std::string>> templates = {
+        {"first_missing", "x ({asserted.country}, {diversion.country}) y"},
+        {"middle_missing", "x ({caller.country}, {asserted.country}, {origin.trunk}) y"},
+        {"colon", "x ({asserted.country}: {caller.e164}) y"},
+        {"word_after", "a ({asserted.country} via {origin.trunk}) b"},
+        {"nested", "a (({asserted.country})) b"},
+        {"nested_pair", "a (({asserted.country}), {diversion.country}) b"},
+        {"square", "T[{asserted.country}] end"},
+        {"value_kept", "{caller.e164} ({origin.trunk}, {asserted.country})"},
+        {"literal_brackets", "call (see docs) {asserted.country}"},
+    };
+    std::string pack;
+    for (const auto& [name, reason] : templates)
+        pack += "- rule: " + name + "\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: notice\n  reason: \"" + reason +
+                "\"\n";
+    std::vector<common::diagnostic> diags;
+    auto e = load(pack, &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    auto reasons = [&](const model::record& r) {
+        engine::decision d;
+        e->decide(r, d);
+        std::map<std::string, std::string> out;
+        for (const auto& m : d.rules) out[m.rule] = m.reason;
+        return out;
+    };
+    model::record r = call("b2", t0, "+84912345678", true, "+84987654321");
+    r.origin.trunk = "INTL-GW-";  // a value ending in a separator keeps it
+    auto got = reasons(r);
+    CHECK(got["first_missing"] == "x y");
+    CHECK(got["middle_missing"] == "x (VN, INTL-GW-) y");
+    CHECK(got["colon"] == "x (+84912345678) y");
+    CHECK(got["word_after"] == "a (via INTL-GW-) b");
+    CHECK(got["nested"] == "a b");
+    CHECK(got["nested_pair"] == "a b");
+    CHECK(got["square"] == "T end");
+    CHECK(got["value_kept"] == "+84912345678 (INTL-GW-)");
+    CHECK(got["literal_brackets"] == "call (see docs)");
+    r.diversion = {true, "+12025550123", "+12025550123", "US", model::number_type::fixed, false};
+    got = reasons(r);
+    CHECK(got["first_missing"] == "x (US) y");
+    CHECK(got["nested_pair"] == "a (US) b");
+    r.asserted = r.caller;
+    r.origin.trunk.clear();
+    got = reasons(r);
+    CHECK(got["first_missing"] == "x (VN, US) y");
+    CHECK(got["middle_missing"] == "x (VN, VN) y");
+    CHECK(got["word_after"] == "a (VN via) b");
+    CHECK(got["nested"] == "a ((VN)) b");
+    CHECK(got["nested_pair"] == "a ((VN), US) b");
+    CHECK(got["value_kept"] == "+84912345678 (VN)");
 }
 
 TEST_CASE("sms.urls compared with a field compares both as URL keys") {
