@@ -233,6 +233,13 @@ field_value eval_context::get_uncached(const field_ref& f) {
 
 field_value eval_context::compute(const field_ref& f) {
     const model::record& r = *rec_;
+    // A call's fields on an SMS record and an SMS's on a call (a record may carry both
+    // objects): absent, as the compiler says when it warns that such a test is always false.
+    if (f.def != nullptr && ((f.def->scope == field_scope::calls && !model::is_call(r.kind)) || (f.def->scope == field_scope::sms && !model::is_sms(r.kind)))) {
+        field_value absent;
+        absent.type = f.def->type;
+        return absent;
+    }
     if (is_subscriber_field(f.id)) return subscriber_value(f);
     auto number_party = [](const model::number_info& n, int part) -> field_value {
         switch (part) {

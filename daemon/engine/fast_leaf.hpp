@@ -35,16 +35,17 @@ inline bool fast_test_passes(const model::record& r, node::fast_field field, std
     switch (field) {
         case node::fast_field::none: return false;
         case node::fast_field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
+        // The diversion is a call's field and the sender an SMS's (eval_context::compute).
         case node::fast_field::party_type:
-            present = party_of(r, party).present;
+            present = party_of(r, party).present && (party != 3 || model::is_call(r.kind));
             value = static_cast<unsigned>(party_of(r, party).type);
             break;
         case node::fast_field::party_is_home:
-            present = party_of(r, party).present;
+            present = party_of(r, party).present && (party != 3 || model::is_call(r.kind));
             value = party_of(r, party).is_home ? 1 : 0;
             break;
         case node::fast_field::sender_is_alpha:
-            present = r.sms.present;
+            present = r.sms.present && model::is_sms(r.kind);
             value = r.sms.sender_is_alpha ? 1 : 0;
             break;
     }

@@ -1972,6 +1972,46 @@ TEST_CASE("a reason leaves out the separators and brackets a missing field leave
     CHECK(got["value_kept"] == "+84912345678 (VN)");
 }
 
+TEST_CASE("a call's fields on an SMS record and an SMS's on a call are absent, as the compiler warns") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: sender_on_any
+  events: [call.attempt, sms.submit]
+  condition: sms.sender = "VCB" or sms.sender_is_alpha or sms.text contains "x"
+  action: warn
+  priority: notice
+- rule: diversion_on_any
+  events: [call.attempt, sms.submit]
+  condition: diversion.country = "US" or diversion.is_home = false or diversion.type = fixed or call.ring_ms > 0
+  action: warn
+  priority: notice
+)",
+                  &diags);
+    REQUIRE(e);
+    model::record call_with_sms = call("c", t0, "+84912345678", true, "+84987654321");
+    call_with_sms.sms.present = true;
+    call_with_sms.sms.sender = "VCB";
+    call_with_sms.sms.sender_is_alpha = true;
+    call_with_sms.sms.text = "x";
+    engine::decision d;
+    e->decide(call_with_sms, d);
+    CHECK(d.rules.empty());
+    model::record sms_with_call = sms_record("hello");
+    sms_with_call.diversion = {true, "+12025550123", "+12025550123", "US", model::number_type::fixed, false};
+    sms_with_call.call.ring_ms = 1200;
+    e->decide(sms_with_call, d);
+    CHECK(d.rules.empty());
+    // Each where it belongs.
+    call_with_sms.diversion = sms_with_call.diversion;
+    e->decide(call_with_sms, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "diversion_on_any");
+    sms_with_call.sms.sender = "VCB";
+    e->decide(sms_with_call, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "sender_on_any");
+}
+
 TEST_CASE("sms.urls compared with a field compares both as URL keys") {
     auto e = load(R"(
 - rule: reported_link
