@@ -78,7 +78,7 @@ struct node {
     // reduced by the compiler to one bit test (fast_leaf.hpp); none for every other test.
     enum class fast_field : std::uint8_t { none, origin_kind, party_type, party_is_home, sender_is_alpha };
     fast_field fast = fast_field::none;
-    std::uint8_t fast_party = 0;  // party_*: 0 caller, 1 callee, 2 asserted, 3 diversion
+    std::uint8_t fast_party = 0;  // party_*: 0 caller, 1 callee, 2 asserted
     std::uint64_t fast_mask = 0;  // bit v set: the test holds for the value numbered v
     // false (`in LIST`): a set bit says only that the list holds the value; the general
     // path then makes the test again for its evidence.

@@ -235,9 +235,10 @@ field_value eval_context::compute(const field_ref& f) {
     const model::record& r = *rec_;
     // A call's fields on an SMS record and an SMS's on a call (a record may carry both
     // objects): absent, as the compiler says when it warns that such a test is always false.
-    if (f.def != nullptr && ((f.def->scope == field_scope::calls && !model::is_call(r.kind)) || (f.def->scope == field_scope::sms && !model::is_sms(r.kind)))) {
+    if (const field_scope scope = scope_of(f.id);
+        scope != field_scope::any && (scope == field_scope::calls ? !model::is_call(r.kind) : !model::is_sms(r.kind))) {
         field_value absent;
-        absent.type = f.def->type;
+        absent.type = f.def != nullptr ? f.def->type : field_type::text;
         return absent;
     }
     if (is_subscriber_field(f.id)) return subscriber_value(f);

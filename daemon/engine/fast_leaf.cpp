@@ -47,12 +47,13 @@ std::optional<std::uint64_t> flag_mask(const node& n) {
     return mask;
 }
 
-// The party (0 caller .. 3 diversion) and attribute (5 fields a party: raw, e164, country,
-// type, is_home) of a number field; nullopt for any other field.
+// The party (0 caller, 1 callee, 2 asserted) and attribute (5 fields a party: raw, e164,
+// country, type, is_home) of a number field; nullopt for any other field. The diversion,
+// a call's field only (absent on an SMS), stays on the general path: rules seldom test it.
 std::optional<std::pair<std::uint8_t, int>> party_field(field_id id) {
     const int first = static_cast<int>(field_id::caller_raw);
     const int i = static_cast<int>(id) - first;
-    if (i < 0 || id > field_id::diversion_is_home) return std::nullopt;
+    if (i < 0 || id > field_id::asserted_is_home) return std::nullopt;
     return std::pair{static_cast<std::uint8_t>(i / 5), i % 5};
 }
 

@@ -13,9 +13,10 @@ namespace ringfence::engine {
 
 // Sets node::fast, fast_party, fast_mask and fast_decides on every node of rs the record's
 // enumerations and flags answer: compare (=, !=, <, ... a literal), in (literals) and in a
-// pack list on origin.kind and the parties' type, compare and bare tests of the parties'
-// is_home and sms.sender_is_alpha. A list test is only rejected this way: where the list
-// holds the value, the general path makes it, for its evidence. Then sets each rule's gates.
+// pack list on origin.kind and the caller's, callee's and asserted number's type; compare
+// and bare tests of those numbers' is_home and of sms.sender_is_alpha. A list test is only
+// rejected this way: where the list holds the value, the general path makes it, for its
+// evidence. Then sets each rule's gates.
 void assign_fast_leaves(compiled_ruleset& rs);
 
 // Whether the record's value of field (of party) has its bit set in mask; false when the
@@ -24,8 +25,7 @@ inline const model::number_info& party_of(const model::record& r, std::uint8_t p
     switch (party) {
         case 0: return r.caller;
         case 1: return r.callee;
-        case 2: return r.asserted;
-        default: return r.diversion;
+        default: return r.asserted;
     }
 }
 
@@ -35,16 +35,15 @@ inline bool fast_test_passes(const model::record& r, node::fast_field field, std
     switch (field) {
         case node::fast_field::none: return false;
         case node::fast_field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
-        // The diversion is a call's field and the sender an SMS's (eval_context::compute).
         case node::fast_field::party_type:
-            present = party_of(r, party).present && (party != 3 || model::is_call(r.kind));
+            present = party_of(r, party).present;
             value = static_cast<unsigned>(party_of(r, party).type);
             break;
         case node::fast_field::party_is_home:
-            present = party_of(r, party).present && (party != 3 || model::is_call(r.kind));
+            present = party_of(r, party).present;
             value = party_of(r, party).is_home ? 1 : 0;
             break;
-        case node::fast_field::sender_is_alpha:
+        case node::fast_field::sender_is_alpha:  // an SMS's field: absent on a call (eval_context::compute)
             present = r.sms.present && model::is_sms(r.kind);
             value = r.sms.sender_is_alpha ? 1 : 0;
             break;

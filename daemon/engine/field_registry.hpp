@@ -57,6 +57,16 @@ inline subscriber_attribute subscriber_attribute_of(field_id id) {
 
 enum class field_scope : std::uint8_t { any, calls, sms };
 
+// The records that carry field id (field_def::scope), from the id alone: read for every field
+// of every record, so without a table lookup. A test checks it against all_fields().
+inline field_scope scope_of(field_id id) {
+    if (id >= field_id::diversion_raw && id <= field_id::diversion_is_home) return field_scope::calls;
+    if (id >= field_id::call_ring_ms && id <= field_id::call_cause) return field_scope::calls;
+    if (id >= field_id::sms_sender && id <= field_id::sms_hosts) return field_scope::sms;
+    if (id >= field_id::call_gap_ms && id <= field_id::caller_concurrent_calls) return field_scope::calls;
+    return field_scope::any;
+}
+
 struct field_def {
     field_id id;
     std::string_view name;
