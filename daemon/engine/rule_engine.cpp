@@ -134,8 +134,11 @@ std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r)
                 changed = true;
                 break;
             }
-            if (p[i + 1].k == K::separator) {  // two separators that met: one stays
-                if (!p[i + 1].weak) {
+            // Two separators that met: one stays, the one written beside a value if either,
+            // else the one with a space ("pre-{trunk} x" reads "pre x", not "pre-x").
+            if (p[i + 1].k == K::separator || p[i - 1].k == K::separator) {
+                const auto spaced = [](const reason_piece& q) { return q.text.find(' ') != std::string::npos; };
+                if (p[i - 1].k == K::separator || !p[i + 1].weak || (spaced(p[i + 1]) && !spaced(p[i]))) {
                     drop(i);
                 } else {
                     drop(i + 1);

@@ -1930,6 +1930,7 @@ TEST_CASE("a reason leaves out the separators and brackets a missing field leave
         {"square", "T[{asserted.country}] end"},
         {"value_kept", "{caller.e164} ({origin.trunk}, {asserted.country})"},
         {"literal_brackets", "call (see docs) {asserted.country}"},
+        {"stuck_separator", "pre-{asserted.country} x, a/{asserted.country} b"},
     };
     std::string pack;
     for (const auto& [name, reason] : templates)
@@ -1957,6 +1958,7 @@ TEST_CASE("a reason leaves out the separators and brackets a missing field leave
     CHECK(got["square"] == "T end");
     CHECK(got["value_kept"] == "+84912345678 (INTL-GW-)");
     CHECK(got["literal_brackets"] == "call (see docs)");
+    CHECK(got["stuck_separator"] == "pre x, a b");
     r.diversion = {true, "+12025550123", "+12025550123", "US", model::number_type::fixed, false};
     got = reasons(r);
     CHECK(got["first_missing"] == "x (US) y");
