@@ -35,6 +35,15 @@ struct operand {
     std::uint32_t except_list = no_except;
 };
 
+// A bit test on one of the record's enumerations or flags (fast_leaf.hpp): the test holds
+// when the record carries the field and bit (its value's number) of mask is set.
+struct fast_test {
+    enum class field : std::uint8_t { none, origin_kind, party_type, party_is_home, sender_is_alpha };
+    field f = field::none;
+    std::uint8_t party = 0;  // party_*: 0 caller, 1 callee, 2 asserted
+    std::uint64_t mask = 0;  // bit v set: the test holds for the value numbered v
+};
+
 struct node {
     enum class op : std::uint8_t {
         and_, or_, not_,
@@ -75,11 +84,8 @@ struct node {
     bool constant = false;
     // A test of a field the record holds as a small enumeration or a flag, against literals
     // (`origin.kind in (international, voip)`, `callee.type = premium`, `caller.is_home`),
-    // reduced by the compiler to one bit test (fast_leaf.hpp); none for every other test.
-    enum class fast_field : std::uint8_t { none, origin_kind, party_type, party_is_home, sender_is_alpha };
-    fast_field fast = fast_field::none;
-    std::uint8_t fast_party = 0;  // party_*: 0 caller, 1 callee, 2 asserted
-    std::uint64_t fast_mask = 0;  // bit v set: the test holds for the value numbered v
+    // reduced by the compiler to one bit test (fast_leaf.hpp); field none for every other test.
+    fast_test fast;
     // false (`in LIST`): a set bit says only that the list holds the value; the general
     // path then makes the test again for its evidence.
     bool fast_decides = true;
@@ -156,13 +162,8 @@ struct compiled_rule {
     std::uint32_t root = no_node;
     // Bit tests the condition cannot be true without (fast leaves joined to the root by `and`
     // alone, fast_leaf.hpp), copied here: most rules fail on one, before their first node.
-    struct gate {
-        node::fast_field field = node::fast_field::none;
-        std::uint8_t party = 0;
-        std::uint64_t mask = 0;
-    };
     static constexpr std::size_t max_gates = 4;
-    std::array<gate, max_gates> gates{};
+    std::array<fast_test, max_gates> gates{};
     std::uint8_t gate_count = 0;
     std::vector<reason_part> reason;
     std::vector<std::string> tags;

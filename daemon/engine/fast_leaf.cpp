@@ -8,9 +8,6 @@
 namespace ringfence::engine {
 namespace {
 
-
-// The mask of a test on a text field whose value numbered v is text_of(v), for v < count;
-// nullopt when the node is not such a test.
 // A pack list (`in LIST`, exact) is fixed for the rule set's life; an intelligence list
 // changes under it.
 const list_matcher* fixed_list(const compiled_ruleset& rs, const node& n) {
@@ -20,6 +17,8 @@ const list_matcher* fixed_list(const compiled_ruleset& rs, const node& n) {
     return &l;
 }
 
+// The mask of a test on a text field whose value numbered v is text_of(v), for v < count;
+// nullopt when the node is not such a test.
 template <class TextOf>
 std::optional<std::uint64_t> text_mask(const compiled_ruleset& rs, const node& n, int count, TextOf text_of) {
     const bool literal_compare = n.o == node::op::compare && n.type == field_type::text && n.rhs.k == operand::kind::text;
@@ -61,27 +60,25 @@ void assign(const compiled_ruleset& rs, node& n) {
     if (n.lhs.k != operand::kind::field || n.lhs.except_list != operand::no_except) return;
     const field_id id = n.lhs.field.id;
     std::optional<std::uint64_t> mask;
-    node::fast_field fast = node::fast_field::none;
-    std::uint8_t party = 0;
+    fast_test t;
     if (id == field_id::origin_kind) {
         mask = text_mask(rs, n, model::origin_kind_count, [](int v) { return model::to_string(static_cast<model::origin_kind>(v)); });
-        fast = node::fast_field::origin_kind;
+        t.f = fast_test::field::origin_kind;
     } else if (id == field_id::sms_sender_is_alpha) {
         mask = flag_mask(n);
-        fast = node::fast_field::sender_is_alpha;
+        t.f = fast_test::field::sender_is_alpha;
     } else if (const auto pf = party_field(id); pf && pf->second == 3) {
         mask = text_mask(rs, n, model::number_type_count, [](int v) { return model::to_string(static_cast<model::number_type>(v)); });
-        fast = node::fast_field::party_type;
-        party = pf->first;
+        t.f = fast_test::field::party_type;
+        t.party = pf->first;
     } else if (pf && pf->second == 4) {
         mask = flag_mask(n);
-        fast = node::fast_field::party_is_home;
-        party = pf->first;
+        t.f = fast_test::field::party_is_home;
+        t.party = pf->first;
     }
     if (!mask) return;
-    n.fast = fast;
-    n.fast_party = party;
-    n.fast_mask = *mask;
+    t.mask = *mask;
+    n.fast = t;
     n.fast_decides = n.o != node::op::in_list;
 }
 
@@ -90,8 +87,8 @@ void collect_gates(const compiled_ruleset& rs, std::uint32_t idx, compiled_rule&
     const node& n = rs.nodes[idx];
     if (n.o == node::op::and_) {
         for (const std::uint32_t c : n.children) collect_gates(rs, c, rule);
-    } else if (n.fast != node::fast_field::none && rule.gate_count < compiled_rule::max_gates) {
-        rule.gates[rule.gate_count++] = {n.fast, n.fast_party, n.fast_mask};
+    } else if (n.fast.f != fast_test::field::none && rule.gate_count < compiled_rule::max_gates) {
+        rule.gates[rule.gate_count++] = n.fast;
     }
 }
 

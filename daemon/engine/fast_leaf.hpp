@@ -11,7 +11,7 @@
 
 namespace ringfence::engine {
 
-// Sets node::fast, fast_party, fast_mask and fast_decides on every node of rs the record's
+// Sets node::fast and fast_decides on every node of rs the record's
 // enumerations and flags answer: compare (=, !=, <, ... a literal), in (literals) and in a
 // pack list on origin.kind and the caller's, callee's and asserted number's type; compare
 // and bare tests of those numbers' is_home and of sms.sender_is_alpha. A list test is only
@@ -19,8 +19,7 @@ namespace ringfence::engine {
 // evidence. Then sets each rule's gates.
 void assign_fast_leaves(compiled_ruleset& rs);
 
-// Whether the record's value of field (of party) has its bit set in mask; false when the
-// record does not carry the field.
+// The number a party test reads.
 inline const model::number_info& party_of(const model::record& r, std::uint8_t party) {
     switch (party) {
         case 0: return r.caller;
@@ -29,36 +28,33 @@ inline const model::number_info& party_of(const model::record& r, std::uint8_t p
     }
 }
 
-inline bool fast_test_passes(const model::record& r, node::fast_field field, std::uint8_t party, std::uint64_t mask) {
+// Whether t holds on r: the record carries the field and its value's bit is set in t.mask.
+inline bool fast_test_passes(const model::record& r, const fast_test& t) {
     bool present = true;
     unsigned value = 0;
-    switch (field) {
-        case node::fast_field::none: return false;
-        case node::fast_field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
-        case node::fast_field::party_type:
-            present = party_of(r, party).present;
-            value = static_cast<unsigned>(party_of(r, party).type);
+    switch (t.f) {
+        case fast_test::field::none: return false;
+        case fast_test::field::origin_kind: value = static_cast<unsigned>(r.origin.kind); break;
+        case fast_test::field::party_type:
+            present = party_of(r, t.party).present;
+            value = static_cast<unsigned>(party_of(r, t.party).type);
             break;
-        case node::fast_field::party_is_home:
-            present = party_of(r, party).present;
-            value = party_of(r, party).is_home ? 1 : 0;
+        case fast_test::field::party_is_home:
+            present = party_of(r, t.party).present;
+            value = party_of(r, t.party).is_home ? 1 : 0;
             break;
-        case node::fast_field::sender_is_alpha:  // an SMS's field: absent on a call (eval_context::compute)
+        case fast_test::field::sender_is_alpha:  // an SMS's field: absent on a call (eval_context::compute)
             present = r.sms.present && model::is_sms(r.kind);
             value = r.sms.sender_is_alpha ? 1 : 0;
             break;
     }
-    return present && ((mask >> value) & 1) != 0;
+    return present && ((t.mask >> value) & 1) != 0;
 }
-
-// The result of a node with fast != none: what the general evaluation would give, or with
-// fast_decides false, whether it can be true.
-inline bool fast_leaf_result(const model::record& r, const node& n) { return fast_test_passes(r, n.fast, n.fast_party, n.fast_mask); }
 
 // False when one of the rule's gates fails: its condition is false on r.
 inline bool gates_pass(const model::record& r, const compiled_rule& rule) {
     for (std::uint8_t i = 0; i < rule.gate_count; ++i)
-        if (!fast_test_passes(r, rule.gates[i].field, rule.gates[i].party, rule.gates[i].mask)) return false;
+        if (!fast_test_passes(r, rule.gates[i])) return false;
     return true;
 }
 

@@ -9,8 +9,8 @@
 
 #include "engine/condition/condition_lexer.hpp"
 #include "engine/condition/condition_parser.hpp"
-#include "engine/regex_matcher.hpp"
 #include "engine/fast_leaf.hpp"
+#include "engine/regex_matcher.hpp"
 #include "engine/result_memo.hpp"
 #include "engine/rule_text.hpp"
 #include "engine/text/bank_account_extractor.hpp"

@@ -1,7 +1,5 @@
 #include "engine/rule_engine.hpp"
 
-#include "engine/fast_leaf.hpp"
-
 #include "model/dial_string.hpp"
 
 #include <fmt/format.h>
@@ -12,6 +10,7 @@
 
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
+#include "engine/fast_leaf.hpp"
 #include "engine/lists/string_hash.hpp"
 #include "engine/rule_compiler.hpp"
 #include "engine/rule_text.hpp"
@@ -89,7 +88,7 @@ std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r)
         }
         for (const char c : part.text) {
             const K k = is_open(c) ? K::open : is_close(c) ? K::close : is_separator(c) ? K::separator : K::word;
-            if ((k == K::word || k == K::separator) && !p.empty() && p.back().k == k && !p.back().held_absent) {
+            if ((k == K::word || k == K::separator) && !p.empty() && p.back().k == k) {
                 p.back().text += c;
             } else {
                 p.push_back({k, std::string(1, c)});

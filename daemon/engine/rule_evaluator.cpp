@@ -16,7 +16,6 @@ namespace ringfence::engine {
 
 namespace {
 
-
 double number_of(eval_context& ctx, const operand& o) {
     switch (o.k) {
         case operand::kind::number: return o.number;
@@ -217,8 +216,8 @@ void note_subscriber_field(eval_context& ctx, const node& n) {
 
 bool evaluate(eval_context& ctx, std::uint32_t idx) {
     const node& n = ctx.ruleset().nodes[idx];
-    if (n.fast != node::fast_field::none) {
-        const bool pass = fast_leaf_result(ctx.rec(), n);
+    if (n.fast.f != fast_test::field::none) {
+        const bool pass = fast_test_passes(ctx.rec(), n.fast);
         if (!pass || n.fast_decides) return pass;  // leaves no evidence
     }
     // A test this record already evaluated elsewhere: false left no evidence, and true needs

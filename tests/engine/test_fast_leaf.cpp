@@ -2,6 +2,9 @@
 // value their field can take, and a test on an intelligence list is never one of them.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <utility>
+
 #include "engine/eval_context.hpp"
 #include "engine/fast_leaf.hpp"
 #include "support/inline_pack.hpp"
@@ -11,72 +14,26 @@ using namespace ringfence;
 namespace {
 
 // One rule per test: each operator the compiler reduces, on each field it reduces.
-constexpr const char* pack = R"(
-- list: foreign_kinds
-  items: [international, voip, ott]
-- list: costly_types
-  items: [premium, satellite]
-- rule: kind_in_list
-  events: [call.attempt, sms.submit]
-  condition: origin.kind in foreign_kinds
-  action: warn
-  priority: notice
-- rule: kind_in_values
-  events: [call.attempt, sms.submit]
-  condition: origin.kind in (voip, home_fixed)
-  action: warn
-  priority: notice
-- rule: kind_eq
-  events: [call.attempt, sms.submit]
-  condition: origin.kind = international
-  action: warn
-  priority: notice
-- rule: kind_ne
-  events: [call.attempt, sms.submit]
-  condition: origin.kind != international
-  action: warn
-  priority: notice
-- rule: caller_type_in
-  events: [call.attempt, sms.submit]
-  condition: caller.type in (mobile, fixed)
-  action: warn
-  priority: notice
-- rule: callee_type_list
-  events: [call.attempt, sms.submit]
-  condition: callee.type in costly_types
-  action: warn
-  priority: notice
-- rule: asserted_type_ne
-  events: [call.attempt, sms.submit]
-  condition: asserted.type != mobile
-  action: warn
-  priority: notice
-- rule: diversion_type_eq
-  events: [call.attempt, sms.submit]
-  condition: diversion.type = satellite
-  action: warn
-  priority: notice
-- rule: caller_home
-  events: [call.attempt, sms.submit]
-  condition: caller.is_home
-  action: warn
-  priority: notice
-- rule: callee_not_home
-  events: [call.attempt, sms.submit]
-  condition: callee.is_home = false
-  action: warn
-  priority: notice
-- rule: asserted_home_ne
-  events: [call.attempt, sms.submit]
-  condition: asserted.is_home != true
-  action: warn
-  priority: notice
-- rule: alpha_sender
-  events: [call.attempt, sms.submit]
-  condition: sms.sender_is_alpha and not sms.sender_is_alpha = false
-  action: warn
-  priority: notice
-)";
+std::string pack() {
+    const std::pair<const char*, const char*> rules[] = {
+        {"kind_in_list", "origin.kind in foreign_kinds"},
+        {"kind_in_values", "origin.kind in (voip, home_fixed)"},
+        {"kind_eq", "origin.kind = international"},
+        {"kind_ne", "origin.kind != international"},
+        {"caller_type_in", "caller.type in (mobile, fixed)"},
+        {"callee_type_list", "callee.type in costly_types"},
+        {"asserted_type_ne", "asserted.type != mobile"},
+        {"diversion_type_eq", "diversion.type = satellite"},
+        {"caller_home", "caller.is_home"},
+        {"callee_not_home", "callee.is_home = false"},
+        {"asserted_home_ne", "asserted.is_home != true"},
+        {"alpha_sender", "sms.sender_is_alpha and not sms.sender_is_alpha = false"},
+    };
+    std::string out = "- list: foreign_kinds\n  items: [international, voip, ott]\n- list: costly_types\n  items: [premium, satellite]\n";
+    for (const auto& [name, condition] : rules)
+        out += std::string("- rule: ") + name + "\n  events: [call.attempt, sms.submit]\n  condition: " + condition + "\n  action: warn\n  priority: notice\n";
+    return out;
+}
 
 // Each value a fast field can take (and absent parties and SMS parts), one record each.
 std::vector<model::record> every_value() {
@@ -105,7 +62,7 @@ std::vector<model::record> every_value() {
 
 TEST_CASE("a test compiled to a bit test gives the general path's result for every value of its field") {
     std::vector<common::diagnostic> diags;
-    auto e = test_support::load_inline_pack(pack, &diags);
+    auto e = test_support::load_inline_pack(pack(), &diags);
     REQUIRE_MESSAGE(e, test_support::diagnostics_text(diags));
     // This test owns the rule set (the engine decides nothing meanwhile): each fast node is
     // switched back to the general path to compare the two.
@@ -118,13 +75,13 @@ TEST_CASE("a test compiled to a bit test gives the general path's result for eve
     std::size_t fast_nodes = 0, compared = 0, held = 0;
     for (std::uint32_t i = 0; i < rs.nodes.size(); ++i) {
         engine::node& n = rs.nodes[i];
-        if (n.fast == engine::node::fast_field::none) continue;
+        if (n.fast.f == engine::fast_test::field::none) continue;
         ++fast_nodes;
         const engine::node fast = n;
         for (const model::record& r : every_value()) {
             ctx.begin(r);
             const bool quick = engine::evaluate(ctx, i);
-            n.fast = engine::node::fast_field::none;
+            n.fast.f = engine::fast_test::field::none;
             ctx.begin(r);
             const bool general = engine::evaluate(ctx, i);
             n = fast;
@@ -152,7 +109,7 @@ TEST_CASE("a test on an intelligence list or on a text field stays on the genera
   priority: warning
 )");
     REQUIRE(e);
-    for (const auto& n : e->current()->nodes) CHECK(n.fast == engine::node::fast_field::none);
+    for (const auto& n : e->current()->nodes) CHECK(n.fast.f == engine::fast_test::field::none);
 }
 
 TEST_CASE("a rule's gates are the bit tests joined to its root by `and`, and deciding with them changes no decision") {
