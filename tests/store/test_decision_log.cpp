@@ -309,7 +309,9 @@ TEST_CASE("decision log writer: a rule-set version is stored once, with its cont
 TEST_CASE("decision log writer: a failing transaction is retried until it commits") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
-    auto writer = open_writer(settings_for(path));
+    // Three rows make a batch, so the writer takes all three at once however slowly they
+    // are submitted (with the 2 ms default the first could leave alone on a busy machine).
+    auto writer = open_writer(slow_batches(path, 3));
     REQUIRE(execute(path, refuse_inserts) == "");
     auto a = std::make_shared<recording_listener>();
     for (std::uint64_t t = 1; t <= 3; ++t)
@@ -322,6 +324,8 @@ TEST_CASE("decision log writer: a failing transaction is retried until it commit
 
     REQUIRE(execute(path, "DROP TRIGGER refuse_inserts") == "");
     CHECK(eventually([&] { return writer->stats().rows_committed == 3; }));
+    // The listener is told just after the count moves: wait for the notice, not the count.
+    CHECK(eventually([&] { return !a->notices().empty(); }));
     CHECK(a->notices() == std::vector<notice>{{3, true}});
     writer->close();
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "3");
@@ -400,8 +404,8 @@ void check_group_commit(std::size_t batch_max_rows, std::uint64_t expected_batch
         REQUIRE(writer->submit(make_entry(static_cast<int>(t), a, t), true));
     gate->release();
     CHECK(eventually([&] { return writer->stats().rows_committed == 5001; }));
+    writer->close();  // the batch count moves just after the row count: read it once closed
     CHECK(writer->stats().batches_committed == expected_batches);
-    writer->close();
     CHECK(a->notices().back() == notice{5000, true});
     CHECK(a->notices().size() == expected_batches - 1);
     CHECK(query_one(path, "SELECT count(*) FROM decisions") == "5001");
