@@ -221,8 +221,9 @@ void decision_log_writer::impl::write_index_slice() {
     if (failure.empty()) failure = numbers.append(numbers.idle_appends());
     if (failure.empty()) failure = inserter.commit();
     if (failure.empty()) {
-        numbers.committed(std::chrono::steady_clock::now());
+        // Counted before the index says it is done, so whoever sees it done sees the slice.
         index_slices.fetch_add(1, std::memory_order_relaxed);
+        numbers.committed(std::chrono::steady_clock::now());
         return;
     }
     inserter.rollback();

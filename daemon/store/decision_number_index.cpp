@@ -173,14 +173,17 @@ void decision_number_index::committed(std::chrono::steady_clock::time_point now)
     staged_rows_ = 0;
     appended_ += appending_;
     appending_ = 0;
-    if (run_row_in_transaction_) {
+    const bool run_completed = run_row_in_transaction_;
+    if (run_completed) {
         last_indexed_id_ = closed_->last_id;
         closed_.reset();
         appended_ = 0;
         run_row_in_transaction_ = false;
-        runs_completed_.fetch_add(1, std::memory_order_relaxed);
     }
     close_if_due(now);
+    // Counted after the other figures are published: whoever sees the run counted sees
+    // the unindexed rows it took away.
+    if (run_completed) runs_completed_.fetch_add(1, std::memory_order_release);
 }
 
 std::optional<std::chrono::steady_clock::time_point> decision_number_index::open_run_deadline() const {
@@ -260,7 +263,7 @@ void decision_number_index::publish_stats() {
 }
 
 number_index_stats decision_number_index::stats() const {
-    return {runs_completed_.load(std::memory_order_relaxed), unindexed_rows_.load(std::memory_order_relaxed)};
+    return {runs_completed_.load(std::memory_order_acquire), unindexed_rows_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace ringfence::store

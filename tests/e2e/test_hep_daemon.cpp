@@ -22,17 +22,30 @@ using namespace ringfence::e2e;
 
 namespace {
 
-// A UDP port that was free a moment ago.
-std::uint16_t free_udp_port() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
+// The UDP port the daemon bound for HEP (it was given port 0), read from its log line.
+std::uint16_t hep_udp_port(running_daemon& d) {
+    const std::string marker = "listening for HEP on udp 127.0.0.1:";
+    for (int i = 0; i < 2000; ++i) {
+        const std::string err = read_file(d.stderr_path());
+        if (const auto at = err.find(marker); at != std::string::npos) {
+            const auto value = std::stoul(err.substr(at + marker.size(), 5));
+            REQUIRE(value > 0);
+            REQUIRE(value < 65536);
+            return static_cast<std::uint16_t>(value);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("ringfenced did not say which UDP port it bound for HEP");
+    return 0;
+}
+
+// Waits (up to 20 s) until the daemon's log holds text: a stats line, written every second.
+bool log_shows(running_daemon& d, const std::string& text) {
+    for (int i = 0; i < 2000; ++i) {
+        if (read_file(d.stderr_path()).find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
 }
 
 // The UDP payloads of a classic little-endian pcap of Ethernet/IPv4/UDP frames.
@@ -65,11 +78,11 @@ TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are recei
     const auto packets = udp_payloads(pcap);
     REQUIRE(packets.size() == 8);
     temp_dir dir;
-    const std::uint16_t port = free_udp_port();
-    running_daemon d(dir, {"ingest.hep.udp=127.0.0.1:" + std::to_string(port)});
+    // A stats line every second tells when every datagram was read; the port is the
+    // system's pick, read back from the log (a port picked here could be taken meanwhile).
+    running_daemon d(dir, {"ingest.hep.udp=127.0.0.1:0", "log.stats_interval_s=1"});
     // The child is handed back once its JSON-lines port is known; HEP binds just after.
-    for (int i = 0; i < 500 && read_file(d.stderr_path()).find("ringfenced ready") == std::string::npos; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const std::uint16_t port = hep_udp_port(d);
 
     const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in to{};
@@ -81,7 +94,10 @@ TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are recei
     const std::uint8_t garbage[] = {'H', 'E', 'P', '2', 0, 6};
     ::sendto(fd, garbage, sizeof garbage, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
     ::close(fd);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Shutdown closes the socket, so wait until every datagram was read and decided.
+    CHECK(log_shows(d, "hep.datagrams=9 "));
+    CHECK(wait_for_count(d.log_path(), "SELECT count(*) FROM decisions WHERE record_id = 'qgf3dm9rudi@127.0.0.1'",
+                         std::chrono::seconds(15)) == 1);
 
     CHECK(d.stop() == 0);
     const std::string err = read_file(d.stderr_path());
@@ -108,10 +124,8 @@ TEST_CASE("ringfenced with ingest.hep.udp: a test sender's HEP packets are recei
 
 TEST_CASE("ringfenced with ingest.hep.udp: a call whose agent then falls quiet still times out") {
     temp_dir dir;
-    const std::uint16_t port = free_udp_port();
-    running_daemon d(dir, {"ingest.hep.udp=127.0.0.1:" + std::to_string(port), "capture.limits.unanswered_timeout_s=2"});
-    for (int i = 0; i < 500 && read_file(d.stderr_path()).find("ringfenced ready") == std::string::npos; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    running_daemon d(dir, {"ingest.hep.udp=127.0.0.1:0", "capture.limits.unanswered_timeout_s=2"});
+    const std::uint16_t port = hep_udp_port(d);
     // One INVITE, captured by the agent at an old time of its own clock: the timeout runs
     // on that clock moved on by the time passed here.
     const std::string invite =

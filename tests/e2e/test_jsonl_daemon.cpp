@@ -136,7 +136,7 @@ TEST_CASE("a second daemon on a live daemon's Unix socket or decision log is ref
         }
         ringfence::cli::daemon_child second;
         // start() fails with what the daemon wrote before it exited.
-        const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string(), 5000);
+        const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string());
         INFO(said);
         CHECK(said.find("ringfenced exited before listening") != std::string::npos);
         CHECK(said.find(same_socket ? "is in use: another process (another ringfenced?) listens on it" : "is in use: another process (another ringfenced?) holds") !=
@@ -162,7 +162,7 @@ TEST_CASE("a second daemon given a running daemon's decision log through a symli
     const std::vector<std::string> args{"--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml",
                                         "--set", "state_dir=" + other.path().string(), "--set", "ingest.jsonl.tcp=127.0.0.1:0",
                                         "--set", "control.unix=", "--set", "log.stats_interval_s=0"};
-    const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string(), 5000);
+    const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string());
     INFO(said);
     CHECK(said.find("ringfenced exited before listening") != std::string::npos);
     CHECK(said.find("is in use: another process (another ringfenced?) holds") != std::string::npos);
@@ -182,7 +182,7 @@ TEST_CASE("a second daemon on the window state of a running one is refused, with
         args.push_back(s);
     }
     temp_dir other;
-    const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string(), 5000);
+    const std::string said = second.start(RINGFENCED_BINARY, args, (other.path() / "second.log").string());
     INFO(said);
     CHECK(said.find("ringfenced exited before listening") != std::string::npos);
     CHECK(said.find("cannot use the window state snapshot") != std::string::npos);

@@ -21,12 +21,21 @@ std::int64_t now_ms() {
 
 daemon_child::~daemon_child() {
     if (pid_ > 0) stop(5000);
+    join_log_copier();
+}
+
+// The copier reads until the child's stderr closes, i.e. once the child has exited: after
+// that the log file holds every line the child wrote (its exit lines too).
+void daemon_child::join_log_copier() {
+    if (log_copier_.joinable()) log_copier_.join();
 }
 
 std::string daemon_child::start(const std::string& binary, const std::vector<std::string>& args,
                                 const std::string& log_file, int timeout_ms) {
     int fds[2];
-    if (::pipe(fds) != 0) return std::string("pipe: ") + std::strerror(errno);
+    // Close-on-exec: another child started meanwhile must not hold this pipe open (dup2
+    // below clears the flag on the child's own stderr).
+    if (::pipe2(fds, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
     pid_ = ::fork();
     if (pid_ < 0) return std::string("fork: ") + std::strerror(errno);
     if (pid_ == 0) {
@@ -47,12 +56,18 @@ std::string daemon_child::start(const std::string& binary, const std::vector<std
     const std::string marker = "listening for JSON lines on tcp ";
     while (port_ == 0) {
         const std::int64_t left = deadline - now_ms();
-        if (left <= 0) return "ringfenced did not start listening in time:\n" + seen;
+        if (left <= 0) {
+            ::close(fds[0]);
+            return "ringfenced did not start listening in time:\n" + seen;
+        }
         pollfd p{fds[0], POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
         char buf[4096];
         const ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n <= 0) return "ringfenced exited before listening:\n" + seen;
+        if (n <= 0) {
+            ::close(fds[0]);
+            return "ringfenced exited before listening:\n" + seen;
+        }
         seen.append(buf, static_cast<std::size_t>(n));
         const auto at = seen.find(marker);
         if (at != std::string::npos) {
@@ -64,14 +79,14 @@ std::string daemon_child::start(const std::string& binary, const std::vector<std
     }
     const int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (log_fd >= 0) [[maybe_unused]] auto w = ::write(log_fd, seen.data(), seen.size());
-    std::thread([in = fds[0], log_fd] {
+    log_copier_ = std::thread([in = fds[0], log_fd] {
         char buf[4096];
         ssize_t n;
         while ((n = ::read(in, buf, sizeof buf)) > 0)
             if (log_fd >= 0) [[maybe_unused]] auto w = ::write(log_fd, buf, static_cast<std::size_t>(n));
         ::close(in);
         if (log_fd >= 0) ::close(log_fd);
-    }).detach();
+    });
     return {};
 }
 
@@ -81,6 +96,7 @@ void daemon_child::kill_hard() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
+    join_log_copier();
 }
 
 void daemon_child::send_signal(int sig) {
@@ -103,11 +119,13 @@ int daemon_child::wait_exit(int timeout_ms) {
             ::kill(pid_, SIGKILL);
             ::waitpid(pid_, &status, 0);
             pid_ = -1;
+            join_log_copier();
             return -1;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     pid_ = -1;
+    join_log_copier();
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace ringfence::cli {
@@ -32,8 +33,11 @@ public:
     pid_t pid() const { return pid_; }
 
 private:
+    void join_log_copier();
+
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
+    std::thread log_copier_;  // copies the child's stderr into the log file
 };
 
 }  // namespace ringfence::cli
