@@ -5,9 +5,11 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 namespace ringfence::common {
 
-bool read_text_file(const std::string& path, std::string& out, std::string& error) {
+bool read_text_file(const std::string& path, std::string& out, std::string& error, std::size_t max_bytes) {
     out.clear();
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
@@ -21,7 +23,15 @@ bool read_text_file(const std::string& path, std::string& out, std::string& erro
     }
     char buffer[1 << 16];
     std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) out.append(buffer, n);
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
+        if (out.size() + n > max_bytes) {
+            std::fclose(f);
+            out.clear();
+            error = fmt::format("is larger than {} MiB", max_bytes >> 20);
+            return false;
+        }
+        out.append(buffer, n);
+    }
     const bool failed = std::ferror(f) != 0;
     const int saved = errno;
     std::fclose(f);

@@ -113,7 +113,8 @@ bool yaml_fields::written_without_value(const std::string& key) {
         // `key:` with nothing after it (or `key: null`, `key: ~`): the author meant a value
         // and gave none; taking the default without a word would hide the mistake. Located
         // at the key: an empty value's own mark is where the next key starts.
-        error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
+        if (without_value_.insert(key).second)
+            error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
         return true;
     }
     return false;
@@ -211,7 +212,16 @@ void yaml_fields::reject_unknown_keys() {
             error(kv.first, "DUPLICATE_KEY", fmt::format("'{}' is given twice", path(key)));
             continue;
         }
-        if (known_.count(key)) continue;
+        if (known_.count(key)) {
+            // A key read as a node (not through a typed getter) and written with no value:
+            // taken as absent, its default would apply without a word (`events:` would run
+            // a rule on every kind).
+            if (kv.second.IsNull() && !without_value_.count(key)) {
+                without_value_.insert(key);
+                error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
+            }
+            continue;
+        }
         error(kv.first, "UNKNOWN_KEY", fmt::format("unknown key '{}'", path(key)));
     }
 }

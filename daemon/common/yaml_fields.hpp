@@ -62,6 +62,7 @@ private:
     std::string code_prefix_;
     std::vector<diagnostic>& out_;
     std::set<std::string> known_;
+    std::set<std::string> without_value_;  // keys reported as written with no value
 };
 
 }  // namespace ringfence::common

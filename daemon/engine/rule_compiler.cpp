@@ -273,6 +273,15 @@ private:
         return n;
     }
 
+    // A bare word that starts like a field ("asserted.e614": a record part and a dot) but
+    // is none: a misspelt field, which read as text would make `!=` true on every record.
+    static bool names_no_field(std::string_view word) {
+        const std::size_t dot = word.find('.');
+        if (dot == std::string_view::npos || dot == 0 || find_field(word)) return false;
+        const std::string_view part = word.substr(0, dot + 1);
+        return std::any_of(all_fields().begin(), all_fields().end(), [&](const field_def& d) { return d.name.starts_with(part); });
+    }
+
     // The field a value names; errors when it is not a field.
     bool resolve_field_operand(const condition::value& v, operand& out, field_type& type) {
         if (v.is_aggregate) {
@@ -329,6 +338,12 @@ private:
         }
         const literal& l = v.lit;
         if (l.kind == literal::type::identifier) {
+            const bool fixed_values = lhs_field != nullptr && !lhs_field->def->allowed.empty();  // `kind = call.end`
+            if (!fixed_values && !model::parse_event_kind(l.text) && names_no_field(l.text)) {
+                error(v.where.offset, "RULES_UNKNOWN_FIELD",
+                      fmt::format("unknown field '{}' (to compare with this text, quote it: \"{}\")", l.text, l.text));
+                return false;
+            }
             if (auto f = find_field(l.text); f && l.text.find('.') != std::string::npos) {
                 if (f->def->type != lhs_type && !(lhs_type == field_type::text_set && f->def->type == field_type::text)) {
                     error(v.where.offset, "RULES_TYPE_MISMATCH",
@@ -426,9 +441,14 @@ private:
 
     // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or
     // starts) it. Not rewritten silently: the author is told the form to write.
-    void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset) {
+    void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset, bool negated = false) {
         if (!is_e164_field(f) || value.empty() || value[0] == '+') return;
-        never_matches(offset, e164_never_matches(f, value));
+        if (negated)  // != : never equal, so true for every record that has the field
+            error_at(*text_, offset, "RULES_ALWAYS_TRUE",
+                     e164_never_matches(f, value) + fmt::format("; with != this test is true for every record with '{}'", f.name()),
+                     common::severity::warning);
+        else
+            never_matches(offset, e164_never_matches(f, value));
     }
 
     static bool holds(condition::compare_op op, double a, double b) {
@@ -599,7 +619,7 @@ private:
         }
         if (n.lhs.k == operand::kind::field && n.rhs.k == operand::kind::text) {
             if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
-            check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset);
+            check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset, e.cmp == condition::compare_op::ne);
             const bool equality = e.cmp == condition::compare_op::eq || e.cmp == condition::compare_op::ne;
             n.rhs.text = equality ? equality_literal(n.lhs.field, n.rhs.text) : fold_literal(n.lhs.field, n.rhs.text);
         }

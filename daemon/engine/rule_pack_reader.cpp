@@ -284,6 +284,10 @@ private:
                 kind = k;
             }
         }
+        if (kind.empty() && item.size() == 0) {
+            error(item, "BAD_ITEM", "an empty item: expected list, macro, rule, test, pack or required_engine_version");
+            return;
+        }
         if (kind.empty()) {
             const std::string first = item.begin()->first.IsScalar() ? item.begin()->first.Scalar() : "?";
             error(item.begin()->first, "BAD_ITEM",
@@ -435,7 +439,11 @@ private:
         fs::path p(name);
         if (p.is_relative()) p = fs::path(file_).parent_path() / p;
         std::string text, why;
-        if (!common::read_text_file(p.string(), text, why)) {
+        std::error_code ec;
+        const auto status = fs::status(p, ec);
+        if (!ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status))
+            why = "not a regular file";  // a device or a pipe (/dev/zero) never ends
+        if (!why.empty() || !common::read_text_file(p.string(), text, why)) {
             f.error(f.node("items_file"), "OPEN_FAILED", fmt::format("list '{}': cannot read items_file {}: {}", l.name, p.string(), why));
             return;
         }

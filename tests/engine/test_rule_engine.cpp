@@ -320,6 +320,42 @@ TEST_CASE("required_engine_version that is not an integer is named once in the e
     CHECK(texts(diags) == "pack.yaml:1:28: error RULES_BAD_TYPE: 'required_engine_version': expected an integer, got 'one'\n");
 }
 
+TEST_CASE("an empty item is an error at the item, not a crash of the loader") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load("- rule: a\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: warning\n- {}\n", &diags));
+    CHECK(texts(diags) == "pack.yaml:6:3: error RULES_BAD_ITEM: an empty item: expected list, macro, rule, test, pack or required_engine_version\n");
+}
+
+TEST_CASE("a key written with no value is an error, not its default") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load(R"(- rule: r
+  events:
+  condition: caller.is_home
+  action: block
+  priority: critical
+  mode:
+  enabled:
+  exceptions:
+    - name: vip
+      fields: [caller.e164]
+      values:
+)", &diags));
+    const std::string all = texts(diags);
+    INFO(all);
+    for (const char* key : {"pack.yaml:2:3: error RULES_BAD_TYPE: 'rule.events': no value given", "pack.yaml:6:3: error RULES_BAD_TYPE: 'rule.mode': no value given",
+                            "pack.yaml:7:3: error RULES_BAD_TYPE: 'rule.enabled': no value given", ":11:7: error RULES_BAD_TYPE:"})
+        CHECK(all.find(key) != std::string::npos);
+    CHECK(all.find("RULES_ALL_EVENTS") == std::string::npos);
+}
+
+TEST_CASE("an items_file that names a device or a directory is an error, not a read without end") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load("- list: l\n  items_file: /dev/zero\n", &diags));
+    CHECK(texts(diags).find("cannot read items_file /dev/zero: not a regular file") != std::string::npos);
+    CHECK_FALSE(load("- list: l\n  items_file: /tmp\n", &diags));
+    CHECK(texts(diags).find("cannot read items_file /tmp: is a directory") != std::string::npos);
+}
+
 TEST_CASE("load errors carry stable codes and file:line:column") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load(R"(- rule: bad
@@ -750,6 +786,34 @@ TEST_CASE("warnings: kind tests the rule's events exclude, and E.164 fields comp
           "pack.yaml:13:60: warning RULES_NEVER_MATCHES: 'callee.e164' holds numbers in E.164 form (+ and the country code); '84912345678' never matches it: write +84912345678\n"
           "pack.yaml:13:123: warning RULES_NEVER_MATCHES: 'asserted.e164' holds numbers in E.164 form (+ and the country code); '1900' never matches it: write +84912345678\n"
           "pack.yaml:17:51: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0987654321' never matches it: write +84987654321\n");
+}
+
+TEST_CASE("!= with a number not in E.164 form is always true, and a misspelt field on the right is an error, not text") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- rule: national_form
+  events: [call.attempt]
+  condition: caller.e164 != "0912345678"
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE(e);
+    CHECK(texts(diags) ==
+          "pack.yaml:3:29: warning RULES_ALWAYS_TRUE: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0912345678' never "
+          "matches it: write +84912345678; with != this test is true for every record with 'caller.e164'\n");
+
+    for (const char* condition : {"caller.e164 != asserted.e614", "sms.sender != callee.rwa", "origin.trunk = caller.e164x"}) {
+        CAPTURE(condition);
+        CHECK_FALSE(load(std::string("- rule: typo\n  events: [call.attempt, sms.submit]\n  condition: ") + condition +
+                             "\n  action: block\n  priority: critical\n",
+                         &diags));
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].code == "RULES_UNKNOWN_FIELD");
+        CHECK(diags[0].message.find("(to compare with this text, quote it: ") != std::string::npos);
+    }
+    // Quoted, or a bare word that is no record part, it is text as ever.
+    CHECK(load("- rule: text\n  events: [call.attempt]\n  condition: origin.trunk = \"asserted.e614\" or origin.trunk = gw.hanoi or kind = call.attempt\n"
+               "  action: warn\n  priority: notice\n",
+               &diags));
 }
 
 TEST_CASE("literals and keyword lists compared with sms.text_folded are folded at load as the field is") {

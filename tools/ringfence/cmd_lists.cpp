@@ -255,7 +255,7 @@ private:
         if (ec) return fail(fmt::format("{}: {}", file, ec.message()));
         if (size > max_import_bytes) return fail(fmt::format("{}: {} bytes; split files over {} bytes", file, size, max_import_bytes));
         std::string text, why;
-        if (!common::read_text_file(file, text, why)) return fail(fmt::format("{}: cannot read: {}", file, why));
+        if (!common::read_text_file(file, text, why, max_import_bytes)) return fail(fmt::format("{}: cannot read: {}", file, why));
         list_target target;
         if (auto err = resolve_list(p.words[0], target); !err.empty()) return fail(err);
         const std::int64_t now = now_ms();
@@ -288,7 +288,7 @@ private:
         if (std::filesystem::equivalent(backup, config_.intel.path, ec))
             return fail(fmt::format("{} is the live database (intel.path), not a backup of it", backup));
         std::string bytes, why;
-        if (!common::read_text_file(backup, bytes, why)) return fail(fmt::format("{}: cannot read: {}", backup, why));
+        if (!common::read_text_file(backup, bytes, why, std::size_t{16} << 30)) return fail(fmt::format("{}: cannot read: {}", backup, why));
         std::vector<intel::restored_list> restored;
         // As create and add: a list the rule packs declare keeps that kind, or the daemon could
         // neither refresh its lists nor start again.
