@@ -81,6 +81,15 @@ bool record_builder::number(std::string_view field, std::string_view raw, model:
     return true;  // kept raw (normalize left raw set and the rest cleared)
 }
 
+bool record_builder::unreadable_number(std::string_view raw, model::number_info& out) {
+    if (numbers_ == unparsed_numbers::refuse) return false;
+    out.clear();
+    out.present = true;
+    out.raw.assign(raw);
+    ++status_.numbers_kept_raw;
+    return true;
+}
+
 bool record_builder::origin_ip(std::string_view ip) {
     rec_.origin.ip.assign(ip);
     // Rules match it against CIDR lists and the country database: it must be an address,

@@ -43,6 +43,10 @@ class record_builder {
     bool epoch_ms(std::int64_t ms, std::string_view written);
     // A telephone number field ("caller", "callee", ...) through the numbering plan.
     bool number(std::string_view field, std::string_view raw, model::number_info& out);
+    // A number field of another type than text (a JSON number, true, an object): with
+    // unparsed numbers kept, present and unreadable (raw as written for a JSON number, else
+    // empty) and counted; refused otherwise (false: the caller reports the wrong type).
+    bool unreadable_number(std::string_view raw, model::number_info& out);
     bool origin_ip(std::string_view ip);
     // call.ring_ms or call.talk_ms (name, for the message) into out: never negative.
     bool call_ms(std::string_view name, std::int64_t ms, std::optional<std::int64_t>& out);

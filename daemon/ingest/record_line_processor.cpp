@@ -51,15 +51,23 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
 
 bool keep_emergency_call(decode::record_json_parser& parser, std::string_view line, std::int64_t received_at_ms, model::record& rec,
                          const engine::decision_point& engine, decode::parse_status& st) {
-    if (st.ok || (st.error != decode::parse_error::bad_number && st.error != decode::parse_error::missing_field)) return false;
+    if (st.ok || (st.error != decode::parse_error::bad_number && st.error != decode::parse_error::missing_field &&
+                  st.error != decode::parse_error::wrong_type))
+        return false;
     // A phone with no SIM calls 112 with no number of its own, or with an identity the plan
     // cannot read (an IMEI, "anonymous"); a switch that takes an error reply for a refusal
     // would turn the call away. Read again with the numbers kept as written: when that is a
     // record and its callee is an emergency number, it is decided (and so allowed) and
     // logged with the numbers as they came, instead of refused.
     decode::parse_status kept = parser.parse(line, received_at_ms, rec, decode::unparsed_numbers::keep_raw);
+    if (!kept.ok) {
+        // Refused for something its numbers do not excuse even on a call to 112 ("ring_ms":
+        // "x"): the reply names that, not the number an emergency call may lack.
+        st = std::move(kept);
+        return false;
+    }
     // A call only: a device with no SIM sends no SMS, and an SMS is not a call for help.
-    if (!kept.ok || model::is_sms(rec.kind) || !engine.never_block(rec)) return false;  // the first error stands (rec is not read after one)
+    if (model::is_sms(rec.kind) || !engine.never_block(rec)) return false;  // the first error stands (rec is not read after one)
     st = std::move(kept);
     return true;
 }

@@ -52,6 +52,10 @@ TEST_CASE("emergency call with no caller or an unreadable one: decided, allowed,
         R"({"id":"e3","kind":"call.attempt","caller":"IMEI:35-209900-176148-1","callee":"114"})",  // not a number
         R"({"id":"e4","kind":"call.attempt","caller":"O912345678","callee":"115"})",          // mistyped
         R"({"id":"e5","kind":"call.attempt","caller":"+84912345678","asserted":"anonymous!","callee":"112"})",
+        // numbers of another JSON type are as unreadable
+        R"({"id":"e6","kind":"call.attempt","caller":12345,"callee":"115"})",
+        R"({"id":"e7","kind":"call.attempt","caller":"0912345678","asserted":5,"diversion":{"x":1},"callee":"112"})",
+        R"({"id":"e8","kind":"call.attempt","caller":true,"callee":"112"})",
     };
     for (const char* line : lines) {
         std::string explain;
@@ -63,14 +67,16 @@ TEST_CASE("emergency call with no caller or an unreadable one: decided, allowed,
         CHECK(reply.find(R"("error":{)") == std::string::npos);
         CHECK_FALSE(explain.empty());  // a record was made
     }
-    CHECK(h.counters.emergency_kept_raw.load() == 5);
+    CHECK(h.counters.emergency_kept_raw.load() == 8);
     CHECK(h.counters.total_errors() == 0);
-    CHECK(h.counters.decisions[static_cast<std::size_t>(engine::action::allow)].load() == 5);
+    CHECK(h.counters.decisions[static_cast<std::size_t>(engine::action::allow)].load() == 8);
 
     // The unreadable caller is in the record as it came, with no E.164 form.
     std::string explain;
     h.reply_to(lines[2], &explain);
     CHECK(explain.find(R"("raw":"IMEI:35-209900-176148-1")") != std::string::npos);
+    h.reply_to(lines[5], &explain);
+    CHECK(explain.find(R"("raw":"12345")") != std::string::npos);
 }
 
 TEST_CASE("any other record with a missing or unreadable number still gets its error") {
@@ -81,7 +87,11 @@ TEST_CASE("any other record with a missing or unreadable number still gets its e
         {R"({"id":"n3","kind":"call.attempt","caller":"0912345678","callee":"O987654321"})", R"("code":"bad_number")"},
         // an error that is not about a number is not looked past, emergency or not
         {R"({"id":"n4","kind":"call.attempt","time":"yesterday","callee":"112"})", R"("code":"bad_value")"},
-        {R"({"id":"n5","kind":"call.attempt","caller":"IMEI:1","callee":"112","call":{"ring_ms":-1}})", R"("code":"bad_number")"},
+        // ... and is the error named, not the number a call to 112 may lack
+        {R"({"id":"n5","kind":"call.attempt","caller":"IMEI:1","callee":"112","call":{"ring_ms":-1}})", R"("code":"bad_value","message":"field 'call.ring_ms')"},
+        {R"({"id":"n7","kind":"call.attempt","caller":"","callee":"112","call":{"ring_ms":"x"}})", R"("code":"wrong_type","message":"field 'call.ring_ms')"},
+        // a number of another JSON type, on a call that is not for help
+        {R"({"id":"n8","kind":"call.attempt","caller":12345,"callee":"0987654321"})", R"("code":"wrong_type","message":"field 'caller')"},
         // an SMS is no call for help: its sender is checked as ever
         {R"({"id":"n6","kind":"sms.submit","caller":"IMEI:1","callee":"112","sms":{"text":"help"}})", R"("code":"bad_number")"},
     };
@@ -92,7 +102,7 @@ TEST_CASE("any other record with a missing or unreadable number still gets its e
         CHECK(reply.find(R"("action")") == std::string::npos);
     }
     CHECK(h.counters.emergency_kept_raw.load() == 0);
-    CHECK(h.counters.total_errors() == 6);
+    CHECK(h.counters.total_errors() == 8);
 }
 
 TEST_CASE("an emergency call answered by the queue-full fail action names the emergency override once") {

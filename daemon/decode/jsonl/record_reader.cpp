@@ -212,6 +212,13 @@ bool record_reader::read_time(value& v) {
 }
 
 bool record_reader::read_number(value& v, std::string_view field, model::number_info& out) {
+    od::json_type type;
+    if (values_.read_type(v, type) == got::value && type != od::json_type::string) {
+        std::string_view token;
+        od::number number;
+        if (type == od::json_type::number && !values_.read_number_token(v, field, token, number)) return false;
+        if (build_.unreadable_number(token, out)) return true;  // with unparsed numbers kept
+    }
     std::string_view raw;
     const got g = values_.read_string(v, field, raw);
     if (g != got::value) return g == got::absent;
