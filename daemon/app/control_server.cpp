@@ -42,19 +42,24 @@ std::string error_reply(std::string_view message) {
 struct control_session : std::enable_shared_from_this<control_session> {
     control_session(asio::local::stream_protocol::socket s, control_server& server) : socket(std::move(s)), owner(server) {}
     void start() {
-        asio::async_read_until(socket, asio::dynamic_buffer(in, 4096), '\n',
+        asio::async_read_until(socket, asio::dynamic_buffer(in, max_request_bytes), '\n',
                                [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                                   if (ec == asio::error::not_found)  // no newline in max_request_bytes
+                                       return self->answer(error_reply(fmt::format("a request is one line of at most {} bytes", max_request_bytes)));
                                    if (ec && n == 0) return;
                                    std::string line = self->in.substr(0, n == 0 ? self->in.size() : n);
                                    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-                                   self->out = self->owner.execute(line, peer_uid(self->socket.native_handle())) + "\n";
-                                   asio::async_write(self->socket, asio::buffer(self->out),
-                                                     [self](const boost::system::error_code&, std::size_t) {
-                                                         boost::system::error_code ignored;
-                                                         self->socket.close(ignored);
-                                                     });
+                                   self->answer(self->owner.execute(line, peer_uid(self->socket.native_handle())));
                                });
     }
+    void answer(std::string reply) {
+        out = std::move(reply) + "\n";
+        asio::async_write(socket, asio::buffer(out), [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
+            boost::system::error_code ignored;
+            self->socket.close(ignored);
+        });
+    }
+    static constexpr std::size_t max_request_bytes = 4096;
     asio::local::stream_protocol::socket socket;
     control_server& owner;
     std::string in;

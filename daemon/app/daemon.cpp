@@ -140,12 +140,28 @@ private:
                     return 1;
                 }
             }
+            if (parts_.rules && !config_.state_snapshot_path.empty()) {
+                if (auto why = snapshot_path_problem(config_.state_snapshot_path); !why.empty()) {
+                    log(log_level::error, "{}; a start would fail", why);
+                    return 1;
+                }
+                // Read as a start reads it: one it cannot read is moved aside at the start.
+                std::error_code ec;
+                if (std::filesystem::exists(config_.state_snapshot_path, ec))
+                    if (auto err = parts_.rules->windows().load_snapshot(config_.state_snapshot_path); !err.empty())
+                        log(log_level::warning, "window state snapshot {} cannot be read ({}): a start moves it aside and begins with empty window state",
+                            config_.state_snapshot_path, err);
+            }
             log(log_level::info, "configuration {} is valid", options_.config_file);
             return 0;
         }
         // One daemon per window state: a second one would restore the same snapshot and
         // overwrite the first one's at its stop, losing the other's counts.
         if (parts_.rules && !config_.state_snapshot_path.empty()) {
+            if (auto why = snapshot_path_problem(config_.state_snapshot_path); !why.empty()) {
+                log(log_level::error, "{}; not starting", why);
+                return 1;
+            }
             std::error_code ec;
             std::filesystem::create_directories(std::filesystem::path(config_.state_snapshot_path).parent_path(), ec);
             if (auto why = state_lock_.take(config_.state_snapshot_path); !why.empty()) {
@@ -169,13 +185,37 @@ private:
         return -1;
     }
 
+    // Something at the snapshot path that no snapshot can be written to (a directory): a
+    // daemon that could never save its window state must not start as if it could.
+    static std::string snapshot_path_problem(const std::string& path) {
+        std::error_code ec;
+        const auto status = std::filesystem::status(path, ec);
+        if (ec || !std::filesystem::exists(status) || std::filesystem::is_regular_file(status)) return {};
+        return fmt::format("the window state snapshot {} is not a file (engine.state.snapshot_path names a file)", path);
+    }
+
+    // A snapshot that cannot be read (damaged, not SQLite) is kept for whoever looks into it,
+    // under another name, so that the state saved from now on goes to a file that works.
     void restore_state() {
         const std::string& path = config_.state_snapshot_path;
         std::error_code ec;
         if (path.empty() || !std::filesystem::exists(path, ec)) return;
-        if (auto err = parts_.rules->windows().load_snapshot(path); !err.empty())
-            log(log_level::warning, "window state snapshot {} not restored: {}", path, err);
-        else
+        if (auto err = parts_.rules->windows().load_snapshot(path); !err.empty()) {
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            const std::string aside = fmt::format("{}.unreadable-{}", path, std::chrono::duration_cast<std::chrono::seconds>(now).count());
+            std::filesystem::rename(path, aside, ec);
+            for (const char* companion : {"-wal", "-shm", "-journal"}) {  // never to be read with another file
+                std::error_code companion_ec;
+                if (!ec && std::filesystem::exists(path + companion, companion_ec))
+                    std::filesystem::rename(path + companion, aside + companion, ec);
+            }
+            if (ec)
+                log(log_level::error, "window state snapshot {} not restored: {}; it could not be moved aside ({}), so saving the state will fail",
+                    path, err, ec.message());
+            else
+                log(log_level::error, "window state snapshot {} not restored: {}; moved aside to {}, the window state starts empty", path, err,
+                    aside);
+        } else
             log(log_level::info, "window state restored from {} ({} keys)", path, parts_.rules->windows().stats().keys);
     }
 

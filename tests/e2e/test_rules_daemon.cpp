@@ -3,6 +3,7 @@
 // deciding with the old set, and a fixed pack is picked up with no restart.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -166,6 +167,72 @@ TEST_CASE("ringfence state reset says so when its audit row cannot be committed,
     CHECK(reset.exit_code == 1);
     CHECK(reset.output.find("not_logged: the window state of +85512345678 was reset") != std::string::npos);
     d.kill_hard();
+}
+
+TEST_CASE("ringfence state refuses a key with a newline or too long, and the daemon answers an overlong request with an error") {
+    temp_dir dir;
+    running_daemon d(dir);
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    // "+8491\n2345678" would have reset (and audited) "+8491".
+    const auto newline = run_cli_status("state reset " + common + " \"$(printf '+8491\\n2345678')\"");
+    INFO(newline.output);
+    CHECK(newline.exit_code == 2);
+    CHECK(newline.output.find("a key holds no control characters") != std::string::npos);
+    const auto long_key = run_cli_status("state show " + common + " \"$(head -c 5000 /dev/zero | tr '\\0' a)\"");
+    INFO(long_key.output);
+    CHECK(long_key.exit_code == 2);
+    CHECK(long_key.output.find("a key is 1 to 4000 bytes") != std::string::npos);
+    // The socket itself: a request with no newline in 4096 bytes gets an error line.
+    const int fd = connect_unix((dir.path() / "control.sock").string());
+    send_all(fd, "state show " + std::string(5000, 'a'));
+    const auto lines = read_lines(fd, 1);
+    ::close(fd);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0] == R"({"error":"a request is one line of at most 4096 bytes"})");
+    CHECK(d.stop() == 0);
+    log_reader log(d.log_path());
+    CHECK(log.scalar("SELECT count(*) FROM operator_actions") == 0);
+}
+
+TEST_CASE("an unreadable window state snapshot is moved aside and the state saved anew, and a directory in its place stops the start") {
+    temp_dir dir;
+    const auto snapshot = dir.path() / "window_state.sqlite";
+    std::ofstream(snapshot) << "junk";
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
+    {
+        running_daemon d(dir);
+        const int fd = connect_tcp(d.port());
+        send_all(fd, R"({"id":"k1","kind":"call.attempt","time":"2026-11-28T10:00:01+07:00","caller":"+85512345678","callee":"0912000001"})" "\n");
+        CHECK(read_lines(fd, 1).size() == 1);
+        ::close(fd);
+        CHECK(d.stop() == 0);
+        const std::string err = read_file(d.stderr_path());
+        INFO(err);
+        CHECK(err.find("not restored: window snapshot " + snapshot.string() + ": file is not a database; moved aside to " + snapshot.string() +
+                       ".unreadable-") != std::string::npos);
+        CHECK(err.find("snapshot " + snapshot.string() + " failed") == std::string::npos);  // saved at the stop
+    }
+    int aside = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+        aside += entry.path().filename().string().rfind("window_state.sqlite.unreadable-", 0) == 0 ? 1 : 0;
+    CHECK(aside == 1);
+    {
+        running_daemon again(dir);  // the saved state is read back
+        CHECK(again.stop() == 0);
+        CHECK(read_file(again.stderr_path()).find("window state restored from " + snapshot.string()) != std::string::npos);
+    }
+    std::filesystem::remove(snapshot);
+    std::filesystem::create_directory(snapshot);
+    std::string said;
+    FILE* p = ::popen((std::string(RINGFENCED_BINARY) + " --check " + common + " 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) said.append(buf, n);
+    const int status = ::pclose(p);
+    INFO(said);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(said.find("is not a file (engine.state.snapshot_path names a file); a start would fail") != std::string::npos);
 }
 
 TEST_CASE("ringfence state reset is refused when the decision log is disabled: there is nowhere to audit it") {

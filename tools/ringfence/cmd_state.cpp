@@ -16,6 +16,9 @@
 
 namespace ringfence::cli {
 
+// The daemon reads a request line of at most 4096 bytes ("state reset KEY\n").
+constexpr std::size_t max_key_bytes = 4000;
+
 int cmd_state(std::vector<std::string> args) {
     common_options opts;
     std::string error;
@@ -30,6 +33,16 @@ int cmd_state(std::vector<std::string> args) {
     // way the plan reads ("0912345678", "+84 912 345 678") is sent in that form. Other keys
     // (an IP address, a trunk name) go as they are.
     std::string key = args[1];
+    // The request is one line to the daemon: a newline would end the key early and act on
+    // another subject than the one typed (and audit that one).
+    if (std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+        std::fputs("ringfence state: a key holds no control characters (newline, tab, ...)\n", stderr);
+        return 2;
+    }
+    if (key.empty() || key.size() > max_key_bytes) {
+        std::fprintf(stderr, "ringfence state: a key is 1 to %zu bytes\n", max_key_bytes);
+        return 2;
+    }
     if (key.find_first_of(".:") == std::string::npos && model::dial_string::scan(key).kind == model::dial_string::form::digits) {
         model::number_info n;
         if (setup.value->plan->normalize(key, n) == model::normalize_error::none && !n.e164.empty() && n.e164 != key) {
@@ -83,8 +96,12 @@ int cmd_state(std::vector<std::string> args) {
             reply = std::move(other);
         }
     }
+    if (reply.empty()) {
+        std::fputs("ringfence state: ringfenced closed the connection without a reply\n", stderr);
+        return 1;
+    }
     std::fputs(reply.c_str(), stdout);
-    return reply.find("\"error\":") == std::string::npos && !reply.empty() ? 0 : 1;
+    return reply.find("\"error\":") == std::string::npos ? 0 : 1;
 }
 
 }  // namespace ringfence::cli
