@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cmath>
 
-#include "common/find_any.hpp"
 #include "engine/rule_text.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
@@ -103,37 +102,7 @@ void eval_context::derive_compact_without_links() {
     // defanged forms included) becomes the word "link". A word, not nothing: the words on
     // either side of a link must not run together into a phrase the message never wrote
     // ("truy cap <link> de doi diem").
-    const std::string_view text = plain_text();
-    without_links_.clear();
-    if (urls_.empty()) {
-        without_links_.assign(text);
-    } else {
-        thread_local std::vector<std::string> found;
-        const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-        std::size_t i = 0;
-        while (i < text.size()) {
-            if (is_space(text[i])) {
-                without_links_.push_back(text[i++]);
-                continue;
-            }
-            std::size_t end = i;
-            while (end < text.size() && !is_space(text[end])) ++end;
-            const std::string_view token = text.substr(i, end - i);
-            // A link needs a dot between two characters (or a defanged "[.]", "(dot)", a
-            // percent-encoded "%2E", or an IPv6 "[...]"): a word that ends a sentence is not
-            // scanned.
-            bool may_hold_link = common::find_any(token, "[({%") != std::string_view::npos;
-            for (std::size_t dot = token.find('.'); !may_hold_link && dot != std::string_view::npos; dot = token.find('.', dot + 1))
-                may_hold_link = dot + 1 < token.size() && std::isalnum(static_cast<unsigned char>(token[dot + 1])) != 0;
-            found.clear();
-            if (may_hold_link) text::extract_urls(token, found);
-            if (found.empty())
-                without_links_.append(token);
-            else
-                without_links_.append("link");
-            i = end;
-        }
-    }
+    text::replace_link_words(plain_text(), url_starts_, without_links_);
     text::fold_text(without_links_, folded_no_links_);
     text::compact_folded(folded_no_links_, compact_no_links_);
     compact_no_links_ready_ = true;
@@ -143,7 +112,7 @@ void eval_context::derive_urls() {
     if (urls_ready_) return;
     urls_.clear();
     domains_.clear();
-    text::extract_urls(plain_text(), urls_);
+    text::extract_urls(plain_text(), urls_, url_starts_);
     text::collect_sms_domains(urls_, domains_, &written_domains_, &lookalike_domains_, &hosts_);
     urls_ready_ = true;
 }

@@ -147,6 +147,7 @@ private:
     std::string compact_no_links_;
     bool urls_ready_ = false;
     std::vector<std::string> urls_;
+    std::vector<std::size_t> url_starts_;  // where each of urls_ begins in plain_text()
     std::vector<std::string> domains_;
     std::vector<std::string> lookalike_domains_;
     std::vector<std::string> hosts_;  // sms.hosts

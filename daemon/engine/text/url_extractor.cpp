@@ -48,7 +48,10 @@ bool is_stop(char c) {
 
 class url_scanner {
   public:
-    url_scanner(std::string_view text, std::vector<std::string>& out) : t_(text), out_(out) {}
+    url_scanner(std::string_view text, std::vector<std::string>& out, std::vector<std::size_t>* starts)
+        : t_(text), out_(out), starts_(starts) {
+        if (starts_ != nullptr) starts_->clear();
+    }
 
     // Every URL form holds a dot, a bracket or a percent escape (a dot written "%2E"), and
     // none holds ASCII whitespace, so a whitespace-separated chunk without any of them is
@@ -374,6 +377,7 @@ class url_scanner {
               std::size_t scheme_at = 0) {
         if (used_ == out_.size()) out_.emplace_back();
         std::string& url = out_[used_++];
+        if (starts_ != nullptr) starts_->push_back(scheme_name != 0 ? scheme_at : host);
         url.clear();
         if (scheme_name != 0) {
             const bool secure = lower(t_[scheme_at + scheme_name - 1]) == 's';
@@ -396,13 +400,39 @@ class url_scanner {
 
     std::string_view t_;
     std::vector<std::string>& out_;
+    std::vector<std::size_t>* starts_;  // null when the caller does not want them
     std::size_t used_ = 0;
 };
 
 }  // namespace
 
 void extract_urls(std::string_view text, std::vector<std::string>& out) {
-    url_scanner(text, out).run();
+    url_scanner(text, out, nullptr).run();
+}
+
+void extract_urls(std::string_view text, std::vector<std::string>& out, std::vector<std::size_t>& starts) {
+    url_scanner(text, out, &starts).run();
+}
+
+void replace_link_words(std::string_view text, std::span<const std::size_t> url_starts, std::string& out) {
+    out.clear();
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    std::size_t next_url = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (is_space(text[i])) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && !is_space(text[end])) ++end;
+        while (next_url < url_starts.size() && url_starts[next_url] < i) ++next_url;
+        if (next_url < url_starts.size() && url_starts[next_url] < end)
+            out.append("link");
+        else
+            out.append(text.substr(i, end - i));
+        i = end;
+    }
 }
 
 std::string_view url_host(std::string_view url) noexcept {

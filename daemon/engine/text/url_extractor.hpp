@@ -24,6 +24,7 @@
 // Existing strings in out are reused, so a steady state does not allocate for short URLs.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,17 @@
 namespace ringfence::engine::text {
 
 void extract_urls(std::string_view text, std::vector<std::string>& out);
+
+// The same, and starts[i] is the offset in text where out[i] begins as written (its scheme,
+// or its host when it has none). A URL never spans ASCII whitespace or a control character,
+// so the offset says which word of the text holds it.
+void extract_urls(std::string_view text, std::vector<std::string>& out, std::vector<std::size_t>& starts);
+
+// out = text with each word (a run of characters other than space, tab, CR and LF) that
+// holds a URL replaced by the word "link"; url_starts are the URLs' offsets from the
+// extract_urls above, ascending. The same as extracting the URLs of each word on its own,
+// without scanning the words again.
+void replace_link_words(std::string_view text, std::span<const std::size_t> url_starts, std::string& out);
 
 // The host part of a URL as extract_urls returns it: without scheme, user info, port,
 // path, query and fragment, and without the brackets of an IPv6 literal. Not lower-cased.

@@ -121,3 +121,70 @@ TEST_CASE("is_known_tld: generic, country-code and cheap smishing TLDs, any case
     for (const char* word : {"", "jpg", "exe", "hcm", "v", "c0m", "comcomcomcomcomcom"})
         CHECK_MESSAGE(!ringfence::engine::text::is_known_tld(word), std::string(word));
 }
+
+namespace {
+
+// What replace_link_words stands for: each word's URLs extracted on their own.
+std::string link_words_one_by_one(std::string_view text) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    std::string out;
+    std::vector<std::string> found;
+    for (std::size_t i = 0; i < text.size();) {
+        if (is_space(text[i])) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && !is_space(text[end])) ++end;
+        extract_urls(text.substr(i, end - i), found);
+        out.append(found.empty() ? text.substr(i, end - i) : std::string_view("link"));
+        i = end;
+    }
+    return out;
+}
+
+std::string link_words(std::string_view text) {
+    std::vector<std::string> found;
+    std::vector<std::size_t> starts;
+    extract_urls(text, found, starts);
+    std::string out;
+    ringfence::engine::text::replace_link_words(text, starts, out);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("extract_urls gives where each URL starts as written") {
+    std::vector<std::string> found;
+    std::vector<std::size_t> starts{99};
+    extract_urls("Xem hxxps://a[.]vn/x va www.b.com, c.top/p", found, starts);
+    CHECK(found == list{"https://a.vn/x", "www.b.com", "c.top/p"});
+    CHECK(starts == std::vector<std::size_t>{4, 24, 35});
+}
+
+TEST_CASE("replace_link_words: the words holding a URL read link, as if each word were scanned alone") {
+    CHECK(link_words("Truy cap https://a.example.com/p de doi") == "Truy cap link de doi");
+    CHECK(link_words("xem.https://a.vn,b.top/x\tkia\r\n(www.c.com)") == "link\tkia\r\nlink");
+    CHECK(link_words("no links here. none.") == "no links here. none.");
+    CHECK(link_words("") == "");
+    // Random texts from pieces that make, break and join URLs: control characters inside
+    // words, defanged dots, non-ASCII letters, brackets and trailing punctuation.
+    const char* pieces[] = {"a",     "vn",    ".",    "[.]",  "(dot)", "https://", "hxxp://", "www", "com", "top", "/p?x=1",
+                            " ",     "\t",    "\n",   "\r",   "\v",    "\x01",     "%2E",     "ví",  "dụ",  "@",   ")",
+                            "(",     ",",     "-",    "_",    "203",   "0",        "113",     ":80", "bit", "ly",  "Gezne",
+                            "de",    "xn--",  "рф",   "việt", "\xff",  "]",        "2",       "so",  "car", "?",   "#"};
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+    const auto next = [&] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    for (int n = 0; n < 20000; ++n) {
+        std::string text;
+        const std::size_t count = next() % 14;
+        for (std::size_t k = 0; k < count; ++k) text += pieces[next() % std::size(pieces)];
+        CAPTURE(text);
+        CHECK(link_words(text) == link_words_one_by_one(text));
+    }
+}
