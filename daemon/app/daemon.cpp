@@ -3,11 +3,13 @@
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -108,7 +110,52 @@ private:
         return -1;
     }
 
+    // What a start would find wrong with the places the configuration names, before it opens
+    // any of them: checked by --check and by a start alike, so the check fails whenever the
+    // start would, with a message that names the setting.
+    std::vector<std::string> state_path_problems() const {
+        namespace fs = std::filesystem;
+        std::vector<std::string> out;
+        std::error_code ec;
+        const fs::path dir(config_.state_dir);
+        const auto status = fs::status(dir, ec);
+        if (fs::exists(status) && !fs::is_directory(status)) {
+            out.push_back(fmt::format("state_dir {} is not a directory", config_.state_dir));
+            return out;
+        }
+        fs::path existing = dir;  // the directory a start writes in, or would create it in
+        while (!existing.empty() && !fs::exists(existing, ec) && existing.has_parent_path() && existing.parent_path() != existing)
+            existing = existing.parent_path();
+        if (::access(existing.c_str(), W_OK | X_OK) != 0)
+            out.push_back(fmt::format("state_dir {}: {} is not writable by uid {} ({})", config_.state_dir, existing.string(), ::geteuid(),
+                                      std::strerror(errno)));
+        const std::pair<const char*, const std::string*> files[] = {
+            {"decision_log.path", config_.decision_log.enabled ? &config_.decision_log.settings.path : nullptr},
+            {"intel.path", &config_.intel.path},
+            {"subscribers.path", &config_.subscribers.path},
+        };
+        for (const auto& [key, path] : files) {
+            if (path == nullptr || path->empty()) continue;
+            const auto file_status = fs::status(*path, ec);
+            if (fs::exists(file_status) && !fs::is_regular_file(file_status))
+                out.push_back(fmt::format("{} {} is not a regular file (a SQLite database file is needed)", key, *path));
+        }
+        for (const auto& [key, path] : {std::pair<const char*, const std::string*>{"control.unix", &config_.control_path},
+                                       {"ingest.jsonl.unix", &config_.jsonl.unix_path}}) {
+            if (path->empty()) continue;
+            const fs::path parent = fs::path(*path).parent_path();
+            if (!parent.empty() && parent != dir && !fs::is_directory(parent, ec))
+                out.push_back(fmt::format("{} {}: the directory {} does not exist", key, *path, parent.string()));
+        }
+        return out;
+    }
+
     int load_parts() {
+        if (const auto problems = state_path_problems(); !problems.empty()) {
+            for (const auto& p : problems) log(log_level::error, "{}", p);
+            log(log_level::error, "{}", options_.check_only ? "a start would fail" : "not starting");
+            return 1;
+        }
         // The rules are laid out as the snapshot the daemon restores was written (its state
         // then fits whatever the packs changed since).
         config_.engine.state_snapshot_path = config_.state_snapshot_path;

@@ -131,7 +131,12 @@ public:
     void read(const YAML::Node& root, daemon_config& c) {
         c.source_file = file_;
         common::yaml_fields top(root, file_, "", "CONFIG", diags_);
-        if (auto v = top.get_string("state_dir")) c.state_dir = path_value("state_dir", *v);
+        if (auto v = top.get_string("state_dir")) {
+            if (v->empty())  // resolved against nothing, the state files would land in the working directory
+                top.error(top.node("state_dir"), "BAD_VALUE", "'state_dir' names the directory of the state files; it cannot be empty");
+            else
+                c.state_dir = path_value("state_dir", *v);
+        }
         if (auto v = top.get_string("home_country")) {
             // Checked here, where the key has a place in the file; that a plan file gives the
             // country's national plan is checked when the plans load.

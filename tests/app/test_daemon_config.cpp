@@ -325,6 +325,14 @@ TEST_CASE("values that would only fail at start are refused by --check at their 
     CHECK(all.find("'113'") == std::string::npos);
 }
 
+TEST_CASE("an empty state_dir is an error, not the working directory") {
+    config_file f("state_dir: \"\"\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    CHECK(errors_of(r).find(f.path + ":1:12: error CONFIG_BAD_VALUE: 'state_dir' names the directory of the state files; it cannot be empty") !=
+          std::string::npos);
+}
+
 TEST_CASE("a key given twice in one mapping is an error, in the file or through --set") {
     config_file f(
         "state_dir: /tmp/x\n"

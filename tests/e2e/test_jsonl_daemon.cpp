@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -587,6 +588,33 @@ TEST_CASE("ringfenced --check fails on a decision log file a start would refuse,
     CHECK(good_rc == 0);
     CHECK_FALSE(std::filesystem::exists(good + "-wal"));
     CHECK_FALSE(std::filesystem::exists(good + "-shm"));
+}
+
+TEST_CASE("ringfenced --check fails, as a start does, on a state folder that is a file, a log that is a device, a socket in no folder") {
+    temp_dir dir;
+    const std::string file = (dir.path() / "a-file").string();
+    std::ofstream(file) << "x";
+    const std::pair<std::string, std::string> cases[] = {
+        {"--set state_dir=" + file, "state_dir " + file + " is not a directory"},
+        {"--set decision_log.path=/dev/null", "decision_log.path /dev/null is not a regular file (a SQLite database file is needed)"},
+        {"--set control.unix=" + (dir.path() / "no" / "c.sock").string(), "the directory " + (dir.path() / "no").string() + " does not exist"},
+    };
+    for (const auto& [sets, said] : cases) {
+        const auto [rc, out] = ringfenced_check("--set state_dir=" + dir.path().string() + " " + sets);
+        CAPTURE(out);
+        CHECK(rc == 1);
+        CHECK(out.find(said) != std::string::npos);
+        CHECK(out.find("a start would fail") != std::string::npos);
+    }
+    ringfence::cli::daemon_child start;
+    const std::string started = start.start(RINGFENCED_BINARY,
+                                            {"--config", std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml", "--set",
+                                             "state_dir=" + dir.path().string(), "--set", "decision_log.path=/dev/null", "--set",
+                                             "ingest.jsonl.tcp=127.0.0.1:0"},
+                                            (dir.path() / "start.log").string());
+    INFO(started);
+    CHECK(started.find("decision_log.path /dev/null is not a regular file") != std::string::npos);
+    CHECK(started.find("not starting") != std::string::npos);
 }
 
 TEST_CASE("ringfenced --check fails on the state folder of a running daemon, as a start there would") {
