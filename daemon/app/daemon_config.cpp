@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cerrno>
 #include <cstring>
@@ -429,6 +430,16 @@ private:
                         continue;
                     }
                     range.kind = model::parse_origin_kind(*kind).value_or(model::origin_kind::unspecified);
+                    // The same range twice: the longest prefix decides, and between equals the
+                    // first would win silently, whatever the second says.
+                    const auto same = std::find_if(cap.peers.begin(), cap.peers.end(), [&](const decode::sip::peer_range& other) {
+                        return other.prefix_length == range.prefix_length && other.network.family == range.network.family &&
+                               other.network.bytes == range.network.bytes;
+                    });
+                    if (same != cap.peers.end()) {
+                        peer.error(p["cidr"], "DUPLICATE_KEY", fmt::format("'capture.origins.peers.cidr': {} is given twice", *cidr));
+                        continue;
+                    }
                     cap.peers.push_back(std::move(range));
                 }
             }

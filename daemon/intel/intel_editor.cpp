@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "intel/intel_database.hpp"
+#include "intel/intel_import.hpp"
 #include "model/time_format.hpp"
 
 namespace ringfence::intel {
@@ -116,6 +117,9 @@ std::string intel_editor::bump_revision(const list_row& list) {
 }
 
 std::string intel_editor::create_list(const std::string& name, engine::intel_kind kind, const std::string& description, std::int64_t now_ms) {
+    // Shown by `lists show` on a terminal: held to what a reason may hold (no control
+    // characters, no bidirectional overrides, UTF-8), though it may be empty.
+    if (std::string why; !description.empty() && !check_reason(description, why)) return "the description: " + why;
     return in_transaction([&]() -> std::string {
         std::string failure;
         auto q = sqlite::sqlite_statement::prepare(db_.get(), "INSERT INTO lists (name, kind, description, created_at_ms) VALUES (?1, ?2, ?3, ?4)", failure);

@@ -299,6 +299,25 @@ TEST_CASE("capture: off by default, peers, ports and limits read, bad values nam
         CHECK(errors.find("'capture.sip.ports': each port must be 1..65535") != std::string::npos);
         CHECK(errors.find("'capture.origins.peers.cidr': '203.0.113.0/40': prefix length must be 0..32") != std::string::npos);
     }
+    {
+        // A peer's own address with a mask, and one range given two kinds: both unclear.
+        config_file f(
+            "capture:\n"
+            "  origins:\n"
+            "    peers:\n"
+            "      - {cidr: 203.0.113.1/24, kind: international}\n"
+            "      - {cidr: 10.0.2.0/24, kind: international, trunk: A}\n"
+            "      - {cidr: 10.0.2.0/24, kind: voip, trunk: B}\n"
+            "      - {cidr: \"2001:db8::1/32\", kind: ott}\n");
+        const auto r = app::load_daemon_config(f.path, {});
+        CHECK_FALSE(r.ok());
+        const std::string errors = errors_of(r);
+        INFO(errors);
+        CHECK(errors.find(":4:16: error CONFIG_BAD_VALUE: 'capture.origins.peers.cidr': '203.0.113.1/24' has bits set past /24: write the range's "
+                          "first address (203.0.113.0/24)") != std::string::npos);
+        CHECK(errors.find(":6:16: error CONFIG_DUPLICATE_KEY: 'capture.origins.peers.cidr': 10.0.2.0/24 is given twice") != std::string::npos);
+        CHECK(errors.find("'2001:db8::1/32' has bits set past /32: write the range's first address (2001:db8::/32)") != std::string::npos);
+    }
 }
 
 TEST_CASE("values that would only fail at start are refused by --check at their place") {

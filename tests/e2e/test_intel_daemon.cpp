@@ -180,6 +180,18 @@ TEST_CASE("lists: a database that is not there is refused by show and audit, mad
     CHECK(cli("lists show " + config + " --set intel.path=" + missing).exit_code == 0);
 }
 
+TEST_CASE("lists create refuses a description with control characters, which lists show would print to the terminal") {
+    temp_dir dir;
+    const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set 'rules.paths=[]' --set state_dir=" +
+                               dir.path().string();
+    const auto refused = cli("lists create " + common + " odd_ips --kind ip --desc \"$(printf 'x\\033[2Jy')\"");
+    INFO(refused.output);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.output.find("the description: control characters (tabs, line breaks) are not allowed") != std::string::npos);
+    CHECK(cli("lists show " + common).output.find("odd_ips") == std::string::npos);
+    CHECK(cli("lists create " + common + " odd_ips --kind ip --desc \"Reported scanners\"").exit_code == 0);
+}
+
 TEST_CASE("lists restore refuses a backup that holds a list the rule packs declare as another kind, as create and add do") {
     temp_dir dir;
     temp_dir other;

@@ -44,6 +44,19 @@ bool parse_cidr(std::string_view text, packet::ip_address& network, int& prefix_
             return false;
         }
     }
+    // 10.0.2.7/24 is most likely a peer's own address given a mask by mistake: the range
+    // meant is unclear, so it is refused with the form to write, as the intel lists do.
+    packet::ip_address masked = network;
+    const int bytes = network.family == 4 ? 4 : 16;
+    for (int i = 0; i < bytes; ++i) {
+        const int keep = std::clamp(prefix_length - i * 8, 0, 8);
+        masked.bytes[static_cast<std::size_t>(i)] &= static_cast<unsigned char>(0xFF00 >> keep);
+    }
+    if (masked.bytes != network.bytes) {
+        error = "'" + std::string(text) + "' has bits set past /" + std::to_string(prefix_length) + ": write the range's first address (" +
+                masked.to_string() + "/" + std::to_string(prefix_length) + ")";
+        return false;
+    }
     return true;
 }
 
