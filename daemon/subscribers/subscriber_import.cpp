@@ -14,6 +14,7 @@
 
 #include "common/exclusive_files.hpp"
 #include "common/text_file.hpp"
+#include "common/utf8_check.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
 #include "model/time_format.hpp"
@@ -191,6 +192,17 @@ parsed_import parse_subscriber_csv(std::string_view data, const import_mapping& 
     problem_sink sink{out};
     if (common::has_cr_only_line_endings(data)) {
         sink.add(1, "", "lines end with CR alone (classic Mac line endings): save the file with LF or CRLF line endings");
+        return out;
+    }
+    // Another encoding would read as a header lacking every column, or as a hash with odd
+    // characters: said as what it is, where it is.
+    if (data.starts_with("\xFF\xFE") || data.starts_with("\xFE\xFF")) {
+        sink.add(1, "", "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
+        return out;
+    }
+    if (const auto bad_at = common::first_invalid_utf8(data)) {
+        const int line = 1 + static_cast<int>(std::count(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(*bad_at), '\n'));
+        sink.add(line, "", fmt::format("not valid UTF-8 (byte {:#04x}): save the file as UTF-8", static_cast<unsigned char>(data[*bad_at])));
         return out;
     }
     csv_reader csv(data);

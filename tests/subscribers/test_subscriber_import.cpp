@@ -286,6 +286,21 @@ TEST_CASE("import: with a latest day, a date still to come is refused at its lin
     CHECK(parse(contract_header + rows).ok());  // without one (pack tests), any date is read
 }
 
+TEST_CASE("import: a file in UTF-16 or with a byte that is not UTF-8 is named as such, not as a header or a hash gone wrong") {
+    const std::string utf8 = std::string(contract_header) + good_rows;
+    std::string utf16 = "\xFF\xFE";
+    for (const char c : utf8) (utf16 += c) += '\0';
+    auto p = parse(utf16);
+    CHECK(has_problem(p, 1, "", "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"));
+    CHECK(p.problem_count == 1);
+    // A Latin-1 e-acute in the second line (the first row).
+    std::string latin1 = utf8;
+    latin1.insert(latin1.find('\n') + 3, "\xE9");
+    p = parse(latin1);
+    CHECK(has_problem(p, 2, "", "not valid UTF-8 (byte 0xe9): save the file as UTF-8"));
+    CHECK(p.problem_count == 1);
+}
+
 TEST_CASE("import: a file with CR-only line endings is named as such, not read as one long header") {
     std::string text = std::string(contract_header) + good_rows;
     for (auto& c : text)

@@ -3,6 +3,8 @@
 // may rescan the line to find the byte that is at fault.
 #pragma once
 
+#include "common/utf8_check.hpp"
+
 #include <simdjson.h>
 
 #include <cstddef>
@@ -18,8 +20,6 @@ namespace ringfence::decode {
 std::string malformed_json_message(std::string_view line, simdjson::error_code error,
                                    std::optional<std::size_t> where);
 
-// The offset of the first byte that does not start or continue a valid UTF-8 sequence
-// (overlong forms, surrogates and code points past U+10FFFF are invalid); nullopt if none.
-std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept;
+using common::first_invalid_utf8;  // (common/utf8_check.hpp)
 
 }  // namespace ringfence::decode
