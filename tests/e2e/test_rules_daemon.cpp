@@ -408,6 +408,38 @@ TEST_CASE("ringfence rules test: an expectation must check something, and names 
     CHECK(emergency.exit_code == 0);
 }
 
+TEST_CASE("ringfence rules check reports a test whose own items are not valid, whatever it expects") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- list: police
+  intel: number
+- rule: listed
+  events: [call.attempt]
+  condition: caller.e164 in police
+  action: block
+  priority: critical
+- test: bad_items
+  intel:
+    nolist: [{value: "+84912345678"}]
+  subscribers:
+    - {msisdn: "0912000111", status: frozen}
+  records:
+    - {id: a, kind: call.attempt, caller: "O912345678", callee: "0987654321"}
+  expect:
+    - {id: a, action: allow, rules_exclude: [no_such_rule]}
+)";
+    const auto r = run_cli_status("rules check " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 1);
+    CHECK(r.output.find(pack.string() + ":10: error RULES_BAD_TEST: test 'bad_items': 'nolist' is not a list declared with intel: KIND") !=
+          std::string::npos);
+    CHECK(r.output.find("error RULES_BAD_TEST: test 'bad_items': test subscriber 1: status: ") != std::string::npos);
+    CHECK(r.output.find("error RULES_BAD_TEST: test 'bad_items': record 1 does not parse: field 'caller': not a telephone number") !=
+          std::string::npos);
+    CHECK(r.output.find("error RULES_BAD_TEST: test 'bad_items': record 'a': no loaded pack defines a rule 'no_such_rule'") != std::string::npos);
+    CHECK(r.output.find("4 errors") != std::string::npos);
+}
+
 TEST_CASE("ringfence rules check warns when a list item names a list another file defines") {
     temp_dir dir;
     const auto shipped = dir.path() / "a-shipped.yaml";

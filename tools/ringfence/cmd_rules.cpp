@@ -61,9 +61,10 @@ int cmd_rules(std::vector<std::string> args) {
     }
     settings.windows.memory_cap_bytes = 256 << 20;
     // Tests seed intelligence lists into a store of their own, in memory: never the
-    // daemon's database. check reads none: intelligence lists are empty, their uses checked.
+    // daemon's database. check reads none: intelligence lists are empty, their uses checked
+    // (and the packs' tests run on such a store, for what is wrong in their own items).
     std::shared_ptr<intel::intel_store> intel;
-    if (what == "test") {
+    if (what == "test" || what == "check") {
         auto store = intel::intel_store::open(":memory:");
         if (!store.value) {
             print_diagnostics(store.diagnostics, false);
@@ -75,6 +76,18 @@ int cmd_rules(std::vector<std::string> args) {
     auto eng = engine::rule_engine::create(settings);
 
     if (what == "check") {
+        // A test whose own items are wrong (a record that does not parse, an intel entry or
+        // subscriber that is not valid, a rule no pack defines) makes the pack wrong: found by
+        // running the tests, whose pass or fail is `rules test`'s to say.
+        if (eng.value) {
+            auto plan = model::numbering_plan::load(cfg.value->numbering);
+            if (!plan.value) {
+                print_diagnostics(plan.diagnostics, json);
+                return 1;
+            }
+            for (auto& r : run_pack_tests(**eng.value, *plan.value, intel.get()).results)
+                for (auto& d : r.invalid) eng.diagnostics.push_back(std::move(d));
+        }
         print_diagnostics(eng.diagnostics, json);
         int errors = 0, warnings = 0;
         for (const auto& d : eng.diagnostics) (d.level == common::severity::error ? errors : warnings)++;

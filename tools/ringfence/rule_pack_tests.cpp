@@ -34,7 +34,7 @@ std::string csv_field(const std::string& v) {
 // The test's subscribers, through the same validation as `ringfence subscribers import`.
 // Fields a test leaves out take the values of an ordinary verified, active subscriber.
 std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engine::test_item& t, const model::numbering_plan& plan,
-                                                                      std::vector<std::string>& failures) {
+                                                                      pack_test_result& result) {
     static const std::map<std::string, std::string, std::less<>> defaults{
         {"imsi", ""}, {"owner_type", "individual"}, {"population_match", "matched"}, {"population_match_date", ""}, {"matched_fields", "6"},
         {"biometric_verified", "1"}, {"reverify_pending", "0"}, {"status", "active"}, {"status_since", "2024-01-01"},
@@ -46,7 +46,7 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
     for (const auto& row : t.subscribers) {
         for (const auto& [k, v] : row)
             if (std::find(fields.begin(), fields.end(), k) == fields.end())
-                failures.push_back(fmt::format("{}:{}: test subscriber field '{}' is not an import field", t.subscribers_loc.file, t.subscribers_loc.line, k));
+                result.add_invalid(t.subscribers_loc.file, t.subscribers_loc.line, fmt::format("test subscriber field '{}' is not an import field", k));
         for (std::size_t i = 0; i < fields.size(); ++i) {
             std::string value;
             auto it = std::find_if(row.begin(), row.end(), [&](const auto& kv) { return kv.first == fields[i]; });
@@ -61,8 +61,8 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
     }
     const auto parsed = subscribers::parse_subscriber_csv(csv, {}, plan, subscribers::import_mode::full);
     for (const auto& p : parsed.problems)
-        failures.push_back(fmt::format("{}:{}: test subscriber {}: {}{}", t.subscribers_loc.file, t.subscribers_loc.line, p.line - 1,
-                                       p.column.empty() ? "" : p.column + ": ", p.reason));
+        result.add_invalid(t.subscribers_loc.file, t.subscribers_loc.line,
+                           fmt::format("test subscriber {}: {}{}", p.line - 1, p.column.empty() ? "" : p.column + ": ", p.reason));
     subscribers::subscriber_index::builder b;
     for (const auto& r : parsed.upserts) b.add(r);
     return b.finish();
@@ -71,7 +71,8 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
 // Puts a test's intel entries into the store (and takes the previous test's out), then
 // refreshes it so the engine sees exactly these. Problems become the test's failures.
 void seed_intel(const engine::test_item& t, const engine::rule_items& items, const model::numbering_plan& plan, intel::intel_store& store,
-                std::vector<std::string>& failures) {
+                pack_test_result& result) {
+    std::vector<std::string>& failures = result.failures;
     static const auto utc = [] {
         std::string why;
         return common::time_zone::load("UTC", why);
@@ -94,7 +95,7 @@ void seed_intel(const engine::test_item& t, const engine::rule_items& items, con
         const std::string where = fmt::format("{}:{}", e.loc.file, e.loc.line);
         const auto decl = std::find_if(items.lists.begin(), items.lists.end(), [&](const auto& l) { return l.name == e.list && l.intel; });
         if (decl == items.lists.end()) {
-            failures.push_back(fmt::format("{}: '{}' is not a list declared with intel: KIND", where, e.list));
+            result.add_invalid(e.loc.file, e.loc.line, fmt::format("'{}' is not a list declared with intel: KIND", e.list));
             continue;
         }
         const engine::intel_kind kind = *engine::parse_intel_kind(decl->intel->text);
@@ -110,7 +111,7 @@ void seed_intel(const engine::test_item& t, const engine::rule_items& items, con
         // Record times in tests are fixed, so an expiry may lie in the past of the wall clock.
         const auto expires = utc ? intel::parse_expiry(e.expires, *utc, 0, why) : std::nullopt;
         if (!value || !source || !expires || !row) {
-            failures.push_back(fmt::format("{}: intel entry '{}' for {}: {}", where, e.value, e.list, !source ? "unknown source" : why));
+            result.add_invalid(e.loc.file, e.loc.line, fmt::format("intel entry '{}' for {}: {}", e.value, e.list, !source ? "unknown source" : why));
             continue;
         }
         intel::new_entry n{value->value, value->bank_code, *source, e.reason, *expires};
@@ -122,6 +123,17 @@ void seed_intel(const engine::test_item& t, const engine::rule_items& items, con
 }
 
 }  // namespace
+
+void pack_test_result::add_invalid(const std::string& file, int line, std::string message) {
+    failures.push_back(fmt::format("{}:{}: {}", file, line, message));
+    common::diagnostic d;
+    d.level = common::severity::error;
+    d.code = "RULES_BAD_TEST";
+    d.message = fmt::format("test '{}': {}", name, message);
+    d.file = file;
+    d.line = line;
+    invalid.push_back(std::move(d));
+}
 
 int pack_test_report::passed() const {
     return static_cast<int>(std::count_if(results.begin(), results.end(), [](const auto& r) { return r.failures.empty(); }));
@@ -137,13 +149,13 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
     // fixed start), so runs repeat exactly and untimed records follow timed ones in order.
     const std::int64_t start_ms = 1'795'000'000'000;
     for (const auto& t : items.tests) {
-        pack_test_result result{t.name, t.loc, {}};
+        pack_test_result result{t.name, t.loc, {}, {}};
         eng.reset_state();
         // Every test decides with its own subscriber database (empty unless it lists some),
         // never the operator's.
         if (!eng.subscriber_source()) eng.set_subscriber_source(std::make_shared<subscribers::subscriber_source>(subscribers::lifecycle_periods{}));
-        eng.subscriber_source()->install(test_subscribers(t, plan, result.failures));
-        if (intel) seed_intel(t, items, plan, *intel, result.failures);
+        eng.subscriber_source()->install(test_subscribers(t, plan, result));
+        if (intel) seed_intel(t, items, plan, *intel, result);
         else if (!t.intel.empty()) result.failures.push_back("this test seeds intel entries but no intel store was given");
         std::map<std::string, engine::decision> decided;
         model::record rec;
@@ -152,8 +164,8 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
             auto st = parser.parse(t.records_json[i], next_ms, rec);
             ingest::keep_emergency_call(parser, t.records_json[i], next_ms, rec, eng, st);  // as the daemon reads a line
             if (!st.ok) {
-                result.failures.push_back(fmt::format("{}:{}: record {} does not parse: {} ({})", t.record_locs[i].file,
-                                                      t.record_locs[i].line, i + 1, st.message, st.code()));
+                result.add_invalid(t.record_locs[i].file, t.record_locs[i].line,
+                                   fmt::format("record {} does not parse: {} ({})", i + 1, st.message, st.code()));
                 continue;
             }
             next_ms = rec.time_ms + 1000;
@@ -171,7 +183,7 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
                 for (const auto& name : **names)
                     if (name != engine::emergency_override_rule && name != engine::protected_override_rule &&
                         std::none_of(items.rules.begin(), items.rules.end(), [&](const auto& r) { return r.name == name; }))
-                        result.failures.push_back(fmt::format("{}: record '{}': no loaded pack defines a rule '{}'", where, e.id, name));
+                        result.add_invalid(e.loc.file, e.loc.line, fmt::format("record '{}': no loaded pack defines a rule '{}'", e.id, name));
             }
             auto it = decided.find(e.id);
             if (it == decided.end()) {

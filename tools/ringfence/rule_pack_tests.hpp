@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/diagnostic.hpp"
 #include "common/time_zone.hpp"
 #include "engine/rule_engine.hpp"
 #include "intel/intel_store.hpp"
@@ -17,6 +18,11 @@ struct pack_test_result {
     std::string name;
     engine::source_loc loc;
     std::vector<std::string> failures;  // empty: passed
+    // What is wrong with the test's own items, whatever the rules decide: a record that does
+    // not parse, an intel entry or subscriber that is not valid, a rule name no pack
+    // defines. Also among failures; `rules check` reports these as errors (RULES_BAD_TEST).
+    std::vector<common::diagnostic> invalid;
+    void add_invalid(const std::string& file, int line, std::string message);
 };
 
 struct pack_test_report {
