@@ -168,6 +168,14 @@ private:
         c.shadow = r.pack_shadow || (r.mode && r.mode->text == "shadow");
         if (r.mode && r.mode->text != "shadow" && r.mode->text != "enforce")
             add_error(diags_, r.mode->loc, "RULES_BAD_VALUE", fmt::format("rule '{}': mode is enforce or shadow, not '{}'", r.name, r.mode->text));
+        // The pack's shadow mode holds every rule it defines: a rule's own `mode: enforce`
+        // there changes nothing, which its author would not guess.
+        if (r.pack_shadow && r.mode && r.mode->text == "enforce")
+            diags_.push_back({common::severity::warning, "RULES_MODE_IGNORED",
+                              fmt::format("rule '{}': mode: enforce has no effect in a pack whose mode is shadow (the rule stays in shadow; "
+                                          "a later pack's override can enforce it)",
+                                          r.name),
+                              r.mode->loc.file, r.mode->loc.line, r.mode->loc.column});
         c.enabled = r.enabled.value_or(true);
         c.tags = r.tags;
         c.references = r.references;

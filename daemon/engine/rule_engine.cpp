@@ -162,6 +162,9 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
         const field_value v = ctx.get(p.field);
         if (!v.present) {  // not "0" or "false": the record does not say
             out = render_with_absent_fields(ctx, r);
+            // Nothing left (every field of the reason missing): what a rule with no reason
+            // says, so a decision never gives an auditor an empty reason.
+            if (out.find_first_not_of(" \t") == std::string::npos) out = r.desc.empty() ? r.name : r.desc;
             return;
         }
         append_reason_value(out, v);

@@ -1177,6 +1177,48 @@ TEST_CASE("a field the record does not carry leaves no double space in a reason"
     CHECK(d.rules[0].reason == "GW-1 ingress GW-1 presents +84912345678");
 }
 
+TEST_CASE("a rule's mode: enforce in a shadow pack is warned about: it stays in shadow") {
+    std::vector<common::diagnostic> diags;
+    auto e = load("- pack: trial\n  mode: shadow\n- rule: r\n  events: [call.attempt]\n  condition: caller.is_home\n  action: block\n"
+                  "  priority: critical\n  mode: enforce\n",
+                  &diags);
+    REQUIRE(e);
+    CHECK(texts(diags) ==
+          "pack.yaml:8:9: warning RULES_MODE_IGNORED: rule 'r': mode: enforce has no effect in a pack whose mode is shadow (the rule stays in "
+          "shadow; a later pack's override can enforce it)\n");
+    engine::decision d;
+    e->decide(call("s1", t0, "+84912345678", true, "+84987654321"), d);
+    CHECK(d.final_action == action::allow);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].shadow);
+}
+
+TEST_CASE("a reason whose every field the record lacks reads as the rule's description (or name), never empty") {
+    auto e = load(R"yaml(
+- rule: no_trunk
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+  reason: "{origin.trunk} {asserted.e164}"
+- rule: described
+  desc: Home caller without trunk
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+  reason: "({origin.trunk})"
+)yaml");
+    REQUIRE(e);
+    engine::decision d;
+    model::record r = call("s1", t0, "+84912345678", true, "+84987654321");
+    r.origin.trunk.clear();
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 2);
+    CHECK(d.rules[0].reason == "no_trunk");
+    CHECK(d.rules[1].reason == "Home caller without trunk");
+}
+
 TEST_CASE("a reason drops the brackets of a field the record does not carry, and cuts long values and sets") {
     std::vector<common::diagnostic> diags;
     auto e = load(R"(
