@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace ringfence::common {
 
@@ -29,6 +31,19 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
     return len;
+}
+
+// Whether any of the 8 bytes at p needs a closer look in a JSON string: a control byte
+// (< 0x20), '"', '\\' or a non-ASCII byte. Eight bytes at once (SWAR: a byte equal to v is
+// a zero byte of x ^ v), so the plain ASCII that most strings are is copied at about a byte
+// an instruction instead of a test per byte.
+bool needs_care8(const char* p) {
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const auto has_zero = [&](std::uint64_t v) { return ((v - ones) & ~v & highs) != 0; };
+    const bool below_space = ((x - 0x20 * ones) & ~x & highs) != 0;  // also set for bytes >= 0x80, caught below anyway
+    return (x & highs) != 0 || below_space || has_zero(x ^ (0x22 * ones)) || has_zero(x ^ (0x5C * ones));
 }
 
 }  // namespace
@@ -63,6 +78,10 @@ void append_json_string(std::string& out, std::string_view s) {
     std::size_t i = 0;
     auto flush = [&](std::size_t end) { out.append(s.data() + run_start, end - run_start); };
     while (i < s.size()) {
+        if (i + 8 <= s.size() && !needs_care8(s.data() + i)) {
+            i += 8;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             ++i;

@@ -102,10 +102,24 @@ void eval_context::derive_compact_without_links() {
     // defanged forms included) becomes the word "link". A word, not nothing: the words on
     // either side of a link must not run together into a phrase the message never wrote
     // ("truy cap <link> de doi diem").
-    text::replace_link_words(plain_text(), url_starts_, without_links_);
-    text::fold_text(without_links_, folded_no_links_);
-    text::compact_folded(folded_no_links_, compact_no_links_);
+    if (urls_.empty() && plain_text().data() == rec_->sms.text.data()) {
+        // No link, and nothing unmasked: the text is sms.text's, and so is its compact form.
+        compact_no_links_ = derive_compact();
+    } else {
+        text::replace_link_words(plain_text(), url_starts_, without_links_);
+        text::fold_text(without_links_, folded_no_links_);
+        text::compact_folded(folded_no_links_, compact_no_links_);
+    }
     compact_no_links_ready_ = true;
+}
+
+const std::string& eval_context::derive_compact() {
+    if (!compact_ready_) {
+        derive_text();
+        text::compact_folded(folded_, compact_);
+        compact_ready_ = true;
+    }
+    return compact_;
 }
 
 void eval_context::derive_urls() {
@@ -263,13 +277,7 @@ field_value eval_context::compute(const field_ref& f) {
         case field_id::sms_text_folded:
             derive_text();
             return text_value(folded_, r.sms.present);
-        case field_id::sms_text_compact:
-            if (!compact_ready_) {
-                derive_text();
-                text::compact_folded(folded_, compact_);
-                compact_ready_ = true;
-            }
-            return text_value(compact_, r.sms.present);
+        case field_id::sms_text_compact: return text_value(derive_compact(), r.sms.present);
         case field_id::sms_text_compact_no_links:
             derive_compact_without_links();
             return text_value(compact_no_links_, r.sms.present);

@@ -141,6 +141,7 @@ private:
     std::string folded_;
     bool compact_ready_ = false;
     std::string compact_;
+    const std::string& derive_compact();
     bool compact_no_links_ready_ = false;
     std::string without_links_;
     std::string folded_no_links_;

@@ -3,6 +3,8 @@
 // a few delimiters as std::string_view::find_first_of does.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,41 @@ TEST_CASE("valid_utf8: valid text is returned as it is, each invalid byte become
         std::string json;
         common::append_json_string(json, s);
         CHECK(json == "\"" + std::string(common::valid_utf8(s, scratch)) + "\"");
+    }
+}
+
+TEST_CASE("append_json_string escapes as a byte-by-byte writer does, eight bytes at a time or not") {
+    // The reference: every byte looked at alone.
+    const auto reference = [](std::string_view s) {
+        std::string scratch, out = "\"";
+        for (const char ch : common::valid_utf8(s, scratch)) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c == '"') out += "\\\"";
+            else if (c == '\\') out += "\\\\";
+            else if (c == '\n') out += "\\n";
+            else if (c == '\r') out += "\\r";
+            else if (c == '\t') out += "\\t";
+            else if (c == '\b') out += "\\b";
+            else if (c == '\f') out += "\\f";
+            else if (c < 0x20) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+            else out += ch;
+        }
+        return out + "\"";
+    };
+    const char alphabet[] = {'a', 'Z', ' ', '!', '"', '\\', '\n', '\x01', '\x1f', '\x7f', '\xc3', '\xa9', '\xe1', '\xba', '\xff', '~', '0', '\x20', '\x21', '\x5b', '\x5d'};
+    std::uint64_t state = 0x2545F4914F6CDD1DULL;
+    for (int n = 0; n < 20000; ++n) {
+        std::string s;
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        const std::size_t len = state % 40;
+        for (std::size_t k = 0; k < len; ++k) {
+            state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+            s += alphabet[state % sizeof alphabet];
+        }
+        std::string json;
+        common::append_json_string(json, s);
+        CAPTURE(s);
+        CHECK(json == reference(s));
     }
 }
 
