@@ -163,7 +163,8 @@ private:
         auto parts = load_pipeline_parts(config_, options_.check_only ? intel_open::if_exists : intel_open::create);
         print_diagnostics(parts.diagnostics);
         if (!parts.value) {
-            log(log_level::error, "numbering plan, rules or subscriber database have errors; not starting");
+            log(log_level::error, "the numbering plan, rule packs, subscriber database or intel database have errors (above); {}",
+                options_.check_only ? "a start would fail" : "not starting");
             return 1;
         }
         parts_ = std::move(*parts.value);
