@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 #include "engine/rule_text.hpp"
 #include "model/civil_date.hpp"
@@ -218,8 +219,16 @@ field_value eval_context::compute(const field_ref& f) {
     const model::record& r = *rec_;
     // A call's fields on an SMS record and an SMS's on a call (a record may carry both
     // objects): absent, as the compiler says when it warns that such a test is always false.
-    if (const field_scope scope = scope_of(f.id);
-        scope != field_scope::any && (scope == field_scope::calls ? !model::is_call(r.kind) : !model::is_sms(r.kind))) {
+    const auto carries = [&r](field_scope scope) {
+        switch (scope) {
+            case field_scope::any: return true;
+            case field_scope::calls: return model::is_call(r.kind);
+            case field_scope::attempts: return r.kind == model::event_kind::call_attempt;
+            case field_scope::sms: return model::is_sms(r.kind);
+        }
+        return true;
+    };
+    if (!carries(scope_of(f.id))) {
         field_value absent;
         absent.type = f.def != nullptr ? f.def->type : field_type::text;
         return absent;
@@ -465,7 +474,9 @@ double eval_context::aggregate_value(std::uint32_t a) {
     if (agg_ready_[a]) return agg_values_[a];
     const aggregate_def& d = rs_.aggregates[a];
     const std::string_view key = read_key_of(d);
-    const double v = key.empty()  ? state::window_entry::empty_value(d.fn)
+    // No key (the record lacks the `by` or `for` field): no value, so every test on it is
+    // false, as a test on a field the record does not carry is; 0 would make `< 1` fire.
+    const double v = key.empty()  ? std::numeric_limits<double>::quiet_NaN()
                      : d.shared() ? windows_.member_value(d.spec_id, d.layout, d.member, key, rec_->time_ms)
                                   : windows_.value(d.spec_id, key, rec_->time_ms);
     set_aggregate_value(a, v);

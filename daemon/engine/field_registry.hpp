@@ -55,7 +55,9 @@ inline subscriber_attribute subscriber_attribute_of(field_id id) {
     return static_cast<subscriber_attribute>(static_cast<int>(id) - static_cast<int>(first));
 }
 
-enum class field_scope : std::uint8_t { any, calls, sms };
+// attempts: call.attempt only (the call history is of attempts: a gap or a first contact
+// is an attempt's, and an answer or end has none).
+enum class field_scope : std::uint8_t { any, calls, attempts, sms };
 
 // The records that carry field id (field_def::scope), from the id alone: read for every field
 // of every record, so without a table lookup. A test checks it against all_fields().
@@ -63,7 +65,8 @@ inline field_scope scope_of(field_id id) {
     if (id >= field_id::diversion_raw && id <= field_id::diversion_is_home) return field_scope::calls;
     if (id >= field_id::call_ring_ms && id <= field_id::call_cause) return field_scope::calls;
     if (id >= field_id::sms_sender && id <= field_id::sms_hosts) return field_scope::sms;
-    if (id >= field_id::call_gap_ms && id <= field_id::caller_concurrent_calls) return field_scope::calls;
+    if (id == field_id::call_gap_ms || id == field_id::call_first_contact) return field_scope::attempts;
+    if (id == field_id::caller_concurrent_calls) return field_scope::calls;
     return field_scope::any;
 }
 

@@ -31,6 +31,7 @@ const std::vector<std::string_view> priorities{"emergency", "alert", "critical",
 using kind_mask = std::uint8_t;
 constexpr kind_mask all_kinds = (1u << model::event_kind_count) - 1;
 constexpr kind_mask call_kinds = 0b00111;
+constexpr kind_mask attempt_kind = 1u << static_cast<int>(model::event_kind::call_attempt);
 constexpr kind_mask sms_kinds = 0b11000;
 
 // How each kind of intelligence list may be used: the operator and the fields.
@@ -1078,7 +1079,10 @@ private:
     void note_field(const field_ref& f, std::uint32_t offset) {
         note_call_history(f);
         // A field no record of the rule's kinds carries makes the test false every time.
-        const kind_mask carried = f.def->scope == field_scope::calls ? call_kinds : f.def->scope == field_scope::sms ? sms_kinds : all_kinds;
+        const kind_mask carried = f.def->scope == field_scope::calls      ? call_kinds
+                                  : f.def->scope == field_scope::attempts ? attempt_kind
+                                  : f.def->scope == field_scope::sms      ? sms_kinds
+                                                                          : all_kinds;
         if ((carried & mask_) == 0 && !warned_scope_.count(f.name())) {
             warned_scope_.insert(f.name());
             error_at(*text_, offset, "RULES_FIELD_NOT_IN_EVENTS",

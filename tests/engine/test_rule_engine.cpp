@@ -1177,6 +1177,65 @@ TEST_CASE("a field the record does not carry leaves no double space in a reason"
     CHECK(d.rules[0].reason == "GW-1 ingress GW-1 presents +84912345678");
 }
 
+TEST_CASE("an aggregate whose by or for field the record lacks has no value: its tests are false, < 1 too") {
+    auto e = load(R"(
+- rule: first_from_caller
+  events: [call.attempt]
+  condition: count(call.attempt by caller.e164 within 1h) < 1 or count(call.attempt by origin.ip within 1m) <= 5
+  action: block
+  priority: critical
+- rule: quiet_pair
+  events: [call.attempt]
+  condition: count(call.attempt by callee.e164 within 1h for caller.e164) = 0
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    engine::decision d;
+    model::record r = call("a1", t0, "+84912345678", true, "+84987654321");
+    r.caller = {};  // no caller, no origin.ip
+    e->decide(r, d);
+    CHECK(d.final_action == action::allow);
+    CHECK(d.rules.empty());
+    r.origin.ip = "203.0.113.7";  // with an IP, the second count is 1 (this record)
+    e->decide(r, d);
+    CHECK(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].evidence_json.find(R"("key":"203.0.113.7")") != std::string::npos);
+}
+
+TEST_CASE("call.gap_ms and call.first_contact are an attempt's: absent on answers and ends, and a rule reading them there is warned about") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: end_first
+  events: [call.end]
+  condition: call.first_contact or call.gap_ms exists
+  action: warn
+  priority: warning
+- rule: attempt_repeat
+  events: [call.attempt]
+  condition: not call.first_contact
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE(e);
+    CHECK(texts(diags).find("pack.yaml:4:14: warning RULES_FIELD_NOT_IN_EVENTS: 'call.first_contact' is never set on the events") != std::string::npos);
+    CHECK(texts(diags).find("warning RULES_FIELD_NOT_IN_EVENTS: 'call.gap_ms' is never set on the events") != std::string::npos);
+    engine::decision d;
+    model::record r = call("c1", t0, "+84912345678", true, "+84987654321");
+    e->decide(r, d);
+    CHECK(d.rules.empty());
+    r.id = "c2";
+    r.time_ms = t0 + 1000;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "attempt_repeat");
+    r.kind = model::event_kind::call_end;
+    r.time_ms = t0 + 2000;
+    e->decide(r, d);
+    CHECK(d.rules.empty());  // first_contact was true on every end
+}
+
 TEST_CASE("a rule's mode: enforce in a shadow pack is warned about: it stays in shadow") {
     std::vector<common::diagnostic> diags;
     auto e = load("- pack: trial\n  mode: shadow\n- rule: r\n  events: [call.attempt]\n  condition: caller.is_home\n  action: block\n"
