@@ -126,7 +126,21 @@ add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std
         if (in_window != nullptr) *in_window = others + (counts_in(seen, offset - window_ms, offset) ? 1 : 0);
         return add_outcome::stored;
     }
-    if (h->end >= limit) return add_outcome::over_limit;
+    if (h->end >= limit) {
+        // Full, but part of what is kept may be there only for late records (the grace kept
+        // past the window): those go before exactness does. A 10 s window of one value a
+        // second kept 70 values, and a limit of 64 sent it to the sketch, which over-counts.
+        const std::int64_t window_cut = newest - window_ms - h->base_ms;
+        for (std::uint32_t i = 0; i < h->end;) {
+            if (v[i].last <= window_cut) {
+                others -= counts_in(v[i], lo, hi) ? 1 : 0;
+                v[i] = v[--h->end];
+                continue;
+            }
+            ++i;
+        }
+        if (h->end >= limit) return add_outcome::over_limit;
+    }
     if (h->end == h->capacity) {
         h = reallocate(h, capacity_for(h->end + std::max<std::uint32_t>(h->end / 2, 1)));
         v = mutable_values(h);

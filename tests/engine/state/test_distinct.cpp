@@ -120,6 +120,22 @@ TEST_CASE("a key that passed the exact limit reads a few values exactly again on
     CHECK(store.add_and_value(0, "A", value_at(later + 3, 1002)) == 3);
 }
 
+TEST_CASE("distinct of a short window stays exact: values kept only for late records give way at the limit") {
+    // A 10 s window with a new value every second keeps 10 values in the window and up to a
+    // minute more for late records: 70 against a limit of 64.
+    window_store store({});
+    store.set_specs({make_spec(0, window_function::distinct, 10'000, "distinct 10s")});
+    for (std::uint64_t v = 0; v < 200; ++v) {
+        const double now = store.add_and_value(0, "A", value_at(1'000'000 + static_cast<std::int64_t>(v) * 1000, v));
+        CHECK(now == std::min<double>(static_cast<double>(v) + 1, 10));
+    }
+    CHECK(store.stats().sketch_switches == 0);
+    // 100 values within a 100 s window are more than the limit: the sketch, as documented.
+    store.set_specs({make_spec(0, window_function::distinct, 100'000, "distinct 100s")});
+    for (std::uint64_t v = 0; v < 100; ++v) store.add(0, "B", value_at(5'000'000 + static_cast<std::int64_t>(v) * 1000, v));
+    CHECK(store.stats().sketch_switches == 1);
+}
+
 TEST_CASE("distinct's answer counted while adding equals a read of the entry after the add") {
     // window_shard answers add_and_value from the add's own pass over the values; value()
     // reads them again. Records come mostly in order, some late (up to the grace), values
@@ -147,7 +163,9 @@ TEST_CASE("distinct's answer counted while adding equals a read of the entry aft
             ++late;
         }
         const std::string key(1, static_cast<char>('A' + next() % 3));
-        const auto o = value_at(at, next() % 40);
+        // Mostly under the exact limit; key C at times past it, where values kept only for
+        // late records give way first.
+        const auto o = value_at(at, next() % (key == "C" ? 90 : 40));
         const double answer = fused.add_and_value(0, key, o);
         reread.add(0, key, o);
         CHECK(answer == reread.value(0, key, at));
