@@ -196,7 +196,7 @@ private:
                 // Read as a start reads it: one it cannot read is moved aside at the start.
                 std::error_code ec;
                 if (std::filesystem::exists(config_.state_snapshot_path, ec))
-                    if (auto err = parts_.rules->windows().load_snapshot(config_.state_snapshot_path); !err.empty())
+                    if (auto err = parts_.rules->load_state(config_.state_snapshot_path); !err.empty())
                         log(log_level::warning, "window state snapshot {} cannot be read ({}): a start moves it aside and begins with empty window state",
                             config_.state_snapshot_path, err);
             }
@@ -248,7 +248,7 @@ private:
         const std::string& path = config_.state_snapshot_path;
         std::error_code ec;
         if (path.empty() || !std::filesystem::exists(path, ec)) return;
-        if (auto err = parts_.rules->windows().load_snapshot(path); !err.empty()) {
+        if (auto err = parts_.rules->load_state(path); !err.empty()) {
             const auto now = std::chrono::system_clock::now().time_since_epoch();
             const std::string aside = fmt::format("{}.unreadable-{}", path, std::chrono::duration_cast<std::chrono::seconds>(now).count());
             std::filesystem::rename(path, aside, ec);
@@ -271,7 +271,7 @@ private:
         if (!parts_.rules || config_.state_snapshot_path.empty()) return;
         std::error_code ec;
         std::filesystem::create_directories(std::filesystem::path(config_.state_snapshot_path).parent_path(), ec);
-        if (auto err = parts_.rules->windows().save_snapshot(config_.state_snapshot_path); !err.empty())
+        if (auto err = parts_.rules->save_state(config_.state_snapshot_path); !err.empty())
             log(log_level::error, "window state snapshot {} failed: {}", config_.state_snapshot_path, err);
     }
 

@@ -113,6 +113,30 @@ std::size_t call_activity::entries() const {
     return n;
 }
 
+std::string call_activity::save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const {
+    std::vector<std::pair<std::uint64_t, std::int64_t>> rows;
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+        for (int part = 0; part < parts; ++part) {
+            rows.clear();
+            {  // copied under the lock, written after it (deciding threads wait only for the copy)
+                std::lock_guard lock(shards_[i].mu);
+                tables_of(shards_[i])[static_cast<std::size_t>(part)]->for_each(
+                    [&](std::uint64_t key, std::int64_t value) { rows.emplace_back(key, value); });
+            }
+            for (const auto& [key, value] : rows)
+                if (std::string error = write(part, static_cast<int>(i), key, value); !error.empty()) return error;
+        }
+    }
+    return {};
+}
+
+void call_activity::restore(int part, int shard_index, std::uint64_t key, std::int64_t value) {
+    if (part < 0 || part >= parts || shard_index < 0 || static_cast<std::size_t>(shard_index) >= shards_.size()) return;
+    shard& s = shards_[static_cast<std::size_t>(shard_index)];
+    std::lock_guard lock(s.mu);
+    *tables_of(s)[static_cast<std::size_t>(part)]->try_emplace(key, value).first = value;
+}
+
 void call_activity::reset(std::string_view caller_e164) {
     const std::uint64_t ch = lists::hash_string(caller_e164);
     shard& s = shard_for(ch);

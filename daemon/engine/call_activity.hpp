@@ -6,8 +6,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 #include "engine/flat_u64_map.hpp"
 #include "model/record.hpp"
@@ -43,6 +45,13 @@ public:
     std::size_t entries() const;
     void reset(std::string_view caller_e164);
 
+    // The history as rows (part: one of its tables, shard, key hash, value), for the window
+    // snapshot: save() writes them, restore() puts one back (a part or shard out of range,
+    // from a damaged file, is ignored). restore() is for startup, before records come.
+    static constexpr int parts = 5;
+    std::string save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const;
+    void restore(int part, int shard, std::uint64_t key, std::int64_t value);
+
 private:
     struct shard {
         mutable std::mutex mu;
@@ -53,6 +62,13 @@ private:
         flat_u64_map ended_first;   // (caller, callee) hash -> end time, for an end that came before its answer
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
+    // A shard's tables in part order (save and restore).
+    static std::array<flat_u64_map*, parts> tables_of(shard& s) {
+        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first};
+    }
+    static std::array<const flat_u64_map*, parts> tables_of(const shard& s) {
+        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first};
+    }
     // At cap entries (0: max_entries_per_shard), drops those older than older_than, then the
     // older half.
     void trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap = 0);

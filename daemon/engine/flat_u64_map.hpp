@@ -90,6 +90,13 @@ public:
             if (s.key != 0) f(s.value);
     }
 
+    // f(key, value) for every entry (a key of 0 reads as 1, as it is kept).
+    template <class F>
+    void for_each(F f) const {
+        for (const slot& s : slots_)
+            if (s.key != 0) f(s.key, s.value);
+    }
+
 private:
     static std::uint64_t fix(std::uint64_t key) noexcept { return key == 0 ? 1 : key; }
     std::size_t mask() const noexcept { return slots_.size() - 1; }

@@ -583,6 +583,19 @@ void rule_engine::reset_state() {
     install(current());
 }
 
+std::string rule_engine::save_state(const std::string& sqlite_path) const {
+    return windows_->save_snapshot(sqlite_path, [this](state::window_snapshot_writer& w) {
+        return activity_->save([&w](int part, int shard, std::uint64_t key, std::int64_t value) { return w.write_history(part, shard, key, value); });
+    });
+}
+
+std::string rule_engine::load_state(const std::string& sqlite_path) {
+    if (std::string error = windows_->load_snapshot(sqlite_path); !error.empty()) return error;
+    return state::read_call_history(sqlite_path, [this](int part, int shard, std::uint64_t key, std::int64_t value) {
+        activity_->restore(part, shard, key, value);
+    });
+}
+
 rule_engine_stats rule_engine::stats() const {
     return {reloads_ok_.load(), reloads_failed_.load(), records_.load(std::memory_order_relaxed), emergency_overrides_.load(std::memory_order_relaxed),
             protected_overrides_.load(std::memory_order_relaxed)};

@@ -80,6 +80,11 @@ public:
     // Forgets all window state and call history (each pack test starts from nothing). Not
     // for use while other threads decide.
     void reset_state();
+    // The window state and the call history to and from one snapshot file
+    // (state/window_snapshot.hpp). save_state may run while records are decided;
+    // load_state is for startup. Each returns "" or an error message naming the file.
+    std::string save_state(const std::string& sqlite_path) const;
+    std::string load_state(const std::string& sqlite_path);
     // The subscriber source rules read (null when none). Replacing it is not for use while
     // other threads decide (pack tests give each test its own database).
     subscribers::subscriber_source* subscriber_source() const { return settings_.subscribers.get(); }

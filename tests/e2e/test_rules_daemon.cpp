@@ -235,6 +235,39 @@ TEST_CASE("an unreadable window state snapshot is moved aside and the state save
     CHECK(said.find("is not a file (engine.state.snapshot_path names a file); a start would fail") != std::string::npos);
 }
 
+TEST_CASE("the call history survives a restart: gap, first contact and calls in progress carry on") {
+    temp_dir dir;
+    const auto pack = dir.path() / "history.yaml";
+    std::ofstream(pack) << R"(- rule: history
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: warning
+  reason: "gap={call.gap_ms} first={call.first_contact} conc={caller.concurrent_calls}"
+)";
+    const std::vector<std::string> sets{"rules.paths=[" + pack.string() + "]"};
+    const auto line = [](const std::string& id, const std::string& kind, int second) {
+        return fmt::format(R"({{"id":"{}","kind":"{}","time":"2026-11-28T10:0{}:00+07:00","caller":"0912000001","callee":"0912000101"}})", id, kind,
+                           second) + "\n";
+    };
+    {
+        running_daemon d(dir, sets);
+        const int fd = connect_tcp(d.port());
+        send_all(fd, line("f1", "call.attempt", 0) + line("a1", "call.answer", 0));
+        CHECK(read_lines(fd, 2).size() == 2);
+        ::close(fd);
+        CHECK(d.stop() == 0);
+    }
+    running_daemon again(dir, sets);
+    const int fd = connect_tcp(again.port());
+    send_all(fd, line("f2", "call.attempt", 1));
+    const auto replies = read_lines(fd, 1);
+    ::close(fd);
+    REQUIRE(replies.size() == 1);
+    CHECK(replies[0].find(R"("reason":"gap=60000 first=false conc=1")") != std::string::npos);
+    CHECK(again.stop() == 0);
+}
+
 TEST_CASE("ringfence state reset is refused when the decision log is disabled: there is nowhere to audit it") {
     temp_dir dir;
     running_daemon d(dir, {"decision_log.enabled=false"});

@@ -68,3 +68,33 @@ TEST_CASE("ends that wait for an answer are few and short-lived: a feed that nev
     }
     CHECK(a.entries() <= 32 * engine::call_activity::max_ended_first_per_shard);
 }
+
+TEST_CASE("the call history saved and restored row by row carries on as if never stopped") {
+    engine::call_activity before;
+    before.observe(call(model::event_kind::call_attempt, t0), true, true, true);
+    before.observe(call(model::event_kind::call_answer, t0 + 1000), true, true, true);
+    before.observe(call(model::event_kind::call_attempt, t0 + 2000, "+84987000002"), true, true, true);
+    before.observe(call(model::event_kind::call_answer, t0 + 3000, "+84987000002"), true, true, true);
+    struct row {
+        int part, shard;
+        std::uint64_t key;
+        std::int64_t value;
+    };
+    std::vector<row> rows;
+    CHECK(before.save([&](int part, int shard, std::uint64_t key, std::int64_t value) {
+        rows.push_back({part, shard, key, value});
+        return std::string();
+    }) == "");
+    CHECK(rows.size() == before.entries() + 1);  // and the caller's count of calls in progress
+    engine::call_activity after;
+    for (const row& r : rows) after.restore(r.part, r.shard, r.key, r.value);
+    after.restore(9, 0, 1, 1);   // a part and a shard out of range (a damaged file): ignored
+    after.restore(0, 99, 1, 1);
+    CHECK(after.entries() == before.entries());
+    // The next attempt to the first callee: 60 s after the last attempt, not a first contact;
+    // two answered calls are in progress.
+    const auto r = after.observe(call(model::event_kind::call_attempt, t0 + 62'000), true, true, true);
+    CHECK(r.gap_ms == 60'000);
+    CHECK_FALSE(r.first_contact);
+    CHECK(r.concurrent_calls == 2);
+}

@@ -7,15 +7,18 @@ namespace ringfence::engine::state {
 namespace {
 
 const char* const schema_statements[] = {
+    "DROP TABLE IF EXISTS call_history",
     "DROP TABLE IF EXISTS window_state",
     "DROP TABLE IF EXISTS window_spec",
     "CREATE TABLE window_spec (spec_no INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL, "
     "function TEXT NOT NULL, window_ms INTEGER NOT NULL) STRICT",
     "CREATE TABLE window_state (spec_no INTEGER NOT NULL REFERENCES window_spec(spec_no), "
     "key_hash INTEGER NOT NULL, entry BLOB NOT NULL) STRICT",
-    "PRAGMA user_version = 1",
+    "CREATE TABLE call_history (part INTEGER NOT NULL, shard INTEGER NOT NULL, key INTEGER NOT NULL, "
+    "value INTEGER NOT NULL) STRICT",
+    "PRAGMA user_version = 2",
 };
-static_assert(window_snapshot_format == 1, "update the user_version statement");
+static_assert(window_snapshot_format == 2, "update the user_version statement");
 
 struct statement_closer {
     void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
@@ -36,6 +39,7 @@ std::string spec_key(const window_spec& spec) {
 window_snapshot_writer::~window_snapshot_writer() {
     sqlite3_finalize(insert_spec_);
     sqlite3_finalize(insert_state_);
+    sqlite3_finalize(insert_history_);
     if (db_ != nullptr) {
         if (sqlite3_get_autocommit(db_) == 0) run("ROLLBACK");
         sqlite3_close_v2(db_);
@@ -81,9 +85,23 @@ std::string window_snapshot_writer::open(const std::string& path) {
                            -1, &insert_spec_, nullptr) != SQLITE_OK ||
         sqlite3_prepare_v2(
             db_, "INSERT INTO window_state (spec_no, key_hash, entry) VALUES (?1, ?2, ?3)", -1,
-            &insert_state_, nullptr) != SQLITE_OK) {
+            &insert_state_, nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v2(db_, "INSERT INTO call_history (part, shard, key, value) VALUES (?1, ?2, ?3, ?4)", -1,
+                           &insert_history_, nullptr) != SQLITE_OK) {
         return fail("cannot prepare the inserts");
     }
+    return "";
+}
+
+std::string window_snapshot_writer::write_history(int part, int shard, std::uint64_t key, std::int64_t value) {
+    if (insert_history_ == nullptr) return "window snapshot " + path_ + ": not open";
+    sqlite3_bind_int(insert_history_, 1, part);
+    sqlite3_bind_int(insert_history_, 2, shard);
+    sqlite3_bind_int64(insert_history_, 3, static_cast<sqlite3_int64>(key));
+    sqlite3_bind_int64(insert_history_, 4, value);
+    const int rc = sqlite3_step(insert_history_);
+    sqlite3_reset(insert_history_);
+    if (rc != SQLITE_DONE) return fail("cannot insert a call_history row");
     return "";
 }
 
@@ -137,7 +155,8 @@ bool prepare_statement(sqlite3* db, const char* sql, statement_ptr& out) {
 
 // Opens a snapshot read-only, checks its format and reads its specs by spec_no. Returns ""
 // or an error message naming the file.
-std::string open_snapshot(const std::string& path, database_ptr& db, std::map<std::int64_t, stored_spec>& specs) {
+std::string open_snapshot(const std::string& path, database_ptr& db, std::map<std::int64_t, stored_spec>& specs,
+                          std::int64_t* format_out = nullptr) {
     const std::string prefix = "window snapshot " + path + ": ";
     sqlite3* raw_db = nullptr;
     const int open_rc = sqlite3_open_v2(path.c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr);
@@ -149,10 +168,11 @@ std::string open_snapshot(const std::string& path, database_ptr& db, std::map<st
         return prefix + sqlite3_errmsg(db.get());
     }
     const std::int64_t format = sqlite3_column_int64(version.get(), 0);
-    if (format != window_snapshot_format) {
+    if (format != window_snapshot_format && format != 1) {
         return prefix + "format " + std::to_string(format) + ", expected " +
-               std::to_string(window_snapshot_format);
+               std::to_string(window_snapshot_format) + " (or 1)";
     }
+    if (format_out != nullptr) *format_out = format;
 
     statement_ptr spec_rows;
     if (!prepare_statement(db.get(), "SELECT spec_no, fingerprint, function, window_ms FROM window_spec", spec_rows)) {
@@ -172,6 +192,24 @@ std::string open_snapshot(const std::string& path, database_ptr& db, std::map<st
 }
 
 }  // namespace
+
+std::string read_call_history(const std::string& path,
+                              const std::function<void(int, int, std::uint64_t, std::int64_t)>& visit) {
+    database_ptr db;
+    std::map<std::int64_t, stored_spec> specs;
+    std::int64_t format = 0;
+    if (std::string error = open_snapshot(path, db, specs, &format); !error.empty()) return error;
+    if (format < 2) return "";  // saved before the call history was
+    const std::string prefix = "window snapshot " + path + ": ";
+    statement_ptr rows;
+    if (!prepare_statement(db.get(), "SELECT part, shard, key, value FROM call_history", rows)) return prefix + sqlite3_errmsg(db.get());
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(rows.get())) == SQLITE_ROW)
+        visit(sqlite3_column_int(rows.get(), 0), sqlite3_column_int(rows.get(), 1),
+              static_cast<std::uint64_t>(sqlite3_column_int64(rows.get(), 2)), sqlite3_column_int64(rows.get(), 3));
+    if (rc != SQLITE_DONE) return prefix + sqlite3_errmsg(db.get());
+    return "";
+}
 
 std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out) {
     database_ptr db;

@@ -3,11 +3,15 @@
 //
 //   window_spec(spec_no INTEGER PRIMARY KEY, fingerprint TEXT, function TEXT, window_ms INTEGER)
 //   window_state(spec_no INTEGER -> window_spec, key_hash INTEGER, entry BLOB)
+//   call_history(part INTEGER, shard INTEGER, key INTEGER, value INTEGER)   (format 2)
 //
 // Each spec's fingerprint is stored once and the entries refer to it by spec_no, so a
 // million entries do not repeat their definition's text. key_hash is the entry's 64-bit
 // hash (stored as its two's-complement signed value); entry is window_entry's blob.
-// PRAGMA user_version holds the format (1). Saving replaces the file's previous snapshot.
+// call_history holds the engine's call history (engine/call_activity: a part is one of its
+// tables, keys are hashes), so call.gap_ms, call.first_contact and caller.concurrent_calls
+// also survive a restart. PRAGMA user_version holds the format (2; a format 1 file, before
+// the call history was saved, is read with none). Saving replaces the previous snapshot.
 #pragma once
 
 #include <sqlite3.h>
@@ -23,7 +27,7 @@
 
 namespace ringfence::engine::state {
 
-inline constexpr int window_snapshot_format = 1;
+inline constexpr int window_snapshot_format = 2;
 
 // Writes one snapshot: open(), write() per entry, commit(). Every call returns "" or an
 // error message naming the file; after an error the transaction is rolled back.
@@ -44,6 +48,8 @@ class window_snapshot_writer {
     // born: a shared list's members' births (spec_table's rules), stored with its members.
     std::string write(const window_spec& spec, const member_births* born, std::uint64_t key_hash,
                       std::span<const std::uint8_t> entry);
+    // One entry of the call history.
+    std::string write_history(int part, int shard, std::uint64_t key, std::int64_t value);
     std::string commit();
 
   private:
@@ -55,6 +61,7 @@ class window_snapshot_writer {
     sqlite3* db_ = nullptr;
     sqlite3_stmt* insert_spec_ = nullptr;
     sqlite3_stmt* insert_state_ = nullptr;
+    sqlite3_stmt* insert_history_ = nullptr;
     std::unordered_map<std::string, std::int64_t> spec_numbers_;  // definition -> spec_no
 };
 
@@ -69,6 +76,10 @@ struct stored_spec {
 std::string read_window_snapshot(const std::string& path,
                                  const std::function<void(const stored_spec&, std::uint64_t,
                                                           std::span<const std::uint8_t>)>& visit);
+// Reads the call history of a snapshot: visit(part, shard, key, value) for every row (none
+// for a format 1 file). Returns "" or an error message naming the file.
+std::string read_call_history(const std::string& path,
+                              const std::function<void(int, int, std::uint64_t, std::int64_t)>& visit);
 // The specs of a snapshot alone, in spec_no order: what the rules running when it was
 // written kept (shared lists and their members, aggregates alone).
 std::string read_window_snapshot_specs(const std::string& path, std::vector<stored_spec>& out);

@@ -351,7 +351,8 @@ window_stats window_store::stats() const {
     return total;
 }
 
-std::string window_store::save_snapshot(const std::string& sqlite_path) const {
+std::string window_store::save_snapshot(const std::string& sqlite_path,
+                                        const std::function<std::string(window_snapshot_writer&)>& more) const {
     window_snapshot_writer writer;
     if (std::string error = writer.open(sqlite_path); !error.empty()) return error;
     struct row {
@@ -395,6 +396,8 @@ std::string window_store::save_snapshot(const std::string& sqlite_path) const {
                 return error;
         }
     }
+    if (more)
+        if (std::string error = more(writer); !error.empty()) return error;
     return writer.commit();
 }
 

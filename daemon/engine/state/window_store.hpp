@@ -26,6 +26,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -41,6 +42,8 @@
 #include "engine/state/window_store_settings.hpp"
 
 namespace ringfence::engine::state {
+
+class window_snapshot_writer;
 
 // One add of a batch (window_store::add_batch).
 struct batched_add {
@@ -99,9 +102,11 @@ class window_store {
 
     window_stats stats() const;
 
-    // Writes every live entry to a SQLite file (window_snapshot.hpp), replacing what it held.
+    // Writes every live entry to a SQLite file (window_snapshot.hpp), replacing what it held;
+    // more (when given) writes the rest of the engine's state in the same transaction.
     // Returns "" or an error message.
-    std::string save_snapshot(const std::string& sqlite_path) const;
+    std::string save_snapshot(const std::string& sqlite_path,
+                              const std::function<std::string(window_snapshot_writer&)>& more = {}) const;
     // Restores entries from such a file, skipping those whose spec definition is not
     // loaded; a restored entry replaces the key's live one. Meant for startup, after
     // set_specs. Returns "" or an error message (entries read before an error stay).

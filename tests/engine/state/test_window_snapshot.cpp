@@ -83,7 +83,7 @@ TEST_CASE("a snapshot round trip through a SQLite file restores every kept aggre
     REQUIRE(before.stats().sketch_switches == 1);
     CHECK(before.save_snapshot(file) == "");
 
-    CHECK(query_text(file, "PRAGMA user_version") == "1");
+    CHECK(query_text(file, "PRAGMA user_version") == "2");
     CHECK(query_text(file, "SELECT count(*) FROM window_spec") == "6");
     CHECK(query_text(file, "SELECT count(*) FROM window_state") ==
           std::to_string(before.stats().keys));
