@@ -7,6 +7,7 @@
 #include <string>
 
 #include "decode/sip/sip_capture_decoder.hpp"
+#include "decode/sip/sip_parser.hpp"
 #include "support/packet_builder.hpp"
 
 namespace ringfence::test {
@@ -151,4 +152,38 @@ TEST_CASE("one malformed request on a stream is counted once, not once per lette
 }
 
 }  // namespace
+}  // namespace ringfence::test
+
+namespace ringfence::test {
+
+TEST_CASE("a TCP message whose Content-Length the stream cannot hold is malformed, and the messages after it are read") {
+    tcp_fixture f;
+    const std::string big = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: big\r\nContent-Length: 300000\r\n\r\n";
+    std::string after;
+    for (const char* id : {"n1", "n2", "n3"}) after += message_with_headers(id, 0, 0);
+    f.send(big);
+    f.send(after);
+    CHECK(f.log.call_ids == std::vector<std::string>{"n1", "n2", "n3"});
+    CHECK(f.counters.malformed == 1);
+    CHECK(f.packet_counters.tcp_stream_overflows == 0);
+}
+
+TEST_CASE("two different Content-Lengths: a stream cannot frame the message (malformed), a datagram keeps the first (counted)") {
+    const std::string inner = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: hidden\r\nContent-Length: 0\r\n\r\n";
+    const std::string outer = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: outer\r\nContent-Length: " + std::to_string(inner.size()) +
+                              "\r\nContent-Length: 0\r\n\r\n" + inner;
+    sip_message m;
+    CHECK(parse_sip_message(outer, true, m).result == parse_result::malformed);
+    REQUIRE(parse_sip_message(outer, false, m).result == parse_result::message);
+    CHECK(m.bad_content_length);
+    tcp_fixture f;
+    f.send(outer);
+    CHECK(f.log.call_ids == std::vector<std::string>{"hidden"});  // what follows the unframed headers is still read
+    CHECK(f.counters.malformed == 1);
+    // The same length twice is no conflict.
+    const std::string twice = "INVITE sip:x@h SIP/2.0\r\nCall-ID: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab";
+    REQUIRE(parse_sip_message(twice, true, m).result == parse_result::message);
+    CHECK(m.body == "ab");
+}
+
 }  // namespace ringfence::test

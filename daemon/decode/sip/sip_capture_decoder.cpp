@@ -11,6 +11,7 @@ sip_capture_decoder::sip_capture_decoder(const sip_capture_settings& settings,
                                          sip_counters& counters, sip_dialog_table& dialogs,
                                          sip_message_observer* observer)
     : detect_any_port_(settings.detect_any_port),
+      max_stream_bytes_(settings.tcp.max_stream_bytes),
       counters_(counters),
       dialogs_(dialogs),
       observer_(observer),
@@ -118,7 +119,8 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
         } else if (r.result == parse_result::keepalive) {
             ++counters_.keepalives;
             used += r.consumed;
-        } else if (r.result == parse_result::incomplete) {
+        } else if (r.result == parse_result::incomplete &&
+                   !longer_than_stream(rest)) {
             // Note what is missing, relative to the bytes left unused.
             std::size_t line_start = 0;
             std::size_t scanned = 0;
@@ -133,7 +135,9 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
         } else {
             // Not a message start (HTTP on the SIP port, the middle of a message after a
             // gap): skip to the next line that starts like SIP, keeping a last partial line.
-            if (r.result == parse_result::malformed)
+            // A message whose Content-Length the stream could never hold is malformed too:
+            // waiting for it would overflow the stream and lose every message after it.
+            if (r.result == parse_result::malformed || r.result == parse_result::incomplete)
                 ++counters_.malformed;
             else
                 ++counters_.not_sip;
@@ -157,6 +161,15 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
         }
     }
     return used;
+}
+
+// Whether the message at the start of rest (headers complete, its body not) declares more
+// bytes than a TCP stream holds (tcp_stream_settings::max_stream_bytes).
+bool sip_capture_decoder::longer_than_stream(std::string_view rest) const {
+    std::size_t line_start = 0;
+    std::size_t scanned = 0;
+    const std::size_t header_end = find_header_end(rest, line_start, scanned);
+    return header_end != std::string_view::npos && header_end + message_.content_length > max_stream_bytes_;
 }
 
 std::size_t sip_capture_decoder::find_start_line(std::string_view bytes, std::size_t from) noexcept {

@@ -465,6 +465,12 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
             } else if (!out.has_content_length) {
                 out.has_content_length = true;
                 out.content_length = length;
+            } else if (length != out.content_length) {
+                // Two lengths: a peer that takes the other one frames a message here that this
+                // reading would not see (a call slipped past the filter). On a stream nothing
+                // is framed on a guess; a datagram keeps the first, counted.
+                if (stream) return {parse_result::malformed, 0};
+                out.bad_content_length = true;
             }
         } else if (h == header::remote_party_id && !raw.rpid.empty() && names_called_party(raw.rpid) && !names_called_party(value)) {
             raw.rpid = value;  // the calling party's identity, not the called one's (party=called)
