@@ -176,6 +176,20 @@ TEST_CASE("ringfence replay --pace file sends frames at the pace they were captu
     CHECK(std::chrono::steady_clock::now() - fast_start < elapsed - std::chrono::milliseconds(1000));
 }
 
+TEST_CASE("ringfence replay --pace file does not wait out a clock jump between two frames") {
+    const std::string cap = RINGFENCE_SHARED_DATA_DIR "/sip/sip_ipv6_udp.pcap";  // frames years apart
+    if (!std::filesystem::exists(cap)) {
+        MESSAGE("skipped: the shared capture " << cap << " is not here");
+        return;
+    }
+    temp_dir dir;
+    const auto start = std::chrono::steady_clock::now();
+    const cli_result r = run_cli_status("replay --pace file --output records " + replay_args(dir) + " " + cap);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.find("taken as a clock jump, not waited for") != std::string::npos);
+}
+
 // run_cli_status appends "2>&1" to the command line: "; exit $?" keeps it off ours.
 TEST_CASE("ringfence replay reads every shared capture, and decide answers each record it prints") {
     const std::filesystem::path sip_dir = std::filesystem::path(RINGFENCE_SHARED_DATA_DIR) / "sip";

@@ -5,6 +5,7 @@
 // traffic (passive_decider) and prints the decision lines. Record times are packet times, so a replay
 // decides as the live run did. With decision_log.enabled the decisions are written to the
 // decision log as the daemon's passive capture decisions are. Counters go to stderr.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -59,14 +60,26 @@ class replay_output final : public ingest::capture::capture_record_handler {
     std::optional<ingest::capture::passive_decider> decider_;
 };
 
-// Sleeps so that frames leave at the pace they were captured (--pace file).
+// Sleeps so that frames leave at the pace they were captured (--pace file). A gap of more
+// than a day between two frames (a frame stamped 0, a device's clock set mid-capture: what
+// the dialogs' clock takes for an outlier) is a clock jump, not a pause: the pace goes on
+// from the later frame at once, and the jump is said on stderr.
 class pacer {
   public:
+    static constexpr std::int64_t max_gap_us = 24LL * 3600 * 1'000'000;
+
     void wait_for(std::int64_t time_us) {
         const auto now = std::chrono::steady_clock::now();
+        if (started_ && time_us - previous_us_ > max_gap_us) {
+            std::fprintf(stderr, "ringfence replay: frames %.0f s apart: taken as a clock jump, not waited for\n",
+                         static_cast<double>(time_us - previous_us_) / 1e6);
+            started_ = false;
+        }
+        previous_us_ = std::max(previous_us_, time_us);
         if (!started_) {
             started_ = true;
             first_us_ = time_us;
+            previous_us_ = time_us;
             start_ = now;
             return;
         }
@@ -77,6 +90,7 @@ class pacer {
   private:
     bool started_ = false;
     std::int64_t first_us_ = 0;
+    std::int64_t previous_us_ = 0;
     std::chrono::steady_clock::time_point start_;
 };
 
