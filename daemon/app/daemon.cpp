@@ -117,7 +117,8 @@ private:
         namespace fs = std::filesystem;
         std::vector<std::string> out;
         std::error_code ec;
-        const fs::path dir(config_.state_dir);
+        fs::path dir = fs::path(config_.state_dir).lexically_normal();
+        if (!dir.has_filename() && dir != dir.root_path()) dir = dir.parent_path();  // "/srv/ringfence/" is "/srv/ringfence"
         const auto status = fs::status(dir, ec);
         if (fs::exists(status) && !fs::is_directory(status)) {
             out.push_back(fmt::format("state_dir {} is not a directory", config_.state_dir));
@@ -143,7 +144,7 @@ private:
         for (const auto& [key, path] : {std::pair<const char*, const std::string*>{"control.unix", &config_.control_path},
                                        {"ingest.jsonl.unix", &config_.jsonl.unix_path}}) {
             if (path->empty()) continue;
-            const fs::path parent = fs::path(*path).parent_path();
+            const fs::path parent = fs::path(*path).lexically_normal().parent_path();
             if (!parent.empty() && parent != dir && !fs::is_directory(parent, ec))
                 out.push_back(fmt::format("{} {}: the directory {} does not exist", key, *path, parent.string()));
         }
@@ -249,6 +250,7 @@ private:
         std::error_code ec;
         if (path.empty() || !std::filesystem::exists(path, ec)) return;
         if (auto err = parts_.rules->load_state(path); !err.empty()) {
+            parts_.rules->reset_state();  // what was read before the error goes too: the state starts empty, as said below
             const auto now = std::chrono::system_clock::now().time_since_epoch();
             const std::string aside = fmt::format("{}.unreadable-{}", path, std::chrono::duration_cast<std::chrono::seconds>(now).count());
             std::filesystem::rename(path, aside, ec);

@@ -191,9 +191,7 @@ private:
         const YAML::Node jn = f.node("jsonl");
         common::yaml_fields j(jn, file_, "ingest.jsonl", "CONFIG", diags_);
         const YAML::Node tcp_node = j.node("tcp");
-        if (jn.IsMap() && jn["tcp"].IsDefined() && tcp_node.IsNull()) {
-            c.jsonl.tcp.enabled = false;  // "tcp:" with no value disables TCP
-        } else if (auto v = j.get_string("tcp")) {
+        if (auto v = j.get_string("tcp")) {  // "" disables it; `tcp:` with no value is an error, as for any key
             std::string why;
             if (!parse_endpoint(*v, c.jsonl.tcp, why))
                 j.error(tcp_node, "BAD_VALUE", fmt::format("'ingest.jsonl.tcp': '{}': {}", *v, why));
@@ -214,9 +212,7 @@ private:
         for (const char* key : {"udp", "tcp"}) {
             endpoint& ep = std::string_view(key) == "udp" ? c.hep.udp : c.hep.tcp;
             const YAML::Node node = h.node(key);
-            if (hn.IsMap() && hn[key].IsDefined() && node.IsNull()) {
-                ep.enabled = false;
-            } else if (auto v = h.get_string(key)) {
+            if (auto v = h.get_string(key)) {
                 std::string why;
                 if (!parse_endpoint(*v, ep, why))
                     h.error(node, "BAD_VALUE", fmt::format("'ingest.hep.{}': '{}': {}", key, *v, why));

@@ -114,18 +114,24 @@ std::size_t call_activity::entries() const {
 }
 
 std::string call_activity::save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const {
-    std::vector<std::pair<std::uint64_t, std::int64_t>> rows;
+    struct row {
+        int part;
+        std::uint64_t key;
+        std::int64_t value;
+    };
+    std::vector<row> rows;
     for (std::size_t i = 0; i < shards_.size(); ++i) {
-        for (int part = 0; part < parts; ++part) {
-            rows.clear();
-            {  // copied under the lock, written after it (deciding threads wait only for the copy)
-                std::lock_guard lock(shards_[i].mu);
-                tables_of(shards_[i])[static_cast<std::size_t>(part)]->for_each(
-                    [&](std::uint64_t key, std::int64_t value) { rows.emplace_back(key, value); });
-            }
-            for (const auto& [key, value] : rows)
-                if (std::string error = write(part, static_cast<int>(i), key, value); !error.empty()) return error;
+        rows.clear();
+        {  // A shard's tables copied together under its lock (a call answered between two of
+           // them would be saved counted but not in progress), written after it: deciding
+           // threads wait only for the copy.
+            std::lock_guard lock(shards_[i].mu);
+            const auto tables = tables_of(shards_[i]);
+            for (int part = 0; part < parts; ++part)
+                tables[static_cast<std::size_t>(part)]->for_each([&](std::uint64_t key, std::int64_t value) { rows.push_back({part, key, value}); });
         }
+        for (const row& r : rows)
+            if (std::string error = write(r.part, static_cast<int>(i), r.key, r.value); !error.empty()) return error;
     }
     return {};
 }

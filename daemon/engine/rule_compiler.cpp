@@ -1167,7 +1167,7 @@ private:
             if (!resolve_rhs(exception_literal(value), n.type, &n.lhs.field, n.rhs)) return no_node;
             if (n.rhs.k == operand::kind::text) {
                 if (n.cmp == condition::compare_op::eq) check_kind_reachable(f, {n.rhs.text}, 0);
-                check_e164(f, value.text, 0);
+                check_e164(f, value.text, 0, n.cmp == condition::compare_op::ne);
                 n.rhs.text = equality_literal(f, n.rhs.text);
             }
         } else if (comp == "in" || comp == "prefix_in") {

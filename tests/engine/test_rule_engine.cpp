@@ -801,6 +801,17 @@ TEST_CASE("!= with a number not in E.164 form is always true, and a misspelt fie
           "pack.yaml:3:29: warning RULES_ALWAYS_TRUE: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0912345678' never "
           "matches it: write +84912345678; with != this test is true for every record with 'caller.e164'\n");
 
+    // The same in an exception: never equal, so the exception always applies.
+    CHECK(load(R"(- rule: excepted
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: notice
+  exceptions:
+    - {name: x, fields: [caller.e164], comps: ["!="], values: [["0987654321"]]}
+)", &diags));
+    CHECK(texts(diags).find("warning RULES_ALWAYS_TRUE: 'caller.e164' holds numbers in E.164 form") != std::string::npos);
+
     for (const char* condition : {"caller.e164 != asserted.e614", "sms.sender != callee.rwa", "origin.trunk = caller.e164x"}) {
         CAPTURE(condition);
         CHECK_FALSE(load(std::string("- rule: typo\n  events: [call.attempt, sms.submit]\n  condition: ") + condition +

@@ -56,6 +56,7 @@ TEST_CASE("emergency call with no caller or an unreadable one: decided, allowed,
         R"({"id":"e6","kind":"call.attempt","caller":12345,"callee":"115"})",
         R"({"id":"e7","kind":"call.attempt","caller":"0912345678","asserted":5,"diversion":{"x":1},"callee":"112"})",
         R"({"id":"e8","kind":"call.attempt","caller":true,"callee":"112"})",
+        R"({"id":"e9","kind":"call.attempt","caller":123456789012345678901,"callee":"112"})",  // past any integer type
     };
     for (const char* line : lines) {
         std::string explain;
@@ -67,9 +68,9 @@ TEST_CASE("emergency call with no caller or an unreadable one: decided, allowed,
         CHECK(reply.find(R"("error":{)") == std::string::npos);
         CHECK_FALSE(explain.empty());  // a record was made
     }
-    CHECK(h.counters.emergency_kept_raw.load() == 8);
+    CHECK(h.counters.emergency_kept_raw.load() == 9);
     CHECK(h.counters.total_errors() == 0);
-    CHECK(h.counters.decisions[static_cast<std::size_t>(engine::action::allow)].load() == 8);
+    CHECK(h.counters.decisions[static_cast<std::size_t>(engine::action::allow)].load() == 9);
 
     // The unreadable caller is in the record as it came, with no E.164 form.
     std::string explain;

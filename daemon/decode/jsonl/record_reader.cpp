@@ -214,9 +214,14 @@ bool record_reader::read_time(value& v) {
 bool record_reader::read_number(value& v, std::string_view field, model::number_info& out) {
     od::json_type type;
     if (values_.read_type(v, type) == got::value && type != od::json_type::string) {
+        // A JSON number's digits as written, whatever its size (not parsed: a caller of 25
+        // digits is as unreadable as one of 5, and as keepable).
         std::string_view token;
-        od::number number;
-        if (type == od::json_type::number && !values_.read_number_token(v, field, token, number)) return false;
+        if (type == od::json_type::number) {
+            token = v.raw_json_token();
+            while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n'))
+                token.remove_suffix(1);
+        }
         if (build_.unreadable_number(token, out)) return true;  // with unparsed numbers kept
     }
     std::string_view raw;

@@ -130,10 +130,12 @@ add_outcome add(entry_header*& h, std::int64_t kept_ms, std::uint32_t limit, std
         // Full, but part of what is kept may be there only for late records (the grace kept
         // past the window): those go before exactness does. A 10 s window of one value a
         // second kept 70 values, and a limit of 64 sent it to the sketch, which over-counts.
+        // Offsets may have moved to a new base above: the bounds are taken again from it.
         const std::int64_t window_cut = newest - window_ms - h->base_ms;
+        const std::int64_t hi_now = time_ms - h->base_ms;
         for (std::uint32_t i = 0; i < h->end;) {
             if (v[i].last <= window_cut) {
-                others -= counts_in(v[i], lo, hi) ? 1 : 0;
+                others -= counts_in(v[i], hi_now - window_ms, hi_now) ? 1 : 0;
                 v[i] = v[--h->end];
                 continue;
             }
