@@ -216,12 +216,7 @@ bool record_reader::read_number(value& v, std::string_view field, model::number_
     if (values_.read_type(v, type) == got::value && type != od::json_type::string) {
         // A JSON number's digits as written, whatever its size (not parsed: a caller of 25
         // digits is as unreadable as one of 5, and as keepable).
-        std::string_view token;
-        if (type == od::json_type::number) {
-            token = v.raw_json_token();
-            while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\r' || token.back() == '\n'))
-                token.remove_suffix(1);
-        }
+        const std::string_view token = type == od::json_type::number ? trim_json_whitespace(v.raw_json_token()) : std::string_view();
         if (build_.unreadable_number(token, out)) return true;  // with unparsed numbers kept
     }
     std::string_view raw;

@@ -116,11 +116,14 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
         if (r.result == parse_result::message) {
             deliver(message_, segment);
             used += r.consumed;
-        } else if (r.result == parse_result::keepalive) {
+            continue;
+        }
+        if (r.result == parse_result::keepalive) {
             ++counters_.keepalives;
             used += r.consumed;
-        } else if (r.result == parse_result::incomplete &&
-                   !longer_than_stream(rest)) {
+            continue;
+        }
+        if (r.result == parse_result::incomplete) {
             // Note what is missing, relative to the bytes left unused.
             std::size_t line_start = 0;
             std::size_t scanned = 0;
@@ -128,48 +131,42 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
             if (header_end == std::string_view::npos) {
                 cursor.line_start = line_start;
                 cursor.scanned = scanned;
-            } else {
+                break;
+            }
+            // A Content-Length the stream could never hold (max_tcp_stream_bytes) is
+            // malformed: waiting for it would overflow the stream and lose every message
+            // after it. Resynchronised as below.
+            if (header_end + message_.content_length <= max_stream_bytes_) {
                 cursor.need = header_end + message_.content_length;
+                break;
             }
-            break;
-        } else {
-            // Not a message start (HTTP on the SIP port, the middle of a message after a
-            // gap): skip to the next line that starts like SIP, keeping a last partial line.
-            // A message whose Content-Length the stream could never hold is malformed too:
-            // waiting for it would overflow the stream and lose every message after it.
-            if (r.result == parse_result::malformed || r.result == parse_result::incomplete)
-                ++counters_.malformed;
-            else
-                ++counters_.not_sip;
-            ++counters_.stream_resyncs;
-            std::size_t next = bytes.find('\n', used);
-            while (next != std::string_view::npos && !looks_like_sip(bytes.substr(next + 1))) {
-                next = bytes.find('\n', next + 1);
-            }
-            // Binary junk (a TLS record on the SIP port) may run straight into the next
-            // message with no line break: a request or status line found inside it wins.
-            if (const std::size_t start = find_start_line(bytes, used + 1); start != std::string_view::npos && (next == std::string_view::npos || start < next + 1)) {
-                used = start;
-                continue;
-            }
-            if (next == std::string_view::npos) {
-                const std::size_t last_line = bytes.rfind('\n');
-                return last_line == std::string_view::npos || last_line < used ? bytes.size()
-                                                                               : last_line + 1;
-            }
-            used = next + 1;
         }
+        // Not a message start (HTTP on the SIP port, the middle of a message after a
+        // gap), or a message that cannot be framed: skip to the next line that starts
+        // like SIP, keeping a last partial line.
+        if (r.result == parse_result::malformed || r.result == parse_result::incomplete)
+            ++counters_.malformed;
+        else
+            ++counters_.not_sip;
+        ++counters_.stream_resyncs;
+        std::size_t next = bytes.find('\n', used);
+        while (next != std::string_view::npos && !looks_like_sip(bytes.substr(next + 1))) {
+            next = bytes.find('\n', next + 1);
+        }
+        // Binary junk (a TLS record on the SIP port) may run straight into the next
+        // message with no line break: a request or status line found inside it wins.
+        if (const std::size_t start = find_start_line(bytes, used + 1); start != std::string_view::npos && (next == std::string_view::npos || start < next + 1)) {
+            used = start;
+            continue;
+        }
+        if (next == std::string_view::npos) {
+            const std::size_t last_line = bytes.rfind('\n');
+            return last_line == std::string_view::npos || last_line < used ? bytes.size()
+                                                                           : last_line + 1;
+        }
+        used = next + 1;
     }
     return used;
-}
-
-// Whether the message at the start of rest (headers complete, its body not) declares more
-// bytes than a TCP stream holds (tcp_stream_settings::max_stream_bytes).
-bool sip_capture_decoder::longer_than_stream(std::string_view rest) const {
-    std::size_t line_start = 0;
-    std::size_t scanned = 0;
-    const std::size_t header_end = find_header_end(rest, line_start, scanned);
-    return header_end != std::string_view::npos && header_end + message_.content_length > max_stream_bytes_;
 }
 
 std::size_t sip_capture_decoder::find_start_line(std::string_view bytes, std::size_t from) noexcept {

@@ -61,7 +61,6 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     void on_stream_gap(const packet::transport_packet& segment) override;
     void deliver(const sip_message& message, const packet::transport_packet& packet);
     void parse_datagram(const packet::transport_packet& packet);
-    bool longer_than_stream(std::string_view rest) const;
     bool on_sip_port(const packet::transport_packet& packet) const noexcept {
         return ports_.test(packet.src_port) || ports_.test(packet.dst_port);
     }
