@@ -308,6 +308,7 @@ private:
         }
         if (auto v = f.get_int("first_contact_lookback_s", 60, 365LL * 86400))
             c.engine.activity.first_contact_lookback_ms = *v * 1000;
+        if (auto v = f.get_int("max_call_s", 60, 7LL * 86400)) c.engine.activity.max_call_ms = *v * 1000;
         const YAML::Node sn = f.node("state");
         common::yaml_fields st(sn, file_, "engine.state", "CONFIG", diags_);
         if (auto v = st.get_int("memory_cap_mb", 16, 1024 * 1024)) c.engine.windows.memory_cap_bytes = static_cast<std::size_t>(*v) << 20;

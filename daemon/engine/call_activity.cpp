@@ -82,13 +82,12 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
             const std::int64_t* ended = s.ended_first.find(ph);
             if (ended != nullptr && *ended >= t) {
                 s.ended_first.erase(ph);
-            } else if (s.active_calls.try_emplace(ph, t).second) {
-                ++*s.active_count.try_emplace(ch, 0).first;
+            } else {
+                call_answered(s, ph, ch, t);
             }
         } else if (rec.kind == model::event_kind::call_end) {
-            if (s.active_calls.erase(ph)) {
-                std::int64_t* n = s.active_count.find(ch);
-                if (n && --*n <= 0) s.active_count.erase(ch);
+            if (s.active_calls.find(ph) != nullptr) {
+                call_ended(s, ph);
             } else if (!rec.call.talk_ms || *rec.call.talk_ms > 0) {
                 // An end that may have an answer still to come (an end saying no talk, most
                 // of them, has none). Kept briefly: an answer out of order is seconds late.
@@ -97,18 +96,66 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
                 trim(s.ended_first, t - ended_first_ms, max_ended_first_per_shard);
             }
         }
-        trim(s.active_calls, t - settings_.max_call_ms);
+        expire_calls(s, t, t - settings_.max_call_ms);
         const std::int64_t* n = s.active_count.find(ch);
         r.concurrent_calls = n ? *n : 0;
     }
     return r;
 }
 
+void call_activity::call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t) {
+    if (!s.active_calls.try_emplace(ph, t).second) return;  // answered again (a re-INVITE's 200)
+    *s.active_caller.try_emplace(ph, 0).first = static_cast<std::int64_t>(ch);
+    ++*s.active_count.try_emplace(ch, 0).first;
+}
+
+void call_activity::call_ended(shard& s, std::uint64_t ph) {
+    if (!s.active_calls.erase(ph)) return;
+    const std::int64_t* caller = s.active_caller.find(ph);
+    // No caller: a call restored from a snapshot written before calls kept theirs.
+    if (caller == nullptr) return;
+    const auto ch = static_cast<std::uint64_t>(*caller);
+    s.active_caller.erase(ph);
+    std::int64_t* n = s.active_count.find(ch);
+    if (n != nullptr && --*n <= 0) s.active_count.erase(ch);
+}
+
+void call_activity::expire_calls(shard& s, std::int64_t now, std::int64_t older_than) {
+    const bool full = s.active_calls.size() >= settings_.max_entries_per_shard;
+    // A sweep reads the whole table: once a minute of record time (records older than the
+    // last sweep do not start one), or when it is full.
+    if (!full && now - s.swept_at < sweep_every_ms) return;
+    s.swept_at = now;
+    std::int64_t cutoff = older_than;
+    if (full) {
+        std::vector<std::int64_t> times;
+        times.reserve(s.active_calls.size());
+        s.active_calls.for_each_value([&](std::int64_t at) { times.push_back(at); });
+        std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+        cutoff = std::max(cutoff, times[times.size() / 2] + 1);  // the older half at least
+    }
+    std::vector<std::uint64_t> gone;
+    s.active_calls.for_each([&](std::uint64_t ph, std::int64_t answered) {
+        if (answered < cutoff) gone.push_back(ph);
+    });
+    if (gone.empty()) return;
+    // One by one, each off its caller's count, then the table rebuilt once.
+    for (const std::uint64_t ph : gone) {
+        const std::int64_t* caller = s.active_caller.find(ph);
+        if (caller == nullptr) continue;
+        const auto ch = static_cast<std::uint64_t>(*caller);
+        s.active_caller.erase(ph);
+        std::int64_t* n = s.active_count.find(ch);
+        if (n != nullptr && --*n <= 0) s.active_count.erase(ch);
+    }
+    s.active_calls.erase_values_if([&](std::int64_t answered) { return answered < cutoff; });
+}
+
 std::size_t call_activity::entries() const {
     std::size_t n = 0;
     for (const auto& s : shards_) {
         std::lock_guard lock(s.mu);
-        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size() + s.ended_first.size();
+        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size() + s.ended_first.size() + s.active_caller.size();
     }
     return n;
 }
@@ -149,6 +196,12 @@ void call_activity::reset(std::string_view caller_e164) {
     std::lock_guard lock(s.mu);
     s.last_attempt.erase(ch);
     s.active_count.erase(ch);
+    // Its calls in progress go too: ending later, they would count against a new start.
+    s.active_calls.erase_if([&](std::uint64_t ph, std::int64_t) {
+        const std::int64_t* caller = s.active_caller.find(ph);
+        return caller != nullptr && static_cast<std::uint64_t>(*caller) == ch;
+    });
+    s.active_caller.erase_values_if([&](std::int64_t caller) { return static_cast<std::uint64_t>(caller) == ch; });
 }
 
 }  // namespace ringfence::engine

@@ -18,7 +18,9 @@ namespace ringfence::engine {
 
 struct call_activity_settings {
     std::int64_t first_contact_lookback_ms = 30LL * 24 * 3600 * 1000;
-    std::int64_t max_call_ms = 4LL * 3600 * 1000;  // an answered call with no end is dropped after this
+    // An answered call whose end never comes (a lost BYE, a switch that sends no ends) stops
+    // counting in caller.concurrent_calls this long after its answer (record time).
+    std::int64_t max_call_ms = 4LL * 3600 * 1000;
     std::size_t max_entries_per_shard = 1 << 20;   // bound per table and shard; oldest half dropped beyond it
 };
 
@@ -48,7 +50,7 @@ public:
     // The history as rows (part: one of its tables, shard, key hash, value), for the window
     // snapshot: save() writes them, restore() puts one back (a part or shard out of range,
     // from a damaged file, is ignored). restore() is for startup, before records come.
-    static constexpr int parts = 5;
+    static constexpr int parts = 6;
     std::string save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const;
     void restore(int part, int shard, std::uint64_t key, std::int64_t value);
 
@@ -60,18 +62,28 @@ private:
         flat_u64_map active_calls;  // (caller, callee) hash -> answered at
         flat_u64_map active_count;  // caller hash -> answered calls in progress
         flat_u64_map ended_first;   // (caller, callee) hash -> end time, for an end that came before its answer
+        flat_u64_map active_caller; // (caller, callee) hash -> caller hash, for each call in active_calls
+        std::int64_t swept_at = 0;  // record time active_calls was last swept for calls past max_call_ms
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
     // A shard's tables in part order (save and restore).
     static std::array<flat_u64_map*, parts> tables_of(shard& s) {
-        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first};
+        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller};
     }
     static std::array<const flat_u64_map*, parts> tables_of(const shard& s) {
-        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first};
+        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller};
     }
     // At cap entries (0: max_entries_per_shard), drops those older than older_than, then the
     // older half.
     void trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap = 0);
+    // Calls in progress: the answered call (pair hash) of caller ch starts counting, one ends.
+    static void call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t);
+    static void call_ended(shard& s, std::uint64_t ph);
+    // Ends the calls answered before older_than (their end never came), and at the table's
+    // cap the older half, each taken off its caller's count.
+    void expire_calls(shard& s, std::int64_t now, std::int64_t older_than);
+    // How often (record time) a shard looks for calls past max_call_ms.
+    static constexpr std::int64_t sweep_every_ms = 60'000;
 
 
     call_activity_settings settings_;

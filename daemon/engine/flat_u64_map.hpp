@@ -73,15 +73,21 @@ public:
         return true;
     }
 
-    // Removes every entry for which drop(value) is true (a rebuild: O(capacity)).
+    // Removes every entry for which drop(key, value) is true (a rebuild: O(capacity); a
+    // key of 0 reads as 1, as it is kept).
     template <class Pred>
-    void erase_values_if(Pred drop) {
+    void erase_if(Pred drop) {
         std::vector<slot> old;
         old.swap(slots_);
         slots_.assign(old.size(), slot{});
         size_ = 0;
         for (const slot& s : old)
-            if (s.key != 0 && !drop(s.value)) insert_fixed(s);
+            if (s.key != 0 && !drop(s.key, s.value)) insert_fixed(s);
+    }
+    // Removes every entry for which drop(value) is true.
+    template <class Pred>
+    void erase_values_if(Pred drop) {
+        erase_if([&](std::uint64_t, std::int64_t value) { return drop(value); });
     }
 
     template <class F>

@@ -290,6 +290,40 @@ TEST_CASE("TCP: FIN ends a stream after its data") {
     CHECK(table.streams() == 0);
 }
 
+TEST_CASE("TCP: a stream that ends inside a message (FIN, idle, end of capture) is counted as cut short") {
+    packet_counters counters;
+    decode::packet::tcp_stream_settings settings;
+    settings.idle_timeout_us = 10'000'000;
+    decode::packet::tcp_stream_table table(settings, counters);
+    line_consumer consumer;
+    // FIN after half a line; then a stream whose whole lines were used, then a bare CRLF.
+    table.on_segment(segment(1, "whole\nhalf a li", 0x19), consumer);
+    CHECK(consumer.text == "whole\n");
+    CHECK(counters.tcp_streams_cut_short == 1);
+    transport_packet done = segment(1, "all\n", 0x19);
+    done.src_port = 40001;
+    table.on_segment(done, consumer);
+    transport_packet pong = segment(1, "\r", 0x19);
+    pong.src_port = 40002;
+    table.on_segment(pong, consumer);
+    CHECK(counters.tcp_streams_cut_short == 1);
+    // Idle with a partial line, then another one still open when the capture ends.
+    transport_packet quiet = segment(1, "never fin", 0x18, 1'000'000);
+    quiet.src_port = 40003;
+    table.on_segment(quiet, consumer);
+    table.expire(20'000'000, consumer);
+    CHECK(counters.tcp_streams_timed_out == 1);
+    CHECK(counters.tcp_streams_cut_short == 2);
+    transport_packet open = segment(1, "to be contin", 0x18, 21'000'000);
+    open.src_port = 40004;
+    table.on_segment(open, consumer);
+    table.flush(consumer);
+    CHECK(counters.tcp_streams_cut_short == 3);
+    table.flush(consumer);  // flushed twice: counted once
+    CHECK(counters.tcp_streams_cut_short == 3);
+    CHECK(counters.summary().find("tcp_streams_cut_short=3") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace ringfence::test
 

@@ -98,3 +98,60 @@ TEST_CASE("the call history saved and restored row by row carries on as if never
     CHECK_FALSE(r.first_contact);
     CHECK(r.concurrent_calls == 2);
 }
+
+TEST_CASE("caller.concurrent_calls: an answered call whose end never comes stops counting max_call_ms after its answer") {
+    engine::call_activity_settings s;
+    s.max_call_ms = 3'600'000;
+    engine::call_activity a(s);
+    auto concurrent = [&](model::event_kind k, std::int64_t t, const std::string& callee) {
+        return a.observe(call(k, t, callee), false, false, true).concurrent_calls;
+    };
+    CHECK(concurrent(model::event_kind::call_answer, t0, "+84987000001") == 1);  // its BYE is lost
+    CHECK(concurrent(model::event_kind::call_answer, t0 + 1'800'000, "+84987000002") == 2);
+    // An hour and a minute on, the first call has gone; the second still talks.
+    CHECK(concurrent(model::event_kind::call_attempt, t0 + 3'660'000, "+84987000003") == 1);
+    // Its end, after all, changes nothing; the second call's end closes that one.
+    CHECK(concurrent(model::event_kind::call_end, t0 + 3'700'000, "+84987000001") == 1);
+    CHECK(concurrent(model::event_kind::call_end, t0 + 3'720'000, "+84987000002") == 0);
+    CHECK(concurrent(model::event_kind::call_answer, t0 + 3'800'000, "+84987000004") == 1);
+}
+
+TEST_CASE("caller.concurrent_calls: calls dropped at the table's cap leave their caller's count as well") {
+    engine::call_activity_settings s;
+    s.max_entries_per_shard = 8;
+    engine::call_activity a(s);
+    std::int64_t last = 0;
+    for (int i = 0; i < 20; ++i) {
+        last = a.observe(call(model::event_kind::call_answer, t0 + i * 1000, "+8498700" + std::to_string(1000 + i)), false, false, true)
+                   .concurrent_calls;
+        CHECK(last <= 8);
+    }
+    CHECK(last >= 4);  // the newer calls are kept
+    // Every end comes: nothing stays counted (the dropped calls' ends find nothing to close).
+    for (int i = 0; i < 20; ++i)
+        last = a.observe(call(model::event_kind::call_end, t0 + 30'000 + i, "+8498700" + std::to_string(1000 + i)), false, false, true)
+                   .concurrent_calls;
+    CHECK(last == 0);
+}
+
+TEST_CASE("the calls in progress restored from a snapshot still end by age, and a reset clears a caller's") {
+    engine::call_activity_settings s;
+    s.max_call_ms = 3'600'000;
+    engine::call_activity before(s);
+    before.observe(call(model::event_kind::call_answer, t0, "+84987000001"), false, false, true);
+    before.observe(call(model::event_kind::call_answer, t0 + 1000, "+84987000002"), false, false, true);
+    engine::call_activity after(s);
+    CHECK(before.save([&](int part, int shard, std::uint64_t key, std::int64_t value) {
+        after.restore(part, shard, key, value);
+        return std::string();
+    }) == "");
+    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 60'000), false, false, true).concurrent_calls == 2);
+    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 3'700'000), false, false, true).concurrent_calls == 0);
+
+    // A reset: the caller's calls in progress are forgotten, and their ends later take
+    // nothing off the calls answered since.
+    before.reset("+84912345678");
+    CHECK(before.observe(call(model::event_kind::call_answer, t0 + 5000, "+84987000003"), false, false, true).concurrent_calls == 1);
+    CHECK(before.observe(call(model::event_kind::call_end, t0 + 6000, "+84987000001"), false, false, true).concurrent_calls == 1);
+    CHECK(before.observe(call(model::event_kind::call_end, t0 + 7000, "+84987000003"), false, false, true).concurrent_calls == 0);
+}

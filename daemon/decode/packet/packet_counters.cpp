@@ -51,10 +51,10 @@ std::string packet_counters::summary() const {
         "packets={} bytes={} udp={} tcp={} fragments={} reassembled={} fragments_timed_out={} "
         "tcp_out_of_order={} tcp_retransmitted_bytes={} tcp_gaps_skipped={} "
         "tcp_stream_overflows={} "
-        "tcp_streams_timed_out={} drops{{",
+        "tcp_streams_timed_out={} tcp_streams_cut_short={} drops{{",
         packets, bytes, udp_datagrams, tcp_segments, fragments, datagrams_reassembled,
         fragments_timed_out, tcp_out_of_order_segments, tcp_retransmitted_bytes, tcp_gaps_skipped,
-        tcp_stream_overflows, tcp_streams_timed_out);
+        tcp_stream_overflows, tcp_streams_timed_out, tcp_streams_cut_short);
     bool first = true;
     for (std::size_t i = 0; i < drop_reason_count; ++i) {
         if (drops[i] == 0) continue;

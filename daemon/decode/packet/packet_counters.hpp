@@ -43,6 +43,7 @@ struct packet_counters {
     std::uint64_t tcp_gaps_skipped = 0;      // a hole never filled: bytes before it were lost
     std::uint64_t tcp_stream_overflows = 0;  // a stream's buffer passed its cap and was reset
     std::uint64_t tcp_streams_timed_out = 0;
+    std::uint64_t tcp_streams_cut_short = 0;  // a stream ended (FIN, RST, idle, end of capture) inside a message
     std::array<std::uint64_t, drop_reason_count> drops{};
 
     void drop(drop_reason r) noexcept { ++drops[static_cast<std::size_t>(r)]; }

@@ -26,7 +26,14 @@ std::size_t stream_key_hash::operator()(const stream_key& k) const noexcept {
 tcp_stream_table::tcp_stream_table(tcp_stream_settings settings, packet_counters& counters)
     : settings_(settings), counters_(counters) {}
 
+// Bytes the consumer left unused when its stream ends are a message cut short (a single
+// CRLF, half of a keepalive, is not).
+void tcp_stream_table::count_if_cut_short(const stream& s) {
+    if (s.pending.find_first_not_of("\r\n \t") != std::string::npos) ++counters_.tcp_streams_cut_short;
+}
+
 void tcp_stream_table::erase(table::iterator it) {
+    count_if_cut_short(it->second);
     age_.erase(it->second.age);
     streams_.erase(it);
 }
@@ -184,6 +191,10 @@ void tcp_stream_table::expire(std::int64_t now_us, tcp_stream_consumer& consumer
 void tcp_stream_table::flush(tcp_stream_consumer& consumer) {
     for (auto& [key, s] : streams_) {
         if (!s.ahead.empty()) skip_gap_of(key, s, s.last_us, consumer);
+        // The capture ended: what is still unused will never be completed.
+        count_if_cut_short(s);
+        s.pending.clear();
+        s.cursor = {};
     }
 }
 

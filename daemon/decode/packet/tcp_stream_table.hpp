@@ -11,7 +11,8 @@
 // skips to the held data (counted as a gap), the consumer is told to resynchronise, and each
 // held segment is handed on with its own capture time. Held data is also handed on, after a
 // skipped gap, when its stream goes idle for idle_timeout_us (packet time), ends (FIN, RST)
-// or the capture ends (flush): it is decoded, never dropped unseen.
+// or the capture ends (flush): it is decoded, never dropped unseen. A stream that ends inside
+// a message (its last bytes never completed it) is counted as cut short.
 // The consumer sees the bytes zero-copy when nothing was held back.
 #pragma once
 
@@ -77,7 +78,8 @@ class tcp_stream_table {
     // Skips holes older than hole_timeout_us and drops idle streams (handing on their held
     // data first), at now_us of packet time.
     void expire(std::int64_t now_us, tcp_stream_consumer& consumer);
-    // The capture ended: every stream's held data is handed on.
+    // The capture ended: every stream's held data is handed on, and a message still
+    // unfinished is counted (tcp_streams_cut_short) and dropped.
     void flush(tcp_stream_consumer& consumer);
     // True when the segment's stream direction is being followed.
     bool follows(const transport_packet& segment) const {
@@ -109,6 +111,7 @@ class tcp_stream_table {
     // skip_gap for a stream no segment of its own is at hand for (expiry, flush).
     void skip_gap_of(const stream_key& key, stream& s, std::int64_t now_us, tcp_stream_consumer& consumer);
     void erase(table::iterator it);
+    void count_if_cut_short(const stream& s);
 
     tcp_stream_settings settings_;
     packet_counters& counters_;
