@@ -65,36 +65,51 @@ bool is_close(char c) { return c == ')' || c == ']'; }
 // presents", not a double space; "(VN)" for "({asserted.country}, {diversion.country})" with
 // only the first; "(US)" with only the second) and brackets left empty by it ("promotes
 // gambling" for "promotes gambling ({sms.domains})" with no link), nested ones too.
+// Each piece is a run of the reason's own text or of one field's rendered value (kept in
+// `values`), by offset: the pieces of every render on a thread share one buffer, so a
+// reason with a missing field costs no allocation once the buffers have grown.
 struct reason_piece {
     enum class kind : std::uint8_t { word, separator, open, close, absent } k;
-    std::string text;
+    const char* base = nullptr;  // the reason part's text, or nullptr: an offset into values
+    std::size_t at = 0;
+    std::size_t size = 0;
     bool weak = false;        // a separator beside a field left out (or brackets removed)
     bool held_absent = false;  // open: a field inside was left out
 };
 
 std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r) {
     using K = reason_piece::kind;
-    std::vector<reason_piece> p;
+    thread_local std::vector<reason_piece> p;
+    thread_local std::string values;
+    p.clear();
+    values.clear();
     for (const auto& part : r.reason) {
         if (part.is_field) {
             const field_value v = ctx.get(part.field);
             if (!v.present) {
-                p.push_back({K::absent, {}});
+                p.push_back({K::absent});
             } else {
-                p.push_back({K::word, {}});
-                append_reason_value(p.back().text, v);
+                const std::size_t at = values.size();
+                append_reason_value(values, v);
+                p.push_back({K::word, nullptr, at, values.size() - at});
             }
             continue;
         }
-        for (const char c : part.text) {
+        for (std::size_t i = 0; i < part.text.size(); ++i) {
+            const char c = part.text[i];
             const K k = is_open(c) ? K::open : is_close(c) ? K::close : is_separator(c) ? K::separator : K::word;
-            if ((k == K::word || k == K::separator) && !p.empty() && p.back().k == k) {
-                p.back().text += c;
+            // A run of word or separator characters is one piece (contiguous in the text).
+            if ((k == K::word || k == K::separator) && !p.empty() && p.back().k == k && p.back().base == part.text.data() &&
+                p.back().at + p.back().size == i) {
+                ++p.back().size;
             } else {
-                p.push_back({k, std::string(1, c)});
+                p.push_back({k, part.text.data(), i, 1});
             }
         }
     }
+    const auto text_of = [&](const reason_piece& q) {
+        return q.base != nullptr ? std::string_view(q.base + q.at, q.size) : std::string_view(values).substr(q.at, q.size);
+    };
     auto drop = [&](std::size_t i) { p.erase(p.begin() + static_cast<std::ptrdiff_t>(i)); };
     // Takes piece i out as a field left out: its neighbouring separators turn weak and the
     // brackets around it remember it.
@@ -136,7 +151,7 @@ std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r)
             // Two separators that met: one stays, the one written beside a value if either,
             // else the one with a space ("pre-{trunk} x" reads "pre x", not "pre-x").
             if (p[i + 1].k == K::separator || p[i - 1].k == K::separator) {
-                const auto spaced = [](const reason_piece& q) { return q.text.find(' ') != std::string::npos; };
+                const auto spaced = [&](const reason_piece& q) { return text_of(q).find(' ') != std::string_view::npos; };
                 if (p[i - 1].k == K::separator || !p[i + 1].weak || (spaced(p[i + 1]) && !spaced(p[i]))) {
                     drop(i);
                 } else {
@@ -148,7 +163,7 @@ std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r)
         }
     }
     std::string out;
-    for (const auto& piece : p) out += piece.text;
+    for (const auto& piece : p) out += text_of(piece);
     return out;
 }
 

@@ -424,6 +424,61 @@ TEST_CASE("the dialogs' clock: stray timestamps are taken at its time, a quiet l
     }
 }
 
+TEST_CASE("a host clock stepped within a source: the calls in progress move with it, none ends early or talks for no time") {
+    dialog_settings s;
+    s.unanswered_timeout_us = 60'000'000;
+    s.answered_timeout_us = 3600'000'000;
+    const std::int64_t t = 1'795'834'800'000;  // ms
+    const int n = sip_dialog_table::clock_confirm_messages;
+    for (const std::int64_t step : {std::int64_t{-300'000}, std::int64_t{2 * 86'400'000}}) {
+        CAPTURE(step);
+        dialog_fixture f(s);
+        f.send(request("INVITE", "before", 1), t);
+        f.send(response(200, "before", 1), t + 1000);  // talking across the step
+        // After the step: calls set up and answered, n messages in all confirm the new clock.
+        const std::int64_t u = t + 2000 + step;
+        for (int i = 0; i < n / 2; ++i) {
+            f.send(request("INVITE", fmt::format("after-{}", i), 1), u + i * 10);
+            f.send(response(200, fmt::format("after-{}", i), 1), u + i * 10 + 5);
+        }
+        CHECK(f.counters.clock_jumps == 1);
+        CHECK(f.table.clock_us() == (u + (n / 2 - 1) * 10 + 5) * 1000);
+        for (int i = 0; i < n / 2; ++i) f.send(request("BYE", fmt::format("after-{}", i), 2), u + 60'000 + i * 10);
+        f.send(request("BYE", "before", 2), u + 61'000);
+        CHECK(f.counters.dialogs_timed_out == 0);
+        CHECK(f.counters.dialogs_answered == static_cast<std::uint64_t>(n / 2 + 1));
+        int ends = 0;
+        for (const auto& line : f.events.lines) {
+            if (line.find("call.end") == std::string::npos) continue;
+            CAPTURE(line);
+            ++ends;
+            CHECK(line.find("normal_clearing") != std::string::npos);
+            CHECK(line.find(R"("talk_ms":0)") == std::string::npos);
+            // The calls answered after the step talked about 60 s (the confirming messages'
+            // spread aside); the one across it about 61 s.
+            const auto at = line.find(R"("talk_ms":)");
+            REQUIRE(at != std::string::npos);
+            const long talk = std::stol(line.substr(at + 10));
+            CHECK(talk >= 59'800);
+            CHECK(talk <= 61'200);
+        }
+        CHECK(ends == n / 2 + 1);
+    }
+}
+
+TEST_CASE("a call's steps only go forward: a message stamped before its call's last step is taken at that step's time") {
+    dialog_fixture f;
+    const std::int64_t t = 1'795'834'800'000;
+    f.send(request("INVITE", "c", 1), t + 5000);
+    f.send(response(180, "c", 1), t + 10'000);
+    f.send(response(200, "c", 1), t + 15'000);
+    f.send(request("BYE", "c", 2), t + 7000);  // a file out of order: stamped before the answer
+    CHECK(f.counters.dialog_times_raised == 1);
+    REQUIRE(f.events.lines.size() == 3);
+    CHECK(f.events.lines[2].find(R"("kind":"call.end","time":1795834815000)") != std::string::npos);
+    CHECK(f.events.lines[2].find(R"("ring_ms":5000,"talk_ms":0,"cause":"normal_clearing")") != std::string::npos);
+}
+
 TEST_CASE("dialog memory is capped: the least recently active call is evicted and ended") {
     dialog_settings s;
     s.max_dialogs = 16;

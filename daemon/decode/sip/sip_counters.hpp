@@ -27,6 +27,7 @@ struct sip_counters {
     std::uint64_t dialogs_evicted = 0;    // ended because the table was full (cause evicted)
     std::uint64_t clock_outliers = 0;     // messages stamped over a minute before the dialogs' clock, or a day after: taken at its time
     std::uint64_t clock_jumps = 0;        // the clock moved that far: enough messages agreed, or a new source (file) started there
+    std::uint64_t dialog_times_raised = 0;  // messages stamped before their call's last step (attempt, ringing, answer): taken at its time
     std::uint64_t retransmissions = 0;    // INVITE/MESSAGE repeated within a dialog: no new record
     std::uint64_t in_dialog_unknown = 0;  // an INVITE with a To tag for a call not seen start: no record
     std::uint64_t sms_messages = 0;

@@ -275,10 +275,31 @@ std::int64_t sip_dialog_table::advance_clock(std::int64_t packet_us) {
         return clock_us_;  // taken at the clock's time, so it neither ends its call nor dates it wrong
     }
     // A real move within one source (a host clock stepped, a capture restarted in place).
+    // The calls in progress move with it: their times so far were on the old clock (those
+    // that started during the confirming messages, at its time), and left behind they
+    // would time out at a step forward, or talk for no time and end before they began at a
+    // step back.
+    shift_dialogs(packet_us - clock_us_);
     clock_us_ = packet_us;
     off_clock_run_ = 0;
     ++counters_.clock_jumps;
     return packet_us;
+}
+
+void sip_dialog_table::shift_dialogs(std::int64_t by_us) {
+    const auto shift = [by_us](std::int64_t& t) {
+        if (t != 0) t += by_us;
+    };
+    for (dialog_list<dialog>* list : {&calling_, &waiting_, &answered_, &ended_}) {
+        for (dialog* d = list->front(); d != nullptr; d = d->next) {
+            shift(d->last_us);
+            shift(d->invite_us);
+            shift(d->ringing_us);
+            shift(d->answer_us);
+            shift(d->pending_us);
+        }
+    }
+    last_expire_us_ += by_us;
 }
 
 void sip_dialog_table::on_message(const sip_message& m, const packet::transport_packet& packet) {
@@ -313,9 +334,10 @@ void sip_dialog_table::dispatch(const sip_message& m, const packet::transport_pa
     on_response(m, packet);
 }
 
-void sip_dialog_table::on_bye_or_cancel(const sip_message& m, const packet::transport_packet& packet) {
+void sip_dialog_table::on_bye_or_cancel(const sip_message& m, const packet::transport_packet& packet_in) {
     dialog* d = find(m.call_id);
     if (d == nullptr || d->state == phase::ended) return;  // a call we did not see start, or a repeat
+    const packet::transport_packet& packet = in_dialog_time(*d, packet_in);
     const bool cancel = is_method(m.method, "CANCEL");
     if (d->state == phase::answered) {
         // No effect once the INVITE has its final response (a CANCEL), or for a BYE that
@@ -334,6 +356,20 @@ void sip_dialog_table::on_bye_or_cancel(const sip_message& m, const packet::tran
         ++counters_.dialogs_ended;
         end(*d, packet.time_us, cancelling(*d) ? "cancel" : "bye_before_answer");
     }
+}
+
+// A message of a call is never dated before the call's last step (its INVITE, first 18x,
+// answer, CANCEL or challenge: a file not in time order, a mirror that reordered by more
+// than its own jitter), so an end never comes before its attempt or answer. Other messages
+// (retransmissions, 100 Trying, ACK) set no floor: a 180 mirrored behind a retransmitted
+// INVITE still dates the ringing.
+const packet::transport_packet& sip_dialog_table::in_dialog_time(const dialog& d, const packet::transport_packet& packet) {
+    const std::int64_t floor_us = std::max({d.invite_us, d.ringing_us, d.answer_us, d.state == phase::waiting ? d.pending_us : 0});
+    if (packet.time_us >= floor_us) return packet;
+    ++counters_.dialog_times_raised;
+    in_dialog_packet_ = packet;
+    in_dialog_packet_.time_us = floor_us;
+    return in_dialog_packet_;
 }
 
 void sip_dialog_table::end_as_pending(dialog& d) {
@@ -391,9 +427,10 @@ void sip_dialog_table::on_message_request(const sip_message& m,
     move_to(d, phase::ended, packet.time_us);
 }
 
-void sip_dialog_table::on_response(const sip_message& m, const packet::transport_packet& packet) {
+void sip_dialog_table::on_response(const sip_message& m, const packet::transport_packet& packet_in) {
     dialog* d = find(m.call_id);
     if (d == nullptr || d->state == phase::ended || m.cseq_method != "INVITE") return;
+    const packet::transport_packet& packet = in_dialog_time(*d, packet_in);
     const int code = m.status_code;
     if (d->state == phase::answered) {
         move_to(*d, phase::answered, packet.time_us);  // a re-INVITE's answer, a 200 retransmitted

@@ -138,6 +138,11 @@ class sip_dialog_table {
     void on_bye_or_cancel(const sip_message& message, const packet::transport_packet& packet);
     void wait_for_final(dialog& d, std::int64_t now_us, std::string_view cause);
     void end_as_pending(dialog& d);  // a waiting dialog ends as it was going to, at that time
+    // A clock step confirmed: every dialog's times move by it.
+    void shift_dialogs(std::int64_t by_us);
+    // packet, or a copy of it dated at the dialog's last message when it is stamped earlier.
+    const packet::transport_packet& in_dialog_time(const dialog& d, const packet::transport_packet& packet);
+    packet::transport_packet in_dialog_packet_;
     static bool cancelling(const dialog& d) noexcept { return d.state == phase::waiting && d.pending_cause == "cancel"; }
 
     dialog_settings settings_;
