@@ -96,6 +96,16 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
         decoder.decode(parts[0].data(), parts[0].size(), 0, out);
     }
     CHECK(drops(counters, drop_reason::fragment_table_full) == 1);
+    {
+        // A full table gives up its oldest datagram for a new one: the whole datagram that
+        // follows stale first fragments is reassembled.
+        auto parts = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(3000), 1480, 99);
+        bool done = false;
+        for (const auto& p : parts) done = decoder.decode(p.data(), p.size(), 0, out) || done;
+        CHECK(done);
+        CHECK(out.payload == big_payload(3000));
+        CHECK(drops(counters, drop_reason::fragment_table_full) == 2);
+    }
 
     // Offset 8184*8 = 65472 plus 100 bytes passes the 65535-byte limit.
     const bytes piece(100, 'x');

@@ -207,9 +207,11 @@ TEST_CASE("not SIP, or SIP that is broken") {
     CHECK(parse_sip_message("GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, m).result ==
           parse_result::not_sip);
     CHECK(parse_sip_message("HTTP/1.1 200 OK\r\n\r\n", true, m).result == parse_result::not_sip);
-    CHECK(parse_sip_message("SIP/2.0 99 Low\r\n\r\n", false, m).result == parse_result::not_sip);
-    CHECK(parse_sip_message("INVITE sip:x SIP/3.0\r\n\r\n", false, m).result ==
-          parse_result::not_sip);
+    // A start line that names SIP but does not parse is broken SIP.
+    CHECK(parse_sip_message("SIP/2.0 99 Low\r\n\r\n", false, m).result == parse_result::malformed);
+    CHECK(parse_sip_message("SIP/2.0 2OO OK\r\n\r\n", false, m).result == parse_result::malformed);
+    CHECK(parse_sip_message("INVITE sip:x SIP/3.0\r\n\r\n", false, m).result == parse_result::malformed);
+    CHECK(parse_sip_message("INVITE SIP/2.0\r\n\r\n", false, m).result == parse_result::malformed);
     CHECK(parse_sip_message("", false, m).result == parse_result::not_sip);
     CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n", false, m).result ==
           parse_result::malformed);

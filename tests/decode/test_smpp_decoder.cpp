@@ -232,6 +232,33 @@ TEST_CASE("SAR TLVs join parts, a duplicate part is counted and ignored, incompl
     CHECK(h.counters().sar_incomplete == 1);
 }
 
+TEST_CASE("a part sent again after its message was joined is a duplicate, other bytes under the same reference a new message") {
+    smpp_settings s = harness::default_settings();
+    s.reassembly.timeout_us = 60'000'000;
+    harness h(s);
+    h.bound();
+    const smpp_test::address src{1, 1, "84912345678"}, dst{1, 1, "84987654321"};
+    h.esme(submit(2, src, dst, 0, smpp_test::concat({udh8(4, 2, 1), text("Hello ")}), 0x40), t0);
+    h.esme(submit(3, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("world")}), 0x40), t0 + 100'000);
+    REQUIRE(h.records.size() == 1);
+    // Part 2 again (its submit_sm_resp was lost): nothing new, now or at the end.
+    h.esme(submit(4, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("world")}), 0x40), t0 + 200'000);
+    h.decoder->flush();
+    CHECK(h.records.size() == 1);
+    CHECK(h.counters().reassembly.duplicate_parts == 1);
+    // The reference used again for another message: joined as one.
+    h.esme(submit(5, src, dst, 0, smpp_test::concat({udh8(4, 2, 1), text("Second ")}), 0x40), t0 + 300'000);
+    h.esme(submit(6, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("one")}), 0x40), t0 + 400'000);
+    REQUIRE(h.records.size() == 2);
+    CHECK(h.records[1].sms.text == "Second one");
+    // Past the timeout a repeated part is a message of its own again (emitted incomplete).
+    h.esme(submit(7, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("one")}), 0x40), t0 + 61'000'000);
+    h.decoder->flush();
+    REQUIRE(h.records.size() == 3);
+    CHECK(h.records[2].sms.text == "one");
+    CHECK(h.counters().reassembly.duplicate_parts == 1);
+}
+
 TEST_CASE("a partial message is emitted when its timeout passes, with the parts that came, and counted") {
     smpp_settings s = harness::default_settings();
     s.reassembly.timeout_us = 60'000'000;

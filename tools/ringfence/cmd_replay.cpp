@@ -136,6 +136,10 @@ int cmd_replay(std::vector<std::string> args) {
                              v.c_str());
                 return 2;
             }
+        } else if (a == "--output" || a == "--pace") {
+            std::fprintf(stderr, "ringfence replay: %s needs a value (%s)\n", a.c_str(),
+                         a == "--output" ? "records or decisions" : "file or full");
+            return 2;
         } else if (a.rfind("--", 0) == 0) {
             std::fprintf(stderr, "ringfence replay: unknown option '%s'\n", a.c_str());
             return 2;

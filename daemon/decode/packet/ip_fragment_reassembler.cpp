@@ -43,6 +43,7 @@ ip_fragment_reassembler::ip_fragment_reassembler(fragment_settings settings,
 void ip_fragment_reassembler::release(
     std::unordered_map<fragment_key, datagram, key_hash>::iterator it) {
     bytes_ -= it->second.accounted;
+    age_.erase(it->second.age);
     table_.erase(it);
 }
 
@@ -61,12 +62,13 @@ std::string_view ip_fragment_reassembler::add(const fragment_key& key, std::size
         return {};
     }
     if (it == table_.end()) {
-        if (table_.size() >= settings_.max_datagrams) {
+        if (table_.size() >= settings_.max_datagrams && !age_.empty()) {
             counters_.drop(drop_reason::fragment_table_full);
-            return {};
+            release(table_.find(age_.front()));
         }
         it = table_.emplace(key, datagram{}).first;
         it->second.first_us = now_us;
+        it->second.age = age_.insert(age_.end(), key);
     }
     datagram& d = it->second;
     if (!more) {

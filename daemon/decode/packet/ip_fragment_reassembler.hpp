@@ -2,11 +2,15 @@
 // Keyed by (source, destination, identification, protocol) as RFC 791 / RFC 8200 say.
 // Memory is bounded: a datagram may not pass 65535 bytes, at most max_datagrams are in
 // reassembly and at most max_bytes buffered in all; a datagram whose fragments do not all
-// arrive within timeout_us (packet time) is given up and counted. Overlapping fragments
+// arrive within timeout_us (packet time) is given up and counted. A new datagram that
+// finds the table full takes the place of the oldest one (given up, counted as
+// fragment_table_full): first fragments that never complete, a flood of them, must not
+// keep every later fragmented message out. Overlapping fragments
 // are written in arrival order (the later copy wins), as Linux does.
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,6 +64,7 @@ class ip_fragment_reassembler {
         bool total_known = false;
         std::int64_t first_us = 0;
         std::size_t accounted = 0;  // bytes of max_bytes this datagram holds
+        std::list<fragment_key>::iterator age;  // position in age_
     };
 
     void release(std::unordered_map<fragment_key, datagram, key_hash>::iterator it);
@@ -67,6 +72,7 @@ class ip_fragment_reassembler {
     fragment_settings settings_;
     packet_counters& counters_;
     std::unordered_map<fragment_key, datagram, key_hash> table_;
+    std::list<fragment_key> age_;  // oldest first: the one a full table gives up for a new datagram
     std::size_t bytes_ = 0;
     std::int64_t last_expire_us_ = 0;
     std::string completed_;

@@ -417,7 +417,10 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     if (!parse_status_line(first.text, out) &&
         !(parse_request_line(first.text, out) && is_known_method(out.method)) &&
         !parse_request_line_after_junk(first.text, out) && !parse_request_line(first.text, out)) {
-        return {parse_result::not_sip, 0};
+        // A start line that names SIP but does not parse ("SIP/2.0 2OO OK", "INVITE
+        // sip:x SIP/3.0", a request with no URI) is broken SIP, not another protocol.
+        const bool names_sip = first.text.substr(0, 4) == "SIP/" || first.text.find(" SIP/") != std::string_view::npos;
+        return {names_sip ? parse_result::malformed : parse_result::not_sip, 0};
     }
 
     raw_headers raw;

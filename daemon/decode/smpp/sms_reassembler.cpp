@@ -37,7 +37,35 @@ void append_key(std::string& key, const model::record& head, const sms_reassembl
     key.push_back(static_cast<char>(p.total));
 }
 
+std::uint64_t part_hash(std::string_view units) {
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (const char c : units) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return h;
+}
+
 }  // namespace
+
+bool sms_reassembler::sent_again(const std::string& key, const part& p) const {
+    const auto it = joined_.find(key);
+    if (it == joined_.end() || p.time_us - it->second.at_us >= limits_.timeout_us) return false;
+    const auto& hashes = it->second.part_hashes;
+    return p.seqnum - 1u < hashes.size() && hashes[p.seqnum - 1u] == part_hash(p.units);
+}
+
+void sms_reassembler::remember_joined(const pending& msg) {
+    joined_message& j = joined_[msg.key];
+    j.at_us = msg.last_us;
+    j.part_hashes.clear();
+    for (const auto& s : msg.parts) j.part_hashes.push_back(part_hash(s.units));
+    joined_by_age_.emplace_back(msg.key, msg.last_us);
+    while (!joined_by_age_.empty() && (joined_by_age_.size() > limits_.max_messages ||
+                                       msg.last_us - joined_by_age_.front().second >= limits_.timeout_us)) {
+        const auto& [key, at] = joined_by_age_.front();
+        // The same key joined again since: its newer entry stays.
+        if (auto it = joined_.find(key); it != joined_.end() && it->second.at_us == at) joined_.erase(it);
+        joined_by_age_.pop_front();
+    }
+}
 
 sms_reassembler::sms_reassembler(limits l, emit_fn emit) : limits_(l), emit_(std::move(emit)) {}
 sms_reassembler::~sms_reassembler() = default;
@@ -48,6 +76,10 @@ void sms_reassembler::add(const model::record& head, const part& p) {
     append_key(key_, head, p);
     auto found = by_key_.find(key_);
     if (found == by_key_.end()) {
+        if (!joined_.empty() && sent_again(key_, p)) {
+            ++counters_.duplicate_parts;
+            return;
+        }
         auto msg = std::make_unique<pending>();
         msg->key = key_;
         msg->head = head;
@@ -73,6 +105,7 @@ void sms_reassembler::add(const model::record& head, const part& p) {
     msg.last_us = std::max(msg.last_us, p.time_us);
     ++msg.received;
     if (msg.received == msg.total) {
+        remember_joined(msg);
         emit_and_erase(found->second, outcome::complete);
         return;
     }
