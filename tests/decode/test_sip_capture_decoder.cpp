@@ -156,16 +156,34 @@ TEST_CASE("one malformed request on a stream is counted once, not once per lette
 
 namespace ringfence::test {
 
-TEST_CASE("a TCP message whose Content-Length the stream cannot hold is malformed, and the messages after it are read") {
-    tcp_fixture f;
-    const std::string big = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: big\r\nContent-Length: 300000\r\n\r\n";
+TEST_CASE("a TCP message whose Content-Length the stream cannot hold is malformed, its body passed over, and the messages after it are read") {
     std::string after;
     for (const char* id : {"n1", "n2", "n3"}) after += message_with_headers(id, 0, 0);
-    f.send(big);
+    for (const std::size_t segment : {std::size_t{1460}, std::size_t{65536}}) {
+        CAPTURE(segment);
+        tcp_fixture f;
+        // The body's last bytes run straight into the next request line: only its length
+        // tells where the next message starts.
+        std::string stream = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: big\r\nContent-Length: 300000\r\n\r\n";
+        stream += std::string(299'990, 'A') + "INVITE sip:";
+        stream += after;
+        for (std::size_t at = 0; at < stream.size(); at += segment) f.send(std::string_view(stream).substr(at, segment));
+        CHECK(f.log.call_ids == std::vector<std::string>{"n1", "n2", "n3"});
+        CHECK(f.counters.malformed == 1);
+        CHECK(f.counters.stream_resyncs == 0);
+        CHECK(f.counters.not_sip == 0);
+        CHECK(f.packet_counters.tcp_stream_overflows == 0);
+    }
+}
+
+TEST_CASE("a TCP Content-Length over 1 MiB is not believed: the stream resynchronises at the next message") {
+    tcp_fixture f;
+    f.send("INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: big\r\nContent-Length: 5000000\r\n\r\nabc\r\n");
+    std::string after;
+    for (const char* id : {"n1", "n2"}) after += message_with_headers(id, 0, 0);
     f.send(after);
-    CHECK(f.log.call_ids == std::vector<std::string>{"n1", "n2", "n3"});
+    CHECK(f.log.call_ids == std::vector<std::string>{"n1", "n2"});
     CHECK(f.counters.malformed == 1);
-    CHECK(f.packet_counters.tcp_stream_overflows == 0);
 }
 
 TEST_CASE("two different Content-Lengths: a stream cannot frame the message (malformed), a datagram keeps the first (counted)") {

@@ -111,7 +111,7 @@ void tcp_stream_table::deliver(stream& s, const transport_packet& segment, std::
                                tcp_stream_consumer& consumer) {
     s.next_seq += static_cast<std::uint32_t>(data.size());
     if (s.pending.empty()) {
-        s.cursor = {};
+        s.cursor.restart();
         const std::size_t used = consumer.on_stream_data(segment, data, s.cursor);
         if (used < data.size()) s.pending.assign(data.substr(used));
     } else {
@@ -119,7 +119,7 @@ void tcp_stream_table::deliver(stream& s, const transport_packet& segment, std::
         const std::size_t used = consumer.on_stream_data(segment, s.pending, s.cursor);
         s.pending.erase(0, used);
     }
-    if (s.pending.empty()) s.cursor = {};
+    if (s.pending.empty()) s.cursor.restart();
     if (s.pending.size() > settings_.max_stream_bytes) {
         // The consumer cannot frame a message this long: start again at the next bytes.
         ++counters_.tcp_stream_overflows;

@@ -56,6 +56,12 @@ struct stream_cursor {
     std::size_t line_start = 0;  // where the last incomplete line starts
     std::size_t scanned = 0;     // bytes already searched for its end
     std::size_t need = 0;        // nothing can be framed before this many bytes are there
+    // Bytes still to pass over before the next message (the rest of a body too long to
+    // hold): kept from one delivery to the next while the stream stays in step, cleared
+    // at a gap or an overflow.
+    std::uint64_t discard = 0;
+    // Forgets the notes about unused bytes, keeping discard.
+    void restart() noexcept { *this = stream_cursor{0, 0, 0, discard}; }
 };
 
 class tcp_stream_consumer {

@@ -101,6 +101,19 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
                                                 std::string_view bytes,
                                                 packet::stream_cursor& cursor) {
     ++counters_.payloads_tried;
+    // The rest of a body too long to hold (below): passed over, then framing goes on.
+    std::size_t skipped = 0;
+    if (cursor.discard > 0) {
+        skipped = static_cast<std::size_t>(std::min<std::uint64_t>(cursor.discard, bytes.size()));
+        cursor.discard -= skipped;
+        if (skipped == bytes.size()) return skipped;
+        cursor.restart();
+    }
+    return skipped + frame_stream(segment, bytes.substr(skipped), cursor);
+}
+
+std::size_t sip_capture_decoder::frame_stream(const packet::transport_packet& segment, std::string_view bytes,
+                                              packet::stream_cursor& cursor) {
     // Bytes held from before: parse again only once what the last attempt lacked is there,
     // so a message sent a few bytes per segment is scanned once, not once per segment.
     if (cursor.need > bytes.size()) return 0;
@@ -135,11 +148,22 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
             }
             // A Content-Length the stream could never hold (max_tcp_stream_bytes) is
             // malformed: waiting for it would overflow the stream and lose every message
-            // after it. Resynchronised as below.
-            if (header_end + message_.content_length <= max_stream_bytes_) {
-                cursor.need = header_end + message_.content_length;
+            // after it. Its body (at most sip_parser's max_body_bytes: a larger length is
+            // malformed at parse, not believed, and resynchronised below) is passed over by
+            // its length, so the next message is found where it starts whatever the body's
+            // last bytes are.
+            const std::uint64_t framed = header_end + static_cast<std::uint64_t>(message_.content_length);
+            if (framed <= max_stream_bytes_) {
+                cursor.need = static_cast<std::size_t>(framed);
                 break;
             }
+            ++counters_.malformed;
+            if (framed <= rest.size()) {
+                used += static_cast<std::size_t>(framed);
+                continue;
+            }
+            cursor.discard = framed - rest.size();
+            return bytes.size();
         }
         // Not a message start (HTTP on the SIP port, the middle of a message after a
         // gap), or a message that cannot be framed: skip to the next line that starts

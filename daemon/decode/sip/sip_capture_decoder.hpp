@@ -58,6 +58,8 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
   private:
     std::size_t on_stream_data(const packet::transport_packet& segment, std::string_view bytes,
                                packet::stream_cursor& cursor) override;
+    // Frames the messages in bytes (after any body being passed over).
+    std::size_t frame_stream(const packet::transport_packet& segment, std::string_view bytes, packet::stream_cursor& cursor);
     void on_stream_gap(const packet::transport_packet& segment) override;
     void deliver(const sip_message& message, const packet::transport_packet& packet);
     void parse_datagram(const packet::transport_packet& packet);
