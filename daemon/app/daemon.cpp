@@ -277,10 +277,12 @@ private:
             log(log_level::error, "window state snapshot {} failed: {}", config_.state_snapshot_path, err);
     }
 
-    void record_ruleset_version() {
+    // first_used_ms: when the set started to decide (a reload's swap); 0 at start, where no
+    // record has been decided yet.
+    void record_ruleset_version(std::int64_t first_used_ms = 0) {
         if (!parts_.rules || !log_writer_) return;
         const auto rs = parts_.rules->current();
-        log_writer_->record_ruleset_version(rs->version, rs->content);
+        log_writer_->record_ruleset_version(rs->version, rs->content, first_used_ms);
     }
 
     // Picks up changes to the intel database: the lists whose revision moved get a new
@@ -309,7 +311,7 @@ private:
                 print_diagnostics(r.diagnostics);
                 if (r.swapped) {
                     log(log_level::notice, "rules reloaded: {}", r.version);
-                    record_ruleset_version();
+                    record_ruleset_version(r.swapped_at_ms);
                 } else {
                     log(log_level::error, "rule reload failed; still deciding with {}", parts_.rules->current()->version);
                 }

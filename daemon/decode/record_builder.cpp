@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/utf8_check.hpp"
 #include "model/brandname.hpp"
 #include "model/dial_string.hpp"
 #include "model/time_format.hpp"
@@ -30,8 +31,44 @@ std::string_view describe(model::normalize_error error) noexcept {
     return "rejected";
 }
 
-std::string not_a_number(std::string_view field, model::normalize_error error) {
-    return fmt::format("field '{}': not a telephone number: {}", field, describe(error));
+// What a refused number is refused for, in words a switch engineer can act on: the
+// character that is not allowed, or the limit passed (not the whole value: the reply names
+// the field, and the sender has the line).
+std::string why_not_a_number(std::string_view field, std::string_view raw, model::normalize_error error, bool marked_alphanumeric) {
+    const bool has_letter = model::holds_letter(raw);
+    // Besides letters and digits: a name's punctuation, or a dialled number's separators.
+    const std::string_view punctuation = has_letter ? " -._&" : " -.()/+";
+    if (error == model::normalize_error::bad_character) {
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            const char c = raw[i];
+            const auto u = static_cast<unsigned char>(c);
+            const bool allowed = (u >= '0' && u <= '9') || (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
+                                 punctuation.find(c) != std::string_view::npos;
+            if (allowed) continue;
+            // A letter outside ASCII is shown as written (a brandname may have them: the
+            // character to name is further on); a control or broken byte by its value.
+            const std::size_t utf8 = u >= 0x80 ? common::utf8_sequence_length(raw, i) : 0;
+            if (utf8 > 1 && field == "sms.sender") {
+                i += utf8 - 1;
+                continue;
+            }
+            std::string shown = u >= 0x20 && u < 0x7f ? fmt::format("'{}'", c)
+                                : utf8 > 0        ? fmt::format("'{}'", raw.substr(i, utf8))
+                                                  : fmt::format("byte 0x{:02X}", u);
+            if (field == "sms.sender" && has_letter && !marked_alphanumeric)
+                return fmt::format("bad character {} (a brandname may hold letters, digits, space and - . _ & unless sms.sender_alphanumeric is true)", shown);
+            return fmt::format("bad character {}", shown);
+        }
+    }
+    if (error == model::normalize_error::too_long) {
+        if (has_letter) return fmt::format("too long (a brandname has at most {} characters)", model::dial_string::max_alphanumeric_length);
+        return "too long (more digits than any E.164 number, with its international prefix, can have)";
+    }
+    return std::string(describe(error));
+}
+
+std::string not_a_number(std::string_view field, std::string_view raw, model::normalize_error error, bool marked_alphanumeric = false) {
+    return fmt::format("field '{}': not a telephone number: {}", field, why_not_a_number(field, raw, error, marked_alphanumeric));
 }
 
 }  // namespace
@@ -76,7 +113,7 @@ bool record_builder::epoch_ms(std::int64_t ms, std::string_view written) {
 bool record_builder::number(std::string_view field, std::string_view raw, model::number_info& out) {
     const model::normalize_error error = plan_.normalize(raw, out);
     if (error == model::normalize_error::none) return true;
-    if (numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number(field, error));
+    if (numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number(field, raw, error));
     ++status_.numbers_kept_raw;
     return true;  // kept raw (normalize left raw set and the rest cleared)
 }
@@ -146,7 +183,7 @@ bool record_builder::finish(std::int64_t received_at_ms) {
             // The SMSC gave only the sender (often a brandname): it is the caller.
             const model::normalize_error error = plan_.normalize(rec_.sms.sender, rec_.caller);
             if (error != model::normalize_error::none) {
-                if (numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+                if (numbers_ == unparsed_numbers::refuse) return fail(parse_error::bad_number, not_a_number("sms.sender", rec_.sms.sender, error, sender_alphanumeric_));
                 ++status_.numbers_kept_raw;
             }
             caller_from_sender = true;
@@ -163,7 +200,7 @@ bool record_builder::finish(std::int64_t received_at_ms) {
         // The sender is checked whether or not it stands in for the caller, so the same
         // sender is not refused in one record and taken in the next.
         if (const model::normalize_error error = model::dial_string::scan(rec_.sms.sender).error(); error != model::normalize_error::none)
-            return fail(parse_error::bad_number, not_a_number("sms.sender", error));
+            return fail(parse_error::bad_number, not_a_number("sms.sender", rec_.sms.sender, error, sender_alphanumeric_));
     }
     const char* caller_field = caller_from_sender ? "sms.sender" : "caller";
     for (const auto& [name, number] : {std::pair<const char*, const model::number_info*>{caller_field, &rec_.caller}, {"callee", &rec_.callee},

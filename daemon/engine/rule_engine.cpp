@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -55,6 +56,16 @@ void append_reason_value(std::string& out, const field_value& v) {
     }
 }
 
+// A value that renders as nothing in a reason: a field the record does not carry, or an
+// empty text or set (an SMS with no sender given reads "SMS ... carries a link", not
+// "SMS from  carries"); it is left out with its separators as a missing field is.
+bool renders_empty(const field_value& v) {
+    if (!v.present) return true;
+    if (v.type == field_type::text) return v.text.empty();
+    if (v.type == field_type::text_set) return v.set == nullptr || v.set->empty();
+    return false;
+}
+
 // What may stand between fields and say nothing on its own.
 bool is_separator(char c) { return c == ' ' || c == ',' || c == ';' || c == '/' || c == '-' || c == ':' || c == '|'; }
 bool is_open(char c) { return c == '(' || c == '['; }
@@ -86,7 +97,7 @@ std::string render_with_absent_fields(eval_context& ctx, const compiled_rule& r)
     for (const auto& part : r.reason) {
         if (part.is_field) {
             const field_value v = ctx.get(part.field);
-            if (!v.present) {
+            if (renders_empty(v)) {
                 p.push_back({K::absent});
             } else {
                 const std::size_t at = values.size();
@@ -175,7 +186,7 @@ void render_reason(eval_context& ctx, const compiled_rule& r, std::string& out) 
             continue;
         }
         const field_value v = ctx.get(p.field);
-        if (!v.present) {  // not "0" or "false": the record does not say
+        if (renders_empty(v)) {  // not "0" or "false": the record does not say
             out = render_with_absent_fields(ctx, r);
             // Nothing left (every field of the reason missing): what a rule with no reason
             // says, so a decision never gives an auditor an empty reason.
@@ -584,6 +595,7 @@ rule_engine::reload_outcome rule_engine::reload() {
     }
     for (auto& d : check_protected_numbers(*loaded.rules, *protected_numbers_snapshot(), settings_.protected_numbers.override_rules))
         out.diagnostics.push_back(std::move(d));
+    out.swapped_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     install(loaded.rules);
     serve(*loaded.rules);
     loaded_ = std::move(loaded);

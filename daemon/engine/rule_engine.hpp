@@ -65,6 +65,7 @@ public:
 
     struct reload_outcome {
         bool swapped = false;
+        std::int64_t swapped_at_ms = 0;  // wall clock just before the new set could decide a record
         std::string version;
         std::vector<common::diagnostic> diagnostics;
     };

@@ -106,9 +106,11 @@ void jsonl_session<Protocol>::process_buffer(bool at_eof) {
         const void* nl = std::memchr(data + pos, '\n', in_len_ - pos);
         if (nl == nullptr) break;
         const std::size_t end = static_cast<const char*>(nl) - data;
+        // The limit is on the line, not its end: a CR before the LF does not count.
+        const std::size_t line_bytes = end - pos - (end > pos && data[end - 1] == '\r' ? 1 : 0);
         if (discarding_) {
             discarding_ = false;
-        } else if (end - pos > limits_.max_line_bytes) {
+        } else if (line_bytes > limits_.max_line_bytes) {
             processor_.reject_too_long(limits_.max_line_bytes, scratch_);
             emit_reply(false);
         } else {
@@ -125,7 +127,8 @@ void jsonl_session<Protocol>::process_buffer(bool at_eof) {
     if (rest > 0 && pos > 0) std::memmove(in_.data(), data + pos, rest);
     in_len_ = rest;
 
-    if (in_len_ > limits_.max_line_bytes) {
+    // Past the limit with no newline yet (one byte more may be the CR of a CRLF).
+    if (in_len_ > limits_.max_line_bytes + 1 || (in_len_ == limits_.max_line_bytes + 1 && in_.data()[in_len_ - 1] != '\r')) {
         // Too long already and still no newline: answer now and skip the rest of it.
         if (!discarding_) {
             processor_.reject_too_long(limits_.max_line_bytes, scratch_);

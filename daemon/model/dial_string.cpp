@@ -4,7 +4,6 @@ namespace ringfence::model {
 
 namespace {
 
-constexpr std::size_t max_alphanumeric_length = 11;
 
 bool is_letter(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -27,7 +26,7 @@ dial_string::form scan_alphanumeric(std::string_view s) noexcept {
     if (s.empty()) return dial_string::form::bad_character;
     for (const char c : s)
         if (!is_alphanumeric_char(c)) return dial_string::form::bad_character;
-    return s.size() > max_alphanumeric_length ? dial_string::form::too_long : dial_string::form::alphanumeric;
+    return s.size() > dial_string::max_alphanumeric_length ? dial_string::form::too_long : dial_string::form::alphanumeric;
 }
 
 }  // namespace

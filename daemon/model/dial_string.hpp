@@ -28,6 +28,8 @@ struct dial_string {
     enum class form : std::uint8_t { empty, alphanumeric, digits, bad_character, too_long };
     // An international prefix of up to 4 digits plus 15 E.164 digits, with room to spare.
     static constexpr std::size_t max_digits = 24;
+    // The longest alphanumeric sender (GSM 03.38 TP-OA: 11 characters).
+    static constexpr std::size_t max_alphanumeric_length = 11;
 
     form kind = form::empty;
     bool plus = false;  // the digits were introduced by '+'

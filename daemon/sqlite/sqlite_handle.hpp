@@ -12,6 +12,10 @@
 
 namespace ringfence::sqlite {
 
+// What sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) returned at start-up (SQLITE_OK, or
+// SQLITE_MISUSE if SQLite was already in use): for a test that the setting took.
+int memory_statistics_config_result() noexcept;
+
 class sqlite_connection {
   public:
     sqlite_connection() = default;

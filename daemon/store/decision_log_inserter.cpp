@@ -91,7 +91,7 @@ void decision_log_inserter::bind_decision(const sqlite::sqlite_statement& s, int
     // entry must never survive into this one.
     s.bind_int(base + 1, r.time_ms);
     s.bind_int(base + 2, e.decided_at_ms);
-    s.bind_text_or_null(base + 3, r.id);
+    s.bind_text(base + 3, r.id);  // the id as given, "" too (every record has one; NULL would read as none)
     s.bind_text(base + 4, model::to_string(r.kind));
     s.bind_text_or_null(base + 5, r.caller.raw);
     s.bind_text_or_null(base + 6, r.caller.e164);

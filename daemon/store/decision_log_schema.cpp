@@ -22,7 +22,7 @@ namespace {
 constexpr const char* schema_v1 = R"sql(
 CREATE TABLE decisions (
     id              INTEGER PRIMARY KEY,  -- decision number, increasing in the order rows were committed
-    time_ms         INTEGER NOT NULL,     -- record time, Unix epoch milliseconds UTC (arrival time if the record had none)
+    time_ms         INTEGER NOT NULL,     -- record time, Unix epoch milliseconds UTC (arrival time if the record had none, or one too far ahead: record_json then holds the sender's as time_sent)
     decided_at_ms   INTEGER NOT NULL,     -- daemon wall clock when it decided, Unix epoch milliseconds UTC
     record_id       TEXT,                 -- the id the sender gave the record, echoed in the reply
     kind            TEXT NOT NULL,        -- call.attempt, call.answer, call.end, sms.submit or sms.deliver
@@ -39,7 +39,7 @@ CREATE TABLE decisions (
     action          TEXT NOT NULL,        -- the decision returned: allow, warn or block
     ruleset_version TEXT,                 -- rule set that decided (ruleset_versions.version); NULL if none was loaded
     latency_us      INTEGER NOT NULL,     -- time from receipt to decision, microseconds
-    record_json     TEXT NOT NULL         -- the whole normalised record as JSON (see model/record_json.hpp)
+    record_json     TEXT NOT NULL         -- the normalised record as one JSON object; the SMS text and extra fields only where decision_log.record_content keeps them
 ) STRICT;
 CREATE INDEX decisions_by_time ON decisions (time_ms)
     -- all decisions between T1 and T2: WHERE time_ms BETWEEN T1 AND T2

@@ -435,12 +435,12 @@ bool decision_log_writer::submit(decision_log_entry&& e, bool wait) {
 }
 
 void decision_log_writer::record_ruleset_version(const std::string& version,
-                                                 const std::string& content) {
+                                                 const std::string& content, std::int64_t first_used_ms) {
     impl& s = *impl_;
     {
         std::lock_guard lock(s.mutex);
         if (s.closing || !s.rulesets_seen.insert(version).second) return;
-        s.side_queued.rulesets.push_back({version, content, wall_clock_ms()});
+        s.side_queued.rulesets.push_back({version, content, first_used_ms != 0 ? first_used_ms : wall_clock_ms()});
     }
     s.work_ready.notify_one();
 }

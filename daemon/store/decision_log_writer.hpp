@@ -98,8 +98,9 @@ public:
     bool submit(decision_log_entry&& e, bool wait);
 
     // Records the text of a rule-set version the first time it is used, so auditors can read
-    // the rules as they were. Idempotent per version.
-    void record_ruleset_version(const std::string& version, const std::string& content);
+    // the rules as they were. Idempotent per version. first_used_ms: when it started to
+    // decide (taken before it could: no decision of it is dated earlier); 0 for now.
+    void record_ruleset_version(const std::string& version, const std::string& content, std::int64_t first_used_ms = 0);
 
     // Queues an operator action; it is committed with the next batch (within
     // batch_max_delay). False when the writer is closing.

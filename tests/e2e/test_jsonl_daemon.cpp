@@ -293,6 +293,21 @@ TEST_CASE("a line over the limit gets one error and the connection resyncs at th
     CHECK(lines[0].rfind(R"({"id":"c1-1","action":"allow")", 0) == 0);
     CHECK(lines[1] == R"({"id":null,"error":{"code":"line_too_long","message":"line longer than 1024 bytes; skipped to the next newline"}})");
     CHECK(lines[2].rfind(R"({"id":"c1-2","action":"allow")", 0) == 0);
+
+    // A line of exactly the limit is taken with a CRLF end as with an LF one, sent whole or
+    // with the CR arriving before the LF; one byte more is too long either way.
+    std::string exact = R"({"id":"exact","kind":"sms.submit","caller":"0912345678","callee":"0987654321","sms":{"text":")";
+    exact += std::string(1024 - exact.size() - 3, 'b') + "\"}}";
+    REQUIRE(exact.size() == 1024);
+    send_all(fd, exact + "\r\n" + exact + "\n" + exact + "\r");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::string over = exact;
+    over.insert(over.size() - 3, "c");
+    send_all(fd, "\n" + over + "\r\n");
+    const auto more = read_lines(fd, 4);
+    REQUIRE(more.size() == 4);
+    for (int i = 0; i < 3; ++i) CHECK(more[static_cast<std::size_t>(i)].rfind(R"({"id":"exact","action":)", 0) == 0);
+    CHECK(more[3].rfind(R"({"id":null,"error":{"code":"line_too_long")", 0) == 0);
     ::close(fd);
     CHECK(d.stop() == 0);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -519,9 +520,17 @@ TEST_CASE("reload: a broken pack keeps the running set, a good one swaps and kee
 
     // Same aggregate, another action: the two earlier attempts still count.
     write(good + "- rule: also\n  events: [call.attempt]\n  condition: caller.is_home\n  action: warn\n  priority: notice\n");
+    const auto wall_ms = [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+    const std::int64_t before = wall_ms();
     r = e.reload();
     CHECK(r.swapped);
     CHECK(e.current()->version != v1);
+    // When the new set started to decide (its first_used_ms in the decision log): within
+    // the reload, before any record it decides.
+    CHECK(r.swapped_at_ms >= before);
+    CHECK(r.swapped_at_ms <= wall_ms());
     e.decide(call("3", t0 + 2, "+84912345678", true, "+84987654321"), d);
     CHECK(d.final_action == action::block);
 }
@@ -1186,6 +1195,28 @@ TEST_CASE("a field the record does not carry leaves no double space in a reason"
     e->decide(r, d);
     REQUIRE(d.rules.size() == 1);
     CHECK(d.rules[0].reason == "GW-1 ingress GW-1 presents +84912345678");
+}
+
+TEST_CASE("an empty text in a reason is left out as a missing field is (an SMS with no sender given)") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- rule: any_sms
+  events: [sms.submit]
+  condition: sms.text contains "x"
+  action: warn
+  priority: warning
+  reason: "SMS ({sms.sender}) from {caller.raw} to {callee.e164}"
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    engine::decision d;
+    model::record r = sms_record("x");
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "SMS from +84987000001 to +84987654321");
+    r.sms.sender = "VCB";
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].reason == "SMS (VCB) from +84987000001 to +84987654321");
 }
 
 TEST_CASE("an aggregate whose by or for field the record lacks has no value: its tests are false, < 1 too") {

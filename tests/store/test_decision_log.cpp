@@ -105,7 +105,7 @@ TEST_CASE("decision log writer: decision and rule rows hold exactly the entry's 
     std::string blocked_json;
     model::append_record_json(blocked_json, blocked.rec);
 
-    // Everything optional left empty: those columns must be NULL, not ''.
+    // Everything optional left empty: those columns must be NULL, not '' (the id, given as "", stays '').
     decision_log_entry bare;
     bare.rec.kind = model::event_kind::sms_deliver;
     bare.rec.time_ms = 5;
@@ -130,7 +130,7 @@ TEST_CASE("decision log writer: decision and rule rows hold exactly the entry's 
               {"1", "1795834800123", "1795834800200", "call-7", "call.attempt", "0912100001",
                "+84912100001", "+88216000111", "+88216000111", "+84912100001", "international",
                "INTL-3", "203.0.113.9", "block", "9f2c", "84", "integer", "integer"},
-              {"2", "5", "6", std::nullopt, "sms.deliver", std::nullopt, std::nullopt, std::nullopt,
+              {"2", "5", "6", "", "sms.deliver", std::nullopt, std::nullopt, std::nullopt,
                std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "allow",
                std::nullopt, "0", "integer", "integer"}});
     CHECK(query(path,
@@ -301,9 +301,12 @@ TEST_CASE("decision log writer: a rule-set version is stored once, with its cont
     // Another process (a restart) with the same version keeps the first row.
     auto writer = open_writer(settings_for(path));
     writer->record_ruleset_version("v1", "- rule: restarted\n");
+    // A reload gives the time its set started to decide, taken before it could.
+    writer->record_ruleset_version("v3", "- rule: c\n", 1'795'834'800'123);
     writer->close();
     CHECK(query(path, "SELECT version, content FROM ruleset_versions ORDER BY version") ==
-          std::vector<row>{{"v1", "- rule: a\n"}, {"v2", "- rule: b\n"}});
+          std::vector<row>{{"v1", "- rule: a\n"}, {"v2", "- rule: b\n"}, {"v3", "- rule: c\n"}});
+    CHECK(query(path, "SELECT first_used_ms FROM ruleset_versions WHERE version = 'v3'") == std::vector<row>{{"1795834800123"}});
 }
 
 TEST_CASE("decision log writer: a failing transaction is retried until it commits") {

@@ -8,6 +8,7 @@
 #include "decision_log_test_support.hpp"
 #include "store/decision_log_database.hpp"
 #include "store/decision_log_schema.hpp"
+#include "sqlite/sqlite_handle.hpp"
 
 using namespace ringfence;
 using namespace ringfence::store;
@@ -251,4 +252,12 @@ TEST_CASE("decision log: a version 1 file is migrated to the current version, ke
                            {"1", "1", "84922000002", "30", "1"}});
     CHECK(query(path, "SELECT id FROM caller_decisions WHERE caller_num = 84922000002") == std::vector<row>{{"2"}});
     CHECK(query(path, "SELECT id FROM callee_decisions WHERE callee_num = 84911000001") == std::vector<row>{{"3"}});
+}
+
+TEST_CASE("SQLite keeps no allocation statistics: no global mutex on each of its allocations") {
+    CHECK(sqlite::memory_statistics_config_result() == SQLITE_OK);
+    temp_directory dir;
+    auto opened = decision_log_writer::open(settings_for(dir.file("decisions.sqlite")));
+    REQUIRE(opened.ok());
+    CHECK(sqlite3_memory_used() == 0);  // counted only with the statistics on
 }
