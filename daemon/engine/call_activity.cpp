@@ -32,7 +32,8 @@ void call_activity::trim(flat_u64_map& m, std::int64_t older_than, std::size_t c
     m.erase_values_if([&](std::int64_t t) { return t <= median; });
 }
 
-call_activity_result call_activity::observe(const model::record& rec, bool gap, bool first_contact, bool concurrency) {
+call_activity_result call_activity::observe(const model::record& rec, call_activity_needs needs) {
+    const bool gap = needs.gap, first_contact = needs.first_contact, concurrency = needs.concurrency;
     call_activity_result r;
     const std::string_view caller = party(rec.caller);
     const std::string_view callee = party(rec.callee);
@@ -71,6 +72,19 @@ call_activity_result call_activity::observe(const model::record& rec, bool gap, 
                 *v = std::max(*v, t);
             }
             trim(by_pair->pair_seen, t - settings_.first_contact_lookback_ms);
+        }
+    }
+    if (needs.idle && (rec.kind == model::event_kind::call_attempt || rec.kind == model::event_kind::call_end)) {
+        shard& s = shard_for(ch);
+        std::lock_guard lock(s.mu);
+        if (rec.kind == model::event_kind::call_end) {
+            std::int64_t* end = s.last_end.try_emplace(ch, t).first;
+            *end = std::max(*end, t);
+            trim(s.last_end, t - settings_.first_contact_lookback_ms);
+        } else if (const std::int64_t* end = s.last_end.find(ch); end != nullptr && *end <= t) {
+            // An end stamped after this attempt (records out of order) says nothing of the
+            // gap before it: left absent.
+            r.idle_ms = t - *end;
         }
     }
     if (concurrency) {
@@ -155,7 +169,8 @@ std::size_t call_activity::entries() const {
     std::size_t n = 0;
     for (const auto& s : shards_) {
         std::lock_guard lock(s.mu);
-        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size() + s.ended_first.size() + s.active_caller.size();
+        n += s.last_attempt.size() + s.pair_seen.size() + s.active_calls.size() + s.ended_first.size() + s.active_caller.size() +
+             s.last_end.size();
     }
     return n;
 }
@@ -195,6 +210,7 @@ void call_activity::reset(std::string_view caller_e164) {
     shard& s = shard_for(ch);
     std::lock_guard lock(s.mu);
     s.last_attempt.erase(ch);
+    s.last_end.erase(ch);
     s.active_count.erase(ch);
     // Its calls in progress go too: ending later, they would count against a new start.
     s.active_calls.erase_if([&](std::uint64_t ph, std::int64_t) {

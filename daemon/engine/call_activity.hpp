@@ -1,7 +1,8 @@
-// The per-caller call history behind three derived fields, kept only when a loaded rule
-// reads them: call.gap_ms (time since the caller's previous attempt), call.first_contact
-// (no attempt from this caller to this callee within the look-back) and
-// caller.concurrent_calls (answered calls not yet ended). Sharded, bounded, in record time.
+// The per-caller call history behind four derived fields, kept only when a loaded rule
+// reads them: call.gap_ms (time since the caller's previous attempt), call.idle_ms (time
+// since the caller's previous call ended), call.first_contact (no attempt from this caller
+// to this callee within the look-back) and caller.concurrent_calls (answered calls not yet
+// ended). Sharded, bounded, in record time.
 #pragma once
 
 #include <array>
@@ -24,8 +25,17 @@ struct call_activity_settings {
     std::size_t max_entries_per_shard = 1 << 20;   // bound per table and shard; oldest half dropped beyond it
 };
 
+// Which parts of the history the loaded rules read.
+struct call_activity_needs {
+    bool gap = false;
+    bool idle = false;
+    bool first_contact = false;
+    bool concurrency = false;
+};
+
 struct call_activity_result {
     std::optional<std::int64_t> gap_ms;  // none for a caller's first attempt
+    std::optional<std::int64_t> idle_ms;  // none before an end of the caller's is seen
     bool first_contact = true;
     std::int64_t concurrent_calls = 0;
 };
@@ -42,7 +52,7 @@ public:
 
     // Updates the history with rec and returns the fields as they stand for rec. Only the
     // parts asked for are kept.
-    call_activity_result observe(const model::record& rec, bool gap, bool first_contact, bool concurrency);
+    call_activity_result observe(const model::record& rec, call_activity_needs needs);
 
     std::size_t entries() const;
     void reset(std::string_view caller_e164);
@@ -50,7 +60,7 @@ public:
     // The history as rows (part: one of its tables, shard, key hash, value), for the window
     // snapshot: save() writes them, restore() puts one back (a part or shard out of range,
     // from a damaged file, is ignored). restore() is for startup, before records come.
-    static constexpr int parts = 6;
+    static constexpr int parts = 7;
     std::string save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const;
     void restore(int part, int shard, std::uint64_t key, std::int64_t value);
 
@@ -63,15 +73,16 @@ private:
         flat_u64_map active_count;  // caller hash -> answered calls in progress
         flat_u64_map ended_first;   // (caller, callee) hash -> end time, for an end that came before its answer
         flat_u64_map active_caller; // (caller, callee) hash -> caller hash, for each call in active_calls
+        flat_u64_map last_end;      // caller hash -> time of the caller's newest call.end
         std::int64_t swept_at = 0;  // record time active_calls was last swept for calls past max_call_ms
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
     // A shard's tables in part order (save and restore).
     static std::array<flat_u64_map*, parts> tables_of(shard& s) {
-        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller};
+        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller, &s.last_end};
     }
     static std::array<const flat_u64_map*, parts> tables_of(const shard& s) {
-        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller};
+        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller, &s.last_end};
     }
     // At cap entries (0: max_entries_per_shard), drops those older than older_than, then the
     // older half.

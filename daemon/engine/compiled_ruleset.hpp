@@ -214,6 +214,7 @@ struct compiled_ruleset {
     std::uint32_t result_memo_slots = 0;
     // Stateful derived fields the rules read (kept only when some rule needs them).
     bool needs_gap = false;
+    bool needs_idle = false;
     bool needs_first_contact = false;
     bool needs_concurrency = false;
     std::string version;  // "sha256:…" of the loaded content

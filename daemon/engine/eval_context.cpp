@@ -76,6 +76,7 @@ void eval_context::begin(const model::record& rec) {
     number_keys_.clear();
     std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
     gap_ms.reset();
+    idle_ms.reset();
     first_contact = true;
     concurrent_calls = 0;
     evidence.clear();
@@ -322,6 +323,7 @@ field_value eval_context::compute(const field_ref& f) {
         }
         case field_id::local_hour: return number_value(minute_of_day() / 60, true);
         case field_id::call_gap_ms: return number_value(static_cast<double>(gap_ms.value_or(0)), gap_ms.has_value());
+        case field_id::call_idle_ms: return number_value(static_cast<double>(idle_ms.value_or(0)), idle_ms.has_value());
         case field_id::call_first_contact: return bool_value(first_contact, model::is_call(r.kind));
         case field_id::caller_concurrent_calls: return number_value(static_cast<double>(concurrent_calls), model::is_call(r.kind));
         case field_id::caller_subscriber_first:

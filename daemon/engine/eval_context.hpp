@@ -110,6 +110,7 @@ public:
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;
+    std::optional<std::int64_t> idle_ms;
     bool first_contact = true;
     std::int64_t concurrent_calls = 0;
 

@@ -46,6 +46,8 @@ std::vector<field_def> make_fields() {
         {field_id::identity_mismatch, "identity.mismatch", T::boolean, S::any, {}, "presented and asserted caller differ"},
         {field_id::local_hour, "local_hour", T::number, S::any, {}, "hour of the record time in the configured time zone"},
         {field_id::call_gap_ms, "call.gap_ms", T::number, S::attempts, {}, "time since the same caller's previous call attempt"},
+        {field_id::call_idle_ms, "call.idle_ms", T::number, S::attempts, {},
+         "time since the same caller's previous call ended (its call.end): the gap between two calls, whatever their length"},
         {field_id::call_first_contact, "call.first_contact", T::boolean, S::attempts, {}, "the caller did not call this callee within the look-back"},
         {field_id::caller_concurrent_calls, "caller.concurrent_calls", T::number, S::calls, {}, "answered calls of the caller still in progress"},
     };

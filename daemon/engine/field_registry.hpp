@@ -24,7 +24,7 @@ enum class field_id : std::uint16_t {
     sms_sender, sms_sender_is_alpha, sms_text, sms_text_folded, sms_text_compact, sms_text_compact_no_links, sms_parts, sms_length,
     sms_urls, sms_domains, sms_bank_accounts, sms_lookalike_domains, sms_hosts,
     identity_mismatch, local_hour,
-    call_gap_ms, call_first_contact, caller_concurrent_calls,
+    call_gap_ms, call_idle_ms, call_first_contact, caller_concurrent_calls,
     // caller.subscriber.* then callee.subscriber.*, in subscriber_attribute order.
     caller_subscriber_first,
     callee_subscriber_first = caller_subscriber_first + 11,
@@ -65,7 +65,7 @@ inline field_scope scope_of(field_id id) {
     if (id >= field_id::diversion_raw && id <= field_id::diversion_is_home) return field_scope::calls;
     if (id >= field_id::call_ring_ms && id <= field_id::call_cause) return field_scope::calls;
     if (id >= field_id::sms_sender && id <= field_id::sms_hosts) return field_scope::sms;
-    if (id == field_id::call_gap_ms || id == field_id::call_first_contact) return field_scope::attempts;
+    if (id == field_id::call_gap_ms || id == field_id::call_idle_ms || id == field_id::call_first_contact) return field_scope::attempts;
     if (id == field_id::caller_concurrent_calls) return field_scope::calls;
     return field_scope::any;
 }

@@ -1070,6 +1070,7 @@ private:
     void note_call_history(const field_ref& f) {
         switch (f.id) {
             case field_id::call_gap_ms: out_->needs_gap = true; break;
+            case field_id::call_idle_ms: out_->needs_idle = true; break;
             case field_id::call_first_contact: out_->needs_first_contact = true; break;
             case field_id::caller_concurrent_calls: out_->needs_concurrency = true; break;
             default: break;

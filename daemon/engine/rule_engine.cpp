@@ -710,9 +710,10 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
     eval_context& ctx = context_for(rs, tz_, *windows_, settings_.subscribers.get(), ip_countries_.get());
     ctx.begin(rec);
     prefetch_list_lookups(ctx, *rs);
-    if (rs->needs_gap || rs->needs_first_contact || rs->needs_concurrency) {
-        const auto r = activity_->observe(rec, rs->needs_gap, rs->needs_first_contact, rs->needs_concurrency);
+    if (rs->needs_gap || rs->needs_idle || rs->needs_first_contact || rs->needs_concurrency) {
+        const auto r = activity_->observe(rec, {rs->needs_gap, rs->needs_idle, rs->needs_first_contact, rs->needs_concurrency});
         ctx.gap_ms = r.gap_ms;
+        ctx.idle_ms = r.idle_ms;
         ctx.first_contact = r.first_contact;
         ctx.concurrent_calls = r.concurrent_calls;
     }

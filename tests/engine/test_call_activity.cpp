@@ -28,7 +28,7 @@ model::record call(model::event_kind kind, std::int64_t t_ms, const std::string&
 
 TEST_CASE("call.gap_ms: in order the time since the previous attempt, out of order the time to the newest one") {
     engine::call_activity a;
-    auto gap = [&](std::int64_t t) { return a.observe(call(model::event_kind::call_attempt, t), true, false, false).gap_ms; };
+    auto gap = [&](std::int64_t t) { return a.observe(call(model::event_kind::call_attempt, t), {true, false, false, false}).gap_ms; };
     CHECK_FALSE(gap(t0 + 60'000).has_value());  // the first one seen
     // Attempts 15 s apart arriving newest first: never a gap under 15 s, never 0.
     CHECK(gap(t0 + 45'000) == 15'000);
@@ -41,7 +41,7 @@ TEST_CASE("call.gap_ms: in order the time since the previous attempt, out of ord
 TEST_CASE("caller.concurrent_calls: an end that arrives before its answer closes the call") {
     engine::call_activity a;
     auto concurrent = [&](model::event_kind k, std::int64_t t, const std::string& callee) {
-        return a.observe(call(k, t, callee), false, false, true).concurrent_calls;
+        return a.observe(call(k, t, callee), {false, false, false, true}).concurrent_calls;
     };
     CHECK(concurrent(model::event_kind::call_end, t0 + 10'000, "+84987000001") == 0);     // end first
     CHECK(concurrent(model::event_kind::call_answer, t0 + 5'000, "+84987000001") == 0);   // then its answer
@@ -55,7 +55,7 @@ TEST_CASE("caller.concurrent_calls: an end that arrives before its answer closes
     model::record unanswered = call(model::event_kind::call_end, t0 + 9'400'000, "+84987000004");
     unanswered.call.talk_ms = 0;
     const std::size_t before = a.entries();
-    a.observe(unanswered, false, false, true);
+    a.observe(unanswered, {false, false, false, true});
     CHECK(a.entries() == before);
 }
 
@@ -64,17 +64,17 @@ TEST_CASE("ends that wait for an answer are few and short-lived: a feed that nev
     for (int i = 0; i < 300'000; ++i) {
         model::record end = call(model::event_kind::call_end, t0 + i, "+8498" + std::to_string(1'000'000 + i));
         end.call.talk_ms.reset();  // no talk said: an answer may still come
-        a.observe(end, false, false, true);
+        a.observe(end, {false, false, false, true});
     }
     CHECK(a.entries() <= 32 * engine::call_activity::max_ended_first_per_shard);
 }
 
 TEST_CASE("the call history saved and restored row by row carries on as if never stopped") {
     engine::call_activity before;
-    before.observe(call(model::event_kind::call_attempt, t0), true, true, true);
-    before.observe(call(model::event_kind::call_answer, t0 + 1000), true, true, true);
-    before.observe(call(model::event_kind::call_attempt, t0 + 2000, "+84987000002"), true, true, true);
-    before.observe(call(model::event_kind::call_answer, t0 + 3000, "+84987000002"), true, true, true);
+    before.observe(call(model::event_kind::call_attempt, t0), {true, false, true, true});
+    before.observe(call(model::event_kind::call_answer, t0 + 1000), {true, false, true, true});
+    before.observe(call(model::event_kind::call_attempt, t0 + 2000, "+84987000002"), {true, false, true, true});
+    before.observe(call(model::event_kind::call_answer, t0 + 3000, "+84987000002"), {true, false, true, true});
     struct row {
         int part, shard;
         std::uint64_t key;
@@ -93,7 +93,7 @@ TEST_CASE("the call history saved and restored row by row carries on as if never
     CHECK(after.entries() == before.entries());
     // The next attempt to the first callee: 60 s after the last attempt, not a first contact;
     // two answered calls are in progress.
-    const auto r = after.observe(call(model::event_kind::call_attempt, t0 + 62'000), true, true, true);
+    const auto r = after.observe(call(model::event_kind::call_attempt, t0 + 62'000), {true, false, true, true});
     CHECK(r.gap_ms == 60'000);
     CHECK_FALSE(r.first_contact);
     CHECK(r.concurrent_calls == 2);
@@ -104,7 +104,7 @@ TEST_CASE("caller.concurrent_calls: an answered call whose end never comes stops
     s.max_call_ms = 3'600'000;
     engine::call_activity a(s);
     auto concurrent = [&](model::event_kind k, std::int64_t t, const std::string& callee) {
-        return a.observe(call(k, t, callee), false, false, true).concurrent_calls;
+        return a.observe(call(k, t, callee), {false, false, false, true}).concurrent_calls;
     };
     CHECK(concurrent(model::event_kind::call_answer, t0, "+84987000001") == 1);  // its BYE is lost
     CHECK(concurrent(model::event_kind::call_answer, t0 + 1'800'000, "+84987000002") == 2);
@@ -122,14 +122,14 @@ TEST_CASE("caller.concurrent_calls: calls dropped at the table's cap leave their
     engine::call_activity a(s);
     std::int64_t last = 0;
     for (int i = 0; i < 20; ++i) {
-        last = a.observe(call(model::event_kind::call_answer, t0 + i * 1000, "+8498700" + std::to_string(1000 + i)), false, false, true)
+        last = a.observe(call(model::event_kind::call_answer, t0 + i * 1000, "+8498700" + std::to_string(1000 + i)), {false, false, false, true})
                    .concurrent_calls;
         CHECK(last <= 8);
     }
     CHECK(last >= 4);  // the newer calls are kept
     // Every end comes: nothing stays counted (the dropped calls' ends find nothing to close).
     for (int i = 0; i < 20; ++i)
-        last = a.observe(call(model::event_kind::call_end, t0 + 30'000 + i, "+8498700" + std::to_string(1000 + i)), false, false, true)
+        last = a.observe(call(model::event_kind::call_end, t0 + 30'000 + i, "+8498700" + std::to_string(1000 + i)), {false, false, false, true})
                    .concurrent_calls;
     CHECK(last == 0);
 }
@@ -138,20 +138,41 @@ TEST_CASE("the calls in progress restored from a snapshot still end by age, and 
     engine::call_activity_settings s;
     s.max_call_ms = 3'600'000;
     engine::call_activity before(s);
-    before.observe(call(model::event_kind::call_answer, t0, "+84987000001"), false, false, true);
-    before.observe(call(model::event_kind::call_answer, t0 + 1000, "+84987000002"), false, false, true);
+    before.observe(call(model::event_kind::call_answer, t0, "+84987000001"), {false, false, false, true});
+    before.observe(call(model::event_kind::call_answer, t0 + 1000, "+84987000002"), {false, false, false, true});
     engine::call_activity after(s);
     CHECK(before.save([&](int part, int shard, std::uint64_t key, std::int64_t value) {
         after.restore(part, shard, key, value);
         return std::string();
     }) == "");
-    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 60'000), false, false, true).concurrent_calls == 2);
-    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 3'700'000), false, false, true).concurrent_calls == 0);
+    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 60'000), {false, false, false, true}).concurrent_calls == 2);
+    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 3'700'000), {false, false, false, true}).concurrent_calls == 0);
 
     // A reset: the caller's calls in progress are forgotten, and their ends later take
     // nothing off the calls answered since.
     before.reset("+84912345678");
-    CHECK(before.observe(call(model::event_kind::call_answer, t0 + 5000, "+84987000003"), false, false, true).concurrent_calls == 1);
-    CHECK(before.observe(call(model::event_kind::call_end, t0 + 6000, "+84987000001"), false, false, true).concurrent_calls == 1);
-    CHECK(before.observe(call(model::event_kind::call_end, t0 + 7000, "+84987000003"), false, false, true).concurrent_calls == 0);
+    CHECK(before.observe(call(model::event_kind::call_answer, t0 + 5000, "+84987000003"), {false, false, false, true}).concurrent_calls == 1);
+    CHECK(before.observe(call(model::event_kind::call_end, t0 + 6000, "+84987000001"), {false, false, false, true}).concurrent_calls == 1);
+    CHECK(before.observe(call(model::event_kind::call_end, t0 + 7000, "+84987000003"), {false, false, false, true}).concurrent_calls == 0);
+}
+
+TEST_CASE("call.idle_ms: the time since the caller's previous call ended, whatever its length") {
+    engine::call_activity a;
+    const engine::call_activity_needs idle{false, true, false, false};
+    auto attempt = [&](std::int64_t t, const std::string& callee) { return a.observe(call(model::event_kind::call_attempt, t, callee), idle).idle_ms; };
+    auto end = [&](std::int64_t t, const std::string& callee) { a.observe(call(model::event_kind::call_end, t, callee), idle); };
+    CHECK_FALSE(attempt(t0, "+84987000001").has_value());  // no end of theirs seen yet
+    end(t0 + 25'000, "+84987000001");                         // a 25 s recorded message
+    CHECK(attempt(t0 + 30'000, "+84987000002") == 5'000);     // 5 s later: a short gap, though 30 s apart
+    end(t0 + 55'000, "+84987000002");
+    CHECK(attempt(t0 + 50'000, "+84987000003") == std::nullopt);  // stamped before that end: says nothing
+    CHECK(attempt(t0 + 175'000, "+84987000004") == 120'000);
+
+    // Kept in the snapshot with the rest of the history.
+    engine::call_activity after;
+    CHECK(a.save([&](int part, int shard, std::uint64_t key, std::int64_t value) {
+        after.restore(part, shard, key, value);
+        return std::string();
+    }) == "");
+    CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 60'000, "+84987000005"), idle).idle_ms == 5'000);
 }
