@@ -42,7 +42,7 @@ std::vector<field_def> make_fields() {
          "for each URL whose registered domain is written with look-alike characters (vietc0mbank.com.vn), the domain it imitates (vietcombank.com.vn)"},
         {field_id::sms_hosts, "sms.hosts", T::text_set, S::sms, {},
          "the whole host of each URL, subdomains and all, in ASCII and lower case (vietcombank.com.vn.dang-nhap.net), "
-         "after the user info it is written with (vietcombank.com.vn@evil.net)"},
+         "after the user info it is written with (vietcombank.com.vn@evil.net); a host written with look-alike characters also as the host it imitates"},
         {field_id::identity_mismatch, "identity.mismatch", T::boolean, S::any, {}, "presented and asserted caller differ"},
         {field_id::local_hour, "local_hour", T::number, S::any, {}, "hour of the record time in the configured time zone"},
         {field_id::call_gap_ms, "call.gap_ms", T::number, S::attempts, {}, "time since the same caller's previous call attempt"},

@@ -2053,6 +2053,29 @@ TEST_CASE("vn-core: a roaming subscriber's call home over a listed roaming trunk
     CHECK(d.final_action == action::allow);
 }
 
+TEST_CASE("sms-advertising: a telemarketing call to a Do-Not-Call number is blocked, to another number within hours it is not") {
+    std::ifstream in(std::string(RINGFENCE_SOURCE_DIR) + "/rules/sms-advertising/sms-advertising.yaml");
+    const std::string pack((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(!pack.empty());
+    engine::rule_engine_settings s;
+    s.time_zone = "+07:00";
+    auto created = engine::rule_engine::create_from_text(
+        s, {{"sms-advertising.yaml", pack},
+            {"local.yaml", "- list: telemarketing_callers\n  items: [\"+842873001234\"]\n  override: {items: append}\n"
+                           "- list: do_not_call\n  items: [\"+84903999888\"]\n  override: {items: append}\n"}});
+    INFO(texts(created.diagnostics));
+    REQUIRE(created.value);
+    auto& e = **created.value;
+    engine::decision d;
+    const std::int64_t eleven = 1'795'838'400'000;  // 2026-11-28 11:00 +07:00
+    e.decide(call("dnc", eleven, "+842873001234", true, "+84903999888"), d);
+    CHECK(d.final_action == action::block);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "ad_call_to_do_not_call");
+    e.decide(call("ok", eleven, "+842873001234", true, "+84903999777"), d);
+    CHECK(d.final_action == action::allow);
+}
+
 TEST_CASE("sms.hosts holds each link's whole host after its user info, and a domain in a list holds its subdomains, never a domain that only starts with it") {
     auto e = load(R"(
 - list: bank_domains

@@ -68,6 +68,12 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
                 add(*hosts, with_info + ascii);
             }
         }
+        // A host written with look-alike characters is also read as the host it imitates
+        // (a Cyrillic "о" in "vietcоmbank.com.vn-secure.net" hides the bank's name in the
+        // host's ASCII form, xn--...), as sms.domains holds a domain's skeleton.
+        if (hosts != nullptr && ascii.find(':') == std::string::npos) {
+            if (std::string unfolded = unfold_lookalike(ascii, digit_reading::usual); unfolded != ascii) add(*hosts, unfolded);
+        }
         registered_domain(ascii, domain);
         if (domain.empty()) continue;
         add(out, domain);
