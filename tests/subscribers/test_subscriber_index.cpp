@@ -17,6 +17,7 @@ subscriber_row row(std::int64_t msisdn, const char* owner, subscriber_status sta
     r.msisdn = msisdn;
     r.owner_id_hash = owner;
     r.match = population_match::matched;
+    r.matched_fields = 4;
     r.biometric_verified = true;
     r.status = status;
     r.status_since = day(since);
@@ -86,6 +87,27 @@ TEST_CASE("index: facts for present and absent numbers, on the record's day") {
     CHECK(idx->facts(84912000333, day("2026-11-20"), p).owner == owner_type::business);
     CHECK_FALSE(idx->facts(84912000444, day("2026-11-20"), p).exists);
     CHECK_FALSE(idx->facts(0, day("2026-11-20"), p).exists);
+}
+
+TEST_CASE("index: a person is verified on at least 4 matched fields with no re-verification due, a business on its match") {
+    subscriber_index::builder b;
+    auto three = row(84912000501, "p1");
+    three.matched_fields = 3;
+    b.add(three);
+    auto due = row(84912000502, "p2");
+    due.reverify_pending = true;
+    b.add(due);
+    auto company = row(84912000503, "c1");
+    company.owner = owner_type::business;
+    company.matched_fields = 2;
+    b.add(company);
+    b.add(row(84912000504, "p3"));
+    const auto idx = b.finish();
+    const lifecycle_periods p;
+    CHECK_FALSE(idx->facts(84912000501, day("2026-11-20"), p).verified);
+    CHECK_FALSE(idx->facts(84912000502, day("2026-11-20"), p).verified);
+    CHECK(idx->facts(84912000503, day("2026-11-20"), p).verified);
+    CHECK(idx->facts(84912000504, day("2026-11-20"), p).verified);
 }
 
 TEST_CASE("index: a million consecutive numbers are all found, others are not, in under 64 bytes each") {
