@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "common/utf8_check.hpp"
@@ -36,26 +38,42 @@ std::string_view describe(model::normalize_error error) noexcept {
 // the field, and the sender has the line).
 std::string why_not_a_number(std::string_view field, std::string_view raw, model::normalize_error error, bool marked_alphanumeric) {
     const bool has_letter = model::holds_letter(raw);
-    // Besides letters and digits: a name's punctuation, or a dialled number's separators.
-    const std::string_view punctuation = has_letter ? " -._&" : " -.()/+";
-    if (error == model::normalize_error::bad_character) {
+    const auto digits = static_cast<std::size_t>(std::count_if(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; }));
+    // Mostly digits: a number with something in it that no number has ("+84912345678x",
+    // "+8491234;ext=1"); otherwise, with a letter, a name.
+    const bool as_number = !has_letter || digits >= 6;
+    if (error == model::normalize_error::bad_character || (error == model::normalize_error::too_long && has_letter && as_number)) {
+        bool seen_digit_or_plus = false;
         for (std::size_t i = 0; i < raw.size(); ++i) {
             const char c = raw[i];
             const auto u = static_cast<unsigned char>(c);
-            const bool allowed = (u >= '0' && u <= '9') || (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
-                                 punctuation.find(c) != std::string_view::npos;
-            if (allowed) continue;
+            const bool digit = u >= '0' && u <= '9';
+            const bool letter = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z');
+            if (as_number) {
+                if (digit || std::string_view(" -.()/").find(c) != std::string_view::npos) {
+                    seen_digit_or_plus = seen_digit_or_plus || digit;
+                    continue;
+                }
+                if (c == '+' && !seen_digit_or_plus) {
+                    seen_digit_or_plus = true;
+                    continue;
+                }
+                if (c == '+') return "'+' after the number began (only one, before the first digit)";
+                if (letter) return fmt::format("letter '{}' among the digits", c);
+            } else if (digit || letter || std::string_view(" -._&").find(c) != std::string_view::npos) {
+                continue;
+            }
             // A letter outside ASCII is shown as written (a brandname may have them: the
             // character to name is further on); a control or broken byte by its value.
             const std::size_t utf8 = u >= 0x80 ? common::utf8_sequence_length(raw, i) : 0;
-            if (utf8 > 1 && field == "sms.sender") {
+            if (utf8 > 1 && field == "sms.sender" && !as_number) {
                 i += utf8 - 1;
                 continue;
             }
             std::string shown = u >= 0x20 && u < 0x7f ? fmt::format("'{}'", c)
                                 : utf8 > 0        ? fmt::format("'{}'", raw.substr(i, utf8))
                                                   : fmt::format("byte 0x{:02X}", u);
-            if (field == "sms.sender" && has_letter && !marked_alphanumeric)
+            if (field == "sms.sender" && !as_number && !marked_alphanumeric)
                 return fmt::format("bad character {} (a brandname may hold letters, digits, space and - . _ & unless sms.sender_alphanumeric is true)", shown);
             return fmt::format("bad character {}", shown);
         }
@@ -64,6 +82,7 @@ std::string why_not_a_number(std::string_view field, std::string_view raw, model
         if (has_letter) return fmt::format("too long (a brandname has at most {} characters)", model::dial_string::max_alphanumeric_length);
         return "too long (more digits than any E.164 number, with its international prefix, can have)";
     }
+    if (error == model::normalize_error::too_short) return "too short (fewer digits than any number the numbering plan holds)";
     return std::string(describe(error));
 }
 

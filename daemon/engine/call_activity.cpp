@@ -101,7 +101,7 @@ call_activity_result call_activity::observe(const model::record& rec, call_activ
             }
         } else if (rec.kind == model::event_kind::call_end) {
             if (s.active_calls.find(ph) != nullptr) {
-                call_ended(s, ph);
+                call_ended(s, ph, ch);
             } else if (!rec.call.talk_ms || *rec.call.talk_ms > 0) {
                 // An end that may have an answer still to come (an end saying no talk, most
                 // of them, has none). Kept briefly: an answer out of order is seconds late.
@@ -123,15 +123,22 @@ void call_activity::call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, 
     ++*s.active_count.try_emplace(ch, 0).first;
 }
 
-void call_activity::call_ended(shard& s, std::uint64_t ph) {
+// ch: the ending record's caller, who answered the call (the pair hash holds it).
+void call_activity::call_ended(shard& s, std::uint64_t ph, std::uint64_t ch) {
     if (!s.active_calls.erase(ph)) return;
-    const std::int64_t* caller = s.active_caller.find(ph);
-    // No caller: a call restored from a snapshot written before calls kept theirs.
-    if (caller == nullptr) return;
-    const auto ch = static_cast<std::uint64_t>(*caller);
     s.active_caller.erase(ph);
     std::int64_t* n = s.active_count.find(ch);
     if (n != nullptr && --*n <= 0) s.active_count.erase(ch);
+}
+
+void call_activity::finish_restore() {
+    for (shard& s : shards_) {
+        std::lock_guard lock(s.mu);
+        s.active_calls.erase_if([&](std::uint64_t ph, std::int64_t) { return s.active_caller.find(ph) == nullptr; });
+        s.active_caller.erase_if([&](std::uint64_t ph, std::int64_t) { return s.active_calls.find(ph) == nullptr; });
+        s.active_count.erase_values_if([](std::int64_t) { return true; });
+        s.active_caller.for_each([&](std::uint64_t, std::int64_t caller) { ++*s.active_count.try_emplace(static_cast<std::uint64_t>(caller), 0).first; });
+    }
 }
 
 void call_activity::expire_calls(shard& s, std::int64_t now, std::int64_t older_than) {

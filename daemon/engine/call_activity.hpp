@@ -63,6 +63,11 @@ public:
     static constexpr int parts = 7;
     std::string save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const;
     void restore(int part, int shard, std::uint64_t key, std::int64_t value);
+    // After the last restore(): keeps the calls in progress whose caller is known and counts
+    // them again per caller (a snapshot from before calls kept their caller restores calls
+    // nothing could ever take off a count: they are dropped, the counts start from what is
+    // known).
+    void finish_restore();
 
 private:
     struct shard {
@@ -89,7 +94,7 @@ private:
     void trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap = 0);
     // Calls in progress: the answered call (pair hash) of caller ch starts counting, one ends.
     static void call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t);
-    static void call_ended(shard& s, std::uint64_t ph);
+    static void call_ended(shard& s, std::uint64_t ph, std::uint64_t ch);
     // Ends the calls answered before older_than (their end never came), and at the table's
     // cap the older half, each taken off its caller's count.
     void expire_calls(shard& s, std::int64_t now, std::int64_t older_than);

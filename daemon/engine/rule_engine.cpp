@@ -618,9 +618,11 @@ std::string rule_engine::save_state(const std::string& sqlite_path) const {
 
 std::string rule_engine::load_state(const std::string& sqlite_path) {
     if (std::string error = windows_->load_snapshot(sqlite_path); !error.empty()) return error;
-    return state::read_call_history(sqlite_path, [this](int part, int shard, std::uint64_t key, std::int64_t value) {
+    std::string error = state::read_call_history(sqlite_path, [this](int part, int shard, std::uint64_t key, std::int64_t value) {
         activity_->restore(part, shard, key, value);
     });
+    activity_->finish_restore();
+    return error;
 }
 
 rule_engine_stats rule_engine::stats() const {

@@ -121,10 +121,11 @@ subscriber_facts subscriber_index::facts(std::int64_t msisdn, std::int32_t day, 
     f.reverify_pending = (e->flags & 2) != 0;
     f.bank_link_verified = (e->flags & 4) != 0;
     // Verified: matched with the population database, biometrics checked, no re-verification
-    // due (a device change asks for one); a person, from 2026, on at least four fields (ID
-    // number, name, date of birth, face).
+    // due (a device change asks for one); a person, on a day from 2026 on, on at least four
+    // fields (ID number, name, date of birth, face).
     f.verified = f.match == population_match::matched && f.biometric_verified && !f.reverify_pending &&
-                 (f.owner != owner_type::individual || e->matched_fields >= min_matched_fields_for_a_person);
+                 (f.owner != owner_type::individual || day < four_fields_required_from_day ||
+                  e->matched_fields >= min_matched_fields_for_a_person);
     return f;
 }
 

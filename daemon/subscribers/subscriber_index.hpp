@@ -32,8 +32,10 @@ struct subscriber_facts {
 
 // One subscriber in the table. Days count from 1970-01-01 in 16 bits (to 2149); 0xFFFF: none.
 // How many identity fields a person's record must match in the population database to be
-// verified (from 2026: ID number, name, date of birth, face).
+// verified, on records from 2026 on (ID number, name, date of birth, face); before, the
+// match itself was enough.
 inline constexpr unsigned min_matched_fields_for_a_person = 4;
+inline constexpr std::int32_t four_fields_required_from_day = 20454;  // 2026-01-01
 
 struct packed_subscriber {
     std::int64_t msisdn = 0;  // 0: an empty slot (no E.164 number is 0)

@@ -123,6 +123,22 @@ TEST_CASE("fragment memory is capped: too many datagrams, too many bytes, past 6
     for (const auto& p : p1) d2.decode(p.data(), p.size(), 0, out);
     CHECK(drops(c2, drop_reason::fragment_table_full) >= 1);
     CHECK(c2.datagrams_reassembled == 0);
+
+    // At the byte cap too, the oldest datagrams give way to a new one that fits.
+    decode::packet::fragment_settings bytes_cap;
+    bytes_cap.max_bytes = 8192;
+    packet_counters c3;
+    packet_decoder d3(link::raw_ip, bytes_cap, c3);
+    for (std::uint16_t id = 1; id <= 6; ++id) {  // first fragments that never complete
+        auto stale = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(3000), 1480, id);
+        d3.decode(stale[0].data(), stale[0].size(), 0, out);
+    }
+    auto whole = ipv4_udp_fragments(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5060, 5060, big_payload(3000), 1480, 77);
+    bool done = false;
+    for (const auto& p : whole) done = d3.decode(p.data(), p.size(), 0, out) || done;
+    CHECK(done);
+    CHECK(out.payload == big_payload(3000));
+    CHECK(drops(c3, drop_reason::fragment_table_full) >= 1);
 }
 
 // Collects stream bytes; uses only whole lines ending in '\n' (like a framer would).

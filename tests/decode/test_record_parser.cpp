@@ -400,7 +400,16 @@ TEST_CASE("record parser: numbers the plan rejects") {
     check_error(R"({"id":"c-1","kind":"call.attempt","caller":"","callee":"0987654321"})",
                 parse_error::bad_number, "field 'caller': not a telephone number: empty");
     check_error(R"({"id":"c-1","kind":"call.attempt","caller":"0912345678","callee":"+84"})",
-                parse_error::bad_number, "field 'callee': not a telephone number: too short");
+                parse_error::bad_number, "field 'callee': not a telephone number: too short (fewer digits than any number the numbering plan holds)");
+    // What is wrong is named: the letter in a number, a '+' after its digits began.
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"+84912345678x","callee":"0987654321"})", parse_error::bad_number,
+                "field 'caller': not a telephone number: letter 'x' among the digits");
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"+84912345678;ext=1","callee":"0987654321"})", parse_error::bad_number,
+                "field 'caller': not a telephone number: bad character ';'");
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"++84912345678","callee":"0987654321"})", parse_error::bad_number,
+                "field 'caller': not a telephone number: '+' after the number began (only one, before the first digit)");
+    check_error(R"({"id":"c-1","kind":"call.attempt","caller":"0084912345678a","callee":"0987654321"})", parse_error::bad_number,
+                "field 'caller': not a telephone number: letter 'a' among the digits");
     check_error(
         R"({"id":"c-1","kind":"call.attempt","caller":"+8491234567890123","callee":"0987654321"})",
         parse_error::bad_number, "field 'caller': not a telephone number: too long (more digits than any E.164 number, with its international prefix, can have)");
@@ -682,6 +691,12 @@ TEST_CASE("record parser: malformed JSON") {
 TEST_CASE("record parser: unknown fields nested too deeply") {
     const std::string deep_ok = std::string(32, '[') + std::string(32, ']');
     CHECK(parse_line(call_with("\"x\":" + deep_ok)).status.ok);
+    // A value inside the 32nd level is not a 33rd.
+    CHECK(parse_line(call_with("\"x\":" + std::string(32, '[') + "1" + std::string(32, ']'))).status.ok);
+    std::string objects;
+    for (int i = 0; i < 32; ++i) objects += "{\"a\":";
+    objects += "\"v\"" + std::string(32, '}');
+    CHECK(parse_line(call_with("\"x\":" + objects)).status.ok);
     const std::string deep_bad = std::string(33, '[') + std::string(33, ']');
     const std::string line = call_with("\"x\":" + deep_bad);
     // Valid JSON, deeper than a record may hold: the field and the limit are named.

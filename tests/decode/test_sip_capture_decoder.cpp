@@ -164,14 +164,17 @@ TEST_CASE("a TCP message whose Content-Length the stream cannot hold is malforme
         tcp_fixture f;
         // The body's last bytes run straight into the next request line: only its length
         // tells where the next message starts.
-        std::string stream = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: big\r\nContent-Length: 300000\r\n\r\n";
-        stream += std::string(299'990, 'A') + "INVITE sip:";
+        const std::string head = "INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: big\r\nContent-Length: 300000\r\n\r\n";
+        std::string stream = head + std::string(300'000 - 11, 'A') + "INVITE sip:";  // exactly 300,000 bytes of body
+        REQUIRE(stream.size() == head.size() + 300'000);
         stream += after;
         for (std::size_t at = 0; at < stream.size(); at += segment) f.send(std::string_view(stream).substr(at, segment));
         CHECK(f.log.call_ids == std::vector<std::string>{"n1", "n2", "n3"});
         CHECK(f.counters.malformed == 1);
         CHECK(f.counters.stream_resyncs == 0);
         CHECK(f.counters.not_sip == 0);
+        CHECK(f.counters.junk_prefixed == 0);
+        CHECK(f.counters.bytes_passed_over == head.size() + 300'000);
         CHECK(f.packet_counters.tcp_stream_overflows == 0);
     }
 }

@@ -232,7 +232,7 @@ TEST_CASE("SAR TLVs join parts, a duplicate part is counted and ignored, incompl
     CHECK(h.counters().sar_incomplete == 1);
 }
 
-TEST_CASE("a part sent again after its message was joined is a duplicate, other bytes under the same reference a new message") {
+TEST_CASE("a part's PDU sent again after its message was joined is a duplicate, a new submit of the same text a message of its own") {
     smpp_settings s = harness::default_settings();
     s.reassembly.timeout_us = 60'000'000;
     harness h(s);
@@ -241,21 +241,22 @@ TEST_CASE("a part sent again after its message was joined is a duplicate, other 
     h.esme(submit(2, src, dst, 0, smpp_test::concat({udh8(4, 2, 1), text("Hello ")}), 0x40), t0);
     h.esme(submit(3, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("world")}), 0x40), t0 + 100'000);
     REQUIRE(h.records.size() == 1);
-    // Part 2 again (its submit_sm_resp was lost): nothing new, now or at the end.
-    h.esme(submit(4, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("world")}), 0x40), t0 + 200'000);
+    // Part 2's PDU again (its submit_sm_resp was lost): nothing new, now or at the end.
+    h.esme(submit(3, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("world")}), 0x40), t0 + 200'000);
     h.decoder->flush();
     CHECK(h.records.size() == 1);
     CHECK(h.counters().reassembly.duplicate_parts == 1);
-    // The reference used again for another message: joined as one.
-    h.esme(submit(5, src, dst, 0, smpp_test::concat({udh8(4, 2, 1), text("Second ")}), 0x40), t0 + 300'000);
-    h.esme(submit(6, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("one")}), 0x40), t0 + 400'000);
+    // The same message submitted again (new PDUs, same reference and text): a second SMS.
+    h.esme(submit(4, src, dst, 0, smpp_test::concat({udh8(4, 2, 1), text("Hello ")}), 0x40), t0 + 300'000);
+    h.esme(submit(5, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("world")}), 0x40), t0 + 400'000);
     REQUIRE(h.records.size() == 2);
-    CHECK(h.records[1].sms.text == "Second one");
-    // Past the timeout a repeated part is a message of its own again (emitted incomplete).
-    h.esme(submit(7, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("one")}), 0x40), t0 + 61'000'000);
-    h.decoder->flush();
+    CHECK(h.records[1].sms.text == "Hello world");
+    // The reference used again for another message whose first part reads the same: joined
+    // whole, not cut to its second part.
+    h.esme(submit(6, src, dst, 0, smpp_test::concat({udh8(4, 2, 1), text("Hello ")}), 0x40), t0 + 500'000);
+    h.esme(submit(7, src, dst, 0, smpp_test::concat({udh8(4, 2, 2), text("again")}), 0x40), t0 + 600'000);
     REQUIRE(h.records.size() == 3);
-    CHECK(h.records[2].sms.text == "one");
+    CHECK(h.records[2].sms.text == "Hello again");
     CHECK(h.counters().reassembly.duplicate_parts == 1);
 }
 

@@ -90,6 +90,7 @@ TEST_CASE("the call history saved and restored row by row carries on as if never
     for (const row& r : rows) after.restore(r.part, r.shard, r.key, r.value);
     after.restore(9, 0, 1, 1);   // a part and a shard out of range (a damaged file): ignored
     after.restore(0, 99, 1, 1);
+    after.finish_restore();
     CHECK(after.entries() == before.entries());
     // The next attempt to the first callee: 60 s after the last attempt, not a first contact;
     // two answered calls are in progress.
@@ -145,6 +146,7 @@ TEST_CASE("the calls in progress restored from a snapshot still end by age, and 
         after.restore(part, shard, key, value);
         return std::string();
     }) == "");
+    after.finish_restore();
     CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 60'000), {false, false, false, true}).concurrent_calls == 2);
     CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 3'700'000), {false, false, false, true}).concurrent_calls == 0);
 
@@ -174,5 +176,23 @@ TEST_CASE("call.idle_ms: the time since the caller's previous call ended, whatev
         after.restore(part, shard, key, value);
         return std::string();
     }) == "");
+    after.finish_restore();
     CHECK(after.observe(call(model::event_kind::call_attempt, t0 + 60'000, "+84987000005"), idle).idle_ms == 5'000);
+}
+
+TEST_CASE("a snapshot from before calls kept their caller: its calls in progress are dropped, no count is left stuck") {
+    engine::call_activity before;
+    const engine::call_activity_needs concurrency{false, false, false, true};
+    for (const char* callee : {"+84987000001", "+84987000002", "+84987000003"})
+        before.observe(call(model::event_kind::call_answer, t0, callee), concurrency);
+    engine::call_activity after;
+    CHECK(before.save([&](int part, int shard, std::uint64_t key, std::int64_t value) {
+        if (part < 5) after.restore(part, shard, key, value);  // parts 0-4: the older format
+        return std::string();
+    }) == "");
+    after.finish_restore();
+    // The three calls end: nothing stays counted; a new call counts from one.
+    for (const char* callee : {"+84987000001", "+84987000002", "+84987000003"})
+        CHECK(after.observe(call(model::event_kind::call_end, t0 + 60'000, callee), concurrency).concurrent_calls == 0);
+    CHECK(after.observe(call(model::event_kind::call_answer, t0 + 70'000, "+84987000004"), concurrency).concurrent_calls == 1);
 }

@@ -105,6 +105,7 @@ TEST_CASE("index: a person is verified on at least 4 matched fields with no re-v
     const auto idx = b.finish();
     const lifecycle_periods p;
     CHECK_FALSE(idx->facts(84912000501, day("2026-11-20"), p).verified);
+    CHECK(idx->facts(84912000501, day("2025-12-31"), p).verified);  // three fields were enough before 2026
     CHECK_FALSE(idx->facts(84912000502, day("2026-11-20"), p).verified);
     CHECK(idx->facts(84912000503, day("2026-11-20"), p).verified);
     CHECK(idx->facts(84912000504, day("2026-11-20"), p).verified);

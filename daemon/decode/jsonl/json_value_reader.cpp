@@ -314,11 +314,13 @@ bool json_value_reader::keep_extra(std::vector<model::extra_field>& extra, std::
 // Reads every scalar inside an unknown object or array once, so its text is known to be
 // valid JSON before it is kept (on-demand parsing checks only what is read).
 bool json_value_reader::validate_nested(value& v, int depth) {
-    if (depth > record_json_parser::max_extra_depth)  // valid JSON, past what a record may hold
-        return fail(parse_error::bad_value, fmt::format("field {}: nested more than {} levels deep", echoed(name_),
-                                                        record_json_parser::max_extra_depth));
     json_type type;
     if (const auto error = v.type().get(type)) return fail_json(error, token_start(v));
+    // depth: the level of the object or array v opens (a value inside the deepest allowed
+    // one is not a level of its own). Past the limit the field is refused unread.
+    if ((type == json_type::object || type == json_type::array) && depth > record_json_parser::max_extra_depth)
+        return fail(parse_error::bad_value, fmt::format("field {}: nested more than {} levels deep", echoed(name_),
+                                                        record_json_parser::max_extra_depth));
     switch (type) {
         case json_type::object: {
             od::object object;

@@ -88,6 +88,12 @@ std::string_view ip_fragment_reassembler::add(const fragment_key& key, std::size
     if (d.data.size() < end) {
         const std::size_t growth = std::max(
             {end, d.accounted, std::min<std::size_t>(2 * d.data.size(), max_datagram_payload)});
+        // Over the byte cap: the oldest other datagrams are given up first, as at the
+        // count cap; only a datagram that cannot fit alone is dropped itself.
+        while (bytes_ - d.accounted + growth > settings_.max_bytes && age_.front() != key) {
+            counters_.drop(drop_reason::fragment_table_full);
+            release(table_.find(age_.front()));
+        }
         if (bytes_ - d.accounted + growth > settings_.max_bytes) {
             counters_.drop(drop_reason::fragment_table_full);
             release(it);

@@ -27,9 +27,9 @@ tcp_stream_table::tcp_stream_table(tcp_stream_settings settings, packet_counters
     : settings_(settings), counters_(counters) {}
 
 // Bytes the consumer left unused when its stream ends are a message cut short (a single
-// CRLF, half of a keepalive, is not).
+// CRLF, half of a keepalive, is not), and so is a body it was still passing over.
 void tcp_stream_table::count_if_cut_short(const stream& s) {
-    if (s.pending.find_first_not_of("\r\n \t") != std::string::npos) ++counters_.tcp_streams_cut_short;
+    if (s.pending.find_first_not_of("\r\n \t") != std::string::npos || s.cursor.discard > 0) ++counters_.tcp_streams_cut_short;
 }
 
 void tcp_stream_table::erase(table::iterator it) {
@@ -58,6 +58,7 @@ void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_co
         it->second.age = age_.insert(age_.end(), key);
     } else if (syn && it->second.pending.empty() && it->second.ahead.empty()) {
         it->second.next_seq = segment.tcp_seq + 1;  // a new connection reusing the ports
+        it->second.cursor = {};                     // nothing of the old one is passed over
     }
     stream& s = it->second;
     s.last_us = segment.time_us;

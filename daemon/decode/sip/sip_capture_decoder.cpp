@@ -106,6 +106,7 @@ std::size_t sip_capture_decoder::on_stream_data(const packet::transport_packet& 
     if (cursor.discard > 0) {
         skipped = static_cast<std::size_t>(std::min<std::uint64_t>(cursor.discard, bytes.size()));
         cursor.discard -= skipped;
+        counters_.bytes_passed_over += skipped;
         if (skipped == bytes.size()) return skipped;
         cursor.restart();
     }
@@ -159,9 +160,11 @@ std::size_t sip_capture_decoder::frame_stream(const packet::transport_packet& se
             }
             ++counters_.malformed;
             if (framed <= rest.size()) {
+                counters_.bytes_passed_over += framed;
                 used += static_cast<std::size_t>(framed);
                 continue;
             }
+            counters_.bytes_passed_over += rest.size();
             cursor.discard = framed - rest.size();
             return bytes.size();
         }

@@ -19,6 +19,7 @@ struct sip_counters {
     std::uint64_t bad_content_length = 0;  // UDP messages whose Content-Length is not a number (body: the rest)
     std::uint64_t short_bodies = 0;     // UDP messages whose body is shorter than their Content-Length (read from their headers)
     std::uint64_t stream_resyncs = 0;   // TCP bytes skipped to find the next start line
+    std::uint64_t bytes_passed_over = 0;  // TCP bytes of messages too long to hold, passed over by their Content-Length
     std::uint64_t without_call_id = 0;  // messages no dialog can hold
     std::uint64_t dialogs_created = 0;
     std::uint64_t dialogs_answered = 0;

@@ -14,6 +14,7 @@ struct sms_reassembler::pending {
         bool present = false;
         text_coding coding = text_coding::gsm7;
         std::string units;
+        std::uint64_t identity = 0;  // part_identity: the PDU that carried it and its bytes
     };
     std::vector<stored_part> parts;  // index seqnum - 1
 };
@@ -37,26 +38,31 @@ void append_key(std::string& key, const model::record& head, const sms_reassembl
     key.push_back(static_cast<char>(p.total));
 }
 
-std::uint64_t part_hash(std::string_view units) {
+// A part as sent: the PDU that carried it (the record id names the connection and the
+// PDU's sequence number, which an ESME sending the PDU again keeps) and its bytes. A new
+// submit of the same text has a new sequence number: a message of its own, not a copy.
+std::uint64_t part_identity(std::string_view pdu_id, std::string_view units) {
     std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (const char c : pdu_id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    h = (h ^ 0xFF) * 1099511628211ULL;
     for (const char c : units) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
     return h;
 }
 
 }  // namespace
 
-bool sms_reassembler::sent_again(const std::string& key, const part& p) const {
+bool sms_reassembler::sent_again(const std::string& key, const model::record& head, const part& p) const {
     const auto it = joined_.find(key);
     if (it == joined_.end() || p.time_us - it->second.at_us >= limits_.timeout_us) return false;
     const auto& hashes = it->second.part_hashes;
-    return p.seqnum - 1u < hashes.size() && hashes[p.seqnum - 1u] == part_hash(p.units);
+    return p.seqnum - 1u < hashes.size() && hashes[p.seqnum - 1u] == part_identity(head.id, p.units);
 }
 
 void sms_reassembler::remember_joined(const pending& msg) {
     joined_message& j = joined_[msg.key];
     j.at_us = msg.last_us;
     j.part_hashes.clear();
-    for (const auto& s : msg.parts) j.part_hashes.push_back(part_hash(s.units));
+    for (const auto& s : msg.parts) j.part_hashes.push_back(s.identity);
     joined_by_age_.emplace_back(msg.key, msg.last_us);
     while (!joined_by_age_.empty() && (joined_by_age_.size() > limits_.max_messages ||
                                        msg.last_us - joined_by_age_.front().second >= limits_.timeout_us)) {
@@ -76,7 +82,7 @@ void sms_reassembler::add(const model::record& head, const part& p) {
     append_key(key_, head, p);
     auto found = by_key_.find(key_);
     if (found == by_key_.end()) {
-        if (!joined_.empty() && sent_again(key_, p)) {
+        if (!joined_.empty() && sent_again(key_, head, p)) {
             ++counters_.duplicate_parts;
             return;
         }
@@ -100,6 +106,7 @@ void sms_reassembler::add(const model::record& head, const part& p) {
     slot.present = true;
     slot.coding = p.coding;
     slot.units.assign(p.units);
+    slot.identity = part_identity(head.id, p.units);
     msg.bytes += p.units.size();
     bytes_ += p.units.size();
     msg.last_us = std::max(msg.last_us, p.time_us);

@@ -11,8 +11,8 @@
 // The text is decoded after joining, so a UCS-2 surrogate pair or a GSM escape split
 // across two parts comes out whole. The record's time is that of the last part to arrive;
 // sms.parts is the total the parts declare; a message emitted incomplete carries the
-// number that arrived as extra field sms.parts_received. A part sent again after its message
-// was joined is counted as a duplicate and ignored.
+// number that arrived as extra field sms.parts_received. A part's PDU sent again after its
+// message was joined is counted as a duplicate and ignored.
 #pragma once
 
 #include <cstddef>
@@ -36,8 +36,8 @@ struct reassembly_counters {
     std::uint64_t timed_out = 0;       // emitted incomplete after the timeout
     std::uint64_t evicted = 0;         // emitted incomplete to stay within the memory cap
     std::uint64_t flushed = 0;         // emitted incomplete at the end of a capture
-    std::uint64_t duplicate_parts = 0; // a part number seen twice (a retransmission): the first is kept; also a part
-                                       // sent again after its message was joined (the same bytes, within the timeout)
+    std::uint64_t duplicate_parts = 0; // a part number seen twice (a retransmission): the first is kept; also a part's
+                                       // PDU sent again after its message was joined (within the timeout)
     std::uint64_t mixed_coding = 0;    // parts of one message with different data_coding
 };
 
@@ -90,18 +90,19 @@ class sms_reassembler {
     reassembly_counters counters_;
     std::string key_;  // reused
 
-    // Messages joined within the last timeout_us, with a hash of each part's bytes: a part
-    // sent again after its message was complete (a retransmission the ESME did not see
-    // acknowledged) is a duplicate, not the first part of a new message that would be
-    // emitted incomplete. A part with other bytes under the same key is a new message (a
-    // reference used again). At most max_messages are remembered.
+    // Messages joined within the last timeout_us, with each part's identity (the PDU that
+    // carried it, by connection and sequence number, and its bytes): the same PDU sent again
+    // after its message was complete (a retransmission the ESME did not see acknowledged) is
+    // a duplicate, not the first part of a new message that would be emitted incomplete. A
+    // new submit (another sequence number) is a message of its own, the same text or not.
+    // At most max_messages are remembered.
     struct joined_message {
         std::int64_t at_us = 0;
         std::vector<std::uint64_t> part_hashes;  // index seqnum - 1
     };
     std::unordered_map<std::string, joined_message> joined_;
     std::list<std::pair<std::string, std::int64_t>> joined_by_age_;  // oldest first
-    bool sent_again(const std::string& key, const part& p) const;
+    bool sent_again(const std::string& key, const model::record& head, const part& p) const;
     void remember_joined(const pending& msg);
 };
 
