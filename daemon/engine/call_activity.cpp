@@ -40,20 +40,39 @@ call_activity_result call_activity::observe(const model::record& rec, call_activ
     if (caller.empty()) return r;
     const std::uint64_t ch = lists::hash_string(caller);
     const std::int64_t t = rec.time_ms;
-    if (rec.kind == model::event_kind::call_attempt && (gap || first_contact)) {
+    const bool attempt = rec.kind == model::event_kind::call_attempt;
+    // The caller's idle time is read (attempts) under the caller's shard lock taken below for
+    // the gap; an end's time is kept under the one taken for the calls in progress. Either
+    // lock taken for it alone only when those are not needed.
+    bool idle_done = !needs.idle || (!attempt && rec.kind != model::event_kind::call_end);
+    const auto read_idle = [&](shard& s) {
+        if (const std::int64_t* end = s.last_end.find(ch); end != nullptr && *end <= t) r.idle_ms = t - *end;
+        // An end stamped after this attempt (records out of order) says nothing of the gap
+        // before it: left absent.
+        idle_done = true;
+    };
+    const auto keep_end = [&](shard& s) {
+        std::int64_t* end = s.last_end.try_emplace(ch, t).first;
+        *end = std::max(*end, t);
+        trim(s.last_end, t - settings_.first_contact_lookback_ms);
+        idle_done = true;
+    };
+    if (attempt && (gap || first_contact || needs.idle)) {
         // Both lookups are cache misses in tables of millions: hold both shards (in address
         // order, the one order any two are taken in) and start both loads before either is used.
         const std::uint64_t ph = first_contact ? pair_hash(caller, callee) : 0;
-        shard* by_caller = gap ? &shard_for(ch) : nullptr;
+        shard* by_caller = gap || needs.idle ? &shard_for(ch) : nullptr;
         shard* by_pair = first_contact ? &shard_for(ph) : nullptr;
         shard* first = by_caller != nullptr && by_pair != nullptr ? std::min(by_caller, by_pair) : by_caller != nullptr ? by_caller : by_pair;
         shard* second = by_caller != nullptr && by_pair != nullptr && by_caller != by_pair ? std::max(by_caller, by_pair) : nullptr;
         std::unique_lock lock_first(first->mu);
         std::unique_lock<std::mutex> lock_second;
         if (second != nullptr) lock_second = std::unique_lock(second->mu);
-        if (by_caller != nullptr) by_caller->last_attempt.prefetch(ch);
+        if (by_caller != nullptr && gap) by_caller->last_attempt.prefetch(ch);
+        if (by_caller != nullptr && needs.idle) by_caller->last_end.prefetch(ch);
         if (by_pair != nullptr) by_pair->pair_seen.prefetch(ph);
-        if (by_caller != nullptr) {
+        if (by_caller != nullptr && needs.idle) read_idle(*by_caller);
+        if (by_caller != nullptr && gap) {
             auto [v, inserted] = by_caller->last_attempt.try_emplace(ch, t);
             if (!inserted) {
                 // A record older than the newest attempt seen (out of order over several
@@ -74,22 +93,15 @@ call_activity_result call_activity::observe(const model::record& rec, call_activ
             trim(by_pair->pair_seen, t - settings_.first_contact_lookback_ms);
         }
     }
-    if (needs.idle && (rec.kind == model::event_kind::call_attempt || rec.kind == model::event_kind::call_end)) {
+    if (!idle_done && !concurrency) {
         shard& s = shard_for(ch);
         std::lock_guard lock(s.mu);
-        if (rec.kind == model::event_kind::call_end) {
-            std::int64_t* end = s.last_end.try_emplace(ch, t).first;
-            *end = std::max(*end, t);
-            trim(s.last_end, t - settings_.first_contact_lookback_ms);
-        } else if (const std::int64_t* end = s.last_end.find(ch); end != nullptr && *end <= t) {
-            // An end stamped after this attempt (records out of order) says nothing of the
-            // gap before it: left absent.
-            r.idle_ms = t - *end;
-        }
+        keep_end(s);
     }
     if (concurrency) {
         shard& s = shard_for(ch);
         std::lock_guard lock(s.mu);
+        if (!idle_done) keep_end(s);
         const std::uint64_t ph = pair_hash(caller, callee);
         if (rec.kind == model::event_kind::call_answer) {
             // An end that came first (out of order) closed this call already.

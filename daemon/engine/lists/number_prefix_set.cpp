@@ -96,10 +96,14 @@ std::optional<std::uint32_t> number_prefix_set::find(const length_table& t,
 std::optional<number_prefix_set::match> number_prefix_set::longest_match(
     std::string_view number) const noexcept {
     number = without_plus(number);
-    std::array<std::uint64_t, max_digits + 1> values{};
+    // Only as many digits as the longest stored prefix has: a list of 3-digit ranges reads
+    // three (values past n are never read).
+    std::array<std::uint64_t, max_digits + 1> values;
+    values[0] = 0;
+    const std::size_t limit = tables_.empty() ? 0 : tables_.front().length;
     std::size_t n = 0;
     std::uint64_t value = 0;
-    while (n < number.size() && n < max_digits && number[n] >= '0' && number[n] <= '9') {
+    while (n < number.size() && n < limit && number[n] >= '0' && number[n] <= '9') {
         value = value * 10 + static_cast<std::uint64_t>(number[n] - '0');
         values[++n] = value;
     }

@@ -68,17 +68,18 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
                 add(*hosts, with_info + ascii);
             }
         }
+        // The host with its look-alike characters read as what they imitate, once for both
+        // uses below ("" for an IPv6 host: hex letters, no look-alikes).
+        const std::string unfolded = ascii.find(':') == std::string::npos ? unfold_lookalike(ascii, digit_reading::usual) : std::string();
         // A host written with look-alike characters is also read as the host it imitates
         // (a Cyrillic "о" in "vietcоmbank.com.vn-secure.net" hides the bank's name in the
         // host's ASCII form, xn--...), as sms.domains holds a domain's skeleton.
-        if (hosts != nullptr && ascii.find(':') == std::string::npos) {
-            if (std::string unfolded = unfold_lookalike(ascii, digit_reading::usual); unfolded != ascii) add(*hosts, unfolded);
-        }
+        if (hosts != nullptr && !unfolded.empty() && unfolded != ascii) add(*hosts, unfolded);
         registered_domain(ascii, domain);
         if (domain.empty()) continue;
         add(out, domain);
         if (written != nullptr) add(*written, domain);
-        const std::string skeleton = lookalike_of(ascii, domain, digit_reading::usual);
+        const std::string skeleton = unfolded.empty() ? std::string() : unfolded == ascii ? domain : registered_domain(unfolded);
         add(out, skeleton);
         if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
         // The letter readings go to sms.lookalike_domains only: sms.domains and the lists
