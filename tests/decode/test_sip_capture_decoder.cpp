@@ -208,3 +208,28 @@ TEST_CASE("two different Content-Lengths: a stream cannot frame the message (mal
 }
 
 }  // namespace ringfence::test
+
+namespace ringfence::test {
+namespace {
+
+TEST_CASE("an idle TCP stream times out while the capture carries only UDP after it") {
+    tcp_fixture f;
+    f.send("INVITE sip:0987654321@h SIP/2.0\r\nCall-ID: half");  // never finished
+    REQUIRE(f.decoder.tcp_streams() == 1);
+    transport_packet udp;
+    udp.protocol = decode::packet::ip_protocol_udp;
+    udp.src = decode::packet::ip_address::v4(ip4(10, 0, 0, 3).a.data());
+    udp.dst = decode::packet::ip_address::v4(ip4(10, 0, 0, 4).a.data());
+    udp.src_port = 5060;
+    udp.dst_port = 5060;
+    const std::string options = "OPTIONS sip:x SIP/2.0\r\nCall-ID: o\r\nCSeq: 1 OPTIONS\r\n\r\n";
+    udp.payload = options;
+    udp.time_us = 400'000'000;  // past the 300 s idle timeout
+    f.decoder.on_packet(udp);
+    CHECK(f.decoder.tcp_streams() == 0);
+    CHECK(f.packet_counters.tcp_streams_timed_out == 1);
+    CHECK(f.packet_counters.tcp_streams_cut_short == 1);
+}
+
+}  // namespace
+}  // namespace ringfence::test

@@ -212,6 +212,9 @@ TEST_CASE("not SIP, or SIP that is broken") {
     CHECK(parse_sip_message("SIP/2.0 2OO OK\r\n\r\n", false, m).result == parse_result::malformed);
     CHECK(parse_sip_message("INVITE sip:x SIP/3.0\r\n\r\n", false, m).result == parse_result::malformed);
     CHECK(parse_sip_message("INVITE SIP/2.0\r\n\r\n", false, m).result == parse_result::malformed);
+    // Blanks after the version are not a broken start line.
+    CHECK(parse_sip_message("INVITE sip:x SIP/2.0 \t\r\nCall-ID: a\r\n\r\n", false, m).result == parse_result::message);
+    CHECK(m.request_uri == "sip:x");
     CHECK(parse_sip_message("", false, m).result == parse_result::not_sip);
     CHECK(parse_sip_message("INVITE sip:x SIP/2.0\r\nno colon here\r\n\r\n", false, m).result ==
           parse_result::malformed);

@@ -84,6 +84,12 @@ class tcp_stream_table {
     // Skips holes older than hole_timeout_us and drops idle streams (handing on their held
     // data first), at now_us of packet time.
     void expire(std::int64_t now_us, tcp_stream_consumer& consumer);
+    // Packet time moved on without a segment (other traffic of the capture): expires, at most
+    // once a second of packet time, as a segment would. Idle streams then time out on a link
+    // that carries UDP alone after them.
+    void tick(std::int64_t now_us, tcp_stream_consumer& consumer) {
+        if (!streams_.empty() && (now_us - last_expire_us_ >= 1'000'000 || now_us < last_expire_us_)) expire(now_us, consumer);
+    }
     // The capture ended: every stream's held data is handed on, and a message still
     // unfinished is counted (tcp_streams_cut_short) and dropped.
     void flush(tcp_stream_consumer& consumer);

@@ -64,6 +64,7 @@ void sip_capture_decoder::on_mirrored_message(const packet::transport_packet& pa
 
 void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
     if (packet.protocol == packet::ip_protocol_udp) {
+        streams_.tick(packet.time_us, *this);
         const bool on_port = on_sip_port(packet);
         if (!on_port && !(detect_any_port_ && looks_like_sip(packet.payload))) return;
         ++counters_.payloads_tried;

@@ -79,6 +79,9 @@ struct line {
 }
 
 bool parse_request_line(std::string_view text, sip_message& out) noexcept {
+    // Blanks after the version (a sloppy stack's "INVITE sip:x SIP/2.0 ") do not cost the
+    // call its record: a status line's reason phrase takes any text after the code as well.
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     const std::size_t sp1 = common::find_byte(text, ' ');
     const std::size_t sp2 = text.rfind(' ');
     if (sp1 == 0 || sp1 == std::string_view::npos || sp2 == sp1) return false;
