@@ -135,12 +135,16 @@ void call_activity::call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, 
     ++*s.active_count.try_emplace(ch, 0).first;
 }
 
+void call_activity::uncount(shard& s, std::uint64_t ch) {
+    std::int64_t* n = s.active_count.find(ch);
+    if (n != nullptr && --*n <= 0) s.active_count.erase(ch);
+}
+
 // ch: the ending record's caller, who answered the call (the pair hash holds it).
 void call_activity::call_ended(shard& s, std::uint64_t ph, std::uint64_t ch) {
     if (!s.active_calls.erase(ph)) return;
     s.active_caller.erase(ph);
-    std::int64_t* n = s.active_count.find(ch);
-    if (n != nullptr && --*n <= 0) s.active_count.erase(ch);
+    uncount(s, ch);
 }
 
 void call_activity::finish_restore() {
@@ -148,7 +152,7 @@ void call_activity::finish_restore() {
         std::lock_guard lock(s.mu);
         s.active_calls.erase_if([&](std::uint64_t ph, std::int64_t) { return s.active_caller.find(ph) == nullptr; });
         s.active_caller.erase_if([&](std::uint64_t ph, std::int64_t) { return s.active_calls.find(ph) == nullptr; });
-        s.active_count.erase_values_if([](std::int64_t) { return true; });
+        s.active_count.clear();
         s.active_caller.for_each([&](std::uint64_t, std::int64_t caller) { ++*s.active_count.try_emplace(static_cast<std::uint64_t>(caller), 0).first; });
     }
 }
@@ -167,21 +171,15 @@ void call_activity::expire_calls(shard& s, std::int64_t now, std::int64_t older_
         std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
         cutoff = std::max(cutoff, times[times.size() / 2] + 1);  // the older half at least
     }
-    std::vector<std::uint64_t> gone;
-    s.active_calls.for_each([&](std::uint64_t ph, std::int64_t answered) {
-        if (answered < cutoff) gone.push_back(ph);
+    // Each call dropped comes off its caller's count as the table is rebuilt.
+    s.active_calls.erase_if([&](std::uint64_t ph, std::int64_t answered) {
+        if (answered >= cutoff) return false;
+        if (const std::int64_t* caller = s.active_caller.find(ph); caller != nullptr) {
+            uncount(s, static_cast<std::uint64_t>(*caller));
+            s.active_caller.erase(ph);
+        }
+        return true;
     });
-    if (gone.empty()) return;
-    // One by one, each off its caller's count, then the table rebuilt once.
-    for (const std::uint64_t ph : gone) {
-        const std::int64_t* caller = s.active_caller.find(ph);
-        if (caller == nullptr) continue;
-        const auto ch = static_cast<std::uint64_t>(*caller);
-        s.active_caller.erase(ph);
-        std::int64_t* n = s.active_count.find(ch);
-        if (n != nullptr && --*n <= 0) s.active_count.erase(ch);
-    }
-    s.active_calls.erase_values_if([&](std::int64_t answered) { return answered < cutoff; });
 }
 
 std::size_t call_activity::entries() const {

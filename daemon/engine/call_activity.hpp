@@ -95,6 +95,8 @@ private:
     // Calls in progress: the answered call (pair hash) of caller ch starts counting, one ends.
     static void call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t);
     static void call_ended(shard& s, std::uint64_t ph, std::uint64_t ch);
+    // One call of caller ch fewer in progress.
+    static void uncount(shard& s, std::uint64_t ch);
     // Ends the calls answered before older_than (their end never came), and at the table's
     // cap the older half, each taken off its caller's count.
     void expire_calls(shard& s, std::int64_t now, std::int64_t older_than);

@@ -84,6 +84,10 @@ public:
         for (const slot& s : old)
             if (s.key != 0 && !drop(s.key, s.value)) insert_fixed(s);
     }
+    void clear() {
+        slots_.assign(16, slot{});
+        size_ = 0;
+    }
     // Removes every entry for which drop(value) is true.
     template <class Pred>
     void erase_values_if(Pred drop) {

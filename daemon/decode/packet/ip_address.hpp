@@ -47,7 +47,7 @@ struct ip_address {
     static bool parse(std::string_view text, ip_address& out);
 };
 
-// FNV-1a over the address bytes; for the flow and fragment tables.
+// FNV-1a over bytes; for the decoders' tables (flows, fragments, SMS parts).
 inline std::uint64_t hash_mix(std::uint64_t h, const unsigned char* p, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; ++i) {
         h ^= p[i];

@@ -38,10 +38,12 @@ void tcp_stream_table::erase(table::iterator it) {
     streams_.erase(it);
 }
 
+void tcp_stream_table::tick(std::int64_t now_us, tcp_stream_consumer& consumer) {
+    if (!streams_.empty() && (now_us - last_expire_us_ >= expire_every_us || now_us < last_expire_us_)) expire(now_us, consumer);
+}
+
 void tcp_stream_table::on_segment(const transport_packet& segment, tcp_stream_consumer& consumer) {
-    if (segment.time_us - last_expire_us_ >= expire_every_us || segment.time_us < last_expire_us_) {
-        expire(segment.time_us, consumer);
-    }
+    tick(segment.time_us, consumer);
     const stream_key key{segment.src, segment.dst, segment.src_port, segment.dst_port};
     const bool syn = (segment.tcp_flags & tcp_flag_syn) != 0;
     const bool closing = (segment.tcp_flags & (tcp_flag_fin | tcp_flag_rst)) != 0;

@@ -87,9 +87,7 @@ class tcp_stream_table {
     // Packet time moved on without a segment (other traffic of the capture): expires, at most
     // once a second of packet time, as a segment would. Idle streams then time out on a link
     // that carries UDP alone after them.
-    void tick(std::int64_t now_us, tcp_stream_consumer& consumer) {
-        if (!streams_.empty() && (now_us - last_expire_us_ >= 1'000'000 || now_us < last_expire_us_)) expire(now_us, consumer);
-    }
+    void tick(std::int64_t now_us, tcp_stream_consumer& consumer);
     // The capture ended: every stream's held data is handed on, and a message still
     // unfinished is counted (tcp_streams_cut_short) and dropped.
     void flush(tcp_stream_consumer& consumer);

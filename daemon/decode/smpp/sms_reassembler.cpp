@@ -1,5 +1,7 @@
 #include "decode/smpp/sms_reassembler.hpp"
 
+#include "decode/packet/ip_address.hpp"
+
 namespace ringfence::decode::smpp {
 
 struct sms_reassembler::pending {
@@ -42,20 +44,20 @@ void append_key(std::string& key, const model::record& head, const sms_reassembl
 // PDU's sequence number, which an ESME sending the PDU again keeps) and its bytes. A new
 // submit of the same text has a new sequence number: a message of its own, not a copy.
 std::uint64_t part_identity(std::string_view pdu_id, std::string_view units) {
-    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-    for (const char c : pdu_id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    h = (h ^ 0xFF) * 1099511628211ULL;
-    for (const char c : units) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    return h;
+    const auto bytes = [](std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); };
+    const unsigned char separator = 0xFF;  // not in an id: "ab"+"c" and "a"+"bc" differ
+    std::uint64_t h = packet::hash_mix(1469598103934665603ULL, bytes(pdu_id), pdu_id.size());
+    h = packet::hash_mix(h, &separator, 1);
+    return packet::hash_mix(h, bytes(units), units.size());
 }
 
 }  // namespace
 
-bool sms_reassembler::sent_again(const std::string& key, const model::record& head, const part& p) const {
+bool sms_reassembler::sent_again(const std::string& key, const part& p, std::uint64_t identity) const {
     const auto it = joined_.find(key);
     if (it == joined_.end() || p.time_us - it->second.at_us >= limits_.timeout_us) return false;
     const auto& hashes = it->second.part_hashes;
-    return p.seqnum - 1u < hashes.size() && hashes[p.seqnum - 1u] == part_identity(head.id, p.units);
+    return p.seqnum - 1u < hashes.size() && hashes[p.seqnum - 1u] == identity;
 }
 
 void sms_reassembler::remember_joined(const pending& msg) {
@@ -80,9 +82,10 @@ void sms_reassembler::add(const model::record& head, const part& p) {
     ++counters_.parts;
     expire(p.time_us);
     append_key(key_, head, p);
+    const std::uint64_t identity = part_identity(head.id, p.units);
     auto found = by_key_.find(key_);
     if (found == by_key_.end()) {
-        if (!joined_.empty() && sent_again(key_, head, p)) {
+        if (!joined_.empty() && sent_again(key_, p, identity)) {
             ++counters_.duplicate_parts;
             return;
         }
@@ -106,7 +109,7 @@ void sms_reassembler::add(const model::record& head, const part& p) {
     slot.present = true;
     slot.coding = p.coding;
     slot.units.assign(p.units);
-    slot.identity = part_identity(head.id, p.units);
+    slot.identity = identity;
     msg.bytes += p.units.size();
     bytes_ += p.units.size();
     msg.last_us = std::max(msg.last_us, p.time_us);

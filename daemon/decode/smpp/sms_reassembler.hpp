@@ -102,7 +102,7 @@ class sms_reassembler {
     };
     std::unordered_map<std::string, joined_message> joined_;
     std::list<std::pair<std::string, std::int64_t>> joined_by_age_;  // oldest first
-    bool sent_again(const std::string& key, const model::record& head, const part& p) const;
+    bool sent_again(const std::string& key, const part& p, std::uint64_t identity) const;
     void remember_joined(const pending& msg);
 };
 

@@ -9,8 +9,8 @@
 // million entries do not repeat their definition's text. key_hash is the entry's 64-bit
 // hash (stored as its two's-complement signed value); entry is window_entry's blob.
 // call_history holds the engine's call history (engine/call_activity: a part is one of its
-// tables, keys are hashes), so call.gap_ms, call.first_contact and caller.concurrent_calls
-// also survive a restart. PRAGMA user_version holds the format (2; a format 1 file, before
+// tables, keys are hashes), so call.gap_ms, call.idle_ms, call.first_contact and
+// caller.concurrent_calls also survive a restart. PRAGMA user_version holds the format (2; a format 1 file, before
 // the call history was saved, is read with none). Saving replaces the previous snapshot.
 #pragma once
 
