@@ -89,6 +89,11 @@ struct node {
     // false (`in LIST`): a set bit says only that the list holds the value; the general
     // path then makes the test again for its evidence.
     bool fast_decides = true;
+    // A call's number compared with a literal (`call.idle_ms < 30s`, `call.ring_ms > 0`,
+    // `caller.concurrent_calls >= 3`) or call.first_contact tested: read from the record and
+    // the call history straight (eval_context::call_number), not through a field_value. These
+    // tests are most of an attempt's and an end's aggregate filters. kind when unset.
+    field_id call_number = field_id::kind;
 };
 
 struct aggregate_def {

@@ -118,6 +118,31 @@ public:
     std::vector<evidence_item> evidence;
     list_hit_detail hit;  // reused for each list hit
 
+    // A call's number field (call.ring_ms, call.talk_ms, call.gap_ms, call.idle_ms,
+    // caller.concurrent_calls; call.first_contact as 0 or 1) as compute() reads it, without a
+    // field_value: nullopt where the record does not carry it. node::call_number tests read it.
+    std::optional<double> call_number(field_id id) const {
+        const model::record& r = *rec_;
+        const bool attempt = r.kind == model::event_kind::call_attempt;
+        const auto of = [](const std::optional<std::int64_t>& v) -> std::optional<double> {
+            return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+        };
+        switch (id) {
+            case field_id::call_ring_ms: return model::is_call(r.kind) ? of(r.call.ring_ms) : std::nullopt;
+            case field_id::call_talk_ms: return model::is_call(r.kind) ? of(r.call.talk_ms) : std::nullopt;
+            case field_id::call_gap_ms: return attempt ? of(gap_ms) : std::nullopt;
+            case field_id::call_idle_ms: return attempt ? of(idle_ms) : std::nullopt;
+            case field_id::call_first_contact: return attempt ? std::optional<double>(first_contact ? 1 : 0) : std::nullopt;
+            case field_id::caller_concurrent_calls:
+                return model::is_call(r.kind) ? std::optional<double>(static_cast<double>(concurrent_calls)) : std::nullopt;
+            default: return std::nullopt;
+        }
+    }
+    static bool is_call_number(field_id id) {
+        return id == field_id::call_ring_ms || id == field_id::call_talk_ms || id == field_id::call_gap_ms || id == field_id::call_idle_ms ||
+               id == field_id::call_first_contact || id == field_id::caller_concurrent_calls;
+    }
+
     const model::record& rec() const { return *rec_; }
     const compiled_ruleset& ruleset() const { return rs_; }
     // sms.text lower-cased for icontains (cached).

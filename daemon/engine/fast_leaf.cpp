@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/compare_values.hpp"
+#include "engine/eval_context.hpp"
 
 namespace ringfence::engine {
 namespace {
@@ -56,9 +57,22 @@ std::optional<std::pair<std::uint8_t, int>> party_field(field_id id) {
     return std::pair{static_cast<std::uint8_t>(i / 5), i % 5};
 }
 
+// `call.idle_ms < 30s`, `call.first_contact`, `call.first_contact = false`: read by
+// eval_context::call_number (a field on the right stays on the general path).
+bool is_call_number_test(const node& n) {
+    if (!eval_context::is_call_number(n.lhs.field.id)) return false;
+    if (n.o == node::op::bool_field) return true;
+    if (n.o != node::op::compare) return false;
+    return (n.type == field_type::number && n.rhs.k == operand::kind::number) || (n.type == field_type::boolean && n.rhs.k == operand::kind::boolean);
+}
+
 void assign(const compiled_ruleset& rs, node& n) {
     if (n.lhs.k != operand::kind::field || n.lhs.except_list != operand::no_except) return;
     const field_id id = n.lhs.field.id;
+    if (is_call_number_test(n)) {
+        n.call_number = id;
+        return;
+    }
     std::optional<std::uint64_t> mask;
     fast_test t;
     if (id == field_id::origin_kind) {

@@ -16,7 +16,8 @@ namespace ringfence::engine {
 // pack list on origin.kind and the caller's, callee's and asserted number's type; compare
 // and bare tests of those numbers' is_home and of sms.sender_is_alpha. A list test is only
 // rejected this way: where the list holds the value, the general path makes it, for its
-// evidence. Then sets each rule's gates.
+// evidence. Sets node::call_number on a call's number compared with a literal. Then sets
+// each rule's gates.
 void assign_fast_leaves(compiled_ruleset& rs);
 
 // The number a party test reads.

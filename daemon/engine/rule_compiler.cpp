@@ -557,6 +557,13 @@ private:
     // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
     // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
     // "chuyen khoan" finds.
+    // Why a text test's literal is refused when it is empty, or folds to nothing as f's text
+    // is folded ("!!!" on sms.text_folded).
+    static std::string empty_text_message(const field_ref& f, const std::string& literal) {
+        if (literal.empty()) return "an empty text would match every text: every record would pass this test";
+        return fmt::format("'{}' is empty once folded as {} is (punctuation and spaces go): every record would pass this test", literal, f.name());
+    }
+
     // The text fields whose literals and list items are folded at load as the field is.
     static bool folds_literals(const field_ref& f) {
         return f.id == field_id::sms_text_folded || f.id == field_id::sms_text_compact || f.id == field_id::sms_text_compact_no_links;
@@ -706,6 +713,13 @@ private:
             n.rhs.k = operand::kind::text;
             const std::string folded = fold_literal(n.lhs.field, pattern);
             n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : folded;
+            // Every text starts with, ends with and holds the empty text: the rule would
+            // fire on every record (a block rule on every message) or, in an exception,
+            // exempt every record. A list refuses an empty keyword for the same reason.
+            if (n.rhs.text.empty()) {
+                error(e.rhs.where.offset, "RULES_BAD_VALUE", empty_text_message(n.lhs.field, pattern));
+                return constant(false);
+            }
             if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset);
             // A field with a fixed set of values (`origin.kind contains "intl"`): a test no
             // value passes is the typo an inline `=` would be refused for.
@@ -1192,6 +1206,10 @@ private:
             n.top = condition::text_op::startswith;
             n.rhs.k = operand::kind::text;
             n.rhs.text = fold_literal(f, value.text);
+            if (n.rhs.text.empty()) {
+                error(0, "RULES_BAD_VALUE", fmt::format("exception '{}': {}", x.name, empty_text_message(f, value.text)));
+                return no_node;
+            }
             check_e164(f, value.text, 0);
         } else {
             if (comp_loc) error_loc(*comp_loc, "RULES_BAD_VALUE", fmt::format("exception comps are =, !=, in, prefix_in or startswith; not '{}'", comp));

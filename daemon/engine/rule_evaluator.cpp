@@ -89,11 +89,21 @@ bool eval_compare(eval_context& ctx, const node& n) {
     if (n.type == field_type::number) {
         // A field the record does not carry, on either side, makes the test false; so does
         // a ratio or share of no events (NaN), which `!=` would otherwise call different.
-        if (n.lhs.k == operand::kind::field && !lhs_value(ctx, n).present) return false;
-        if (n.rhs.k == operand::kind::field && !ctx.get(n.rhs.field).present) return false;
+        // Each field read once: a derived field is worked out anew on every get.
+        double a = 0, b = 0;
+        if (n.lhs.k == operand::kind::field) {
+            const field_value v = lhs_value(ctx, n);
+            if (!v.present) return false;
+            a = v.number;
+        }
+        if (n.rhs.k == operand::kind::field) {
+            const field_value v = ctx.get(n.rhs.field);
+            if (!v.present) return false;
+            b = v.number;
+        }
         if (n.lhs.k == operand::kind::aggregate && ctx.ruleset().aggregates[n.lhs.aggregate].keyed_by_set) return eval_set_keyed_compare(ctx, n);
-        const double a = number_of(ctx, n.lhs);
-        const double b = number_of(ctx, n.rhs);
+        if (n.lhs.k != operand::kind::field) a = number_of(ctx, n.lhs);
+        if (n.rhs.k != operand::kind::field) b = number_of(ctx, n.rhs);
         if (std::isnan(a) || std::isnan(b)) return false;
         const bool r = compare_values(a, n.cmp, b);
         if (r && ctx.collect_evidence && n.lhs.k == operand::kind::aggregate) {
@@ -198,6 +208,16 @@ bool eval_in_list(eval_context& ctx, const node& n) {
 
 bool evaluate_node(eval_context& ctx, const node& n);
 
+// A node::call_number test: what eval_compare and bool_field make of the same field and
+// literal, without building a field_value. Leaves no evidence (nor do they, for these fields).
+bool call_number_passes(const eval_context& ctx, const node& n) {
+    const std::optional<double> v = ctx.call_number(n.call_number);
+    if (!v) return false;
+    if (n.o == node::op::bool_field) return *v != 0;
+    if (n.type == field_type::boolean) return compare_values(*v != 0, n.cmp, n.rhs.boolean);
+    return !std::isnan(n.rhs.number) && compare_values(*v, n.cmp, n.rhs.number);
+}
+
 // What the subscriber database said, for a test on a subscriber field that came out true:
 // the decision log then shows the status (or verification) the rule acted on.
 void note_subscriber_field(eval_context& ctx, const node& n) {
@@ -220,6 +240,7 @@ bool evaluate(eval_context& ctx, std::uint32_t idx) {
         const bool pass = fast_test_passes(ctx.rec(), n.fast);
         if (!pass || n.fast_decides) return pass;  // leaves no evidence
     }
+    if (n.call_number != field_id::kind) return call_number_passes(ctx, n);
     // A test this record already evaluated elsewhere: false left no evidence, and true needs
     // its evidence again only when the test leaves some and it is being collected.
     if (n.result_memo != node::no_memo) {

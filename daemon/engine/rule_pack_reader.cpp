@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/json_writer.hpp"
+#include "common/utf8_check.hpp"
 #include "common/yaml_fields.hpp"
 #include "engine/intel_source.hpp"
 #include "common/text_file.hpp"
@@ -243,7 +244,14 @@ public:
         : file_(std::move(file)), into_(into), diags_(diags) {}
 
     void read_document(const YAML::Node& root) {
-        if (root.IsNull()) return;  // an empty file is an empty pack
+        if (root.IsNull()) {
+            // Loaded as an empty pack, but said: a file emptied or cut short by a failed copy
+            // takes every rule it held out of the set.
+            common::diagnostic d{common::severity::warning, fmt::format("{}_EMPTY_FILE", code_prefix),
+                                 "the file holds no item: every rule it held is gone from the set", file_, 1, 1};
+            diags_.push_back(std::move(d));
+            return;
+        }
         if (!root.IsSequence()) {
             error(root, "BAD_TYPE", "a rule file is a YAML list of items (- rule:, - macro:, - list:, ...)");
             return;
@@ -714,6 +722,19 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
         diags.push_back({common::severity::error, "RULES_YAML_PARSE",
                          "a second YAML document: a pack file is one document (one sequence of items); put the rest in another file", file_name,
                          line, 1});
+        return;
+    }
+    // A name or reason that is not UTF-8 would reach the decision log as bytes an auditor's
+    // tools cannot read, and a literal that is not UTF-8 never matches a record's text.
+    if (const auto bad = common::first_invalid_utf8(text)) {
+        const std::string_view before(text.data(), *bad);
+        const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+        const std::size_t line_start = before.rfind('\n');
+        const auto column = static_cast<int>(*bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+        diags.push_back({common::severity::error, "RULES_NOT_UTF8",
+                         fmt::format("byte 0x{:02X} is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)",
+                                     static_cast<unsigned char>(text[*bad])),
+                         file_name, line, column});
         return;
     }
     // Without a byte order mark: yaml-cpp's positions, which the reader maps back to the

@@ -15,6 +15,14 @@ loaded_ruleset finish(rule_items items, std::vector<common::diagnostic> diags, c
         const collected_rules collected = collect_rules(items, diags);
         if (!common::has_errors(diags)) {
             auto compiled = compile_rules(collected, ids, diags, intel, before);
+            // A set with no rule at all allows every record: the packs' folder unmounted or emptied,
+            // their files emptied. Refused, so a reload keeps the running rules. (Rules switched off
+            // with `enabled: false` are rules: that set is the operator's choice.)
+            if (!common::has_errors(diags) && items.rules.empty())
+                diags.push_back({common::severity::error, "RULES_NO_RULES",
+                                 items.files.empty() ? "no rule pack file (*.yaml, *.yml) was found: a rule set without rules would allow every record"
+                                                     : "the packs hold no rule: a rule set without rules would allow every record",
+                                 items.files.empty() ? std::string() : items.files.front(), 0, 0});
             if (!common::has_errors(diags)) {
                 compiled->content = items.content;
                 compiled->version = "sha256:" + common::sha256_hex(items.content);

@@ -558,7 +558,9 @@ TEST_CASE("the number index in runs: kill -9 between runs, a restart, and every 
     }
     log_reader log((dir.path() / "decisions.sqlite").string());
     CHECK(log.scalar("SELECT count(*) FROM decisions") == 5000);
-    CHECK(log.scalar("SELECT count(*) FROM decision_number_runs") >= 4);
+    // How many runs depends on how far the indexer got before the kill and the stop (on a
+    // loaded machine it lags the writer): more than one, each row in one of them (below).
+    CHECK(log.scalar("SELECT count(*) FROM decision_number_runs") >= 2);
     CHECK(log.scalar("SELECT max(last_id) FROM decision_number_runs") == 5000);
     CHECK(log.scalar("SELECT count(*) FROM decision_numbers") ==
           log.scalar("SELECT count(caller_num) + count(callee_num) FROM decisions"));

@@ -182,3 +182,67 @@ TEST_CASE("scope_of gives each field the records the registry says carry it") {
         CHECK_MESSAGE(engine::scope_of(f.id) == f.scope, f.name);
     }
 }
+
+TEST_CASE("a call's number tested against a literal gives the general path's result on every kind of record") {
+    std::vector<common::diagnostic> diags;
+    auto e = test_support::load_inline_pack(R"(
+- rule: call_numbers
+  events: [call.attempt, call.answer, call.end, sms.submit]
+  condition: >-
+    call.ring_ms > 0 or call.ring_ms < 3s or call.talk_ms = 0 or call.talk_ms >= 10s or call.gap_ms < 30s or
+    call.idle_ms <= 10s or call.idle_ms != 5s or caller.concurrent_calls >= 3 or call.first_contact or
+    call.first_contact = false or call.first_contact != true or call.gap_ms > call.idle_ms
+  action: warn
+  priority: notice
+)",
+                                            &diags);
+    REQUIRE_MESSAGE(e, test_support::diagnostics_text(diags));
+    auto& rs = const_cast<engine::compiled_ruleset&>(*e->current());
+    std::string why;
+    const auto tz = common::time_zone::load("UTC", why);
+    REQUIRE(tz);
+    engine::state::window_store windows({});
+    engine::eval_context ctx(rs, *tz, windows);
+    // Every kind, with each optional number absent, zero, small and large.
+    std::vector<model::record> records;
+    const std::optional<std::int64_t> values[] = {std::nullopt, 0, 5'000, 10'000, 40'000};
+    for (int kind = 0; kind <= static_cast<int>(model::event_kind::sms_deliver); ++kind)
+        for (const auto& v : values) {
+            model::record r;
+            r.kind = static_cast<model::event_kind>(kind);
+            r.time_ms = 1'795'000'000'000;
+            r.call.ring_ms = v;
+            r.call.talk_ms = v ? std::optional<std::int64_t>(*v * 2 % 30'000) : std::nullopt;
+            records.push_back(r);
+        }
+    std::size_t quick_nodes = 0, compared = 0, held = 0;
+    for (std::uint32_t i = 0; i < rs.nodes.size(); ++i) {
+        engine::node& n = rs.nodes[i];
+        if (n.call_number == engine::field_id::kind) continue;
+        ++quick_nodes;
+        const engine::node quick = n;
+        for (const model::record& r : records)
+            for (const auto& history : values) {
+                auto set_history = [&] {
+                    ctx.gap_ms = history;
+                    ctx.idle_ms = history ? std::optional<std::int64_t>(*history / 2) : std::nullopt;
+                    ctx.first_contact = history.has_value() && *history > 5'000;
+                    ctx.concurrent_calls = history ? *history / 5'000 : 0;
+                };
+                ctx.begin(r);
+                set_history();
+                const bool fast = engine::evaluate(ctx, i);
+                n.call_number = engine::field_id::kind;
+                ctx.begin(r);
+                set_history();
+                const bool general = engine::evaluate(ctx, i);
+                n = quick;
+                CHECK_MESSAGE(fast == general, "node " << i << " on " << n.lhs.field.name() << ", kind " << static_cast<int>(r.kind));
+                ++compared;
+                held += general ? 1 : 0;
+            }
+    }
+    CHECK(quick_nodes == 11);  // call.gap_ms > call.idle_ms (a field on the right) stays general
+    CHECK(held > 0);
+    CHECK(held < compared);
+}

@@ -1,0 +1,99 @@
+// Packs that would load and let every record through, or pass every record through a test,
+// are refused where they are written: an empty text in a text test or an exception, a set
+// with no rule, a file that is not UTF-8. An emptied file is said.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "engine/ruleset_loader.hpp"
+#include "support/inline_pack.hpp"
+
+using namespace ringfence;
+using test_support::diagnostics_text;
+using test_support::load_inline_pack;
+
+namespace {
+
+std::string rule_with(const std::string& condition) {
+    return "- rule: r\n  events: [sms.submit, call.attempt]\n  condition: " + condition + "\n  action: block\n  priority: critical\n";
+}
+
+}  // namespace
+
+TEST_CASE("a text test on an empty text, or on one that folds to nothing, is refused at its place") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"sms.text contains \"\"", "an empty text would match every text"},
+        {"sms.text startswith \"\"", "an empty text would match every text"},
+        {"origin.trunk endswith \"\"", "an empty text would match every text"},
+        {"sms.text icontains \"\"", "an empty text would match every text"},
+        {"sms.text_folded contains \"!!!\"", "'!!!' is empty once folded as sms.text_folded is"},
+        {"sms.text_compact contains \".\"", "'.' is empty once folded as sms.text_compact is"},
+    };
+    for (const auto& [condition, message] : cases) {
+        std::vector<common::diagnostic> diags;
+        CHECK_FALSE(load_inline_pack(rule_with(condition), &diags));
+        INFO(condition);
+        INFO(diagnostics_text(diags));
+        REQUIRE(diags.size() == 1);
+        CHECK(diags[0].code == "RULES_BAD_VALUE");
+        CHECK(diags[0].line == 3);
+        CHECK(diags[0].message.find(message) != std::string::npos);
+    }
+    // A text that holds something once folded is taken.
+    CHECK(load_inline_pack(rule_with("sms.text_folded contains \"chuyen khoan!\"")));
+}
+
+TEST_CASE("an exception that starts with an empty text, which would exempt every record, is refused") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack(R"(- rule: spoof
+  events: [call.attempt]
+  condition: origin.kind = international and caller.is_home
+  action: block
+  priority: critical
+  exceptions:
+    - {name: roamers, fields: [origin.trunk], comps: [startswith], values: [[""]]}
+)",
+                                 &diags));
+    INFO(diagnostics_text(diags));
+    REQUIRE_FALSE(diags.empty());
+    CHECK(diags[0].code == "RULES_BAD_VALUE");
+    CHECK(diags[0].line == 7);
+    CHECK(diags[0].message.find("exception 'roamers': an empty text would match every text") != std::string::npos);
+}
+
+TEST_CASE("a rule set without a rule is refused, and an empty file among packs is said") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack("", &diags));
+    INFO(diagnostics_text(diags));
+    CHECK(diagnostics_text(diags).find("RULES_EMPTY_FILE") != std::string::npos);
+    CHECK(diagnostics_text(diags).find("error RULES_NO_RULES: the packs hold no rule") != std::string::npos);
+
+    CHECK_FALSE(load_inline_pack("- list: l\n  items: [a]\n", &diags));
+    CHECK(diagnostics_text(diags).find("RULES_NO_RULES") != std::string::npos);
+
+    // Switched off is still a rule: the operator's choice.
+    CHECK(load_inline_pack(rule_with("caller.is_home") + "  enabled: false\n", &diags));
+
+    // An emptied file beside a pack with rules: loaded, with a warning naming the file.
+    auto e = engine::rule_engine::create_from_text({}, {{"a.yaml", rule_with("caller.is_home")}, {"b.yaml", "# emptied\n"}});
+    REQUIRE(e.value);
+    CHECK(diagnostics_text(e.diagnostics) == "b.yaml:1:1: warning RULES_EMPTY_FILE: the file holds no item: every rule it held is gone from the set\n");
+
+    // An empty folder: nothing found.
+    const auto dir = std::filesystem::temp_directory_path() / "ringfence-empty-packs";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto loaded = engine::load_ruleset({dir.string()}, [](const std::string&) { return 0u; });
+    CHECK_FALSE(loaded.rules);
+    CHECK(diagnostics_text(loaded.diagnostics).find("error RULES_NO_RULES: no rule pack file (*.yaml, *.yml) was found") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack("- rule: r\n  events: [sms.submit]\n  condition: sms.text contains \"chuy\xe1n\"\n  action: warn\n  priority: notice\n", &diags));
+    INFO(diagnostics_text(diags));
+    CHECK(diagnostics_text(diags) == "pack.yaml:3:37: error RULES_NOT_UTF8: byte 0xE1 is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+}
