@@ -1,4 +1,6 @@
 // ringfenced: the ringfence daemon.
+#include <sys/stat.h>
+
 #include <cstdio>
 
 #include "app/command_line.hpp"
@@ -19,5 +21,9 @@ int main(int argc, char** argv) {
         std::puts("ringfenced " RINGFENCE_VERSION);
         return 0;
     }
+    // The decision log holds subscribers' numbers (and, where configured, message texts):
+    // what the daemon creates is for its user and its group (auditors), never for everyone,
+    // whatever umask it was started with. The systemd unit sets the same (UMask=0027).
+    ::umask(::umask(0) | 027);
     return ringfence::app::run_daemon(options);
 }

@@ -3,6 +3,7 @@
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
@@ -31,6 +32,25 @@ using common::log;
 using common::log_level;
 
 namespace {
+
+// Each client holds a descriptor, and the SQLite files, captures and listeners a few dozen
+// more. The soft limit (1024 outside systemd, where max_connections is 1024 too) is raised
+// to the hard one; past what that leaves, clients are refused (jsonl_server), and said here.
+void raise_descriptor_limit(std::size_t max_connections) {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = rl.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
+    constexpr std::size_t reserved = 64;
+    if (rl.rlim_cur != RLIM_INFINITY && max_connections + reserved > rl.rlim_cur)
+        log(log_level::warning,
+            "ingest.jsonl.max_connections is {} but the open-file limit is {}: past about {} clients, new ones are refused (raise LimitNOFILE)",
+            max_connections, static_cast<std::uint64_t>(rl.rlim_cur), rl.rlim_cur > reserved ? rl.rlim_cur - reserved : 0);
+}
+
 
 constexpr auto shutdown_deadline = std::chrono::seconds(30);
 
@@ -372,6 +392,7 @@ private:
         s.max_connections = config_.jsonl.max_connections;
         s.limits.max_line_bytes = config_.jsonl.max_line_bytes;
         s.limits.max_pending_reply_bytes = config_.jsonl.max_pending_reply_bytes;
+        raise_descriptor_limit(s.max_connections);
         server_.emplace(io_, *context_, s);
         if (auto err = server_->start(); !err.empty()) {
             log(log_level::error, "{}", err);

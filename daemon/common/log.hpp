@@ -1,6 +1,8 @@
-// The daemon's log: one line per event on stderr with a level. Under systemd (JOURNAL_STREAM
-// set) each line starts with a <N> syslog prefix so journald keeps the level; elsewhere it
-// starts with a UTC timestamp. Never put more personal data in a line than the event needs.
+// The daemon's log: one line per event on stderr with a level. Under systemd (stderr is the
+// journal stream JOURNAL_STREAM names) each line starts with a <N> syslog prefix so journald
+// keeps the level; elsewhere it starts with a UTC timestamp. Control characters in a message
+// are escaped (\n), so one event is one line. Never put more personal data in a line than
+// the event needs.
 #pragma once
 
 #include <fmt/format.h>

@@ -2,19 +2,64 @@
 
 #include "common/exclusive_files.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "common/log.hpp"
 
 namespace ringfence::ingest {
 
 namespace asio = boost::asio;
 
+namespace {
+
+int open_spare_fd() { return ::open("/dev/null", O_RDONLY | O_CLOEXEC); }
+
+std::string too_many_connections_line(std::string_view why) {
+    return fmt::format("{{\"id\":null,\"error\":{{\"code\":\"too_many_connections\",\"message\":\"{}\"}}}}\n", why);
+}
+
+}  // namespace
+
 jsonl_server::jsonl_server(asio::io_context& io, pipeline_context& ctx, jsonl_server_settings settings)
-    : io_(io), ctx_(ctx), settings_(std::move(settings)), strand_(asio::make_strand(io)) {}
+    : io_(io), ctx_(ctx), settings_(std::move(settings)), strand_(asio::make_strand(io)), spare_fd_(open_spare_fd()) {}
 
 jsonl_server::~jsonl_server() {
     if (!settings_.unix_path.empty() && unix_) ::unlink(settings_.unix_path.c_str());
+    if (spare_fd_ >= 0) ::close(spare_fd_);
+}
+
+void jsonl_server::refuse_waiting_client(int listener_fd) {
+    if (spare_fd_ < 0) return;
+    ::close(spare_fd_);
+    spare_fd_ = -1;
+    const int client = ::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client >= 0) {
+        ctx_.counters.connections_refused.fetch_add(1, std::memory_order_relaxed);
+        const std::string line = too_many_connections_line("the daemon is out of file descriptors (raise LimitNOFILE or lower ingest.jsonl.max_connections)");
+        [[maybe_unused]] const auto n = ::send(client, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::close(client);
+    }
+    spare_fd_ = open_spare_fd();
+}
+
+void jsonl_server::accept_failed(const boost::system::error_code& ec, int listener_fd, void (jsonl_server::*again)()) {
+    if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) refuse_waiting_client(listener_fd);
+    ++accept_failures_since_warning_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_warning_ >= std::chrono::seconds(10)) {
+        common::log(common::log_level::warning, "ingest: cannot accept connections: {} ({} times in the last 10 s; waiting clients are refused)", ec.message(),
+                    accept_failures_since_warning_);
+        last_accept_warning_ = now;
+        accept_failures_since_warning_ = 0;
+    }
+    accept_pause_.expires_after(std::chrono::milliseconds(50));
+    accept_pause_.async_wait([this, again](const boost::system::error_code& wait_ec) {
+        if (!wait_ec && !stopped_) (this->*again)();
+    });
 }
 
 std::string jsonl_server::start() {
@@ -59,11 +104,10 @@ std::string jsonl_server::start() {
 void jsonl_server::accept_tcp() {
     tcp_->async_accept(asio::any_io_executor(io_.get_executor()), [this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
-        if (!ec) {
-            boost::system::error_code ignored;
-            socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-            adopt<asio::ip::tcp>(std::move(socket));
-        }
+        if (ec) return accept_failed(ec, tcp_->native_handle(), &jsonl_server::accept_tcp);
+        boost::system::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        adopt<asio::ip::tcp>(std::move(socket));
         accept_tcp();
     });
 }
@@ -71,7 +115,8 @@ void jsonl_server::accept_tcp() {
 void jsonl_server::accept_unix() {
     unix_->async_accept(asio::any_io_executor(io_.get_executor()), [this](const boost::system::error_code& ec, asio::local::stream_protocol::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
-        if (!ec) adopt<asio::local::stream_protocol>(std::move(socket));
+        if (ec) return accept_failed(ec, unix_->native_handle(), &jsonl_server::accept_unix);
+        adopt<asio::local::stream_protocol>(std::move(socket));
         accept_unix();
     });
 }
@@ -91,9 +136,8 @@ void jsonl_server::adopt(typename Protocol::socket socket) {
         lock.unlock();
         // Counted as a refused connection, not as a line's error: no line was read from it.
         ctx_.counters.connections_refused.fetch_add(1, std::memory_order_relaxed);
-        const std::string line = fmt::format(
-            "{{\"id\":null,\"error\":{{\"code\":\"too_many_connections\",\"message\":\"the daemon already serves {} connections (ingest.jsonl.max_connections)\"}}}}\n",
-            settings_.max_connections);
+        const std::string line =
+            too_many_connections_line(fmt::format("the daemon already serves {} connections (ingest.jsonl.max_connections)", settings_.max_connections));
         boost::system::error_code ignored;
         asio::write(socket, asio::buffer(line), ignored);
         socket.close(ignored);
@@ -120,6 +164,7 @@ void jsonl_server::stop() {
     }
     asio::dispatch(strand_, [this] {
         boost::system::error_code ignored;
+        accept_pause_.cancel();
         if (tcp_) tcp_->close(ignored);
         if (unix_) unix_->close(ignored);
     });

@@ -7,6 +7,7 @@
 
 #include <boost/asio.hpp>
 #include <atomic>
+#include <chrono>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,11 @@ private:
     void accept_unix();
     template <class Protocol>
     void adopt(typename Protocol::socket socket);
+    // An accept that failed (out of descriptors, memory): the waiting client is told and
+    // let go, and accepting resumes after a pause instead of failing again at once (which
+    // spun a core while every waiting client hung).
+    void accept_failed(const boost::system::error_code& ec, int listener_fd, void (jsonl_server::*again)());
+    void refuse_waiting_client(int listener_fd);
 
     boost::asio::io_context& io_;
     pipeline_context& ctx_;
@@ -52,6 +58,12 @@ private:
     std::uint16_t bound_tcp_port_ = 0;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;  // acceptors and stop()
     std::atomic<bool> stopped_{false};
+    // Held open so that, out of descriptors, one is freed to accept a waiting client and
+    // tell it why it is refused (-1 when it could not be reopened).
+    int spare_fd_ = -1;
+    boost::asio::steady_timer accept_pause_{strand_};
+    std::chrono::steady_clock::time_point last_accept_warning_{};
+    std::uint64_t accept_failures_since_warning_ = 0;
 
     mutable std::mutex sessions_mutex_;
     std::list<std::function<void()>> session_stoppers_;  // one per live session

@@ -38,6 +38,7 @@ public:
     void send_signal(int sig) { child_.send_signal(sig); }
     int wait_exit(int timeout_ms = 30000) { return child_.wait_exit(timeout_ms); }
     bool started() const { return started_; }
+    pid_t pid() const { return child_.pid(); }
 
 private:
     std::filesystem::path dir_;

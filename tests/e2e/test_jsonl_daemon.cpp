@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "e2e_support.hpp"
@@ -683,4 +685,65 @@ TEST_CASE("a record stamped far ahead of its arrival is decided at its arrival, 
     CHECK(log.scalar("SELECT time_ms FROM decisions WHERE record_id = 'skew'") == minute_ahead);
     CHECK(log.scalar("SELECT json_extract(record_json, '$.time_sent') IS NULL FROM decisions WHERE record_id = 'skew'") == 1);
     CHECK(read_file(d.stderr_path()).find("time_in_future=1") != std::string::npos);  // the stats line at exit
+}
+
+namespace {
+
+// CPU time (user + system, in clock ticks) the process has used so far.
+long cpu_ticks(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string f;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+        if (i == 14) utime = std::stol(f);
+        if (i == 15) stime = std::stol(f);
+    }
+    return utime + stime;
+}
+
+}  // namespace
+
+TEST_CASE("out of file descriptors, waiting clients are refused with a reason and the daemon does not spin") {
+    temp_dir dir;
+    running_daemon d(dir);
+    REQUIRE(d.started());
+    // The daemon's open files now, and a limit a few dozen above them.
+    std::size_t open_now = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(d.pid()) + "/fd")) ++open_now;
+    const rlimit low{open_now + 20, open_now + 20};
+    REQUIRE(::prlimit(d.pid(), RLIMIT_NOFILE, &low, nullptr) == 0);
+
+    std::vector<int> clients;
+    for (int i = 0; i < 60; ++i) clients.push_back(connect_tcp(d.port()));
+    for (std::size_t i = 0; i < clients.size(); ++i) send_all(clients[i], call_line(30, static_cast<int>(i)) + "\n");
+    std::size_t decided = 0, refused = 0;
+    std::string why;
+    for (const int fd : clients) {
+        const auto lines = read_lines(fd, 1, 3000);
+        if (lines.empty()) continue;
+        if (lines[0].find("\"action\":") != std::string::npos) ++decided;
+        if (lines[0].find("too_many_connections") != std::string::npos) {
+            ++refused;
+            why = lines[0];
+        }
+    }
+    INFO("decided " << decided << ", refused " << refused << ", open before " << open_now);
+    CHECK(decided >= 10);
+    CHECK(decided < clients.size());
+    CHECK(refused > 0);
+    CHECK(why.find("out of file descriptors") != std::string::npos);
+    // Every client has its answer (the rest were refused once their turn came): none hangs.
+    CHECK(decided + refused == clients.size());
+    // With clients still waiting in the backlog, accepting pauses between tries: the daemon
+    // is nearly idle, not spinning on a failing accept.
+    for (int i = 0; i < 20; ++i) clients.push_back(connect_tcp(d.port()));
+    const long before = cpu_ticks(d.pid());
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const long used = cpu_ticks(d.pid()) - before;
+    CHECK(used < ::sysconf(_SC_CLK_TCK) / 4);  // under a quarter of a core
+    for (const int fd : clients) ::close(fd);
+    CHECK(d.stop() == 0);
+    CHECK(read_file(d.stderr_path()).find("cannot accept connections: Too many open files") != std::string::npos);
 }
