@@ -171,6 +171,23 @@ private:
         return out;
     }
 
+    // --check: whether the JSON-lines TCP address can be bound now (another process listening
+    // on it stops a start). Bound and closed at once; nothing listens.
+    std::string tcp_listen_problem() const {
+        if (!config_.jsonl.tcp.enabled || config_.jsonl.tcp.port == 0) return {};
+        boost::system::error_code ec;
+        const auto address = asio::ip::make_address(config_.jsonl.tcp.host, ec);
+        if (ec) return {};  // the configuration's own check names a bad address
+        asio::io_context io;
+        asio::ip::tcp::acceptor probe(io);
+        const asio::ip::tcp::endpoint ep(address, config_.jsonl.tcp.port);
+        probe.open(ep.protocol(), ec);
+        if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) probe.bind(ep, ec);
+        if (!ec) return {};
+        return fmt::format("ingest.jsonl.tcp: cannot listen on {}:{}: {}", config_.jsonl.tcp.host, config_.jsonl.tcp.port, ec.message());
+    }
+
     int load_parts() {
         if (const auto problems = state_path_problems(); !problems.empty()) {
             for (const auto& p : problems) log(log_level::error, "{}", p);
@@ -220,6 +237,10 @@ private:
                     if (auto err = parts_.rules->load_state(config_.state_snapshot_path); !err.empty())
                         log(log_level::warning, "window state snapshot {} cannot be read ({}): a start moves it aside and begins with empty window state",
                             config_.state_snapshot_path, err);
+            }
+            if (auto why = tcp_listen_problem(); !why.empty()) {
+                log(log_level::error, "{}; a start would fail", why);
+                return 1;
             }
             log(log_level::info, "configuration {} is valid", options_.config_file);
             return 0;

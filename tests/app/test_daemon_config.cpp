@@ -257,7 +257,8 @@ TEST_CASE("capture: off by default, peers, ports and limits read, bad values nam
         config_file f(
             "capture:\n"
             "  enabled: true\n"
-            "  interfaces: [eth1]\n"
+            "  interfaces: [lo]\n"
+            "  bpf_filter: udp port 5060 or tcp port 5060\n"
             "  sip: {ports: [5060, 5080], detect_any_port: false}\n"
             "  origins:\n"
             "    default_kind: interconnect\n"
@@ -270,7 +271,7 @@ TEST_CASE("capture: off by default, peers, ports and limits read, bad values nam
         REQUIRE(r.ok());
         const auto& cap = r.value->capture;
         CHECK(cap.enabled);
-        CHECK(cap.live.interfaces == std::vector<std::string>{"eth1"});
+        CHECK(cap.live.interfaces == std::vector<std::string>{"lo"});
         CHECK(cap.sip.ports == std::vector<std::uint16_t>{5060, 5080});
         CHECK_FALSE(cap.sip.detect_any_port);
         CHECK(cap.default_origin_kind == model::origin_kind::interconnect);
@@ -318,6 +319,24 @@ TEST_CASE("capture: off by default, peers, ports and limits read, bad values nam
         CHECK(errors.find(":6:16: error CONFIG_DUPLICATE_KEY: 'capture.origins.peers.cidr': 10.0.2.0/24 is given twice") != std::string::npos);
         CHECK(errors.find("'2001:db8::1/32' has bits set past /32: write the range's first address (2001:db8::/32)") != std::string::npos);
     }
+}
+
+TEST_CASE("a capture interface this machine lacks, or a filter libpcap cannot compile, is refused at its place") {
+    config_file f(
+        "capture:\n"
+        "  enabled: true\n"
+        "  interfaces: [lo, nonexist0]\n"
+        "  bpf_filter: udp and and\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    const std::string all = errors_of(r);
+    INFO(all);
+    CHECK(all.find(f.path + ":3:15: error CONFIG_BAD_VALUE: 'capture.interfaces': no network interface 'nonexist0' on this machine") != std::string::npos);
+    CHECK(all.find(f.path + ":4:15: error CONFIG_BAD_VALUE: 'capture.bpf_filter': libpcap cannot compile 'udp and and': ") != std::string::npos);
+    CHECK(all.find("'lo'") == std::string::npos);
+    // Off, they are not opened: not checked.
+    config_file off("capture:\n  enabled: false\n  interfaces: [nonexist0]\n  bpf_filter: udp and and\n");
+    CHECK(app::load_daemon_config(off.path, {}).ok());
 }
 
 TEST_CASE("values that would only fail at start are refused by --check at their place") {

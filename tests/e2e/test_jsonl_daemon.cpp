@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -25,8 +26,10 @@ using namespace ringfence::e2e;
 namespace {
 
 // `ringfenced --check` on the shipped config with the given --set words: exit status, output.
+// Any free port unless the words name one (the shipped 7575 may be in use on the machine).
 std::pair<int, std::string> ringfenced_check(const std::string& sets) {
-    const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml {} 2>&1", RINGFENCED_BINARY, RINGFENCE_SOURCE_DIR, sets);
+    const std::string cmd = fmt::format("{} --check --config {}/config/ringfence.yaml --set ingest.jsonl.tcp=127.0.0.1:0 {} 2>&1", RINGFENCED_BINARY,
+                                        RINGFENCE_SOURCE_DIR, sets);
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p != nullptr);
     std::string out;
@@ -746,4 +749,26 @@ TEST_CASE("out of file descriptors, waiting clients are refused with a reason an
     for (const int fd : clients) ::close(fd);
     CHECK(d.stop() == 0);
     CHECK(read_file(d.stderr_path()).find("cannot accept connections: Too many open files") != std::string::npos);
+}
+
+TEST_CASE("ringfenced --check fails when the JSON-lines port is taken, as a start would") {
+    temp_dir dir;
+    // A listener of this test's own on a free port.
+    const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(taken, 4) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    const int port = ntohs(addr.sin_port);
+    const auto [rc, out] = ringfenced_check(fmt::format("--set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:{}", dir.path().string(), port));
+    CAPTURE(out);
+    CHECK(rc == 1);
+    CHECK(out.find(fmt::format("ingest.jsonl.tcp: cannot listen on 127.0.0.1:{}: Address already in use; a start would fail", port)) != std::string::npos);
+    ::close(taken);
+    const auto [free_rc, free_out] = ringfenced_check(fmt::format("--set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:{}", dir.path().string(), port));
+    CAPTURE(free_out);
+    CHECK(free_rc == 0);
 }

@@ -1,5 +1,6 @@
 #include "ingest/capture/live_capture.hpp"
 
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 
@@ -12,6 +13,21 @@
 #include "ingest/capture/passive_decider.hpp"
 
 namespace ringfence::ingest::capture {
+
+std::string bpf_filter_problem(const std::string& filter) {
+    // Compiled for Ethernet, as the interfaces a carrier mirrors onto are: the syntax and the
+    // names are what a filter gets wrong, not the link type.
+    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 262144);
+    if (dead == nullptr) return {};
+    bpf_program program{};
+    std::string why;
+    if (pcap_compile(dead, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) why = pcap_geterr(dead);
+    else pcap_freecode(&program);
+    pcap_close(dead);
+    return why;
+}
+
+bool interface_exists(const std::string& name) { return name == "any" || ::if_nametoindex(name.c_str()) != 0; }
 
 namespace {
 

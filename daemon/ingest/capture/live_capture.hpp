@@ -19,6 +19,12 @@ struct pcap;
 
 namespace ringfence::ingest::capture {
 
+// Why a start would refuse filter (libpcap cannot compile it), empty when it compiles:
+// the configuration's check says so before anything is opened.
+std::string bpf_filter_problem(const std::string& filter);
+// Whether libpcap can open an interface of this name here ("any" included).
+bool interface_exists(const std::string& name);
+
 class live_capture {
   public:
     // The settings and context must outlive the capture.
