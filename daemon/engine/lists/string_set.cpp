@@ -53,6 +53,7 @@ string_set string_set::builder::build() && {
         append_varint(set.arena_, s.size());
         set.arena_.append(s);
         ++set.size_;
+        set.lengths_ |= std::uint64_t{1} << (s.size() < 63 ? s.size() : 63);
     }
     set.arena_.shrink_to_fit();
     arena_.clear();
@@ -95,7 +96,7 @@ std::size_t string_set::probe(std::string_view s, std::uint64_t hash, bool& foun
     }
 }
 
-bool string_set::contains(std::string_view s) const noexcept {
+bool string_set::contains_hashed(std::string_view s) const noexcept {
     if (slots_.empty()) return false;
     bool found = false;
     probe(s, hash_string(s), found);

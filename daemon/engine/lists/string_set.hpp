@@ -37,7 +37,9 @@ class string_set {
 
     string_set() = default;
 
-    bool contains(std::string_view s) const noexcept;
+    // Inline up to the length test: most lookups in a small list (emergency numbers, a
+    // list of short codes tested against every callee) end there, before any hashing.
+    bool contains(std::string_view s) const noexcept { return holds_length(s.size()) && contains_hashed(s); }
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
     std::size_t memory_bytes() const noexcept {
@@ -52,6 +54,9 @@ class string_set {
     };
     static_assert(sizeof(slot) == 8);
 
+    // Bit n of lengths_ (n < 63): some member is n bytes long; bit 63: some is 63 or longer.
+    bool holds_length(std::size_t n) const noexcept { return (lengths_ >> (n < 63 ? n : 63)) & 1; }
+    bool contains_hashed(std::string_view s) const noexcept;
     // Where s is, or where it would go (an empty slot); found says which.
     std::size_t probe(std::string_view s, std::uint64_t hash, bool& found) const noexcept;
     std::string_view string_at(std::uint32_t offset) const noexcept;
@@ -59,6 +64,7 @@ class string_set {
     std::vector<slot> slots_;
     std::string arena_;
     std::size_t size_ = 0;
+    std::uint64_t lengths_ = 0;
 };
 
 }  // namespace ringfence::engine::lists

@@ -75,3 +75,26 @@ TEST_CASE("string_set: agrees with std::set on random numbers, and stays compact
     // 13 bytes of string per entry and 8 bytes per slot at most 70% full: under 26 per entry.
     CHECK(set.memory_bytes() < 26 * set.size());
 }
+
+TEST_CASE("string_set: the length test passes every member's length and rejects others, up to and past 63 bytes") {
+    string_set::builder b;
+    const std::string long63(63, 'a'), long64(64, 'b'), long200(200, 'c');
+    for (const std::string& s : {std::string(), std::string("113"), std::string(62, 'x'), long63, long64, long200}) b.add(s);
+    const string_set set = std::move(b).build();
+    CHECK(set.contains(""));
+    CHECK(set.contains("113"));
+    CHECK_FALSE(set.contains("114"));
+    CHECK_FALSE(set.contains("1130"));  // a length no member has
+    CHECK(set.contains(std::string(62, 'x')));
+    CHECK(set.contains(long63));
+    CHECK(set.contains(long64));
+    CHECK(set.contains(long200));
+    CHECK_FALSE(set.contains(std::string(100, 'c')));  // past 63: the length bit says maybe, the probe says no
+    CHECK_FALSE(set.contains(std::string(63, 'b')));
+    string_set::builder only_short;
+    only_short.add("112");
+    const string_set emergency = std::move(only_short).build();
+    CHECK_FALSE(emergency.contains("+84987654321"));
+    CHECK_FALSE(emergency.contains(""));
+    CHECK(emergency.contains("112"));
+}
