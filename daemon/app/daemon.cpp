@@ -245,6 +245,8 @@ private:
             log(log_level::info, "configuration {} is valid", options_.config_file);
             return 0;
         }
+        if (parts_.rules && config_.state_snapshot_path.empty())
+            log(log_level::warning, "engine.state.snapshot_path is empty: window state is not saved, and every restart begins with empty windows");
         // One daemon per window state: a second one would restore the same snapshot and
         // overwrite the first one's at its stop, losing the other's counts.
         if (parts_.rules && !config_.state_snapshot_path.empty()) {

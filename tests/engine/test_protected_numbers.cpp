@@ -105,6 +105,11 @@ TEST_CASE("protected numbers: only protected_numbers.override_rules lets a rule 
     auto e = load(f.path.string(), {"block_listed_callee"});
     REQUIRE(e.value);
     CHECK_FALSE(has_code(e.diagnostics, "RULES_BLOCKS_PROTECTED_NUMBER"));
+    CHECK_FALSE(has_code(e.diagnostics, "RULES_UNKNOWN_OVERRIDE_RULE"));
+    // A misspelt name overrides nothing: said at load.
+    auto typo = load(f.path.string(), {"block_listed_calee"});
+    REQUIRE(typo.value);
+    CHECK(has_code(typo.diagnostics, "RULES_UNKNOWN_OVERRIDE_RULE", "protected_numbers.override_rules names 'block_listed_calee', which no loaded rule is"));
     engine::decision d;
     (*e.value)->decide(call("+84912345678", "5656", model::origin_kind::home_mobile), d);
     CHECK(d.final_action == action::block);
