@@ -452,6 +452,30 @@ private:
             never_matches(offset, e164_never_matches(f, value));
     }
 
+    // Literals that no value of the field is ever written as: a CIDR range compared as one
+    // address (lists match ranges, `=` does not), a country code in lower case (fields hold
+    // ISO codes in upper case). Said, not rewritten, as check_e164 does.
+    void check_written_form(const field_ref& f, const std::string& value, std::uint32_t offset, bool negated = false) {
+        std::string why;
+        if (f.id == field_id::origin_ip && value.find('/') != std::string::npos) {
+            why = fmt::format("'{}' is a range, and '=' and 'in (...)' compare one address as written: put the range in a list and write "
+                              "'origin.ip in LIST' (a list matches ranges)",
+                              value);
+        } else if ((f.id == field_id::caller_country || f.id == field_id::callee_country || f.id == field_id::asserted_country ||
+                    f.id == field_id::diversion_country || f.id == field_id::origin_ip_country) &&
+                   value.size() == 2 && std::any_of(value.begin(), value.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+            std::string upper = value;
+            for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+            why = fmt::format("'{}' holds ISO country codes in upper case; '{}' is never one: write '{}'", f.name(), value, upper);
+        }
+        if (why.empty()) return;
+        if (negated)
+            error_at(*text_, offset, "RULES_ALWAYS_TRUE", why + fmt::format("; with != this test is true for every record with '{}'", f.name()),
+                     common::severity::warning);
+        else
+            never_matches(offset, why);
+    }
+
     static bool holds(condition::compare_op op, double a, double b) {
         switch (op) {
             case condition::compare_op::eq: return a == b;
@@ -629,6 +653,7 @@ private:
             if (e.cmp == condition::compare_op::eq) check_kind_reachable(n.lhs.field, {n.rhs.text}, e.where.offset);
             check_e164(n.lhs.field, n.rhs.text, e.rhs.where.offset, e.cmp == condition::compare_op::ne);
             const bool equality = e.cmp == condition::compare_op::eq || e.cmp == condition::compare_op::ne;
+            if (equality) check_written_form(n.lhs.field, n.rhs.text, e.rhs.where.offset, e.cmp == condition::compare_op::ne);
             n.rhs.text = equality ? equality_literal(n.lhs.field, n.rhs.text) : fold_literal(n.lhs.field, n.rhs.text);
         }
         return add(std::move(n));
@@ -649,6 +674,7 @@ private:
             } else {
                 check_allowed(n.lhs.field, l.text, l.where.offset);
                 check_e164(n.lhs.field, l.text, l.where.offset);
+                check_written_form(n.lhs.field, l.text, l.where.offset);
                 n.text_values.push_back(equality_literal(n.lhs.field, l.text));
             }
         }
@@ -1183,6 +1209,7 @@ private:
             if (n.rhs.k == operand::kind::text) {
                 if (n.cmp == condition::compare_op::eq) check_kind_reachable(f, {n.rhs.text}, 0);
                 check_e164(f, value.text, 0, n.cmp == condition::compare_op::ne);
+                check_written_form(f, value.text, 0, n.cmp == condition::compare_op::ne);
                 n.rhs.text = equality_literal(f, n.rhs.text);
             }
         } else if (comp == "in" || comp == "prefix_in") {

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "common/json_writer.hpp"
@@ -330,8 +331,13 @@ private:
             f.error(n, "BAD_TYPE", "'override' is a mapping such as {items: append}");
             return o;
         }
+        std::set<std::string> seen;  // {condition: replace, condition: append}: which one was meant?
         for (const auto& kv : n) {
             const std::string field = kv.first.Scalar();
+            if (!seen.insert(field).second) {
+                f.error(kv.first, "DUPLICATE_KEY", fmt::format("override of '{}' is given twice", field));
+                continue;
+            }
             if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
                 f.error(kv.first, "BAD_OVERRIDE", fmt::format("'{}' cannot be overridden here (allowed: {})", field, fmt::join(allowed, ", ")));
                 continue;

@@ -1,6 +1,8 @@
 // Packs that would load and let every record through, or pass every record through a test,
 // are refused where they are written: an empty text in a text test or an exception, a set
-// with no rule, a file that is not UTF-8. An emptied file is said.
+// with no rule, a file that is not UTF-8, an override given twice. An emptied file is said,
+// and so are literals no record's field is written as (a CIDR range compared as an address,
+// a country code in lower case).
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -96,4 +98,35 @@ TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte") {
     CHECK_FALSE(load_inline_pack("- rule: r\n  events: [sms.submit]\n  condition: sms.text contains \"chuy\xe1n\"\n  action: warn\n  priority: notice\n", &diags));
     INFO(diagnostics_text(diags));
     CHECK(diagnostics_text(diags) == "pack.yaml:3:37: error RULES_NOT_UTF8: byte 0xE1 is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+}
+
+TEST_CASE("an override that names a field twice is refused at the second") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack(rule_with("origin.kind = international") + R"(- rule: r
+  condition: and caller.is_home
+  override: {condition: replace, condition: append}
+)",
+                                 &diags));
+    INFO(diagnostics_text(diags));
+    CHECK(diagnostics_text(diags).find("pack.yaml:8:34: error RULES_DUPLICATE_KEY: override of 'condition' is given twice") != std::string::npos);
+}
+
+TEST_CASE("a CIDR range compared as an address, or a country code in lower case, is said never to match") {
+    std::vector<common::diagnostic> diags;
+    auto e = load_inline_pack(R"(- rule: r
+  events: [call.attempt]
+  condition: origin.ip in ("10.0.0.0/8") or origin.ip = "192.168.0.0/16" or caller.country = vn or callee.country != kh or caller.country = VN
+  action: warn
+  priority: notice
+)",
+                              &diags);
+    REQUIRE(e);
+    const std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("warning RULES_NEVER_MATCHES: '10.0.0.0/8' is a range, and '=' and 'in (...)' compare one address as written") != std::string::npos);
+    CHECK(text.find("'192.168.0.0/16' is a range") != std::string::npos);
+    CHECK(text.find("warning RULES_NEVER_MATCHES: 'caller.country' holds ISO country codes in upper case; 'vn' is never one: write 'VN'") != std::string::npos);
+    CHECK(text.find("warning RULES_ALWAYS_TRUE: 'callee.country' holds ISO country codes in upper case; 'kh' is never one: write 'KH'; with != this test is "
+                    "true for every record with 'callee.country'") != std::string::npos);
+    CHECK(text.find("'VN' is never one") == std::string::npos);
 }
