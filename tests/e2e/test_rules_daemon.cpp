@@ -473,6 +473,35 @@ TEST_CASE("ringfence rules check reports a test whose own items are not valid, w
     CHECK(r.output.find("4 errors") != std::string::npos);
 }
 
+TEST_CASE("ringfence rules check reports tests that would be read two ways: one name twice, one record id twice, an id no record has") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- rule: spoof
+  events: [call.attempt]
+  condition: origin.kind = international and caller.is_home
+  action: block
+  priority: critical
+- test: t
+  records:
+    - {id: a1, kind: call.attempt, caller: "0912345678", callee: "0987654321"}
+    - {id: a1, kind: call.attempt, caller: "0912345678", callee: "0987654321", origin: {kind: international}}
+  expect:
+    - {id: a1, action: block}
+    - {id: zz, action: allow}
+- test: t
+  records: [{id: b1, kind: call.attempt, caller: "0912345678", callee: "0987654321"}]
+  expect: [{id: b1, action: allow}]
+)";
+    const auto r = run_cli_status("rules check " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 1);
+    CHECK(r.output.find(pack.string() + ":11: error RULES_BAD_TEST: test 't': 2 records of this test have the id 'a1'") != std::string::npos);
+    CHECK(r.output.find(pack.string() + ":12: error RULES_BAD_TEST: test 't': no record of this test has the id 'zz'") != std::string::npos);
+    CHECK(r.output.find(pack.string() + ":13: error RULES_BAD_TEST: test 't': a test of this name is defined at " + pack.string() + ":6") !=
+          std::string::npos);
+    CHECK(r.output.find("3 errors") != std::string::npos);
+}
+
 TEST_CASE("ringfence rules check warns when a list item names a list another file defines") {
     temp_dir dir;
     const auto shipped = dir.path() / "a-shipped.yaml";
