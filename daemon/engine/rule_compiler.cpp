@@ -1433,8 +1433,62 @@ private:
             if (!used_lists_.count(l.name))
                 error_loc(l.loc, "RULES_UNUSED_LIST", fmt::format("list '{}' is not used by any rule", l.name), common::severity::warning);
         for (const auto& m : in_.macros)
-            if (!used_macros_.count(m.name) && !any_too_large_)  // an expansion cut short leaves the rest unread
+            if (!used_macros_.count(m.name) && !any_too_large_) {  // an expansion cut short leaves the rest unread
                 error_loc(m.loc, "RULES_UNUSED_MACRO", fmt::format("macro '{}' is not used by any rule", m.name), common::severity::warning);
+                check_unused_macro(m);
+            }
+    }
+
+    // A macro no rule uses is not compiled (its aggregates would keep window state for
+    // nothing), but a shared pack's macro is compiled the day a local pack uses it: its
+    // syntax and the names it reads are checked now, where the author wrote them.
+    void check_unused_macro(const collected_macro& m) {
+        for (const auto& part : m.condition) {
+            const expr* e = parse(part.text);
+            if (e == nullptr) continue;  // parse() said why
+            const located_text* saved = text_;
+            text_ = &part.text;
+            check_names(*e);
+            text_ = saved;
+        }
+    }
+
+    void check_value_names(const condition::value& v) {
+        if (v.is_aggregate) {
+            const condition::aggregate& a = *v.agg;
+            for (const auto& [name, where] : {std::pair{&a.of_field, a.of_where}, std::pair{&a.by_field, a.by_where}, std::pair{&a.for_field, a.for_where}})
+                if (!name->empty() && !find_field(*name)) error(where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", *name));
+            if (!model::parse_event_kind(a.event_kind))
+                error(a.event_where.offset, "RULES_UNKNOWN_EVENT", fmt::format("unknown event kind '{}'", a.event_kind));
+            if (a.where) check_names(*a.where);
+            return;
+        }
+        if (!v.except_list.empty() && !lists_.count(v.except_list))
+            error(v.except_where.offset, "RULES_UNKNOWN_LIST", fmt::format("unknown list '{}'", v.except_list));
+    }
+
+    void check_names(const expr& e) {
+        for (const auto& c : e.children) check_names(*c);
+        switch (e.k) {
+            case expr::kind::and_:
+            case expr::kind::or_:
+            case expr::kind::not_:
+            case expr::kind::time_between: return;
+            case expr::kind::bare: {
+                if (e.lhs.is_aggregate || e.lhs.lit.kind != literal::type::identifier) return;
+                const std::string& name = e.lhs.lit.text;
+                if (!macros_.count(name) && !find_field(name) && name != "true" && name != "false")
+                    error(e.where.offset, "RULES_UNKNOWN_NAME", fmt::format("unknown macro or field '{}'", name));
+                return;
+            }
+            default: break;
+        }
+        if (!e.lhs.is_aggregate && e.lhs.lit.kind == literal::type::identifier && !find_field(e.lhs.lit.text))
+            error(e.lhs.where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", e.lhs.lit.text));
+        check_value_names(e.lhs);
+        check_value_names(e.rhs);
+        if (e.k == expr::kind::in_list && !lists_.count(e.list_name))
+            error(e.list_where.offset, "RULES_UNKNOWN_LIST", fmt::format("unknown list '{}'", e.list_name));
     }
 
     const collected_rules& in_;

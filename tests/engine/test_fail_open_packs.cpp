@@ -130,3 +130,29 @@ TEST_CASE("a CIDR range compared as an address, or a country code in lower case,
                     "true for every record with 'callee.country'") != std::string::npos);
     CHECK(text.find("'VN' is never one") == std::string::npos);
 }
+
+TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lists, macros and kinds it names") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "- macro: broken\n  condition: caller.e164 in nolist and and (\n", &diags));
+    CHECK(diagnostics_text(diags).find("pack.yaml:7:40: error RULES_CONDITION_SYNTAX") != std::string::npos);
+
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") +
+                                     "- macro: names\n  condition: caller.e614 in nolist or not_a_macro or count(call.atempt by calle.e164 within 1h) > 3 or "
+                                     "sms.domains except nolist2 in nolist3\n",
+                                 &diags));
+    const std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("warning RULES_UNUSED_MACRO: macro 'names' is not used by any rule") != std::string::npos);
+    CHECK(text.find("pack.yaml:7:14: error RULES_UNKNOWN_FIELD: unknown field 'caller.e614'") != std::string::npos);
+    CHECK(text.find("error RULES_UNKNOWN_LIST: unknown list 'nolist'") != std::string::npos);
+    CHECK(text.find("error RULES_UNKNOWN_NAME: unknown macro or field 'not_a_macro'") != std::string::npos);
+    CHECK(text.find("error RULES_UNKNOWN_EVENT: unknown event kind 'call.atempt'") != std::string::npos);
+    CHECK(text.find("error RULES_UNKNOWN_FIELD: unknown field 'calle.e164'") != std::string::npos);
+    CHECK(text.find("error RULES_UNKNOWN_LIST: unknown list 'nolist2'") != std::string::npos);
+    CHECK(text.find("error RULES_UNKNOWN_LIST: unknown list 'nolist3'") != std::string::npos);
+
+    // A sound unused macro is only the warning.
+    CHECK(load_inline_pack(rule_with("caller.is_home") + "- list: l\n  items: [a]\n- macro: fine\n  condition: origin.trunk in l and not caller.is_home\n",
+                           &diags));
+    CHECK(diagnostics_text(diags).find("error") == std::string::npos);
+}
