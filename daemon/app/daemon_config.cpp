@@ -197,7 +197,8 @@ private:
             if (!parse_endpoint(*v, c.jsonl.tcp, why))
                 j.error(tcp_node, "BAD_VALUE", fmt::format("'ingest.jsonl.tcp': '{}': {}", *v, why));
         }
-        if (auto v = j.get_string("unix")) c.jsonl.unix_path = path_value("ingest.jsonl.unix", *v);
+        if (auto v = j.get_string("unix")) c.jsonl.unix_path = *v;  // a state path: resolved against state_dir below
+        jsonl_unix_from_override_ = from_override("ingest.jsonl.unix");
         if (auto v = j.get_int("max_line_bytes", 256, 16 * 1024 * 1024)) c.jsonl.max_line_bytes = static_cast<std::size_t>(*v);
         if (auto v = j.get_int("max_future_seconds", 0, 366 * 86'400)) c.jsonl.max_future_seconds = *v;
         if (auto v = j.get_int("max_connections", 1, 1'000'000)) c.jsonl.max_connections = static_cast<std::size_t>(*v);
@@ -494,6 +495,7 @@ public:
     bool path_from_override_ = false;
     bool snapshot_from_override_ = false;
     bool control_from_override_ = false;
+    bool jsonl_unix_from_override_ = false;
     bool subscribers_from_override_ = false;
     bool intel_from_override_ = false;
 
@@ -581,6 +583,9 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     c.decision_log.settings.path = resolve(c.decision_log.settings.path, c.state_dir, reader.path_from_override_);
     c.state_snapshot_path = resolve(c.state_snapshot_path, c.state_dir, reader.snapshot_from_override_);
     c.control_path = resolve(c.control_path, c.state_dir, reader.control_from_override_);
+    // Sockets are runtime state, beside the control socket: under the unit the config's own
+    // folder (/etc/ringfence) is read-only.
+    c.jsonl.unix_path = resolve(c.jsonl.unix_path, c.state_dir, reader.jsonl_unix_from_override_);
     c.subscribers.path = resolve(c.subscribers.path, c.state_dir, reader.subscribers_from_override_);
     c.intel.path = resolve(c.intel.path, c.state_dir, reader.intel_from_override_);
     // A Unix socket address holds at most sizeof(sun_path) - 1 bytes of path (107 on Linux):

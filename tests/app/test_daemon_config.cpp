@@ -120,6 +120,15 @@ TEST_CASE("--set overrides any key, its paths resolve against the working direct
     CHECK(r.value->decision_log.settings.path == (f.dir / "state" / "decisions.sqlite").string());
 }
 
+TEST_CASE("sockets written in the file are state: relative to state_dir, as the SQLite files") {
+    config_file f("state_dir: state\ningest:\n  jsonl:\n    unix: in.sock\ncontrol:\n  unix: ctl.sock\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    INFO(errors_of(r));
+    REQUIRE(r.ok());
+    CHECK(r.value->jsonl.unix_path == (f.dir / "state" / "in.sock").string());
+    CHECK(r.value->control_path == (f.dir / "state" / "ctl.sock").string());
+}
+
 TEST_CASE("--set KEY= with nothing after it is the empty text: it disables a socket") {
     config_file f("state_dir: state\n");
     const auto r = app::load_daemon_config(f.path, {{"control.unix", ""}, {"ingest.jsonl.unix", " "}});
