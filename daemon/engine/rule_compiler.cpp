@@ -1287,7 +1287,16 @@ private:
             c.priority = r.priority.text;
         }
         std::uint32_t root = compile_parts(r.condition);
+        std::set<std::string> exception_names;
         for (const auto& x : r.exceptions) {
+            // Evidence and reviews name an exception: two of one name (an `exceptions:
+            // append` repeating one) cannot be told apart; one with no values exempts nothing.
+            if (!x.name.empty() && !exception_names.insert(x.name).second)
+                error_loc(x.loc, "RULES_DUPLICATE", fmt::format("rule '{}': a second exception named '{}': give each its own name", r.name, x.name),
+                          common::severity::warning);
+            if (x.values.empty() && !x.fields.empty())
+                error_loc(x.loc, "RULES_NEVER_MATCHES", fmt::format("rule '{}': exception '{}' has no values: it exempts nothing", r.name, x.name),
+                          common::severity::warning);
             const std::uint32_t ex = compile_exception(r, x);
             if (ex == no_node) continue;
             node n;

@@ -156,3 +156,21 @@ TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lis
                            &diags));
     CHECK(diagnostics_text(diags).find("error") == std::string::npos);
 }
+
+TEST_CASE("items that change nothing are said: an exception with no values, two exceptions of one name, an empty override") {
+    std::vector<common::diagnostic> diags;
+    auto e = load_inline_pack(rule_with("caller.is_home") + R"(  exceptions:
+    - {name: nothing, fields: [origin.trunk], comps: [=], values: []}
+    - {name: twice, fields: [origin.trunk], values: [[A]]}
+    - {name: twice, fields: [origin.trunk], values: [[B]]}
+)",
+                              &diags);
+    REQUIRE(e);
+    const std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("pack.yaml:7:7: warning RULES_NEVER_MATCHES: rule 'r': exception 'nothing' has no values: it exempts nothing") != std::string::npos);
+    CHECK(text.find("pack.yaml:9:7: warning RULES_DUPLICATE: rule 'r': a second exception named 'twice'") != std::string::npos);
+
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "- rule: r\n  override: {}\n", &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_BAD_OVERRIDE: 'override: {}' names nothing to change") != std::string::npos);
+}
