@@ -119,6 +119,9 @@ public:
             target.events = *r.events;
             target.events_given = true;
         }
+        const bool gives_any = r.condition || r.exceptions || r.enabled || r.action || r.priority || r.reason || r.desc || r.mode || r.events;
+        if (o.how.empty() && !gives_any)
+            add_error(diags_, o.loc, "RULES_BAD_OVERRIDE", fmt::format("override of rule '{}' names nothing and gives nothing: it changes nothing", r.name));
         // Each overridden field must be given, and each given field must be overridden.
         for (const auto& [field, how] : o.how) {
             const bool given = (field == "condition" && r.condition) || (field == "exceptions" && r.exceptions) ||

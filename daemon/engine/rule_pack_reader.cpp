@@ -331,10 +331,6 @@ private:
             f.error(n, "BAD_TYPE", "'override' is a mapping such as {items: append}");
             return o;
         }
-        if (n.size() == 0) {
-            f.error(n, "BAD_OVERRIDE", fmt::format("'override: {{}}' names nothing to change (allowed: {})", fmt::join(allowed, ", ")));
-            return o;
-        }
         std::set<std::string> seen;  // {condition: replace, condition: append}: which one was meant?
         for (const auto& kv : n) {
             const std::string field = kv.first.Scalar();

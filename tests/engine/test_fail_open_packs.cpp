@@ -157,7 +157,7 @@ TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lis
     CHECK(diagnostics_text(diags).find("error") == std::string::npos);
 }
 
-TEST_CASE("items that change nothing are said: an exception with no values, two exceptions of one name, an empty override") {
+TEST_CASE("items that change nothing are said: an exception with no values, two exceptions of one name, an override of nothing") {
     std::vector<common::diagnostic> diags;
     auto e = load_inline_pack(rule_with("caller.is_home") + R"(  exceptions:
     - {name: nothing, fields: [origin.trunk], comps: [=], values: []}
@@ -172,5 +172,6 @@ TEST_CASE("items that change nothing are said: an exception with no values, two 
     CHECK(text.find("pack.yaml:9:7: warning RULES_DUPLICATE: rule 'r': a second exception named 'twice'") != std::string::npos);
 
     CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "- rule: r\n  override: {}\n", &diags));
-    CHECK(diagnostics_text(diags).find("error RULES_BAD_OVERRIDE: 'override: {}' names nothing to change") != std::string::npos);
+    CHECK(diagnostics_text(diags).find("error RULES_BAD_OVERRIDE: override of rule 'r' names nothing and gives nothing: it changes nothing") !=
+          std::string::npos);
 }
