@@ -175,3 +175,12 @@ TEST_CASE("items that change nothing are said: an exception with no values, two 
     CHECK(diagnostics_text(diags).find("error RULES_BAD_OVERRIDE: override of rule 'r' names nothing and gives nothing: it changes nothing") !=
           std::string::npos);
 }
+
+TEST_CASE("keyword list items that fold to nothing are each named at their place") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack("- list: lures\n  items: [\"chuyen khoan\", \"!!!\", \"  \"]\n" + rule_with("sms.text_folded contains_any lures"), &diags));
+    const std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("pack.yaml:2:28: error RULES_BAD_LIST_ITEM: list 'lures': '!!!' is empty once folded as sms.text_folded is") != std::string::npos);
+    CHECK(text.find("pack.yaml:2:35: error RULES_BAD_LIST_ITEM: list 'lures': '  ' is empty once folded") != std::string::npos);
+}
