@@ -38,6 +38,10 @@ common::loaded<pipeline_parts> load_pipeline_parts(const daemon_config& config, 
             engine_settings.intel = parts.intel;
         }
         auto eng = engine::rule_engine::create(engine_settings);
+        // A setting the engine found wrong (an IP country database it cannot open) is the
+        // configuration file's: named so, as the reader's own errors are.
+        for (auto& d : eng.diagnostics)
+            if (d.file.empty() && d.code.rfind("CONFIG_", 0) == 0) d.file = config.source_file;
         out.diagnostics.insert(out.diagnostics.end(), eng.diagnostics.begin(), eng.diagnostics.end());
         if (!eng.value) return out;
         parts.rules = eng.value->get();

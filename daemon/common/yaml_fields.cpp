@@ -114,7 +114,7 @@ bool yaml_fields::written_without_value(const std::string& key) {
         // and gave none; taking the default without a word would hide the mistake. Located
         // at the key: an empty value's own mark is where the next key starts.
         if (without_value_.insert(key).second)
-            error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
+            error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given: write one (or leave the key out where it has a default)", path(key)));
         return true;
     }
     return false;
@@ -218,7 +218,7 @@ void yaml_fields::reject_unknown_keys() {
             // a rule on every kind).
             if (kv.second.IsNull() && !without_value_.count(key)) {
                 without_value_.insert(key);
-                error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given (remove the key for the default)", path(key)));
+                error(kv.first, "BAD_TYPE", fmt::format("'{}': no value given: write one (or leave the key out where it has a default)", path(key)));
             }
             continue;
         }

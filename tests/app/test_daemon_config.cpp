@@ -190,7 +190,7 @@ TEST_CASE("a quoted number or switch and a key with no value are type errors, no
     CHECK(said.find(f.path + ":3:12: error CONFIG_BAD_TYPE: 'ingest.threads': expected an integer, got the string \"2\" (quoted or tagged !!str; write it plain)") != std::string::npos);
     CHECK(said.find(f.path + ":6:12: error CONFIG_BAD_TYPE: 'decision_log.enabled': expected true or false, got the string \"true\"") != std::string::npos);
     // Located at the key (the empty value's own place is the next line).
-    CHECK(said.find(f.path + ":5:3: error CONFIG_BAD_TYPE: 'decision_log.queue_capacity': no value given (remove the key for the default)") != std::string::npos);
+    CHECK(said.find(f.path + ":5:3: error CONFIG_BAD_TYPE: 'decision_log.queue_capacity': no value given: write one (or leave the key out where it has a default)") != std::string::npos);
     CHECK(said.find(f.path + ":7:3: error CONFIG_BAD_TYPE: 'decision_log.durability': no value given") != std::string::npos);
     CHECK(said.find(f.path + ":9:3: error CONFIG_BAD_TYPE: 'log.level': no value given") != std::string::npos);
     CHECK(said.find("'log.stats_interval_s': expected an integer, got the string \"5\"") != std::string::npos);
