@@ -24,11 +24,16 @@ struct name_addr {
 // "+84…"); a '%' not followed by two hex digits is kept as it is.
 void assign_unescaped_user(std::string& out, std::string_view user);
 
-// Splits a name-addr / addr-spec header value (RFC 3261 section 20.10) into its parts.
-name_addr parse_name_addr(std::string_view value) noexcept;
+// Splits a name-addr / addr-spec header value (RFC 3261 section 20.10) into its parts;
+// without split, the URI's user and host are left empty (only the tag is wanted).
+name_addr parse_name_addr(std::string_view value, bool split = true) noexcept;
 // The user part of a URI: sip:/sips: up to '@' (and before any ":password"), tel: up to ';'.
 void split_uri(std::string_view uri, std::string_view& user, std::string_view& host) noexcept;
 
+// What a parsed message holds of its parties. A request has them all; a response has only
+// its From and To with their tags and URIs, no user or host split out, and no Contact,
+// P-Asserted-Identity, Remote-Party-ID or Diversion: the dialog table matches a response by
+// Call-ID and tags, and most packets of a call are responses.
 struct sip_message {
     bool is_request = false;
     std::string_view method;        // requests: "INVITE"

@@ -358,7 +358,7 @@ void assign_unescaped_user(std::string& out, std::string_view user) {
     }
 }
 
-name_addr parse_name_addr(std::string_view value) noexcept {
+name_addr parse_name_addr(std::string_view value, bool split) noexcept {
     name_addr r;
     value = trim(value);
     r.value = value;
@@ -394,7 +394,7 @@ name_addr parse_name_addr(std::string_view value) noexcept {
             break;
         }
     }
-    split_uri(r.uri, r.user, r.host);
+    if (split) split_uri(r.uri, r.user, r.host);
     return r;
 }
 
@@ -500,8 +500,11 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
             out.body = out.body.substr(0, out.content_length);
         consumed = bytes.size();
     }
-    out.from = parse_name_addr(raw.from);
-    out.to = parse_name_addr(raw.to);
+    // The parties in full only where a record is made of them (sip_message's comment).
+    const bool parties = out.is_request;
+    out.from = parse_name_addr(raw.from, parties);
+    out.to = parse_name_addr(raw.to, parties);
+    if (!parties) return {parse_result::message, consumed};
     out.contact = parse_name_addr(raw.contact);
     out.p_asserted_identity = parse_name_addr(raw.pai);
     if (names_called_party(raw.rpid)) raw.rpid = {};  // only the called party named: no calling identity
