@@ -96,13 +96,22 @@ std::string control_server::start(const std::string& path) {
 
 void control_server::stop() {
     boost::system::error_code ignored;
+    pause_.cancel();
     if (acceptor_) acceptor_->close(ignored);
 }
 
 void control_server::accept() {
     acceptor_->async_accept([this](const boost::system::error_code& ec, asio::local::stream_protocol::socket s) {
         if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
-        if (!ec) std::make_shared<control_session>(std::move(s), *this)->start();
+        if (ec) {
+            // Out of descriptors: tried again after a pause, not at once (a spinning core).
+            pause_.expires_after(std::chrono::milliseconds(100));
+            pause_.async_wait([this](const boost::system::error_code& wait_ec) {
+                if (!wait_ec && acceptor_ && acceptor_->is_open()) accept();
+            });
+            return;
+        }
+        std::make_shared<control_session>(std::move(s), *this)->start();
         accept();
     });
 }

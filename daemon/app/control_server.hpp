@@ -36,6 +36,7 @@ private:
     engine::rule_engine* rules_;
     store::decision_log_writer* log_;
     std::optional<boost::asio::local::stream_protocol::acceptor> acceptor_;
+    boost::asio::steady_timer pause_{io_};  // after a failed accept
     std::string path_;
 };
 

@@ -189,7 +189,12 @@ private:
     }
 
     int load_parts() {
-        if (const auto problems = state_path_problems(); !problems.empty()) {
+        auto problems = state_path_problems();
+        if (config_.capture.enabled)
+            for (const auto& name : config_.capture.live.interfaces)
+                if (!ingest::capture::interface_exists(name))
+                    problems.push_back(fmt::format("{}: capture.interfaces: no network interface '{}' on this machine", options_.config_file, name));
+        if (!problems.empty()) {
             for (const auto& p : problems) log(log_level::error, "{}", p);
             log(log_level::error, "{}", options_.check_only ? "a start would fail" : "not starting");
             return 1;

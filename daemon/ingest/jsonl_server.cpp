@@ -32,8 +32,15 @@ jsonl_server::~jsonl_server() {
     if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
-void jsonl_server::refuse_waiting_client(int listener_fd) {
-    if (spare_fd_ < 0) return;
+// Another thread (a session, the log's writer) may take a descriptor freed here before it
+// is reopened: tried again after each accept and each failure until it is held.
+void jsonl_server::keep_spare_fd() {
+    if (spare_fd_ < 0) spare_fd_ = open_spare_fd();
+}
+
+bool jsonl_server::refuse_waiting_client(int listener_fd) {
+    keep_spare_fd();
+    if (spare_fd_ < 0) return false;
     ::close(spare_fd_);
     spare_fd_ = -1;
     const int client = ::accept4(listener_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -43,21 +50,26 @@ void jsonl_server::refuse_waiting_client(int listener_fd) {
         [[maybe_unused]] const auto n = ::send(client, line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         ::close(client);
     }
-    spare_fd_ = open_spare_fd();
+    keep_spare_fd();
+    return client >= 0;
 }
 
-void jsonl_server::accept_failed(const boost::system::error_code& ec, int listener_fd, void (jsonl_server::*again)()) {
-    if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) refuse_waiting_client(listener_fd);
+// Runs on the strand (the acceptors' handlers do), so the counters here need no lock.
+void jsonl_server::accept_failed(const boost::system::error_code& ec, int listener_fd, asio::steady_timer& pause, void (jsonl_server::*again)()) {
+    bool refused = false;
+    if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) refused = refuse_waiting_client(listener_fd);
     ++accept_failures_since_warning_;
+    refused_since_warning_ += refused ? 1 : 0;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_accept_warning_ >= std::chrono::seconds(10)) {
-        common::log(common::log_level::warning, "ingest: cannot accept connections: {} ({} times in the last 10 s; waiting clients are refused)", ec.message(),
-                    accept_failures_since_warning_);
+        common::log(common::log_level::warning, "ingest: cannot accept connections: {} ({} times in the last 10 s, {} waiting clients refused)", ec.message(),
+                    accept_failures_since_warning_, refused_since_warning_);
         last_accept_warning_ = now;
         accept_failures_since_warning_ = 0;
+        refused_since_warning_ = 0;
     }
-    accept_pause_.expires_after(std::chrono::milliseconds(50));
-    accept_pause_.async_wait([this, again](const boost::system::error_code& wait_ec) {
+    pause.expires_after(std::chrono::milliseconds(50));
+    pause.async_wait([this, again](const boost::system::error_code& wait_ec) {
         if (!wait_ec && !stopped_) (this->*again)();
     });
 }
@@ -104,7 +116,8 @@ std::string jsonl_server::start() {
 void jsonl_server::accept_tcp() {
     tcp_->async_accept(asio::any_io_executor(io_.get_executor()), [this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
-        if (ec) return accept_failed(ec, tcp_->native_handle(), &jsonl_server::accept_tcp);
+        if (ec) return accept_failed(ec, tcp_->native_handle(), tcp_pause_, &jsonl_server::accept_tcp);
+        keep_spare_fd();
         boost::system::error_code ignored;
         socket.set_option(asio::ip::tcp::no_delay(true), ignored);
         adopt<asio::ip::tcp>(std::move(socket));
@@ -115,7 +128,8 @@ void jsonl_server::accept_tcp() {
 void jsonl_server::accept_unix() {
     unix_->async_accept(asio::any_io_executor(io_.get_executor()), [this](const boost::system::error_code& ec, asio::local::stream_protocol::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
-        if (ec) return accept_failed(ec, unix_->native_handle(), &jsonl_server::accept_unix);
+        if (ec) return accept_failed(ec, unix_->native_handle(), unix_pause_, &jsonl_server::accept_unix);
+        keep_spare_fd();
         adopt<asio::local::stream_protocol>(std::move(socket));
         accept_unix();
     });
@@ -164,7 +178,8 @@ void jsonl_server::stop() {
     }
     asio::dispatch(strand_, [this] {
         boost::system::error_code ignored;
-        accept_pause_.cancel();
+        tcp_pause_.cancel();
+        unix_pause_.cancel();
         if (tcp_) tcp_->close(ignored);
         if (unix_) unix_->close(ignored);
     });

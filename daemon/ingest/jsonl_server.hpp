@@ -47,8 +47,9 @@ private:
     // An accept that failed (out of descriptors, memory): the waiting client is told and
     // let go, and accepting resumes after a pause instead of failing again at once (which
     // spun a core while every waiting client hung).
-    void accept_failed(const boost::system::error_code& ec, int listener_fd, void (jsonl_server::*again)());
-    void refuse_waiting_client(int listener_fd);
+    void accept_failed(const boost::system::error_code& ec, int listener_fd, boost::asio::steady_timer& pause, void (jsonl_server::*again)());
+    bool refuse_waiting_client(int listener_fd);
+    void keep_spare_fd();
 
     boost::asio::io_context& io_;
     pipeline_context& ctx_;
@@ -61,9 +62,13 @@ private:
     // Held open so that, out of descriptors, one is freed to accept a waiting client and
     // tell it why it is refused (-1 when it could not be reopened).
     int spare_fd_ = -1;
-    boost::asio::steady_timer accept_pause_{strand_};
+    // One per listener: a pause of one must not cancel the other's (its accept would never
+    // be started again).
+    boost::asio::steady_timer tcp_pause_{strand_};
+    boost::asio::steady_timer unix_pause_{strand_};
     std::chrono::steady_clock::time_point last_accept_warning_{};
     std::uint64_t accept_failures_since_warning_ = 0;
+    std::uint64_t refused_since_warning_ = 0;
 
     mutable std::mutex sessions_mutex_;
     std::list<std::function<void()>> session_stoppers_;  // one per live session

@@ -710,8 +710,11 @@ long cpu_ticks(pid_t pid) {
 
 TEST_CASE("out of file descriptors, waiting clients are refused with a reason and the daemon does not spin") {
     temp_dir dir;
-    running_daemon d(dir);
+    const std::string unix_path = (dir.path() / "in.sock").string();
+    running_daemon d(dir, {"ingest.jsonl.unix=" + unix_path});
     REQUIRE(d.started());
+    // The Unix listener up before the limit is lowered (the daemon binds it at start).
+    for (int i = 0; i < 50 && !std::filesystem::exists(unix_path); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     // The daemon's open files now, and a limit a few dozen above them.
     std::size_t open_now = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/" + std::to_string(d.pid()) + "/fd")) ++open_now;
@@ -739,14 +742,27 @@ TEST_CASE("out of file descriptors, waiting clients are refused with a reason an
     CHECK(why.find("out of file descriptors") != std::string::npos);
     // Every client has its answer (the rest were refused once their turn came): none hangs.
     CHECK(decided + refused == clients.size());
-    // With clients still waiting in the backlog, accepting pauses between tries: the daemon
-    // is nearly idle, not spinning on a failing accept.
+    // With clients still waiting in the backlog of both listeners, accepting pauses between
+    // tries: the daemon is nearly idle, not spinning on a failing accept.
     for (int i = 0; i < 20; ++i) clients.push_back(connect_tcp(d.port()));
+    for (int i = 0; i < 20; ++i) clients.push_back(connect_unix(unix_path));
     const long before = cpu_ticks(d.pid());
     std::this_thread::sleep_for(std::chrono::seconds(1));
     const long used = cpu_ticks(d.pid()) - before;
     CHECK(used < ::sysconf(_SC_CLK_TCK) / 4);  // under a quarter of a core
     for (const int fd : clients) ::close(fd);
+    // Descriptors free again: both listeners accept and decide (a pause of one listener
+    // once cancelled the other's, which then never accepted again).
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (const bool over_unix : {false, true}) {
+        const int fd = over_unix ? connect_unix(unix_path) : connect_tcp(d.port());
+        send_all(fd, call_line(31, over_unix ? 1 : 0) + "\n");
+        const auto lines = read_lines(fd, 1, 5000);
+        INFO("over unix: " << over_unix);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0].find("\"action\":") != std::string::npos);
+        ::close(fd);
+    }
     CHECK(d.stop() == 0);
     CHECK(read_file(d.stderr_path()).find("cannot accept connections: Too many open files") != std::string::npos);
 }
@@ -771,4 +787,13 @@ TEST_CASE("ringfenced --check fails when the JSON-lines port is taken, as a star
     const auto [free_rc, free_out] = ringfenced_check(fmt::format("--set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:{}", dir.path().string(), port));
     CAPTURE(free_out);
     CHECK(free_rc == 0);
+}
+
+TEST_CASE("ringfenced --check fails on a capture interface this machine lacks, as a start would before it listens") {
+    temp_dir dir;
+    const auto [rc, out] = ringfenced_check(fmt::format("--set state_dir={} --set capture.enabled=true --set 'capture.interfaces=[lo, nonexist0]'", dir.path().string()));
+    CAPTURE(out);
+    CHECK(rc == 1);
+    CHECK(out.find("capture.interfaces: no network interface 'nonexist0' on this machine") != std::string::npos);
+    CHECK(out.find("'lo'") == std::string::npos);
 }

@@ -27,7 +27,17 @@ std::string bpf_filter_problem(const std::string& filter) {
     return why;
 }
 
-bool interface_exists(const std::string& name) { return name == "any" || ::if_nametoindex(name.c_str()) != 0; }
+bool interface_exists(const std::string& name) {
+    if (name == "any" || ::if_nametoindex(name.c_str()) != 0) return true;
+    // libpcap's own devices (nflog, nfqueue, usbmon…) are no network interfaces.
+    pcap_if_t* devices = nullptr;
+    char error[PCAP_ERRBUF_SIZE];
+    if (pcap_findalldevs(&devices, error) != 0) return true;  // cannot tell: the start says
+    bool found = false;
+    for (const pcap_if_t* d = devices; d != nullptr && !found; d = d->next) found = name == d->name;
+    pcap_freealldevs(devices);
+    return found;
+}
 
 namespace {
 

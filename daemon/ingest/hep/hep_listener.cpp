@@ -46,10 +46,10 @@ std::string hep_counters::summary() const {
     }
     const auto v = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
     return fmt::format(
-        "hep.datagrams={} hep.tcp_accepted={} hep.tcp_refused={} hep.tcp_bytes={} hep.tcp_resyncs={} "
+        "hep.datagrams={} hep.tcp_accepted={} hep.tcp_refused={} hep.tcp_accept_failures={} hep.tcp_bytes={} hep.tcp_resyncs={} "
         "hep.tcp_bytes_skipped={} hep.packets={} hep.sip={} hep.other={} hep.compressed={} hep.auth_failed={} "
         "hep.clock_corrected={} hep.errors{{{}}}",
-        v(datagrams), v(tcp_connections_accepted), v(tcp_connections_refused), v(tcp_bytes), v(tcp_resyncs),
+        v(datagrams), v(tcp_connections_accepted), v(tcp_connections_refused), v(tcp_accept_failures), v(tcp_bytes), v(tcp_resyncs),
         v(tcp_bytes_skipped), v(packets), v(sip_payloads), v(other_payloads), v(compressed_payloads), v(auth_failed),
         v(clock_corrected), errs);
 }
@@ -151,6 +151,7 @@ void hep_listener::stop() {
     asio::dispatch(strand_, [this] {
         boost::system::error_code ignored;
         if (idle_timer_) idle_timer_->cancel();
+        accept_pause_.cancel();
         if (udp_) udp_->close(ignored);
         if (tcp_) tcp_->close(ignored);
         auto open = connections_;  // close() erases from the set
@@ -175,7 +176,17 @@ void hep_listener::receive_udp() {
 void hep_listener::accept_tcp() {
     tcp_->async_accept(strand_, [this](const boost::system::error_code& ec, asio::ip::tcp::socket socket) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
-        if (!ec) {
+        if (ec) {
+            // Out of descriptors (or memory): tried again after a pause, not at once, which
+            // would spin a core for as long as the shortage lasts.
+            bump(counters_.tcp_accept_failures);
+            accept_pause_.expires_after(std::chrono::milliseconds(50));
+            accept_pause_.async_wait([this](const boost::system::error_code& wait_ec) {
+                if (!wait_ec && !stopped_) accept_tcp();
+            });
+            return;
+        }
+        {
             if (connections_.size() >= settings_.max_connections) {
                 bump(counters_.tcp_connections_refused);
                 boost::system::error_code ignored;

@@ -59,6 +59,7 @@ struct hep_counters {
     std::atomic<std::uint64_t> datagrams{0};
     std::atomic<std::uint64_t> tcp_connections_accepted{0};
     std::atomic<std::uint64_t> tcp_connections_refused{0};
+    std::atomic<std::uint64_t> tcp_accept_failures{0};  // out of descriptors or memory
     std::atomic<std::uint64_t> tcp_bytes{0};
     std::atomic<std::uint64_t> tcp_resyncs{0};
     std::atomic<std::uint64_t> tcp_bytes_skipped{0};
@@ -115,6 +116,7 @@ class hep_listener {
     std::atomic<bool> stopped_{false};
     std::function<void()> idle_;
     std::optional<boost::asio::steady_timer> idle_timer_;  // on the strand
+    boost::asio::steady_timer accept_pause_{strand_};      // after a failed accept
 };
 
 }  // namespace ringfence::ingest
