@@ -96,13 +96,15 @@ const protected_number* protected_numbers::find(std::string_view number) const {
 }
 
 std::vector<common::diagnostic> check_protected_numbers(const compiled_ruleset& rs, const protected_numbers& numbers,
-                                                        const std::vector<std::string>& override_rules) {
+                                                        const std::vector<std::string>& override_rules,
+                                                        const std::vector<std::string>& defined_rules) {
     std::vector<common::diagnostic> out;
-    // A name no rule has (a typo) would let nothing block a protected number, silently.
+    // A name no pack defines (a typo) would let nothing block a protected number, silently.
+    // A rule switched off is defined: naming it is the operator's choice.
     for (const auto& name : override_rules)
-        if (std::none_of(rs.rules.begin(), rs.rules.end(), [&](const compiled_rule& r) { return r.name == name; }))
+        if (std::find(defined_rules.begin(), defined_rules.end(), name) == defined_rules.end())
             out.push_back({common::severity::warning, "RULES_UNKNOWN_OVERRIDE_RULE",
-                           fmt::format("protected_numbers.override_rules names '{}', which no loaded rule is: it overrides nothing", name), "", 0, 0});
+                           fmt::format("protected_numbers.override_rules names '{}', which no loaded pack defines: it overrides nothing", name), "", 0, 0});
     if (numbers.size() == 0) return out;
     for (const auto& rule : rs.rules) {
         if (rule.act != action::block || rule.shadow) continue;

@@ -46,8 +46,10 @@ private:
 };
 
 // Warnings (RULES_BLOCKS_PROTECTED_NUMBER) for every block rule not in override_rules whose
-// condition would match a protected number on a caller, callee or asserted number field.
+// condition would match a protected number on a caller, callee or asserted number field, and
+// (RULES_UNKNOWN_OVERRIDE_RULE) for a name in override_rules that defined_rules lacks.
 std::vector<common::diagnostic> check_protected_numbers(const compiled_ruleset& rs, const protected_numbers& numbers,
-                                                        const std::vector<std::string>& override_rules);
+                                                        const std::vector<std::string>& override_rules,
+                                                        const std::vector<std::string>& defined_rules);
 
 }  // namespace ringfence::engine

@@ -825,7 +825,9 @@ private:
             bool emptied = false;
             for (std::size_t i = 0; i < items.size(); ++i) {
                 const std::string folded = fold_literal(field, items[i]);
-                if (folded.empty() && !items[i].empty()) {
+                // (Matched whole, `in LIST`, an item that folds to nothing only never matches.)
+                const bool keywords = use == list_use::keywords || use == list_use::keywords_folded;
+                if (keywords && folded.empty() && !items[i].empty()) {
                     error_loc(i < from.size() ? from[i]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
                               fmt::format("list '{}': {}", name, empty_text_message(field, items[i])));
                     emptied = true;
@@ -1463,8 +1465,19 @@ private:
 
     // A macro no rule uses is not compiled (its aggregates would keep window state for
     // nothing), but a shared pack's macro is compiled the day a local pack uses it: its
-    // syntax and the names it reads are checked now, where the author wrote them.
+    // syntax and the names it reads are checked now, where the author wrote them. Warnings,
+    // not errors: such a macro may name a list only some local packs define, and it decides
+    // nothing until a rule uses it (then its errors are errors).
     void check_unused_macro(const collected_macro& m) {
+        const std::size_t first = diags_.size();
+        check_unused_macro_parts(m);
+        for (std::size_t i = first; i < diags_.size(); ++i) {
+            diags_[i].level = common::severity::warning;
+            diags_[i].message = fmt::format("unused macro '{}': {}", m.name, diags_[i].message);
+        }
+    }
+
+    void check_unused_macro_parts(const collected_macro& m) {
         for (const auto& part : m.condition) {
             const expr* e = parse(part.text);
             if (e == nullptr) continue;  // parse() said why
@@ -1482,6 +1495,8 @@ private:
                 if (!name->empty() && !find_field(*name)) error(where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", *name));
             if (!model::parse_event_kind(a.event_kind))
                 error(a.event_where.offset, "RULES_UNKNOWN_EVENT", fmt::format("unknown event kind '{}'", a.event_kind));
+            if (!a.by_except.empty() && !lists_.count(a.by_except))
+                error(a.by_except_where.offset, "RULES_UNKNOWN_LIST", fmt::format("unknown list '{}'", a.by_except));
             if (a.where) check_names(*a.where);
             return;
         }

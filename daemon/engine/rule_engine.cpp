@@ -21,6 +21,17 @@ namespace ringfence::engine {
 
 namespace {
 
+// Every rule name the packs define, switched off or not.
+std::vector<std::string> defined_rule_names(const rule_items& items) {
+    std::vector<std::string> names;
+    for (const auto& r : items.rules) names.push_back(r.name);
+    return names;
+}
+
+}  // namespace
+
+namespace {
+
 // A reason is a line an operator reads, logged with every decision: a field's text is cut at
 // this many bytes and a set lists this many elements (an SMS can carry thousands of links).
 constexpr std::size_t max_reason_field_bytes = 256;
@@ -493,7 +504,8 @@ common::loaded<std::unique_ptr<rule_engine>> rule_engine::create_from_text(
     if (common::has_errors(protected_diags)) return out;
     e->install(loaded.rules);
     if (settings.intel) settings.intel->retain(loaded.rules->intel_lists);
-    for (auto& d : check_protected_numbers(*loaded.rules, *e->protected_, settings.protected_numbers.override_rules)) out.diagnostics.push_back(std::move(d));
+    for (auto& d : check_protected_numbers(*loaded.rules, *e->protected_, settings.protected_numbers.override_rules, defined_rule_names(loaded.items)))
+        out.diagnostics.push_back(std::move(d));
     e->loaded_ = std::move(loaded);
     out.value = std::move(e);
     return out;
@@ -593,7 +605,8 @@ rule_engine::reload_outcome rule_engine::reload() {
         reloads_failed_.fetch_add(1);
         return out;
     }
-    for (auto& d : check_protected_numbers(*loaded.rules, *protected_numbers_snapshot(), settings_.protected_numbers.override_rules))
+    for (auto& d : check_protected_numbers(*loaded.rules, *protected_numbers_snapshot(), settings_.protected_numbers.override_rules,
+                                           defined_rule_names(loaded.items)))
         out.diagnostics.push_back(std::move(d));
     out.swapped_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     install(loaded.rules);

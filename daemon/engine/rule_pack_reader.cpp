@@ -239,6 +239,22 @@ void append_yaml_as_json(std::string& out, const YAML::Node& n) {
     }
 }
 
+// Whether a YAML comment has begun in the line before a position: a '#' at the line's start
+// or after a blank, outside quotes.
+bool comment_starts_before(std::string_view line) {
+    char quote = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quote != 0) {
+            if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'') quote = c;
+        else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) return true;
+    }
+    return false;
+}
+
 class pack_reader {
 public:
     pack_reader(std::string file, rule_items& into, std::vector<common::diagnostic>& diags)
@@ -731,17 +747,35 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
         return;
     }
     // A name or reason that is not UTF-8 would reach the decision log as bytes an auditor's
-    // tools cannot read, and a literal that is not UTF-8 never matches a record's text.
-    if (const auto bad = common::first_invalid_utf8(text)) {
-        const std::string_view before(text.data(), *bad);
-        const auto line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
-        const std::size_t line_start = before.rfind('\n');
-        const auto column = static_cast<int>(*bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
-        diags.push_back({common::severity::error, "RULES_NOT_UTF8",
-                         fmt::format("byte 0x{:02X} is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)",
-                                     static_cast<unsigned char>(text[*bad])),
-                         file_name, line, column});
+    // tools cannot read, and a literal that is not UTF-8 never matches a record's text: an
+    // error. In a comment such a byte harms nothing (a pack saved in a legacy code page): a
+    // warning, so a pack that loaded before still loads.
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+        diags.push_back({common::severity::error, "RULES_NOT_UTF8", "the file is UTF-16: a pack file is UTF-8 text (save it as UTF-8)", file_name, 1, 1});
         return;
+    }
+    for (std::size_t from = 0; const auto bad = common::first_invalid_utf8(std::string_view(text).substr(from));) {
+        const std::size_t at = from + *bad;
+        const std::size_t line_start = [&] {
+            const std::size_t nl = std::string_view(text).substr(0, at).rfind('\n');
+            return nl == std::string_view::npos ? std::size_t{0} : nl + 1;
+        }();
+        const std::string_view before(text.data() + line_start, at - line_start);
+        const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n')) + 1;
+        // Columns count characters, as the reader's other positions do (a byte order mark
+        // on line 1 is not one).
+        auto column = static_cast<int>(std::count_if(before.begin(), before.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
+        if (line == 1 && before.starts_with("\xEF\xBB\xBF")) --column;
+        const bool in_comment = comment_starts_before(before);
+        diags.push_back({in_comment ? common::severity::warning : common::severity::error, "RULES_NOT_UTF8",
+                         fmt::format("byte 0x{:02X} is not UTF-8{}: a pack file is UTF-8 text (convert it, e.g. with iconv)",
+                                     static_cast<unsigned char>(text[at]), in_comment ? " (in a comment)" : ""),
+                         file_name, line, column});
+        if (!in_comment) return;
+        // The rest of the comment's line is the comment's too: go on from the next line.
+        const std::size_t next = text.find('\n', at);
+        if (next == std::string::npos) break;
+        from = next + 1;
     }
     // Without a byte order mark: yaml-cpp's positions, which the reader maps back to the
     // text, do not count it.

@@ -4,6 +4,7 @@
 // and so are literals no record's field is written as (a CIDR range compared as an address,
 // a country code in lower case).
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -84,7 +85,7 @@ TEST_CASE("a rule set without a rule is refused, and an empty file among packs i
     CHECK(diagnostics_text(e.diagnostics) == "b.yaml:1:1: warning RULES_EMPTY_FILE: the file holds no item: every rule it held is gone from the set\n");
 
     // An empty folder: nothing found.
-    const auto dir = std::filesystem::temp_directory_path() / "ringfence-empty-packs";
+    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-empty-packs-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const auto loaded = engine::load_ruleset({dir.string()}, [](const std::string&) { return 0u; });
@@ -93,11 +94,24 @@ TEST_CASE("a rule set without a rule is refused, and an empty file among packs i
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte") {
+TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte, counted in characters, and a bad byte in a comment is said") {
     std::vector<common::diagnostic> diags;
     CHECK_FALSE(load_inline_pack("- rule: r\n  events: [sms.submit]\n  condition: sms.text contains \"chuy\xe1n\"\n  action: warn\n  priority: notice\n", &diags));
     INFO(diagnostics_text(diags));
     CHECK(diagnostics_text(diags) == "pack.yaml:3:37: error RULES_NOT_UTF8: byte 0xE1 is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+    // "Chuyển" is 6 characters and 8 bytes: the column is the character's.
+    CHECK_FALSE(load_inline_pack("- rule: r\n  events: [sms.submit]\n  condition: sms.text contains \"Chuy\xe1\xbb\x83n \xe1\"\n  action: warn\n  priority: notice\n", &diags));
+    CHECK(diagnostics_text(diags).rfind("pack.yaml:3:40: error RULES_NOT_UTF8: byte 0xE1", 0) == 0);
+    // In a comment (a pack saved in a legacy code page): loaded, with a warning.
+    auto e = load_inline_pack("# Chuy\xe1n kho\xe1n\n" + rule_with("caller.is_home") + "  # note \xe9t\xe9\n", &diags);
+    CHECK(e);
+    CHECK(diagnostics_text(diags) == "pack.yaml:1:7: warning RULES_NOT_UTF8: byte 0xE1 is not UTF-8 (in a comment): a pack file is UTF-8 text (convert it, e.g. with iconv)\n"
+                                     "pack.yaml:7:10: warning RULES_NOT_UTF8: byte 0xE9 is not UTF-8 (in a comment): a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+    // A '#' inside quotes starts no comment.
+    CHECK_FALSE(load_inline_pack(rule_with("sms.text contains \"#1 \xe1\""), &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_NOT_UTF8") != std::string::npos);
+    CHECK_FALSE(load_inline_pack(std::string("\xFF\xFE- \0r\0", 8), &diags));
+    CHECK(diagnostics_text(diags) == "pack.yaml:1:1: error RULES_NOT_UTF8: the file is UTF-16: a pack file is UTF-8 text (save it as UTF-8)\n");
 }
 
 TEST_CASE("an override that names a field twice is refused at the second") {
@@ -131,30 +145,38 @@ TEST_CASE("a CIDR range compared as an address, or a country code in lower case,
     CHECK(text.find("'VN' is never one") == std::string::npos);
 }
 
-TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lists, macros and kinds it names") {
+TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lists, macros and kinds it names, as warnings") {
     std::vector<common::diagnostic> diags;
-    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "- macro: broken\n  condition: caller.e164 in nolist and and (\n", &diags));
-    CHECK(diagnostics_text(diags).find("pack.yaml:7:40: error RULES_CONDITION_SYNTAX") != std::string::npos);
+    // It decides nothing until a rule uses it (and may name a list only some local packs
+    // define): loaded, with warnings at the places.
+    CHECK(load_inline_pack(rule_with("caller.is_home") + "- macro: broken\n  condition: caller.e164 in nolist and and (\n", &diags));
+    CHECK(diagnostics_text(diags).find("pack.yaml:7:40: warning RULES_CONDITION_SYNTAX: unused macro 'broken': ") != std::string::npos);
 
-    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") +
-                                     "- macro: names\n  condition: caller.e614 in nolist or not_a_macro or count(call.atempt by calle.e164 within 1h) > 3 or "
-                                     "sms.domains except nolist2 in nolist3\n",
-                                 &diags));
+    CHECK(load_inline_pack(rule_with("caller.is_home") +
+                               "- macro: names\n  condition: caller.e614 in nolist or not_a_macro or count(call.atempt by calle.e164 within 1h) > 3 or "
+                               "sms.domains except nolist2 in nolist3 or count(sms.submit by sms.domains except nolist4 within 1h) > 1\n",
+                           &diags));
     const std::string text = diagnostics_text(diags);
     INFO(text);
     CHECK(text.find("warning RULES_UNUSED_MACRO: macro 'names' is not used by any rule") != std::string::npos);
-    CHECK(text.find("pack.yaml:7:14: error RULES_UNKNOWN_FIELD: unknown field 'caller.e614'") != std::string::npos);
-    CHECK(text.find("error RULES_UNKNOWN_LIST: unknown list 'nolist'") != std::string::npos);
-    CHECK(text.find("error RULES_UNKNOWN_NAME: unknown macro or field 'not_a_macro'") != std::string::npos);
-    CHECK(text.find("error RULES_UNKNOWN_EVENT: unknown event kind 'call.atempt'") != std::string::npos);
-    CHECK(text.find("error RULES_UNKNOWN_FIELD: unknown field 'calle.e164'") != std::string::npos);
-    CHECK(text.find("error RULES_UNKNOWN_LIST: unknown list 'nolist2'") != std::string::npos);
-    CHECK(text.find("error RULES_UNKNOWN_LIST: unknown list 'nolist3'") != std::string::npos);
+    CHECK(text.find("pack.yaml:7:14: warning RULES_UNKNOWN_FIELD: unused macro 'names': unknown field 'caller.e614'") != std::string::npos);
+    CHECK(text.find("warning RULES_UNKNOWN_LIST: unused macro 'names': unknown list 'nolist'") != std::string::npos);
+    CHECK(text.find("warning RULES_UNKNOWN_NAME: unused macro 'names': unknown macro or field 'not_a_macro'") != std::string::npos);
+    CHECK(text.find("warning RULES_UNKNOWN_EVENT: unused macro 'names': unknown event kind 'call.atempt'") != std::string::npos);
+    CHECK(text.find("warning RULES_UNKNOWN_FIELD: unused macro 'names': unknown field 'calle.e164'") != std::string::npos);
+    CHECK(text.find("unknown list 'nolist2'") != std::string::npos);
+    CHECK(text.find("unknown list 'nolist3'") != std::string::npos);
+    CHECK(text.find("unknown list 'nolist4'") != std::string::npos);
+    CHECK(text.find("error") == std::string::npos);
+
+    // Used by a rule, the same names are errors.
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home and names") + "- macro: names\n  condition: caller.e614 in nolist\n", &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_FIELD: unknown field 'caller.e614'") != std::string::npos);
 
     // A sound unused macro is only the warning.
     CHECK(load_inline_pack(rule_with("caller.is_home") + "- list: l\n  items: [a]\n- macro: fine\n  condition: origin.trunk in l and not caller.is_home\n",
                            &diags));
-    CHECK(diagnostics_text(diags).find("error") == std::string::npos);
+    CHECK(diagnostics_text(diags).find("unused macro 'fine'") == std::string::npos);
 }
 
 TEST_CASE("items that change nothing are said: an exception with no values, two exceptions of one name, an override of nothing") {

@@ -109,7 +109,17 @@ TEST_CASE("protected numbers: only protected_numbers.override_rules lets a rule 
     // A misspelt name overrides nothing: said at load.
     auto typo = load(f.path.string(), {"block_listed_calee"});
     REQUIRE(typo.value);
-    CHECK(has_code(typo.diagnostics, "RULES_UNKNOWN_OVERRIDE_RULE", "protected_numbers.override_rules names 'block_listed_calee', which no loaded rule is"));
+    CHECK(has_code(typo.diagnostics, "RULES_UNKNOWN_OVERRIDE_RULE", "protected_numbers.override_rules names 'block_listed_calee', which no loaded pack defines"));
+    // A rule switched off is defined: naming it is no typo.
+    engine::rule_engine_settings st;
+    st.time_zone = "+07:00";
+    st.windows.memory_cap_bytes = 64 << 20;
+    st.protected_numbers.files = {f.path.string()};
+    st.protected_numbers.override_rules = {"off_rule"};
+    auto off = engine::rule_engine::create_from_text(
+        st, {{"pack.yaml", std::string(rules) + "- rule: off_rule\n  events: [call.attempt]\n  condition: caller.is_home\n  action: block\n  priority: critical\n  enabled: false\n"}});
+    REQUIRE(off.value);
+    CHECK_FALSE(has_code(off.diagnostics, "RULES_UNKNOWN_OVERRIDE_RULE"));
     engine::decision d;
     (*e.value)->decide(call("+84912345678", "5656", model::origin_kind::home_mobile), d);
     CHECK(d.final_action == action::block);
