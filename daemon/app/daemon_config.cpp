@@ -552,7 +552,7 @@ common::loaded<daemon_config> load_daemon_config(const std::string& file, const 
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-        result.diagnostics.push_back({common::severity::error, "CONFIG_YAML_PARSE", e.msg, file, e.mark.line + 1, e.mark.column + 1});
+        result.diagnostics.push_back({common::severity::error, "CONFIG_YAML_PARSE", common::yaml_parse_message(e), file, e.mark.line + 1, e.mark.column + 1});
         return result;
     }
     if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);

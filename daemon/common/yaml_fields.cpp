@@ -1,5 +1,7 @@
 #include "common/yaml_fields.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <initializer_list>
 #include <set>
 
@@ -224,6 +226,12 @@ void yaml_fields::reject_unknown_keys() {
         }
         error(kv.first, "UNKNOWN_KEY", fmt::format("unknown key '{}'", path(key)));
     }
+}
+
+std::string yaml_parse_message(const YAML::ParserException& e) {
+    if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e))
+        return fmt::format("nested {} levels deep, past what the YAML reader reads: flatten it", deep->depth());
+    return e.msg;
 }
 
 }  // namespace ringfence::common

@@ -24,6 +24,10 @@ namespace ringfence::common {
 // some malformed input, ",].[" under the fuzzer, so it is not used to find it).
 int second_yaml_document_line(std::string_view text);
 
+// What a YAML parse error says to the person who wrote the file: yaml-cpp's own message,
+// except where it says nothing useful (nesting past its depth limit reads "bad file").
+std::string yaml_parse_message(const YAML::ParserException& e);
+
 class yaml_fields {
 public:
     // prefix names the mapping in messages ("decision_log"); code_prefix starts every code ("CONFIG").

@@ -54,7 +54,7 @@ common::loaded<protected_numbers> protected_numbers::load(const std::vector<std:
         try {
             root = YAML::Load(text);
         } catch (const YAML::ParserException& e) {
-            out.diagnostics.push_back({common::severity::error, "PROTECTED_YAML_PARSE", e.msg, file, e.mark.line + 1, e.mark.column + 1});
+            out.diagnostics.push_back({common::severity::error, "PROTECTED_YAML_PARSE", common::yaml_parse_message(e), file, e.mark.line + 1, e.mark.column + 1});
             continue;
         }
         if (root.IsNull()) continue;

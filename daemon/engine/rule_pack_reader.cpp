@@ -784,7 +784,7 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
     try {
         root = YAML::Load(body);
     } catch (const YAML::ParserException& e) {
-        diags.push_back({common::severity::error, "RULES_YAML_PARSE", e.msg, file_name, e.mark.line + 1, e.mark.column + 1});
+        diags.push_back({common::severity::error, "RULES_YAML_PARSE", common::yaml_parse_message(e), file_name, e.mark.line + 1, e.mark.column + 1});
         return;
     }
     current_source = &body;

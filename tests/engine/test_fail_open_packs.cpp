@@ -206,3 +206,12 @@ TEST_CASE("keyword list items that fold to nothing are each named at their place
     CHECK(text.find("pack.yaml:2:28: error RULES_BAD_LIST_ITEM: list 'lures': '!!!' is empty once folded as sms.text_folded is") != std::string::npos);
     CHECK(text.find("pack.yaml:2:35: error RULES_BAD_LIST_ITEM: list 'lures': '  ' is empty once folded") != std::string::npos);
 }
+
+TEST_CASE("YAML nested past the reader's depth limit is said as such, not as a bad file") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack("- list: a\n  items: " + std::string(600, '[') + std::string(600, ']') + "\n", &diags));
+    INFO(diagnostics_text(diags));
+    CHECK(diagnostics_text(diags).find("error RULES_YAML_PARSE: nested ") != std::string::npos);
+    CHECK(diagnostics_text(diags).find("levels deep, past what the YAML reader reads") != std::string::npos);
+    CHECK(diagnostics_text(diags).find("bad file") == std::string::npos);
+}
