@@ -113,6 +113,7 @@ struct test_item {
     // fields as in the import contract (docs/subscribers.md); missing fields take defaults.
     std::vector<std::vector<std::pair<std::string, std::string>>> subscribers;
     source_loc subscribers_loc;
+    std::vector<source_loc> subscriber_locs;  // where each of subscribers was written
 };
 
 struct pack_item {

@@ -628,6 +628,7 @@ private:
                         fields.emplace_back(kv.first.Scalar(), kv.second.Scalar());
                     }
                     t.subscribers.push_back(std::move(fields));
+                    t.subscriber_locs.push_back(loc_of(row, file_));
                 }
         }
         read_test_intel(f, t);

@@ -575,3 +575,29 @@ TEST_CASE("ringfence state show finds a domain key however its letters are writt
           std::string::npos);
     CHECK(d.stop() == 0);
 }
+
+TEST_CASE("ringfence rules check names a test subscriber's error at that subscriber's line") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- rule: locked
+  events: [call.attempt]
+  condition: caller.subscriber.status = one_way_locked
+  action: block
+  priority: critical
+- test: subs
+  subscribers:
+    - {msisdn: "0912000111", status: active}
+    - {msisdn: "0912000222", status: lockd}
+    - {msisdn: "0912000333", colour: red}
+  records:
+    - {id: a, kind: call.attempt, caller: "0912000111", callee: "0987654321"}
+  expect:
+    - {id: a, action: allow}
+)";
+    const auto r = run_cli_status("rules check " + pack.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 1);
+    CHECK(r.output.find(pack.string() + ":9: error RULES_BAD_TEST: test 'subs': test subscriber 2: status: ") != std::string::npos);
+    CHECK(r.output.find(pack.string() + ":10: error RULES_BAD_TEST: test 'subs': test subscriber field 'colour' is not an import field") !=
+          std::string::npos);
+}

@@ -43,10 +43,15 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
     std::string csv;
     for (std::size_t i = 0; i < fields.size(); ++i) csv += (i ? "," : "") + std::string(fields[i]);
     csv += '\n';
-    for (const auto& row : t.subscribers) {
+    // Each finding at its own subscriber's line.
+    const auto loc_of_row = [&](std::size_t row) -> const engine::source_loc& {
+        return row < t.subscriber_locs.size() ? t.subscriber_locs[row] : t.subscribers_loc;
+    };
+    for (std::size_t r = 0; r < t.subscribers.size(); ++r) {
+        const auto& row = t.subscribers[r];
         for (const auto& [k, v] : row)
             if (std::find(fields.begin(), fields.end(), k) == fields.end())
-                result.add_invalid(t.subscribers_loc.file, t.subscribers_loc.line, fmt::format("test subscriber field '{}' is not an import field", k));
+                result.add_invalid(loc_of_row(r).file, loc_of_row(r).line, fmt::format("test subscriber field '{}' is not an import field", k));
         for (std::size_t i = 0; i < fields.size(); ++i) {
             std::string value;
             auto it = std::find_if(row.begin(), row.end(), [&](const auto& kv) { return kv.first == fields[i]; });
@@ -60,9 +65,11 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
         csv += '\n';
     }
     const auto parsed = subscribers::parse_subscriber_csv(csv, {}, plan, subscribers::import_mode::full);
-    for (const auto& p : parsed.problems)
-        result.add_invalid(t.subscribers_loc.file, t.subscribers_loc.line,
-                           fmt::format("test subscriber {}: {}{}", p.line - 1, p.column.empty() ? "" : p.column + ": ", p.reason));
+    for (const auto& p : parsed.problems) {
+        // The CSV's line 1 is its header: line n is subscriber n - 1.
+        const auto& at = loc_of_row(p.line >= 2 ? static_cast<std::size_t>(p.line - 2) : 0);
+        result.add_invalid(at.file, at.line, fmt::format("test subscriber {}: {}{}", p.line - 1, p.column.empty() ? "" : p.column + ": ", p.reason));
+    }
     subscribers::subscriber_index::builder b;
     for (const auto& r : parsed.upserts) b.add(r);
     return b.finish();
