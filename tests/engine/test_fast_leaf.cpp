@@ -58,6 +58,20 @@ std::vector<model::record> every_value() {
     return out;
 }
 
+// An evaluation context over a rule set a test owns (UTC, empty window state).
+struct context_over {
+    common::time_zone tz = utc();
+    engine::state::window_store windows{{}};
+    engine::eval_context ctx;
+    explicit context_over(const engine::compiled_ruleset& rs) : ctx(rs, tz, windows) {}
+    static common::time_zone utc() {
+        std::string why;
+        auto tz = common::time_zone::load("UTC", why);
+        REQUIRE(tz);
+        return std::move(*tz);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a test compiled to a bit test gives the general path's result for every value of its field") {
@@ -67,11 +81,8 @@ TEST_CASE("a test compiled to a bit test gives the general path's result for eve
     // This test owns the rule set (the engine decides nothing meanwhile): each fast node is
     // switched back to the general path to compare the two.
     auto& rs = const_cast<engine::compiled_ruleset&>(*e->current());
-    std::string why;
-    const auto tz = common::time_zone::load("UTC", why);
-    REQUIRE(tz);
-    engine::state::window_store windows({});
-    engine::eval_context ctx(rs, *tz, windows);
+    context_over c(rs);
+    engine::eval_context& ctx = c.ctx;
     std::size_t fast_nodes = 0, compared = 0, held = 0;
     for (std::uint32_t i = 0; i < rs.nodes.size(); ++i) {
         engine::node& n = rs.nodes[i];
@@ -198,11 +209,8 @@ TEST_CASE("a call's number tested against a literal gives the general path's res
                                             &diags);
     REQUIRE_MESSAGE(e, test_support::diagnostics_text(diags));
     auto& rs = const_cast<engine::compiled_ruleset&>(*e->current());
-    std::string why;
-    const auto tz = common::time_zone::load("UTC", why);
-    REQUIRE(tz);
-    engine::state::window_store windows({});
-    engine::eval_context ctx(rs, *tz, windows);
+    context_over c(rs);
+    engine::eval_context& ctx = c.ctx;
     // Every kind, with each optional number absent, zero, small and large.
     std::vector<model::record> records;
     const std::optional<std::int64_t> values[] = {std::nullopt, 0, 5'000, 10'000, 40'000};
