@@ -50,40 +50,28 @@ namespace {
 
 bool is_ascii_letter(char32_t c) { return c >= 'a' && c <= 'z'; }
 
-// Maps one label's code points to the skeleton, in place.
-void unfold_label(std::u32string& label, digit_reading digits) {
-    bool has_letter = false;
-    for (char32_t& c : label) {
-        c = lower_code_point(c);
-        if (c >= 0x80) {
-            if (const char latin = latin_homoglyph(c); latin != 0) {
-                c = static_cast<char32_t>(latin);
-            } else if (const code_point_fold f = fold_code_point(c);
-                       f.what == code_point_fold::kind::letters && f.letters[1] == 0) {
-                c = static_cast<char32_t>(f.letters[0]);
-            }
-        }
-        has_letter = has_letter || is_ascii_letter(c);
-    }
-    if (!has_letter) return;
-    // Digits drawn like letters: 0 -> o, 1 -> l, 3 -> e, 5 -> s. The letter readings also
-    // take 4 -> a, 6 -> b, 7 -> t, 8 -> b, 9 -> g, and 1 as l or as i ("vietcom6ank",
-    // "p4ypa1", "b1dv"), but only in a label of three letters or more: a short name with a
-    // digit ("tp8", "ac8") is a name of its own far more often than a bank's in disguise.
+// Digits drawn like letters: 0 -> o, 1 -> l, 3 -> e, 5 -> s. The letter readings also take
+// 4 -> a, 6 -> b, 7 -> t, 8 -> b, 9 -> g, and 1 as l or as i ("vietcom6ank", "p4ypa1",
+// "b1dv"), but only in a label of three letters or more: a short name with a digit ("tp8",
+// "ac8") is a name of its own far more often than a bank's in disguise. Then "rn" -> "m"
+// and "vv" -> "w", left to right (the digits are letters by now: "rnO" too). label holds
+// the label's characters, lower case and Latin already; a label with no letter is kept.
+template <class Label>
+void read_digits_and_pairs(Label& label, std::size_t from, digit_reading digits) {
+    std::size_t letters = 0;
+    for (std::size_t i = from; i < label.size(); ++i) letters += is_ascii_letter(static_cast<char32_t>(label[i])) ? 1 : 0;
+    if (letters == 0) return;
     static constexpr char usual_look[] = "ol2e4s6789";
     static constexpr char letters_l_look[] = "ol2easbtbg";
     static constexpr char letters_i_look[] = "oi2easbtbg";
-    std::size_t letters = 0;
-    for (const char32_t c : label) letters += is_ascii_letter(c) ? 1 : 0;
     const char* look = letters < 3 || digits == digit_reading::usual ? usual_look
                        : digits == digit_reading::letters_l       ? letters_l_look
                                                                   : letters_i_look;
-    for (char32_t& c : label)
-        if (c >= '0' && c <= '9') c = static_cast<char32_t>(look[c - '0']);
-    // "rn" -> "m" and "vv" -> "w", left to right (the digits are letters by now: "rnO" too).
+    for (std::size_t i = from; i < label.size(); ++i)
+        if (label[i] >= '0' && label[i] <= '9') label[i] = static_cast<typename Label::value_type>(look[label[i] - '0']);
     const std::size_t n = label.size();
-    std::size_t w = 0;
-    for (std::size_t r = 0; r < n; ++r) {
+    std::size_t w = from;
+    for (std::size_t r = from; r < n; ++r) {
         if (r + 1 < n && label[r] == 'r' && label[r + 1] == 'n') {
             label[w++] = 'm';
             ++r;
@@ -97,9 +85,37 @@ void unfold_label(std::u32string& label, digit_reading digits) {
     label.resize(w);
 }
 
+// Maps one label's code points to the skeleton, in place.
+void unfold_label(std::u32string& label, digit_reading digits) {
+    for (char32_t& c : label) {
+        c = lower_code_point(c);
+        if (c >= 0x80) {
+            if (const char latin = latin_homoglyph(c); latin != 0) {
+                c = static_cast<char32_t>(latin);
+            } else if (const code_point_fold f = fold_code_point(c);
+                       f.what == code_point_fold::kind::letters && f.letters[1] == 0) {
+                c = static_cast<char32_t>(f.letters[0]);
+            }
+        }
+    }
+    read_digits_and_pairs(label, 0, digits);
+}
+
+// A label of plain ASCII, as nearly every host's is: the same steps on bytes, written
+// straight to out (no code points, no re-encoding).
+bool append_ascii_label(std::string_view raw, std::string& out, digit_reading digits) {
+    for (const char c : raw)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    const std::size_t mark = out.size();
+    for (const char c : raw) out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+    read_digits_and_pairs(out, mark, digits);
+    return true;
+}
+
 void append_label(std::string_view raw, std::u32string& scratch, std::string& out, digit_reading digits) {
     const bool punycode = raw.size() > 4 && (raw[0] == 'x' || raw[0] == 'X') &&
                           (raw[1] == 'n' || raw[1] == 'N') && raw[2] == '-' && raw[3] == '-';
+    if (!punycode && append_ascii_label(raw, out, digits)) return;
     if (punycode) {
         if (!punycode_decode(raw.substr(4), scratch)) {
             for (const char c : raw)

@@ -205,3 +205,19 @@ TEST_CASE("collect_sms_domains: digits read as letters give their skeletons in s
     CHECK(out == std::vector<std::string>{"b1dv-xacthuc.top", "bldv-xacthuc.top", "kenh14.vn", "kenhl4.vn", "vcb.com.vn", "tp8.vn"});
     CHECK(lookalikes == std::vector<std::string>{"bldv-xacthuc.top", "bidv-xacthuc.top", "kenhl4.vn", "kenhla.vn", "kenhia.vn"});
 }
+
+TEST_CASE("unfold_lookalike: an ASCII label read on bytes gives what the code-point path gives") {
+    // A zero-width space (dropped as the code-point path reads a label) sends the same label
+    // down that path; without it, the label is plain ASCII and read on bytes.
+    const std::string zwsp = "\xE2\x80\x8B";
+    const char* labels[] = {"vietc0mbank", "VIETCORNBANK", "vietcom6ank", "p4ypa1", "b1dv", "tp8", "ac8", "rnrn", "vvv", "12345",
+                            "a1", "x-9z", "m0m0", "rn0", "shopee", "abc_1", "OnE"};
+    for (const digit_reading d : {digit_reading::usual, digit_reading::letters_l, digit_reading::letters_i})
+        for (const char* label : labels) {
+            const std::string host = std::string(label) + ".example.vn";
+            const std::string slow = std::string(label) + zwsp + ".example.vn";
+            INFO(label << " reading " << static_cast<int>(d));
+            CHECK(unfold_lookalike(host, d) == unfold_lookalike(slow, d));
+        }
+    CHECK(unfold_lookalike("vietc0mbank.corn.vn", digit_reading::usual) == "vietcombank.com.vn");
+}
