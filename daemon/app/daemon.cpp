@@ -171,21 +171,34 @@ private:
         return out;
     }
 
-    // --check: whether the JSON-lines TCP address can be bound now (another process listening
-    // on it stops a start). Bound and closed at once; nothing listens.
-    std::string tcp_listen_problem() const {
-        if (!config_.jsonl.tcp.enabled || config_.jsonl.tcp.port == 0) return {};
-        boost::system::error_code ec;
-        const auto address = asio::ip::make_address(config_.jsonl.tcp.host, ec);
-        if (ec) return {};  // the configuration's own check names a bad address
-        asio::io_context io;
-        asio::ip::tcp::acceptor probe(io);
-        const asio::ip::tcp::endpoint ep(address, config_.jsonl.tcp.port);
-        probe.open(ep.protocol(), ec);
-        if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec) probe.bind(ep, ec);
-        if (!ec) return {};
-        return fmt::format("ingest.jsonl.tcp: cannot listen on {}:{}: {}", config_.jsonl.tcp.host, config_.jsonl.tcp.port, ec.message());
+    // --check: whether the addresses a start listens on can be bound now (another process
+    // on one stops a start). Each is bound and closed at once; nothing listens.
+    std::string listen_problems() const {
+        std::string out;
+        const auto probe = [&](const char* key, const endpoint& at, bool udp) {
+            if (!at.enabled || at.port == 0) return;
+            boost::system::error_code ec;
+            const auto address = asio::ip::make_address(at.host, ec);
+            if (ec) return;  // the configuration's own check names a bad address
+            asio::io_context io;
+            if (udp) {
+                asio::ip::udp::socket s(io);
+                const asio::ip::udp::endpoint ep(address, at.port);
+                s.open(ep.protocol(), ec);
+                if (!ec) s.bind(ep, ec);
+            } else {
+                asio::ip::tcp::acceptor a(io);
+                const asio::ip::tcp::endpoint ep(address, at.port);
+                a.open(ep.protocol(), ec);
+                if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+                if (!ec) a.bind(ep, ec);
+            }
+            if (ec) out += fmt::format("{}{}: cannot listen on {}:{}: {}", out.empty() ? "" : "; ", key, at.host, at.port, ec.message());
+        };
+        probe("ingest.jsonl.tcp", config_.jsonl.tcp, false);
+        probe("ingest.hep.tcp", config_.hep.tcp, false);
+        probe("ingest.hep.udp", config_.hep.udp, true);
+        return out;
     }
 
     int load_parts() {
@@ -243,7 +256,9 @@ private:
                         log(log_level::warning, "window state snapshot {} cannot be read ({}): a start moves it aside and begins with empty window state",
                             config_.state_snapshot_path, err);
             }
-            if (auto why = tcp_listen_problem(); !why.empty()) {
+            if (parts_.rules && config_.state_snapshot_path.empty())
+                log(log_level::warning, "engine.state.snapshot_path is empty: window state is not saved, and every restart begins with empty windows");
+            if (auto why = listen_problems(); !why.empty()) {
                 log(log_level::error, "{}; a start would fail", why);
                 return 1;
             }

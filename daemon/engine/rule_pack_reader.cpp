@@ -261,7 +261,7 @@ public:
         : file_(std::move(file)), into_(into), diags_(diags) {}
 
     void read_document(const YAML::Node& root) {
-        if (root.IsNull()) {
+        if (root.IsNull() || (root.IsSequence() && root.size() == 0)) {
             // Loaded as an empty pack, but said: a file emptied or cut short by a failed copy
             // takes every rule it held out of the set.
             common::diagnostic d{common::severity::warning, fmt::format("{}_EMPTY_FILE", code_prefix),
@@ -475,6 +475,16 @@ private:
             why = "not a regular file";  // a device or a pipe (/dev/zero) never ends
         if (!why.empty() || !common::read_text_file(p.string(), text, why)) {
             f.error(f.node("items_file"), "OPEN_FAILED", fmt::format("list '{}': cannot read items_file {}: {}", l.name, p.string(), why));
+            return;
+        }
+        // Items are compared with UTF-8 text and logged: a file that is not UTF-8 is refused
+        // at its first bad byte, as a pack file is.
+        if (const auto bad = common::first_invalid_utf8(text); bad || text.find('\0') != std::string::npos) {
+            const std::size_t at = bad ? *bad : text.find('\0');
+            const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
+            f.error(f.node("items_file"), "NOT_UTF8",
+                    fmt::format("list '{}': items_file {} line {}: byte 0x{:02X} is not UTF-8 text (convert it, e.g. with iconv)", l.name, p.string(), line,
+                                static_cast<unsigned char>(text[at])));
             return;
         }
         // The file is part of the rule set: its text goes into the version hash and the log.
@@ -725,6 +735,12 @@ void collect_files(const std::string& path, std::vector<pack_file>& out, std::ve
             const auto ext = it->path().extension().string();
             if (ext == ".yaml" || ext == ".yml") found.push_back({it->path().string(), it->path().lexically_relative(path).generic_string()});
         }
+        // A folder that could not be read to its end (out of descriptors, no permission) is
+        // not a folder without packs: the load fails with why, and a reload keeps the rules.
+        if (ec) {
+            diags.push_back({common::severity::error, "RULES_OPEN_FAILED", "cannot read the folder: " + ec.message(), path, 0, 0});
+            return;
+        }
         std::sort(found.begin(), found.end(), [](const pack_file& a, const pack_file& b) { return a.path < b.path; });
         out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(path, ec)) {
@@ -751,8 +767,11 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
     // tools cannot read, and a literal that is not UTF-8 never matches a record's text: an
     // error. In a comment such a byte harms nothing (a pack saved in a legacy code page): a
     // warning, so a pack that loaded before still loads.
-    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
-        diags.push_back({common::severity::error, "RULES_NOT_UTF8", "the file is UTF-16: a pack file is UTF-8 text (save it as UTF-8)", file_name, 1, 1});
+    // UTF-16 or UTF-32, with or without a byte order mark: zero bytes, which UTF-8 text never
+    // holds (and the log's copy of the rules would stop at the first).
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") || text.find('\0') != std::string::npos) {
+        diags.push_back({common::severity::error, "RULES_NOT_UTF8", "the file is UTF-16 or UTF-32 (it holds zero bytes): a pack file is UTF-8 text (save it as UTF-8)",
+                         file_name, 1, 1});
         return;
     }
     for (std::size_t from = 0; const auto bad = common::first_invalid_utf8(std::string_view(text).substr(from));) {

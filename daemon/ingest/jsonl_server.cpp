@@ -3,6 +3,9 @@
 #include "common/exclusive_files.hpp"
 
 #include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -57,12 +60,17 @@ bool jsonl_server::refuse_waiting_client(int listener_fd) {
 // Runs on the strand (the acceptors' handlers do), so the counters here need no lock.
 void jsonl_server::accept_failed(const boost::system::error_code& ec, int listener_fd, asio::steady_timer& pause, void (jsonl_server::*again)()) {
     bool refused = false;
-    if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) refused = refuse_waiting_client(listener_fd);
+    // By errno value: comparing with an error condition calls through Boost's category
+    // objects, which UBSan's vptr check rejects in this Boost (a false report, fatal there).
+    if (ec.value() == EMFILE || ec.value() == ENFILE) refused = refuse_waiting_client(listener_fd);
     ++accept_failures_since_warning_;
     refused_since_warning_ += refused ? 1 : 0;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_accept_warning_ >= std::chrono::seconds(10)) {
-        common::log(common::log_level::warning, "ingest: cannot accept connections: {} ({} times in the last 10 s, {} waiting clients refused)", ec.message(),
+        // strerror, not ec.message(): the latter is a call through the category object the
+        // comment above is about.
+        common::log(common::log_level::warning, "ingest: cannot accept connections: {} ({} times in the last 10 s, {} waiting clients refused)",
+                    std::strerror(ec.value()),
                     accept_failures_since_warning_, refused_since_warning_);
         last_accept_warning_ = now;
         accept_failures_since_warning_ = 0;

@@ -361,7 +361,8 @@ plan_file read_plan_file(const std::string& path, std::vector<diagnostic>& diagn
     } catch (const YAML::Exception& e) {
         diagnostic d;
         d.code = "PLAN_YAML_PARSE";
-        d.message = e.msg;
+        const auto* parse = dynamic_cast<const YAML::ParserException*>(&e);
+        d.message = parse != nullptr ? common::yaml_parse_message(*parse) : e.msg;
         d.file = path;
         if (e.mark.line >= 0) {
             d.line = e.mark.line + 1;

@@ -76,6 +76,10 @@ TEST_CASE("a rule set without a rule is refused, and an empty file among packs i
     CHECK_FALSE(load_inline_pack("- list: l\n  items: [a]\n", &diags));
     CHECK(diagnostics_text(diags).find("RULES_NO_RULES") != std::string::npos);
 
+    // A file that is an empty list is as empty.
+    CHECK_FALSE(load_inline_pack("[]\n", &diags));
+    CHECK(diagnostics_text(diags).find("RULES_EMPTY_FILE") != std::string::npos);
+
     // Switched off is still a rule: the operator's choice.
     CHECK(load_inline_pack(rule_with("caller.is_home") + "  enabled: false\n", &diags));
 
@@ -110,8 +114,15 @@ TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte, count
     // A '#' inside quotes starts no comment.
     CHECK_FALSE(load_inline_pack(rule_with("sms.text contains \"#1 \xe1\""), &diags));
     CHECK(diagnostics_text(diags).find("error RULES_NOT_UTF8") != std::string::npos);
+    const std::string utf16 = "pack.yaml:1:1: error RULES_NOT_UTF8: the file is UTF-16 or UTF-32 (it holds zero bytes): a pack file is UTF-8 text (save it as UTF-8)\n";
     CHECK_FALSE(load_inline_pack(std::string("\xFF\xFE- \0r\0", 8), &diags));
-    CHECK(diagnostics_text(diags) == "pack.yaml:1:1: error RULES_NOT_UTF8: the file is UTF-16: a pack file is UTF-8 text (save it as UTF-8)\n");
+    CHECK(diagnostics_text(diags) == utf16);
+    // Without a byte order mark: its zero bytes say so (the log's copy of the rules stopped
+    // at the first one).
+    std::string no_mark;
+    for (const char c : rule_with("caller.is_home")) no_mark += std::string{c, '\0'};
+    CHECK_FALSE(load_inline_pack(no_mark, &diags));
+    CHECK(diagnostics_text(diags) == utf16);
 }
 
 TEST_CASE("an override that names a field twice is refused at the second") {
@@ -214,4 +225,19 @@ TEST_CASE("YAML nested past the reader's depth limit is said as such, not as a b
     CHECK(diagnostics_text(diags).find("error RULES_YAML_PARSE: nested ") != std::string::npos);
     CHECK(diagnostics_text(diags).find("levels deep, past what the YAML reader reads") != std::string::npos);
     CHECK(diagnostics_text(diags).find("bad file") == std::string::npos);
+}
+
+TEST_CASE("an items_file that is not UTF-8 is refused with its line") {
+    const auto dir = std::filesystem::temp_directory_path() / ("ringfence-items-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "lures.txt") << "chuyen khoan\nbad\xff\n";
+    std::ofstream(dir / "pack.yaml") << "- list: l\n  items_file: lures.txt\n" << rule_with("sms.text contains_any l");
+    const auto loaded = engine::load_ruleset({(dir / "pack.yaml").string()}, [](const std::string&) { return 0u; });
+    CHECK_FALSE(loaded.rules);
+    const std::string text = diagnostics_text(loaded.diagnostics);
+    INFO(text);
+    CHECK(text.find("error RULES_NOT_UTF8: list 'l': items_file ") != std::string::npos);
+    CHECK(text.find("lures.txt line 2: byte 0xFF is not UTF-8 text") != std::string::npos);
+    std::filesystem::remove_all(dir);
 }

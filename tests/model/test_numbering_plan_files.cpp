@@ -98,6 +98,11 @@ TEST_CASE("plan files: YAML syntax errors carry the parser's location") {
           texts{where("1:15: error PLAN_YAML_PARSE: illegal map value")});
     CHECK(load_one_texts("ranges:\n  - {prefix: \"+8432\"]\n") ==
           texts{where("2:21: error PLAN_YAML_PARSE: illegal flow end")});
+    // Past the parser's nesting limit: said as such, not as yaml-cpp's "bad file".
+    const auto deep = load_one_texts("ranges: " + std::string(600, '[') + std::string(600, ']') + "\n");
+    REQUIRE_FALSE(deep.empty());
+    CHECK(deep.front().find("error PLAN_YAML_PARSE: nested ") != std::string::npos);
+    CHECK(deep.front().find("levels deep, past what the YAML reader reads") != std::string::npos);
 }
 
 TEST_CASE("plan files: unknown and repeated keys") {

@@ -1,4 +1,5 @@
 // ringfence: the command line for operators, rule authors and auditors.
+#include <sys/stat.h>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ constexpr const char* usage =
 }  // namespace
 
 int main(int argc, char** argv) {
+    // The databases it creates (subscribers, intelligence lists, the decision log's
+    // audit rows) hold subscribers' data: its user and group only, as the daemon's.
+    ::umask(::umask(0) | 027);
     if (argc < 2) {
         std::fputs(usage, stderr);
         return 2;
