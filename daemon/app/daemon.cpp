@@ -51,7 +51,6 @@ void raise_descriptor_limit(std::size_t max_connections) {
             max_connections, static_cast<std::uint64_t>(rl.rlim_cur), rl.rlim_cur > reserved ? rl.rlim_cur - reserved : 0);
 }
 
-
 constexpr auto shutdown_deadline = std::chrono::seconds(30);
 
 void print_diagnostics(const std::vector<common::diagnostic>& diags) {
@@ -224,6 +223,8 @@ private:
             return 1;
         }
         parts_ = std::move(*parts.value);
+        if (parts_.rules && config_.state_snapshot_path.empty())
+            log(log_level::warning, "engine.state.snapshot_path is empty: window state is not saved, and every restart begins with empty windows");
         if (options_.check_only) {
             // The decision log file as a start would find it: another program's database or
             // a log from a newer ringfence stops a start, so it fails the check too.
@@ -256,8 +257,6 @@ private:
                         log(log_level::warning, "window state snapshot {} cannot be read ({}): a start moves it aside and begins with empty window state",
                             config_.state_snapshot_path, err);
             }
-            if (parts_.rules && config_.state_snapshot_path.empty())
-                log(log_level::warning, "engine.state.snapshot_path is empty: window state is not saved, and every restart begins with empty windows");
             if (auto why = listen_problems(); !why.empty()) {
                 log(log_level::error, "{}; a start would fail", why);
                 return 1;
@@ -265,8 +264,6 @@ private:
             log(log_level::info, "configuration {} is valid", options_.config_file);
             return 0;
         }
-        if (parts_.rules && config_.state_snapshot_path.empty())
-            log(log_level::warning, "engine.state.snapshot_path is empty: window state is not saved, and every restart begins with empty windows");
         // One daemon per window state: a second one would restore the same snapshot and
         // overwrite the first one's at its stop, losing the other's counts.
         if (parts_.rules && !config_.state_snapshot_path.empty()) {

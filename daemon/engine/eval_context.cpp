@@ -278,8 +278,11 @@ field_value eval_context::compute(const field_ref& f) {
                 ip_country_ready_ = true;
             }
             return text_value(ip_country_view_, true);
-        case field_id::call_ring_ms: return number_value(static_cast<double>(r.call.ring_ms.value_or(0)), r.call.ring_ms.has_value());
-        case field_id::call_talk_ms: return number_value(static_cast<double>(r.call.talk_ms.value_or(0)), r.call.talk_ms.has_value());
+        case field_id::call_ring_ms:
+        case field_id::call_talk_ms: {
+            const std::optional<double> v = call_number(f.id);
+            return number_value(v.value_or(0), v.has_value());
+        }
         case field_id::call_cause: return text_value(r.call.cause, true);
         case field_id::sms_sender: return text_value(r.sms.sender, r.sms.present);
         case field_id::sms_sender_is_alpha: return bool_value(r.sms.sender_is_alpha, r.sms.present);
@@ -322,10 +325,17 @@ field_value eval_context::compute(const field_ref& f) {
             return bool_value(both && a != c);
         }
         case field_id::local_hour: return number_value(minute_of_day() / 60, true);
-        case field_id::call_gap_ms: return number_value(static_cast<double>(gap_ms.value_or(0)), gap_ms.has_value());
-        case field_id::call_idle_ms: return number_value(static_cast<double>(idle_ms.value_or(0)), idle_ms.has_value());
-        case field_id::call_first_contact: return bool_value(first_contact, model::is_call(r.kind));
-        case field_id::caller_concurrent_calls: return number_value(static_cast<double>(concurrent_calls), model::is_call(r.kind));
+        // One reading of a call's numbers, which node::call_number tests share.
+        case field_id::call_gap_ms:
+        case field_id::call_idle_ms:
+        case field_id::caller_concurrent_calls: {
+            const std::optional<double> v = call_number(f.id);
+            return number_value(v.value_or(0), v.has_value());
+        }
+        case field_id::call_first_contact: {
+            const std::optional<double> v = call_number(f.id);
+            return bool_value(v.value_or(0) != 0, v.has_value());
+        }
         case field_id::caller_subscriber_first:
         case field_id::callee_subscriber_first:
         case field_id::subscriber_last: break;  // answered above

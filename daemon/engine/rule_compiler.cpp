@@ -578,9 +578,6 @@ private:
         }
     }
 
-    // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
-    // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
-    // "chuyen khoan" finds.
     // Why a text test's literal is refused when it is empty, or folds to nothing as f's text
     // is folded ("!!!" on sms.text_folded).
     static std::string empty_text_message(const field_ref& f, const std::string& literal) {
@@ -588,6 +585,9 @@ private:
         return fmt::format("'{}' is empty once folded as {} is (punctuation and spaces go): every record would pass this test", literal, f.name());
     }
 
+    // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a
+    // literal compared with it is folded the same way at load, so "Chuyển Khoản" finds what
+    // "chuyen khoan" finds.
     // The text fields whose literals and list items are folded at load as the field is.
     static bool folds_literals(const field_ref& f) {
         return f.id == field_id::sms_text_folded || f.id == field_id::sms_text_compact || f.id == field_id::sms_text_compact_no_links;
@@ -822,11 +822,11 @@ private:
         if (fold) {
             // Every item that folds to nothing, each at its place (the matcher would name
             // only the first, as "an empty keyword", which "!!!" does not look like).
+            // (Matched whole, `in LIST`, an item that folds to nothing only never matches.)
+            const bool keywords = use == list_use::keywords || use == list_use::keywords_folded;
             bool emptied = false;
             for (std::size_t i = 0; i < items.size(); ++i) {
                 const std::string folded = fold_literal(field, items[i]);
-                // (Matched whole, `in LIST`, an item that folds to nothing only never matches.)
-                const bool keywords = use == list_use::keywords || use == list_use::keywords_folded;
                 if (keywords && folded.empty() && !items[i].empty()) {
                     error_loc(i < from.size() ? from[i]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
                               fmt::format("list '{}': {}", name, empty_text_message(field, items[i])));

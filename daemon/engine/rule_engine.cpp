@@ -28,10 +28,6 @@ std::vector<std::string> defined_rule_names(const rule_items& items) {
     return names;
 }
 
-}  // namespace
-
-namespace {
-
 // A reason is a line an operator reads, logged with every decision: a field's text is cut at
 // this many bytes and a set lists this many elements (an SMS can carry thousands of links).
 constexpr std::size_t max_reason_field_bytes = 256;

@@ -15,15 +15,20 @@ namespace ringfence::engine::text {
 
 namespace {
 
+// The registered domain of unfolded, the skeleton of a host whose registered domain as
+// written is domain.
+std::string registered_skeleton(const std::string& unfolded, const std::string& ascii, const std::string& domain) {
+    if (unfolded == ascii) return domain;  // nothing to unfold (most hosts): no second suffix lookup
+    return registered_domain(unfolded);
+}
+
 // The registered domain of the look-alike skeleton of url's host: unfolded before the public
 // suffix is found, so "vietcombank.corn.vn" imitates "vietcombank.com.vn" (its registered
 // domain as written is "corn.vn"). "" for an IPv6 host (hex letters, no look-alikes).
 // ascii: the host as registered_domain reads it (host_to_ascii: lower case, xn-- labels).
 std::string lookalike_of(const std::string& ascii, const std::string& domain, digit_reading digits) {
     if (ascii.find(':') != std::string::npos) return {};
-    std::string unfolded = unfold_lookalike(ascii, digits);
-    if (unfolded == ascii) return domain;  // nothing to unfold (most hosts): no second suffix lookup
-    return registered_domain(unfolded);
+    return registered_skeleton(unfold_lookalike(ascii, digits), ascii, domain);
 }
 
 // Whether the host holds a digit that the letter readings read differently.
@@ -79,7 +84,7 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         if (domain.empty()) continue;
         add(out, domain);
         if (written != nullptr) add(*written, domain);
-        const std::string skeleton = unfolded.empty() ? std::string() : unfolded == ascii ? domain : registered_domain(unfolded);
+        const std::string skeleton = unfolded.empty() ? std::string() : registered_skeleton(unfolded, ascii, domain);
         add(out, skeleton);
         if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
         // The letter readings go to sms.lookalike_domains only: sms.domains and the lists

@@ -186,17 +186,15 @@ void hep_listener::accept_tcp() {
             });
             return;
         }
-        {
-            if (connections_.size() >= settings_.max_connections) {
-                bump(counters_.tcp_connections_refused);
-                boost::system::error_code ignored;
-                socket.close(ignored);
-            } else {
-                bump(counters_.tcp_connections_accepted);
-                auto c = std::make_shared<tcp_connection>(*this, std::move(socket));
-                connections_.insert(c);
-                c->read();
-            }
+        if (connections_.size() >= settings_.max_connections) {
+            bump(counters_.tcp_connections_refused);
+            boost::system::error_code ignored;
+            socket.close(ignored);
+        } else {
+            bump(counters_.tcp_connections_accepted);
+            auto c = std::make_shared<tcp_connection>(*this, std::move(socket));
+            connections_.insert(c);
+            c->read();
         }
         accept_tcp();
     });
