@@ -29,8 +29,13 @@ bool needs_care8(const char* p) {
 }  // namespace
 
 std::string_view valid_utf8(std::string_view s, std::string& scratch) {
-    // ASCII (nearly every captured field) is valid as it is: one pass, no call per byte.
+    // ASCII (nearly every captured field) is valid as it is: one pass, eight bytes at a time
+    // (a byte >= 0x80 has its high bit set), no call per byte.
     std::size_t i = 0;
+    for (std::uint64_t x; i + 8 <= s.size(); i += 8) {
+        std::memcpy(&x, s.data() + i, 8);
+        if ((x & 0x8080808080808080ULL) != 0) break;
+    }
     while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
     while (i < s.size()) {
         const std::size_t len = utf8_sequence_length(s, i);

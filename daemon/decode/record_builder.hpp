@@ -43,6 +43,9 @@ class record_builder {
     bool epoch_ms(std::int64_t ms, std::string_view written);
     // A telephone number field ("caller", "callee", ...) through the numbering plan.
     bool number(std::string_view field, std::string_view raw, model::number_info& out);
+    // What number() does with the plan's verdict on raw, once out holds its reading (made
+    // here or earlier): error none passes; otherwise refused, or kept raw and counted.
+    bool number_read(std::string_view field, std::string_view raw, model::normalize_error error);
     // A number field of another type than text (a JSON number, true, an object): with
     // unparsed numbers kept, present and unreadable (raw as written for a JSON number, else
     // empty) and counted; refused otherwise (false: the caller reports the wrong type).

@@ -1,5 +1,6 @@
 // The JSON-lines wire parser: every field of the wire form, and every bad input with its
 // exact code and message.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 
 #include <string>
@@ -810,4 +811,20 @@ TEST_CASE("parse_error names are stable") {
     CHECK(to_string(parse_error::bad_value) == "bad_value");
     CHECK(to_string(parse_error::bad_number) == "bad_number");
     CHECK(to_string(parse_error::unknown_kind) == "unknown_kind");
+}
+
+TEST_CASE("record parser: origin.ip is taken exactly when inet_pton takes it") {
+    // The dotted-quad fast path must agree with the library on every edge of the form.
+    const std::vector<std::string> addresses = {
+        "1.2.3.4", "0.0.0.0", "255.255.255.255", "203.0.113.7", "10.0.0.1", "256.1.1.1", "1.2.3.256", "01.2.3.4",
+        "1.2.3.04", "1.2.3.00", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.4 ", " 1.2.3.4", "1.2.3.0004",
+        "1.2.3.1000", "1.2.3.+4", "1.2.3.-4", "1.2.3.4x", "1,2,3,4", "999.999.999.999", "0.0.0.0.", "4294967295",
+        "::1", "2001:db8::7", "::ffff:1.2.3.4", "1.2.3.4%eth0", "0x1.2.3.4"};
+    for (const std::string& ip : addresses) {
+        CAPTURE(ip);
+        unsigned char bytes[16];
+        const bool library = ::inet_pton(AF_INET, ip.c_str(), bytes) == 1 || ::inet_pton(AF_INET6, ip.c_str(), bytes) == 1;
+        const auto p = parse_line(call_with(R"("origin":{"ip":")" + ip + R"("})"));
+        CHECK(p.status.ok == library);
+    }
 }

@@ -10,6 +10,9 @@
 #include "decode/jsonl/record_parser.hpp"
 #include "decode/sip/call_record.hpp"
 #include "decode/sip/call_record_line.hpp"
+#include "decode/sip/peer_origin_map.hpp"
+#include "decode/sip/sip_dialog_table.hpp"
+#include "decode/sip/sip_parser.hpp"
 #include "support/shipped_plan.hpp"
 
 namespace ringfence::test {
@@ -43,6 +46,18 @@ bool check_both_ways(const decode::sip::call_event& e) {
     const bool kept = check_both_ways(e, decode::unparsed_numbers::keep_raw);
     const bool accepted = check_both_ways(e, decode::unparsed_numbers::refuse);
     CHECK((kept || !accepted));  // keeping numbers never refuses what refusing them takes
+    if (e.numbers == nullptr) {
+        // Again as a dialog's records are built: the first reads the numbers and keeps the
+        // readings, the next take them; neither differs from the line, nor refuses otherwise.
+        decode::sip::party_numbers readings;
+        decode::sip::call_event with_readings = e;
+        with_readings.numbers = &readings;
+        for (int round = 0; round < 2; ++round) {
+            CAPTURE(round);
+            CHECK(check_both_ways(with_readings, decode::unparsed_numbers::keep_raw) == kept);
+            CHECK(check_both_ways(with_readings, decode::unparsed_numbers::refuse) == accepted);
+        }
+    }
     return accepted;
 }
 
@@ -229,6 +244,61 @@ TEST_CASE("call events made to break each check are refused, or taken, the same 
         sms.caller = "";
         CHECK_FALSE(check_both_ways(sms));
     }
+}
+
+// The records of one call share the readings of its numbers; a dialog taken again from the
+// pool reads its new call's numbers, and a number kept raw is counted in every record.
+class built_records final : public decode::sip::call_event_sink {
+  public:
+    void on_call_event(const decode::sip::call_event& e) override {
+        model::record r;
+        const decode::parse_status status = decode::sip::build_call_record(e, test_support::shipped_plan(), r, decode::unparsed_numbers::keep_raw);
+        REQUIRE(status.ok);
+        lines.push_back(fmt::format("{} caller={} callee={} asserted={} kept_raw={}", model::to_string(r.kind), number_fields(r.caller),
+                                    number_fields(r.callee), number_fields(r.asserted), status.numbers_kept_raw));
+    }
+    std::vector<std::string> lines;
+};
+
+TEST_CASE("a call's records share its numbers' readings, and a dialog taken again from the pool reads its new call's") {
+    decode::sip::peer_origin_map origins({}, model::origin_kind::interconnect);
+    decode::sip::sip_counters counters;
+    built_records records;
+    decode::sip::sip_dialog_table table({}, origins, counters, records);
+    const auto send = [&](const std::string& text, std::int64_t time_ms) {
+        decode::sip::sip_message m;
+        REQUIRE(decode::sip::parse_sip_message(text, false, m).result == decode::sip::parse_result::message);
+        decode::packet::transport_packet p;
+        p.time_us = time_ms * 1000;
+        REQUIRE(decode::packet::ip_address::parse("203.0.113.7", p.src));
+        table.on_message(m, p);
+    };
+    const auto call = [&](std::string_view call_id, std::string_view from, std::string_view to, std::string_view extra, std::int64_t at_ms) {
+        send(fmt::format("INVITE sip:{1}@192.0.2.1 SIP/2.0\r\nFrom: <sip:{0}@h>;tag=a\r\nTo: <sip:{1}@192.0.2.1>\r\nCall-ID: {2}\r\n"
+                         "CSeq: 1 INVITE\r\n{3}\r\n",
+                         from, to, call_id, extra),
+             at_ms);
+        send(fmt::format("SIP/2.0 200 OK\r\nTo: <sip:{}@192.0.2.1>;tag=b\r\nCall-ID: {}\r\nCSeq: 1 INVITE\r\n\r\n", to, call_id), at_ms + 1000);
+        send(fmt::format("BYE sip:{1}@192.0.2.1 SIP/2.0\r\nFrom: <sip:{0}@h>;tag=a\r\nTo: <sip:{1}@192.0.2.1>;tag=b\r\nCall-ID: {2}\r\n"
+                         "CSeq: 2 BYE\r\n\r\n",
+                         from, to, call_id),
+             at_ms + 5000);
+    };
+    call("p1", "+84912345678", "0987654321", "P-Asserted-Identity: <tel:+84912000000>\r\n", 0);
+    send("OPTIONS sip:x@192.0.2.1 SIP/2.0\r\nCall-ID: tick\r\nCSeq: 1 OPTIONS\r\n\r\n", 100000);  // p1 lingers out
+    REQUIRE(table.size() == 0);
+    call("p2", "+8491234567890123", "02838123456", "", 110000);  // too long: kept raw, in every record
+    REQUIRE(records.lines.size() == 6);
+    const std::string p1 = "caller=true/+84912345678/+84912345678/VN/mobile/true callee=true/0987654321/+84987654321/VN/mobile/true "
+                           "asserted=true/+84912000000/+84912000000/VN/mobile/true kept_raw=0";
+    const std::string p2 = "caller=true/+8491234567890123///unknown/false callee=true/02838123456/+842838123456/VN/fixed/true "
+                           "asserted=false////unknown/false kept_raw=1";
+    CHECK(records.lines[0] == "call.attempt " + p1);
+    CHECK(records.lines[1] == "call.answer " + p1);
+    CHECK(records.lines[2] == "call.end " + p1);
+    CHECK(records.lines[3] == "call.attempt " + p2);
+    CHECK(records.lines[4] == "call.answer " + p2);
+    CHECK(records.lines[5] == "call.end " + p2);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "decode/sip/party_numbers.hpp"
 #include "model/record.hpp"
 
 namespace ringfence::decode::sip {
@@ -26,6 +27,9 @@ struct call_event {
     std::optional<std::int64_t> talk_ms;
     std::string_view cause;
     std::string_view sms_text;  // sms.submit: the MESSAGE body when it is text
+    // The dialog's readings of caller, callee, asserted and diversion, made by the first
+    // record built from it and taken by the next (nullptr: none kept, every record reads).
+    party_numbers* numbers = nullptr;
 };
 
 class call_event_sink {

@@ -39,11 +39,30 @@ parse_status build_call_record(const call_event& e, const model::numbering_plan&
     else if (!build.epoch_ms(ms, std::to_string(ms)))
         return fail();
 
+    // A number the dialog's first record read under this plan is taken as read (the
+    // dialog's strings do not change during the call); otherwise it is read and kept.
+    const bool readings_kept = e.numbers != nullptr && e.numbers->plan == &plan;
+    const auto number = [&](const char* field, std::string_view raw, party_numbers::reading party_numbers::*kept,
+                            model::number_info& number_out) {
+        const std::string_view shown = text(raw);
+        if (e.numbers == nullptr) return build.number(field, shown, number_out);
+        party_numbers::reading& reading = e.numbers->*kept;
+        if (readings_kept) {
+            number_out = reading.number;
+        } else {
+            reading.error = plan.normalize(shown, number_out);
+            reading.number = number_out;
+        }
+        return build.number_read(field, shown, reading.error);
+    };
     const bool sms = model::is_sms(e.kind);
-    if (!sms && !e.caller.empty() && !build.number("caller", text(e.caller), out.caller)) return fail();
-    if (!e.callee.empty() && !build.number("callee", text(e.callee), out.callee)) return fail();
-    if (!e.asserted.empty() && !build.number("asserted", text(e.asserted), out.asserted)) return fail();
-    if (!e.diversion.empty() && !build.number("diversion", text(e.diversion), out.diversion)) return fail();
+    if (!sms && !e.caller.empty() && !number("caller", e.caller, &party_numbers::caller, out.caller)) return fail();
+    if (!e.callee.empty() && !number("callee", e.callee, &party_numbers::callee, out.callee)) return fail();
+    if (!e.asserted.empty() && !number("asserted", e.asserted, &party_numbers::asserted, out.asserted)) return fail();
+    if (!e.diversion.empty() && !number("diversion", e.diversion, &party_numbers::diversion, out.diversion)) return fail();
+    // Every number present was read (an SMS's caller is its sender, read in finish): kept
+    // for the call's next records.
+    if (e.numbers != nullptr && !readings_kept && !sms) e.numbers->plan = &plan;
 
     out.origin.kind = e.origin_kind;
     out.origin.trunk.assign(text(e.trunk));

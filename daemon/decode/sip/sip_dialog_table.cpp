@@ -181,6 +181,7 @@ void sip_dialog_table::fill(dialog& d, const sip_message& m, const packet::trans
     d.pending_cause.clear();
     d.cseq = m.cseq_number;
     d.answered_tag.clear();
+    d.numbers.plan = nullptr;  // the parties are new: read again
     d.state = phase::calling;
     d.prev = d.next = nullptr;
 }
@@ -228,6 +229,7 @@ void sip_dialog_table::emit(const dialog& d, model::event_kind kind, std::int64_
     e.user_agent = d.user_agent;
     e.cause = cause;
     e.sms_text = sms_text;
+    e.numbers = &d.numbers;
     // Ringing is the time from the first 18x (the callee's phone alerting) to the answer or
     // the end, as a one-ring call is judged: not the set-up before it (routing, a digest
     // challenge and the INVITE sent again), which on international routes alone takes

@@ -119,6 +119,9 @@ class sip_dialog_table {
         std::string pending_cause;    // waiting: "cancel", "sip_401", "sip_407"
         std::string from_tag;         // a new INVITE with another From tag is another call
         std::string answered_tag;     // the To tag of the 2xx that answered: the fork that talks
+        // Filled by the first record built from the call (emit hands it on, from a const
+        // dialog: a memo of what the call's strings read as, not the call's state).
+        mutable party_numbers numbers;
     };
 
     dialog_list<dialog>& list_of(phase p) noexcept;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 
 #include "common/find_any.hpp"
 #include "common/find_byte.hpp"
@@ -35,12 +38,23 @@ constexpr std::array<std::string_view, 14> known_methods = {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-[[gnu::always_inline]] inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// One comparison for the usual byte (above the space), then a bit test for the four.
+[[gnu::always_inline]] inline bool is_space(char c) noexcept {
+    const auto u = static_cast<unsigned char>(c);
+    return u <= ' ' && ((std::uint64_t{1} << u) & ((std::uint64_t{1} << ' ') | (1U << '\t') | (1U << '\r') | (1U << '\n'))) != 0;
+}
 
 [[gnu::always_inline]] inline std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
+}
+
+// A space or tab inside a header name (which makes the message malformed).
+bool has_blank(std::string_view s) noexcept {
+    for (const char c : s)
+        if (c == ' ' || c == '\t') return true;
+    return false;
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -186,7 +200,65 @@ enum class header : std::uint8_t {
     identity
 };
 
-header classify(std::string_view name) noexcept {
+// A header name the parser keeps, in lower case, with what comparing a name read from the
+// wire to it needs eight bytes at a time: its bytes as little-endian words (zero past the
+// end), the case bit (0x20) of each letter, and which bytes of the last word are the name's.
+// Only letters are folded: "Call\rID" is not "Call-ID" ('\r' | 0x20 is '-').
+struct known_header_name {
+    static constexpr std::size_t max_words = 3;
+    std::string_view text;
+    std::size_t size = 0;
+    std::uint64_t word[max_words] = {};
+    std::uint64_t fold[max_words] = {};
+    std::uint64_t keep[max_words] = {};
+
+    consteval explicit known_header_name(std::string_view lower) : text(lower), size(lower.size()) {
+        for (std::size_t i = 0; i < lower.size(); ++i) {
+            const auto c = static_cast<unsigned char>(lower[i]);
+            const std::size_t shift = (i % 8) * 8;
+            word[i / 8] |= std::uint64_t{c} << shift;
+            if (c >= 'a' && c <= 'z') fold[i / 8] |= std::uint64_t{0x20} << shift;
+            keep[i / 8] |= std::uint64_t{0xff} << shift;
+        }
+    }
+    constexpr std::size_t words() const noexcept { return (size + 7) / 8; }
+};
+
+// `name` equals `known` ASCII case-insensitively. `readable` is how many bytes of the message
+// start at name.data(): whole words are loaded where they all lie inside it (every header
+// but one at the very end of a datagram), byte by byte otherwise.
+[[gnu::always_inline]] inline bool name_is(std::string_view name, std::size_t readable, const known_header_name& known) noexcept {
+    if (name.size() != known.size) return false;
+    if constexpr (std::endian::native == std::endian::little) {
+        if (readable >= known.words() * 8) {
+            for (std::size_t w = 0; w < known.words(); ++w) {
+                std::uint64_t v;
+                std::memcpy(&v, name.data() + w * 8, sizeof v);
+                if (((v | known.fold[w]) & known.keep[w]) != known.word[w]) return false;
+            }
+            return true;
+        }
+    }
+    return iequals(name, known.text);
+}
+
+constexpr known_header_name name_to{"to"};
+constexpr known_header_name name_via{"via"};
+constexpr known_header_name name_from{"from"};
+constexpr known_header_name name_cseq{"cseq"};
+constexpr known_header_name name_server{"server"};
+constexpr known_header_name name_call_id{"call-id"};
+constexpr known_header_name name_contact{"contact"};
+constexpr known_header_name name_identity{"identity"};
+constexpr known_header_name name_diversion{"diversion"};
+constexpr known_header_name name_user_agent{"user-agent"};
+constexpr known_header_name name_content_type{"content-type"};
+constexpr known_header_name name_content_length{"content-length"};
+constexpr known_header_name name_remote_party_id{"remote-party-id"};
+constexpr known_header_name name_p_asserted_identity{"p-asserted-identity"};
+
+// readable: as for name_is.
+header classify(std::string_view name, std::size_t readable) noexcept {
     if (name.size() == 1) {
         switch (lower(name[0])) {
             case 'i':
@@ -209,36 +281,32 @@ header classify(std::string_view name) noexcept {
                 return header::other;
         }
     }
+    const auto is = [&](const known_header_name& known) { return name_is(name, readable, known); };
     switch (name.size()) {
         case 2:
-            return iequals(name, "To") ? header::to : header::other;
+            return is(name_to) ? header::to : header::other;
         case 3:
-            return iequals(name, "Via") ? header::via : header::other;
+            return is(name_via) ? header::via : header::other;
         case 4:
-            return iequals(name, "From")   ? header::from
-                   : iequals(name, "CSeq") ? header::cseq
-                                           : header::other;
+            return is(name_from) ? header::from : is(name_cseq) ? header::cseq : header::other;
         case 6:
-            return iequals(name, "Server") ? header::server : header::other;
+            return is(name_server) ? header::server : header::other;
         case 7:
-            return iequals(name, "Call-ID")   ? header::call_id
-                   : iequals(name, "Contact") ? header::contact
-                                              : header::other;
+            return is(name_call_id) ? header::call_id : is(name_contact) ? header::contact : header::other;
         case 8:
-            return iequals(name, "Identity") ? header::identity : header::other;
+            return is(name_identity) ? header::identity : header::other;
         case 9:
-            return iequals(name, "Diversion") ? header::diversion : header::other;
+            return is(name_diversion) ? header::diversion : header::other;
         case 10:
-            return iequals(name, "User-Agent") ? header::user_agent : header::other;
+            return is(name_user_agent) ? header::user_agent : header::other;
         case 12:
-            return iequals(name, "Content-Type") ? header::content_type : header::other;
+            return is(name_content_type) ? header::content_type : header::other;
         case 14:
-            return iequals(name, "Content-Length") ? header::content_length : header::other;
+            return is(name_content_length) ? header::content_length : header::other;
         case 15:
-            return iequals(name, "Remote-Party-ID") ? header::remote_party_id : header::other;
+            return is(name_remote_party_id) ? header::remote_party_id : header::other;
         case 19:
-            return iequals(name, "P-Asserted-Identity") ? header::p_asserted_identity
-                                                        : header::other;
+            return is(name_p_asserted_identity) ? header::p_asserted_identity : header::other;
         default:
             return header::other;
     }
@@ -341,6 +409,11 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
 }
 
 void assign_unescaped_user(std::string& out, std::string_view user) {
+    // Nearly every user part has no escape: one search, one copy.
+    if (common::find_byte(user, '%') == std::string_view::npos) {
+        out.assign(user);
+        return;
+    }
     out.clear();
     auto hex = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
@@ -451,11 +524,15 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         }
         const std::size_t colon = common::find_byte(l.text, ':');
         if (colon == std::string_view::npos) return {parse_result::malformed, 0};
-        const std::string_view name = trim(l.text.substr(0, colon));
-        if (name.empty() || common::find_any(name, " \t") != std::string_view::npos)
-            return {parse_result::malformed, 0};
+        // A name has no blank before it (such a line continues the one above), and seldom
+        // one before its colon.
+        std::string_view name = l.text.substr(0, colon);
+        if (!name.empty() && (is_space(name.front()) || is_space(name.back()))) name = trim(name);
+        if (name.empty()) return {parse_result::malformed, 0};
+        const header h = classify(name, static_cast<std::size_t>(bytes.data() + bytes.size() - name.data()));
+        // A name the parser knows has no blank in it; any other is looked through.
+        if (h == header::other && has_blank(name)) return {parse_result::malformed, 0};
         const std::string_view value = trim(l.text.substr(colon + 1));
-        const header h = classify(name);
         last_value = nullptr;
         if (h == header::via) {
             take_via(value, out);
