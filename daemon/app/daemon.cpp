@@ -197,6 +197,12 @@ private:
         probe("ingest.jsonl.tcp", config_.jsonl.tcp, false);
         probe("ingest.hep.tcp", config_.hep.tcp, false);
         probe("ingest.hep.udp", config_.hep.udp, true);
+        // A socket path another process listens on stops a start as a taken port does.
+        for (const auto& [key, path] : {std::pair<const char*, const std::string*>{"ingest.jsonl.unix", &config_.jsonl.unix_path},
+                                       {"control.unix", &config_.control_path}})
+            if (!path->empty())
+                if (auto why = common::probe_unix_socket_path(*path); !why.empty())
+                    out += fmt::format("{}{}: cannot listen: {}", out.empty() ? "" : "; ", key, why);
         return out;
     }
 

@@ -18,7 +18,9 @@
 
 namespace ringfence::common {
 
-std::string claim_unix_socket_path(const std::string& path) {
+namespace {
+
+std::string unix_socket_path_problem(const std::string& path, bool remove_stale) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return {};  // nothing there
     if (!S_ISSOCK(st.st_mode)) return path + " exists and is not a socket";
@@ -35,9 +37,15 @@ std::string claim_unix_socket_path(const std::string& path) {
     // ECONNREFUSED: the socket file of a process that is gone. Anything else (EACCES...) is
     // not ours to remove.
     if (connect_errno != ECONNREFUSED) return path + ": " + std::strerror(connect_errno);
-    ::unlink(path.c_str());
+    if (remove_stale) ::unlink(path.c_str());
     return {};
 }
+
+}  // namespace
+
+std::string claim_unix_socket_path(const std::string& path) { return unix_socket_path_problem(path, true); }
+
+std::string probe_unix_socket_path(const std::string& path) { return unix_socket_path_problem(path, false); }
 
 namespace {
 

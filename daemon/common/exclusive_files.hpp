@@ -13,6 +13,10 @@ namespace ringfence::common {
 // the path is not a socket).
 std::string claim_unix_socket_path(const std::string& path);
 
+// The same verdict for a check that must change nothing (ringfenced --check): a socket file
+// nobody listens on is left where it is (a start removes it).
+std::string probe_unix_socket_path(const std::string& path);
+
 // For a check that must create nothing (ringfenced --check): "" when no process holds the
 // file_lock of path, else why it is in use. The lock file is not created when absent.
 std::string probe_file_lock(const std::string& path);

@@ -819,23 +819,21 @@ private:
         std::vector<const located_text*> from;
         std::vector<std::string> stack;
         expand_list(*it->second, items, from, stack);
-        if (fold) {
-            // Every item that folds to nothing, each at its place (the matcher would name
-            // only the first, as "an empty keyword", which "!!!" does not look like).
-            // (Matched whole, `in LIST`, an item that folds to nothing only never matches.)
-            const bool keywords = use == list_use::keywords || use == list_use::keywords_folded;
-            bool emptied = false;
-            for (std::size_t i = 0; i < items.size(); ++i) {
-                const std::string folded = fold_literal(field, items[i]);
-                if (keywords && folded.empty() && !items[i].empty()) {
-                    error_loc(i < from.size() ? from[i]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
-                              fmt::format("list '{}': {}", name, empty_text_message(field, items[i])));
-                    emptied = true;
-                }
-                items[i] = folded;
+        // Every keyword that is empty or folds to nothing, each at its place (the matcher
+        // would name only the first, as "an empty keyword", which "!!!" does not look like).
+        // (Matched whole, `in LIST`, such an item only never matches.)
+        const bool keywords = use == list_use::keywords || use == list_use::keywords_folded;
+        bool emptied = false;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            std::string folded = fold ? fold_literal(field, items[i]) : items[i];
+            if (keywords && folded.empty()) {
+                error_loc(i < from.size() ? from[i]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
+                          fmt::format("list '{}': {}", name, empty_text_message(field, items[i])));
+                emptied = true;
             }
-            if (emptied) return no_node;
+            if (fold) items[i] = std::move(folded);
         }
+        if (emptied) return no_node;
         put_items_in_field_form(field, use, name, items, from);
         if (use == list_use::keywords_folded)
             for (auto& s : items) s = lower_text(s);

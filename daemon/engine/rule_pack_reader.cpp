@@ -7,6 +7,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -253,6 +254,65 @@ bool comment_starts_before(std::string_view line) {
         else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) return true;
     }
     return false;
+}
+
+// The number of spaces a line starts with.
+std::size_t indentation(std::string_view line) {
+    std::size_t n = 0;
+    while (n < line.size() && line[n] == ' ') ++n;
+    return n;
+}
+
+// A line that opens a block scalar: its value is '|' or '>' with optional chomping and
+// indentation indicators ("reason: |", "- >-", "desc: |2  # note").
+bool opens_block_scalar(std::string_view line) {
+    if (const std::size_t hash = line.find(" #"); hash != std::string_view::npos) line = line.substr(0, hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    std::size_t start = line.size();
+    while (start > 0 && line[start - 1] != ' ') --start;
+    const std::string_view value = line.substr(start);
+    if (value.empty() || (value[0] != '|' && value[0] != '>')) return false;
+    if (value.find_first_not_of("-+123456789", 1) != std::string_view::npos || value.size() > 3) return false;
+    const std::string_view head = line.substr(0, start);
+    return head.ends_with(": ") || head.ends_with("- ") || head.find_first_not_of(' ') == std::string_view::npos;
+}
+
+// Whether the line at line_start of text lies inside a block scalar, where a '#' is text and
+// not a comment: walking back, each line less indented than the ones below it is either the
+// block's header or an outer line, up to the top level.
+bool inside_block_scalar(std::string_view text, std::size_t line_start) {
+    std::size_t limit = indentation(text.substr(line_start));
+    std::size_t end = line_start;
+    while (end > 0 && limit > 0) {
+        const std::size_t begin = [&] {
+            const std::size_t nl = text.substr(0, end - 1).rfind('\n');
+            return nl == std::string_view::npos ? std::size_t{0} : nl + 1;
+        }();
+        const std::string_view line = text.substr(begin, end - 1 - begin);
+        end = begin;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
+        const std::size_t indent = indentation(line);
+        if (indent >= limit) continue;
+        if (opens_block_scalar(line)) return true;
+        limit = indent;
+    }
+    return false;
+}
+
+// Where the first scalar (key or value) of a loaded document that holds bytes that are not
+// UTF-8 begins.
+std::optional<YAML::Mark> scalar_not_utf8(const YAML::Node& n) {
+    if (n.IsScalar()) return common::first_invalid_utf8(n.Scalar()) ? std::optional<YAML::Mark>(n.Mark()) : std::nullopt;
+    if (n.IsSequence()) {
+        for (const auto& v : n)
+            if (auto bad = scalar_not_utf8(v)) return bad;
+    } else if (n.IsMap()) {
+        for (const auto& kv : n) {
+            if (auto bad = scalar_not_utf8(kv.first)) return bad;
+            if (auto bad = scalar_not_utf8(kv.second)) return bad;
+        }
+    }
+    return std::nullopt;
 }
 
 class pack_reader {
@@ -598,6 +658,18 @@ private:
         into_.rules.push_back(std::move(r));
     }
 
+    // A key given twice in a test's record or subscriber, at any depth, is an error at the
+    // second, as anywhere else in a pack: otherwise one of the two values would be taken
+    // without a word and the test would check another record than the one written.
+    static void reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& map, const std::string& what, const std::string& prefix) {
+        std::set<std::string> seen;
+        for (const auto& kv : map) {
+            const std::string key = prefix + (kv.first.IsScalar() ? kv.first.Scalar() : std::string("?"));
+            if (!seen.insert(key).second) f.error(kv.first, "DUPLICATE_KEY", fmt::format("{} '{}' is given twice", what, key));
+            if (kv.second.IsMap()) reject_duplicate_keys(f, kv.second, what, key + ".");
+        }
+    }
+
     void read_test(const YAML::Node& item) {
         common::yaml_fields f(item, file_, "test", code_prefix, diags_);
         test_item t;
@@ -613,6 +685,7 @@ private:
                     f.error(r, "BAD_TYPE", fmt::format("test '{}': each record is a mapping in the wire form", t.name));
                     continue;
                 }
+                reject_duplicate_keys(f, r, fmt::format("test '{}': record", t.name), "");
                 std::string json;
                 append_yaml_as_json(json, r);
                 t.records_json.push_back(std::move(json));
@@ -629,6 +702,7 @@ private:
                         f.error(row, "BAD_TYPE", fmt::format("test '{}': each subscriber is a mapping of import fields", t.name));
                         continue;
                     }
+                    reject_duplicate_keys(f, row, fmt::format("test '{}': subscriber", t.name), "");
                     std::vector<std::pair<std::string, std::string>> fields;
                     for (const auto& kv : row) {
                         if (!kv.second.IsScalar()) {
@@ -786,7 +860,7 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
         // on line 1 is not one).
         auto column = static_cast<int>(std::count_if(before.begin(), before.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
         if (line == 1 && before.starts_with("\xEF\xBB\xBF")) --column;
-        const bool in_comment = comment_starts_before(before);
+        const bool in_comment = comment_starts_before(before) && !inside_block_scalar(text, line_start);
         diags.push_back({in_comment ? common::severity::warning : common::severity::error, "RULES_NOT_UTF8",
                          fmt::format("byte 0x{:02X} is not UTF-8{}: a pack file is UTF-8 text (convert it, e.g. with iconv)",
                                      static_cast<unsigned char>(text[at]), in_comment ? " (in a comment)" : ""),
@@ -806,6 +880,16 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
     } catch (const YAML::ParserException& e) {
         diags.push_back({common::severity::error, "RULES_YAML_PARSE", common::yaml_parse_message(e), file_name, e.mark.line + 1, e.mark.column + 1});
         return;
+    }
+    if (common::first_invalid_utf8(body)) {
+        // Bytes taken above for a comment's that the document holds after all (a quoted
+        // value over several lines): an error at the value, as any other.
+        if (const auto bad = scalar_not_utf8(root)) {
+            diags.push_back({common::severity::error, "RULES_NOT_UTF8",
+                             "this value holds bytes that are not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)", file_name,
+                             bad->line + 1, bad->column + 1});
+            return;
+        }
     }
     current_source = &body;
     pack_reader(file_name, into, diags).read_document(root);

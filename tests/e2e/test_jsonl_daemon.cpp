@@ -9,10 +9,12 @@
 #include <arpa/inet.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -798,6 +800,30 @@ TEST_CASE("ringfenced --check fails when the JSON-lines port is taken, as a star
     const auto [free_rc, free_out] = ringfenced_check(fmt::format("--set state_dir={} --set ingest.jsonl.tcp=127.0.0.1:{}", dir.path().string(), port));
     CAPTURE(free_out);
     CHECK(free_rc == 0);
+}
+
+TEST_CASE("ringfenced --check fails when another process listens on the JSON-lines Unix socket, and leaves a dead one's file alone") {
+    temp_dir dir;
+    const std::string path = (dir.path() / "taken.sock").string();
+    const int taken = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    REQUIRE(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(taken, 4) == 0);
+    const std::string args = fmt::format("--set state_dir={} --set ingest.jsonl.unix={}", dir.path().string(), path);
+    const auto [rc, out] = ringfenced_check(args);
+    CAPTURE(out);
+    CHECK(rc == 1);
+    CHECK(out.find(fmt::format("ingest.jsonl.unix: cannot listen: {} is in use: another process (another ringfenced?) listens on it; a start would fail", path)) !=
+          std::string::npos);
+    // Nobody listens any more: the file a start would remove passes, and the check removes
+    // nothing.
+    ::close(taken);
+    const auto [free_rc, free_out] = ringfenced_check(args);
+    CAPTURE(free_out);
+    CHECK(free_rc == 0);
+    CHECK(std::filesystem::exists(path));
 }
 
 TEST_CASE("ringfenced --check fails on a capture interface this machine lacks, as a start would before it listens") {

@@ -114,6 +114,18 @@ TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte, count
     // A '#' inside quotes starts no comment.
     CHECK_FALSE(load_inline_pack(rule_with("sms.text contains \"#1 \xe1\""), &diags));
     CHECK(diagnostics_text(diags).find("error RULES_NOT_UTF8") != std::string::npos);
+    // Nor does a '#' that begins a line of a block scalar: that line is the value's text, at
+    // any depth of the block, while a comment after the block is still one.
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "  reason: |\n    first line\n      # second \xe9\n", &diags));
+    CHECK(diagnostics_text(diags) == "pack.yaml:8:16: error RULES_NOT_UTF8: byte 0xE9 is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "  desc: >-\n    # \xe9\n", &diags));
+    CHECK(diagnostics_text(diags) == "pack.yaml:7:7: error RULES_NOT_UTF8: byte 0xE9 is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+    CHECK(load_inline_pack(rule_with("caller.is_home") + "  reason: |\n    text\n  # note \xe9\n", &diags));
+    CHECK(diagnostics_text(diags).find("warning RULES_NOT_UTF8: byte 0xE9 is not UTF-8 (in a comment)") != std::string::npos);
+    // A quoted value over two lines whose second line starts with '#': the document holds
+    // the byte, so it is refused at the value.
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "  reason: \"one\n    # two \xe9\"\n", &diags));
+    CHECK(diagnostics_text(diags).find("pack.yaml:6:11: error RULES_NOT_UTF8: this value holds bytes that are not UTF-8") != std::string::npos);
     const std::string utf16 = "pack.yaml:1:1: error RULES_NOT_UTF8: the file is UTF-16 or UTF-32 (it holds zero bytes): a pack file is UTF-8 text (save it as UTF-8)\n";
     CHECK_FALSE(load_inline_pack(std::string("\xFF\xFE- \0r\0", 8), &diags));
     CHECK(diagnostics_text(diags) == utf16);
@@ -216,6 +228,18 @@ TEST_CASE("keyword list items that fold to nothing are each named at their place
     INFO(text);
     CHECK(text.find("pack.yaml:2:28: error RULES_BAD_LIST_ITEM: list 'lures': '!!!' is empty once folded as sms.text_folded is") != std::string::npos);
     CHECK(text.find("pack.yaml:2:35: error RULES_BAD_LIST_ITEM: list 'lures': '  ' is empty once folded") != std::string::npos);
+    // Empty items beside them, and empty keywords of a list matched as written, each too.
+    CHECK_FALSE(load_inline_pack("- list: lures\n  items: [\"\", \"!!!\", \"x\", \"\"]\n" + rule_with("sms.text_folded contains_any lures"), &diags));
+    const std::string both = diagnostics_text(diags);
+    INFO(both);
+    CHECK(both.find("pack.yaml:2:12: error RULES_BAD_LIST_ITEM: list 'lures': an empty text would match every text") != std::string::npos);
+    CHECK(both.find("pack.yaml:2:16: error RULES_BAD_LIST_ITEM: list 'lures': '!!!' is empty once folded") != std::string::npos);
+    CHECK(both.find("pack.yaml:2:28: error RULES_BAD_LIST_ITEM: list 'lures': an empty text would match every text") != std::string::npos);
+    CHECK_FALSE(load_inline_pack("- list: lures\n  items: [\"\", \"x\", \"\"]\n" + rule_with("sms.text contains_any lures"), &diags));
+    const std::string written = diagnostics_text(diags);
+    INFO(written);
+    CHECK(written.find("pack.yaml:2:12: error RULES_BAD_LIST_ITEM: list 'lures': an empty text would match every text") != std::string::npos);
+    CHECK(written.find("pack.yaml:2:21: error RULES_BAD_LIST_ITEM: list 'lures': an empty text would match every text") != std::string::npos);
 }
 
 TEST_CASE("YAML nested past the reader's depth limit is said as such, not as a bad file") {
@@ -240,4 +264,23 @@ TEST_CASE("an items_file that is not UTF-8 is refused with its line") {
     CHECK(text.find("error RULES_NOT_UTF8: list 'l': items_file ") != std::string::npos);
     CHECK(text.find("lures.txt line 2: byte 0xFF is not UTF-8 text") != std::string::npos);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a key given twice in a test's record or subscriber is refused at the second, at any depth") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + R"(- test: twice
+  subscribers:
+    - {msisdn: "0912000111", status: active, status: frozen}
+  records:
+    - {id: a, kind: call.attempt, caller: "0912000111", caller: "0912000222", callee: "0987654321"}
+    - {id: b, kind: call.attempt, caller: "0912000111", callee: "0987654321", origin: {kind: voip, kind: international}}
+  expect:
+    - {id: a, action: block}
+)",
+                                 &diags));
+    const std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("pack.yaml:8:46: error RULES_DUPLICATE_KEY: test 'twice': subscriber 'status' is given twice") != std::string::npos);
+    CHECK(text.find("pack.yaml:10:57: error RULES_DUPLICATE_KEY: test 'twice': record 'caller' is given twice") != std::string::npos);
+    CHECK(text.find("pack.yaml:11:100: error RULES_DUPLICATE_KEY: test 'twice': record 'origin.kind' is given twice") != std::string::npos);
 }
