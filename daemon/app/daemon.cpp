@@ -165,8 +165,27 @@ private:
             if (path->empty()) continue;
             const fs::path parent = fs::path(*path).lexically_normal().parent_path();
             if (!parent.empty() && parent != dir && !fs::is_directory(parent, ec))
-                out.push_back(fmt::format("{} {}: the directory {} does not exist", key, *path, parent.string()));
+                out.push_back(fs::exists(parent, ec) ? fmt::format("{} {}: {} is not a directory", key, *path, parent.string())
+                                                     : fmt::format("{} {}: the directory {} does not exist", key, *path, parent.string()));
         }
+        // Two settings naming one file: the second to open it would find the first's socket or
+        // database there and refuse the start (the daemon itself "another process").
+        const std::pair<const char*, const std::string*> places[] = {
+            {"decision_log.path", config_.decision_log.enabled ? &config_.decision_log.settings.path : nullptr},
+            {"intel.path", &config_.intel.path},
+            {"subscribers.path", &config_.subscribers.path},
+            {"engine.state.snapshot_path", &config_.state_snapshot_path},
+            {"ingest.jsonl.unix", &config_.jsonl.unix_path},
+            {"control.unix", &config_.control_path},
+        };
+        for (std::size_t i = 0; i < std::size(places); ++i)
+            for (std::size_t j = i + 1; j < std::size(places); ++j) {
+                const std::string* a = places[i].second;
+                const std::string* b = places[j].second;
+                if (a == nullptr || b == nullptr || a->empty() || b->empty()) continue;
+                if (fs::path(*a).lexically_normal() == fs::path(*b).lexically_normal())
+                    out.push_back(fmt::format("{} and {} name the same file {}: each needs its own", places[i].first, places[j].first, *a));
+            }
         return out;
     }
 

@@ -171,7 +171,11 @@ bool record_builder::origin_ip(std::string_view ip) {
     rec_.origin.ip.assign(ip);
     // Rules match it against CIDR lists and the country database: it must be an address,
     // written as one (IPv4 dotted quad or IPv6).
+    // inet_pton reads a C string: "1.2.3.4\0x" would pass as 1.2.3.4 while CIDR lists and
+    // the country database read the whole value as no address (a listed IP let through).
     unsigned char address[16];
+    if (rec_.origin.ip.find('\0') != std::string::npos)
+        return fail(parse_error::bad_value, fmt::format("field 'origin.ip': not an IP address: {} (it holds a zero byte)", echoed(rec_.origin.ip)));
     if (!rec_.origin.ip.empty() && !is_dotted_quad(rec_.origin.ip) && ::inet_pton(AF_INET, rec_.origin.ip.c_str(), address) != 1 &&
         ::inet_pton(AF_INET6, rec_.origin.ip.c_str(), address) != 1)
         return fail(parse_error::bad_value, fmt::format("field 'origin.ip': not an IP address: {}", echoed(rec_.origin.ip)));

@@ -240,79 +240,29 @@ void append_yaml_as_json(std::string& out, const YAML::Node& n) {
     }
 }
 
-// Whether a YAML comment has begun in the line before a position: a '#' at the line's start
-// or after a blank, outside quotes.
-bool comment_starts_before(std::string_view line) {
-    char quote = 0;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quote != 0) {
-            if (c == quote) quote = 0;
-            continue;
-        }
-        if (c == '"' || c == '\'') quote = c;
-        else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) return true;
+// The positions (in `body`'s bytes) where scalars of a loaded document that hold bytes that
+// are not UTF-8 begin, keys and values alike. Bounded: an alias makes a node reachable more
+// than once (or, to itself, without end), so the walk stops deep or long and says so.
+struct scalars_not_utf8 {
+    std::vector<std::size_t> starts;
+    bool cut_short = false;
+};
+void find_scalars_not_utf8(const YAML::Node& n, scalars_not_utf8& out, int depth, std::size_t& budget) {
+    if (out.cut_short || depth > 200 || budget == 0) {
+        out.cut_short = true;
+        return;
     }
-    return false;
-}
-
-// The number of spaces a line starts with.
-std::size_t indentation(std::string_view line) {
-    std::size_t n = 0;
-    while (n < line.size() && line[n] == ' ') ++n;
-    return n;
-}
-
-// A line that opens a block scalar: its value is '|' or '>' with optional chomping and
-// indentation indicators ("reason: |", "- >-", "desc: |2  # note").
-bool opens_block_scalar(std::string_view line) {
-    if (const std::size_t hash = line.find(" #"); hash != std::string_view::npos) line = line.substr(0, hash);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
-    std::size_t start = line.size();
-    while (start > 0 && line[start - 1] != ' ') --start;
-    const std::string_view value = line.substr(start);
-    if (value.empty() || (value[0] != '|' && value[0] != '>')) return false;
-    if (value.find_first_not_of("-+123456789", 1) != std::string_view::npos || value.size() > 3) return false;
-    const std::string_view head = line.substr(0, start);
-    return head.ends_with(": ") || head.ends_with("- ") || head.find_first_not_of(' ') == std::string_view::npos;
-}
-
-// Whether the line at line_start of text lies inside a block scalar, where a '#' is text and
-// not a comment: walking back, each line less indented than the ones below it is either the
-// block's header or an outer line, up to the top level.
-bool inside_block_scalar(std::string_view text, std::size_t line_start) {
-    std::size_t limit = indentation(text.substr(line_start));
-    std::size_t end = line_start;
-    while (end > 0 && limit > 0) {
-        const std::size_t begin = [&] {
-            const std::size_t nl = text.substr(0, end - 1).rfind('\n');
-            return nl == std::string_view::npos ? std::size_t{0} : nl + 1;
-        }();
-        const std::string_view line = text.substr(begin, end - 1 - begin);
-        end = begin;
-        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
-        const std::size_t indent = indentation(line);
-        if (indent >= limit) continue;
-        if (opens_block_scalar(line)) return true;
-        limit = indent;
-    }
-    return false;
-}
-
-// Where the first scalar (key or value) of a loaded document that holds bytes that are not
-// UTF-8 begins.
-std::optional<YAML::Mark> scalar_not_utf8(const YAML::Node& n) {
-    if (n.IsScalar()) return common::first_invalid_utf8(n.Scalar()) ? std::optional<YAML::Mark>(n.Mark()) : std::nullopt;
-    if (n.IsSequence()) {
-        for (const auto& v : n)
-            if (auto bad = scalar_not_utf8(v)) return bad;
+    --budget;
+    if (n.IsScalar()) {
+        if (common::first_invalid_utf8(n.Scalar()) && n.Mark().pos >= 0) out.starts.push_back(static_cast<std::size_t>(n.Mark().pos));
+    } else if (n.IsSequence()) {
+        for (const auto& v : n) find_scalars_not_utf8(v, out, depth + 1, budget);
     } else if (n.IsMap()) {
         for (const auto& kv : n) {
-            if (auto bad = scalar_not_utf8(kv.first)) return bad;
-            if (auto bad = scalar_not_utf8(kv.second)) return bad;
+            find_scalars_not_utf8(kv.first, out, depth + 1, budget);
+            find_scalars_not_utf8(kv.second, out, depth + 1, budget);
         }
     }
-    return std::nullopt;
 }
 
 class pack_reader {
@@ -539,14 +489,33 @@ private:
         }
         // Items are compared with UTF-8 text and logged: a file that is not UTF-8 is refused
         // at its first bad byte, as a pack file is.
-        if (const auto bad = common::first_invalid_utf8(text); bad || text.find('\0') != std::string::npos) {
-            const std::size_t at = bad ? *bad : text.find('\0');
-            const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
+        if (const std::size_t zero = text.find('\0'); zero != std::string::npos) {
+            const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(zero), '\n')) + 1;
             f.error(f.node("items_file"), "NOT_UTF8",
-                    fmt::format("list '{}': items_file {} line {}: byte 0x{:02X} is not UTF-8 text (convert it, e.g. with iconv)", l.name, p.string(), line,
-                                static_cast<unsigned char>(text[at])));
+                    fmt::format("list '{}': items_file {} line {}: byte 0x00: the file is UTF-16 or UTF-32, not UTF-8 text (save it as UTF-8)", l.name,
+                                p.string(), line));
             return;
         }
+        // Bytes that are not UTF-8, at their place in the items file: an error in an item
+        // (it would never match a message's text), a warning in a comment line.
+        bool refused = false;
+        for (std::size_t at = 0, n = 1; at < text.size(); ++n) {
+            const std::size_t eol = std::min(text.find('\n', at), text.size());
+            const std::string_view line(text.data() + at, eol - at);
+            at = eol + 1;
+            const auto bad = common::first_invalid_utf8(line);
+            if (!bad) continue;
+            const std::size_t first = line.find_first_not_of(" \t");
+            const bool comment = first != std::string_view::npos && first < *bad && line[first] == '#';
+            const auto column = static_cast<int>(std::count_if(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(*bad),
+                                                               [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
+            diags_.push_back({comment ? common::severity::warning : common::severity::error, std::string(code_prefix) + "_NOT_UTF8",
+                              fmt::format("list '{}': byte 0x{:02X} is not UTF-8{}: an items_file is UTF-8 text (convert it, e.g. with iconv)", l.name,
+                                          static_cast<unsigned char>(line[*bad]), comment ? " (in a comment)" : ""),
+                              p.string(), static_cast<int>(n), column});
+            refused = refused || !comment;
+        }
+        if (refused) return;
         // The file is part of the rule set: its text goes into the version hash and the log.
         into_.content += "# file: " + name + "\n" + text;  // as the pack names it: the same wherever the packs sit
         if (!text.empty() && text.back() != '\n') into_.content += '\n';
@@ -658,16 +627,27 @@ private:
         into_.rules.push_back(std::move(r));
     }
 
-    // A key given twice in a test's record or subscriber, at any depth, is an error at the
-    // second, as anywhere else in a pack: otherwise one of the two values would be taken
-    // without a word and the test would check another record than the one written.
-    static void reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& map, const std::string& what, const std::string& prefix) {
-        std::set<std::string> seen;
-        for (const auto& kv : map) {
-            const std::string key = prefix + (kv.first.IsScalar() ? kv.first.Scalar() : std::string("?"));
-            if (!seen.insert(key).second) f.error(kv.first, "DUPLICATE_KEY", fmt::format("{} '{}' is given twice", what, key));
-            if (kv.second.IsMap()) reject_duplicate_keys(f, kv.second, what, key + ".");
+    // A key given twice in a test's record or subscriber, at any depth (mappings inside
+    // mappings and lists), is an error at the second, as anywhere else in a pack: otherwise
+    // one of the two values would be taken without a word and the test would check another
+    // record than the one written. False when the value nests past any record's depth (an
+    // alias to itself): the caller refuses the record.
+    static bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path, int depth = 0) {
+        if (depth > 32) return false;
+        if (n.IsSequence()) {
+            std::size_t i = 0;
+            for (const auto& v : n)
+                if (!reject_duplicate_keys(f, v, what, fmt::format("{}[{}]", path, i++), depth + 1)) return false;
+        } else if (n.IsMap()) {
+            std::set<std::string> seen;
+            for (const auto& kv : n) {
+                const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+                const std::string at = path.empty() ? key : path + "." + key;
+                if (kv.first.IsScalar() && !seen.insert(key).second) f.error(kv.first, "DUPLICATE_KEY", fmt::format("{} '{}' is given twice", what, at));
+                if (!reject_duplicate_keys(f, kv.second, what, at, depth + 1)) return false;
+            }
         }
+        return true;
     }
 
     void read_test(const YAML::Node& item) {
@@ -685,7 +665,10 @@ private:
                     f.error(r, "BAD_TYPE", fmt::format("test '{}': each record is a mapping in the wire form", t.name));
                     continue;
                 }
-                reject_duplicate_keys(f, r, fmt::format("test '{}': record", t.name), "");
+                if (!reject_duplicate_keys(f, r, fmt::format("test '{}': record", t.name), "")) {
+                    f.error(r, "BAD_TYPE", fmt::format("test '{}': a record nests deeper than any record does (an alias to itself?)", t.name));
+                    continue;
+                }
                 std::string json;
                 append_yaml_as_json(json, r);
                 t.records_json.push_back(std::move(json));
@@ -702,7 +685,10 @@ private:
                         f.error(row, "BAD_TYPE", fmt::format("test '{}': each subscriber is a mapping of import fields", t.name));
                         continue;
                     }
-                    reject_duplicate_keys(f, row, fmt::format("test '{}': subscriber", t.name), "");
+                    if (!reject_duplicate_keys(f, row, fmt::format("test '{}': subscriber", t.name), "")) {
+                        f.error(row, "BAD_TYPE", fmt::format("test '{}': a subscriber nests deeper than any subscriber does (an alias to itself?)", t.name));
+                        continue;
+                    }
                     std::vector<std::pair<std::string, std::string>> fields;
                     for (const auto& kv : row) {
                         if (!kv.second.IsScalar()) {
@@ -848,6 +834,17 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
                          file_name, 1, 1});
         return;
     }
+    // Without a byte order mark: yaml-cpp's positions, which the reader maps back to the
+    // text, do not count it.
+    const std::string body = text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+    const std::size_t mark_bytes = text.size() - body.size();
+    // Where each byte that is not UTF-8 lies (the first of each line; in text's bytes), and
+    // at which line and column, counted in characters as the reader's other positions are.
+    struct bad_byte {
+        std::size_t at;
+        int line, column;
+    };
+    std::vector<bad_byte> bad_bytes;
     for (std::size_t from = 0; const auto bad = common::first_invalid_utf8(std::string_view(text).substr(from));) {
         const std::size_t at = from + *bad;
         const std::size_t line_start = [&] {
@@ -856,40 +853,48 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
         }();
         const std::string_view before(text.data() + line_start, at - line_start);
         const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n')) + 1;
-        // Columns count characters, as the reader's other positions do (a byte order mark
-        // on line 1 is not one).
         auto column = static_cast<int>(std::count_if(before.begin(), before.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
-        if (line == 1 && before.starts_with("\xEF\xBB\xBF")) --column;
-        const bool in_comment = comment_starts_before(before) && !inside_block_scalar(text, line_start);
-        diags.push_back({in_comment ? common::severity::warning : common::severity::error, "RULES_NOT_UTF8",
-                         fmt::format("byte 0x{:02X} is not UTF-8{}: a pack file is UTF-8 text (convert it, e.g. with iconv)",
-                                     static_cast<unsigned char>(text[at]), in_comment ? " (in a comment)" : ""),
-                         file_name, line, column});
-        if (!in_comment) return;
-        // The rest of the comment's line is the comment's too: go on from the next line.
+        if (line == 1 && mark_bytes != 0) --column;
+        bad_bytes.push_back({at, line, column});
         const std::size_t next = text.find('\n', at);
         if (next == std::string::npos) break;
         from = next + 1;
     }
-    // Without a byte order mark: yaml-cpp's positions, which the reader maps back to the
-    // text, do not count it.
-    const std::string body = text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+    const auto not_utf8 = [&](const bad_byte& b, bool in_comment) {
+        diags.push_back({in_comment ? common::severity::warning : common::severity::error, "RULES_NOT_UTF8",
+                         fmt::format("byte 0x{:02X} is not UTF-8{}: a pack file is UTF-8 text (convert it, e.g. with iconv)",
+                                     static_cast<unsigned char>(text[b.at]), in_comment ? " (in a comment)" : ""),
+                         file_name, b.line, b.column});
+    };
     YAML::Node root;
     try {
         root = YAML::Load(body);
     } catch (const YAML::ParserException& e) {
         diags.push_back({common::severity::error, "RULES_YAML_PARSE", common::yaml_parse_message(e), file_name, e.mark.line + 1, e.mark.column + 1});
+        if (!bad_bytes.empty()) not_utf8(bad_bytes.front(), false);
         return;
     }
-    if (common::first_invalid_utf8(body)) {
-        // Bytes taken above for a comment's that the document holds after all (a quoted
-        // value over several lines): an error at the value, as any other.
-        if (const auto bad = scalar_not_utf8(root)) {
-            diags.push_back({common::severity::error, "RULES_NOT_UTF8",
-                             "this value holds bytes that are not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)", file_name,
-                             bad->line + 1, bad->column + 1});
+    if (!bad_bytes.empty()) {
+        // Which of those bytes the document holds is read from the document itself: a byte
+        // in any key or value is an error, at the first such byte from where the value
+        // begins; the others lie in comments, where they harm nothing: warnings.
+        scalars_not_utf8 found;
+        std::size_t budget = 1'000'000;
+        find_scalars_not_utf8(root, found, 0, budget);
+        if (found.cut_short) {
+            diags.push_back({common::severity::error, "RULES_YAML_PARSE",
+                             "the document nests past 200 levels or holds an alias to a node that holds it: a pack is not read so", file_name, 1, 1});
             return;
         }
+        std::set<std::size_t> in_values;
+        for (const std::size_t start : found.starts) {
+            const std::size_t from = start + mark_bytes;
+            const auto it = std::lower_bound(bad_bytes.begin(), bad_bytes.end(), from, [](const bad_byte& b, std::size_t at) { return b.at < at; });
+            if (it != bad_bytes.end()) in_values.insert(static_cast<std::size_t>(it - bad_bytes.begin()));
+        }
+        for (const std::size_t k : in_values) not_utf8(bad_bytes[k], false);
+        if (!in_values.empty()) return;
+        for (const bad_byte& b : bad_bytes) not_utf8(b, true);
     }
     current_source = &body;
     pack_reader(file_name, into, diags).read_document(root);

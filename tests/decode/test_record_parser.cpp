@@ -416,6 +416,16 @@ TEST_CASE("record parser: numbers the plan rejects") {
         parse_error::bad_number, "field 'caller': not a telephone number: too long (more digits than any E.164 number, with its international prefix, can have)");
     check_error(call_with(R"("origin":{"ip":"999.1.1.1"})"), parse_error::bad_value, "field 'origin.ip': not an IP address: '999.1.1.1'");
     check_error(call_with(R"("origin":{"ip":"hello"})"), parse_error::bad_value, "field 'origin.ip': not an IP address: 'hello'");
+    // A C library reads up to a zero byte; the value is all of it (a listed address let
+    // through otherwise).
+    for (const std::string ip : {R"(1.2.3.4\u0000x)", R"(::1\u0000x)", R"(1.2.3.4\u0000)"}) {
+        CAPTURE(ip);
+        const auto p = parse_line(call_with(R"("origin":{"ip":")" + ip + R"("})"));
+        CHECK_FALSE(p.status.ok);
+        CHECK(p.status.error == parse_error::bad_value);
+        CHECK(p.status.message.find("field 'origin.ip': not an IP address: ") == 0);
+        CHECK(p.status.message.find("(it holds a zero byte)") != std::string::npos);
+    }
     check_error(call_with(R"("asserted":"09 12 ; 34")"), parse_error::bad_number,
                 "field 'asserted': not a telephone number: bad character ';'");
     check_error(R"({"id":"c-1","kind":"call.attempt","caller":"+0912345678","callee":"0987654321"})",

@@ -93,6 +93,36 @@ TEST_CASE("compact header forms, odd case and spacing, folded lines, bare LF") {
     CHECK(m.body == "hello");
 }
 
+TEST_CASE("a header name is matched whole and in any case, with only spaces and tabs before its colon: a CR makes it another header") {
+    const auto parsed = [](std::string_view headers) {
+        const std::string msg = "INVITE sip:0987654321@h SIP/2.0\r\nFrom: <sip:0912000107@h>;tag=a\r\nTo: <sip:0987654321@h>\r\n" +
+                                std::string(headers) + "CSeq: 1 INVITE\r\n\r\n";
+        sip_message m;
+        REQUIRE(parse_sip_message(msg, false, m).result == parse_result::message);
+        return std::string(m.call_id);
+    };
+    CHECK(parsed("cALL-iD: odd-case\r\n") == "odd-case");
+    CHECK(parsed("CALL-ID \t: blanks-before-colon\r\n") == "blanks-before-colon");
+    CHECK(parsed("i: compact\r\n") == "compact");
+    // A bare CR before or after the name, or inside it: not the Call-ID (tshark reads none).
+    CHECK(parsed("\rCall-ID: fake\r\nCall-ID: real\r\n") == "real");
+    CHECK(parsed("\ri: fake\r\n").empty());
+    CHECK(parsed("Call-ID\r: fake\r\n").empty());
+    CHECK(parsed("Call\rID: fake\r\n").empty());
+    CHECK(parsed(std::string_view("Call\0ID: fake\r\nX-Call-ID: other\r\n", 33)).empty());
+    // Every known name in upper case, as its 8-byte comparison reads it near the buffer's
+    // end too (the last header right before the end of a datagram with no blank line).
+    for (const std::string name : {"P-ASSERTED-IDENTITY", "REMOTE-PARTY-ID", "CONTENT-LENGTH", "CALL-ID"}) {
+        const std::string msg = "INVITE sip:0987654321@h SIP/2.0\r\nCSeq: 1 INVITE\r\n" + name + ":1";
+        sip_message m;
+        CAPTURE(name);
+        CHECK(parse_sip_message(msg, false, m).result == parse_result::message);
+    }
+    sip_message last;
+    REQUIRE(parse_sip_message("INVITE sip:0987654321@h SIP/2.0\r\nCSeq: 1 INVITE\r\nCALL-ID:x", false, last).result == parse_result::message);
+    CHECK(last.call_id == "x");
+}
+
 TEST_CASE("responses: status, reason, CSeq method") {
     const std::string msg =
         "SIP/2.0 486 Busy Here\r\nCall-ID: z\r\nCSeq: 7 INVITE\r\nServer: Asterisk\r\n\r\n";

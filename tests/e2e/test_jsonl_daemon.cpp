@@ -622,6 +622,12 @@ TEST_CASE("ringfenced --check fails, as a start does, on a state folder that is 
         {"--set state_dir=" + file, "state_dir " + file + " is not a directory"},
         {"--set decision_log.path=/dev/null", "decision_log.path /dev/null is not a regular file (a SQLite database file is needed)"},
         {"--set control.unix=" + (dir.path() / "no" / "c.sock").string(), "the directory " + (dir.path() / "no").string() + " does not exist"},
+        {"--set control.unix=" + file + "/c.sock", "control.unix " + file + "/c.sock: " + file + " is not a directory"},
+        // Two settings on one file: the start would refuse the second as taken.
+        {"--set ingest.jsonl.unix=" + (dir.path() / "x.sock").string() + " --set control.unix=" + (dir.path() / "x.sock").string(),
+         "ingest.jsonl.unix and control.unix name the same file " + (dir.path() / "x.sock").string() + ": each needs its own"},
+        {"--set ingest.jsonl.unix=" + (dir.path() / "decisions.sqlite").string() + " --set decision_log.path=" + (dir.path() / "decisions.sqlite").string(),
+         "decision_log.path and ingest.jsonl.unix name the same file"},
     };
     for (const auto& [sets, said] : cases) {
         const auto [rc, out] = ringfenced_check("--set state_dir=" + dir.path().string() + " " + sets);

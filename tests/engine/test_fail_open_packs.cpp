@@ -123,9 +123,20 @@ TEST_CASE("a pack file that is not UTF-8 is refused at the first bad byte, count
     CHECK(load_inline_pack(rule_with("caller.is_home") + "  reason: |\n    text\n  # note \xe9\n", &diags));
     CHECK(diagnostics_text(diags).find("warning RULES_NOT_UTF8: byte 0xE9 is not UTF-8 (in a comment)") != std::string::npos);
     // A quoted value over two lines whose second line starts with '#': the document holds
-    // the byte, so it is refused at the value.
+    // the byte, so it is refused at the byte, with no comment's warning.
     CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "  reason: \"one\n    # two \xe9\"\n", &diags));
-    CHECK(diagnostics_text(diags).find("pack.yaml:6:11: error RULES_NOT_UTF8: this value holds bytes that are not UTF-8") != std::string::npos);
+    CHECK(diagnostics_text(diags) == "pack.yaml:7:11: error RULES_NOT_UTF8: byte 0xE9 is not UTF-8: a pack file is UTF-8 text (convert it, e.g. with iconv)\n");
+    // Comments wherever YAML has them: after a plain value holding a quote, on a key's line
+    // written after "- ", between a block's header and its less indented end, after a byte
+    // order mark: warnings, and the pack loads.
+    for (const std::string& commented : std::vector<std::string>{rule_with("caller.is_home") + "  desc: don't do it # caf\xe9\n", rule_with("caller.is_home") + "  tags: [it's]  # caf\xe9\n",
+          std::string("- condition: >\n    caller.is_home\n  # ngo\xe0i\n  rule: r\n  events: [call.attempt]\n  action: block\n  priority: critical\n"),
+          rule_with("caller.is_home") + "  reason: |\n      text\n    # caf\xe9\n", std::string("\xEF\xBB\xBF# caf\xe9\n") + rule_with("caller.is_home")}) {
+        CAPTURE(commented);
+        CHECK(load_inline_pack(commented, &diags));
+        CHECK(diagnostics_text(diags).find("warning RULES_NOT_UTF8") != std::string::npos);
+        CHECK(diagnostics_text(diags).find("error") == std::string::npos);
+    }
     const std::string utf16 = "pack.yaml:1:1: error RULES_NOT_UTF8: the file is UTF-16 or UTF-32 (it holds zero bytes): a pack file is UTF-8 text (save it as UTF-8)\n";
     CHECK_FALSE(load_inline_pack(std::string("\xFF\xFE- \0r\0", 8), &diags));
     CHECK(diagnostics_text(diags) == utf16);
@@ -255,14 +266,20 @@ TEST_CASE("an items_file that is not UTF-8 is refused with its line") {
     const auto dir = std::filesystem::temp_directory_path() / ("ringfence-items-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "lures.txt") << "chuyen khoan\nbad\xff\n";
+    std::ofstream(dir / "lures.txt") << "chuyen khoan\n# caf\xe9 (a comment)\nbad\xff\n";
     std::ofstream(dir / "pack.yaml") << "- list: l\n  items_file: lures.txt\n" << rule_with("sms.text contains_any l");
     const auto loaded = engine::load_ruleset({(dir / "pack.yaml").string()}, [](const std::string&) { return 0u; });
     CHECK_FALSE(loaded.rules);
     const std::string text = diagnostics_text(loaded.diagnostics);
     INFO(text);
-    CHECK(text.find("error RULES_NOT_UTF8: list 'l': items_file ") != std::string::npos);
-    CHECK(text.find("lures.txt line 2: byte 0xFF is not UTF-8 text") != std::string::npos);
+    const std::string items = (dir / "lures.txt").string();
+    CHECK(text.find(items + ":2:6: warning RULES_NOT_UTF8: list 'l': byte 0xE9 is not UTF-8 (in a comment)") != std::string::npos);
+    CHECK(text.find(items + ":3:4: error RULES_NOT_UTF8: list 'l': byte 0xFF is not UTF-8: an items_file is UTF-8 text") != std::string::npos);
+    // Only the comment's byte: loaded, with its warning.
+    std::ofstream(dir / "lures.txt") << "chuyen khoan\n# caf\xe9 (a comment)\n";
+    const auto commented = engine::load_ruleset({(dir / "pack.yaml").string()}, [](const std::string&) { return 0u; });
+    CHECK(commented.rules);
+    CHECK(diagnostics_text(commented.diagnostics).find(items + ":2:6: warning RULES_NOT_UTF8") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 
@@ -283,4 +300,34 @@ TEST_CASE("a key given twice in a test's record or subscriber is refused at the 
     CHECK(text.find("pack.yaml:8:46: error RULES_DUPLICATE_KEY: test 'twice': subscriber 'status' is given twice") != std::string::npos);
     CHECK(text.find("pack.yaml:10:57: error RULES_DUPLICATE_KEY: test 'twice': record 'caller' is given twice") != std::string::npos);
     CHECK(text.find("pack.yaml:11:100: error RULES_DUPLICATE_KEY: test 'twice': record 'origin.kind' is given twice") != std::string::npos);
+    // Inside a list; and a key with a dot is not a nested one.
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + R"(- test: listed
+  records:
+    - {id: a, kind: call.attempt, caller: "0912000111", callee: "0987654321", extra: [{x: 1, x: 2}], "y.z": 1, y: {z: 2}}
+  expect:
+    - {id: a, action: block}
+)",
+                                 &diags));
+    const std::string listed = diagnostics_text(diags);
+    INFO(listed);
+    CHECK(listed.find("error RULES_DUPLICATE_KEY: test 'listed': record 'extra[0].x' is given twice") != std::string::npos);
+    CHECK(listed.find("'y.z' is given twice") == std::string::npos);
+}
+
+TEST_CASE("an alias to a node that holds it is refused, not walked without end") {
+    std::vector<common::diagnostic> diags;
+    // In a test's record (read into the wire form).
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + R"(- test: loop
+  records:
+    - &r {id: a, kind: call.attempt, caller: "0912000111", callee: "0987654321", extra: [*r]}
+  expect:
+    - {id: a, action: block}
+)",
+                                 &diags));
+    CHECK(diagnostics_text(diags).find("pack.yaml:8:7: error RULES_BAD_TYPE: test 'loop': a record nests deeper than any record does") !=
+          std::string::npos);
+    // Anywhere, in a file whose bytes that are not UTF-8 send the reader through every value.
+    CHECK_FALSE(load_inline_pack("# caf\xe9\n" + rule_with("caller.is_home") + "  x: &a [*a]\n", &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_YAML_PARSE: the document nests past 200 levels or holds an alias to a node that holds it") !=
+          std::string::npos);
 }

@@ -42,6 +42,8 @@ parse_status build_call_record(const call_event& e, const model::numbering_plan&
     // A number the dialog's first record read under this plan is taken as read (the
     // dialog's strings do not change during the call); otherwise it is read and kept.
     const bool readings_kept = e.numbers != nullptr && e.numbers->plan == &plan;
+    // Readings are made afresh: until all are, none stands for the plan they were made under.
+    if (e.numbers != nullptr && !readings_kept) e.numbers->plan = nullptr;
     const auto number = [&](const char* field, std::string_view raw, party_numbers::reading party_numbers::*kept,
                             model::number_info& number_out) {
         const std::string_view shown = text(raw);

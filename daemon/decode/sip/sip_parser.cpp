@@ -524,10 +524,11 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         }
         const std::size_t colon = common::find_byte(l.text, ':');
         if (colon == std::string_view::npos) return {parse_result::malformed, 0};
-        // A name has no blank before it (such a line continues the one above), and seldom
-        // one before its colon.
+        // A name has no blank before it (such a line continues the one above); before its
+        // colon only spaces and tabs may stand (RFC 3261 HCOLON). A CR is neither: "\rCall-ID"
+        // or "Call-ID\r" is no Call-ID header, as tshark reads it too.
         std::string_view name = l.text.substr(0, colon);
-        if (!name.empty() && (is_space(name.front()) || is_space(name.back()))) name = trim(name);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
         if (name.empty()) return {parse_result::malformed, 0};
         const header h = classify(name, static_cast<std::size_t>(bytes.data() + bytes.size() - name.data()));
         // A name the parser knows has no blank in it; any other is looked through.
