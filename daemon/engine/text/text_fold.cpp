@@ -265,30 +265,38 @@ char letter_for_digit(char c) noexcept {
 }  // namespace
 
 void compact_folded(std::string_view folded, std::string& out) {
-    out.clear();
+    // Written through a pointer into room for the whole input (compacting never lengthens).
+    out.resize(folded.size());
+    char* const begin = out.data();
+    char* o = begin;
+    const std::size_t n = folded.size();
     std::size_t i = 0;
-    while (i < folded.size()) {
+    while (i < n) {
         if (folded[i] == ' ') {
             ++i;
             continue;
         }
         std::size_t end = i;
         std::size_t letters = 0, digits = 0;
-        for (; end < folded.size() && folded[end] != ' '; ++end) {
-            letters += folded[end] >= 'a' && folded[end] <= 'z';
-            digits += folded[end] >= '0' && folded[end] <= '9';
+        for (; end < n; ++end) {
+            const auto c = static_cast<unsigned char>(folded[end]);
+            if (c == ' ') break;
+            letters += static_cast<unsigned char>(c - 'a') < 26;
+            digits += static_cast<unsigned char>(c - '0') < 10;
         }
         // A word of letters with a digit or two among them ("kh0a", "t4i", "b1dv") reads its
         // digits as the letters they stand for. A number stays a number: on its own ("50"),
         // with one letter ("B1" the licence class, "4G", "100k") or with more digits than
         // letters ("LH0912345678", "goi1900").
         if (digits > 0 && letters >= 2 && letters > digits) {
-            for (; i < end; ++i) out.push_back(letter_for_digit(folded[i]));
+            for (; i < end; ++i) *o++ = letter_for_digit(folded[i]);
         } else {
-            out.append(folded.substr(i, end - i));
+            std::memcpy(o, folded.data() + i, end - i);
+            o += end - i;
         }
         i = end;
     }
+    out.resize(static_cast<std::size_t>(o - begin));
 }
 
 void compact_text(std::string_view utf8, std::string& out) {

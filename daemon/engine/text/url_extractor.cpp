@@ -2,7 +2,9 @@
 // token, a scheme, "www." and a bare domain, and skips the rest of the token otherwise.
 #include "engine/text/url_extractor.hpp"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "engine/text/text_fold.hpp"
 #include "engine/text/tld_list.hpp"
@@ -46,6 +48,18 @@ bool is_stop(char c) {
     }
 }
 
+// What run() needs of a byte, in one table lookup: it ends a whitespace-separated chunk
+// (ASCII whitespace and controls), it may make the chunk a URL (a dot, bracket or percent
+// escape), or neither (0).
+constexpr std::uint8_t ends_chunk = 2;
+constexpr std::uint8_t may_hold_url = 1;
+constexpr std::array<std::uint8_t, 256> byte_kind = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c <= 0x20; ++c) t[static_cast<std::size_t>(c)] = ends_chunk;
+    for (const char c : {'.', '[', '(', '{', '%'}) t[static_cast<unsigned char>(c)] = may_hold_url;
+    return t;
+}();
+
 class url_scanner {
   public:
     url_scanner(std::string_view text, std::vector<std::string>& out, std::vector<std::size_t>* starts)
@@ -60,12 +74,13 @@ class url_scanner {
         std::size_t chunk = 0;
         while (chunk < t_.size()) {
             std::size_t chunk_end = chunk;
-            bool candidate = false;
-            while (chunk_end < t_.size() && static_cast<unsigned char>(t_[chunk_end]) > 0x20) {
-                const char c = t_[chunk_end++];
-                candidate = candidate || c == '.' || c == '[' || c == '(' || c == '{' || c == '%';
+            unsigned seen = 0;
+            for (; chunk_end < t_.size(); ++chunk_end) {
+                const std::uint8_t k = byte_kind[static_cast<unsigned char>(t_[chunk_end])];
+                if (k == ends_chunk) break;
+                seen |= k;
             }
-            if (candidate) scan(chunk, chunk_end);
+            if (seen != 0) scan(chunk, chunk_end);
             chunk = chunk_end + 1;
         }
         out_.resize(used_);
