@@ -23,6 +23,7 @@ namespace {
 std::string unix_socket_path_problem(const std::string& path, bool remove_stale) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return {};  // nothing there
+    if (S_ISLNK(st.st_mode)) return path + " is a symbolic link: a socket path is taken as written (give the socket's own path, not a link to it)";
     if (!S_ISSOCK(st.st_mode)) return path + " exists and is not a socket";
     sockaddr_un addr{};
     if (path.size() >= sizeof(addr.sun_path)) return path + ": path too long for a Unix socket";

@@ -582,7 +582,8 @@ private:
     // is folded ("!!!" on sms.text_folded).
     static std::string empty_text_message(const field_ref& f, const std::string& literal) {
         if (literal.empty()) return "an empty text would match every text: every record would pass this test";
-        return fmt::format("'{}' is empty once folded as {} is (punctuation and spaces go): every record would pass this test", literal, f.name());
+        return fmt::format("'{}' is empty once folded as {} is (punctuation, spaces and invisible characters go): every record would pass this test", literal,
+                           f.name());
     }
 
     // sms.text_folded holds folded text (no diacritics, lower case, spacing folded): a

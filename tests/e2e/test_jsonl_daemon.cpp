@@ -823,6 +823,13 @@ TEST_CASE("ringfenced --check fails when another process listens on the JSON-lin
     CHECK(rc == 1);
     CHECK(out.find(fmt::format("ingest.jsonl.unix: cannot listen: {} is in use: another process (another ringfenced?) listens on it; a start would fail", path)) !=
           std::string::npos);
+    // A link to it is said to be one (the path is used as written, never followed).
+    const std::string link = (dir.path() / "link.sock").string();
+    std::filesystem::create_symlink(path, link);
+    const auto [link_rc, link_out] = ringfenced_check(fmt::format("--set state_dir={} --set ingest.jsonl.unix={}", dir.path().string(), link));
+    CAPTURE(link_out);
+    CHECK(link_rc == 1);
+    CHECK(link_out.find(link + " is a symbolic link") != std::string::npos);
     // Nobody listens any more: the file a start would remove passes, and the check removes
     // nothing.
     ::close(taken);
