@@ -443,7 +443,7 @@ private:
     // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or
     // starts) it. Not rewritten silently: the author is told the form to write.
     void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset, bool negated = false) {
-        if (!is_e164_field(f) || value.empty() || value[0] == '+') return;
+        if (!is_e164_field(f) || value.empty() || is_e164_form(value)) return;
         if (negated)  // != : never equal, so true for every record that has the field
             error_at(*text_, offset, "RULES_ALWAYS_TRUE",
                      e164_never_matches(f, value) + fmt::format("; with != this test is true for every record with '{}'", f.name()),
@@ -510,12 +510,31 @@ private:
                                           condition::to_string(op), value));
     }
 
+    // How an E.164 field holds a number: '+' and 1 to 15 digits, nothing else.
+    static bool is_e164_form(std::string_view v) {
+        return v.size() >= 2 && v.size() <= 16 && v[0] == '+' && v.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    }
+
+    // The E.164 form a number (or a prefix) written another way stands for, for the warning
+    // to name: separators dropped ("+84 912 345 678"), the international prefix 00 read as +,
+    // the trunk prefix 0 as the home country's code (the shipped plan's +84), "84..." given
+    // its +. Any other value gets an example instead of a guess.
+    static std::string e164_hint(const std::string& value) {
+        if (value.find_first_not_of("+0123456789 -.()/") != std::string::npos || value.find('+', 1) != std::string::npos) return "+84912345678";
+        std::string digits;
+        for (const char c : value)
+            if (c >= '0' && c <= '9') digits.push_back(c);
+        if (digits.empty()) return "+84912345678";
+        if (value[0] == '+') return "+" + digits;
+        if (digits.rfind("00", 0) == 0 && digits.size() > 2) return "+" + digits.substr(2);
+        if (digits[0] == '0' && digits.size() > 1) return "+84" + digits.substr(1);
+        if (digits.rfind("84", 0) == 0) return "+" + digits;
+        return "+84912345678";  // "1900": a home service number or a foreign one? Not guessed
+    }
+
     static std::string e164_never_matches(const field_ref& f, const std::string& value) {
-        const bool digits = value.find_first_not_of("0123456789") == std::string::npos;
-        std::string hint = "+84912345678";
-        if (digits && value.size() > 1 && value[0] == '0') hint = "+84" + value.substr(1);
-        else if (digits && value.rfind("84", 0) == 0) hint = "+" + value;
-        return fmt::format("'{}' holds numbers in E.164 form (+ and the country code); '{}' never matches it: write {}", f.name(), value, hint);
+        return fmt::format("'{}' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '{}' never matches it: write {}", f.name(),
+                           value, e164_hint(value));
     }
 
     // Whether a list's items are rewritten into the form a field holds (so the matcher is
@@ -545,18 +564,26 @@ private:
             std::string& item = items[i];
             std::string never;
             if (is_e164_field(f) && use == list_use::exact) {
-                if (!item.empty() && item[0] != '+') never = e164_never_matches(f, item);
+                if (!item.empty() && !is_e164_form(item)) never = e164_never_matches(f, item);
             } else if (is_e164_field(f) && use == list_use::number_prefix) {
                 const std::size_t first_digit = item.rfind('+', 0) == 0 ? 1 : 0;
-                if (item.size() > first_digit && item[first_digit] == '0')
+                const bool digits_only = item.size() > first_digit && item.find_first_not_of("0123456789", first_digit) == std::string::npos;
+                // (A prefix with anything but digits is refused when the list is built.)
+                if (digits_only && item[first_digit] == '0')
                     never = fmt::format("'{}' holds numbers in E.164 form, whose digits never begin with 0; the prefix '{}' never matches: "
-                                        "write it after + and the country code (+84190)", f.name(), item);
+                                        "write it after + and the country code ({})", f.name(), item, e164_hint(item));
             } else if (use == list_use::exact && holds_domains(f)) {
                 lower_ascii(item);
                 const std::string registered = item.rfind('.', 0) == 0 ? item : text::registered_domain(item);  // ".gov.vn": a suffix
                 if (f.id != field_id::sms_hosts && !registered.empty() && registered != item)
                     never = fmt::format("{} holds registered domains ('{}' for '{}'); '{}' never matches: write '{}', or test sms.urls",
                                         f.name(), registered, item, item, registered);
+                // ".scam.vn": no registered domain lies under a registered domain (only under a
+                // public suffix such as ".gov.vn"), so the item never matches what it names.
+                else if (f.id != field_id::sms_hosts && item.size() > 1 && item[0] == '.' && item.find('.', 1) != std::string::npos &&
+                         text::public_suffix_length(std::string_view(item).substr(1)) < item.size() - 1)
+                    never = fmt::format("{} holds registered domains, and none lies under '{}' (itself registered); '{}' never matches: write '{}'",
+                                        f.name(), item.substr(1), item, item.substr(1));
             } else if (use == list_use::exact && f.id == field_id::sms_urls) {
                 std::string key;
                 text::url_key(item, key);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/diagnostic.hpp"
+
 namespace ringfence::engine {
 
 struct source_loc {
@@ -134,6 +136,10 @@ struct rule_items {
     std::vector<macro_item> macros;
     std::vector<rule_item> rules;
     std::vector<test_item> tests;
+    // Problems of the test items (a test with no records or no expectation, a key given twice
+    // in a record...): reported by `rules check` and `rules test`, not by a start or a reload,
+    // which do not read tests.
+    std::vector<common::diagnostic> test_diagnostics;
     std::vector<pack_item> packs;
     std::vector<std::string> files;  // in load order
     std::string content;             // every file's text, in order, each after a "# file:" line: the rule-set version's content

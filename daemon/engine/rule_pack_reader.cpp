@@ -650,8 +650,15 @@ private:
         return true;
     }
 
+    // A test item's problems go to test_diagnostics: `rules check` and `rules test` report
+    // them; a start or a reload does not read tests, so a broken test never stops the rules.
     void read_test(const YAML::Node& item) {
-        common::yaml_fields f(item, file_, "test", code_prefix, diags_);
+        const auto errors = [&] {
+            return std::count_if(into_.test_diagnostics.begin(), into_.test_diagnostics.end(),
+                                 [](const common::diagnostic& d) { return d.level == common::severity::error; });
+        };
+        const auto errors_before = errors();
+        common::yaml_fields f(item, file_, "test", code_prefix, into_.test_diagnostics);
         test_item t;
         t.loc = loc_of(item["test"], file_);
         if (!name_of(f, "test", t.name)) return;
@@ -709,7 +716,7 @@ private:
             f.error(expect, "MISSING_KEY", fmt::format("test '{}' expects nothing: give at least one expectation", t.name));
         } else {
             for (const auto& e : expect) {
-                common::yaml_fields ef(e, file_, "expect", code_prefix, diags_);
+                common::yaml_fields ef(e, file_, "expect", code_prefix, into_.test_diagnostics);
                 test_expectation x;
                 x.loc = loc_of(e, file_);
                 if (auto id = ef.get_string("id")) x.id = *id;
@@ -730,7 +737,7 @@ private:
             }
         }
         f.reject_unknown_keys();
-        into_.tests.push_back(std::move(t));
+        if (errors() == errors_before) into_.tests.push_back(std::move(t));  // a test not well formed is not run
     }
 
     // intel: {LIST: [VALUE | {value, source, reason, expires}, ...], ...}
@@ -754,7 +761,7 @@ private:
                 if (e.IsScalar()) {
                     x.value = e.Scalar();
                 } else if (e.IsMap()) {
-                    common::yaml_fields ef(e, file_, "intel." + list, code_prefix, diags_);
+                    common::yaml_fields ef(e, file_, "intel." + list, code_prefix, into_.test_diagnostics);
                     if (auto v = ef.get_string("value")) x.value = *v;
                     else ef.error(e, "MISSING_KEY", fmt::format("test '{}': an intel entry needs a 'value'", t.name));
                     if (auto v = ef.get_string("source")) x.source = *v;

@@ -283,9 +283,10 @@ TEST_CASE("an items_file that is not UTF-8 is refused with its line") {
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a key given twice in a test's record or subscriber is refused at the second, at any depth") {
-    std::vector<common::diagnostic> diags;
-    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + R"(- test: twice
+TEST_CASE("a key given twice in a test's record or subscriber is refused at the second, at any depth, and the rules still load") {
+    // Tests are for rules check and rules test: the engine loads (a start or a reload does
+    // not read tests), and the test is not run.
+    auto e = load_inline_pack(rule_with("caller.is_home") + R"(- test: twice
   subscribers:
     - {msisdn: "0912000111", status: active, status: frozen}
   records:
@@ -293,22 +294,23 @@ TEST_CASE("a key given twice in a test's record or subscriber is refused at the 
     - {id: b, kind: call.attempt, caller: "0912000111", callee: "0987654321", origin: {kind: voip, kind: international}}
   expect:
     - {id: a, action: block}
-)",
-                                 &diags));
-    const std::string text = diagnostics_text(diags);
+)");
+    REQUIRE(e);
+    CHECK(e->last_loaded().items.tests.empty());
+    const std::string text = test_support::test_diagnostics_text(*e);
     INFO(text);
     CHECK(text.find("pack.yaml:8:46: error RULES_DUPLICATE_KEY: test 'twice': subscriber 'status' is given twice") != std::string::npos);
     CHECK(text.find("pack.yaml:10:57: error RULES_DUPLICATE_KEY: test 'twice': record 'caller' is given twice") != std::string::npos);
     CHECK(text.find("pack.yaml:11:100: error RULES_DUPLICATE_KEY: test 'twice': record 'origin.kind' is given twice") != std::string::npos);
     // Inside a list; and a key with a dot is not a nested one.
-    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + R"(- test: listed
+    auto listed_engine = load_inline_pack(rule_with("caller.is_home") + R"(- test: listed
   records:
     - {id: a, kind: call.attempt, caller: "0912000111", callee: "0987654321", extra: [{x: 1, x: 2}], "y.z": 1, y: {z: 2}}
   expect:
     - {id: a, action: block}
-)",
-                                 &diags));
-    const std::string listed = diagnostics_text(diags);
+)");
+    REQUIRE(listed_engine);
+    const std::string listed = test_support::test_diagnostics_text(*listed_engine);
     INFO(listed);
     CHECK(listed.find("error RULES_DUPLICATE_KEY: test 'listed': record 'extra[0].x' is given twice") != std::string::npos);
     CHECK(listed.find("'y.z' is given twice") == std::string::npos);
@@ -317,14 +319,14 @@ TEST_CASE("a key given twice in a test's record or subscriber is refused at the 
 TEST_CASE("an alias to a node that holds it is refused, not walked without end") {
     std::vector<common::diagnostic> diags;
     // In a test's record (read into the wire form).
-    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + R"(- test: loop
+    auto e = load_inline_pack(rule_with("caller.is_home") + R"(- test: loop
   records:
     - &r {id: a, kind: call.attempt, caller: "0912000111", callee: "0987654321", extra: [*r]}
   expect:
     - {id: a, action: block}
-)",
-                                 &diags));
-    CHECK(diagnostics_text(diags).find("pack.yaml:8:7: error RULES_BAD_TYPE: test 'loop': a record nests deeper than any record does") !=
+)");
+    REQUIRE(e);
+    CHECK(test_support::test_diagnostics_text(*e).find("pack.yaml:8:7: error RULES_BAD_TYPE: test 'loop': a record nests deeper than any record does") !=
           std::string::npos);
     // Anywhere, in a file whose bytes that are not UTF-8 send the reader through every value.
     CHECK_FALSE(load_inline_pack("# caf\xe9\n" + rule_with("caller.is_home") + "  x: &a [*a]\n", &diags));

@@ -791,10 +791,51 @@ TEST_CASE("warnings: kind tests the rule's events exclude, and E.164 fields comp
     CHECK(texts(diags) ==
           "pack.yaml:3:14: warning RULES_NEVER_MATCHES: kind is never sms.submit here: this runs only on call.attempt records; this test is always false\n"
           "pack.yaml:3:35: warning RULES_NEVER_MATCHES: kind is never sms.deliver or call.end here: this runs only on call.attempt records; this test is always false\n"
-          "pack.yaml:13:28: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0912345678' never matches it: write +84912345678\n"
-          "pack.yaml:13:60: warning RULES_NEVER_MATCHES: 'callee.e164' holds numbers in E.164 form (+ and the country code); '84912345678' never matches it: write +84912345678\n"
-          "pack.yaml:13:123: warning RULES_NEVER_MATCHES: 'asserted.e164' holds numbers in E.164 form (+ and the country code); '1900' never matches it: write +84912345678\n"
-          "pack.yaml:17:51: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0987654321' never matches it: write +84987654321\n");
+          "pack.yaml:13:28: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '0912345678' never matches it: write +84912345678\n"
+          "pack.yaml:13:60: warning RULES_NEVER_MATCHES: 'callee.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '84912345678' never matches it: write +84912345678\n"
+          "pack.yaml:13:123: warning RULES_NEVER_MATCHES: 'asserted.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '1900' never matches it: write +84912345678\n"
+          "pack.yaml:17:51: warning RULES_NEVER_MATCHES: 'caller.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '0987654321' never matches it: write +84987654321\n");
+}
+
+TEST_CASE("numbers written with spaces, dashes, dots or 00 against an E.164 field are said never to match, with the form to write") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: l1
+  items: ["+84 912 345 678", "+84-912-345-679", "0084912345670", "+8491234567x", "+84912345680"]
+- list: pf
+  items: ["0912", "0084912"]
+- rule: r
+  events: [call.attempt]
+  condition: caller.e164 in l1 or caller.e164 = "+84 912 345 671" or caller.e164 in ("+84.912.345.672") or callee.e164 prefix_in pf
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    const std::string t = texts(diags);
+    INFO(t);
+    CHECK(t.find("list 'l1': 'caller.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '+84 912 345 678' never matches it: write +84912345678") != std::string::npos);
+    CHECK(t.find("'+84-912-345-679' never matches it: write +84912345679") != std::string::npos);
+    CHECK(t.find("'0084912345670' never matches it: write +84912345670") != std::string::npos);
+    CHECK(t.find("'+8491234567x' never matches it: write +84912345678") != std::string::npos);
+    CHECK(t.find("'+84912345680'") == std::string::npos);
+    CHECK(t.find("'+84 912 345 671' never matches it: write +84912345671") != std::string::npos);
+    CHECK(t.find("'+84.912.345.672' never matches it: write +84912345672") != std::string::npos);
+    CHECK(t.find("the prefix '0912' never matches: write it after + and the country code (+84912)") != std::string::npos);
+    CHECK(t.find("the prefix '0084912' never matches: write it after + and the country code (+84912)") != std::string::npos);
+}
+
+TEST_CASE("a dot-prefixed registered domain in an sms.domains list is said never to match, a public suffix is not") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(- list: doms
+  items: [.scam.vn, .gov.vn, scam.vn]
+- rule: r
+  events: [sms.submit]
+  condition: sms.domains in doms
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    CHECK(texts(diags) == "pack.yaml:2:11: warning RULES_NEVER_MATCHES: list 'doms': sms.domains holds registered domains, and none lies under 'scam.vn' "
+                          "(itself registered); '.scam.vn' never matches: write 'scam.vn'\n");
 }
 
 TEST_CASE("!= with a number not in E.164 form is always true, and a misspelt field on the right is an error, not text") {
@@ -807,7 +848,7 @@ TEST_CASE("!= with a number not in E.164 form is always true, and a misspelt fie
 )", &diags);
     REQUIRE(e);
     CHECK(texts(diags) ==
-          "pack.yaml:3:29: warning RULES_ALWAYS_TRUE: 'caller.e164' holds numbers in E.164 form (+ and the country code); '0912345678' never "
+          "pack.yaml:3:29: warning RULES_ALWAYS_TRUE: 'caller.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); '0912345678' never "
           "matches it: write +84912345678; with != this test is true for every record with 'caller.e164'\n");
 
     // The same in an exception: never equal, so the exception always applies.
@@ -1573,7 +1614,7 @@ TEST_CASE("list items are read in the form of the field they are tested against,
 )", &diags);
     REQUIRE_MESSAGE(e, texts(diags));
     CHECK(texts(diags) ==
-          "pack.yaml:2:12: warning RULES_NEVER_MATCHES: list 'nums': 'caller.e164' holds numbers in E.164 form (+ and the country code); "
+          "pack.yaml:2:12: warning RULES_NEVER_MATCHES: list 'nums': 'caller.e164' holds numbers in E.164 form (+ and the country code, no spaces or dashes); "
           "'0912345678' never matches it: write +84912345678\n"
           "pack.yaml:8:12: warning RULES_NEVER_MATCHES: list 'pf': 'caller.e164' holds numbers in E.164 form, whose digits never begin with 0; "
           "the prefix '0190' never matches: write it after + and the country code (+84190)\n"

@@ -29,4 +29,7 @@ inline std::string diagnostics_text(const std::vector<common::diagnostic>& d) {
     return out;
 }
 
+// What the packs' test items have wrong (rules check and rules test say it; the engine loads).
+inline std::string test_diagnostics_text(const engine::rule_engine& e) { return diagnostics_text(e.last_loaded().items.test_diagnostics); }
+
 }  // namespace ringfence::test_support

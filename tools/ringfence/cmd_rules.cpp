@@ -85,6 +85,7 @@ int cmd_rules(std::vector<std::string> args) {
                 print_diagnostics(plan.diagnostics, json);
                 return 1;
             }
+            for (const auto& d : (*eng.value)->last_loaded().items.test_diagnostics) eng.diagnostics.push_back(d);
             for (auto& r : run_pack_tests(**eng.value, *plan.value, intel.get()).results)
                 for (auto& d : r.invalid) eng.diagnostics.push_back(std::move(d));
         }
@@ -121,14 +122,17 @@ int cmd_rules(std::vector<std::string> args) {
             return 1;
         }
         print_diagnostics(eng.diagnostics, false);  // warnings
+        // A test item that is not well formed is not run: said, and the run fails.
+        const auto& test_problems = (*eng.value)->last_loaded().items.test_diagnostics;
+        print_diagnostics(test_problems, false);
         const auto report = run_pack_tests(**eng.value, *plan.value, intel.get());
         for (const auto& r : report.results) {
             std::printf("%s %s (%s:%d)\n", r.failures.empty() ? "PASS" : "FAIL", r.name.c_str(), r.loc.file.c_str(), r.loc.line);
             for (const auto& f : r.failures) std::printf("    %s\n", f.c_str());
         }
         std::printf("%d passed, %d failed\n", report.passed(), report.failed());
-        if (report.results.empty()) std::printf("no test cases in the given packs\n");
-        return report.failed() > 0 ? 1 : 0;
+        if (report.results.empty() && test_problems.empty()) std::printf("no test cases in the given packs\n");
+        return report.failed() > 0 || common::has_errors(test_problems) ? 1 : 0;
     }
     std::fprintf(stderr, "ringfence rules: unknown subcommand '%s'\n%s", what.c_str(), rules_usage);
     return 2;
