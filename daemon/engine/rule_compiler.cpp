@@ -442,8 +442,8 @@ private:
 
     // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or
     // starts) it. Not rewritten silently: the author is told the form to write.
-    void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset, bool negated = false) {
-        if (!is_e164_field(f) || value.empty() || is_e164_form(value)) return;
+    void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset, bool negated = false, bool prefix = false) {
+        if (!is_e164_field(f) || value.empty() || is_e164_form(value, prefix)) return;
         if (negated)  // != : never equal, so true for every record that has the field
             error_at(*text_, offset, "RULES_ALWAYS_TRUE",
                      e164_never_matches(f, value) + fmt::format("; with != this test is true for every record with '{}'", f.name()),
@@ -510,9 +510,12 @@ private:
                                           condition::to_string(op), value));
     }
 
-    // How an E.164 field holds a number: '+' and 1 to 15 digits, nothing else.
-    static bool is_e164_form(std::string_view v) {
-        return v.size() >= 2 && v.size() <= 16 && v[0] == '+' && v.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    // How an E.164 field holds a number: '+' and 1 to 15 digits, the first not 0 (no country
+    // code begins with 0), nothing else. A text test (startswith) may give fewer: "+" alone.
+    static bool is_e164_form(std::string_view v, bool prefix = false) {
+        if (v.empty() || v[0] != '+' || v.size() > 16 || v.find_first_not_of("0123456789", 1) != std::string_view::npos) return false;
+        if (v.size() == 1) return prefix;
+        return v[1] != '0';
     }
 
     // The E.164 form a number (or a prefix) written another way stands for, for the warning
@@ -524,12 +527,15 @@ private:
         std::string digits;
         for (const char c : value)
             if (c >= '0' && c <= '9') digits.push_back(c);
-        if (digits.empty()) return "+84912345678";
-        if (value[0] == '+') return "+" + digits;
-        if (digits.rfind("00", 0) == 0 && digits.size() > 2) return "+" + digits.substr(2);
-        if (digits[0] == '0' && digits.size() > 1) return "+84" + digits.substr(1);
-        if (digits.rfind("84", 0) == 0) return "+" + digits;
-        return "+84912345678";  // "1900": a home service number or a foreign one? Not guessed
+        std::string hint = "+84912345678";  // "1900": a home service number or a foreign one? Not guessed
+        if (digits.rfind("00", 0) == 0) {
+            if (digits.size() > 2 && digits[2] != '0') hint = "+" + digits.substr(2);
+        } else if (digits.rfind('0', 0) == 0) {
+            if (digits.size() > 1) hint = "+84" + digits.substr(1);
+        } else if (!digits.empty() && (value[0] == '+' || digits.rfind("84", 0) == 0)) {
+            hint = "+" + digits;
+        }
+        return hint.size() <= 16 ? hint : "+84912345678";  // more digits than E.164 has: no reading of it
     }
 
     static std::string e164_never_matches(const field_ref& f, const std::string& value) {
@@ -774,7 +780,7 @@ private:
                 error(e.rhs.where.offset, "RULES_BAD_VALUE", empty_text_message(n.lhs.field, pattern));
                 return constant(false);
             }
-            if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset);
+            if (e.top == condition::text_op::startswith) check_e164(n.lhs.field, pattern, e.rhs.where.offset, false, true);
             // A field with a fixed set of values (`origin.kind contains "intl"`): a test no
             // value passes is the typo an inline `=` would be refused for.
             const auto shown = allowed_values(n.lhs.field);

@@ -240,35 +240,55 @@ void append_yaml_as_json(std::string& out, const YAML::Node& n) {
     }
 }
 
-// The positions (in `body`'s bytes) where scalars of a loaded document that hold bytes that
-// are not UTF-8 begin, keys and values alike. Bounded: an alias makes a node reachable more
-// than once (or, to itself, without end), so the walk stops deep or long and says so.
+// The scalars (keys and values) of a loaded document that hold bytes that are not UTF-8:
+// where each begins in `body` (-1 when yaml-cpp gives no place), and whether it lies in a
+// test item (whose problems are the tests', not the rules'). Bounded: an alias makes a node
+// reachable more than once (or, to itself, without end), so the walk stops deep or long.
 struct scalars_not_utf8 {
-    std::vector<std::size_t> starts;
+    struct found {
+        long pos;
+        bool in_test;
+    };
+    std::vector<found> scalars;
+    std::set<std::size_t> test_items;  // indices of the test items holding one
     bool cut_short = false;
 };
-void find_scalars_not_utf8(const YAML::Node& n, scalars_not_utf8& out, int depth, std::size_t& budget) {
+void find_scalars_not_utf8(const YAML::Node& n, scalars_not_utf8& out, int depth, std::size_t& budget, bool in_test) {
     if (out.cut_short || depth > 200 || budget == 0) {
         out.cut_short = true;
         return;
     }
     --budget;
     if (n.IsScalar()) {
-        if (common::first_invalid_utf8(n.Scalar()) && n.Mark().pos >= 0) out.starts.push_back(static_cast<std::size_t>(n.Mark().pos));
+        if (common::first_invalid_utf8(n.Scalar())) out.scalars.push_back({n.Mark().pos, in_test});
     } else if (n.IsSequence()) {
-        for (const auto& v : n) find_scalars_not_utf8(v, out, depth + 1, budget);
+        for (const auto& v : n) find_scalars_not_utf8(v, out, depth + 1, budget, in_test);
     } else if (n.IsMap()) {
         for (const auto& kv : n) {
-            find_scalars_not_utf8(kv.first, out, depth + 1, budget);
-            find_scalars_not_utf8(kv.second, out, depth + 1, budget);
+            find_scalars_not_utf8(kv.first, out, depth + 1, budget, in_test);
+            find_scalars_not_utf8(kv.second, out, depth + 1, budget, in_test);
         }
+    }
+}
+void find_scalars_not_utf8(const YAML::Node& root, scalars_not_utf8& out) {
+    std::size_t budget = 1'000'000;
+    if (!root.IsSequence()) return find_scalars_not_utf8(root, out, 0, budget, false);
+    std::size_t index = 0;
+    for (const auto& item : root) {
+        const bool test = item.IsMap() && item["test"].IsDefined();
+        const std::size_t before = out.scalars.size();
+        find_scalars_not_utf8(item, out, 1, budget, test);
+        if (test && out.scalars.size() != before) out.test_items.insert(index);
+        ++index;
     }
 }
 
 class pack_reader {
 public:
-    pack_reader(std::string file, rule_items& into, std::vector<common::diagnostic>& diags)
-        : file_(std::move(file)), into_(into), diags_(diags) {}
+    // skip_tests: indices of the document's test items not to read (their bytes are not UTF-8:
+    // said already).
+    pack_reader(std::string file, rule_items& into, std::vector<common::diagnostic>& diags, std::set<std::size_t> skip_tests = {})
+        : file_(std::move(file)), into_(into), diags_(diags), skip_tests_(std::move(skip_tests)) {}
 
     void read_document(const YAML::Node& root) {
         if (root.IsNull() || (root.IsSequence() && root.size() == 0)) {
@@ -283,7 +303,9 @@ public:
             error(root, "BAD_TYPE", "a rule file is a YAML list of items (- rule:, - macro:, - list:, ...)");
             return;
         }
-        for (const auto& item : root) read_item(item);
+        std::size_t index = 0;
+        for (const auto& item : root)
+            if (skip_tests_.count(index++) == 0) read_item(item);
     }
 
 private:
@@ -492,7 +514,7 @@ private:
         if (const std::size_t zero = text.find('\0'); zero != std::string::npos) {
             const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(zero), '\n')) + 1;
             f.error(f.node("items_file"), "NOT_UTF8",
-                    fmt::format("list '{}': items_file {} line {}: byte 0x00: the file is UTF-16 or UTF-32, not UTF-8 text (save it as UTF-8)", l.name,
+                    fmt::format("list '{}': items_file {} line {}: a zero byte: the file is not UTF-8 text (UTF-16 or UTF-32? save it as UTF-8)", l.name,
                                 p.string(), line));
             return;
         }
@@ -501,7 +523,8 @@ private:
         bool refused = false;
         for (std::size_t at = 0, n = 1; at < text.size(); ++n) {
             const std::size_t eol = std::min(text.find('\n', at), text.size());
-            const std::string_view line(text.data() + at, eol - at);
+            std::string_view line(text.data() + at, eol - at);
+            if (at == 0 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // a byte order mark is no character of the line
             at = eol + 1;
             const auto bad = common::first_invalid_utf8(line);
             if (!bad) continue;
@@ -630,21 +653,27 @@ private:
     // A key given twice in a test's record or subscriber, at any depth (mappings inside
     // mappings and lists), is an error at the second, as anywhere else in a pack: otherwise
     // one of the two values would be taken without a word and the test would check another
-    // record than the one written. False when the value nests past any record's depth (an
-    // alias to itself): the caller refuses the record.
-    static bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path, int depth = 0) {
-        if (depth > 32) return false;
+    // record than the one written. False when the value nests or spreads past any record's
+    // size (an alias to itself, or aliases doubling a list): the caller refuses the record.
+    static bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path) {
+        std::size_t budget = 10'000;  // nodes: aliases can make a few lines hold billions
+        return reject_duplicate_keys(f, n, what, path, 0, budget);
+    }
+    static bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path, int depth,
+                                      std::size_t& budget) {
+        if (depth > 32 || budget == 0) return false;
+        --budget;
         if (n.IsSequence()) {
             std::size_t i = 0;
             for (const auto& v : n)
-                if (!reject_duplicate_keys(f, v, what, fmt::format("{}[{}]", path, i++), depth + 1)) return false;
+                if (!reject_duplicate_keys(f, v, what, fmt::format("{}[{}]", path, i++), depth + 1, budget)) return false;
         } else if (n.IsMap()) {
             std::set<std::string> seen;
             for (const auto& kv : n) {
                 const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
                 const std::string at = path.empty() ? key : path + "." + key;
                 if (kv.first.IsScalar() && !seen.insert(key).second) f.error(kv.first, "DUPLICATE_KEY", fmt::format("{} '{}' is given twice", what, at));
-                if (!reject_duplicate_keys(f, kv.second, what, at, depth + 1)) return false;
+                if (!reject_duplicate_keys(f, kv.second, what, at, depth + 1, budget)) return false;
             }
         }
         return true;
@@ -673,7 +702,7 @@ private:
                     continue;
                 }
                 if (!reject_duplicate_keys(f, r, fmt::format("test '{}': record", t.name), "")) {
-                    f.error(r, "BAD_TYPE", fmt::format("test '{}': a record nests deeper than any record does (an alias to itself?)", t.name));
+                    f.error(r, "BAD_TYPE", fmt::format("test '{}': a record nests deeper or holds more than any record does (an alias to itself?)", t.name));
                     continue;
                 }
                 std::string json;
@@ -693,7 +722,7 @@ private:
                         continue;
                     }
                     if (!reject_duplicate_keys(f, row, fmt::format("test '{}': subscriber", t.name), "")) {
-                        f.error(row, "BAD_TYPE", fmt::format("test '{}': a subscriber nests deeper than any subscriber does (an alias to itself?)", t.name));
+                        f.error(row, "BAD_TYPE", fmt::format("test '{}': a subscriber nests deeper or holds more than any subscriber does (an alias to itself?)", t.name));
                         continue;
                     }
                     std::vector<std::pair<std::string, std::string>> fields;
@@ -780,6 +809,7 @@ private:
     std::string file_;
     rule_items& into_;
     std::vector<common::diagnostic>& diags_;
+    std::set<std::size_t> skip_tests_;
     std::string current_pack_;
     bool current_pack_shadow_ = false;
 };
@@ -845,66 +875,74 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
     // text, do not count it.
     const std::string body = text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
     const std::size_t mark_bytes = text.size() - body.size();
-    // Where each byte that is not UTF-8 lies (the first of each line; in text's bytes), and
-    // at which line and column, counted in characters as the reader's other positions are.
-    struct bad_byte {
-        std::size_t at;
-        int line, column;
-    };
-    std::vector<bad_byte> bad_bytes;
+    // Every byte that is not UTF-8 (where each bad sequence starts, in text's bytes), and its
+    // line and column, counted in characters as the reader's other positions are.
+    std::vector<std::size_t> bad_bytes;
     for (std::size_t from = 0; const auto bad = common::first_invalid_utf8(std::string_view(text).substr(from));) {
-        const std::size_t at = from + *bad;
-        const std::size_t line_start = [&] {
-            const std::size_t nl = std::string_view(text).substr(0, at).rfind('\n');
-            return nl == std::string_view::npos ? std::size_t{0} : nl + 1;
-        }();
+        bad_bytes.push_back(from + *bad);
+        from += *bad + 1;
+    }
+    const auto place_of = [&](std::size_t at) {
+        const std::size_t nl = std::string_view(text).substr(0, at).rfind('\n');
+        const std::size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
         const std::string_view before(text.data() + line_start, at - line_start);
         const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n')) + 1;
         auto column = static_cast<int>(std::count_if(before.begin(), before.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
         if (line == 1 && mark_bytes != 0) --column;
-        bad_bytes.push_back({at, line, column});
-        const std::size_t next = text.find('\n', at);
-        if (next == std::string::npos) break;
-        from = next + 1;
-    }
-    const auto not_utf8 = [&](const bad_byte& b, bool in_comment) {
-        diags.push_back({in_comment ? common::severity::warning : common::severity::error, "RULES_NOT_UTF8",
-                         fmt::format("byte 0x{:02X} is not UTF-8{}: a pack file is UTF-8 text (convert it, e.g. with iconv)",
-                                     static_cast<unsigned char>(text[b.at]), in_comment ? " (in a comment)" : ""),
-                         file_name, b.line, b.column});
+        return std::pair<int, int>{line, column};
+    };
+    const auto not_utf8 = [&](std::size_t at, bool in_comment) {
+        const auto [line, column] = place_of(at);
+        return common::diagnostic{in_comment ? common::severity::warning : common::severity::error, "RULES_NOT_UTF8",
+                                  fmt::format("byte 0x{:02X} is not UTF-8{}: a pack file is UTF-8 text (convert it, e.g. with iconv)",
+                                              static_cast<unsigned char>(text[at]), in_comment ? " (in a comment)" : ""),
+                                  file_name, line, column};
     };
     YAML::Node root;
     try {
         root = YAML::Load(body);
     } catch (const YAML::ParserException& e) {
         diags.push_back({common::severity::error, "RULES_YAML_PARSE", common::yaml_parse_message(e), file_name, e.mark.line + 1, e.mark.column + 1});
-        if (!bad_bytes.empty()) not_utf8(bad_bytes.front(), false);
         return;
     }
+    std::set<std::size_t> skip_tests;
     if (!bad_bytes.empty()) {
-        // Which of those bytes the document holds is read from the document itself: a byte
-        // in any key or value is an error, at the first such byte from where the value
-        // begins; the others lie in comments, where they harm nothing: warnings.
+        // Which of those bytes the document holds is read from the document itself: a byte in
+        // any key or value is an error, placed at the first bad byte from where the value
+        // begins (a block scalar's on the line after its header); the others lie in
+        // comments, anchors or tags, which reach no rule: warnings. A value's in a test item
+        // is the test's error (rules check and rules test say it; the test is not run).
         scalars_not_utf8 found;
-        std::size_t budget = 1'000'000;
-        find_scalars_not_utf8(root, found, 0, budget);
+        find_scalars_not_utf8(root, found);
         if (found.cut_short) {
             diags.push_back({common::severity::error, "RULES_YAML_PARSE",
                              "the document nests past 200 levels or holds an alias to a node that holds it: a pack is not read so", file_name, 1, 1});
             return;
         }
-        std::set<std::size_t> in_values;
-        for (const std::size_t start : found.starts) {
-            const std::size_t from = start + mark_bytes;
-            const auto it = std::lower_bound(bad_bytes.begin(), bad_bytes.end(), from, [](const bad_byte& b, std::size_t at) { return b.at < at; });
-            if (it != bad_bytes.end()) in_values.insert(static_cast<std::size_t>(it - bad_bytes.begin()));
+        std::set<std::size_t> in_values;  // into bad_bytes
+        bool rules_refused = false;
+        for (const auto& scalar : found.scalars) {
+            std::size_t from = scalar.pos < 0 ? 0 : static_cast<std::size_t>(scalar.pos) + mark_bytes;
+            if (scalar.pos >= 0 && from < text.size() && (text[from] == '|' || text[from] == '>')) from = std::min(text.find('\n', from), text.size());
+            auto it = std::lower_bound(bad_bytes.begin(), bad_bytes.end(), from);
+            if (it == bad_bytes.end()) it = bad_bytes.begin();  // no place to go by: the first bad byte stands for it
+            const auto k = static_cast<std::size_t>(it - bad_bytes.begin());
+            if (!in_values.insert(k).second) continue;
+            (scalar.in_test ? into.test_diagnostics : diags).push_back(not_utf8(bad_bytes[k], false));
+            rules_refused = rules_refused || !scalar.in_test;
         }
-        for (const std::size_t k : in_values) not_utf8(bad_bytes[k], false);
-        if (!in_values.empty()) return;
-        for (const bad_byte& b : bad_bytes) not_utf8(b, true);
+        if (rules_refused) return;
+        skip_tests = found.test_items;
+        // The comments' bytes: the first of each line.
+        std::size_t line_end = 0;
+        for (std::size_t k = 0; k < bad_bytes.size(); ++k) {
+            if (in_values.count(k) != 0 || (k > 0 && bad_bytes[k] < line_end)) continue;
+            diags.push_back(not_utf8(bad_bytes[k], true));
+            line_end = std::min(text.find('\n', bad_bytes[k]), text.size());
+        }
     }
     current_source = &body;
-    pack_reader(file_name, into, diags).read_document(root);
+    pack_reader(file_name, into, diags, std::move(skip_tests)).read_document(root);
     current_source = nullptr;
 }
 

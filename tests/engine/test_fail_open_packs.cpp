@@ -316,6 +316,39 @@ TEST_CASE("a key given twice in a test's record or subscriber is refused at the 
     CHECK(listed.find("'y.z' is given twice") == std::string::npos);
 }
 
+TEST_CASE("bytes that are not UTF-8 in a value are refused at their place whatever stands before them on the line") {
+    std::vector<common::diagnostic> diags;
+    // An anchor's byte first on the line: the rule's name and reason still hold theirs.
+    CHECK_FALSE(load_inline_pack("- &a\xff {rule: \"r\xff\", events: [call.attempt], condition: caller.is_home, action: block, priority: critical, "
+                                 "reason: \"why\xff\"}\n",
+                                 &diags));
+    std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("pack.yaml:1:16: error RULES_NOT_UTF8: byte 0xFF is not UTF-8") != std::string::npos);
+    CHECK(text.find("error RULES_NOT_UTF8: byte 0xFF is not UTF-8: a pack file") != std::string::npos);
+    // A key's and its value's bytes, each at its own place.
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "  extra_k\xe9y: v\xe9\n# caf\xe9\n", &diags));
+    text = diagnostics_text(diags);
+    CHECK(text.find("pack.yaml:6:10: error RULES_NOT_UTF8: byte 0xE9") != std::string::npos);
+    CHECK(text.find("pack.yaml:6:15: error RULES_NOT_UTF8: byte 0xE9") != std::string::npos);
+    CHECK(text.find("pack.yaml:7:") == std::string::npos);
+    // A block scalar whose header line has a comment with such a byte: the value's own byte.
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home") + "  reason: | # caf\xe9\n    text\xff\n", &diags));
+    CHECK(diagnostics_text(diags).find("pack.yaml:7:9: error RULES_NOT_UTF8: byte 0xFF") != std::string::npos);
+}
+
+TEST_CASE("bytes that are not UTF-8 in a test item are the test's error: the rules load and the test is not run") {
+    auto e = load_inline_pack(rule_with("caller.is_home") + R"(- test: t
+  records:
+    - {id: a, kind: call.attempt, caller: "0912000111", callee: "0987654321", extra: {note: "caf)" "\xe9" R"("}}
+  expect:
+    - {id: a, action: block}
+)");
+    REQUIRE(e);
+    CHECK(e->last_loaded().items.tests.empty());
+    CHECK(test_support::test_diagnostics_text(*e).find("pack.yaml:8:97: error RULES_NOT_UTF8: byte 0xE9 is not UTF-8") != std::string::npos);
+}
+
 TEST_CASE("an alias to a node that holds it is refused, not walked without end") {
     std::vector<common::diagnostic> diags;
     // In a test's record (read into the wire form).
@@ -326,7 +359,7 @@ TEST_CASE("an alias to a node that holds it is refused, not walked without end")
     - {id: a, action: block}
 )");
     REQUIRE(e);
-    CHECK(test_support::test_diagnostics_text(*e).find("pack.yaml:8:7: error RULES_BAD_TYPE: test 'loop': a record nests deeper than any record does") !=
+    CHECK(test_support::test_diagnostics_text(*e).find("pack.yaml:8:7: error RULES_BAD_TYPE: test 'loop': a record nests deeper or holds more than any record does") !=
           std::string::npos);
     // Anywhere, in a file whose bytes that are not UTF-8 send the reader through every value.
     CHECK_FALSE(load_inline_pack("# caf\xe9\n" + rule_with("caller.is_home") + "  x: &a [*a]\n", &diags));

@@ -821,6 +821,25 @@ TEST_CASE("numbers written with spaces, dashes, dots or 00 against an E.164 fiel
     CHECK(t.find("'+84.912.345.672' never matches it: write +84912345672") != std::string::npos);
     CHECK(t.find("the prefix '0912' never matches: write it after + and the country code (+84912)") != std::string::npos);
     CHECK(t.find("the prefix '0084912' never matches: write it after + and the country code (+84912)") != std::string::npos);
+    // What is already the field's form, or a prefix of it, is not said; a + before a 0, or
+    // more digits than E.164 has, is, with no guess at a number.
+    diags.clear();
+    auto plain = load(R"(- list: l2
+  items: ["+84912345678", "+1234567890123456", "+0912345678"]
+- rule: r
+  events: [call.attempt]
+  condition: caller.e164 startswith "+" or caller.e164 startswith "+849" or caller.e164 in l2
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE_MESSAGE(plain, texts(diags));
+    const std::string p = texts(diags);
+    INFO(p);
+    CHECK(p.find("'+84912345678' never") == std::string::npos);
+    CHECK(p.find("'+' never") == std::string::npos);
+    CHECK(p.find("'+849' never") == std::string::npos);
+    CHECK(p.find("'+1234567890123456' never matches it: write +84912345678") != std::string::npos);
+    CHECK(p.find("'+0912345678' never matches it: write +84912345678") != std::string::npos);
 }
 
 TEST_CASE("a dot-prefixed registered domain in an sms.domains list is said never to match, a public suffix is not") {
