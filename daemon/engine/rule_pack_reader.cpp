@@ -655,9 +655,8 @@ private:
     // one of the two values would be taken without a word and the test would check another
     // record than the one written. False when the value nests or spreads past any record's
     // size (an alias to itself, or aliases doubling a list): the caller refuses the record.
-    static bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path) {
-        std::size_t budget = 10'000;  // nodes: aliases can make a few lines hold billions
-        return reject_duplicate_keys(f, n, what, path, 0, budget);
+    bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path) {
+        return reject_duplicate_keys(f, n, what, path, 0, test_nodes_left_);
     }
     static bool reject_duplicate_keys(common::yaml_fields& f, const YAML::Node& n, const std::string& what, const std::string& path, int depth,
                                       std::size_t& budget) {
@@ -810,6 +809,9 @@ private:
     rule_items& into_;
     std::vector<common::diagnostic>& diags_;
     std::set<std::size_t> skip_tests_;
+    // Nodes the file's test records and subscribers may hold in all: aliases can make a few
+    // lines hold billions, so the walk is bounded for the file, not per record.
+    std::size_t test_nodes_left_ = 1'000'000;
     std::string current_pack_;
     bool current_pack_shadow_ = false;
 };
