@@ -441,6 +441,32 @@ TEST_CASE("ringfence rules test: an expectation must check something, and names 
     CHECK(emergency.exit_code == 0);
 }
 
+TEST_CASE("ringfence rules check --json ends with a summary line a script can read, version included") {
+    temp_dir dir;
+    const auto pack = dir.path() / "pack.yaml";
+    std::ofstream(pack) << R"(- list: unused
+  items: [a]
+- rule: r
+  events: [call.attempt]
+  condition: caller.is_home
+  action: warn
+  priority: notice
+)";
+    const auto clean = run_cli_status("rules check --json " + pack.string());
+    INFO(clean.output);
+    CHECK(clean.exit_code == 0);
+    CHECK(clean.output.find(R"("code":"RULES_UNUSED_LIST")") != std::string::npos);
+    const std::size_t summary = clean.output.find(R"({"summary":{"files":1,"rules_enabled":1,"lists":1,"list_entries":)");
+    REQUIRE(summary != std::string::npos);
+    CHECK(clean.output.find(R"("tests":0,"errors":0,"warnings":1,"version":"sha256:)", summary) != std::string::npos);
+    CHECK(clean.output.substr(summary).find('\n') == clean.output.size() - summary - 1);  // the last line
+    std::ofstream(pack) << "- rule: r\n  condition: [\n";
+    const auto broken = run_cli_status("rules check --json " + pack.string());
+    INFO(broken.output);
+    CHECK(broken.exit_code == 1);
+    CHECK(broken.output.find(R"({"summary":{"errors":1,"warnings":0}})") != std::string::npos);
+}
+
 TEST_CASE("ringfence rules check reports a test whose own items are not valid, whatever it expects") {
     temp_dir dir;
     const auto pack = dir.path() / "pack.yaml";
@@ -464,7 +490,7 @@ TEST_CASE("ringfence rules check reports a test whose own items are not valid, w
     const auto r = run_cli_status("rules check " + pack.string());
     INFO(r.output);
     CHECK(r.exit_code == 1);
-    CHECK(r.output.find(pack.string() + ":10: error RULES_BAD_TEST: test 'bad_items': 'nolist' is not a list declared with intel: KIND") !=
+    CHECK(r.output.find(pack.string() + ":10:14: error RULES_BAD_TEST: test 'bad_items': 'nolist' is not a list declared with intel: KIND") !=
           std::string::npos);
     CHECK(r.output.find("error RULES_BAD_TEST: test 'bad_items': test subscriber 1: status: ") != std::string::npos);
     CHECK(r.output.find("error RULES_BAD_TEST: test 'bad_items': record 1 does not parse: field 'caller': not a telephone number") !=
@@ -504,8 +530,8 @@ TEST_CASE("ringfence rules check reports a test name used twice in a file and an
     // Two records of one id (a call's attempt, answer and end share a Call-ID): the
     // expectation names the last one decided, as docs/rules.md says.
     CHECK(r.output.find("have the id 'a1'") == std::string::npos);
-    CHECK(r.output.find(pack.string() + ":12: error RULES_BAD_TEST: test 't': no record of this test has the id 'zz'") != std::string::npos);
-    CHECK(r.output.find(pack.string() + ":13: error RULES_BAD_TEST: test 't': a test of this name is defined at " + pack.string() + ":6") !=
+    CHECK(r.output.find(pack.string() + ":12:7: error RULES_BAD_TEST: test 't': no record of this test has the id 'zz'") != std::string::npos);
+    CHECK(r.output.find(pack.string() + ":13:9: error RULES_BAD_TEST: test 't': a test of this name is defined at " + pack.string() + ":6") !=
           std::string::npos);
     CHECK(r.output.find("2 errors") != std::string::npos);
 }
@@ -597,7 +623,7 @@ TEST_CASE("ringfence rules check names a test subscriber's error at that subscri
     const auto r = run_cli_status("rules check " + pack.string());
     INFO(r.output);
     CHECK(r.exit_code == 1);
-    CHECK(r.output.find(pack.string() + ":9: error RULES_BAD_TEST: test 'subs': test subscriber 2: status: ") != std::string::npos);
-    CHECK(r.output.find(pack.string() + ":10: error RULES_BAD_TEST: test 'subs': test subscriber field 'colour' is not an import field") !=
+    CHECK(r.output.find(pack.string() + ":9:7: error RULES_BAD_TEST: test 'subs': test subscriber 2: status: ") != std::string::npos);
+    CHECK(r.output.find(pack.string() + ":10:7: error RULES_BAD_TEST: test 'subs': test subscriber field 'colour' is not an import field") !=
           std::string::npos);
 }

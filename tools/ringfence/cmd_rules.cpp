@@ -1,5 +1,7 @@
 // ringfence rules check|test PATH...: rule authors validate and test packs before rollout,
 // through the same load path as the daemon.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <set>
 #include <string>
@@ -92,23 +94,29 @@ int cmd_rules(std::vector<std::string> args) {
         print_diagnostics(eng.diagnostics, json);
         int errors = 0, warnings = 0;
         for (const auto& d : eng.diagnostics) (d.level == common::severity::error ? errors : warnings)++;
-        if (!json) {
-            if (eng.value) {
-                const auto rs = (*eng.value)->current();
-                const auto& items = (*eng.value)->last_loaded().items;
-                // Definitions, not items: an override is not another list or macro, and a
-                // `for FIELD` reading of an aggregate keeps no state of its own.
-                std::set<std::string> list_names, macro_names;
-                for (const auto& l : items.lists) list_names.insert(l.name);
-                for (const auto& m : items.macros) macro_names.insert(m.name);
-                const std::size_t aggregates = rs->aggregate_definitions();
-                std::printf("%zu files: %zu rules enabled, %zu lists (%zu entries), %zu macros, %zu aggregates, %zu tests; %d errors, %d warnings; version %s\n",
-                            items.files.size(), rs->rules.size(), list_names.size(), rs->list_entries, macro_names.size(), aggregates,
-                            items.tests.size(), errors, warnings, rs->version.c_str());
-            } else {
-                std::printf("%d errors, %d warnings\n", errors, warnings);
-            }
+        // The summary: a line of text, or with --json a last JSON line of its own shape
+        // ({"summary": {...}}), so a script gets the counts and the version as the text has them.
+        std::string summary = json ? "{\"summary\":{" : "";
+        if (eng.value) {
+            const auto rs = (*eng.value)->current();
+            const auto& items = (*eng.value)->last_loaded().items;
+            // Definitions, not items: an override is not another list or macro, and a
+            // `for FIELD` reading of an aggregate keeps no state of its own.
+            std::set<std::string> list_names, macro_names;
+            for (const auto& l : items.lists) list_names.insert(l.name);
+            for (const auto& m : items.macros) macro_names.insert(m.name);
+            const std::size_t aggregates = rs->aggregate_definitions();
+            summary += json ? fmt::format("\"files\":{},\"rules_enabled\":{},\"lists\":{},\"list_entries\":{},\"macros\":{},\"aggregates\":{},\"tests\":{},"
+                                          "\"errors\":{},\"warnings\":{},\"version\":\"{}\"}}}}",
+                                          items.files.size(), rs->rules.size(), list_names.size(), rs->list_entries, macro_names.size(), aggregates,
+                                          items.tests.size(), errors, warnings, rs->version)
+                            : fmt::format("{} files: {} rules enabled, {} lists ({} entries), {} macros, {} aggregates, {} tests; {} errors, {} warnings; version {}",
+                                          items.files.size(), rs->rules.size(), list_names.size(), rs->list_entries, macro_names.size(), aggregates,
+                                          items.tests.size(), errors, warnings, rs->version);
+        } else {
+            summary += json ? fmt::format("\"errors\":{},\"warnings\":{}}}}}", errors, warnings) : fmt::format("{} errors, {} warnings", errors, warnings);
         }
+        std::printf("%s\n", summary.c_str());
         return errors > 0 ? 1 : 0;
     }
     if (what == "test") {

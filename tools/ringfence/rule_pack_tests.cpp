@@ -51,7 +51,7 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
         const auto& row = t.subscribers[r];
         for (const auto& [k, v] : row)
             if (std::find(fields.begin(), fields.end(), k) == fields.end())
-                result.add_invalid(loc_of_row(r).file, loc_of_row(r).line, fmt::format("test subscriber field '{}' is not an import field", k));
+                result.add_invalid(loc_of_row(r), fmt::format("test subscriber field '{}' is not an import field", k));
         for (std::size_t i = 0; i < fields.size(); ++i) {
             std::string value;
             auto it = std::find_if(row.begin(), row.end(), [&](const auto& kv) { return kv.first == fields[i]; });
@@ -68,7 +68,7 @@ std::shared_ptr<const subscribers::subscriber_index> test_subscribers(const engi
     for (const auto& p : parsed.problems) {
         // The CSV's line 1 is its header: line n is subscriber n - 1.
         const auto& at = loc_of_row(p.line >= 2 ? static_cast<std::size_t>(p.line - 2) : 0);
-        result.add_invalid(at.file, at.line, fmt::format("test subscriber {}: {}{}", p.line - 1, p.column.empty() ? "" : p.column + ": ", p.reason));
+        result.add_invalid(at, fmt::format("test subscriber {}: {}{}", p.line - 1, p.column.empty() ? "" : p.column + ": ", p.reason));
     }
     subscribers::subscriber_index::builder b;
     for (const auto& r : parsed.upserts) b.add(r);
@@ -102,7 +102,7 @@ void seed_intel(const engine::test_item& t, const engine::rule_items& items, con
         const std::string where = fmt::format("{}:{}", e.loc.file, e.loc.line);
         const auto decl = std::find_if(items.lists.begin(), items.lists.end(), [&](const auto& l) { return l.name == e.list && l.intel; });
         if (decl == items.lists.end()) {
-            result.add_invalid(e.loc.file, e.loc.line, fmt::format("'{}' is not a list declared with intel: KIND", e.list));
+            result.add_invalid(e.loc, fmt::format("'{}' is not a list declared with intel: KIND", e.list));
             continue;
         }
         const engine::intel_kind kind = *engine::parse_intel_kind(decl->intel->text);
@@ -118,7 +118,7 @@ void seed_intel(const engine::test_item& t, const engine::rule_items& items, con
         // Record times in tests are fixed, so an expiry may lie in the past of the wall clock.
         const auto expires = utc ? intel::parse_expiry(e.expires, *utc, 0, why) : std::nullopt;
         if (!value || !source || !expires || !row) {
-            result.add_invalid(e.loc.file, e.loc.line, fmt::format("intel entry '{}' for {}: {}", e.value, e.list, !source ? "unknown source" : why));
+            result.add_invalid(e.loc, fmt::format("intel entry '{}' for {}: {}", e.value, e.list, !source ? "unknown source" : why));
             continue;
         }
         intel::new_entry n{value->value, value->bank_code, *source, e.reason, *expires};
@@ -131,14 +131,15 @@ void seed_intel(const engine::test_item& t, const engine::rule_items& items, con
 
 }  // namespace
 
-void pack_test_result::add_invalid(const std::string& file, int line, std::string message) {
-    failures.push_back(fmt::format("{}:{}: {}", file, line, message));
+void pack_test_result::add_invalid(const engine::source_loc& at, std::string message) {
+    failures.push_back(fmt::format("{}:{}: {}", at.file, at.line, message));
     common::diagnostic d;
     d.level = common::severity::error;
     d.code = "RULES_BAD_TEST";
     d.message = fmt::format("test '{}': {}", name, message);
-    d.file = file;
-    d.line = line;
+    d.file = at.file;
+    d.line = at.line;
+    d.column = at.column;
     invalid.push_back(std::move(d));
 }
 
@@ -160,7 +161,7 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
         pack_test_result result{t.name, t.loc, {}, {}};
         // Two tests of one name: a report line (and a failure) would not say which one.
         if (const auto [at, fresh] = test_names.emplace(std::pair{t.loc.file, t.name}, &t.loc); !fresh)
-            result.add_invalid(t.loc.file, t.loc.line, fmt::format("a test of this name is defined at {}:{}: give each test its own name", at->second->file,
+            result.add_invalid(t.loc, fmt::format("a test of this name is defined at {}:{}: give each test its own name", at->second->file,
                                                                    at->second->line));
         eng.reset_state();
         // Every test decides with its own subscriber database (empty unless it lists some),
@@ -178,7 +179,7 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
             ingest::keep_emergency_call(parser, t.records_json[i], next_ms, rec, eng, st);  // as the daemon reads a line
             if (!st.ok) {
                 all_parsed = false;
-                result.add_invalid(t.record_locs[i].file, t.record_locs[i].line,
+                result.add_invalid(t.record_locs[i],
                                    fmt::format("record {} does not parse: {} ({})", i + 1, st.message, st.code()));
                 continue;
             }
@@ -197,13 +198,13 @@ pack_test_report run_pack_tests(engine::rule_engine& eng, const model::numbering
                 for (const auto& name : **names)
                     if (name != engine::emergency_override_rule && name != engine::protected_override_rule &&
                         std::none_of(items.rules.begin(), items.rules.end(), [&](const auto& r) { return r.name == name; }))
-                        result.add_invalid(e.loc.file, e.loc.line, fmt::format("record '{}': no loaded pack defines a rule '{}'", e.id, name));
+                        result.add_invalid(e.loc, fmt::format("record '{}': no loaded pack defines a rule '{}'", e.id, name));
             }
             auto it = decided.find(e.id);
             if (it == decided.end()) {
                 // No record of the test has the id: a test that cannot be read (rules check says
                 // so). A record that did not parse is reported as such, and may be the one named.
-                if (all_parsed) result.add_invalid(e.loc.file, e.loc.line, fmt::format("no record of this test has the id '{}'", e.id));
+                if (all_parsed) result.add_invalid(e.loc, fmt::format("no record of this test has the id '{}'", e.id));
                 else result.failures.push_back(fmt::format("{}: no record with id '{}' was decided", where, e.id));
                 continue;
             }

@@ -22,7 +22,7 @@ struct pack_test_result {
     // not parse, an intel entry or subscriber that is not valid, a rule name no pack
     // defines. Also among failures; `rules check` reports these as errors (RULES_BAD_TEST).
     std::vector<common::diagnostic> invalid;
-    void add_invalid(const std::string& file, int line, std::string message);
+    void add_invalid(const engine::source_loc& at, std::string message);  // a RULES_BAD_TEST at its line and column
 };
 
 struct pack_test_report {
