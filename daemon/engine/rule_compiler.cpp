@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <set>
@@ -600,7 +601,7 @@ private:
                 else never = fmt::format("sms.bank_accounts holds account numbers; {}", why);
             }
             if (!never.empty() && i < from.size())
-                error_loc(from[i]->loc, "RULES_NEVER_MATCHES", fmt::format("list '{}': {}", list, never), common::severity::warning);
+                error_loc(from[i]->loc, "RULES_NEVER_MATCHES", fmt::format("{}: {}", list_of_item(list, from[i]), never), common::severity::warning);
         }
         // A host is under a listed domain when it is that domain or one of its subdomains:
         // "vietcombank.com.vn" holds ebank.vietcombank.com.vn, not vietcombank.com.vn.evil.top.
@@ -834,6 +835,18 @@ private:
         stack.pop_back();
     }
 
+    // How a finding about an item of list `name` names the list: the list the item is
+    // written in when `name` includes it from another ("list 'kw2' (included in 'kw')"), so
+    // the name and the place the finding gives agree.
+    std::string list_of_item(const std::string& name, const located_text* item) const {
+        if (item != nullptr)
+            for (const auto& [other, l] : lists_)
+                if (const std::less<const located_text*> before; other != name && !l->items.empty() && !before(item, l->items.data()) &&
+                                                                 before(item, l->items.data() + l->items.size()))
+                    return fmt::format("list '{}' (included in '{}')", other, name);
+        return fmt::format("list '{}'", name);
+    }
+
     std::uint32_t list_index(const std::string& name, list_use use, std::uint32_t offset, const field_ref& field) {
         auto it = lists_.find(name);
         if (it == lists_.end()) {
@@ -862,7 +875,7 @@ private:
             std::string folded = fold ? fold_literal(field, items[i]) : items[i];
             if (keywords && folded.empty()) {
                 error_loc(i < from.size() ? from[i]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
-                          fmt::format("list '{}': {}", name, empty_text_message(field, items[i])));
+                          fmt::format("{}: {}", list_of_item(name, i < from.size() ? from[i] : nullptr), empty_text_message(field, items[i])));
                 emptied = true;
             }
             if (fold) items[i] = std::move(folded);
@@ -876,7 +889,8 @@ private:
         auto m = list_matcher::build(name, use, items, why, bad, use == list_use::exact && holds_domains(field));
         if (!m) {
             // At the item (the list's name when the item is not known).
-            error_loc(bad < from.size() ? from[bad]->loc : it->second->loc, "RULES_BAD_LIST_ITEM", fmt::format("list '{}': {}", name, why));
+            error_loc(bad < from.size() ? from[bad]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
+                      fmt::format("{}: {}", list_of_item(name, bad < from.size() ? from[bad] : nullptr), why));
             return no_node;
         }
         out_->list_entries += m->size();

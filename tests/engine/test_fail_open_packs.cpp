@@ -366,3 +366,12 @@ TEST_CASE("an alias to a node that holds it is refused, not walked without end")
     CHECK(diagnostics_text(diags).find("error RULES_YAML_PARSE: the document nests past 200 levels or holds an alias to a node that holds it") !=
           std::string::npos);
 }
+
+TEST_CASE("an item found wrong in a list included by another is named with the list it is written in") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack("- list: kw2\n  items: [\"!!!\", \"ok\"]\n- list: kw\n  items: [kw2, \"fine\"]\n" + rule_with("sms.text_folded contains_any kw"),
+                                 &diags));
+    const std::string text = diagnostics_text(diags);
+    INFO(text);
+    CHECK(text.find("pack.yaml:2:12: error RULES_BAD_LIST_ITEM: list 'kw2' (included in 'kw'): '!!!' is empty once folded") != std::string::npos);
+}

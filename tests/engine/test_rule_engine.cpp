@@ -1006,7 +1006,7 @@ TEST_CASE("a malformed window is RULES_BAD_WINDOW at the window, a bad list item
   action: block
   priority: critical
 )", &diags));
-    CHECK(texts(diags) == "pack.yaml:2:22: error RULES_BAD_LIST_ITEM: list 'prefixes': 'not-a-number' is not a number prefix (digits, optionally after +)\n");
+    CHECK(texts(diags) == "pack.yaml:2:22: error RULES_BAD_LIST_ITEM: list 'inner' (included in 'prefixes'): 'not-a-number' is not a number prefix (digits, optionally after +)\n");
 }
 
 TEST_CASE("the exact list lookups a kind makes are known at load, each (field, list) once, for the engine to prefetch") {
