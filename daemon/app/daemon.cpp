@@ -178,13 +178,26 @@ private:
             {"ingest.jsonl.unix", &config_.jsonl.unix_path},
             {"control.unix", &config_.control_path},
         };
+        // Compared as the file system finds them (a folder reached through a symbolic link is
+        // the folder), and a database with the files SQLite and the lock keep beside it.
+        const auto files_of = [&](std::size_t k) {
+            std::vector<fs::path> kept;
+            const fs::path at = fs::weakly_canonical(fs::path(*places[k].second), ec);
+            kept.push_back(ec ? fs::path(*places[k].second).lexically_normal() : at);
+            if (k < 4)
+                for (const char* beside : {"-wal", "-shm", "-journal", ".lock"}) kept.push_back(fs::path(kept.front().string() + beside));
+            return kept;
+        };
         for (std::size_t i = 0; i < std::size(places); ++i)
             for (std::size_t j = i + 1; j < std::size(places); ++j) {
-                const std::string* a = places[i].second;
-                const std::string* b = places[j].second;
-                if (a == nullptr || b == nullptr || a->empty() || b->empty()) continue;
-                if (fs::path(*a).lexically_normal() == fs::path(*b).lexically_normal())
-                    out.push_back(fmt::format("{} and {} name the same file {}: each needs its own", places[i].first, places[j].first, *a));
+                if (places[i].second == nullptr || places[j].second == nullptr || places[i].second->empty() || places[j].second->empty()) continue;
+                const auto a = files_of(i);
+                const auto b = files_of(j);
+                if (a.front() == b.front())
+                    out.push_back(fmt::format("{} and {} name the same file {}: each needs its own", places[i].first, places[j].first, *places[i].second));
+                else if (j >= 4 && std::find(a.begin(), a.end(), b.front()) != a.end())
+                    out.push_back(fmt::format("{} {} is a file SQLite keeps beside {} {}: give it a path of its own", places[j].first, *places[j].second,
+                                              places[i].first, *places[i].second));
             }
         return out;
     }

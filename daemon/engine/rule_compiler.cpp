@@ -444,7 +444,14 @@ private:
     // An E.164 field holds "+84912345678"; "0912345678" or "84912345678" never equals (or
     // starts) it. Not rewritten silently: the author is told the form to write.
     void check_e164(const field_ref& f, const std::string& value, std::uint32_t offset, bool negated = false, bool prefix = false) {
-        if (!is_e164_field(f) || value.empty() || is_e164_form(value, prefix)) return;
+        if (!is_e164_field(f) || value.empty()) return;
+        if (prefix && value == "+") {
+            error_at(*text_, offset, "RULES_ALWAYS_TRUE",
+                     fmt::format("every number '{}' holds in E.164 form starts with '+': this test is true for every record with it", f.name()),
+                     common::severity::warning);
+            return;
+        }
+        if (is_e164_form(value, prefix)) return;
         if (negated)  // != : never equal, so true for every record that has the field
             error_at(*text_, offset, "RULES_ALWAYS_TRUE",
                      e164_never_matches(f, value) + fmt::format("; with != this test is true for every record with '{}'", f.name()),
@@ -513,10 +520,12 @@ private:
 
     // How an E.164 field holds a number: '+' and 1 to 15 digits, the first not 0 (no country
     // code begins with 0), nothing else. A text test (startswith) may give fewer: "+" alone.
+    // The home country's trunk prefix is never written after its code either: "+840912…" is
+    // held as "+84912…" (the shipped plan's +84, as the hints below).
     static bool is_e164_form(std::string_view v, bool prefix = false) {
         if (v.empty() || v[0] != '+' || v.size() > 16 || v.find_first_not_of("0123456789", 1) != std::string_view::npos) return false;
         if (v.size() == 1) return prefix;
-        return v[1] != '0';
+        return v[1] != '0' && !v.starts_with("+840");
     }
 
     // The E.164 form a number (or a prefix) written another way stands for, for the warning
@@ -529,13 +538,15 @@ private:
         for (const char c : value)
             if (c >= '0' && c <= '9') digits.push_back(c);
         std::string hint = "+84912345678";  // "1900": a home service number or a foreign one? Not guessed
-        if (digits.rfind("00", 0) == 0) {
+        const bool plus = value[0] == '+';
+        if (!plus && digits.rfind("00", 0) == 0) {
             if (digits.size() > 2 && digits[2] != '0') hint = "+" + digits.substr(2);
-        } else if (digits.rfind('0', 0) == 0) {
+        } else if (!plus && digits.rfind('0', 0) == 0) {
             if (digits.size() > 1) hint = "+84" + digits.substr(1);
-        } else if (!digits.empty() && (value[0] == '+' || digits.rfind("84", 0) == 0)) {
+        } else if (!digits.empty() && digits[0] != '0' && (plus || digits.rfind("84", 0) == 0)) {
             hint = "+" + digits;
         }
+        if (hint.starts_with("+840")) hint.erase(3, 1);  // "+84 (0) 912…": the trunk prefix left out
         return hint.size() <= 16 ? hint : "+84912345678";  // more digits than E.164 has: no reading of it
     }
 
@@ -579,6 +590,11 @@ private:
                 if (digits_only && item[first_digit] == '0')
                     never = fmt::format("'{}' holds numbers in E.164 form, whose digits never begin with 0; the prefix '{}' never matches: "
                                         "write it after + and the country code ({})", f.name(), item, e164_hint(item));
+                else if (digits_only && item.size() - first_digit > 15)
+                    never = fmt::format("'{}' holds numbers of at most 15 digits; the prefix '{}' is longer and never matches", f.name(), item);
+                else if (digits_only && first_digit == 1 && item.starts_with("+840"))
+                    never = fmt::format("'{}' holds home numbers without the trunk prefix after +84; the prefix '{}' never matches: write {}", f.name(),
+                                        item, e164_hint(item));
             } else if (use == list_use::exact && holds_domains(f)) {
                 lower_ascii(item);
                 const std::string registered = item.rfind('.', 0) == 0 ? item : text::registered_domain(item);  // ".gov.vn": a suffix

@@ -628,7 +628,13 @@ TEST_CASE("ringfenced --check fails, as a start does, on a state folder that is 
          "ingest.jsonl.unix and control.unix name the same file " + (dir.path() / "x.sock").string() + ": each needs its own"},
         {"--set ingest.jsonl.unix=" + (dir.path() / "decisions.sqlite").string() + " --set decision_log.path=" + (dir.path() / "decisions.sqlite").string(),
          "decision_log.path and ingest.jsonl.unix name the same file"},
+        {"--set control.unix=" + (dir.path() / "decisions.sqlite-wal").string() + " --set decision_log.path=" + (dir.path() / "decisions.sqlite").string(),
+         "control.unix " + (dir.path() / "decisions.sqlite-wal").string() + " is a file SQLite keeps beside decision_log.path"},
+        // One socket reached through a symbolic link to its folder.
+        {"--set ingest.jsonl.unix=" + (dir.path() / "linked" / "y.sock").string() + " --set control.unix=" + (dir.path() / "y.sock").string(),
+         "ingest.jsonl.unix and control.unix name the same file"},
     };
+    std::filesystem::create_directory_symlink(dir.path(), dir.path() / "linked");
     for (const auto& [sets, said] : cases) {
         const auto [rc, out] = ringfenced_check("--set state_dir=" + dir.path().string() + " " + sets);
         CAPTURE(out);

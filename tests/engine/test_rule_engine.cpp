@@ -840,6 +840,27 @@ TEST_CASE("numbers written with spaces, dashes, dots or 00 against an E.164 fiel
     CHECK(p.find("'+849' never") == std::string::npos);
     CHECK(p.find("'+1234567890123456' never matches it: write +84912345678") != std::string::npos);
     CHECK(p.find("'+0912345678' never matches it: write +84912345678") != std::string::npos);
+    CHECK(p.find("warning RULES_ALWAYS_TRUE: every number 'caller.e164' holds in E.164 form starts with '+'") != std::string::npos);
+    // The trunk prefix kept after +84, and a prefix longer than any number.
+    diags.clear();
+    auto trunk = load(R"(- list: l3
+  items: ["+840912345678", "+84 (0) 912 345 679", "+012025550123"]
+- list: pf3
+  items: ["+849123456789012345", "+84091"]
+- rule: r
+  events: [call.attempt]
+  condition: caller.e164 in l3 or callee.e164 prefix_in pf3
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE_MESSAGE(trunk, texts(diags));
+    const std::string t3 = texts(diags);
+    INFO(t3);
+    CHECK(t3.find("'+840912345678' never matches it: write +84912345678") != std::string::npos);
+    CHECK(t3.find("'+84 (0) 912 345 679' never matches it: write +84912345679") != std::string::npos);
+    CHECK(t3.find("'+012025550123' never matches it: write +84912345678") != std::string::npos);
+    CHECK(t3.find("the prefix '+849123456789012345' is longer and never matches") != std::string::npos);
+    CHECK(t3.find("the prefix '+84091' never matches: write +8491") != std::string::npos);
 }
 
 TEST_CASE("a dot-prefixed registered domain in an sms.domains list is said never to match, a public suffix is not") {
