@@ -170,34 +170,38 @@ private:
         }
         // Two settings naming one file: the second to open it would find the first's socket or
         // database there and refuse the start (the daemon itself "another process").
-        const std::pair<const char*, const std::string*> places[] = {
-            {"decision_log.path", config_.decision_log.enabled ? &config_.decision_log.settings.path : nullptr},
-            {"intel.path", &config_.intel.path},
-            {"subscribers.path", &config_.subscribers.path},
-            {"engine.state.snapshot_path", &config_.state_snapshot_path},
-            {"ingest.jsonl.unix", &config_.jsonl.unix_path},
-            {"control.unix", &config_.control_path},
+        struct place {
+            const char* key;
+            const std::string* path;  // null or empty: not used
+            bool database;            // SQLite and the lock keep files beside it
+            std::vector<fs::path> files{};
+        };
+        place places[] = {
+            {"decision_log.path", config_.decision_log.enabled ? &config_.decision_log.settings.path : nullptr, true},
+            {"intel.path", &config_.intel.path, true},
+            {"subscribers.path", &config_.subscribers.path, true},
+            {"engine.state.snapshot_path", &config_.state_snapshot_path, true},
+            {"ingest.jsonl.unix", &config_.jsonl.unix_path, false},
+            {"control.unix", &config_.control_path, false},
         };
         // Compared as the file system finds them (a folder reached through a symbolic link is
-        // the folder), and a database with the files SQLite and the lock keep beside it.
-        const auto files_of = [&](std::size_t k) {
-            std::vector<fs::path> kept;
-            const fs::path at = fs::weakly_canonical(fs::path(*places[k].second), ec);
-            kept.push_back(ec ? fs::path(*places[k].second).lexically_normal() : at);
-            if (k < 4)
-                for (const char* beside : {"-wal", "-shm", "-journal", ".lock"}) kept.push_back(fs::path(kept.front().string() + beside));
-            return kept;
-        };
+        // the folder), a database with the files kept beside it.
+        for (place& p : places) {
+            if (p.path == nullptr || p.path->empty()) continue;
+            const fs::path at = fs::weakly_canonical(fs::path(*p.path), ec);
+            p.files.push_back(ec ? fs::path(*p.path).lexically_normal() : at);
+            if (p.database)
+                for (const char* beside : {"-wal", "-shm", "-journal", ".lock"}) p.files.push_back(fs::path(p.files.front().string() + beside));
+        }
         for (std::size_t i = 0; i < std::size(places); ++i)
             for (std::size_t j = i + 1; j < std::size(places); ++j) {
-                if (places[i].second == nullptr || places[j].second == nullptr || places[i].second->empty() || places[j].second->empty()) continue;
-                const auto a = files_of(i);
-                const auto b = files_of(j);
-                if (a.front() == b.front())
-                    out.push_back(fmt::format("{} and {} name the same file {}: each needs its own", places[i].first, places[j].first, *places[i].second));
-                else if (j >= 4 && std::find(a.begin(), a.end(), b.front()) != a.end())
-                    out.push_back(fmt::format("{} {} is a file SQLite keeps beside {} {}: give it a path of its own", places[j].first, *places[j].second,
-                                              places[i].first, *places[i].second));
+                const place& a = places[i];
+                const place& b = places[j];
+                if (a.files.empty() || b.files.empty()) continue;
+                if (a.files.front() == b.files.front())
+                    out.push_back(fmt::format("{} and {} name the same file {}: each needs its own", a.key, b.key, *a.path));
+                else if (!b.database && std::find(a.files.begin(), a.files.end(), b.files.front()) != a.files.end())
+                    out.push_back(fmt::format("{} {} is a file SQLite keeps beside {} {}: give it a path of its own", b.key, *b.path, a.key, *a.path));
             }
         return out;
     }

@@ -45,4 +45,12 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexc
 // nullopt if none.
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) noexcept;
 
+// How many characters text holds as UTF-8 counts them: every byte but a continuation byte
+// (for columns in messages and lengths of texts; a byte that is not UTF-8 counts as one).
+inline std::size_t utf8_characters(std::string_view text) noexcept {
+    std::size_t n = 0;
+    for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
 }  // namespace ringfence::common

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/utf8_check.hpp"
 #include "engine/rule_text.hpp"
 #include "model/civil_date.hpp"
 #include "model/e164_integer.hpp"
@@ -42,13 +43,6 @@ field_value bool_value(bool b, bool present = true) {
     v.present = present;
     v.boolean = b;
     return v;
-}
-
-std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
 }
 
 }  // namespace
@@ -295,7 +289,7 @@ field_value eval_context::compute(const field_ref& f) {
             derive_compact_without_links();
             return text_value(compact_no_links_, r.sms.present);
         case field_id::sms_parts: return number_value(static_cast<double>(r.sms.parts), r.sms.present);
-        case field_id::sms_length: return number_value(static_cast<double>(utf8_length(r.sms.text)), r.sms.present);
+        case field_id::sms_length: return number_value(static_cast<double>(common::utf8_characters(r.sms.text)), r.sms.present);
         case field_id::sms_urls:
         case field_id::sms_domains:
         case field_id::sms_lookalike_domains:

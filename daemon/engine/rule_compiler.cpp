@@ -887,9 +887,9 @@ private:
         // (Matched whole, `in LIST`, such an item only never matches.)
         const bool keywords = use == list_use::keywords || use == list_use::keywords_folded;
         bool emptied = false;
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            std::string folded = fold ? fold_literal(field, items[i]) : items[i];
-            if (keywords && folded.empty()) {
+        for (std::size_t i = 0; (fold || keywords) && i < items.size(); ++i) {
+            std::string folded = fold ? fold_literal(field, items[i]) : std::string();
+            if (keywords && (fold ? folded : items[i]).empty()) {
                 error_loc(i < from.size() ? from[i]->loc : it->second->loc, "RULES_BAD_LIST_ITEM",
                           fmt::format("{}: {}", list_of_item(name, i < from.size() ? from[i] : nullptr), empty_text_message(field, items[i])));
                 emptied = true;

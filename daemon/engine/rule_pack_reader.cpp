@@ -530,8 +530,7 @@ private:
             if (!bad) continue;
             const std::size_t first = line.find_first_not_of(" \t");
             const bool comment = first != std::string_view::npos && first < *bad && line[first] == '#';
-            const auto column = static_cast<int>(std::count_if(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(*bad),
-                                                               [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
+            const auto column = static_cast<int>(common::utf8_characters(line.substr(0, *bad))) + 1;
             diags_.push_back({comment ? common::severity::warning : common::severity::error, std::string(code_prefix) + "_NOT_UTF8",
                               fmt::format("list '{}': byte 0x{:02X} is not UTF-8{}: an items_file is UTF-8 text (convert it, e.g. with iconv)", l.name,
                                           static_cast<unsigned char>(line[*bad]), comment ? " (in a comment)" : ""),
@@ -889,7 +888,7 @@ void read_rule_text(const std::string& text, const std::string& file_name, rule_
         const std::size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
         const std::string_view before(text.data() + line_start, at - line_start);
         const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n')) + 1;
-        auto column = static_cast<int>(std::count_if(before.begin(), before.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; })) + 1;
+        auto column = static_cast<int>(common::utf8_characters(before)) + 1;
         if (line == 1 && mark_bytes != 0) --column;
         return std::pair<int, int>{line, column};
     };

@@ -50,13 +50,6 @@ constexpr std::array<std::string_view, 14> known_methods = {
     return s;
 }
 
-// A space or tab inside a header name (which makes the message malformed).
-bool has_blank(std::string_view s) noexcept {
-    for (const char c : s)
-        if (c == ' ' || c == '\t') return true;
-    return false;
-}
-
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 bool is_method_char(char c) noexcept {
@@ -532,7 +525,7 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         if (name.empty()) return {parse_result::malformed, 0};
         const header h = classify(name, static_cast<std::size_t>(bytes.data() + bytes.size() - name.data()));
         // A name the parser knows has no blank in it; any other is looked through.
-        if (h == header::other && has_blank(name)) return {parse_result::malformed, 0};
+        if (h == header::other && common::find_any(name, " \t") != std::string_view::npos) return {parse_result::malformed, 0};
         const std::string_view value = trim(l.text.substr(colon + 1));
         last_value = nullptr;
         if (h == header::via) {

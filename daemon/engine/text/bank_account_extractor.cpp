@@ -410,10 +410,6 @@ bool unglue_account_words(std::string_view text, std::string& out) {
     return true;
 }
 
-}  // namespace
-
-namespace {
-
 // How many ASCII digits text holds, eight bytes at a time: in each byte with its high bit
 // cleared, adding 0x50 sets the high bit from '0' (0x30) up and adding 0x46 from ':' (0x3A)
 // up, without carrying into the next byte; a byte with its own high bit set is no digit.
