@@ -515,6 +515,7 @@ private:
         s.tcp_port = h.tcp.port;
         s.auth_key = h.auth_key;
         s.max_connections = h.max_connections;
+        s.tcp_idle_timeout = std::chrono::seconds(h.tcp_idle_timeout_s);
         // SIP payloads go through the SIP decoder (dialogs, records) and are decided
         // passively like captured traffic; the handler runs on the listener's strand, one
         // call at a time, which is what the pipeline needs.

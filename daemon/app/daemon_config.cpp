@@ -222,6 +222,7 @@ private:
         }
         if (auto v = h.get_string("auth_key")) c.hep.auth_key = *v;
         if (auto v = h.get_int("max_connections", 1, 100'000)) c.hep.max_connections = static_cast<std::size_t>(*v);
+        if (auto v = h.get_int("tcp_idle_timeout_s", 0, 604'800)) c.hep.tcp_idle_timeout_s = *v;
         h.reject_unknown_keys();
     }
 

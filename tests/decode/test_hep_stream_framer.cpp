@@ -68,3 +68,91 @@ TEST_CASE("garbage between packets is skipped to the next HEP3 and counted, a ze
         CHECK(counters.resyncs == 2);
     }
 }
+
+namespace {
+
+// A packet whose total length says `declared` instead of its size.
+bytes with_length(bytes b, std::size_t declared) {
+    b[4] = static_cast<std::uint8_t>(declared >> 8);
+    b[5] = static_cast<std::uint8_t>(declared);
+    return b;
+}
+
+bytes joined(std::initializer_list<bytes> parts) {
+    bytes out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a total length too long costs its own packet only: the packets it would swallow come out, counted") {
+    const bytes a = packet("one"), b = packet("two"), c = packet("three");
+    for (const std::size_t declared : {std::size_t{0xffff}, b.size() + 3, b.size() + 1}) {
+        CAPTURE(declared);
+        const bytes bad = with_length(b, declared);
+        const bytes stream = joined({a, bad, c, a});
+        std::mt19937 rng(11);
+        for (int i = 0; i < 30; ++i) {
+            hep_stream_framer f;
+            hep_framer_counters counters;
+            // Byte by byte too: the bad packet is found without waiting for 64 KiB.
+            REQUIRE(feed_in_pieces(f, stream, i == 0 ? nullptr : &rng, counters) == std::vector<bytes>{a, c, a});
+            CHECK(counters.bad_packets == 1);
+            CHECK(counters.bytes_skipped == bad.size());
+            CHECK(counters.resyncs == 0);
+            CHECK(f.buffered_bytes() == 0);
+        }
+    }
+}
+
+TEST_CASE("a chunk shorter than its header or past the packet's end drops the packet, and the stream is read on from the next HEP3") {
+    const bytes a = packet("one"), c = packet("three");
+    // A chunk of length 3, and one that runs 100 bytes past its packet's end.
+    const bytes short_chunk = hep_test::packet_builder().u8(1, 2).raw({0, 0, 0, 2, 0, 3}).raw({1, 2, 3}).build();
+    const bytes long_chunk = hep_test::packet_builder().u8(1, 2).raw({0, 0, 0, 15, 0, 120}).raw(bytes(10, 'x')).build();
+    for (const bytes& bad : {short_chunk, long_chunk}) {
+        const bytes stream = joined({a, bad, c});
+        std::mt19937 rng(13);
+        for (int i = 0; i < 30; ++i) {
+            hep_stream_framer f;
+            hep_framer_counters counters;
+            REQUIRE(feed_in_pieces(f, stream, i == 0 ? nullptr : &rng, counters) == std::vector<bytes>{a, c});
+            CHECK(counters.bad_packets == 1);
+            CHECK(counters.bytes_skipped == bad.size());
+        }
+    }
+}
+
+TEST_CASE("a total length too short: the packet is dropped and the rest of it skipped, the next one comes out") {
+    const bytes a = packet("one"), b = packet(std::string(300, 'y')), c = packet("three");
+    const bytes stream = joined({a, with_length(b, b.size() - 100), c});
+    hep_stream_framer f;
+    hep_framer_counters counters;
+    CHECK(feed_in_pieces(f, stream, nullptr, counters) == std::vector<bytes>{a, c});
+    CHECK(counters.bad_packets == 1);
+    CHECK(counters.bytes_skipped == b.size());
+}
+
+TEST_CASE("finish: a packet begun and not whole when the stream ends is counted cut short, its bytes skipped") {
+    const bytes a = packet("one"), b = packet("two");
+    hep_stream_framer f;
+    hep_framer_counters counters;
+    std::vector<bytes> out;
+    const bytes stream = joined({a, bytes(b.begin(), b.begin() + 20)});
+    f.feed(std::span<const std::uint8_t>(stream), counters, [&](std::span<const std::uint8_t> p) { out.emplace_back(p.begin(), p.end()); });
+    CHECK(out == std::vector<bytes>{a});
+    f.finish(counters);
+    CHECK(counters.cut_short == 1);
+    CHECK(counters.bytes_skipped == 20);
+    CHECK(f.buffered_bytes() == 0);
+    f.finish(counters);  // nothing left: nothing more counted
+    CHECK(counters.cut_short == 1);
+    CHECK(counters.bytes_skipped == 20);
+    // A stray "HE" at the end is no packet begun: skipped, not cut short.
+    const bytes stray{'H', 'E'};
+    f.feed(std::span<const std::uint8_t>(stray), counters, [&](std::span<const std::uint8_t>) { FAIL("no packet"); });
+    f.finish(counters);
+    CHECK(counters.cut_short == 1);
+    CHECK(counters.bytes_skipped == 22);
+}

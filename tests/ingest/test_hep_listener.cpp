@@ -7,6 +7,7 @@
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
 #include <boost/asio.hpp>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -191,6 +192,66 @@ TEST_CASE("HEP over TCP: packets back to back, written in small pieces, with gar
     CHECK(l.wait_for([&] { return l.counters().tcp_bytes_skipped == junk.size() && l.counters().tcp_resyncs == 1; }));
     CHECK(l.counters().tcp_bytes_skipped == junk.size());
     CHECK(l.counters().tcp_resyncs == 1);
+}
+
+TEST_CASE("HEP over TCP: a packet cut short by the connection closing is counted, not dropped unseen") {
+    running_listener l(udp_and_tcp());
+    const bytes whole = hep_test::sip_ipv4_head().text(15, invite).build();
+    {
+        asio::io_context io;
+        asio::ip::tcp::socket sock(io);
+        sock.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port()));
+        bytes stream = whole;
+        stream.insert(stream.end(), whole.begin(), whole.begin() + 40);
+        asio::write(sock, asio::buffer(stream));
+        REQUIRE(l.wait_for([&] { return l.message_count() == 1; }));
+    }  // closed
+    CHECK(eventually([&] { return l.counters().tcp_cut_short == 1; }));
+    CHECK(l.counters().tcp_bytes_skipped == 40);
+}
+
+TEST_CASE("HEP over TCP: a wrong total length costs that packet only, the ones behind it are handed on") {
+    running_listener l(udp_and_tcp());
+    asio::io_context io;
+    asio::ip::tcp::socket sock(io);
+    sock.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port()));
+    bytes bad = hep_test::sip_ipv4_head().text(15, invite).build();
+    bad[4] = 0xff;
+    bad[5] = 0xff;
+    bytes stream = bad;
+    const bytes ok = hep_test::sip_ipv4_head().text(15, "SIP/2.0 180 Ringing\r\n\r\n").build();
+    for (int i = 0; i < 3; ++i) stream.insert(stream.end(), ok.begin(), ok.end());
+    asio::write(sock, asio::buffer(stream));  // and the connection stays open: nothing waits for 64 KiB
+    REQUIRE(l.wait_for([&] { return l.message_count() == 3; }));
+    CHECK(eventually([&] { return l.counters().tcp_bad_packets == 1; }));
+    CHECK(l.counters().tcp_bytes_skipped == bad.size());
+}
+
+TEST_CASE("HEP over TCP: a connection that sends nothing for tcp_idle_timeout is closed and counted") {
+    hep_listener_settings s = udp_and_tcp();
+    s.tcp_idle_timeout = std::chrono::seconds(1);
+    s.max_connections = 1;
+    running_listener l(s);
+    asio::io_context io;
+    asio::ip::tcp::socket sock(io);
+    sock.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port()));
+    const bytes begun{'H', 'E', 'P', '3', 0x01, 0x00, 0, 0};  // a packet begun, never finished
+    asio::write(sock, asio::buffer(begun));
+    // The listener closes it: the read sees the end of the stream (at most ~2 s: a 1 s timeout
+    // checked once a second).
+    std::array<char, 16> buf{};
+    boost::system::error_code ec;
+    sock.read_some(asio::buffer(buf), ec);
+    CHECK(ec == asio::error::eof);
+    CHECK(eventually([&] { return l.counters().tcp_idle_closed == 1; }));
+    CHECK(l.counters().tcp_cut_short == 1);
+    CHECK(l.counters().tcp_bytes_skipped == begun.size());
+    // Its place is free again for an agent that sends.
+    asio::ip::tcp::socket next(io);
+    next.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port()));
+    asio::write(next, asio::buffer(hep_test::sip_ipv4_head().text(15, invite).build()));
+    CHECK(l.wait_for([&] { return l.message_count() == 1; }));
+    CHECK(l.counters().tcp_connections_refused == 0);
 }
 
 TEST_CASE("with an auth key configured, packets without it or with another are dropped and counted") {

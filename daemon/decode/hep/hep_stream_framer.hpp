@@ -3,6 +3,14 @@
 // that does not start with "HEP3" where a packet should (a capture agent that lost step,
 // or something that is not HEP) is resynchronised at the next "HEP3", every skipped byte
 // counted. Packets are at most 65535 bytes (the length field), so the buffer is bounded.
+//
+// A packet's chunks are followed as its bytes arrive, so a total length that is wrong costs
+// that packet only, not the packets its length would swallow (up to 64 KiB of them): where
+// the next packet's "HEP3" stands in place of a chunk, the length was too long, and the
+// stream is read again from that "HEP3"; a chunk shorter than its header or running past
+// the packet's end means the packet is not what its length says, and the stream is read
+// again from the byte after its "HEP3". Either way the packet is dropped and counted
+// (bad_packets), without waiting for the bytes its length promised.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +24,8 @@ struct hep_framer_counters {
     std::uint64_t packets = 0;
     std::uint64_t resyncs = 0;        // times a packet did not start where one should
     std::uint64_t bytes_skipped = 0;  // bytes thrown away to find the next "HEP3"
+    std::uint64_t bad_packets = 0;    // packets whose chunks do not fit their total length
+    std::uint64_t cut_short = 0;      // a packet begun but not whole when the stream ended (finish)
 };
 
 class hep_stream_framer {
@@ -38,12 +48,32 @@ class hep_stream_framer {
                 continue;
             }
             in_resync_ = false;
-            if (buffer_.size() - pos < length) break;
+            std::size_t next_packet = 0;
+            const frame_state state = check_frame(p, length, buffer_.size() - pos, next_packet);
+            if (state == frame_state::need_more) break;
+            if (state != frame_state::whole) {
+                ++c.bad_packets;
+                // A broken packet's bytes may not all be here yet: those still to come are
+                // skipped as part of it, not counted as another resync.
+                in_resync_ = state == frame_state::broken;
+                const std::size_t skip = state == frame_state::next_packet_inside ? next_packet : distance_to_magic(pos + 1);
+                c.bytes_skipped += skip;
+                pos += skip;
+                continue;
+            }
             ++c.packets;
             on_packet(std::span<const std::uint8_t>(p, length));
             pos += length;
         }
         buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(pos));
+    }
+
+    // The stream ended (the connection closed): a packet begun and not whole is counted
+    // cut_short, and every byte left over is counted skipped. The framer is then empty.
+    void finish(hep_framer_counters& c) noexcept {
+        if (buffer_.size() >= 4 && starts_with_magic(buffer_.data())) ++c.cut_short;
+        c.bytes_skipped += buffer_.size();
+        reset();
     }
 
     void reset() noexcept {
@@ -53,6 +83,16 @@ class hep_stream_framer {
     std::size_t buffered_bytes() const noexcept { return buffer_.size(); }
 
   private:
+    enum class frame_state {
+        whole,               // every chunk fits and all `length` bytes are here
+        need_more,           // consistent so far: the rest has not arrived
+        broken,              // a chunk shorter than its header, or past the packet's end
+        next_packet_inside,  // "HEP3" where a chunk should begin, at next_packet
+    };
+    // Follows the chunks of the packet at p (total length `length`, `available` bytes of it
+    // buffered). Each chunk: vendor (2 bytes), type (2), length (2, its header included).
+    static frame_state check_frame(const std::uint8_t* p, std::size_t length, std::size_t available,
+                                   std::size_t& next_packet) noexcept;
     static bool starts_with_magic(const std::uint8_t* p) noexcept {
         return p[0] == 'H' && p[1] == 'E' && p[2] == 'P' && p[3] == '3';
     }

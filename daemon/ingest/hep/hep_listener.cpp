@@ -47,10 +47,10 @@ std::string hep_counters::summary() const {
     const auto v = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
     return fmt::format(
         "hep.datagrams={} hep.tcp_accepted={} hep.tcp_refused={} hep.tcp_accept_failures={} hep.tcp_bytes={} hep.tcp_resyncs={} "
-        "hep.tcp_bytes_skipped={} hep.packets={} hep.sip={} hep.other={} hep.compressed={} hep.auth_failed={} "
-        "hep.clock_corrected={} hep.errors{{{}}}",
+        "hep.tcp_bytes_skipped={} hep.tcp_bad_packets={} hep.tcp_cut_short={} hep.tcp_idle_closed={} hep.packets={} hep.sip={} "
+        "hep.other={} hep.compressed={} hep.auth_failed={} hep.clock_corrected={} hep.errors{{{}}}",
         v(datagrams), v(tcp_connections_accepted), v(tcp_connections_refused), v(tcp_accept_failures), v(tcp_bytes), v(tcp_resyncs),
-        v(tcp_bytes_skipped), v(packets), v(sip_payloads), v(other_payloads), v(compressed_payloads), v(auth_failed),
+        v(tcp_bytes_skipped), v(tcp_bad_packets), v(tcp_cut_short), v(tcp_idle_closed), v(packets), v(sip_payloads), v(other_payloads), v(compressed_payloads), v(auth_failed),
         v(clock_corrected), errs);
 }
 
@@ -70,25 +70,40 @@ class hep_listener::tcp_connection : public std::enable_shared_from_this<tcp_con
                 self->close();
                 return;
             }
+            self->last_read_ = std::chrono::steady_clock::now();
             bump(self->owner_.counters_.tcp_bytes, n);
             hep::hep_framer_counters fc;
             self->framer_.feed(std::span<const std::uint8_t>(self->buffer_.data(), n), fc,
                                [&](std::span<const std::uint8_t> packet) { self->owner_.handle_packet(packet, self->agent_); });
-            bump(self->owner_.counters_.tcp_resyncs, fc.resyncs);
-            bump(self->owner_.counters_.tcp_bytes_skipped, fc.bytes_skipped);
+            self->count(fc);
             if (!self->owner_.stopped_) self->read();
         });
     }
 
+    // Also when the peer closed or the read failed: what the framer still held is counted
+    // (a packet cut short), not dropped unseen. A second close finds the framer empty.
     void close() {
+        hep::hep_framer_counters fc;
+        framer_.finish(fc);
+        count(fc);
         boost::system::error_code ignored;
         socket_.close(ignored);
         owner_.connections_.erase(shared_from_this());
     }
 
+    bool idle_since(std::chrono::steady_clock::time_point t) const { return last_read_ <= t; }
+
   private:
+    void count(const hep::hep_framer_counters& fc) {
+        bump(owner_.counters_.tcp_resyncs, fc.resyncs);
+        bump(owner_.counters_.tcp_bytes_skipped, fc.bytes_skipped);
+        bump(owner_.counters_.tcp_bad_packets, fc.bad_packets);
+        bump(owner_.counters_.tcp_cut_short, fc.cut_short);
+    }
+
     hep_listener& owner_;
     asio::ip::tcp::socket socket_;
+    std::chrono::steady_clock::time_point last_read_ = std::chrono::steady_clock::now();
     std::string agent_;
     hep::hep_stream_framer framer_;
     std::array<std::uint8_t, 16384> buffer_{};
@@ -142,8 +157,20 @@ void hep_listener::arm_idle() {
     idle_timer_->async_wait([this](const boost::system::error_code& ec) {
         if (ec || stopped_) return;
         if (idle_) idle_();
+        close_idle_connections();
         arm_idle();
     });
+}
+
+void hep_listener::close_idle_connections() {
+    if (settings_.tcp_idle_timeout.count() <= 0 || connections_.empty()) return;
+    const auto quiet_since = std::chrono::steady_clock::now() - settings_.tcp_idle_timeout;
+    auto open = connections_;  // close() erases from the set
+    for (const auto& c : open) {
+        if (!c->idle_since(quiet_since)) continue;
+        bump(counters_.tcp_idle_closed);
+        c->close();
+    }
 }
 
 void hep_listener::stop() {

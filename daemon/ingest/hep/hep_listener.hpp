@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <chrono>
 #include <string_view>
 
 #include "decode/hep/hep_packet.hpp"
@@ -38,6 +39,10 @@ struct hep_listener_settings {
     // When set, a packet whose auth key chunk is absent or differs is dropped and counted.
     std::string auth_key;
     std::size_t max_connections = 64;
+    // A TCP connection that sends nothing for this long is closed (agents connect again when
+    // they next send), so stalled or abandoned connections cannot hold every place of
+    // max_connections. 0: never.
+    std::chrono::seconds tcp_idle_timeout{300};
     std::size_t max_inflated_bytes = decode::hep::hep_parser::default_max_inflated_bytes;
 };
 
@@ -63,6 +68,9 @@ struct hep_counters {
     std::atomic<std::uint64_t> tcp_bytes{0};
     std::atomic<std::uint64_t> tcp_resyncs{0};
     std::atomic<std::uint64_t> tcp_bytes_skipped{0};
+    std::atomic<std::uint64_t> tcp_bad_packets{0};  // chunks that do not fit the packet's total length (hep_stream_framer)
+    std::atomic<std::uint64_t> tcp_cut_short{0};    // a packet begun and not whole when its connection closed
+    std::atomic<std::uint64_t> tcp_idle_closed{0};  // connections closed after tcp_idle_timeout with nothing sent
     std::atomic<std::uint64_t> packets{0};            // parsed whole
     std::atomic<std::uint64_t> sip_payloads{0};       // handed to the SIP handler
     std::atomic<std::uint64_t> other_payloads{0};     // RTCP, logs and other protocol types: not handed on
@@ -100,6 +108,7 @@ class hep_listener {
     void accept_tcp();
     void handle_packet(std::span<const std::uint8_t> bytes, std::string_view agent);
     void arm_idle();
+    void close_idle_connections();
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     hep_listener_settings settings_;
