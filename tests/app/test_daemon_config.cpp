@@ -80,7 +80,7 @@ TEST_CASE("smpp: origin kind, packing and reassembly bounds, bad values named") 
 }
 
 TEST_CASE("ingest.hep: UDP and TCP endpoints, auth key, bad endpoints named") {
-    config_file f("ingest:\n  hep:\n    udp: 127.0.0.1:9060\n    tcp: \"[::1]:9061\"\n    auth_key: k1\n    max_connections: 8\n");
+    config_file f("ingest:\n  hep:\n    udp: 127.0.0.1:9060\n    tcp: \"[::1]:9061\"\n    auth_key: k1\n    max_connections: 8\n    tcp_idle_timeout_s: 0\n");
     const auto r = app::load_daemon_config(f.path, {});
     INFO(errors_of(r));
     REQUIRE(r.ok());
@@ -92,6 +92,8 @@ TEST_CASE("ingest.hep: UDP and TCP endpoints, auth key, bad endpoints named") {
     CHECK(r.value->hep.tcp.port == 9061);
     CHECK(r.value->hep.auth_key == "k1");
     CHECK(r.value->hep.max_connections == 8);
+    CHECK(r.value->hep.tcp_idle_timeout_s == 0);
+    CHECK(app::daemon_config{}.hep.tcp_idle_timeout_s == 300);
 
     config_file bad("ingest:\n  hep:\n    udp: nowhere\n    colour: blue\n");
     const auto e = app::load_daemon_config(bad.path, {});

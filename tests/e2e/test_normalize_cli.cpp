@@ -1,6 +1,12 @@
 // `ringfence normalize`: the classes the README promises, and the same brandname rule as the
 // wire form's SMS sender.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
 
 #include "e2e_support.hpp"
 
@@ -45,4 +51,34 @@ TEST_CASE("every command that cannot load its config says why on stderr, the ben
         CHECK(r.exit_code != 0);
         CHECK(r.output.find("/nonexistent/ringfence.yaml") != std::string::npos);
     }
+}
+
+TEST_CASE("with no --config, only the binary in its build folder falls back to the source tree's configuration") {
+    if (std::filesystem::exists("/etc/ringfence/ringfence.yaml")) {
+        MESSAGE("skipped: /etc/ringfence/ringfence.yaml exists here, and it is what any copy reads");
+        return;
+    }
+    // As the README runs it: build/ringfence with no --config reads the checkout's config.
+    const auto built = run_cli_status("normalize 0912345678 2>/dev/null");
+    CHECK(built.exit_code == 0);
+    CHECK(built.output.find("+84912345678") != std::string::npos);
+    // A copy elsewhere (an installed binary, a binary handed to another machine) must not read
+    // the build machine's checkout: it reads /etc/ringfence/ringfence.yaml, and says it is missing.
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("ringfence-copy-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto copy = dir / "ringfence";
+    std::filesystem::copy_file(RINGFENCE_CLI_BINARY, copy, std::filesystem::copy_options::overwrite_existing);
+    FILE* p = ::popen(("env -u RINGFENCE_CONFIG " + copy.string() + " normalize 0912345678 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string out;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    const int status = ::pclose(p);
+    std::filesystem::remove_all(dir);
+    INFO(out);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(out.find("/etc/ringfence/ringfence.yaml") != std::string::npos);
+    CHECK(out.find("--config") != std::string::npos);
+    CHECK(out.find(RINGFENCE_SOURCE_DIR) == std::string::npos);
 }

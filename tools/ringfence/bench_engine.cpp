@@ -112,7 +112,7 @@ int bench_engine(std::vector<std::string> args) {
             return 2;
         }
     }
-    auto cfg = app::load_daemon_config(copts.config_file.empty() ? default_config_file() : copts.config_file, copts.overrides);
+    auto cfg = app::load_daemon_config(config_file_of(copts), copts.overrides);
     for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!cfg.value) return 1;
     auto plan = model::numbering_plan::load(cfg.value->numbering);

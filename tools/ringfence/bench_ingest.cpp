@@ -95,7 +95,7 @@ int bench_ingest(std::vector<std::string> args) {
         auto loaded = load_plan_or_report(opts);
         if (!loaded.value) return 2;
         if (loaded.value->config.decision_log.enabled) db_path = (state / "decisions.sqlite").string();
-        std::vector<std::string> dargs{"--config", opts.config_file.empty() ? default_config_file() : opts.config_file,
+        std::vector<std::string> dargs{"--config", config_file_of(opts),
                                        "--set", "state_dir=" + state.string(),
                                        "--set", "ingest.jsonl.tcp=127.0.0.1:0",
                                        "--set", "ingest.jsonl.unix=",

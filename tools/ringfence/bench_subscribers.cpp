@@ -88,7 +88,7 @@ int bench_subscribers(std::vector<std::string> args) {
         std::fprintf(stderr, "usage: ringfence bench subscribers [--rows N] [--records N] [--dir DIR]\n");
         return 2;
     }
-    const std::string config_file = copts.config_file.empty() ? default_config_file() : copts.config_file;
+    const std::string config_file = config_file_of(copts);
     auto cfg = app::load_daemon_config(config_file, copts.overrides);
     for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (!cfg.value) return 1;

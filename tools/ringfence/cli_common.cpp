@@ -37,15 +37,41 @@ bool take_common_options(std::vector<std::string>& args, common_options& out, st
     return true;
 }
 
+namespace {
+
+// True for the binary where the build left it (build/ringfence in a checkout, as the README
+// runs it): only that one may fall back to the source tree's configuration. A copy elsewhere
+// or an installed binary would otherwise read whatever the build machine's checkout holds
+// now, a configuration the operator never saw, and act on it (a state reset, a list edit).
+bool running_from_build_tree() {
+    std::error_code ec;
+    const auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+    if (ec) return false;
+    const auto built_in = std::filesystem::canonical(RINGFENCE_BUILD_DIR, ec);
+    return !ec && exe.parent_path() == built_in;
+}
+
+}  // namespace
+
 std::string default_config_file() {
     if (const char* env = std::getenv("RINGFENCE_CONFIG"); env && *env) return env;
     const std::string system_file = "/etc/ringfence/ringfence.yaml";
-    if (std::filesystem::exists(system_file)) return system_file;
+    if (std::filesystem::exists(system_file) || !running_from_build_tree()) return system_file;
     return RINGFENCE_SOURCE_CONFIG;
 }
 
+std::string config_file_of(const common_options& o) {
+    if (!o.config_file.empty()) return o.config_file;
+    std::string file = default_config_file();
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+        std::fprintf(stderr, "ringfence: no --config given, and the default %s is missing: give --config FILE or set RINGFENCE_CONFIG\n",
+                     file.c_str());
+    return file;
+}
+
 common::loaded<app::loaded_setup> load_or_report(const common_options& o) {
-    const std::string file = o.config_file.empty() ? default_config_file() : o.config_file;
+    const std::string file = config_file_of(o);
     auto setup = app::load_setup(file, o.overrides);
     for (const auto& d : setup.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     return setup;
@@ -53,7 +79,7 @@ common::loaded<app::loaded_setup> load_or_report(const common_options& o) {
 
 common::loaded<config_and_plan> load_plan_or_report(const common_options& o) {
     common::loaded<config_and_plan> out;
-    const std::string file = o.config_file.empty() ? default_config_file() : o.config_file;
+    const std::string file = config_file_of(o);
     auto cfg = app::load_daemon_config(file, o.overrides);
     out.diagnostics = cfg.diagnostics;
     if (cfg.value) {

@@ -30,8 +30,12 @@ bool parse(const std::vector<std::string>& args, const std::vector<std::string>&
            std::string& error);
 bool has_flag(const parsed_args& p, const char* f);
 
-// $RINGFENCE_CONFIG, else /etc/ringfence/ringfence.yaml when it exists, else the source tree's.
+// $RINGFENCE_CONFIG, else /etc/ringfence/ringfence.yaml when it exists, else the source
+// tree's for the binary in its build folder (README: build/ringfence ...). A copied or
+// installed binary gets /etc/ringfence/ringfence.yaml, whose absence is then the error.
 std::string default_config_file();
+// --config, else default_config_file(); says on stderr when that default is missing.
+std::string config_file_of(const common_options& o);
 
 // Loads config and pipeline parts; prints diagnostics to stderr. Empty value on errors.
 common::loaded<app::loaded_setup> load_or_report(const common_options& o);

@@ -50,7 +50,7 @@ int cmd_rules(std::vector<std::string> args) {
             return 2;
         } else paths.push_back(a);
     }
-    auto cfg = app::load_daemon_config(opts.config_file.empty() ? default_config_file() : opts.config_file, opts.overrides);
+    auto cfg = app::load_daemon_config(config_file_of(opts), opts.overrides);
     if (!cfg.value) {
         print_diagnostics(cfg.diagnostics, false);
         return 1;
