@@ -8,10 +8,12 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 #include "common/exclusive_files.hpp"
 #include "common/json_writer.hpp"
+#include "common/utf8_check.hpp"
 #include "common/log.hpp"
 
 namespace ringfence::app {
@@ -117,15 +119,17 @@ void control_server::accept() {
 }
 
 std::string control_server::execute(const std::string& line, unsigned uid) {
+    // "state show KEY" / "state reset KEY": the key is the rest of the line as it is, spaces
+    // included (a trunk name or a brandname keyed by a local pack may hold them).
     std::vector<std::string> words;
-    std::size_t pos = 0;
-    while (pos < line.size()) {
-        const auto start = line.find_first_not_of(' ', pos);
-        if (start == std::string::npos) break;
-        const auto end = line.find(' ', start);
-        words.push_back(line.substr(start, end - start));
-        pos = end;
+    for (const std::string_view verb : {"state show ", "state reset "}) {
+        if (line.size() > verb.size() && std::string_view(line).substr(0, verb.size()) == verb) {
+            words = {"state", std::string(verb.substr(6, verb.size() - 7)), line.substr(verb.size())};
+            break;
+        }
     }
+    if (words.size() == 3 && common::first_invalid_utf8(words[2]))
+        return error_reply("bad_key: a key is UTF-8 text (it is written to the log as the audit row's subject)");
     if (rules_ == nullptr) return error_reply("no rule packs are loaded (rules.paths)");
     if (words.size() == 3 && words[0] == "state" && words[1] == "show") {
         const std::string& key = words[2];
@@ -168,20 +172,35 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
             auto committed = std::make_shared<std::promise<bool>>();
             std::future<bool> stored = committed->get_future();
             store::operator_action action{0, uid, "state.reset", key, fmt::format("{{\"entries\":{}}}", n), committed};
-            bool audited = log_->record_operator_action(std::move(action));
-            if (audited) {
-                // At most a commit or two (the writer's batch window); the wait is bounded so
-                // a stuck disk cannot hold this io thread.
-                audited = stored.wait_for(audit_commit_timeout) == std::future_status::ready;
-                try {
-                    audited = audited && stored.get();
-                } catch (const std::future_error&) {
-                    audited = false;  // the writer went away without storing it
-                }
+            if (!log_->record_operator_action(std::move(action))) {
+                log(log_level::error, "audit: the reset of {} by uid {} ({} entries) could not be queued for the decision log: it is closing", key, uid, n);
+                return error_reply(fmt::format("not_logged: the window state of {} was reset ({} entries), but the decision log is closing and "
+                                               "did not take its audit row (see the daemon log)",
+                                               key, n));
+            }
+            // At most a commit or two (the writer's batch window); the wait is bounded so a
+            // stuck disk cannot hold this io thread. Past it the row is still queued: the
+            // writer retries until it commits (or gives it up at shutdown, and says so), so
+            // the answer is "pending", not "failed": a repeated reset would audit twice.
+            if (stored.wait_for(audit_commit_timeout) != std::future_status::ready) {
+                log(log_level::warning,
+                    "audit: the reset of {} by uid {} ({} entries) is not committed after {} s: its row stays queued and is committed when "
+                    "the decision log can write (see its errors)",
+                    key, uid, n, audit_commit_timeout.count());
+                return error_reply(fmt::format("audit_pending: the window state of {} was reset ({} entries); its audit row is queued but not "
+                                               "committed after {} s (the decision log is not writing: see the daemon log), and is committed "
+                                               "when it can; do not reset again",
+                                               key, n, audit_commit_timeout.count()));
+            }
+            bool audited = false;
+            try {
+                audited = stored.get();
+            } catch (const std::future_error&) {
+                audited = false;  // the writer went away without storing it
             }
             if (!audited) {
-                log(log_level::error, "audit: the reset of {} by uid {} could not be committed to the decision log", key, uid);
-                return error_reply(fmt::format("not_logged: the window state of {} was reset ({} entries), but its audit row is not "
+                log(log_level::error, "audit: the reset of {} by uid {} ({} entries) could not be committed to the decision log", key, uid, n);
+                return error_reply(fmt::format("not_logged: the window state of {} was reset ({} entries), but its audit row could not be "
                                                "committed to the decision log (see the daemon log)",
                                                key, n));
             }

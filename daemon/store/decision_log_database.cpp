@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "store/decision_log_inserter.hpp"
 #include "store/decision_log_schema.hpp"
 
 namespace ringfence::store {
@@ -140,6 +141,19 @@ std::vector<common::diagnostic> check_decision_log_file(const std::string& path)
         return {make(common::severity::error, "LOG_OPEN_FAILED", fmt::format("cannot open the decision log: {}", failure), path)};
     sqlite3_busy_timeout(db.get(), decision_log_busy_timeout_ms);
     if (auto refused = check_decision_log_identity(db, path)) return {std::move(*refused)};
+    // What a start prepares, prepared here (preparing writes nothing): a file of this schema
+    // version missing a table or column the writer needs (dropped by hand) is refused as a
+    // start refuses it. An older file is migrated by the start first, so it is not checked.
+    std::string failure_now;
+    const auto version = db.query_int("PRAGMA user_version", failure_now);
+    if (!version || *version != decision_log_schema_version()) return {};
+    decision_log_inserter writer_statements;
+    failure_now = writer_statements.prepare(db.get(), record_content::when_matched);
+    for (const char* sql : {"SELECT run, side, number, time_ms, decision_id FROM decision_numbers LIMIT 0",
+                            "SELECT run, first_id, last_id, entries, indexed_at_ms FROM decision_number_runs LIMIT 0"})
+        if (failure_now.empty()) sqlite::sqlite_statement::prepare(db.get(), sql, failure_now);
+    if (!failure_now.empty())
+        return {make(common::severity::error, "LOG_OPEN_FAILED", fmt::format("cannot prepare the decision log statements: {}", failure_now), path)};
     return {};
 }
 

@@ -245,7 +245,12 @@ std::optional<common::diagnostic> check_decision_log_identity(const sqlite::sqli
 
 std::optional<common::diagnostic> migrate_decision_log(const sqlite::sqlite_connection& db,
                                                        const std::string& path) {
+    // A file already at this version needs no write lock: a start must not fail because an
+    // operator's transaction holds the file (the writer waits for it, decision-log.md).
+    std::string read_failure;
+    const auto version = db.query_int("PRAGMA user_version", read_failure);
     for (const schema_migration& m : migrations) {
+        if (version && *version >= m.version) continue;
         std::string failure = db.exec("BEGIN IMMEDIATE");
         if (failure.empty()) {
             const auto current = db.query_int("PRAGMA user_version", failure);
@@ -262,8 +267,8 @@ std::optional<common::diagnostic> migrate_decision_log(const sqlite::sqlite_conn
             db.exec("ROLLBACK");
         }
         return error("LOG_MIGRATION_FAILED",
-                     fmt::format("cannot migrate the decision log to schema version {}: {}",
-                                 m.version, failure),
+                     fmt::format("cannot migrate the decision log from schema version {} to {}: {}",
+                                 version.value_or(0), m.version, failure),
                      path);
     }
     return std::nullopt;

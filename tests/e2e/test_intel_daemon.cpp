@@ -61,6 +61,11 @@ TEST_CASE("a refused lists add changes nothing: the list the packs declare is no
     CHECK(added.exit_code == 0);
     CHECK(added.output.find("created list police_numbers") != std::string::npos);
     CHECK(cli("lists audit " + common + " --json").output.find(R"("action":"create","list":"police_numbers")") != std::string::npos);
+    // A mistyped list name is not a list nobody changed: it is named as missing.
+    const auto mistyped = cli("lists audit " + common + " police_nubmers");
+    INFO(mistyped.output);
+    CHECK(mistyped.exit_code == 1);
+    CHECK(mistyped.output.find("no list 'police_nubmers'") != std::string::npos);
 }
 
 TEST_CASE("lists add through the CLI blocks the next record with no restart, a short expiry stops matching on time") {

@@ -129,6 +129,11 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     INFO(callee);
     CHECK(callee.find("the number 0912000001 is kept as +84912000001") != std::string::npos);
     CHECK(callee.find(R"({"key":"+84912000001","aggregates":[{)") != std::string::npos);
+    // The bare digits the decision log's callee_num holds: looked up after a '+'.
+    const std::string digits = run_cli("state show " + common + " 84912000001");
+    INFO(digits);
+    CHECK(digits.find("nothing is kept as 84912000001; +84912000001 is") != std::string::npos);
+    CHECK(digits.find(R"({"key":"+84912000001","aggregates":[{)") != std::string::npos);
     const std::string reset = run_cli("state reset " + common + " +85512345678");
     CHECK(reset.find(R"({"key":"+85512345678","reset":)") == 0);
     CHECK(reset.find(R"("reset":0})") == std::string::npos);
@@ -150,7 +155,7 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     CHECK(actions[0][3].rfind("{\"entries\":", 0) == 0);
 }
 
-TEST_CASE("ringfence state reset says so when its audit row cannot be committed, and exits 1") {
+TEST_CASE("ringfence state reset says its audit row is pending when it is not committed in time, and exits 1") {
     temp_dir dir;
     running_daemon d(dir);
     const std::string common = "--config " + std::string(RINGFENCE_SOURCE_DIR) + "/config/ringfence.yaml --set state_dir=" + dir.path().string();
@@ -165,8 +170,12 @@ TEST_CASE("ringfence state reset says so when its audit row cannot be committed,
     const auto reset = run_cli_status("state reset " + common + " +85512345678");
     INFO(reset.output);
     CHECK(reset.exit_code == 1);
-    CHECK(reset.output.find("not_logged: the window state of +85512345678 was reset") != std::string::npos);
+    // The row stays queued (the writer retries it), so it is pending, not lost: the operator
+    // is told not to reset again, which would audit twice.
+    CHECK(reset.output.find("audit_pending: the window state of +85512345678 was reset") != std::string::npos);
+    CHECK(reset.output.find("do not reset again") != std::string::npos);
     d.kill_hard();
+    CHECK(read_file(d.stderr_path()).find("stays queued") != std::string::npos);
 }
 
 TEST_CASE("ringfence state refuses a key with a newline or too long, and the daemon answers an overlong request with an error") {
@@ -189,6 +198,23 @@ TEST_CASE("ringfence state refuses a key with a newline or too long, and the dae
     ::close(fd);
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == R"({"error":"a request is one line of at most 4096 bytes"})");
+    // A key with a space (a trunk or brandname keyed by a local pack) is a key, not a bad command.
+    const auto spaced = run_cli_status("state show " + common + " 'GW 1'");
+    INFO(spaced.output);
+    CHECK(spaced.exit_code == 0);
+    CHECK(spaced.output == "{\"key\":\"GW 1\",\"aggregates\":[]}\n");
+    // Bytes that are not UTF-8 would reach the audit row as they are: refused, by the command
+    // line and by the daemon.
+    const auto not_utf8 = run_cli_status("state reset " + common + " \"$(printf '\\377\\376')\"");
+    INFO(not_utf8.output);
+    CHECK(not_utf8.exit_code == 2);
+    CHECK(not_utf8.output.find("a key is UTF-8 text") != std::string::npos);
+    const int raw = connect_unix((dir.path() / "control.sock").string());
+    send_all(raw, "state reset \xff\xfe\n");
+    const auto refused = read_lines(raw, 1);
+    ::close(raw);
+    REQUIRE(refused.size() == 1);
+    CHECK(refused[0].find("bad_key: a key is UTF-8 text") != std::string::npos);
     CHECK(d.stop() == 0);
     log_reader log(d.log_path());
     CHECK(log.scalar("SELECT count(*) FROM operator_actions") == 0);

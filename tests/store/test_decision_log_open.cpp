@@ -261,3 +261,33 @@ TEST_CASE("SQLite keeps no allocation statistics: no global mutex on each of its
     REQUIRE(opened.ok());
     CHECK(sqlite3_memory_used() == 0);  // counted only with the statistics on
 }
+
+TEST_CASE("decision log: a current file held by another writer's transaction opens (no migration needs its lock)") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    write_rows(path, 1, 2);
+    // An operator's write transaction (a prune, say) on the live file while the daemon starts.
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto opened = open_decision_log_database(path);
+    std::string diagnostics;
+    for (const auto& d : opened.diagnostics) diagnostics += d.to_text() + "\n";
+    INFO(diagnostics);
+    CHECK(opened.ok());
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+}
+
+TEST_CASE("decision log: --check refuses a current file missing a table the writer needs, as a start does") {
+    temp_directory dir;
+    const std::string path = dir.file("decisions.db");
+    write_rows(path, 1, 2);
+    CHECK(check_decision_log_file(path).empty());
+    REQUIRE(execute(path, "DROP VIEW caller_decisions; DROP VIEW callee_decisions; DROP TABLE decision_rules") == "");
+    const auto found = check_decision_log_file(path);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].to_text() == path + ": error LOG_OPEN_FAILED: cannot prepare the decision log statements: no such table: decision_rules");
+    // The start says the same.
+    CHECK(refusal(settings_for(path)) == found[0].to_text());
+}

@@ -372,6 +372,12 @@ private:
         if (limit <= 0) return fail("--limit is a positive number");
         std::vector<intel::audit_row> rows;
         if (auto err = editor_->audit(p.words.empty() ? std::string() : p.words[0], limit, rows); !err.empty()) return fail(err);
+        // A mistyped name must not look like a list nobody ever changed.
+        if (!p.words.empty() && rows.empty()) {
+            std::optional<intel::list_row> list;
+            if (auto err = editor_->find_list(p.words[0], list, now_ms()); !err.empty()) return fail(err);
+            if (!list) return fail(fmt::format("no list '{}'", p.words[0]));
+        }
         for (const auto& a : rows) {
             if (has_flag(p, "--json")) {
                 std::string out = "{\"time\":";

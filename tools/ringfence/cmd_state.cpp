@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "app/daemon_config.hpp"
+#include "common/utf8_check.hpp"
 #include "model/dial_string.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
@@ -41,6 +42,11 @@ int cmd_state(std::vector<std::string> args) {
     }
     if (key.empty() || key.size() > max_key_bytes) {
         std::fprintf(stderr, "ringfence state: a key is 1 to %zu bytes\n", max_key_bytes);
+        return 2;
+    }
+    // The reset's audit row names the key: bytes an auditor's tools cannot read have no place there.
+    if (const auto bad = common::first_invalid_utf8(key)) {
+        std::fprintf(stderr, "ringfence state: a key is UTF-8 text; byte %zu is not\n", *bad + 1);
         return 2;
     }
     if (key.find_first_of(".:") == std::string::npos && model::dial_string::scan(key).kind == model::dial_string::form::digits) {
@@ -84,15 +90,27 @@ int cmd_state(std::vector<std::string> args) {
     // trunk name or a sender may hold capitals. So the key as written is asked first, and
     // only when it holds nothing, the key with its host in lower case ("EVIL.TOP" ->
     // evil.top; a link's path keeps its case).
-    const bool nothing = reply.find("\"aggregates\":[]") != std::string::npos || reply.find("\"reset\":0") != std::string::npos;
+    // Likewise a number written as bare digits with its country code ("84912345678", as the
+    // decision log's caller_num holds it), which the plan does not read as international:
+    // the same digits after '+'.
+    const auto holds_something = [](const std::string& r) {
+        return r.find("\"aggregates\":[]") == std::string::npos && r.find("\"reset\":0") == std::string::npos &&
+               r.find("\"error\":") == std::string::npos;
+    };
     std::string lowered = key;
     for (std::size_t i = 0; i < std::min(key.find('/'), key.size()); ++i)
         if (lowered[i] >= 'A' && lowered[i] <= 'Z') lowered[i] = static_cast<char>(lowered[i] - 'A' + 'a');
-    if (nothing && lowered != key) {
+    std::vector<std::string> other_forms;
+    if (lowered != key) other_forms.push_back(lowered);
+    if (std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        model::number_info n;
+        if (setup.value->plan->normalize("+" + key, n) == model::normalize_error::none && n.e164 == "+" + key) other_forms.push_back(n.e164);
+    }
+    for (const std::string& form : other_forms) {
         std::string other;
-        if (ask(lowered, other) && other.find("\"aggregates\":[]") == std::string::npos && other.find("\"reset\":0") == std::string::npos &&
-            other.find("\"error\":") == std::string::npos) {
-            std::fprintf(stderr, "ringfence state: nothing is kept as %s; %s is\n", key.c_str(), lowered.c_str());
+        if (reply.find("\"error\":") != std::string::npos || holds_something(reply)) break;
+        if (ask(form, other) && holds_something(other)) {
+            std::fprintf(stderr, "ringfence state: nothing is kept as %s; %s is\n", key.c_str(), form.c_str());
             reply = std::move(other);
         }
     }
