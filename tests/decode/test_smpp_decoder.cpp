@@ -115,6 +115,26 @@ TEST_CASE("alphanumeric sender (TON 5) is a brandname, national TON reads throug
     CHECK(r.callee.e164 == "+84912345678");
 }
 
+TEST_CASE("a sender marked alphanumeric is a brandname whatever it holds, counted as no unread number, and UTF-8 octets stay UTF-8") {
+    harness h;
+    h.bound();
+    h.esme(submit(2, {5, 0, "Tiki*"}, {1, 1, "84912345678"}, 0, text("a")));
+    h.esme(submit(3, {5, 0, "8088"}, {1, 1, "84912345678"}, 0, text("b")));
+    h.esme(submit(4, {5, 0, "Vi\xe1\xbb\x87tBank"}, {1, 1, "84912345678"}, 0, text("c")));  // ViệtBank in UTF-8
+    h.esme(submit(5, {5, 0, "Caf\xe9"}, {1, 1, "84912345678"}, 0, text("d")));              // Latin-1: not UTF-8
+    REQUIRE(h.records.size() == 4);
+    for (const record& r : h.records) {
+        CHECK(r.caller.type == number_type::alphanumeric);
+        CHECK(r.caller.raw == r.sms.sender);
+        CHECK(r.sms.sender_is_alpha);
+    }
+    CHECK(h.records[0].sms.sender == "Tiki*");
+    CHECK(h.records[1].sms.sender == "8088");  // no short code: the SMSC said brandname
+    CHECK(h.records[2].sms.sender == "Vi\xe1\xbb\x87tBank");
+    CHECK(h.records[3].sms.sender == "Caf\xc3\xa9");
+    CHECK(h.counters().numbers_unparsed == 0);
+}
+
 TEST_CASE("deliver_sm gives sms.deliver, delivery receipts and intermediate notifications are skipped and counted") {
     harness h;
     h.bound();

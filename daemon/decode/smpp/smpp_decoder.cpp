@@ -1,16 +1,24 @@
 #include "decode/smpp/smpp_decoder.hpp"
 
+#include "common/utf8_check.hpp"
 #include "decode/smpp/gsm7.hpp"
 #include "decode/smpp/sms_text.hpp"
 #include "decode/smpp/user_data_header.hpp"
+#include "model/brandname.hpp"
 
 namespace ringfence::decode::smpp {
 
 namespace {
 
-// SMPP strings are octets; a record holds UTF-8. Bytes above 0x7F are read as Latin-1.
+// SMPP strings are octets; a record holds UTF-8. Octets that already are UTF-8 (an SMSC
+// that passes a brandname such as "ViệtBank" on as UTF-8) are kept; others are read as
+// Latin-1, one character an octet.
 void assign_utf8(std::string& out, std::string_view octets) {
     out.clear();
+    if (!common::first_invalid_utf8(octets)) {
+        out.assign(octets);
+        return;
+    }
     for (const char ch : octets) append_utf8(static_cast<std::uint8_t>(ch), out);
 }
 
@@ -59,6 +67,15 @@ void smpp_decoder::fill_number(const sme_address& a, model::number_info& out) {
     }
     std::string utf8;
     assign_utf8(utf8, raw);
+    // A sender the SMSC marked alphanumeric is a brandname whatever it holds ("Tiki*",
+    // "8088"), as the wire form reads a sender marked so: not a number the plan failed.
+    if (a.ton == ton_alphanumeric && model::is_brandname_text(utf8)) {
+        out.clear();
+        out.present = true;
+        out.raw = std::move(utf8);
+        out.type = model::number_type::alphanumeric;
+        return;
+    }
     if (plan_.normalize(utf8, out) != model::normalize_error::none) ++counters_.numbers_unparsed;
 }
 
