@@ -7,9 +7,11 @@
 
 #include "capture_test_support.hpp"
 #include "decode/hep_test_packets.hpp"
+#include "decode/smpp_test_pdus.hpp"
 #include "decode/packet/link_type.hpp"
 #include "support/packet_builder.hpp"
 #include "support/pcap_writer.hpp"
+#include "support/shipped_plan.hpp"
 
 namespace ringfence::test {
 namespace {
@@ -217,6 +219,34 @@ TEST_CASE("SIP over TCP: out of order, retransmitted, split over segments and tw
     CHECK(r.pipeline->packets().tcp_out_of_order_segments == 1);
     CHECK(r.pipeline->packets().tcp_retransmitted_bytes == 100);
     CHECK(r.pipeline->sip().messages == 2);
+}
+
+TEST_CASE("SMPP off the SMPP ports: a bind with the first submit_sm in the same segment marks the connection, a non-bind does not") {
+    const auto bind = smpp_test::bind(0x09, "bulk-9", 1);
+    const auto submit = smpp_test::message(0x04, 2, {5, 0, "VCB"}, {1, 1, "84912345678"}, 0, 0, smpp_test::text("OTP 1234"));
+    std::string first(bind.begin(), bind.end());
+    first.append(submit.begin(), submit.end());
+    const std::uint32_t isn = 7000;
+    auto frame = [&](std::uint16_t sport, std::uint16_t dport, std::uint32_t seq, std::uint8_t flags, std::string_view payload) {
+        return ethernet(ipv4_packet(ip4(10, 1, 1, 1), ip4(10, 2, 2, 2), 6, tcp_header_and_payload(sport, dport, seq, flags, payload)), 0x0800);
+    };
+    // The same bytes after a submit_sm alone (no bind) on another connection: not SMPP.
+    const std::string lone(submit.begin(), submit.end());
+    temp_pcap file("smpp-port");
+    write_pcap(file.path(), decode::packet::link_type::ethernet,
+               {{1'000'000, frame(41000, 9002, isn, 0x02, "")},
+                {1'000'100, frame(41000, 9002, isn + 1, 0x18, first)},
+                {1'000'200, frame(41001, 9003, isn, 0x02, "")},
+                {1'000'300, frame(41001, 9003, isn + 1, 0x18, lone)}});
+    line_collector records;
+    // With a numbering plan, as replay and live capture build it: SMPP is decoded.
+    ingest::capture::capture_pipeline pipeline(ingest::capture::capture_settings{}, records, nullptr, &test_support::shipped_plan());
+    std::string error;
+    REQUIRE_MESSAGE(ingest::capture::replay_pcap_file(file.path(), pipeline, error), error);
+    REQUIRE(records.lines.size() == 1);
+    CHECK(records.lines[0].line.find(R"("kind":"sms.submit")") != std::string::npos);
+    CHECK(records.lines[0].line.find(R"("trunk":"bulk-9")") != std::string::npos);
+    CHECK(records.lines[0].line.find(R"("text":"OTP 1234")") != std::string::npos);
 }
 
 TEST_CASE("SIP over TCP: a segment the mirror lost does not hide the rest of the connection, and each call keeps its own time") {

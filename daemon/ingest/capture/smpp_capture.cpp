@@ -18,7 +18,9 @@ void append_number(std::string& out, const char* name, const model::number_info&
 }
 
 // A whole bind_receiver / bind_transmitter / bind_transceiver request, status 0, of a
-// plausible size: how an SMPP session starts.
+// plausible size, at the start of the segment: how an SMPP session starts. The segment may
+// hold more after it (an ESME often sends its first submit_sm in the same segment). Its
+// last byte ends address_range, a C-string: 0.
 bool looks_like_bind(std::string_view p) {
     if (p.size() < 16) return false;
     auto u32 = [&](std::size_t at) {
@@ -26,7 +28,7 @@ bool looks_like_bind(std::string_view p) {
                static_cast<std::uint32_t>(static_cast<unsigned char>(p[at + 2])) << 8 | static_cast<std::uint32_t>(static_cast<unsigned char>(p[at + 3]));
     };
     const std::uint32_t length = u32(0), id = u32(4), status = u32(8);
-    return length == p.size() && length >= 23 && length <= 512 && status == 0 && (id == 1 || id == 2 || id == 9);
+    return length <= p.size() && length >= 23 && length <= 512 && status == 0 && (id == 1 || id == 2 || id == 9) && p[length - 1] == 0;
 }
 
 }  // namespace
