@@ -47,7 +47,7 @@ struct daemon_config {
         endpoint tcp;               // ingest.hep.tcp: the same over TCP
         std::string auth_key;       // ingest.hep.auth_key: when set, packets must carry it
         std::size_t max_connections = 64;
-        std::int64_t tcp_idle_timeout_s = 300;  // 0: never
+        std::int64_t tcp_idle_timeout_s = 300;  // at max_connections, one quiet this long gives its place; 0: never
     } hep;
     int io_threads = 1;
 

@@ -111,17 +111,35 @@ TEST_CASE("a chunk shorter than its header or past the packet's end drops the pa
     // A chunk of length 3, and one that runs 100 bytes past its packet's end.
     const bytes short_chunk = hep_test::packet_builder().u8(1, 2).raw({0, 0, 0, 2, 0, 3}).raw({1, 2, 3}).build();
     const bytes long_chunk = hep_test::packet_builder().u8(1, 2).raw({0, 0, 0, 15, 0, 120}).raw(bytes(10, 'x')).build();
+    const bytes junk{'x', 'y'};
     for (const bytes& bad : {short_chunk, long_chunk}) {
-        const bytes stream = joined({a, bad, c});
-        std::mt19937 rng(13);
-        for (int i = 0; i < 30; ++i) {
-            hep_stream_framer f;
-            hep_framer_counters counters;
-            REQUIRE(feed_in_pieces(f, stream, i == 0 ? nullptr : &rng, counters) == std::vector<bytes>{a, c});
-            CHECK(counters.bad_packets == 1);
-            CHECK(counters.bytes_skipped == bad.size());
+        // Junk after it or not: the packet is dropped and counted, whatever pieces it came in.
+        for (const bytes& stream : {joined({a, bad, junk, c}), joined({a, bad, c})}) {
+            std::mt19937 rng(13);
+            for (int i = 0; i < 30; ++i) {
+                hep_stream_framer f;
+                hep_framer_counters counters;
+                REQUIRE(feed_in_pieces(f, stream, i == 0 ? nullptr : &rng, counters) == std::vector<bytes>{a, c});
+                CHECK(counters.bad_packets == 1);
+                CHECK(counters.bytes_skipped == stream.size() - a.size() - c.size());
+                CHECK(counters.resyncs == 0);
+            }
         }
     }
+}
+
+TEST_CASE("a packet trickled in one-byte pieces has its chunks followed once, not again on every piece") {
+    // 10,000 six-byte vendor chunks: followed again from the start on each of the 60,000
+    // pieces, that would be about 3e8 chunk headers read, which a sender in tiny segments
+    // could make the listener do; followed once, each header is read once.
+    hep_test::packet_builder b;
+    for (int i = 0; i < 10'000; ++i) b.raw({0, 9, 0, 99, 0, 6});
+    const bytes big = b.build(), next = packet("after");
+    hep_stream_framer f;
+    hep_framer_counters counters;
+    CHECK(feed_in_pieces(f, joined({big, next}), nullptr, counters) == std::vector<bytes>{big, next});
+    CHECK(counters.bad_packets == 0);
+    CHECK(counters.chunk_headers_read <= 10'000 + 20);
 }
 
 TEST_CASE("a total length too short: the packet is dropped and the rest of it skipped, the next one comes out") {

@@ -3,6 +3,8 @@
 // handed to the handler with the agent's addresses and time (the arrival's, when the
 // agent's lies over a minute from it), everything else counted.
 #include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <utility>  // Boost 1.74 Asio misses it under C++20 with g++ 12
 
@@ -227,31 +229,45 @@ TEST_CASE("HEP over TCP: a wrong total length costs that packet only, the ones b
     CHECK(l.counters().tcp_bytes_skipped == bad.size());
 }
 
-TEST_CASE("HEP over TCP: a connection that sends nothing for tcp_idle_timeout is closed and counted") {
+TEST_CASE("HEP over TCP: at max_connections, a connection quiet for tcp_idle_timeout gives its place to a new one") {
     hep_listener_settings s = udp_and_tcp();
-    s.tcp_idle_timeout = std::chrono::seconds(1);
+    s.tcp_idle_timeout = std::chrono::seconds(2);
     s.max_connections = 1;
     running_listener l(s);
     asio::io_context io;
-    asio::ip::tcp::socket sock(io);
-    sock.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port()));
+    const auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port());
+    // Reads with a deadline: a listener that never closes fails the test instead of hanging it.
+    auto closed_by_peer = [](asio::ip::tcp::socket& sock) {
+        const timeval five_seconds{5, 0};
+        ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+        std::array<char, 16> buf{};
+        boost::system::error_code ec;
+        sock.read_some(asio::buffer(buf), ec);
+        return ec == asio::error::eof || ec == asio::error::connection_reset;
+    };
+    asio::ip::tcp::socket quiet(io);
+    quiet.connect(endpoint);
     const bytes begun{'H', 'E', 'P', '3', 0x01, 0x00, 0, 0};  // a packet begun, never finished
-    asio::write(sock, asio::buffer(begun));
-    // The listener closes it: the read sees the end of the stream (at most ~2 s: a 1 s timeout
-    // checked once a second).
-    std::array<char, 16> buf{};
-    boost::system::error_code ec;
-    sock.read_some(asio::buffer(buf), ec);
-    CHECK(ec == asio::error::eof);
-    CHECK(eventually([&] { return l.counters().tcp_idle_closed == 1; }));
-    CHECK(l.counters().tcp_cut_short == 1);
-    CHECK(l.counters().tcp_bytes_skipped == begun.size());
-    // Its place is free again for an agent that sends.
+    asio::write(quiet, asio::buffer(begun));
+    REQUIRE(eventually([&] { return l.counters().tcp_bytes == begun.size(); }));
+    // At once, the quiet one has not been quiet long: the newcomer is refused.
+    asio::ip::tcp::socket early(io);
+    early.connect(endpoint);
+    CHECK(closed_by_peer(early));
+    CHECK(l.counters().tcp_connections_refused == 1);
+    CHECK(l.counters().tcp_idle_closed == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    // Past the timeout the newcomer takes its place; the quiet one is closed and its begun
+    // packet counted cut short.
     asio::ip::tcp::socket next(io);
-    next.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), l.listener().tcp_port()));
+    next.connect(endpoint);
     asio::write(next, asio::buffer(hep_test::sip_ipv4_head().text(15, invite).build()));
     CHECK(l.wait_for([&] { return l.message_count() == 1; }));
-    CHECK(l.counters().tcp_connections_refused == 0);
+    CHECK(closed_by_peer(quiet));
+    CHECK(l.counters().tcp_idle_closed == 1);
+    CHECK(l.counters().tcp_cut_short == 1);
+    CHECK(l.counters().tcp_bytes_skipped == begun.size());
+    CHECK(l.counters().tcp_connections_refused == 1);
 }
 
 TEST_CASE("with an auth key configured, packets without it or with another are dropped and counted") {

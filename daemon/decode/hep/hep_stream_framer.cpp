@@ -3,9 +3,9 @@
 namespace ringfence::decode::hep {
 
 hep_stream_framer::frame_state hep_stream_framer::check_frame(const std::uint8_t* p, std::size_t length, std::size_t available,
-                                                              std::size_t& next_packet) noexcept {
+                                                              std::size_t& at, std::size_t& next_packet,
+                                                              std::uint64_t& headers_read) noexcept {
     constexpr std::size_t header = 6;  // "HEP3" and the total length; a chunk's header is as long
-    std::size_t at = header;
     while (at < length) {
         if (at + 4 <= available && starts_with_magic(p + at)) {
             next_packet = at;
@@ -13,6 +13,7 @@ hep_stream_framer::frame_state hep_stream_framer::check_frame(const std::uint8_t
         }
         if (length - at < header) return frame_state::broken;
         if (available < at + header) return frame_state::need_more;
+        ++headers_read;
         const std::size_t chunk = (std::size_t{p[at + 4]} << 8) | p[at + 5];
         if (chunk < header || chunk > length - at) return frame_state::broken;
         at += chunk;

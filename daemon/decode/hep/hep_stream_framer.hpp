@@ -9,8 +9,10 @@
 // the next packet's "HEP3" stands in place of a chunk, the length was too long, and the
 // stream is read again from that "HEP3"; a chunk shorter than its header or running past
 // the packet's end means the packet is not what its length says, and the stream is read
-// again from the byte after its "HEP3". Either way the packet is dropped and counted
-// (bad_packets), without waiting for the bytes its length promised.
+// again from the byte after the packet's first (its "HEP3" skipped). Either way the packet
+// is dropped and counted (bad_packets), without waiting for the bytes its length promised
+// (so over TCP a bad chunk is counted here, not by the parser's bad_chunk_length). A
+// "HEP3" inside the dropped packet's payload is taken for the next packet, and checked as one.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +28,7 @@ struct hep_framer_counters {
     std::uint64_t bytes_skipped = 0;  // bytes thrown away to find the next "HEP3"
     std::uint64_t bad_packets = 0;    // packets whose chunks do not fit their total length
     std::uint64_t cut_short = 0;      // a packet begun but not whole when the stream ended (finish)
+    std::uint64_t chunk_headers_read = 0;  // the framer's work: each chunk header is read once
 };
 
 class hep_stream_framer {
@@ -48,9 +51,16 @@ class hep_stream_framer {
                 continue;
             }
             in_resync_ = false;
+            // The chunks followed by an earlier feed are not followed again: a sender that
+            // trickles a 64 KiB packet in tiny pieces costs each byte once.
+            std::size_t at = walked_ != 0 ? walked_ : 6;
+            walked_ = 0;
             std::size_t next_packet = 0;
-            const frame_state state = check_frame(p, length, buffer_.size() - pos, next_packet);
-            if (state == frame_state::need_more) break;
+            const frame_state state = check_frame(p, length, buffer_.size() - pos, at, next_packet, c.chunk_headers_read);
+            if (state == frame_state::need_more) {
+                walked_ = at;  // the packet moves to the buffer's front below
+                break;
+            }
             if (state != frame_state::whole) {
                 ++c.bad_packets;
                 // A broken packet's bytes may not all be here yet: those still to come are
@@ -79,6 +89,7 @@ class hep_stream_framer {
     void reset() noexcept {
         buffer_.clear();
         in_resync_ = false;
+        walked_ = 0;
     }
     std::size_t buffered_bytes() const noexcept { return buffer_.size(); }
 
@@ -90,9 +101,10 @@ class hep_stream_framer {
         next_packet_inside,  // "HEP3" where a chunk should begin, at next_packet
     };
     // Follows the chunks of the packet at p (total length `length`, `available` bytes of it
-    // buffered). Each chunk: vendor (2 bytes), type (2), length (2, its header included).
-    static frame_state check_frame(const std::uint8_t* p, std::size_t length, std::size_t available,
-                                   std::size_t& next_packet) noexcept;
+    // buffered) from offset `at`, a chunk's start, and leaves `at` where it stopped. Each
+    // chunk: vendor (2 bytes), type (2), length (2, its header included).
+    static frame_state check_frame(const std::uint8_t* p, std::size_t length, std::size_t available, std::size_t& at,
+                                   std::size_t& next_packet, std::uint64_t& headers_read) noexcept;
     static bool starts_with_magic(const std::uint8_t* p) noexcept {
         return p[0] == 'H' && p[1] == 'E' && p[2] == 'P' && p[3] == '3';
     }
@@ -102,6 +114,7 @@ class hep_stream_framer {
 
     std::vector<std::uint8_t> buffer_;
     bool in_resync_ = false;
+    std::size_t walked_ = 0;  // the front packet's chunks are followed up to here (0: not yet)
 };
 
 }  // namespace ringfence::decode::hep

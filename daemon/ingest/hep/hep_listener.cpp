@@ -91,7 +91,7 @@ class hep_listener::tcp_connection : public std::enable_shared_from_this<tcp_con
         owner_.connections_.erase(shared_from_this());
     }
 
-    bool idle_since(std::chrono::steady_clock::time_point t) const { return last_read_ <= t; }
+    std::chrono::steady_clock::time_point last_read() const { return last_read_; }
 
   private:
     void count(const hep::hep_framer_counters& fc) {
@@ -157,20 +157,23 @@ void hep_listener::arm_idle() {
     idle_timer_->async_wait([this](const boost::system::error_code& ec) {
         if (ec || stopped_) return;
         if (idle_) idle_();
-        close_idle_connections();
         arm_idle();
     });
 }
 
-void hep_listener::close_idle_connections() {
-    if (settings_.tcp_idle_timeout.count() <= 0 || connections_.empty()) return;
-    const auto quiet_since = std::chrono::steady_clock::now() - settings_.tcp_idle_timeout;
-    auto open = connections_;  // close() erases from the set
-    for (const auto& c : open) {
-        if (!c->idle_since(quiet_since)) continue;
-        bump(counters_.tcp_idle_closed);
-        c->close();
-    }
+bool hep_listener::make_room() {
+    if (settings_.tcp_idle_timeout.count() <= 0 || connections_.empty()) return false;
+    // Only when every place is taken, and only the connection quiet longest: a healthy agent
+    // that is merely quiet (at night) keeps its connection otherwise, since a connection
+    // closed under an agent loses the packets it writes before it notices.
+    auto longest = connections_.begin();
+    for (auto i = connections_.begin(); i != connections_.end(); ++i)
+        if ((*i)->last_read() < (*longest)->last_read()) longest = i;
+    if ((*longest)->last_read() > std::chrono::steady_clock::now() - settings_.tcp_idle_timeout) return false;
+    bump(counters_.tcp_idle_closed);
+    const auto quiet = *longest;  // close() erases it from the set
+    quiet->close();
+    return true;
 }
 
 void hep_listener::stop() {
@@ -213,7 +216,7 @@ void hep_listener::accept_tcp() {
             });
             return;
         }
-        if (connections_.size() >= settings_.max_connections) {
+        if (connections_.size() >= settings_.max_connections && !make_room()) {
             bump(counters_.tcp_connections_refused);
             boost::system::error_code ignored;
             socket.close(ignored);

@@ -39,9 +39,9 @@ struct hep_listener_settings {
     // When set, a packet whose auth key chunk is absent or differs is dropped and counted.
     std::string auth_key;
     std::size_t max_connections = 64;
-    // A TCP connection that sends nothing for this long is closed (agents connect again when
-    // they next send), so stalled or abandoned connections cannot hold every place of
-    // max_connections. 0: never.
+    // When all max_connections places are taken, a new connection takes the place of the one
+    // that has sent nothing for longest, if that is at least this long, so stalled or
+    // abandoned connections cannot lock agents out. 0: never (a new one is refused).
     std::chrono::seconds tcp_idle_timeout{300};
     std::size_t max_inflated_bytes = decode::hep::hep_parser::default_max_inflated_bytes;
 };
@@ -70,7 +70,7 @@ struct hep_counters {
     std::atomic<std::uint64_t> tcp_bytes_skipped{0};
     std::atomic<std::uint64_t> tcp_bad_packets{0};  // chunks that do not fit the packet's total length (hep_stream_framer)
     std::atomic<std::uint64_t> tcp_cut_short{0};    // a packet begun and not whole when its connection closed
-    std::atomic<std::uint64_t> tcp_idle_closed{0};  // connections closed after tcp_idle_timeout with nothing sent
+    std::atomic<std::uint64_t> tcp_idle_closed{0};  // connections quiet for tcp_idle_timeout closed to make room for a new one
     std::atomic<std::uint64_t> packets{0};            // parsed whole
     std::atomic<std::uint64_t> sip_payloads{0};       // handed to the SIP handler
     std::atomic<std::uint64_t> other_payloads{0};     // RTCP, logs and other protocol types: not handed on
@@ -108,7 +108,9 @@ class hep_listener {
     void accept_tcp();
     void handle_packet(std::span<const std::uint8_t> bytes, std::string_view agent);
     void arm_idle();
-    void close_idle_connections();
+    // At max_connections: closes the connection quiet longest if it has been quiet for
+    // tcp_idle_timeout, so a new one can take its place. False when none has.
+    bool make_room();
 
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     hep_listener_settings settings_;
