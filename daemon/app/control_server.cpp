@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -128,8 +129,17 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
             break;
         }
     }
-    if (words.size() == 3 && common::first_invalid_utf8(words[2]))
-        return error_reply("bad_key: a key is UTF-8 text (it is written to the log as the audit row's subject)");
+    // The key is the audit row's subject and goes into the daemon's log: UTF-8 text with no
+    // control character (a NUL would hide what follows it from an auditor's tools, an escape
+    // would reach the terminal), and no space at either end (a key typed with a stray space
+    // would be reset and audited as a key nobody has).
+    if (words.size() == 3) {
+        const std::string& key = words[2];
+        if (common::first_invalid_utf8(key)) return error_reply("bad_key: a key is UTF-8 text (it is the audit row's subject)");
+        if (std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
+            return error_reply("bad_key: a key holds no control characters");
+        if (key.front() == ' ' || key.back() == ' ') return error_reply("bad_key: a key has no space at its start or end");
+    }
     if (rules_ == nullptr) return error_reply("no rule packs are loaded (rules.paths)");
     if (words.size() == 3 && words[0] == "state" && words[1] == "show") {
         const std::string& key = words[2];

@@ -249,11 +249,12 @@ std::optional<common::diagnostic> migrate_decision_log(const sqlite::sqlite_conn
     // operator's transaction holds the file (the writer waits for it, decision-log.md).
     std::string read_failure;
     const auto version = db.query_int("PRAGMA user_version", read_failure);
+    std::optional<std::int64_t> current = version;  // as last read: each step commits on its own
     for (const schema_migration& m : migrations) {
         if (version && *version >= m.version) continue;
         std::string failure = db.exec("BEGIN IMMEDIATE");
         if (failure.empty()) {
-            const auto current = db.query_int("PRAGMA user_version", failure);
+            current = db.query_int("PRAGMA user_version", failure);
             if (current && *current >= m.version) {
                 failure = db.exec("COMMIT");  // another process got here first
                 if (failure.empty()) continue;
@@ -267,8 +268,8 @@ std::optional<common::diagnostic> migrate_decision_log(const sqlite::sqlite_conn
             db.exec("ROLLBACK");
         }
         return error("LOG_MIGRATION_FAILED",
-                     fmt::format("cannot migrate the decision log from schema version {} to {}: {}",
-                                 version.value_or(0), m.version, failure),
+                     current ? fmt::format("cannot migrate the decision log from schema version {} to {}: {}", *current, m.version, failure)
+                             : fmt::format("cannot migrate the decision log to schema version {}: {}", m.version, failure),
                      path);
     }
     return std::nullopt;

@@ -81,8 +81,14 @@ struct side_rows {
     bool empty() const { return rulesets.empty() && actions.empty(); }
     // Tells whoever waits for an operator action's row whether it was stored.
     void tell(bool stored) const {
-        for (const operator_action& a : actions)
+        for (const operator_action& a : actions) {
+            // Whoever asked may have stopped waiting (state reset answers audit_pending after
+            // a while): a row given up is named here, so its loss is on record.
+            if (!stored)
+                common::log(common::log_level::error, "decision log: gave up the audit row of {} on {} by uid {} at shutdown: it is not in the log",
+                            a.action, a.subject, a.actor_uid);
             if (a.committed) a.committed->set_value(stored);
+        }
     }
     void clear() {
         rulesets.clear();

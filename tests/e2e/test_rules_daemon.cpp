@@ -134,21 +134,27 @@ TEST_CASE("ringfence state show and reset one subject in the running daemon, the
     INFO(digits);
     CHECK(digits.find("nothing is kept as 84912000001; +84912000001 is") != std::string::npos);
     CHECK(digits.find(R"({"key":"+84912000001","aggregates":[{)") != std::string::npos);
+    // Reset by its bare digits: the one form that holds state is reset, and audited, alone.
+    const std::string reset_digits = run_cli("state reset " + common + " 84912000001");
+    INFO(reset_digits);
+    CHECK(reset_digits.find("nothing is kept as 84912000001; +84912000001 is") != std::string::npos);
+    CHECK(reset_digits.find(R"({"key":"+84912000001","reset":)") != std::string::npos);
     const std::string reset = run_cli("state reset " + common + " +85512345678");
     CHECK(reset.find(R"({"key":"+85512345678","reset":)") == 0);
     CHECK(reset.find(R"("reset":0})") == std::string::npos);
     {
         // Reported done only once audited: the row is committed before the reply.
         log_reader early(d.log_path());
-        CHECK(early.scalar("SELECT count(*) FROM operator_actions") == 1);
+        CHECK(early.scalar("SELECT count(*) FROM operator_actions") == 2);
     }
     CHECK(run_cli("state show " + common + " +85512345678") == "{\"key\":\"+85512345678\",\"aggregates\":[]}\n");
     CHECK(d.stop() == 0);
     CHECK(read_file(d.stderr_path()).find("audit: uid 0 reset the window state of +85512345678") != std::string::npos);
     // And in the decision log, beside the decisions, for auditors.
     log_reader log(d.log_path());
-    const auto actions = log.rows("SELECT actor_uid, action, subject, detail FROM operator_actions");
-    REQUIRE(actions.size() == 1);
+    const auto actions = log.rows("SELECT actor_uid, action, subject, detail FROM operator_actions ORDER BY id DESC");
+    REQUIRE(actions.size() == 2);
+    CHECK(log.scalar("SELECT count(*) FROM operator_actions WHERE subject = '84912000001'") == 0);
     CHECK(actions[0][0] == std::to_string(::getuid()));
     CHECK(actions[0][1] == "state.reset");
     CHECK(actions[0][2] == "+85512345678");
@@ -215,6 +221,15 @@ TEST_CASE("ringfence state refuses a key with a newline or too long, and the dae
     ::close(raw);
     REQUIRE(refused.size() == 1);
     CHECK(refused[0].find("bad_key: a key is UTF-8 text") != std::string::npos);
+    // A NUL would hide what follows it from an auditor's tools, a stray space makes another key.
+    for (const std::string& request : {std::string("state reset +84912345678\0x\n", 27), std::string("state reset +84912345678 \n")}) {
+        const int sock = connect_unix((dir.path() / "control.sock").string());
+        send_all(sock, request);
+        const auto answer = read_lines(sock, 1);
+        ::close(sock);
+        REQUIRE(answer.size() == 1);
+        CHECK(answer[0].find("bad_key") != std::string::npos);
+    }
     CHECK(d.stop() == 0);
     log_reader log(d.log_path());
     CHECK(log.scalar("SELECT count(*) FROM operator_actions") == 0);

@@ -64,9 +64,14 @@ std::string config_file_of(const common_options& o) {
     if (!o.config_file.empty()) return o.config_file;
     std::string file = default_config_file();
     std::error_code ec;
-    if (!std::filesystem::exists(file, ec))
-        std::fprintf(stderr, "ringfence: no --config given, and the default %s is missing: give --config FILE or set RINGFENCE_CONFIG\n",
-                     file.c_str());
+    if (!std::filesystem::exists(file, ec)) {
+        const char* env = std::getenv("RINGFENCE_CONFIG");
+        if (env && *env)
+            std::fprintf(stderr, "ringfence: no --config given, and RINGFENCE_CONFIG names %s, which is missing\n", file.c_str());
+        else
+            std::fprintf(stderr, "ringfence: no --config given, and the default %s is missing: give --config FILE or set RINGFENCE_CONFIG\n",
+                         file.c_str());
+    }
     return file;
 }
 

@@ -40,6 +40,10 @@ int cmd_state(std::vector<std::string> args) {
         std::fputs("ringfence state: a key holds no control characters (newline, tab, ...)\n", stderr);
         return 2;
     }
+    if (!key.empty() && (key.front() == ' ' || key.back() == ' ')) {
+        std::fputs("ringfence state: a key has no space at its start or end\n", stderr);
+        return 2;
+    }
     if (key.empty() || key.size() > max_key_bytes) {
         std::fprintf(stderr, "ringfence state: a key is 1 to %zu bytes\n", max_key_bytes);
         return 2;
@@ -61,7 +65,7 @@ int cmd_state(std::vector<std::string> args) {
         return 1;
     }
     // One request to the daemon's control socket; false (said on stderr) when it cannot be sent.
-    auto ask = [&](const std::string& k, std::string& reply) {
+    auto ask = [&](const std::string& verb, const std::string& k, std::string& reply) {
         reply.clear();
         const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
         sockaddr_un addr{};
@@ -72,7 +76,7 @@ int cmd_state(std::vector<std::string> args) {
             ::close(fd);
             return false;
         }
-        const std::string line = "state " + args[0] + " " + k + "\n";
+        const std::string line = "state " + verb + " " + k + "\n";
         if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
             std::fprintf(stderr, "ringfence state: write failed: %s\n", std::strerror(errno));
             ::close(fd);
@@ -84,18 +88,15 @@ int cmd_state(std::vector<std::string> args) {
         ::close(fd);
         return true;
     };
-    std::string reply;
-    if (!ask(key, reply)) return 1;
     // A domain or a link's host is kept in lower case, as sms.domains and sms.urls hold it; a
-    // trunk name or a sender may hold capitals. So the key as written is asked first, and
-    // only when it holds nothing, the key with its host in lower case ("EVIL.TOP" ->
-    // evil.top; a link's path keeps its case).
-    // Likewise a number written as bare digits with its country code ("84912345678", as the
-    // decision log's caller_num holds it), which the plan does not read as international:
-    // the same digits after '+'.
+    // trunk name or a sender may hold capitals. A number written as bare digits with its
+    // country code ("84912345678", as the decision log's caller_num holds it) is not read as
+    // international by the plan. So when the key as written holds nothing, those forms are
+    // looked at too ("EVIL.TOP" -> evil.top, a link's path keeping its case; 84912345678 ->
+    // +84912345678). A reset resets only the one form that holds state (looked up with show
+    // first), so it audits the key it acts on and no other.
     const auto holds_something = [](const std::string& r) {
-        return r.find("\"aggregates\":[]") == std::string::npos && r.find("\"reset\":0") == std::string::npos &&
-               r.find("\"error\":") == std::string::npos;
+        return r.find("\"aggregates\":[]") == std::string::npos && r.find("\"error\":") == std::string::npos;
     };
     std::string lowered = key;
     for (std::size_t i = 0; i < std::min(key.find('/'), key.size()); ++i)
@@ -106,14 +107,19 @@ int cmd_state(std::vector<std::string> args) {
         model::number_info n;
         if (setup.value->plan->normalize("+" + key, n) == model::normalize_error::none && n.e164 == "+" + key) other_forms.push_back(n.e164);
     }
-    for (const std::string& form : other_forms) {
-        std::string other;
-        if (reply.find("\"error\":") != std::string::npos || holds_something(reply)) break;
-        if (ask(form, other) && holds_something(other)) {
+    std::string reply;
+    if (!ask("show", key, reply)) return 1;
+    if (reply.find("\"error\":") == std::string::npos && !holds_something(reply)) {
+        for (const std::string& form : other_forms) {
+            std::string other;
+            if (!ask("show", form, other) || !holds_something(other)) continue;
             std::fprintf(stderr, "ringfence state: nothing is kept as %s; %s is\n", key.c_str(), form.c_str());
+            key = form;
             reply = std::move(other);
+            break;
         }
     }
+    if (args[0] == "reset" && reply.find("\"error\":") == std::string::npos && !ask("reset", key, reply)) return 1;
     if (reply.empty()) {
         std::fputs("ringfence state: ringfenced closed the connection without a reply\n", stderr);
         return 1;

@@ -67,8 +67,10 @@ void smpp_decoder::fill_number(const sme_address& a, model::number_info& out) {
     }
     std::string utf8;
     assign_utf8(utf8, raw);
-    // A sender the SMSC marked alphanumeric is a brandname whatever it holds ("Tiki*",
-    // "8088"), as the wire form reads a sender marked so: not a number the plan failed.
+    if (plan_.normalize(utf8, out) == model::normalize_error::none) return;
+    // An address the SMSC marked alphanumeric that the plan does not read ("Tiki*") is a
+    // brandname as written, as the wire form reads a sender marked so: no number the plan
+    // failed. (One the plan reads, digits included, keeps the plan's reading.)
     if (a.ton == ton_alphanumeric && model::is_brandname_text(utf8)) {
         out.clear();
         out.present = true;
@@ -76,7 +78,7 @@ void smpp_decoder::fill_number(const sme_address& a, model::number_info& out) {
         out.type = model::number_type::alphanumeric;
         return;
     }
-    if (plan_.normalize(utf8, out) != model::normalize_error::none) ++counters_.numbers_unparsed;
+    ++counters_.numbers_unparsed;
 }
 
 void smpp_decoder::handle_pdu(smpp_session& s, stream_side from, std::span<const std::uint8_t> bytes,
