@@ -40,7 +40,10 @@ std::string current_actor() {
 
 template <class Body>
 std::string intel_editor::in_transaction(Body&& body) {
-    if (auto err = db_.exec("BEGIN IMMEDIATE"); !err.empty()) return "cannot start a transaction: " + err;
+    if (auto err = db_.exec("BEGIN IMMEDIATE"); !err.empty()) {
+        const char* file = sqlite3_db_filename(db_.get(), "main");
+        return fmt::format("cannot start a transaction on {}: {}", file != nullptr && *file != '\0' ? file : "the intel database", err);
+    }
     std::string err = body();
     if (err.empty()) err = db_.exec("COMMIT");
     if (!err.empty()) db_.exec("ROLLBACK");

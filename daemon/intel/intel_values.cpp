@@ -3,12 +3,14 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
 #include "engine/text/bank_account_extractor.hpp"
 #include "engine/text/idna.hpp"
 #include "engine/text/public_suffix.hpp"
+#include "engine/text/sms_domains.hpp"
 #include "engine/text/url_extractor.hpp"
 #include "engine/text/url_key.hpp"
 
@@ -117,6 +119,16 @@ std::optional<normalised_value> domain(std::string_view text, std::string& why) 
         why = fmt::format("'{}': sms.domains holds registered domains, so a subdomain never matches; list '{}' to block it", text, registered);
         return std::nullopt;
     }
+    // An entry no SMS link gives in sms.domains would never match: a host whose characters
+    // an SMS link is not read with ("😀.com": a link's host holds letters, digits and '-').
+    std::vector<std::string> links, domains;
+    engine::text::extract_urls("https://" + std::string(text) + "/", links);
+    engine::text::collect_sms_domains(links, domains);
+    if (std::find(domains.begin(), domains.end(), host) == domains.end()) {
+        why = fmt::format("'{}' is no domain an SMS link is read with (a link's host holds letters, digits and '-'), so it would never match",
+                          text);
+        return std::nullopt;
+    }
     return normalised_value{host, {}};
 }
 
@@ -132,6 +144,33 @@ std::optional<normalised_value> url(std::string_view text, std::string& why) {
     if (found.size() != 1) {
         why = fmt::format("'{}' is not one URL as an SMS would carry it (http://, https:// or a domain with a path)", text);
         return std::nullopt;
+    }
+    // Past its host an SMS link ends at a non-ASCII character, so "https://shop.vn/khuyến-mãi"
+    // would stand for shop.vn/khuy, and block every page whose path begins so: such a path is
+    // refused (links carry it percent-encoded). Trailing punctuation, which no link holds
+    // either, only drops what could not be told apart in an SMS.
+    const std::size_t scheme_end = text.find("://");
+    const std::size_t authority_at = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    const std::size_t path_at = std::min(text.find_first_of("/?#", authority_at), text.size());
+    const std::string_view authority = text.substr(authority_at, path_at - authority_at);
+    const std::string_view path = text.substr(path_at);
+    if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+        why = fmt::format("'{}': a link in an SMS ends at a non-ASCII character after its host (this one would be read as '{}'): write "
+                          "the path percent-encoded, as links carry it",
+                          text, found[0]);
+        return std::nullopt;
+    }
+    // A port is a number from 1 to 65535 (or nothing: "x.com:/").
+    const std::size_t host_end = authority.starts_with('[') ? authority.find(']') : authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@');
+    if (const std::size_t colon = authority.find(':', host_end == std::string_view::npos ? authority.size() : host_end);
+        colon != std::string_view::npos && colon + 1 < authority.size()) {
+        const std::string_view port = authority.substr(colon + 1);
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (!is_digit(port.front()) || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+            why = fmt::format("'{}': '{}' is not a port (a number from 1 to 65535)", text, port);
+            return std::nullopt;
+        }
     }
     normalised_value v;
     engine::text::url_key(found[0], v.value);
@@ -228,7 +267,8 @@ std::optional<ip_range> parse_ip_range(std::string_view text, std::string& why) 
         const std::string_view len = text.substr(slash + 1);
         int n = 0;
         auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
-        if (len.empty() || ec != std::errc() || p != len.data() + len.size()) {
+        // Digits only: from_chars takes a sign, and "/-24" read as no length made a range one address.
+        if (len.empty() || !is_digit(len.front()) || ec != std::errc() || p != len.data() + len.size()) {
             why = fmt::format("'{}': the prefix length after '/' is a number", text);
             return std::nullopt;
         }

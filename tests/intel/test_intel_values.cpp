@@ -64,6 +64,10 @@ TEST_CASE("domains: lower-case registered domains, IDNA like sms.domains, subdom
     CHECK(refused(intel_kind::domain, ".example.com", "empty label"));
     CHECK(refused(intel_kind::domain, "-bad-.com", "the label '-bad-' begins or ends with '-'"));
     CHECK(refused(intel_kind::domain, "bad-.example.com", "begins or ends with '-'"));
+    // A name no SMS link is read with would never match: an emoji is no letter of a link's host.
+    CHECK(refused(intel_kind::domain, "\xF0\x9F\x98\x80.com", "would never match"));
+    CHECK(norm(intel_kind::domain, "xn--e28h.com") == "xn--e28h.com");  // a link can write that form
+    CHECK(norm(intel_kind::domain, "b\xC3\xBC" "cher.de") == "xn--bcher-kva.de");
 }
 
 TEST_CASE("URLs: one URL, keyed without scheme and fragment, host lower-cased") {
@@ -79,6 +83,19 @@ TEST_CASE("URLs: one URL, keyed without scheme and fragment, host lower-cased") 
     CHECK(key == "bit.ly/3xScam");
     CHECK(refused(intel_kind::url, "not a url", "not one URL"));
     CHECK(refused(intel_kind::url, "https://a.example/x https://b.example/y", "a space"));
+    // A path with a non-ASCII character would stand for the link cut there (shop.vn/khuy),
+    // which blocks every page whose path begins so; percent-encoded it is one page.
+    CHECK(refused(intel_kind::url, "https://shop.vn/khuy\xE1\xBA\xBFn-m\xC3\xA3i", "would be read as 'https://shop.vn/khuy'"));
+    CHECK(refused(intel_kind::url, "https://x.com/\xC3\xA4", "percent-encoded"));
+    CHECK(norm(intel_kind::url, "https://shop.vn/khuy%E1%BA%BFn") == "shop.vn/khuy%E1%BA%BFn");
+    CHECK(norm(intel_kind::url, "https://b\xC3\xBC" "cher.de/a") == "xn--bcher-kva.de/a");  // a non-ASCII host is fine
+    // Ports: a number from 1 to 65535, or none at all.
+    for (const char* bad : {"https://x.com:99999/", "https://x.com:abc/", "https://x.com:-1/", "https://x.com:0/"})
+        CHECK(refused(intel_kind::url, bad, "is not a port"));
+    CHECK(norm(intel_kind::url, "https://x.com:8443/") == "x.com:8443");
+    CHECK(norm(intel_kind::url, "shop.vn:/") == "shop.vn");
+    CHECK(norm(intel_kind::url, "https://user:pw@evil.top/x") == "evil.top/x");
+    CHECK(norm(intel_kind::url, "https://x.example:8443/") == "x.example:8443");
 }
 
 TEST_CASE("IPs: addresses and CIDR ranges, v4 and v6, in inet_ntop form") {
@@ -92,6 +109,10 @@ TEST_CASE("IPs: addresses and CIDR ranges, v4 and v6, in inet_ntop form") {
     CHECK(refused(intel_kind::ip, "203.0.113.0/33", "0-32"));
     CHECK(refused(intel_kind::ip, "010.1.1.1", "not an IPv4"));
     CHECK(refused(intel_kind::ip, "1.2.3.4/", "prefix length"));
+    // A sign is no prefix length ("/-24" was read as none: one address instead of a range).
+    CHECK(refused(intel_kind::ip, "1.2.3.0/-24", "prefix length"));
+    CHECK(refused(intel_kind::ip, "2001:db8::/-1", "prefix length"));
+    CHECK(refused(intel_kind::ip, "1.2.3.0/+24", "prefix length"));
 }
 
 TEST_CASE("bank accounts: CODE:digits or digits, as sms.bank_accounts writes them") {
