@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <filesystem>
 #include <set>
 
@@ -362,6 +363,21 @@ private:
         } else if (cols.IsDefined() && !cols.IsNull()) {
             im.error(cols, "BAD_TYPE", "'subscribers.import.columns' must map each field to the header the carrier's file uses");
         }
+        // Each header feeds one field: two fields on one column would import the same value
+        // into both (a status date as the population-match date), with nothing said.
+        std::map<std::string, std::string> field_of_header;
+        auto claim = [&](const std::string& field, const std::string& header, const YAML::Node& where) {
+            const auto [it, first] = field_of_header.emplace(header, field);
+            if (!first)
+                im.error(where, "BAD_VALUE", fmt::format("'subscribers.import': the column '{}' would feed both '{}' and '{}'", header, it->second, field));
+        };
+        for (const auto field : subscribers::import_fields()) {
+            const std::string name(field);
+            const auto mapped = c.subscriber_import.columns.find(name);
+            claim(name, mapped == c.subscriber_import.columns.end() ? name : mapped->second,
+                  mapped == c.subscriber_import.columns.end() ? cols : cols[name]);
+        }
+        claim("op", c.subscriber_import.op_column, im.node("op_column").IsDefined() ? im.node("op_column") : in);
         im.reject_unknown_keys();
         f.reject_unknown_keys();
     }

@@ -31,9 +31,9 @@ enum field_index : std::size_t {
 };
 
 // An identity-card number in clear: 9 (CMND) or 12 (CCCD) digits, also when grouped with
-// '-', '.' or '/' or written after the card's name (CMND..., CCCD:..., CCCD=...). No hash is taken for
-// one: hex hashes hold none of those separators, "cmnd" and "cmt" are not hex, and "cccd"
-// (which is) counts only with a separator after it.
+// '-', '.' or '/' or written after the card's name (CMND..., CCCD:..., CCCD=..., CCCD079-...).
+// No hash is taken for one: hex hashes hold none of those separators, "cmnd" and "cmt" are
+// not hex, and "cccd" (which is) counts only with a separator after it or in what follows.
 bool looks_like_document_number(std::string_view s) {
     auto starts_with_name = [&](std::string_view name) {
         return s.size() > name.size() && std::equal(name.begin(), name.end(), s.begin(), [](char a, char b) {
@@ -44,7 +44,9 @@ bool looks_like_document_number(std::string_view s) {
     auto is_separator = [](char c) { return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~'); };
     for (const std::string_view name : {"cmnd", "cmt", "cccd"}) {
         if (!starts_with_name(name)) continue;
-        if (name == "cccd" && !is_separator(s[name.size()])) break;
+        // "cccd" is hex too: it is the card's name when a separator follows it, or when what
+        // follows holds one ("CCCD079-123-456-789"): a hex hash holds none.
+        if (name == "cccd" && !is_separator(s[name.size()]) && std::none_of(s.begin() + 4, s.end(), is_separator)) break;
         s.remove_prefix(name.size());
         if (is_separator(s[0])) s.remove_prefix(1);
         break;

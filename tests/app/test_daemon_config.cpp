@@ -400,3 +400,20 @@ TEST_CASE("a key given twice in one mapping is an error, in the file or through 
     const auto o = app::load_daemon_config(g.path, {{"nosuch.key", "1"}});
     CHECK(errors_of(o) == "--set nosuch.key: error CONFIG_UNKNOWN_KEY: unknown key 'nosuch'\n");
 }
+
+TEST_CASE("subscribers.import: two fields on one column, or the op column on a field's, are refused") {
+    config_file f("subscribers:\n  import:\n    columns:\n      population_match_date: status_since\n");
+    const auto r = app::load_daemon_config(f.path, {});
+    CHECK_FALSE(r.ok());
+    CHECK(errors_of(r).find("the column 'status_since' would feed both 'population_match_date' and 'status_since'") != std::string::npos);
+    config_file op("subscribers:\n  import:\n    op_column: msisdn\n");
+    const auto o = app::load_daemon_config(op.path, {});
+    CHECK_FALSE(o.ok());
+    CHECK(errors_of(o).find(op.path + ":3:16: error CONFIG_BAD_VALUE: 'subscribers.import': the column 'msisdn' would feed both 'msisdn' and 'op'") !=
+          std::string::npos);
+    // Renamed apart, they are fine.
+    config_file ok("subscribers:\n  import:\n    op_column: action\n    columns:\n      msisdn: phone\n      status_since: since\n");
+    const auto k = app::load_daemon_config(ok.path, {});
+    INFO(errors_of(k));
+    CHECK(k.ok());
+}

@@ -267,6 +267,9 @@ TEST_CASE("import: an identity-card number in clear is refused however it is gro
     CHECK(owner_problem("079_123_456_789"));
     CHECK(owner_problem("CCCD::079123456789"));
     CHECK(owner_problem("CCCD=#079123456789"));
+    // The card's name straight before grouped digits: a hex hash holds no '-' or '.'.
+    CHECK(owner_problem("CCCD079-123-456-789"));
+    CHECK(owner_problem("CCCD079.123.456.789"));
     // Hashes: hex of any length, including ones with 9 or 12 decimal digits and "cccd" in them.
     CHECK_FALSE(owner_problem("9f86d081884c7d65"));
     CHECK_FALSE(owner_problem("cccd079123456789"));
