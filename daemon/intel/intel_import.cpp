@@ -156,6 +156,11 @@ void read_csv(std::string_view text, row_checker& check) {
     int line_no = 0;
     std::size_t pos = 0;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a byte-order mark some spreadsheets write
+    // Another encoding would read as a header lacking every column: said as what it is.
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+        check.problem(1, "", "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
+        return;
+    }
     if (common::has_cr_only_line_endings(text)) {
         check.problem(1, "", "lines end with CR alone (classic Mac line endings): save the file with LF or CRLF line endings");
         return;

@@ -61,6 +61,11 @@ TEST_CASE("a refused lists add changes nothing: the list the packs declare is no
     CHECK(added.exit_code == 0);
     CHECK(added.output.find("created list police_numbers") != std::string::npos);
     CHECK(cli("lists audit " + common + " --json").output.find(R"("action":"create","list":"police_numbers")") != std::string::npos);
+    // A value's escape sequence is not passed to the operator's terminal in the error.
+    const auto escaped = cli("lists add " + common + " blocked_domains \"ev$(printf '\\033')[2Jil.com\" --source police --reason x");
+    CHECK(escaped.exit_code == 1);
+    CHECK(escaped.output.find('\033') == std::string::npos);
+    CHECK(escaped.output.find("ev?[2Jil.com") != std::string::npos);
     // A mistyped list name is not a list nobody changed: it is named as missing.
     const auto mistyped = cli("lists audit " + common + " police_nubmers");
     INFO(mistyped.output);

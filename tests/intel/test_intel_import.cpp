@@ -170,6 +170,19 @@ TEST_CASE("import: a CSV with CR-only line endings is named as such") {
     CHECK(read("value,source,reason,expires\r\r\n+84912000001,police,case 1,\r\r\n").ok());
 }
 
+TEST_CASE("import: a UTF-16 CSV is named as such, not as six header problems") {
+    for (const std::string& bom : {std::string("\xFF\xFE"), std::string("\xFE\xFF")}) {
+        std::string utf16 = bom;
+        for (const char c : std::string("value,source,reason,expires\n")) {
+            utf16 += bom[0] == '\xFF' ? std::string{c, '\0'} : std::string{'\0', c};
+        }
+        const auto rows = read(utf16);
+        REQUIRE(rows.problems.size() == 1);
+        CHECK(rows.problems[0].line == 1);
+        CHECK(rows.problems[0].message.find("the file is UTF-16") != std::string::npos);
+    }
+}
+
 TEST_CASE("import: an empty YAML file is refused as an empty CSV is, an empty sequence imports nothing") {
     for (const char* text : {"", "# only a comment\n", "~\n"}) {
         const auto rows = read(text, intel::import_format::yaml);

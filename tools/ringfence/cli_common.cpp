@@ -60,6 +60,12 @@ std::string default_config_file() {
     return RINGFENCE_SOURCE_CONFIG;
 }
 
+std::string terminal_safe(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+    return text;
+}
+
 std::string config_file_of(const common_options& o) {
     if (!o.config_file.empty()) return o.config_file;
     std::string file = default_config_file();

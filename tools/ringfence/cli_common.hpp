@@ -34,6 +34,10 @@ bool has_flag(const parsed_args& p, const char* f);
 // tree's for the binary in its build folder (README: build/ringfence ...). A copied or
 // installed binary gets /etc/ringfence/ringfence.yaml, whose absence is then the error.
 std::string default_config_file();
+// text with every control character (an escape, a newline, ...) as '?': messages quote
+// values from files and command lines, and must not drive the operator's terminal.
+std::string terminal_safe(std::string text);
+
 // --config, else default_config_file(); says on stderr when that default is missing.
 std::string config_file_of(const common_options& o);
 

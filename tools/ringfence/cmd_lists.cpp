@@ -112,7 +112,7 @@ public:
 
 private:
     static int fail(const std::string& message) {
-        std::fprintf(stderr, "ringfence lists: %s\n", message.c_str());
+        std::fprintf(stderr, "ringfence lists: %s\n", terminal_safe(message).c_str());
         return 1;
     }
 

@@ -79,10 +79,11 @@ int run_import(const std::vector<std::string>& args, const common_options& opts)
     const auto started = std::chrono::steady_clock::now();
     const auto parsed =
         subscribers::parse_subscriber_csv(mapped.bytes(), setup.value->config.subscriber_import, *setup.value->plan, mode, today_utc() + 1);
-    for (const auto& c : parsed.ignored_columns) std::fprintf(stderr, "%s:1: warning: column '%s' is not read\n", file.c_str(), c.c_str());
+    for (const auto& c : parsed.ignored_columns) std::fprintf(stderr, "%s:1: warning: column '%s' is not read\n", file.c_str(), terminal_safe(c).c_str());
     if (!parsed.ok()) {
         for (const auto& problem : parsed.problems)
-            std::fprintf(stderr, "%s:%zu: %s%s\n", file.c_str(), problem.line, problem.column.empty() ? "" : fmt::format("column '{}': ", problem.column).c_str(), problem.reason.c_str());
+            std::fprintf(stderr, "%s:%zu: %s%s\n", file.c_str(), problem.line,
+                         problem.column.empty() ? "" : terminal_safe(fmt::format("column '{}': ", problem.column)).c_str(), terminal_safe(problem.reason).c_str());
         if (parsed.problem_count > parsed.problems.size())
             std::fprintf(stderr, "%s: ... and %zu more problems\n", file.c_str(), parsed.problem_count - parsed.problems.size());
         std::fprintf(stderr, "%s: refused: %zu problem%s in %zu rows; nothing was applied\n", file.c_str(), parsed.problem_count,
