@@ -6,6 +6,7 @@
 
 #include "store/decision_log_inserter.hpp"
 #include "store/decision_log_schema.hpp"
+#include "store/decision_number_index.hpp"
 
 namespace ringfence::store {
 
@@ -149,9 +150,7 @@ std::vector<common::diagnostic> check_decision_log_file(const std::string& path)
     if (!version || *version != decision_log_schema_version()) return {};
     decision_log_inserter writer_statements;
     failure_now = writer_statements.prepare(db.get(), record_content::when_matched);
-    for (const char* sql : {"SELECT run, side, number, time_ms, decision_id FROM decision_numbers LIMIT 0",
-                            "SELECT run, first_id, last_id, entries, indexed_at_ms FROM decision_number_runs LIMIT 0"})
-        if (failure_now.empty()) sqlite::sqlite_statement::prepare(db.get(), sql, failure_now);
+    if (failure_now.empty()) failure_now = decision_number_index::check_statements(db.get());
     if (!failure_now.empty())
         return {make(common::severity::error, "LOG_OPEN_FAILED", fmt::format("cannot prepare the decision log statements: {}", failure_now), path)};
     return {};

@@ -50,21 +50,31 @@ std::string multi_row_insert() {
 
 decision_number_index::~decision_number_index() { stop(); }
 
+std::string decision_number_index::prepare_inserts(sqlite3* db, sqlite::sqlite_statement& one_entry, sqlite::sqlite_statement& many_entries,
+                                                   sqlite::sqlite_statement& run_row) {
+    std::string error;
+    one_entry = sqlite::sqlite_statement::prepare(
+        db, "INSERT INTO decision_numbers (run, side, number, time_ms, decision_id) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    if (!one_entry) return error;
+    many_entries = sqlite::sqlite_statement::prepare(db, multi_row_insert(), error);
+    if (!many_entries) return error;
+    run_row = sqlite::sqlite_statement::prepare(
+        db, "INSERT INTO decision_number_runs (run, first_id, last_id, entries, indexed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+    return run_row ? std::string() : error;
+}
+
+std::string decision_number_index::check_statements(sqlite3* db) {
+    sqlite::sqlite_statement one_entry, many_entries, run_row;
+    return prepare_inserts(db, one_entry, many_entries, run_row);
+}
+
 std::string decision_number_index::open(sqlite3* db, const number_index_settings& settings,
                                         std::function<void()> on_sorted) {
     db_ = db;
     settings_ = settings;
     on_sorted_ = std::move(on_sorted);
     std::string error;
-    insert_entry_ = sqlite::sqlite_statement::prepare(
-        db, "INSERT INTO decision_numbers (run, side, number, time_ms, decision_id) VALUES (?1, ?2, ?3, ?4, ?5)", error);
-    if (!insert_entry_) return error;
-    insert_entries_ = sqlite::sqlite_statement::prepare(db, multi_row_insert(), error);
-    if (!insert_entries_) return error;
-    insert_run_ = sqlite::sqlite_statement::prepare(
-        db, "INSERT INTO decision_number_runs (run, first_id, last_id, entries, indexed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-        error);
-    if (!insert_run_) return error;
+    if (error = prepare_inserts(db, insert_entry_, insert_entries_, insert_run_); !error.empty()) return error;
 
     auto last_run = sqlite::sqlite_statement::prepare(
         db, "SELECT coalesce(max(run), 0), coalesce(max(last_id), 0) FROM decision_number_runs", error);

@@ -75,6 +75,9 @@ class decision_number_index {
     // clears the entries of an incomplete run and reads the numbers of the rows after the
     // last complete run. Returns "" or SQLite's message.
     std::string open(sqlite3* db, const number_index_settings& settings, std::function<void()> on_sorted);
+    // Prepares (and drops) the statements open() prepares, touching nothing: `--check` on a
+    // read-only connection. Returns "" or SQLite's message.
+    static std::string check_statements(sqlite3* db);
 
     // Inside the writer's transaction, for each decision row it inserted.
     void stage(std::int64_t id, std::int64_t time_ms, std::optional<std::int64_t> caller_num,
@@ -109,6 +112,8 @@ class decision_number_index {
     number_index_stats stats() const;
 
   private:
+    static std::string prepare_inserts(sqlite3* db, sqlite::sqlite_statement& one_entry, sqlite::sqlite_statement& many_entries,
+                                       sqlite::sqlite_statement& run_row);
     struct entry {
         std::uint64_t key;  // side << 56 | number: sorts as (side, number)
         std::int64_t time_ms;
