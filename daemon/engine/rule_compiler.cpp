@@ -231,6 +231,12 @@ private:
             }
             if (name == "true" || name == "false") return constant(name == "true");
         }
+        // A record part and a name it does not have (`callee.is_hom`): a misspelt field, as
+        // the same word in a comparison is.
+        if (names_no_field(name)) {
+            error(e.where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", name));
+            return constant(false);
+        }
         error(e.where.offset, "RULES_UNKNOWN_NAME", fmt::format("unknown macro or field '{}'", name));
         return constant(false);
     }
@@ -844,6 +850,14 @@ private:
                 }
                 expand_list(*inner->second, out, from, stack);
             } else {
+                // The list's own name as an item is the word, not the list (a list cannot
+                // include itself, and a keyword list may hold its name: `vcb: [vcb, ...]`); said,
+                // as a list meant to be included but named wrong would pass unseen.
+                if (inner != lists_.end())
+                    once(item.loc, "RULES_LIST_INCLUDE",
+                         fmt::format("item '{}' of list '{}' is the list's own name: it is read as the word (a list cannot include itself)",
+                                     item.text, l.name),
+                         common::severity::warning);
                 out.push_back(item.text);
                 from.push_back(&item);
             }
@@ -1577,7 +1591,8 @@ private:
                 if (e.lhs.is_aggregate || e.lhs.lit.kind != literal::type::identifier) return;
                 const std::string& name = e.lhs.lit.text;
                 if (!macros_.count(name) && !find_field(name) && name != "true" && name != "false")
-                    error(e.where.offset, "RULES_UNKNOWN_NAME", fmt::format("unknown macro or field '{}'", name));
+                    error(e.where.offset, names_no_field(name) ? "RULES_UNKNOWN_FIELD" : "RULES_UNKNOWN_NAME",
+                          names_no_field(name) ? fmt::format("unknown field '{}'", name) : fmt::format("unknown macro or field '{}'", name));
                 return;
             }
             default: break;

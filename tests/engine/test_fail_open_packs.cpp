@@ -94,7 +94,8 @@ TEST_CASE("a rule set without a rule is refused, and an empty file among packs i
     std::filesystem::create_directories(dir);
     const auto loaded = engine::load_ruleset({dir.string()}, [](const std::string&) { return 0u; });
     CHECK_FALSE(loaded.rules);
-    CHECK(diagnostics_text(loaded.diagnostics).find("error RULES_NO_RULES: no rule pack file (*.yaml, *.yml) was found") != std::string::npos);
+    CHECK(diagnostics_text(loaded.diagnostics).find(dir.string() + ": error RULES_NO_RULES: no rule pack file (*.yaml, *.yml) was found in " + dir.string()) !=
+          std::string::npos);
     std::filesystem::remove_all(dir);
 }
 
@@ -206,6 +207,15 @@ TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lis
     // Used by a rule, the same names are errors.
     CHECK_FALSE(load_inline_pack(rule_with("caller.is_home and names") + "- macro: names\n  condition: caller.e614 in nolist\n", &diags));
     CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_FIELD: unknown field 'caller.e614'") != std::string::npos);
+
+    // A record part and a name it lacks, tested alone (`not callee.is_hom`): a misspelt field,
+    // RULES_UNKNOWN_FIELD as in a comparison, not an unknown macro.
+    CHECK_FALSE(load_inline_pack(rule_with("not callee.is_hom"), &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_FIELD: unknown field 'callee.is_hom'") != std::string::npos);
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home and callee.is_hom"), &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_FIELD: unknown field 'callee.is_hom'") != std::string::npos);
+    CHECK_FALSE(load_inline_pack(rule_with("caller.is_home and no_such_macro"), &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_NAME: unknown macro or field 'no_such_macro'") != std::string::npos);
 
     // A sound unused macro is only the warning.
     CHECK(load_inline_pack(rule_with("caller.is_home") + "- list: l\n  items: [a]\n- macro: fine\n  condition: origin.trunk in l and not caller.is_home\n",
@@ -374,4 +384,15 @@ TEST_CASE("an item found wrong in a list included by another is named with the l
     const std::string text = diagnostics_text(diags);
     INFO(text);
     CHECK(text.find("pack.yaml:2:12: error RULES_BAD_LIST_ITEM: list 'kw2' (included in 'kw'): '!!!' is empty once folded") != std::string::npos);
+}
+
+TEST_CASE("lists: one that includes itself through another is RULES_LIST_CYCLE, its own name as an item is the word and said") {
+    std::vector<common::diagnostic> diags;
+    CHECK_FALSE(load_inline_pack(rule_with("origin.trunk in l1") + "- list: l1\n  items: [l2, a]\n- list: l2\n  items: [l1, b]\n", &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_LIST_CYCLE: list '") != std::string::npos);
+    // Its own name: the word (a keyword list may hold it), with a warning at the item.
+    auto engine = load_inline_pack(rule_with("origin.trunk in trunks_blocked") + "- list: trunks_blocked\n  items: [trunks_blocked, GW-1]\n", &diags);
+    CHECK(engine);
+    CHECK(diagnostics_text(diags).find(":7:11: warning RULES_LIST_INCLUDE: item 'trunks_blocked' of list 'trunks_blocked' is the list's own name: it is read as "
+                                       "the word (a list cannot include itself)") != std::string::npos);
 }
