@@ -67,6 +67,9 @@ void eval_context::begin(const model::record& rec) {
     ip_country_ready_ = false;
     facts_ready_[0] = facts_ready_[1] = false;
     lowered_for_ = -1;
+    composed_for_ = -1;
+    marks_checked_.reset();
+    marks_found_.reset();
     number_keys_.clear();
     std::fill(agg_ready_.begin(), agg_ready_.end(), 0);
     gap_ms.reset();
@@ -190,6 +193,27 @@ field_value eval_context::subscriber_value(const field_ref& f) {
         case A::bank_link_verified: return bool_value(s.bank_link_verified, s.exists);
     }
     return bool_value(false, false);
+}
+
+std::string_view eval_context::composed_text(const field_ref& f, std::string_view text) {
+    // The folded texts drop combining marks as they fold: nothing to compose there.
+    if (f.id == field_id::sms_text_folded || f.id == field_id::sms_text_compact || f.id == field_id::sms_text_compact_no_links) return text;
+    const auto bit = static_cast<std::size_t>(f.id);
+    if (f.id == field_id::extra) {  // several extra fields share the id: each is looked at
+        if (!has_combining_mark(text)) return text;
+    } else {
+        if (!marks_checked_[bit]) {
+            marks_checked_[bit] = true;
+            marks_found_[bit] = has_combining_mark(text);
+        }
+        if (!marks_found_[bit]) return text;
+    }
+    const int id = static_cast<int>(f.id);
+    if (composed_for_ != id || f.id == field_id::extra) {
+        compose_text_into(text, composed_);
+        composed_for_ = id;
+    }
+    return composed_;
 }
 
 std::string_view eval_context::lowered_text(const field_ref& f) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -147,6 +148,10 @@ public:
     const compiled_ruleset& ruleset() const { return rs_; }
     // sms.text lower-cased for icontains (cached).
     std::string_view lowered_text(const field_ref& f);
+    // text, field f's value as read, as the case-sensitive tests read it: with combining
+    // marks composed (rule_text.hpp); text itself when it holds none. (A derived field is
+    // worked out on every get: the caller passes what it read.)
+    std::string_view composed_text(const field_ref& f, std::string_view text);
 
 private:
     void derive_text();
@@ -205,6 +210,13 @@ private:
     std::string since_text_[2];
     std::string lowered_;
     int lowered_for_ = -1;
+    std::string composed_;
+    int composed_for_ = -1;
+    // Which fields were looked at for combining marks this record, and held some: a keyword
+    // rule after another on the same text does not scan it again.
+    static constexpr std::size_t mark_fields = static_cast<std::size_t>(field_id::extra) + 1;
+    std::bitset<mark_fields> marks_checked_;
+    std::bitset<mark_fields> marks_found_;
     // Number keys written as text, one per key asked for: each stays put until the next
     // record (a deque never moves its elements), so a key view outlives the next key_of.
     std::deque<std::string> number_keys_;

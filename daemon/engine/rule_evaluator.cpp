@@ -162,7 +162,8 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
     const field_value v = lhs_value(ctx, n);
     if (!v.present) return false;
     const bool folded = list.use() == list_use::keywords_folded;
-    if (!folded && v.type != field_type::text_set && n.lhs.field.id != field_id::sms_urls) return eval_in_list_as_written(ctx, n, list, v.text);
+    if (!folded && v.type != field_type::text_set && n.lhs.field.id != field_id::sms_urls)
+        return eval_in_list_as_written(ctx, n, list, list.use() == list_use::keywords ? ctx.composed_text(n.lhs.field, v.text) : v.text);
     std::string lowered;
     auto try_one = [&](std::string_view s) {
         std::optional<std::string_view> hit;
@@ -304,6 +305,7 @@ bool evaluate_node(eval_context& ctx, const node& n) {
                     return any_text(v, [&](std::string_view s) { return lower_text(s).find(n.rhs.text) != std::string::npos; });
                 return ctx.lowered_text(n.lhs.field).find(n.rhs.text) != std::string_view::npos;
             }
+            if (v.type == field_type::text) return text_test(n.top, ctx.composed_text(n.lhs.field, v.text), n.rhs.text);
             return any_text(v, [&](std::string_view s) { return text_test(n.top, s, n.rhs.text); });
         }
         case node::op::matches: {

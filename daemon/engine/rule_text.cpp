@@ -232,14 +232,17 @@ std::string format_duration(std::int64_t ms) {
     return fmt::format("{}ms", ms);
 }
 
-void lower_text_into(std::string_view s, std::string& out) {
+namespace {
+
+// lower_text_into, and compose_text_into when lower is false.
+void fold_into(std::string_view s, std::string& out, bool lower) {
     out.clear();
     out.reserve(s.size());
     std::size_t i = 0;
     while (i < s.size()) {
         const auto b = static_cast<unsigned char>(s[i]);
         if (b < 0x80) {
-            out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
+            out.push_back(static_cast<char>(lower && b >= 'A' && b <= 'Z' ? b + 32 : b));
             ++i;
             continue;
         }
@@ -265,8 +268,24 @@ void lower_text_into(std::string_view s, std::string& out) {
                 continue;
             }
         }
-        put_utf8(out, lower_code_point(cp));
+        put_utf8(out, lower ? lower_code_point(cp) : cp);
     }
+}
+
+}  // namespace
+
+void lower_text_into(std::string_view s, std::string& out) { fold_into(s, out, true); }
+
+void compose_text_into(std::string_view s, std::string& out) { fold_into(s, out, false); }
+
+bool has_combining_mark(std::string_view s) noexcept {
+    // U+0300-U+036F in UTF-8: CC 80-BF, CD 80-AF. Each lead byte found with find (memchr),
+    // which passes text that has none many bytes at a time.
+    for (std::size_t i = s.find('\xCC'); i != std::string_view::npos && i + 1 < s.size(); i = s.find('\xCC', i + 1))
+        if (const auto next = static_cast<unsigned char>(s[i + 1]); next >= 0x80 && next <= 0xBF) return true;
+    for (std::size_t i = s.find('\xCD'); i != std::string_view::npos && i + 1 < s.size(); i = s.find('\xCD', i + 1))
+        if (const auto next = static_cast<unsigned char>(s[i + 1]); next >= 0x80 && next <= 0xAF) return true;
+    return false;
 }
 
 std::string lower_text(std::string_view s) {

@@ -23,6 +23,11 @@ std::string format_duration(std::int64_t ms);
 // finds "Chuyển" typed as "Chuye" + U+0302 + U+0309 too); other bytes are kept.
 std::string lower_text(std::string_view utf8);
 void lower_text_into(std::string_view utf8, std::string& out);
+// The same composition without lowering: what the case-sensitive tests (contains, startswith,
+// endswith, contains_any) read, so "Đa" + U+0306 + "ng nhập" is "Đăng nhập" for them too.
+void compose_text_into(std::string_view utf8, std::string& out);
+// A combining mark (U+0300-U+036F) in the text: only then is there anything to compose.
+bool has_combining_mark(std::string_view utf8) noexcept;
 
 // startswith, endswith, contains on text as given (icontains: text and pattern already
 // lowered); false for matches, which has a regex of its own.

@@ -2624,3 +2624,28 @@ TEST_CASE("a literal tested against sms.bank_accounts is read as the field write
     REQUIRE(d.rules.size() == 1);
     CHECK(d.rules[0].rule == "named_bank");
 }
+
+TEST_CASE("case-sensitive text tests read Vietnamese written with combining marks as the precomposed letters") {
+    auto e = load(R"(
+- list: login_words
+  items: ["Đăng nhập"]
+- rule: login_keyword
+  events: [sms.submit]
+  condition: sms.text contains_any login_words
+  action: warn
+  priority: warning
+- rule: login_contains
+  events: [sms.submit]
+  condition: sms.text contains "Xác thực"
+  action: warn
+  priority: warning
+)");
+    REQUIRE(e);
+    // "Đăng" with ă written a + U+0306 (combining breve), "nhập" as n h a + U+0323 + U+0302 p.
+    CHECK(first_rule_on_sms(*e, "Vui long \xC4\x90" "a\xCC\x86" "ng nha\xCC\xA3\xCC\x82p ngay") == "login_keyword");
+    CHECK(first_rule_on_sms(*e, "Vui long \xC4\x90\xC4\x83ng nh\xE1\xBA\xADp ngay") == "login_keyword");  // precomposed
+    // "Xác" with á as a + U+0301, "thực" with ự as u + U+031B + U+0323.
+    CHECK(first_rule_on_sms(*e, "Xa\xCC\x81" "c thu\xCC\x9B\xCC\xA3" "c tai khoan") == "login_contains");
+    // Still case-sensitive.
+    CHECK(first_rule_on_sms(*e, "\xC4\x91" "a\xCC\x86" "ng nha\xCC\xA3\xCC\x82p") == "");
+}
