@@ -757,15 +757,16 @@ void rule_engine::decide_as(const model::record& rec, decision& out, bool block_
         }
     }
     out.final_action = any_allow ? action::allow : any_block ? action::block : any_warn ? action::warn : action::allow;
-    // Emergency calls go through whatever the rules (or a lock) say; the decision keeps the
-    // rules that matched and says why it was not blocked.
-    if (out.final_action == action::block && is_emergency_callee(rec)) {
+    // Emergency calls go through whatever the rules (or a lock) say, unwarned too (a switch
+    // may play an announcement or divert on warn); the decision keeps the rules that matched
+    // and says why it was allowed.
+    if (out.final_action != action::allow && is_emergency_callee(rec)) {
         emergency_overrides_.fetch_add(1, std::memory_order_relaxed);
         matched_rule m;
         m.rule = emergency_override_rule;
         m.priority = "emergency";
         m.rule_action = action::allow;
-        m.reason = fmt::format("callee {} is an emergency number: never blocked", rec.callee.raw);
+        m.reason = fmt::format("callee {} is an emergency number: never blocked or warned", rec.callee.raw);
         m.evidence_json = "{}";
         out.rules.push_back(std::move(m));
         out.final_action = action::allow;  // nothing below applies to an allowed record

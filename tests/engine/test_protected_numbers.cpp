@@ -125,6 +125,31 @@ TEST_CASE("protected numbers: only protected_numbers.override_rules lets a rule 
     CHECK(d.final_action == action::block);
 }
 
+TEST_CASE("emergency numbers are never warned either: a switch may announce or divert on warn") {
+    engine::rule_engine_settings s;
+    s.time_zone = "+07:00";
+    s.windows.memory_cap_bytes = 64 << 20;
+    auto e = engine::rule_engine::create_from_text(s, {{"pack.yaml", R"(
+- rule: warn_everything
+  events: [call.attempt]
+  condition: kind = call.attempt
+  action: warn
+  priority: warning
+)"}});
+    REQUIRE(e.value);
+    engine::decision d;
+    for (const char* written : {"112", "1 1 2", "(113)", "115 "}) {
+        CAPTURE(written);
+        (*e.value)->decide(call("+84912345678", written, model::origin_kind::international), d);
+        CHECK(d.final_action == action::allow);
+        REQUIRE(d.rules.size() == 2);
+        CHECK(d.rules[0].rule == "warn_everything");  // what matched stays in the decision
+        CHECK(d.rules[1].rule == "emergency_number_never_blocked");
+    }
+    (*e.value)->decide(call("+84912345678", "0987654321", model::origin_kind::international), d);
+    CHECK(d.final_action == action::warn);
+}
+
 TEST_CASE("emergency numbers are never blocked, with no override") {
     engine::rule_engine_settings s;
     s.time_zone = "+07:00";
