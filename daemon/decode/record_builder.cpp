@@ -213,19 +213,19 @@ bool record_builder::finish(std::int64_t received_at_ms) {
     // 5), whatever it holds ("Tiki*", "12345"); or, unmarked, letters with diacritics
     // ("ViệtBank"). Unmarked ASCII punctuation ("a_b!") is still refused: nothing says it
     // is not a mistyped number.
-    // Digits the plan reads as a telephone number with an E.164 form ("0912345678") are that
-    // number even when marked alphanumeric: an SMSC's or ESME's marking must not take a
-    // subscriber's number out of the lists and windows keyed by caller.e164 (a scam sender
-    // marked TON 5 would pass the police lists). Short codes ("8088", "12345": no E.164
-    // form) stay brandnames; sms.sender_is_alpha still says what the SMSC marked.
-    const auto reads_as_number = [&](const std::string& sender) {
-        if (model::dial_string::scan(sender).kind != model::dial_string::form::digits) return false;
+    // Digits the plan reads as a telephone number of a known type with an E.164 form
+    // ("0912345678", "19001234") are that number even when marked alphanumeric, and no
+    // brandname (sms.sender_is_alpha false): an SMSC's or ESME's marking must not take a
+    // subscriber's number out of the lists and windows keyed by caller.e164, nor out of the
+    // rules that spare brandnames (a scam sender marked TON 5 would pass both). Short codes
+    // ("8088", "12345": no E.164 form) and digits of no known range stay brandnames.
+    const bool sender_is_number = has_sender_ && sender_alphanumeric_ && [&] {
+        if (model::dial_string::scan(rec_.sms.sender).kind != model::dial_string::form::digits) return false;
         model::number_info n;
-        return plan_.normalize(sender, n) == model::normalize_error::none && !n.e164.empty();
-    };
-    const bool sender_is_brandname = has_sender_ && model::is_brandname_text(rec_.sms.sender) &&
-                                     (sender_alphanumeric_ || model::is_unmarked_brandname_with_diacritics(rec_.sms.sender)) &&
-                                     !reads_as_number(rec_.sms.sender);
+        return plan_.normalize(rec_.sms.sender, n) == model::normalize_error::none && !n.e164.empty() && n.type != model::number_type::unknown;
+    }();
+    const bool sender_is_brandname = has_sender_ && !sender_is_number && model::is_brandname_text(rec_.sms.sender) &&
+                                     (sender_alphanumeric_ || model::is_unmarked_brandname_with_diacritics(rec_.sms.sender));
     if (!rec_.caller.present) {
         const bool sms = model::is_sms(rec_.kind);
         if (sms && sender_is_brandname) {
@@ -250,7 +250,7 @@ bool record_builder::finish(std::int64_t received_at_ms) {
                                                                 sms ? " unless sms.sender is present" : ""));
         }
     }
-    if (sender_alphanumeric_) rec_.sms.sender_is_alpha = true;
+    if (sender_alphanumeric_ && !sender_is_number) rec_.sms.sender_is_alpha = true;
     if (has_sender_ && !sender_is_brandname && numbers_ == unparsed_numbers::refuse) {
         // The sender is checked whether or not it stands in for the caller, so the same
         // sender is not refused in one record and taken in the next.

@@ -6,6 +6,7 @@
 #include "engine/lists/keyword_automaton.hpp"
 #include "engine/lists/number_prefix_set.hpp"
 #include "engine/lists/string_set.hpp"
+#include "engine/rule_text.hpp"
 
 namespace ringfence::engine {
 
@@ -145,13 +146,18 @@ std::unique_ptr<list_matcher> list_matcher::build(std::string name, list_use use
         case list_use::keywords:
         case list_use::keywords_folded: {
             lists::keyword_automaton::builder b(false);
+            std::string composed;
             for (const auto& i : items) {
                 if (i.empty()) {
                     error = "an empty keyword would match every text";
                     bad_item = static_cast<std::size_t>(&i - items.data());
                     return nullptr;
                 }
-                b.add(i);
+                // Composed as the texts it is matched against are (rule_evaluator reads a
+                // case-sensitive text with its combining marks composed); the item as written
+                // is what evidence shows.
+                compose_text_into(i, composed);
+                b.add(composed);
             }
             return std::make_unique<keyword_matcher>(std::move(name), use, std::move(b).build(), items);
         }

@@ -233,6 +233,10 @@ private:
         }
         // A record part and a name it does not have (`callee.is_hom`): a misspelt field, as
         // the same word in a comparison is.
+        if (model::parse_event_kind(name)) {  // `call.attempt and ...`: a kind is tested with `kind =`
+            error(e.where.offset, "RULES_UNKNOWN_NAME", fmt::format("'{}' is an event kind, not a condition: write kind = {}", name, name));
+            return constant(false);
+        }
         if (names_no_field(name)) {
             error(e.where.offset, "RULES_UNKNOWN_FIELD", fmt::format("unknown field '{}'", name));
             return constant(false);
@@ -795,7 +799,11 @@ private:
         } else {
             n.rhs.k = operand::kind::text;
             const std::string folded = fold_literal(n.lhs.field, pattern);
-            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : folded;
+            // Composed as the text it is tested against is (a literal typed with combining
+            // marks, Unikey's "Unicode tổ hợp", still matches).
+            std::string composed;
+            compose_text_into(folded, composed);
+            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : composed;
             // Every text starts with, ends with and holds the empty text: the rule would
             // fire on every record (a block rule on every message) or, in an exception,
             // exempt every record. A list refuses an empty keyword for the same reason.
@@ -1590,9 +1598,11 @@ private:
             case expr::kind::bare: {
                 if (e.lhs.is_aggregate || e.lhs.lit.kind != literal::type::identifier) return;
                 const std::string& name = e.lhs.lit.text;
-                if (!macros_.count(name) && !find_field(name) && name != "true" && name != "false")
-                    error(e.where.offset, names_no_field(name) ? "RULES_UNKNOWN_FIELD" : "RULES_UNKNOWN_NAME",
-                          names_no_field(name) ? fmt::format("unknown field '{}'", name) : fmt::format("unknown macro or field '{}'", name));
+                if (!macros_.count(name) && !find_field(name) && name != "true" && name != "false") {
+                    const bool misspelt_field = !model::parse_event_kind(name) && names_no_field(name);
+                    error(e.where.offset, misspelt_field ? "RULES_UNKNOWN_FIELD" : "RULES_UNKNOWN_NAME",
+                          misspelt_field ? fmt::format("unknown field '{}'", name) : fmt::format("unknown macro or field '{}'", name));
+                }
                 return;
             }
             default: break;

@@ -652,7 +652,7 @@ bool same_dialled(const model::dial_string& x, const model::dial_string& y) {
 
 bool rule_engine::is_emergency_callee(const model::record& rec) const {
     if (!rec.callee.present) return false;
-    // Asked for every record about to be blocked: the callee is scanned once, the emergency
+    // Asked for every record about to be blocked or warned: the callee is scanned once, the emergency
     // numbers were scanned when the engine was made.
     const model::dial_string callee = model::dial_string::scan(rec.callee.raw);
     for (std::size_t i = 0; i < settings_.emergency_numbers.size(); ++i)

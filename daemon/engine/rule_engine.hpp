@@ -47,7 +47,7 @@ struct rule_engine_stats {
     std::uint64_t reloads_ok = 0;
     std::uint64_t reloads_failed = 0;
     std::uint64_t records = 0;
-    std::uint64_t emergency_overrides = 0;  // blocks turned into allow because the callee is an emergency number
+    std::uint64_t emergency_overrides = 0;  // blocks and warns turned into allow because the callee is an emergency number
     std::uint64_t protected_overrides = 0;  // blocks turned into allow because a protected number was involved
 };
 

@@ -180,6 +180,24 @@ std::uint32_t lower_code_point(std::uint32_t cp) {
     return cp;
 }
 
+// The capital of a letter compose() makes (all lower case): Latin-1, the Latin Extended-A
+// vowels (ă ĩ ũ), ơ ư, and the Vietnamese block, where the capital is the even one before.
+std::uint32_t capital_of_composed(std::uint32_t cp) {
+    if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7) return cp - 32;
+    if (cp == 0x103 || cp == 0x129 || cp == 0x169 || cp == 0x1A1 || cp == 0x1B0) return cp - 1;
+    if (cp >= 0x1EA1 && cp <= 0x1EF9 && cp % 2 == 1) return cp - 1;
+    return cp;
+}
+
+// compose() for a capital base too ("A" + U+0302 is "Â"), for text that keeps its case.
+std::uint32_t compose_keeping_case(std::uint32_t base, std::uint32_t mark) {
+    if (const std::uint32_t composed = compose(base, mark)) return composed;
+    const std::uint32_t lower = lower_code_point(base);
+    if (lower == base) return 0;
+    const std::uint32_t composed = compose(lower, mark);
+    return composed != 0 ? capital_of_composed(composed) : 0;
+}
+
 }  // namespace
 
 std::string describe(const compiled_ruleset& rs, std::uint32_t idx) {
@@ -262,7 +280,8 @@ void fold_into(std::string_view s, std::string& out, bool lower) {
         i += len;
         if (cp >= 0x0300 && cp <= 0x036F) {  // a combining mark: compose it with the letter before
             std::size_t start = 0;
-            if (const std::uint32_t composed = compose(last_code_point(out, start), cp)) {
+            const std::uint32_t before = last_code_point(out, start);
+            if (const std::uint32_t composed = lower ? compose(before, cp) : compose_keeping_case(before, cp)) {
                 out.resize(start);
                 put_utf8(out, composed);
                 continue;

@@ -148,14 +148,14 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
             dec_.rules.push_back({"ringfence.decision_log_queue_full", "error", dec_.final_action, false,
                                   "the decision log queue is full: replied with the configured fail action, not logged",
                                   "{}"});
-            if (dec_.final_action == engine::action::block && ctx_.engine.never_block(rec_)) {
-                dec_.final_action = engine::action::allow;  // emergency calls go through, even now
+            if (dec_.final_action != engine::action::allow && ctx_.engine.never_block(rec_)) {
+                dec_.final_action = engine::action::allow;  // emergency calls go through, unwarned, even now
                 // Named once: the engine has named it already when a rule would have blocked.
                 const bool named = std::any_of(dec_.rules.begin(), dec_.rules.end(),
                                                [](const engine::matched_rule& m) { return m.rule == engine::emergency_override_rule; });
                 if (!named)
                     dec_.rules.push_back({std::string(engine::emergency_override_rule), "emergency", engine::action::allow, false,
-                                          "the callee is an emergency number: never blocked, not even by the queue-full fail action", "{}"});
+                                          "the callee is an emergency number: never blocked or warned, not even by the queue-full fail action", "{}"});
             }
             // What `unless blocked` aggregates keep follows the answer given (a passive record
             // went through whatever was answered).

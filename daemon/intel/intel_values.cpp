@@ -147,27 +147,40 @@ std::optional<normalised_value> url(std::string_view text, std::string& why) {
     }
     // Past its host an SMS link ends at a non-ASCII character, so "https://shop.vn/khuyến-mãi"
     // would stand for shop.vn/khuy, and block every page whose path begins so: such a path is
-    // refused (links carry it percent-encoded). Trailing punctuation, which no link holds
-    // either, only drops what could not be told apart in an SMS.
-    const std::size_t scheme_end = text.find("://");
-    const std::size_t authority_at = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
-    const std::size_t path_at = std::min(text.find_first_of("/?#", authority_at), text.size());
-    const std::string_view authority = text.substr(authority_at, path_at - authority_at);
-    const std::string_view path = text.substr(path_at);
-    if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-        why = fmt::format("'{}': a link in an SMS ends at a non-ASCII character after its host (this one would be read as '{}'): write "
-                          "the path percent-encoded, as links carry it",
-                          text, found[0]);
+    // refused (links carry it percent-encoded). The link as read (found[0]: scheme, if any,
+    // written http:// or https://, dots refanged) is what is parsed; what the text holds
+    // past it is found after its last part as written. A cut inside the fragment (which the
+    // key drops) and trailing punctuation (which no link holds) only drop what an SMS could
+    // not tell apart.
+    const std::string_view link = found[0];
+    const std::string_view host = engine::text::url_host(link);
+    const auto host_end = static_cast<std::size_t>(host.data() + host.size() - link.data());
+    const std::string_view after_host = link.substr(host_end);
+    const std::size_t last_dot = host.rfind('.');
+    const std::string_view last_part = !after_host.empty() ? after_host : last_dot == std::string_view::npos ? host : host.substr(last_dot + 1);
+    if (const std::size_t at = text.rfind(last_part); at != std::string_view::npos && after_host.find('#') == std::string_view::npos) {
+        std::string_view rest = text.substr(at + last_part.size());
+        rest = rest.substr(0, rest.find('#'));
+        if (std::any_of(rest.begin(), rest.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+            why = fmt::format("'{}': a link in an SMS ends at a non-ASCII character after its host (this one would be read as '{}'): write "
+                              "the path percent-encoded, as links carry it",
+                              text, link);
+            return std::nullopt;
+        }
+    }
+    // A port is a number from 1 to 65535 (or nothing: "x.com:/"). After the host as the link
+    // holds it: "]" of an IPv6 literal, user info and a query's "://" are not in the way. (A
+    // port that is not all digits is left in the host by url_host: "x.com:abc".)
+    const bool ipv6_literal = host.data() > link.data() && host.data()[-1] == '[';
+    if (const std::size_t colon = host.rfind(':'); !ipv6_literal && colon != std::string_view::npos) {
+        why = fmt::format("'{}': '{}' is not a port (a number from 1 to 65535)", text, host.substr(colon + 1));
         return std::nullopt;
     }
-    // A port is a number from 1 to 65535 (or nothing: "x.com:/").
-    const std::size_t host_end = authority.starts_with('[') ? authority.find(']') : authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@');
-    if (const std::size_t colon = authority.find(':', host_end == std::string_view::npos ? authority.size() : host_end);
-        colon != std::string_view::npos && colon + 1 < authority.size()) {
-        const std::string_view port = authority.substr(colon + 1);
+    if (std::string_view port_part = after_host.starts_with(']') ? after_host.substr(1) : after_host; port_part.starts_with(':')) {
+        const std::string_view port = port_part.substr(1, port_part.find_first_of("/?#") - 1);
         unsigned value = 0;
         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-        if (!is_digit(port.front()) || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+        if (!port.empty() && (!is_digit(port.front()) || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)) {
             why = fmt::format("'{}': '{}' is not a port (a number from 1 to 65535)", text, port);
             return std::nullopt;
         }

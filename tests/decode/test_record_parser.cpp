@@ -200,7 +200,8 @@ TEST_CASE("record parser: a sender marked alphanumeric is a brandname whatever p
                 "field 'sms.sender': not a telephone number: bad character '*' (a brandname may hold letters, digits, space and - . _ & unless sms.sender_alphanumeric is true)");
     // Marked, digits of a short sender ID are a brandname too (no E.164 form), not a number
     // that "mixes letters and digits".
-    for (const char* sender : {"12345", "8088"}) {
+    // Nor are digits the plan reads in no known range ("123456789": 9 digits, type unknown).
+    for (const char* sender : {"12345", "8088", "123456789"}) {
         CAPTURE(sender);
         const auto p = parse_line(std::string(R"({"id":"s-9","kind":"sms.deliver","callee":"0987654321","sms":{"sender":")") + sender +
                                   R"(","sender_alphanumeric":true,"text":"x"}})");
@@ -208,8 +209,9 @@ TEST_CASE("record parser: a sender marked alphanumeric is a brandname whatever p
         CHECK(p.rec.caller.type == number_type::alphanumeric);
         CHECK(p.rec.caller.raw == sender);
     }
-    // But digits that are a subscriber's number stay that number, marked or not: the mark must
-    // not take a number out of the lists and windows keyed by caller.e164.
+    // But digits that are a subscriber's number stay that number, marked or not, and are no
+    // brandname: the mark must not take a number out of the lists and windows keyed by
+    // caller.e164, nor out of the rules that spare brandnames (`not sms.sender_is_alpha`).
     for (const char* sender : {"0912345678", "+84912345678", "19001234"}) {
         CAPTURE(sender);
         const auto p = parse_line(std::string(R"({"id":"s-9","kind":"sms.deliver","callee":"0987654321","sms":{"sender":")") + sender +
@@ -217,7 +219,7 @@ TEST_CASE("record parser: a sender marked alphanumeric is a brandname whatever p
         REQUIRE(p.status.ok);
         CHECK(p.rec.caller.type != number_type::alphanumeric);
         CHECK_FALSE(p.rec.caller.e164.empty());
-        CHECK(p.rec.sms.sender_is_alpha);  // what the SMSC marked is still there for rules
+        CHECK_FALSE(p.rec.sms.sender_is_alpha);
     }
     // Unmarked, letters with diacritics are a brandname; ASCII punctuation is not.
     const auto viet = parse_line(R"({"id":"s-10","kind":"sms.deliver","callee":"0987654321","sms":{"sender":"ViệtBank","text":"x"}})");

@@ -214,6 +214,10 @@ TEST_CASE("a macro no rule uses is still checked: its syntax and the fields, lis
     CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_FIELD: unknown field 'callee.is_hom'") != std::string::npos);
     CHECK_FALSE(load_inline_pack(rule_with("caller.is_home and callee.is_hom"), &diags));
     CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_FIELD: unknown field 'callee.is_hom'") != std::string::npos);
+    // An event kind alone is no condition: said so.
+    CHECK_FALSE(load_inline_pack(rule_with("call.attempt and caller.is_home"), &diags));
+    CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_NAME: 'call.attempt' is an event kind, not a condition: write kind = call.attempt") !=
+          std::string::npos);
     CHECK_FALSE(load_inline_pack(rule_with("caller.is_home and no_such_macro"), &diags));
     CHECK(diagnostics_text(diags).find("error RULES_UNKNOWN_NAME: unknown macro or field 'no_such_macro'") != std::string::npos);
 

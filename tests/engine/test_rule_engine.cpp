@@ -2649,3 +2649,18 @@ TEST_CASE("case-sensitive text tests read Vietnamese written with combining mark
     // Still case-sensitive.
     CHECK(first_rule_on_sms(*e, "\xC4\x91" "a\xCC\x86" "ng nha\xCC\xA3\xCC\x82p") == "");
 }
+
+TEST_CASE("combining marks are composed on capitals, and in a rule's own text and keywords") {
+    // A keyword and a literal typed decomposed (Unikey's "Unicode to hop"): "Ấn" as A + U+0302 + U+0301.
+    auto e = load("- list: press_words\n"
+                  "  items: [\"A\xCC\x82\xCC\x81n va\xCC\x80o\"]\n"
+                  "- rule: press_keyword\n  events: [sms.submit]\n  condition: sms.text contains_any press_words\n  action: warn\n  priority: warning\n"
+                  "- rule: offer_literal\n  events: [sms.submit]\n"
+                  "  condition: sms.text startswith \"U\xCC\x9Bu \xC4\x91" "a\xCC\x83i\"\n  action: warn\n  priority: warning\n");
+    REQUIRE(e);
+    // Capitals written decomposed, and written precomposed: both found.
+    CHECK(first_rule_on_sms(*e, "A\xCC\x82\xCC\x81n va\xCC\x80o link") == "press_keyword");
+    CHECK(first_rule_on_sms(*e, "\xE1\xBA\xA4n v\xC3\xA0o link") == "press_keyword");
+    CHECK(first_rule_on_sms(*e, "U\xCC\x9Bu \xC4\x91\xC3\xA3i 50%") == "offer_literal");
+    CHECK(first_rule_on_sms(*e, "\xC6\xAF" "u \xC4\x91\xC3\xA3i 50%") == "offer_literal");
+}

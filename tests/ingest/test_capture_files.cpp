@@ -240,7 +240,8 @@ TEST_CASE("SMPP off the SMPP ports: a bind with the first submit_sm in the same 
                 {1'000'300, frame(41001, 9003, isn + 1, 0x18, lone)}});
     line_collector records;
     // With a numbering plan, as replay and live capture build it: SMPP is decoded.
-    ingest::capture::capture_pipeline pipeline(ingest::capture::capture_settings{}, records, nullptr, &test_support::shipped_plan());
+    const ingest::capture::capture_settings settings;  // the pipeline keeps a reference: it outlives it
+    ingest::capture::capture_pipeline pipeline(settings, records, nullptr, &test_support::shipped_plan());
     std::string error;
     REQUIRE_MESSAGE(ingest::capture::replay_pcap_file(file.path(), pipeline, error), error);
     REQUIRE(records.lines.size() == 1);

@@ -96,6 +96,13 @@ TEST_CASE("URLs: one URL, keyed without scheme and fragment, host lower-cased") 
     CHECK(norm(intel_kind::url, "shop.vn:/") == "shop.vn");
     CHECK(norm(intel_kind::url, "https://user:pw@evil.top/x") == "evil.top/x");
     CHECK(norm(intel_kind::url, "https://x.example:8443/") == "x.example:8443");
+    // Read as the SMS reader reads them: defanged schemes, an IPv6 literal with a port, a
+    // query holding "://", a non-ASCII fragment (the key drops it).
+    CHECK(norm(intel_kind::url, "hxxps[:]//evil(.)com/a") == "evil.com/a");
+    CHECK(norm(intel_kind::url, "https://[2001:db8::1]:8443/x") == "[2001:db8::1]:8443/x");
+    CHECK(norm(intel_kind::url, "https://shop.vn/go?u=http://a.vn:x") == "shop.vn/go?u=http://a.vn:x");
+    CHECK(norm(intel_kind::url, "https://shop.vn/a#m\xE1\xBB\xA5" "c") == "shop.vn/a");
+    CHECK(refused(intel_kind::url, "evil.top:99999/r?u=https://x", "is not a port"));
 }
 
 TEST_CASE("IPs: addresses and CIDR ranges, v4 and v6, in inet_ntop form") {

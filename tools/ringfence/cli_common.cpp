@@ -61,8 +61,15 @@ std::string default_config_file() {
 }
 
 std::string terminal_safe(std::string text) {
-    for (char& c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x20 || b == 0x7F) {
+            text[i] = '?';
+        } else if (b == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+            text.replace(i, 2, "?");  // a C1 control (U+0080-U+009F: CSI is one) as UTF-8
+        }
+    }
     return text;
 }
 
