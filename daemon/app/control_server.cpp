@@ -5,13 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <future>
 #include <memory>
 #include <string_view>
 #include <thread>
 
+#include "common/control_chars.hpp"
 #include "common/exclusive_files.hpp"
 #include "common/json_writer.hpp"
 #include "common/utf8_check.hpp"
@@ -122,27 +122,22 @@ void control_server::accept() {
 std::string control_server::execute(const std::string& line, unsigned uid) {
     // "state show KEY" / "state reset KEY": the key is the rest of the line as it is, spaces
     // included (a trunk name or a brandname keyed by a local pack may hold them).
-    std::vector<std::string> words;
-    for (const std::string_view verb : {"state show ", "state reset "}) {
-        if (line.size() > verb.size() && std::string_view(line).substr(0, verb.size()) == verb) {
-            words = {"state", std::string(verb.substr(6, verb.size() - 7)), line.substr(verb.size())};
-            break;
-        }
-    }
+    constexpr std::string_view show_verb = "state show ", reset_verb = "state reset ";
+    const std::string_view request(line);
+    const bool show = request.size() > show_verb.size() && request.starts_with(show_verb);
+    const bool reset = request.size() > reset_verb.size() && request.starts_with(reset_verb);
+    const std::string key(show ? request.substr(show_verb.size()) : reset ? request.substr(reset_verb.size()) : std::string_view());
     // The key is the audit row's subject and goes into the daemon's log: UTF-8 text with no
     // control character (a NUL would hide what follows it from an auditor's tools, an escape
     // would reach the terminal), and no space at either end (a key typed with a stray space
     // would be reset and audited as a key nobody has).
-    if (words.size() == 3) {
-        const std::string& key = words[2];
+    if (show || reset) {
         if (common::first_invalid_utf8(key)) return error_reply("bad_key: a key is UTF-8 text (it is the audit row's subject)");
-        if (std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
-            return error_reply("bad_key: a key holds no control characters");
+        if (common::holds_control_byte(key)) return error_reply("bad_key: a key holds no control characters");
         if (key.front() == ' ' || key.back() == ' ') return error_reply("bad_key: a key has no space at its start or end");
     }
     if (rules_ == nullptr) return error_reply("no rule packs are loaded (rules.paths)");
-    if (words.size() == 3 && words[0] == "state" && words[1] == "show") {
-        const std::string& key = words[2];
+    if (show) {
         const auto rs = rules_->current();
         std::string out = "{\"key\":";
         common::append_json_string(out, key);
@@ -163,8 +158,7 @@ std::string control_server::execute(const std::string& line, unsigned uid) {
         }
         return out + "]}";
     }
-    if (words.size() == 3 && words[0] == "state" && words[1] == "reset") {
-        const std::string& key = words[2];
+    if (reset) {
         // A reset is an audited action: without a decision log there is nowhere to keep its
         // row, so nothing is reset (rather than a reset that no auditor can find).
         if (!log_) {

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/control_chars.hpp"
+
 namespace ringfence::decode {
 
 namespace {
@@ -29,7 +31,7 @@ std::string echoed(std::string_view s) {
     out.reserve(s.size() + 5);
     out.push_back('\'');
     for (const char c : s)
-        out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c);
+        out.push_back(common::is_control_byte(c) ? '?' : c);
     if (cut) out.append("...");
     out.push_back('\'');
     return out;

@@ -799,11 +799,12 @@ private:
         } else {
             n.rhs.k = operand::kind::text;
             const std::string folded = fold_literal(n.lhs.field, pattern);
-            // Composed as the text it is tested against is (a literal typed with combining
-            // marks, Unikey's "Unicode tổ hợp", still matches).
-            std::string composed;
-            compose_text_into(folded, composed);
-            n.rhs.text = e.top == condition::text_op::icontains ? lower_text(folded) : composed;
+            // Composed (lower_text composes too) as the text it is tested against is: a literal
+            // typed with combining marks, Unikey's "Unicode tổ hợp", still matches.
+            if (e.top == condition::text_op::icontains)
+                n.rhs.text = lower_text(folded);
+            else
+                compose_text_into(folded, n.rhs.text);
             // Every text starts with, ends with and holds the empty text: the rule would
             // fire on every record (a block rule on every message) or, in an exception,
             // exempt every record. A list refuses an empty keyword for the same reason.

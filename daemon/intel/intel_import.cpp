@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "decode/jsonl/rfc3339.hpp"
+#include "common/control_chars.hpp"
 #include "common/text_file.hpp"
 #include "common/yaml_fields.hpp"
 #include "engine/text/utf8.hpp"
@@ -49,7 +50,7 @@ public:
         // Messages quote the file's text: one line each, whatever the file holds.
         for (auto* s : {&field, &message})
             for (char& c : *s)
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+                if (common::is_control_byte(c)) c = '?';
         ++count_;
         if (out_.problems.size() < max_) out_.problems.push_back({line, std::move(field), std::move(message)});
     }
@@ -309,18 +310,17 @@ std::optional<std::string> check_reason(std::string_view text, std::string& why)
         why = "not valid UTF-8";
         return std::nullopt;
     }
-    for (char c : r)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-            why = "control characters (tabs, line breaks) are not allowed";
-            return std::nullopt;
-        }
+    if (common::holds_control_byte(r)) {
+        why = "control characters (tabs, line breaks) are not allowed";
+        return std::nullopt;
+    }
     // The C1 controls (U+0080..U+009F, "\xC2\x80".."\xC2\x9F" in UTF-8) and the
     // bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069), which make a
     // reason read otherwise than it is stored in the evidence.
     for (std::size_t i = 0; i + 1 < r.size(); ++i) {
         const auto b0 = static_cast<unsigned char>(r[i]);
         const auto b1 = static_cast<unsigned char>(r[i + 1]);
-        const bool c1 = b0 == 0xC2 && b1 >= 0x80 && b1 <= 0x9F;
+        const bool c1 = common::c1_control_at(r, i);
         const bool bidi = i + 2 < r.size() && b0 == 0xE2 &&
                           ((b1 == 0x80 && static_cast<unsigned char>(r[i + 2]) >= 0xAA && static_cast<unsigned char>(r[i + 2]) <= 0xAE) ||
                            (b1 == 0x81 && static_cast<unsigned char>(r[i + 2]) >= 0xA6 && static_cast<unsigned char>(r[i + 2]) <= 0xA9));

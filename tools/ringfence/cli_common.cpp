@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/control_chars.hpp"
+
 namespace ringfence::cli {
 
 bool take_common_options(std::vector<std::string>& args, common_options& out, std::string& error) {
@@ -62,13 +64,10 @@ std::string default_config_file() {
 
 std::string terminal_safe(std::string text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto b = static_cast<unsigned char>(text[i]);
-        if (b < 0x20 || b == 0x7F) {
+        if (common::is_control_byte(text[i]))
             text[i] = '?';
-        } else if (b == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-                   static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
-            text.replace(i, 2, "?");  // a C1 control (U+0080-U+009F: CSI is one) as UTF-8
-        }
+        else if (common::c1_control_at(text, i))
+            text.replace(i, 2, "?");
     }
     return text;
 }

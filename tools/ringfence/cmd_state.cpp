@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "app/daemon_config.hpp"
+#include "common/control_chars.hpp"
 #include "common/utf8_check.hpp"
 #include "model/dial_string.hpp"
 #include "tools/ringfence/cli_common.hpp"
@@ -36,7 +37,7 @@ int cmd_state(std::vector<std::string> args) {
     std::string key = args[1];
     // The request is one line to the daemon: a newline would end the key early and act on
     // another subject than the one typed (and audit that one).
-    if (std::any_of(key.begin(), key.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    if (common::holds_control_byte(key)) {
         std::fputs("ringfence state: a key holds no control characters (newline, tab, ...)\n", stderr);
         return 2;
     }
