@@ -19,6 +19,7 @@
 #include "app/control_server.hpp"
 #include "app/systemd_notifier.hpp"
 #include "common/log.hpp"
+#include "common/thread_name.hpp"
 #include "ingest/capture/live_capture.hpp"
 #include "ingest/capture/passive_decider.hpp"
 #include "ingest/hep/hep_listener.hpp"
@@ -589,7 +590,10 @@ private:
             log(log_level::notice, "SIGHUP while starting: reloading rule packs");
             reload_requested_ = true;
         }
-        maintenance_ = std::thread([this] { maintenance_loop(); });
+        maintenance_ = std::thread([this] {
+            common::name_this_thread("rf-maintenance");
+            maintenance_loop();
+        });
         if (parts_.subscriber_refresher) parts_.subscriber_refresher->start();
         asio::steady_timer stats_timer(io_);
         arm_stats(stats_timer);
@@ -599,7 +603,11 @@ private:
         log(log_level::notice, "ringfenced ready");
 
         std::vector<std::thread> threads;
-        for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { io_.run(); });
+        for (int i = 1; i < config_.io_threads; ++i)
+            threads.emplace_back([this] {
+                common::name_this_thread("rf-io");
+                io_.run();
+            });
         io_.run();
         for (auto& t : threads) t.join();
         if (shutdown_thread_.joinable()) shutdown_thread_.join();
@@ -669,6 +677,7 @@ private:
         // replies are out (held ones leave as the writer commits); then the rest of the
         // log is flushed and the loop stops. A client that never reads is cut at the deadline.
         shutdown_thread_ = std::thread([this] {
+            common::name_this_thread("rf-shutdown");
             const auto start = std::chrono::steady_clock::now();
             const auto deadline = start + shutdown_deadline;
             const std::uint64_t failures_before = log_writer_ ? log_writer_->stats().write_failures : 0;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/thread_name.hpp"
 #include "store/decision_log_database.hpp"
 #include "store/decision_log_inserter.hpp"
 #include "store/wal_checkpointer.hpp"
@@ -409,7 +410,10 @@ common::loaded<std::unique_ptr<decision_log_writer>> decision_log_writer::open(
     p->queue.reserve(queue_reserve(settings));
 
     // The connection is handed to the writer thread here and used by it alone from now on.
-    p->thread = std::thread([raw] { raw->run(); });
+    p->thread = std::thread([raw] {
+        common::name_this_thread("rf-log-writer");
+        raw->run();
+    });
     result.value = std::unique_ptr<decision_log_writer>(new decision_log_writer(std::move(p)));
     return result;
 }

@@ -9,6 +9,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/thread_name.hpp"
+
 namespace ringfence::store {
 
 namespace {
@@ -226,6 +228,7 @@ void decision_number_index::close_open_run() {
     sorted_.store(false, std::memory_order_relaxed);
     std::vector<entry>* entries = &closed_->entries;
     sorter_ = std::thread([this, entries] {
+        common::name_this_thread("rf-index-sort");
         // On Linux a nice value belongs to a thread; lowering it needs no privilege.
         if (settings_.sorter_nice != 0)
             (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), settings_.sorter_nice);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/log.hpp"
+#include "common/thread_name.hpp"
 #include "store/decision_log_database.hpp"
 
 namespace ringfence::store {
@@ -37,7 +38,10 @@ std::string wal_checkpointer::start(sqlite3* writer_db, const std::string& path,
     writer_db_ = writer_db;
     policy_ = policy;
     sqlite3_wal_hook(writer_db_, &wal_checkpointer::on_commit, this);
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        common::name_this_thread("rf-checkpoint");
+        run();
+    });
     return {};
 }
 

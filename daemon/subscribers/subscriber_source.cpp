@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "common/log.hpp"
+#include "common/thread_name.hpp"
 
 namespace ringfence::subscribers {
 
@@ -95,7 +96,10 @@ void subscriber_refresher::check_now() {
 
 void subscriber_refresher::start() {
     if (thread_.joinable()) return;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        common::name_this_thread("rf-subscribers");
+        run();
+    });
 }
 
 void subscriber_refresher::stop() {

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/log.hpp"
+#include "common/thread_name.hpp"
 #include "ingest/capture/capture_pipeline.hpp"
 #include "ingest/capture/passive_decider.hpp"
 
@@ -111,7 +112,10 @@ std::string live_capture::start() {
         return "capture on " + interface_ + ": " + why;
     }
     handle_ = p;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        common::name_this_thread("rf-capture");
+        run();
+    });
     return {};
 }
 
