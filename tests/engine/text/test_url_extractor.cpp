@@ -114,6 +114,54 @@ TEST_CASE("url_host: scheme, user info, port, path and IPv6 brackets are removed
     CHECK(url_host("") == "");
 }
 
+namespace {
+
+// url_host as first written with the library's searches: the one-pass version must read every
+// string as it did.
+std::string_view url_host_by_searches(std::string_view url) {
+    const std::size_t guess = url.find_first_of("/?#");
+    const std::size_t scheme = url.find("://");
+    if (scheme != std::string_view::npos && scheme < guess) url.remove_prefix(scheme + 3);
+    std::string_view authority = url.substr(0, url.find_first_of("/?#"));
+    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    if (!authority.empty() && authority.front() == '[') {
+        const std::size_t close = authority.find(']');
+        return close == std::string_view::npos ? authority.substr(1) : authority.substr(1, close - 1);
+    }
+    if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+        bool port = true;
+        for (const char c : authority.substr(colon + 1)) port = port && c >= '0' && c <= '9';
+        if (port) authority = authority.substr(0, colon);
+    }
+    return authority;
+}
+
+}  // namespace
+
+TEST_CASE("url_host: every string of up to five bytes from the characters that matter reads as the searches read it") {
+    // Every string of length 0-5 over these bytes (8^0 + ... + 8^5 = 37,449), so a scheme, a
+    // path, user info and a port meet at every edge.
+    const std::string alphabet = ":/?#@[]a";
+    std::string s;
+    std::size_t checked = 0;
+    for (std::size_t length = 0; length <= 5; ++length) {
+        std::size_t total = 1;
+        for (std::size_t k = 0; k < length; ++k) total *= alphabet.size();
+        for (std::size_t n = 0; n < total; ++n) {
+            s.clear();
+            for (std::size_t k = 0, v = n; k < length; ++k, v /= alphabet.size()) s += alphabet[v % alphabet.size()];
+            const std::string_view got = url_host(s);
+            const std::string_view want = url_host_by_searches(s);
+            // The same bytes of the same string, not only equal text.
+            if (got.data() != want.data() || got.size() != want.size()) FAIL_CHECK("url_host(\"" << s << "\")");
+            ++checked;
+        }
+    }
+    CHECK(checked == 37449);
+    for (const char* u : {"https://a.vn", "HTTP://x.top:80", "a://b", "://x", "x:/y", "hxxp://a.b", "a.b/c://d", "u@h:1/p", "[::1]:5"})
+        CHECK(url_host(u) == url_host_by_searches(u));
+}
+
 TEST_CASE("is_known_tld: generic, country-code and cheap smishing TLDs, any case") {
     for (const char* tld :
          {"com", "vn", "VN", "Top", "xyz", "icu", "cyou", "sbs", "tk", "gq", "onl", "uk", "eu"})
