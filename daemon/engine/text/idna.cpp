@@ -56,9 +56,9 @@ bool host_to_ascii(std::string_view host, std::string& out) {
     bool ascii = true;
     for (const char c : host) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
     if (ascii) {
-        out.reserve(host.size());
-        for (const char c : host)
-            out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c);
+        out.resize(host.size());
+        char* o = out.data();
+        for (const char c : host) *o++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
     } else {
         std::u32string label;
         std::size_t i = 0;

@@ -151,8 +151,14 @@ void append_label(std::string_view raw, std::u32string& scratch, std::string& ou
 
 std::string unfold_lookalike(std::string_view domain, digit_reading digits) {
     std::string out;
+    unfold_lookalike(domain, digits, out);
+    return out;
+}
+
+void unfold_lookalike(std::string_view domain, digit_reading digits, std::string& out) {
+    out.clear();
     out.reserve(domain.size());
-    std::u32string scratch;
+    thread_local std::u32string scratch;
     std::size_t start = 0;
     for (;;) {
         const std::size_t dot = domain.find('.', start);
@@ -163,7 +169,6 @@ std::string unfold_lookalike(std::string_view domain, digit_reading digits) {
         out.push_back('.');
         start = dot + 1;
     }
-    return out;
 }
 
 }  // namespace ringfence::engine::text

@@ -28,6 +28,9 @@ namespace ringfence::engine::text {
 
 enum class digit_reading : unsigned char { usual, letters_l, letters_i };
 std::string unfold_lookalike(std::string_view domain, digit_reading digits = digit_reading::usual);
+// The same into out (its buffer kept: every link of every SMS is unfolded). out must not
+// view domain.
+void unfold_lookalike(std::string_view domain, digit_reading digits, std::string& out);
 
 // Cyrillic/Greek homoglyph of a Latin letter -> that lower-case letter; 0 otherwise.
 char latin_homoglyph(char32_t cp) noexcept;

@@ -16,19 +16,25 @@ namespace ringfence::engine::text {
 namespace {
 
 // The registered domain of unfolded, the skeleton of a host whose registered domain as
-// written is domain.
-std::string registered_skeleton(const std::string& unfolded, const std::string& ascii, const std::string& domain) {
-    if (unfolded == ascii) return domain;  // nothing to unfold (most hosts): no second suffix lookup
-    return registered_domain(unfolded);
+// written is domain, into out (which views neither).
+void registered_skeleton(const std::string& unfolded, const std::string& ascii, const std::string& domain, std::string& out) {
+    if (unfolded == ascii) {
+        out = domain;  // nothing to unfold (most hosts): no second suffix lookup
+        return;
+    }
+    registered_domain(unfolded, out);
 }
 
-// The registered domain of the look-alike skeleton of url's host: unfolded before the public
-// suffix is found, so "vietcombank.corn.vn" imitates "vietcombank.com.vn" (its registered
-// domain as written is "corn.vn"). "" for an IPv6 host (hex letters, no look-alikes).
-// ascii: the host as registered_domain reads it (host_to_ascii: lower case, xn-- labels).
-std::string lookalike_of(const std::string& ascii, const std::string& domain, digit_reading digits) {
-    if (ascii.find(':') != std::string::npos) return {};
-    return registered_skeleton(unfold_lookalike(ascii, digits), ascii, domain);
+// The registered domain of the look-alike skeleton of url's host under one digit reading,
+// into out: unfolded before the public suffix is found, so "vietcombank.corn.vn" imitates
+// "vietcombank.com.vn" (its registered domain as written is "corn.vn"). "" for an IPv6 host
+// (hex letters, no look-alikes). ascii: the host as registered_domain reads it
+// (host_to_ascii: lower case, xn-- labels).
+void lookalike_of(const std::string& ascii, const std::string& domain, digit_reading digits, std::string& unfolded, std::string& out) {
+    out.clear();
+    if (ascii.find(':') != std::string::npos) return;
+    unfold_lookalike(ascii, digits, unfolded);
+    registered_skeleton(unfolded, ascii, domain, out);
 }
 
 // Whether the host holds a digit that the letter readings read differently.
@@ -56,11 +62,12 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
     if (written != nullptr) written->clear();
     if (lookalikes != nullptr) lookalikes->clear();
     if (hosts != nullptr) hosts->clear();
-    std::string domain;
+    // Scratch kept by the thread: every link of every SMS passes through these, and a host
+    // is seldom short enough for a string's own buffer.
+    thread_local std::string domain, ascii, unfolded, skeleton, other, other_unfolded;
     const auto add = [](std::vector<std::string>& to, const std::string& d) {
         if (!d.empty() && std::find(to.begin(), to.end(), d) == to.end()) to.push_back(d);
     };
-    std::string ascii;
     for (const std::string& url : urls) {
         const std::string_view host = url_host(url);
         if (!host_to_ascii(host, ascii)) continue;
@@ -75,7 +82,10 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         }
         // The host with its look-alike characters read as what they imitate, once for both
         // uses below ("" for an IPv6 host: hex letters, no look-alikes).
-        const std::string unfolded = ascii.find(':') == std::string::npos ? unfold_lookalike(ascii, digit_reading::usual) : std::string();
+        if (ascii.find(':') == std::string::npos)
+            unfold_lookalike(ascii, digit_reading::usual, unfolded);
+        else
+            unfolded.clear();
         // A host written with look-alike characters is also read as the host it imitates
         // (a Cyrillic "о" in "vietcоmbank.com.vn-secure.net" hides the bank's name in the
         // host's ASCII form, xn--...), as sms.domains holds a domain's skeleton.
@@ -84,15 +94,20 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         if (domain.empty()) continue;
         add(out, domain);
         if (written != nullptr) add(*written, domain);
-        const std::string skeleton = unfolded.empty() ? std::string() : registered_skeleton(unfolded, ascii, domain);
+        if (unfolded.empty())
+            skeleton.clear();
+        else
+            registered_skeleton(unfolded, ascii, domain, skeleton);
         add(out, skeleton);
         if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
         // The letter readings go to sms.lookalike_domains only: sms.domains and the lists
         // matched against it (and their `except`) keep to the domain as written and its
         // usual skeleton.
         if (lookalikes == nullptr || !has_other_digit(ascii)) continue;
-        for (const digit_reading reading : {digit_reading::letters_l, digit_reading::letters_i})
-            if (const std::string other = lookalike_of(ascii, domain, reading); other != domain) add(*lookalikes, other);
+        for (const digit_reading reading : {digit_reading::letters_l, digit_reading::letters_i}) {
+            lookalike_of(ascii, domain, reading, other_unfolded, other);
+            if (other != domain) add(*lookalikes, other);
+        }
     }
 }
 

@@ -21,7 +21,7 @@ void url_key(std::string_view u, std::string& out) {
     if (host.empty() || host.data() < u.data() || host.data() + host.size() > u.data() + u.size()) return;
     const std::size_t host_at = static_cast<std::size_t>(host.data() - u.data());
     const bool bracketed = host_at > 0 && u[host_at - 1] == '[';  // an IPv6 literal keeps its brackets
-    std::string ascii;
+    thread_local std::string ascii;  // kept: a host is seldom short enough for a string's own buffer
     if (!host_to_ascii(host, ascii)) {
         ascii.clear();
         for (char c : host) ascii += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
