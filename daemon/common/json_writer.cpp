@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/ascii_run.hpp"
 #include "common/utf8_check.hpp"
 
 namespace ringfence::common {
@@ -29,14 +30,8 @@ bool needs_care8(const char* p) {
 }  // namespace
 
 std::string_view valid_utf8(std::string_view s, std::string& scratch) {
-    // ASCII (nearly every captured field) is valid as it is: one pass, eight bytes at a time
-    // (a byte >= 0x80 has its high bit set), no call per byte.
-    std::size_t i = 0;
-    for (std::uint64_t x; i + 8 <= s.size(); i += 8) {
-        std::memcpy(&x, s.data() + i, 8);
-        if ((x & 0x8080808080808080ULL) != 0) break;
-    }
-    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    // ASCII (nearly every captured field) is valid as it is: one pass, eight bytes at a time.
+    std::size_t i = ascii_run_end(s);
     while (i < s.size()) {
         const std::size_t len = utf8_sequence_length(s, i);
         if (len == 0) break;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
+#include "common/ascii_run.hpp"
 #include "engine/regex_matcher.hpp"
 
 namespace ringfence::engine {
@@ -259,9 +262,15 @@ void fold_into(std::string_view s, std::string& out, bool lower) {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {
-            out.push_back(static_cast<char>(lower && b >= 'A' && b <= 'Z' ? b + 32 : b));
-            ++i;
+        if (b < 0x80) {  // a run of ASCII, lower-cased eight bytes at a time
+            const std::size_t end = common::ascii_run_end(s, i);
+            const std::size_t at = out.size();
+            out.resize(at + (end - i));
+            if (lower)
+                common::copy_ascii_lowered(s.data() + i, end - i, out.data() + at);
+            else
+                std::memcpy(out.data() + at, s.data() + i, end - i);
+            i = end;
             continue;
         }
         std::uint32_t cp = 0;

@@ -2,6 +2,7 @@
 // host with non-ASCII code points goes through per-label code point buffers and Punycode.
 #include "engine/text/idna.hpp"
 
+#include "common/ascii_run.hpp"
 #include "engine/text/punycode.hpp"
 #include "engine/text/text_fold.hpp"
 #include "engine/text/utf8.hpp"
@@ -53,12 +54,9 @@ bool append_label(const std::u32string& label, std::string& out) {
 
 bool host_to_ascii(std::string_view host, std::string& out) {
     out.clear();
-    bool ascii = true;
-    for (const char c : host) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-    if (ascii) {
+    if (common::ascii_run_end(host) == host.size()) {
         out.resize(host.size());
-        char* o = out.data();
-        for (const char c : host) *o++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        common::copy_ascii_lowered(host.data(), host.size(), out.data());
     } else {
         std::u32string label;
         std::size_t i = 0;

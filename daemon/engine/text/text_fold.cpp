@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "common/ascii_run.hpp"
 #include "engine/text/utf8.hpp"
 
 namespace ringfence::engine::text {
@@ -217,8 +218,10 @@ bool may_start_masked(unsigned char c) noexcept { return c == 0xC2 || c == 0xE2 
 }  // namespace
 
 bool unmask_ascii(std::string_view utf8, std::string& out) {
-    std::size_t i = 0;
-    for (; i < utf8.size(); ++i)
+    // Every lead byte that can start a masked character is >= 0x80: plain ASCII is passed
+    // eight bytes at a time.
+    std::size_t i = common::ascii_run_end(utf8);
+    for (; i < utf8.size(); i = common::ascii_run_end(utf8, i + 1))
         if (may_start_masked(static_cast<unsigned char>(utf8[i])) && masked_at(utf8, i).length != 0) break;
     if (i == utf8.size()) return false;
     out.resize(utf8.size());

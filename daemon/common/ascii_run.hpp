@@ -1,0 +1,40 @@
+// Plain ASCII passed eight bytes at a time. Nearly every byte the engine reads (numbers,
+// hosts, most SMS texts) is ASCII, and the text steps that look for something rarer (a
+// multi-byte character, a masked one) or lower-case letters spent a test per byte on it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace ringfence::common {
+
+// The first position at or after `from` of a byte >= 0x80 in s, or s.size().
+inline std::size_t ascii_run_end(std::string_view s, std::size_t from = 0) noexcept {
+    std::size_t i = from;
+    for (std::uint64_t x; i + 8 <= s.size(); i += 8) {
+        std::memcpy(&x, s.data() + i, 8);
+        if ((x & 0x8080808080808080ULL) != 0) break;
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    return i;
+}
+
+// Copies n ASCII bytes (each < 0x80) from in to out with A-Z lower-cased. In each byte,
+// adding 0x80 - 'A' sets the high bit from 'A' up and adding 0x80 - 'Z' - 1 from past 'Z' up,
+// without carrying into the next byte (the bytes are below 0x80); the letters' high bit,
+// moved down to 0x20, is what lower-casing adds.
+inline void copy_ascii_lowered(const char* in, std::size_t n, char* out) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (std::uint64_t x; i + 8 <= n; i += 8) {
+        std::memcpy(&x, in + i, 8);
+        const std::uint64_t upper = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) & highs;
+        x |= upper >> 2;
+        std::memcpy(out + i, &x, 8);
+    }
+    for (; i < n; ++i) out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? static_cast<char>(in[i] + 32) : in[i];
+}
+
+}  // namespace ringfence::common
