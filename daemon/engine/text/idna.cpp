@@ -12,6 +12,10 @@ namespace ringfence::engine::text {
 char32_t lower_code_point(char32_t cp) noexcept {
     if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
     if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;  // À..Þ except ×
+    // The Kelvin and Angstrom signs: a browser maps them to k and å (UTS #46), so a host
+    // written "\u212Aenh14.vn" opens kenh14.vn and must read as it.
+    if (cp == 0x212A) return 'k';
+    if (cp == 0x212B) return 0xE5;
     if (cp >= 0x100 && cp <= 0x17F) {
         if (cp == 0x178) return 0xFF;  // Ÿ
         const bool odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);

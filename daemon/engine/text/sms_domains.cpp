@@ -44,11 +44,13 @@ bool has_other_digit(std::string_view ascii) {
 
 // The user info a link writes before its host, "@" included ("vietcombank.com.vn@" in
 // "https://vietcombank.com.vn@evil.net/x": a bank's domain written where a reader takes it
-// for the host, which the host alone would hide); empty for most links.
+// for the host, which the host alone would hide); empty for most links. Before an IPv6
+// literal the "@" stands before its "[".
 std::string_view user_info_of(std::string_view url, std::string_view host) {
     if (host.data() <= url.data() || host.data() > url.data() + url.size()) return {};
-    const auto host_at = static_cast<std::size_t>(host.data() - url.data());
-    if (url[host_at - 1] != '@') return {};
+    auto host_at = static_cast<std::size_t>(host.data() - url.data());
+    if (url[host_at - 1] == '[') --host_at;
+    if (host_at == 0 || url[host_at - 1] != '@') return {};
     const std::size_t scheme = url.find("://");
     const std::size_t from = scheme != std::string_view::npos && scheme < host_at ? scheme + 3 : 0;
     return url.substr(from, host_at - from);

@@ -160,9 +160,8 @@ class url_scanner {
         if (label_char_end(i) == i) return false;
         if (i == 0) return true;
         const char prev = t_[i - 1];
-        if (is_alnum(prev) || prev == '-' || prev == '_' || prev == '.' || prev == '@' ||
-            prev == '/' || prev == '\\')
-            return false;
+        if (prev == '/' || prev == '\\') return after_slashes_alone(i);
+        if (is_alnum(prev) || prev == '-' || prev == '_' || prev == '.' || prev == '@') return false;
         if (static_cast<unsigned char>(prev) >= 0x80) {
             // Step back to the lead byte of the previous character and test it.
             std::size_t lead = i - 1;
@@ -170,6 +169,18 @@ class url_scanner {
             return label_char_end(lead) == lead;
         }
         return true;
+    }
+
+    // The slashes before i are not a path's: two or more ("ftp://", "zalo://", "//host",
+    // "https//" with its colon left out), or one at the text's start or after a blank
+    // ("xem /evil.top"). Written so, a host is a link for its reader whatever stands before
+    // the slashes; only http(s) is read as a scheme (try_scheme), the rest are passed over.
+    // One slash after a word ("km/h", "a/b.vn") stays inside that word.
+    bool after_slashes_alone(std::size_t i) const {
+        std::size_t k = i;
+        while (k > 0 && (t_[k - 1] == '/' || t_[k - 1] == '\\')) --k;
+        if (i - k >= 2) return true;
+        return k == 0 || static_cast<unsigned char>(t_[k - 1]) <= 0x20;
     }
 
     bool scheme_may_start(std::size_t i) const {
@@ -374,7 +385,13 @@ class url_scanner {
             }
         }
         const std::size_t host_end = j;
-        if (t_[host] != '[' && !host_has_dot(host, host_end)) return i;  // "http://wap. x.com"
+        // The host proper begins after any user info: "user:pw@[2001:db8::1]" is a bracketed
+        // IPv6 literal, as "[2001:db8::1]" is.
+        std::size_t host_at = host;
+        for (std::size_t k = host; k < host_end; ++k)
+            if (t_[k] == '@') host_at = k + 1;
+        const bool bracketed = host_at < host_end && t_[host_at] == '[';
+        if (!bracketed && !host_has_dot(host, host_end)) return i;  // "http://wap. x.com"
         const std::size_t end =
             trim_end(i, j < t_.size() && !is_stop(t_[j]) && static_cast<unsigned char>(t_[j]) < 0x80
                             ? path_end(j)
@@ -476,6 +493,15 @@ std::string_view url_host(std::string_view url) noexcept {
     if (!authority.empty() && authority.front() == '[') {
         const std::size_t close = authority.find(']');
         return close == npos ? authority.substr(1) : authority.substr(1, close - 1);
+    }
+    // A port ends the host: ":80", and ":80:80" too (no browser opens a link with its port
+    // written twice, but its host is still the one meant: evil.top, which a list holds, not
+    // "evil.top:80"). Otherwise only digits after the last colon are a port ("a:b:80" keeps
+    // "a:b", "x.com:abc" keeps it all: not a host a list can hold).
+    if (const std::size_t colon = authority.find(':'); colon != npos) {
+        bool ports = true;
+        for (const char c : authority.substr(colon + 1)) ports = ports && (is_digit(c) || c == ':');
+        if (ports) return authority.substr(0, colon);
     }
     if (const std::size_t colon = authority.rfind(':'); colon != npos) {
         bool port = true;

@@ -36,12 +36,13 @@ void url_key(std::string_view u, std::string& out) {
     if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
     // The port by its value, and none for 80 or 443: the key has no scheme, so those two
     // (the web's own ports) are dropped whatever the scheme said, and https://x:443/,
-    // http://x/ and x:0443/ are one URL. Any other port stays ("x:8443").
-    if (!rest.empty() && rest.front() == ':') {
+    // http://x/ and x:0443/ are one URL. Any other port stays ("x:8443"). A port written
+    // again (":80:80", which url_host leaves out of the host) is the first one's.
+    for (bool first = true; !rest.empty() && rest.front() == ':'; first = false) {
         std::size_t end = 1;
         while (end < rest.size() && rest[end] >= '0' && rest[end] <= '9') ++end;
         const std::string_view digits = port_digits(rest.substr(1, end - 1));
-        if (!digits.empty() && digits != "80" && digits != "443") {
+        if (first && !digits.empty() && digits != "80" && digits != "443") {
             out += ':';
             out.append(digits);
         }

@@ -71,6 +71,8 @@ TEST_CASE("host_to_ascii: lower case, no trailing dot, xn-- for non-ASCII labels
     CHECK(ascii_host("ngân\xE2\x80\x8Bhàng.vn") ==
           "xn--ngnhng-ltan.vn");  // zero-width space removed
     CHECK(ascii_host("ТЕСТ.рф") == "xn--e1aybc.xn--p1ai");
+    // The Kelvin sign is k to a browser (UTS #46): \u212Aenh14.vn opens kenh14.vn.
+    CHECK(ascii_host("\u212Aenh14.vn") == "kenh14.vn");
     std::string out;
     CHECK_FALSE(
         host_to_ascii("b\xFF"

@@ -112,12 +112,40 @@ TEST_CASE("url_host: scheme, user info, port, path and IPv6 brackets are removed
     CHECK(url_host("www.vietcombank.com.vn") == "www.vietcombank.com.vn");
     CHECK(url_host("http://www.vcb.com.vn@evil.top/") == "evil.top");
     CHECK(url_host("") == "");
+    // A port written twice is still a port: the host is the one a list holds.
+    CHECK(url_host("https://evil.top:80:80/x") == "evil.top");
+    CHECK(url_host("https://evil.top:8443:/x") == "evil.top");
+    CHECK(url_host("a:b:80") == "a:b");
+    CHECK(url_host("x.com:abc/p") == "x.com:abc");  // not a port: left for the caller to refuse
+}
+
+TEST_CASE("extract_urls: a host after slashes that are not a path's is a link, whatever stands before them") {
+    // Another scheme, a scheme-relative link, a colon left out, one slash after a blank: the
+    // host is what the reader opens (the scheme is not kept).
+    CHECK(urls("Tai khoan bi khoa, vao ftp://vietcombank-xacthuc.top/x") == list{"vietcombank-xacthuc.top/x"});
+    CHECK(urls("a //evil.top/x b") == list{"evil.top/x"});
+    CHECK(urls("a zalo://evil.top b") == list{"evil.top"});
+    CHECK(urls("a https//evil.top/x b") == list{"evil.top/x"});
+    CHECK(urls("xem /evil.top/x") == list{"evil.top/x"});
+    CHECK(urls("/evil.top") == list{"evil.top"});
+    CHECK(urls("a sms:\\\\evil.top b") == list{"evil.top"});
+    // One slash after a word is inside that word: no link starts there.
+    CHECK(urls("toc do 60km/h.top") == list{});
+    CHECK(urls("a/evil.top") == list{});
+    // http(s) stays a scheme URL, read whole.
+    CHECK(urls("a https://evil.top/x b") == list{"https://evil.top/x"});
+}
+
+TEST_CASE("extract_urls: user info before an IPv6 literal keeps the link") {
+    CHECK(urls("vao https://user:pw@[2001:db8::1]/x ngay") == list{"https://user:pw@[2001:db8::1]/x"});
+    CHECK(urls("vao https://vietcombank.com.vn@[2001:db8::1]/x") == list{"https://vietcombank.com.vn@[2001:db8::1]/x"});
+    CHECK(url_host("https://user:pw@[2001:db8::1]/x") == "2001:db8::1");
 }
 
 namespace {
 
-// url_host as first written with the library's searches: the one-pass version must read every
-// string as it did.
+// url_host written with the library's searches (as it first was, with today's port rule): the
+// one-pass version must read every string as it does.
 std::string_view url_host_by_searches(std::string_view url) {
     const std::size_t guess = url.find_first_of("/?#");
     const std::size_t scheme = url.find("://");
@@ -127,6 +155,11 @@ std::string_view url_host_by_searches(std::string_view url) {
     if (!authority.empty() && authority.front() == '[') {
         const std::size_t close = authority.find(']');
         return close == std::string_view::npos ? authority.substr(1) : authority.substr(1, close - 1);
+    }
+    if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {  // ":80", ":80:80"
+        bool ports = true;
+        for (const char c : authority.substr(colon + 1)) ports = ports && ((c >= '0' && c <= '9') || c == ':');
+        if (ports) return authority.substr(0, colon);
     }
     if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
         bool port = true;

@@ -41,4 +41,7 @@ TEST_CASE("url_key: a port by its value, none for the web's own 80 and 443 or an
     CHECK(key_of("https://bit.ly:08443/scam1") == "bit.ly:8443/scam1");
     CHECK(key_of("https://[2001:db8::1]:443/x") == "[2001:db8::1]/x");
     CHECK(key_of("https://[2001:db8::1]:8443/") == "[2001:db8::1]:8443");
+    // A port written again is the first one's: one key for the link however often it is.
+    CHECK(key_of("https://evil.top:80:80/x") == "evil.top/x");
+    CHECK(key_of("https://evil.top:8443:80/x") == "evil.top:8443/x");
 }
