@@ -185,9 +185,17 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
             // the victim's credentials or token): what the list matched, not the link as sent.
             return eval_in_list_as_written(ctx, n, list, probe);
         }
-        if (hit && ctx.collect_evidence)  // the keyword, not the message it was found in
-            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, s),
-                                    std::string(*hit), {}, {}, 0, 0, {}});
+        if (hit && ctx.collect_evidence) {  // the keyword, not the message it was found in
+            // A link is shown as its key (no scheme, user info or fragment: they can carry
+            // the recipient's password or token), as the lookups above show it.
+            std::string shown;
+            if (n.lhs.field.id == field_id::sms_urls) {
+                text::url_key(s, shown);  // "" for a link with no host: nothing of it shown
+            } else if (!is_private_content(n.lhs.field.id)) {
+                shown = shown_value(n.lhs.field.id, s);
+            }
+            ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), std::move(shown), std::string(*hit), {}, {}, 0, 0, {}});
+        }
         return hit.has_value();
     };
     if (v.type == field_type::text_set) {

@@ -2407,6 +2407,48 @@ TEST_CASE("evidence of a match on sms.hosts gives the host without the user info
     }
 }
 
+TEST_CASE("evidence of a keyword found in sms.urls gives the link's key, never its user info, password or fragment") {
+    auto e = load(R"(
+- list: link_words
+  items: [evil]
+- rule: word_in_link
+  events: [sms.submit]
+  condition: sms.urls icontains_any link_words
+  action: block
+  priority: critical
+)");
+    REQUIRE(e);
+    model::record r = sms_record("Xem https://user:secretpw@Evil.top/x?tok=abc#frag ngay");
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CAPTURE(d.rules[0].evidence_json);
+    CHECK(d.rules[0].evidence_json.find("\"value\":\"evil.top/x?tok=abc\"") != std::string::npos);
+    CHECK(d.rules[0].evidence_json.find("secretpw") == std::string::npos);
+    CHECK(d.rules[0].evidence_json.find("frag") == std::string::npos);
+    CHECK(d.rules[0].evidence_json.find("https") == std::string::npos);
+}
+
+TEST_CASE("a bank's name written as user info before an IPv6 literal is in sms.hosts, as before any other host") {
+    auto e = load(R"(
+- list: brand_words
+  items: [vietcombank]
+- rule: brand_in_host
+  events: [sms.submit]
+  condition: sms.hosts icontains_any brand_words
+  action: block
+  priority: critical
+)");
+    REQUIRE(e);
+    engine::decision d;
+    model::record r = sms_record("vao https://vietcombank.com.vn@[2001:db8::1]/x de xac thuc");
+    e->decide(r, d);
+    CHECK(d.final_action == engine::action::block);
+    r = sms_record("vao https://vietcombank.com.vn@1.2.3.4/x de xac thuc");
+    e->decide(r, d);
+    CHECK(d.final_action == engine::action::block);
+}
+
 TEST_CASE("evidence is what made the rule fire: a conjunct's find is taken back when a later one fails, a failed alternative's too") {
     auto e = load(R"(
 - list: trunks
