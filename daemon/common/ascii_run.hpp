@@ -10,10 +10,12 @@
 
 namespace ringfence::common {
 
-// The first position at or after `from` of a byte >= 0x80 in s, or s.size().
+// The first position at or after `from` of a byte >= 0x80 in s, or s.size(); `from` itself
+// when it is past the end.
 inline std::size_t ascii_run_end(std::string_view s, std::size_t from = 0) noexcept {
+    if (from >= s.size()) return from;
     std::size_t i = from;
-    for (std::uint64_t x; i + 8 <= s.size(); i += 8) {
+    for (std::uint64_t x; s.size() - i >= 8; i += 8) {
         std::memcpy(&x, s.data() + i, 8);
         if ((x & 0x8080808080808080ULL) != 0) break;
     }

@@ -262,7 +262,7 @@ void fold_into(std::string_view s, std::string& out, bool lower) {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto b = static_cast<unsigned char>(s[i]);
-        if (b < 0x80) {  // a run of ASCII, lower-cased eight bytes at a time
+        if (b < 0x80) {  // a run of ASCII, copied (lower-cased when `lower`) eight bytes at a time
             const std::size_t end = common::ascii_run_end(s, i);
             const std::size_t at = out.size();
             out.resize(at + (end - i));

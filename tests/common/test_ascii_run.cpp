@@ -33,6 +33,7 @@ TEST_CASE("ascii_run_end stops at the first byte >= 0x80, wherever it stands and
     }
     CHECK(ringfence::common::ascii_run_end("") == 0);
     CHECK(ringfence::common::ascii_run_end("abc", 7) == 7);  // a start past the end is returned as it is
+    CHECK(ringfence::common::ascii_run_end("abcdefghijkl", std::string_view::npos) == std::string_view::npos);
 }
 
 TEST_CASE("copy_ascii_lowered lower-cases A-Z only, for every ASCII byte in every lane and in the tail") {

@@ -161,4 +161,10 @@ TEST_CASE("extract_bank_accounts: the shortest account is found wherever its dig
         CHECK(accounts(text) == list{"VCB:123456", "123456"});
     }
     CHECK(accounts("STK 12345 Vietcombank \xC2\xB0\xC2\xB1\xC2\xB2\xC2\xB3\xC2\xB4\xC2\xB5\xC2\xB6\xC2\xB7").empty());
+    // Digits in groups, each group in every lane of the eight-byte count.
+    for (std::size_t pad = 0; pad < 17; ++pad) {
+        const std::string text = std::string(pad, 'x') + " tk 0123.456.789.01 MB bank";
+        CAPTURE(pad);
+        CHECK(accounts(text) == list{"MB:012345678901", "012345678901"});
+    }
 }
