@@ -78,6 +78,20 @@ TEST_CASE("find_any finds the first of its delimiters, as find_first_of does") {
         CHECK(common::find_any(s, ";") == s.find(';'));
     }
     static_assert(common::find_any("a b\tc", " \t") == 1);
+    // Every byte, as the only delimiter and among others (both masks and the non-ASCII path),
+    // at every place in a short string.
+    for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        for (std::size_t at = 0; at < 4; ++at) {
+            std::string text(4, c == 'x' ? 'y' : 'x');
+            text[at] = c;
+            const char one[2] = {c, '\0'};
+            const char several[4] = {'\x01', c, '\x7F', '\0'};
+            if (common::find_any(text, one) != text.find(c) || common::find_any(text, several) != text.find_first_of(std::string_view(several, 3)))
+                FAIL_CHECK("byte " << b << " at " << at);
+        }
+    }
+    CHECK(common::find_any("abc\xC3\xA9", "\xA9") == 4);
 }
 
 }  // namespace
