@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <pcre2.h>
 
+#include "common/json_writer.hpp"
+
 namespace ringfence::engine {
 
 namespace {
@@ -29,6 +31,7 @@ std::shared_ptr<regex_matcher> regex_matcher::compile(const std::string& pattern
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // falls back to the interpreter when JIT is unavailable
     std::shared_ptr<regex_matcher> m(new regex_matcher());
     m->pattern_ = pattern;
+    common::append_json_string(m->pattern_json_, pattern);
     m->code_ = re;
     auto* ctx = pcre2_match_context_create(nullptr);
     pcre2_set_match_limit(ctx, match_limit);

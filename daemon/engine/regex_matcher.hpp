@@ -20,11 +20,16 @@ public:
 
     bool search(std::string_view text) const;
     const std::string& pattern() const { return pattern_; }
+    // The pattern as a JSON string, quotes included, written once at compile: a decision's
+    // evidence names the pattern that matched, and escaping a pattern's backslashes anew for
+    // every decision cost more than the match.
+    const std::string& pattern_json() const { return pattern_json_; }
     std::uint64_t limit_hits() const { return limit_hits_.load(std::memory_order_relaxed); }
 
 private:
     regex_matcher() = default;
     std::string pattern_;
+    std::string pattern_json_;
     void* code_ = nullptr;      // pcre2_code*
     void* context_ = nullptr;   // pcre2_match_context*
     mutable std::atomic<std::uint64_t> limit_hits_{0};

@@ -12,6 +12,7 @@
 #include "common/json_writer.hpp"
 #include "engine/eval_context.hpp"
 #include "engine/fast_leaf.hpp"
+#include "engine/regex_matcher.hpp"
 #include "engine/lists/string_hash.hpp"
 #include "engine/rule_compiler.hpp"
 #include "engine/rule_text.hpp"
@@ -432,7 +433,7 @@ void append_evidence_json(std::string& out, const eval_context& ctx) {
                     out += "\"field\":";
                     common::append_json_string(out, e.field);
                     out += ",\"pattern\":";
-                    common::append_json_string(out, e.entry);
+                    out += rs.regexes[e.index]->pattern_json();
                     break;
                 case evidence_item::kind::field:
                     out += "\"field\":";

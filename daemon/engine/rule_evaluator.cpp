@@ -322,7 +322,7 @@ bool evaluate_node(eval_context& ctx, const node& n) {
             const regex_matcher& re = *ctx.ruleset().regexes[n.regex];
             const bool r = any_text(v, [&](std::string_view s) { return re.search(s); });
             if (r && ctx.collect_evidence)
-                ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, re.pattern(), {}, {}, 0, 0, {}});
+                ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, {}, {}, {}, 0, 0, {}});  // the pattern: rs.regexes[index]
             return r;
         }
         case node::op::exists: return lhs_value(ctx, n).present;

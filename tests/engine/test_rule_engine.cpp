@@ -2449,6 +2449,24 @@ TEST_CASE("a bank's name written as user info before an IPv6 literal is in sms.h
     CHECK(d.final_action == engine::action::block);
 }
 
+TEST_CASE("evidence of a pattern names the field and the pattern as JSON, backslashes and quotes escaped, never the text") {
+    auto e = load(R"(
+- rule: labelled
+  events: [sms.submit]
+  condition: sms.text matches "(?i)^\\s*\\[qc\\]\\s\"?"
+  action: warn
+  priority: notice
+)");
+    REQUIRE(e);
+    model::record r = sms_record("[QC] Giam gia 50% hom nay");
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].evidence_json == R"({"patterns":[{"field":"sms.text","pattern":"(?i)^\\s*\\[qc\\]\\s\"?"}]})");
+    e->decide(r, d);  // the same again: the pattern's JSON is written once and kept
+    CHECK(d.rules[0].evidence_json.find("Giam") == std::string::npos);
+}
+
 TEST_CASE("evidence is what made the rule fire: a conjunct's find is taken back when a later one fails, a failed alternative's too") {
     auto e = load(R"(
 - list: trunks
