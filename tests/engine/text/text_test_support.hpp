@@ -1,10 +1,13 @@
 // What the engine/text tests share: doctest printing of string lists, so a failed CHECK on
-// extracted URLs, domains or accounts shows both lists.
+// extracted URLs, domains or accounts shows both lists; every short string over an alphabet,
+// for checking a rewritten step against its earlier definition.
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace doctest {
@@ -20,3 +23,25 @@ struct StringMaker<std::vector<std::string>> {
 };
 
 }  // namespace doctest
+
+namespace ringfence::test {
+
+// Calls check(s) for every string s of 0 to max_length bytes from alphabet; returns how many.
+template <class Check>
+std::size_t for_each_short_string(std::string_view alphabet, std::size_t max_length, Check check) {
+    std::string s;
+    std::size_t count = 0;
+    for (std::size_t length = 0; length <= max_length; ++length) {
+        std::size_t total = 1;
+        for (std::size_t k = 0; k < length; ++k) total *= alphabet.size();
+        for (std::size_t n = 0; n < total; ++n) {
+            s.clear();
+            for (std::size_t k = 0, v = n; k < length; ++k, v /= alphabet.size()) s += alphabet[v % alphabet.size()];
+            check(static_cast<const std::string&>(s));
+            ++count;
+        }
+    }
+    return count;
+}
+
+}  // namespace ringfence::test
