@@ -123,8 +123,7 @@ const std::string& eval_context::derive_compact() {
 
 void eval_context::derive_urls() {
     if (urls_ready_) return;
-    urls_.clear();
-    domains_.clear();
+    // Both write over the last message's strings, keeping their buffers.
     text::extract_urls(plain_text(), urls_, url_starts_);
     text::collect_sms_domains(urls_, domains_, &written_domains_, &lookalike_domains_, &hosts_);
     urls_ready_ = true;

@@ -57,30 +57,53 @@ std::string_view user_info_of(std::string_view url, std::string_view host) {
     return url.substr(from, host_at - from);
 }
 
+// A list of strings written in place: add() assigns over the element after the last one
+// added (reusing its buffer) unless the text is empty or there already; the destructor cuts
+// the list to what was added. A null list takes nothing.
+class reused_list {
+  public:
+    explicit reused_list(std::vector<std::string>* v) : v_(v) {}
+    reused_list(const reused_list&) = delete;
+    reused_list& operator=(const reused_list&) = delete;
+    ~reused_list() {
+        if (v_ != nullptr) v_->resize(used_);
+    }
+    void add(const std::string& s) {
+        if (v_ == nullptr || s.empty()) return;
+        const auto end = v_->begin() + static_cast<std::ptrdiff_t>(used_);
+        if (std::find(v_->begin(), end, s) != end) return;
+        if (used_ < v_->size())
+            (*v_)[used_].assign(s);
+        else
+            v_->push_back(s);
+        ++used_;
+    }
+
+  private:
+    std::vector<std::string>* v_;
+    std::size_t used_ = 0;
+};
+
 }  // namespace
 
 void collect_sms_domains(std::span<const std::string> urls, std::vector<std::string>& out, std::vector<std::string>* written,
                          std::vector<std::string>* lookalikes, std::vector<std::string>* hosts) {
-    out.clear();
-    if (written != nullptr) written->clear();
-    if (lookalikes != nullptr) lookalikes->clear();
-    if (hosts != nullptr) hosts->clear();
-    // Scratch kept by the thread: every link of every SMS passes through these, and a host
-    // is seldom short enough for a string's own buffer.
-    thread_local std::string domain, ascii, unfolded, skeleton, other, other_unfolded;
-    const auto add = [](std::vector<std::string>& to, const std::string& d) {
-        if (!d.empty() && std::find(to.begin(), to.end(), d) == to.end()) to.push_back(d);
-    };
+    // Each list is written over the strings it holds from the last message (their buffers
+    // kept: a host is seldom short enough for a string's own) and cut to what this one gave.
+    reused_list out_list(&out), written_list(written), lookalike_list(lookalikes), host_list(hosts);
+    // Scratch kept by the thread: every link of every SMS passes through these.
+    thread_local std::string domain, ascii, unfolded, skeleton, other, other_unfolded, with_info;
     for (const std::string& url : urls) {
         const std::string_view host = url_host(url);
         if (!host_to_ascii(host, ascii)) continue;
         if (hosts != nullptr) {
             if (const std::string_view info = user_info_of(url, host); info.empty()) {
-                add(*hosts, ascii);
+                host_list.add(ascii);
             } else {
-                std::string with_info(info);
+                with_info.assign(info);
                 for (char& c : with_info) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-                add(*hosts, with_info + ascii);
+                with_info += ascii;
+                host_list.add(with_info);
             }
         }
         // The host with its look-alike characters read as what they imitate, once for both
@@ -92,24 +115,24 @@ void collect_sms_domains(std::span<const std::string> urls, std::vector<std::str
         // A host written with look-alike characters is also read as the host it imitates
         // (a Cyrillic "о" in "vietcоmbank.com.vn-secure.net" hides the bank's name in the
         // host's ASCII form, xn--...), as sms.domains holds a domain's skeleton.
-        if (hosts != nullptr && !unfolded.empty() && unfolded != ascii) add(*hosts, unfolded);
+        if (!unfolded.empty() && unfolded != ascii) host_list.add(unfolded);
         registered_domain(ascii, domain);
         if (domain.empty()) continue;
-        add(out, domain);
-        if (written != nullptr) add(*written, domain);
+        out_list.add(domain);
+        written_list.add(domain);
         if (unfolded.empty())
             skeleton.clear();
         else
             registered_skeleton(unfolded, ascii, domain, skeleton);
-        add(out, skeleton);
-        if (lookalikes != nullptr && skeleton != domain) add(*lookalikes, skeleton);
+        out_list.add(skeleton);
+        if (skeleton != domain) lookalike_list.add(skeleton);
         // The letter readings go to sms.lookalike_domains only: sms.domains and the lists
         // matched against it (and their `except`) keep to the domain as written and its
         // usual skeleton.
         if (lookalikes == nullptr || !has_other_digit(ascii)) continue;
         for (const digit_reading reading : {digit_reading::letters_l, digit_reading::letters_i}) {
             lookalike_of(ascii, domain, reading, other_unfolded, other);
-            if (other != domain) add(*lookalikes, other);
+            if (other != domain) lookalike_list.add(other);
         }
     }
 }

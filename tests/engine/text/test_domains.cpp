@@ -208,6 +208,23 @@ TEST_CASE("collect_sms_domains: digits read as letters give their skeletons in s
     CHECK(lookalikes == std::vector<std::string>{"bldv-xacthuc.top", "bidv-xacthuc.top", "kenhl4.vn", "kenhla.vn", "kenhia.vn"});
 }
 
+TEST_CASE("collect_sms_domains: every list is replaced, longer and shorter than the last message's, duplicates once") {
+    std::vector<std::string> out, written, lookalikes, hosts;
+    collect_sms_domains(std::vector<std::string>{"https://b1dv-xacthuc.top/a", "https://x.vietcombank.com.vn@evil.top/b", "http://a.example.org"}, out,
+                        &written, &lookalikes, &hosts);
+    CHECK(out.size() == 4);
+    CHECK(hosts.size() == 4);  // b1dv-xacthuc.top is there as written and as bldv-xacthuc.top
+    // A second message with one link: the lists hold only what it gives, the first's gone.
+    collect_sms_domains(std::vector<std::string>{"https://evil.top/x", "https://EVIL.top/y"}, out, &written, &lookalikes, &hosts);
+    CHECK(out == std::vector<std::string>{"evil.top"});
+    CHECK(written == std::vector<std::string>{"evil.top"});
+    CHECK(lookalikes.empty());
+    CHECK(hosts == std::vector<std::string>{"evil.top"});
+    // And one with none.
+    collect_sms_domains(std::vector<std::string>{}, out, &written, &lookalikes, &hosts);
+    CHECK((out.empty() && written.empty() && lookalikes.empty() && hosts.empty()));
+}
+
 TEST_CASE("unfold_lookalike: an ASCII label read on bytes gives what the code-point path gives") {
     // A zero-width space (dropped as the code-point path reads a label) sends the same label
     // down that path; without it, the label is plain ASCII and read on bytes.
