@@ -136,6 +136,48 @@ TEST_CASE("extract_urls: a host after slashes that are not a path's is a link, w
     CHECK(urls("a https://evil.top/x b") == list{"https://evil.top/x"});
 }
 
+namespace {
+
+// replace_link_words as first written, a word at a time: each run of non-blanks that holds a
+// link's start is the word "link".
+std::string replace_link_words_by_word(std::string_view text, const std::vector<std::size_t>& starts) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    std::string out;
+    std::size_t next = 0, i = 0;
+    while (i < text.size()) {
+        if (is_space(text[i])) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && !is_space(text[end])) ++end;
+        while (next < starts.size() && starts[next] < i) ++next;
+        out.append(next < starts.size() && starts[next] < end ? std::string_view("link") : text.substr(i, end - i));
+        i = end;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("replace_link_words: every short text and every set of link starts gives what a word at a time gave") {
+    std::string out;
+    std::size_t cases = 0;
+    ringfence::test::for_each_short_string(" a\tb", 6, [&](const std::string& text) {
+        for (std::size_t mask = 0; mask < (std::size_t{1} << text.size()); ++mask) {
+            std::vector<std::size_t> starts;
+            for (std::size_t k = 0; k < text.size(); ++k)
+                if ((mask >> k & 1) != 0) starts.push_back(k);
+            ringfence::engine::text::replace_link_words(text, starts, out);
+            if (out != replace_link_words_by_word(text, starts)) FAIL_CHECK("\"" << text << "\" mask " << mask << " gave \"" << out << "\"");
+            ++cases;
+        }
+    });
+    CHECK(cases > 100000);
+    ringfence::engine::text::replace_link_words("xem https://a.vn/x ngay, hoac evil.top", std::vector<std::size_t>{4, 30}, out);
+    CHECK(out == "xem link ngay, hoac link");
+}
+
 TEST_CASE("extract_urls: user info before an IPv6 literal keeps the link") {
     CHECK(urls("vao https://user:pw@[2001:db8::1]/x ngay") == list{"https://user:pw@[2001:db8::1]/x"});
     CHECK(urls("vao https://vietcombank.com.vn@[2001:db8::1]/x") == list{"https://vietcombank.com.vn@[2001:db8::1]/x"});
