@@ -92,6 +92,12 @@ class url_scanner {
                 i = url_end;
                 continue;
             }
+            if (t_[i] == '[' && after_two_slashes(i)) {  // "ftp://[2001:db8::1]/x", "//[::1]"
+                if (const std::size_t url_end = try_ipv6_at(i, i); url_end != i) {
+                    i = url_end;
+                    continue;
+                }
+            }
             if (!starts_token(i)) {
                 ++i;
                 continue;
@@ -172,15 +178,57 @@ class url_scanner {
     }
 
     // The slashes before i are not a path's: two or more ("ftp://", "zalo://", "//host",
-    // "https//" with its colon left out), or one at the text's start or after a blank
-    // ("xem /evil.top"). Written so, a host is a link for its reader whatever stands before
-    // the slashes; only http(s) is read as a scheme (try_scheme), the rest are passed over.
-    // One slash after a word ("km/h", "a/b.vn") stays inside that word.
+    // "https//" with its colon left out), or one that no word stands before ("xem /evil.top",
+    // "(/evil.top)", "https:/evil.top", which browsers open). Written so, a host is a link
+    // for its reader whatever leads in the slashes; only http(s) is read as a scheme
+    // (try_scheme), the rest are passed over. One slash after a word ("km/h", "a/b.vn",
+    // "Việt/x.vn") stays inside that word.
     bool after_slashes_alone(std::size_t i) const {
         std::size_t k = i;
         while (k > 0 && (t_[k - 1] == '/' || t_[k - 1] == '\\')) --k;
-        if (i - k >= 2) return true;
-        return k == 0 || static_cast<unsigned char>(t_[k - 1]) <= 0x20;
+        if (i - k >= 2 || k == 0) return true;
+        const char before = t_[k - 1];
+        if (static_cast<unsigned char>(before) < 0x80) return !(is_alnum(before) || before == '-' || before == '_');
+        std::size_t lead = k - 1;  // the lead byte of the character before the slash
+        while (lead > 0 && (static_cast<unsigned char>(t_[lead]) & 0xC0) == 0x80) --lead;
+        return label_char_end(lead) == lead;  // no letter: a blank or a mark
+    }
+
+    // Two or more slashes lead in i: what follows is an authority, as after "scheme://".
+    bool after_two_slashes(std::size_t i) const {
+        return i >= 2 && (t_[i - 1] == '/' || t_[i - 1] == '\\') && (t_[i - 2] == '/' || t_[i - 2] == '\\');
+    }
+
+    // Where the host begins in the authority that starts at i after two slashes: past its
+    // user info ("user:pw@", "vietcombank.com.vn@"), at i when there is none. An "@" with no
+    // slashes before it is an e-mail address's, not a link's.
+    std::size_t past_user_info(std::size_t i) const {
+        if (!after_two_slashes(i)) return i;
+        std::size_t host = i;
+        for (std::size_t k = i; k < t_.size(); ++k) {
+            const char c = t_[k];
+            if (c == '@')
+                host = k + 1;
+            else if (c == '/' || c == '?' || c == '#' || is_stop(c))
+                break;
+        }
+        return host;
+    }
+
+    // The end of the IPv6 literal "[...]" at j (one past its "]"), or j when none is there:
+    // hex digits, colons and dots, at least two colons, closed.
+    std::size_t ipv6_literal_end(std::size_t j) const {
+        if (j >= t_.size() || t_[j] != '[') return j;
+        std::size_t colons = 0;
+        for (std::size_t k = j + 1; k < t_.size() && k - j <= 46; ++k) {
+            const char c = t_[k];
+            if (c == ']') return colons >= 2 ? k + 1 : j;
+            if (c == ':')
+                ++colons;
+            else if (!is_digit(c) && !(lower(c) >= 'a' && lower(c) <= 'f') && c != '.')
+                return j;
+        }
+        return j;
     }
 
     bool scheme_may_start(std::size_t i) const {
@@ -319,12 +367,38 @@ class url_scanner {
     }
 
     // Tries every URL form at token start i; returns the end of the URL taken, or i.
-    std::size_t try_url_at(std::size_t i) {
+    // A link whose host is the IPv6 literal at host, its text from url (before any user info).
+    std::size_t try_ipv6_at(std::size_t url, std::size_t host) {
+        const std::size_t host_end = ipv6_literal_end(host);
+        if (host_end == host) return url;
+        const std::size_t end = path_follows(host_end) ? trim_end(url, path_end(host_end)) : host_end;
+        emit(url, host_end, end, 0);
+        return end;
+    }
+
+    std::size_t try_url_at(std::size_t url) {
+        // After two slashes a link may write user info before its host; the link's text
+        // keeps it (sms.hosts shows "vietcombank.com.vn@" written where a reader takes it for
+        // the host), its host is what follows.
+        const std::size_t i = past_user_info(url);
+        if (i != url) {
+            if (i < t_.size() && t_[i] == '[') return try_ipv6_at(url, i);
+            if (label_char_end(i) == i) return url;
+            if (const std::size_t end = try_host_at(i, url); end != i) return end;
+            return url;
+        }
+        const std::size_t end = try_host_at(i, i);
+        return end == i ? url : end;
+    }
+
+    // A www. host or a bare domain at i, the link's text from url (at or before i); returns
+    // the link's end, or i.
+    std::size_t try_host_at(std::size_t i, std::size_t url) {
         if (starts_with_nocase(t_, i, "www") && dot_form(i + 3) != 0) {
             const host_scan h = scan_host(i);
             if (h.labels >= 3 && is_ascii_alpha_label(h.last_label, h.end)) {
-                const std::size_t end = path_follows(h.end) ? trim_end(i, path_end(h.end)) : h.end;
-                emit(i, h.end, end, 0);
+                const std::size_t end = path_follows(h.end) ? trim_end(url, path_end(h.end)) : h.end;
+                emit(url, h.end, end, 0);
                 return end;
             }
             return i;
@@ -344,8 +418,8 @@ class url_scanner {
                 (capitalised || (h.labels == 2 && (word_like_tld(tld) || numeric_first_label(i)))))
                 return i;
         }
-        const std::size_t end = with_path ? trim_end(i, path_end(h.end)) : h.end;
-        emit(i, h.end, end, 0);
+        const std::size_t end = with_path ? trim_end(url, path_end(h.end)) : h.end;
+        emit(url, h.end, end, 0);
         return end;
     }
 
@@ -390,7 +464,7 @@ class url_scanner {
         std::size_t host_at = host;
         for (std::size_t k = host; k < host_end; ++k)
             if (t_[k] == '@') host_at = k + 1;
-        const bool bracketed = host_at < host_end && t_[host_at] == '[';
+        const bool bracketed = ipv6_literal_end(host_at) != host_at;  // a closed literal only
         if (!bracketed && !host_has_dot(host, host_end)) return i;  // "http://wap. x.com"
         const std::size_t end =
             trim_end(i, j < t_.size() && !is_stop(t_[j]) && static_cast<unsigned char>(t_[j]) < 0x80

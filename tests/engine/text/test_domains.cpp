@@ -220,6 +220,10 @@ TEST_CASE("collect_sms_domains: every list is replaced, longer and shorter than 
     CHECK(written == std::vector<std::string>{"evil.top"});
     CHECK(lookalikes.empty());
     CHECK(hosts == std::vector<std::string>{"evil.top"});
+    // User info written after other slashes than http(s)'s is in sms.hosts as after them.
+    collect_sms_domains(std::vector<std::string>{"vietcombank.com.vn@xacthuc.top/login"}, out, &written, &lookalikes, &hosts);
+    CHECK(out == std::vector<std::string>{"xacthuc.top"});
+    CHECK(hosts == std::vector<std::string>{"vietcombank.com.vn@xacthuc.top"});
     // And one with none.
     collect_sms_domains(std::vector<std::string>{}, out, &written, &lookalikes, &hosts);
     CHECK((out.empty() && written.empty() && lookalikes.empty() && hosts.empty()));

@@ -129,9 +129,28 @@ TEST_CASE("extract_urls: a host after slashes that are not a path's is a link, w
     CHECK(urls("xem /evil.top/x") == list{"evil.top/x"});
     CHECK(urls("/evil.top") == list{"evil.top"});
     CHECK(urls("a sms:\\\\evil.top b") == list{"evil.top"});
+    // One slash after punctuation, a colon or a blank that is no word: a browser opens
+    // "https:/evil.top".
+    CHECK(urls("(/evil.top)") == list{"evil.top"});
+    CHECK(urls("Truy cap:/xacthuc-nganhang.com") == list{"xacthuc-nganhang.com"});
+    CHECK(urls("vao https:/evil.top ngay") == list{"evil.top"});
+    CHECK(urls("vao https:\\paypal-secure.xyz ngay") == list{"paypal-secure.xyz"});
+    CHECK(urls("vao \u3000/evil.top") == list{"evil.top"});
     // One slash after a word is inside that word: no link starts there.
     CHECK(urls("toc do 60km/h.top") == list{});
     CHECK(urls("a/evil.top") == list{});
+    CHECK(urls("Vi\u1EC7t/evil.top") == list{});
+    // After two slashes the authority may write user info before its host; an "@" without
+    // them is an e-mail address's.
+    CHECK(urls("vao zalo://vietcombank.com.vn@xacthuc.top/login") == list{"vietcombank.com.vn@xacthuc.top/login"});
+    CHECK(urls("a https//user:pw@xacthuc-nganhang.com/login b") == list{"user:pw@xacthuc-nganhang.com/login"});
+    CHECK(urls("a //a:b@xacthuc.top b") == list{"a:b@xacthuc.top"});
+    CHECK(urls("lien he a.b@gmail.com hoac cskh@vietcombank.com.vn") == list{});
+    // An IPv6 literal after two slashes, with or without user info.
+    CHECK(urls("a ftp://[2001:db8::1]/x b") == list{"[2001:db8::1]/x"});
+    CHECK(urls("a //user:pw@[2001:db8::1]/x b") == list{"user:pw@[2001:db8::1]/x"});
+    CHECK(urls("a //[zz::1]/x b") == list{});  // not a literal
+    CHECK(url_host("user:pw@[2001:db8::1]/x") == "2001:db8::1");
     // http(s) stays a scheme URL, read whole.
     CHECK(urls("a https://evil.top/x b") == list{"https://evil.top/x"});
 }
@@ -182,6 +201,8 @@ TEST_CASE("extract_urls: user info before an IPv6 literal keeps the link") {
     CHECK(urls("vao https://user:pw@[2001:db8::1]/x ngay") == list{"https://user:pw@[2001:db8::1]/x"});
     CHECK(urls("vao https://vietcombank.com.vn@[2001:db8::1]/x") == list{"https://vietcombank.com.vn@[2001:db8::1]/x"});
     CHECK(url_host("https://user:pw@[2001:db8::1]/x") == "2001:db8::1");
+    // An unclosed literal is no host: no link.
+    CHECK(urls("vao https://u@[2001:db8::1 ngay") == list{});
 }
 
 namespace {
