@@ -48,9 +48,11 @@ bool any_text(const field_value& v, Test&& test) {
     return test(v.text);
 }
 
-// An element as `=`, `!=` and `in (...)` compare it: a URL by its key, as lists hold URLs
-// and the compiler keys a literal (https://EVIL.TOP/login and evil.top/login are one URL),
-// and eval_compare keys a field on the right. The view is valid until the next call.
+// An element as every test reads it: a link by its key (no scheme, user info, default port
+// or fragment; its host in lower case), as lists hold URLs and the compiler keys a literal
+// (https://EVIL.TOP/login and evil.top/login are one URL), and eval_compare keys a field on
+// the right; what a test matched is then what its evidence shows, never a password or
+// token written in the link. The view is valid until the next call.
 std::string_view equality_form(const node& n, std::string_view s) {
     if (n.lhs.field.id != field_id::sms_urls) return s;
     thread_local std::string key;
@@ -168,7 +170,7 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
     auto try_one = [&](std::string_view s) {
         std::optional<std::string_view> hit;
         if (folded && v.type == field_type::text_set) {
-            lower_text_into(s, lowered);
+            lower_text_into(equality_form(n, s), lowered);  // a link as its key, as every test reads it
             hit = list.match(lowered);
         } else if (folded) {
             hit = list.match(ctx.lowered_text(n.lhs.field));
@@ -310,17 +312,17 @@ bool evaluate_node(eval_context& ctx, const node& n) {
             if (!v.present) return false;
             if (n.top == condition::text_op::icontains) {
                 if (v.type == field_type::text_set)
-                    return any_text(v, [&](std::string_view s) { return lower_text(s).find(n.rhs.text) != std::string::npos; });
+                    return any_text(v, [&](std::string_view s) { return lower_text(equality_form(n, s)).find(n.rhs.text) != std::string::npos; });
                 return ctx.lowered_text(n.lhs.field).find(n.rhs.text) != std::string_view::npos;
             }
             if (v.type == field_type::text) return text_test(n.top, ctx.composed_text(n.lhs.field, v.text), n.rhs.text);
-            return any_text(v, [&](std::string_view s) { return text_test(n.top, s, n.rhs.text); });
+            return any_text(v, [&](std::string_view s) { return text_test(n.top, equality_form(n, s), n.rhs.text); });
         }
         case node::op::matches: {
             const field_value v = lhs_value(ctx, n);
             if (!v.present) return false;
             const regex_matcher& re = *ctx.ruleset().regexes[n.regex];
-            const bool r = any_text(v, [&](std::string_view s) { return re.search(s); });
+            const bool r = any_text(v, [&](std::string_view s) { return re.search(equality_form(n, s)); });
             if (r && ctx.collect_evidence)
                 ctx.evidence.push_back({evidence_item::kind::regex, n.regex, n.lhs.field.name(), {}, {}, {}, {}, 0, 0, {}});  // the pattern: rs.regexes[index]
             return r;

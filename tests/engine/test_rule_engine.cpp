@@ -2429,6 +2429,36 @@ TEST_CASE("evidence of a keyword found in sms.urls gives the link's key, never i
     CHECK(d.rules[0].evidence_json.find("https") == std::string::npos);
 }
 
+TEST_CASE("every test on sms.urls reads each link as its key: no scheme, user info or fragment to match, host in lower case") {
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- list: scheme_words
+  items: [https, secretpw, frag]
+- rule: keyword_in_link
+  events: [sms.submit]
+  condition: sms.urls icontains_any scheme_words or sms.urls contains_any scheme_words
+  action: block
+  priority: critical
+- rule: upper_case_host
+  events: [sms.submit]
+  condition: sms.urls contains "EVIL" or sms.urls icontains "SECRETPW"
+  action: block
+  priority: critical
+- rule: key_pattern
+  events: [sms.submit]
+  condition: sms.urls matches "^evil\\.top/x\\?tok=abc$" and sms.urls startswith "evil.top/"
+  action: warn
+  priority: notice
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    model::record r = sms_record("Xem https://user:secretpw@EVIL.top/x?tok=abc#frag ngay");
+    engine::decision d;
+    e->decide(r, d);
+    REQUIRE(d.rules.size() == 1);
+    CHECK(d.rules[0].rule == "key_pattern");
+    CHECK(d.rules[0].evidence_json.find("secretpw") == std::string::npos);
+}
+
 TEST_CASE("a bank's name written as user info before an IPv6 literal is in sms.hosts, as before any other host") {
     auto e = load(R"(
 - list: brand_words
