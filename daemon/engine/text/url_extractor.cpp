@@ -366,7 +366,6 @@ class url_scanner {
         return end;
     }
 
-    // Tries every URL form at token start i; returns the end of the URL taken, or i.
     // A link whose host is the IPv6 literal at host, its text from url (before any user info).
     std::size_t try_ipv6_at(std::size_t url, std::size_t host) {
         const std::size_t host_end = ipv6_literal_end(host);
@@ -376,6 +375,7 @@ class url_scanner {
         return end;
     }
 
+    // Tries every URL form at token start url; returns the end of the URL taken, or url.
     std::size_t try_url_at(std::size_t url) {
         // After two slashes a link may write user info before its host; the link's text
         // keeps it (sms.hosts shows "vietcombank.com.vn@" written where a reader takes it for
