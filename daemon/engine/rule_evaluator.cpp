@@ -168,31 +168,21 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
         return eval_in_list_as_written(ctx, n, list, list.use() == list_use::keywords ? ctx.composed_text(n.lhs.field, v.text) : v.text);
     std::string lowered;
     auto try_one = [&](std::string_view s) {
+        // A link is read as its key, as every test reads it: what a list matched is what its
+        // evidence shows, never the credentials or token a link can carry.
+        const std::string_view read = equality_form(n, s);
+        if (!folded) return eval_in_list_as_written(ctx, n, list, read);
         std::optional<std::string_view> hit;
-        if (folded && v.type == field_type::text_set) {
-            lower_text_into(equality_form(n, s), lowered);  // a link as its key, as every test reads it
+        if (v.type == field_type::text_set) {
+            lower_text_into(read, lowered);
             hit = list.match(lowered);
-        } else if (folded) {
-            hit = list.match(ctx.lowered_text(n.lhs.field));
         } else {
-            // URLs are compared as their keys (a list's items are keyed at load); the
-            // evidence keeps the URL as the message wrote it.
-            std::string_view probe = s;
-            thread_local std::string url;
-            if (n.lhs.field.id == field_id::sms_urls) {
-                text::url_key(s, url);
-                if (!url.empty()) probe = url;
-            }
-            // A URL's evidence is its key (no scheme, user part or fragment, which can carry
-            // the victim's credentials or token): what the list matched, not the link as sent.
-            return eval_in_list_as_written(ctx, n, list, probe);
+            hit = list.match(ctx.lowered_text(n.lhs.field));
         }
         if (hit && ctx.collect_evidence) {  // the keyword, not the message it was found in
-            // A link is shown as its key (no scheme, user info or fragment: they can carry
-            // the recipient's password or token), as the lookups above show it.
             std::string shown;
             if (n.lhs.field.id == field_id::sms_urls) {
-                text::url_key(s, shown);  // "" for a link with no host: nothing of it shown
+                if (read.data() != s.data()) shown = read;  // a link with no key: nothing of it shown
             } else if (!is_private_content(n.lhs.field.id)) {
                 shown = shown_value(n.lhs.field.id, s);
             }

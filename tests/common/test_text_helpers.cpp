@@ -87,7 +87,7 @@ TEST_CASE("find_any finds the first of its delimiters, as find_first_of does") {
             text[at] = c;
             const char one[2] = {c, '\0'};
             const char several[4] = {'\x01', c, '\x7F', '\0'};
-            const char masked[6] = {'\x01', 'q', c, '\x40', '\x7F', '\0'};  // past three: the masks
+            const char masked[6] = {'\x01', 'q', c, '\x40', '\x7F', '\0'};  // five delimiters
             if (common::find_any(text, one) != text.find(c) || common::find_any(text, several) != text.find_first_of(std::string_view(several, 3)) ||
                 common::find_any(text, masked) != text.find_first_of(std::string_view(masked, 5)))
                 FAIL_CHECK("byte " << b << " at " << at);

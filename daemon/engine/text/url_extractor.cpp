@@ -380,15 +380,11 @@ class url_scanner {
         // After two slashes a link may write user info before its host; the link's text
         // keeps it (sms.hosts shows "vietcombank.com.vn@" written where a reader takes it for
         // the host), its host is what follows.
-        const std::size_t i = past_user_info(url);
-        if (i != url) {
-            if (i < t_.size() && t_[i] == '[') return try_ipv6_at(url, i);
-            if (label_char_end(i) == i) return url;
-            if (const std::size_t end = try_host_at(i, url); end != i) return end;
-            return url;
-        }
-        const std::size_t end = try_host_at(i, i);
-        return end == i ? url : end;
+        const std::size_t host = past_user_info(url);
+        if (host != url && host < t_.size() && t_[host] == '[') return try_ipv6_at(url, host);
+        if (label_char_end(host) == host) return url;
+        const std::size_t end = try_host_at(host, url);
+        return end == host ? url : end;
     }
 
     // A www. host or a bare domain at i, the link's text from url (at or before i); returns
