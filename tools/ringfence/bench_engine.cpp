@@ -18,6 +18,7 @@
 #include "model/numbering_plan.hpp"
 #include "tools/ringfence/cli_common.hpp"
 #include "tools/ringfence/commands.hpp"
+#include "tools/ringfence/sms_text_generator.hpp"
 
 namespace ringfence::cli {
 
@@ -168,16 +169,14 @@ int bench_engine(std::vector<std::string> args) {
     std::mt19937_64 rng(42);
     const std::size_t pool = 100'000;
     std::vector<model::record> calls(pool), sms(pool);
-    const char* texts[] = {"Quy khach da nap thanh cong 50.000d vao tai khoan. Cam on quy khach.",
-                           "[QC] Uu dai thang 11: giam 30% goi cuoc data khi dang ky qua ung dung.",
-                           "Tai khoan cua ban bi khoa, truy cap http://vcb-secure-login.example/xacthuc de mo khoa",
-                           "Your parcel is waiting: confirm delivery at https://track-parcel.example/p/8823"};
+    // Each SMS of the pool has a text of its own (sms_text_generator.hpp).
+    const std::vector<std::string> texts = generate_sms_texts(pool, 42, o.intel_domains);
     for (std::size_t i = 0; i < pool; ++i) {
         fill(calls[i], *plan.value, model::event_kind::call_attempt, 0, subscriber(rng() % o.keys), subscriber(rng() % o.keys));
         fill(sms[i], *plan.value, i % 2 ? model::event_kind::sms_submit : model::event_kind::sms_deliver, 0, subscriber(rng() % o.keys),
              subscriber(rng() % o.keys));
         sms[i].sms.present = true;
-        sms[i].sms.text = texts[i % 4];
+        sms[i].sms.text = texts[i];
         sms[i].sms.sender = sms[i].caller.raw;
     }
     // Record time advances 1 ms every 1000 records: the traffic of a network at 1,000,000

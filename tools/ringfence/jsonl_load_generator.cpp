@@ -1,4 +1,5 @@
 #include "tools/ringfence/jsonl_load_generator.hpp"
+#include "tools/ringfence/sms_text_generator.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,13 +26,6 @@ std::int64_t now_ns() {
 }
 
 constexpr const char* mobile_prefixes[] = {"91", "94", "88", "96", "97", "98", "86", "32", "33", "90", "93", "89", "70", "77"};
-constexpr const char* sms_texts[] = {
-    "Quy khach da nap thanh cong 50.000d vao tai khoan. Cam on quy khach.",
-    "[QC] Uu dai thang 11: giam 30% goi cuoc data khi dang ky qua ung dung. Tu choi QC soan TC gui 9241",
-    "Tai khoan cua ban bi khoa, vui long truy cap http://vcb-secure-login.example/xacthuc de mo khoa",
-    "Your parcel is waiting: confirm delivery at https://track-parcel.example/p/8823",
-    "Ma OTP cua ban la 482913. Khong chia se ma nay cho bat ky ai."};
-
 struct connection {
     int fd = -1;
     std::string outbox;           // bytes not yet accepted by the kernel
@@ -74,6 +68,9 @@ std::vector<std::string> generate_records(std::uint64_t count, std::uint64_t id_
     out.reserve(count);
     // 1 ms per record from 2026-11-18; run_load stamps the time of sending over it.
     const std::int64_t t0 = 1'795'000'000'000;
+    // Texts of their own (sms_text_generator.hpp; none holds a quote or a backslash, so they
+    // go into the JSON as they are); the daemon's lists do not hold the bench's scam domains.
+    const std::vector<std::string> texts = generate_sms_texts(std::min<std::uint64_t>(count, 65536), seed + 1, 0);
     for (std::uint64_t i = 0; i < count; ++i) {
         const bool sms = mix == "sms" || (mix == "mixed" && rng() % 5 == 0);
         const std::string caller = fmt::format("+84{}{:07}", mobile_prefixes[rng() % 14], rng() % 10'000'000);
@@ -82,7 +79,7 @@ std::vector<std::string> generate_records(std::uint64_t count, std::uint64_t id_
         if (sms) {
             out.push_back(fmt::format(
                 R"({{"id":"s-{}","kind":"sms.submit","time":{},"caller":"{}","callee":"{}","origin":{{"kind":"home_mobile","trunk":"SMSC-1"}},"sms":{{"text":"{}","parts":1}}}})",
-                id_base + i, t, caller, callee, sms_texts[rng() % 5]));
+                id_base + i, t, caller, callee, texts[rng() % texts.size()]));
         } else {
             const char* origin = rng() % 10 == 0 ? "international" : "interconnect";
             out.push_back(fmt::format(
