@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 #include "common/ascii_run.hpp"
@@ -45,9 +46,11 @@ constexpr char latin_additional_table[] =  // U+1E00..U+1EFF, all Vietnamese let
 static_assert(sizeof(latin_table) == 2 * (0x250 - 0x80) + 1);
 static_assert(sizeof(latin_additional_table) == 2 * 0x100 + 1);
 
-// ASCII: lower-case letters and digits fold to themselves, everything else is a separator (0).
+// ASCII: lower-case letters and digits fold to themselves, everything else is a separator
+// (' ').
 constexpr std::array<char, 128> ascii_fold = [] {
     std::array<char, 128> t{};
+    t.fill(' ');
     for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
     for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = c;
     for (char c = 'A'; c <= 'Z'; ++c)
@@ -74,7 +77,7 @@ code_point_fold from_table(const char* table, std::size_t index) {
 code_point_fold fold_code_point(char32_t cp) noexcept {
     if (cp < 0x80) {
         const char f = ascii_fold[cp];
-        return f != 0 ? letter(f) : separator;
+        return f != ' ' ? letter(f) : separator;
     }
     if (cp < 0x250) return cp == 0xAD ? drop : from_table(latin_table, cp - 0x80);  // soft hyphen
     if (cp >= 0x300 && cp <= 0x36F) return drop;  // combining diacritical marks
@@ -121,6 +124,12 @@ namespace {
 
 // The one folding loop. out is sized to the input first (folding never lengthens text) and
 // written through a pointer, so the loop does no capacity checks; Mapped adds the offsets.
+// A separator writes its space at once and the pointer moves past it only when the byte
+// before is no space (and there is one): a run of separators leaves one space, mapped to
+// the run's first separator, and a space at the end is taken back. Only separators are
+// written as ' ' (kept bytes are >= 0x80), so the byte before tells a pending space. ASCII,
+// nearly every byte of an SMS, takes no branch on letter or separator: a branch there was
+// mispredicted at every word's end.
 template <bool Mapped>
 void fold(std::string_view in, std::string& out, std::vector<std::uint32_t>* offsets) {
     out.resize(in.size());
@@ -128,32 +137,18 @@ void fold(std::string_view in, std::string& out, std::vector<std::uint32_t>* off
     char* const begin = out.data();
     char* o = begin;
     std::uint32_t* map = Mapped ? offsets->data() : nullptr;
-    bool pending_space = false;
-    std::size_t space_from = 0;  // where the pending run of separators began
-    const auto emit = [&](char c, std::size_t from) {
-        if (pending_space) {
-            if constexpr (Mapped) map[o - begin] = static_cast<std::uint32_t>(space_from);
-            *o++ = ' ';
-            pending_space = false;
-        }
+    char last = ' ';  // the byte before o: ' ' at the start, so leading separators vanish
+    const auto put = [&](char c, std::size_t from) {
         if constexpr (Mapped) map[o - begin] = static_cast<std::uint32_t>(from);
-        *o++ = c;
-    };
-    const auto separate = [&](std::size_t from) {
-        if (!pending_space && o != begin) {
-            pending_space = true;
-            space_from = from;
-        }
+        *o = c;
+        o += (c != ' ') | (last != ' ');
+        last = c;
     };
     std::size_t i = 0;
     while (i < in.size()) {
         const auto c = static_cast<unsigned char>(in[i]);
         if (c < 0x80) {
-            const char f = ascii_fold[c];
-            if (f != 0)
-                emit(f, i);
-            else
-                separate(i);
+            put(ascii_fold[c], i);
             ++i;
             continue;
         }
@@ -161,19 +156,20 @@ void fold(std::string_view in, std::string& out, std::vector<std::uint32_t>* off
         const code_point_fold f = fold_code_point(decode_utf8(in, i));
         switch (f.what) {
             case code_point_fold::kind::letters:
-                emit(f.letters[0], start);
-                if (f.letters[1] != 0) emit(f.letters[1], start);
+                put(f.letters[0], start);
+                if (f.letters[1] != 0) put(f.letters[1], start);
                 break;
             case code_point_fold::kind::separator:
-                separate(start);
+                put(' ', start);
                 break;
             case code_point_fold::kind::drop:
                 break;
             case code_point_fold::kind::keep:
-                for (std::size_t k = start; k < i; ++k) emit(in[k], start);
+                for (std::size_t k = start; k < i; ++k) put(in[k], start);
                 break;
         }
     }
+    o -= o != begin && last == ' ';
     out.resize(static_cast<std::size_t>(o - begin));
     if constexpr (Mapped) offsets->resize(out.size());
 }
@@ -267,42 +263,57 @@ char letter_for_digit(char c) noexcept {
 
 }  // namespace
 
+namespace {
+
+bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+
+// The words of folded that hold a digit, read again in out (folded with its spaces left
+// out): a word of letters with a digit or two among them ("kh0a", "t4i", "b1dv") reads its
+// digits as the letters they stand for. A number stays a number: on its own ("50"), with
+// one letter ("B1" the licence class, "4G", "100k") or with more digits than letters
+// ("LH0912345678", "goi1900").
+void read_digit_words(std::string_view folded, std::string& out) {
+    const std::size_t n = folded.size();
+    std::size_t counted = 0, spaces = 0;  // spaces in folded[0, counted)
+    for (std::size_t i = 0; i < n;) {
+        if (!is_digit(folded[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t start = i, end = i;
+        while (start > 0 && folded[start - 1] != ' ') --start;
+        while (end < n && folded[end] != ' ') ++end;
+        std::size_t letters = 0, digits = 0;
+        for (std::size_t k = start; k < end; ++k) {
+            letters += static_cast<unsigned char>(folded[k] - 'a') < 26;
+            digits += is_digit(folded[k]);
+        }
+        if (letters >= 2 && letters > digits) {
+            for (; counted < start; ++counted) spaces += folded[counted] == ' ';
+            for (std::size_t k = start; k < end; ++k) out[k - spaces] = letter_for_digit(folded[k]);
+        }
+        i = end;
+    }
+}
+
+}  // namespace
+
 void compact_folded(std::string_view folded, std::string& out) {
-    // One pass, written through a pointer into room for the whole input (compacting never
-    // lengthens): every byte but a space is stored and the pointer moves past it only when it
-    // is no space, with the word's letters and digits counted on the way; at a word's end
-    // the word just written is read again only when it mixes digits with letters. Two passes
-    // (find each word's end, then copy it) took twice the instructions, on every SMS.
+    // The spaces left out by a pass with no branch on the bytes (one at every word's end
+    // was mispredicted on text the processor has not seen before); the words with a digit,
+    // a few an SMS, are read again afterwards. One pass that counted each word's letters
+    // and digits as it went cost twice the instructions.
     out.resize(folded.size());
     char* const begin = out.data();
     char* o = begin;
-    char* word = begin;  // where the word being written starts in out
-    std::size_t letters = 0, digits = 0;
-    const auto finish_word = [&] {
-        // A word of letters with a digit or two among them ("kh0a", "t4i", "b1dv") reads its
-        // digits as the letters they stand for. A number stays a number: on its own ("50"),
-        // with one letter ("B1" the licence class, "4G", "100k") or with more digits than
-        // letters ("LH0912345678", "goi1900").
-        if (digits > 0 && letters >= 2 && letters > digits)
-            for (char* p = word; p < o; ++p) *p = letter_for_digit(*p);
-        word = o;
-        letters = 0;
-        digits = 0;
-    };
+    bool any_digit = false;
     for (const char ch : folded) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == ' ') {
-            if (digits > 0) finish_word();
-            word = o;
-            letters = 0;
-            continue;
-        }
-        *o++ = ch;
-        letters += static_cast<unsigned char>(c - 'a') < 26;
-        digits += static_cast<unsigned char>(c - '0') < 10;
+        *o = ch;
+        o += ch != ' ';
+        any_digit |= is_digit(ch);
     }
-    if (digits > 0) finish_word();
     out.resize(static_cast<std::size_t>(o - begin));
+    if (any_digit) read_digit_words(folded, out);
 }
 
 void compact_text(std::string_view utf8, std::string& out) {

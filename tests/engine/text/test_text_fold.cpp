@@ -8,6 +8,7 @@
 
 #include "support/allocation_counter.hpp"
 #include "engine/text/text_fold.hpp"
+#include "engine/text/utf8.hpp"
 #include "text_test_support.hpp"
 
 using ringfence::engine::text::fold_text;
@@ -216,4 +217,66 @@ TEST_CASE("compact_folded: every string of up to six bytes from letters, digits 
         if (out != compact_by_words(s)) FAIL_CHECK("compact_folded(\"" << s << "\") gave \"" << out << "\"");
     });
     CHECK(checked == 55987);
+}
+
+namespace {
+
+// fold_text_mapped as first written (a pending space emitted before the next letter): the
+// version that writes a separator's space at once and takes it back must give the same text
+// and offsets for every input.
+void fold_with_pending_space(std::string_view in, std::string& out, std::vector<std::uint32_t>& offsets) {
+    using ringfence::engine::text::code_point_fold;
+    out.clear();
+    offsets.clear();
+    bool pending = false;
+    std::size_t space_from = 0;
+    const auto emit = [&](char c, std::size_t from) {
+        if (pending) {
+            out += ' ';
+            offsets.push_back(static_cast<std::uint32_t>(space_from));
+            pending = false;
+        }
+        out += c;
+        offsets.push_back(static_cast<std::uint32_t>(from));
+    };
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const std::size_t start = i;
+        const code_point_fold f = ringfence::engine::text::fold_code_point(ringfence::engine::text::decode_utf8(in, i));
+        switch (f.what) {
+            case code_point_fold::kind::letters:
+                emit(f.letters[0], start);
+                if (f.letters[1] != 0) emit(f.letters[1], start);
+                break;
+            case code_point_fold::kind::separator:
+                if (!pending && !out.empty()) {
+                    pending = true;
+                    space_from = start;
+                }
+                break;
+            case code_point_fold::kind::drop:
+                break;
+            case code_point_fold::kind::keep:
+                for (std::size_t k = start; k < i; ++k) emit(in[k], start);
+                break;
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("fold_text: every string of up to five bytes over letters, separators and UTF-8 pieces folds as with a pending space") {
+    // a, 0, space, '-', ß (C3 9F), soft hyphen (C2 AD, dropped), ố (E1 BB 91) and every
+    // malformed mix of those bytes: 11^0 + ... + 11^5 = 177,156 strings.
+    std::string out, expected;
+    std::vector<std::uint32_t> offsets, expected_offsets;
+    const std::size_t checked =
+        ringfence::test::for_each_short_string("a0 -\xC3\x9F\xC2\xAD\xE1\xBB\x91", 5, [&](const std::string& s) {
+            fold_with_pending_space(s, expected, expected_offsets);
+            fold_text(s, out);
+            if (out != expected) FAIL_CHECK("fold_text(\"" << s << "\") gave \"" << out << "\"");
+            fold_text_mapped(s, out, offsets);
+            if (out != expected || offsets != expected_offsets) FAIL_CHECK("fold_text_mapped(\"" << s << "\") differs");
+        });
+    CHECK(checked == 177156);
 }
