@@ -1,7 +1,8 @@
-// The lexicon behind match_bank_word, sorted once and searched by its first word.
+// The lexicon behind match_bank_word, sorted once and indexed by its phrases' first words.
 #include "engine/text/bank_lexicon.hpp"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <vector>
 
@@ -71,8 +72,9 @@ constexpr bank_word words[] = {
 };
 // clang-format on
 
-// Sorted by phrase, so the phrases whose first word is W ("ma", "ma otp", "ma xac thuc")
-// are one run starting at lower_bound(W): a space sorts before every letter and digit.
+// Sorted by phrase, so the phrases whose first word is W ("ma otp", "ma xac thuc") are one
+// run: every phrase that starts with "W " or is W, since a space sorts before every letter
+// and digit.
 const std::vector<const bank_word*>& sorted_words() {
     static const std::vector<const bank_word*> sorted = [] {
         std::vector<const bank_word*> v;
@@ -84,24 +86,84 @@ const std::vector<const bank_word*>& sorted_words() {
     return sorted;
 }
 
+std::string_view first_word_of(std::string_view phrase) { return phrase.substr(0, phrase.find(' ')); }
+
+// The runs of sorted_words() by first word, in an open-addressed table keyed by a hash of
+// that word: every word of a message that holds a number is looked up, and nearly all of
+// them start no phrase, which one probe tells (a binary search over the phrases compared
+// strings about eight times a word).
+class first_word_index {
+  public:
+    struct run {
+        std::uint16_t begin = 0, end = 0;  // in sorted_words()
+    };
+
+    first_word_index() {
+        const auto& sorted = sorted_words();
+        for (std::size_t k = 0; k < sorted.size();) {
+            const std::string_view word = first_word_of(sorted[k]->folded);
+            longest_ = std::max(longest_, word.size());
+            std::size_t e = k + 1;
+            while (e < sorted.size() && first_word_of(sorted[e]->folded) == word) ++e;
+            std::size_t at = hash(word) & mask;
+            while (!slots_[at].word.empty()) at = (at + 1) & mask;
+            slots_[at] = {word, {static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(e)}};
+            k = e;
+        }
+    }
+
+    std::size_t longest() const { return longest_; }  // the longest first word
+
+    // The run of phrases whose first word is word (its hash given), or an empty run.
+    run find(std::string_view word, std::uint32_t word_hash) const {
+        for (std::size_t at = word_hash & mask; !slots_[at].word.empty(); at = (at + 1) & mask)
+            if (slots_[at].word == word) return slots_[at].phrases;
+        return {};
+    }
+
+    // FNV-1a, a byte at a time as the word's end is looked for.
+    static constexpr std::uint32_t hash_start = 2166136261u;
+    static std::uint32_t hash_step(std::uint32_t h, char c) { return (h ^ static_cast<unsigned char>(c)) * 16777619u; }
+    static std::uint32_t hash(std::string_view word) {
+        std::uint32_t h = hash_start;
+        for (const char c : word) h = hash_step(h, c);
+        return h;
+    }
+
+  private:
+    static constexpr std::size_t mask = 511;  // about 150 first words: a third full
+    struct slot {
+        std::string_view word;
+        run phrases;
+    };
+    std::array<slot, mask + 1> slots_{};
+    std::size_t longest_ = 0;
+};
+
+const first_word_index& index_by_first_word() {
+    static const first_word_index index;
+    return index;
+}
+
 }  // namespace
 
 const bank_word* match_bank_word(std::string_view folded, std::size_t pos) noexcept {
     if (pos >= folded.size()) return nullptr;
     const std::string_view rest = folded.substr(pos);
-    const std::string_view first_word = rest.substr(0, rest.find(' '));
+    const first_word_index& index = index_by_first_word();
+    const std::size_t limit = std::min(rest.size(), index.longest() + 1);
+    std::size_t end = 0;
+    std::uint32_t h = first_word_index::hash_start;
+    for (; end < limit && rest[end] != ' '; ++end) h = first_word_index::hash_step(h, rest[end]);
+    if (end > index.longest()) return nullptr;  // longer than every first word
+    const auto phrases = index.find(rest.substr(0, end), h);
     const auto& sorted = sorted_words();
-    auto at =
-        std::lower_bound(sorted.begin(), sorted.end(), first_word,
-                         [](const bank_word* w, std::string_view key) { return w->folded < key; });
     const bank_word* best = nullptr;
-    for (; at != sorted.end(); ++at) {
-        const std::string_view phrase = (*at)->folded;
-        if (!phrase.starts_with(first_word)) break;
-        if (phrase.size() > first_word.size() && phrase[first_word.size()] != ' ') break;
+    for (std::size_t k = phrases.begin; k < phrases.end; ++k) {
+        const std::string_view phrase = sorted[k]->folded;
         if (!rest.starts_with(phrase)) continue;
         if (rest.size() > phrase.size() && rest[phrase.size()] != ' ') continue;
-        if (best == nullptr || phrase.size() > best->folded.size()) best = *at;
+        if (best == nullptr || phrase.size() > best->folded.size()) best = sorted[k];
     }
     return best;
 }
