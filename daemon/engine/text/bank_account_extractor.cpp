@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -27,6 +28,27 @@ constexpr std::size_t otp_after_window = 20;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_alnum(char c) { return is_digit(c) || is_ascii_letter(c); }
+
+// The high bit of every byte of x that is an ASCII digit: in each byte with its high bit
+// cleared, adding 0x50 sets the high bit from '0' (0x30) up and adding 0x46 from ':' (0x3A)
+// up, without carrying into the next byte; a byte with its own high bit set is no digit.
+std::uint64_t digit_bytes(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    const std::uint64_t lo = x & low7;
+    return (lo + 0x50 * ones) & ~(lo + 0x46 * ones) & ~x & highs;
+}
+
+// The first ASCII digit of s at or after i, or s.size(); eight bytes at a time, since most
+// of a message is words.
+std::size_t next_digit(std::string_view s, std::size_t i) noexcept {
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        if (const std::uint64_t d = digit_bytes(x); d != 0) return i + static_cast<std::size_t>(std::countr_zero(d) >> 3);
+    }
+    while (i < s.size() && !is_digit(s[i])) ++i;
+    return i;
+}
 
 struct mention {
     std::size_t begin = 0, end = 0;  // in folded text
@@ -66,8 +88,8 @@ class account_scanner {
     void run() {
         s_.candidates.clear();
         s_.digits.clear();
-        std::size_t i = 0;
-        while (i < t_.size()) i = is_digit(t_[i]) ? take_run(i) : i + 1;
+        std::size_t i = next_digit(t_, 0);
+        while (i < t_.size()) i = next_digit(t_, take_run(i));
         if (!s_.candidates.empty()) {
             fold_text_mapped(t_, s_.folded, s_.offsets);
             s_.mentions.clear();
@@ -393,9 +415,13 @@ bool unglue_account_words(std::string_view text, std::string& out) {
         if (next + 1 < text.size() && text[next] == '.' && is_digit(text[next + 1])) return 1;
         return std::string_view::npos;
     };
+    // A glued word ends right before a run of digits, or before a dot that does.
     bool found = false;
-    for (std::size_t i = 0; i < text.size() && !found; ++i)
-        found = glued_word_ending_at(i) != 0 && gap_to_digits(i + 1) != std::string_view::npos;
+    for (std::size_t d = next_digit(text, 0); d < text.size() && !found;) {
+        if (d >= 1) found = glued_word_ending_at(d >= 2 && text[d - 1] == '.' ? d - 2 : d - 1) != 0;
+        while (d < text.size() && is_digit(text[d])) ++d;
+        d = next_digit(text, d);
+    }
     if (!found) return false;
     out.clear();
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -409,23 +435,17 @@ bool unglue_account_words(std::string_view text, std::string& out) {
     return true;
 }
 
-// How many ASCII digits text holds, eight bytes at a time: in each byte with its high bit
-// cleared, adding 0x50 sets the high bit from '0' (0x30) up and adding 0x46 from ':' (0x3A)
-// up, without carrying into the next byte; a byte with its own high bit set is no digit. The
-// digit bytes' high bits are summed by a multiplication into the top byte (std::popcount is a
-// library call on baseline x86-64, which has no popcnt instruction).
+// How many ASCII digits text holds, eight bytes at a time (digit_bytes). The digit bytes'
+// high bits are summed by a multiplication into the top byte (std::popcount is a library
+// call on baseline x86-64, which has no popcnt instruction).
 std::size_t count_digits(std::string_view text) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
     std::size_t count = 0;
     std::size_t i = 0;
     for (; i + 8 <= text.size(); i += 8) {
         std::uint64_t x;
         std::memcpy(&x, text.data() + i, 8);
-        const std::uint64_t lo = x & low7;
-        const std::uint64_t from_zero = (lo + 0x50 * ones) & highs;
-        const std::uint64_t from_colon = (lo + 0x46 * ones) & highs;
-        const std::uint64_t digit_bits = (from_zero & ~from_colon & ~x & highs) >> 7;  // 0 or 1 a byte
-        count += static_cast<std::size_t>((digit_bits * ones) >> 56);
+        count += static_cast<std::size_t>(((digit_bytes(x) >> 7) * ones) >> 56);  // 0 or 1 a byte, summed
     }
     for (; i < text.size(); ++i) count += is_digit(text[i]) ? 1 : 0;
     return count;
