@@ -3,6 +3,7 @@
 // multi-byte character, a masked one) or lower-case letters spent a test per byte on it.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -37,6 +38,27 @@ inline void copy_ascii_lowered(const char* in, std::size_t n, char* out) noexcep
         std::memcpy(out + i, &x, 8);
     }
     for (; i < n; ++i) out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? static_cast<char>(in[i] + 32) : in[i];
+}
+
+// The high bit of every byte of x that is an ASCII digit: in each byte with its high bit
+// cleared, adding 0x50 sets the high bit from '0' (0x30) up and adding 0x46 from ':' (0x3A)
+// up, without carrying into the next byte; a byte with its own high bit set is no digit.
+constexpr std::uint64_t digit_bytes(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    const std::uint64_t lo = x & low7;
+    return (lo + 0x50 * ones) & ~(lo + 0x46 * ones) & ~x & highs;
+}
+
+// The first ASCII digit of s at or after i, or s.size(); eight bytes at a time, since most
+// of a message is words.
+inline std::size_t next_digit(std::string_view s, std::size_t i) noexcept {
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, s.data() + i, 8);
+        if (const std::uint64_t d = digit_bytes(x); d != 0) return i + static_cast<std::size_t>(std::countr_zero(d) >> 3);
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i] - '0') >= 10) ++i;
+    return i;
 }
 
 }  // namespace ringfence::common

@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 
+#include "common/ascii_run.hpp"
 #include "engine/text/bank_lexicon.hpp"
 #include "engine/text/text_fold.hpp"
 
@@ -29,26 +29,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_alnum(char c) { return is_digit(c) || is_ascii_letter(c); }
 
-// The high bit of every byte of x that is an ASCII digit: in each byte with its high bit
-// cleared, adding 0x50 sets the high bit from '0' (0x30) up and adding 0x46 from ':' (0x3A)
-// up, without carrying into the next byte; a byte with its own high bit set is no digit.
-std::uint64_t digit_bytes(std::uint64_t x) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
-    const std::uint64_t lo = x & low7;
-    return (lo + 0x50 * ones) & ~(lo + 0x46 * ones) & ~x & highs;
-}
-
-// The first ASCII digit of s at or after i, or s.size(); eight bytes at a time, since most
-// of a message is words.
-std::size_t next_digit(std::string_view s, std::size_t i) noexcept {
-    for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t x;
-        std::memcpy(&x, s.data() + i, 8);
-        if (const std::uint64_t d = digit_bytes(x); d != 0) return i + static_cast<std::size_t>(std::countr_zero(d) >> 3);
-    }
-    while (i < s.size() && !is_digit(s[i])) ++i;
-    return i;
-}
+using common::digit_bytes;
+using common::next_digit;
 
 struct mention {
     std::size_t begin = 0, end = 0;  // in folded text
@@ -435,7 +417,7 @@ bool unglue_account_words(std::string_view text, std::string& out) {
     return true;
 }
 
-// How many ASCII digits text holds, eight bytes at a time (digit_bytes). The digit bytes'
+// How many ASCII digits text holds, eight bytes at a time (common::digit_bytes). The digit bytes'
 // high bits are summed by a multiplication into the top byte (std::popcount is a library
 // call on baseline x86-64, which has no popcnt instruction).
 std::size_t count_digits(std::string_view text) noexcept {

@@ -280,3 +280,29 @@ TEST_CASE("fold_text: every string of up to five bytes over letters, separators 
         });
     CHECK(checked == 177156);
 }
+
+TEST_CASE("fold_text: random strings of up to 40 pieces fold as with a pending space (the eight-byte path included)") {
+    // Long enough for the eight bytes at a time of plain ASCII: runs of letters of both
+    // cases, digits, single and double spaces, punctuation and multi-byte characters.
+    const std::string_view pieces[] = {"a", "Z", "q", "7", " ", " ", "  ", ".", ",", "-", "\xC3\x9F", "\xC2\xAD", "\xE1\xBB\x91", "\xC3", "\x7F", "@", "["};
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+    const auto next = [&] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    std::string s, out, expected;
+    std::vector<std::uint32_t> offsets, expected_offsets;
+    for (int n = 0; n < 50000; ++n) {
+        s.clear();
+        const std::size_t count = next() % 41;
+        const bool words_only = n % 2 == 0;  // half of them letters, digits and single spaces
+        for (std::size_t k = 0; k < count; ++k) s += pieces[next() % (words_only ? 6 : std::size(pieces))];
+        fold_with_pending_space(s, expected, expected_offsets);
+        fold_text(s, out);
+        if (out != expected) FAIL_CHECK("fold_text(\"" << s << "\") gave \"" << out << "\", not \"" << expected << "\"");
+        fold_text_mapped(s, out, offsets);
+        if (out != expected || offsets != expected_offsets) FAIL_CHECK("fold_text_mapped(\"" << s << "\") differs");
+    }
+}
