@@ -44,6 +44,10 @@ public:
     virtual void prefetch(std::string_view value) const { (void)value; }
     virtual std::size_t size() const = 0;
     virtual std::size_t bytes() const = 0;
+    // Nothing to match now (an intelligence list with no entries yet): what the rule path
+    // asks before working out an SMS's links or accounts only to look them up here. Entries
+    // that expired still count (the lookup runs, and match_at skips them).
+    virtual bool holds_nothing() const { return size() == 0; }
 
     const std::string& name() const { return name_; }
     list_use use() const { return use_; }

@@ -42,6 +42,7 @@ public:
     void prefetch(std::string_view value) const override { list_->pin().prefetch(value); }
 
     std::size_t size() const override { return list_->current()->size(); }
+    bool holds_nothing() const override { return list_->pin().size() == 0; }  // no lock, as match_at
     std::size_t bytes() const override { return list_->current()->memory_bytes(); }
 
 private:
