@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_alnum(char c) {
+constexpr bool is_alnum(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -57,6 +57,13 @@ constexpr std::array<std::uint8_t, 256> byte_kind = [] {
     std::array<std::uint8_t, 256> t{};
     for (int c = 0; c <= 0x20; ++c) t[static_cast<std::size_t>(c)] = ends_chunk;
     for (const char c : {'.', '[', '(', '{', '%'}) t[static_cast<unsigned char>(c)] = may_hold_url;
+    return t;
+}();
+
+// The ASCII bytes of a host label: letters, digits and '-'.
+constexpr std::array<bool, 256> ascii_label_byte = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = is_alnum(static_cast<char>(c)) || c == '-';
     return t;
 }();
 
@@ -143,12 +150,16 @@ class url_scanner {
     }
 
     // The end of the label character at j (ASCII alphanumeric, '-', or a non-ASCII letter),
-    // or j when there is none.
+    // or j when there is none. The ASCII test is inlined where it is asked (most bytes);
+    // the non-ASCII one is a call.
     std::size_t label_char_end(std::size_t j) const {
         if (j >= t_.size()) return j;
-        const char c = t_[j];
-        if (is_alnum(c) || c == '-') return j + 1;
-        if (static_cast<unsigned char>(c) < 0x80) return j;
+        const auto c = static_cast<unsigned char>(t_[j]);
+        if (c < 0x80) return ascii_label_byte[c] ? j + 1 : j;
+        return letter_end(j);
+    }
+
+    [[gnu::noinline]] std::size_t letter_end(std::size_t j) const {
         std::size_t k = j;
         const char32_t cp = decode_utf8(t_, k);
         const auto kind = fold_code_point(cp).what;
@@ -158,8 +169,13 @@ class url_scanner {
     }
 
     std::size_t label_end(std::size_t j) const {
-        for (std::size_t k = label_char_end(j); k != j; k = label_char_end(j)) j = k;
-        return j;
+        for (;;) {
+            while (j < t_.size() && ascii_label_byte[static_cast<unsigned char>(t_[j])]) ++j;
+            if (j >= t_.size() || static_cast<unsigned char>(t_[j]) < 0x80) return j;
+            const std::size_t k = letter_end(j);
+            if (k == j) return j;
+            j = k;
+        }
     }
 
     bool starts_token(std::size_t i) const {
