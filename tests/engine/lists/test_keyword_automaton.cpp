@@ -135,3 +135,42 @@ TEST_CASE("keyword_automaton: any_match finds a keyword wherever it sits in a lo
     CHECK(a.any_match(filler + "zzz"));
     CHECK(a.any_match("zzz" + filler));
 }
+
+TEST_CASE("keyword_automaton: first_match over long texts with few matches, in either half or none") {
+    // Keywords rare in the text, so the first match falls in the first half, in the second
+    // half (found by the second chain while the first half is still scanned), in the overlap
+    // before the second half, or nowhere: each against a naive search.
+    std::mt19937 rng(11);
+    std::vector<std::string> keywords;
+    for (int i = 0; i < 60; ++i) {
+        std::string k;
+        const int n = 3 + static_cast<int>(rng() % 6);
+        for (int j = 0; j < n; ++j) k.push_back(static_cast<char>('a' + rng() % 5));
+        keywords.push_back(k);
+    }
+    keywords.push_back(keywords[0].substr(1));  // a shorter keyword ending where a longer one does
+    const auto a = build(keywords);
+    for (int t = 0; t < 5000; ++t) {
+        std::string text;
+        const int n = 30 + static_cast<int>(rng() % 200);
+        for (int j = 0; j < n; ++j) text.push_back(static_cast<char>('f' + rng() % 20));
+        for (int inject = static_cast<int>(rng() % 3); inject > 0; --inject) {
+            const std::string& k = keywords[rng() % keywords.size()];
+            if (k.size() <= text.size()) text.replace(rng() % (text.size() - k.size() + 1), k.size(), k);
+        }
+        std::optional<std::uint32_t> expected;
+        std::size_t best_end = 0, best_len = 0;
+        for (std::uint32_t k = 0; k < keywords.size(); ++k) {
+            const std::size_t at = text.find(keywords[k]);
+            if (at == std::string::npos) continue;
+            const std::size_t end = at + keywords[k].size();
+            if (!expected || end < best_end || (end == best_end && keywords[k].size() > best_len)) {
+                expected = k;
+                best_end = end;
+                best_len = keywords[k].size();
+            }
+        }
+        REQUIRE_MESSAGE(a.first_match(text) == expected, text);
+        REQUIRE(a.any_match(text) == expected.has_value());
+    }
+}
