@@ -56,7 +56,7 @@ intel_snapshot::intel_snapshot(engine::intel_kind k, std::vector<intel_entry_row
             if (e.value.size() > 1 && e.value.size() <= 16) prefix_lengths_ |= 1u << (e.value.size() - 1);
     std::size_t capacity = 16;
     while (capacity < entries_.size() * 2) capacity <<= 1;
-    slots_.assign(capacity, 0);
+    slots_ = common::table_array<std::uint64_t>(capacity);
     slot_mask_ = capacity - 1;
     for (std::uint32_t i = 0; i < entries_.size(); ++i) {
         const std::uint64_t h = engine::lists::hash_string(key_at(i));
@@ -132,7 +132,8 @@ const intel_entry* intel_snapshot::find(std::string_view value, std::int64_t tim
 }
 
 std::size_t intel_snapshot::memory_bytes() const noexcept {
-    std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(intel_entry) + slots_.capacity() * sizeof(std::uint64_t) +
+    std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(intel_entry) +
+                    (slots_.mapped() ? slots_.footprint_bytes() : slots_.size() * sizeof(std::uint64_t)) +
                     ip_keys_.capacity() * sizeof(ip_key);
     for (const auto& e : entries_)
         if (e.value.capacity() > 15) n += e.value.capacity() + 1;

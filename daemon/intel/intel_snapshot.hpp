@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/table_array.hpp"
 #include "engine/intel_source.hpp"
 #include "engine/lists/ip_address.hpp"
 
@@ -77,8 +78,9 @@ private:
     std::vector<ip_key> ip_keys_;       // ip lists: the key of each entry
     // Open addressing, at most half full: the low 32 bits hold entry index + 1 (0: empty),
     // the high 32 bits the key's hash, so a probe past another key rarely reads its entry
-    // (each read of an entry is a cache miss in a list of a million).
-    std::vector<std::uint64_t> slots_;
+    // (each read of an entry is a cache miss in a list of a million). In huge pages from
+    // 262,144 slots on (common::table_array).
+    common::table_array<std::uint64_t> slots_;
     std::uint64_t slot_mask_ = 0;
     std::uint32_t prefix_lengths_ = 0;             // number_prefix: bit n set = an entry has n digits
     std::array<std::uint64_t, 3> v6_lengths_{};    // ip: bit n = an IPv6 range of length n

@@ -12,10 +12,8 @@ constexpr std::size_t initial_capacity = 16;
 
 entry_table::entry_table() { allocate(initial_capacity); }
 
-entry_table::~entry_table() { delete[] slots_; }
-
 void entry_table::allocate(std::size_t capacity) {
-    slots_ = new slot[capacity]();
+    slots_ = common::table_array<slot>(capacity);
     mask_ = capacity - 1;
     shift_ = 64 - std::countr_zero(capacity);
     size_ = 0;
@@ -28,15 +26,13 @@ void entry_table::place(const slot& s) {
 }
 
 void entry_table::grow() {
-    slot* old_slots = slots_;
-    const std::size_t old_capacity = capacity();
+    const common::table_array<slot> old_slots = std::move(slots_);
     const std::size_t kept = size_;
-    allocate(old_capacity * 2);
-    for (std::size_t i = 0; i < old_capacity; ++i) {
+    allocate(old_slots.size() * 2);
+    for (std::size_t i = 0; i < old_slots.size(); ++i) {
         if (old_slots[i].entry != nullptr) place(old_slots[i]);
     }
     size_ = kept;
-    delete[] old_slots;
 }
 
 void entry_table::insert(std::uint64_t hash, entry_header* entry) {
@@ -57,6 +53,8 @@ void entry_table::erase_at(std::size_t index) {
     --size_;
 }
 
-std::size_t entry_table::bytes() const { return heap_chunk_bytes(capacity() * sizeof(slot)); }
+std::size_t entry_table::bytes() const {
+    return slots_.mapped() ? slots_.footprint_bytes() : heap_chunk_bytes(capacity() * sizeof(slot));
+}
 
 }  // namespace ringfence::engine::state

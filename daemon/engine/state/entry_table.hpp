@@ -2,13 +2,15 @@
 // 16-byte slots (the entry's 64-bit hash and a pointer to its block), a power-of-two size
 // grown at 80% load, and backward-shift deletion so there are no tombstones. The slot's
 // home is given by the hash's top bits (the low bits pick the shard). It does not own the
-// entries: the shard creates and destroys them.
+// entries: the shard creates and destroys them. The slots are a common::table_array: from
+// 131,072 slots (2 MiB) on, in huge pages.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "common/load_ahead.hpp"
+#include "common/table_array.hpp"
 #include "engine/state/entry_header.hpp"
 
 namespace ringfence::engine::state {
@@ -21,7 +23,6 @@ class entry_table {
     };
 
     entry_table();
-    ~entry_table();
     entry_table(const entry_table&) = delete;
     entry_table& operator=(const entry_table&) = delete;
 
@@ -46,14 +47,14 @@ class entry_table {
     slot& at(std::size_t index) { return slots_[index]; }
     std::size_t capacity() const { return mask_ + 1; }
     std::size_t size() const { return size_; }
-    std::size_t bytes() const;  // the slot array's heap chunk
+    std::size_t bytes() const;  // what the slot array takes
 
     // Keeps only the slots keep(slot&) returns true for (it may modify the slot's entry),
     // rebuilding the table; the caller destroys the entries it drops.
     template <class Keep>
     void retain_if(Keep&& keep) {
-        slot* old_slots = slots_;
-        const std::size_t old_capacity = capacity();
+        common::table_array<slot> old_slots = std::move(slots_);
+        const std::size_t old_capacity = old_slots.size();
         allocate(old_capacity);
         for (std::size_t i = 0; i < old_capacity; ++i) {
             if (old_slots[i].entry != nullptr && keep(old_slots[i])) {
@@ -61,7 +62,6 @@ class entry_table {
                 ++size_;
             }
         }
-        delete[] old_slots;
     }
 
   private:
@@ -70,7 +70,7 @@ class entry_table {
     void place(const slot& s);  // into the first empty slot of its probe run
     void grow();
 
-    slot* slots_ = nullptr;
+    common::table_array<slot> slots_;
     std::size_t mask_ = 0;
     int shift_ = 64;
     std::size_t size_ = 0;
