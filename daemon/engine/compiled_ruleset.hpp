@@ -15,6 +15,7 @@
 #include "engine/decision.hpp"
 #include "engine/field_registry.hpp"
 #include "engine/list_matcher.hpp"
+#include "engine/lists/keyword_automaton.hpp"
 #include "engine/state/window_spec.hpp"
 #include "model/record.hpp"
 
@@ -89,11 +90,30 @@ struct node {
     // false (`in LIST`): a set bit says only that the list holds the value; the general
     // path then makes the test again for its evidence.
     bool fast_decides = true;
+    // A keyword list tested on a text field with other keyword lists: the slot of that
+    // field's shared scan (compiled_ruleset::keyword_scans) and this list's bit in it;
+    // no_memo when the list is the only one read from the field.
+    std::uint32_t keyword_scan = no_memo;
+    std::uint8_t keyword_bit = 0;
     // A call's number compared with a literal (`call.idle_ms < 30s`, `call.ring_ms > 0`,
     // `caller.concurrent_calls >= 3`) or call.first_contact tested: read from the record and
     // the call history straight (eval_context::call_number), not through a field_value. These
     // tests are most of an attempt's and an end's aggregate filters. kind when unset.
     field_id call_number = field_id::kind;
+};
+
+// Every keyword list a rule set tests one text field against (contains_any, or
+// icontains_any), in one automaton: a message's text is scanned once for all of them, not
+// once per list. Each keyword carries the bits of the lists that hold it; for each list the
+// scan keeps the first keyword it found, as that list's own automaton would (the earliest
+// end, the longest there).
+struct keyword_scan {
+    lists::keyword_automaton automaton;
+    std::vector<std::uint64_t> lists_of;  // per keyword of the automaton: bit b = list b holds it
+    // Per keyword and list ([keyword * list_count + bit]): the item as that list holds it,
+    // what its evidence shows (two lists may write one keyword differently, composed or not).
+    std::vector<std::string_view> items;
+    std::uint32_t list_count = 0;
 };
 
 struct aggregate_def {
@@ -215,6 +235,7 @@ struct compiled_ruleset {
     // several rules and `where` filters test the same lookup many times for one record (the
     // shipped packs: 19 lookups per call attempt, 8 of them repeats); a miss is remembered.
     std::uint32_t list_memo_slots = 0;
+    std::vector<keyword_scan> keyword_scans;  // node::keyword_scan
     // One slot per distinct test that appears more than once (node::result_memo).
     std::uint32_t result_memo_slots = 0;
     // Stateful derived fields the rules read (kept only when some rule needs them).

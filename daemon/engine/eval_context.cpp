@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -53,6 +54,26 @@ eval_context::eval_context(const compiled_ruleset& rs, const common::time_zone& 
       agg_elements_(rs.aggregates.size()) {
     list_miss_stamp_.assign(rs.list_memo_slots, 0);
     result_stamp_.assign(rs.result_memo_slots, 0);
+    keyword_scans_.resize(rs.keyword_scans.size());
+    for (std::size_t k = 0; k < keyword_scans_.size(); ++k) keyword_scans_[k].first.assign(rs.keyword_scans[k].list_count, 0);
+}
+
+std::optional<std::string_view> eval_context::keyword_scan_hit(std::uint32_t scan, std::uint8_t bit, std::string_view text) {
+    const keyword_scan& ks = rs_.keyword_scans[scan];
+    keyword_scan_result& r = keyword_scans_[scan];
+    if (r.stamp != record_stamp_) {
+        r.stamp = record_stamp_;
+        r.found = 0;
+        // Occurrences come by end offset, the longest first at each: a list's first one is
+        // what its own automaton's first_match gives.
+        ks.automaton.for_each_match(text, [&](std::uint32_t keyword, std::size_t) {
+            for (std::uint64_t fresh = ks.lists_of[keyword] & ~r.found; fresh != 0; fresh &= fresh - 1)
+                r.first[static_cast<std::size_t>(std::countr_zero(fresh))] = keyword;
+            r.found |= ks.lists_of[keyword];
+        });
+    }
+    if ((r.found >> bit & 1) == 0) return std::nullopt;
+    return ks.items[static_cast<std::size_t>(r.first[bit]) * ks.list_count + bit];
 }
 
 void eval_context::begin(const model::record& rec) {

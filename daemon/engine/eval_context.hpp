@@ -108,6 +108,10 @@ public:
         return (m & 1) != 0;
     }
     void remember_result(std::uint32_t slot, bool r) { result_stamp_[slot] = record_stamp_ << 1 | (r ? 1 : 0); }
+    // The item of list `bit` of keyword scan `scan` (compiled_ruleset::keyword_scans) that
+    // text holds, as that list's own lookup would give it; the text is scanned for all the
+    // scan's lists once a record (every node of a scan reads one field in one way).
+    std::optional<std::string_view> keyword_scan_hit(std::uint32_t scan, std::uint8_t bit, std::string_view text);
 
     // Stateful derived fields, set by the engine before rules run.
     std::optional<std::int64_t> gap_ms;
@@ -230,6 +234,12 @@ private:
     std::array<std::uint64_t, cached_fields> field_stamp_{};
     std::vector<std::uint64_t> list_miss_stamp_;  // per memo slot: the record_stamp_ of a miss
     std::vector<std::uint64_t> result_stamp_;     // per result slot: record_stamp_ << 1 | result
+    struct keyword_scan_result {
+        std::uint64_t stamp = 0;  // the record_stamp_ it was made for
+        std::uint64_t found = 0;  // bit b: list b holds a keyword of the text
+        std::vector<std::uint32_t> first;  // per list: the automaton's index of its first keyword
+    };
+    std::vector<keyword_scan_result> keyword_scans_;
     std::uint64_t record_stamp_ = 0;              // one per record (begin), so nothing is cleared
     std::vector<double> agg_values_;
     std::vector<std::uint8_t> agg_ready_;

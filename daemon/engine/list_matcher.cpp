@@ -87,6 +87,7 @@ public:
     }
     std::size_t size() const override { return items_.size(); }
     std::size_t bytes() const override { return automaton_.memory_bytes(); }
+    const std::vector<std::string>* keyword_items() const override { return &items_; }
 
 private:
     lists::keyword_automaton automaton_;

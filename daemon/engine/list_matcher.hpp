@@ -48,6 +48,9 @@ public:
     // asks before working out an SMS's links or accounts only to look them up here. Entries
     // that expired still count (the lookup runs, and match_at skips them).
     virtual bool holds_nothing() const { return size() == 0; }
+    // A keyword list's items, as evidence shows them (nullptr for every other kind): the
+    // compiler builds the scans that several lists of one field share from them.
+    virtual const std::vector<std::string>* keyword_items() const { return nullptr; }
 
     const std::string& name() const { return name_; }
     list_use use() const { return use_; }

@@ -89,6 +89,7 @@ public:
                 out_->aggregates_by_kind[static_cast<int>(out_->aggregates[a].kind)].push_back(a);
         for (int k = 0; k < model::event_kind_count; ++k) collect_list_probes(static_cast<std::size_t>(k));
         assign_list_memos();
+        assign_keyword_scans();
         assign_result_memos(*out_);
         assign_fast_leaves(*out_);
         return std::move(out_);
@@ -1535,6 +1536,66 @@ private:
             n.memo = it->second;
         }
         out_->list_memo_slots = static_cast<std::uint32_t>(slots.size());
+    }
+
+    // The keyword lists read from one text field in one way (contains_any on the text as
+    // written, icontains_any lowered): two or more share a scan (compiled_ruleset::keyword_scans).
+    // Sets and `except` forms keep their own lookups.
+    void assign_keyword_scans() {
+        using scan_key = std::tuple<field_id, std::string, list_use>;
+        std::map<scan_key, std::vector<std::uint32_t>> lists_by_field;  // list indexes, in first-seen order
+        const auto shareable = [&](const node& n) {
+            if (n.o != node::op::in_list || n.list >= out_->lists.size()) return false;
+            const list_use use = out_->lists[n.list]->use();
+            return n.lhs.except_list == operand::no_except && n.type == field_type::text && n.lhs.k == operand::kind::field &&
+                   (use == list_use::keywords || use == list_use::keywords_folded) && out_->lists[n.list]->keyword_items() != nullptr;
+        };
+        const auto key_of = [&](const node& n) { return scan_key{n.lhs.field.id, n.lhs.field.extra_name, out_->lists[n.list]->use()}; };
+        for (const node& n : out_->nodes) {
+            if (!shareable(n)) continue;
+            auto& lists = lists_by_field[key_of(n)];
+            if (std::find(lists.begin(), lists.end(), n.list) == lists.end() && lists.size() < 64) lists.push_back(n.list);
+        }
+        std::map<scan_key, std::uint32_t> scan_of;
+        for (const auto& [key, lists] : lists_by_field) {
+            if (lists.size() < 2) continue;
+            keyword_scan scan;
+            scan.list_count = static_cast<std::uint32_t>(lists.size());
+            lists::keyword_automaton::builder b(false);
+            std::map<std::string, std::uint32_t, std::less<>> keyword_index;  // composed keyword -> automaton index
+            std::vector<std::vector<std::string_view>> items;                  // per keyword: per list bit
+            std::string composed;
+            for (std::uint32_t bit = 0; bit < lists.size(); ++bit) {
+                for (const std::string& item : *out_->lists[lists[bit]]->keyword_items()) {
+                    // Composed as the list's own automaton holds it (list_matcher::build).
+                    compose_text_into(item, composed);
+                    auto [it, added] = keyword_index.try_emplace(composed, static_cast<std::uint32_t>(scan.lists_of.size()));
+                    if (added) {
+                        b.add(composed);
+                        scan.lists_of.push_back(0);
+                        items.emplace_back(lists.size());
+                    }
+                    // A list's first item of a keyword is the one its automaton reports.
+                    if ((scan.lists_of[it->second] >> bit & 1) == 0) items[it->second][bit] = item;
+                    scan.lists_of[it->second] |= std::uint64_t{1} << bit;
+                }
+            }
+            scan.automaton = std::move(b).build();
+            scan.items.reserve(items.size() * lists.size());
+            for (const auto& per_list : items) scan.items.insert(scan.items.end(), per_list.begin(), per_list.end());
+            scan_of[key] = static_cast<std::uint32_t>(out_->keyword_scans.size());
+            out_->keyword_scans.push_back(std::move(scan));
+        }
+        for (node& n : out_->nodes) {
+            if (!shareable(n)) continue;
+            const auto found = scan_of.find(key_of(n));
+            if (found == scan_of.end()) continue;
+            const auto& lists = lists_by_field[key_of(n)];
+            const auto at = std::find(lists.begin(), lists.end(), n.list);
+            if (at == lists.end()) continue;  // past the 64 lists a scan can hold: a lookup of its own
+            n.keyword_scan = found->second;
+            n.keyword_bit = static_cast<std::uint8_t>(at - lists.begin());
+        }
     }
 
     void warn_unused() {

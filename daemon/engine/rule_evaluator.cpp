@@ -151,8 +151,18 @@ bool eval_compare(eval_context& ctx, const node& n) {
 // A number, an address or a name looked up as written (`caller.e164 in police_numbers`): most
 // lookups, without the forms below.
 [[gnu::always_inline]] inline bool eval_in_list_as_written(eval_context& ctx, const node& n, const list_matcher& list, std::string_view value) {
-    // By the record's time, so intelligence entries expire as a replay would see them.
-    if (!list.match_at(value, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) return false;
+    if (n.keyword_scan != node::no_memo) {  // a keyword list read with others of this field: one scan for all
+        const std::optional<std::string_view> keyword = ctx.keyword_scan_hit(n.keyword_scan, n.keyword_bit, value);
+        if (!keyword) return false;
+        if (ctx.collect_evidence) {
+            ctx.hit.entry.assign(*keyword);
+            ctx.hit.source.clear();
+            ctx.hit.reason.clear();
+        }
+    } else if (!list.match_at(value, ctx.rec().time_ms, ctx.collect_evidence ? &ctx.hit : nullptr)) {
+        // By the record's time, so intelligence entries expire as a replay would see them.
+        return false;
+    }
     if (ctx.collect_evidence)
         ctx.evidence.push_back({evidence_item::kind::list, n.list, n.lhs.field.name(), is_private_content(n.lhs.field.id) ? std::string() : shown_value(n.lhs.field.id, value),
                                 ctx.hit.entry, ctx.hit.source, ctx.hit.reason, 0, 0, {}});
@@ -185,6 +195,8 @@ bool eval_in_list_lookup(eval_context& ctx, const node& n) {
         if (v.type == field_type::text_set) {
             lower_text_into(read, lowered);
             hit = list.match(lowered);
+        } else if (n.keyword_scan != node::no_memo) {
+            hit = ctx.keyword_scan_hit(n.keyword_scan, n.keyword_bit, ctx.lowered_text(n.lhs.field));
         } else {
             hit = list.match(ctx.lowered_text(n.lhs.field));
         }

@@ -1455,6 +1455,92 @@ TEST_CASE("a reason drops brackets that hold only fields the record does not car
     CHECK(d.rules[0].reason == "+84912345678 (VN) to +84987654321 (see GW-1)");
 }
 
+TEST_CASE("keyword lists read from one field share one scan and each still names its own first keyword") {
+    // Three lists on sms.text_compact (one keyword in two of them), two on sms.text as written
+    // (one keyword written composed in one and decomposed in the other), two on sms.text
+    // lowered, one alone on sms.text_folded.
+    std::vector<common::diagnostic> diags;
+    auto e = load(R"(
+- list: a_words
+  items: [chuyenkhoan, maotp]
+- list: b_words
+  items: [maotp, matkhau]
+- list: c_words
+  items: [xacthuc]
+- list: d_words
+  items: ["m\u00E3 otp", Please]
+- list: e_words
+  items: ["ma\u0303 otp", BANK]
+- list: g_words
+  items: [verify account]
+- list: h_words
+  items: [bank]
+- list: f_words
+  items: [quy khach]
+- rule: a
+  events: [sms.submit]
+  condition: sms.text_compact contains_any a_words
+  action: warn
+  priority: warning
+- rule: b
+  events: [sms.submit]
+  condition: sms.text_compact contains_any b_words
+  action: warn
+  priority: warning
+- rule: c
+  events: [sms.submit]
+  condition: not sms.text_compact contains_any c_words
+  action: warn
+  priority: warning
+- rule: d
+  events: [sms.submit]
+  condition: sms.text contains_any d_words and sms.text contains_any e_words
+  action: warn
+  priority: warning
+- rule: g
+  events: [sms.submit]
+  condition: sms.text icontains_any g_words and sms.text icontains_any h_words
+  action: warn
+  priority: warning
+- rule: f
+  events: [sms.submit]
+  condition: sms.text_folded contains_any f_words
+  action: warn
+  priority: warning
+)", &diags);
+    REQUIRE_MESSAGE(e, texts(diags));
+    CHECK(e->current()->keyword_scans.size() == 3);
+
+    engine::decision d;
+    const auto evidence_of = [&] {
+        std::map<std::string, std::string> out;
+        for (const auto& m : d.rules) out[m.rule] = m.evidence_json;
+        return out;
+    };
+    // b's first keyword ends before a's: each list reports its own earliest; e reports its
+    // item as it is written (decomposed), though the text is read composed.
+    e->decide(sms_record("Mat khau va ma\u0303 otp: chuyen khoan. Please VERIFY ACCOUNT at your BANK, quy khach"), d);
+    auto evidence = evidence_of();
+    CHECK(evidence.size() == 6);
+    CHECK(evidence["a"] == R"({"lists":[{"list":"a_words","field":"sms.text_compact","entry":"maotp"}]})");
+    CHECK(evidence["b"] == R"({"lists":[{"list":"b_words","field":"sms.text_compact","entry":"matkhau"}]})");
+    CHECK(evidence.count("c") == 1);  // no xacthuc
+    CHECK(evidence["d"] == "{\"lists\":[{\"list\":\"d_words\",\"field\":\"sms.text\",\"entry\":\"m\u00E3 otp\"},"
+                           "{\"list\":\"e_words\",\"field\":\"sms.text\",\"entry\":\"ma\u0303 otp\"}]}");
+    CHECK(evidence["g"] == R"({"lists":[{"list":"g_words","field":"sms.text","entry":"verify account"},{"list":"h_words","field":"sms.text","entry":"bank"}]})");
+    CHECK(evidence["f"] == R"({"lists":[{"list":"f_words","field":"sms.text_folded","entry":"quy khach"}]})");
+
+    // The next record is scanned afresh: what the last one held is not carried over.
+    e->decide(sms_record("xac thuc tai khoan"), d);
+    CHECK(d.rules.empty());
+    e->decide(sms_record("ma OTP 123456"), d);
+    evidence = evidence_of();
+    CHECK(evidence.size() == 3);
+    CHECK(evidence["a"] == R"({"lists":[{"list":"a_words","field":"sms.text_compact","entry":"maotp"}]})");
+    CHECK(evidence["b"] == R"({"lists":[{"list":"b_words","field":"sms.text_compact","entry":"maotp"}]})");
+    CHECK(evidence.count("c") == 1);
+}
+
 TEST_CASE("evidence names the keyword found in a message, never the message's text") {
     auto e = load(R"(
 - list: lures
