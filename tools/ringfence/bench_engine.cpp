@@ -150,19 +150,25 @@ int bench_engine(std::vector<std::string> args) {
                 static_cast<unsigned long long>(o.intel_domains), static_cast<unsigned long long>(o.keywords));
     std::printf("load: %.3f s\n", load_s);
 
-    // Active keys: one call attempt from each of `keys` subscribers.
+    // Active keys: one call attempt from each of `keys` subscribers, each to a number of its
+    // own (callee_offset further on), so callers and callees are as many keys again.
+    constexpr std::uint64_t callee_offset = 7'777'777;
     model::record r;
     engine::decision d;
     std::int64_t now = 1'795'000'000'000;
     t = clock_type::now();
     for (std::uint64_t i = 0; i < o.keys; ++i) {
-        fill(r, *plan.value, model::event_kind::call_attempt, now + static_cast<std::int64_t>(i / 1000), subscriber(i), subscriber(i + 7'777'777));
+        fill(r, *plan.value, model::event_kind::call_attempt, now + static_cast<std::int64_t>(i / 1000), subscriber(i), subscriber(i + callee_offset));
         eng.decide(r, d);
     }
     now += static_cast<std::int64_t>(o.keys / 1000) + 1;
     const auto ws = eng.windows().stats();
-    std::printf("window state: %llu subscribers active, %zu entries, %zu bytes: %.0f bytes per active subscriber (%.1f s to fill)\n",
-                static_cast<unsigned long long>(o.keys), ws.keys, ws.bytes, static_cast<double>(ws.bytes) / static_cast<double>(o.keys),
+    // The numbers that hold state: the callers and their callees (overlapping past callee_offset).
+    const std::uint64_t numbers = o.keys <= callee_offset ? 2 * o.keys : o.keys + callee_offset;
+    std::printf("window state: %llu subscribers active, %llu numbers with state, %zu entries, %zu bytes: %.0f bytes per active subscriber, "
+                "%.0f per number with state (%.1f s to fill)\n",
+                static_cast<unsigned long long>(o.keys), static_cast<unsigned long long>(numbers), ws.keys, ws.bytes,
+                static_cast<double>(ws.bytes) / static_cast<double>(o.keys), static_cast<double>(ws.bytes) / static_cast<double>(numbers),
                 seconds_since(t));
 
     // Records prepared up front so only decide() is timed.
