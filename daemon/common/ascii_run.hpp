@@ -11,6 +11,9 @@
 
 namespace ringfence::common {
 
+// The eight-byte steps here and in their callers read a word's first byte as its lowest.
+static_assert(std::endian::native == std::endian::little, "the eight-byte text steps assume a little-endian machine");
+
 // The first position at or after `from` of a byte >= 0x80 in s, or s.size(); `from` itself
 // when it is past the end.
 inline std::size_t ascii_run_end(std::string_view s, std::size_t from = 0) noexcept {

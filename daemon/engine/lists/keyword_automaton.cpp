@@ -9,12 +9,12 @@ namespace ringfence::engine::lists {
 namespace {
 
 struct trie_node {
-    std::vector<std::pair<std::uint8_t, std::uint32_t>> children;  // (class, node)
+    std::vector<std::pair<keyword_automaton::byte_class, std::uint32_t>> children;  // (class, node)
     std::uint32_t own = 0xFFFFFFFF;
     std::uint32_t depth = 0;
 };
 
-std::uint32_t child_of(const trie_node& n, std::uint8_t c) {
+std::uint32_t child_of(const trie_node& n, keyword_automaton::byte_class c) {
     for (const auto& [cls, node] : n.children)
         if (cls == c) return node;
     return 0xFFFFFFFF;
@@ -37,7 +37,7 @@ keyword_automaton keyword_automaton::builder::build(std::size_t dense_budget_byt
     for (const std::string& k : keywords_)
         for (const char c : k) used[static_cast<unsigned char>(c)] = true;
     for (int b = 0; b < 256; ++b)
-        if (used[b]) a.classes_[b] = static_cast<std::uint8_t>(a.class_count_++);
+        if (used[b]) a.classes_[b] = static_cast<byte_class>(a.class_count_++);
     if (case_insensitive_)
         for (int b = 'A'; b <= 'Z'; ++b) a.classes_[b] = a.classes_[b - 'A' + 'a'];
 
@@ -46,7 +46,7 @@ keyword_automaton keyword_automaton::builder::build(std::size_t dense_budget_byt
     for (std::uint32_t index = 0; index < keywords_.size(); ++index) {
         std::uint32_t at = 0;
         for (const char ch : keywords_[index]) {
-            const std::uint8_t c = a.classes_[static_cast<unsigned char>(ch)];
+            const byte_class c = a.classes_[static_cast<unsigned char>(ch)];
             std::uint32_t next = child_of(trie[at], c);
             if (next == none) {
                 next = static_cast<std::uint32_t>(trie.size());
@@ -129,7 +129,7 @@ keyword_automaton keyword_automaton::builder::build(std::size_t dense_budget_byt
     for (std::uint32_t s = 0; s < dense; ++s) {
         std::uint32_t* row = &a.dense_[static_cast<std::size_t>(s) * a.class_count_];
         for (std::uint32_t c = 1; c < a.class_count_; ++c) {
-            const std::uint32_t child = child_of(bfs[s], static_cast<std::uint8_t>(c));
+            const std::uint32_t child = child_of(bfs[s], static_cast<byte_class>(c));
             if (child != none)
                 row[c] = tagged(child);
             else if (s != 0)

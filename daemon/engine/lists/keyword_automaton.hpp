@@ -74,6 +74,10 @@ class keyword_automaton {
     std::size_t dense_state_count() const noexcept { return dense_states_; }
     std::size_t memory_bytes() const noexcept;
 
+    // A byte's class: 0 for the bytes in no keyword, 1.. for the others, so keywords that use
+    // all 256 byte values take 257 classes (a keyword list of several lists' items can).
+    using byte_class = std::uint16_t;
+
   private:
     static constexpr std::uint32_t none = 0xFFFFFFFF;
 
@@ -81,7 +85,7 @@ class keyword_automaton {
     // (state * class_count_), so the scan loop does no multiplication; a sparse state's code
     // is dense_limit_ + its position among the sparse states. Next-state values are tagged
     // codes: (code << 1) | ends-a-keyword.
-    std::uint32_t step(std::uint32_t code, std::uint8_t c) const noexcept {
+    std::uint32_t step(std::uint32_t code, byte_class c) const noexcept {
         if (c == 0) return 0;  // a byte in no keyword: back to the root, which ends nothing
         for (;;) {
             if (code < dense_limit_) return dense_[code + c];
@@ -105,7 +109,7 @@ class keyword_automaton {
             visit(own_[at], end);
     }
 
-    std::uint8_t classes_[256] = {};
+    byte_class classes_[256] = {};
     std::uint32_t class_count_ = 1;
     std::uint32_t states_ = 0;
     std::uint32_t dense_states_ = 0;
@@ -118,7 +122,7 @@ class keyword_automaton {
     // entry at the end), and its failure link (a code, untagged).
     std::vector<std::uint32_t> sparse_first_;
     std::vector<std::uint32_t> fail_;
-    std::vector<std::uint8_t> child_class_;
+    std::vector<byte_class> child_class_;
     std::vector<std::uint32_t> child_next_;  // tagged
     // Per state: the keyword ending exactly there, and the nearest proper suffix state that
     // has one; none when absent.

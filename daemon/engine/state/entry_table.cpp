@@ -10,12 +10,12 @@ namespace {
 constexpr std::size_t initial_capacity = 16;
 }
 
-entry_table::entry_table() { allocate(initial_capacity); }
+entry_table::entry_table() { adopt(common::table_array<slot>(initial_capacity)); }
 
-void entry_table::allocate(std::size_t capacity) {
-    slots_ = common::table_array<slot>(capacity);
-    mask_ = capacity - 1;
-    shift_ = 64 - std::countr_zero(capacity);
+void entry_table::adopt(common::table_array<slot> fresh) {
+    slots_ = std::move(fresh);
+    mask_ = slots_.size() - 1;
+    shift_ = 64 - std::countr_zero(slots_.size());
     size_ = 0;
 }
 
@@ -26,9 +26,10 @@ void entry_table::place(const slot& s) {
 }
 
 void entry_table::grow() {
+    common::table_array<slot> bigger(capacity() * 2);  // first: if it cannot be had, nothing changed
     const common::table_array<slot> old_slots = std::move(slots_);
     const std::size_t kept = size_;
-    allocate(old_slots.size() * 2);
+    adopt(std::move(bigger));
     for (std::size_t i = 0; i < old_slots.size(); ++i) {
         if (old_slots[i].entry != nullptr) place(old_slots[i]);
     }

@@ -53,9 +53,10 @@ class entry_table {
     // rebuilding the table; the caller destroys the entries it drops.
     template <class Keep>
     void retain_if(Keep&& keep) {
+        common::table_array<slot> fresh(capacity());  // first: if it cannot be had, nothing changed
         common::table_array<slot> old_slots = std::move(slots_);
         const std::size_t old_capacity = old_slots.size();
-        allocate(old_capacity);
+        adopt(std::move(fresh));
         for (std::size_t i = 0; i < old_capacity; ++i) {
             if (old_slots[i].entry != nullptr && keep(old_slots[i])) {
                 place(old_slots[i]);
@@ -66,7 +67,7 @@ class entry_table {
 
   private:
     std::size_t home(std::uint64_t hash) const { return static_cast<std::size_t>(hash >> shift_); }
-    void allocate(std::size_t capacity);
+    void adopt(common::table_array<slot> fresh);  // an empty slot array of a power-of-two size
     void place(const slot& s);  // into the first empty slot of its probe run
     void grow();
 

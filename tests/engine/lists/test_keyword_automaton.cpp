@@ -3,8 +3,10 @@
 // randomised comparison with a naive search.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +28,24 @@ std::vector<std::pair<std::uint32_t, std::size_t>> all_matches(const keyword_aut
     std::vector<std::pair<std::uint32_t, std::size_t>> out;
     a.for_each_match(text, [&](std::uint32_t k, std::size_t end) { out.emplace_back(k, end); });
     return out;
+}
+
+// What first_match should give, by a naive search: the earliest end, then the longest, then
+// the lowest index.
+std::optional<std::uint32_t> naive_first_match(const std::vector<std::string>& keywords, std::string_view text) {
+    std::optional<std::uint32_t> found;
+    std::size_t best_end = 0, best_len = 0;
+    for (std::uint32_t k = 0; k < keywords.size(); ++k) {
+        const std::size_t at = text.find(keywords[k]);
+        if (at == std::string_view::npos) continue;
+        const std::size_t end = at + keywords[k].size();
+        if (!found || end < best_end || (end == best_end && keywords[k].size() > best_len)) {
+            found = k;
+            best_end = end;
+            best_len = keywords[k].size();
+        }
+    }
+    return found;
 }
 
 }  // namespace
@@ -96,19 +116,7 @@ TEST_CASE("keyword_automaton: the same answers whatever part of the states is de
         std::string text;
         const int n = static_cast<int>(rng() % 120);
         for (int j = 0; j < n; ++j) text.push_back(static_cast<char>('a' + rng() % 7));
-        // Naive: the earliest end, then the longest, then the lowest index.
-        std::optional<std::uint32_t> expected;
-        std::size_t best_end = 0, best_len = 0;
-        for (std::uint32_t k = 0; k < keywords.size(); ++k) {
-            const std::size_t at = text.find(keywords[k]);
-            if (at == std::string::npos) continue;
-            const std::size_t end = at + keywords[k].size();
-            if (!expected || end < best_end || (end == best_end && keywords[k].size() > best_len)) {
-                expected = k;
-                best_end = end;
-                best_len = keywords[k].size();
-            }
-        }
+        const std::optional<std::uint32_t> expected = naive_first_match(keywords, text);
         REQUIRE(all_dense.any_match(text) == expected.has_value());
         REQUIRE(middle.any_match(text) == expected.has_value());
         REQUIRE(root_only.any_match(text) == expected.has_value());
@@ -136,10 +144,10 @@ TEST_CASE("keyword_automaton: any_match finds a keyword wherever it sits in a lo
     CHECK(a.any_match("zzz" + filler));
 }
 
-TEST_CASE("keyword_automaton: first_match over long texts with few matches, in either half or none") {
-    // Keywords rare in the text, so the first match falls in the first half, in the second
-    // half (found by the second chain while the first half is still scanned), in the overlap
-    // before the second half, or nowhere: each against a naive search.
+TEST_CASE("keyword_automaton: first_match and any_match over long texts with few matches, early, late or none") {
+    // Keywords rare in the text, so the first match falls early, late (past any_match's
+    // halfway mark, or in the stretch its second half starts early with) or nowhere: each
+    // against a naive search.
     std::mt19937 rng(11);
     std::vector<std::string> keywords;
     for (int i = 0; i < 60; ++i) {
@@ -158,19 +166,22 @@ TEST_CASE("keyword_automaton: first_match over long texts with few matches, in e
             const std::string& k = keywords[rng() % keywords.size()];
             if (k.size() <= text.size()) text.replace(rng() % (text.size() - k.size() + 1), k.size(), k);
         }
-        std::optional<std::uint32_t> expected;
-        std::size_t best_end = 0, best_len = 0;
-        for (std::uint32_t k = 0; k < keywords.size(); ++k) {
-            const std::size_t at = text.find(keywords[k]);
-            if (at == std::string::npos) continue;
-            const std::size_t end = at + keywords[k].size();
-            if (!expected || end < best_end || (end == best_end && keywords[k].size() > best_len)) {
-                expected = k;
-                best_end = end;
-                best_len = keywords[k].size();
-            }
-        }
+        const std::optional<std::uint32_t> expected = naive_first_match(keywords, text);
         REQUIRE_MESSAGE(a.first_match(text) == expected, text);
         REQUIRE(a.any_match(text) == expected.has_value());
+    }
+}
+
+TEST_CASE("keyword_automaton: keywords that use all 256 byte values each keep a class of their own") {
+    // 257 classes with the one for bytes in no keyword: a shared scan of several lists can
+    // hold every byte value.
+    std::vector<std::string> keywords;
+    for (int b = 0; b < 256; ++b) keywords.emplace_back(1, static_cast<char>(b));
+    const auto a = build(keywords);
+    for (int b = 0; b < 256; ++b) {
+        const std::string text = std::string("..") + static_cast<char>(b);
+        const std::optional<std::uint32_t> expected = naive_first_match(keywords, text);
+        REQUIRE_MESSAGE(a.first_match(text) == expected, "byte " << b);
+        REQUIRE(a.first_match(std::string(1, static_cast<char>(b))) == static_cast<std::uint32_t>(b));
     }
 }

@@ -285,13 +285,7 @@ TEST_CASE("fold_text: random strings of up to 40 pieces fold as with a pending s
     // Long enough for the eight bytes at a time of plain ASCII: runs of letters of both
     // cases, digits, single and double spaces, punctuation and multi-byte characters.
     const std::string_view pieces[] = {"a", "Z", "q", "7", " ", " ", "  ", ".", ",", "-", "\xC3\x9F", "\xC2\xAD", "\xE1\xBB\x91", "\xC3", "\x7F", "@", "["};
-    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
-    const auto next = [&] {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    };
+    ringfence::test::xorshift next;
     std::string s, out, expected;
     std::vector<std::uint32_t> offsets, expected_offsets;
     for (int n = 0; n < 50000; ++n) {

@@ -307,13 +307,7 @@ TEST_CASE("replace_link_words: the words holding a URL read link, as if each wor
                             " ",     "\t",    "\n",   "\r",   "\v",    "\x01",     "%2E",     "ví",  "dụ",  "@",   ")",
                             "(",     ",",     "-",    "_",    "203",   "0",        "113",     ":80", "bit", "ly",  "Gezne",
                             "de",    "xn--",  "рф",   "việt", "\xff",  "]",        "2",       "so",  "car", "?",   "#"};
-    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
-    const auto next = [&] {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        return state;
-    };
+    ringfence::test::xorshift next;
     for (int n = 0; n < 20000; ++n) {
         std::string text;
         const std::size_t count = next() % 14;

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,18 @@ struct StringMaker<std::vector<std::string>> {
 }  // namespace doctest
 
 namespace ringfence::test {
+
+// A small, fixed-seed pseudo-random sequence (xorshift64) for randomised comparisons: the
+// same strings on every run and machine.
+struct xorshift {
+    std::uint64_t state = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t operator()() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    }
+};
 
 // Calls check(s) for every string s of 0 to max_length bytes from alphabet; returns how many.
 template <class Check>
