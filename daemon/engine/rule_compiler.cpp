@@ -1563,7 +1563,6 @@ private:
             scan.list_count = static_cast<std::uint32_t>(lists.size());
             lists::keyword_automaton::builder b(false);
             std::map<std::string, std::uint32_t, std::less<>> keyword_index;  // composed keyword -> automaton index
-            std::vector<std::vector<std::string_view>> items;                  // per keyword: per list bit
             std::string composed;
             for (std::uint32_t bit = 0; bit < lists.size(); ++bit) {
                 for (const std::string& item : *out_->lists[lists[bit]]->keyword_items()) {
@@ -1573,16 +1572,14 @@ private:
                     if (added) {
                         b.add(composed);
                         scan.lists_of.push_back(0);
-                        items.emplace_back(lists.size());
+                        scan.items.resize(scan.items.size() + lists.size());
                     }
                     // A list's first item of a keyword is the one its automaton reports.
-                    if ((scan.lists_of[it->second] >> bit & 1) == 0) items[it->second][bit] = item;
+                    if ((scan.lists_of[it->second] >> bit & 1) == 0) scan.items[it->second * scan.list_count + bit] = item;
                     scan.lists_of[it->second] |= std::uint64_t{1} << bit;
                 }
             }
             scan.automaton = std::move(b).build();
-            scan.items.reserve(items.size() * lists.size());
-            for (const auto& per_list : items) scan.items.insert(scan.items.end(), per_list.begin(), per_list.end());
             scan_of[key] = static_cast<std::uint32_t>(out_->keyword_scans.size());
             out_->keyword_scans.push_back(std::move(scan));
         }

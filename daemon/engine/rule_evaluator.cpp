@@ -169,17 +169,12 @@ bool eval_compare(eval_context& ctx, const node& n) {
     return true;
 }
 
-// The fields worked out of an SMS's text: a lookup of them in a list with nothing in it
-// (an intelligence list not yet filled, such as police_accounts) is false before the
-// links or accounts are read.
-bool derived_from_sms_text(field_id id) {
-    return id == field_id::sms_urls || id == field_id::sms_domains || id == field_id::sms_bank_accounts ||
-           id == field_id::sms_lookalike_domains || id == field_id::sms_hosts;
-}
-
 bool eval_in_list_lookup(eval_context& ctx, const node& n) {
     const list_matcher& list = *ctx.ruleset().lists[n.list];
-    if (derived_from_sms_text(n.lhs.field.id) && list.holds_nothing()) return false;
+    // The set fields are worked out of an SMS's text (its links, domains, hosts, accounts): a
+    // lookup of one in a list with nothing in it (an intelligence list not yet filled, such
+    // as police_accounts) is false before the text is read.
+    if (n.type == field_type::text_set && list.holds_nothing()) return false;
     const field_value v = lhs_value(ctx, n);
     if (!v.present) return false;
     const bool folded = list.use() == list_use::keywords_folded;

@@ -1,5 +1,4 @@
 #include "tools/ringfence/jsonl_load_generator.hpp"
-#include "tools/ringfence/sms_text_generator.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -14,6 +13,9 @@
 #include <chrono>
 #include <cstring>
 #include <random>
+
+#include "common/json_writer.hpp"
+#include "tools/ringfence/sms_text_generator.hpp"
 
 namespace ringfence::cli {
 
@@ -68,9 +70,14 @@ std::vector<std::string> generate_records(std::uint64_t count, std::uint64_t id_
     out.reserve(count);
     // 1 ms per record from 2026-11-18; run_load stamps the time of sending over it.
     const std::int64_t t0 = 1'795'000'000'000;
-    // Texts of their own (sms_text_generator.hpp; none holds a quote or a backslash, so they
-    // go into the JSON as they are); the daemon's lists do not hold the bench's scam domains.
-    const std::vector<std::string> texts = generate_sms_texts(std::min<std::uint64_t>(count, 65536), seed + 1, 0);
+    // Texts of their own (sms_text_generator.hpp), each written as a JSON string once; the
+    // daemon's lists do not hold the bench's scam domains.
+    std::vector<std::string> texts = generate_sms_texts(std::min<std::uint64_t>(count, 65536), seed + 1, 0);
+    for (std::string& text : texts) {
+        std::string json;
+        common::append_json_string(json, text);
+        text = std::move(json);
+    }
     for (std::uint64_t i = 0; i < count; ++i) {
         const bool sms = mix == "sms" || (mix == "mixed" && rng() % 5 == 0);
         const std::string caller = fmt::format("+84{}{:07}", mobile_prefixes[rng() % 14], rng() % 10'000'000);
@@ -78,7 +85,7 @@ std::vector<std::string> generate_records(std::uint64_t count, std::uint64_t id_
         const std::int64_t t = t0 + static_cast<std::int64_t>(id_base + i);
         if (sms) {
             out.push_back(fmt::format(
-                R"({{"id":"s-{}","kind":"sms.submit","time":{},"caller":"{}","callee":"{}","origin":{{"kind":"home_mobile","trunk":"SMSC-1"}},"sms":{{"text":"{}","parts":1}}}})",
+                R"({{"id":"s-{}","kind":"sms.submit","time":{},"caller":"{}","callee":"{}","origin":{{"kind":"home_mobile","trunk":"SMSC-1"}},"sms":{{"text":{},"parts":1}}}})",
                 id_base + i, t, caller, callee, texts[rng() % texts.size()]));
         } else {
             const char* origin = rng() % 10 == 0 ? "international" : "interconnect";

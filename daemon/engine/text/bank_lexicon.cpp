@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <span>
 #include <vector>
 
 namespace ringfence::engine::text {
@@ -72,52 +73,37 @@ constexpr bank_word words[] = {
 };
 // clang-format on
 
-// Sorted by phrase, so the phrases whose first word is W ("ma otp", "ma xac thuc") are one
-// run: every phrase that starts with "W " or is W, since a space sorts before every letter
-// and digit.
-const std::vector<const bank_word*>& sorted_words() {
-    static const std::vector<const bank_word*> sorted = [] {
-        std::vector<const bank_word*> v;
-        for (const bank_word& w : words) v.push_back(&w);
-        std::sort(v.begin(), v.end(),
-                  [](const bank_word* a, const bank_word* b) { return a->folded < b->folded; });
-        return v;
-    }();
-    return sorted;
-}
-
 std::string_view first_word_of(std::string_view phrase) { return phrase.substr(0, phrase.find(' ')); }
 
-// The runs of sorted_words() by first word, in an open-addressed table keyed by a hash of
-// that word: every word of a message that holds a number is looked up, and nearly all of
-// them start no phrase, which one probe tells (a binary search over the phrases compared
-// strings about eight times a word).
+// The lexicon sorted by phrase, and its runs by first word in an open-addressed table keyed
+// by a hash of that word. Sorted, the phrases whose first word is W ("ma otp", "ma xac
+// thuc") are one run: every phrase that starts with "W " or is W, since a space sorts before
+// every letter and digit. Every word of a message that holds a number is looked up, and
+// nearly all of them start no phrase, which one probe tells (a binary search over the
+// phrases compared strings about eight times a word).
 class first_word_index {
   public:
-    struct run {
-        std::uint16_t begin = 0, end = 0;  // in sorted_words()
-    };
-
     first_word_index() {
-        const auto& sorted = sorted_words();
-        for (std::size_t k = 0; k < sorted.size();) {
-            const std::string_view word = first_word_of(sorted[k]->folded);
+        for (const bank_word& w : words) sorted_.push_back(&w);
+        std::sort(sorted_.begin(), sorted_.end(), [](const bank_word* a, const bank_word* b) { return a->folded < b->folded; });
+        for (std::size_t k = 0; k < sorted_.size();) {
+            const std::string_view word = first_word_of(sorted_[k]->folded);
             longest_ = std::max(longest_, word.size());
             std::size_t e = k + 1;
-            while (e < sorted.size() && first_word_of(sorted[e]->folded) == word) ++e;
+            while (e < sorted_.size() && first_word_of(sorted_[e]->folded) == word) ++e;
             std::size_t at = hash(word) & mask;
             while (!slots_[at].word.empty()) at = (at + 1) & mask;
-            slots_[at] = {word, {static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(e)}};
+            slots_[at] = {word, static_cast<std::uint16_t>(k), static_cast<std::uint16_t>(e)};
             k = e;
         }
     }
 
     std::size_t longest() const { return longest_; }  // the longest first word
 
-    // The run of phrases whose first word is word (its hash given), or an empty run.
-    run find(std::string_view word, std::uint32_t word_hash) const {
+    // The phrases whose first word is word (its hash given); none when no phrase starts so.
+    std::span<const bank_word* const> find(std::string_view word, std::uint32_t word_hash) const {
         for (std::size_t at = word_hash & mask; !slots_[at].word.empty(); at = (at + 1) & mask)
-            if (slots_[at].word == word) return slots_[at].phrases;
+            if (slots_[at].word == word) return std::span(sorted_).subspan(slots_[at].begin, slots_[at].end - slots_[at].begin);
         return {};
     }
 
@@ -134,8 +120,9 @@ class first_word_index {
     static constexpr std::size_t mask = 511;  // about 150 first words: a third full
     struct slot {
         std::string_view word;
-        run phrases;
+        std::uint16_t begin = 0, end = 0;  // the run in sorted_
     };
+    std::vector<const bank_word*> sorted_;
     std::array<slot, mask + 1> slots_{};
     std::size_t longest_ = 0;
 };
@@ -156,14 +143,12 @@ const bank_word* match_bank_word(std::string_view folded, std::size_t pos) noexc
     std::uint32_t h = first_word_index::hash_start;
     for (; end < limit && rest[end] != ' '; ++end) h = first_word_index::hash_step(h, rest[end]);
     if (end > index.longest()) return nullptr;  // longer than every first word
-    const auto phrases = index.find(rest.substr(0, end), h);
-    const auto& sorted = sorted_words();
     const bank_word* best = nullptr;
-    for (std::size_t k = phrases.begin; k < phrases.end; ++k) {
-        const std::string_view phrase = sorted[k]->folded;
+    for (const bank_word* w : index.find(rest.substr(0, end), h)) {
+        const std::string_view phrase = w->folded;
         if (!rest.starts_with(phrase)) continue;
         if (rest.size() > phrase.size() && rest[phrase.size()] != ' ') continue;
-        if (best == nullptr || phrase.size() > best->folded.size()) best = sorted[k];
+        if (best == nullptr || phrase.size() > best->folded.size()) best = w;
     }
     return best;
 }
