@@ -39,6 +39,9 @@ struct dial_string {
     std::string_view digits() const noexcept { return {digit_buffer.data(), digit_count}; }
 
     static dial_string scan(std::string_view raw) noexcept;
+    // The rules above read one character at a time. scan() takes digits alone (after at most
+    // a '+') eight at a time and must agree with this on every string: the tests compare them.
+    static dial_string scan_each(std::string_view raw) noexcept;
     // What the scan alone says is wrong: none for digits (the plan reads them further) and
     // for an alphanumeric sender.
     normalize_error error() const noexcept {

@@ -94,6 +94,26 @@ TEST_CASE("find_any finds the first of its delimiters, as find_first_of does") {
         }
     }
     CHECK(common::find_any("abc\xC3\xA9", "\xA9") == 4);
+    // Past eight bytes the search goes a word at a time, the last word ending at the string's
+    // end: every length around those steps, the first delimiter at every place and another
+    // after it, on backgrounds one bit away from a delimiter (a carry between bytes would
+    // show there).
+    for (const char background : {'a', static_cast<char>(';' ^ 1), static_cast<char>('?' ^ 0x80)}) {
+        for (std::size_t length = 0; length <= 40; ++length) {
+            for (std::size_t at = 0; at <= length; ++at) {
+                for (const char first : {';', '?', '>'}) {
+                    std::string text(length, background);
+                    if (at < length) text[at] = first;
+                    if (at + 3 < length) text[at + 3] = '>';
+                    CAPTURE(static_cast<int>(background));
+                    CAPTURE(length);
+                    CAPTURE(at);
+                    CHECK(common::find_any(text, ";?>") == text.find_first_of(";?>"));
+                    CHECK(common::find_any(text, ";") == text.find(';'));
+                }
+            }
+        }
+    }
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/probe_run.hpp"
+#include "common/string_hash.hpp"
 
 namespace ringfence::decode::sip {
 
@@ -82,7 +83,7 @@ class dialog_list {
 template <class Node>
 class dialog_index {
   public:
-    dialog_index() : slots_(16) {}
+    dialog_index() : slots_(16), seed_(common::random_seed()) {}
 
     std::size_t size() const noexcept { return size_; }
 
@@ -120,7 +121,8 @@ class dialog_index {
         std::uint64_t hash = 0;
         Node* node = nullptr;
     };
-    static std::uint64_t hash(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
+    // Call-IDs come from the wire: hashed from this process's own seed.
+    std::uint64_t hash(std::string_view s) const noexcept { return common::hash_string(s, seed_); }
     std::size_t mask() const noexcept { return slots_.size() - 1; }
     void place(const slot& s) noexcept {
         std::size_t i = s.hash & mask();
@@ -135,6 +137,7 @@ class dialog_index {
     }
 
     std::vector<slot> slots_;
+    std::uint64_t seed_;
     std::size_t size_ = 0;
 };
 

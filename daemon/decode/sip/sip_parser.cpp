@@ -45,9 +45,11 @@ constexpr std::array<std::string_view, 14> known_methods = {
 }
 
 [[gnu::always_inline]] inline std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
+    const char* begin = s.data();
+    const char* end = begin + s.size();
+    while (begin != end && is_space(*begin)) ++begin;
+    while (end != begin && is_space(end[-1])) --end;
+    return {begin, static_cast<std::size_t>(end - begin)};
 }
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -235,6 +237,17 @@ struct known_header_name {
     return iequals(name, known.text);
 }
 
+// A name (or the start of a URI, a parameter) the parser looks for at the start of a view:
+// name_is on the view's first known.size bytes, the rest of the view being readable.
+[[gnu::always_inline]] inline bool starts_with_known(std::string_view s, const known_header_name& known) noexcept {
+    return s.size() >= known.size && name_is(s.substr(0, known.size), s.size(), known);
+}
+
+constexpr known_header_name scheme_sip{"sip:"};
+constexpr known_header_name scheme_sips{"sips:"};
+constexpr known_header_name scheme_tel{"tel:"};
+constexpr known_header_name param_tag{"tag="};
+
 constexpr known_header_name name_to{"to"};
 constexpr known_header_name name_via{"via"};
 constexpr known_header_name name_from{"from"};
@@ -378,11 +391,11 @@ void split_uri(std::string_view uri, std::string_view& user, std::string_view& h
     user = {};
     host = {};
     std::string_view rest;
-    if (istarts_with(uri, "sip:"))
+    if (starts_with_known(uri, scheme_sip))
         rest = uri.substr(4);
-    else if (istarts_with(uri, "sips:"))
+    else if (starts_with_known(uri, scheme_sips))
         rest = uri.substr(5);
-    else if (istarts_with(uri, "tel:")) {
+    else if (starts_with_known(uri, scheme_tel)) {
         rest = uri.substr(4);
         user = trim(rest.substr(0, common::find_any(rest, ";?")));
         return;
@@ -455,7 +468,7 @@ name_addr parse_name_addr(std::string_view value, bool split) noexcept {
          pos = common::find_byte(params, ';', pos + 1)) {
         std::string_view param = trim(params.substr(pos + 1));
         param = param.substr(0, common::find_any(param, ";,"));
-        if (istarts_with(param, "tag=")) {
+        if (starts_with_known(param, param_tag)) {
             r.tag = trim(param.substr(4));
             break;
         }
@@ -612,7 +625,7 @@ bool looks_like_sip(std::string_view bytes) noexcept {
     while (m < bytes.size() && m <= 16 + max_junk_bytes && bytes[m] != ' ') ++m;
     if (m == 0 || m >= bytes.size()) return false;
     const std::string_view uri = bytes.substr(m + 1);
-    return istarts_with(uri, "sip:") || istarts_with(uri, "sips:") || istarts_with(uri, "tel:");
+    return starts_with_known(uri, scheme_sip) || starts_with_known(uri, scheme_sips) || starts_with_known(uri, scheme_tel);
 }
 
 }  // namespace ringfence::decode::sip
