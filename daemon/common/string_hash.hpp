@@ -5,6 +5,7 @@
 // (random_seed), so that the Call-IDs that would collide are not the same in every process.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>

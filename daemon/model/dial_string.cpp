@@ -27,7 +27,6 @@ bool all_digits(std::string_view d) noexcept {
     return n % 8 == 0 || word_is_digits(d.data() + n - 8);  // the last word ends at the end
 }
 
-
 bool is_letter(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_separator(char c) noexcept {

@@ -316,3 +316,35 @@ TEST_CASE("replace_link_words: the words holding a URL read link, as if each wor
         CHECK(link_words(text) == link_words_one_by_one(text));
     }
 }
+
+TEST_CASE("extract_urls reads a text as its chunks one by one, wherever a chunk falls in the 16-byte steps") {
+    // The scanner finds the chunks between ASCII whitespace and control bytes sixteen bytes at a
+    // time and looks closer only at a chunk holding a dot, a bracket or a percent sign: what it
+    // finds in a text must be what it finds in each chunk alone, in order. Texts of up to 40
+    // pieces, so that chunks start, end and hold their dots on either side of a block's edge.
+    const char* pieces[] = {"a",  "vn", ".",    "[.]", "(dot)", "https://", "hxxp://", "www", "com", "top",  "/p?x=1", " ",  "\t",  "\n",
+                            "\r", "\v", "\x01", "%2E", "ví",    "dụ",       "@",       ")",   "(",   "{.}",  ",",      "-",  "203", ":80",
+                            "bit", "ly", "xn--", "\xff", "]",   "?",        "#",       "x.vn", "evil.top/login", "1.000.000"};
+    ringfence::test::xorshift next;
+    for (int n = 0; n < 20000; ++n) {
+        std::string text;
+        const std::size_t count = next() % 40;
+        for (std::size_t k = 0; k < count; ++k) text += pieces[next() % std::size(pieces)];
+        std::vector<std::string> chunk_by_chunk;
+        std::vector<std::string> found;
+        for (std::size_t i = 0; i < text.size();) {
+            const auto ends_chunk = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
+            if (ends_chunk(text[i])) {
+                ++i;
+                continue;
+            }
+            std::size_t end = i;
+            while (end < text.size() && !ends_chunk(text[end])) ++end;
+            extract_urls(std::string_view(text).substr(i, end - i), found);
+            chunk_by_chunk.insert(chunk_by_chunk.end(), found.begin(), found.end());
+            i = end;
+        }
+        CAPTURE(text);
+        CHECK(urls(text) == chunk_by_chunk);
+    }
+}
