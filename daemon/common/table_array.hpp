@@ -56,8 +56,12 @@ class table_array {
     const T& operator[](std::size_t i) const noexcept { return data_[i]; }
     std::size_t size() const noexcept { return count_; }
     bool mapped() const noexcept { return count_ * sizeof(T) >= huge_page_bytes; }
-    // What a mapped array takes: whole huge pages. (A heap one: the caller's allocator sums.)
-    std::size_t footprint_bytes() const noexcept { return (count_ * sizeof(T) + huge_page_bytes - 1) & ~(huge_page_bytes - 1); }
+    // What the array takes: whole huge pages when mapped, its bytes otherwise (without the
+    // heap's own overhead, which a caller that accounts for it adds).
+    std::size_t footprint_bytes() const noexcept {
+        const std::size_t bytes = count_ * sizeof(T);
+        return mapped() ? (bytes + huge_page_bytes - 1) & ~(huge_page_bytes - 1) : bytes;
+    }
 
   private:
     void release() noexcept {

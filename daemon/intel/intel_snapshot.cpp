@@ -132,8 +132,7 @@ const intel_entry* intel_snapshot::find(std::string_view value, std::int64_t tim
 }
 
 std::size_t intel_snapshot::memory_bytes() const noexcept {
-    std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(intel_entry) +
-                    (slots_.mapped() ? slots_.footprint_bytes() : slots_.size() * sizeof(std::uint64_t)) +
+    std::size_t n = sizeof(*this) + entries_.capacity() * sizeof(intel_entry) + slots_.footprint_bytes() +
                     ip_keys_.capacity() * sizeof(ip_key);
     for (const auto& e : entries_)
         if (e.value.capacity() > 15) n += e.value.capacity() + 1;

@@ -3,18 +3,18 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/ascii_run.hpp"
+
 namespace ringfence::model {
 
 namespace {
 
-// Whether every byte of d is an ASCII digit, eight at a time: a byte below '0' borrows and
-// one above '9' (or non-ASCII) carries into its bit 7. A carry or borrow can reach the next
-// byte only from a byte that is flagged already, so the answer for the whole is exact.
+// Whether every byte of d is an ASCII digit, eight at a time (common::digit_bytes).
 bool all_digits(std::string_view d) noexcept {
     const auto word_is_digits = [](const char* p) {
         std::uint64_t w;
         std::memcpy(&w, p, sizeof w);
-        return (((w - 0x3030303030303030ull) | (w + 0x4646464646464646ull)) & 0x8080808080808080ull) == 0;
+        return common::digit_bytes(w) == 0x8080808080808080ull;
     };
     const std::size_t n = d.size();
     if (n < 8) {

@@ -59,10 +59,12 @@ bool is_stop(char c) {
 // escape), or neither (0).
 constexpr std::uint8_t ends_chunk = 2;
 constexpr std::uint8_t may_hold_url = 1;
+constexpr unsigned char last_chunk_end = 0x20;  // the bytes up to it end a chunk
+constexpr std::array<char, 5> url_marks = {'.', '[', '(', '{', '%'};
 constexpr std::array<std::uint8_t, 256> byte_kind = [] {
     std::array<std::uint8_t, 256> t{};
-    for (int c = 0; c <= 0x20; ++c) t[static_cast<std::size_t>(c)] = ends_chunk;
-    for (const char c : {'.', '[', '(', '{', '%'}) t[static_cast<unsigned char>(c)] = may_hold_url;
+    for (int c = 0; c <= last_chunk_end; ++c) t[static_cast<std::size_t>(c)] = ends_chunk;
+    for (const char c : url_marks) t[static_cast<unsigned char>(c)] = may_hold_url;
     return t;
 }();
 
@@ -98,10 +100,11 @@ class url_scanner {
 #if defined(__SSE2__)
             if (n - at >= 16) {
                 const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + at));
-                // Unsigned "at most a space": the smaller of the byte and 0x20 is the byte.
-                ends = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x20)), block)));
-                __m128i url = _mm_cmpeq_epi8(block, _mm_set1_epi8('.'));
-                for (const char c : {'[', '(', '{', '%'}) url = _mm_or_si128(url, _mm_cmpeq_epi8(block, _mm_set1_epi8(c)));
+                // Unsigned "at most last_chunk_end": the smaller of the byte and it is the byte.
+                const __m128i limit = _mm_set1_epi8(static_cast<char>(last_chunk_end));
+                ends = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(block, limit), block)));
+                __m128i url = _mm_cmpeq_epi8(block, _mm_set1_epi8(url_marks[0]));
+                for (std::size_t m = 1; m < url_marks.size(); ++m) url = _mm_or_si128(url, _mm_cmpeq_epi8(block, _mm_set1_epi8(url_marks[m])));
                 marks = static_cast<std::uint32_t>(_mm_movemask_epi8(url));
                 width = 16;
             }

@@ -48,6 +48,13 @@ std::optional<std::uint32_t> naive_first_match(const std::vector<std::string>& k
     return found;
 }
 
+// length bytes, each drawn at random from the `letters` bytes from first on.
+std::string random_text(std::mt19937& rng, int length, char first, unsigned letters) {
+    std::string s;
+    for (int j = 0; j < length; ++j) s.push_back(static_cast<char>(first + rng() % letters));
+    return s;
+}
+
 }  // namespace
 
 TEST_CASE("keyword_automaton: the classic he/she/his/hers example") {
@@ -99,10 +106,8 @@ TEST_CASE("keyword_automaton: the same answers whatever part of the states is de
     std::mt19937 rng(3);
     std::vector<std::string> keywords;
     for (int i = 0; i < 300; ++i) {
-        std::string k;
         const int n = 1 + static_cast<int>(rng() % 6);
-        for (int j = 0; j < n; ++j) k.push_back(static_cast<char>('a' + rng() % 4));
-        keywords.push_back(k);
+        keywords.push_back(random_text(rng, n, 'a', 4));
     }
     const auto all_dense = build(keywords, false, 1 << 30);
     const auto root_only = build(keywords, false, 0);
@@ -113,9 +118,8 @@ TEST_CASE("keyword_automaton: the same answers whatever part of the states is de
     CHECK(middle.dense_state_count() < middle.state_count());
     for (int t = 0; t < 3000; ++t) {
         // Up to 120 bytes: any_match scans texts longer than 2 * 6 + 16 bytes in two halves.
-        std::string text;
         const int n = static_cast<int>(rng() % 120);
-        for (int j = 0; j < n; ++j) text.push_back(static_cast<char>('a' + rng() % 7));
+        const std::string text = random_text(rng, n, 'a', 7);
         const std::optional<std::uint32_t> expected = naive_first_match(keywords, text);
         REQUIRE(all_dense.any_match(text) == expected.has_value());
         REQUIRE(middle.any_match(text) == expected.has_value());
@@ -151,17 +155,14 @@ TEST_CASE("keyword_automaton: first_match and any_match over long texts with few
     std::mt19937 rng(11);
     std::vector<std::string> keywords;
     for (int i = 0; i < 60; ++i) {
-        std::string k;
         const int n = 3 + static_cast<int>(rng() % 6);
-        for (int j = 0; j < n; ++j) k.push_back(static_cast<char>('a' + rng() % 5));
-        keywords.push_back(k);
+        keywords.push_back(random_text(rng, n, 'a', 5));
     }
     keywords.push_back(keywords[0].substr(1));  // a shorter keyword ending where a longer one does
     const auto a = build(keywords);
     for (int t = 0; t < 5000; ++t) {
-        std::string text;
         const int n = 30 + static_cast<int>(rng() % 200);
-        for (int j = 0; j < n; ++j) text.push_back(static_cast<char>('f' + rng() % 20));
+        std::string text = random_text(rng, n, 'f', 20);
         for (int inject = static_cast<int>(rng() % 3); inject > 0; --inject) {
             const std::string& k = keywords[rng() % keywords.size()];
             if (k.size() <= text.size()) text.replace(rng() % (text.size() - k.size() + 1), k.size(), k);
