@@ -111,7 +111,7 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
     }
 
     if (ctx_.log != nullptr) {
-        store::decision_log_entry entry;
+        store::decision_log_entry& entry = entry_;
         entry.latency_us = latency_us;
         entry.decided_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch()).count();
@@ -123,10 +123,19 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
         const std::size_t reply_start = reply ? reply->size() : 0;
         if (reply) output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
         const engine::action decided_action = dec_.final_action;
-        entry.rec = std::move(rec_);
-        entry.dec = std::move(dec_);
+        // Swapped, not moved: rec_ and dec_ take the storage the entry held (an entry the
+        // log has written, with its strings' buffers), so the next record fills buffers it
+        // has instead of allocating them (store/recycled_entries.hpp).
+        std::swap(entry.rec, rec_);
+        std::swap(entry.dec, dec_);
         const bool wait = ctx_.on_queue_full == store::queue_full_policy::backpressure;
-        if (ctx_.log->submit(std::move(entry), wait)) {
+        const bool queued = ctx_.log->submit(entry, wait);
+        if (!queued) {  // the entry is as it was: this record and decision back where they were
+            std::swap(entry.rec, rec_);
+            std::swap(entry.dec, dec_);
+        }
+        entry.listener.reset();
+        if (queued) {
             result.awaits_commit = ctx_.reply_after_commit;
             result.action = decided_action;
             ctx_.counters.count_decision(decided_action);
@@ -135,15 +144,13 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
             ctx_.counters.count_error(error_reason::not_logged);
             if (reply) {
                 reply->resize(reply_start);
-                output::append_error_line(*reply, &entry.rec.id, "not_logged",
+                output::append_error_line(*reply, &rec_.id, "not_logged",
                                           "the decision log is closed (shutting down after it failed): no decision is given for this line",
-                                          entry.rec.id_is_integer);
+                                          rec_.id_is_integer);
             }
         } else {
             // Queue full with a fail action configured: the reply says so and the count shows it.
             ctx_.counters.log_queue_full.fetch_add(1, std::memory_order_relaxed);
-            rec_ = std::move(entry.rec);
-            dec_ = std::move(entry.dec);
             dec_.final_action = fail_action(ctx_.on_queue_full);
             dec_.rules.push_back({"ringfence.decision_log_queue_full", "error", dec_.final_action, false,
                                   "the decision log queue is full: replied with the configured fail action, not logged",
@@ -167,7 +174,8 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
             ctx_.counters.count_decision(dec_.final_action);
         }
         rec_.clear();
-        dec_.clear();
+        // dec_ is not cleared: the engine starts each decision by taking its matched rules
+        // for their strings' buffers, and clears it.
         return result;
     }
     ctx_.counters.count_decision(dec_.final_action);

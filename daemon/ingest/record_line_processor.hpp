@@ -77,6 +77,7 @@ private:
     decode::record_json_parser parser_;
     model::record rec_;
     engine::decision dec_;
+    store::decision_log_entry entry_;  // handed to the log and back with a written entry's storage
 };
 
 }  // namespace ringfence::ingest

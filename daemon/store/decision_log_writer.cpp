@@ -17,6 +17,7 @@
 #include "common/thread_name.hpp"
 #include "store/decision_log_database.hpp"
 #include "store/decision_log_inserter.hpp"
+#include "store/recycled_entries.hpp"
 #include "store/wal_checkpointer.hpp"
 
 namespace ringfence::store {
@@ -38,6 +39,16 @@ constexpr int attempts_when_closing = 3;
 // the bound keeps a very large queue_capacity from reserving gigabytes.
 std::size_t queue_reserve(const decision_log_settings& s) {
     return std::min<std::size_t>(s.queue_capacity, std::size_t{1} << 18);
+}
+
+// Written entries kept to be written over (recycled_entries.hpp), in the queue and in the
+// batch it is swapped with. Under a full load the writer falls behind and takes the whole
+// queue at once (65,536 entries by default), so the bound is the default queue: kept at 16,384,
+// three quarters of each such batch were freed and allocated again, and the gain was lost.
+// An entry is ~900 bytes and its strings' buffers: ~75 MB at most on each side, after a
+// backlog that had the queue full (whose pages the queue's vectors keep anyway).
+std::size_t spares_kept(const decision_log_settings& s) {
+    return std::min<std::size_t>(s.queue_capacity, 65536);
 }
 
 // WAL checkpoints, in bytes of WAL (turned into pages of the file's page size). A checkpoint
@@ -152,7 +163,7 @@ struct decision_log_writer::impl {
     std::mutex mutex;
     std::condition_variable work_ready;  // the writer waits: entries, rule sets, close
     std::condition_variable space_free;  // submitters wait while the queue is full
-    std::vector<decision_log_entry> queue;
+    recycled_entries queue;
     std::chrono::steady_clock::time_point oldest_queued;  // arrival of queue.front()
     std::chrono::steady_clock::time_point last_rows_taken;  // when the last batch of rows left the queue
     side_rows side_queued;
@@ -180,7 +191,7 @@ struct decision_log_writer::impl {
     ~impl() { numbers.stop(); }
 
     void run();
-    bool wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side, bool index_work,
+    bool wait_for_work(recycled_entries& batch, side_rows& side, bool index_work,
                        std::optional<std::chrono::steady_clock::time_point> index_deadline);
     void write_chunk(std::span<const decision_log_entry> chunk, side_rows& side);
     void write_index_slice();
@@ -198,7 +209,7 @@ struct decision_log_writer::impl {
 };
 
 void decision_log_writer::impl::run() {
-    std::vector<decision_log_entry> batch;
+    recycled_entries batch;
     batch.reserve(queue_reserve(settings));  // swapped with the queue: both keep this room
     side_rows side;
     while (wait_for_work(batch, side, numbers.append_ready(), numbers.open_run_deadline())) {
@@ -207,14 +218,14 @@ void decision_log_writer::impl::run() {
             if (numbers.append_ready()) write_index_slice();
             continue;
         }
-        const std::span<const decision_log_entry> all(batch);
+        const std::span<const decision_log_entry> all = batch.entries();
         std::size_t start = 0;
         do {  // at least once: a batch may hold only rule-set versions or operator actions
             const std::size_t n = std::min(settings.batch_max_rows, all.size() - start);
             write_chunk(all.subspan(start, n), side);
             start += n;
         } while (start < all.size());
-        batch.clear();  // keeps the capacity: the next swap hands it back to the queue
+        batch.recycle(spares_kept(settings));  // the next swap hands them to the queue, to be written over
         side.clear();
     }
     finish_index();
@@ -252,7 +263,7 @@ void decision_log_writer::impl::finish_index() {
 // Waits until a batch is due (batch_max_rows queued, the oldest entry batch_max_delay old,
 // a rule-set version to store, or close), then takes the whole queue in one swap so the
 // lock is held only for that. Returns false when closing and nothing is left.
-bool decision_log_writer::impl::wait_for_work(std::vector<decision_log_entry>& batch, side_rows& side,
+bool decision_log_writer::impl::wait_for_work(recycled_entries& batch, side_rows& side,
                                               bool index_work,
                                               std::optional<std::chrono::steady_clock::time_point> index_deadline) {
     {
@@ -422,7 +433,7 @@ decision_log_writer::decision_log_writer(std::unique_ptr<impl> p) : impl_(std::m
 
 decision_log_writer::~decision_log_writer() { close(); }
 
-bool decision_log_writer::submit(decision_log_entry&& e, bool wait) {
+bool decision_log_writer::submit(decision_log_entry& e, bool wait) {
     impl& s = *impl_;
     std::unique_lock lock(s.mutex);
     if (s.closing) return false;
@@ -435,7 +446,7 @@ bool decision_log_writer::submit(decision_log_entry&& e, bool wait) {
     }
     const bool was_empty = s.queue.empty();
     if (was_empty) s.oldest_queued = std::chrono::steady_clock::now();
-    s.queue.push_back(std::move(e));
+    s.queue.push(e);
     s.depth.fetch_add(1, std::memory_order_relaxed);
     // The writer needs waking only to start its batch timer or when a batch is full.
     const bool wake = was_empty || s.queue.size() == s.rows_due();

@@ -10,29 +10,10 @@
 #include <string>
 
 #include "common/diagnostic.hpp"
-#include "engine/decision.hpp"
-#include "model/record.hpp"
+#include "store/decision_log_entry.hpp"
 #include "store/decision_number_index.hpp"
 
 namespace ringfence::store {
-
-// Told, on the writer thread, that every entry it submitted with token <= up_to is
-// committed (ok) or could not be written (!ok, after the writer gave up). Implementations
-// must not block: post to their own executor.
-class commit_listener {
-public:
-    virtual ~commit_listener() = default;
-    virtual void on_committed(std::uint64_t up_to, bool ok) = 0;
-};
-
-struct decision_log_entry {
-    model::record rec;
-    engine::decision dec;
-    std::int64_t latency_us = 0;
-    std::int64_t decided_at_ms = 0;  // wall clock when decided
-    std::shared_ptr<commit_listener> listener;  // may be null (nobody waits)
-    std::uint64_t token = 0;                    // increasing per listener
-};
 
 enum class queue_full_policy { backpressure, reply_allow, reply_warn, reply_block };
 
@@ -94,8 +75,11 @@ public:
     static common::loaded<std::unique_ptr<decision_log_writer>> open(const decision_log_settings& settings);
 
     // Queues one entry. If the queue is full and wait is true, blocks until there is room
-    // (backpressure); if wait is false, returns false and leaves e untouched.
-    bool submit(decision_log_entry&& e, bool wait);
+    // (backpressure); if wait is false, returns false and leaves e untouched. Queued, e is
+    // left holding the storage of an entry already written (stale contents to clear or write
+    // over: recycled_entries.hpp says why) or an empty entry.
+    bool submit(decision_log_entry& e, bool wait);
+    bool submit(decision_log_entry&& e, bool wait) { return submit(e, wait); }
 
     // Records the text of a rule-set version the first time it is used, so auditors can read
     // the rules as they were. Idempotent per version. first_used_ms: when it started to
