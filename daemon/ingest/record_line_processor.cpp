@@ -26,7 +26,8 @@ engine::action fail_action(store::queue_full_policy p) {
 
 }  // namespace
 
-record_line_processor::record_line_processor(pipeline_context& ctx, bool passive) : ctx_(ctx), passive_(passive), parser_(ctx.plan) {}
+record_line_processor::record_line_processor(pipeline_context& ctx, bool passive)
+    : ctx_(ctx), passive_(passive), parser_(ctx.plan), entry_(std::make_unique<store::decision_log_entry>()) {}
 
 record_line_processor::outcome record_line_processor::process(std::string_view line, std::int64_t received_at_ms,
                                                               std::string& reply,
@@ -43,8 +44,8 @@ record_line_processor::outcome record_line_processor::process(std::string_view l
     }
     // A passive source's record (captured SMPP) keeps a number the plan rejects as written.
     decode::parse_status st =
-        parser_.parse(line, received_at_ms, rec_, passive_ ? decode::unparsed_numbers::keep_raw : decode::unparsed_numbers::refuse);
-    if (!passive_ && keep_emergency_call(parser_, line, received_at_ms, rec_, ctx_.engine, st))
+        parser_.parse(line, received_at_ms, rec(), passive_ ? decode::unparsed_numbers::keep_raw : decode::unparsed_numbers::refuse);
+    if (!passive_ && keep_emergency_call(parser_, line, received_at_ms, rec(), ctx_.engine, st))
         ctx_.counters.emergency_kept_raw.fetch_add(1, std::memory_order_relaxed);
     return decide_parsed(st, started_us, received_at_ms, &reply, listener, token, explain);
 }
@@ -76,7 +77,7 @@ record_line_processor::outcome record_line_processor::decide_built(
     const std::function<decode::parse_status(model::record&)>& build, std::int64_t received_at_ms, std::string* reply) {
     const std::int64_t started_us = steady_us();
     ctx_.counters.lines.fetch_add(1, std::memory_order_relaxed);
-    const decode::parse_status st = build(rec_);
+    const decode::parse_status st = build(rec());
     return decide_parsed(st, started_us, received_at_ms, reply, nullptr, 0, nullptr);
 }
 
@@ -91,51 +92,40 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
         if (explain) explain->clear();
         return result;
     }
-    rec_.time_sent_ms = 0;
-    if (ctx_.max_future_ms > 0 && !rec_.time_from_receipt && rec_.time_ms - received_at_ms > ctx_.max_future_ms) {
-        rec_.time_sent_ms = rec_.time_ms;
-        rec_.time_ms = received_at_ms;
-        rec_.time_from_receipt = true;
+    rec().time_sent_ms = 0;
+    if (ctx_.max_future_ms > 0 && !rec().time_from_receipt && rec().time_ms - received_at_ms > ctx_.max_future_ms) {
+        rec().time_sent_ms = rec().time_ms;
+        rec().time_ms = received_at_ms;
+        rec().time_from_receipt = true;
         ctx_.counters.times_in_future.fetch_add(1, std::memory_order_relaxed);
     }
     result.decided = true;
     if (st.numbers_kept_raw > 0) ctx_.counters.numbers_kept_raw.fetch_add(st.numbers_kept_raw, std::memory_order_relaxed);
     if (passive_)
-        ctx_.engine.decide_observed(rec_, dec_);
+        ctx_.engine.decide_observed(rec(), dec());
     else
-        ctx_.engine.decide(rec_, dec_);
+        ctx_.engine.decide(rec(), dec());
     const std::int64_t latency_us = steady_us() - started_us;
     if (explain) {
         explain->clear();
-        model::append_record_json(*explain, rec_);
+        model::append_record_json(*explain, rec());
     }
 
     if (ctx_.log != nullptr) {
-        store::decision_log_entry& entry = entry_;
+        store::decision_log_entry& entry = *entry_;  // not touched once queued: the writer's then
         entry.latency_us = latency_us;
         entry.decided_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch()).count();
-        if (ctx_.reply_after_commit) {
-            entry.listener = listener;
-            entry.token = token;
-        }
-        // The reply is rendered from the decision before the entry takes it over.
+        entry.listener = ctx_.reply_after_commit ? listener : nullptr;
+        entry.token = token;
+        // The reply is rendered from the decision before the log takes the entry.
         const std::size_t reply_start = reply ? reply->size() : 0;
-        if (reply) output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
-        const engine::action decided_action = dec_.final_action;
-        // Swapped, not moved: rec_ and dec_ take the storage the entry held (an entry the
-        // log has written, with its strings' buffers), so the next record fills buffers it
-        // has instead of allocating them (store/recycled_entries.hpp).
-        std::swap(entry.rec, rec_);
-        std::swap(entry.dec, dec_);
+        if (reply) output::append_decision_line(*reply, rec().id, dec(), latency_us, rec().id_is_integer);
+        const engine::action decided_action = dec().final_action;
         const bool wait = ctx_.on_queue_full == store::queue_full_policy::backpressure;
-        const bool queued = ctx_.log->submit(entry, wait);
-        if (!queued) {  // the entry is as it was: this record and decision back where they were
-            std::swap(entry.rec, rec_);
-            std::swap(entry.dec, dec_);
-        }
-        entry.listener.reset();
-        if (queued) {
+        // Queued, entry_ points to an entry the log has written, whose strings' buffers the
+        // next record fills instead of allocating them (store/recycled_entries.hpp).
+        if (ctx_.log->submit(entry_, wait)) {
             result.awaits_commit = ctx_.reply_after_commit;
             result.action = decided_action;
             ctx_.counters.count_decision(decided_action);
@@ -144,42 +134,43 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
             ctx_.counters.count_error(error_reason::not_logged);
             if (reply) {
                 reply->resize(reply_start);
-                output::append_error_line(*reply, &rec_.id, "not_logged",
+                output::append_error_line(*reply, &rec().id, "not_logged",
                                           "the decision log is closed (shutting down after it failed): no decision is given for this line",
-                                          rec_.id_is_integer);
+                                          rec().id_is_integer);
             }
         } else {
             // Queue full with a fail action configured: the reply says so and the count shows it.
             ctx_.counters.log_queue_full.fetch_add(1, std::memory_order_relaxed);
-            dec_.final_action = fail_action(ctx_.on_queue_full);
-            dec_.rules.push_back({"ringfence.decision_log_queue_full", "error", dec_.final_action, false,
+            dec().final_action = fail_action(ctx_.on_queue_full);
+            dec().rules.push_back({"ringfence.decision_log_queue_full", "error", dec().final_action, false,
                                   "the decision log queue is full: replied with the configured fail action, not logged",
                                   "{}"});
-            if (dec_.final_action != engine::action::allow && ctx_.engine.never_block(rec_)) {
-                dec_.final_action = engine::action::allow;  // emergency calls go through, unwarned, even now
+            if (dec().final_action != engine::action::allow && ctx_.engine.never_block(rec())) {
+                dec().final_action = engine::action::allow;  // emergency calls go through, unwarned, even now
                 // Named once: the engine has named it already when a rule would have blocked.
-                const bool named = std::any_of(dec_.rules.begin(), dec_.rules.end(),
+                const bool named = std::any_of(dec().rules.begin(), dec().rules.end(),
                                                [](const engine::matched_rule& m) { return m.rule == engine::emergency_override_rule; });
                 if (!named)
-                    dec_.rules.push_back({std::string(engine::emergency_override_rule), "emergency", engine::action::allow, false,
+                    dec().rules.push_back({std::string(engine::emergency_override_rule), "emergency", engine::action::allow, false,
                                           "the callee is an emergency number: never blocked or warned, not even by the queue-full fail action", "{}"});
             }
             // What `unless blocked` aggregates keep follows the answer given (a passive record
             // went through whatever was answered).
-            if (!passive_) ctx_.engine.settle_last(decided_action, dec_.final_action);
+            if (!passive_) ctx_.engine.settle_last(decided_action, dec().final_action);
             if (reply) {
                 reply->resize(reply_start);
-                output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
+                output::append_decision_line(*reply, rec().id, dec(), latency_us, rec().id_is_integer);
             }
-            ctx_.counters.count_decision(dec_.final_action);
+            ctx_.counters.count_decision(dec().final_action);
         }
-        rec_.clear();
-        // dec_ is not cleared: the engine starts each decision by taking its matched rules
+        entry_->listener.reset();
+        rec().clear();
+        // dec() is not cleared: the engine starts each decision by taking its matched rules
         // for their strings' buffers, and clears it.
         return result;
     }
-    ctx_.counters.count_decision(dec_.final_action);
-    if (reply) output::append_decision_line(*reply, rec_.id, dec_, latency_us, rec_.id_is_integer);
+    ctx_.counters.count_decision(dec().final_action);
+    if (reply) output::append_decision_line(*reply, rec().id, dec(), latency_us, rec().id_is_integer);
     return result;
 }
 

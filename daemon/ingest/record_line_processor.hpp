@@ -72,12 +72,15 @@ private:
     outcome decide_parsed(const decode::parse_status& st, std::int64_t started_us, std::int64_t received_at_ms, std::string* reply,
                           const std::shared_ptr<store::commit_listener>& listener, std::uint64_t token, std::string* explain);
 
+    model::record& rec() { return entry_->rec; }
+    engine::decision& dec() { return entry_->dec; }
+
     pipeline_context& ctx_;
     bool passive_;
     decode::record_json_parser parser_;
-    model::record rec_;
-    engine::decision dec_;
-    store::decision_log_entry entry_;  // handed to the log and back with a written entry's storage
+    // The record being decided and its decision, in the entry that goes to the log: handed
+    // over by pointer, and back comes one the log has written, to be filled again.
+    store::decision_log_entry_ptr entry_;
 };
 
 }  // namespace ringfence::ingest

@@ -27,4 +27,8 @@ struct decision_log_entry {
     std::uint64_t token = 0;                    // increasing per listener
 };
 
+// Entries travel to the log and back by pointer: moving or swapping a record moves some
+// twenty strings, each a copy of its bytes while short (recycled_entries.hpp).
+using decision_log_entry_ptr = std::unique_ptr<decision_log_entry>;
+
 }  // namespace ringfence::store

@@ -134,23 +134,23 @@ std::string decision_log_inserter::insert(const decision_log_entry& e, std::uint
     return insert_rules(e, row.id, rule_rows);
 }
 
-std::string decision_log_inserter::insert_many(std::span<const decision_log_entry> entries, std::uint64_t& rule_rows,
+std::string decision_log_inserter::insert_many(std::span<const decision_log_entry_ptr> entries, std::uint64_t& rule_rows,
                                                std::span<inserted_row> rows) {
     if (entries.size() != rows_per_statement) {
         for (std::size_t i = 0; i < entries.size(); ++i)
-            if (std::string error = insert(entries[i], rule_rows, rows[i]); !error.empty()) return error;
+            if (std::string error = insert(*entries[i], rule_rows, rows[i]); !error.empty()) return error;
         return {};
     }
     for (std::size_t i = 0; i < rows_per_statement; ++i)
-        bind_decision(insert_decisions_, static_cast<int>(i) * decision_columns, entries[i], record_json_[i], rows[i]);
+        bind_decision(insert_decisions_, static_cast<int>(i) * decision_columns, *entries[i], record_json_[i], rows[i]);
     if (std::string error = insert_decisions_.run(); !error.empty()) return error;
     // The rows of one INSERT take consecutive ids in the order of their values: each new
     // rowid is the largest one plus one (no AUTOINCREMENT, and this is the only writer).
     const std::int64_t last = sqlite3_last_insert_rowid(db_);
     for (std::size_t i = 0; i < rows_per_statement; ++i) {
         rows[i].id = last - static_cast<std::int64_t>(rows_per_statement - 1 - i);
-        if (entries[i].dec.rules.empty()) continue;
-        if (std::string error = insert_rules(entries[i], rows[i].id, rule_rows); !error.empty()) return error;
+        if (entries[i]->dec.rules.empty()) continue;
+        if (std::string error = insert_rules(*entries[i], rows[i].id, rule_rows); !error.empty()) return error;
     }
     return {};
 }

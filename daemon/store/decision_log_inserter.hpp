@@ -47,7 +47,7 @@ class decision_log_inserter {
     // table and its time index once for eight rows instead of for each cost a row about a
     // tenth less of the writer's time (docs/performance.md). Other counts go one by one.
     static constexpr std::size_t rows_per_statement = 8;
-    std::string insert_many(std::span<const decision_log_entry> entries, std::uint64_t& rule_rows, std::span<inserted_row> rows);
+    std::string insert_many(std::span<const decision_log_entry_ptr> entries, std::uint64_t& rule_rows, std::span<inserted_row> rows);
 
     // INSERT OR IGNORE into ruleset_versions, inside the open transaction.
     std::string insert_ruleset_version(std::string_view version, std::string_view content,

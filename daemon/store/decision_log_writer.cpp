@@ -117,10 +117,11 @@ struct side_rows {
 // beats a hash map here.
 class listener_marks {
   public:
-    void collect(std::span<const decision_log_entry> chunk) {
+    void collect(std::span<const decision_log_entry_ptr> chunk) {
         marks_.clear();
         std::size_t last = 0;
-        for (const decision_log_entry& e : chunk) {
+        for (const decision_log_entry_ptr& p : chunk) {
+            const decision_log_entry& e = *p;
             commit_listener* l = e.listener.get();
             if (l == nullptr) continue;
             if (last >= marks_.size() || marks_[last].listener != l) {
@@ -193,10 +194,10 @@ struct decision_log_writer::impl {
     void run();
     bool wait_for_work(recycled_entries& batch, side_rows& side, bool index_work,
                        std::optional<std::chrono::steady_clock::time_point> index_deadline);
-    void write_chunk(std::span<const decision_log_entry> chunk, side_rows& side);
+    void write_chunk(std::span<const decision_log_entry_ptr> chunk, side_rows& side);
     void write_index_slice();
     void finish_index();
-    std::string write_transaction(std::span<const decision_log_entry> chunk, const side_rows& side,
+    std::string write_transaction(std::span<const decision_log_entry_ptr> chunk, const side_rows& side,
                                   std::uint64_t& rule_rows);
     // A batch is due at batch_max_rows, or sooner when the queue cannot hold that many.
     std::size_t rows_due() const {
@@ -218,7 +219,7 @@ void decision_log_writer::impl::run() {
             if (numbers.append_ready()) write_index_slice();
             continue;
         }
-        const std::span<const decision_log_entry> all = batch.entries();
+        const std::span<const decision_log_entry_ptr> all = batch.entries();
         std::size_t start = 0;
         do {  // at least once: a batch may hold only rule-set versions or operator actions
             const std::size_t n = std::min(settings.batch_max_rows, all.size() - start);
@@ -306,7 +307,7 @@ bool decision_log_writer::impl::wait_for_work(recycled_entries& batch, side_rows
 
 // Commits one chunk, retrying the same rows until it succeeds; only while closing does
 // it give up, counting the rows as lost and telling their listeners !ok.
-void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> chunk, side_rows& side) {
+void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry_ptr> chunk, side_rows& side) {
     auto backoff = first_backoff;
     int attempts_since_close = 0;
     for (;;) {
@@ -351,7 +352,7 @@ void decision_log_writer::impl::write_chunk(std::span<const decision_log_entry> 
     }
 }
 
-std::string decision_log_writer::impl::write_transaction(std::span<const decision_log_entry> chunk, const side_rows& side,
+std::string decision_log_writer::impl::write_transaction(std::span<const decision_log_entry_ptr> chunk, const side_rows& side,
                                                         std::uint64_t& rule_rows) {
     checkpointer.before_transaction();
     std::string failure = inserter.begin();
@@ -433,7 +434,14 @@ decision_log_writer::decision_log_writer(std::unique_ptr<impl> p) : impl_(std::m
 
 decision_log_writer::~decision_log_writer() { close(); }
 
-bool decision_log_writer::submit(decision_log_entry& e, bool wait) {
+bool decision_log_writer::submit(decision_log_entry&& e, bool wait) {
+    auto p = std::make_unique<decision_log_entry>(std::move(e));
+    if (submit(p, wait)) return true;
+    e = std::move(*p);
+    return false;
+}
+
+bool decision_log_writer::submit(decision_log_entry_ptr& e, bool wait) {
     impl& s = *impl_;
     std::unique_lock lock(s.mutex);
     if (s.closing) return false;

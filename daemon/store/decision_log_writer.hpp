@@ -74,12 +74,13 @@ public:
     // that is not a ringfence log, a newer schema, an unwritable path) come back as diagnostics.
     static common::loaded<std::unique_ptr<decision_log_writer>> open(const decision_log_settings& settings);
 
-    // Queues one entry. If the queue is full and wait is true, blocks until there is room
-    // (backpressure); if wait is false, returns false and leaves e untouched. Queued, e is
-    // left holding the storage of an entry already written (stale contents to clear or write
-    // over: recycled_entries.hpp says why) or an empty entry.
-    bool submit(decision_log_entry& e, bool wait);
-    bool submit(decision_log_entry&& e, bool wait) { return submit(e, wait); }
+    // Queues one entry (e not null). If the queue is full and wait is true, blocks until
+    // there is room (backpressure); if wait is false, returns false and leaves e untouched.
+    // Queued, e is left pointing to an entry already written (stale contents to clear or
+    // write over: recycled_entries.hpp says why) or to a new empty one.
+    bool submit(decision_log_entry_ptr& e, bool wait);
+    // The same for an entry by value (tests, tools): it is moved in, or back on refusal.
+    bool submit(decision_log_entry&& e, bool wait);
 
     // Records the text of a rule-set version the first time it is used, so auditors can read
     // the rules as they were. Idempotent per version. first_used_ms: when it started to

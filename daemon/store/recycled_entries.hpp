@@ -9,11 +9,15 @@
 // mallocs: 3% of the deciding thread in `bench ingest`), and the decider's mallocs missed
 // its per-thread cache and went to the arena's bins (malloc and free were ~10% of it).
 //
-// Entries past count() are spares: written before, waiting to be written over. They keep
+// The slots hold pointers, so an entry changes hands by a pointer swap: swapping the entries
+// themselves moved their records' short strings byte by byte, three times per swap.
+//
+// Entries past size() are spares: written before, waiting to be written over. They keep
 // what their record held until then, in this process's memory only, as freed memory would.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -28,25 +32,24 @@ class recycled_entries {
     bool empty() const noexcept { return count_ == 0; }
     void reserve(std::size_t n) { slots_.reserve(n); }
 
-    // Appends e. e is left with a spare's storage (its contents are stale: the caller clears
-    // or overwrites them), or empty when there was no spare.
-    void push(decision_log_entry& e) {
+    // Appends e (not null). e is left with a spare (its contents are stale: the caller clears
+    // or overwrites them), or a new empty entry when there was no spare.
+    void push(decision_log_entry_ptr& e) {
         if (count_ < slots_.size()) {
-            using std::swap;
-            swap(slots_[count_], e);
+            slots_[count_].swap(e);
         } else {
             slots_.push_back(std::move(e));
-            e = decision_log_entry{};
+            e = std::make_unique<decision_log_entry>();
         }
         ++count_;
     }
 
-    std::span<const decision_log_entry> entries() const noexcept { return {slots_.data(), count_}; }
+    std::span<const decision_log_entry_ptr> entries() const noexcept { return {slots_.data(), count_}; }
 
     // Every entry written: they become spares, holding no listener (a connection that closed
     // must not be kept alive by a row it logged). Beyond keep_spares the slots are freed.
     void recycle(std::size_t keep_spares) {
-        for (std::size_t i = 0; i < count_; ++i) slots_[i].listener.reset();
+        for (std::size_t i = 0; i < count_; ++i) slots_[i]->listener.reset();
         count_ = 0;
         if (slots_.size() > keep_spares) slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(keep_spares), slots_.end());
     }
@@ -57,7 +60,7 @@ class recycled_entries {
     }
 
   private:
-    std::vector<decision_log_entry> slots_;
+    std::vector<decision_log_entry_ptr> slots_;
     std::size_t count_ = 0;
 };
 
