@@ -32,6 +32,52 @@ constexpr std::string_view invite =
     "\r\n"
     "v=0\n";
 
+TEST_CASE("request_parties::record_requests: INVITE and MESSAGE in full, other requests as a response is read") {
+    std::string invite_text(invite);
+    auto as_method = [&](std::string_view method) {
+        std::string text = invite_text;
+        text.replace(0, 6, method);  // "INVITE sip:..." -> "BYE sip:..."
+        return text;
+    };
+    for (const std::string_view method : {"INVITE", "MESSAGE"}) {
+        CAPTURE(method);
+        const std::string text = as_method(method);
+        sip_message m;
+        REQUIRE(parse_sip_message(text, false, m, request_parties::record_requests).result == parse_result::message);
+        CHECK(m.method == method);
+        CHECK(m.request_user == "0987654321");
+        CHECK(m.from.user == "+84912345678");
+        CHECK(m.to.user == "0987654321");
+        CHECK(m.p_asserted_identity.user == "+84912345678");
+        CHECK(m.diversion.user == "0911000000");
+        CHECK(m.contact.user == "+84912345678");
+    }
+    for (const std::string_view method : {"ACK", "BYE", "CANCEL", "INFO"}) {
+        CAPTURE(method);
+        const std::string text = as_method(method);
+        sip_message m;
+        REQUIRE(parse_sip_message(text, false, m, request_parties::record_requests).result == parse_result::message);
+        CHECK(m.is_request);
+        CHECK(m.method == method);
+        CHECK(m.request_uri == "sip:0987654321@192.0.2.1;user=phone");
+        CHECK(m.request_user.empty());
+        CHECK(m.from.uri == "sip:+84912345678@203.0.113.7");
+        CHECK(m.from.tag == "abc");  // what the dialog table matches by
+        CHECK(m.from.user.empty());
+        CHECK(m.to.user.empty());
+        CHECK(!m.p_asserted_identity.present());
+        CHECK(!m.contact.present());
+        CHECK(m.call_id == "4f2a@203.0.113.7");
+        CHECK(m.cseq_number == 102);
+        // The default reads every request in full.
+        sip_message full;
+        REQUIRE(parse_sip_message(text, false, full).result == parse_result::message);
+        CHECK(full.request_user == "0987654321");
+        CHECK(full.from.user == "+84912345678");
+        CHECK(full.p_asserted_identity.user == "+84912345678");
+    }
+}
+
 TEST_CASE("a full INVITE: every header ringfence reads") {
     sip_message m;
     const parse_outcome r = parse_sip_message(invite, false, m);

@@ -15,6 +15,7 @@
 #include "decode/sip/sip_counters.hpp"
 #include "decode/sip/sip_dialog_table.hpp"
 #include "decode/sip/sip_message.hpp"
+#include "decode/sip/sip_parser.hpp"
 
 namespace ringfence::decode::sip {
 
@@ -73,6 +74,11 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     sip_counters& counters_;
     sip_dialog_table& dialogs_;
     sip_message_observer* observer_;
+    // An observer reads every message in full; the dialog table needs the parties of INVITE
+    // and MESSAGE only.
+    request_parties parties() const noexcept {
+        return observer_ != nullptr ? request_parties::every_request : request_parties::record_requests;
+    }
     packet::tcp_stream_table streams_;
     sip_message message_;
 };

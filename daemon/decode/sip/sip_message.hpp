@@ -30,10 +30,12 @@ name_addr parse_name_addr(std::string_view value, bool split = true) noexcept;
 // The user part of a URI: sip:/sips: up to '@' (and before any ":password"), tel: up to ';'.
 void split_uri(std::string_view uri, std::string_view& user, std::string_view& host) noexcept;
 
-// What a parsed message holds of its parties. A request has them all; a response has only
-// its From and To with their tags and URIs, no user or host split out, and no Contact,
-// P-Asserted-Identity, Remote-Party-ID or Diversion: the dialog table matches a response by
-// Call-ID and tags, and most packets of a call are responses.
+// What a parsed message holds of its parties. A request has them all (the capture decoder
+// asks for them only in INVITE and MESSAGE, parse_sip_message's request_parties); a response
+// (or such a request) has only its From and To with their tags and URIs, no user or host
+// split out (request_user neither), and no Contact, P-Asserted-Identity, Remote-Party-ID or
+// Diversion: the dialog table matches it by Call-ID and tags, and most packets of a call
+// are responses.
 struct sip_message {
     bool is_request = false;
     std::string_view method;        // requests: "INVITE"

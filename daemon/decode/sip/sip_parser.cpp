@@ -103,9 +103,7 @@ bool parse_request_line(std::string_view text, sip_message& out) noexcept {
     if (uri.empty() || common::find_byte(uri, ' ') != std::string_view::npos) return false;
     out.is_request = true;
     out.method = method;
-    out.request_uri = uri;
-    std::string_view host;
-    split_uri(uri, out.request_user, host);
+    out.request_uri = uri;  // its user is split out with the parties
     return true;
 }
 
@@ -477,7 +475,7 @@ name_addr parse_name_addr(std::string_view value, bool split) noexcept {
     return r;
 }
 
-parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out) noexcept {
+parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out, request_parties which) noexcept {
     out.clear();
     std::size_t start = 0;
     while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n')) ++start;
@@ -585,10 +583,12 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         consumed = bytes.size();
     }
     // The parties in full only where a record is made of them (sip_message's comment).
-    const bool parties = out.is_request;
+    const bool parties = out.is_request && (which == request_parties::every_request || out.method == "INVITE" || out.method == "MESSAGE");
     out.from = parse_name_addr(raw.from, parties);
     out.to = parse_name_addr(raw.to, parties);
     if (!parties) return {parse_result::message, consumed};
+    std::string_view request_host;
+    split_uri(out.request_uri, out.request_user, request_host);
     out.contact = parse_name_addr(raw.contact);
     out.p_asserted_identity = parse_name_addr(raw.pai);
     if (names_called_party(raw.rpid)) raw.rpid = {};  // only the called party named: no calling identity

@@ -47,8 +47,16 @@ inline constexpr std::size_t max_junk_bytes = 16;
 inline constexpr std::size_t max_header_bytes = 64 * 1024;
 inline constexpr std::size_t max_body_bytes = 1024 * 1024;
 
+// Which requests get their parties in full (sip_message's comment): every request, or only
+// those that start a dialog or carry a message (INVITE, MESSAGE), the requests a record is
+// made of. The dialog table needs no more; ACK and BYE, two of a call's three requests, then
+// cost what a response costs. A reader of every request (tests against tshark, an observer)
+// asks for every one.
+enum class request_parties : std::uint8_t { every_request, record_requests };
+
 // Parses the message at the start of bytes. `stream` selects stream framing (TCP).
-parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out) noexcept;
+parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out,
+                                request_parties parties = request_parties::every_request) noexcept;
 
 // Searches a stream for the end of the header section of the message at its start (a blank
 // line), resuming where a previous search stopped: line_start is the start of the line being
