@@ -3,7 +3,10 @@
 //   - consumed never passes the input, and a message consumes something;
 //   - every view the message holds lies inside the input;
 //   - over a stream, the messages found one after another consume exactly what they say,
-//     and a prefix that parsed as incomplete never parses as a different message.
+//     and a prefix that parsed as incomplete never parses as a different message;
+//   - reading only the record requests' parties (request_parties::record_requests, the
+//     capture decoder's way) frames the same message with the same keys the dialog table
+//     matches by (method, status, Call-ID, CSeq, tags).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -49,6 +52,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(datagram.consumed <= size);
     if (datagram.result == parse_result::message) check_message(m, input);
     require(datagram.result != parse_result::incomplete);
+
+    sip_message lean;
+    const parse_outcome lean_datagram = parse_sip_message(input, false, lean, request_parties::record_requests);
+    require(lean_datagram.result == datagram.result && lean_datagram.consumed == datagram.consumed);
+    if (datagram.result == parse_result::message) {
+        check_message(lean, input);
+        require(lean.is_request == m.is_request && lean.method == m.method && lean.status_code == m.status_code);
+        require(lean.call_id == m.call_id && lean.cseq_number == m.cseq_number && lean.cseq_method == m.cseq_method);
+        require(lean.from.tag == m.from.tag && lean.to.tag == m.to.tag);
+    }
 
     std::size_t used = 0;
     for (int i = 0; i < 64 && used < size; ++i) {
