@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <memory>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -48,6 +49,30 @@ TEST_CASE("the Call-ID index finds what it holds and nothing else, through growt
     }
     for (const auto& [id, n] : reference) CHECK(index.find(id) == n.get());
     CHECK(index.find("") == nullptr);
+}
+
+TEST_CASE("a find after prefetch of the same view takes its hash, while other views and the same bytes changed after a find are hashed anew") {
+    dialog_index<node> index;
+    std::vector<std::unique_ptr<node>> nodes;
+    for (int i = 0; i < 100; ++i) {
+        auto n = std::make_unique<node>();
+        n->call_id = fmt::format("call-{:03}@h", i);
+        index.insert(n.get());
+        nodes.push_back(std::move(n));
+    }
+    std::string buffer = "call-007@h";  // a message's bytes, read in place
+    const std::string_view view(buffer);
+    index.prefetch(view);
+    CHECK(index.find(view) == nodes[7].get());
+    // Another message read into the same buffer: the same address and length, other bytes.
+    buffer = "call-042@h";
+    CHECK(index.find(view) == nodes[42].get());
+    index.prefetch(view);
+    CHECK(index.find("call-042@h") == nodes[42].get());  // another view of equal bytes
+    buffer = "call-099@h";
+    index.prefetch(view);
+    CHECK(index.find(view) == nodes[99].get());
+    CHECK(index.find("call-100@h") == nullptr);
 }
 
 TEST_CASE("the phase lists keep their order through erases at the front, the back and the middle") {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "decode/sip/sip_parser.hpp"
 
@@ -76,6 +77,33 @@ TEST_CASE("request_parties::record_requests: INVITE and MESSAGE in full, other r
         CHECK(full.from.user == "+84912345678");
         CHECK(full.p_asserted_identity.user == "+84912345678");
     }
+}
+
+namespace {
+
+struct recorded_call_ids final : call_id_hint {
+    std::vector<std::string> seen;
+    void on_call_id(std::string_view call_id) noexcept override { seen.emplace_back(call_id); }
+};
+
+}  // namespace
+
+TEST_CASE("call_id_hint: told the Call-ID once, as the message holds it, in either form, and never without one") {
+    recorded_call_ids hint;
+    sip_message m;
+    REQUIRE(parse_sip_message(invite, false, m, request_parties::record_requests, &hint).result == parse_result::message);
+    CHECK(hint.seen == std::vector<std::string>{"4f2a@203.0.113.7"});
+
+    hint.seen.clear();
+    const std::string_view compact = "SIP/2.0 200 OK\r\nv: SIP/2.0/UDP h\r\ni:  abc@h \r\nCall-ID: second@h\r\nCSeq: 1 INVITE\r\n\r\n";
+    REQUIRE(parse_sip_message(compact, true, m, request_parties::record_requests, &hint).result == parse_result::message);
+    CHECK(m.call_id == "abc@h");
+    CHECK(hint.seen == std::vector<std::string>{"abc@h"});
+
+    hint.seen.clear();
+    const std::string_view none = "SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\n\r\n";
+    REQUIRE(parse_sip_message(none, true, m, request_parties::record_requests, &hint).result == parse_result::message);
+    CHECK(hint.seen.empty());
 }
 
 TEST_CASE("a full INVITE: every header ringfence reads") {

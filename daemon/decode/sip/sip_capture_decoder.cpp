@@ -47,7 +47,7 @@ void sip_capture_decoder::on_mirrored_message(const packet::transport_packet& pa
     // as a datagram (a message whose end the agent did not send is decoded from its headers).
     std::string_view rest = packet.payload;
     while (!rest.empty()) {
-        const parse_outcome r = parse_sip_message(rest, true, message_, parties());
+        const parse_outcome r = parse_sip_message(rest, true, message_, parties(), this);
         if (r.result == parse_result::message) {
             deliver(message_, packet);
         } else if (r.result == parse_result::keepalive) {
@@ -80,7 +80,7 @@ void sip_capture_decoder::on_packet(const packet::transport_packet& packet) {
 }
 
 void sip_capture_decoder::parse_datagram(const packet::transport_packet& packet) {
-    const parse_outcome r = parse_sip_message(packet.payload, false, message_, parties());
+    const parse_outcome r = parse_sip_message(packet.payload, false, message_, parties(), this);
     switch (r.result) {
         case parse_result::message:
             deliver(message_, packet);
@@ -127,7 +127,7 @@ std::size_t sip_capture_decoder::frame_stream(const packet::transport_packet& se
     std::size_t used = 0;
     while (used < bytes.size()) {
         const std::string_view rest = bytes.substr(used);
-        const parse_outcome r = parse_sip_message(rest, true, message_, parties());
+        const parse_outcome r = parse_sip_message(rest, true, message_, parties(), this);
         if (r.result == parse_result::message) {
             deliver(message_, segment);
             used += r.consumed;

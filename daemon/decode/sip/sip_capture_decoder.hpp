@@ -32,7 +32,7 @@ class sip_message_observer {
                                 const packet::transport_packet& packet) = 0;
 };
 
-class sip_capture_decoder final : private packet::tcp_stream_consumer {
+class sip_capture_decoder final : private packet::tcp_stream_consumer, private call_id_hint {
   public:
     sip_capture_decoder(const sip_capture_settings& settings,
                         packet::packet_counters& packet_counters, sip_counters& counters,
@@ -63,6 +63,8 @@ class sip_capture_decoder final : private packet::tcp_stream_consumer {
     std::size_t frame_stream(const packet::transport_packet& segment, std::string_view bytes, packet::stream_cursor& cursor);
     void on_stream_gap(const packet::transport_packet& segment) override;
     void deliver(const sip_message& message, const packet::transport_packet& packet);
+    // The parser has read a Call-ID: the dialog table starts loading its slot.
+    void on_call_id(std::string_view call_id) noexcept override { dialogs_.prefetch(call_id); }
     void parse_datagram(const packet::transport_packet& packet);
     bool on_sip_port(const packet::transport_packet& packet) const noexcept {
         return ports_.test(packet.src_port) || ports_.test(packet.dst_port);

@@ -97,6 +97,9 @@ class sip_dialog_table {
     std::size_t size() const noexcept { return dialogs_.size(); }
     std::size_t open_calls() const noexcept { return calling_.size() + waiting_.size() + answered_.size(); }
 
+    // A message of this Call-ID is coming: start loading where its dialog is looked up.
+    void prefetch(std::string_view call_id) const noexcept { dialogs_.prefetch(call_id); }
+
   private:
     // waiting: a CANCEL or a digest challenge came before any final answer; the dialog ends
     // as pending_cause unless the call goes on within ended_linger_us.

@@ -475,7 +475,8 @@ name_addr parse_name_addr(std::string_view value, bool split) noexcept {
     return r;
 }
 
-parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out, request_parties which) noexcept {
+parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out, request_parties which,
+                                call_id_hint* hint) noexcept {
     out.clear();
     std::size_t start = 0;
     while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n')) ++start;
@@ -567,6 +568,7 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
                    slot != nullptr && slot->empty()) {
             *slot = value;
             last_value = slot;
+            if (h == header::call_id && hint != nullptr) hint->on_call_id(value);
         }
     }
     if (stream && !headers_ended) return {parse_result::incomplete, 0};
