@@ -32,21 +32,20 @@ constexpr std::chrono::milliseconds max_backoff{1000};
 // are given up (and then every later chunk only once): shutdown must end.
 constexpr int attempts_when_closing = 3;
 
-// Room reserved up front in the queue and in the batch it is swapped with. Growing them
-// as the queue fills moved every queued entry (a record of some twenty strings) on each
-// doubling, on the deciding thread and under the queue's lock: 3% of a deciding thread at
-// full load. Reserved address space costs memory only once entries are written into it;
-// the bound keeps a very large queue_capacity from reserving gigabytes.
+// Room reserved up front in the queue and in the batch it is swapped with, so that neither
+// grows on the deciding thread under the queue's lock (when the queue held the entries
+// themselves, each doubling moved every queued record: 3% of a deciding thread at full
+// load; it holds pointers now). The bound keeps a very large queue_capacity from reserving
+// much.
 std::size_t queue_reserve(const decision_log_settings& s) {
     return std::min<std::size_t>(s.queue_capacity, std::size_t{1} << 18);
 }
 
 // Written entries kept to be written over (recycled_entries.hpp), in the queue and in the
-// batch it is swapped with. Under a full load the writer falls behind and takes the whole
-// queue at once (65,536 entries by default), so the bound is the default queue: kept at 16,384,
-// three quarters of each such batch were freed and allocated again, and the gain was lost.
-// An entry is ~900 bytes and its strings' buffers: ~75 MB at most on each side, after a
-// backlog that had the queue full (whose pages the queue's vectors keep anyway).
+// batch it is swapped with. Under a full load the writer falls behind and takes tens of
+// thousands of entries at once; with 16,384 kept, most of each such batch was freed and
+// allocated again and the gain was lost. An entry is ~900 bytes and its strings' buffers:
+// ~75 MB at most on each side, kept after a backlog.
 std::size_t spares_kept(const decision_log_settings& s) {
     return std::min<std::size_t>(s.queue_capacity, 65536);
 }
