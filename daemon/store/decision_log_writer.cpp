@@ -44,8 +44,9 @@ std::size_t queue_reserve(const decision_log_settings& s) {
 // Written entries kept to be written over (recycled_entries.hpp), in the queue and in the
 // batch it is swapped with. Under a full load the writer falls behind and takes tens of
 // thousands of entries at once; with 16,384 kept, most of each such batch was freed and
-// allocated again and the gain was lost. An entry is ~900 bytes and its strings' buffers:
-// ~75 MB at most on each side, kept after a backlog.
+// allocated again and the gain was lost. An entry is ~900 bytes and at most 2 KiB of
+// strings (recycled_entries::max_spare_heap_bytes): ~190 MB at most on each side, kept
+// after a backlog (~85 MB with records of a few hundred bytes).
 std::size_t spares_kept(const decision_log_settings& s) {
     return std::min<std::size_t>(s.queue_capacity, 65536);
 }

@@ -38,8 +38,10 @@ class recycled_entries {
         if (count_ < slots_.size()) {
             slots_[count_].swap(e);
         } else {
+            // Allocated first: if either allocation fails, e and the queue are as they were.
+            auto fresh = std::make_unique<decision_log_entry>();
             slots_.push_back(std::move(e));
-            e = std::make_unique<decision_log_entry>();
+            e = std::move(fresh);
         }
         ++count_;
     }
@@ -47,11 +49,39 @@ class recycled_entries {
     std::span<const decision_log_entry_ptr> entries() const noexcept { return {slots_.data(), count_}; }
 
     // Every entry written: they become spares, holding no listener (a connection that closed
-    // must not be kept alive by a row it logged). Beyond keep_spares the slots are freed.
+    // must not be kept alive by a row it logged). An entry whose strings hold more than
+    // max_spare_heap_bytes (a long SMS text, many extra fields) is replaced by an empty one,
+    // so one burst of long records is not kept for good; beyond keep_spares the slots are freed.
     void recycle(std::size_t keep_spares) {
-        for (std::size_t i = 0; i < count_; ++i) slots_[i]->listener.reset();
+        for (std::size_t i = 0; i < count_; ++i) {
+            slots_[i]->listener.reset();
+            if (heap_bytes(*slots_[i]) > max_spare_heap_bytes) {
+                // Swapped out and destroyed: assigning an empty entry would keep the buffers
+                // (a short string assigned into a long one is copied into its buffer).
+                decision_log_entry emptied;
+                std::swap(*slots_[i], emptied);
+            }
+        }
         count_ = 0;
         if (slots_.size() > keep_spares) slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(keep_spares), slots_.end());
+    }
+
+    // A typical record and decision hold a few hundred bytes of strings.
+    static constexpr std::size_t max_spare_heap_bytes = 2048;
+
+    // The heap bytes an entry's strings and lists hold (their capacities), roughly.
+    static std::size_t heap_bytes(const decision_log_entry& e) noexcept {
+        const model::record& r = e.rec;
+        std::size_t n = r.id.capacity() + r.origin.trunk.capacity() + r.origin.ip.capacity() + r.origin.user_agent.capacity() +
+                        r.call.cause.capacity() + r.sms.sender.capacity() + r.sms.text.capacity();
+        for (const model::number_info* x : {&r.caller, &r.callee, &r.asserted, &r.diversion})
+            n += x->raw.capacity() + x->e164.capacity() + x->country.capacity();
+        n += r.extra.capacity() * sizeof(model::extra_field);
+        for (const model::extra_field& f : r.extra) n += f.name.capacity() + f.text.capacity();
+        n += e.dec.rules.capacity() * sizeof(engine::matched_rule);
+        for (const engine::matched_rule& m : e.dec.rules)
+            n += m.rule.capacity() + m.priority.capacity() + m.reason.capacity() + m.evidence_json.capacity();
+        return n;
     }
 
     void swap(recycled_entries& other) noexcept {

@@ -79,6 +79,25 @@ TEST_CASE("recycled entries: recycle keeps at most keep_spares slots, and swap e
     CHECK(b.entries()[2]->rec.id == "rec-8");
 }
 
+TEST_CASE("recycled entries: a spare whose strings grew past the bound comes back empty, the others with their buffers") {
+    recycled_entries q;
+    decision_log_entry_ptr small = entry_ptr(1);
+    decision_log_entry_ptr large = entry_ptr(2);
+    large->rec.sms.text.assign(64 * 1024, 'x');  // a line near the size limit
+    const decision_log_entry* small_at = small.get();
+    q.push(small);
+    q.push(large);
+    q.recycle(16);
+    decision_log_entry_ptr a = entry_ptr(3), b = entry_ptr(4);
+    q.push(a);
+    q.push(b);
+    CHECK(a.get() == small_at);
+    CHECK(a->rec.id == "rec-1");  // kept as it was
+    CHECK(b->rec.id.empty());     // emptied: its 64 KiB let go
+    CHECK(b->rec.sms.text.capacity() < 1024);
+    CHECK(recycled_entries::heap_bytes(*a) <= recycled_entries::max_spare_heap_bytes);
+}
+
 TEST_CASE("decision log writer: entries handed to the log and back, as the deciders do, log every record as it was") {
     temp_directory dir;
     const std::string path = dir.file("decisions.db");
