@@ -58,8 +58,8 @@ bool packet_decoder::decode_ipv4(const unsigned char* p, std::size_t length,
         counters_.drop(drop_reason::truncated_ip_payload);  // cut by the snap length
         return false;
     }
-    out.src = ip_address::v4(p + 12);
-    out.dst = ip_address::v4(p + 16);
+    out.src.set_v4(p + 12);
+    out.dst.set_v4(p + 16);
     const std::uint8_t protocol = p[9];
     const std::uint16_t flags_offset = read_be16(p + 6);
     const bool more = (flags_offset & 0x2000) != 0;
@@ -96,8 +96,8 @@ bool packet_decoder::decode_ipv6(const unsigned char* p, std::size_t length,
         counters_.drop(drop_reason::truncated_ip_payload);  // cut by the snap length
         return false;
     }
-    out.src = ip_address::v6(p + 8);
-    out.dst = ip_address::v6(p + 24);
+    out.src.set_v6(p + 8);
+    out.dst.set_v6(p + 24);
     std::uint8_t next = p[6];
     const unsigned char* cursor = p + 40;
     std::size_t left = payload_length;
