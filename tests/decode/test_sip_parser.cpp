@@ -33,6 +33,49 @@ constexpr std::string_view invite =
     "\r\n"
     "v=0\n";
 
+// Every field of a name-addr, empty.
+void check_empty(const name_addr& a) {
+    CHECK(a.value.empty());
+    CHECK(a.display.empty());
+    CHECK(a.uri.empty());
+    CHECK(a.user.empty());
+    CHECK(a.host.empty());
+    CHECK(a.tag.empty());
+}
+
+TEST_CASE("a message parsed into the object of an earlier one keeps nothing of it (clear() zeroes every field)") {
+    sip_message m;
+    REQUIRE(parse_sip_message(invite, false, m).result == parse_result::message);
+    REQUIRE(m.p_asserted_identity.present());
+    REQUIRE(m.has_content_length);
+    m.bad_content_length = true;
+    m.junk_skipped = 3;
+    // A response with none of the optional headers, read as the capture reads one.
+    constexpr std::string_view bare = "SIP/2.0 100 Trying\r\nCall-ID: z\r\n\r\n";
+    REQUIRE(parse_sip_message(bare, false, m, request_parties::record_requests).result == parse_result::message);
+    CHECK_FALSE(m.is_request);
+    CHECK(m.status_code == 100);
+    CHECK(m.reason == "Trying");
+    CHECK(m.call_id == "z");
+    CHECK(m.method.empty());
+    CHECK(m.request_uri.empty());
+    CHECK(m.request_user.empty());
+    for (const name_addr* a : {&m.from, &m.to, &m.p_asserted_identity, &m.remote_party_id, &m.diversion, &m.contact}) check_empty(*a);
+    CHECK(m.cseq_number == 0);
+    CHECK(m.cseq_method.empty());
+    CHECK(m.via_first.empty());
+    CHECK(m.via_last.empty());
+    CHECK(m.user_agent.empty());
+    CHECK(m.server.empty());
+    CHECK(m.identity.empty());
+    CHECK(m.content_type.empty());
+    CHECK_FALSE(m.has_content_length);
+    CHECK_FALSE(m.bad_content_length);
+    CHECK(m.content_length == 0);
+    CHECK(m.body.empty());
+    CHECK(m.junk_skipped == 0);
+}
+
 TEST_CASE("request_parties::record_requests: INVITE and MESSAGE in full, other requests as a response is read") {
     std::string invite_text(invite);
     auto as_method = [&](std::string_view method) {
