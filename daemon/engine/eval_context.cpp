@@ -247,7 +247,7 @@ std::string_view eval_context::lowered_text(const field_ref& f) {
 
 field_value eval_context::get_uncached(const field_ref& f) {
     const field_value v = compute(f);
-    if (const auto id = static_cast<std::size_t>(f.id); id < cached_fields) {
+    if (const auto id = static_cast<std::size_t>(f.id); keeps(id)) {
         field_cache_[id] = v;
         field_stamp_[id] = record_stamp_;
     }

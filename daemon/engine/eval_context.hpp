@@ -224,10 +224,15 @@ private:
     // Number keys written as text, one per key asked for: each stays put until the next
     // record (a deque never moves its elements), so a key view outlives the next key_of.
     std::deque<std::string> number_keys_;
-    // The record's fields up to local_hour (call.gap_ms and the others the engine sets after
-    // begin(), the subscriber fields and extra.* are read every time), and the record_stamp_
-    // each was worked out for.
-    static constexpr std::size_t cached_fields = static_cast<std::size_t>(field_id::call_gap_ms);
+    // The record's fields and the subscriber database's facts, with the record_stamp_ each
+    // was worked out for. Not kept: call.gap_ms and the others the engine sets after begin()
+    // (their stamps are never written, so they never match) and extra.* (one id for every
+    // extra field). A call attempt's rules read subscriber fields six times: each read went
+    // through the facts and a switch.
+    static constexpr std::size_t cached_fields = static_cast<std::size_t>(field_id::subscriber_last);
+    static constexpr bool keeps(std::size_t id) noexcept {
+        return id < cached_fields && (id < static_cast<std::size_t>(field_id::call_gap_ms) || id >= static_cast<std::size_t>(field_id::caller_subscriber_first));
+    }
     field_value get_uncached(const field_ref& f);
     field_value compute(const field_ref& f);
     std::array<field_value, cached_fields> field_cache_;
