@@ -116,7 +116,11 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
         entry.latency_us = latency_us;
         entry.decided_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch()).count();
-        entry.listener = ctx_.reply_after_commit ? listener : nullptr;
+        // Written only when it changes (recycled_entries::recycle says why).
+        if (ctx_.reply_after_commit)
+            entry.listener = listener;
+        else if (entry.listener)
+            entry.listener.reset();
         entry.token = token;
         // The reply is rendered from the decision before the log takes the entry.
         const std::size_t reply_start = reply ? reply->size() : 0;
@@ -163,7 +167,7 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
             }
             ctx_.counters.count_decision(dec().final_action);
         }
-        entry_->listener.reset();
+        if (entry_->listener) entry_->listener.reset();  // a spare has none; an entry not taken may
         rec().clear();
         // dec() is not cleared: the engine starts each decision by taking its matched rules
         // for their strings' buffers, and clears it.
