@@ -234,3 +234,27 @@ TEST_CASE("ringfence decide refuses a line over ingest.jsonl.max_line_bytes as t
     CHECK(r.output.find("2 records, 1 errors") != std::string::npos);
     CHECK(r.output.find(R"({"id":"after","action":"allow")") != std::string::npos);
 }
+
+TEST_CASE("ringfence bench replay --runs: each run timed, then their median and best, and every run decides the whole file again") {
+    temp_dir dir;
+    const std::string pcap = write_spoofed_call(dir);
+    const cli_result r = run_cli_status("bench replay --repeat 2 --runs 3 --set decision_log.enabled=false " + replay_args(dir) + " " + pcap +
+                                        " 2>/dev/null");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    for (const std::string run : {"run 1: decode only ", "run 2: decode only ", "run 3: decode only "}) CHECK(r.output.find(run) != std::string::npos);
+    CHECK(r.output.find("run 4:") == std::string::npos);
+    CHECK(r.output.find("3 runs, decode only:     median ") != std::string::npos);
+    CHECK(r.output.find("3 runs, decode + decide: median ") != std::string::npos);
+    // One record a pass (the attempt: the bench does not end the calls a file leaves open, and
+    // the CANCEL leaves this one waiting for its final answer), two passes a run, three runs.
+    CHECK(r.output.find("records: 6 decided, 0 rejected") != std::string::npos);
+    // The attempt presents a home number from the international trunk: blocked in every pass.
+    CHECK(r.output.find("block=6") != std::string::npos);
+
+    const cli_result one = run_cli_status("bench replay --set decision_log.enabled=false " + replay_args(dir) + " " + pcap + " 2>/dev/null");
+    CHECK(one.exit_code == 0);
+    CHECK(one.output.find("runs,") == std::string::npos);
+    CHECK(one.output.find("records: 1 decided") != std::string::npos);
+    CHECK(run_cli_status("bench replay " + pcap + " --runs 2>/dev/null").exit_code == 2);
+}

@@ -25,7 +25,8 @@ constexpr const char* usage =
     "  bench ingest [OPTIONS]    load-test ringfenced over TCP and report records/s, latency and log rows/s\n"
     "  bench engine [OPTIONS]    the rule engine alone: records/s per core, bytes per key, reload time\n"
     "  bench subscribers [OPTIONS]  import, index and look up N generated subscribers; engine records/s with and without\n"
-    "  bench replay FILE [--repeat N]  decode and decide a capture from memory: packets/s, SIP messages/s\n"
+    "  bench replay FILE [--repeat N] [--runs R]  decode and decide a capture from memory: packets/s, SIP\n"
+    "                            messages/s; with --runs, the median and best of R runs\n"
     "  bench smpp [OPTIONS]      the SMPP and HEP decoders alone: PDUs/s into records, HEP packets/s parsed\n"
     "  version                   print the version\n";
 
