@@ -10,9 +10,9 @@
 // sip.Call-ID` on the same file and reports the ratio.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -175,12 +175,13 @@ int bench_replay(std::vector<std::string> args) {
                         decide_rates.back());
     }
     std::printf("counters (one pass): %s\n", decode.summary.c_str());
-    std::printf("decode only:     %.0f packets/s, %.0f SIP messages/s, %llu records (%.3f s)\n",
+    const char* which = runs > 1 ? ", the last run" : "";
+    std::printf("decode only:     %.0f packets/s, %.0f SIP messages/s, %llu records (%.3f s%s)\n",
                 decode.packets / decode.seconds, decode.sip_messages / decode.seconds,
-                static_cast<unsigned long long>(decode.records), decode.seconds);
-    std::printf("decode + decide: %.0f packets/s, %.0f SIP messages/s, %.0f records/s (%.3f s)\n",
+                static_cast<unsigned long long>(decode.records), decode.seconds, which);
+    std::printf("decode + decide: %.0f packets/s, %.0f SIP messages/s, %.0f records/s (%.3f s%s)\n",
                 decide.packets / decide.seconds, decide.sip_messages / decide.seconds,
-                decide.records / decide.seconds, decide.seconds);
+                decide.records / decide.seconds, decide.seconds, which);
     const rate_summary decide_summary = summarize(decide_rates);
     if (runs > 1) {
         const rate_summary decode_summary = summarize(decode_rates);
