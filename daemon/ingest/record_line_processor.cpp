@@ -116,11 +116,10 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
         entry.latency_us = latency_us;
         entry.decided_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch()).count();
-        // Written only when it changes (recycled_entries::recycle says why).
-        if (ctx_.reply_after_commit)
-            entry.listener = listener;
-        else if (entry.listener)
-            entry.listener.reset();
+        // entry_ holds no listener between records (see below; a spare never has one), so
+        // nothing to reset here: an entry is written only where it changes
+        // (recycled_entries::recycle says why).
+        if (ctx_.reply_after_commit) entry.listener = listener;
         entry.token = token;
         // The reply is rendered from the decision before the log takes the entry.
         const std::size_t reply_start = reply ? reply->size() : 0;
@@ -167,7 +166,7 @@ record_line_processor::outcome record_line_processor::decide_parsed(const decode
             }
             ctx_.counters.count_decision(dec().final_action);
         }
-        if (entry_->listener) entry_->listener.reset();  // a spare has none; an entry not taken may
+        if (entry_->listener) entry_->listener.reset();  // an entry the log did not take may hold one
         rec().clear();
         // dec() is not cleared: the engine starts each decision by taking its matched rules
         // for their strings' buffers, and clears it.
