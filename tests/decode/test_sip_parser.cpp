@@ -252,6 +252,37 @@ TEST_CASE("responses: status, reason, CSeq method") {
     CHECK(m.server == "Asterisk");
 }
 
+TEST_CASE("the version in any case, nothing else: SIP/2.0 read eight bytes at a time, and byte by byte at a datagram's very end") {
+    sip_message m;
+    CHECK(parse_sip_message("sip/2.0 200 OK\r\nCall-ID: a\r\n\r\n", false, m).result == parse_result::message);
+    CHECK(m.status_code == 200);
+    CHECK(parse_sip_message("BYE sip:x@h Sip/2.0\r\nCall-ID: b\r\n\r\n", false, m).result == parse_result::message);
+    CHECK(m.method == "BYE");
+    for (const char* bad : {"BYE sip:x@h SIP/2.1\r\n\r\n", "BYE sip:x@h SIP/2.00\r\n\r\n", "BYE sip:x@h SIP/2\r\n\r\n",
+                            "BYE sip:x@h SIP\x0f2.0\r\n\r\n", "SIP/2.1 200 OK\r\n\r\n", "SIP\x0f2.0 200 OK\r\n\r\n"}) {
+        CAPTURE(bad);
+        CHECK(parse_sip_message(bad, false, m).result != parse_result::message);
+    }
+    // The start line is all the datagram has but its LF: fewer than eight bytes from the
+    // version to the end.
+    CHECK(parse_sip_message("BYE sip:x@h sIp/2.0\n", false, m).result == parse_result::message);
+    CHECK(parse_sip_message("BYE sip:x@h SIP/2.1\n", false, m).result != parse_result::message);
+}
+
+TEST_CASE("Via: one hop is both the first and the last; hops over several headers and in one") {
+    sip_message m;
+    REQUIRE(parse_sip_message("BYE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=1\r\nCall-ID: c\r\n\r\n", false, m).result ==
+            parse_result::message);
+    CHECK(m.via_first == "SIP/2.0/UDP a;branch=1");
+    CHECK(m.via_last == "SIP/2.0/UDP a;branch=1");
+    REQUIRE(parse_sip_message("BYE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP a , SIP/2.0/UDP b\r\nVia: SIP/2.0/UDP c\r\n"
+                              "Via: SIP/2.0/UDP d,  SIP/2.0/UDP e \r\n\r\n",
+                              false, m)
+                .result == parse_result::message);
+    CHECK(m.via_first == "SIP/2.0/UDP a");
+    CHECK(m.via_last == "SIP/2.0/UDP e");
+}
+
 TEST_CASE("name-addr forms: tel URIs, addr-spec with header parameters, passwords, no user") {
     CHECK(parse_name_addr("<tel:+84912345678;phone-context=+84>").user == "+84912345678");
     const name_addr spec = parse_name_addr("sip:bob:secret@example.com;tag=9");

@@ -52,151 +52,11 @@ constexpr std::array<std::string_view, 14> known_methods = {
     return {begin, static_cast<std::size_t>(end - begin)};
 }
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-bool is_method_char(char c) noexcept {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c)) return true;
-    switch (c) {
-        case '-':
-        case '.':
-        case '!':
-        case '%':
-        case '*':
-        case '_':
-        case '+':
-        case '`':
-        case '\'':
-        case '~':
-            return true;
-        default:
-            return false;
-    }
-}
-
-struct line {
-    std::string_view text;  // without the EOL
-    std::size_t next = 0;   // offset after the EOL
-    bool complete = false;  // an EOL was found
-};
-
-[[gnu::always_inline]] inline line next_line(std::string_view s, std::size_t pos) noexcept {
-    const std::size_t nl = common::find_byte(s, '\n', pos);
-    if (nl == std::string_view::npos) return {s.substr(pos), s.size(), false};
-    std::size_t end = nl;
-    if (end > pos && s[end - 1] == '\r') --end;
-    return {s.substr(pos, end - pos), nl + 1, true};
-}
-
-bool parse_request_line(std::string_view text, sip_message& out) noexcept {
-    // Blanks after the version (a sloppy stack's "INVITE sip:x SIP/2.0 ") do not cost the
-    // call its record: a status line's reason phrase takes any text after the code as well.
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    const std::size_t sp1 = common::find_byte(text, ' ');
-    const std::size_t sp2 = text.rfind(' ');
-    if (sp1 == 0 || sp1 == std::string_view::npos || sp2 == sp1) return false;
-    if (!iequals(text.substr(sp2 + 1), "SIP/2.0")) return false;
-    const std::string_view method = text.substr(0, sp1);
-    for (char c : method) {
-        if (!is_method_char(c)) return false;
-    }
-    const std::string_view uri = trim(text.substr(sp1 + 1, sp2 - sp1 - 1));
-    if (uri.empty() || common::find_byte(uri, ' ') != std::string_view::npos) return false;
-    out.is_request = true;
-    out.method = method;
-    out.request_uri = uri;  // its user is split out with the parties
-    return true;
-}
-
-bool parse_status_line(std::string_view text, sip_message& out) noexcept {
-    if (!istarts_with(text, "SIP/2.0 ") || text.size() < 11) return false;
-    const std::string_view code = text.substr(8, 3);
-    if (!is_digit(code[0]) || !is_digit(code[1]) || !is_digit(code[2])) return false;
-    if (text.size() > 11 && text[11] != ' ') return false;
-    const int status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-    if (status < 100 || status > 699) return false;
-    out.is_request = false;
-    out.status_code = status;
-    out.reason = text.size() > 12 ? trim(text.substr(12)) : std::string_view{};
-    return true;
-}
-
-// A request line with junk glued before its method: "DBREGISTER sip:... SIP/2.0".
-bool parse_request_line_after_junk(std::string_view text, sip_message& out) noexcept {
-    const std::size_t sp1 = common::find_byte(text, ' ');
-    if (sp1 == std::string_view::npos) return false;
-    const std::string_view token = text.substr(0, sp1);
-    for (std::string_view method : known_methods) {
-        if (token.size() <= method.size() || token.size() - method.size() > max_junk_bytes)
-            continue;
-        if (token.substr(token.size() - method.size()) != method) continue;
-        const std::size_t junk = token.size() - method.size();
-        if (parse_request_line(text.substr(junk), out)) {
-            out.junk_skipped = junk;
-            return true;
-        }
-    }
-    return false;
-}
-
-bool is_known_method(std::string_view method) noexcept {
-    for (std::string_view known : known_methods) {
-        if (method == known) return true;
-    }
-    return false;
-}
-
-bool parse_unsigned(std::string_view digits, std::size_t limit, std::size_t& out) noexcept {
-    if (digits.empty() || digits.size() > 10) return false;
-    std::size_t v = 0;
-    for (char c : digits) {
-        if (!is_digit(c)) return false;
-        v = v * 10 + static_cast<std::size_t>(c - '0');
-    }
-    if (v > limit) return false;
-    out = v;
-    return true;
-}
-
-void take_cseq(std::string_view value, sip_message& out) noexcept {
-    std::size_t i = 0;
-    while (i < value.size() && is_digit(value[i])) ++i;
-    std::size_t number = 0;
-    if (!parse_unsigned(value.substr(0, i), 0xffffffffULL, number)) return;
-    out.cseq_number = static_cast<std::uint32_t>(number);
-    out.cseq_method = trim(value.substr(i));
-}
-
-void take_via(std::string_view value, sip_message& out) noexcept {
-    const std::size_t first_comma = common::find_byte(value, ',');
-    if (out.via_first.empty()) out.via_first = trim(value.substr(0, first_comma));
-    // One hop in the header (the usual case): no need to look for the last comma byte by byte.
-    const std::size_t last_comma = first_comma == std::string_view::npos ? first_comma : value.rfind(',');
-    out.via_last =
-        trim(last_comma == std::string_view::npos ? value : value.substr(last_comma + 1));
-}
-
-enum class header : std::uint8_t {
-    other,
-    call_id,
-    from,
-    to,
-    contact,
-    via,
-    content_length,
-    content_type,
-    cseq,
-    user_agent,
-    server,
-    p_asserted_identity,
-    remote_party_id,
-    diversion,
-    identity
-};
-
-// A header name the parser keeps, in lower case, with what comparing a name read from the
-// wire to it needs eight bytes at a time: its bytes as little-endian words (zero past the
-// end), the case bit (0x20) of each letter, and which bytes of the last word are the name's.
-// Only letters are folded: "Call\rID" is not "Call-ID" ('\r' | 0x20 is '-').
+// A header name the parser keeps (or another token it looks for: the version, a URI
+// scheme), in lower case, with what comparing a name read from the wire to it needs eight
+// bytes at a time: its bytes as little-endian words (zero past the end), the case bit (0x20)
+// of each letter, and which bytes of the last word are the name's. Only letters are folded:
+// "Call\rID" is not "Call-ID" ('\r' | 0x20 is '-').
 struct known_header_name {
     static constexpr std::size_t max_words = 3;
     std::string_view text;
@@ -240,6 +100,147 @@ struct known_header_name {
 [[gnu::always_inline]] inline bool starts_with_known(std::string_view s, const known_header_name& known) noexcept {
     return s.size() >= known.size && name_is(s.substr(0, known.size), s.size(), known);
 }
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// RFC 3261 token characters as a method has them: a table, as every byte of every request's
+// method is tested.
+constexpr std::array<bool, 256> method_chars = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = t[static_cast<std::size_t>(c - 'A' + 'a')] = true;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("-.!%*_+`'~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
+bool is_method_char(char c) noexcept { return method_chars[static_cast<unsigned char>(c)]; }
+
+struct line {
+    std::string_view text;  // without the EOL
+    std::size_t next = 0;   // offset after the EOL
+    bool complete = false;  // an EOL was found
+};
+
+[[gnu::always_inline]] inline line next_line(std::string_view s, std::size_t pos) noexcept {
+    const std::size_t nl = common::find_byte(s, '\n', pos);
+    if (nl == std::string_view::npos) return {s.substr(pos), s.size(), false};
+    std::size_t end = nl;
+    if (end > pos && s[end - 1] == '\r') --end;
+    return {s.substr(pos, end - pos), nl + 1, true};
+}
+
+constexpr known_header_name sip_version{"sip/2.0"};
+constexpr known_header_name status_line_start{"sip/2.0 "};
+
+// readable: how many bytes of the message start at text.data() (name_is).
+bool parse_request_line(std::string_view text, std::size_t readable, sip_message& out) noexcept {
+    // Blanks after the version (a sloppy stack's "INVITE sip:x SIP/2.0 ") do not cost the
+    // call its record: a status line's reason phrase takes any text after the code as well.
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    const std::size_t sp1 = common::find_byte(text, ' ');
+    const std::size_t sp2 = text.rfind(' ');
+    if (sp1 == 0 || sp1 == std::string_view::npos || sp2 == sp1) return false;
+    if (!name_is(text.substr(sp2 + 1), readable - sp2 - 1, sip_version)) return false;
+    const std::string_view method = text.substr(0, sp1);
+    for (char c : method) {
+        if (!is_method_char(c)) return false;
+    }
+    const std::string_view uri = trim(text.substr(sp1 + 1, sp2 - sp1 - 1));
+    if (uri.empty() || common::find_byte(uri, ' ') != std::string_view::npos) return false;
+    out.is_request = true;
+    out.method = method;
+    out.request_uri = uri;  // its user is split out with the parties
+    return true;
+}
+
+bool parse_status_line(std::string_view text, sip_message& out) noexcept {
+    if (!starts_with_known(text, status_line_start) || text.size() < 11) return false;
+    const std::string_view code = text.substr(8, 3);
+    if (!is_digit(code[0]) || !is_digit(code[1]) || !is_digit(code[2])) return false;
+    if (text.size() > 11 && text[11] != ' ') return false;
+    const int status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    if (status < 100 || status > 699) return false;
+    out.is_request = false;
+    out.status_code = status;
+    out.reason = text.size() > 12 ? trim(text.substr(12)) : std::string_view{};
+    return true;
+}
+
+// A request line with junk glued before its method: "DBREGISTER sip:... SIP/2.0".
+bool parse_request_line_after_junk(std::string_view text, std::size_t readable, sip_message& out) noexcept {
+    const std::size_t sp1 = common::find_byte(text, ' ');
+    if (sp1 == std::string_view::npos) return false;
+    const std::string_view token = text.substr(0, sp1);
+    for (std::string_view method : known_methods) {
+        if (token.size() <= method.size() || token.size() - method.size() > max_junk_bytes)
+            continue;
+        if (token.substr(token.size() - method.size()) != method) continue;
+        const std::size_t junk = token.size() - method.size();
+        if (parse_request_line(text.substr(junk), readable - junk, out)) {
+            out.junk_skipped = junk;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_known_method(std::string_view method) noexcept {
+    for (std::string_view known : known_methods) {
+        if (method == known) return true;
+    }
+    return false;
+}
+
+bool parse_unsigned(std::string_view digits, std::size_t limit, std::size_t& out) noexcept {
+    if (digits.empty() || digits.size() > 10) return false;
+    std::size_t v = 0;
+    for (char c : digits) {
+        if (!is_digit(c)) return false;
+        v = v * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (v > limit) return false;
+    out = v;
+    return true;
+}
+
+void take_cseq(std::string_view value, sip_message& out) noexcept {
+    std::size_t i = 0;
+    while (i < value.size() && is_digit(value[i])) ++i;
+    std::size_t number = 0;
+    if (!parse_unsigned(value.substr(0, i), 0xffffffffULL, number)) return;
+    out.cseq_number = static_cast<std::uint32_t>(number);
+    out.cseq_method = trim(value.substr(i));
+}
+
+// value is trimmed.
+void take_via(std::string_view value, sip_message& out) noexcept {
+    const std::size_t first_comma = common::find_byte(value, ',');
+    if (first_comma == std::string_view::npos) {  // one hop in the header, the usual case
+        if (out.via_first.empty()) out.via_first = value;
+        out.via_last = value;
+        return;
+    }
+    if (out.via_first.empty()) out.via_first = trim(value.substr(0, first_comma));
+    out.via_last = trim(value.substr(value.rfind(',') + 1));
+}
+
+enum class header : std::uint8_t {
+    other,
+    call_id,
+    from,
+    to,
+    contact,
+    via,
+    content_length,
+    content_type,
+    cseq,
+    user_agent,
+    server,
+    p_asserted_identity,
+    remote_party_id,
+    diversion,
+    identity
+};
 
 constexpr known_header_name scheme_sip{"sip:"};
 constexpr known_header_name scheme_sips{"sips:"};
@@ -488,6 +489,7 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     // message that is not complete yet always starts at the first byte.
     if (stream && start > 0) return {parse_result::keepalive, start};
     const line first = next_line(bytes, start);
+    const std::size_t readable = bytes.size() - start;  // from first.text.data()
     if (!first.complete) {
         if (stream && bytes.size() - start <= max_header_bytes)
             return {parse_result::incomplete, 0};
@@ -496,8 +498,8 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     // An unknown method that ends with a known one is junk glued to it ("DBREGISTER"), as
     // tshark and Zeek read it, rather than an extension method.
     if (!parse_status_line(first.text, out) &&
-        !(parse_request_line(first.text, out) && is_known_method(out.method)) &&
-        !parse_request_line_after_junk(first.text, out) && !parse_request_line(first.text, out)) {
+        !(parse_request_line(first.text, readable, out) && is_known_method(out.method)) &&
+        !parse_request_line_after_junk(first.text, readable, out) && !parse_request_line(first.text, readable, out)) {
         // A start line that names SIP but does not parse ("SIP/2.0 2OO OK", "INVITE
         // sip:x SIP/3.0", a request with no URI) is broken SIP, not another protocol.
         const bool names_sip = first.text.substr(0, 4) == "SIP/" || first.text.find(" SIP/") != std::string_view::npos;
@@ -591,11 +593,13 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
     if (!parties) return {parse_result::message, consumed};
     std::string_view request_host;
     split_uri(out.request_uri, out.request_user, request_host);
-    out.contact = parse_name_addr(raw.contact);
-    out.p_asserted_identity = parse_name_addr(raw.pai);
-    if (names_called_party(raw.rpid)) raw.rpid = {};  // only the called party named: no calling identity
-    out.remote_party_id = parse_name_addr(raw.rpid);
-    out.diversion = parse_name_addr(raw.diversion);
+    // A header the message does not carry stays as clear() left it (what an empty value
+    // parses to), without the call: an INVITE seldom has all four.
+    if (!raw.contact.empty()) out.contact = parse_name_addr(raw.contact);
+    if (!raw.pai.empty()) out.p_asserted_identity = parse_name_addr(raw.pai);
+    if (!raw.rpid.empty() && !names_called_party(raw.rpid))  // naming only the called party: no calling identity
+        out.remote_party_id = parse_name_addr(raw.rpid);
+    if (!raw.diversion.empty()) out.diversion = parse_name_addr(raw.diversion);
     return {parse_result::message, consumed};
 }
 
