@@ -119,7 +119,19 @@ dialog_list<sip_dialog_table::dialog>& sip_dialog_table::list_of(phase p) noexce
 }
 
 sip_dialog_table::dialog* sip_dialog_table::find(std::string_view call_id) {
-    return dialogs_.find(call_id);
+    dialog* d = dialogs_.find(call_id);
+    // The lookup read the dialog's first cache line; the message's handling goes on to its
+    // phase and times, and a record built from it to its strings and number readings: the
+    // rest of its ~1 KB. A dialog is cold by its call's next message (thousands of packets
+    // and other calls' rule state in between), and read as the code reaches each field, the
+    // lines came one after another; asked for all at once they come together. `bench
+    // replay` (docs/performance.md): 821,000 -> 929,000 packets/s decoded and decided,
+    // median of 8 alternated runs.
+    if (d != nullptr) {
+        const char* bytes = reinterpret_cast<const char*>(d);
+        for (std::size_t at = 64; at < sizeof(dialog); at += 64) __builtin_prefetch(bytes + at);
+    }
+    return d;
 }
 
 sip_dialog_table::dialog& sip_dialog_table::create(const sip_message& m,
