@@ -43,20 +43,8 @@ void check_empty(const name_addr& a) {
     CHECK(a.tag.empty());
 }
 
-TEST_CASE("a message parsed into the object of an earlier one keeps nothing of it (clear() zeroes every field)") {
-    sip_message m;
-    REQUIRE(parse_sip_message(invite, false, m).result == parse_result::message);
-    REQUIRE(m.p_asserted_identity.present());
-    REQUIRE(m.has_content_length);
-    m.bad_content_length = true;
-    m.junk_skipped = 3;
-    // A response with none of the optional headers, read as the capture reads one.
-    constexpr std::string_view bare = "SIP/2.0 100 Trying\r\nCall-ID: z\r\n\r\n";
-    REQUIRE(parse_sip_message(bare, false, m, request_parties::record_requests).result == parse_result::message);
-    CHECK_FALSE(m.is_request);
-    CHECK(m.status_code == 100);
-    CHECK(m.reason == "Trying");
-    CHECK(m.call_id == "z");
+// Every field a bare "SIP/2.0 100 Trying" with only a Call-ID leaves empty, empty.
+void check_empty_but_status_line_and_call_id(const sip_message& m) {
     CHECK(m.method.empty());
     CHECK(m.request_uri.empty());
     CHECK(m.request_user.empty());
@@ -74,6 +62,52 @@ TEST_CASE("a message parsed into the object of an earlier one keeps nothing of i
     CHECK(m.content_length == 0);
     CHECK(m.body.empty());
     CHECK(m.junk_skipped == 0);
+}
+
+// A full INVITE parsed into m, with the two flags it leaves false set as well.
+void fill_with_invite(sip_message& m) {
+    REQUIRE(parse_sip_message(invite, false, m).result == parse_result::message);
+    REQUIRE(m.p_asserted_identity.present());
+    REQUIRE(m.contact.present());
+    REQUIRE(m.has_content_length);
+    m.bad_content_length = true;
+    m.junk_skipped = 3;
+}
+
+TEST_CASE("a message parsed into the object of an earlier one keeps nothing of it (the parties a message seldom has cleared only where set)") {
+    sip_message m;
+    fill_with_invite(m);
+    // A response with none of the optional headers, read as the capture reads one.
+    constexpr std::string_view bare = "SIP/2.0 100 Trying\r\nCall-ID: z\r\n\r\n";
+    REQUIRE(parse_sip_message(bare, false, m, request_parties::record_requests).result == parse_result::message);
+    CHECK_FALSE(m.is_request);
+    CHECK(m.status_code == 100);
+    CHECK(m.reason == "Trying");
+    CHECK(m.call_id == "z");
+    check_empty_but_status_line_and_call_id(m);
+
+    // Bytes that are no message (not SIP, broken SIP, a stream's incomplete message, a
+    // keep-alive) leave nothing of the message before either: at most the start line they
+    // have themselves.
+    for (const auto& [bytes, stream] : {std::pair<std::string_view, bool>{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", false},
+                                        {"OPTIONS sip:x SIP/2.0\r\nFrom: <sip:a@h>;tag=1\r\nno colon\r\n\r\n", false},
+                                        {"OPTIONS sip:x SIP/2.0\r\nFrom: <sip:a@h>;tag=1\r\n", true},
+                                        {"\r\n\r\n", false}}) {
+        CAPTURE(bytes);
+        fill_with_invite(m);
+        REQUIRE(parse_sip_message(bytes, stream, m).result != parse_result::message);
+        CHECK((m.method.empty() || m.method == "OPTIONS"));
+        CHECK((m.request_uri.empty() || m.request_uri == "sip:x"));
+        CHECK(m.status_code == 0);
+        CHECK(m.reason.empty());
+        CHECK(m.call_id.empty());
+        sip_message start_line_only;  // the fields no start line sets
+        static_cast<sip_message_fields&>(start_line_only) = m;
+        start_line_only.is_request = false;
+        start_line_only.method = start_line_only.request_uri = {};
+        check_empty_but_status_line_and_call_id(start_line_only);
+        for (const name_addr* a : {&m.from, &m.to, &m.p_asserted_identity, &m.remote_party_id, &m.diversion, &m.contact}) check_empty(*a);
+    }
 }
 
 TEST_CASE("request_parties::record_requests: INVITE and MESSAGE in full, other requests as a response is read") {
@@ -269,7 +303,7 @@ TEST_CASE("the version in any case, nothing else: SIP/2.0 read eight bytes at a 
     CHECK(parse_sip_message("BYE sip:x@h SIP/2.1\n", false, m).result != parse_result::message);
 }
 
-TEST_CASE("Via: one hop is both the first and the last; hops over several headers and in one") {
+TEST_CASE("Via: one hop is both the first and the last, and hops over several headers and in one") {
     sip_message m;
     REQUIRE(parse_sip_message("BYE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=1\r\nCall-ID: c\r\n\r\n", false, m).result ==
             parse_result::message);

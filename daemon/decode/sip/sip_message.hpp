@@ -30,20 +30,15 @@ name_addr parse_name_addr(std::string_view value, bool split = true) noexcept;
 // The user part of a URI: sip:/sips: up to '@' (and before any ":password"), tel: up to ';'.
 void split_uri(std::string_view uri, std::string_view& user, std::string_view& host) noexcept;
 
-// What a parsed message holds of its parties. A request has them all (the capture decoder
-// asks for them only in INVITE and MESSAGE, parse_sip_message's request_parties); a response
-// (or such a request) has only its From and To with their tags and URIs, no user or host
-// split out (request_user neither), and no Contact, P-Asserted-Identity, Remote-Party-ID or
-// Diversion: the dialog table matches it by Call-ID and tags, and most packets of a call
-// are responses.
-struct sip_message {
+// A parsed message's fields other than its parties (sip_message): what every message sets
+// or leaves empty, cleared as one on every parse.
+struct sip_message_fields {
     bool is_request = false;
     std::string_view method;        // requests: "INVITE"
     std::string_view request_uri;   // requests
     std::string_view request_user;  // the user part of request_uri
     int status_code = 0;            // responses: 100..699
     std::string_view reason;        // responses
-    name_addr from, to, p_asserted_identity, remote_party_id, diversion, contact;
     std::string_view call_id;
     std::uint32_t cseq_number = 0;
     std::string_view cseq_method;
@@ -58,9 +53,19 @@ struct sip_message {
     std::size_t content_length = 0;
     std::string_view body;
     std::size_t junk_skipped = 0;  // bytes before the start line that were not SIP
+};
 
-    // ~850 bytes of stores, ~22 ns on the machine of docs/performance.md however written (rep
-    // stos, the C library's memset and SSE2 stores measured alike: the stores are the cost).
+// What a parsed message holds of its parties. A request has them all (the capture decoder
+// asks for them only in INVITE and MESSAGE, parse_sip_message's request_parties); a response
+// (or such a request) has only its From and To with their tags and URIs, no user or host
+// split out (request_user neither), and no Contact, P-Asserted-Identity, Remote-Party-ID or
+// Diversion: the dialog table matches it by Call-ID and tags, and most packets of a call
+// are responses.
+struct sip_message : sip_message_fields {
+    // Two thirds of the message's bytes; parse_sip_message clears the four a message seldom
+    // sets only where the message before set them (sip_parser.cpp).
+    name_addr from, to, p_asserted_identity, remote_party_id, diversion, contact;
+
     void clear() noexcept { *this = sip_message{}; }
 };
 

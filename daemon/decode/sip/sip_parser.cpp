@@ -476,9 +476,12 @@ name_addr parse_name_addr(std::string_view value, bool split) noexcept {
     return r;
 }
 
-parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out, request_parties which,
-                                call_id_hint* hint) noexcept {
-    out.clear();
+namespace {
+
+// parse_sip_message on a message whose fields are clear but for its From and To, which a
+// message result sets.
+parse_outcome parse_into(std::string_view bytes, bool stream, sip_message& out, request_parties which,
+                         call_id_hint* hint) noexcept {
     std::size_t start = 0;
     while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n')) ++start;
     if (start == bytes.size()) {
@@ -601,6 +604,24 @@ parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message
         out.remote_party_id = parse_name_addr(raw.rpid);
     if (!raw.diversion.empty()) out.diversion = parse_name_addr(raw.diversion);
     return {parse_result::message, consumed};
+}
+
+}  // namespace
+
+parse_outcome parse_sip_message(std::string_view bytes, bool stream, sip_message& out, request_parties which,
+                                call_id_hint* hint) noexcept {
+    // A whole clear() was ~850 bytes of stores a message, a tenth of a parse: the parties are
+    // two thirds of them, and most messages set two of the six (From and To, which a message
+    // always sets) or none. The others are cleared only where the message before set them.
+    static_cast<sip_message_fields&>(out) = sip_message_fields{};
+    for (name_addr* party : {&out.p_asserted_identity, &out.remote_party_id, &out.diversion, &out.contact})
+        if (party->present()) *party = name_addr{};
+    const parse_outcome r = parse_into(bytes, stream, out, which, hint);
+    if (r.result != parse_result::message) {
+        out.from = name_addr{};
+        out.to = name_addr{};
+    }
+    return r;
 }
 
 std::size_t find_header_end(std::string_view bytes, std::size_t& line_start,
