@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/mix64.hpp"
+#include "common/tail_word.hpp"
 
 namespace ringfence::common {
 
@@ -28,9 +29,7 @@ inline std::uint64_t hash_string(std::string_view s, std::uint64_t seed = 0) noe
         n -= 8;
     }
     if (n > 0) {
-        std::uint64_t v = 0;
-        std::memcpy(&v, p, n);
-        h = (h ^ v) * k;
+        h = (h ^ tail_word(s.data(), p, n)) * k;
         h ^= h >> 29;
     }
     return mix64(h);
