@@ -6,24 +6,29 @@
 //   tombstones). A lookup compares the hash first and the Call-ID only on a hash match.
 // - dialog_list: an intrusive doubly linked list (the links are in the dialog), so moving a
 //   dialog between the table's phase lists, least recently active first, allocates nothing.
-// - dialog_pool: dialogs that ended are kept for the next calls with their strings' capacity
-//   (up to keep_free of them; the ones beyond are freed).
+// - dialog_pool: where dialogs live, built in slabs (2 MiB huge pages once the table is
+//   busy). Dialogs that ended are kept for the next calls with their strings' capacity (up to
+//   keep_free of them; the ones beyond are emptied). A slab's memory is held until the pool
+//   goes: the table's dialogs stay at their high-water mark, at most max_dialogs.
 // - inline_call_id: a Call-ID kept in the dialog itself when it is short enough (most are),
 //   so the lookup's comparison reads the dialog it has to read anyway, not a string elsewhere.
 // Node must have: call_id (convertible to std::string_view); Node* prev; Node* next.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <functional>
 #include <memory>
+#include <new>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/probe_run.hpp"
 #include "common/string_hash.hpp"
+#include "common/table_array.hpp"
 
 namespace ringfence::decode::sip {
 
@@ -163,30 +168,95 @@ template <class Node>
 class dialog_pool {
   public:
     explicit dialog_pool(std::size_t keep_free) : keep_free_(keep_free) {}
+    // Destroys every dialog it built, the ones in use too: the table that took them holds
+    // only pointers (its index and lists), so it declares the pool first, to go last.
     ~dialog_pool() {
-        for (Node* n : free_) delete n;
+        for (const slab& s : slabs_) {
+            for (std::size_t i = 0; i < s.built; ++i) node_at(s, i)->~Node();
+            release(s);
+        }
     }
     dialog_pool(const dialog_pool&) = delete;
     dialog_pool& operator=(const dialog_pool&) = delete;
 
-    // A dialog with whatever a previous call left in it: the caller sets every field.
+    // A dialog with whatever a previous call left in it: the caller sets every field. One
+    // that kept its strings' room first, then a blank one, then a new one.
     Node* take() {
-        if (free_.empty()) return new Node();
-        Node* n = free_.back();
-        free_.pop_back();
+        if (!kept_.empty()) return pop(kept_);
+        if (!blank_.empty()) return pop(blank_);
+        if (slabs_.empty() || slabs_.back().built == slabs_.back().capacity) add_slab();
+        slab& s = slabs_.back();
+        Node* n = new (node_at(s, s.built)) Node();
+        ++s.built;
         return n;
     }
+    // Past keep_free kept ones, a dialog given back is emptied (its strings' heap returned)
+    // and its place waits for the next call.
     void give_back(Node* n) {
-        if (free_.size() < keep_free_) {
-            free_.push_back(n);
-        } else {
-            delete n;
+        if (kept_.size() < keep_free_) {
+            kept_.push_back(n);
+            return;
         }
+        n->~Node();
+        new (n) Node();
+        blank_.push_back(n);
     }
 
+    // Dialogs built so far (in use, kept and blank): their places are held until the pool goes.
+    std::size_t built() const noexcept {
+        std::size_t n = 0;
+        for (const slab& s : slabs_) n += s.built;
+        return n;
+    }
+    // One dialog's place: whole cache lines, so a dialog starts on a line and a prefetch of
+    // stride bytes from its start fetches all of it.
+    static constexpr std::size_t stride = (sizeof(Node) + 63) & ~std::size_t{63};
+
   private:
+    // The first slabs are small (a capture of a few calls takes a few KiB) and come from the
+    // heap; they double up to 2 MiB, from then on each is a 2 MiB mapping in a huge page. A
+    // busy capture holds tens of thousands of dialogs and reads one at random per message:
+    // on 4 KiB heap pages nearly every cold dialog was a TLB miss on top of its cache miss,
+    // and every 4 KiB of new dialogs a page fault.
+    struct slab {
+        std::byte* bytes;
+        std::size_t capacity;  // dialogs
+        std::size_t built;     // constructed, from the front
+    };
+    static constexpr std::size_t first_slab = 16;
+    static constexpr std::size_t huge_slab = common::huge_page_bytes / stride;
+    static_assert(huge_slab >= first_slab, "a dialog fits a huge page many times over");
+
+    static Node* node_at(const slab& s, std::size_t i) noexcept { return reinterpret_cast<Node*>(s.bytes + i * stride); }
+    static bool mapped(const slab& s) noexcept { return s.capacity * stride >= common::huge_page_bytes; }
+    static void release(const slab& s) noexcept {
+        if (mapped(s))
+            common::unmap_huge_table(s.bytes, common::huge_page_bytes);
+        else
+            ::operator delete(s.bytes, std::align_val_t{64});
+    }
+    static Node* pop(std::vector<Node*>& from) noexcept {
+        Node* n = from.back();
+        from.pop_back();
+        return n;
+    }
+    void add_slab() {
+        const std::size_t capacity = slabs_.empty() ? first_slab : std::min(slabs_.back().capacity * 2, huge_slab);
+        slabs_.reserve(slabs_.size() + 1);  // so the push below cannot throw with the memory taken
+        slab s{nullptr, capacity, 0};
+        if (mapped(s)) {
+            s.bytes = static_cast<std::byte*>(common::map_huge_table(common::huge_page_bytes));
+            if (s.bytes == nullptr) throw std::bad_alloc();
+        } else {
+            s.bytes = static_cast<std::byte*>(::operator new(capacity * stride, std::align_val_t{64}));
+        }
+        slabs_.push_back(s);
+    }
+
     std::size_t keep_free_;
-    std::vector<Node*> free_;
+    std::vector<slab> slabs_;
+    std::vector<Node*> kept_;   // given back with their strings' room
+    std::vector<Node*> blank_;  // given back past keep_free, emptied
 };
 
 }  // namespace ringfence::decode::sip

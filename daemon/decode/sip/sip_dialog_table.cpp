@@ -94,15 +94,8 @@ sip_dialog_table::sip_dialog_table(dialog_settings settings, const peer_origin_m
       sink_(sink),
       pool_(std::min<std::size_t>(4096, settings.max_dialogs)) {}
 
-sip_dialog_table::~sip_dialog_table() {
-    for (dialog_list<dialog>* l : {&calling_, &waiting_, &answered_, &ended_}) {
-        while (!l->empty()) {
-            dialog* d = l->front();
-            l->erase(d);
-            delete d;
-        }
-    }
-}
+// The pool destroys every dialog it built, those still in the lists too.
+sip_dialog_table::~sip_dialog_table() = default;
 
 dialog_list<sip_dialog_table::dialog>& sip_dialog_table::list_of(phase p) noexcept {
     switch (p) {

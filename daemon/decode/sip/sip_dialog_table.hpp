@@ -20,8 +20,9 @@
 // Ended dialogs linger for ended_linger_us to absorb them. Memory is bounded by
 // max_dialogs: a new dialog past it evicts the least recently active one, which ends with
 // cause "evicted" (counted). Dialogs that lingered out are kept for the next calls, at most
-// max_dialogs (up to 4096) of them (dialog_store.hpp); the Call-ID index keeps the size it
-// grew to. All times are packet times, so a replay gives the live run's
+// max_dialogs (up to 4096) of them with their strings' room, the others emptied; the
+// dialogs' memory (~1 KiB each, in 2 MiB slabs: dialog_store.hpp) and the Call-ID index keep
+// the size they grew to. All times are packet times, so a replay gives the live run's
 // events.
 #pragma once
 
@@ -155,9 +156,11 @@ class sip_dialog_table {
     const peer_origin_map& origins_;
     sip_counters& counters_;
     call_event_sink& sink_;
+    // Every dialog lives in the pool; the index and lists point into it. Declared before
+    // them, it is destroyed after them.
+    dialog_pool<dialog> pool_;
     dialog_index<dialog> dialogs_;                                // by Call-ID
     dialog_list<dialog> calling_, waiting_, answered_, ended_;  // least recently active first
-    dialog_pool<dialog> pool_;                                    // ended dialogs kept for reuse
     std::int64_t last_expire_us_ = 0;
     std::int64_t clock_us_ = 0;
     int off_clock_run_ = 0;  // messages in a row stamped outside the clock's steps
