@@ -141,6 +141,9 @@ TEST_CASE("the pool builds dialogs on whole cache lines, in slabs that grow, and
         taken.push_back(n);
     }
     CHECK(pool.built() == 5000);
+    // 16 + 32 + ... + 1024 heap places, then 2 MiB mappings of 1,927 (a stride of 1,088 bytes
+    // does not divide 2 MiB: the mapped slab is still the huge one).
+    CHECK(pool.mapped_slabs() == 2);
     std::sort(taken.begin(), taken.end());
     CHECK(std::adjacent_find(taken.begin(), taken.end()) == taken.end());
     for (std::size_t i = 0; i < 100; ++i) pool.give_back(taken[i]);

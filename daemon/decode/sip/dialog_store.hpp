@@ -208,6 +208,10 @@ class dialog_pool {
         for (const slab& s : slabs_) n += s.built;
         return n;
     }
+    // Of those, the slabs that are 2 MiB mappings (the rest came from the heap).
+    std::size_t mapped_slabs() const noexcept {
+        return static_cast<std::size_t>(std::count_if(slabs_.begin(), slabs_.end(), [](const slab& s) { return s.mapped; }));
+    }
     // One dialog's place: whole cache lines, so a dialog starts on a line and a prefetch of
     // stride bytes from its start fetches all of it.
     static constexpr std::size_t stride = (sizeof(Node) + 63) & ~std::size_t{63};
@@ -222,15 +226,15 @@ class dialog_pool {
         std::byte* bytes;
         std::size_t capacity;  // dialogs
         std::size_t built;     // constructed, from the front
+        bool mapped;           // a 2 MiB mapping (huge_slab dialogs), else from the heap
     };
     static constexpr std::size_t first_slab = 16;
     static constexpr std::size_t huge_slab = common::huge_page_bytes / stride;
     static_assert(huge_slab >= first_slab, "a dialog fits a huge page many times over");
 
     static Node* node_at(const slab& s, std::size_t i) noexcept { return reinterpret_cast<Node*>(s.bytes + i * stride); }
-    static bool mapped(const slab& s) noexcept { return s.capacity * stride >= common::huge_page_bytes; }
     static void release(const slab& s) noexcept {
-        if (mapped(s))
+        if (s.mapped)
             common::unmap_huge_table(s.bytes, common::huge_page_bytes);
         else
             ::operator delete(s.bytes, std::align_val_t{64});
@@ -243,8 +247,8 @@ class dialog_pool {
     void add_slab() {
         const std::size_t capacity = slabs_.empty() ? first_slab : std::min(slabs_.back().capacity * 2, huge_slab);
         slabs_.reserve(slabs_.size() + 1);  // so the push below cannot throw with the memory taken
-        slab s{nullptr, capacity, 0};
-        if (mapped(s)) {
+        slab s{nullptr, capacity, 0, capacity == huge_slab};
+        if (s.mapped) {
             s.bytes = static_cast<std::byte*>(common::map_huge_table(common::huge_page_bytes));
             if (s.bytes == nullptr) throw std::bad_alloc();
         } else {
