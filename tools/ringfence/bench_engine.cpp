@@ -100,16 +100,29 @@ int bench_engine(std::vector<std::string> args) {
         return 2;
     }
     bench_options o;
-    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
-        const std::uint64_t v = std::strtoull(args[i + 1].c_str(), nullptr, 10);
-        if (args[i] == "--records") o.records = v;
-        else if (args[i] == "--keys") o.keys = v;
-        else if (args[i] == "--intel-numbers") o.intel_numbers = v;
-        else if (args[i] == "--intel-domains") o.intel_domains = v;
-        else if (args[i] == "--keywords") o.keywords = v;
-        else if (args[i] == "--only" && (args[i + 1] == "calls" || args[i + 1] == "sms")) o.only = args[i + 1];
+    constexpr const char* usage =
+        "usage: ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N] [--only calls|sms]\n";
+    constexpr std::uint64_t most = 1'000'000'000;
+    for (std::size_t i = 0; i < args.size(); i += 2) {
+        const std::string& a = args[i];
+        if (i + 1 >= args.size()) {
+            std::fprintf(stderr, "ringfence bench engine: %s needs a value\n%s", terminal_safe(a).c_str(), usage);
+            return 2;
+        }
+        const std::string& v = args[i + 1];
+        bool ok = true;
+        if (a == "--records") ok = parse_count(a, v, 1, most, o.records, error);
+        else if (a == "--keys") ok = parse_count(a, v, 1, most, o.keys, error);
+        else if (a == "--intel-numbers") ok = parse_count(a, v, 0, most, o.intel_numbers, error);
+        else if (a == "--intel-domains") ok = parse_count(a, v, 0, most, o.intel_domains, error);
+        else if (a == "--keywords") ok = parse_count(a, v, 0, most, o.keywords, error);
+        else if (a == "--only" && (v == "calls" || v == "sms")) o.only = v;
         else {
-            std::fprintf(stderr, "usage: ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N] [--only calls|sms]\n");
+            std::fprintf(stderr, "ringfence bench engine: unknown option or value '%s %s'\n%s", terminal_safe(a).c_str(), terminal_safe(v).c_str(), usage);
+            return 2;
+        }
+        if (!ok) {
+            std::fprintf(stderr, "ringfence bench engine: %s\n%s", error.c_str(), usage);
             return 2;
         }
     }

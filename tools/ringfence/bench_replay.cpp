@@ -124,10 +124,14 @@ int bench_replay(std::vector<std::string> args) {
     bool with_tshark = false;
     std::string file;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--repeat" && i + 1 < args.size()) {
-            repeat = std::max(1, std::atoi(args[++i].c_str()));
-        } else if (args[i] == "--runs" && i + 1 < args.size()) {
-            runs = std::max(1, std::atoi(args[++i].c_str()));
+        if ((args[i] == "--repeat" || args[i] == "--runs") && i + 1 < args.size()) {
+            std::uint64_t n = 0;
+            if (!parse_count(args[i], args[i + 1], 1, 100'000, n, error)) {
+                std::fprintf(stderr, "ringfence bench replay: %s\n", error.c_str());
+                return 2;
+            }
+            (args[i] == "--repeat" ? repeat : runs) = static_cast<int>(n);
+            ++i;
         } else if (args[i] == "--tshark") {
             with_tshark = true;
         } else if (args[i].rfind("--", 0) == 0 || !file.empty()) {

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -139,5 +141,31 @@ bool parse(const std::vector<std::string>& args, const std::vector<std::string>&
 }
 
 bool has_flag(const parsed_args& p, const char* f) { return std::find(p.flags.begin(), p.flags.end(), f) != p.flags.end(); }
+
+bool parse_count(std::string_view option, std::string_view text, std::uint64_t min, std::uint64_t max, std::uint64_t& out,
+                 std::string& error) {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || stop != end || value < min || value > max) {
+        error = fmt::format("{} takes a whole number from {} to {}, not '{}'", option, min, max, terminal_safe(std::string(text)));
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+bool parse_rate(std::string_view option, std::string_view text, double& out, std::string& error) {
+    double value = 0;
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || stop != end || !std::isfinite(value) || value < 0) {
+        error = fmt::format("{} takes a number of records per second (0: as fast as possible), not '{}'", option,
+                            terminal_safe(std::string(text)));
+        return false;
+    }
+    out = value;
+    return true;
+}
 
 }  // namespace ringfence::cli

@@ -2,8 +2,10 @@
 // and printing load errors.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/daemon_config.hpp"
@@ -29,6 +31,14 @@ struct parsed_args {
 bool parse(const std::vector<std::string>& args, const std::vector<std::string>& with_value, const std::vector<std::string>& flags, parsed_args& out,
            std::string& error);
 bool has_flag(const parsed_args& p, const char* f);
+
+// A count given on the command line (--records N): digits only, from min to max. False with
+// an error that names the option and quotes the text; atoi would read "1e6" as 1 and "x" as
+// 0, and a benchmark would then measure something nobody asked for.
+bool parse_count(std::string_view option, std::string_view text, std::uint64_t min, std::uint64_t max, std::uint64_t& out,
+                 std::string& error);
+// A rate (--rate R): a finite number, 0 or more. False with an error as parse_count's.
+bool parse_rate(std::string_view option, std::string_view text, double& out, std::string& error);
 
 // $RINGFENCE_CONFIG, else /etc/ringfence/ringfence.yaml when it exists, else the source
 // tree's for the binary in its build folder (README: build/ringfence ...). A copied or
