@@ -491,6 +491,10 @@ class url_scanner {
             host += 5;
         else
             return i;
+        // Dots before the host ("https://.evil.top", "https://%2Eevil.top") are passed over:
+        // the host is the name after them, the one a reader sees. Refused here, the rest of
+        // the text was read without its scheme, "%2Eevil.top" as the made-up domain 2Eevil.top.
+        while (host < t_.size() && (t_[host] == '.' || percent_dot(host))) host += t_[host] == '.' ? 1 : 3;
         if (host >= t_.size() || (!label_starts(host) && t_[host] != '[')) return i;
         // The authority may hold non-ASCII letters; the path may not.
         std::size_t j = host;

@@ -65,6 +65,14 @@ TEST_CASE("extract_urls: a dot percent-encoded in a scheme URL's host is a dot, 
     CHECK(urls("https://evil%20x.top") == list{"https://evil%20x.top"});  // as written, as before
 }
 
+TEST_CASE("extract_urls: dots written before a scheme URL's host are passed over, the host is the name after them") {
+    CHECK(urls("https://%2Eevil.top/x") == list{"https://evil.top/x"});
+    CHECK(urls("https://.evil.top/x") == list{"https://evil.top/x"});
+    CHECK(urls("Vao ngay http://..%2e%2Evcb-secure%2Etop/login") == list{"http://vcb-secure.top/login"});
+    CHECK(urls("https://%2E%2E") == list{});
+    CHECK(urls("https://. evil.top") == list{"evil.top"});  // no host after the dot: the bare domain, as without it
+}
+
 TEST_CASE("extract_urls: www forms keep what was written") {
     CHECK(urls("Truy cap www.vietcombank.com.vn de biet them.") == list{"www.vietcombank.com.vn"});
     CHECK(urls("WWW.Example.Museum/path?x") == list{"WWW.Example.Museum/path?x"});
