@@ -183,16 +183,12 @@ int bench_smpp(std::vector<std::string> args) {
     std::uint64_t pdus = 2'000'000;
     std::uint64_t hep_packets = 5'000'000;
     constexpr const char* usage = "usage: ringfence bench smpp [--pdus N] [--hep-packets N]\n";
-    for (std::size_t i = 0; i < args.size(); i += 2) {
-        bool ok = false;
-        if (i + 1 >= args.size()) error = fmt::format("{} needs a value", terminal_safe(args[i]));
-        else if (args[i] == "--pdus") ok = parse_count(args[i], args[i + 1], 1, 1'000'000'000, pdus, error);
-        else if (args[i] == "--hep-packets") ok = parse_count(args[i], args[i + 1], 1, 1'000'000'000, hep_packets, error);
-        else error = fmt::format("unknown option '{}'", terminal_safe(args[i]));
-        if (!ok) {
-            std::fprintf(stderr, "ringfence bench smpp: %s\n%s", error.c_str(), usage);
-            return 2;
-        }
+    parsed_args opts;
+    if (!parse(args, {"--pdus", "--hep-packets"}, {}, opts, error) || !opts.words.empty() ||
+        !count_option(opts, "--pdus", 1, 1'000'000'000, pdus, error) || !count_option(opts, "--hep-packets", 1, 1'000'000'000, hep_packets, error)) {
+        if (error.empty()) error = fmt::format("unknown option '{}'", terminal_safe(opts.words[0]));
+        std::fprintf(stderr, "ringfence bench smpp: %s\n%s", error.c_str(), usage);
+        return 2;
     }
     auto loaded = load_plan_or_report(copts);
     if (!loaded.value) return 1;

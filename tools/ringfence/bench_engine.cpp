@@ -103,26 +103,19 @@ int bench_engine(std::vector<std::string> args) {
     constexpr const char* usage =
         "usage: ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N] [--only calls|sms]\n";
     constexpr std::uint64_t most = 1'000'000'000;
-    for (std::size_t i = 0; i < args.size(); i += 2) {
-        const std::string& a = args[i];
-        if (i + 1 >= args.size()) {
-            std::fprintf(stderr, "ringfence bench engine: %s needs a value\n%s", terminal_safe(a).c_str(), usage);
-            return 2;
-        }
-        const std::string& v = args[i + 1];
-        bool ok = true;
-        if (a == "--records") ok = parse_count(a, v, 1, most, o.records, error);
-        else if (a == "--keys") ok = parse_count(a, v, 1, most, o.keys, error);
-        else if (a == "--intel-numbers") ok = parse_count(a, v, 0, most, o.intel_numbers, error);
-        else if (a == "--intel-domains") ok = parse_count(a, v, 0, most, o.intel_domains, error);
-        else if (a == "--keywords") ok = parse_count(a, v, 0, most, o.keywords, error);
-        else if (a == "--only" && (v == "calls" || v == "sms")) o.only = v;
-        else {
-            std::fprintf(stderr, "ringfence bench engine: unknown option or value '%s %s'\n%s", terminal_safe(a).c_str(), terminal_safe(v).c_str(), usage);
-            return 2;
-        }
-        if (!ok) {
-            std::fprintf(stderr, "ringfence bench engine: %s\n%s", error.c_str(), usage);
+    parsed_args p;
+    if (!parse(args, {"--records", "--keys", "--intel-numbers", "--intel-domains", "--keywords", "--only"}, {}, p, error) ||
+        !p.words.empty() || !count_option(p, "--records", 1, most, o.records, error) || !count_option(p, "--keys", 1, most, o.keys, error) ||
+        !count_option(p, "--intel-numbers", 0, most, o.intel_numbers, error) ||
+        !count_option(p, "--intel-domains", 0, most, o.intel_domains, error) || !count_option(p, "--keywords", 0, most, o.keywords, error)) {
+        if (error.empty()) error = fmt::format("unknown option '{}'", terminal_safe(p.words[0]));
+        std::fprintf(stderr, "ringfence bench engine: %s\n%s", error.c_str(), usage);
+        return 2;
+    }
+    if (p.options.count("--only")) {
+        o.only = p.options["--only"];
+        if (o.only != "calls" && o.only != "sms") {
+            std::fprintf(stderr, "ringfence bench engine: unknown option or value '--only %s'\n%s", terminal_safe(o.only).c_str(), usage);
             return 2;
         }
     }

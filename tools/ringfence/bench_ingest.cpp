@@ -57,45 +57,33 @@ int bench_ingest(std::vector<std::string> args) {
         return 2;
     }
     load_settings load;
-    std::string durability = "async";
-    std::string target;
-    int threads = 1;
     auto bad = [](const std::string& why) {
         std::fprintf(stderr, "ringfence bench ingest: %s\n%s", why.c_str(), bench_usage);
         return 2;
     };
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help") {
-            std::printf("%s", bench_usage);
-            return 0;
-        }
-        if (i + 1 >= args.size()) return bad(fmt::format("{} needs a value", terminal_safe(a)));
-        const std::string& v = args[++i];
-        std::uint64_t n = 0;
-        bool ok = true;
-        if (a == "--connections") {
-            if ((ok = parse_count(a, v, 1, 10'000, n, error))) load.connections = static_cast<int>(n);
-        } else if (a == "--records") {
-            ok = parse_count(a, v, 1, 1'000'000'000'000, load.records, error);
-        } else if (a == "--rate") {
-            ok = parse_rate(a, v, load.rate, error);
-        } else if (a == "--window") {
-            if ((ok = parse_count(a, v, 1, 1'000'000, n, error))) load.window = static_cast<std::uint32_t>(n);
-        } else if (a == "--threads") {
-            if ((ok = parse_count(a, v, 1, 256, n, error))) threads = static_cast<int>(n);
-        } else if (a == "--mix") {
-            load.mix = v;
-            if (v != "call" && v != "sms" && v != "mixed") return bad(fmt::format("--mix is call, sms or mixed, not '{}'", terminal_safe(v)));
-        } else if (a == "--durability") {
-            durability = v;
-        } else if (a == "--target") {
-            target = v;
-        } else {
-            return bad(fmt::format("unknown option '{}'", terminal_safe(a)));
-        }
-        if (!ok) return bad(error);
+    parsed_args p;
+    if (!parse(args, {"--connections", "--records", "--rate", "--window", "--mix", "--durability", "--threads", "--target"}, {"--help"}, p,
+               error))
+        return bad(error);
+    if (has_flag(p, "--help")) {
+        std::printf("%s", bench_usage);
+        return 0;
     }
+    if (!p.words.empty()) return bad(fmt::format("unknown option '{}'", terminal_safe(p.words[0])));
+    std::uint64_t connections = static_cast<std::uint64_t>(load.connections), window = load.window, thread_count = 1;
+    if (!count_option(p, "--connections", 1, 10'000, connections, error) ||
+        !count_option(p, "--records", 1, 1'000'000'000'000, load.records, error) ||
+        !count_option(p, "--window", 1, 1'000'000, window, error) || !count_option(p, "--threads", 1, 256, thread_count, error))
+        return bad(error);
+    load.connections = static_cast<int>(connections);
+    load.window = static_cast<std::uint32_t>(window);
+    const int threads = static_cast<int>(thread_count);
+    if (p.options.count("--rate") && !parse_rate("--rate", p.options["--rate"], load.rate, error)) return bad(error);
+    if (p.options.count("--mix")) load.mix = p.options["--mix"];
+    if (load.mix != "call" && load.mix != "sms" && load.mix != "mixed")
+        return bad(fmt::format("--mix is call, sms or mixed, not '{}'", terminal_safe(load.mix)));
+    const std::string durability = p.options.count("--durability") ? p.options["--durability"] : "async";
+    const std::string target = p.options.count("--target") ? p.options["--target"] : "";
     if (durability != "async" && durability != "reply_after_commit") {
         std::fprintf(stderr, "ringfence bench ingest: --durability is async or reply_after_commit\n");
         return 2;

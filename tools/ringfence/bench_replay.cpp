@@ -119,36 +119,22 @@ int bench_replay(std::vector<std::string> args) {
         std::fprintf(stderr, "ringfence bench replay: %s\n", error.c_str());
         return 2;
     }
-    int repeat = 1;
-    int runs = 1;
-    bool with_tshark = false;
-    std::string file;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "--repeat" || args[i] == "--runs") && i + 1 < args.size()) {
-            std::uint64_t n = 0;
-            if (!parse_count(args[i], args[i + 1], 1, 100'000, n, error)) {
-                std::fprintf(stderr, "ringfence bench replay: %s\n", error.c_str());
-                return 2;
-            }
-            (args[i] == "--repeat" ? repeat : runs) = static_cast<int>(n);
-            ++i;
-        } else if (args[i] == "--tshark") {
-            with_tshark = true;
-        } else if (args[i].rfind("--", 0) == 0 || !file.empty()) {
-            std::fprintf(stderr,
-                         "usage: ringfence bench replay FILE [--repeat N] [--runs R] [--tshark] [--config F] "
-                         "[--set K=V]\n");
-            return 2;
-        } else {
-            file = args[i];
-        }
-    }
-    if (file.empty()) {
-        std::fprintf(stderr,
-                     "usage: ringfence bench replay FILE [--repeat N] [--runs R] [--tshark] [--config F] "
-                     "[--set K=V]\n");
+    constexpr const char* usage = "usage: ringfence bench replay FILE [--repeat N] [--runs R] [--tshark] [--config F] [--set K=V]\n";
+    parsed_args p;
+    if (!parse(args, {"--repeat", "--runs"}, {"--tshark"}, p, error) || p.words.size() != 1) {
+        if (!error.empty()) std::fprintf(stderr, "ringfence bench replay: %s\n", error.c_str());
+        std::fprintf(stderr, "%s", usage);
         return 2;
     }
+    std::uint64_t repeat_count = 1, run_count = 1;
+    if (!count_option(p, "--repeat", 1, 100'000, repeat_count, error) || !count_option(p, "--runs", 1, 100'000, run_count, error)) {
+        std::fprintf(stderr, "ringfence bench replay: %s\n", error.c_str());
+        return 2;
+    }
+    const int repeat = static_cast<int>(repeat_count);
+    const int runs = static_cast<int>(run_count);
+    const bool with_tshark = has_flag(p, "--tshark");
+    const std::string file = p.words[0];
     auto setup = load_or_report(opts);
     if (!setup.value) return 1;
     ingest::capture::frames_in_memory frames;

@@ -76,25 +76,14 @@ int bench_subscribers(std::vector<std::string> args) {
     std::uint64_t rows = 10'000'000, records = 2'000'000;
     std::string dir_arg;
     constexpr const char* usage = "usage: ringfence bench subscribers [--rows N] [--records N] [--dir DIR]\n";
-    for (std::size_t i = 0; i < args.size(); i += 2) {
-        bool ok = false;
-        if (i + 1 >= args.size()) {
-            error = fmt::format("{} needs a value", terminal_safe(args[i]));
-        } else if (args[i] == "--rows") {
-            ok = parse_count(args[i], args[i + 1], 1, 1'000'000'000, rows, error);
-        } else if (args[i] == "--records") {
-            ok = parse_count(args[i], args[i + 1], 1, 1'000'000'000, records, error);
-        } else if (args[i] == "--dir") {
-            dir_arg = args[i + 1];
-            ok = true;
-        } else {
-            error = fmt::format("unknown option '{}'", terminal_safe(args[i]));
-        }
-        if (!ok) {
-            std::fprintf(stderr, "ringfence bench subscribers: %s\n%s", error.c_str(), usage);
-            return 2;
-        }
+    parsed_args p;
+    if (!parse(args, {"--rows", "--records", "--dir"}, {}, p, error) || !p.words.empty() ||
+        !count_option(p, "--rows", 1, 1'000'000'000, rows, error) || !count_option(p, "--records", 1, 1'000'000'000, records, error)) {
+        if (error.empty()) error = fmt::format("unknown option '{}'", terminal_safe(p.words[0]));
+        std::fprintf(stderr, "ringfence bench subscribers: %s\n%s", error.c_str(), usage);
+        return 2;
     }
+    if (p.options.count("--dir")) dir_arg = p.options["--dir"];
     const std::string config_file = config_file_of(copts);
     auto cfg = app::load_daemon_config(config_file, copts.overrides);
     for (const auto& d : cfg.diagnostics) std::fprintf(stderr, "%s\n", d.to_text().c_str());

@@ -20,7 +20,7 @@ bool take_common_options(std::vector<std::string>& args, common_options& out, st
         const std::string& a = args[i];
         if (a == "--config" || a == "--set") {
             if (i + 1 >= args.size()) {
-                error = fmt::format("{} needs a value", a);
+                error = fmt::format("{} needs a value", terminal_safe(a));
                 return false;
             }
             const std::string& v = args[++i];
@@ -128,12 +128,12 @@ bool parse(const std::vector<std::string>& args, const std::vector<std::string>&
             out.flags.push_back(a);
         } else if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
             if (i + 1 >= args.size()) {
-                error = fmt::format("{} needs a value", a);
+                error = fmt::format("{} needs a value", terminal_safe(a));
                 return false;
             }
             out.options[a] = args[++i];
         } else {
-            error = fmt::format("unknown option '{}'", a);
+            error = fmt::format("unknown option '{}'", terminal_safe(a));
             return false;
         }
     }
@@ -153,6 +153,12 @@ bool parse_count(std::string_view option, std::string_view text, std::uint64_t m
     }
     out = value;
     return true;
+}
+
+bool count_option(const parsed_args& p, const std::string& option, std::uint64_t min, std::uint64_t max, std::uint64_t& out,
+                  std::string& error) {
+    const auto it = p.options.find(option);
+    return it == p.options.end() || parse_count(option, it->second, min, max, out, error);
 }
 
 bool parse_rate(std::string_view option, std::string_view text, double& out, std::string& error) {

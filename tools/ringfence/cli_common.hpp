@@ -37,6 +37,9 @@ bool has_flag(const parsed_args& p, const char* f);
 // 0, and a benchmark would then measure something nobody asked for.
 bool parse_count(std::string_view option, std::string_view text, std::uint64_t min, std::uint64_t max, std::uint64_t& out,
                  std::string& error);
+// parse_count on option's value in p when the option was given; out keeps its default when not.
+bool count_option(const parsed_args& p, const std::string& option, std::uint64_t min, std::uint64_t max, std::uint64_t& out,
+                  std::string& error);
 // A rate (--rate R): a finite number, 0 or more. False with an error as parse_count's.
 bool parse_rate(std::string_view option, std::string_view text, double& out, std::string& error);
 
