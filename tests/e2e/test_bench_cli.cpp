@@ -64,3 +64,20 @@ TEST_CASE("bench ingest --help prints the usage and succeeds") {
     CHECK(r.exit_code == 0);
     CHECK(r.output.rfind("usage: ringfence bench ingest", 0) == 0);
 }
+
+TEST_CASE("bench engine --only lifecycles times whole calls, and --only attempts the attempts alone") {
+    // Small lists and state: what is checked is which streams run, not their speed.
+    const std::string small = " --records 3000 --keys 200 --intel-numbers 100 --intel-domains 100 --keywords 10";
+    const cli_result whole = run_cli_status("bench engine --only lifecycles" + small + config_option + " 2>&1 </dev/null");
+    INFO(whole.output);
+    CHECK(whole.exit_code == 0);
+    CHECK(whole.output.find("call records (attempt, answer, end): ") != std::string::npos);
+    CHECK(whole.output.find("(3000 records decided in ") != std::string::npos);
+    CHECK(whole.output.find("call.attempt: ") == std::string::npos);
+    CHECK(whole.output.find("sms: ") == std::string::npos);
+    const cli_result attempts = run_cli_status("bench engine --only attempts" + small + config_option + " 2>&1 </dev/null");
+    INFO(attempts.output);
+    CHECK(attempts.exit_code == 0);
+    CHECK(attempts.output.find("call.attempt: ") != std::string::npos);
+    CHECK(attempts.output.find("call records (attempt, answer, end)") == std::string::npos);
+}
