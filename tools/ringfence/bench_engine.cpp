@@ -92,6 +92,50 @@ void fill(model::record& r, const model::numbering_plan& plan, model::event_kind
     r.origin.ip = "203.0.113.7";
 }
 
+// Whole calls as a switch reports them: an attempt, then for 60% an answer and an end
+// after talk, for the rest an end after ringing with no answer. A call's answer comes
+// 4,000-12,000 calls after its attempt and its end up to 80,000 calls after that, as on a
+// busy network where thousands of calls start in between: its state is no longer in cache
+// (records of a call back to back would find it there). Record times come from the run.
+std::vector<model::record> whole_calls(std::size_t count, std::uint64_t keys, const model::numbering_plan& plan, std::mt19937_64& rng) {
+    struct staged {
+        std::uint64_t at;  // position in the stream, in calls
+        std::size_t index;
+    };
+    std::vector<model::record> made;
+    std::vector<staged> order;
+    made.reserve(count * 3);
+    for (std::size_t c = 0; c < count; ++c) {
+        const std::string caller = subscriber(rng() % keys), callee = subscriber(rng() % keys);
+        const bool answered = rng() % 10 < 6;
+        const std::int64_t ring = answered ? 3'000 + static_cast<std::int64_t>(rng() % 12'000) : 1'000 + static_cast<std::int64_t>(rng() % 29'000);
+        std::uint64_t at = c;
+        order.push_back({at, made.size()});
+        fill(made.emplace_back(), plan, model::event_kind::call_attempt, 0, caller, callee);
+        at += 4'000 + rng() % 8'000;
+        if (answered) {
+            order.push_back({at, made.size()});
+            model::record& answer = made.emplace_back();
+            fill(answer, plan, model::event_kind::call_answer, 0, caller, callee);
+            answer.call.present = true;
+            answer.call.ring_ms = ring;
+            at += 1 + rng() % 80'000;
+        }
+        order.push_back({at, made.size()});
+        model::record& end = made.emplace_back();
+        fill(end, plan, model::event_kind::call_end, 0, caller, callee);
+        end.call.present = true;
+        end.call.ring_ms = ring;
+        end.call.talk_ms = answered ? 10'000 + static_cast<std::int64_t>(rng() % 290'000) : 0;
+        end.call.cause = answered ? "normal" : "no_answer";
+    }
+    std::stable_sort(order.begin(), order.end(), [](const staged& a, const staged& b) { return a.at < b.at; });
+    std::vector<model::record> stream;
+    stream.reserve(order.size());
+    for (const staged& e : order) stream.push_back(std::move(made[e.index]));
+    return stream;
+}
+
 }  // namespace
 
 int bench_engine(std::vector<std::string> args) {
@@ -183,7 +227,7 @@ int bench_engine(std::vector<std::string> args) {
     // Records prepared up front so only decide() is timed.
     std::mt19937_64 rng(42);
     const std::size_t pool = 100'000;
-    std::vector<model::record> calls(pool), sms(pool), lifecycles;
+    std::vector<model::record> calls(pool), sms(pool);
     // Each SMS of the pool has a text of its own (sms_text_generator.hpp).
     const std::vector<std::string> texts = generate_sms_texts(pool, 42, o.intel_domains);
     for (std::size_t i = 0; i < pool; ++i) {
@@ -194,45 +238,6 @@ int bench_engine(std::vector<std::string> args) {
         sms[i].sms.text = texts[i];
         sms[i].sms.sender = sms[i].caller.raw;
     }
-    // Whole calls as a switch reports them: an attempt, then for 60% an answer and an end
-    // after talk, for the rest an end after ringing with no answer. A call's answer comes
-    // 4,000-12,000 calls after its attempt and its end up to 80,000 calls after that, as on a
-    // busy network where thousands of calls start in between: its state is no longer in cache
-    // (records of a call back to back would find it there). Record times come from the run.
-    struct staged {
-        std::uint64_t at;  // position in the stream, in calls
-        std::size_t index;
-    };
-    std::vector<model::record> call_records;
-    std::vector<staged> order;
-    call_records.reserve(pool * 3);
-    for (std::size_t c = 0; c < pool; ++c) {
-        const std::string caller = subscriber(rng() % o.keys), callee = subscriber(rng() % o.keys);
-        const bool answered = rng() % 10 < 6;
-        const std::int64_t ring = answered ? 3'000 + static_cast<std::int64_t>(rng() % 12'000) : 1'000 + static_cast<std::int64_t>(rng() % 29'000);
-        std::uint64_t at = c;
-        order.push_back({at, call_records.size()});
-        fill(call_records.emplace_back(), *plan.value, model::event_kind::call_attempt, 0, caller, callee);
-        at += 4'000 + rng() % 8'000;
-        if (answered) {
-            order.push_back({at, call_records.size()});
-            model::record& answer = call_records.emplace_back();
-            fill(answer, *plan.value, model::event_kind::call_answer, 0, caller, callee);
-            answer.call.present = true;
-            answer.call.ring_ms = ring;
-            at += 1 + rng() % 80'000;
-        }
-        order.push_back({at, call_records.size()});
-        model::record& end = call_records.emplace_back();
-        fill(end, *plan.value, model::event_kind::call_end, 0, caller, callee);
-        end.call.present = true;
-        end.call.ring_ms = ring;
-        end.call.talk_ms = answered ? 10'000 + static_cast<std::int64_t>(rng() % 290'000) : 0;
-        end.call.cause = answered ? "normal" : "no_answer";
-    }
-    std::stable_sort(order.begin(), order.end(), [](const staged& a, const staged& b) { return a.at < b.at; });
-    lifecycles.reserve(order.size());
-    for (const staged& e : order) lifecycles.push_back(std::move(call_records[e.index]));
     // Record time advances 1 ms every 1000 records: the traffic of a network at 1,000,000
     // records/s, so windows and idle sweeps see the record-time pace the target implies.
     //
@@ -269,7 +274,7 @@ int bench_engine(std::vector<std::string> args) {
     };
     const bool all = o.only.empty();
     if (all || o.only == "calls" || o.only == "attempts") run(calls, "call.attempt");
-    if (all || o.only == "calls" || o.only == "lifecycles") run(lifecycles, "call records (attempt, answer, end)");
+    if (all || o.only == "calls" || o.only == "lifecycles") run(whole_calls(pool, o.keys, *plan.value, rng), "call records (attempt, answer, end)");
     if (all || o.only == "sms") run(sms, "sms");
 
     // One intelligence-list lookup on its own: the current snapshot read (no lock, no
