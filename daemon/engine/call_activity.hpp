@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -54,12 +55,18 @@ public:
     // parts asked for are kept.
     call_activity_result observe(const model::record& rec, call_activity_needs needs);
 
+    // The values the history holds: the rows save() writes but the callers' counts of calls
+    // in progress. Reads every table.
     std::size_t entries() const;
     void reset(std::string_view caller_e164);
 
-    // The history as rows (part: one of its tables, shard, key hash, value), for the window
+    // The history as rows (part: which of its values, shard, key hash, value), for the window
     // snapshot: save() writes them, restore() puts one back (a part or shard out of range,
-    // from a damaged file, is ignored). restore() is for startup, before records come.
+    // from a damaged file, is ignored). restore() is for startup, before records come. Parts:
+    // 0 a caller's last attempt, 1 a (caller, callee) pair's, 2 when a call in progress was
+    // answered, 3 a caller's count of calls in progress, 4 an end waiting for its answer, 5
+    // the caller of a call in progress, 6 a caller's last end (the snapshot's format: rows
+    // written by earlier versions, one table per part, read the same).
     static constexpr int parts = 7;
     std::string save(const std::function<std::string(int, int, std::uint64_t, std::int64_t)>& write) const;
     void restore(int part, int shard, std::uint64_t key, std::int64_t value);
@@ -70,30 +77,43 @@ public:
     void finish_restore();
 
 private:
+    static constexpr std::int64_t no_time = INT64_MIN;
+    // What the history keeps of one caller, in one slot: an attempt reads its last attempt,
+    // its last end and its calls in progress together, one cache miss where three tables of
+    // millions made three.
+    struct caller_state {
+        std::int64_t last_attempt = no_time;  // the caller's newest call.attempt
+        std::int64_t last_end = no_time;      // the caller's newest call.end
+        std::int64_t active = 0;              // answered calls in progress
+        bool empty() const { return last_attempt == no_time && last_end == no_time && active == 0; }
+    };
+    // An answered call in progress: when, and whose (a snapshot from before calls kept their
+    // caller restores calls without one).
+    struct call_state {
+        std::int64_t answered_at = no_time;
+        std::uint64_t caller = 0;
+        bool caller_known = false;
+    };
     struct shard {
         mutable std::mutex mu;
-        flat_u64_map last_attempt;  // caller hash -> time
-        flat_u64_map pair_seen;     // (caller, callee) hash -> time
-        flat_u64_map active_calls;  // (caller, callee) hash -> answered at
-        flat_u64_map active_count;  // caller hash -> answered calls in progress
-        flat_u64_map ended_first;   // (caller, callee) hash -> end time, for an end that came before its answer
-        flat_u64_map active_caller; // (caller, callee) hash -> caller hash, for each call in active_calls
-        flat_u64_map last_end;      // caller hash -> time of the caller's newest call.end
+        flat_u64_table<caller_state> callers;  // caller hash -> its history
+        flat_u64_map pair_seen;                // (caller, callee) hash -> time
+        flat_u64_table<call_state> active_calls;  // (caller, callee) hash -> the answered call
+        flat_u64_map ended_first;              // (caller, callee) hash -> end time, for an end that came before its answer
         std::int64_t swept_at = 0;  // record time active_calls was last swept for calls past max_call_ms
     };
     shard& shard_for(std::uint64_t h) { return shards_[h % shards_.size()]; }
-    // A shard's tables in part order (save and restore).
-    static std::array<flat_u64_map*, parts> tables_of(shard& s) {
-        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller, &s.last_end};
-    }
-    static std::array<const flat_u64_map*, parts> tables_of(const shard& s) {
-        return {&s.last_attempt, &s.pair_seen, &s.active_calls, &s.active_count, &s.ended_first, &s.active_caller, &s.last_end};
-    }
     // At cap entries (0: max_entries_per_shard), drops those older than older_than, then the
     // older half.
     void trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap = 0);
+    // The same for the callers' table, by each caller's newest time; a caller with calls in
+    // progress stays unless the table is still full without the others.
+    void trim_callers(shard& s, std::int64_t older_than);
+    // The caller's entry, made when absent (then the table may be trimmed: a pointer into it
+    // is good until the next insert).
+    caller_state& caller_entry(shard& s, std::uint64_t ch, std::int64_t t);
     // Calls in progress: the answered call (pair hash) of caller ch starts counting, one ends.
-    static void call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t);
+    void call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t);
     static void call_ended(shard& s, std::uint64_t ph, std::uint64_t ch);
     // One call of caller ch fewer in progress.
     static void uncount(shard& s, std::uint64_t ch);

@@ -1,8 +1,10 @@
-// A hash map from 64-bit hashes to 64-bit values, stored flat: one array of 16-byte slots,
-// linear probing, backward-shift deletion (no tombstones). It replaces node-based maps on the
-// per-record path of call_activity, where every insert allocated a node and every erase
-// freed one. Keys are already hashes; the key 0 marks an empty slot, so a key of 0 is
-// stored as 1 (a one-in-2^64 merge of two hashes, harmless for history kept by hash).
+// A hash map from 64-bit hashes to small values, stored flat: one array of slots (the key and
+// its value side by side), linear probing, backward-shift deletion (no tombstones). It
+// replaces node-based maps on the per-record path of call_activity, where every insert
+// allocated a node and every erase freed one; a value of several fields (a caller's last
+// attempt, last end and calls in progress) makes one cache line of what would be as many
+// misses in separate maps. Keys are already hashes; the key 0 marks an empty slot, so a key
+// of 0 is stored as 1 (a one-in-2^64 merge of two hashes, harmless for history kept by hash).
 #pragma once
 
 #include <cstddef>
@@ -15,19 +17,20 @@
 
 namespace ringfence::engine {
 
-class flat_u64_map {
+template <class V>
+class flat_u64_table {
 public:
     struct slot {
         std::uint64_t key = 0;
-        std::int64_t value = 0;
+        V value{};
     };
 
-    flat_u64_map() : slots_(16) {}
+    flat_u64_table() : slots_(16) {}
 
     std::size_t size() const noexcept { return size_; }
 
     // The value for key, inserted as value when absent; second is true when inserted.
-    std::pair<std::int64_t*, bool> try_emplace(std::uint64_t key, std::int64_t value) {
+    std::pair<V*, bool> try_emplace(std::uint64_t key, const V& value) {
         key = fix(key);
         if ((size_ + 1) * 4 > slots_.size() * 3) grow();
         std::size_t i = home(key);
@@ -44,13 +47,15 @@ public:
     // cache misses by prefetching them all first.
     void prefetch(std::uint64_t key) const noexcept { __builtin_prefetch(&slots_[home(fix(key))]); }
 
-    std::int64_t* find(std::uint64_t key) {
+    V* find(std::uint64_t key) {
         key = fix(key);
         for (std::size_t i = home(key);; i = (i + 1) & mask()) {
             if (slots_[i].key == key) return &slots_[i].value;
             if (slots_[i].key == 0) return nullptr;
         }
     }
+
+    const V* find(std::uint64_t key) const { return const_cast<flat_u64_table*>(this)->find(key); }
 
     bool erase(std::uint64_t key) {
         key = fix(key);
@@ -91,12 +96,19 @@ public:
     // Removes every entry for which drop(value) is true.
     template <class Pred>
     void erase_values_if(Pred drop) {
-        erase_if([&](std::uint64_t, std::int64_t value) { return drop(value); });
+        erase_if([&](std::uint64_t, const V& value) { return drop(value); });
     }
 
     template <class F>
     void for_each_value(F f) const {
         for (const slot& s : slots_)
+            if (s.key != 0) f(s.value);
+    }
+
+    // f(value) for every entry, which f may change in place (not its key).
+    template <class F>
+    void update_each(F f) {
+        for (slot& s : slots_)
             if (s.key != 0) f(s.value);
     }
 
@@ -129,5 +141,7 @@ private:
     std::vector<slot> slots_;  // a power of two
     std::size_t size_ = 0;
 };
+
+using flat_u64_map = flat_u64_table<std::int64_t>;
 
 }  // namespace ringfence::engine

@@ -196,3 +196,27 @@ TEST_CASE("a snapshot from before calls kept their caller: its calls in progress
         CHECK(after.observe(call(model::event_kind::call_end, t0 + 60'000, callee), concurrency).concurrent_calls == 0);
     CHECK(after.observe(call(model::event_kind::call_answer, t0 + 70'000, "+84987000004"), concurrency).concurrent_calls == 1);
 }
+
+TEST_CASE("the callers' history at its cap keeps the newest callers and every caller with calls in progress") {
+    engine::call_activity_settings s;
+    s.max_entries_per_shard = 8;
+    engine::call_activity a(s);
+    const engine::call_activity_needs needs{true, true, false, true};
+    auto from = [](const std::string& caller, model::event_kind kind, std::int64_t t) {
+        model::record r = call(kind, t);
+        r.caller.raw = r.caller.e164 = caller;
+        return r;
+    };
+    // A caller in a call, then 2,000 others calling once each: every shard's table fills and
+    // is trimmed again and again.
+    CHECK(a.observe(call(model::event_kind::call_answer, t0), needs).concurrent_calls == 1);
+    for (int i = 0; i < 2000; ++i) a.observe(from("+8491" + std::to_string(2'000'000 + i), model::event_kind::call_attempt, t0 + 1000 + i), needs);
+    CHECK(a.entries() <= 32 * 8 + 2);  // the callers' last attempts, and the call in progress (2 values)
+    // The caller in a call still has it; the newest caller still has its last attempt.
+    const auto in_call = a.observe(call(model::event_kind::call_attempt, t0 + 5000), needs);
+    CHECK(in_call.concurrent_calls == 1);
+    CHECK_FALSE(in_call.gap_ms.has_value());
+    CHECK(a.observe(from("+84912001999", model::event_kind::call_attempt, t0 + 6000), needs).gap_ms == 6000 - 2999);
+    // Its end closes the call as the table never dropped it.
+    CHECK(a.observe(call(model::event_kind::call_end, t0 + 7000), needs).concurrent_calls == 0);
+}
