@@ -75,6 +75,8 @@ TEST_CASE("bench engine --only lifecycles times whole calls, and --only attempts
     CHECK(whole.output.find("(3000 records decided in ") != std::string::npos);
     CHECK(whole.output.find("call.attempt: ") == std::string::npos);
     CHECK(whole.output.find("sms: ") == std::string::npos);
+    CHECK(whole.output.find("intel lookup") == std::string::npos);  // 20 million lookups: with all streams only
+    CHECK(whole.output.find("full reload: ") != std::string::npos);
     const cli_result attempts = run_cli_status("bench engine --only attempts" + small + config_option + " 2>&1 </dev/null");
     INFO(attempts.output);
     CHECK(attempts.exit_code == 0);

@@ -23,7 +23,8 @@ constexpr const char* bench_usage =
     "usage: ringfence bench ingest [--connections N] [--records N] [--rate R] [--window W]\n"
     "                              [--mix call|sms|mixed] [--durability async|reply_after_commit]\n"
     "                              [--threads N] [--target HOST:PORT] [--config FILE] [--set K=V]...\n"
-    "       ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N] [--only calls|sms]\n"
+    "       ringfence bench engine [--records N] [--keys N] [--intel-numbers N] [--intel-domains N] [--keywords N]\n"
+    "                             [--only calls|attempts|lifecycles|sms]\n"
     "       ringfence bench smpp [--pdus N] [--hep-packets N]\n"
     "  Without --target, starts ringfenced (beside this binary) on a free loopback port with its\n"
     "  decision log in a temporary directory, and also measures the log's rows/s.\n";
