@@ -1,4 +1,4 @@
-// The flat map behind call_activity, against std::unordered_map over a long random mix of
+// The flat maps behind call_activity, against std::unordered_map over a long random mix of
 // inserts, finds and erases (erase shifts probe runs back, the part easiest to get wrong).
 #include <doctest/doctest.h>
 
@@ -8,6 +8,7 @@
 #include "engine/flat_u64_map.hpp"
 
 using ringfence::engine::flat_u64_map;
+using ringfence::engine::flat_u64_table;
 
 TEST_CASE("flat_u64_map: agrees with std::unordered_map over random inserts, finds and erases") {
     flat_u64_map m;
@@ -42,4 +43,41 @@ TEST_CASE("flat_u64_map: agrees with std::unordered_map over random inserts, fin
         CHECK((m.find(k) != nullptr) == kept);
     }
     CHECK(m.size() == odd);
+}
+
+TEST_CASE("flat_u64_table: a value of several fields moves whole with its key as probe runs shift back") {
+    struct times {
+        std::int64_t first = 0;
+        std::int64_t last = 0;
+        std::int64_t count = 0;
+    };
+    flat_u64_table<times> m;
+    std::unordered_map<std::uint64_t, times> ref;
+    std::mt19937_64 rng(5);
+    for (int step = 0; step < 100000; ++step) {
+        const std::uint64_t k = rng() % 3000 + 2;
+        if (rng() % 3 == 0) {
+            REQUIRE(m.erase(k) == (ref.erase(k) == 1));
+            continue;
+        }
+        times& v = *m.try_emplace(k, times{step, step, 0}).first;
+        times& r = ref.try_emplace(k, times{step, step, 0}).first->second;
+        v.last = r.last = step;
+        ++v.count;
+        ++r.count;
+        const times* found = m.find(k);
+        REQUIRE(found != nullptr);
+        REQUIRE(found->first == r.first);
+    }
+    REQUIRE(m.size() == ref.size());
+    m.update_each([](times& t) { t.count *= 10; });
+    for (const auto& [k, r] : ref) {
+        const times* v = m.find(k);
+        REQUIRE(v != nullptr);
+        CHECK(v->first == r.first);
+        CHECK(v->last == r.last);
+        CHECK(v->count == r.count * 10);
+    }
+    m.erase_values_if([](const times& t) { return t.count > 10; });
+    for (const auto& [k, r] : ref) CHECK((m.find(k) != nullptr) == (r.count == 1));
 }
