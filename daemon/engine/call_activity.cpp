@@ -9,48 +9,48 @@ namespace ringfence::engine {
 
 namespace {
 
-
 std::uint64_t pair_hash(std::string_view a, std::string_view b) { return lists::hash_string(a) * 31 ^ lists::hash_string(b); }
 
 std::string_view party(const model::number_info& n) { return n.e164.empty() ? std::string_view(n.raw) : std::string_view(n.e164); }
+
+// The time at or before which half of a table's entries are (time_of reads an entry's time).
+template <class V, class TimeOf>
+std::int64_t median_time(const flat_u64_table<V>& m, TimeOf time_of) {
+    std::vector<std::int64_t> times;
+    times.reserve(m.size());
+    m.for_each_value([&](const V& v) { times.push_back(time_of(v)); });
+    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
+    return times[times.size() / 2];
+}
+
+// At cap entries, drops those older than older_than, then the older half. An entry pinned()
+// holds (a caller with calls in progress) goes only when the table is still full without
+// the others.
+template <class V, class TimeOf, class Pinned>
+void trim_table(flat_u64_table<V>& m, std::size_t cap, std::int64_t older_than, TimeOf time_of, Pinned pinned) {
+    if (m.size() < cap) return;
+    m.erase_values_if([&](const V& v) { return !pinned(v) && time_of(v) < older_than; });
+    if (m.size() < cap) return;
+    // Still full of recent entries: drop the older half.
+    const std::int64_t median = median_time(m, time_of);
+    m.erase_values_if([&](const V& v) { return !pinned(v) && time_of(v) <= median; });
+    if (m.size() >= cap) m.erase_values_if([&](const V& v) { return time_of(v) <= median; });
+}
 
 }  // namespace
 
 call_activity::call_activity(call_activity_settings s) : settings_(s) {}
 
 void call_activity::trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap) {
-    if (cap == 0) cap = settings_.max_entries_per_shard;
-    if (m.size() < cap) return;
-    m.erase_values_if([&](std::int64_t t) { return t < older_than; });
-    if (m.size() < cap) return;
-    // Still full of recent entries: drop the older half.
-    std::vector<std::int64_t> times;
-    times.reserve(m.size());
-    m.for_each_value([&](std::int64_t t) { times.push_back(t); });
-    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
-    const std::int64_t median = times[times.size() / 2];
-    m.erase_values_if([&](std::int64_t t) { return t <= median; });
-}
-
-void call_activity::trim_callers(shard& s, std::int64_t older_than) {
-    flat_u64_table<caller_state>& m = s.callers;
-    if (m.size() < settings_.max_entries_per_shard) return;
-    const auto newest = [](const caller_state& c) { return std::max(c.last_attempt, c.last_end); };
-    m.erase_values_if([&](const caller_state& c) { return c.active == 0 && newest(c) < older_than; });
-    if (m.size() < settings_.max_entries_per_shard) return;
-    // Still full of recent callers: drop the older half, callers in calls first.
-    std::vector<std::int64_t> times;
-    times.reserve(m.size());
-    m.for_each_value([&](const caller_state& c) { times.push_back(newest(c)); });
-    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
-    const std::int64_t median = times[times.size() / 2];
-    m.erase_values_if([&](const caller_state& c) { return c.active == 0 && newest(c) <= median; });
-    if (m.size() >= settings_.max_entries_per_shard) m.erase_values_if([&](const caller_state& c) { return newest(c) <= median; });
+    trim_table(m, cap == 0 ? settings_.max_entries_per_shard : cap, older_than, [](std::int64_t t) { return t; }, [](std::int64_t) { return false; });
 }
 
 call_activity::caller_state& call_activity::caller_entry(shard& s, std::uint64_t ch, std::int64_t t) {
     if (caller_state* c = s.callers.find(ch)) return *c;
-    trim_callers(s, t - settings_.first_contact_lookback_ms);  // before the insert: the entry returned stays where it is
+    // Trimmed by each caller's newest time, before the insert: the entry returned stays where it is.
+    trim_table(
+        s.callers, settings_.max_entries_per_shard, t - settings_.first_contact_lookback_ms,
+        [](const caller_state& c) { return std::max(c.last_attempt, c.last_end); }, [](const caller_state& c) { return c.active != 0; });
     return *s.callers.try_emplace(ch, caller_state{}).first;
 }
 
@@ -182,13 +182,7 @@ void call_activity::expire_calls(shard& s, std::int64_t now, std::int64_t older_
     if (!full && now - s.swept_at < sweep_every_ms) return;
     s.swept_at = now;
     std::int64_t cutoff = older_than;
-    if (full) {
-        std::vector<std::int64_t> times;
-        times.reserve(s.active_calls.size());
-        s.active_calls.for_each_value([&](const call_state& c) { times.push_back(c.answered_at); });
-        std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2), times.end());
-        cutoff = std::max(cutoff, times[times.size() / 2] + 1);  // the older half at least
-    }
+    if (full) cutoff = std::max(cutoff, median_time(s.active_calls, [](const call_state& c) { return c.answered_at; }) + 1);  // the older half at least
     // Each call dropped comes off its caller's count as the table is rebuilt.
     s.active_calls.erase_values_if([&](const call_state& c) {
         if (c.answered_at >= cutoff) return false;

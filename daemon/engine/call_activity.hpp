@@ -106,11 +106,9 @@ private:
     // At cap entries (0: max_entries_per_shard), drops those older than older_than, then the
     // older half.
     void trim(flat_u64_map& m, std::int64_t older_than, std::size_t cap = 0);
-    // The same for the callers' table, by each caller's newest time; a caller with calls in
-    // progress stays unless the table is still full without the others.
-    void trim_callers(shard& s, std::int64_t older_than);
-    // The caller's entry, made when absent (then the table may be trimmed: a pointer into it
-    // is good until the next insert).
+    // The caller's entry, made when absent (then the table may be trimmed, by each caller's
+    // newest time, keeping those with calls in progress: a pointer into it is good until the
+    // next insert).
     caller_state& caller_entry(shard& s, std::uint64_t ch, std::int64_t t);
     // Calls in progress: the answered call (pair hash) of caller ch starts counting, one ends.
     void call_answered(shard& s, std::uint64_t ph, std::uint64_t ch, std::int64_t t);
