@@ -33,9 +33,10 @@ sqlite_connection::~sqlite_connection() {
     if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
-sqlite_connection sqlite_connection::open(const std::string& path, int flags, std::string& error) {
+sqlite_connection sqlite_connection::open(const std::string& path, int flags, std::string& error,
+                                          const char* vfs) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
     if (rc != SQLITE_OK) {
         // Even a failed open usually allocates a handle that carries the message.
         error = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);

@@ -25,9 +25,10 @@ class sqlite_connection {
     sqlite_connection& operator=(const sqlite_connection&) = delete;
     ~sqlite_connection();
 
-    // Opens path with sqlite3_open_v2 flags. On failure the returned connection is empty
-    // and error holds SQLite's message.
-    static sqlite_connection open(const std::string& path, int flags, std::string& error);
+    // Opens path with sqlite3_open_v2 flags, through the named VFS (nullptr: the default).
+    // On failure the returned connection is empty and error holds SQLite's message.
+    static sqlite_connection open(const std::string& path, int flags, std::string& error,
+                                  const char* vfs = nullptr);
 
     sqlite3* get() const noexcept { return db_; }
     explicit operator bool() const noexcept { return db_ != nullptr; }

@@ -6,6 +6,7 @@
 
 #include "store/decision_log_inserter.hpp"
 #include "store/decision_log_schema.hpp"
+#include "sqlite/write_coalescing_vfs.hpp"
 #include "store/decision_number_index.hpp"
 
 namespace ringfence::store {
@@ -63,8 +64,11 @@ common::loaded<sqlite::sqlite_connection> open_decision_log_database(const std::
     };
 
     std::string failure;
+    // Through the write-coalescing VFS: a commit's WAL frames go out in one write, not two
+    // per page (write_coalescing_vfs.hpp).
     sqlite::sqlite_connection db = sqlite::sqlite_connection::open(
-        path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, failure);
+        path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, failure,
+        sqlite::write_coalescing_vfs_name());
     if (!db)
         return fail("LOG_OPEN_FAILED", fmt::format("cannot open the decision log: {}", failure));
     // SQLite falls back to read-only when the file is not writable; the writer needs to write.
