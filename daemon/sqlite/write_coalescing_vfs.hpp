@@ -5,7 +5,7 @@
 // checkpoint copies the WAL back one page per call. A commit of 30 pages is then 60 pwrite
 // system calls, where one would do. On a virtual machine a system call costs several
 // microseconds (measured on the development VM: ~9 us per 4 KiB pwrite), and at 20,000
-// decisions/s the writer made ~17,000 of them a second.
+// decisions/s the writer made 8,600-17,000 of them a second (docs/performance.md).
 //
 // What it changes, and why that is safe:
 // - The WAL file: writes at consecutive offsets are gathered in a buffer (124 KiB, the most
