@@ -8,34 +8,16 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 
 #include "sqlite/sqlite_handle.hpp"
 #include "sqlite/write_coalescing_vfs.hpp"
+#include "support/temp_directory.hpp"
 
 using namespace ringfence::sqlite;
+using ringfence::test::temp_directory;
 
 namespace {
-
-class temp_directory {
-  public:
-    temp_directory() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "ringfence-vfs-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~temp_directory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    temp_directory(const temp_directory&) = delete;
-    temp_directory& operator=(const temp_directory&) = delete;
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    std::filesystem::path path_;
-};
 
 sqlite_connection open_writer(const std::string& path) {
     std::string error;

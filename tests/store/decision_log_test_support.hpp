@@ -19,29 +19,11 @@
 #include <vector>
 
 #include "store/decision_log_writer.hpp"
+#include "support/temp_directory.hpp"
 
 namespace ringfence::store::test {
 
-class temp_directory {
-  public:
-    temp_directory() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "ringfence-store-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~temp_directory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    temp_directory(const temp_directory&) = delete;
-    temp_directory& operator=(const temp_directory&) = delete;
-
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    std::filesystem::path path_;
-};
+using ringfence::test::temp_directory;
 
 struct notice {
     std::uint64_t up_to;
