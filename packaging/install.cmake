@@ -1,24 +1,33 @@
-# Where `cmake --install` puts ringfence: the layout of the Debian package (tools/make-deb)
-# and of a hand install under another prefix alike.
+# Where `cmake --install` puts ringfence: the layout of the Debian package (tools/make-deb,
+# built with CMAKE_INSTALL_PREFIX=/usr, as tools/build configures) and of a hand install
+# under another prefix alike (CMake's default /usr/local).
 #
-#   bin/ringfenced, bin/ringfence
-#   /etc/ringfence/ringfence.yaml, numbering/, protected/   the operator's configuration
-#   /etc/ringfence/rules.d/                                 the operator's own packs, loaded last
-#   share/ringfence/rules/<pack>/                           the shipped packs with their tests
-#   systemd unit and sysusers file, docs
+#   PREFIX/bin/ringfenced, PREFIX/bin/ringfence
+#   SYSCONFDIR/ringfence/ringfence.yaml, numbering/, protected/   the operator's configuration
+#   SYSCONFDIR/ringfence/rules.d/             the operator's own packs, loaded last
+#   PREFIX/share/ringfence/rules/<pack>/      the shipped packs with their tests
+#   the systemd unit, the sysusers file, the docs
 #
-# With CMAKE_INSTALL_PREFIX=/usr the configuration goes to /etc (GNUInstallDirs' rule for
-# /usr); under any other prefix it goes to PREFIX/etc.
+# SYSCONFDIR is /etc for the /usr prefix and PREFIX/etc otherwise (GNUInstallDirs). The
+# paths are fixed when the build is configured: `cmake --install --prefix` with another
+# prefix is refused rather than install a configuration that names the wrong folders.
 include(GNUInstallDirs)
-
-set(RINGFENCE_SYSTEMD_UNIT_DIR "/lib/systemd/system" CACHE PATH
-    "Where the systemd unit is installed (Debian 12 packages use /lib/systemd/system)")
-set(RINGFENCE_SYSUSERS_DIR "${CMAKE_INSTALL_PREFIX}/lib/sysusers.d" CACHE PATH
-    "Where the sysusers.d file that creates the ringfence user is installed")
 
 set(_rf_etc "${CMAKE_INSTALL_FULL_SYSCONFDIR}/ringfence")
 set(_rf_packs "${CMAKE_INSTALL_FULL_DATADIR}/ringfence/rules")
+set(_rf_bin "${CMAKE_INSTALL_FULL_BINDIR}")
+# Debian 12 packages install units in /lib/systemd/system; elsewhere under the prefix.
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(_rf_unit_dir "/lib/systemd/system")
+else()
+  set(_rf_unit_dir "lib/systemd/system")
+endif()
 
+install(CODE "
+  if(NOT CMAKE_INSTALL_PREFIX STREQUAL \"${CMAKE_INSTALL_PREFIX}\")
+    message(FATAL_ERROR \"this build installs under ${CMAKE_INSTALL_PREFIX} (its configuration and unit name those folders); reconfigure with -DCMAKE_INSTALL_PREFIX=\${CMAKE_INSTALL_PREFIX} instead of --prefix\")
+  endif()
+")
 install(TARGETS ringfenced ringfence RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY config/ DESTINATION ${_rf_etc})
 install(DIRECTORY DESTINATION ${_rf_etc}/rules.d)
@@ -40,8 +49,14 @@ install(CODE "
   file(WRITE \"\${_file}\" \"\${_text}\")
 ")
 
-install(FILES packaging/systemd/ringfenced.service DESTINATION ${RINGFENCE_SYSTEMD_UNIT_DIR})
-install(FILES packaging/systemd/ringfence.sysusers DESTINATION ${RINGFENCE_SYSUSERS_DIR}
-        RENAME ringfence.conf)
+# The unit in packaging/systemd names the /usr layout; for another prefix its paths follow.
+file(READ packaging/systemd/ringfenced.service _rf_unit)
+string(REPLACE "/usr/bin/ringfenced" "${_rf_bin}/ringfenced" _rf_unit "${_rf_unit}")
+string(REPLACE "/etc/ringfence/" "${_rf_etc}/" _rf_unit "${_rf_unit}")
+string(REPLACE "/usr/share/doc/ringfence" "${CMAKE_INSTALL_FULL_DOCDIR}" _rf_unit "${_rf_unit}")
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/ringfenced.service "${_rf_unit}")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS packaging/systemd/ringfenced.service)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/ringfenced.service DESTINATION ${_rf_unit_dir})
+install(FILES packaging/systemd/ringfence.sysusers DESTINATION lib/sysusers.d RENAME ringfence.conf)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
