@@ -31,9 +31,10 @@ std::atomic<std::uint64_t> late_flushes{0};
 struct coalescing_file {
     sqlite3_file base;           // pMethods: ours
     sqlite3_file* real;          // the default VFS's file, in the same allocation after this one
-    bool gathers;                // a WAL or main database file: writes are gathered
-    bool is_wal;
-    bool flush_after_next_write; // the last write was the header of a commit frame
+    bool is_wal;                 // writes are gathered (WAL files only)
+    bool write_next_through;     // the last call was xSync: the next write is not gathered
+    sqlite3_int64 commit_page_at; // offset of the page that ends the commit being written; -1: none
+    sqlite3_int64 high_water;    // end of the furthest write since the WAL last started over
     const char* name;            // main database: the name SQLite opened it with (valid until close)
     coalescing_file* wal;        // main database: its WAL file, while open
     coalescing_file* main;       // WAL: its main database file, while open
@@ -50,10 +51,11 @@ std::vector<coalescing_file*> open_main_files;
 coalescing_file* self_of(sqlite3_file* f) { return reinterpret_cast<coalescing_file*>(f); }
 
 int write_out(coalescing_file* f) {
+    f->commit_page_at = -1;
     if (f->used == 0) return SQLITE_OK;
     const int rc = f->real->pMethods->xWrite(f->real, f->buffer, static_cast<int>(f->used), f->start);
     writes_out.fetch_add(1, std::memory_order_relaxed);
-    f->used = 0;  // on failure too: SQLite rolls the transaction back and writes again
+    f->used = 0;  // on failure too: the call that asked fails, SQLite rolls back and writes again
     return rc;
 }
 
@@ -86,35 +88,44 @@ bool is_commit_frame_header(const void* data, int amount) {
     return (b[4] | b[5] | b[6] | b[7]) != 0;  // database size after commit: only on a commit frame
 }
 
+int write_through(coalescing_file* f, const void* data, int amount, sqlite3_int64 offset) {
+    if (const int rc = write_out(f); rc != SQLITE_OK) return rc;
+    writes_out.fetch_add(1, std::memory_order_relaxed);
+    return f->real->pMethods->xWrite(f->real, data, amount, offset);
+}
+
 int x_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
     coalescing_file* f = self_of(file);
-    if (!f->gathers) return f->real->pMethods->xWrite(f->real, data, amount, offset);
+    if (!f->is_wal) return f->real->pMethods->xWrite(f->real, data, amount, offset);
     writes_in.fetch_add(1, std::memory_order_relaxed);
+    // The WAL header (offset 0) starts the file over: SQLite syncs it or not, then appends.
+    if (offset == 0) f->high_water = 0;
+    const bool appends = offset >= f->high_water;
+    f->high_water = std::max(f->high_water, offset + amount);
+    // Written as given, after what is gathered: a write over frames already written (SQLite
+    // rewrites frame headers and pages of a transaction that spilled, walRewriteChecksums,
+    // ending with the commit frame's header), the rest of a frame SQLite split at a sync
+    // point (synchronous=FULL with sector padding), and anything too large to gather. Each
+    // returns its own error.
+    if (!appends || f->write_next_through || amount > buffer_bytes) {
+        f->write_next_through = false;
+        return write_through(f, data, amount, offset);
+    }
     if (f->used > 0 && (offset != f->start + f->used || f->used + amount > buffer_bytes)) {
         if (const int rc = write_out(f); rc != SQLITE_OK) return rc;
     }
-    if (amount > buffer_bytes) {
-        writes_out.fetch_add(1, std::memory_order_relaxed);
-        return f->real->pMethods->xWrite(f->real, data, amount, offset);
-    }
     if (f->buffer == nullptr) {
         f->buffer = static_cast<unsigned char*>(sqlite3_malloc64(buffer_bytes));
-        if (f->buffer == nullptr) {
-            writes_out.fetch_add(1, std::memory_order_relaxed);
-            return f->real->pMethods->xWrite(f->real, data, amount, offset);
-        }
+        if (f->buffer == nullptr) return write_through(f, data, amount, offset);
     }
     if (f->used == 0) f->start = offset;
     std::memcpy(f->buffer + f->used, data, static_cast<std::size_t>(amount));
     f->used += amount;
-    if (!f->is_wal) return SQLITE_OK;
-    // A commit's last frame: its header, then its page. Out with the page, before SQLite
-    // publishes the commit in the WAL index, so the error (a full disk) fails the commit.
-    if (f->flush_after_next_write) {
-        f->flush_after_next_write = false;
-        return write_out(f);
-    }
-    f->flush_after_next_write = is_commit_frame_header(data, amount);
+    // A commit's last frame: its header, then its page right after it. Out with that page,
+    // before SQLite publishes the commit in the WAL index, so an error (a full disk) fails
+    // the commit.
+    if (offset == f->commit_page_at) return write_out(f);
+    f->commit_page_at = is_commit_frame_header(data, amount) ? offset + amount : -1;
     return SQLITE_OK;
 }
 
@@ -127,6 +138,9 @@ int x_truncate(sqlite3_file* file, sqlite3_int64 size) {
 int x_sync(sqlite3_file* file, int flags) {
     coalescing_file* f = self_of(file);
     if (const int rc = write_out(f); rc != SQLITE_OK) return rc;
+    // SQLite syncs a WAL in the middle of a commit only when it splits a frame at a sync
+    // point; what follows is the rest of that frame, and nothing may be left gathered then.
+    f->write_next_through = f->is_wal;
     return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -164,13 +178,16 @@ int x_device_characteristics(sqlite3_file* file) {
     return self_of(file)->real->pMethods->xDeviceCharacteristics(self_of(file)->real);
 }
 
-// Called on the main database file around every change to the WAL index. Whatever its WAL
-// file still holds goes out first; with the commit-frame rule above there is never any.
-void flush_wal_of(coalescing_file* main) {
+// Called on the main database file around changes to the WAL index. Whatever its WAL file
+// still holds goes out first. At a barrier (SQLite publishing a commit) the rules of x_write
+// leave nothing, and anything found is counted as late. At a lock change there may be the
+// last frames of a transaction rolled back after it spilled: beyond the WAL's valid end,
+// written only to empty the buffer.
+int flush_wal_of(coalescing_file* main, bool publishing) {
     coalescing_file* wal = main->wal;
-    if (wal == nullptr || wal->used == 0) return;
-    late_flushes.fetch_add(1, std::memory_order_relaxed);
-    (void)write_out(wal);  // xShmBarrier cannot fail; a failing file fails the next write too
+    if (wal == nullptr || wal->used == 0) return SQLITE_OK;
+    if (publishing) late_flushes.fetch_add(1, std::memory_order_relaxed);
+    return write_out(wal);
 }
 
 int x_shm_map(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
@@ -179,13 +196,13 @@ int x_shm_map(sqlite3_file* file, int region, int size, int extend, void volatil
 
 int x_shm_lock(sqlite3_file* file, int offset, int n, int flags) {
     coalescing_file* f = self_of(file);
-    flush_wal_of(f);
+    if (const int rc = flush_wal_of(f, false); rc != SQLITE_OK) return rc;
     return f->real->pMethods->xShmLock(f->real, offset, n, flags);
 }
 
 void x_shm_barrier(sqlite3_file* file) {
     coalescing_file* f = self_of(file);
-    flush_wal_of(f);
+    (void)flush_wal_of(f, true);  // cannot fail here; never has anything to write (x_write)
     f->real->pMethods->xShmBarrier(f->real);
 }
 
@@ -245,7 +262,7 @@ int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, i
         return SQLITE_CANTOPEN;
     }
     f->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
-    f->gathers = f->is_wal || (flags & SQLITE_OPEN_MAIN_DB) != 0;
+    f->commit_page_at = -1;
     {
         std::lock_guard lock(registry_mutex);
         if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr) {

@@ -9,7 +9,6 @@
 
 #include "common/log.hpp"
 #include "common/thread_name.hpp"
-#include "sqlite/write_coalescing_vfs.hpp"
 #include "store/decision_log_database.hpp"
 
 namespace ringfence::store {
@@ -27,16 +26,8 @@ wal_checkpointer::~wal_checkpointer() { stop(); }
 std::string wal_checkpointer::start(sqlite3* writer_db, const std::string& path,
                                     wal_checkpoint_policy policy) {
     std::string failure;
-    // Through the write-coalescing VFS: a checkpoint's consecutive pages go to the database
-    // file in one write. That VFS writes them out at the checkpoint's sync, before the
-    // checkpoint records its progress, so this connection must sync: NORMAL (or FULL), never OFF.
-    db_ = sqlite::sqlite_connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, failure,
-                                          sqlite::write_coalescing_vfs_name());
+    db_ = sqlite::sqlite_connection::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, failure);
     if (!db_) return failure;
-    if (failure = db_.exec("PRAGMA synchronous = NORMAL"); !failure.empty()) {
-        db_ = sqlite::sqlite_connection();
-        return failure;
-    }
     keep_wal_files(db_.get());  // whichever connection closes last
     // A connection finds out that the file is in WAL mode only when it first reads it; until
     // then sqlite3_wal_checkpoint_v2 does nothing (and says so only by frame counts of -1).
